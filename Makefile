@@ -1,0 +1,106 @@
+# leadkeep - one Makefile, pkg-config for every dependency.
+#
+#   make run     install what is missing, build, serve the demo on 127.0.0.1:8080
+#   make test    install what is missing, build with ASan+UBSan, run every test
+#   make bench   benchmarks (see docs/benchmarks.md)
+#   make fuzz    build the libFuzzer targets and run each briefly
+
+PKGS    := sqlite3 libmicrohttpd jansson libcurl yaml-0.1 libsodium
+CC      ?= cc
+WARN    := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2 -Wundef -Wvla -Wpointer-arith \
+           -Wno-unused-parameter
+BASE    := -std=c17 -D_GNU_SOURCE -Isrc $(WARN)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+
+# Release: optimised. ASan: the build the tests run.
+REL_CFLAGS  := -O2 -g $(BASE)
+ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+               -fno-sanitize-recover=undefined $(BASE)
+
+CORE_SRC  := $(wildcard src/core/*.c)
+LIB_SRC   := $(CORE_SRC) $(wildcard src/util/*.c src/rules/*.c src/store/*.c src/sched/*.c \
+             src/intake/*.c src/deliver/*.c src/http/*.c src/report/*.c)
+CLI_SRC   := $(wildcard src/cli/*.c)
+GEN_SRC   := build/gen/default_rules.c
+
+REL_LIB   := $(patsubst %.c,build/rel/%.o,$(LIB_SRC) $(GEN_SRC))
+ASAN_LIB  := $(patsubst %.c,build/asan/%.o,$(LIB_SRC) $(GEN_SRC))
+REL_CLI   := $(patsubst %.c,build/rel/%.o,$(CLI_SRC))
+ASAN_CLI  := $(patsubst %.c,build/asan/%.o,$(CLI_SRC))
+
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
+
+VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
+
+.PHONY: all deps build run test unit asan bench fuzz clean
+all: build
+
+deps:
+	@scripts/deps.sh
+
+build: build/leadkeep
+
+run: deps build
+	@mkdir -p leadkeep-data
+	@echo "leadkeep: serving the demo business on http://127.0.0.1:8080 (data in ./leadkeep-data)"
+	@echo "leadkeep: stop with Ctrl-C"
+	./build/leadkeep serve --listen 127.0.0.1:8080 --data ./leadkeep-data
+
+test: deps
+	@$(MAKE) --no-print-directory asan
+	@tests/run.sh
+
+asan: build/asan/leadkeep $(UNIT_BIN)
+
+unit: $(UNIT_BIN)
+
+build/leadkeep: $(REL_CLI) $(REL_LIB)
+	$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/asan/leadkeep: $(ASAN_CLI) $(ASAN_LIB)
+	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# The embedded default rules: the YAML file's bytes as one C array (a string
+# literal would exceed the 4095 bytes ISO C promises to support).
+build/gen/default_rules.c: examples/default-rules.yaml Makefile
+	@mkdir -p $(dir $@)
+	@{ echo '/* generated from examples/default-rules.yaml by the Makefile */'; \
+	   echo 'const char rules_default_yaml[] = {'; \
+	   od -An -v -tx1 examples/default-rules.yaml | sed -e 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	   echo '0x00 };'; } > $@
+
+build/rel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_CFLAGS) $(PKG_CFLAGS) -DLK_VERSION='"$(VERSION)"' -MMD -MP -c -o $@ $<
+
+build/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -DLK_VERSION='"$(VERSION)"' -MMD -MP -c -o $@ $<
+
+# Unit tests link only the layers they test, so a module can be tested on its own.
+CORE_TESTS  := tz bizclock contact template engine lead
+RULES_TESTS := rules
+ASAN_CORE   := $(patsubst %.c,build/asan/%.o,$(CORE_SRC))
+ASAN_RULES  := $(ASAN_CORE) $(patsubst %.c,build/asan/%.o,$(wildcard src/rules/*.c) $(GEN_SRC))
+TEST_LINK    = $(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+$(foreach t,$(CORE_TESTS),$(eval build/asan/tests/test_$(t): tests/unit/test_$(t).c $$(ASAN_CORE) ; @mkdir -p $$(dir $$@) && $$(TEST_LINK)))
+$(foreach t,$(RULES_TESTS),$(eval build/asan/tests/test_$(t): tests/unit/test_$(t).c $$(ASAN_RULES) ; @mkdir -p $$(dir $$@) && $$(TEST_LINK)))
+
+build/asan/tests/%: tests/unit/%.c $(ASAN_LIB)
+	@mkdir -p $(dir $@)
+	$(TEST_LINK)
+
+bench: deps build
+	@bench/run.sh
+
+fuzz: deps
+	@fuzz/run.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,80 @@
+// fuzz-sources: src/core/contact.c
+/*
+ * fuzz_contact.c - libFuzzer target for the phone and email normalisers.
+ *
+ * The input, NUL-terminated, goes through both normalisers (the phone one
+ * once per default country). A normalised value must have the promised shape
+ * and normalise to itself again.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/contact.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+check_phone(const char *in, const char *country)
+{
+	char out[32], again[32];
+	size_t len;
+
+	memset(out, 0x5a, sizeof(out));
+	if (contact_phone_normalize(in, country, out, sizeof(out)) < 0)
+		return;
+	/* E.164: '+', a calling code that does not start with 0, 8..15 digits. */
+	len = strlen(out);
+	if (out[0] != '+' || len < 9 || len > 16 || out[1] == '0' ||
+	    strspn(out + 1, "0123456789") != len - 1)
+		abort();
+	if (contact_phone_normalize(out, "ZZ", again, sizeof(again)) < 0 ||
+	    strcmp(out, again) != 0)
+		abort();
+	/* A buffer one byte short must fail. */
+	if (contact_phone_normalize(in, country, again, len) == 0)
+		abort();
+}
+
+static void
+check_email(const char *in)
+{
+	char out[300], again[300];
+	const char *at;
+	size_t len;
+
+	if (contact_email_normalize(in, out, sizeof(out)) < 0)
+		return;
+	len = strlen(out);
+	at = strchr(out, '@');
+	if (len == 0 || len > 254 || at == NULL || strchr(at + 1, '@') != NULL ||
+	    strchr(at, '.') == NULL)
+		abort();
+	for (size_t i = 0; i < len; i++)
+		if ((out[i] >= 'A' && out[i] <= 'Z') || out[i] == ' ' ||
+		    (unsigned char)out[i] >= 0x80)
+			abort();
+	if (contact_email_normalize(out, again, sizeof(again)) < 0 ||
+	    strcmp(out, again) != 0)
+		abort();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const countries[] = { "US", "CA", "GB", "DE", "FR", "ES", "IT",
+						 "NL", "IE", "AU", "NZ", "MX", "IN", "ZZ",
+						 "", NULL };
+	char *in = malloc(size + 1);
+
+	if (in == NULL)
+		return 0;
+	memcpy(in, data, size);
+	in[size] = '\0';
+	for (size_t i = 0; i < sizeof(countries) / sizeof(countries[0]); i++)
+		check_phone(in, countries[i]);
+	check_email(in);
+	free(in);
+	return 0;
+}

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Installs the Debian packages leadkeep needs to build and test, if missing.
+# Safe to run again: it only calls apt-get when something is absent.
+set -eu
+
+PKGS="build-essential pkg-config clang libclang-rt-14-dev git curl sqlite3 tzdata
+libsqlite3-dev libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libyaml-dev
+libsodium-dev libcmocka-dev python3 python3-aiosmtpd"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+		|| missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "leadkeep: installing Debian packages:$missing"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get install -y --no-install-recommends $missing >/dev/null 2>&1 || {
+	$SUDO apt-get update -qq
+	$SUDO apt-get install -y --no-install-recommends $missing
+}

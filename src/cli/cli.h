@@ -1,0 +1,83 @@
+/*
+ * cli.h - what every subcommand shares: exit codes, the common options
+ * (--data, --rules, --json, --help), opening the rules and the store, the
+ * clock, and printing.
+ */
+#ifndef LK_CLI_H
+#define LK_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "core/rules.h"
+#include "store/store.h"
+
+/* Stable exit codes, documented in `leadkeep --help`. */
+enum {
+	EXIT_OK = 0,
+	EXIT_RUNTIME = 1,	/* the command could not do its work */
+	EXIT_USAGE = 2,		/* wrong arguments */
+	EXIT_CONFIG = 3,	/* bad rules file or configuration */
+};
+
+typedef struct {
+	const char *data;	/* --data, $LEADKEEP_DATA, ./leadkeep-data */
+	const char *rules_path;	/* --rules; NULL = DATA/rules.yaml, else the default */
+	bool json;
+	rules *rules;
+	store *store;
+	int64_t business_id;
+} cli_env;
+
+/* Options every subcommand accepts; 'D', 'R', 'j', 'h' are reserved. */
+#define CLI_COMMON_OPTIONS \
+	{ "data", required_argument, NULL, 'D' }, \
+	{ "rules", required_argument, NULL, 'R' }, \
+	{ "json", no_argument, NULL, 'j' }, \
+	{ "help", no_argument, NULL, 'h' }
+
+#define CLI_COMMON_HELP \
+	"Common options:\n" \
+	"  --data DIR     data directory (default $LEADKEEP_DATA or ./leadkeep-data)\n" \
+	"  --rules FILE   rules file (default DIR/rules.yaml, else the built-in demo)\n" \
+	"  --json         machine-readable output\n" \
+	"  --help         this help\n" \
+	"Exit codes: 0 ok, 1 runtime error, 2 usage error, 3 bad rules or configuration.\n"
+
+void cli_env_init(cli_env *e);
+/* Handles a common option; returns true when opt was one. */
+bool cli_common_option(cli_env *e, int opt, const char *arg);
+
+/* Loads the rules (printing every problem) and, when want_store, opens the
+ * store and syncs the business. Returns EXIT_OK or the code to exit with. */
+int cli_open(cli_env *e, bool want_store);
+void cli_close(cli_env *e);
+
+/* Now, as UTC seconds. $LEADKEEP_NOW (ISO 8601, e.g. 2026-11-24T20:02:00Z)
+ * overrides the clock: the seam the tests use. */
+int64_t cli_now(void);
+
+/* Parses "2026-11-24T20:02:00Z" / "2026-11-24 14:02" (local to the rules'
+ * zone when no Z or offset) into UTC seconds. Returns 0 / -1. */
+int cli_parse_time(const rules *r, const char *s, int64_t *out);
+
+/* An ISO UTC string from the store as local time "Tue Nov 24 2:02 PM". */
+void cli_local_time(const rules *r, const char *iso, char *buf, size_t len);
+
+int cli_usage(const char *help, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_print_json(json_t *j);
+/* o[key] as a string, or dflt when absent or not a string. */
+const char *cli_str(const json_t *o, const char *key, const char *dflt);
+
+/* Subcommands: argc/argv start at the subcommand's own name. */
+int cmd_serve(int argc, char **argv);
+int cmd_lead(int argc, char **argv);
+int cmd_task(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
+
+#endif

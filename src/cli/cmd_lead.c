@@ -1,0 +1,360 @@
+/*
+ * cmd_lead.c - `leadkeep lead add|list|show|stage|log|owner`.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "intake/intake.h"
+
+static const char lead_help[] =
+	"Usage: leadkeep lead SUBCOMMAND [OPTIONS]\n"
+	"\n"
+	"  add --name N [--phone P] [--email E] [--source S] [--kind K] [--service S]\n"
+	"      [--message M] [--neighbourhood N] [--owner ID]\n"
+	"                      take in a lead: owner, acknowledgment, first task, follow-ups\n"
+	"  list [--stage S] [--status S] [--owner ID] [--source S] [--q TEXT] [--limit N]\n"
+	"  show ID             the lead, its tasks, messages, timers and timeline\n"
+	"  stage ID STAGE [--amount DOLLARS] [--reason CODE]\n"
+	"                      move the lead; the stage's requirements are checked\n"
+	"  log ID call|visit|note|reply|stop [--outcome O] [--text T] [--amount DOLLARS]\n"
+	"      [--by PERSON] [--contact]   record what happened; automation follows it\n"
+	"  owner ID PERSON     give the lead to someone else\n"
+	"\n" CLI_COMMON_HELP;
+
+static const struct option lead_options[] = {
+	{ "name", required_argument, NULL, 'n' },
+	{ "phone", required_argument, NULL, 'p' },
+	{ "email", required_argument, NULL, 'e' },
+	{ "source", required_argument, NULL, 's' },
+	{ "kind", required_argument, NULL, 'k' },
+	{ "service", required_argument, NULL, 'v' },
+	{ "message", required_argument, NULL, 'm' },
+	{ "neighbourhood", required_argument, NULL, 'N' },
+	{ "owner", required_argument, NULL, 'o' },
+	{ "stage", required_argument, NULL, 'S' },
+	{ "status", required_argument, NULL, 'T' },
+	{ "q", required_argument, NULL, 'q' },
+	{ "limit", required_argument, NULL, 'l' },
+	{ "amount", required_argument, NULL, 'a' },
+	{ "reason", required_argument, NULL, 'r' },
+	{ "outcome", required_argument, NULL, 'O' },
+	{ "text", required_argument, NULL, 't' },
+	{ "by", required_argument, NULL, 'b' },
+	{ "contact", no_argument, NULL, 'c' },
+	CLI_COMMON_OPTIONS,
+	{ NULL, 0, NULL, 0 },
+};
+
+typedef struct {
+	intake_lead in;
+	store_lead_filter filter;
+	const char *amount, *reason, *outcome, *text, *by;
+	bool contact;
+} lead_args;
+
+/* "1200", "1,200.50", "$1200" -> cents; -1 when not a amount. */
+static int64_t
+parse_amount(const char *s)
+{
+	char digits[32];
+	size_t n = 0;
+	char *end;
+	double v;
+
+	if (s == NULL)
+		return -1;
+	for (; *s && n < sizeof digits - 1; s++)
+		if (*s != ',' && *s != '$' && *s != ' ')
+			digits[n++] = *s;
+	digits[n] = '\0';
+	v = strtod(digits, &end);
+	if (n == 0 || *end != '\0' || v < 0 || v > 1e12)
+		return -1;
+	return (int64_t)(v * 100 + 0.5);
+}
+
+static int64_t
+parse_id(const char *s)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL)
+		return -1;
+	v = strtoll(s, &end, 10);
+	return *end == '\0' && v > 0 ? v : -1;
+}
+
+static void
+print_lead_line(const rules *r, json_t *l)
+{
+	char when[48];
+
+	cli_local_time(r, json_string_value(json_object_get(l, "created_at")), when, sizeof when);
+	printf("#%-5lld %-22.22s %-16.16s %-10.10s %-9.9s %-8.8s %s\n",
+	       (long long)json_integer_value(json_object_get(l, "id")),
+	       cli_str(l, "name", "(no name)"),
+	       cli_str(l, "phone", "-"),
+	       cli_str(l, "stage", "-"),
+	       cli_str(l, "status", "-"),
+	       cli_str(l, "owner", "-"), when);
+}
+
+static void
+print_lead(const rules *r, json_t *l)
+{
+	char when[48];
+	size_t i;
+	json_t *v, *flags = json_object_get(l, "flags");
+
+	printf("Lead #%lld  %s  (%s, stage %s)\n", (long long)json_integer_value(json_object_get(l, "id")),
+	       cli_str(l, "name", "(no name)"),
+	       cli_str(l, "status", "-"),
+	       cli_str(l, "stage", "-"));
+	printf("  phone   %s\n  email   %s\n  source  %s (%s)\n  service %s\n  owner   %s\n",
+	       cli_str(l, "phone", "-"),
+	       cli_str(l, "email", "-"),
+	       cli_str(l, "source", "-"),
+	       cli_str(l, "kind", "-"),
+	       cli_str(l, "service", "-"),
+	       cli_str(l, "owner", "-"));
+	if (json_array_size(flags) > 0) {
+		printf("  flagged");
+		json_array_foreach(flags, i, v)
+			printf(" %s", json_string_value(v));
+		putchar('\n');
+	}
+	puts("Tasks");
+	json_array_foreach(json_object_get(l, "tasks"), i, v) {
+		cli_local_time(r, json_string_value(json_object_get(v, "due_at")), when, sizeof when);
+		printf("  #%lld %-10s %s (%s, due %s)\n",
+		       (long long)json_integer_value(json_object_get(v, "id")),
+		       json_string_value(json_object_get(v, "state")),
+		       json_string_value(json_object_get(v, "title")),
+		       cli_str(v, "assignee", "-"), when);
+	}
+	puts("Messages");
+	json_array_foreach(json_object_get(l, "messages"), i, v) {
+		cli_local_time(r, json_string_value(json_object_get(v, "send_at")), when, sizeof when);
+		printf("  #%lld %s %s %s to %s at %s: %s\n",
+		       (long long)json_integer_value(json_object_get(v, "id")),
+		       json_string_value(json_object_get(v, "state")),
+		       json_string_value(json_object_get(v, "purpose")),
+		       json_string_value(json_object_get(v, "channel")),
+		       json_string_value(json_object_get(v, "to")), when,
+		       json_string_value(json_object_get(v, "body")));
+	}
+	puts("Next");
+	json_array_foreach(json_object_get(l, "timers"), i, v) {
+		cli_local_time(r, json_string_value(json_object_get(v, "due_at")), when, sizeof when);
+		printf("  %s %s %s\n", when, json_string_value(json_object_get(v, "kind")),
+		       cli_str(v, "sequence", ""));
+	}
+	puts("Timeline");
+	json_array_foreach(json_object_get(l, "timeline"), i, v) {
+		cli_local_time(r, json_string_value(json_object_get(v, "at")), when, sizeof when);
+		printf("  %-20s %-18s %s\n", when, json_string_value(json_object_get(v, "type")),
+		       cli_str(v, "text", ""));
+	}
+}
+
+static int
+show(cli_env *e, int64_t id)
+{
+	json_t *l = store_lead_json(e->store, e->business_id, id, true);
+
+	if (l == NULL)
+		return cli_fail(EXIT_RUNTIME, "no lead #%lld", (long long)id);
+	if (e->json)
+		cli_print_json(l);
+	else
+		print_lead(e->rules, l);
+	json_decref(l);
+	return EXIT_OK;
+}
+
+static int
+add(cli_env *e, const lead_args *a)
+{
+	intake_result res;
+	char err[512];
+	int64_t now = cli_now();
+
+	if (store_begin(e->store) < 0)
+		return cli_fail(EXIT_RUNTIME, "the database is busy: %s", sqlite3_errmsg(store_db(e->store)));
+	if (intake_submit(e->store, e->business_id, e->rules, &a->in, now, &res, err, sizeof err) < 0 ||
+	    store_commit(e->store) < 0) {
+		store_rollback(e->store);
+		return cli_fail(EXIT_RUNTIME, "lead not saved: %s", err);
+	}
+	if (!e->json)
+		printf("%s lead #%lld\n", res.duplicate ? "Attached to existing" : "Created",
+		       (long long)res.lead_id);
+	return e->json ? show(e, res.lead_id) : EXIT_OK;
+}
+
+static int
+list(cli_env *e, const lead_args *a)
+{
+	json_t *arr = store_leads_json(e->store, e->business_id, &a->filter);
+	size_t i;
+	json_t *v;
+
+	if (arr == NULL)
+		return cli_fail(EXIT_RUNTIME, "cannot list leads");
+	if (e->json) {
+		cli_print_json(arr);
+	} else {
+		json_array_foreach(arr, i, v)
+			print_lead_line(e->rules, v);
+		if (json_array_size(arr) == 0)
+			puts("No leads.");
+	}
+	json_decref(arr);
+	return EXIT_OK;
+}
+
+/* Runs one event for a lead in its own transaction and shows the result. */
+static int
+process(cli_env *e, int64_t id, const lead_event *ev)
+{
+	char err[512] = "";
+	int rc;
+
+	if (store_begin(e->store) < 0)
+		return cli_fail(EXIT_RUNTIME, "the database is busy");
+	rc = store_process(e->store, e->business_id, e->rules, id, ev, cli_now(), err, sizeof err);
+	if (rc != DECIDE_OK || store_commit(e->store) < 0) {
+		store_rollback(e->store);
+		return cli_fail(rc == DECIDE_INVALID || rc == DECIDE_NOT_FOUND ? EXIT_USAGE :
+				EXIT_RUNTIME, "%s", err[0] ? err : "could not save");
+	}
+	return e->json ? show(e, id) : (printf("Lead #%lld updated\n", (long long)id), EXIT_OK);
+}
+
+static int
+log_event(cli_env *e, int64_t id, const char *what, const lead_args *a)
+{
+	lead_event ev;
+
+	if (strcmp(what, "call") == 0)
+		ev = lead_event_init(EV_CALL_LOGGED);
+	else if (strcmp(what, "visit") == 0)
+		ev = lead_event_init(EV_VISIT_LOGGED);
+	else if (strcmp(what, "note") == 0)
+		ev = lead_event_init(EV_NOTE);
+	else if (strcmp(what, "reply") == 0)
+		ev = lead_event_init(EV_MESSAGE_IN);
+	else if (strcmp(what, "stop") == 0)
+		ev = lead_event_init(EV_OPT_OUT);
+	else
+		return cli_usage(lead_help, "log: unknown kind \"%s\" (call, visit, note, reply, stop)",
+				 what);
+	ev.outcome = a->outcome;
+	ev.text = a->text;
+	ev.actor = a->by;
+	ev.contact = a->contact;
+	ev.channel = "sms";
+	if (a->amount && (ev.amount_cents = parse_amount(a->amount)) < 0)
+		return cli_usage(lead_help, "--amount: \"%s\" is not an amount", a->amount);
+	return process(e, id, &ev);
+}
+
+int
+cmd_lead(int argc, char **argv)
+{
+	cli_env e;
+	lead_args a;
+	const char *sub = argc > 1 ? argv[1] : NULL;
+	int opt, rc;
+
+	cli_env_init(&e);
+	memset(&a, 0, sizeof a);
+	a.in.source = "cli";
+	if (sub == NULL)
+		return cli_usage(lead_help, "lead: missing subcommand");
+	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
+		fputs(lead_help, stdout);
+		return EXIT_OK;
+	}
+	optind = 1;
+	while ((opt = getopt_long(argc - 1, argv + 1, "", lead_options, NULL)) != -1) {
+		if (cli_common_option(&e, opt, optarg))
+			continue;
+		switch (opt) {
+		case 'h': fputs(lead_help, stdout); return EXIT_OK;
+		case 'n': a.in.name = optarg; break;
+		case 'p': a.in.phone = optarg; break;
+		case 'e': a.in.email = optarg; break;
+		case 's': a.in.source = a.filter.source = optarg; break;
+		case 'k': a.in.kind = optarg; break;
+		case 'v': a.in.service = optarg; break;
+		case 'm': a.in.message = optarg; break;
+		case 'N': a.in.neighbourhood = optarg; break;
+		case 'o': a.in.owner = a.filter.owner = optarg; break;
+		case 'S': a.filter.stage = optarg; break;
+		case 'T': a.filter.status = optarg; break;
+		case 'q': a.filter.q = optarg; break;
+		case 'l': a.filter.limit = atoi(optarg); break;
+		case 'a': a.amount = optarg; break;
+		case 'r': a.reason = optarg; break;
+		case 'O': a.outcome = optarg; break;
+		case 't': a.text = optarg; break;
+		case 'b': a.by = optarg; break;
+		case 'c': a.contact = true; break;
+		default: return cli_usage(lead_help, "lead %s: bad option", sub);
+		}
+	}
+	/* positional arguments after the subcommand */
+	argv += 1 + optind;
+	argc -= 1 + optind;
+
+	if (strcmp(sub, "add") == 0) {
+		if (a.in.name == NULL && a.in.phone == NULL && a.in.email == NULL)
+			return cli_usage(lead_help, "lead add: give at least --name, --phone or --email");
+	} else if (strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0 &&
+		   strcmp(sub, "stage") != 0 && strcmp(sub, "log") != 0 &&
+		   strcmp(sub, "owner") != 0) {
+		return cli_usage(lead_help, "lead: unknown subcommand \"%s\"", sub);
+	}
+	if ((strcmp(sub, "show") == 0 || strcmp(sub, "stage") == 0 || strcmp(sub, "log") == 0 ||
+	     strcmp(sub, "owner") == 0) && (argc < 1 || parse_id(argv[0]) < 0))
+		return cli_usage(lead_help, "lead %s: expected a lead ID", sub);
+	if ((strcmp(sub, "stage") == 0 || strcmp(sub, "log") == 0 || strcmp(sub, "owner") == 0) &&
+	    argc < 2)
+		return cli_usage(lead_help, "lead %s: missing argument after the ID", sub);
+
+	if ((rc = cli_open(&e, true)) != EXIT_OK) {
+		cli_close(&e);
+		return rc;
+	}
+	if (strcmp(sub, "add") == 0) {
+		rc = add(&e, &a);
+	} else if (strcmp(sub, "list") == 0) {
+		rc = list(&e, &a);
+	} else if (strcmp(sub, "show") == 0) {
+		rc = show(&e, parse_id(argv[0]));
+	} else if (strcmp(sub, "stage") == 0) {
+		lead_event ev = lead_event_init(EV_STAGE);
+
+		ev.stage = argv[1];
+		ev.reason = a.reason;
+		ev.actor = a.by;
+		if (a.amount && (ev.amount_cents = parse_amount(a.amount)) < 0)
+			rc = cli_usage(lead_help, "--amount: \"%s\" is not an amount", a.amount);
+		else
+			rc = process(&e, parse_id(argv[0]), &ev);
+	} else if (strcmp(sub, "owner") == 0) {
+		lead_event ev = lead_event_init(EV_OWNER);
+
+		ev.owner = argv[1];
+		ev.actor = a.by;
+		rc = process(&e, parse_id(argv[0]), &ev);
+	} else {
+		rc = log_event(&e, parse_id(argv[0]), argv[1], &a);
+	}
+	cli_close(&e);
+	return rc;
+}

@@ -1,0 +1,136 @@
+/*
+ * cmd_task.c - `leadkeep task list|done`: the queue people work from.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char task_help[] =
+	"Usage: leadkeep task SUBCOMMAND [OPTIONS]\n"
+	"\n"
+	"  list [--owner ID] [--state open|done|cancelled|reassigned] [--limit N]\n"
+	"                      tasks by due time, most urgent first\n"
+	"  done ID [--outcome TEXT] [--by PERSON]\n"
+	"                      complete a task; the lead's automation follows it\n"
+	"\n" CLI_COMMON_HELP;
+
+static const struct option task_options[] = {
+	{ "owner", required_argument, NULL, 'o' },
+	{ "state", required_argument, NULL, 's' },
+	{ "limit", required_argument, NULL, 'l' },
+	{ "outcome", required_argument, NULL, 'O' },
+	{ "by", required_argument, NULL, 'b' },
+	CLI_COMMON_OPTIONS,
+	{ NULL, 0, NULL, 0 },
+};
+
+static int
+list(cli_env *e, const char *owner, const char *state, int limit)
+{
+	json_t *arr = store_tasks_json(e->store, e->business_id, owner, state, limit);
+	json_t *v;
+	size_t i;
+	char when[48];
+	int64_t now = cli_now();
+
+	if (arr == NULL)
+		return cli_fail(EXIT_RUNTIME, "cannot list tasks");
+	if (e->json) {
+		cli_print_json(arr);
+		json_decref(arr);
+		return EXIT_OK;
+	}
+	json_array_foreach(arr, i, v) {
+		int64_t due = 0;
+
+		cli_parse_time(NULL, cli_str(v, "due_at", ""), &due);
+		cli_local_time(e->rules, cli_str(v, "due_at", NULL), when, sizeof when);
+		printf("#%-5lld %-8s %-20s %s%s (lead #%lld)\n",
+		       (long long)json_integer_value(json_object_get(v, "id")),
+		       cli_str(v, "assignee", "-"), when,
+		       strcmp(cli_str(v, "state", ""), "open") == 0 && due < now ? "OVERDUE " : "",
+		       cli_str(v, "title", ""),
+		       (long long)json_integer_value(json_object_get(v, "lead_id")));
+	}
+	if (json_array_size(arr) == 0)
+		puts("No tasks.");
+	json_decref(arr);
+	return EXIT_OK;
+}
+
+static int
+done(cli_env *e, int64_t task_id, const char *outcome, const char *by)
+{
+	lead_event ev = lead_event_init(EV_TASK_DONE);
+	char err[512] = "";
+	int64_t lead_id;
+	int rc;
+
+	if (store_begin(e->store) < 0)
+		return cli_fail(EXIT_RUNTIME, "the database is busy");
+	lead_id = store_task_lead(e->store, e->business_id, task_id);
+	if (lead_id <= 0) {
+		store_rollback(e->store);
+		return cli_fail(EXIT_USAGE, "no task #%lld", (long long)task_id);
+	}
+	ev.task_id = task_id;
+	ev.outcome = outcome;
+	ev.actor = by;
+	rc = store_process(e->store, e->business_id, e->rules, lead_id, &ev, cli_now(), err,
+			   sizeof err);
+	if (rc != DECIDE_OK || store_commit(e->store) < 0) {
+		store_rollback(e->store);
+		return cli_fail(rc == DECIDE_NOT_FOUND ? EXIT_USAGE : EXIT_RUNTIME, "%s",
+				err[0] ? err : "could not save");
+	}
+	printf("Task #%lld done\n", (long long)task_id);
+	return EXIT_OK;
+}
+
+int
+cmd_task(int argc, char **argv)
+{
+	cli_env e;
+	const char *sub = argc > 1 ? argv[1] : NULL;
+	const char *owner = NULL, *state = NULL, *outcome = NULL, *by = NULL;
+	int limit = 0, opt, rc;
+	char *end;
+	long long id = 0;
+
+	cli_env_init(&e);
+	if (sub == NULL)
+		return cli_usage(task_help, "task: missing subcommand");
+	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
+		fputs(task_help, stdout);
+		return EXIT_OK;
+	}
+	optind = 1;
+	while ((opt = getopt_long(argc - 1, argv + 1, "", task_options, NULL)) != -1) {
+		if (cli_common_option(&e, opt, optarg))
+			continue;
+		switch (opt) {
+		case 'h': fputs(task_help, stdout); return EXIT_OK;
+		case 'o': owner = optarg; break;
+		case 's': state = optarg; break;
+		case 'l': limit = atoi(optarg); break;
+		case 'O': outcome = optarg; break;
+		case 'b': by = optarg; break;
+		default: return cli_usage(task_help, "task %s: bad option", sub);
+		}
+	}
+	argv += 1 + optind;
+	argc -= 1 + optind;
+	if (strcmp(sub, "done") == 0) {
+		if (argc < 1 || (id = strtoll(argv[0], &end, 10)) <= 0 || *end != '\0')
+			return cli_usage(task_help, "task done: expected a task ID");
+	} else if (strcmp(sub, "list") != 0) {
+		return cli_usage(task_help, "task: unknown subcommand \"%s\"", sub);
+	}
+	if ((rc = cli_open(&e, true)) == EXIT_OK)
+		rc = strcmp(sub, "list") == 0 ? list(&e, owner, state, limit) :
+		     done(&e, id, outcome, by);
+	cli_close(&e);
+	return rc;
+}

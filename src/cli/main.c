@@ -1,0 +1,59 @@
+/*
+ * main.c - leadkeep's entry point: git-style subcommands.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#ifndef LK_VERSION
+#define LK_VERSION "0.1.0"
+#endif
+
+static const char usage[] =
+	"leadkeep - every lead gets an owner, a next action, a due time and a recovery path.\n"
+	"\n"
+	"Usage: leadkeep COMMAND [OPTIONS]\n"
+	"\n"
+	"Commands:\n"
+	"  serve                 run the server: intake, scheduler, delivery\n"
+	"  lead add|list|show|stage|log|owner   work with leads\n"
+	"  task list|done        the task queue\n"
+	"  rules check|show-default             validate or print a rules file\n"
+	"  simulate              rehearse rules on a virtual clock\n"
+	"  version               print the version\n"
+	"\n"
+	"Run `leadkeep COMMAND --help` for a command's options.\n"
+	CLI_COMMON_HELP;
+
+int
+main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (cmd == NULL)
+		return cli_usage(usage, "missing command");
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		fputs(usage, stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+		if (argc > 2 && strcmp(argv[2], "--help") == 0) {
+			puts("Usage: leadkeep version\nPrints the version and exits 0.");
+			return EXIT_OK;
+		}
+		printf("leadkeep %s\n", LK_VERSION);
+		return EXIT_OK;
+	}
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve(argc - 1, argv + 1);
+	if (strcmp(cmd, "lead") == 0)
+		return cmd_lead(argc - 1, argv + 1);
+	if (strcmp(cmd, "task") == 0)
+		return cmd_task(argc - 1, argv + 1);
+	if (strcmp(cmd, "rules") == 0)
+		return cmd_rules(argc - 1, argv + 1);
+	if (strcmp(cmd, "simulate") == 0)
+		return cmd_simulate(argc - 1, argv + 1);
+	return cli_usage(usage, "unknown command \"%s\"", cmd);
+}

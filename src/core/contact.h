@@ -1,0 +1,36 @@
+/*
+ * contact.h - phone and email normalisation at intake.
+ *
+ * A bad phone or email never drops a lead: callers keep the raw value and flag
+ * it. These functions only say whether a value could be normalised. Pure.
+ */
+#ifndef LK_CORE_CONTACT_H
+#define LK_CORE_CONTACT_H
+
+#include <stddef.h>
+
+/*
+ * Normalises a phone number as typed ("(312) 555-0101", "312.555.0101",
+ * "+1 312 555 0101", "00 49 30 1234567", "tel:+1...") to E.164 ("+13125550101"),
+ * using default_country (ISO alpha-2, e.g. "US") for national numbers.
+ * Returns 0 and writes out, or -1 when it is not a plausible number (out untouched).
+ *
+ * Separators (blanks, . - / ( ), pasted no-break spaces and dashes) are
+ * dropped, and so is an extension ("x12", "ext. 12", "#12", ";ext=12").
+ * Letters elsewhere ("1-800-FLOWERS") make it invalid. "+", "00" (any
+ * default) and "011" (US, CA) / "0011" (AU) mark international numbers.
+ * Lengths are checked for US CA GB DE FR ES IT NL IE AU NZ MX IN, leniently;
+ * other calling codes only for E.164's 8..15 digits. A national number needs
+ * one of those default countries. Well-shaped fakes ("555-555-5555") pass.
+ */
+int contact_phone_normalize(const char *in, const char *default_country, char *out,
+			    size_t outlen);
+
+/* Trims and lower-cases the domain (and the local part, as every mailbox provider
+ * a small business meets treats it case-insensitively); checks the shape
+ * local@domain.tld. Accepts "Name <addr>" and "mailto:addr". ASCII only: quoted
+ * local parts, IP literals and non-ASCII addresses are refused (IDN domains
+ * pass in punycode). Returns 0 and writes out, or -1 when not plausible. */
+int contact_email_normalize(const char *in, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,83 @@
+/*
+ * engine_internal.h - shared between the engine's files; not a public contract.
+ *
+ * One decide() call owns one engine_ctx: the inputs, the decision being built,
+ * and the lead as it will be once the decision's actions are applied (owner,
+ * sequence, plan), so later steps in the same call see earlier changes.
+ */
+#ifndef LK_CORE_ENGINE_INTERNAL_H
+#define LK_CORE_ENGINE_INTERNAL_H
+
+#include <stdarg.h>
+
+#include "engine.h"
+
+struct decision {
+	action *items;
+	size_t n, cap;
+	char **strs;		/* every string the actions point to */
+	size_t nstrs, capstrs;
+};
+
+typedef struct {
+	const lead_state *st;
+	const lead *l;
+	const rules *r;
+	const rr_counters *rr;
+	int64_t now;
+	decision *d;
+	/* The lead as this decision leaves it. */
+	const char *owner;
+	const char *stage;
+	const char *status;
+	const char *sequence;
+	int64_t seq_started;
+	int64_t plan;
+	int64_t quote_cents;
+	bool replied;		/* the lead spoke in this event */
+	bool touched;		/* a human touched the lead in this event */
+	bool task_done;
+	bool sms_opt_out;
+	bool email_opt_out;
+	int64_t next_contact_due; /* for {{next_contact_window}}; 0 = unknown */
+	size_t followups_added;	/* automated touches queued by this decision */
+	int new_tasks;		/* ACT_TASK_CREATE count, for task_ref */
+} engine_ctx;
+
+/* decision building (engine_decision.c); all abort on out-of-memory */
+decision *decision_new(void);
+action *engine_push(engine_ctx *c, action_kind kind);
+const char *engine_str(engine_ctx *c, const char *s);
+const char *engine_fmt(engine_ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void engine_event(engine_ctx *c, const char *type, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* routing and people (engine_route.c) */
+int64_t engine_rr_value(const rr_counters *rr, const char *key);
+int engine_pick(engine_ctx *c, const rules_owner *o, const char *pool_key,
+		const char *avoid);
+void engine_set_owner(engine_ctx *c, int person, const char *why);
+const rules_person *engine_person(const engine_ctx *c, const char *id);
+const rules_person *engine_notify_target(engine_ctx *c, const char *target);
+
+/* plans, steps, messages (engine_plan.c) */
+void engine_start_sequence(engine_ctx *c, const char *name, bool on_intake, const char *why);
+void engine_stop_sequence(engine_ctx *c, const char *why);
+void engine_run_step(engine_ctx *c, const rules_sequence *seq, int k, bool on_intake);
+void engine_chain(engine_ctx *c, const rules_sequence *seq, int k);
+void engine_go_cold(engine_ctx *c);
+/* Creates a task for assignee due `within` from now (in business minutes when
+ * business_hours), with its escalation timer and a notification. title NULL
+ * composes "Call Marcus Johnson by 3:05 PM <what>". Returns its task_ref. */
+int engine_create_task(engine_ctx *c, const char *verb, const char *title,
+		       const char *assignee, int64_t within, bool business_hours,
+		       const char *fallback_what);
+void engine_notify(engine_ctx *c, const rules_person *p, const char *text);
+void engine_queue_to_lead(engine_ctx *c, const char *channel, const char *body,
+			  outbox_purpose purpose, bool respect_quiet);
+char *engine_render(engine_ctx *c, const char *tpl);
+void engine_money(int64_t cents, char *buf, size_t len);
+bool engine_lead_reachable(const engine_ctx *c, const char *channel);
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * lead.h - a lead as the engine sees it, and the events that happen to it.
+ *
+ * Pure data. The store fills a lead_state from its tables; intake fills a
+ * lead_event from a source. Nothing here allocates: strings are borrowed from
+ * whoever filled the struct and must outlive the decide() call.
+ */
+#ifndef LK_CORE_LEAD_H
+#define LK_CORE_LEAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Contact problems found at intake: the lead is kept, the problem flagged. */
+enum {
+	LEAD_PHONE_INVALID = 1 << 0,	/* phone kept as given, not E.164 */
+	LEAD_EMAIL_INVALID = 1 << 1,	/* email kept as given */
+	LEAD_NO_CONTACT = 1 << 2,	/* neither a usable phone nor email */
+};
+
+/* Lead status: where it is relative to the active pipeline. */
+#define LEAD_STATUS_OPEN "open"
+#define LEAD_STATUS_WON "won"
+#define LEAD_STATUS_LOST "lost"
+#define LEAD_STATUS_ARCHIVED "archived"
+#define LEAD_STATUS_NURTURE "nurture"
+
+typedef struct {
+	int64_t id;		/* 0 for a lead not stored yet */
+	const char *name;
+	const char *phone;	/* E.164 when valid, else as given */
+	const char *email;	/* lower-cased when valid, else as given */
+	const char *source;	/* web_form, phone_call, sms, email, ad, api, ... */
+	const char *kind;	/* new_inquiry, estimate, ... */
+	const char *service;
+	const char *message;
+	const char *neighbourhood;
+	unsigned flags;		/* LEAD_* contact flags */
+	const char *stage;
+	const char *status;	/* LEAD_STATUS_* */
+	const char *owner;	/* person id, NULL before routing */
+	const char *sequence;	/* sequence running now, NULL if none */
+	int64_t sequence_started_at;
+	int64_t plan;		/* bumped at each re-plan; stale step timers are ignored */
+	int64_t created_at;
+	int64_t last_inbound_at;	/* last message from the lead, 0 = never */
+	int64_t last_touch_at;		/* last human contact logged, 0 = never */
+	int64_t last_task_done_at;	/* 0 = never */
+	bool sms_opt_out;
+	bool email_opt_out;
+	int64_t quote_cents;	/* -1 = none */
+	const char *lost_reason;
+} lead;
+
+/* An open task of the lead, as the engine needs it. */
+typedef struct {
+	int64_t id;
+	const char *verb;
+	const char *title;
+	const char *assignee;	/* person id */
+	int64_t due_at;
+} lead_task;
+
+/* Everything decide() may look at for one lead. */
+typedef struct {
+	lead lead;
+	const lead_task *tasks;	/* open tasks only */
+	size_t ntasks;
+	const int64_t *touches;	/* send times of automated touches to the lead, recent first */
+	size_t ntouches;
+} lead_state;
+
+typedef enum {
+	EV_CREATED,		/* a new lead arrived; fields are in state.lead */
+	EV_INQUIRY_AGAIN,	/* an open lead asked again (duplicate intake) */
+	EV_MESSAGE_IN,		/* the lead wrote to us (sms/email reply) */
+	EV_CALL_LOGGED,		/* a human call was logged (outcome) */
+	EV_VISIT_LOGGED,	/* a visit was logged (outcome, maybe a quote) */
+	EV_NOTE,		/* a note; counts as contact when .contact */
+	EV_STAGE,		/* a person asks to move the lead to .stage */
+	EV_OWNER,		/* a person sets the owner to .owner */
+	EV_TASK_DONE,		/* task .task_id completed with .outcome */
+	EV_OPT_OUT,		/* lead opted out of .channel ("sms"/"email") */
+	EV_OPT_IN,		/* lead opted back in to .channel */
+	EV_TIMER,		/* a durable timer fired */
+} lead_event_kind;
+
+typedef enum {
+	TIMER_STEP,		/* run step .step of sequence .sequence */
+	TIMER_ESCALATE,		/* escalation level .level of task .task_id */
+	TIMER_REACTIVATE,	/* a lost lead comes back */
+	TIMER_NURTURE,		/* periodic check-in of a nurtured lead */
+} timer_kind;
+
+typedef struct {
+	lead_event_kind kind;
+	const char *source;	/* EV_INQUIRY_AGAIN: where it came from */
+	const char *channel;	/* sms, email, call ... */
+	const char *text;	/* message body, note text */
+	const char *outcome;	/* call/visit/task outcome */
+	const char *stage;	/* EV_STAGE */
+	const char *reason;	/* EV_STAGE to a lost stage */
+	const char *owner;	/* EV_OWNER */
+	const char *actor;	/* person id who did it, NULL = system / the lead */
+	int64_t amount_cents;	/* -1 = none */
+	int64_t task_id;	/* EV_TASK_DONE, TIMER_ESCALATE */
+	bool contact;		/* EV_NOTE counts as a human touch */
+	/* EV_TIMER */
+	timer_kind timer;
+	const char *sequence;
+	int step;
+	int level;
+	int64_t plan;		/* the lead's plan when the timer was set */
+	int64_t due_at;		/* when the timer was due (lateness = now - due_at) */
+} lead_event;
+
+/* A zeroed event of the given kind with "none" markers set. */
+lead_event lead_event_init(lead_event_kind kind);
+
+/* "Marcus" from "Marcus Johnson"; writes into buf, returns buf ("" if none). */
+const char *lead_first_name(const char *name, char *buf, size_t buflen);
+
+#endif

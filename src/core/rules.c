@@ -1,0 +1,147 @@
+/*
+ * rules.c - freeing the rules model and looking things up in it. Pure: the
+ * model is built by src/rules/; nothing here parses or validates.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules.h"
+
+static void
+owner_free(rules_owner *o)
+{
+	free(o->people);
+	free(o->role);
+}
+
+static void
+business_free(rules_business *b)
+{
+	free(b->name);
+	free(b->timezone);
+	free(b->country);
+	free(b->phone);
+	free(b->holidays);
+	tz_free(b->zone);
+}
+
+static void
+sequence_free(rules_sequence *s)
+{
+	for (size_t i = 0; i < s->nsteps; i++) {
+		free(s->steps[i].template_name);
+		free(s->steps[i].verb);
+		free(s->steps[i].title);
+		free(s->steps[i].notify);
+	}
+	free(s->steps);
+	free(s->name);
+}
+
+void
+rules_free(rules *r)
+{
+	if (r == NULL)
+		return;
+	business_free(&r->business);
+	for (size_t i = 0; i < r->npeople; i++) {
+		free(r->people[i].id);
+		free(r->people[i].name);
+		free(r->people[i].role);
+		free(r->people[i].phone);
+		free(r->people[i].email);
+	}
+	free(r->people);
+	for (size_t i = 0; i < r->nroutes; i++) {
+		free(r->routes[i].source);
+		free(r->routes[i].kind);
+		free(r->routes[i].service);
+		owner_free(&r->routes[i].owner);
+	}
+	free(r->routes);
+	for (size_t i = 0; i < r->nsequences; i++)
+		sequence_free(&r->sequences[i]);
+	free(r->sequences);
+	for (size_t i = 0; i < r->nstages; i++) {
+		free(r->stages[i].name);
+		free(r->stages[i].owner_role);
+		free(r->stages[i].sequence);
+	}
+	free(r->stages);
+	for (size_t i = 0; i < r->nlost_reasons; i++)
+		free(r->lost_reasons[i]);
+	free(r->lost_reasons);
+	for (size_t i = 0; i < r->nescalations; i++) {
+		free(r->escalations[i].notify);
+		owner_free(&r->escalations[i].reassign);
+	}
+	free(r->escalations);
+	free(r->cold.reason);
+	free(r->cold.sequence);
+	for (size_t i = 0; i < r->ntemplates; i++) {
+		free(r->templates[i].name);
+		free(r->templates[i].text);
+	}
+	free(r->templates);
+	free(r);
+}
+
+/* Names are compared only when present: a model being built may hold gaps. */
+static bool
+same(const char *a, const char *b)
+{
+	return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+int
+rules_person_index(const rules *r, const char *id)
+{
+	for (size_t i = 0; i < r->npeople; i++)
+		if (same(r->people[i].id, id))
+			return (int)i;
+	return -1;
+}
+
+const rules_person *
+rules_person_find(const rules *r, const char *id)
+{
+	int i = rules_person_index(r, id);
+
+	return i < 0 ? NULL : &r->people[i];
+}
+
+const rules_sequence *
+rules_sequence_find(const rules *r, const char *name)
+{
+	for (size_t i = 0; i < r->nsequences; i++)
+		if (same(r->sequences[i].name, name))
+			return &r->sequences[i];
+	return NULL;
+}
+
+const rules_stage *
+rules_stage_find(const rules *r, const char *name)
+{
+	for (size_t i = 0; i < r->nstages; i++)
+		if (same(r->stages[i].name, name))
+			return &r->stages[i];
+	return NULL;
+}
+
+const rules_template *
+rules_template_find(const rules *r, const char *name)
+{
+	for (size_t i = 0; i < r->ntemplates; i++)
+		if (same(r->templates[i].name, name))
+			return &r->templates[i];
+	return NULL;
+}
+
+const rules_person *
+rules_person_by_role(const rules *r, const char *role)
+{
+	for (size_t i = 0; i < r->npeople; i++)
+		if (same(r->people[i].role, role))
+			return &r->people[i];
+	return NULL;
+}

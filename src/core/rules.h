@@ -1,0 +1,169 @@
+/*
+ * rules.h - the in-memory model of a business's rules file.
+ *
+ * This is what the engine reads; it is built by src/rules/ (from YAML) and owned
+ * by whoever loaded it. Pure data: no I/O, no parsing here. All strings are
+ * owned by the rules object and freed by rules_free().
+ */
+#ifndef LK_CORE_RULES_H
+#define LK_CORE_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tz.h"
+
+#define RULES_MAX_SPANS_PER_DAY 4
+
+/* An opening span in local minutes from midnight: [open_min, close_min). */
+typedef struct {
+	int open_min;
+	int close_min;
+} rules_span;
+
+typedef struct {
+	char *name;
+	char *timezone;		/* IANA name, e.g. "America/Chicago" */
+	char *country;		/* ISO 3166 alpha-2 default for phone numbers, "US" */
+	char *phone;		/* business's public phone, for HELP replies */
+	rules_span hours[7][RULES_MAX_SPANS_PER_DAY]; /* index 0 = Sunday */
+	int nspans[7];
+	int *holidays;		/* local dates as yyyymmdd, sorted */
+	size_t nholidays;
+	bool has_quiet;
+	int quiet_start_min;	/* quiet hours for automated texts, local */
+	int quiet_end_min;	/* may wrap midnight (start > end) */
+	bool ack_ignores_quiet;	/* the immediate ack may go at any hour */
+	int64_t duplicate_window; /* seconds; 0 disables duplicate merging */
+	tz_zone *zone;		/* loaded time zone, owned */
+} rules_business;
+
+typedef enum { NOTIFY_NONE, NOTIFY_SMS, NOTIFY_EMAIL } rules_notify;
+
+typedef struct {
+	char *id;
+	char *name;
+	char *role;
+	char *phone;
+	char *email;
+	rules_notify notify;
+} rules_person;
+
+/* An owner choice: one person or a round-robin pool (indices into people). */
+typedef struct {
+	int *people;
+	size_t npeople;		/* 1 = fixed owner, >1 = round robin */
+	char *role;		/* alternatively: round robin over everyone with this role */
+} rules_owner;
+
+typedef struct {
+	char *source;		/* NULL = any */
+	char *kind;		/* NULL = any */
+	char *service;		/* case-insensitive substring; NULL = any */
+	int after_hours;	/* -1 any, 0 during business hours, 1 after hours */
+	rules_owner owner;
+	int line;		/* for diagnostics */
+} rules_route;
+
+typedef enum { STEP_SEND, STEP_TASK, STEP_NOTIFY } rules_step_kind;
+typedef enum { CHANNEL_SMS, CHANNEL_EMAIL } rules_channel;
+
+/* unless: bit flags checked when the step comes due. */
+enum {
+	UNLESS_REPLIED = 1 << 0,	/* lead sent us something since the sequence began */
+	UNLESS_TOUCHED = 1 << 1,	/* a human logged a call/visit/contact note */
+	UNLESS_TASK_DONE = 1 << 2,	/* a task of this lead was completed */
+};
+
+typedef enum { THEN_NONE, THEN_COLD } rules_then;
+
+typedef struct {
+	int64_t at;		/* offset from sequence start, seconds */
+	rules_step_kind kind;
+	rules_channel channel;	/* STEP_SEND */
+	char *template_name;	/* STEP_SEND, STEP_NOTIFY */
+	char *verb;		/* STEP_TASK: call/text/email/visit/review */
+	char *title;		/* STEP_TASK: optional title template */
+	int64_t within;		/* STEP_TASK: window to do it, seconds */
+	bool business_hours;	/* STEP_TASK: window counted in business minutes */
+	char *notify;		/* STEP_NOTIFY: "owner", "manager" (a role) or person id */
+	unsigned unless;
+	rules_then then;
+	int line;
+} rules_step;
+
+typedef struct {
+	char *name;
+	rules_step *steps;
+	size_t nsteps;
+} rules_sequence;
+
+typedef struct {
+	char *name;
+	char *owner_role;	/* NULL: owner unchanged */
+	bool requires_amount;
+	bool requires_reason;
+	char *sequence;		/* sequence started on entry, may be NULL */
+	bool closed;		/* leaving the active pipeline (won, lost) */
+} rules_stage;
+
+typedef enum { ESC_NOTIFY, ESC_REASSIGN } rules_esc_kind;
+
+typedef struct {
+	int64_t overdue;	/* seconds after the task's due time */
+	rules_esc_kind kind;
+	char *notify;		/* ESC_NOTIFY: role or person id */
+	rules_owner reassign;	/* ESC_REASSIGN */
+} rules_escalation;
+
+typedef enum { COLD_LOST, COLD_ARCHIVE, COLD_NURTURE } rules_cold_kind;
+
+typedef struct {
+	rules_cold_kind kind;
+	char *reason;		/* reason code recorded, e.g. "no_response" */
+	int64_t reactivate_after; /* COLD_LOST: 0 = never */
+	int64_t nurture_every;	/* COLD_NURTURE: periodic check-in */
+	char *sequence;		/* sequence started on reactivation / nurture */
+} rules_cold;
+
+typedef struct {
+	char *name;
+	char *text;
+	int line;
+} rules_template;
+
+typedef struct {
+	rules_business business;
+	rules_person *people;
+	size_t npeople;
+	rules_route *routes;
+	size_t nroutes;
+	rules_sequence *sequences;
+	size_t nsequences;
+	rules_stage *stages;
+	size_t nstages;
+	char **lost_reasons;
+	size_t nlost_reasons;
+	rules_escalation *escalations;
+	size_t nescalations;
+	rules_cold cold;
+	int max_touches;	/* automated touches per window, 0 = unlimited */
+	int64_t touch_window;	/* seconds */
+	rules_template *templates;
+	size_t ntemplates;
+} rules;
+
+/* Frees everything rules owns, then r itself. rules_free(NULL) is a no-op. */
+void rules_free(rules *r);
+
+/* Lookups. Return NULL / -1 when absent. The pointers borrow from r. */
+int rules_person_index(const rules *r, const char *id);
+const rules_person *rules_person_find(const rules *r, const char *id);
+const rules_sequence *rules_sequence_find(const rules *r, const char *name);
+const rules_stage *rules_stage_find(const rules *r, const char *name);
+const rules_template *rules_template_find(const rules *r, const char *name);
+/* First person with this role, or NULL. */
+const rules_person *rules_person_by_role(const rules *r, const char *role);
+
+#endif

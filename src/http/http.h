@@ -1,0 +1,37 @@
+/*
+ * http.h - the HTTP server (libmicrohttpd, thread pool): health checks now,
+ * the REST API and the intake webhooks as they land. Knows nothing of SQL:
+ * handlers talk to the store and intake modules.
+ */
+#ifndef LK_HTTP_H
+#define LK_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/rules.h"
+#include "sched/sched.h"
+
+typedef struct {
+	const char *listen;	/* "127.0.0.1:8080"; port 0 picks a free one */
+	const char *data_dir;
+	const rules *rules;	/* borrowed, outlives the server */
+	int64_t business_id;
+	sched *sched;		/* borrowed, for /readyz and to wake it */
+	unsigned threads;	/* 0 = one per core */
+	size_t max_body;	/* bytes; larger bodies get 413 */
+} http_config;
+
+typedef struct http_server http_server;
+
+/* Binds and starts serving. NULL with err set when it cannot bind. */
+http_server *http_start(const http_config *cfg, char *err, size_t errlen);
+
+/* The port actually bound (useful with port 0). */
+unsigned http_port(const http_server *s);
+
+/* Stops accepting, lets requests in flight finish (up to a few seconds),
+ * then frees s. NULL is a no-op. */
+void http_stop(http_server *s);
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * http_health.c - GET /healthz (the process answers) and GET /readyz (the
+ * database takes writes and the scheduler runs: safe to send traffic).
+ */
+#include "http_internal.h"
+
+enum MHD_Result
+http_healthz(http_req *rq)
+{
+	return http_json(rq, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+enum MHD_Result
+http_readyz(http_req *rq)
+{
+	store *s = http_store(rq);
+	bool db = s != NULL && store_begin(s) == 0;
+	bool running = rq->srv->cfg.sched != NULL && sched_running(rq->srv->cfg.sched);
+
+	if (db)
+		store_rollback(s);
+	return http_json(rq, db && running ? 200 : 503,
+			 json_pack("{s:s,s:b,s:b}", "status", db && running ? "ready" : "not_ready",
+				   "database", db, "scheduler", running));
+}

@@ -1,0 +1,137 @@
+/*
+ * rules_recovery.c - what happens when a lead stalls: `escalation` (a task
+ * overdue by so long notifies someone or changes hands) and `cold` (where a
+ * lead goes when the last follow-up is unanswered, and when it comes back).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules_internal.h"
+
+static const char *const esc_keys[] = { "task_overdue", "notify", "reassign", NULL };
+enum { E_OVERDUE, E_NOTIFY, E_REASSIGN };
+
+static const char *const cold_keys[] = {
+	"status", "reason", "reactivate_after", "nurture_every", "sequence", NULL
+};
+enum { C_STATUS, C_REASON, C_REACTIVATE, C_NURTURE, C_SEQUENCE };
+
+static const char *const status_words[] = { "lost", "archive", "nurture", NULL };
+
+static void
+read_level(rl_ctx *c, yaml_node_t *n, int64_t *prev)
+{
+	rules *r = c->r;
+	rules_escalation *e = &r->escalations[r->nescalations];
+	yaml_node_t *v[3];
+
+	if (!rl_fields(c, n, "escalation", esc_keys, v, NULL))
+		return;
+	r->nescalations++;
+	if (v[E_OVERDUE] == NULL) {
+		rl_missing(c, n, "task_overdue", "escalation");
+	} else if (rl_duration(c, v[E_OVERDUE], "task_overdue", &e->overdue) == 0) {
+		char a[32], b[32];
+
+		/* The engine arms one level after the other: they must be in order. */
+		if (e->overdue <= *prev)
+			rl_error(c, v[E_OVERDUE], "escalation levels must be in increasing order "
+				 "of \"task_overdue\": %s is not after %s",
+				 rl_format_duration(e->overdue, a, sizeof a),
+				 rl_format_duration(*prev, b, sizeof b));
+		else
+			*prev = e->overdue;
+	}
+	if ((v[E_NOTIFY] == NULL) == (v[E_REASSIGN] == NULL)) {
+		rl_error(c, n, "an escalation takes exactly one of \"notify\" or \"reassign\"");
+		return;
+	}
+	if (v[E_NOTIFY] != NULL) {
+		e->kind = ESC_NOTIFY;
+		rl_notify_target(c, v[E_NOTIFY], "notify", true, &e->notify);
+	} else {
+		e->kind = ESC_REASSIGN;
+		rl_owner(c, v[E_REASSIGN], "reassign", &e->reassign);
+	}
+}
+
+void
+rl_escalation(rl_ctx *c, yaml_node_t *n)
+{
+	size_t len = rl_list_len(n);
+	int64_t prev = -1;
+
+	if (n == NULL || !rl_is_list(c, n, "escalation"))
+		return;
+	if (len > RL_MAX_ESCALATIONS) {
+		rl_error(c, n, "too many escalation levels (at most %d)", RL_MAX_ESCALATIONS);
+		return;
+	}
+	if ((c->r->escalations = rl_calloc(c, len, sizeof *c->r->escalations)) == NULL)
+		return;
+	for (size_t i = 0; i < len; i++) {
+		yaml_node_t *it = rl_list_item(c, n, i);
+
+		if (it == NULL)
+			break;
+		read_level(c, it, &prev);
+	}
+}
+
+static bool
+is_lost_reason(const rules *r, const char *reason)
+{
+	for (size_t i = 0; i < r->nlost_reasons; i++)
+		if (strcmp(r->lost_reasons[i], reason) == 0)
+			return true;
+	return false;
+}
+
+/* The reason recorded for a cold lead must be one staff can also choose. */
+static void
+check_reason(rl_ctx *c, const yaml_node_t *given, const yaml_node_t *reasons)
+{
+	const rules *r = c->r;
+	char list[512];
+
+	if (c->bad_reasons || r->cold.reason == NULL || is_lost_reason(r, r->cold.reason))
+		return;
+	rl_join(list, sizeof list, (const char *const *)r->lost_reasons, r->nlost_reasons,
+		sizeof *r->lost_reasons);
+	if (given != NULL)
+		rl_error(c, given, "cold reason \"%s\" is not one of lost_reasons (%s)",
+			 r->cold.reason, list);
+	else
+		rl_error(c, reasons, "the default cold reason \"%s\" is not one of lost_reasons "
+			 "(%s): add it, or set cold.reason", r->cold.reason, list);
+}
+
+void
+rl_cold(rl_ctx *c, yaml_node_t *n, yaml_node_t *reasons)
+{
+	rules_cold *cold = &c->r->cold;
+	yaml_node_t *v[5] = { 0 }, *k[5];
+	int kind;
+
+	cold->kind = COLD_LOST;
+	cold->reason = rl_strdup(c, "no_response");
+	if (n != NULL && rl_fields(c, n, "cold", cold_keys, v, k)) {
+		if (v[C_STATUS] != NULL && (kind = rl_enum(c, v[C_STATUS], "status",
+							   status_words)) >= 0)
+			cold->kind = kind == 0 ? COLD_LOST : kind == 1 ? COLD_ARCHIVE : COLD_NURTURE;
+		if (v[C_REASON] != NULL)
+			rl_ident(c, v[C_REASON], "reason", NULL, &cold->reason);
+		if (v[C_REACTIVATE] != NULL && cold->kind != COLD_LOST)
+			rl_error(c, k[C_REACTIVATE], "\"reactivate_after\" is for status lost only");
+		else if (v[C_REACTIVATE] != NULL)
+			rl_duration(c, v[C_REACTIVATE], "reactivate_after", &cold->reactivate_after);
+		if (v[C_NURTURE] != NULL && cold->kind != COLD_NURTURE)
+			rl_error(c, k[C_NURTURE], "\"nurture_every\" is for status nurture only");
+		else if (v[C_NURTURE] != NULL)
+			rl_duration(c, v[C_NURTURE], "nurture_every", &cold->nurture_every);
+		if (v[C_SEQUENCE] != NULL &&
+		    rl_ident(c, v[C_SEQUENCE], "sequence", NULL, &cold->sequence) == 0)
+			rl_sequence_ref(c, v[C_SEQUENCE], cold->sequence);
+	}
+	check_reason(c, v[C_REASON], reasons);
+}

@@ -1,0 +1,228 @@
+/*
+ * rules_sequences.c - the `sequences` section: named lists of steps, each a
+ * message to the lead (send), a task for a person (task) or a note to staff
+ * (notify), at an offset from the start, in order. References to templates
+ * and people are checked here; templates and people are read before this.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules_internal.h"
+
+static const char *const step_keys[] = {
+	"at", "send", "task", "notify", "template", "title", "within", "business_hours",
+	"unless", "then", NULL
+};
+enum { S_AT, S_SEND, S_TASK, S_NOTIFY, S_TEMPLATE, S_TITLE, S_WITHIN, S_BH, S_UNLESS,
+       S_THEN, S_NKEYS };
+
+static const char *const channel_words[] = { "sms", "email", NULL };
+static const char *const verb_words[] = { "call", "text", "email", "visit", "review", NULL };
+static const char *const unless_words[] = { "replied", "touched", "task_done", NULL };
+static const char *const then_words[] = { "cold", NULL };
+
+static void
+read_unless(rl_ctx *c, rules_step *s, yaml_node_t *n)
+{
+	size_t len = rl_list_len(n);
+
+	if (!rl_is_list(c, n, "unless"))
+		return;
+	for (size_t i = 0; i < len; i++) {
+		yaml_node_t *it = rl_list_item(c, n, i);
+		int k;
+
+		if (it == NULL)
+			break;
+		if ((k = rl_enum(c, it, "unless", unless_words)) >= 0)
+			s->unless |= 1u << k;	/* UNLESS_REPLIED, _TOUCHED, _TASK_DONE */
+	}
+}
+
+/* The action: exactly one of send, task or notify. False when there is none. */
+static bool
+read_action(rl_ctx *c, rules_step *s, yaml_node_t *n, yaml_node_t **v)
+{
+	int k, kinds = (v[S_SEND] != NULL) + (v[S_TASK] != NULL) + (v[S_NOTIFY] != NULL);
+
+	if (kinds != 1) {
+		rl_error(c, n, kinds == 0 ? "a step needs one of \"send\", \"task\" or \"notify\"" :
+			 "a step takes only one of \"send\", \"task\" or \"notify\"");
+		if (kinds == 0)
+			return false;
+	}
+	if (v[S_SEND] != NULL) {
+		s->kind = STEP_SEND;
+		if ((k = rl_enum(c, v[S_SEND], "send", channel_words)) >= 0)
+			s->channel = k == 0 ? CHANNEL_SMS : CHANNEL_EMAIL;
+	} else if (v[S_TASK] != NULL) {
+		s->kind = STEP_TASK;
+		if ((k = rl_enum(c, v[S_TASK], "task", verb_words)) >= 0)
+			s->verb = rl_strdup(c, verb_words[k]);
+	} else {
+		s->kind = STEP_NOTIFY;
+		rl_notify_target(c, v[S_NOTIFY], "notify", true, &s->notify);
+	}
+	return true;
+}
+
+/* Keys that only make sense for some kinds of step are errors elsewhere: a
+ * "within" on a text message means the writer expected something that will
+ * not happen. */
+static void
+read_details(rl_ctx *c, rules_step *s, yaml_node_t *n, yaml_node_t **v, yaml_node_t **k)
+{
+	bool task = s->kind == STEP_TASK;
+
+	if (v[S_TEMPLATE] != NULL && task) {
+		rl_error(c, k[S_TEMPLATE], "\"template\" is for send and notify steps; a task "
+			 "takes \"title\"");
+	} else if (v[S_TEMPLATE] != NULL) {
+		if (rl_ident(c, v[S_TEMPLATE], "template", NULL, &s->template_name) == 0)
+			rl_template_ref(c, v[S_TEMPLATE], s->template_name);
+	} else if (!task && (v[S_SEND] != NULL || v[S_NOTIFY] != NULL)) {
+		rl_missing(c, n, "template", "step");
+	}
+	if (v[S_TITLE] != NULL && !task)
+		rl_error(c, k[S_TITLE], "\"title\" is for task steps only");
+	else if (v[S_TITLE] != NULL && rl_string(c, v[S_TITLE], "title", &s->title) == 0)
+		rl_check_template(c, v[S_TITLE], "task title", s->title);
+	if (v[S_WITHIN] != NULL && !task)
+		rl_error(c, k[S_WITHIN], "\"within\" is for task steps only");
+	else if (v[S_WITHIN] != NULL)
+		rl_duration(c, v[S_WITHIN], "within", &s->within);
+	if (v[S_BH] != NULL && !task)
+		rl_error(c, k[S_BH], "\"business_hours\" is for task steps only");
+	else if (v[S_BH] != NULL)
+		rl_bool(c, v[S_BH], "business_hours", &s->business_hours);
+}
+
+static void
+read_step(rl_ctx *c, rules_sequence *seq, yaml_node_t *n, bool last, int64_t *prev_at)
+{
+	rules_step *s = &seq->steps[seq->nsteps];
+	yaml_node_t *v[S_NKEYS], *k[S_NKEYS];
+
+	if (!rl_fields(c, n, "step", step_keys, v, k))
+		return;
+	seq->nsteps++;
+	s->line = (int)n->start_mark.line + 1;
+	s->within = 15 * 60;
+	s->business_hours = true;
+	if (v[S_AT] == NULL) {
+		rl_missing(c, n, "at", "step");
+	} else if (rl_duration(c, v[S_AT], "at", &s->at) == 0) {
+		char a[32], b[32];
+
+		/* The engine walks steps in order; out of order would skip some. */
+		if (s->at < *prev_at)
+			rl_error(c, v[S_AT], "step at %s comes after a step at %s; steps must be "
+				 "in order of \"at\"", rl_format_duration(s->at, a, sizeof a),
+				 rl_format_duration(*prev_at, b, sizeof b));
+		else
+			*prev_at = s->at;
+	}
+	if (read_action(c, s, n, v))
+		read_details(c, s, n, v, k);
+	if (v[S_UNLESS] != NULL)
+		read_unless(c, s, v[S_UNLESS]);
+	if (v[S_THEN] != NULL && rl_enum(c, v[S_THEN], "then", then_words) == 0) {
+		if (!last)
+			rl_error(c, k[S_THEN], "\"then\" is only allowed on the last step of a "
+				 "sequence");
+		s->then = THEN_COLD;
+	}
+}
+
+static void
+read_steps(rl_ctx *c, rules_sequence *seq, yaml_node_t *n)
+{
+	size_t len = rl_list_len(n);
+	int64_t prev_at = 0;
+
+	if (!rl_is_list(c, n, seq->name))
+		return;
+	if (len == 0) {
+		rl_warn(c, n, "sequence \"%s\" has no steps", seq->name);
+		return;
+	}
+	if (len > RL_MAX_STEPS) {
+		rl_error(c, n, "sequence \"%s\" has too many steps (at most %d)", seq->name,
+			 RL_MAX_STEPS);
+		return;
+	}
+	if ((seq->steps = rl_calloc(c, len, sizeof *seq->steps)) == NULL)
+		return;
+	for (size_t i = 0; i < len; i++) {
+		yaml_node_t *it = rl_list_item(c, n, i);
+
+		if (it == NULL)
+			break;
+		read_step(c, seq, it, i + 1 == len, &prev_at);
+	}
+}
+
+void
+rl_sequences(rl_ctx *c, yaml_node_t *n)
+{
+	rules *r = c->r;
+	size_t len;
+
+	if (n == NULL)
+		return;
+	if (!rl_is_map(c, n, "sequences")) {
+		c->bad_sequences = true;
+		return;
+	}
+	len = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+	if (len > RL_MAX_SEQUENCES) {
+		rl_error(c, n, "too many sequences (at most %d)", RL_MAX_SEQUENCES);
+		c->bad_sequences = true;
+		return;
+	}
+	r->sequences = rl_calloc(c, len, sizeof *r->sequences);
+	c->seq_nodes = rl_calloc(c, len, sizeof *c->seq_nodes);
+	if (r->sequences == NULL || c->seq_nodes == NULL)
+		return;
+	for (size_t i = 0; i < len && rl_tick(c); i++) {
+		yaml_node_pair_t *p = &n->data.mapping.pairs.start[i];
+		yaml_node_t *k = rl_node(c, p->key);
+		rules_sequence *seq = &r->sequences[r->nsequences];
+		char *name = NULL;
+
+		if (rl_ident(c, k, "sequence name", NULL, &name) < 0)
+			continue;
+		if (rules_sequence_find(r, name) != NULL) {
+			rl_error(c, k, "sequence \"%s\" is defined twice", name);
+			free(name);
+			continue;
+		}
+		seq->name = name;
+		c->seq_nodes[r->nsequences] = k;
+		r->nsequences++;
+		read_steps(c, seq, rl_node(c, p->value));
+	}
+}
+
+static const char *
+known_sequences(const rules *r, char *buf, size_t len)
+{
+	if (r->nsequences == 0)
+		return "no sequences are defined";
+	return rl_join(buf, len, (const char *const *)&r->sequences[0].name, r->nsequences,
+		       sizeof *r->sequences);
+}
+
+int
+rl_sequence_ref(rl_ctx *c, const yaml_node_t *n, const char *name)
+{
+	char list[512];
+
+	if (rules_sequence_find(c->r, name) != NULL)
+		return 0;
+	if (!c->bad_sequences)
+		rl_error(c, n, "sequence \"%s\" does not exist (known: %s)", name,
+			 known_sequences(c->r, list, sizeof list));
+	return -1;
+}

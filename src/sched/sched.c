@@ -1,0 +1,202 @@
+/*
+ * sched.c - the scheduler thread. One loop: fire what is due (in batches, one
+ * transaction each), then sleep until the next due time, at most one second.
+ * A crash between batches loses nothing: fired timers were committed with
+ * their effects, pending ones are still pending.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sched.h"
+#include "util/log.h"
+
+#define FIRE_BATCH 256
+
+struct sched {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	store *store;
+	const rules *rules;
+	sched_clock clock;
+	bool stop;
+	bool running;
+	bool poked;
+};
+
+static void
+mark_broken(store *s, int64_t timer_id)
+{
+	sqlite3_stmt *st;
+
+	/* A timer whose decision cannot be applied must not block the queue. */
+	if (sqlite3_prepare_v2(store_db(s), "UPDATE timers SET state = 'error' WHERE id = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, timer_id);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+}
+
+int
+sched_run_due(store *s, const rules *r, int64_t now, int batch)
+{
+	store_timer *due = calloc((size_t)batch, sizeof *due);
+	int fired = 0;
+
+	if (due == NULL)
+		return -1;
+	for (;;) {
+		int n, i;
+
+		if (store_begin(s) < 0)
+			goto fail;
+		if ((n = store_timers_due(s, now, due, batch)) < 0) {
+			store_rollback(s);
+			goto fail;
+		}
+		for (i = 0; i < n; i++) {
+			char err[256] = "";
+			int rc;
+
+			if (store_savepoint(s) < 0)
+				break;
+			rc = store_timer_fire(s, r, &due[i], now, err, sizeof err);
+			if (rc < 0) {
+				store_rollback_savepoint(s);
+				log_line("error", "timer_failed", "timer=%lld lead=%lld error=\"%s\"",
+					 (long long)due[i].id, (long long)due[i].lead_id, err);
+				mark_broken(s, due[i].id);
+				continue;
+			}
+			store_release(s);
+			fired += rc;
+		}
+		if (i < n || store_commit(s) < 0) {
+			store_rollback(s);
+			goto fail;
+		}
+		if (n < batch)
+			break;
+	}
+	free(due);
+	return fired;
+fail:
+	free(due);
+	return -1;
+}
+
+static void *
+run(void *arg)
+{
+	sched *sc = arg;
+
+	pthread_mutex_lock(&sc->mu);
+	sc->running = true;
+	while (!sc->stop) {
+		int64_t now, next, wait_ms;
+		struct timespec until;
+		int fired;
+
+		pthread_mutex_unlock(&sc->mu);
+		now = sc->clock();
+		fired = sched_run_due(sc->store, sc->rules, now, FIRE_BATCH);
+		if (fired > 0)
+			log_line("info", "timers_fired", "count=%d", fired);
+		else if (fired < 0)
+			log_line("error", "scheduler", "error=\"%s\"", sqlite3_errmsg(store_db(sc->store)));
+		next = store_timer_next_due(sc->store);
+		wait_ms = 1000;
+		if (next > 0 && (next - now) * 1000 < wait_ms)
+			wait_ms = next > now ? (next - now) * 1000 : 0;
+		pthread_mutex_lock(&sc->mu);
+		if (sc->stop || sc->poked || wait_ms == 0) {
+			sc->poked = false;
+			continue;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += wait_ms / 1000;
+		until.tv_nsec += (wait_ms % 1000) * 1000000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
+		while (!sc->stop && !sc->poked &&
+		       pthread_cond_timedwait(&sc->cv, &sc->mu, &until) != ETIMEDOUT)
+			;
+		sc->poked = false;
+	}
+	sc->running = false;
+	pthread_mutex_unlock(&sc->mu);
+	return NULL;
+}
+
+sched *
+sched_start(const char *dir, const rules *r, sched_clock clock, char *err, size_t errlen)
+{
+	sched *sc = calloc(1, sizeof *sc);
+	pthread_condattr_t ca;
+
+	if (sc == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if ((sc->store = store_open(dir, err, errlen)) == NULL) {
+		free(sc);
+		return NULL;
+	}
+	sc->rules = r;
+	sc->clock = clock;
+	pthread_mutex_init(&sc->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&sc->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pthread_create(&sc->thread, NULL, run, sc) != 0) {
+		snprintf(err, errlen, "cannot start the scheduler thread");
+		store_close(sc->store);
+		free(sc);
+		return NULL;
+	}
+	return sc;
+}
+
+bool
+sched_running(sched *sc)
+{
+	bool r;
+
+	pthread_mutex_lock(&sc->mu);
+	r = sc->running;
+	pthread_mutex_unlock(&sc->mu);
+	return r;
+}
+
+void
+sched_poke(sched *sc)
+{
+	pthread_mutex_lock(&sc->mu);
+	sc->poked = true;
+	pthread_cond_signal(&sc->cv);
+	pthread_mutex_unlock(&sc->mu);
+}
+
+void
+sched_stop(sched *sc)
+{
+	if (sc == NULL)
+		return;
+	pthread_mutex_lock(&sc->mu);
+	sc->stop = true;
+	pthread_cond_signal(&sc->cv);
+	pthread_mutex_unlock(&sc->mu);
+	pthread_join(sc->thread, NULL);
+	pthread_cond_destroy(&sc->cv);
+	pthread_mutex_destroy(&sc->mu);
+	store_close(sc->store);
+	free(sc);
+}

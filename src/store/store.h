@@ -1,0 +1,166 @@
+/*
+ * store.h - persistence: one SQLite file per install, in WAL mode.
+ *
+ * The store is the truth. A decision's actions are applied inside the caller's
+ * transaction, so lead state, timeline, tasks, timers and outbox commit
+ * together or not at all. Every statement is prepared; nothing is formatted
+ * into SQL. One store handle belongs to one thread at a time.
+ */
+#ifndef LK_STORE_H
+#define LK_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "core/engine.h"
+#include "core/lead.h"
+#include "core/rules.h"
+
+typedef struct store store;
+
+/* Opens (creating dir and file if needed) DIR/leadkeep.db and brings its schema
+ * up to date. Returns NULL with err set on failure. */
+store *store_open(const char *dir, char *err, size_t errlen);
+void store_close(store *s);
+
+/* For throwaway databases only (simulate): commits stop waiting for the disk. */
+int store_set_throwaway(store *s);
+
+/* The underlying connection, for the store's own files and the tests. */
+sqlite3 *store_db(store *s);
+
+/* The newest schema version this build knows, and the file's version. */
+int store_schema_latest(void);
+int store_schema_version(store *s);
+/* Applies migrations up to `version` only (for the upgrade test). */
+int store_migrate_to(store *s, int version, char *err, size_t errlen);
+
+/* Transactions. begin takes the write lock at once (BEGIN IMMEDIATE), waiting
+ * up to the busy timeout when another process holds it. 0 / -1. */
+int store_begin(store *s);
+int store_commit(store *s);
+void store_rollback(store *s);
+/* Savepoints inside a transaction: one per lead in a batched commit. */
+int store_savepoint(store *s);
+int store_release(store *s);
+void store_rollback_savepoint(store *s);
+
+/* Makes sure the business of these rules exists and its people match the
+ * rules; returns its id or -1. Call inside a transaction. */
+int64_t store_business_sync(store *s, const rules *r, char *err, size_t errlen);
+
+/* --- leads ------------------------------------------------------------ */
+
+/* What intake knows of a new lead. Strings are borrowed. */
+typedef struct {
+	const char *name;
+	const char *phone;	/* normalised, or raw when LEAD_PHONE_INVALID */
+	const char *email;
+	const char *source;
+	const char *kind;
+	const char *service;
+	const char *message;
+	const char *neighbourhood;
+	const char *owner;	/* preset owner, NULL = route */
+	const char *external_id; /* the source's own id (MessageSid, leadgen_id...) */
+	unsigned flags;
+} store_new_lead;
+
+/* Inserts a lead row (status open, no owner yet). Returns its id or -1. */
+int64_t store_lead_insert(store *s, int64_t business_id, const store_new_lead *nl,
+			  int64_t now);
+
+/* The newest open lead of the business with this phone or email, created
+ * after `since`; 0 when none, -1 on error. NULL/empty keys are ignored. */
+int64_t store_lead_find_open(store *s, int64_t business_id, const char *phone,
+			     const char *email, int64_t since);
+
+/* Loaded state of one lead for decide(). Owns all the strings it points to. */
+typedef struct store_lead_state store_lead_state;
+
+/* Loads lead `id` of the business. Returns NULL when absent (err says so). */
+store_lead_state *store_lead_state_load(store *s, int64_t business_id, int64_t id,
+					int64_t now, int64_t touch_window, char *err,
+					size_t errlen);
+const lead_state *store_lead_state_get(const store_lead_state *ls);
+void store_lead_state_free(store_lead_state *ls);
+
+/* --- applying decisions --------------------------------------------------- */
+
+/* Called for every action applied, e.g. by simulate to print what happened.
+ * ids: the lead, and the row the action made (task, timer, outbox) or 0. */
+typedef void (*store_observer)(void *ctx, int64_t lead_id, const action *a, int64_t row_id,
+			       int64_t now);
+void store_set_observer(store *s, store_observer fn, void *ctx);
+
+/* Applies d to lead_id in the current transaction. 0 / -1 (err set). */
+int store_apply(store *s, int64_t business_id, int64_t lead_id, const decision *d,
+		const char *actor, int64_t now, char *err, size_t errlen);
+
+/* Loads the lead, runs decide() and applies the result, in the current
+ * transaction. Returns DECIDE_* from decide, or -1 on a storage error. */
+int store_process(store *s, int64_t business_id, const rules *r, int64_t lead_id,
+		  const lead_event *ev, int64_t now, char *err, size_t errlen);
+
+/* --- timers ------------------------------------------------------------- */
+
+typedef struct {
+	int64_t id;
+	int64_t business_id;
+	int64_t lead_id;
+	int64_t due_at;
+	timer_kind kind;
+	char sequence[64];
+	int step;
+	int level;
+	int64_t task_id;
+	int64_t plan;
+} store_timer;
+
+/* Up to max pending timers due at or before now, in due-time order. Returns
+ * how many were written to out, or -1. */
+int store_timers_due(store *s, int64_t now, store_timer *out, int max);
+
+/* Fires one timer in the current transaction: marks it fired (only if still
+ * pending: a timer fires once), then runs it through decide() and applies the
+ * result. Returns 1 fired, 0 already fired/cancelled, -1 error. */
+int store_timer_fire(store *s, const rules *r, const store_timer *t, int64_t now,
+		     char *err, size_t errlen);
+
+/* The earliest pending due time, 0 when there is none, -1 on error. */
+int64_t store_timer_next_due(store *s);
+
+/* The names stored in timers.kind and outbox.purpose. */
+const char *store_timer_kind_name(timer_kind k);
+const char *store_purpose_name(outbox_purpose p);
+
+/* --- queries (JSON for the CLI and the API; caller owns the result) ------ */
+
+json_t *store_lead_json(store *s, int64_t business_id, int64_t id, bool with_timeline);
+
+typedef struct {
+	const char *stage;
+	const char *status;
+	const char *owner;
+	const char *source;
+	const char *q;		/* text search in name, phone, email, service */
+	int64_t created_from;	/* 0 = no bound */
+	int64_t created_to;
+	int64_t after_id;	/* cursor: leads with id < after_id (newest first); 0 = start */
+	int limit;
+} store_lead_filter;
+
+json_t *store_leads_json(store *s, int64_t business_id, const store_lead_filter *f);
+
+/* Tasks of the business; assignee NULL = everyone; state NULL = "open". */
+json_t *store_tasks_json(store *s, int64_t business_id, const char *assignee,
+			 const char *state, int limit);
+
+/* The lead a task belongs to, or 0 when the task does not exist / -1. */
+int64_t store_task_lead(store *s, int64_t business_id, int64_t task_id);
+
+#endif

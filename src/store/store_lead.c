@@ -1,0 +1,279 @@
+/*
+ * store_lead.c - lead rows: the business and its people, inserting a lead,
+ * finding an open lead by contact, and loading a lead's state for decide().
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_internal.h"
+
+int64_t
+store_business_sync(store *s, const rules *r, char *err, size_t errlen)
+{
+	static const char *const upsert_biz =
+		"INSERT INTO businesses (slug, name, timezone, created_at)"
+		" VALUES ('default', ?1, ?2, strftime('%s','now'))"
+		" ON CONFLICT(slug) DO UPDATE SET name = excluded.name, timezone = excluded.timezone"
+		" RETURNING id";
+	static const char *const deactivate =
+		"UPDATE people SET active = 0 WHERE business_id = ?1";
+	static const char *const upsert_person =
+		"INSERT INTO people (business_id, id, name, role, phone, email, notify, active)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)"
+		" ON CONFLICT(business_id, id) DO UPDATE SET name = excluded.name,"
+		" role = excluded.role, phone = excluded.phone, email = excluded.email,"
+		" notify = excluded.notify, active = 1";
+	static const char *const notify_names[] = { "none", "sms", "email" };
+	sqlite3_stmt *st = store_stmt(s, upsert_biz);
+	int64_t id;
+
+	if (st == NULL)
+		return store_fail(s, err, errlen, "business");
+	store_bind_text(st, 1, r->business.name);
+	store_bind_text(st, 2, r->business.timezone);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return store_fail(s, err, errlen, "saving the business");
+	id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+
+	if ((st = store_stmt(s, deactivate)) == NULL)
+		return store_fail(s, err, errlen, "people");
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return store_fail(s, err, errlen, "saving people");
+	for (size_t i = 0; i < r->npeople; i++) {
+		const rules_person *p = &r->people[i];
+
+		if ((st = store_stmt(s, upsert_person)) == NULL)
+			return store_fail(s, err, errlen, "people");
+		sqlite3_bind_int64(st, 1, id);
+		store_bind_text(st, 2, p->id);
+		store_bind_text(st, 3, p->name);
+		store_bind_text(st, 4, p->role);
+		store_bind_text(st, 5, p->phone);
+		store_bind_text(st, 6, p->email);
+		store_bind_text(st, 7, notify_names[p->notify]);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return store_fail(s, err, errlen, "saving people");
+	}
+	return id;
+}
+
+int64_t
+store_lead_insert(store *s, int64_t business_id, const store_new_lead *nl, int64_t now)
+{
+	static const char *const sql =
+		"INSERT INTO leads (business_id, name, phone, email, source, kind, service,"
+		" message, neighbourhood, external_id, flags, owner, created_at, updated_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, business_id);
+	store_bind_text(st, 2, nl->name);
+	store_bind_text(st, 3, nl->phone && *nl->phone ? nl->phone : NULL);
+	store_bind_text(st, 4, nl->email && *nl->email ? nl->email : NULL);
+	store_bind_text(st, 5, nl->source ? nl->source : "api");
+	store_bind_text(st, 6, nl->kind ? nl->kind : "new_inquiry");
+	store_bind_text(st, 7, nl->service);
+	store_bind_text(st, 8, nl->message);
+	store_bind_text(st, 9, nl->neighbourhood);
+	store_bind_text(st, 10, nl->external_id);
+	sqlite3_bind_int(st, 11, (int)nl->flags);
+	store_bind_text(st, 12, nl->owner);
+	sqlite3_bind_int64(st, 13, now);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return -1;
+	return sqlite3_last_insert_rowid(s->db);
+}
+
+int64_t
+store_lead_find_open(store *s, int64_t business_id, const char *phone, const char *email,
+		     int64_t since)
+{
+	static const char *const sql =
+		"SELECT id FROM leads WHERE business_id = ?1 AND created_at >= ?4"
+		" AND status IN ('open', 'nurture', 'lost')"
+		" AND ((?2 IS NOT NULL AND phone = ?2) OR (?3 IS NOT NULL AND email = ?3))"
+		" ORDER BY id DESC LIMIT 1";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((phone == NULL || !*phone) && (email == NULL || !*email))
+		return 0;
+	if ((st = store_stmt(s, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, business_id);
+	store_bind_text(st, 2, phone && *phone ? phone : NULL);
+	store_bind_text(st, 3, email && *email ? email : NULL);
+	sqlite3_bind_int64(st, 4, since);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return sqlite3_column_int64(st, 0);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* --- state for decide() --------------------------------------------------- */
+
+struct store_lead_state {
+	lead_state st;
+	char *strs[16];		/* the lead's strings */
+	int nstrs;
+	lead_task *tasks;
+	char **task_strs;	/* 3 per task */
+	int64_t *touches;
+};
+
+static const char *
+keep(store_lead_state *ls, sqlite3_stmt *st, int col)
+{
+	char *v = store_col_strdup(st, col);
+
+	if (v != NULL && ls->nstrs < (int)(sizeof ls->strs / sizeof ls->strs[0]))
+		ls->strs[ls->nstrs++] = v;
+	else if (v != NULL) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+static int
+load_tasks(store *s, store_lead_state *ls, int64_t id)
+{
+	static const char *const sql =
+		"SELECT id, verb, title, assignee, due_at FROM tasks"
+		" WHERE lead_id = ?1 AND state = 'open' ORDER BY due_at LIMIT 64";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	size_t n = 0;
+
+	if (st == NULL)
+		return -1;
+	ls->tasks = calloc(64, sizeof *ls->tasks);
+	ls->task_strs = calloc(64 * 3, sizeof *ls->task_strs);
+	if (ls->tasks == NULL || ls->task_strs == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW && n < 64) {
+		lead_task *t = &ls->tasks[n];
+
+		t->id = sqlite3_column_int64(st, 0);
+		t->verb = ls->task_strs[n * 3] = store_col_strdup(st, 1);
+		t->title = ls->task_strs[n * 3 + 1] = store_col_strdup(st, 2);
+		t->assignee = ls->task_strs[n * 3 + 2] = store_col_strdup(st, 3);
+		t->due_at = sqlite3_column_int64(st, 4);
+		n++;
+	}
+	ls->st.tasks = ls->tasks;
+	ls->st.ntasks = n;
+	return 0;
+}
+
+static int
+load_touches(store *s, store_lead_state *ls, int64_t id, int64_t since)
+{
+	static const char *const sql =
+		"SELECT send_at FROM outbox WHERE lead_id = ?1 AND purpose = 'followup'"
+		" AND send_at > ?2 AND state NOT IN ('cancelled', 'failed')"
+		" ORDER BY send_at DESC LIMIT 64";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	size_t n = 0;
+
+	if (st == NULL)
+		return -1;
+	if ((ls->touches = calloc(64, sizeof *ls->touches)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, since);
+	while (sqlite3_step(st) == SQLITE_ROW && n < 64)
+		ls->touches[n++] = sqlite3_column_int64(st, 0);
+	ls->st.touches = ls->touches;
+	ls->st.ntouches = n;
+	return 0;
+}
+
+store_lead_state *
+store_lead_state_load(store *s, int64_t business_id, int64_t id, int64_t now,
+		      int64_t touch_window, char *err, size_t errlen)
+{
+	static const char *const sql =
+		"SELECT name, phone, email, source, kind, service, message, neighbourhood,"
+		" flags, stage, status, owner, sequence, sequence_started_at, plan, created_at,"
+		" last_inbound_at, last_touch_at, last_task_done_at, sms_opt_out, email_opt_out,"
+		" quote_cents, lost_reason FROM leads WHERE id = ?1 AND business_id = ?2";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	store_lead_state *ls;
+	lead *l;
+
+	if (st == NULL) {
+		store_fail(s, err, errlen, "loading a lead");
+		return NULL;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, business_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		snprintf(err, errlen, "no lead %lld", (long long)id);
+		return NULL;
+	}
+	if ((ls = calloc(1, sizeof *ls)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	l = &ls->st.lead;
+	l->id = id;
+	l->name = keep(ls, st, 0);
+	l->phone = keep(ls, st, 1);
+	l->email = keep(ls, st, 2);
+	l->source = keep(ls, st, 3);
+	l->kind = keep(ls, st, 4);
+	l->service = keep(ls, st, 5);
+	l->message = keep(ls, st, 6);
+	l->neighbourhood = keep(ls, st, 7);
+	l->flags = (unsigned)sqlite3_column_int(st, 8);
+	l->stage = keep(ls, st, 9);
+	l->status = keep(ls, st, 10);
+	l->owner = keep(ls, st, 11);
+	l->sequence = keep(ls, st, 12);
+	l->sequence_started_at = sqlite3_column_int64(st, 13);
+	l->plan = sqlite3_column_int64(st, 14);
+	l->created_at = sqlite3_column_int64(st, 15);
+	l->last_inbound_at = sqlite3_column_int64(st, 16);
+	l->last_touch_at = sqlite3_column_int64(st, 17);
+	l->last_task_done_at = sqlite3_column_int64(st, 18);
+	l->sms_opt_out = sqlite3_column_int(st, 19) != 0;
+	l->email_opt_out = sqlite3_column_int(st, 20) != 0;
+	l->quote_cents = sqlite3_column_type(st, 21) == SQLITE_NULL ? -1 :
+			 sqlite3_column_int64(st, 21);
+	l->lost_reason = keep(ls, st, 22);
+	sqlite3_reset(st);
+	if (load_tasks(s, ls, id) < 0 || load_touches(s, ls, id, now - touch_window) < 0) {
+		store_fail(s, err, errlen, "loading a lead");
+		store_lead_state_free(ls);
+		return NULL;
+	}
+	return ls;
+}
+
+const lead_state *
+store_lead_state_get(const store_lead_state *ls)
+{
+	return &ls->st;
+}
+
+void
+store_lead_state_free(store_lead_state *ls)
+{
+	if (ls == NULL)
+		return;
+	for (int i = 0; i < ls->nstrs; i++)
+		free(ls->strs[i]);
+	if (ls->task_strs != NULL)
+		for (size_t i = 0; i < 64 * 3; i++)
+			free(ls->task_strs[i]);
+	free(ls->task_strs);
+	free(ls->tasks);
+	free(ls->touches);
+	free(ls);
+}

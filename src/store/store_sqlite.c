@@ -1,0 +1,242 @@
+/*
+ * store_sqlite.c - opening the database, migrations, transactions and the
+ * prepared-statement cache. Durability first: WAL with synchronous=FULL, so a
+ * committed decision survives power loss, not only a crash of the process.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "store_internal.h"
+
+int
+store_fail(store *s, char *err, size_t errlen, const char *what)
+{
+	if (err != NULL && errlen > 0)
+		snprintf(err, errlen, "%s: %s", what, s && s->db ? sqlite3_errmsg(s->db) : "no database");
+	return -1;
+}
+
+sqlite3_stmt *
+store_stmt(store *s, const char *sql)
+{
+	stmt_cache *c = &s->stmts;
+	sqlite3_stmt *st;
+
+	for (int i = 0; i < c->n; i++) {
+		if (c->items[i].sql == sql) {
+			sqlite3_reset(c->items[i].st);
+			sqlite3_clear_bindings(c->items[i].st);
+			return c->items[i].st;
+		}
+	}
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "leadkeep: sqlite prepare failed: %s\n", sqlite3_errmsg(s->db));
+		return NULL;
+	}
+	if (c->n == STMT_CACHE)
+		abort();	/* more distinct statements than the cache holds: a bug */
+	c->items[c->n].sql = sql;
+	c->items[c->n].st = st;
+	c->n++;
+	return st;
+}
+
+void
+store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+char *
+store_col_strdup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	return v ? strdup((const char *)v) : NULL;
+}
+
+static int
+exec(store *s, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		if (err != NULL && errlen > 0)
+			snprintf(err, errlen, "sqlite: %s", msg ? msg : "error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_schema_latest(void)
+{
+	return store_nmigrations;
+}
+
+int
+store_schema_version(store *s)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+int
+store_migrate_to(store *s, int version, char *err, size_t errlen)
+{
+	int have = store_schema_version(s);
+
+	if (have < 0)
+		return store_fail(s, err, errlen, "reading the schema version");
+	if (have > store_nmigrations) {
+		snprintf(err, errlen, "%s has schema version %d, newer than this leadkeep "
+			 "knows (%d): upgrade leadkeep", s->path, have, store_nmigrations);
+		return -1;
+	}
+	for (int v = have + 1; v <= version && v <= store_nmigrations; v++) {
+		char pragma[64];
+
+		if (exec(s, "BEGIN IMMEDIATE", err, errlen) < 0)
+			return -1;
+		/* Another process may have migrated while we waited for the lock. */
+		if (store_schema_version(s) >= v) {
+			exec(s, "COMMIT", err, errlen);
+			continue;
+		}
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v);
+		if (exec(s, store_migrations[v - 1], err, errlen) < 0 ||
+		    exec(s, pragma, err, errlen) < 0) {
+			exec(s, "ROLLBACK", NULL, 0);
+			return -1;
+		}
+		if (exec(s, "COMMIT", err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+store *
+store_open(const char *dir, char *err, size_t errlen)
+{
+	store *s;
+	size_t n;
+
+	if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
+		snprintf(err, errlen, "cannot create data directory %s: %s", dir, strerror(errno));
+		return NULL;
+	}
+	s = calloc(1, sizeof *s);
+	if (s == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	n = strlen(dir) + sizeof "/leadkeep.db";
+	s->path = malloc(n);
+	if (s->path == NULL) {
+		free(s);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	snprintf(s->path, n, "%s/leadkeep.db", dir);
+	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open %s: %s", s->path,
+			 s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		store_close(s);
+		return NULL;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	if (exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+		 "PRAGMA foreign_keys = ON;", err, errlen) < 0 ||
+	    store_migrate_to(s, store_nmigrations, err, errlen) < 0) {
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+store_close(store *s)
+{
+	stmt_cache *c;
+
+	if (s == NULL)
+		return;
+	c = &s->stmts;
+	for (int i = 0; i < c->n; i++)
+		sqlite3_finalize(c->items[i].st);
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+int
+store_set_throwaway(store *s)
+{
+	return exec(s, "PRAGMA synchronous = OFF", NULL, 0);
+}
+
+sqlite3 *
+store_db(store *s)
+{
+	return s->db;
+}
+
+int
+store_begin(store *s)
+{
+	return exec(s, "BEGIN IMMEDIATE", NULL, 0);
+}
+
+int
+store_commit(store *s)
+{
+	return exec(s, "COMMIT", NULL, 0);
+}
+
+void
+store_rollback(store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		exec(s, "ROLLBACK", NULL, 0);
+}
+
+int
+store_savepoint(store *s)
+{
+	return exec(s, "SAVEPOINT lead", NULL, 0);
+}
+
+int
+store_release(store *s)
+{
+	return exec(s, "RELEASE lead", NULL, 0);
+}
+
+void
+store_rollback_savepoint(store *s)
+{
+	exec(s, "ROLLBACK TO lead", NULL, 0);
+	exec(s, "RELEASE lead", NULL, 0);
+}
+
+void
+store_set_observer(store *s, store_observer fn, void *ctx)
+{
+	s->observer = fn;
+	s->observer_ctx = ctx;
+}

@@ -1,0 +1,93 @@
+/*
+ * store_timer.c - durable timers. A timer row is written with the decision
+ * that made it; firing it marks it fired and applies its own decision in the
+ * same transaction, so a timer fires exactly once whatever crashes.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store_internal.h"
+
+int
+store_timers_due(store *s, int64_t now, store_timer *out, int max)
+{
+	static const char *const sql =
+		"SELECT id, business_id, lead_id, due_at, kind, sequence, step, level,"
+		" task_id, plan FROM timers WHERE state = 'pending' AND due_at <= ?1"
+		" ORDER BY due_at, id LIMIT ?2";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	int n = 0, rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max) {
+		store_timer *t = &out[n];
+		const unsigned char *seq = sqlite3_column_text(st, 5);
+
+		memset(t, 0, sizeof *t);
+		t->id = sqlite3_column_int64(st, 0);
+		t->business_id = sqlite3_column_int64(st, 1);
+		t->lead_id = sqlite3_column_int64(st, 2);
+		t->due_at = sqlite3_column_int64(st, 3);
+		if (store_timer_kind_parse((const char *)sqlite3_column_text(st, 4), &t->kind) < 0)
+			continue;	/* written by a newer leadkeep: leave it alone */
+		snprintf(t->sequence, sizeof t->sequence, "%s", seq ? (const char *)seq : "");
+		t->step = sqlite3_column_int(st, 6);
+		t->level = sqlite3_column_int(st, 7);
+		t->task_id = sqlite3_column_int64(st, 8);
+		t->plan = sqlite3_column_int64(st, 9);
+		n++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : -1;
+}
+
+int
+store_timer_fire(store *s, const rules *r, const store_timer *t, int64_t now, char *err,
+		 size_t errlen)
+{
+	static const char *const claim =
+		"UPDATE timers SET state = 'fired', fired_at = ?1 WHERE id = ?2 AND state = 'pending'";
+	sqlite3_stmt *st = store_stmt(s, claim);
+	lead_event ev = lead_event_init(EV_TIMER);
+	int rc;
+
+	if (st == NULL)
+		return store_fail(s, err, errlen, "firing a timer");
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, t->id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, err, errlen, "firing a timer");
+	if (sqlite3_changes(s->db) == 0)
+		return 0;	/* another process fired or cancelled it first */
+
+	ev.timer = t->kind;
+	ev.sequence = t->sequence[0] ? t->sequence : NULL;
+	ev.step = t->step;
+	ev.level = t->level;
+	ev.task_id = t->task_id;
+	ev.plan = t->plan;
+	ev.due_at = t->due_at;
+	rc = store_process(s, t->business_id, r, t->lead_id, &ev, now, err, errlen);
+	if (rc == DECIDE_NOT_FOUND)
+		return 1;	/* the lead is gone: the timer has nothing left to do */
+	return rc == DECIDE_OK ? 1 : -1;
+}
+
+int64_t
+store_timer_next_due(store *s)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT min(due_at) FROM timers WHERE state = 'pending'");
+	int64_t due = -1;
+
+	if (st == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		due = sqlite3_column_type(st, 0) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return due;
+}
