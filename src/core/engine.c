@@ -568,10 +568,13 @@ on_escalate(engine_ctx *c, const lead_event *ev)
 		engine_event(c, "task.escalated", "Overdue: \"%s\" reassigned from %s to %s", t->title,
 			     t->assignee, np->name);
 		engine_set_owner(c, p, "the task was overdue");
+		/* The new task continues the chain after this step, so a task that
+		 * keeps slipping is reassigned once, not passed round forever. */
+		c->esc_from = ev->level + 1;
 		engine_create_task(c, t->verb, NULL, np->id, REPLY_WINDOW, true,
 				   c->l->service && *c->l->service ?
 				   engine_fmt(c, "about %s", c->l->service) : NULL);
-		return DECIDE_OK;	/* the new task starts its own escalation chain */
+		return DECIDE_OK;
 	}
 	if ((size_t)ev->level + 1 < c->r->nescalations) {
 		a = engine_push(c, ACT_TIMER_SET);

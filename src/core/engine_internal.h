@@ -42,6 +42,7 @@ typedef struct {
 	int64_t next_contact_due; /* for {{next_contact_window}}; 0 = unknown */
 	size_t followups_added;	/* automated touches queued by this decision */
 	int new_tasks;		/* ACT_TASK_CREATE count, for task_ref */
+	int esc_from;		/* escalation level new tasks start at */
 } engine_ctx;
 
 /* decision building (engine_decision.c); all abort on out-of-memory */

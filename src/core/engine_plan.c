@@ -265,12 +265,12 @@ engine_create_task(engine_ctx *c, const char *verb, const char *title,
 	engine_event(c, "task.created", "Task for %s: %s (due %s)", p ? p->name : assignee,
 		     title, by + 3);
 
-	if (c->r->nescalations > 0) {
+	if ((size_t)c->esc_from < c->r->nescalations) {
 		action *t = engine_push(c, ACT_TIMER_SET);
 
 		t->timer = TIMER_ESCALATE;
-		t->at = due + c->r->escalations[0].overdue;
-		t->level = 0;
+		t->at = due + c->r->escalations[c->esc_from].overdue;
+		t->level = c->esc_from;
 		t->task_ref = c->new_tasks;
 	}
 	bizclock_describe_due(b, c->now, due, when, sizeof when);
@@ -497,6 +497,10 @@ engine_go_cold(engine_ctx *c)
 			a->timer = TIMER_REACTIVATE;
 			a->at = back;
 			bizclock_describe_due(&c->r->business, c->now, back, when, sizeof when);
+			char *by = strstr(when, " by ");
+
+			if (by != NULL)
+				*by = '\0';	/* the day is enough */
 		}
 		engine_event(c, "lead.cold", "No answer after the last follow-up: lost (%s), "
 			     "comes back %s", reason, when);
