@@ -54,7 +54,9 @@ bool bizclock_is_holiday(const rules_business *b, int64_t t);
 void bizclock_format_time(const rules_business *b, int64_t t, char *buf, size_t len);
 
 /* When `due` is, seen from `now`, in words a customer reads: "today by 3:05 PM",
- * "tomorrow by 8:05 AM", "Monday by 8:05 AM", "on Dec 28 by 9:00 AM". */
+ * "tomorrow by 8:05 AM", "Monday by 8:05 AM", "on Dec 28 by 9:00 AM". Days are
+ * local calendar days; a weekday name is used 2..6 days ahead. The year is added
+ * ("on Dec 28, 2027 by ...") when it differs and the date is past or > 180 days off. */
 void bizclock_describe_due(const rules_business *b, int64_t now, int64_t due, char *buf,
 			   size_t len);
 

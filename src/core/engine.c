@@ -581,9 +581,8 @@ on_escalate(engine_ctx *c, const lead_event *ev)
 		a->timer = TIMER_ESCALATE;
 		a->task_id = t->id;
 		a->level = ev->level + 1;
+		/* Kept even if already past: it fires at once and shows as late. */
 		a->at = t->due_at + c->r->escalations[ev->level + 1].overdue;
-		if (a->at < c->now)
-			a->at = c->now;
 	}
 	return DECIDE_OK;
 }

@@ -384,9 +384,8 @@ engine_chain(engine_ctx *c, const rules_sequence *seq, int k)
 		a->timer = TIMER_STEP;
 		a->name = seq->name;
 		a->step = k + 1;
+		/* Kept even if already past: it fires at once and shows as late. */
 		a->at = c->seq_started + seq->steps[k + 1].at;
-		if (a->at < c->now)
-			a->at = c->now;
 	} else if (seq->steps[k].then == THEN_COLD &&
 		   unless_reason(c, UNLESS_REPLIED | UNLESS_TOUCHED) == NULL) {
 		engine_go_cold(c);

@@ -34,6 +34,7 @@ read_hours(rl_ctx *c, yaml_node_t *n)
 {
 	rules_business *b = &c->r->business;
 	const char *set_by[7] = { 0 };
+	size_t errors = c->diags->nerrors;
 	int open_days = 0;
 
 	if (!rl_is_map(c, n, "hours"))
@@ -76,7 +77,8 @@ read_hours(rl_ctx *c, yaml_node_t *n)
 	}
 	for (int d = 0; d < 7; d++)
 		open_days += b->nspans[d] > 0;
-	if (open_days == 0)
+	/* Only when every day was understood: a misread day is not a closed one. */
+	if (open_days == 0 && errors == c->diags->nerrors)
 		rl_error(c, n, "the business is never open: tasks due in business hours "
 			 "would never come due");
 }
