@@ -332,3 +332,17 @@ bizclock_describe_due(const rules_business *b, int64_t now, int64_t due, char *b
 	else
 		snprintf(buf, len, "on %s %d by %s", months[ld.month - 1], ld.day, when);
 }
+
+int64_t
+bizclock_add_offset(const rules_business *b, int64_t t, int64_t offset)
+{
+	tz_local lt;
+	int64_t out;
+
+	if (offset <= 0 || offset % 86400 != 0)
+		return t + offset;
+	tz_to_local(b->zone, t, &lt);
+	tz_from_local(b->zone, lt.year, lt.month, lt.day + (int)(offset / 86400), lt.hour, lt.min,
+		      &out);
+	return out + lt.sec;
+}

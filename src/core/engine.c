@@ -632,7 +632,7 @@ on_timer(engine_ctx *c, const lead_event *ev)
 			action *a = engine_push(c, ACT_TIMER_SET);
 
 			a->timer = TIMER_NURTURE;
-			a->at = c->now + c->r->cold.nurture_every;
+			a->at = bizclock_add_offset(&c->r->business, c->now, c->r->cold.nurture_every);
 		}
 		return DECIDE_OK;
 	}

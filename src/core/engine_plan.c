@@ -385,7 +385,7 @@ engine_chain(engine_ctx *c, const rules_sequence *seq, int k)
 		a->name = seq->name;
 		a->step = k + 1;
 		/* Kept even if already past: it fires at once and shows as late. */
-		a->at = c->seq_started + seq->steps[k + 1].at;
+		a->at = bizclock_add_offset(&c->r->business, c->seq_started, seq->steps[k + 1].at);
 	} else if (seq->steps[k].then == THEN_COLD &&
 		   unless_reason(c, UNLESS_REPLIED | UNLESS_TOUCHED) == NULL) {
 		engine_go_cold(c);
@@ -450,7 +450,7 @@ engine_start_sequence(engine_ctx *c, const char *name, bool on_intake, const cha
 		a->timer = TIMER_STEP;
 		a->name = seq->name;
 		a->step = 0;
-		a->at = c->now + seq->steps[0].at;
+		a->at = bizclock_add_offset(&c->r->business, c->now, seq->steps[0].at);
 		return;
 	}
 	/* Run every immediate step now; the last of them chains the first later one. */
@@ -479,7 +479,8 @@ engine_go_cold(engine_ctx *c)
 
 	switch (cold->kind) {
 	case COLD_LOST: {
-		int64_t back = cold->reactivate_after > 0 ? c->now + cold->reactivate_after : 0;
+		int64_t back = cold->reactivate_after > 0 ?
+			       bizclock_add_offset(&c->r->business, c->now, cold->reactivate_after) : 0;
 		char when[64] = "never";
 
 		a = engine_push(c, ACT_SET_STATUS);
@@ -528,7 +529,7 @@ engine_go_cold(engine_ctx *c)
 		if (cold->nurture_every > 0) {
 			a = engine_push(c, ACT_TIMER_SET);
 			a->timer = TIMER_NURTURE;
-			a->at = c->now + cold->nurture_every;
+			a->at = bizclock_add_offset(&c->r->business, c->now, cold->nurture_every);
 		}
 		break;
 	}

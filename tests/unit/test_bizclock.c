@@ -553,6 +553,19 @@ words_fit_small_buffers(void **state)
 	tz_free(b.zone);
 }
 
+static void
+day_offsets_keep_the_local_time_across_dst(void **state)
+{
+	rules_business b = acme();
+
+	(void)state;
+	/* Wed 2026-11-25 10:00 CST + 180d = Mon 2027-05-24 10:00 CDT, not 11:00. */
+	assert_int_equal(bizclock_add_offset(&b, 1795622400, 180 * 86400), 1811170800);
+	/* Hours stay exact: + 36h is 36 real hours. */
+	assert_int_equal(bizclock_add_offset(&b, 1795622400, 36 * 3600), 1795622400 + 36 * 3600);
+	tz_free(b.zone);
+}
+
 int
 main(void)
 {
@@ -586,6 +599,7 @@ main(void)
 		cmocka_unit_test(describe_due_today_tomorrow_weekday_and_date),
 		cmocka_unit_test(describe_due_counts_local_days_not_utc_days),
 		cmocka_unit_test(words_fit_small_buffers),
+		cmocka_unit_test(day_offsets_keep_the_local_time_across_dst),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,86 @@
+/*
+ * http_settings.h - the server's own configuration (`serve --config FILE`):
+ * where it listens, proxies it trusts, and each intake source's settings and
+ * secrets. A small `key = value` file with [sections]; see docs/sources.md.
+ * Not the rules file (business governance lives there) and never logged:
+ * it holds secrets.
+ */
+#ifndef LK_HTTP_SETTINGS_H
+#define LK_HTTP_SETTINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A field mapping: the source's field name -> a lead field. */
+typedef struct {
+	char *from;
+	char *to;		/* name first_name last_name phone email service message
+				 * neighbourhood kind ignore */
+} settings_map;
+
+/* A [form KEY] or [hook KEY] section. */
+typedef struct {
+	char *type;		/* "form" or "hook" */
+	char *key;		/* the URL's source key */
+	settings_map *map;
+	size_t nmap;
+	char *honeypot;		/* form: a filled honeypot field marks a bot */
+	char *thank_you;	/* form: 303 here after a submission */
+	char *secret;		/* hook: HMAC-SHA256 key, NULL = unsigned */
+	char *signature_header;	/* hook: default X-Leadkeep-Signature */
+	char *lead_kind;	/* default new_inquiry */
+	char *service;		/* default service when the source sends none */
+	char *owner;		/* preset owner */
+	char *source;		/* lead.source; default web_form / the hook key */
+	int rate_count;		/* form: submissions per IP per period */
+	int64_t rate_period;	/* seconds */
+} settings_source;
+
+typedef struct {
+	uint32_t addr, mask;	/* host order */
+} settings_net;
+
+typedef struct {
+	char *listen;		/* NULL = the command line's or the default */
+	unsigned threads;
+	size_t max_body;	/* bytes, API and webhooks */
+	size_t email_max_body;	/* bytes, inbound email (attachments) */
+	char *public_url;	/* "https://engine.example.test": base URL providers sign */
+	settings_net *trusted;	/* proxies whose X-Forwarded-* we believe */
+	size_t ntrusted;
+	int api_rate_count;	/* API requests per token per period */
+	int64_t api_rate_period;
+
+	char *twilio_auth_token;
+	char *twilio_forward_to;	/* ring this number on inbound calls */
+	int twilio_dial_timeout;	/* seconds */
+	int twilio_missed_seconds;	/* answered calls shorter than this are missed */
+	char *sendgrid_key;		/* ?key= the SendGrid URL must carry */
+	char *mailgun_signing_key;
+	int64_t mailgun_max_age;	/* seconds a signed timestamp stays valid */
+	char *meta_app_secret;
+	char *meta_verify_token;
+	char *google_key;
+	bool google_store_tests;	/* store is_test leads (they get messages!) */
+
+	settings_source *sources;
+	size_t nsources;
+} settings;
+
+/*
+ * Reads FILE (NULL: defaults only), then the LEADKEEP_* secret variables,
+ * which win over the file. A value "env:NAME" is read from $NAME. Returns
+ * NULL with "FILE:LINE: what was expected" in err. Caller frees.
+ */
+settings *settings_load(const char *path, char *err, size_t errlen);
+void settings_free(settings *st);
+
+/* The [type key] section, or NULL. */
+const settings_source *settings_source_find(const settings *st, const char *type,
+					    const char *key);
+
+/* True when ip (host order) is one of the trusted proxies. */
+bool settings_trusted(const settings *st, uint32_t ip);
+
+#endif
