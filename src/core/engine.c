@@ -153,8 +153,14 @@ on_created(engine_ctx *c)
 		engine_push(c, ACT_SET_STAGE)->name = first->name;
 		c->stage = first->name;
 	}
-	seq = first && first->sequence ? first->sequence :
-	      rules_sequence_find(c->r, "new_inquiry") ? "new_inquiry" : NULL;
+	/* A sequence named after the lead's kind (estimate, no_show, ...) wins
+	 * over the first stage's: one rules file serves every kind of lead. */
+	if (l->kind && rules_sequence_find(c->r, l->kind))
+		seq = l->kind;
+	else if (first && first->sequence)
+		seq = first->sequence;
+	else
+		seq = rules_sequence_find(c->r, "new_inquiry") ? "new_inquiry" : NULL;
 	engine_start_sequence(c, seq, true, "new lead");
 	flag_contact_problems(c);
 	return DECIDE_OK;

@@ -1,7 +1,8 @@
 /*
- * http.h - the HTTP server (libmicrohttpd, thread pool): health checks now,
- * the REST API and the intake webhooks as they land. Knows nothing of SQL:
- * handlers talk to the store and intake modules.
+ * http.h - the HTTP server (libmicrohttpd, thread pool): health checks, the
+ * REST API and the intake webhooks. Knows nothing of SQL: handlers talk to
+ * the store and intake modules; every write goes through the group-commit
+ * writer (http_writer.h), so a 2xx always follows a durable commit.
  */
 #ifndef LK_HTTP_H
 #define LK_HTTP_H
@@ -10,6 +11,7 @@
 #include <stdint.h>
 
 #include "core/rules.h"
+#include "http/http_settings.h"
 #include "sched/sched.h"
 
 typedef struct {
@@ -19,19 +21,22 @@ typedef struct {
 	int64_t business_id;
 	sched *sched;		/* borrowed, for /readyz and to wake it */
 	unsigned threads;	/* 0 = one per core */
-	size_t max_body;	/* bytes; larger bodies get 413 */
+	size_t max_body;	/* bytes; larger bodies get 413; 0 = settings' */
+	const settings *settings; /* borrowed; NULL = defaults */
+	int64_t (*clock)(void);	/* UTC seconds; NULL = time() */
 } http_config;
 
 typedef struct http_server http_server;
 
-/* Binds and starts serving. NULL with err set when it cannot bind. */
+/* Binds and starts serving (and the writer thread). NULL with err set when
+ * it cannot bind. */
 http_server *http_start(const http_config *cfg, char *err, size_t errlen);
 
 /* The port actually bound (useful with port 0). */
 unsigned http_port(const http_server *s);
 
-/* Stops accepting, lets requests in flight finish (up to a few seconds),
- * then frees s. NULL is a no-op. */
+/* Stops accepting, lets requests in flight finish (up to five seconds),
+ * commits what the writer holds, then frees s. NULL is a no-op. */
 void http_stop(http_server *s);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * http_internal.h - shared by the server's files: the request being handled,
- * the reply helpers and the route table. Not a contract outside src/http/.
+ * the reply helpers, authentication and the route table. Not a contract
+ * outside src/http/.
  */
 #ifndef LK_HTTP_INTERNAL_H
 #define LK_HTTP_INTERNAL_H
@@ -13,53 +14,108 @@
 #include <microhttpd.h>
 
 #include "http.h"
+#include "http_ratelimit.h"
+#include "http_writer.h"
 #include "store/store.h"
 
 struct http_server {
 	struct MHD_Daemon *mhd;
 	http_config cfg;
+	settings defaults;	/* used when cfg.settings is NULL */
 	unsigned port;
+	writer *writer;
+	ratelimit *limits;
 };
 
 #define HTTP_MAX_PARAMS 4
+
+typedef struct http_route http_route;
 
 typedef struct {
 	http_server *srv;
 	struct MHD_Connection *conn;
 	const char *method;
-	const char *path;
+	const char *path;	/* percent-decoded, no query */
+	const char *raw_uri;	/* as sent: path and query, not decoded */
+	const char *query;	/* raw query after '?', or NULL */
 	char *body;		/* NUL-terminated, may contain NULs */
 	size_t len;
 	bool too_large;
 	char id[24];		/* request id, also sent as X-Request-Id */
+	char ip[48];		/* the client (after trusted X-Forwarded-For) */
+	const http_route *route;
 	const char *params[HTTP_MAX_PARAMS]; /* path segments matched by '*' */
 	int status;		/* set by the reply helpers, for the log */
 	int64_t started_ns;
+	char note[192];		/* extra logfmt pairs for the request line */
+	/* set by http_auth */
+	int64_t token_id;
+	char role[16];
 } http_req;
 
 typedef enum MHD_Result (*http_handler)(http_req *rq);
 
-typedef struct {
+struct http_route {
 	const char *method;
-	const char *pattern;	/* "/api/v1/leads/{*}" style: a "*" segment matches one segment */
+	const char *pattern;	/* "/api/v1/leads/*": a "*" segment matches one segment */
 	http_handler handler;
-} http_route;
+	bool big_body;		/* inbound email: settings' email_max_body, not max_body */
+};
 
 extern const http_route http_routes[];
 
-/* Replies. Each queues the response and returns MHD's result. */
+/* --- replies: each queues the response and returns MHD's result ---------- */
+
 enum MHD_Result http_reply(http_req *rq, int status, const char *content_type,
 			   const char *body, size_t len);
+/* Same, with one extra header (Location, Retry-After...), name may be NULL. */
+enum MHD_Result http_reply_hdr(http_req *rq, int status, const char *content_type,
+			       const char *body, size_t len, const char *name,
+			       const char *value);
 /* Takes ownership of j. */
 enum MHD_Result http_json(http_req *rq, int status, json_t *j);
 /* {"error":{"code":...,"message":...,"field":...}}; field may be NULL. */
 enum MHD_Result http_error(http_req *rq, int status, const char *code, const char *message,
 			   const char *field);
+/* 429 with Retry-After. */
+enum MHD_Result http_too_many(http_req *rq, int retry_after);
+/* Appends "key=value" pairs to the request's log line (values pre-quoted). */
+void http_note(http_req *rq, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* --- request helpers -------------------------------------------------------- */
+
+/* A request header, or NULL. */
+const char *http_header(http_req *rq, const char *name);
+/* A decoded query argument, or NULL. */
+const char *http_arg(http_req *rq, const char *name);
+/* The URL the client asked for as the outside world sees it (public_url, or
+ * the trusted proxy's X-Forwarded-Proto/Host, else http://Host): scheme, host,
+ * raw path and query. */
+void http_public_url(http_req *rq, char *buf, size_t len);
+/* The server's settings (never NULL). */
+const settings *http_settings(http_req *rq);
+/* Now, UTC seconds, from the configured clock. */
+int64_t http_now(http_req *rq);
+/* The media type of Content-Type, lower-cased, without parameters. */
+void http_content_type(http_req *rq, char *buf, size_t len);
 
 /* This thread's connection to the store, opened on first use. NULL on error. */
 store *http_store(http_req *rq);
 
-/* Handlers (one file per concern). */
+/* Runs fn in the group-commit writer; see writer_submit. */
+int http_write(http_req *rq, writer_fn fn, void *arg, char *err, size_t errlen);
+
+/* --- auth (http_auth.c) ------------------------------------------------------ */
+
+typedef enum { HTTP_ROLE_INTAKE = 1, HTTP_ROLE_STAFF = 2, HTTP_ROLE_ADMIN = 3 } http_role;
+
+/* Checks the bearer token and that its role reaches `need`, and the token's
+ * rate limit. Returns true when allowed; otherwise queues 401/403/429 into
+ * *ret and returns false. */
+bool http_auth(http_req *rq, http_role need, enum MHD_Result *ret);
+
+/* --- handlers (one file per concern) ------------------------------------------ */
+
 enum MHD_Result http_healthz(http_req *rq);
 enum MHD_Result http_readyz(http_req *rq);
 

@@ -130,6 +130,31 @@ const char *const store_migrations[] = {
 	"  body TEXT NOT NULL,"
 	"  created_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (business_id, key));",
+
+	/* 3: delivery. Which provider took a message, its error code, the task a
+	 * failure made for a human; outbound webhook deliveries and the cursor
+	 * over events that feeds them. */
+	"ALTER TABLE outbox ADD COLUMN provider TEXT;"
+	"ALTER TABLE outbox ADD COLUMN error_code INTEGER;"
+	"ALTER TABLE outbox ADD COLUMN task_id INTEGER;"
+	"CREATE INDEX outbox_by_state ON outbox(state) WHERE state IN ('sending', 'unknown');"
+	"CREATE TABLE webhook_deliveries ("
+	"  id INTEGER PRIMARY KEY,"
+	"  business_id INTEGER NOT NULL REFERENCES businesses(id),"
+	"  event_id INTEGER NOT NULL REFERENCES events(id),"
+	"  url TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'queued',"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  send_at INTEGER NOT NULL,"
+	"  status INTEGER,"
+	"  last_error TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  UNIQUE (event_id, url));"
+	"CREATE INDEX webhook_due ON webhook_deliveries(send_at) WHERE state = 'queued';"
+	"CREATE TABLE deliver_cursors ("
+	"  name TEXT PRIMARY KEY,"
+	"  value INTEGER NOT NULL);",
 };
 
 const int store_nmigrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -1,0 +1,84 @@
+/*
+ * deliver.h - outbound delivery: the dispatcher that takes due outbox rows to
+ * their provider (SMS, email, log), outbound webhooks, and the two inbound
+ * doors delivery needs (provider status callbacks, email unsubscribe links).
+ *
+ * Configuration comes from environment variables (see docs/delivery.md);
+ * secrets are kept in memory only and never logged. The dispatcher owns its
+ * own store connection and thread, like the scheduler.
+ */
+#ifndef LK_DELIVER_H
+#define LK_DELIVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/rules.h"
+#include "store/store.h"
+
+/* What serve knows; strings are borrowed for the call. */
+typedef struct {
+	const char *data_dir;
+	const char *log_path;	/* --deliver-log; NULL = DATA/outbox.log */
+	const char *public_url;	/* base for links when $LEADKEEP_PUBLIC_URL is unset */
+	const rules *rules;	/* borrowed; must outlive the dispatcher */
+	int64_t business_id;
+} deliver_options;
+
+typedef struct deliver_config deliver_config;
+
+/* Reads the environment into a config. NULL with err set (naming the
+ * variable) when a setting is wrong or a provider lacks what it needs. */
+deliver_config *deliver_config_load(const deliver_options *o, char *err, size_t errlen);
+void deliver_config_free(deliver_config *c);
+/* "sms=twilio email=smtp webhooks=2": for the start-up log line (no secrets). */
+void deliver_config_describe(const deliver_config *c, char *buf, size_t len);
+
+typedef struct deliver deliver;
+typedef int64_t (*deliver_clock)(void);
+
+/* Starts the dispatcher thread on its own connection to the data dir. First,
+ * rows left `sending` by a crash become `unknown` with a task for the owner.
+ * Takes ownership of cfg. NULL with err set on failure (cfg freed). */
+deliver *deliver_start(deliver_config *cfg, deliver_clock clock, char *err, size_t errlen);
+
+/* True while the thread runs its loop (for /readyz). */
+bool deliver_running(deliver *d);
+
+/* Wakes the dispatcher: something may be due now. */
+void deliver_poke(deliver *d);
+
+/* Stops taking new rows, lets requests in flight finish (a few seconds, then
+ * their rows become unknown), and frees d. NULL is a no-op. */
+void deliver_stop(deliver *d);
+
+/* --- inbound ----------------------------------------------------------- */
+
+/* The secret that signs unsubscribe and callback links: $LEADKEEP_LINK_SECRET,
+ * else DATA/link.key (32 random bytes, created 0600 on first use). 0 / -1. */
+int deliver_link_key(const char *data_dir, unsigned char key[32], char *err, size_t errlen);
+
+/* "ID.MAC" tokens: MAC = HMAC-SHA256(key, "<purpose>:<id>"), 16 bytes, base64url.
+ * make writes at most 64 bytes including the NUL. check returns the id, or -1
+ * when the token is malformed or forged. */
+void deliver_token_make(const unsigned char key[32], const char *purpose, int64_t id,
+			char *out, size_t outlen);
+int64_t deliver_token_check(const unsigned char key[32], const char *purpose, const char *tok);
+
+/* Applies a provider's status callback for outbox row id, in the caller's
+ * transaction (idempotent: a repeated or stale status changes nothing).
+ * status: queued, sent, delivered, undelivered, failed, ...; code: the
+ * provider's error code or 0. Returns 0 (also for stale or ignored statuses),
+ * -1 on a storage error, 1 when the row does not exist or the sid given does
+ * not match the one the provider returned for it. */
+int deliver_status_apply(store *s, int64_t id, const char *sid, const char *status, int code,
+			 int64_t now);
+
+/* Opts the lead out of email through the engine (consent event, owner
+ * notified), in the caller's transaction. Returns 0 done (or already opted
+ * out: nothing changes), 1 when the lead does not exist, -1 on error. */
+int deliver_unsubscribe(store *s, int64_t business_id, const rules *r, int64_t lead_id,
+			int64_t now, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,160 @@
+/*
+ * deliver_internal.h - shared by src/deliver/ only: the configuration, the
+ * provider interface (one table of function pointers per provider, picked by
+ * name), the in-flight job, and small helpers (backoff, capped buffers).
+ */
+#ifndef LK_DELIVER_INTERNAL_H
+#define LK_DELIVER_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <curl/curl.h>
+
+#include "deliver.h"
+#include "store/store_outbox.h"
+
+typedef struct deliver_provider deliver_provider;
+
+enum { SMTP_TLS_OFF, SMTP_TLS_TRY, SMTP_TLS_REQUIRE };
+
+struct deliver_config {
+	char *data_dir;
+	char *log_path;
+	char *public_url;	/* no trailing slash; "" = no links */
+	const rules *rules;
+	int64_t business_id;
+	const deliver_provider *sms;
+	const deliver_provider *email;
+	/* Twilio-compatible SMS */
+	char *tw_base;		/* https://api.twilio.com */
+	char *tw_sid;
+	char *tw_token;		/* secret */
+	char *tw_from;
+	char *tw_msid;		/* MessagingServiceSid, alternative to From */
+	/* SMTP */
+	char *smtp_url;		/* may hold credentials: never logged */
+	char *smtp_user;
+	char *smtp_password;	/* secret */
+	char *smtp_from;	/* "Name <addr>" or "addr" */
+	char *smtp_from_addr;	/* the address part */
+	int smtp_tls;
+	/* Outbound webhooks */
+	char **webhook_urls;
+	size_t nwebhooks;
+	char *webhook_secret;	/* secret */
+	/* Dispatcher */
+	int concurrency;
+	double sms_rate;	/* messages per second, 0 = unlimited */
+	double email_rate;
+	int max_attempts;
+	int64_t backoff_base;	/* seconds */
+	int64_t backoff_cap;
+	long timeout;		/* seconds per request */
+	unsigned char link_key[32];
+	/* Fault injection for the crash tests: SIGKILL self at a point. */
+	char fault[24];		/* "claimed", "accepted" or "" */
+	int fault_every;	/* at every Nth passage of the point */
+};
+
+/* Three-way delivery result, plus "the provider may or may not have it". */
+typedef enum {
+	DELIVER_OK,		/* accepted: provider_id set */
+	DELIVER_TEMP,		/* nothing was sent; try again later */
+	DELIVER_PERM,		/* never going to work for this message */
+	DELIVER_UNKNOWN,	/* the request may have been accepted: do not resend */
+} deliver_kind;
+
+typedef struct {
+	deliver_kind kind;
+	char provider_id[96];
+	int code;		/* provider's code: Twilio error, SMTP reply, HTTP status */
+	char error[256];	/* for last_error and the task: no secrets */
+	int64_t retry_after;	/* seconds the provider asked us to wait, 0 = none */
+	bool has_flag;		/* a permanent failure that says something about the lead */
+	outbox_lead_flag flag;
+} deliver_result;
+
+/* A capped response buffer: bytes past cap are dropped, not an error. */
+typedef struct {
+	char *data;
+	size_t len;
+	size_t cap;
+} deliver_buf;
+
+#define DELIVER_RESP_CAP (64 * 1024)
+
+/* One request in flight. */
+typedef struct {
+	const deliver_config *cfg;
+	const deliver_provider *prov;
+	outbox_msg msg;		/* messages */
+	int64_t webhook_id;	/* webhooks: the delivery row */
+	int webhook_attempts;
+	CURL *easy;
+	struct curl_slist *headers;
+	struct curl_slist *rcpt;
+	char *req;		/* request body, owned */
+	size_t req_len;
+	size_t req_off;
+	deliver_buf resp;
+	char errbuf[CURL_ERROR_SIZE];
+} deliver_job;
+
+struct deliver_provider {
+	const char *name;
+	const char *channel;	/* "sms", "email", "webhook" */
+	/* Checks the config holds what this provider needs. 0 / -1 (err names
+	 * the environment variable to set). */
+	int (*check)(const deliver_config *cfg, char *err, size_t errlen);
+	/* Sets job->easy up for a transfer the dispatcher runs (returns 0), or
+	 * does the whole send at once and fills res (returns 1). */
+	int (*start)(deliver_job *job, deliver_result *res);
+	/* Classifies a finished transfer. */
+	void (*finish)(deliver_job *job, CURLcode cc, deliver_result *res);
+};
+
+extern const deliver_provider deliver_log_provider;
+extern const deliver_provider deliver_twilio_provider;
+extern const deliver_provider deliver_smtp_provider;
+extern const deliver_provider deliver_webhook_provider;
+
+/* The provider called name serving channel, or NULL. */
+const deliver_provider *deliver_provider_find(const char *name, const char *channel);
+
+/* Common curl set-up for a job: timeouts, write-to-buffer, error buffer, no
+ * signals, protocols limited to http(s)/smtp(s). Returns the handle or NULL. */
+CURL *deliver_easy_new(deliver_job *job);
+
+/* Frees everything a job owns (not the job). */
+void deliver_job_clear(deliver_job *job);
+
+/* Classifies a curl failure of a request that got no usable answer: TEMP when
+ * nothing can have reached the provider, else UNKNOWN. Fills res->error. */
+void deliver_classify_transport(deliver_job *job, CURLcode cc, bool all_sent,
+				deliver_result *res);
+
+/* Seconds to wait before the next attempt after `attempts` failed ones:
+ * min(cap, base * 2^(attempts-1)), then "equal jitter" (half fixed, half
+ * random from rnd). Never below 1. */
+int64_t deliver_backoff(int attempts, int64_t base, int64_t cap, uint32_t rnd);
+
+/* Records a send's outcome in one transaction: the state change and, for
+ * failures, the task and the lead's flags. 0 / -1. */
+int deliver_record(store *s, const deliver_config *cfg, const outbox_msg *m,
+		   const char *provider, const deliver_result *res, int64_t now);
+
+/* Rows a crash left `sending` become `unknown`, each with a task. Count / -1. */
+int deliver_recover(store *s, int64_t now);
+
+/* "Marcus Johnson" / "the lead"; a body cut at n bytes on a UTF-8 boundary with "...". */
+void deliver_snippet(const char *text, size_t n, char *out, size_t outlen);
+
+/* Kills the process with SIGKILL when cfg asks for a fault at `point`. */
+void deliver_fault(const deliver_config *cfg, const char *point);
+
+/* The link to a lead for staff: "{public_url}/leads/{id}", "" without a public URL. */
+void deliver_lead_link(const deliver_config *cfg, int64_t lead_id, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,359 @@
+/*
+ * store_api.c - API tokens, idempotency records, contact updates and task
+ * snoozing (see store_api.h). Tokens: "lk_" + 12 hex (the lookup prefix) +
+ * "_" + 43 base64url characters (256 random bits); the table keeps the prefix
+ * and BLAKE2b(token) in hex. A fast hash is enough for 256-bit random secrets.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "store_api.h"
+#include "store_internal.h"
+
+#define PREFIX_HEX 12
+
+bool
+store_role_valid(const char *role)
+{
+	return role != NULL && (strcmp(role, STORE_ROLE_ADMIN) == 0 ||
+				strcmp(role, STORE_ROLE_STAFF) == 0 ||
+				strcmp(role, STORE_ROLE_INTAKE) == 0);
+}
+
+static void
+token_hash(const char *token, char hex[crypto_generichash_BYTES * 2 + 1])
+{
+	unsigned char h[crypto_generichash_BYTES];
+
+	crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
+	sodium_bin2hex(hex, crypto_generichash_BYTES * 2 + 1, h, sizeof h);
+}
+
+int
+store_token_create(store *s, int64_t business_id, const char *name, const char *role,
+		   int64_t now, char *token, int64_t *id, char *err, size_t errlen)
+{
+	static const char *const sql =
+		"INSERT INTO api_tokens (business_id, name, role, prefix, hash, created_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+	unsigned char rnd[6], secret[32];
+	char prefix[PREFIX_HEX + 1], b64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+	char hex[crypto_generichash_BYTES * 2 + 1];
+	sqlite3_stmt *st;
+
+	if (sodium_init() < 0)
+		return snprintf(err, errlen, "libsodium failed to start"), -1;
+	if (!store_role_valid(role))
+		return snprintf(err, errlen, "role: expected admin, staff or intake"), -1;
+	randombytes_buf(rnd, sizeof rnd);
+	randombytes_buf(secret, sizeof secret);
+	sodium_bin2hex(prefix, sizeof prefix, rnd, sizeof rnd);
+	sodium_bin2base64(b64, sizeof b64, secret, sizeof secret,
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	snprintf(token, STORE_TOKEN_LEN, "lk_%s_%s", prefix, b64);
+	sodium_memzero(secret, sizeof secret);
+	token_hash(token, hex);
+	if ((st = store_stmt(s, sql)) == NULL)
+		return store_fail(s, err, errlen, "api tokens");
+	sqlite3_bind_int64(st, 1, business_id);
+	store_bind_text(st, 2, name);
+	store_bind_text(st, 3, role);
+	store_bind_text(st, 4, prefix);
+	store_bind_text(st, 5, hex);
+	sqlite3_bind_int64(st, 6, now);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return store_fail(s, err, errlen, "saving the token");
+	*id = sqlite3_last_insert_rowid(store_db(s));
+	return 0;
+}
+
+int
+store_token_check(store *s, const char *token, int64_t *business_id, int64_t *token_id,
+		  char *role, size_t rolelen)
+{
+	static const char *const sql =
+		"SELECT id, business_id, role, hash FROM api_tokens"
+		" WHERE prefix = ?1 AND revoked_at IS NULL";
+	char prefix[PREFIX_HEX + 1], hex[crypto_generichash_BYTES * 2 + 1];
+	const unsigned char *stored;
+	sqlite3_stmt *st;
+	int rc, ok = 1;
+
+	if (token == NULL || strncmp(token, "lk_", 3) != 0 || strlen(token) < 3 + PREFIX_HEX + 2 ||
+	    strlen(token) >= STORE_TOKEN_LEN || token[3 + PREFIX_HEX] != '_')
+		return 1;
+	if (sodium_init() < 0)
+		return -1;
+	memcpy(prefix, token + 3, PREFIX_HEX);
+	prefix[PREFIX_HEX] = '\0';
+	if ((st = store_stmt(s, sql)) == NULL)
+		return -1;
+	store_bind_text(st, 1, prefix);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return 1;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return -1;
+	}
+	token_hash(token, hex);
+	stored = sqlite3_column_text(st, 3);
+	if (stored != NULL && strlen((const char *)stored) == strlen(hex) &&
+	    sodium_memcmp(stored, hex, strlen(hex)) == 0) {
+		*token_id = sqlite3_column_int64(st, 0);
+		*business_id = sqlite3_column_int64(st, 1);
+		snprintf(role, rolelen, "%s", (const char *)sqlite3_column_text(st, 2));
+		ok = 0;
+	}
+	sqlite3_reset(st);
+	return ok;
+}
+
+json_t *
+store_tokens_json(store *s, int64_t business_id)
+{
+	static const char *const sql =
+		"SELECT id, name, role, prefix, created_at, revoked_at FROM api_tokens"
+		" WHERE business_id = ?1 ORDER BY id DESC";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	json_t *a;
+
+	if (st == NULL)
+		return NULL;
+	a = json_array();
+	sqlite3_bind_int64(st, 1, business_id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:I}", "id",
+				      (json_int_t)sqlite3_column_int64(st, 0),
+				      "name", (const char *)sqlite3_column_text(st, 1),
+				      "role", (const char *)sqlite3_column_text(st, 2),
+				      "prefix", (const char *)sqlite3_column_text(st, 3),
+				      "created_at", (json_int_t)sqlite3_column_int64(st, 4));
+
+		json_object_set_new(o, "revoked_at", sqlite3_column_type(st, 5) == SQLITE_NULL ?
+				    json_null() : json_integer(sqlite3_column_int64(st, 5)));
+		json_array_append_new(a, o);
+	}
+	sqlite3_reset(st);
+	return a;
+}
+
+int
+store_token_revoke(store *s, int64_t business_id, int64_t id, int64_t now)
+{
+	sqlite3_stmt *st = store_stmt(s, "UPDATE api_tokens SET revoked_at = ?3"
+				      " WHERE id = ?1 AND business_id = ?2 AND revoked_at IS NULL");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, business_id);
+	sqlite3_bind_int64(st, 3, now);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return -1;
+	return sqlite3_changes(store_db(s)) > 0 ? 1 : 0;
+}
+
+/* --- idempotency: body column holds {"h": request hash, "r": response} ---- */
+
+int
+store_idem_get(store *s, int64_t business_id, const char *key, const char *req_hash,
+	       int *status, char **body, bool *same)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT status, body FROM idempotency_keys"
+				      " WHERE business_id = ?1 AND key = ?2");
+	json_t *rec, *r;
+	const char *h;
+	int rc;
+
+	*body = NULL;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, business_id);
+	store_bind_text(st, 2, key);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	*status = sqlite3_column_int(st, 0);
+	rec = json_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
+	sqlite3_reset(st);
+	r = json_object_get(rec, "r");
+	h = json_string_value(json_object_get(rec, "h"));
+	*same = req_hash == NULL || (h != NULL && strcmp(h, req_hash) == 0);
+	*body = r ? json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY) : NULL;
+	json_decref(rec);
+	if (*body == NULL)
+		*body = strdup("{}");
+	return *body ? 1 : -1;
+}
+
+int
+store_idem_put(store *s, int64_t business_id, const char *key, const char *req_hash,
+	       int status, const char *body, int64_t now)
+{
+	sqlite3_stmt *st = store_stmt(s, "INSERT OR REPLACE INTO idempotency_keys"
+				      " (business_id, key, status, body, created_at)"
+				      " VALUES (?1, ?2, ?3, ?4, ?5)");
+	json_t *r = body ? json_loads(body, JSON_DECODE_ANY, NULL) : json_null();
+	json_t *rec = json_pack("{s:s?,s:o}", "h", req_hash, "r", r ? r : json_null());
+	char *txt = rec ? json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	int rc;
+
+	json_decref(rec);
+	if (st == NULL || txt == NULL) {
+		free(txt);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, business_id);
+	store_bind_text(st, 2, key);
+	sqlite3_bind_int(st, 3, status);
+	store_bind_text(st, 4, txt);
+	sqlite3_bind_int64(st, 5, now);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	free(txt);
+	return rc;
+}
+
+/* --- contact fields --------------------------------------------------------- */
+
+int
+store_lead_contact(store *s, int64_t business_id, int64_t id, char **phone, char **email,
+		   unsigned *flags)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT phone, email, flags FROM leads"
+				      " WHERE id = ?1 AND business_id = ?2");
+	int rc;
+
+	*phone = *email = NULL;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, business_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*phone = store_col_strdup(st, 0);
+		*email = store_col_strdup(st, 1);
+		*flags = (unsigned)sqlite3_column_int(st, 2);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_lead_update_contact(store *s, int64_t business_id, int64_t id,
+			  const store_lead_update *u, int64_t now)
+{
+	static const char *const sql =
+		"UPDATE leads SET name = coalesce(?3, name), phone = coalesce(?4, phone),"
+		" email = coalesce(?5, email), service = coalesce(?6, service),"
+		" message = coalesce(?7, message), neighbourhood = coalesce(?8, neighbourhood),"
+		" flags = ?9, updated_at = ?10 WHERE id = ?1 AND business_id = ?2";
+	static const char *const ev =
+		"INSERT INTO events (business_id, lead_id, at, type, actor, text)"
+		" VALUES (?1, ?2, ?3, 'lead.updated', ?4, ?5)";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, business_id);
+	store_bind_text(st, 3, u->name);
+	store_bind_text(st, 4, u->phone);
+	store_bind_text(st, 5, u->email);
+	store_bind_text(st, 6, u->service);
+	store_bind_text(st, 7, u->message);
+	store_bind_text(st, 8, u->neighbourhood);
+	sqlite3_bind_int(st, 9, (int)u->flags);
+	sqlite3_bind_int64(st, 10, now);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return -1;
+	if (sqlite3_changes(store_db(s)) == 0)
+		return 0;
+	if ((st = store_stmt(s, ev)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, business_id);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int64(st, 3, now);
+	store_bind_text(st, 4, u->actor);
+	store_bind_text(st, 5, u->summary ? u->summary : "Contact details updated");
+	return sqlite3_step(st) == SQLITE_DONE ? 1 : -1;
+}
+
+/* --- tasks -------------------------------------------------------------------- */
+
+int
+store_task_state(store *s, int64_t business_id, int64_t task_id, char *buf, size_t len)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT state FROM tasks WHERE id = ?1"
+				      " AND business_id = ?2");
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, task_id);
+	sqlite3_bind_int64(st, 2, business_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_task_snooze(store *s, int64_t business_id, int64_t task_id, int64_t until,
+		  const char *reason, const char *actor, int64_t now)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT lead_id, due_at, state, title FROM tasks"
+				      " WHERE id = ?1 AND business_id = ?2");
+	int64_t lead_id, due;
+	char text[512];
+	bool open;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, task_id);
+	sqlite3_bind_int64(st, 2, business_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return STORE_SNOOZE_NOT_FOUND;
+	}
+	lead_id = sqlite3_column_int64(st, 0);
+	due = sqlite3_column_int64(st, 1);
+	open = strcmp((const char *)sqlite3_column_text(st, 2), "open") == 0;
+	snprintf(text, sizeof text, "Snoozed: %s%s%s", (const char *)sqlite3_column_text(st, 3),
+		 reason ? " - " : "", reason ? reason : "");
+	sqlite3_reset(st);
+	if (!open)
+		return STORE_SNOOZE_NOT_OPEN;
+
+	if ((st = store_stmt(s, "UPDATE tasks SET due_at = ?2 WHERE id = ?1")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, task_id);
+	sqlite3_bind_int64(st, 2, until);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return -1;
+	/* Escalation is measured from the due time: move it along. */
+	if ((st = store_stmt(s, "UPDATE timers SET due_at = due_at + ?2 WHERE task_id = ?1"
+			     " AND kind = 'escalate' AND state = 'pending'")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, task_id);
+	sqlite3_bind_int64(st, 2, until - due);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return -1;
+	if ((st = store_stmt(s, "INSERT INTO events (business_id, lead_id, at, type, actor, text)"
+			     " VALUES (?1, ?2, ?3, 'task.snoozed', ?4, ?5)")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, business_id);
+	sqlite3_bind_int64(st, 2, lead_id);
+	sqlite3_bind_int64(st, 3, now);
+	store_bind_text(st, 4, actor);
+	store_bind_text(st, 5, text);
+	return sqlite3_step(st) == SQLITE_DONE ? STORE_SNOOZE_OK : -1;
+}
