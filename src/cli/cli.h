@@ -79,5 +79,6 @@ int cmd_lead(int argc, char **argv);
 int cmd_task(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
+int cmd_token(int argc, char **argv);
 
 #endif

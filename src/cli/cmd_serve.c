@@ -11,12 +11,13 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "deliver/deliver.h"
 #include "http/http.h"
 #include "sched/sched.h"
 #include "util/log.h"
 
 static const char serve_help[] =
-	"Usage: leadkeep serve [--listen ADDR:PORT] [--threads N]\n"
+	"Usage: leadkeep serve [--listen ADDR:PORT] [--threads N] [--config FILE]\n"
 	"\n"
 	"Runs the HTTP server (intake, API, health checks) and the scheduler that\n"
 	"fires follow-ups, escalations and reactivations on time. Stops cleanly on\n"
@@ -24,11 +25,16 @@ static const char serve_help[] =
 	"\n"
 	"  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080)\n"
 	"  --threads N          HTTP worker threads (default: one per core)\n"
+	"  --deliver-log FILE   where the log provider writes (default DIR/outbox.log);\n"
+	"                       providers are set by LEADKEEP_* variables (docs/delivery.md)\n"
+	"  --config FILE        server and intake-source settings (docs/sources.md)\n"
 	"\n" CLI_COMMON_HELP;
 
 static const struct option serve_options[] = {
 	{ "listen", required_argument, NULL, 'l' },
 	{ "threads", required_argument, NULL, 't' },
+	{ "deliver-log", required_argument, NULL, 'L' },
+	{ "config", required_argument, NULL, 'c' },
 	CLI_COMMON_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
@@ -39,12 +45,38 @@ wall_clock(void)
 	return cli_now();
 }
 
+/* Starts the outbox dispatcher once the port is known (the default base of
+ * the links it hands out). */
+static int
+serve_deliver(cli_env *e, const settings *st, const char *listen, unsigned port,
+	      const char *log_path, deliver **out)
+{
+	char err[512], pub[300];
+	deliver_config *cfg;
+
+	snprintf(pub, sizeof pub, "http://%.*s:%u", (int)(strrchr(listen, ':') - listen), listen,
+		 port);
+	cfg = deliver_config_load(&(deliver_options){ .data_dir = e->data, .log_path = log_path,
+			.public_url = st->public_url ? st->public_url : pub, .rules = e->rules,
+			.business_id = e->business_id }, err, sizeof err);
+	if (cfg == NULL)
+		return cli_fail(EXIT_CONFIG, "delivery: %s", err);
+	deliver_config_describe(cfg, pub, sizeof pub);
+	log_line("info", "delivery", "%s", pub);
+	if ((*out = deliver_start(cfg, wall_clock, err, sizeof err)) == NULL)
+		return cli_fail(EXIT_RUNTIME, "delivery: %s", err);
+	return EXIT_OK;
+}
+
 int
 cmd_serve(int argc, char **argv)
 {
 	cli_env e;
-	const char *listen = "127.0.0.1:8080";
+	const char *listen = NULL, *config = NULL;
+	settings *st = NULL;
 	unsigned threads = 0;
+	const char *deliver_log = NULL;
+	deliver *dl = NULL;
 	char err[512];
 	sigset_t sigs;
 	sched *sc = NULL;
@@ -60,6 +92,8 @@ cmd_serve(int argc, char **argv)
 		case 'h': fputs(serve_help, stdout); return EXIT_OK;
 		case 'l': listen = optarg; break;
 		case 't': threads = (unsigned)atoi(optarg); break;
+		case 'L': deliver_log = optarg; break;
+		case 'c': config = optarg; break;
 		default: return cli_usage(serve_help, "serve: bad option");
 		}
 	}
@@ -73,6 +107,12 @@ cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if ((st = settings_load(config, err, sizeof err)) == NULL) {
+		rc = cli_fail(EXIT_CONFIG, "%s", err);
+		goto out;
+	}
+	if (listen == NULL)
+		listen = st->listen ? st->listen : "127.0.0.1:8080";
 	if ((rc = cli_open(&e, true)) != EXIT_OK)
 		goto out;
 	if ((sc = sched_start(e.data, e.rules, wall_clock, err, sizeof err)) == NULL) {
@@ -81,11 +121,14 @@ cmd_serve(int argc, char **argv)
 	}
 	srv = http_start(&(http_config){ .listen = listen, .data_dir = e.data, .rules = e.rules,
 					 .business_id = e.business_id, .sched = sc,
-					 .threads = threads }, err, sizeof err);
+					 .threads = threads, .settings = st, .clock = wall_clock },
+			 err, sizeof err);
 	if (srv == NULL) {
 		rc = cli_fail(strstr(err, "--listen") ? EXIT_USAGE : EXIT_RUNTIME, "%s", err);
 		goto out;
 	}
+	if ((rc = serve_deliver(&e, st, listen, http_port(srv), deliver_log, &dl)) != EXIT_OK)
+		goto out;
 	log_line("info", "listening", "addr=%s port=%u pid=%d data=%s business=\"%s\"", listen,
 		 http_port(srv), (int)getpid(), e.data, e.rules->business.name);
 	fprintf(stderr, "leadkeep: listening on http://%.*s:%u - stop with Ctrl-C or "
@@ -96,9 +139,11 @@ cmd_serve(int argc, char **argv)
 	log_line("info", "stopping", "signal=%s", sig == SIGTERM ? "TERM" : "INT");
 	rc = EXIT_OK;
 out:
+	deliver_stop(dl);
 	http_stop(srv);
 	sched_stop(sc);
 	cli_close(&e);
+	settings_free(st);
 	if (rc == EXIT_OK)
 		log_line("info", "stopped", "status=clean");
 	return rc;

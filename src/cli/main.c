@@ -21,6 +21,7 @@ static const char usage[] =
 	"  task list|done        the task queue\n"
 	"  rules check|show-default             validate or print a rules file\n"
 	"  simulate              rehearse rules on a virtual clock\n"
+	"  token create|list|revoke             API tokens for /api/v1\n"
 	"  version               print the version\n"
 	"\n"
 	"Run `leadkeep COMMAND --help` for a command's options.\n"
@@ -55,5 +56,7 @@ main(int argc, char **argv)
 		return cmd_rules(argc - 1, argv + 1);
 	if (strcmp(cmd, "simulate") == 0)
 		return cmd_simulate(argc - 1, argv + 1);
+	if (strcmp(cmd, "token") == 0)
+		return cmd_token(argc - 1, argv + 1);
 	return cli_usage(usage, "unknown command \"%s\"", cmd);
 }

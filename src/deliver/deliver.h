@@ -71,9 +71,9 @@ int64_t deliver_token_check(const unsigned char key[32], const char *purpose, co
  * status: queued, sent, delivered, undelivered, failed, ...; code: the
  * provider's error code or 0. Returns 0 (also for stale or ignored statuses),
  * -1 on a storage error, 1 when the row does not exist or the sid given does
- * not match the one the provider returned for it. */
-int deliver_status_apply(store *s, int64_t id, const char *sid, const char *status, int code,
-			 int64_t now);
+ * not match the one the provider returned for it. r names staff in tasks. */
+int deliver_status_apply(store *s, const rules *r, int64_t id, const char *sid,
+			 const char *status, int code, int64_t now);
 
 /* Opts the lead out of email through the engine (consent event, owner
  * notified), in the caller's transaction. Returns 0 done (or already opted

@@ -68,7 +68,7 @@ typedef enum {
 
 typedef struct {
 	deliver_kind kind;
-	char provider_id[96];
+	char provider_id[320];
 	int code;		/* provider's code: Twilio error, SMTP reply, HTTP status */
 	char error[256];	/* for last_error and the task: no secrets */
 	int64_t retry_after;	/* seconds the provider asked us to wait, 0 = none */
@@ -146,7 +146,13 @@ int deliver_record(store *s, const deliver_config *cfg, const outbox_msg *m,
 		   const char *provider, const deliver_result *res, int64_t now);
 
 /* Rows a crash left `sending` become `unknown`, each with a task. Count / -1. */
-int deliver_recover(store *s, int64_t now);
+int deliver_recover(store *s, const rules *r, int64_t now);
+
+/* For a message ending in `to` (failed, dead, unknown): the lead's flags,
+ * a timeline event and a task for the lead's owner, in the caller's
+ * transaction. r (may be NULL) names staff. Returns the task id or -1. */
+int64_t deliver_consequences(store *s, const rules *r, const outbox_msg *m, outbox_state to,
+			     const deliver_result *res, int64_t now);
 
 /* "Marcus Johnson" / "the lead"; a body cut at n bytes on a UTF-8 boundary with "...". */
 void deliver_snippet(const char *text, size_t n, char *out, size_t outlen);

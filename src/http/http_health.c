@@ -1,6 +1,6 @@
 /*
  * http_health.c - GET /healthz (the process answers) and GET /readyz (the
- * database takes writes and the scheduler runs: safe to send traffic).
+ * database takes writes, the scheduler and the writer run: safe to send traffic).
  */
 #include "http_internal.h"
 
@@ -16,10 +16,12 @@ http_readyz(http_req *rq)
 	store *s = http_store(rq);
 	bool db = s != NULL && store_begin(s) == 0;
 	bool running = rq->srv->cfg.sched != NULL && sched_running(rq->srv->cfg.sched);
+	bool wr = writer_running(rq->srv->writer);
+	bool ok = db && running && wr;
 
 	if (db)
 		store_rollback(s);
-	return http_json(rq, db && running ? 200 : 503,
-			 json_pack("{s:s,s:b,s:b}", "status", db && running ? "ready" : "not_ready",
-				   "database", db, "scheduler", running));
+	return http_json(rq, ok ? 200 : 503,
+			 json_pack("{s:s,s:b,s:b,s:b}", "status", ok ? "ready" : "not_ready",
+				   "database", db, "scheduler", running, "writer", wr));
 }

@@ -57,7 +57,7 @@ typedef enum MHD_Result (*http_handler)(http_req *rq);
 
 struct http_route {
 	const char *method;
-	const char *pattern;	/* "/api/v1/leads/*": a "*" segment matches one segment */
+	const char *pattern;	/* a "*" segment matches one path segment */
 	http_handler handler;
 	bool big_body;		/* inbound email: settings' email_max_body, not max_body */
 };
@@ -118,5 +118,8 @@ bool http_auth(http_req *rq, http_role need, enum MHD_Result *ret);
 
 enum MHD_Result http_healthz(http_req *rq);
 enum MHD_Result http_readyz(http_req *rq);
+/* http_delivery.c: provider status callbacks, email unsubscribe links. */
+enum MHD_Result http_twilio_status(http_req *rq);
+enum MHD_Result http_unsubscribe(http_req *rq);
 
 #endif

@@ -1,13 +1,18 @@
 /*
- * http_server.c - libmicrohttpd glue: accept, read the body (capped), route,
- * reply, log one logfmt line per request. Handlers never see MHD's
- * incremental upload callbacks: they get the whole body or a 413.
+ * http_server.c - libmicrohttpd glue: accept, route on the first callback
+ * (so an oversized body or a wrong method is refused before it is read), read
+ * the body (capped), call the handler, log one logfmt line per request.
+ * Handlers never see MHD's incremental upload callbacks: they get the whole
+ * body or a 413. Owns the group-commit writer and the rate limiter.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -45,6 +50,24 @@ http_store(http_req *rq)
 	return s;
 }
 
+int
+http_write(http_req *rq, writer_fn fn, void *arg, char *err, size_t errlen)
+{
+	return writer_submit(rq->srv->writer, fn, arg, err, errlen);
+}
+
+const settings *
+http_settings(http_req *rq)
+{
+	return rq->srv->cfg.settings ? rq->srv->cfg.settings : &rq->srv->defaults;
+}
+
+int64_t
+http_now(http_req *rq)
+{
+	return rq->srv->cfg.clock ? rq->srv->cfg.clock() : (int64_t)time(NULL);
+}
+
 static int64_t
 mono_ns(void)
 {
@@ -54,8 +77,112 @@ mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+const char *
+http_header(http_req *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+http_arg(http_req *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+void
+http_content_type(http_req *rq, char *buf, size_t len)
+{
+	const char *ct = http_header(rq, "Content-Type");
+	size_t n = 0;
+
+	if (ct != NULL)
+		for (; ct[n] && ct[n] != ';' && !isspace((unsigned char)ct[n]) && n + 1 < len; n++)
+			buf[n] = (char)tolower((unsigned char)ct[n]);
+	if (len > 0)
+		buf[n] = '\0';
+}
+
+static bool
+peer_trusted(http_req *rq)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr_in *sin;
+
+	if (ci == NULL || ci->client_addr == NULL || ci->client_addr->sa_family != AF_INET)
+		return false;
+	sin = (const struct sockaddr_in *)(const void *)ci->client_addr;
+	return settings_trusted(http_settings(rq), ntohl(sin->sin_addr.s_addr));
+}
+
+/* The client's address: the peer, or - when the peer is a trusted proxy - the
+ * right-most address in X-Forwarded-For that is not itself a trusted proxy. */
+static void
+client_ip(http_req *rq)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const char *xff;
+	char buf[512];
+
+	snprintf(rq->ip, sizeof rq->ip, "unknown");
+	if (ci == NULL || ci->client_addr == NULL)
+		return;
+	if (ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
+			  rq->ip, sizeof rq->ip);
+	else if (ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr,
+			  rq->ip, sizeof rq->ip);
+	if (!peer_trusted(rq) || (xff = http_header(rq, "X-Forwarded-For")) == NULL)
+		return;
+	snprintf(buf, sizeof buf, "%s", xff);
+	for (;;) {
+		char *comma = strrchr(buf, ',');
+		char *ip = comma ? comma + 1 : buf;
+		struct in_addr a;
+
+		while (*ip == ' ')
+			ip++;
+		ip[strcspn(ip, " ")] = '\0';
+		if (inet_pton(AF_INET, ip, &a) != 1) {
+			struct in6_addr a6;
+
+			if (inet_pton(AF_INET6, ip, &a6) == 1)
+				inet_ntop(AF_INET6, &a6, rq->ip, sizeof rq->ip);
+			return;	/* garbage: keep what we have */
+		}
+		inet_ntop(AF_INET, &a, rq->ip, sizeof rq->ip);
+		if (comma == NULL || !settings_trusted(http_settings(rq), ntohl(a.s_addr)))
+			return;
+		*comma = '\0';
+	}
+}
+
+void
+http_public_url(http_req *rq, char *buf, size_t len)
+{
+	const settings *st = http_settings(rq);
+	const char *proto = NULL, *host = NULL;
+
+	if (st->public_url != NULL) {
+		snprintf(buf, len, "%s%s", st->public_url, rq->raw_uri);
+		return;
+	}
+	if (peer_trusted(rq)) {
+		proto = http_header(rq, "X-Forwarded-Proto");
+		host = http_header(rq, "X-Forwarded-Host");
+	}
+	if (host == NULL)
+		host = http_header(rq, "Host");
+	snprintf(buf, len, "%s://%s%s", proto && strcmp(proto, "https") == 0 ? "https" : "http",
+		 host ? host : "localhost", rq->raw_uri);
+}
+
 enum MHD_Result
-http_reply(http_req *rq, int status, const char *content_type, const char *body, size_t len)
+http_reply_hdr(http_req *rq, int status, const char *content_type, const char *body,
+	       size_t len, const char *name, const char *value)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
@@ -63,14 +190,23 @@ http_reply(http_req *rq, int status, const char *content_type, const char *body,
 	r = MHD_create_response_from_buffer(len, (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY);
 	if (r == NULL)
 		return MHD_NO;
-	MHD_add_response_header(r, "Content-Type", content_type);
+	if (content_type != NULL)
+		MHD_add_response_header(r, "Content-Type", content_type);
 	MHD_add_response_header(r, "X-Request-Id", rq->id);
 	MHD_add_response_header(r, "Cache-Control", "no-store");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	if (name != NULL && value != NULL)
+		MHD_add_response_header(r, name, value);
 	ret = MHD_queue_response(rq->conn, (unsigned)status, r);
 	MHD_destroy_response(r);
 	rq->status = status;
 	return ret;
+}
+
+enum MHD_Result
+http_reply(http_req *rq, int status, const char *content_type, const char *body, size_t len)
+{
+	return http_reply_hdr(rq, status, content_type, body, len, NULL, NULL);
 }
 
 enum MHD_Result
@@ -95,7 +231,35 @@ http_error(http_req *rq, int status, const char *code, const char *message, cons
 
 	if (field != NULL)
 		json_object_set_new(e, "field", json_string(field));
+	if (status >= 400)
+		http_note(rq, "error=%s", code);
 	return http_json(rq, status, json_pack("{s:o}", "error", e));
+}
+
+enum MHD_Result
+http_too_many(http_req *rq, int retry_after)
+{
+	static const char body[] = "{\"error\":{\"code\":\"rate_limited\",\"message\":\"too many "
+				   "requests: wait Retry-After seconds and try again\"}}";
+	char ra[16];
+
+	snprintf(ra, sizeof ra, "%d", retry_after > 0 ? retry_after : 1);
+	http_note(rq, "error=rate_limited");
+	return http_reply_hdr(rq, 429, "application/json", body, sizeof body - 1, "Retry-After", ra);
+}
+
+void
+http_note(http_req *rq, const char *fmt, ...)
+{
+	size_t n = strlen(rq->note);
+	va_list ap;
+
+	if (n + 2 >= sizeof rq->note)
+		return;
+	rq->note[n++] = ' ';
+	va_start(ap, fmt);
+	vsnprintf(rq->note + n, sizeof rq->note - n, fmt, ap);
+	va_end(ap);
 }
 
 /* Matches path against pattern; '*' captures one non-empty segment. */
@@ -127,34 +291,74 @@ route_match(const char *pattern, const char *path, const char **params, char *bu
 
 typedef struct {
 	http_req rq;
+	char *raw_uri;
 	char parambuf[256];
 	size_t cap;
+	size_t limit;		/* body cap for this route */
+	bool started;
+	bool answered;		/* refused on the first callback */
 } conn_state;
 
+/* Called by MHD with the request line's URI before anything else. */
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	conn_state *cs = calloc(1, sizeof *cs);
+
+	(void)cls;
+	(void)conn;
+	if (cs == NULL)
+		return NULL;
+	cs->raw_uri = strdup(uri ? uri : "/");
+	if (cs->raw_uri != NULL) {
+		char *q = strchr(cs->raw_uri, '?');
+
+		cs->rq.raw_uri = cs->raw_uri;
+		cs->rq.query = q ? q + 1 : NULL;
+	}
+	return cs;
+}
+
+/* First callback: find the route and refuse what we can refuse unread. */
 static enum MHD_Result
-dispatch(conn_state *cs)
+start(conn_state *cs)
 {
 	http_req *rq = &cs->rq;
+	const settings *st = http_settings(rq);
 	bool path_known = false;
+	const char *cl;
 
-	if (rq->too_large)
-		return http_error(rq, 413, "body_too_large", "the request body is larger than "
-				  "this server accepts", NULL);
+	client_ip(rq);
 	for (const http_route *r = http_routes; r->method; r++) {
 		const char *params[HTTP_MAX_PARAMS] = { 0 };
 
 		if (!route_match(r->pattern, rq->path, params, cs->parambuf, sizeof cs->parambuf))
 			continue;
 		path_known = true;
-		if (strcmp(r->method, rq->method) != 0)
+		if (strcmp(r->method, rq->method) != 0 &&
+		    !(strcmp(r->method, "GET") == 0 && strcmp(rq->method, "HEAD") == 0))
 			continue;
 		memcpy(rq->params, params, sizeof params);
-		return r->handler(rq);
+		rq->route = r;
+		break;
 	}
-	if (path_known)
+	cs->limit = rq->srv->cfg.max_body ? rq->srv->cfg.max_body : st->max_body;
+	if (rq->route != NULL && rq->route->big_body && st->email_max_body > cs->limit)
+		cs->limit = st->email_max_body;
+	cs->answered = true;
+	if (rq->route == NULL && path_known)
 		return http_error(rq, 405, "method_not_allowed", "this path does not accept that "
 				  "method", NULL);
-	return http_error(rq, 404, "not_found", "no such path", NULL);
+	if (rq->route == NULL)
+		return http_error(rq, 404, "not_found", "no such path", NULL);
+	if ((cl = http_header(rq, "Content-Length")) != NULL &&
+	    strtoull(cl, NULL, 10) > (unsigned long long)cs->limit) {
+		rq->too_large = true;
+		return http_error(rq, 413, "body_too_large", "the request body is larger than "
+				  "this server accepts", NULL);
+	}
+	cs->answered = false;
+	return MHD_YES;
 }
 
 static enum MHD_Result
@@ -164,25 +368,30 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	http_server *srv = cls;
 	conn_state *cs = *con_cls;
 
-	if (cs == NULL) {
+	(void)version;
+	if (cs == NULL || cs->raw_uri == NULL)
+		return MHD_NO;
+	if (!cs->started) {
 		static unsigned long counter;
 		unsigned long n = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
 
-		if ((cs = calloc(1, sizeof *cs)) == NULL)
-			return MHD_NO;
+		cs->started = true;
 		cs->rq.srv = srv;
 		cs->rq.conn = conn;
 		cs->rq.method = method;
 		cs->rq.path = url;
 		cs->rq.started_ns = mono_ns();
 		snprintf(cs->rq.id, sizeof cs->rq.id, "%x-%lx", (unsigned)getpid(), n);
-		*con_cls = cs;
+		return start(cs);
+	}
+	if (cs->answered) {
+		*upload_size = 0;	/* already refused: drop the rest */
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
 		http_req *rq = &cs->rq;
 
-		if (!rq->too_large && rq->len + *upload_size <= srv->cfg.max_body) {
+		if (!rq->too_large && rq->len + *upload_size <= cs->limit) {
 			if (rq->len + *upload_size + 1 > cs->cap) {
 				size_t cap = cs->cap ? cs->cap : 4096;
 				char *b;
@@ -208,8 +417,16 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	(void)version;
-	return dispatch(cs);
+	cs->answered = true;
+	if (cs->rq.too_large)
+		return http_error(&cs->rq, 413, "body_too_large", "the request body is larger "
+				  "than this server accepts", NULL);
+	if (cs->rq.body == NULL) {
+		/* handlers may always read body as a string */
+		if ((cs->rq.body = calloc(1, 1)) == NULL)
+			return MHD_NO;
+	}
+	return cs->rq.route->handler(&cs->rq);
 }
 
 static void
@@ -223,12 +440,15 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)conn;
 	if (cs == NULL)
 		return;
-	log_line(cs->rq.status >= 500 ? "error" : "info", "request",
-		 "req_id=%s method=%s path=%s status=%d dur_ms=%.3f bytes_in=%zu%s",
-		 cs->rq.id, cs->rq.method, log_quote(cs->rq.path, path, sizeof path),
-		 cs->rq.status, (double)(mono_ns() - cs->rq.started_ns) / 1e6, cs->rq.len,
-		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=true");
+	if (cs->started)
+		log_line(cs->rq.status >= 500 || cs->rq.status == 0 ? "error" : "info", "request",
+			 "req_id=%s method=%s path=%s status=%d dur_ms=%.3f bytes_in=%zu ip=%s%s%s",
+			 cs->rq.id, cs->rq.method, log_quote(cs->rq.path, path, sizeof path),
+			 cs->rq.status, (double)(mono_ns() - cs->rq.started_ns) / 1e6, cs->rq.len,
+			 cs->rq.ip, cs->rq.note,
+			 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=true");
 	free(cs->rq.body);
+	free(cs->raw_uri);
 	free(cs);
 	*con_cls = NULL;
 }
@@ -276,25 +496,41 @@ http_start(const http_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	s->cfg = *cfg;
-	if (s->cfg.max_body == 0)
-		s->cfg.max_body = 1024 * 1024;
+	s->defaults.max_body = 1024 * 1024;
+	s->defaults.email_max_body = 25 * 1024 * 1024;
+	s->defaults.api_rate_count = 600;
+	s->defaults.api_rate_period = 60;
+	s->defaults.twilio_dial_timeout = 20;
+	s->defaults.mailgun_max_age = 900;
+	if (threads == 0 && cfg->settings != NULL)
+		threads = cfg->settings->threads;
 	if (threads == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 
 		threads = n > 0 ? (unsigned)n : 2;
 	}
+	if ((s->limits = ratelimit_new()) == NULL ||
+	    (s->writer = writer_start(cfg->data_dir, cfg->sched, err, errlen)) == NULL) {
+		ratelimit_free(s->limits);
+		free(s);
+		return NULL;
+	}
 	s->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-				  MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
+				  MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
 				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 				  MHD_OPTION_THREAD_POOL_SIZE, threads,
 				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)200,
 				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+				  MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 				  MHD_OPTION_END);
 	if (s->mhd == NULL) {
 		snprintf(err, errlen, "cannot listen on %s (in use, or not an address of this "
 			 "machine)", cfg->listen);
+		writer_stop(s->writer);
+		ratelimit_free(s->limits);
 		free(s);
 		return NULL;
 	}
@@ -316,7 +552,8 @@ http_stop(http_server *s)
 
 	if (s == NULL)
 		return;
-	/* Stop accepting first; then give requests in flight time to finish. */
+	/* Stop accepting first; then give requests in flight time to finish.
+	 * Handlers block on the writer, which keeps committing meanwhile. */
 	fd = MHD_quiesce_daemon(s->mhd);
 	for (int i = 0; i < 100; i++) {
 		const union MHD_DaemonInfo *info =
@@ -329,5 +566,8 @@ http_stop(http_server *s)
 	MHD_stop_daemon(s->mhd);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
+	/* No handler is left: commit what the writer still holds. */
+	writer_stop(s->writer);
+	ratelimit_free(s->limits);
 	free(s);
 }

@@ -12,12 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "intake/intake_fields.h"
+
 /* A field mapping: the source's field name -> a lead field. */
-typedef struct {
-	char *from;
-	char *to;		/* name first_name last_name phone email service message
-				 * neighbourhood kind ignore */
-} settings_map;
+typedef intake_map settings_map;
 
 /* A [form KEY] or [hook KEY] section. */
 typedef struct {

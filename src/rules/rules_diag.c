@@ -9,6 +9,11 @@
 
 #include "rules_internal.h"
 
+static void diag_vadd(rl_ctx *c, int line, int col, bool warning, bool force,
+		      const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+static void diag_force(rl_ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 static void
 diag_vadd(rl_ctx *c, int line, int col, bool warning, bool force, const char *fmt,
 	  va_list ap)

@@ -60,11 +60,13 @@ void rl_diag_at(rl_ctx *c, int line, int col, bool warning, const char *fmt, ...
 	__attribute__((format(printf, 5, 6)));
 /* False once the stored diagnostics are full: callers may skip costly positions. */
 bool rl_diag_room(const rl_ctx *c);
-/* Appends the closing "N more problems" note, if any were dropped. */
+/* Sorts the diagnostics into file order and appends the closing "N more
+ * problems not shown" note, if any were dropped. */
 void rl_diag_finish(rl_ctx *c);
 
 /* YAML nodes and typed scalars (rules_yaml.c). `what` names the key for messages. */
 yaml_node_t *rl_node(rl_ctx *c, int id);
+/* Spends one node visit; false (and reported once) when the budget is gone. */
 bool rl_tick(rl_ctx *c);
 bool rl_is_null(const yaml_node_t *n);
 bool rl_is_map(rl_ctx *c, const yaml_node_t *n, const char *what);
@@ -96,14 +98,20 @@ int rl_enum(rl_ctx *c, const yaml_node_t *n, const char *what, const char *const
 /* strdup that records out-of-memory instead of failing the caller's flow. */
 char *rl_strdup(rl_ctx *c, const char *s);
 void *rl_calloc(rl_ctx *c, size_t n, size_t size);
-/* "a, b, c" (first few, then "...") into buf, for "(known: ...)" messages. */
+/* "a, b, c" (first 12, then "...") into buf, for "(known: ...)" messages: names
+ * points at the first string of n items `stride` bytes apart (an array of
+ * strings, or the name member of an array of structs). */
 const char *rl_join(char *buf, size_t len, const char *const *names, size_t n,
 		    size_t stride);
-/* Line and column (1-based) of byte `off` of scalar n's value when the scalar is
- * plain or quoted on one line; else of the scalar's start. */
+
+/* source positions (rules_pos.c): line and column (1-based) of byte `off` of
+ * scalar n's value when the scalar is plain or quoted on one line; else of the
+ * scalar's start. */
 void rl_scalar_pos(rl_ctx *c, const yaml_node_t *n, size_t off, int *line, int *col);
 
-/* text forms of time (rules_time.c); pure, return 0 or -1 */
+/* text forms of time (rules_time.c); pure, return 0 or -1 ("15m", "3d" also
+ * -2 when longer than RL_MAX_DURATION) */
+#define RL_MAX_DURATION ((int64_t)3650 * 86400)
 int rl_parse_duration(const char *s, int64_t *out);
 const char *rl_format_duration(int64_t secs, char *buf, size_t len);
 int rl_parse_clock(const char *s, int *min, bool allow_24);

@@ -163,7 +163,7 @@ read_person(rl_ctx *c, yaml_node_t *n)
 	if (rl_ident(c, v[P_ID], "person id", ".-", &id) < 0) {
 		yaml_node_t *k = v[P_ID];
 
-		if (k->type != YAML_SCALAR_NODE || rl_is_null(k) ||
+		if (k->type != YAML_SCALAR_NODE || k->data.scalar.length == 0 ||
 		    strlen((const char *)k->data.scalar.value) != k->data.scalar.length ||
 		    (id = rl_strdup(c, (const char *)k->data.scalar.value)) == NULL)
 			return;

@@ -9,10 +9,6 @@
 
 #include "rules_internal.h"
 
-/* Ten years: longer than any follow-up, short enough that adding it to a
- * timestamp can never overflow. */
-#define MAX_DURATION ((int64_t)3650 * 86400)
-
 int
 rl_parse_duration(const char *s, int64_t *out)
 {
@@ -35,8 +31,10 @@ rl_parse_duration(const char *s, int64_t *out)
 	case 'w': unit = 7 * 86400; break;
 	default: return -1;
 	}
-	if (n * unit > MAX_DURATION)
-		return -1;
+	/* Ten years: longer than any follow-up, short enough that adding it to
+	 * a timestamp can never overflow. */
+	if (n * unit > RL_MAX_DURATION)
+		return -2;
 	*out = n * unit;
 	return 0;
 }

@@ -199,6 +199,45 @@ store_outbox_claim(store *s, int64_t id, int64_t now, outbox_msg *m)
 }
 
 int
+store_outbox_load(store *s, int64_t id, outbox_msg *m)
+{
+	static const char *const sel =
+		"SELECT o.send_at, o.purpose, o.channel, o.person, o.recipient, o.subject, o.body,"
+		" o.business_id, o.lead_id, o.attempts, l.name, l.owner"
+		" FROM outbox o JOIN leads l ON l.id = o.lead_id WHERE o.id = ?1";
+	sqlite3_stmt *st = store_stmt(s, sel);
+	int rc;
+
+	memset(m, 0, sizeof *m);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	m->id = id;
+	m->send_at = sqlite3_column_int64(st, 0);
+	m->purpose = store_col_strdup(st, 1);
+	m->channel = store_col_strdup(st, 2);
+	m->person = store_col_strdup(st, 3);
+	m->recipient = store_col_strdup(st, 4);
+	m->subject = store_col_strdup(st, 5);
+	m->body = store_col_strdup(st, 6);
+	m->business_id = sqlite3_column_int64(st, 7);
+	m->lead_id = sqlite3_column_int64(st, 8);
+	m->attempts = sqlite3_column_int(st, 9);
+	m->lead_name = store_col_strdup(st, 10);
+	m->owner = store_col_strdup(st, 11);
+	sqlite3_reset(st);
+	if (m->channel == NULL || m->recipient == NULL || m->body == NULL) {
+		outbox_msg_free(m);
+		return -1;
+	}
+	return 1;
+}
+
+int
 store_outbox_move(store *s, int64_t id, outbox_state from, outbox_state to,
 		  const outbox_update *u, int64_t now)
 {
@@ -388,4 +427,24 @@ store_outbox_lead_flag(store *s, int64_t lead_id, outbox_lead_flag f, int64_t no
 	if (step_done(st) < 0)
 		return -1;
 	return sqlite3_changes(s->db) > 0 ? 1 : 0;
+}
+
+int
+store_outbox_lead_opted_out(store *s, int64_t business_id, int64_t lead_id, const char *channel)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT sms_opt_out, email_opt_out FROM leads"
+				      " WHERE id = ?1 AND business_id = ?2");
+	int rc, v;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, lead_id);
+	sqlite3_bind_int64(st, 2, business_id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? -2 : -1;
+	}
+	v = sqlite3_column_int(st, strcmp(channel, "sms") == 0 ? 0 : 1);
+	sqlite3_reset(st);
+	return v ? 1 : 0;
 }

@@ -75,6 +75,10 @@ typedef enum {
  * timeline event). Returns an outbox_claim, or -1 on error. */
 int store_outbox_claim(store *s, int64_t id, int64_t now, outbox_msg *m);
 
+/* Loads row id whatever its state (for a callback's consequences). Returns
+ * 1 (m filled, attempts as stored), 0 absent, -1 error. */
+int store_outbox_load(store *s, int64_t id, outbox_msg *m);
+
 /* What a transition writes besides the state; NULL/0 fields are left as is. */
 typedef struct {
 	const char *provider_id;
@@ -110,6 +114,11 @@ int store_outbox_task_close(store *s, int64_t task_id, const char *outcome, int6
 /* A timeline event of the lead. 0 / -1. */
 int store_outbox_event(store *s, int64_t business_id, int64_t lead_id, const char *type,
 		       const char *text, int64_t now);
+
+/* Whether lead_id of the business opted out of channel ("sms"/"email"):
+ * 1 yes, 0 no, -2 no such lead, -1 error. */
+int store_outbox_lead_opted_out(store *s, int64_t business_id, int64_t lead_id,
+				const char *channel);
 
 /* What a permanent failure says about the lead's contact details. */
 typedef enum {

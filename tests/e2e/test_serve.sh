@@ -22,8 +22,10 @@ LEADKEEP_NOW=$T0 lk lead add --name "Marcus Johnson" --phone 3125550199 --servic
 check "serve answers /readyz" start_serve $T0
 body=$(curl -s "http://127.0.0.1:$PORT/healthz")
 expect_eq "/healthz says ok" "$body" '{"status":"ok"}'
-expect_eq "/readyz says ready" "$(curl -s "http://127.0.0.1:$PORT/readyz")" \
-	'{"status":"ready","database":true,"scheduler":true}'
+ready=$(curl -s "http://127.0.0.1:$PORT/readyz")
+expect_eq "/readyz says ready" "$(json_get "$ready" 'd["status"]')" ready
+expect_eq "/readyz checks database and scheduler" \
+	"$(json_get "$ready" 'str(d["database"]) + " " + str(d["scheduler"])')" "True True"
 expect_eq "unknown path is a JSON 404" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/nope")" 404
 expect_contains "requests are logged in logfmt" "$(cat "$T/serve.log")" "msg=request"
 expect_contains "log line has status and duration" "$(grep 'path=/healthz' "$T/serve.log")" "status=200 dur_ms="

@@ -306,7 +306,7 @@ durations_parse_to_seconds(void **state)
 	rules_diags_free(&d);
 	rules_free(r);
 	expect_error(BASE "limits: { per: 3651d }\n", 1, 4, 16,
-		     "\"per\" must be a duration like 5m, 2h, 3d");
+		     "\"per\" is too long (at most 3650d)");
 	expect_error(BASE "limits: { per: -1h }\n", 1, 4, 16,
 		     "\"per\" must be a duration like 5m, 2h, 3d");
 }
@@ -769,6 +769,40 @@ nul_in_a_string_is_an_error(void **state)
 }
 
 static void
+empty_strings_are_errors(void **state)
+{
+	(void)state;
+	expect_error(BASE "templates: { t: \"\" }\n", 1, 4, 17, "\"t\" must not be empty");
+	expect_error("business: { name: Acme, timezone: UTC }\n"
+		     "people: [ { id: '', name: A, role: r } ]\nrouting: [ { owner: a } ]\n",
+		     2, 2, 17, "\"person id\" must not be empty");
+}
+
+static void
+diagnostics_are_capped_and_say_so(void **state)
+{
+	size_t cap = 64 * 1024, n = 0;
+	char *y = malloc(cap);
+	rules_diags d;
+	rules *r;
+
+	(void)state;
+	assert_non_null(y);
+	n += (size_t)snprintf(y, cap, "%s", BASE "templates:\n");
+	for (int i = 0; i < 250; i++)
+		n += (size_t)snprintf(y + n, cap - n, "  T%d: x\n", i);
+	r = rules_load_string(y, n, "t.yaml", &d);
+	assert_null(r);
+	assert_int_equal(d.nerrors, 250);
+	assert_int_equal(d.n, 201);
+	assert_int_equal(d.items[199].line, 204);
+	assert_int_equal(d.items[200].line, 0);
+	assert_string_equal(d.items[200].message, "50 more problems not shown");
+	rules_diags_free(&d);
+	free(y);
+}
+
+static void
 lookups_find_and_miss(void **state)
 {
 	rules_diags d;
@@ -829,6 +863,8 @@ main(void)
 		cmocka_unit_test(load_file_uses_the_path_and_caps_the_size),
 		cmocka_unit_test(aliases_cannot_blow_up_the_walk),
 		cmocka_unit_test(nul_in_a_string_is_an_error),
+		cmocka_unit_test(empty_strings_are_errors),
+		cmocka_unit_test(diagnostics_are_capped_and_say_so),
 		cmocka_unit_test(lookups_find_and_miss),
 	};
 

@@ -1,0 +1,418 @@
+/*
+ * deliver_dispatch.c - the dispatcher thread. One loop: claim what is due
+ * (each claim committed - queued -> sending - before the provider is called),
+ * run the transfers concurrently on one libcurl multi handle, record each
+ * outcome in its own transaction, sleep until the next due row, a transfer's
+ * activity, a poke or one second. A crash leaves at most the rows in flight
+ * in `sending`; the next start turns them into `unknown` with a task, never
+ * into a second send. One dispatcher per data directory (a file lock).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "deliver_internal.h"
+#include "util/log.h"
+
+#define CLAIM_BATCH 64
+#define DRAIN_SECONDS 10
+
+typedef struct {
+	double tokens;
+	double rate;		/* per second; 0 = unlimited */
+	int64_t last_ns;
+} bucket;
+
+typedef struct {
+	deliver_job job;
+	bool busy;
+} slot;
+
+struct deliver {
+	pthread_t thread;
+	deliver_config *cfg;
+	store *store;
+	deliver_clock clock;
+	CURLM *multi;
+	slot *slots;
+	int inflight;
+	bucket sms_rate, email_rate;
+	int lockfd;
+	bool stop;		/* __atomic */
+	bool running;		/* __atomic */
+};
+
+static int64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Whole sends the bucket allows now (a large number when unlimited). */
+static int
+bucket_avail(bucket *b)
+{
+	int64_t now = mono_ns();
+	double burst = b->rate > 1 ? b->rate : 1;
+
+	if (b->rate <= 0)
+		return 1 << 20;
+	b->tokens += (double)(now - b->last_ns) / 1e9 * b->rate;
+	if (b->tokens > burst)
+		b->tokens = burst;
+	b->last_ns = now;
+	return (int)b->tokens;
+}
+
+static void
+bucket_take(bucket *b)
+{
+	if (b->rate > 0)
+		b->tokens -= 1;
+}
+
+void
+deliver_fault(const deliver_config *cfg, const char *point)
+{
+	static unsigned passes;
+
+	if (cfg->fault[0] == '\0' || strcmp(cfg->fault, point) != 0)
+		return;
+	if (__atomic_add_fetch(&passes, 1, __ATOMIC_RELAXED) % (unsigned)cfg->fault_every == 0) {
+		log_line("warn", "fault_injected", "point=%s", point);
+		kill(getpid(), SIGKILL);
+	}
+}
+
+static const char *
+kind_name(deliver_kind k)
+{
+	switch (k) {
+	case DELIVER_OK:	return "sent";
+	case DELIVER_TEMP:	return "retry";
+	case DELIVER_PERM:	return "failed";
+	case DELIVER_UNKNOWN:	return "unknown";
+	}
+	return "?";
+}
+
+/* Records an outcome; a busy database is retried, since the provider has
+ * already spoken and its answer must not be lost while we are up. */
+static void
+finish_job(deliver *d, slot *sl, deliver_result *res)
+{
+	deliver_job *job = &sl->job;
+	char err[300];
+	int tries;
+
+	if (res->kind == DELIVER_OK)
+		deliver_fault(d->cfg, "accepted");
+	for (tries = 0; tries < 50; tries++) {
+		if (deliver_record(d->store, d->cfg, &job->msg, job->prov->name, res,
+				   d->clock()) == 0)
+			break;
+		usleep(100 * 1000);
+	}
+	log_line(res->kind == DELIVER_OK ? "info" : "warn", "message", "outbox=%lld lead=%lld "
+		 "channel=%s provider=%s attempt=%d result=%s code=%d%s%s%s",
+		 (long long)job->msg.id, (long long)job->msg.lead_id, job->msg.channel,
+		 job->prov->name, job->msg.attempts, kind_name(res->kind), res->code,
+		 res->error[0] ? " error=" : "",
+		 res->error[0] ? log_quote(res->error, err, sizeof err) : "",
+		 tries == 50 ? " recorded=false" : "");
+	deliver_job_clear(job);
+	memset(job, 0, sizeof *job);
+	sl->busy = false;
+}
+
+/* Staff notifications carry a link to the lead in the web app. */
+static void
+add_lead_link(deliver *d, outbox_msg *m)
+{
+	char link[600], *body;
+	size_t n;
+
+	if (m->person == NULL || strcmp(m->purpose ? m->purpose : "", "notify") != 0)
+		return;
+	deliver_lead_link(d->cfg, m->lead_id, link, sizeof link);
+	if (link[0] == '\0')
+		return;
+	n = strlen(m->body) + strlen(link) + 2;
+	if ((body = malloc(n)) == NULL)
+		return;
+	snprintf(body, n, "%s\n%s", m->body, link);
+	free(m->body);
+	m->body = body;
+}
+
+static void
+start_job(deliver *d, slot *sl, const deliver_provider *prov)
+{
+	deliver_job *job = &sl->job;
+	deliver_result res = { 0 };
+
+	job->cfg = d->cfg;
+	job->prov = prov;
+	sl->busy = true;
+	add_lead_link(d, &job->msg);
+	if (prov->start(job, &res) == 1) {
+		finish_job(d, sl, &res);
+		return;
+	}
+	if (curl_multi_add_handle(d->multi, job->easy) != CURLM_OK) {
+		res.kind = DELIVER_TEMP;
+		snprintf(res.error, sizeof res.error, "cannot start the transfer");
+		finish_job(d, sl, &res);
+		return;
+	}
+	d->inflight++;
+}
+
+static slot *
+free_slot(deliver *d)
+{
+	for (int i = 0; i < d->cfg->concurrency; i++)
+		if (!d->slots[i].busy)
+			return &d->slots[i];
+	return NULL;
+}
+
+/* Claims and starts up to what the slots and the channel's rate allow.
+ * Returns how many were started. */
+static int
+fill_channel(deliver *d, const char *channel, const deliver_provider *prov, bucket *b,
+	     int64_t now)
+{
+	int64_t ids[CLAIM_BATCH];
+	int want = d->cfg->concurrency - d->inflight, avail = bucket_avail(b), n, started = 0;
+
+	if (avail < want)
+		want = avail;
+	if (want > CLAIM_BATCH)
+		want = CLAIM_BATCH;
+	if (want <= 0 || (n = store_outbox_due(d->store, channel, now, ids, want)) <= 0)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		slot *sl = free_slot(d);
+		int rc;
+
+		if (sl == NULL)
+			break;
+		if (store_begin(d->store) < 0)
+			break;
+		rc = store_outbox_claim(d->store, ids[i], now, &sl->job.msg);
+		if (rc < 0 || store_commit(d->store) < 0) {
+			store_rollback(d->store);
+			outbox_msg_free(&sl->job.msg);
+			log_line("error", "claim_failed", "outbox=%lld error=\"%s\"", (long long)ids[i],
+				 sqlite3_errmsg(store_db(d->store)));
+			break;
+		}
+		if (rc == OUTBOX_CANCELED_OPT_OUT)
+			log_line("info", "message", "outbox=%lld channel=%s result=cancelled "
+				 "reason=opted_out_or_unreachable", (long long)ids[i], channel);
+		if (rc != OUTBOX_CLAIMED)
+			continue;
+		/* Durable from here: the row says `sending` before a byte leaves. */
+		deliver_fault(d->cfg, "claimed");
+		bucket_take(b);
+		start_job(d, sl, prov);
+		started++;
+	}
+	return started;
+}
+
+static void
+reap(deliver *d)
+{
+	CURLMsg *msg;
+	int left;
+
+	while ((msg = curl_multi_info_read(d->multi, &left)) != NULL) {
+		deliver_job *job = NULL;
+		deliver_result res = { 0 };
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&job);
+		curl_multi_remove_handle(d->multi, msg->easy_handle);
+		d->inflight--;
+		job->prov->finish(job, msg->data.result, &res);
+		finish_job(d, (slot *)(void *)job, &res);	/* job is a slot's first member */
+	}
+}
+
+/* Milliseconds to sleep: until the next due row, at most one second. */
+static int
+wait_ms(deliver *d, int64_t now, bool progressed)
+{
+	int64_t next = store_outbox_next_due(d->store);
+	int64_t ms = 1000;
+
+	if (next > 0 && next <= now)
+		ms = progressed && d->inflight < d->cfg->concurrency ? 0 : 100;
+	else if (next > now && (next - now) * 1000 < ms)
+		ms = (next - now) * 1000;
+	return (int)ms;
+}
+
+static void
+drain(deliver *d)
+{
+	int64_t deadline = mono_ns() + (int64_t)DRAIN_SECONDS * 1000000000;
+	int running;
+
+	while (d->inflight > 0 && mono_ns() < deadline) {
+		curl_multi_perform(d->multi, &running);
+		reap(d);
+		if (d->inflight > 0)
+			curl_multi_poll(d->multi, NULL, 0, 100, NULL);
+	}
+	/* Still in flight: the provider may or may not have it. */
+	for (int i = 0; i < d->cfg->concurrency; i++) {
+		slot *sl = &d->slots[i];
+		deliver_result res = { .kind = DELIVER_UNKNOWN };
+
+		if (!sl->busy)
+			continue;
+		curl_multi_remove_handle(d->multi, sl->job.easy);
+		d->inflight--;
+		snprintf(res.error, sizeof res.error, "leadkeep stopped while the request was in "
+			 "flight");
+		finish_job(d, sl, &res);
+	}
+}
+
+static void *
+run(void *arg)
+{
+	deliver *d = arg;
+
+	__atomic_store_n(&d->running, true, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&d->stop, __ATOMIC_ACQUIRE)) {
+		int64_t now = d->clock();
+		int started = 0, running;
+
+		started += fill_channel(d, "sms", d->cfg->sms, &d->sms_rate, now);
+		started += fill_channel(d, "email", d->cfg->email, &d->email_rate, now);
+		curl_multi_perform(d->multi, &running);
+		reap(d);
+		curl_multi_poll(d->multi, NULL, 0, wait_ms(d, now, started > 0), NULL);
+	}
+	drain(d);
+	__atomic_store_n(&d->running, false, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static int
+take_lock(const char *dir, char *err, size_t errlen)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof path, "%s/dispatcher.lock", dir);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		snprintf(err, errlen, "another leadkeep is already delivering messages from %s "
+			 "(%s is locked): stop it first", dir, path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void
+free_deliver(deliver *d)
+{
+	if (d->multi != NULL)
+		curl_multi_cleanup(d->multi);
+	store_close(d->store);
+	if (d->lockfd >= 0)
+		close(d->lockfd);
+	deliver_config_free(d->cfg);
+	free(d->slots);
+	free(d);
+}
+
+deliver *
+deliver_start(deliver_config *cfg, deliver_clock clock, char *err, size_t errlen)
+{
+	deliver *d = calloc(1, sizeof *d);
+	int n;
+
+	if (d == NULL) {
+		deliver_config_free(cfg);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	d->cfg = cfg;
+	d->clock = clock;
+	d->lockfd = -1;
+	if ((d->lockfd = take_lock(cfg->data_dir, err, errlen)) < 0)
+		goto fail;
+	if ((d->store = store_open(cfg->data_dir, err, errlen)) == NULL)
+		goto fail;
+	d->slots = calloc((size_t)cfg->concurrency, sizeof *d->slots);
+	if (d->slots == NULL || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
+	    (d->multi = curl_multi_init()) == NULL) {
+		snprintf(err, errlen, "cannot initialise libcurl");
+		goto fail;
+	}
+	d->sms_rate = (bucket){ .rate = cfg->sms_rate, .tokens = 1, .last_ns = mono_ns() };
+	d->email_rate = (bucket){ .rate = cfg->email_rate, .tokens = 1, .last_ns = mono_ns() };
+	/* Before anything new is claimed: what a crash left half-done is made
+	 * visible, not resent. */
+	if ((n = deliver_recover(d->store, cfg->rules, clock())) < 0) {
+		snprintf(err, errlen, "recovering messages left in flight: %s",
+			 sqlite3_errmsg(store_db(d->store)));
+		goto fail;
+	}
+	if (n > 0)
+		log_line("warn", "delivery_recovered", "unknown=%d note=\"tasks created: a person "
+			 "checks whether these reached the recipient\"", n);
+	if (pthread_create(&d->thread, NULL, run, d) != 0) {
+		snprintf(err, errlen, "cannot start the dispatcher thread");
+		goto fail;
+	}
+	return d;
+fail:
+	free_deliver(d);
+	return NULL;
+}
+
+bool
+deliver_running(deliver *d)
+{
+	return d != NULL && __atomic_load_n(&d->running, __ATOMIC_ACQUIRE);
+}
+
+void
+deliver_poke(deliver *d)
+{
+	if (d != NULL)
+		curl_multi_wakeup(d->multi);
+}
+
+void
+deliver_stop(deliver *d)
+{
+	if (d == NULL)
+		return;
+	__atomic_store_n(&d->stop, true, __ATOMIC_RELEASE);
+	curl_multi_wakeup(d->multi);
+	pthread_join(d->thread, NULL);
+	free_deliver(d);
+}

@@ -1,0 +1,82 @@
+/*
+ * deliver_log.c - the `log` provider, the demo's safe default: writes what
+ * would be sent as one JSON line per message to DATA/outbox.log (or
+ * --deliver-log FILE), with one write(2) so lines never interleave.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "deliver_internal.h"
+
+static int
+log_check(const deliver_config *cfg, char *err, size_t errlen)
+{
+	return 0;
+}
+
+static int
+log_start(deliver_job *job, deliver_result *res)
+{
+	const outbox_msg *m = &job->msg;
+	char ts[32], *line;
+	time_t now = time(NULL);
+	struct tm tm;
+	json_t *o;
+	size_t n;
+	int fd;
+	ssize_t w;
+
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	o = json_pack("{s:s,s:I,s:I,s:s,s:s,s:s?,s:s?,s:s,s:s,s:i}", "ts", ts, "id",
+		      (json_int_t)m->id, "lead_id", (json_int_t)m->lead_id, "channel", m->channel,
+		      "to", m->recipient, "person", m->person, "subject", m->subject, "purpose",
+		      m->purpose ? m->purpose : "", "body", m->body, "attempt", m->attempts);
+	line = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(o);
+	if (line == NULL) {
+		res->kind = DELIVER_TEMP;
+		snprintf(res->error, sizeof res->error, "out of memory");
+		return 1;
+	}
+	n = strlen(line);
+	line[n] = '\n';		/* json_dumps leaves room: we replace the NUL */
+	fd = open(job->cfg->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	w = fd >= 0 ? write(fd, line, n + 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	free(line);
+	if (w != (ssize_t)(n + 1)) {
+		/* A short write left part of a line: nothing a reader counts as sent. */
+		res->kind = DELIVER_TEMP;
+		snprintf(res->error, sizeof res->error, "cannot write %s: %s", job->cfg->log_path,
+			 strerror(errno));
+		return 1;
+	}
+	res->kind = DELIVER_OK;
+	snprintf(res->provider_id, sizeof res->provider_id, "log-%lld", (long long)m->id);
+	return 1;
+}
+
+static void
+log_finish(deliver_job *job, CURLcode cc, deliver_result *res)
+{
+	(void)job;
+	(void)cc;
+	res->kind = DELIVER_PERM;	/* never called: the log provider runs no transfer */
+}
+
+const deliver_provider deliver_log_provider = {
+	.name = "log",
+	.channel = "*",
+	.check = log_check,
+	.start = log_start,
+	.finish = log_finish,
+};

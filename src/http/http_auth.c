@@ -1,0 +1,74 @@
+/*
+ * http_auth.c - bearer tokens for /api/v1: who is calling, may they do this,
+ * and have they called too often. The token itself is never logged: only
+ * its row id.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "http_internal.h"
+#include "store/store_api.h"
+
+static int
+rank(const char *role)
+{
+	if (strcmp(role, STORE_ROLE_ADMIN) == 0)
+		return HTTP_ROLE_ADMIN;
+	if (strcmp(role, STORE_ROLE_STAFF) == 0)
+		return HTTP_ROLE_STAFF;
+	if (strcmp(role, STORE_ROLE_INTAKE) == 0)
+		return HTTP_ROLE_INTAKE;
+	return 0;
+}
+
+bool
+http_auth(http_req *rq, http_role need, enum MHD_Result *ret)
+{
+	const char *h = http_header(rq, "Authorization");
+	const settings *st = http_settings(rq);
+	store *s = http_store(rq);
+	int64_t bid = 0, tid = 0;
+	struct timespec now;
+	char key[32];
+	int retry = 1, rc;
+
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0) {
+		*ret = http_error(rq, 401, "unauthorized", "send an API token: \"Authorization: "
+				  "Bearer lk_...\" (create one with `leadkeep token create`)", NULL);
+		return false;
+	}
+	if (s == NULL) {
+		*ret = http_error(rq, 503, "unavailable", "the database cannot be opened", NULL);
+		return false;
+	}
+	h += 7;
+	while (*h == ' ')
+		h++;
+	rc = store_token_check(s, h, &bid, &tid, rq->role, sizeof rq->role);
+	if (rc < 0) {
+		*ret = http_error(rq, 503, "unavailable", "the database cannot be read", NULL);
+		return false;
+	}
+	if (rc > 0 || bid != rq->srv->cfg.business_id) {
+		*ret = http_error(rq, 401, "unauthorized", "this API token is unknown or revoked",
+				  NULL);
+		return false;
+	}
+	rq->token_id = tid;
+	http_note(rq, "token=%lld", (long long)tid);
+	if (rank(rq->role) < (int)need) {
+		*ret = http_error(rq, 403, "forbidden", "this token's role may not do this; ask "
+				  "for a staff or admin token", NULL);
+		return false;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	snprintf(key, sizeof key, "token:%lld", (long long)tid);
+	if (!ratelimit_take(rq->srv->limits, key, st->api_rate_count, st->api_rate_period,
+			    (int64_t)now.tv_sec * 1000000000 + now.tv_nsec, &retry)) {
+		*ret = http_too_many(rq, retry);
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,174 @@
+/*
+ * http_delivery.c - the doors delivery opens to the outside: the SMS
+ * provider's status callbacks (POST /hooks/twilio/status?m=TOKEN) and email
+ * unsubscribe links (GET shows a one-button page, so mail scanners that
+ * prefetch links unsubscribe nobody; POST - also RFC 8058 one-click - does
+ * it). Each URL carries a token signed with the install's link key; the work
+ * itself is in src/deliver/, run through the group-commit writer.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deliver/deliver.h"
+#include "deliver/deliver_form.h"
+#include "http_internal.h"
+#include "util/log.h"
+
+static pthread_mutex_t key_mu = PTHREAD_MUTEX_INITIALIZER;
+static unsigned char link_key[32];
+static bool key_loaded;
+
+/* The link key, read once per process. false when it cannot be read. */
+static bool
+get_key(http_req *rq, unsigned char key[32])
+{
+	char err[256];
+	bool ok = true;
+
+	pthread_mutex_lock(&key_mu);
+	if (!key_loaded) {
+		if (deliver_link_key(rq->srv->cfg.data_dir, link_key, err, sizeof err) == 0)
+			key_loaded = true;
+		else {
+			log_line("error", "link_key", "error=\"%s\"", err);
+			ok = false;
+		}
+	}
+	if (ok)
+		memcpy(key, link_key, 32);
+	pthread_mutex_unlock(&key_mu);
+	return ok;
+}
+
+typedef struct {
+	const rules *rules;
+	int64_t business_id;
+	int64_t id;
+	char sid[80];
+	char status[32];
+	int code;
+	int64_t now;
+} delivery_job;
+
+static int
+status_run(store *s, void *arg, char *err, size_t errlen)
+{
+	delivery_job *j = arg;
+	int rc = deliver_status_apply(s, j->rules, j->id, j->sid, j->status, j->code, j->now);
+
+	if (rc < 0)
+		snprintf(err, errlen, "recording the status: %s", sqlite3_errmsg(store_db(s)));
+	return rc;
+}
+
+enum MHD_Result
+http_twilio_status(http_req *rq)
+{
+	delivery_job j = { .rules = rq->srv->cfg.rules, .now = http_now(rq) };
+	unsigned char key[32];
+	char code[16] = "", err[256];
+	int rc;
+
+	if (!get_key(rq, key))
+		return http_error(rq, 500, "internal", "the link key cannot be read", NULL);
+	if ((j.id = deliver_token_check(key, "status", http_arg(rq, "m"))) < 0)
+		return http_error(rq, 403, "bad_token", "this callback URL was not issued by this "
+				  "server", "m");
+	if (rq->body == NULL ||
+	    !deliver_form_get(rq->body, rq->len, "MessageStatus", j.status, sizeof j.status))
+		return http_error(rq, 400, "invalid", "MessageStatus is required", "MessageStatus");
+	deliver_form_get(rq->body, rq->len, "MessageSid", j.sid, sizeof j.sid);
+	if (deliver_form_get(rq->body, rq->len, "ErrorCode", code, sizeof code))
+		j.code = atoi(code);
+	http_note(rq, "outbox=%lld message_status=%.20s", (long long)j.id,
+		  strspn(j.status, "abcdefghijklmnopqrstuvwxyz") == strlen(j.status) ? j.status : "?");
+	rc = http_write(rq, status_run, &j, err, sizeof err);
+	if (rc < 0) {
+		log_line("error", "status_callback", "outbox=%lld error=\"%s\"", (long long)j.id, err);
+		return http_error(rq, 500, "internal", "the status could not be recorded", NULL);
+	}
+	if (rc == 1)
+		return http_error(rq, 404, "not_found", "no such message", NULL);
+	return http_reply(rq, 204, "text/plain", "", 0);
+}
+
+static enum MHD_Result
+html(http_req *rq, int status, const char *title, const char *text, const char *form_token)
+{
+	char page[2048];
+	int n = snprintf(page, sizeof page,
+			 "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+			 "content=\"width=device-width\"><title>%s</title></head>\n"
+			 "<body style=\"font-family:sans-serif;max-width:32em;margin:3em auto\">"
+			 "<h1>%s</h1><p>%s</p>%s%s%s</body></html>\n", title, title, text,
+			 form_token ? "<form method=\"post\" action=\"/unsubscribe?token=" : "",
+			 form_token ? form_token : "",
+			 form_token ? "\"><button type=\"submit\">Unsubscribe</button></form>" : "");
+
+	return http_reply(rq, status, "text/html; charset=utf-8", page,
+			  n > 0 && (size_t)n < sizeof page ? (size_t)n : 0);
+}
+
+/* Escapes the few characters HTML cares about (business names are free text). */
+static void
+escape(const char *in, char *out, size_t len)
+{
+	size_t o = 0;
+
+	for (; in && *in && o + 7 < len; in++) {
+		const char *r = *in == '&' ? "&amp;" : *in == '<' ? "&lt;" : *in == '>' ? "&gt;" :
+				*in == '"' ? "&quot;" : NULL;
+
+		if (r) {
+			memcpy(out + o, r, strlen(r));
+			o += strlen(r);
+		} else {
+			out[o++] = *in;
+		}
+	}
+	out[o] = '\0';
+}
+
+static int
+unsubscribe_run(store *s, void *arg, char *err, size_t errlen)
+{
+	delivery_job *j = arg;
+
+	return deliver_unsubscribe(s, j->business_id, j->rules, j->id, j->now, err, errlen);
+}
+
+enum MHD_Result
+http_unsubscribe(http_req *rq)
+{
+	delivery_job j = { .rules = rq->srv->cfg.rules, .business_id = rq->srv->cfg.business_id,
+			   .now = http_now(rq) };
+	const char *token = http_arg(rq, "token");
+	unsigned char key[32];
+	char name[300], text[512], err[256];
+	int rc;
+
+	if (!get_key(rq, key))
+		return html(rq, 500, "Something went wrong", "Please try again later.", NULL);
+	if ((j.id = deliver_token_check(key, "unsubscribe", token)) < 0)
+		return html(rq, 400, "This link does not work", "The unsubscribe link is incomplete "
+			    "or was changed. Please use the link from the email, or reply to the "
+			    "email and ask us to stop.", NULL);
+	escape(j.rules->business.name, name, sizeof name);
+	if (strcmp(rq->method, "GET") == 0) {
+		snprintf(text, sizeof text, "Stop getting emails from %s?", name);
+		return html(rq, 200, "Unsubscribe", text, token);	/* token checked: URL-safe */
+	}
+	http_note(rq, "lead=%lld", (long long)j.id);
+	rc = http_write(rq, unsubscribe_run, &j, err, sizeof err);
+	if (rc < 0) {
+		log_line("error", "unsubscribe", "lead=%lld error=\"%s\"", (long long)j.id, err);
+		return html(rq, 500, "Something went wrong", "Please try again later.", NULL);
+	}
+	if (rc == 1)
+		return html(rq, 404, "This link does not work", "We could not find your details.",
+			    NULL);
+	snprintf(text, sizeof text, "You will not get any more emails from %s.", name);
+	return html(rq, 200, "You are unsubscribed", text, NULL);
+}

@@ -1,0 +1,66 @@
+/*
+ * intake_fields.h - name/value fields as sources send them, and the parsers
+ * for the two form encodings browsers and webhooks use:
+ * application/x-www-form-urlencoded (WHATWG: '+' is a space, %XX bytes) and
+ * multipart/form-data (RFC 7578, CRLF or bare LF line ends). Hand-written
+ * rather than MHD_PostProcessor: the body is already whole, signatures need
+ * every field in order with duplicates, and a standalone parser can be fuzzed.
+ * Pure: no I/O. Every value is NUL-terminated (and may contain NULs).
+ */
+#ifndef LK_INTAKE_FIELDS_H
+#define LK_INTAKE_FIELDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define FIELDS_MAX 512		/* more fields than this: the body is refused */
+#define FIELDS_NAME_MAX 256	/* longer names are refused */
+
+typedef struct {
+	char *name;
+	char *value;
+	size_t vlen;
+	bool is_file;		/* multipart part with a filename */
+} field;
+
+/* The fields, and an arena of strings made from them (freed together). */
+typedef struct {
+	field *v;
+	size_t n;
+	size_t cap;
+	char **owned;
+	size_t nowned;
+	size_t owned_cap;
+} fields;
+
+void fields_init(fields *f);
+void fields_free(fields *f);
+
+/* Appends a copy of name and value. 0 / -1 (too many, out of memory). */
+int fields_add(fields *f, const char *name, size_t nlen, const char *value, size_t vlen,
+	       bool is_file);
+
+/* The first value of name, or NULL. Borrowed from f. */
+const char *fields_get(const fields *f, const char *name);
+
+/* Keeps s (malloc'd) until fields_free; returns s (NULL stays NULL). */
+char *fields_keep(fields *f, char *s);
+/* A formatted string owned by f, or NULL on out-of-memory. */
+char *fields_printf(fields *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Decodes body as application/x-www-form-urlencoded into f. Malformed %
+ * escapes are kept as they are (as browsers and Python do). 0 / -1. */
+int fields_parse_urlencoded(fields *f, const char *body, size_t len);
+
+/* Decodes a multipart/form-data body; content_type is the whole header (the
+ * boundary is read from it). 0, or -1 when it is not well-formed. */
+int fields_parse_multipart(fields *f, const char *body, size_t len, const char *content_type);
+
+/* A mapping from a source's field name to a lead field. */
+typedef struct {
+	char *from;
+	char *to;		/* name first_name last_name phone email service message
+				 * neighbourhood kind ignore */
+} intake_map;
+
+#endif

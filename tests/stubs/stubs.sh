@@ -1,0 +1,67 @@
+# Helpers for the delivery tests (source after tests/e2e/lib.sh): start the
+# stand-in providers and serve, read the database, wait for the outbox.
+
+# start_twilio_stub [ARGS...]: the stand-in Twilio API; sets TW_PORT, TW_REC,
+# TW_BEH (behaviour file, JSON) and exports the LEADKEEP_TWILIO_* settings.
+start_twilio_stub() {
+	TW_REC="$T/twilio.jsonl"
+	TW_BEH="$T/twilio.json"
+	[ -f "$TW_BEH" ] || echo '{}' >"$TW_BEH"
+	rm -f "$T/twilio.port"
+	python3 "$LK_ROOT/tests/stubs/twilio_stub.py" --port-file "$T/twilio.port" \
+		--record "$TW_REC" --behaviour "$TW_BEH" "$@" 2>>"$T/twilio.err" &
+	TW_PID=$!
+	_pids+=("$TW_PID")
+	for _i in $(seq 1 200); do [ -s "$T/twilio.port" ] && break; sleep 0.05; done
+	TW_PORT=$(cat "$T/twilio.port")
+	export LEADKEEP_TWILIO_ACCOUNT_SID=AC00000000000000000000000000000000
+	export LEADKEEP_TWILIO_AUTH_TOKEN=test_auth_token
+	export LEADKEEP_TWILIO_FROM=+13125550100
+	export LEADKEEP_TWILIO_BASE_URL="http://127.0.0.1:$TW_PORT"
+}
+
+# start_smtp_sink [ARGS...]: a real SMTP server (aiosmtpd) on loopback that
+# stores each message in $SMTP_DIR; exports LEADKEEP_SMTP_URL and _FROM.
+start_smtp_sink() {
+	SMTP_DIR="$T/mail"
+	mkdir -p "$SMTP_DIR"
+	rm -f "$T/smtp.port"
+	"${LK_PY_AIOSMTPD:-/usr/bin/python3}" "$LK_ROOT/tests/stubs/smtp_sink.py" \
+		--port-file "$T/smtp.port" --dir "$SMTP_DIR" "$@" 2>>"$T/smtp.err" &
+	SMTP_PID=$!
+	_pids+=("$SMTP_PID")
+	for _i in $(seq 1 200); do [ -s "$T/smtp.port" ] && break; sleep 0.05; done
+	SMTP_PORT=$(cat "$T/smtp.port")
+	export LEADKEEP_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT/leadkeep.test"
+	export LEADKEEP_SMTP_FROM="Northside Home Services <leads@northside.example>"
+}
+
+# start_serve: serve on $PORT with the current environment; sets SERVE_PID.
+start_serve() {
+	"$LK_BIN" serve --listen "127.0.0.1:$PORT" 2>>"$T/serve.log" &
+	SERVE_PID=$!
+	_pids+=("$SERVE_PID")
+	wait_http "http://127.0.0.1:$PORT/healthz"
+}
+
+stop_serve() {
+	kill -TERM "$SERVE_PID" 2>/dev/null
+	wait "$SERVE_PID" 2>/dev/null
+}
+
+db() { sqlite3 "$LEADKEEP_DATA/leadkeep.db" "$1"; }
+
+# wait_sql SQL EXPECTED [SECONDS]: polls until the query prints EXPECTED.
+wait_sql() {
+	local i
+	for i in $(seq 1 $((${3:-20} * 10))); do
+		[ "$(db "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# wait_settled [SECONDS]: until no message is queued or being sent.
+wait_settled() {
+	wait_sql "SELECT count(*) FROM outbox WHERE state IN ('queued','sending')" 0 "${1:-20}"
+}
