@@ -645,6 +645,39 @@ on_timer(engine_ctx *c, const lead_event *ev)
 	return DECIDE_OK;
 }
 
+/* --- the promise ---------------------------------------------------------- */
+
+/* Open tasks once this decision is applied. */
+static size_t
+open_tasks_after(const engine_ctx *c)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->st->ntasks; i++) {
+		bool closed = false;
+
+		for (size_t j = 0; j < c->d->n && !closed; j++)
+			closed = c->d->items[j].kind == ACT_TASK_CLOSE &&
+				 c->d->items[j].task_id == c->st->tasks[i].id;
+		n += !closed;
+	}
+	for (size_t j = 0; j < c->d->n; j++)
+		n += c->d->items[j].kind == ACT_TASK_CREATE;
+	return n;
+}
+
+/* No lead may fall through: an open lead with no task and no running
+ * sequence gets a task for its owner to decide the next step. */
+static void
+ensure_next_action(engine_ctx *c)
+{
+	if (!is_open(c) || c->sequence != NULL || open_tasks_after(c) > 0 || c->owner == NULL)
+		return;
+	engine_create_task(c, "review", engine_fmt(c, "Decide the next step for %s (stage %s)",
+						   display_name(c->l), c->stage ? c->stage : "none"),
+			   c->owner, 4 * 3600, true, NULL);
+}
+
 /* --- entry point ---------------------------------------------------------- */
 
 decide_result
@@ -695,6 +728,7 @@ decide(const lead_state *st, const lead_event *ev, const rules *r, const rr_coun
 		decision_free(c.d);
 		return res;
 	}
+	ensure_next_action(&c);
 	*out = c.d;
 	return DECIDE_OK;
 }

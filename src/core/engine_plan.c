@@ -389,6 +389,10 @@ engine_chain(engine_ctx *c, const rules_sequence *seq, int k)
 	} else if (seq->steps[k].then == THEN_COLD &&
 		   unless_reason(c, UNLESS_REPLIED | UNLESS_TOUCHED) == NULL) {
 		engine_go_cold(c);
+	} else {
+		/* Done: no sequence runs, so a lead left without a task is seen. */
+		engine_event(c, "sequence.finished", "Finished %s", seq->name);
+		engine_stop_sequence(c, NULL);
 	}
 }
 

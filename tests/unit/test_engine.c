@@ -295,6 +295,7 @@ stop_keyword_opts_out_once_and_tells_the_owner(void **state)
 
 	(void)state;
 	st.lead.owner = "alice";
+	st.lead.sequence = "new_inquiry";
 	ev.channel = "sms";
 	ev.text = "  stop ";
 	d = run(&st, &ev, local(2026, 11, 24, 14, 2), NULL);
@@ -378,6 +379,36 @@ followup_in_quiet_hours_waits_for_morning(void **state)
 	decision_free(d);
 }
 
+static void
+lead_left_without_a_next_step_gets_one(void **state)
+{
+	lead_state st = new_lead("web_form", "new_inquiry");
+	lead_task call = { .id = 7, .verb = "call", .title = "Call Marcus Johnson",
+			   .assignee = "alice", .due_at = 0 };
+	lead_event ev = lead_event_init(EV_TASK_DONE);
+	decision *d;
+	const action *t;
+
+	(void)state;
+	st.lead.owner = "alice";
+	st.lead.stage = "contacted";
+	st.tasks = &call;
+	st.ntasks = 1;
+	ev.task_id = 7;
+	ev.outcome = "reached";
+	d = run(&st, &ev, local(2026, 11, 24, 14, 2), NULL);
+	t = find(d, ACT_TASK_CREATE, 0);
+	assert_non_null(t);
+	assert_string_equal(t->text, "Decide the next step for Marcus Johnson (stage contacted)");
+	assert_string_equal(t->person, "alice");
+	decision_free(d);
+
+	st.lead.status = LEAD_STATUS_WON;	/* out of the pipeline: nothing to chase */
+	d = run(&st, &ev, local(2026, 11, 24, 14, 2), NULL);
+	assert_null(find(d, ACT_TASK_CREATE, 0));
+	decision_free(d);
+}
+
 int
 main(void)
 {
@@ -397,6 +428,7 @@ main(void)
 		cmocka_unit_test(timer_of_an_old_plan_does_nothing),
 		cmocka_unit_test(touch_limit_skips_the_step_and_says_why),
 		cmocka_unit_test(followup_in_quiet_hours_waits_for_morning),
+		cmocka_unit_test(lead_left_without_a_next_step_gets_one),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
