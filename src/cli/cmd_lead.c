@@ -231,7 +231,10 @@ process(cli_env *e, int64_t id, const lead_event *ev)
 		return cli_fail(rc == DECIDE_INVALID || rc == DECIDE_NOT_FOUND ? EXIT_USAGE :
 				EXIT_RUNTIME, "%s", err[0] ? err : "could not save");
 	}
-	return e->json ? show(e, id) : (printf("Lead #%lld updated\n", (long long)id), EXIT_OK);
+	if (e->json)
+		return show(e, id);
+	printf("Lead #%lld updated\n", (long long)id);
+	return EXIT_OK;
 }
 
 static int

@@ -48,8 +48,10 @@ intake_submit(store *s, int64_t business_id, const rules *r, const intake_lead *
 
 	if (r->business.duplicate_window > 0) {
 		id = store_lead_find_open(s, business_id, ph, em, now - r->business.duplicate_window);
-		if (id < 0)
-			return snprintf(err, errlen, "looking for a duplicate lead failed"), -1;
+		if (id < 0) {
+			snprintf(err, errlen, "looking for a duplicate lead failed");
+			return -1;
+		}
 	}
 	if (id > 0) {
 		ev = lead_event_init(EV_INQUIRY_AGAIN);
@@ -65,8 +67,10 @@ intake_submit(store *s, int64_t business_id, const rules *r, const intake_lead *
 			.external_id = in->external_id, .flags = flags,
 			.owner = in->owner && rules_person_find(r, in->owner) ? in->owner : NULL,
 		};
-		if ((id = store_lead_insert(s, business_id, &nl, now)) < 0)
-			return snprintf(err, errlen, "storing the lead failed"), -1;
+		if ((id = store_lead_insert(s, business_id, &nl, now)) < 0) {
+			snprintf(err, errlen, "storing the lead failed");
+			return -1;
+		}
 		ev = lead_event_init(EV_CREATED);
 		ev.actor = in->actor;
 	}
