@@ -125,10 +125,10 @@ CROSS JOIN gx g;
 INSERT INTO tasks (business_id, lead_id, verb, title, assignee, due_at, state, outcome,
                    created_at, closed_at)
 SELECT 1, id, 'call', 'Call ' || name || ' by 2:07 PM about ' || service, owner,
-       CASE WHEN @per_sec > 0 OR i % 5 = 0 THEN @now + 300 + (h % (3 * 86400)) ELSE created + 300 END,
-       CASE WHEN @per_sec > 0 OR i % 5 = 0 THEN 'open' ELSE 'done' END,
-       CASE WHEN @per_sec > 0 OR i % 5 = 0 THEN NULL ELSE 'reached' END,
-       created, CASE WHEN @per_sec > 0 OR i % 5 = 0 THEN NULL ELSE created + 1800 END
+       CASE WHEN @per_sec > 0 OR (i / 13) % 5 = 0 THEN @now + 300 + (h % (3 * 86400)) ELSE created + 300 END,
+       CASE WHEN @per_sec > 0 OR (i / 13) % 5 = 0 THEN 'open' ELSE 'done' END,
+       CASE WHEN @per_sec > 0 OR (i / 13) % 5 = 0 THEN NULL ELSE 'reached' END,
+       created, CASE WHEN @per_sec > 0 OR (i / 13) % 5 = 0 THEN NULL ELSE created + 1800 END
 FROM g;
 
 -- Pending timers: the next step of the sequence for every lead, and the

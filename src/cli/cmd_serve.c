@@ -24,7 +24,7 @@ static const char serve_help[] =
 	"SIGTERM or SIGINT: stops accepting, finishes requests in flight, exits 0.\n"
 	"\n"
 	"  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080)\n"
-	"  --threads N          HTTP worker threads (default: one per core)\n"
+	"  --threads N          HTTP worker threads (default: 4 per core, 8..64)\n"
 	"  --deliver-log FILE   where the log provider writes (default DIR/outbox.log);\n"
 	"                       providers are set by LEADKEEP_* variables (docs/delivery.md)\n"
 	"  --config FILE        server and intake-source settings (docs/sources.md)\n"

@@ -262,6 +262,7 @@ load_smtp(deliver_config *c, char *err, size_t errlen)
 	c->smtp_url = xstrdup_or_null(env("LEADKEEP_SMTP_URL"));
 	c->smtp_user = xstrdup_or_null(env("LEADKEEP_SMTP_USER"));
 	c->smtp_from = xstrdup_or_null(env("LEADKEEP_SMTP_FROM"));
+	c->smtp_ca_file = xstrdup_or_null(env("LEADKEEP_SMTP_CA_FILE"));
 	if (env_secret("LEADKEEP_SMTP_PASSWORD", &c->smtp_password, err, errlen) < 0)
 		return -1;
 	if (c->smtp_from != NULL && (c->smtp_from_addr = address_of(c->smtp_from)) == NULL) {
@@ -359,6 +360,7 @@ deliver_config_free(deliver_config *c)
 	free_secret(c->smtp_password);
 	free(c->smtp_from);
 	free(c->smtp_from_addr);
+	free(c->smtp_ca_file);
 	for (size_t i = 0; i < c->nwebhooks; i++)
 		free(c->webhook_urls[i]);
 	free(c->webhook_urls);

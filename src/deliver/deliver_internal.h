@@ -40,6 +40,7 @@ struct deliver_config {
 	char *smtp_from;	/* "Name <addr>" or "addr" */
 	char *smtp_from_addr;	/* the address part */
 	int smtp_tls;
+	char *smtp_ca_file;	/* extra CA bundle for a private SMTP relay */
 	/* Outbound webhooks */
 	char **webhook_urls;
 	size_t nwebhooks;
@@ -100,6 +101,7 @@ typedef struct {
 	size_t req_off;
 	deliver_buf resp;
 	char errbuf[CURL_ERROR_SIZE];
+	char provider_ref[320];	/* an id we chose (SMTP Message-ID), for finish */
 } deliver_job;
 
 struct deliver_provider {

@@ -166,7 +166,9 @@ record_in_tx(store *s, const deliver_config *cfg, const outbox_msg *m, const cha
 			if (res->retry_after > wait)
 				wait = res->retry_after < cfg->backoff_cap ? res->retry_after :
 					cfg->backoff_cap;
-			u.send_at = now + wait;
+			/* now is whole seconds, rounded down: +1 so that the wait
+			 * (and a provider's Retry-After) is never cut short. */
+			u.send_at = now + wait + 1;
 			return store_outbox_move(s, m->id, OUTBOX_SENDING, OUTBOX_QUEUED, &u, now) < 0 ?
 				-1 : 0;
 		}

@@ -124,7 +124,7 @@ smtp_start(deliver_job *job, deliver_result *res)
 		}
 		return 1;
 	}
-	snprintf(res->provider_id, sizeof res->provider_id, "%s", msgid);
+	snprintf(job->provider_ref, sizeof job->provider_ref, "%s", msgid);
 	snprintf(addr, sizeof addr, "<%s>", m->recipient);
 	if ((e = deliver_easy_new(job)) == NULL ||
 	    (job->rcpt = curl_slist_append(NULL, addr)) == NULL) {
@@ -142,6 +142,8 @@ smtp_start(deliver_job *job, deliver_result *res)
 	curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)job->req_len);
 	curl_easy_setopt(e, CURLOPT_USE_SSL, c->smtp_tls == SMTP_TLS_REQUIRE ? (long)CURLUSESSL_ALL :
 			 c->smtp_tls == SMTP_TLS_TRY ? (long)CURLUSESSL_TRY : (long)CURLUSESSL_NONE);
+	if (c->smtp_ca_file != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, c->smtp_ca_file);
 	if (c->smtp_user != NULL) {
 		curl_easy_setopt(e, CURLOPT_USERNAME, c->smtp_user);
 		curl_easy_setopt(e, CURLOPT_PASSWORD, c->smtp_password);
@@ -158,10 +160,10 @@ smtp_finish(deliver_job *job, CURLcode cc, deliver_result *res)
 	curl_easy_getinfo(job->easy, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_getinfo(job->easy, CURLINFO_SIZE_UPLOAD_T, &up);
 	if (cc == CURLE_OK) {
-		res->kind = DELIVER_OK;	/* provider_id: our Message-ID, set at start */
+		res->kind = DELIVER_OK;
+		snprintf(res->provider_id, sizeof res->provider_id, "%s", job->provider_ref);
 		return;
 	}
-	res->provider_id[0] = '\0';
 	res->code = (int)code;
 	if (cc == CURLE_LOGIN_DENIED || code == 530 || code == 534 || code == 535) {
 		/* Our credentials, not the message: keep it queued until they are fixed. */

@@ -4,6 +4,7 @@
  * test_http_routes.c checks both ways.
  */
 #include "http_api.h"
+#include "http_intake.h"
 
 const http_route http_routes[] = {
 	{ "GET", "/healthz", http_healthz, false },
@@ -20,6 +21,18 @@ const http_route http_routes[] = {
 	{ "POST", "/api/v1/tasks/*/complete", api_task_complete, false },
 	{ "POST", "/api/v1/tasks/*/snooze", api_task_snooze, false },
 	{ "GET", "/api/v1/people", api_people_list, false },
+
+	{ "POST", "/in/form/*", http_form, false },
+	{ "POST", "/in/hook/*", http_hook, false },
+	{ "POST", "/webhooks/twilio/sms", http_twilio_sms, false },
+	{ "POST", "/webhooks/twilio/voice", http_twilio_voice, false },
+	{ "POST", "/webhooks/twilio/voice/dial-action", http_twilio_dial_action, false },
+	{ "POST", "/webhooks/twilio/voice/status", http_twilio_call_status, false },
+	{ "POST", "/webhooks/sendgrid/inbound", http_sendgrid, true },
+	{ "POST", "/webhooks/mailgun/inbound", http_mailgun, true },
+	{ "GET", "/webhooks/meta/leadgen", http_meta_verify, false },
+	{ "POST", "/webhooks/meta/leadgen", http_meta_leadgen, false },
+	{ "POST", "/webhooks/google/leadform", http_google_leadform, false },
 	{ "POST", "/hooks/twilio/status", http_twilio_status, false },
 	{ "GET", "/unsubscribe", http_unsubscribe, false },
 	{ "POST", "/unsubscribe", http_unsubscribe, false },

@@ -505,9 +505,13 @@ http_start(const http_config *cfg, char *err, size_t errlen)
 	if (threads == 0 && cfg->settings != NULL)
 		threads = cfg->settings->threads;
 	if (threads == 0) {
+		/* Handlers block while their write waits for the group commit, so a
+		 * pool of only one thread per core would cap a batch at that many
+		 * requests: four per core (8..64) keep the writer's batches full. */
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 
-		threads = n > 0 ? (unsigned)n : 2;
+		threads = n > 0 ? (unsigned)n * 4 : 8;
+		threads = threads < 8 ? 8 : threads > 64 ? 64 : threads;
 	}
 	if ((s->limits = ratelimit_new()) == NULL ||
 	    (s->writer = writer_start(cfg->data_dir, cfg->sched, err, errlen)) == NULL) {

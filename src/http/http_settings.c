@@ -398,11 +398,13 @@ settings_load(const char *path, char *err, size_t errlen)
 			char type[32], key[96], extra[2];
 			int n;
 
-			if (p[strlen(p) - 1] != ']') {
+			char *close = strchr(p, ']'), *rest = close ? trim(close + 1) : NULL;
+
+			if (close == NULL || (*rest != '\0' && *rest != '#')) {
 				snprintf(err, errlen, "%s:%d: expected \"[section]\"", path, lineno);
 				goto fail;
 			}
-			p[strlen(p) - 1] = '\0';
+			*close = '\0';
 			n = sscanf(p + 1, "%31s %95s %1s", type, key, extra);
 			src = NULL;
 			if (n == 1 && (strcmp(type, "server") == 0 || strcmp(type, "twilio") == 0 ||
@@ -435,9 +437,25 @@ settings_load(const char *path, char *err, size_t errlen)
 		*eq = '\0';
 		k = trim(p);
 		v = trim(eq + 1);
-		if (*v == '"' && strlen(v) >= 2 && v[strlen(v) - 1] == '"') {
-			v[strlen(v) - 1] = '\0';
+		if (*v == '"' && strchr(v + 1, '"') != NULL) {
+			/* "quoted": may hold '#'; anything after the quote must be a comment */
+			char *close = strchr(v + 1, '"'), *rest = trim(close + 1);
+
+			if (*rest != '\0' && *rest != '#') {
+				snprintf(err, errlen, "%s:%d: %s: text after the closing quote", path,
+					 lineno, k);
+				goto fail;
+			}
+			*close = '\0';
 			v++;
+		} else {
+			/* a '#' after a blank starts a comment */
+			for (char *c = v; *c; c++)
+				if (*c == '#' && c > v && (c[-1] == ' ' || c[-1] == '\t')) {
+					*c = '\0';
+					v = trim(v);
+					break;
+				}
 		}
 		if (strncmp(v, "env:", 4) == 0) {
 			const char *ev = getenv(v + 4);

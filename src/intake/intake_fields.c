@@ -38,13 +38,13 @@ int
 fields_add(fields *f, const char *name, size_t nlen, const char *value, size_t vlen,
 	   bool is_file)
 {
-	field *e;
+	form_field *e;
 
 	if (f->n >= FIELDS_MAX || nlen > FIELDS_NAME_MAX)
 		return -1;
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 16;
-		field *v = realloc(f->v, cap * sizeof *v);
+		form_field *v = realloc(f->v, cap * sizeof *v);
 
 		if (v == NULL)
 			return -1;

@@ -21,11 +21,11 @@ typedef struct {
 	char *value;
 	size_t vlen;
 	bool is_file;		/* multipart part with a filename */
-} field;
+} form_field;
 
 /* The fields, and an arena of strings made from them (freed together). */
 typedef struct {
-	field *v;
+	form_field *v;
 	size_t n;
 	size_t cap;
 	char **owned;

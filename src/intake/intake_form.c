@@ -112,7 +112,7 @@ form_to_lead(fields *f, const intake_map *map, size_t nmap, const char *honeypot
 	memset(res, 0, sizeof *res);
 	res->empty = true;
 	for (size_t i = 0; i < f->n; i++) {
-		const field *e = &f->v[i];
+		const form_field *e = &f->v[i];
 		int t;
 
 		if (honeypot != NULL && strcmp(e->name, honeypot) == 0) {
@@ -130,10 +130,10 @@ form_to_lead(fields *f, const intake_map *map, size_t nmap, const char *honeypot
 		}
 		if (blank(e->value))
 			continue;
-		res->empty = false;
 		t = classify(e->name, map, nmap);
 		if (t == F_IGNORE)
 			continue;
+		res->empty = false;
 		if (t >= 0 && slot[t] == NULL) {
 			slot[t] = e->value;
 			continue;
@@ -220,9 +220,12 @@ flatten(fields *f, const char *prefix, json_t *v, int depth)
 			len += (size_t)sprintf(joined + len, "%s%s", len ? ", " : "", s);
 			free(s);
 		}
-		i = (size_t)fields_add(f, prefix, strlen(prefix), joined ? joined : "", len, false);
-		free(joined);
-		return (int)i;
+		{
+			int rc = fields_add(f, prefix, strlen(prefix), joined ? joined : "", len, false);
+
+			free(joined);
+			return rc;
+		}
 	}
 	if (json_is_string(v))
 		return fields_add(f, prefix, strlen(prefix), json_string_value(v),

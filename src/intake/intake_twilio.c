@@ -16,7 +16,7 @@
 static int
 cmp_field(const void *a, const void *b)
 {
-	const field *x = *(const field *const *)a, *y = *(const field *const *)b;
+	const form_field *x = *(const form_field *const *)a, *y = *(const form_field *const *)b;
 	int c = strcmp(x->name, y->name);
 
 	if (c != 0)
@@ -31,7 +31,7 @@ twilio_signature(const char *token, const char *url, const fields *params,
 		 char out[TWILIO_SIG_LEN])
 {
 	size_t n = params ? params->n : 0, len = strlen(url), o;
-	const field **sorted = calloc(n ? n : 1, sizeof *sorted);
+	const form_field **sorted = calloc(n ? n : 1, sizeof *sorted);
 	unsigned char mac[20];
 	char *s;
 

@@ -41,7 +41,12 @@ start_serve() {
 	"$LK_BIN" serve --listen "127.0.0.1:$PORT" 2>>"$T/serve.log" &
 	SERVE_PID=$!
 	_pids+=("$SERVE_PID")
-	wait_http "http://127.0.0.1:$PORT/healthz"
+	for _i in $(seq 1 100); do	# until it answers, or died (an injected fault)
+		curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0
+		kill -0 "$SERVE_PID" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
 }
 
 stop_serve() {

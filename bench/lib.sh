@@ -1,0 +1,91 @@
+# lib.sh - what the benchmark pieces share: starting and stopping the real
+# `leadkeep serve`, reading its memory, judging a figure against its target
+# and printing it as one JSON line. Sourced by bench/run.sh; needs $LK (the
+# binary), $WORK (scratch dir) and $RESULTS (the JSON lines file).
+
+now_ns() { date +%s%N; }
+
+# Floating-point comparison in awk: le 1.5 2 -> true.
+le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'; }
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
+calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
+
+# jget KEY JSON: a scalar field of one of our own flat JSON lines.
+jget() { sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p" <<<"$2" | head -1; }
+
+# fig NAME VALUE UNIT TARGET MET [EXTRA_JSON_FIELDS]
+# MET is true, false or null (no target, or not measurable). Prints the line
+# and appends it to $RESULTS; the table is drawn from that file at the end.
+fig() {
+	local line
+	line=$(printf '{"figure":"%s","value":%s,"unit":"%s","target":"%s","met":%s%s}' \
+		"$1" "${2:-null}" "$3" "$4" "$5" "${6:+,$6}")
+	echo "$line" >>"$RESULTS"
+	echo "$line"
+}
+
+# A figure that could not be taken, and why (shown in the table's notes).
+missing() { fig "$1" null "" "$2" null "\"note\":\"$3\""; }
+
+# serve_start NAME DATA [serve options...]: starts serve on a free loopback
+# port with its log in $WORK/NAME.log; sets SERVE_PID, SERVE_URL and
+# SERVE_READY_MS (from exec to the first 200 from /readyz). Returns 1 when
+# it does not get ready within 120 s. SERVE_ENV (an array of NAME=VALUE) is
+# added to its environment; SERVE_CONF, when set, is its --config file.
+serve_start() {
+	local name=$1 data=$2 t0 port="" i
+	shift 2
+	SERVE_LOG=$WORK/$name.log
+	t0=$(now_ns)
+	env ${SERVE_ENV[@]+"${SERVE_ENV[@]}"} "$LK" serve --data "$data" --listen 127.0.0.1:0 \
+		${SERVE_CONF:+--config "$SERVE_CONF"} "$@" 2>"$SERVE_LOG" &
+	SERVE_PID=$!
+	for ((i = 0; i < 12000; i++)); do
+		[ -z "$port" ] && port=$(sed -n 's/.*msg=listening .* port=\([0-9]*\).*/\1/p' \
+			"$SERVE_LOG" | head -1)
+		if [ -n "$port" ] && [ "$(curl -s -o /dev/null -w '%{http_code}' \
+			"http://127.0.0.1:$port/readyz")" = 200 ]; then
+			SERVE_URL=http://127.0.0.1:$port
+			SERVE_READY_MS=$((($(now_ns) - t0) / 1000000))
+			return 0
+		fi
+		if ! kill -0 "$SERVE_PID" 2>/dev/null; then
+			echo "bench: serve exited: $(tail -n 3 "$SERVE_LOG")" >&2
+			return 1
+		fi
+		sleep 0.01
+	done
+	echo "bench: serve not ready after 120 s" >&2
+	serve_stop
+	return 1
+}
+
+serve_stop() {
+	[ -n "${SERVE_PID:-}" ] || return 0
+	kill -TERM "$SERVE_PID" 2>/dev/null
+	wait "$SERVE_PID" 2>/dev/null
+	SERVE_PID=
+}
+
+# rss_kb PID FIELD: VmRSS or VmHWM (peak) in KiB.
+rss_kb() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
+
+# fsync_count PID SECONDS: fsync + fdatasync calls made by PID's threads over
+# the next SECONDS, through perf's syscall tracepoints; empty when perf
+# cannot (then leads per fsync is reported as unknown).
+fsync_count() {
+	command -v perf >/dev/null || return 0
+	perf stat -x, -e syscalls:sys_enter_fdatasync,syscalls:sys_enter_fsync \
+		-p "$1" -- sleep "$2" 2>&1 | awk -F, '$3 ~ /sys_enter_f/ && $1 ~ /^[0-9]+$/ { n += $1; ok = 1 }
+		END { if (ok) print n }'
+}
+
+# The project's token command, for a data dir: prints a new token of ROLE.
+token_for() { "$LK" token create --data "$1" ${3:+--rules "$3"} --name bench --role "$2" 2>/dev/null; }
+
+# Whether serve (the binary under test) answers a route: 404 means "not yet".
+has_route() { # URL METHOD PATH
+	local code
+	code=$(curl -s -o /dev/null -w '%{http_code}' -X "$2" "$1$3")
+	[ "$code" != 404 ] && [ "$code" != 000 ]
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# run.sh - leadkeep's benchmarks: the machine's own limits first (fsync, naive
+# durable insert, storage), then the real `leadkeep serve` on loopback with
+# fresh data directories: durable intake, speed to lead, memory, a restart
+# at 1,000,000 leads, Today queue and lead page at that size, timer
+# precision under load, storage per lead, and `simulate` on a busy month.
+# Prints one JSON line per figure as it is taken, then a table.
+#
+#   bench/run.sh           the full run (about 5 minutes on 2 cores; docs/benchmarks.md)
+#   bench/run.sh --smoke   every piece for a second or two: proves the benchmarks
+#                          still run; asserts no timing (tests/run.sh runs it)
+#
+# Environment: LK_BIN (default build/leadkeep), LK_BENCH_DIR (default
+# build/bench: tools, results.jsonl, scratch data), LK_BENCH_KEEP=1 keeps the
+# scratch data directories. Production defaults throughout: nothing here
+# changes how leadkeep commits, caches or schedules.
+set -u
+cd "$(dirname "$0")/.."
+
+SMOKE=0
+[ "${1:-}" = --smoke ] && SMOKE=1
+LK=${LK_BIN:-$PWD/build/leadkeep}
+OUT=${LK_BENCH_DIR:-$PWD/build/bench}
+BIN=$OUT/bin
+WORK=$OUT/work$([ $SMOKE = 1 ] && echo -smoke)
+RESULTS=$OUT/results$([ $SMOKE = 1 ] && echo -smoke).jsonl
+SERVE_PID=
+SERVE_ENV=()
+SERVE_CONF=bench/serve.conf	# the API rate limit only: see the file
+
+. bench/lib.sh
+. bench/disk.sh
+. bench/intake.sh
+. bench/speed_to_lead.sh
+. bench/scale.sh
+. bench/timers.sh
+. bench/simulate.sh
+
+for tool in cc curl sqlite3 pkg-config; do
+	command -v $tool >/dev/null || { echo "bench: $tool is needed (make deps)" >&2; exit 1; }
+done
+[ -x "$LK" ] || { echo "bench: no $LK (make build/leadkeep)" >&2; exit 1; }
+
+cleanup() {
+	serve_stop
+	jobs -p | xargs -r kill 2>/dev/null
+	[ "${LK_BENCH_KEEP:-0}" = 1 ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+rm -rf "$WORK"
+mkdir -p "$BIN" "$WORK"
+: >"$RESULTS"
+
+# The tools, built here so they always match this machine's libraries.
+# queries links the project's release objects (make build/leadkeep made them).
+CFLAGS="-O2 -std=c17 -D_GNU_SOURCE -Wall -Wextra"
+cc $CFLAGS $(pkg-config --cflags sqlite3) -o "$BIN/disk_limits" bench/disk_limits.c \
+	$(pkg-config --libs sqlite3) || exit 1
+cc $CFLAGS $(pkg-config --cflags libcurl) -o "$BIN/loadgen" bench/loadgen.c \
+	$(pkg-config --libs libcurl) || exit 1
+rm -f "$BIN/queries"
+cc $CFLAGS -Isrc $(pkg-config --cflags sqlite3 jansson) -o "$BIN/queries" bench/queries.c \
+	build/rel/src/store/*.o build/rel/src/core/*.o build/rel/src/util/*.o \
+	$(pkg-config --libs sqlite3 jansson libsodium) -lm 2>"$WORK/queries.link" ||
+	echo "bench: queries.c did not link (store-level query times skipped): $(head -n 2 "$WORK/queries.link")" >&2
+
+if [ $SMOKE = 1 ]; then
+	DISK_S=0.3 IDLE_S=0.5 INTAKE_S=1 CLIENTS=8 SPEED_RATE=20 SPEED_S=1 DRAIN_S=1
+	SCALE_N=2000 ITERS=50 SCALE_INTAKE_S=1 TIMER_RATE=20 TIMER_S=2 TIMER_INTAKE=20 MONTH=200
+else
+	DISK_S=3 IDLE_S=2 INTAKE_S=20 CLIENTS=64 SPEED_RATE=200 SPEED_S=10 DRAIN_S=5
+	SCALE_N=1000000 ITERS=1000 SCALE_INTAKE_S=5 TIMER_RATE=1000 TIMER_S=60 TIMER_INTAKE=1000 MONTH=10000
+fi
+
+failed=()
+step() { # NAME FUNCTION ARGS...: runs one piece; a piece that cannot run is reported, not fatal
+	local name=$1 t0=$SECONDS
+	shift
+	echo "bench: $name..." >&2
+	"$@" || failed+=("$name")
+	serve_stop
+	echo "bench: $name took $((SECONDS - t0)) s" >&2
+}
+
+step machine bench_machine
+step disk bench_disk "$DISK_S"
+step intake bench_intake "$INTAKE_S" "$CLIENTS" "$IDLE_S"
+step speed_to_lead bench_speed speed_to_lead "$SPEED_RATE" "$SPEED_S" "$DRAIN_S"
+# The same with the dispatcher's SMS rate cap (LEADKEEP_SMS_RATE, default 10/s)
+# lifted: not a production default, shown to separate the cap from the code.
+[ $SMOKE = 0 ] && step speed_to_lead_uncapped bench_speed speed_to_lead_uncapped "$SPEED_RATE" \
+	"$SPEED_S" "$DRAIN_S" LEADKEEP_SMS_RATE=0
+step scale bench_scale "$SCALE_N" "$ITERS" "$SCALE_INTAKE_S"
+step timers bench_timers "$TIMER_RATE" "$TIMER_S" "$TIMER_INTAKE"
+step simulate bench_simulate "$MONTH"
+
+echo
+awk -f bench/table.awk "$RESULTS"
+echo
+echo "results: $RESULTS$([ $SMOKE = 1 ] && echo ' (smoke: figures are not meaningful)')"
+if [ ${#failed[@]} -gt 0 ]; then
+	echo "bench: pieces that could not run: ${failed[*]}" >&2
+	exit 1
+fi

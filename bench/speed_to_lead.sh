@@ -1,0 +1,67 @@
+# speed_to_lead.sh - from a lead's intake request to its acknowledgment SMS
+# arriving at the stand-in SMS API (tests/stubs/twilio_stub.py), at a steady
+# RATE leads/s (sourced by run.sh).
+#
+# loadgen.c traces when each lead was sent (wall clock, scheduled start); the
+# stub records when each message arrived (wall clock, before it answers).
+# Same machine, same clock: the difference is the lead's wait for its text.
+# Status callbacks are off (--no-callbacks) so the stub's Python threads do
+# not compete with serve for the two cores; serve's own work is unchanged.
+
+# pctl: numbers on stdin -> "p50 p99 max n"
+pctl() {
+	sort -g | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "null null null 0"; exit }
+		printf "%.2f %.2f %.2f %d\n", v[int((NR - 1) * 0.5) + 1], v[int((NR - 1) * 0.99) + 1], v[NR], NR }'
+}
+
+# bench_speed NAME RATE SECONDS DRAIN [env assignments for serve...]
+bench_speed() {
+	local name=$1 rate=$2 secs=$3 drain=$4 d=$WORK/$name tok port out p50 p99 max n sent met
+	shift 4
+	if [ ! -f tests/stubs/twilio_stub.py ] || ! command -v python3 >/dev/null; then
+		missing "$name" "p50 <= 5 ms, p99 <= 20 ms" "no stand-in SMS API (tests/stubs/twilio_stub.py)"
+		return 0
+	fi
+	tok=$(token_for "$d" intake)
+	rm -f "$WORK/$name.port" "$WORK/$name.sms"
+	python3 tests/stubs/twilio_stub.py --port-file "$WORK/$name.port" --record "$WORK/$name.sms" \
+		--sid AC00000000000000000000000000000000 --token bench_token --no-callbacks &
+	local stub=$!
+	for _ in $(seq 100); do [ -s "$WORK/$name.port" ] && break; sleep 0.05; done
+	port=$(cat "$WORK/$name.port" 2>/dev/null)
+	SERVE_ENV=(LEADKEEP_TWILIO_BASE_URL="http://127.0.0.1:$port"
+		LEADKEEP_TWILIO_ACCOUNT_SID=AC00000000000000000000000000000000
+		LEADKEEP_TWILIO_AUTH_TOKEN=bench_token LEADKEEP_TWILIO_FROM=+13125550100 "$@")
+	SERVE_URL=
+	serve_start "$name" "$d"
+	SERVE_ENV=()
+	if [ -z "${SERVE_URL:-}" ] || ! has_route "$SERVE_URL" POST /api/v1/leads; then
+		missing "$name" "p50 <= 5 ms, p99 <= 20 ms" "serve with the Twilio provider did not start, or no intake endpoint"
+		serve_stop; kill "$stub" 2>/dev/null; wait "$stub" 2>/dev/null
+		return 0
+	fi
+	out=$("$BIN/loadgen" --url "$SERVE_URL/api/v1/leads" --header "Authorization: Bearer $tok" \
+		--clients 16 --rate "$rate" --duration "$secs" --expect 201 --seed 2 \
+		--trace "$WORK/$name.trace" --name "$name.intake")
+	sleep "$drain"	# acknowledgments still on their way arrive now, or count as missing
+	serve_stop
+	kill "$stub" 2>/dev/null
+	wait "$stub" 2>/dev/null
+	echo "$out" >>"$WORK/raw.jsonl"
+
+	# Join: lead phone -> sent time (trace) and ack arrival (stub record). A
+	# lead whose text never arrived counts as infinitely late.
+	sent=$(awk '$4 == 201' "$WORK/$name.trace" | wc -l)
+	read -r p50 p99 max n < <(awk '
+		FNR == NR { if ($4 == 201) t[$1] = $2; next }
+		{ if (match($0, /"To": "[^"]*"/) == 0 || match($0, /"answer": 201/) == 0) next
+		  to = $0; sub(/.*"To": "/, "", to); sub(/".*/, "", to)
+		  ts = $0; sub(/.*"ts": /, "", ts); sub(/[,}].*/, "", ts)
+		  if ((to in t) && !(to in seen)) { seen[to] = 1; printf "%.3f\n", (ts - t[to] / 1e9) * 1000 } }
+		END { for (p in t) if (!(p in seen)) print "inf" }' "$WORK/$name.trace" "$WORK/$name.sms" | pctl)
+	met=false
+	[ "$p50" != inf ] && [ "$p99" != inf ] && le "$p50" 5 && le "$p99" 20 && met=true
+	fig "$name" "$( [ "$p99" = inf ] && echo null || echo "$p99")" "ms p99" "p50 <= 5 ms, p99 <= 20 ms" "$met" \
+		"\"p50_ms\":\"$p50\",\"p99_ms\":\"$p99\",\"max_ms\":\"$max\",\"rate\":$rate,\"leads\":$sent,\"acks_counted\":$n,\"acks_arrived\":$(grep -c '"answer": 201' "$WORK/$name.sms" 2>/dev/null || echo 0),\"intake_p99_ms\":$(jget p99_ms "$out"),\"drain_s\":$drain,\"serve_env\":\"$*\""
+}

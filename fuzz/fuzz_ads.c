@@ -1,0 +1,38 @@
+// fuzz-sources: src/intake/intake_ads.c src/intake/intake_fields.c src/intake/intake_sig.c
+// fuzz-pkgs: jansson libsodium
+/*
+ * fuzz_ads.c - libFuzzer target for the ad lead-form webhooks: Meta leadgen
+ * notifications (ids as numbers or strings, batched entries), the
+ * X-Hub-Signature-256 check, and Google Ads user_column_data.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intake/intake_ads.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	meta_lead leads[8];
+	google_lead g;
+	intake_lead in;
+	fields f;
+	int n = ads_meta_parse((const char *)data, size, leads, 8);
+
+	if (n > 8)
+		abort();
+	for (int i = 0; i < n; i++)
+		if (leads[i].leadgen_id[0] == '\0' || strlen(leads[i].leadgen_id) >= 32)
+			abort();	/* every lead has its id */
+	(void)ads_meta_signature_ok("test-app-secret", (const char *)data, size,
+				    "sha256=8abff1b93a97d91c096556271cb5abadfa38c950f1ffdf28db9443c025dbbf3a");
+	memset(&in, 0, sizeof in);
+	fields_init(&f);
+	(void)ads_google_parse(&f, (const char *)data, size, &g, &in);
+	fields_free(&f);
+	return 0;
+}

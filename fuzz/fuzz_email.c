@@ -1,0 +1,47 @@
+// fuzz-sources: src/intake/intake_email.c src/intake/intake_fields.c src/intake/intake_sig.c
+// fuzz-pkgs: jansson libsodium
+/*
+ * fuzz_email.c - libFuzzer target for inbound email: SendGrid and Mailgun
+ * field readers (From parsing, headers, envelope and message-headers JSON),
+ * reply/signature stripping and Mailgun's signature check. The stripped
+ * text is never longer than what it was cut from.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intake/intake_email.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *text = malloc(size + 1), *stripped;
+	email_in m;
+	fields f;
+
+	if (text == NULL)
+		return 0;
+	memcpy(text, data, size);
+	text[size] = '\0';
+	if ((stripped = email_strip_reply(text)) != NULL) {
+		if (strlen(stripped) > strlen(text))
+			abort();
+		free(stripped);
+	}
+	fields_init(&f);
+	if (fields_parse_urlencoded(&f, text, size) == 0) {
+		if (email_from_sendgrid(&f, &m) == 0 && (m.address == NULL || *m.address == '\0'))
+			abort();	/* success promises a sender */
+		if (email_from_mailgun(&f, &m) == 0 && (m.address == NULL || *m.address == '\0'))
+			abort();
+		(void)email_mailgun_signature_ok("key", fields_get(&f, "timestamp"),
+						 fields_get(&f, "token"), fields_get(&f, "signature"),
+						 1770920772, 900);
+	}
+	fields_free(&f);
+	free(text);
+	return 0;
+}

@@ -1,0 +1,39 @@
+/*
+ * http_intake.h - the intake webhooks' handlers and what they share:
+ * refusing a bad signature (403, logged with the reason, nothing stored),
+ * reading form bodies, and running an intake job. Internal to src/http/.
+ */
+#ifndef LK_HTTP_INTAKE_H
+#define LK_HTTP_INTAKE_H
+
+#include "http_internal.h"
+#include "http_jobs.h"
+#include "intake/intake_fields.h"
+
+/* 403 for source with a reason for the log ("bad_signature", "not_configured"...). */
+enum MHD_Result intake_refuse(http_req *rq, const char *source, const char *reason);
+
+/* Parses the urlencoded or multipart body into f; false with 400 queued in
+ * *ret when the body is neither or malformed. */
+bool intake_read_form(http_req *rq, fields *f, enum MHD_Result *ret);
+
+/* A job for this server, now. */
+job intake_job(http_req *rq, job_op op);
+
+/* Runs j; 0 when committed, else queues a 503 (or 422 for a refusal) in
+ * *ret and returns -1. */
+int intake_run(http_req *rq, job *j, enum MHD_Result *ret);
+
+enum MHD_Result http_form(http_req *rq);
+enum MHD_Result http_hook(http_req *rq);
+enum MHD_Result http_twilio_sms(http_req *rq);
+enum MHD_Result http_twilio_voice(http_req *rq);
+enum MHD_Result http_twilio_dial_action(http_req *rq);
+enum MHD_Result http_twilio_call_status(http_req *rq);
+enum MHD_Result http_sendgrid(http_req *rq);
+enum MHD_Result http_mailgun(http_req *rq);
+enum MHD_Result http_meta_verify(http_req *rq);
+enum MHD_Result http_meta_leadgen(http_req *rq);
+enum MHD_Result http_google_leadform(http_req *rq);
+
+#endif

@@ -1,0 +1,158 @@
+/*
+ * http_intake_form.c - POST /in/form/{key} (a website's own <form action>,
+ * urlencoded or multipart as browsers send it, or JSON) and POST
+ * /in/hook/{key} (generic JSON, optional HMAC-SHA256). Sources are declared
+ * in the server configuration ([form KEY], [hook KEY]); browsers get a 303 to
+ * the thank-you page (or a small page), JSON clients get JSON.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "http_intake.h"
+#include "intake/intake_form.h"
+#include "intake/intake_hook.h"
+
+static const char thanks_page[] =
+	"<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+	"content=\"width=device-width\"><title>Thank you</title></head><body style=\"font-family:"
+	"sans-serif;max-width:32em;margin:4em auto\"><h1>Thank you!</h1><p>We got your message "
+	"and will get back to you soon.</p></body></html>";
+
+static enum MHD_Result
+page(http_req *rq, int status, const char *title, const char *text)
+{
+	char body[512];
+
+	snprintf(body, sizeof body, "<!doctype html><html><head><meta charset=\"utf-8\"><title>%s"
+		 "</title></head><body style=\"font-family:sans-serif;max-width:32em;margin:4em "
+		 "auto\"><h1>%s</h1><p>%s</p></body></html>", title, title, text);
+	return http_reply(rq, status, "text/html; charset=utf-8", body, strlen(body));
+}
+
+/* Success: 303 to the thank-you URL, the small page, or JSON. */
+static enum MHD_Result
+thanks(http_req *rq, const settings_source *src, bool json)
+{
+	if (json)
+		return http_json(rq, 200, json_pack("{s:s}", "status", "received"));
+	if (src->thank_you != NULL)
+		return http_reply_hdr(rq, 303, "text/plain", "", 0, "Location", src->thank_you);
+	return http_reply(rq, 200, "text/html; charset=utf-8", thanks_page, sizeof thanks_page - 1);
+}
+
+enum MHD_Result
+http_form(http_req *rq)
+{
+	const settings_source *src = settings_source_find(http_settings(rq), "form", rq->params[0]);
+	enum MHD_Result ret;
+	struct timespec mono;
+	char ct[64], key[128];
+	job j = intake_job(rq, JOB_INTAKE);
+	form_result fr;
+	fields f;
+	bool json;
+	int retry = 1;
+
+	http_content_type(rq, ct, sizeof ct);
+	json = strcmp(ct, "application/json") == 0;
+	if (src == NULL) {
+		http_note(rq, "source=form reject=unknown_form");
+		return json ? http_error(rq, 404, "unknown_source", "no form with this key is "
+					 "configured", NULL) :
+		       page(rq, 404, "Form not found", "This form is not set up on the server.");
+	}
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	snprintf(key, sizeof key, "form:%s:%s", src->key, rq->ip);
+	if (!ratelimit_take(rq->srv->limits, key, src->rate_count, src->rate_period,
+			    (int64_t)mono.tv_sec * 1000000000 + mono.tv_nsec, &retry))
+		return json ? http_too_many(rq, retry) :
+		       (http_note(rq, "error=rate_limited"),
+			page(rq, 429, "Please wait", "Too many submissions from your address. Please "
+			     "try again in a few minutes."));
+	fields_init(&f);
+	if (json) {
+		if (form_flatten_json(&f, rq->body, rq->len) < 0) {
+			ret = http_error(rq, 400, "bad_json", "the body is not a JSON object", NULL);
+			goto out;
+		}
+	} else if (!intake_read_form(rq, &f, &ret)) {
+		goto out;
+	}
+	if (form_to_lead(&f, src->map, src->nmap, src->honeypot, &j.in, &fr) < 0) {
+		ret = http_error(rq, 500, "internal", "out of memory", NULL);
+		goto out;
+	}
+	if (fr.honeypot) {
+		/* a bot: answer as if accepted, keep nothing */
+		http_note(rq, "source=form honeypot=hit");
+		ret = thanks(rq, src, json);
+		goto out;
+	}
+	if (fr.empty) {
+		ret = json ? http_error(rq, 422, "empty_submission", "the form had no values", NULL) :
+		      page(rq, 422, "Nothing to send", "The form was empty. Please go back and fill "
+			   "it in.");
+		goto out;
+	}
+	j.in.source = src->source ? src->source : "web_form";
+	if (src->lead_kind && j.in.kind == NULL)
+		j.in.kind = src->lead_kind;
+	if (j.in.service == NULL)
+		j.in.service = src->service;
+	j.in.owner = src->owner;
+	if (intake_run(rq, &j, &ret) == 0)
+		ret = thanks(rq, src, json);
+out:
+	fields_free(&f);
+	return ret;
+}
+
+enum MHD_Result
+http_hook(http_req *rq)
+{
+	const settings_source *src = settings_source_find(http_settings(rq), "hook", rq->params[0]);
+	enum MHD_Result ret;
+	job j = intake_job(rq, JOB_INTAKE);
+	const char *idem = http_header(rq, "Idempotency-Key");
+	char key[400];
+	form_result fr;
+	fields f;
+
+	if (src == NULL) {
+		http_note(rq, "source=hook reject=unknown_hook");
+		return http_error(rq, 404, "unknown_source", "no hook with this key is configured",
+				  NULL);
+	}
+	if (src->secret != NULL &&
+	    !hook_signature_ok(src->secret, rq->body, rq->len,
+			       http_header(rq, src->signature_header ? src->signature_header :
+					   "X-Leadkeep-Signature")))
+		return intake_refuse(rq, "hook", "bad_signature");
+	fields_init(&f);
+	if (hook_to_lead(&f, rq->body, rq->len, src->map, src->nmap, &j.in, &fr) < 0) {
+		ret = http_error(rq, 400, "bad_json", "the body must be a JSON object", NULL);
+		goto out;
+	}
+	if (fr.empty) {
+		ret = http_error(rq, 422, "empty_submission", "the body had no values", NULL);
+		goto out;
+	}
+	j.in.source = src->source ? src->source : src->key;
+	if (src->lead_kind && j.in.kind == NULL)
+		j.in.kind = src->lead_kind;
+	if (j.in.service == NULL)
+		j.in.service = src->service;
+	j.in.owner = src->owner;
+	j.status = 201;
+	if (idem != NULL && *idem != '\0' && strlen(idem) <= 255) {
+		snprintf(key, sizeof key, "hook:%s:%s", src->key, idem);
+		j.idem_key = key;
+	}
+	if (intake_run(rq, &j, &ret) == 0)
+		ret = http_json(rq, j.status, json_pack("{s:I,s:b}", "lead_id", (json_int_t)j.lead_id,
+							"duplicate", j.duplicate));
+out:
+	fields_free(&f);
+	return ret;
+}

@@ -1,0 +1,50 @@
+/*
+ * intake_ads.h - ad-platform lead forms: Meta Lead Ads webhooks (the
+ * notification carries ids only: leadgen_id, form, ad, page; numbers or
+ * strings) with X-Hub-Signature-256, and Google Ads lead-form webhooks
+ * (user_column_data, google_key in the body). Pure.
+ */
+#ifndef LK_INTAKE_ADS_H
+#define LK_INTAKE_ADS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "intake.h"
+#include "intake_fields.h"
+
+#define META_MAX_LEADS 100	/* leadgen changes taken from one notification */
+
+typedef struct {
+	char leadgen_id[32];
+	char page_id[32];
+	char form_id[32];
+	char ad_id[32];
+	char adgroup_id[32];
+	char created_time[32];
+} meta_lead;
+
+/* True when header is "sha256=<hex HMAC-SHA256(app_secret, body)>"
+ * (constant-time compare). */
+bool ads_meta_signature_ok(const char *app_secret, const char *body, size_t len,
+			   const char *header);
+
+/* The leadgen changes of a Meta notification into out (at most max).
+ * Returns how many, or -1 when the body is not a Meta notification. */
+int ads_meta_parse(const char *body, size_t len, meta_lead *out, int max);
+
+/* A Google Ads lead: lead fields (strings owned by f's arena), its ids. */
+typedef struct {
+	const char *lead_id;
+	const char *google_key;
+	bool is_test;
+	const char *campaign_id;
+	const char *form_id;
+} google_lead;
+
+/* Parses a Google Ads webhook body into g and in (name, phone, email,
+ * neighbourhood, message with the other answers). 0, or -1 when the body
+ * is not one. */
+int ads_google_parse(fields *f, const char *body, size_t len, google_lead *g, intake_lead *in);
+
+#endif

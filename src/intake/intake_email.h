@@ -1,0 +1,48 @@
+/*
+ * intake_email.h - inbound email as SendGrid Inbound Parse and Mailgun
+ * routes deliver it: who wrote (display name and address), the message-id,
+ * the new text with quoted replies and signatures stripped, and Mailgun's
+ * HMAC-SHA256 signature. Pure.
+ */
+#ifndef LK_INTAKE_EMAIL_H
+#define LK_INTAKE_EMAIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "intake_fields.h"
+
+/* An inbound email; strings are owned by the fields' arena or borrowed. */
+typedef struct {
+	const char *name;	/* display name, NULL when none */
+	const char *address;	/* sender address as given */
+	const char *subject;
+	const char *text;	/* the new text: quotes and signature stripped */
+	const char *message_id;	/* "<...@...>", NULL when unknown */
+} email_in;
+
+/* Reads a SendGrid Inbound Parse post (fields of the multipart body).
+ * 0, or -1 when there is no sender at all (not an email). */
+int email_from_sendgrid(fields *f, email_in *out);
+
+/* Reads a Mailgun route post. 0, or -1 when there is no sender. */
+int email_from_mailgun(fields *f, email_in *out);
+
+/* "Jane Doe <jane@x.com>" -> name "Jane Doe", address "jane@x.com" (both
+ * written into f's arena). A bare address gives a NULL name. */
+void email_parse_from(fields *f, const char *from, const char **name, const char **address);
+
+/* The text a person wrote above the quoted reply and the signature ("On ...
+ * wrote:", "> ", "-----Original Message-----", "-- ", "Sent from my ...").
+ * Malloc'd; caller frees. NULL only on out-of-memory. */
+char *email_strip_reply(const char *text);
+
+/*
+ * Mailgun: hex(HMAC-SHA256(key, timestamp + token)) == signature, compared
+ * in constant time, and the timestamp within max_age seconds of now.
+ */
+bool email_mailgun_signature_ok(const char *key, const char *timestamp, const char *token,
+				const char *signature, int64_t now, int64_t max_age);
+
+#endif

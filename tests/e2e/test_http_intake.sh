@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# Intake webhooks end to end: the reference's documented requests replayed
+# byte for byte (tests/e2e/fixtures, made from ../shared/reference/
+# wire-formats.md), good and bad signatures, retries, forms with honeypot
+# and rate limit, the generic hook. Checks what lands in the database.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/http_lib.sh"
+FX="$LK_ROOT/tests/e2e/fixtures"
+# Mailgun's example is signed at 1770920772 (2026-02-12T18:26:12Z)
+export LEADKEEP_NOW=2026-02-12T18:27:00Z
+export TW_TOKEN=12345
+
+cat >"$T/serve.conf" <<CONF
+# the test's own proxy is trusted, so X-Forwarded-Proto/Host rebuild the
+# public URL Twilio signed
+trusted_proxies = 127.0.0.1
+[twilio]
+auth_token = env:TW_TOKEN
+forward_to = +14155550100
+missed_call_under = 10s
+[sendgrid]
+key = sg-secret
+[mailgun]
+signing_key = test-signing-key
+max_age = 5m
+[meta]
+app_secret = test-app-secret
+verify_token = meatyhamhock
+[google]
+key = test@111
+store_test_leads = yes
+[form contact]
+thank_you = https://www.example.test/thanks
+honeypot = website
+[form limited]
+rate_limit = 2/min
+[hook zapier]
+secret = hook-secret
+map.customer = name
+map.tel = phone
+CONF
+start_server --config "$T/serve.conf" || { not_ok "server starts"; cat "$T/serve.log"; exit 1; }
+ok "server starts with a config file"
+
+# replay NAME PATH [curl args]: the fixture's body and headers, as sent to
+# https://engine.example.test through the trusted proxy.
+replay() {
+	local n=$1 p=$2; shift 2
+	local -a h=(-H "Content-Type: $(cat "$FX/$n.content-type")" -H "Host: engine.example.test"
+		    -H "X-Forwarded-Proto: https")
+	# a signature given by the caller replaces the fixture's
+	if [[ "$*" != *Signature* ]]; then
+		[ -f "$FX/$n.x-twilio-signature" ] && h+=(-H "X-Twilio-Signature: $(cat "$FX/$n.x-twilio-signature")")
+		[ -f "$FX/$n.x-hub-signature-256" ] && h+=(-H "X-Hub-Signature-256: $(cat "$FX/$n.x-hub-signature-256")")
+	fi
+	req POST "$p" "${h[@]}" --data-binary @"$FX/$n.body" "$@"
+}
+count() { sql "SELECT count(*) FROM leads"; }
+
+# --- web forms ---------------------------------------------------------------
+out=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -H "Content-Type: $(cat "$FX/form_8a.content-type")" \
+	-H 'Origin: https://www.example.test' --data-binary @"$FX/form_8a.body" "$BASE/in/form/contact")
+expect_eq "form (urlencoded, 8a): 303 to the thank-you page" "$out" "303 https://www.example.test/thanks"
+expect_eq "form 8a: one lead" "$(count)" 1
+expect_eq "form 8a: name decoded" "$(sql "SELECT name FROM leads WHERE id=1")" "Jane O'Neil"
+expect_eq "form 8a: %2B is a plus" "$(sql "SELECT email FROM leads WHERE id=1")" "jane+leads@example.com"
+expect_eq "form 8a: phone normalised" "$(sql "SELECT phone FROM leads WHERE id=1")" "+14155550123"
+expect_eq "form 8a: source" "$(sql "SELECT source FROM leads WHERE id=1")" "web_form"
+expect_contains "form 8a: message kept with CRLF and UTF-8" "$(sql "SELECT hex(message) FROM leads WHERE id=1")" \
+	"$(printf 'Hi!\r\nCall me ~ after 5pm & ask for Zo\xc3\xab' | xxd -p -u | tr -d '\n')"
+expect_contains "form 8a: unmapped fields kept in the message" "$(sql "SELECT message FROM leads WHERE id=1")" "consent: on"
+expect_eq "form 8a: owner and task" "$(sql "SELECT count(*) FROM tasks t JOIN leads l ON l.id=t.lead_id WHERE l.id=1 AND l.owner IS NOT NULL")" 1
+
+out=$(replay form_8b /in/form/contact)
+expect_eq "form (multipart, 8b): 303" "$(status_of "$out")" 303
+expect_eq "form 8b: same person joins the open lead" "$(count)" 1
+expect_eq "form 8b: an inquiry_again event" "$(sql "SELECT count(*) FROM events WHERE lead_id=1 AND type='lead.inquiry_again'")" 1
+
+out=$(req POST /in/form/contact --data 'name=Bot&email=bot%40spam.example&website=http%3A%2F%2Fspam.example')
+expect_eq "honeypot: looks accepted (303 like a real submission)" "$(status_of "$out")" 303
+expect_eq "honeypot: nothing stored" "$(count)" 1
+expect_eq "empty form: 422" "$(status_of "$(req POST /in/form/contact --data 'name=&email=')")" 422
+out=$(req POST /in/form/contact -H 'Content-Type: application/json' --data '{"name":"Json Person","phone":"312-555-0142"}')
+expect_eq "form JSON variant: 200" "$(status_of "$out")" 200
+expect_contains "form JSON variant: JSON answer" "$out" '"status":"received"'
+expect_eq "form JSON variant: stored" "$(sql "SELECT phone FROM leads WHERE name='Json Person'")" "+13125550142"
+expect_eq "unknown form: 404" "$(status_of "$(req POST /in/form/nope --data 'name=x')")" 404
+req POST /in/form/limited --data 'name=A&phone=3125550001' >/dev/null
+req POST /in/form/limited --data 'name=B&phone=3125550002' >/dev/null
+expect_eq "form rate limit per IP: 429" "$(status_of "$(req POST /in/form/limited --data 'name=C&phone=3125550003')")" 429
+expect_eq "rate-limited submission not stored" "$(sql "SELECT count(*) FROM leads WHERE name='C'")" 0
+out=$(req POST /in/form/contact --data 'name=Bad+Phone&phone=call+me')
+expect_eq "form with a bad phone: accepted" "$(status_of "$out")" 303
+expect_eq "form with a bad phone: stored, flagged phone_invalid+no_contact" "$(sql "SELECT flags FROM leads WHERE name='Bad Phone'")" 5
+
+# --- Twilio SMS ----------------------------------------------------------------
+n=$(count)
+out=$(replay twilio_sms_1a /webhooks/twilio/sms)
+expect_eq "twilio sms 1a (reference, byte for byte): 200" "$(status_of "$out")" 200
+expect_eq "twilio sms: empty TwiML" "$(body_of "$out")" '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+check "twilio sms: text/xml" grep -q 'msg=request.*path=/webhooks/twilio/sms status=200' "$T/serve.log"
+expect_eq "twilio sms 1a: a new lead from the sender" "$(sql "SELECT source||' '||message||' '||external_id FROM leads WHERE phone='+14133881111'")" \
+	"sms Msg SMe287d7109a5a925f182f0e07fe5b223b"
+replay twilio_sms_1a /webhooks/twilio/sms >/dev/null
+expect_eq "twilio retry (same MessageSid): no second lead" "$(count)" $((n + 1))
+out=$(replay twilio_sms_1a /webhooks/twilio/sms -H 'X-Twilio-Signature: GsZrPeyx0/QczslwZpgQ71qYtL9=')
+expect_eq "twilio bad signature: 403" "$(status_of "$out")" 403
+out=$(req POST /webhooks/twilio/sms -H 'Content-Type: application/x-www-form-urlencoded' \
+	-H "X-Twilio-Signature: $(cat "$FX/twilio_sms_1a.x-twilio-signature")" --data-binary @"$FX/twilio_sms_1a.body")
+expect_eq "twilio signature for another URL: 403" "$(status_of "$out")" 403
+check "refusal logged with its reason" grep -q 'reject=bad_signature' "$T/serve.log"
+body='ToCountry=US&From=%2B13125550177&Body=Need+a+plumber+today&MessageSid=SM00000000000000000000000000000001&To=%2B13125550100&NumMedia=0&ToCity='
+sig=$(python3 - "$BASE/webhooks/twilio/sms" "$body" <<'PY'
+import hmac, hashlib, base64, urllib.parse, sys
+url, body = sys.argv[1], sys.argv[2]
+p = urllib.parse.parse_qsl(body, keep_blank_values=True)
+s = url + ''.join(k + v for k, v in sorted(p))
+print(base64.b64encode(hmac.new(b'12345', s.encode(), hashlib.sha1).digest()).decode())
+PY
+)
+out=$(req POST /webhooks/twilio/sms -H 'Content-Type: application/x-www-form-urlencoded' -H "X-Twilio-Signature: $sig" --data-binary "$body")
+expect_eq "twilio signed for the test's URL: 200" "$(status_of "$out")" 200
+expect_eq "twilio: the text is the lead's message" "$(sql "SELECT message FROM leads WHERE phone='+13125550177'")" "Need a plumber today"
+
+# --- Twilio voice: Jane (+14155550123, lead 1) calls and nobody answers ----------
+n=$(count)
+out=$(replay twilio_voice_2a /webhooks/twilio/voice)
+expect_eq "voice 2a: 200" "$(status_of "$out")" 200
+expect_contains "voice 2a: rings the business with a <Dial> action" "$out" '<Dial action="/webhooks/twilio/voice/dial-action" timeout="20">+14155550100</Dial>'
+out=$(replay twilio_dial_2b /webhooks/twilio/voice/dial-action)
+expect_eq "dial action 2b (no-answer): 200" "$(status_of "$out")" 200
+expect_contains "dial action 2b: TwiML says sorry" "$out" "<Say>"
+expect_eq "missed call from a known lead: no new lead" "$(count)" "$n"
+expect_eq "missed call: asked-again event on the lead" "$(sql "SELECT count(*) FROM events WHERE lead_id=1 AND type='lead.inquiry_again' AND text LIKE '%Missed call (no-answer)%'")" 1
+events=$(sql "SELECT count(*) FROM events")
+out=$(replay twilio_status_2c /webhooks/twilio/voice/status)
+expect_eq "status callback 2c: 200" "$(status_of "$out")" 200
+expect_eq "status callback for the same CallSid: recorded once" "$(sql "SELECT count(*) FROM events")" "$events"
+out=$(replay twilio_sms_1b_stop /webhooks/twilio/sms)
+expect_eq "STOP (1b): 200" "$(status_of "$out")" 200
+expect_eq "STOP: the lead is opted out of texts" "$(sql "SELECT sms_opt_out FROM leads WHERE id=1")" 1
+expect_eq "STOP: no new lead" "$(count)" "$n"
+
+# --- email ------------------------------------------------------------------------
+out=$(replay sendgrid_5a "/webhooks/sendgrid/inbound?key=sg-secret")
+expect_eq "sendgrid 5a: 200" "$(status_of "$out")" 200
+expect_eq "sendgrid: lead from the sender" "$(sql "SELECT name||' '||email||' '||source FROM leads WHERE email='random@gmail.com'")" "Rakin Uddin random@gmail.com email"
+expect_contains "sendgrid: subject and text" "$(sql "SELECT message FROM leads WHERE email='random@gmail.com'")" "Fwd: Test Subject"
+expect_eq "sendgrid: message-id kept" "$(sql "SELECT external_id FROM leads WHERE email='random@gmail.com'")" "<CAAzJDmKK=-=RRYtNxwMhg4Z=Qy96H1mZva0GNf1JqhhDyPf-dA@mail.gmail.com>"
+expect_eq "sendgrid without the key: 403" "$(status_of "$(replay sendgrid_5a /webhooks/sendgrid/inbound)")" 403
+out=$(replay mailgun_5b /webhooks/mailgun/inbound)
+expect_eq "mailgun 5b (reference signature): 200" "$(status_of "$out")" 200
+expect_eq "mailgun: stripped text, no quote" "$(sql "SELECT message FROM leads WHERE email='jane@example.com'")" "$(printf 'Re: Your quote\n\nYes please call me tomorrow.')"
+expect_eq "mailgun: display name" "$(sql "SELECT name FROM leads WHERE email='jane@example.com'")" "Jane Doe"
+n=$(count)
+sed 's/signature=b9a8/signature=c9a8/' "$FX/mailgun_5b.body" >"$T/mg_bad"
+out=$(req POST /webhooks/mailgun/inbound -H 'Content-Type: application/x-www-form-urlencoded' --data-binary @"$T/mg_bad")
+expect_eq "mailgun bad signature: 403" "$(status_of "$out")" 403
+expect_eq "mailgun bad signature: nothing stored" "$(count)" "$n"
+
+# --- ads -----------------------------------------------------------------------------
+out=$(req GET '/webhooks/meta/leadgen?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=meatyhamhock')
+expect_eq "meta verification: 200" "$(status_of "$out")" 200
+expect_eq "meta verification: echoes the challenge" "$(body_of "$out")" 1158201444
+expect_eq "meta wrong verify token: 403" "$(status_of "$(req GET '/webhooks/meta/leadgen?hub.mode=subscribe&hub.challenge=1&hub.verify_token=nope')")" 403
+out=$(replay meta_6 /webhooks/meta/leadgen)
+expect_eq "meta leadgen 6 (reference signature): 200" "$(status_of "$out")" 200
+expect_eq "meta: lead with the leadgen id, flagged no contact" "$(sql "SELECT source||' '||external_id||' '||flags FROM leads WHERE external_id='123123123123'")" "meta_ads 123123123123 4"
+expect_eq "meta: a task to complete the lead" "$(sql "SELECT count(*) FROM tasks t JOIN leads l ON l.id=t.lead_id WHERE l.external_id='123123123123' AND t.verb='review'")" 1
+replay meta_6 /webhooks/meta/leadgen >/dev/null
+expect_eq "meta retry: no second lead" "$(sql "SELECT count(*) FROM leads WHERE external_id='123123123123'")" 1
+expect_eq "meta bad signature: 403" "$(status_of "$(replay meta_6 /webhooks/meta/leadgen -H 'X-Hub-Signature-256: sha256=00')")" 403
+out=$(replay google_7 /webhooks/google/leadform)
+expect_eq "google lead form 7 (reference, captured): 200" "$(status_of "$out")" 200
+expect_eq "google: the lead's answers" "$(sql "SELECT name||' '||phone||' '||source FROM leads WHERE external_id='MTE5ODQ5NTExMzI3OmxlYWRfaWQ6MTU4ODk0MDYyMDE4NA'")" "FirstName LastName +16505550123 google_ads"
+sed 's/test@111/wrong/' "$FX/google_7.body" >"$T/g_bad"
+expect_eq "google wrong google_key: 403" "$(status_of "$(req POST /webhooks/google/leadform -H 'Content-Type: application/json' --data-binary @"$T/g_bad")")" 403
+
+# --- generic hook ----------------------------------------------------------------------
+hb='{"customer":"Zap Person","tel":"312 555 0188","details":{"service":"AC repair"}}'
+hs=$(printf '%s' "$hb" | openssl dgst -sha256 -hmac hook-secret -r | cut -d' ' -f1)
+out=$(req POST /in/hook/zapier -H 'Content-Type: application/json' -H "X-Leadkeep-Signature: sha256=$hs" --data-binary "$hb")
+expect_eq "hook signed: 201" "$(status_of "$out")" 201
+expect_eq "hook: mapped fields" "$(sql "SELECT name||' '||phone||' '||source FROM leads WHERE name='Zap Person'")" "Zap Person +13125550188 zapier"
+expect_contains "hook: nested fields kept" "$(sql "SELECT message FROM leads WHERE name='Zap Person'")" "details.service: AC repair"
+expect_eq "hook bad signature: 403" "$(status_of "$(req POST /in/hook/zapier -H 'Content-Type: application/json' -H 'X-Leadkeep-Signature: 00' --data-binary "$hb")")" 403
+expect_eq "unknown hook: 404" "$(status_of "$(req POST /in/hook/nope -H 'Content-Type: application/json' --data '{}')")" 404
+
+req GET /healthz -H 'X-Forwarded-For: 203.0.113.9, 127.0.0.1' >/dev/null
+check "X-Forwarded-For believed from a trusted proxy" grep -q 'path=/healthz status=200 .*ip=203.0.113.9' "$T/serve.log"
+check "no secret in the log" bash -c "! grep -Eq 'test-app-secret|test-signing-key|hook-secret|sg-secret|meatyhamhock' '$T/serve.log'"
+stop_server
+expect_eq "SIGTERM: exit 0" "$?" 0
+
+# --- the same install behind public_url instead of a proxy ----------------------------------
+cat >"$T/public.conf" <<CONF
+public_url = https://engine.example.test/
+[twilio]
+auth_token = 12345
+CONF
+start_server --config "$T/public.conf" || { not_ok "server restarts"; exit 1; }
+out=$(req POST /webhooks/twilio/sms -H 'Content-Type: application/x-www-form-urlencoded' \
+	-H "X-Twilio-Signature: $(cat "$FX/twilio_sms_1a.x-twilio-signature")" --data-binary @"$FX/twilio_sms_1a.body")
+expect_eq "public_url: the reference signature validates without a proxy" "$(status_of "$out")" 200
+out=$(req POST /webhooks/twilio/sms -H 'Content-Type: application/x-www-form-urlencoded' -H 'X-Forwarded-Proto: http' \
+	-H "X-Twilio-Signature: $(cat "$FX/twilio_sms_1b_stop.x-twilio-signature")" --data-binary @"$FX/twilio_sms_1a.body")
+expect_eq "public_url: a signature of another body is refused" "$(status_of "$out")" 403
+req GET /readyz -H 'X-Forwarded-For: 198.51.100.7' >/dev/null
+check "X-Forwarded-For ignored without trusted proxies" grep -q 'path=/readyz status=200 .*ip=127.0.0.1' "$T/serve.log"
+expect_eq "unconfigured source (meta): 403" "$(status_of "$(replay meta_6 /webhooks/meta/leadgen)")" 403
+stop_server

@@ -1,0 +1,386 @@
+/*
+ * test_deliver_outbox.c - the outbox state machine on a real SQLite file:
+ * legal edges only, claims committed once, opt-outs honoured at claim time,
+ * each outcome (sent, retry with backoff, dead, permanent failure with its
+ * lead flags, unknown) written with its task and event, crash recovery, and
+ * status callbacks that are idempotent and resolve unknown outcomes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/tz.h"
+#include "deliver/deliver_internal.h"
+#include "intake/intake.h"
+#include "rules/rules_load.h"
+
+typedef struct {
+	char dir[64];
+	rules *r;
+	store *s;
+	int64_t bid, lead, now;
+	int64_t ack;		/* the lead's SMS acknowledgment row */
+	deliver_config cfg;
+} fixture;
+
+static int64_t
+one(store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t n = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static const char *
+text(store *s, const char *sql, char *buf, size_t len)
+{
+	sqlite3_stmt *st;
+
+	buf[0] = '\0';
+	assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return buf;
+}
+
+static int
+setup(void **state)
+{
+	fixture *f = calloc(1, sizeof *f);
+	rules_diags d = { 0 };
+	intake_lead in = { .name = "Marcus Johnson", .phone = "+13125550199",
+			   .service = "deck repair", .owner = "alice" };
+	intake_result res;
+	char err[256];
+
+	snprintf(f->dir, sizeof f->dir, "/tmp/lk-outbox.XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	f->r = rules_load_string(rules_default_yaml, strlen(rules_default_yaml), "default", &d);
+	rules_diags_free(&d);
+	assert_non_null(f->r);
+	assert_non_null(f->s = store_open(f->dir, err, sizeof err));
+	tz_from_local(f->r->business.zone, 2026, 11, 24, 14, 2, &f->now);
+	assert_int_equal(store_begin(f->s), 0);
+	assert_true((f->bid = store_business_sync(f->s, f->r, err, sizeof err)) > 0);
+	assert_int_equal(intake_submit(f->s, f->bid, f->r, &in, f->now, &res, err, sizeof err), 0);
+	assert_int_equal(store_commit(f->s), 0);
+	f->lead = res.lead_id;
+	f->ack = one(f->s, "SELECT id FROM outbox WHERE purpose = 'ack' AND channel = 'sms'");
+	assert_true(f->ack > 0);
+	f->cfg = (deliver_config){ .rules = f->r, .max_attempts = 3, .backoff_base = 30,
+				   .backoff_cap = 3600 };
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	fixture *f = *state;
+	char cmd[128];
+
+	store_close(f->s);
+	rules_free(f->r);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+/* Claims the ack in its own transaction, as the dispatcher does. */
+static int
+claim(fixture *f, outbox_msg *m)
+{
+	int rc;
+
+	assert_int_equal(store_begin(f->s), 0);
+	rc = store_outbox_claim(f->s, f->ack, f->now, m);
+	assert_int_equal(store_commit(f->s), 0);
+	return rc;
+}
+
+static void
+only_legal_edges_exist(void **state)
+{
+	(void)state;
+	assert_true(outbox_state_allowed(OUTBOX_QUEUED, OUTBOX_SENDING));
+	assert_true(outbox_state_allowed(OUTBOX_SENDING, OUTBOX_QUEUED));	/* a retry */
+	assert_true(outbox_state_allowed(OUTBOX_SENDING, OUTBOX_UNKNOWN));
+	assert_true(outbox_state_allowed(OUTBOX_UNKNOWN, OUTBOX_DELIVERED));	/* a callback */
+	assert_false(outbox_state_allowed(OUTBOX_QUEUED, OUTBOX_SENT));	/* skipping the claim */
+	assert_false(outbox_state_allowed(OUTBOX_UNKNOWN, OUTBOX_QUEUED));	/* never resent */
+	assert_false(outbox_state_allowed(OUTBOX_UNKNOWN, OUTBOX_SENDING));
+	assert_false(outbox_state_allowed(OUTBOX_DELIVERED, OUTBOX_SENT));	/* no going back */
+	for (int to = 0; to < OUTBOX_NSTATES; to++) {
+		assert_false(outbox_state_allowed(OUTBOX_DELIVERED, (outbox_state)to));
+		assert_false(outbox_state_allowed(OUTBOX_FAILED, (outbox_state)to));
+		assert_false(outbox_state_allowed(OUTBOX_DEAD, (outbox_state)to));
+		assert_false(outbox_state_allowed(OUTBOX_CANCELLED, (outbox_state)to));
+	}
+	for (int s = 0; s < OUTBOX_NSTATES; s++) {
+		outbox_state back;
+
+		assert_int_equal(outbox_state_parse(outbox_state_name((outbox_state)s), &back), 0);
+		assert_int_equal(back, s);
+	}
+}
+
+static void
+a_row_is_claimed_once(void **state)
+{
+	fixture *f = *state;
+	outbox_msg m, again;
+
+	assert_int_equal(claim(f, &m), OUTBOX_CLAIMED);
+	assert_int_equal(m.attempts, 1);
+	assert_string_equal(m.recipient, "+13125550199");
+	assert_string_equal(m.owner, "alice");
+	assert_int_equal(one(f->s, "SELECT attempts FROM outbox WHERE purpose = 'ack' AND channel = 'sms'"), 1);
+	assert_int_equal(claim(f, &again), OUTBOX_SKIPPED);
+	outbox_msg_free(&m);
+}
+
+static void
+a_row_is_not_claimed_before_its_time(void **state)
+{
+	fixture *f = *state;
+	outbox_msg m;
+
+	f->now -= 1;	/* one second before send_at */
+	assert_int_equal(claim(f, &m), OUTBOX_SKIPPED);
+	assert_int_equal(store_outbox_due(f->s, "sms", f->now, (int64_t[1]){ 0 }, 1), 0);
+}
+
+static void
+opted_out_leads_get_no_automated_text_but_do_get_compliance(void **state)
+{
+	fixture *f = *state;
+	outbox_msg m;
+	char sql[200];
+
+	snprintf(sql, sizeof sql, "UPDATE leads SET sms_opt_out = 1 WHERE id = %lld", (long long)f->lead);
+	assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(claim(f, &m), OUTBOX_CANCELED_OPT_OUT);
+	assert_int_equal(one(f->s, "SELECT count(*) FROM outbox WHERE state = 'cancelled'"), 1);
+	assert_int_equal(one(f->s, "SELECT count(*) FROM events WHERE type = 'message.cancelled'"), 1);
+	/* The opt-out confirmation itself still goes. */
+	assert_int_equal(sqlite3_exec(store_db(f->s), "UPDATE outbox SET purpose = 'compliance',"
+				      " state = 'queued' WHERE state = 'cancelled'", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(claim(f, &m), OUTBOX_CLAIMED);
+	outbox_msg_free(&m);
+}
+
+static void
+sent_records_the_provider_id_and_an_event(void **state)
+{
+	fixture *f = *state;
+	deliver_result res = { .kind = DELIVER_OK, .provider_id = "SM123" };
+	outbox_msg m;
+	char buf[128];
+
+	assert_int_equal(claim(f, &m), OUTBOX_CLAIMED);
+	assert_int_equal(deliver_record(f->s, &f->cfg, &m, "twilio", &res, f->now), 0);
+	assert_string_equal(text(f->s, "SELECT state || ' ' || provider_id || ' ' || provider FROM"
+				 " outbox WHERE purpose = 'ack' AND channel = 'sms'", buf, sizeof buf),
+			    "sent SM123 twilio");
+	assert_string_equal(text(f->s, "SELECT text FROM events WHERE type = 'message.sent'", buf,
+				 sizeof buf), "Text to Marcus Johnson sent");
+	outbox_msg_free(&m);
+}
+
+static void
+temporary_failures_back_off_then_die_with_a_task(void **state)
+{
+	fixture *f = *state;
+	deliver_result res = { .kind = DELIVER_TEMP, .code = 503, .error = "SMS provider HTTP 503" };
+	outbox_msg m;
+	int64_t at;
+	char buf[256];
+
+	assert_int_equal(claim(f, &m), OUTBOX_CLAIMED);
+	assert_int_equal(deliver_record(f->s, &f->cfg, &m, "twilio", &res, f->now), 0);
+	outbox_msg_free(&m);
+	at = one(f->s, "SELECT send_at FROM outbox WHERE purpose = 'ack' AND channel = 'sms'");
+	assert_true(at >= f->now + 15 + 1 && at <= f->now + 30 + 1);
+	assert_string_equal(text(f->s, "SELECT state || ' ' || error_code || ' ' || last_error FROM"
+				 " outbox WHERE purpose = 'ack' AND channel = 'sms'", buf, sizeof buf),
+			    "queued 503 SMS provider HTTP 503");
+	/* Attempts 2 and 3: the third failure is the last. */
+	for (int i = 2; i <= 3; i++) {
+		f->now = one(f->s, "SELECT send_at FROM outbox WHERE purpose = 'ack' AND channel = 'sms'");
+		assert_int_equal(claim(f, &m), OUTBOX_CLAIMED);
+		assert_int_equal(m.attempts, i);
+		assert_int_equal(deliver_record(f->s, &f->cfg, &m, "twilio", &res, f->now), 0);
+		outbox_msg_free(&m);
+	}
+	assert_string_equal(text(f->s, "SELECT state FROM outbox WHERE purpose = 'ack' AND"
+				 " channel = 'sms'", buf, sizeof buf), "dead");
+	assert_string_equal(text(f->s, "SELECT t.assignee || ': ' || t.title FROM tasks t JOIN outbox o"
+				 " ON o.task_id = t.id", buf, sizeof buf),
+			    "alice: The text to Marcus Johnson could not be sent after 3 tries "
+			    "(SMS provider HTTP 503): reach them another way");
+	assert_int_equal(one(f->s, "SELECT count(*) FROM events WHERE type = 'message.dead'"), 1);
+}
+
+static void
+a_retry_after_longer_than_the_backoff_is_honoured(void **state)
+{
+	fixture *f = *state;
+	deliver_result res = { .kind = DELIVER_TEMP, .code = 429, .retry_after = 600 };
+	outbox_msg m;
+
+	assert_int_equal(claim(f, &m), OUTBOX_CLAIMED);
+	assert_int_equal(deliver_record(f->s, &f->cfg, &m, "twilio", &res, f->now), 0);
+	outbox_msg_free(&m);
+	assert_int_equal(one(f->s, "SELECT send_at FROM outbox WHERE purpose = 'ack' AND"
+			     " channel = 'sms'") - f->now, 601);
+}
+
+static void
+unsubscribed_at_the_carrier_opts_the_lead_out(void **state)
+{
+	fixture *f = *state;
+	deliver_result res = { .kind = DELIVER_PERM, .code = 21610, .has_flag = true,
+			       .flag = OUTBOX_LEAD_SMS_OPT_OUT,
+			       .error = "Attempt to send to unsubscribed recipient" };
+	outbox_msg m;
+	char buf[256];
+
+	assert_int_equal(claim(f, &m), OUTBOX_CLAIMED);
+	assert_int_equal(deliver_record(f->s, &f->cfg, &m, "twilio", &res, f->now), 0);
+	outbox_msg_free(&m);
+	assert_int_equal(one(f->s, "SELECT sms_opt_out FROM leads"), 1);
+	assert_int_equal(one(f->s, "SELECT count(*) FROM events WHERE type = 'consent.opted_out'"), 1);
+	assert_string_equal(text(f->s, "SELECT state FROM outbox WHERE purpose = 'ack' AND"
+				 " channel = 'sms'", buf, sizeof buf), "failed");
+	assert_string_equal(text(f->s, "SELECT t.verb || ': ' || t.title FROM tasks t JOIN outbox o"
+				 " ON o.task_id = t.id", buf, sizeof buf),
+			    "call: Call or email Marcus Johnson: texts to them are blocked (they "
+			    "unsubscribed)");
+}
+
+static void
+a_crash_while_sending_becomes_unknown_with_a_task_once(void **state)
+{
+	fixture *f = *state;
+	outbox_msg m;
+	char buf[256];
+
+	assert_int_equal(claim(f, &m), OUTBOX_CLAIMED);
+	outbox_msg_free(&m);	/* ...and the process dies here */
+	assert_int_equal(deliver_recover(f->s, f->r, f->now), 1);
+	assert_int_equal(deliver_recover(f->s, f->r, f->now), 0);
+	assert_string_equal(text(f->s, "SELECT state FROM outbox WHERE purpose = 'ack' AND"
+				 " channel = 'sms'", buf, sizeof buf), "unknown");
+	assert_string_equal(text(f->s, "SELECT t.title FROM tasks t JOIN outbox o ON o.task_id = t.id",
+				 buf, sizeof buf),
+			    "Check whether Marcus Johnson got the text \"Hi Marcus, thanks for "
+			    "contacting Northside Home Services abo...\": sending was interrupted "
+			    "and it was not resent");
+	/* Never claimed again. */
+	{
+		int64_t ids[8];
+		int n = store_outbox_due(f->s, "sms", f->now + 86400, ids, 8);
+
+		assert_true(n >= 0);
+		for (int i = 0; i < n; i++)
+			assert_true(ids[i] != f->ack);
+	}
+}
+
+static void
+status_callbacks_are_idempotent_and_move_forward_only(void **state)
+{
+	fixture *f = *state;
+	deliver_result res = { .kind = DELIVER_OK, .provider_id = "SM1" };
+	outbox_msg m;
+	char buf[64];
+	const char *q = "SELECT state FROM outbox WHERE purpose = 'ack' AND channel = 'sms'";
+
+	assert_int_equal(claim(f, &m), OUTBOX_CLAIMED);
+	assert_int_equal(deliver_record(f->s, &f->cfg, &m, "twilio", &res, f->now), 0);
+	outbox_msg_free(&m);
+	assert_int_equal(deliver_status_apply(f->s, f->r, f->ack, "SM1", "delivered", 0, f->now), 0);
+	assert_string_equal(text(f->s, q, buf, sizeof buf), "delivered");
+	assert_int_equal(deliver_status_apply(f->s, f->r, f->ack, "SM1", "delivered", 0, f->now), 0);
+	assert_int_equal(deliver_status_apply(f->s, f->r, f->ack, "SM1", "sent", 0, f->now), 0);
+	assert_int_equal(deliver_status_apply(f->s, f->r, f->ack, "SM1", "failed", 30003, f->now), 0);
+	assert_string_equal(text(f->s, q, buf, sizeof buf), "delivered");
+	assert_int_equal(deliver_status_apply(f->s, f->r, f->ack, "SM2", "delivered", 0, f->now), 1);
+	assert_int_equal(deliver_status_apply(f->s, f->r, 999999, "SM1", "delivered", 0, f->now), 1);
+	assert_int_equal(deliver_status_apply(f->s, f->r, f->ack, "SM1", "weird", 0, f->now), 0);
+	assert_int_equal(one(f->s, "SELECT count(*) FROM tasks WHERE title LIKE '%failed%'"), 0);
+}
+
+static void
+a_callback_resolves_an_unknown_outcome(void **state)
+{
+	fixture *f = *state;
+	outbox_msg m;
+	char buf[128];
+
+	assert_int_equal(claim(f, &m), OUTBOX_CLAIMED);
+	outbox_msg_free(&m);
+	assert_int_equal(deliver_recover(f->s, f->r, f->now), 1);
+	assert_int_equal(deliver_status_apply(f->s, f->r, f->ack, "SM9", "sent", 0, f->now), 0);
+	assert_string_equal(text(f->s, "SELECT state || ' ' || provider_id FROM outbox WHERE"
+				 " purpose = 'ack' AND channel = 'sms'", buf, sizeof buf), "sent SM9");
+	assert_string_equal(text(f->s, "SELECT t.state FROM tasks t JOIN outbox o ON o.task_id = t.id",
+				 buf, sizeof buf), "done");
+	assert_int_equal(one(f->s, "SELECT count(*) FROM events WHERE type = 'message.confirmed'"), 1);
+}
+
+static void
+a_record_after_a_faster_callback_changes_nothing(void **state)
+{
+	fixture *f = *state;
+	deliver_result res = { .kind = DELIVER_UNKNOWN, .error = "timeout" };
+	outbox_msg m;
+	char buf[64];
+
+	assert_int_equal(claim(f, &m), OUTBOX_CLAIMED);
+	assert_int_equal(deliver_status_apply(f->s, f->r, f->ack, "SM5", "delivered", 0, f->now), 0);
+	assert_int_equal(deliver_record(f->s, &f->cfg, &m, "twilio", &res, f->now), 0);
+	outbox_msg_free(&m);
+	assert_string_equal(text(f->s, "SELECT state FROM outbox WHERE purpose = 'ack' AND"
+				 " channel = 'sms'", buf, sizeof buf), "delivered");
+	assert_int_equal(one(f->s, "SELECT count(*) FROM tasks WHERE title LIKE 'Check whether%'"), 0);
+}
+
+int
+main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(only_legal_edges_exist),
+		T(a_row_is_claimed_once),
+		T(a_row_is_not_claimed_before_its_time),
+		T(opted_out_leads_get_no_automated_text_but_do_get_compliance),
+		T(sent_records_the_provider_id_and_an_event),
+		T(temporary_failures_back_off_then_die_with_a_task),
+		T(a_retry_after_longer_than_the_backoff_is_honoured),
+		T(unsubscribed_at_the_carrier_opts_the_lead_out),
+		T(a_crash_while_sending_becomes_unknown_with_a_task_once),
+		T(status_callbacks_are_idempotent_and_move_forward_only),
+		T(a_callback_resolves_an_unknown_outcome),
+		T(a_record_after_a_faster_callback_changes_nothing),
+	};
+#undef T
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
