@@ -106,6 +106,28 @@ kind_name(deliver_kind k)
 	return "?";
 }
 
+static void
+finish_webhook(deliver *d, slot *sl, deliver_result *res)
+{
+	deliver_job *job = &sl->job;
+	char err[300];
+	int tries;
+
+	for (tries = 0; tries < 50; tries++) {
+		if (deliver_webhook_record(d->store, d->cfg, &job->wh, res, d->clock()) == 0)
+			break;
+		usleep(100 * 1000);
+	}
+	log_line(res->kind == DELIVER_OK ? "info" : "warn", "webhook", "delivery=%lld event=%lld "
+		 "attempt=%d result=%s status=%d%s%s", (long long)job->wh.id,
+		 (long long)job->wh.event_id, job->wh.attempts, kind_name(res->kind), res->code,
+		 res->error[0] ? " error=" : "",
+		 res->error[0] ? log_quote(res->error, err, sizeof err) : "");
+	deliver_job_clear(job);
+	memset(job, 0, sizeof *job);
+	sl->busy = false;
+}
+
 /* Records an outcome; a busy database is retried, since the provider has
  * already spoken and its answer must not be lost while we are up. */
 static void
@@ -115,6 +137,10 @@ finish_job(deliver *d, slot *sl, deliver_result *res)
 	char err[300];
 	int tries;
 
+	if (job->wh.id != 0) {
+		finish_webhook(d, sl, res);
+		return;
+	}
 	if (res->kind == DELIVER_OK)
 		deliver_fault(d->cfg, "accepted");
 	for (tries = 0; tries < 50; tries++) {
@@ -232,6 +258,48 @@ fill_channel(deliver *d, const char *channel, const deliver_provider *prov, buck
 	return started;
 }
 
+/* Queues new events for the webhook URLs, then starts what is due. */
+static int
+fill_webhooks(deliver *d, int64_t now)
+{
+	int64_t ids[CLAIM_BATCH];
+	int want = d->cfg->concurrency - d->inflight, n, started = 0;
+
+	if (d->cfg->nwebhooks == 0)
+		return 0;
+	if (store_begin(d->store) < 0)
+		return 0;
+	if (store_webhook_enqueue(d->store, (const char *const *)d->cfg->webhook_urls,
+				  d->cfg->nwebhooks, now, 256) < 0 || store_commit(d->store) < 0) {
+		store_rollback(d->store);
+		log_line("error", "webhook_enqueue", "error=\"%s\"",
+			 sqlite3_errmsg(store_db(d->store)));
+		return 0;
+	}
+	if (want > CLAIM_BATCH)
+		want = CLAIM_BATCH;
+	if (want <= 0 || (n = store_webhook_due(d->store, now, ids, want)) <= 0)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		slot *sl = free_slot(d);
+		int rc;
+
+		if (sl == NULL || store_begin(d->store) < 0)
+			break;
+		rc = store_webhook_claim(d->store, ids[i], now, &sl->job.wh);
+		if (rc < 0 || store_commit(d->store) < 0) {
+			store_rollback(d->store);
+			store_webhook_free(&sl->job.wh);
+			break;
+		}
+		if (rc != 1)
+			continue;
+		start_job(d, sl, &deliver_webhook_provider);
+		started++;
+	}
+	return started;
+}
+
 static void
 reap(deliver *d)
 {
@@ -257,7 +325,10 @@ static int
 wait_ms(deliver *d, int64_t now, bool progressed)
 {
 	int64_t next = store_outbox_next_due(d->store);
-	int64_t ms = 1000;
+	int64_t ms = 1000, wnext = d->cfg->nwebhooks ? store_webhook_next_due(d->store) : 0;
+
+	if (wnext > 0 && (next <= 0 || wnext < next))
+		next = wnext;
 
 	if (next > 0 && next <= now)
 		ms = progressed && d->inflight < d->cfg->concurrency ? 0 : 100;
@@ -305,6 +376,7 @@ run(void *arg)
 
 		started += fill_channel(d, "sms", d->cfg->sms, &d->sms_rate, now);
 		started += fill_channel(d, "email", d->cfg->email, &d->email_rate, now);
+		started += fill_webhooks(d, now);
 		curl_multi_perform(d->multi, &running);
 		reap(d);
 		curl_multi_poll(d->multi, NULL, 0, wait_ms(d, now, started > 0), NULL);
@@ -377,6 +449,11 @@ deliver_start(deliver_config *cfg, deliver_clock clock, char *err, size_t errlen
 	 * visible, not resent. */
 	if ((n = deliver_recover(d->store, cfg->rules, clock())) < 0) {
 		snprintf(err, errlen, "recovering messages left in flight: %s",
+			 sqlite3_errmsg(store_db(d->store)));
+		goto fail;
+	}
+	if (store_webhook_recover(d->store) < 0) {
+		snprintf(err, errlen, "recovering webhooks left in flight: %s",
 			 sqlite3_errmsg(store_db(d->store)));
 		goto fail;
 	}

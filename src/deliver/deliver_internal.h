@@ -14,6 +14,7 @@
 
 #include "deliver.h"
 #include "store/store_outbox.h"
+#include "store/store_webhook.h"
 
 typedef struct deliver_provider deliver_provider;
 
@@ -91,8 +92,7 @@ typedef struct {
 	const deliver_config *cfg;
 	const deliver_provider *prov;
 	outbox_msg msg;		/* messages */
-	int64_t webhook_id;	/* webhooks: the delivery row */
-	int webhook_attempts;
+	store_webhook wh;	/* webhooks (wh.id != 0) */
 	CURL *easy;
 	struct curl_slist *headers;
 	struct curl_slist *rcpt;
@@ -158,6 +158,11 @@ int64_t deliver_consequences(store *s, const rules *r, const outbox_msg *m, outb
 
 /* "Marcus Johnson" / "the lead"; a body cut at n bytes on a UTF-8 boundary with "...". */
 void deliver_snippet(const char *text, size_t n, char *out, size_t outlen);
+
+/* Records a webhook attempt's outcome in its own transaction: sent, failed,
+ * dead after max attempts, or queued again with backoff. 0 / -1. */
+int deliver_webhook_record(store *s, const deliver_config *cfg, const store_webhook *w,
+			   const deliver_result *res, int64_t now);
 
 /* Kills the process with SIGKILL when cfg asks for a fault at `point`. */
 void deliver_fault(const deliver_config *cfg, const char *point);

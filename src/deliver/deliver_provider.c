@@ -14,6 +14,7 @@ static const deliver_provider *const providers[] = {
 	&deliver_log_provider,
 	&deliver_twilio_provider,
 	&deliver_smtp_provider,
+	&deliver_webhook_provider,
 };
 
 const deliver_provider *
@@ -81,6 +82,7 @@ deliver_job_clear(deliver_job *job)
 	free(job->req);
 	free(job->resp.data);
 	outbox_msg_free(&job->msg);
+	store_webhook_free(&job->wh);
 	job->easy = NULL;
 	job->headers = job->rcpt = NULL;
 	job->req = NULL;

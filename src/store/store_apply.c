@@ -318,6 +318,7 @@ rr_load(store *s, int64_t bid, rr_buf *b)
 		if (b->keys[b->n] != NULL)
 			b->n++;
 	}
+	sqlite3_reset(st);
 	return 0;
 }
 

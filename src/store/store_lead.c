@@ -94,11 +94,15 @@ store_lead_find_open(store *s, int64_t business_id, const char *phone, const cha
 		     int64_t since)
 {
 	static const char *const sql =
-		"SELECT id FROM leads WHERE business_id = ?1 AND created_at >= ?4"
-		" AND status IN ('open', 'nurture', 'lost')"
-		" AND ((?2 IS NOT NULL AND phone = ?2) OR (?3 IS NOT NULL AND email = ?3))"
-		" ORDER BY id DESC LIMIT 1";
+		/* Two index searches, not one OR that scans every lead. */
+		"SELECT max(id) FROM ("
+		" SELECT id FROM leads WHERE business_id = ?1 AND phone = ?2 AND created_at >= ?4"
+		"  AND status IN ('open', 'nurture', 'lost')"
+		" UNION ALL"
+		" SELECT id FROM leads WHERE business_id = ?1 AND email = ?3 AND created_at >= ?4"
+		"  AND status IN ('open', 'nurture', 'lost'))";
 	sqlite3_stmt *st;
+	int64_t id;
 	int rc;
 
 	if ((phone == NULL || !*phone) && (email == NULL || !*email))
@@ -110,9 +114,9 @@ store_lead_find_open(store *s, int64_t business_id, const char *phone, const cha
 	store_bind_text(st, 3, email && *email ? email : NULL);
 	sqlite3_bind_int64(st, 4, since);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		return sqlite3_column_int64(st, 0);
-	return rc == SQLITE_DONE ? 0 : -1;
+	id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;	/* NULL reads as 0: none */
+	sqlite3_reset(st);	/* a statement left active pins a read snapshot */
+	return id;
 }
 
 /* --- state for decide() --------------------------------------------------- */
@@ -166,6 +170,7 @@ load_tasks(store *s, store_lead_state *ls, int64_t id)
 		t->due_at = sqlite3_column_int64(st, 4);
 		n++;
 	}
+	sqlite3_reset(st);
 	ls->st.tasks = ls->tasks;
 	ls->st.ntasks = n;
 	return 0;
@@ -189,6 +194,7 @@ load_touches(store *s, store_lead_state *ls, int64_t id, int64_t since)
 	sqlite3_bind_int64(st, 2, since);
 	while (sqlite3_step(st) == SQLITE_ROW && n < 64)
 		ls->touches[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
 	ls->st.touches = ls->touches;
 	ls->st.ntouches = n;
 	return 0;

@@ -9,7 +9,7 @@ _n=0
 _pids=()
 cleanup() {
 	for p in "${_pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-	rm -rf "$T"
+	[ -n "${LK_KEEP:-}" ] || rm -rf "$T"
 }
 trap cleanup EXIT
 

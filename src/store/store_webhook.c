@@ -1,0 +1,243 @@
+/*
+ * store_webhook.c - webhook delivery rows and the events cursor that feeds
+ * them (see store_webhook.h). Prepared SQL only.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store_internal.h"
+#include "store_webhook.h"
+
+static int
+step_done(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The cursor's value, or -1 when it was never placed (-2 on error). */
+static int64_t
+cursor_get(store *s)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT value FROM deliver_cursors WHERE name = 'webhooks'");
+	int64_t v;
+	int rc;
+
+	if (st == NULL)
+		return -2;
+	rc = sqlite3_step(st);
+	v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : rc == SQLITE_DONE ? -1 : -2;
+	sqlite3_reset(st);
+	return v;
+}
+
+static int
+cursor_set(store *s, int64_t v)
+{
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO deliver_cursors (name, value)"
+				      " VALUES ('webhooks', ?1) ON CONFLICT(name)"
+				      " DO UPDATE SET value = excluded.value");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, v);
+	return step_done(st);
+}
+
+int
+store_webhook_enqueue(store *s, const char *const *urls, size_t nurls, int64_t now, int max)
+{
+	sqlite3_stmt *st, *ins;
+	int64_t cur = cursor_get(s), last = 0;
+	int n = 0, rc;
+
+	if (cur == -2)
+		return -1;
+	if (cur == -1) {
+		if ((st = store_stmt(s, "SELECT coalesce(max(id), 0) FROM events")) == NULL ||
+		    sqlite3_step(st) != SQLITE_ROW)
+			return -1;
+		last = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		return cursor_set(s, last) < 0 ? -1 : 0;
+	}
+	if ((st = store_stmt(s, "SELECT id, business_id FROM events WHERE id > ?1"
+			     " ORDER BY id LIMIT ?2")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, cur);
+	sqlite3_bind_int(st, 2, max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t ev = sqlite3_column_int64(st, 0), bid = sqlite3_column_int64(st, 1);
+
+		for (size_t i = 0; i < nurls; i++) {
+			if ((ins = store_stmt(s, "INSERT OR IGNORE INTO webhook_deliveries"
+					      " (business_id, event_id, url, send_at, created_at,"
+					      " updated_at) VALUES (?1, ?2, ?3, ?4, ?4, ?4)")) == NULL)
+				goto fail;
+			sqlite3_bind_int64(ins, 1, bid);
+			sqlite3_bind_int64(ins, 2, ev);
+			store_bind_text(ins, 3, urls[i]);
+			sqlite3_bind_int64(ins, 4, now);
+			if (step_done(ins) < 0)
+				goto fail;
+		}
+		last = ev;
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	return n > 0 && cursor_set(s, last) < 0 ? -1 : n;
+fail:
+	sqlite3_reset(st);
+	return -1;
+}
+
+int
+store_webhook_due(store *s, int64_t now, int64_t *ids, int max)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT id FROM webhook_deliveries WHERE state = 'queued'"
+				      " AND send_at <= ?1 ORDER BY send_at, id LIMIT ?2");
+	int n = 0, rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : -1;
+}
+
+int64_t
+store_webhook_next_due(store *s)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT min(send_at) FROM webhook_deliveries"
+				      " WHERE state = 'queued'");
+	int64_t v = -1;
+
+	if (st == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_type(st, 0) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return v;
+}
+
+static json_t *
+col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	return v ? json_string((const char *)v) : json_null();
+}
+
+static json_t *
+iso(int64_t t)
+{
+	char buf[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(buf);
+}
+
+int
+store_webhook_claim(store *s, int64_t id, int64_t now, store_webhook *w)
+{
+	static const char *const sel =
+		"SELECT d.url, d.attempts, e.id, e.type, e.at, e.actor, e.text, l.id, l.name,"
+		" l.phone, l.email, l.source, l.kind, l.service, l.stage, l.status, l.owner"
+		" FROM webhook_deliveries d JOIN events e ON e.id = d.event_id"
+		" JOIN leads l ON l.id = e.lead_id WHERE d.id = ?1 AND d.state = 'queued'";
+	static const char *const names[] = { "name", "phone", "email", "source", "kind",
+					     "service", "stage", "status", "owner" };
+	sqlite3_stmt *st;
+	json_t *who;
+	int rc;
+
+	memset(w, 0, sizeof *w);
+	if ((st = store_stmt(s, sel)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	w->id = id;
+	w->url = store_col_strdup(st, 0);
+	w->attempts = sqlite3_column_int(st, 1) + 1;
+	w->event_id = sqlite3_column_int64(st, 2);
+	w->type = store_col_strdup(st, 3);
+	who = json_pack("{s:I}", "id", (json_int_t)sqlite3_column_int64(st, 7));
+	for (int i = 0; who && i < 9; i++)
+		json_object_set_new(who, names[i], col(st, 8 + i));
+	w->payload = who ? json_pack("{s:I,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)w->event_id,
+				      "type", col(st, 3), "at", iso(sqlite3_column_int64(st, 4)),
+				      "actor", col(st, 5), "text", col(st, 6), "lead", who) : NULL;
+	sqlite3_reset(st);
+	if (w->url == NULL || w->type == NULL || w->payload == NULL)
+		goto fail;
+	if ((st = store_stmt(s, "UPDATE webhook_deliveries SET state = 'sending',"
+			     " attempts = attempts + 1, updated_at = ?1"
+			     " WHERE id = ?2 AND state = 'queued'")) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, id);
+	if (step_done(st) < 0)
+		goto fail;
+	return 1;
+fail:
+	store_webhook_free(w);
+	return -1;
+}
+
+void
+store_webhook_free(store_webhook *w)
+{
+	if (w == NULL)
+		return;
+	free(w->url);
+	free(w->type);
+	json_decref(w->payload);
+	memset(w, 0, sizeof *w);
+}
+
+int
+store_webhook_finish(store *s, int64_t id, const char *state, int status, const char *error,
+		     int64_t send_at, int64_t now)
+{
+	sqlite3_stmt *st = store_stmt(s, "UPDATE webhook_deliveries SET state = ?1, status = ?2,"
+				      " last_error = ?3, send_at = coalesce(?4, send_at),"
+				      " updated_at = ?5 WHERE id = ?6 AND state = 'sending'");
+
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, state);
+	if (status != 0)
+		sqlite3_bind_int(st, 2, status);
+	store_bind_text(st, 3, error);
+	if (send_at > 0)
+		sqlite3_bind_int64(st, 4, send_at);
+	sqlite3_bind_int64(st, 5, now);
+	sqlite3_bind_int64(st, 6, id);
+	return step_done(st);
+}
+
+int
+store_webhook_recover(store *s)
+{
+	sqlite3_stmt *st = store_stmt(s, "UPDATE webhook_deliveries SET state = 'queued'"
+				      " WHERE state = 'sending'");
+
+	if (st == NULL || step_done(st) < 0)
+		return -1;
+	return sqlite3_changes(store_db(s));
+}
