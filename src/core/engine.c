@@ -179,6 +179,8 @@ on_inquiry_again(engine_ctx *c, const lead_event *ev)
 	stop_automation_if_moot(c, UNLESS_REPLIED, "the lead asked again");
 	task_for_owner(c, "call", engine_fmt(c, "%s asked again via %s - call back", first_name(c),
 					     via));
+	if (strcmp(via, "phone_call") == 0)
+		engine_missed_call_text(c);
 	return DECIDE_OK;
 }
 

@@ -78,6 +78,8 @@ void engine_notify(engine_ctx *c, const rules_person *p, const char *text);
 void engine_queue_to_lead(engine_ctx *c, const char *channel, const char *body,
 			  outbox_purpose purpose, bool respect_quiet);
 char *engine_render(engine_ctx *c, const char *tpl);
+/* Queues the `missed_call` template to the lead by text, if both exist. */
+void engine_missed_call_text(engine_ctx *c);
 void engine_money(int64_t cents, char *buf, size_t len);
 bool engine_lead_reachable(const engine_ctx *c, const char *channel);
 

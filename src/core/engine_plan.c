@@ -327,6 +327,19 @@ send_blocker(engine_ctx *c, const rules_step *s, bool ack)
 	return NULL;
 }
 
+/* A caller we missed gets the "missed-call text back" instead of the generic
+ * text acknowledgment, when the rules have a `missed_call` template. */
+static const rules_template *
+ack_template(engine_ctx *c, const rules_step *s)
+{
+	const rules_template *missed = rules_template_find(c->r, "missed_call");
+
+	if (missed != NULL && s->channel == CHANNEL_SMS && s->at == 0 &&
+	    c->l->source != NULL && strcmp(c->l->source, "phone_call") == 0)
+		return missed;
+	return rules_template_find(c->r, s->template_name);
+}
+
 static void
 run_send(engine_ctx *c, const rules_sequence *seq, int k, bool on_intake)
 {
@@ -339,9 +352,19 @@ run_send(engine_ctx *c, const rules_sequence *seq, int k, bool on_intake)
 		return;
 	}
 	engine_queue_to_lead(c, s->channel == CHANNEL_SMS ? "sms" : "email",
-			     render_kept(c, rules_template_find(c->r, s->template_name)->text),
+			     render_kept(c, ack_template(c, s)->text),
 			     ack ? PURPOSE_ACK : PURPOSE_FOLLOWUP,
 			     !(ack && c->r->business.ack_ignores_quiet));
+}
+
+void
+engine_missed_call_text(engine_ctx *c)
+{
+	const rules_template *t = rules_template_find(c->r, "missed_call");
+
+	if (t != NULL && engine_lead_reachable(c, "sms"))
+		engine_queue_to_lead(c, "sms", render_kept(c, t->text), PURPOSE_ACK,
+				     !c->r->business.ack_ignores_quiet);
 }
 
 void

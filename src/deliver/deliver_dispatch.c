@@ -28,6 +28,7 @@ typedef struct {
 	double tokens;
 	double rate;		/* per second; 0 = unlimited */
 	int64_t last_ns;
+	int64_t paused_until_ns; /* the provider said "too many requests" */
 } bucket;
 
 typedef struct {
@@ -65,6 +66,8 @@ bucket_avail(bucket *b)
 	int64_t now = mono_ns();
 	double burst = b->rate > 1 ? b->rate : 1;
 
+	if (now < b->paused_until_ns)
+		return 0;
 	if (b->rate <= 0)
 		return 1 << 20;
 	b->tokens += (double)(now - b->last_ns) / 1e9 * b->rate;
@@ -143,6 +146,16 @@ finish_job(deliver *d, slot *sl, deliver_result *res)
 	}
 	if (res->kind == DELIVER_OK)
 		deliver_fault(d->cfg, "accepted");
+	if (res->kind == DELIVER_TEMP && (res->code == 429 || res->code == 20429)) {
+		/* Rate-limited: the whole channel waits, not only this message. */
+		bucket *b = strcmp(job->msg.channel, "sms") == 0 ? &d->sms_rate : &d->email_rate;
+
+		int64_t wait = res->retry_after > 0 ? res->retry_after : 1;
+
+		if (wait > d->cfg->backoff_cap)
+			wait = d->cfg->backoff_cap;
+		b->paused_until_ns = mono_ns() + wait * 1000000000LL;
+	}
 	for (tries = 0; tries < 50; tries++) {
 		if (deliver_record(d->store, d->cfg, &job->msg, job->prov->name, res,
 				   d->clock()) == 0)
