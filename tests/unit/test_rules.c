@@ -110,7 +110,7 @@ default_rules_load_without_errors_or_warnings(void **state)
 	assert_int_equal(r->nstages, 7);
 	assert_int_equal(r->nlost_reasons, 6);
 	assert_int_equal(r->nsequences, 6);
-	assert_int_equal(r->ntemplates, 10);
+	assert_int_equal(r->ntemplates, 11);
 	assert_int_equal(r->nescalations, 2);
 	assert_int_equal(r->escalations[0].overdue, 15 * 60);
 	assert_int_equal(r->escalations[0].kind, ESC_NOTIFY);

@@ -210,14 +210,14 @@ same_phone_again_joins_the_open_lead_without_a_second_ack(void **state)
 	int64_t b;
 
 	assert_false(dup);
-	b = add_lead(f, "Marcus", "+1 312 555 0199", "phone_call", t + 2 * 86400, &dup);
+	b = add_lead(f, "Marcus", "+1 312 555 0199", "meta_ads", t + 2 * 86400, &dup);
 	assert_true(dup);
 	assert_int_equal(a, b);
 	assert_int_equal(count(f->s, "SELECT count(*) FROM leads"), 1);
 	assert_int_equal(count(f->s, "SELECT count(*) FROM outbox WHERE purpose = 'ack'"), 1);
 	assert_int_equal(count(f->s, "SELECT count(*) FROM events WHERE type = 'lead.inquiry_again'"), 1);
 	assert_int_equal(count(f->s, "SELECT count(*) FROM tasks WHERE title LIKE"
-			       " '%asked again via phone_call%'"), 1);
+			       " '%asked again via meta_ads%'"), 1);
 }
 
 static void
