@@ -45,6 +45,9 @@ typedef struct {
 	int esc_from;		/* escalation level new tasks start at */
 } engine_ctx;
 
+/* How long a person has to answer a lead who wrote back, in business minutes. */
+#define REPLY_WINDOW (15 * 60)
+
 /* decision building (engine_decision.c); all abort on out-of-memory */
 decision *decision_new(void);
 action *engine_push(engine_ctx *c, action_kind kind);
@@ -82,5 +85,35 @@ char *engine_render(engine_ctx *c, const char *tpl);
 void engine_missed_call_text(engine_ctx *c);
 void engine_money(int64_t cents, char *buf, size_t len);
 bool engine_lead_reachable(const engine_ctx *c, const char *channel);
+
+/* the lead as this decision leaves it (engine_lead.c) */
+bool engine_streq(const char *a, const char *b);
+const char *engine_display_name(const lead *l);
+const char *engine_first_name(engine_ctx *c);
+void engine_set_status(engine_ctx *c, const char *status, const char *reason, int64_t at);
+void engine_mark(engine_ctx *c, const char *what);
+bool engine_is_open(const engine_ctx *c);
+void engine_reopen_if_cold(engine_ctx *c, const char *why);
+void engine_stop_if_moot(engine_ctx *c, unsigned cause, const char *why);
+void engine_task_for_owner(engine_ctx *c, const char *verb, const char *title);
+void engine_close_tasks(engine_ctx *c, const char *verb, const char *state, const char *outcome);
+void engine_human_touch(engine_ctx *c, const char *why);
+bool engine_outcome_reached(const char *outcome);
+
+/* event handlers: one file per family (engine_intake.c, engine_inbound.c,
+ * engine_people.c, engine_stage.c, engine_timer.c) */
+decide_result engine_on_created(engine_ctx *c);
+decide_result engine_on_inquiry_again(engine_ctx *c, const lead_event *ev);
+decide_result engine_on_opt(engine_ctx *c, const char *channel, bool out);
+decide_result engine_on_message_in(engine_ctx *c, const lead_event *ev);
+decide_result engine_on_call(engine_ctx *c, const lead_event *ev);
+decide_result engine_on_visit(engine_ctx *c, const lead_event *ev);
+decide_result engine_on_note(engine_ctx *c, const lead_event *ev);
+decide_result engine_on_task_done(engine_ctx *c, const lead_event *ev, char *err, size_t errlen);
+decide_result engine_on_owner(engine_ctx *c, const lead_event *ev, char *err, size_t errlen);
+decide_result engine_stage_error(engine_ctx *c, const lead_event *ev, const char *stage,
+				 char *err, size_t errlen);
+decide_result engine_change_stage(engine_ctx *c, const lead_event *ev, const char *name);
+decide_result engine_on_timer(engine_ctx *c, const lead_event *ev);
 
 #endif

@@ -1,0 +1,113 @@
+/*
+ * engine_inbound.c - the lead speaks: replies, SMS keywords (STOP, START,
+ * HELP) and consent.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bizclock.h"
+#include "engine_internal.h"
+
+typedef enum { KW_NONE, KW_STOP, KW_START, KW_HELP } sms_keyword;
+
+static sms_keyword
+keyword(const char *text)
+{
+	static const char *const stop[] = { "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END",
+					    "QUIT", NULL };
+	static const char *const start[] = { "START", "UNSTOP", "YES", NULL };
+	char word[16];
+	size_t n = 0;
+
+	if (text == NULL)
+		return KW_NONE;
+	while (isspace((unsigned char)*text))
+		text++;
+	while (*text && !isspace((unsigned char)*text) && n < sizeof word - 1)
+		word[n++] = *text++;
+	word[n] = '\0';
+	while (isspace((unsigned char)*text))
+		text++;
+	if (*text != '\0' || n == 0)
+		return KW_NONE;	/* a keyword is the whole message */
+	for (size_t i = 0; stop[i]; i++)
+		if (strcasecmp(word, stop[i]) == 0)
+			return KW_STOP;
+	for (size_t i = 0; start[i]; i++)
+		if (strcasecmp(word, start[i]) == 0)
+			return KW_START;
+	return strcasecmp(word, "HELP") == 0 || strcasecmp(word, "INFO") == 0 ? KW_HELP : KW_NONE;
+}
+
+decide_result
+engine_on_opt(engine_ctx *c, const char *channel, bool out)
+{
+	bool sms = engine_streq(channel, "sms");
+	bool *flag = sms ? &c->sms_opt_out : &c->email_opt_out;
+	action *a;
+
+	if (*flag == out)
+		return DECIDE_OK;	/* a repeated STOP gets no second confirmation */
+	a = engine_push(c, ACT_SET_OPT_OUT);
+	a->channel = sms ? "sms" : "email";
+	a->flag = out;
+	if (out) {
+		engine_event(c, "consent.opted_out", "%s opted out of %s", engine_display_name(c->l),
+			     sms ? "texts" : "email");
+		if (sms)
+			engine_queue_to_lead(c, "sms", engine_fmt(c, "You're unsubscribed from %s "
+								  "texts. Reply START to resubscribe.",
+								  c->r->business.name),
+					     PURPOSE_COMPLIANCE, false);
+		*flag = true;
+		engine_notify(c, engine_person(c, c->owner),
+			      engine_fmt(c, "%s opted out of %s. No more automated %s; call or %s "
+					 "them instead. Lead #%lld", engine_display_name(c->l),
+					 sms ? "texts" : "email", sms ? "texts" : "emails",
+					 sms ? "email" : "text", (long long)c->l->id));
+	} else {
+		*flag = false;
+		engine_event(c, "consent.opted_in", "%s opted back in to %s", engine_display_name(c->l),
+			     sms ? "texts" : "email");
+		if (sms)
+			engine_queue_to_lead(c, "sms", engine_fmt(c, "You're resubscribed to %s "
+								  "texts. Reply STOP to opt out.",
+								  c->r->business.name),
+					     PURPOSE_COMPLIANCE, false);
+	}
+	return DECIDE_OK;
+}
+
+decide_result
+engine_on_message_in(engine_ctx *c, const lead_event *ev)
+{
+	bool sms = engine_streq(ev->channel, "sms");
+	sms_keyword kw = sms ? keyword(ev->text) : KW_NONE;
+
+	if (kw == KW_STOP || kw == KW_START) {
+		engine_event(c, "message.received", "Text from the lead: %s", ev->text);
+		return engine_on_opt(c, "sms", kw == KW_STOP);
+	}
+	if (kw == KW_HELP) {
+		engine_event(c, "message.received", "Text from the lead: %s", ev->text);
+		engine_queue_to_lead(c, "sms", engine_fmt(c, "%s: call us at %s. Reply STOP to "
+							  "opt out.", c->r->business.name,
+							  c->r->business.phone ? c->r->business.phone :
+							  "our office number"),
+				     PURPOSE_COMPLIANCE, false);
+		return DECIDE_OK;
+	}
+	engine_event(c, "message.received", "%s replied by %s: %s", engine_first_name(c),
+		     sms ? "text" : ev->channel ? ev->channel : "message", ev->text ? ev->text : "");
+	engine_mark(c, "inbound");
+	c->replied = true;
+	engine_reopen_if_cold(c, "the lead replied");
+	engine_stop_if_moot(c, UNLESS_REPLIED, engine_fmt(c, "%s replied", engine_first_name(c)));
+	engine_task_for_owner(c, sms ? "text" : engine_streq(ev->channel, "email") ? "email" : "call",
+		       engine_fmt(c, "%s replied - answer %s", engine_first_name(c),
+				  sms ? "by text or call" : "them"));
+	return DECIDE_OK;
+}

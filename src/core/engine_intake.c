@@ -1,0 +1,90 @@
+/*
+ * engine_intake.c - a lead arrives: owner, stage, first sequence, contact
+ * problems; or an open lead asks again.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bizclock.h"
+#include "engine_internal.h"
+
+static void
+flag_contact_problems(engine_ctx *c)
+{
+	const lead *l = c->l;
+	const char *what;
+
+	if (l->flags & LEAD_NO_CONTACT)
+		what = "has no phone number or email we can use";
+	else if (l->flags & LEAD_PHONE_INVALID)
+		what = engine_fmt(c, "has a phone number that could not be read (\"%s\")",
+				  l->phone ? l->phone : "");
+	else if (l->flags & LEAD_EMAIL_INVALID)
+		what = engine_fmt(c, "has an email address that could not be read (\"%s\")",
+				  l->email ? l->email : "");
+	else
+		return;
+	engine_event(c, "lead.flagged", "%s %s", engine_display_name(l), what);
+	engine_task_for_owner(c, "review", engine_fmt(c, "Fix the contact details: %s %s",
+					       engine_display_name(l), what));
+}
+
+decide_result
+engine_on_created(engine_ctx *c)
+{
+	const lead *l = c->l;
+	const rules_stage *first = c->r->nstages > 0 ? &c->r->stages[0] : NULL;
+	const char *seq;
+
+	engine_event(c, "lead.created", "New lead from %s: %s%s%s", l->source ? l->source : "unknown",
+		     engine_display_name(l), l->service && *l->service ? " - " : "",
+		     l->service ? l->service : "");
+	if (c->owner == NULL) {
+		char key[32];
+		int p = engine_route(c->r, l, c->rr, c->now, key, sizeof key);
+
+		if (p < 0)
+			p = 0;	/* rules check forbids this; never leave a lead without owner */
+		if (key[0] != '\0')
+			engine_push(c, ACT_RR_ADVANCE)->name = engine_str(c, key);
+		engine_set_owner(c, p, "by routing rules");
+	} else {
+		engine_event(c, "owner.assigned", "Owner: %s (set at intake)", c->owner);
+	}
+	if (first != NULL && !engine_streq(c->stage, first->name)) {
+		engine_push(c, ACT_SET_STAGE)->name = first->name;
+		c->stage = first->name;
+	}
+	/* A sequence named after the lead's kind (estimate, no_show, ...) wins
+	 * over the first stage's: one rules file serves every kind of lead. */
+	if (l->kind && rules_sequence_find(c->r, l->kind))
+		seq = l->kind;
+	else if (first && first->sequence)
+		seq = first->sequence;
+	else
+		seq = rules_sequence_find(c->r, "new_inquiry") ? "new_inquiry" : NULL;
+	engine_start_sequence(c, seq, true, "new lead");
+	flag_contact_problems(c);
+	return DECIDE_OK;
+}
+
+decide_result
+engine_on_inquiry_again(engine_ctx *c, const lead_event *ev)
+{
+	const char *via = ev->source ? ev->source : "another source";
+
+	engine_event(c, "lead.inquiry_again", "%s asked again via %s%s%s", engine_display_name(c->l), via,
+		     ev->text && *ev->text ? ": " : "", ev->text ? ev->text : "");
+	engine_mark(c, "inbound");
+	c->replied = true;
+	engine_reopen_if_cold(c, engine_fmt(c, "asked again via %s", via));
+	engine_stop_if_moot(c, UNLESS_REPLIED, "the lead asked again");
+	engine_task_for_owner(c, "call", engine_fmt(c, "%s asked again via %s - call back", engine_first_name(c),
+					     via));
+	if (strcmp(via, "phone_call") == 0)
+		engine_missed_call_text(c);
+	return DECIDE_OK;
+}

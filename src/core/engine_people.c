@@ -1,0 +1,166 @@
+/*
+ * engine_people.c - people act on a lead: calls, visits, notes, tasks done,
+ * a new owner. Human contact stops the automation it makes moot.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bizclock.h"
+#include "engine_internal.h"
+
+bool
+engine_outcome_reached(const char *outcome)
+{
+	static const char *const missed[] = { "no_answer", "voicemail", "busy", "wrong_number",
+					      "left_voicemail", NULL };
+
+	if (outcome == NULL)
+		return true;
+	for (size_t i = 0; missed[i]; i++)
+		if (strcmp(outcome, missed[i]) == 0)
+			return false;
+	return true;
+}
+
+void
+engine_close_tasks(engine_ctx *c, const char *verb, const char *state, const char *outcome)
+{
+	for (size_t i = 0; i < c->st->ntasks; i++) {
+		const lead_task *t = &c->st->tasks[i];
+		action *a;
+
+		if (verb && !engine_streq(t->verb, verb))
+			continue;
+		a = engine_push(c, ACT_TASK_CLOSE);
+		a->task_id = t->id;
+		a->name = state;
+		a->text = outcome;
+	}
+}
+
+void
+engine_human_touch(engine_ctx *c, const char *why)
+{
+	engine_mark(c, "touch");
+	c->touched = true;
+	engine_stop_if_moot(c, UNLESS_TOUCHED, why);
+}
+
+decide_result
+engine_on_call(engine_ctx *c, const lead_event *ev)
+{
+	const rules_person *who = engine_person(c, ev->actor);
+	bool reached = engine_outcome_reached(ev->outcome);
+
+	engine_event(c, "call.logged", "%s called: %s%s%s", who ? who->name : "Someone",
+		     ev->outcome ? ev->outcome : "reached", ev->text && *ev->text ? " - " : "",
+		     ev->text ? ev->text : "");
+	engine_close_tasks(c, "call", "done", ev->outcome ? ev->outcome : "called");
+	if (!reached) {
+		engine_create_task(c, "call", NULL, c->owner, 2 * 3600, true, "again");
+		return DECIDE_OK;
+	}
+	engine_human_touch(c, engine_fmt(c, "%s spoke with the lead", who ? who->name : "someone"));
+	return DECIDE_OK;
+}
+
+decide_result
+engine_on_visit(engine_ctx *c, const lead_event *ev)
+{
+	const rules_person *who = engine_person(c, ev->actor);
+	char amount[48] = "";
+
+	if (ev->amount_cents >= 0)
+		engine_money(ev->amount_cents, amount, sizeof amount);
+	engine_event(c, "visit.logged", "%s visited: %s%s%s%s%s", who ? who->name : "Someone",
+		     ev->outcome ? ev->outcome : "done", amount[0] ? ", quote " : "", amount,
+		     ev->text && *ev->text ? " - " : "", ev->text ? ev->text : "");
+	engine_close_tasks(c, "visit", "done", ev->outcome ? ev->outcome : "visited");
+	if (engine_streq(ev->outcome, "no_show")) {
+		if (rules_sequence_find(c->r, "no_show"))
+			engine_start_sequence(c, "no_show", false, "the lead was not there");
+		return DECIDE_OK;
+	}
+	engine_human_touch(c, engine_fmt(c, "%s visited the lead", who ? who->name : "someone"));
+	if (ev->amount_cents >= 0 && rules_stage_find(c->r, "quoted") != NULL &&
+	    !engine_streq(c->stage, "quoted"))
+		return engine_change_stage(c, ev, "quoted");
+	if (ev->amount_cents >= 0) {
+		engine_push(c, ACT_SET_QUOTE)->amount_cents = ev->amount_cents;
+		c->quote_cents = ev->amount_cents;
+	}
+	return DECIDE_OK;
+}
+
+decide_result
+engine_on_note(engine_ctx *c, const lead_event *ev)
+{
+	const rules_person *who = engine_person(c, ev->actor);
+
+	engine_event(c, ev->contact ? "note.contact" : "note", "%s: %s", who ? who->name : "Note",
+		     ev->text ? ev->text : "");
+	if (ev->contact)
+		engine_human_touch(c, "a contact was noted");
+	return DECIDE_OK;
+}
+
+decide_result
+engine_on_task_done(engine_ctx *c, const lead_event *ev, char *err, size_t errlen)
+{
+	const lead_task *t = NULL;
+	action *a;
+
+	for (size_t i = 0; i < c->st->ntasks; i++)
+		if (c->st->tasks[i].id == ev->task_id)
+			t = &c->st->tasks[i];
+	if (t == NULL) {
+		snprintf(err, errlen, "task %lld is not an open task of lead %lld",
+			 (long long)ev->task_id, (long long)c->l->id);
+		return DECIDE_NOT_FOUND;
+	}
+	a = engine_push(c, ACT_TASK_CLOSE);
+	a->task_id = t->id;
+	a->name = "done";
+	a->text = ev->outcome;
+	engine_event(c, "task.done", "Done: %s%s%s", t->title, ev->outcome ? " - " : "",
+		     ev->outcome ? ev->outcome : "");
+	engine_mark(c, "task_done");
+	c->task_done = true;
+	if (engine_outcome_reached(ev->outcome) && !engine_streq(t->verb, "review"))
+		engine_human_touch(c, "a task was done");
+	return DECIDE_OK;
+}
+
+decide_result
+engine_on_owner(engine_ctx *c, const lead_event *ev, char *err, size_t errlen)
+{
+	int p = ev->owner ? rules_person_index(c->r, ev->owner) : -1;
+
+	if (p < 0) {
+		snprintf(err, errlen, "owner: no person \"%s\" in the rules",
+			 ev->owner ? ev->owner : "");
+		return DECIDE_NOT_FOUND;
+	}
+	engine_set_owner(c, p, ev->actor ? engine_fmt(c, "set by %s", ev->actor) : "set by hand");
+	for (size_t i = 0; i < c->st->ntasks; i++) {
+		const lead_task *t = &c->st->tasks[i];
+		action *a;
+
+		if (engine_streq(t->assignee, c->owner))
+			continue;
+		a = engine_push(c, ACT_TASK_CLOSE);
+		a->task_id = t->id;
+		a->name = "reassigned";
+		a->text = engine_fmt(c, "to %s", c->owner);
+		a = engine_push(c, ACT_TASK_CREATE);
+		a->verb = t->verb;
+		a->text = t->title;
+		a->person = c->owner;
+		a->at = t->due_at > c->now ? t->due_at : c->now;
+		c->new_tasks++;
+	}
+	return DECIDE_OK;
+}

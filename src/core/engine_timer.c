@@ -1,0 +1,123 @@
+/*
+ * engine_timer.c - a durable timer fires: a sequence step, an escalation of
+ * an overdue task, a reactivation, a nurture check-in.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bizclock.h"
+#include "engine_internal.h"
+
+static decide_result
+on_escalate(engine_ctx *c, const lead_event *ev)
+{
+	const lead_task *t = NULL;
+	const rules_escalation *e;
+	action *a;
+
+	if (ev->level < 0 || (size_t)ev->level >= c->r->nescalations)
+		return DECIDE_OK;
+	for (size_t i = 0; i < c->st->ntasks; i++)
+		if (c->st->tasks[i].id == ev->task_id)
+			t = &c->st->tasks[i];
+	if (t == NULL)
+		return DECIDE_OK;	/* done or closed since: nothing to escalate */
+	e = &c->r->escalations[ev->level];
+	if (e->kind == ESC_NOTIFY) {
+		const rules_person *to = engine_notify_target(c, e->notify);
+		const rules_person *who = engine_person(c, t->assignee);
+		char due[32];
+
+		bizclock_format_time(&c->r->business, t->due_at, due, sizeof due);
+		engine_event(c, "task.escalated", "Overdue: \"%s\" was due %s; told %s", t->title, due,
+			     to ? to->name : e->notify);
+		engine_notify(c, to, engine_fmt(c, "Overdue: %s was due %s (%s). Lead #%lld",
+						t->title, due, who ? who->name : t->assignee,
+						(long long)c->l->id));
+	} else {
+		int p = engine_pick(c, &e->reassign, engine_fmt(c, "escalation:%d", ev->level),
+				    t->assignee);
+		const rules_person *np = p >= 0 ? &c->r->people[p] : NULL;
+
+		if (np == NULL || engine_streq(np->id, t->assignee))
+			return DECIDE_OK;
+		a = engine_push(c, ACT_TASK_CLOSE);
+		a->task_id = t->id;
+		a->name = "reassigned";
+		a->text = engine_fmt(c, "overdue, reassigned to %s", np->name);
+		engine_event(c, "task.escalated", "Overdue: \"%s\" reassigned from %s to %s", t->title,
+			     t->assignee, np->name);
+		engine_set_owner(c, p, "the task was overdue");
+		/* The new task continues the chain after this step, so a task that
+		 * keeps slipping is reassigned once, not passed round forever. */
+		c->esc_from = ev->level + 1;
+		engine_create_task(c, t->verb, NULL, np->id, REPLY_WINDOW, true,
+				   c->l->service && *c->l->service ?
+				   engine_fmt(c, "about %s", c->l->service) : NULL);
+		return DECIDE_OK;
+	}
+	if ((size_t)ev->level + 1 < c->r->nescalations) {
+		a = engine_push(c, ACT_TIMER_SET);
+		a->timer = TIMER_ESCALATE;
+		a->task_id = t->id;
+		a->level = ev->level + 1;
+		/* Kept even if already past: it fires at once and shows as late. */
+		a->at = t->due_at + c->r->escalations[ev->level + 1].overdue;
+	}
+	return DECIDE_OK;
+}
+
+decide_result
+engine_on_timer(engine_ctx *c, const lead_event *ev)
+{
+	int64_t late = c->now - ev->due_at;
+
+	if (late >= 60 && ev->due_at > 0)
+		engine_event(c, "timer.late", "Timer due %lld s ago fired late (the server was down "
+			     "or busy)", (long long)late);
+	switch (ev->timer) {
+	case TIMER_STEP: {
+		const rules_sequence *seq = rules_sequence_find(c->r, ev->sequence ? ev->sequence : "");
+
+		/* A re-planned lead ignores the timers of its old plan. */
+		if (seq == NULL || ev->plan != c->l->plan || !engine_streq(c->sequence, seq->name) ||
+		    ev->step < 0 || (size_t)ev->step >= seq->nsteps)
+			return DECIDE_OK;
+		engine_run_step(c, seq, ev->step, false);
+		engine_chain(c, seq, ev->step);
+		return DECIDE_OK;
+	}
+	case TIMER_ESCALATE:
+		return on_escalate(c, ev);
+	case TIMER_REACTIVATE:
+		if (!engine_streq(c->status, LEAD_STATUS_LOST))
+			return DECIDE_OK;
+		engine_set_status(c, LEAD_STATUS_OPEN, NULL, 0);
+		if (c->r->nstages > 0) {
+			engine_push(c, ACT_SET_STAGE)->name = c->r->stages[0].name;
+			c->stage = c->r->stages[0].name;
+		}
+		engine_event(c, "lead.reactivated", "Reactivated after going cold");
+		if (c->r->cold.sequence)
+			engine_start_sequence(c, c->r->cold.sequence, false, "reactivation");
+		else
+			engine_create_task(c, "call", NULL, c->owner, 24 * 3600, true, "again");
+		return DECIDE_OK;
+	case TIMER_NURTURE:
+		if (!engine_streq(c->status, LEAD_STATUS_NURTURE))
+			return DECIDE_OK;
+		if (c->r->cold.sequence)
+			engine_start_sequence(c, c->r->cold.sequence, false, "nurture check-in");
+		if (c->r->cold.nurture_every > 0) {
+			action *a = engine_push(c, ACT_TIMER_SET);
+
+			a->timer = TIMER_NURTURE;
+			a->at = bizclock_add_offset(&c->r->business, c->now, c->r->cold.nurture_every);
+		}
+		return DECIDE_OK;
+	}
+	return DECIDE_OK;
+}
