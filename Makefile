@@ -35,7 +35,7 @@ UNIT_BIN  := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 
 VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
 
-.PHONY: all deps build run test unit asan bench fuzz clean
+.PHONY: all deps build run test unit asan bench bench-smoke fuzz clean
 all: build
 
 deps:
@@ -96,6 +96,9 @@ build/asan/tests/%: tests/unit/%.c $(ASAN_LIB)
 
 bench: deps build
 	@bench/run.sh
+
+bench-smoke: deps build
+	@bench/run.sh --smoke
 
 fuzz: deps
 	@fuzz/run.sh

@@ -67,6 +67,9 @@ serve_stop() {
 	SERVE_PID=
 }
 
+# cpu_ticks PID: user + system CPU time of all PID's threads, in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
 # rss_kb PID FIELD: VmRSS or VmHWM (peak) in KiB.
 rss_kb() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
 

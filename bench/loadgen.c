@@ -10,7 +10,9 @@
  * counted from the scheduled start, so a stalled server cannot hide its
  * stall by slowing the client down (no coordinated omission).
  *
- * Every status is checked: anything but --expect counts as an error. Prints
+ * --body sends one fixed body instead (to measure a peer such as the SMS
+ * stand-in on its own). Every status is checked: anything but --expect
+ * counts as an error. Prints
  * one JSON line; with --trace FILE also one line per lead
  * "phone scheduled_ns(realtime) done_ns(realtime) status", for speed to lead.
  */
@@ -122,7 +124,8 @@ usage(void)
 {
 	fprintf(stderr,
 		"usage: loadgen --url URL [--header H]... [--form] [--clients N] [--duration S]\n"
-		"               [--rate R] [--expect STATUS] [--seed N] [--trace FILE] [--name NAME]\n");
+		"               [--rate R] [--expect STATUS] [--seed N] [--trace FILE] [--name NAME]\n"
+		"               [--body FIXED_BODY] [--user USER:PASSWORD]\n");
 	exit(2);
 }
 
@@ -140,9 +143,11 @@ main(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "trace", required_argument, NULL, 't' },
 		{ "name", required_argument, NULL, 'n' },
+		{ "body", required_argument, NULL, 'b' },
+		{ "user", required_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *url = NULL, *trace_path = NULL, *name = "intake";
+	const char *url = NULL, *trace_path = NULL, *name = "intake", *fixed = NULL, *user = NULL;
 	struct curl_slist *hdrs = NULL;
 	bool form = false;
 	int nclients = 64, opt;
@@ -169,6 +174,8 @@ main(int argc, char **argv)
 		case 's': seed = strtoull(optarg, NULL, 10); break;
 		case 't': trace_path = optarg; break;
 		case 'n': name = optarg; break;
+		case 'b': fixed = optarg; break;
+		case 'U': user = optarg; break;
 		default: usage();
 		}
 	}
@@ -196,6 +203,8 @@ main(int argc, char **argv)
 		curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
 		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 30000L);
 		curl_easy_setopt(h, CURLOPT_PRIVATE, &cl[i]);
+		if (user != NULL)
+			curl_easy_setopt(h, CURLOPT_USERPWD, user);
 	}
 
 	t0 = mono_ns();
@@ -220,6 +229,8 @@ main(int argc, char **argv)
 			if (interval_ns > 0 && next_due > now)
 				break;
 			make_lead(c, seed, next_lead++, form);
+			if (fixed != NULL)
+				snprintf(c->body, sizeof c->body, "%s", fixed);
 			curl_easy_setopt(c->h, CURLOPT_POSTFIELDS, c->body);
 			c->start_ns = interval_ns > 0 ? next_due : now;
 			c->start_real_ns = real_ns() - (now - c->start_ns);

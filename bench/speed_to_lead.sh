@@ -15,22 +15,44 @@ pctl() {
 		printf "%.2f %.2f %.2f %d\n", v[int((NR - 1) * 0.5) + 1], v[int((NR - 1) * 0.99) + 1], v[NR], NR }'
 }
 
+# stub_start NAME: starts the stand-in; sets STUB_PID and STUB_URL (its base).
+stub_start() {
+	rm -f "$WORK/$1.port" "$WORK/$1.sms"
+	python3 tests/stubs/twilio_stub.py --port-file "$WORK/$1.port" --record "$WORK/$1.sms" \
+		--sid AC00000000000000000000000000000000 --token bench_token --no-callbacks &
+	STUB_PID=$!
+	for _ in $(seq 100); do [ -s "$WORK/$1.port" ] && break; sleep 0.05; done
+	STUB_URL=http://127.0.0.1:$(cat "$WORK/$1.port" 2>/dev/null)
+}
+
+stub_stop() { kill "$STUB_PID" 2>/dev/null; wait "$STUB_PID" 2>/dev/null; }
+
+# The stand-in's own ceiling, with as many connections as the dispatcher
+# uses by default (8): what any sender could get out of it on this machine.
+bench_sms_standin() {
+	local secs=$1 out
+	[ -f tests/stubs/twilio_stub.py ] && command -v python3 >/dev/null || return 0
+	stub_start standin
+	out=$("$BIN/loadgen" --url "$STUB_URL/2010-04-01/Accounts/AC00000000000000000000000000000000/Messages.json" \
+		--form --user AC00000000000000000000000000000000:bench_token --clients 8 --duration "$secs" \
+		--body "To=%2B13125550111&From=%2B13125550100&Body=Hi+Ana%2C+thanks+for+contacting+us" \
+		--expect 201 --name standin)
+	stub_stop
+	fig sms_standin "$(jget value "$out")" msgs/s "" null \
+		"\"p50_ms\":$(jget p50_ms "$out"),\"p99_ms\":$(jget p99_ms "$out"),\"clients\":8,\"errors\":$(jget errors "$out"),\"what\":\"tests/stubs/twilio_stub.py alone, the ceiling of any sender\""
+}
+
 # bench_speed NAME RATE SECONDS DRAIN [env assignments for serve...]
 bench_speed() {
-	local name=$1 rate=$2 secs=$3 drain=$4 d=$WORK/$name tok port out p50 p99 max n sent met
+	local name=$1 rate=$2 secs=$3 drain=$4 d=$WORK/$name tok out p50 p99 max n sent met
 	shift 4
 	if [ ! -f tests/stubs/twilio_stub.py ] || ! command -v python3 >/dev/null; then
 		missing "$name" "p50 <= 5 ms, p99 <= 20 ms" "no stand-in SMS API (tests/stubs/twilio_stub.py)"
 		return 0
 	fi
 	tok=$(token_for "$d" intake)
-	rm -f "$WORK/$name.port" "$WORK/$name.sms"
-	python3 tests/stubs/twilio_stub.py --port-file "$WORK/$name.port" --record "$WORK/$name.sms" \
-		--sid AC00000000000000000000000000000000 --token bench_token --no-callbacks &
-	local stub=$!
-	for _ in $(seq 100); do [ -s "$WORK/$name.port" ] && break; sleep 0.05; done
-	port=$(cat "$WORK/$name.port" 2>/dev/null)
-	SERVE_ENV=(LEADKEEP_TWILIO_BASE_URL="http://127.0.0.1:$port"
+	stub_start "$name"
+	SERVE_ENV=(LEADKEEP_TWILIO_BASE_URL="$STUB_URL"
 		LEADKEEP_TWILIO_ACCOUNT_SID=AC00000000000000000000000000000000
 		LEADKEEP_TWILIO_AUTH_TOKEN=bench_token LEADKEEP_TWILIO_FROM=+13125550100 "$@")
 	SERVE_URL=
@@ -38,7 +60,8 @@ bench_speed() {
 	SERVE_ENV=()
 	if [ -z "${SERVE_URL:-}" ] || ! has_route "$SERVE_URL" POST /api/v1/leads; then
 		missing "$name" "p50 <= 5 ms, p99 <= 20 ms" "serve with the Twilio provider did not start, or no intake endpoint"
-		serve_stop; kill "$stub" 2>/dev/null; wait "$stub" 2>/dev/null
+		serve_stop
+		stub_stop
 		return 0
 	fi
 	out=$("$BIN/loadgen" --url "$SERVE_URL/api/v1/leads" --header "Authorization: Bearer $tok" \
@@ -46,8 +69,7 @@ bench_speed() {
 		--trace "$WORK/$name.trace" --name "$name.intake")
 	sleep "$drain"	# acknowledgments still on their way arrive now, or count as missing
 	serve_stop
-	kill "$stub" 2>/dev/null
-	wait "$stub" 2>/dev/null
+	stub_stop
 	echo "$out" >>"$WORK/raw.jsonl"
 
 	# Join: lead phone -> sent time (trace) and ack arrival (stub record). A

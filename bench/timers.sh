@@ -1,5 +1,5 @@
 # timers.sh - timer precision under load: PER_SEC step timers coming due every
-# second for WINDOW seconds (written by fixture.sql before serve starts, as
+# second for WINDOW seconds from LEAD_IN seconds on (written by fixture.sql before serve starts, as
 # any process may write them), while loadgen.c posts INTAKE leads/s. Then:
 # none lost (every one fired), none fired twice (one decision per timer), and
 # how late (sourced by run.sh).
@@ -24,12 +24,12 @@ function epoch(ts,   y, m, d, era, yoe, doy, doe) {
 AWK
 
 bench_timers() {
-	local per_sec=$1 window=$2 intake=$3 d=$WORK/timers tok now start n out db
+	local per_sec=$1 window=$2 intake=$3 lead_in=$4 d=$WORK/timers tok now start n out db
 	local fired pending errors twice p50 p99 max lp50 lp99 lmax met
 	n=$((per_sec * window))
 	tok=$(token_for "$d" intake)
 	now=$(date +%s)
-	start=$((now + 8))	# fixture, serve start and intake ramp happen first
+	start=$((now + lead_in))	# fixture, serve start and intake ramp happen first
 	sqlite3 -bail -cmd ".parameter set @n $n" -cmd ".parameter set @now $now" \
 		-cmd ".parameter set @per_sec $per_sec" -cmd ".parameter set @start $start" \
 		-cmd ".parameter set @page 0" "$d/leadkeep.db" <bench/fixture.sql >/dev/null || return 1

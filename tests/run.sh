@@ -45,6 +45,10 @@ for t in tests/e2e/test_*.sh; do
 	run_one "e2e/$(basename "$t" .sh)" bash "$t"
 done
 
+if [ -z "$filter" ] && [ -x bench/smoke.sh ] && [ "${LK_SKIP_BENCH:-0}" != 1 ]; then
+	run_one "bench/smoke" bench/smoke.sh	# runs, prints its table; no timing asserted
+fi
+
 if [ -z "$filter" ] && [ -x fuzz/run.sh ] && [ "${LK_SKIP_FUZZ:-0}" != 1 ]; then
 	run_one "fuzz/smoke" fuzz/run.sh --smoke
 fi

@@ -33,11 +33,22 @@ for round in $(seq 1 "$ROUNDS"); do
 	*) unset LEADKEEP_FAULT ;;
 	esac
 	start_serve
-	# A random moment while sends are in flight (or the fault fires first).
-	sleep "0.$((RANDOM % 9 + 1))"
-	kill -KILL "$SERVE_PID" 2>/dev/null && kills=$((kills + 1))
+	if [ -n "${LEADKEEP_FAULT:-}" ]; then
+		# The fault point kills serve itself; give it the time a few sends take.
+		for _ in $(seq 1 50); do
+			kill -0 "$SERVE_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+	else
+		# A random moment while sends are in flight.
+		sleep "0.$((RANDOM % 9 + 1))"
+	fi
+	kill -KILL "$SERVE_PID" 2>/dev/null
+	kills=$((kills + 1))
 	wait "$SERVE_PID" 2>/dev/null
-	[ "$(db "SELECT count(*) FROM outbox WHERE state IN ('queued','sending')")" = 0 ] && break
+	# Stop once everything settled - but only after both fault points had their turn.
+	[ "$round" -ge 3 ] &&
+		[ "$(db "SELECT count(*) FROM outbox WHERE state IN ('queued','sending')")" = 0 ] && break
 done
 unset LEADKEEP_FAULT
 start_serve
