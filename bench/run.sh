@@ -109,9 +109,17 @@ if [ $SMOKE = 0 ]; then
 		"$SPEED_S" "$DRAIN_S" LEADKEEP_SMS_RATE=0
 	step speed_to_lead_uncapped_low bench_speed speed_to_lead_uncapped_low \
 		$((SPEED_RATE / 10)) "$SPEED_S" "$DRAIN_S" LEADKEEP_SMS_RATE=0
+	# And with a stand-in that answers in milliseconds (see nodelay_stub).
+	STUB_SCRIPT=$(nodelay_stub)
+	step sms_standin_nodelay bench_sms_standin "$STANDIN_S" sms_standin_nodelay
+	step speed_to_lead_fast bench_speed speed_to_lead_fast_standin "$SPEED_RATE" "$SPEED_S" \
+		"$DRAIN_S" LEADKEEP_SMS_RATE=0
+	STUB_SCRIPT=
 fi
 step scale bench_scale "$SCALE_N" "$ITERS" "$SCALE_INTAKE_S"
 step timers bench_timers "$TIMER_RATE" "$TIMER_S" "$TIMER_INTAKE" "$TIMER_LEAD"
+# Diagnostic: the same on a quiet server (no intake waking the scheduler).
+[ $SMOKE = 0 ] && step timers_idle bench_timers 100 10 0 5 timer_lateness_idle
 step simulate bench_simulate "$MONTH"
 
 echo

@@ -23,8 +23,10 @@ function epoch(ts,   y, m, d, era, yoe, doy, doe) {
 }
 AWK
 
+# bench_timers PER_SEC WINDOW INTAKE LEAD_IN [NAME]: INTAKE 0 = a quiet server.
 bench_timers() {
-	local per_sec=$1 window=$2 intake=$3 lead_in=$4 d=$WORK/timers tok now start n out db
+	local per_sec=$1 window=$2 intake=$3 lead_in=$4 name=${5:-timer_lateness} d tok now start n out db
+	d=$WORK/$name
 	local fired pending errors twice p50 p99 max lp50 lp99 lmax met
 	n=$((per_sec * window))
 	tok=$(token_for "$d" intake)
@@ -33,8 +35,8 @@ bench_timers() {
 	sqlite3 -bail -cmd ".parameter set @n $n" -cmd ".parameter set @now $now" \
 		-cmd ".parameter set @per_sec $per_sec" -cmd ".parameter set @start $start" \
 		-cmd ".parameter set @page 0" "$d/leadkeep.db" <bench/fixture.sql >/dev/null || return 1
-	serve_start timers "$d" || return 1
-	if [ -n "$tok" ] && has_route "$SERVE_URL" POST /api/v1/leads; then
+	serve_start "$name" "$d" || return 1
+	if [ "$intake" -gt 0 ] && [ -n "$tok" ] && has_route "$SERVE_URL" POST /api/v1/leads; then
 		out=$("$BIN/loadgen" --url "$SERVE_URL/api/v1/leads" --header "Authorization: Bearer $tok" \
 			--clients 32 --rate "$intake" --duration $((start + window + 1 - $(date +%s))) \
 			--expect 201 --seed 4 --name timers.intake)
@@ -70,6 +72,6 @@ bench_timers() {
 	met=false
 	[ "$pending" = 0 ] && [ "$twice" = 0 ] && [ "$errors" = 0 ] && [ "$fired" = "$n" ] &&
 		le "$lp99" 1 && met=true
-	fig timer_lateness "$lp99" "s p99" "p99 <= 1 s, none twice, none lost" "$met" \
+	fig "$name" "$lp99" "s p99" "p99 <= 1 s, none twice, none lost" "$met" \
 		"\"p50_s\":$lp50,\"max_s\":$lmax,\"db_p50_s\":$p50,\"db_p99_s\":$p99,\"db_max_s\":$max,\"timers\":$n,\"fired\":$fired,\"lost\":$pending,\"fired_twice\":$twice,\"errors\":$errors,\"per_sec\":$per_sec,\"window_s\":$window,\"intake_rate\":$(jget value "$out"),\"intake_target\":$intake,\"intake_p99_ms\":$(jget p99_ms "$out"),\"resolution\":\"log ms (upper bound: round committed); db whole seconds\""
 }
