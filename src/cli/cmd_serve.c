@@ -24,7 +24,7 @@ static const char serve_help[] =
 	"SIGTERM or SIGINT: stops accepting, finishes requests in flight, exits 0.\n"
 	"\n"
 	"  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080)\n"
-	"  --threads N          HTTP worker threads (default: 4 per core, 8..64)\n"
+	"  --threads N          HTTP worker threads (default: 32 per core, 32..256)\n"
 	"  --deliver-log FILE   where the log provider writes (default DIR/outbox.log);\n"
 	"                       providers are set by LEADKEEP_* variables (docs/delivery.md)\n"
 	"  --config FILE        server and intake-source settings (docs/sources.md)\n"
@@ -43,6 +43,13 @@ static int64_t
 wall_clock(void)
 {
 	return cli_now();
+}
+
+/* A committed intake may have queued an acknowledgment due now. */
+static void
+poke_dispatcher(void *dl)
+{
+	deliver_poke(dl);
 }
 
 /* Starts the outbox dispatcher once the port is known (the default base of
@@ -129,6 +136,7 @@ cmd_serve(int argc, char **argv)
 	}
 	if ((rc = serve_deliver(&e, st, listen, http_port(srv), deliver_log, &dl)) != EXIT_OK)
 		goto out;
+	http_on_commit(srv, poke_dispatcher, dl);
 	log_line("info", "listening", "addr=%s port=%u pid=%d data=%s business=\"%s\"", listen,
 		 http_port(srv), (int)getpid(), e.data, e.rules->business.name);
 	fprintf(stderr, "leadkeep: listening on http://%.*s:%u - stop with Ctrl-C or "
@@ -139,6 +147,8 @@ cmd_serve(int argc, char **argv)
 	log_line("info", "stopping", "signal=%s", sig == SIGTERM ? "TERM" : "INT");
 	rc = EXIT_OK;
 out:
+	if (srv != NULL)
+		http_on_commit(srv, NULL, NULL);
 	deliver_stop(dl);
 	http_stop(srv);
 	sched_stop(sc);

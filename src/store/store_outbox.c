@@ -319,8 +319,16 @@ store_outbox_get(store *s, int64_t id, outbox_state *state, char *pid, size_t pi
 int
 store_outbox_in_state(store *s, outbox_state state, int64_t *ids, int max)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT id FROM outbox WHERE state = ?1"
-				      " ORDER BY id LIMIT ?2");
+	/* For the states outbox_by_state covers, the IN term lets the planner use
+	 * that partial index (SQLite does not infer it from "state = ?1" alone);
+	 * without it the start-up recovery scans the whole outbox (0.3 s at
+	 * 3,000,000 rows, growing with it). */
+	static const char *const indexed =
+		"SELECT id FROM outbox WHERE state IN ('sending', 'unknown') AND state = ?1"
+		" ORDER BY id LIMIT ?2";
+	static const char *const any = "SELECT id FROM outbox WHERE state = ?1 ORDER BY id LIMIT ?2";
+	sqlite3_stmt *st = store_stmt(s, state == OUTBOX_SENDING || state == OUTBOX_UNKNOWN ?
+				      indexed : any);
 	int n = 0, rc;
 
 	if (st == NULL)

@@ -187,8 +187,8 @@ store_close(store *s)
 int
 store_set_throwaway(store *s)
 {
-	return exec(s, "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF;"
-		    "PRAGMA cache_size = -65536", NULL, 0);
+	return exec(s, "PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY;"
+		    "PRAGMA synchronous = OFF; PRAGMA cache_size = -65536", NULL, 0);
 }
 
 sqlite3 *
