@@ -15,11 +15,11 @@ pctl() {
 		printf "%.2f %.2f %.2f %d\n", v[int((NR - 1) * 0.5) + 1], v[int((NR - 1) * 0.99) + 1], v[NR], NR }'
 }
 
-# stub_start NAME: starts the stand-in ($STUB_SCRIPT, default the tests' one);
+# stub_start NAME: starts the stand-in (the tests' one);
 # sets STUB_PID and STUB_URL (its base).
 stub_start() {
 	rm -f "$WORK/$1.port" "$WORK/$1.sms"
-	python3 "${STUB_SCRIPT:-tests/stubs/twilio_stub.py}" --port-file "$WORK/$1.port" --record "$WORK/$1.sms" \
+	python3 tests/stubs/twilio_stub.py --port-file "$WORK/$1.port" --record "$WORK/$1.sms" \
 		--sid AC00000000000000000000000000000000 --token bench_token --no-callbacks &
 	STUB_PID=$!
 	for _ in $(seq 100); do [ -s "$WORK/$1.port" ] && break; sleep 0.05; done
@@ -28,19 +28,9 @@ stub_start() {
 
 stub_stop() { kill "$STUB_PID" 2>/dev/null; wait "$STUB_PID" 2>/dev/null; }
 
-# A copy of the stand-in that answers without Nagle's delay: its reply goes
-# out in two writes (headers, body) and the second waits for the client's
-# delayed ACK, about 40 ms per message. Made in the scratch dir, for the
-# diagnostic run only; a no-op once the stub sets the attribute itself.
-nodelay_stub() {
-	sed 's/^\(    protocol_version = "HTTP\/1.1"\)$/\1\n    disable_nagle_algorithm = True/' \
-		tests/stubs/twilio_stub.py >"$WORK/twilio_stub_nodelay.py"
-	echo "$WORK/twilio_stub_nodelay.py"
-}
-
 # The stand-in's own ceiling, with as many connections as the dispatcher
 # uses by default (8): what any sender could get out of it on this machine.
-# bench_sms_standin SECONDS [FIGURE_NAME] (STUB_SCRIPT picks the stand-in)
+# bench_sms_standin SECONDS [FIGURE_NAME]
 bench_sms_standin() {
 	local secs=$1 out
 	[ -f tests/stubs/twilio_stub.py ] && command -v python3 >/dev/null || return 0
