@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A stand-in for Twilio's Messages API, for the delivery tests.
 
-Speaks the documented wire format (docs: /work/shared/reference/wire-formats.md
+Speaks the documented wire format (docs: the shared reference wire-formats.md
 section 4): POST /2010-04-01/Accounts/{AccountSid}/Messages.json, form-encoded,
 HTTP basic auth AccountSid:AuthToken; 201 with the Message JSON (sid "SM...");
 errors as {"code","message","more_info","status"}; then status callbacks

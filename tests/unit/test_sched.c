@@ -14,11 +14,9 @@
 
 #include <cmocka.h>
 
-#include "core/tz.h"
+#include "demo_store.h"
 #include "intake/intake.h"
-#include "rules/rules_load.h"
 #include "sched/sched.h"
-#include "store/store.h"
 
 static int64_t fake_now;
 
@@ -28,31 +26,14 @@ fake_clock(void)
 	return __atomic_load_n(&fake_now, __ATOMIC_SEQ_CST);
 }
 
-typedef struct {
-	char dir[64];
-	rules *r;
-	store *s;
-	int64_t bid;
-	int64_t t0;		/* Tuesday 14:02 in Chicago */
-} fixture;
+typedef demo_store fixture;
 
 static int
 setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	rules_diags d = { 0 };
-	char err[256];
 
-	snprintf(f->dir, sizeof f->dir, "/tmp/lk-sched.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	f->r = rules_load_string(rules_default_yaml, strlen(rules_default_yaml), "default", &d);
-	rules_diags_free(&d);
-	assert_non_null(f->r);
-	assert_non_null(f->s = store_open(f->dir, err, sizeof err));
-	assert_int_equal(store_begin(f->s), 0);
-	f->bid = store_business_sync(f->s, f->r, err, sizeof err);
-	assert_int_equal(store_commit(f->s), 0);
-	tz_from_local(f->r->business.zone, 2026, 11, 24, 14, 2, &f->t0);
+	demo_store_open(f);
 	*state = f;
 	return 0;
 }
@@ -60,16 +41,10 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	fixture *f = *state;
-	char cmd[128];
+	int rc = demo_store_close(*state);
 
-	store_close(f->s);
-	rules_free(f->r);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
-	return 0;
+	free(*state);
+	return rc;
 }
 
 static void
@@ -89,19 +64,6 @@ add_leads(fixture *f, int n)
 	}
 }
 
-static int64_t
-count(store *s, const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t n = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
 static void
 small_batches_still_fire_everything_due_once(void **state)
 {
@@ -113,11 +75,11 @@ small_batches_still_fire_everything_due_once(void **state)
 	/* A batch of one: five transactions, one timer each, none skipped. */
 	assert_int_equal(sched_run_due(f->s, f->r, later, 1), 5);
 	assert_int_equal(sched_run_due(f->s, f->r, later, 1), 0);
-	assert_int_equal(count(f->s, "SELECT count(*) FROM timers WHERE state = 'fired'"), 5);
-	assert_int_equal(count(f->s, "SELECT count(*) FROM events WHERE type = 'task.escalated'"), 5);
+	assert_int_equal(demo_count(f->s, "SELECT count(*) FROM timers WHERE state = 'fired'"), 5);
+	assert_int_equal(demo_count(f->s, "SELECT count(*) FROM events WHERE type = 'task.escalated'"), 5);
 	/* In due order: fired rows, read by due time, are the earliest ones. */
-	assert_int_equal(count(f->s, "SELECT max(due_at) FROM timers WHERE state = 'fired'") <=
-			 count(f->s, "SELECT min(due_at) FROM timers WHERE state = 'pending'"), 1);
+	assert_int_equal(demo_count(f->s, "SELECT max(due_at) FROM timers WHERE state = 'fired'") <=
+			 demo_count(f->s, "SELECT min(due_at) FROM timers WHERE state = 'pending'"), 1);
 }
 
 static void
@@ -135,14 +97,14 @@ thread_fires_rows_another_connection_wrote(void **state)
 	__atomic_store_n(&fake_now, f->t0 + 25 * 60, __ATOMIC_SEQ_CST);	/* 5 min past due */
 	sched_poke(sc);
 	for (i = 0; i < 200; i++) {	/* wait for the thread, not for time to pass */
-		if (count(f->s, "SELECT count(*) FROM timers WHERE state = 'fired'") == 1)
+		if (demo_count(f->s, "SELECT count(*) FROM timers WHERE state = 'fired'") == 1)
 			break;
 		nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
 	}
 	assert_true(sched_running(sc));
 	sched_stop(sc);
-	assert_int_equal(count(f->s, "SELECT count(*) FROM timers WHERE state = 'fired'"), 1);
-	assert_int_equal(count(f->s, "SELECT count(*) FROM events WHERE type = 'timer.late'"), 1);
+	assert_int_equal(demo_count(f->s, "SELECT count(*) FROM timers WHERE state = 'fired'"), 1);
+	assert_int_equal(demo_count(f->s, "SELECT count(*) FROM events WHERE type = 'timer.late'"), 1);
 }
 
 int

@@ -14,37 +14,18 @@
 
 #include <cmocka.h>
 
-#include "core/tz.h"
+#include "demo_store.h"
 #include "intake/intake.h"
-#include "rules/rules_load.h"
 #include "sched/sched.h"
-#include "store/store.h"
 
-typedef struct {
-	char dir[64];
-	rules *r;
-	store *s;
-	int64_t bid;
-} fixture;
+typedef demo_store fixture;
 
 static int
 setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	rules_diags d = { 0 };
-	char err[256];
 
-	snprintf(f->dir, sizeof f->dir, "/tmp/lk-store.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	f->r = rules_load_string(rules_default_yaml, strlen(rules_default_yaml), "default", &d);
-	rules_diags_free(&d);
-	assert_non_null(f->r);
-	f->s = store_open(f->dir, err, sizeof err);
-	assert_non_null(f->s);
-	assert_int_equal(store_begin(f->s), 0);
-	f->bid = store_business_sync(f->s, f->r, err, sizeof err);
-	assert_true(f->bid > 0);
-	assert_int_equal(store_commit(f->s), 0);
+	demo_store_open(f);
 	*state = f;
 	return 0;
 }
@@ -52,38 +33,10 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	fixture *f = *state;
-	char cmd[128];
+	int rc = demo_store_close(*state);
 
-	store_close(f->s);
-	rules_free(f->r);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
-	return 0;
-}
-
-static int64_t
-count(store *s, const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t n = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
-static int64_t
-tuesday_1402(const rules *r)
-{
-	int64_t t;
-
-	tz_from_local(r->business.zone, 2026, 11, 24, 14, 2, &t);
-	return t;
+	free(*state);
+	return rc;
 }
 
 static int64_t
@@ -139,7 +92,7 @@ old_schema_upgrades_with_data_intact(void **state)
 	assert_string_equal((const char *)sqlite3_column_text(st, 0), "Old Lead");
 	assert_string_equal((const char *)sqlite3_column_text(st, 1), "+13125550100");
 	sqlite3_finalize(st);
-	assert_int_equal(count(s, "SELECT count(*) FROM api_tokens"), 0);	/* v2 table */
+	assert_int_equal(demo_count(s, "SELECT count(*) FROM api_tokens"), 0);	/* v2 table */
 	store_close(s);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
@@ -168,7 +121,7 @@ intake_commits_lead_owner_task_timers_and_ack_together(void **state)
 {
 	fixture *f = *state;
 	int64_t id = add_lead(f, "Marcus Johnson", "(312) 555-0199", "web_form",
-			      tuesday_1402(f->r), NULL);
+			      f->t0, NULL);
 	json_t *l = store_lead_json(f->s, f->bid, id, true);
 
 	assert_non_null(l);
@@ -191,20 +144,20 @@ rolled_back_intake_leaves_nothing(void **state)
 	char err[256];
 
 	assert_int_equal(store_begin(f->s), 0);
-	assert_int_equal(intake_submit(f->s, f->bid, f->r, &in, tuesday_1402(f->r), &res, err,
+	assert_int_equal(intake_submit(f->s, f->bid, f->r, &in, f->t0, &res, err,
 				       sizeof err), 0);
 	store_rollback(f->s);
-	assert_int_equal(count(f->s, "SELECT count(*) FROM leads"), 0);
-	assert_int_equal(count(f->s, "SELECT count(*) FROM tasks"), 0);
-	assert_int_equal(count(f->s, "SELECT count(*) FROM outbox"), 0);
-	assert_int_equal(count(f->s, "SELECT count(*) FROM timers"), 0);
+	assert_int_equal(demo_count(f->s, "SELECT count(*) FROM leads"), 0);
+	assert_int_equal(demo_count(f->s, "SELECT count(*) FROM tasks"), 0);
+	assert_int_equal(demo_count(f->s, "SELECT count(*) FROM outbox"), 0);
+	assert_int_equal(demo_count(f->s, "SELECT count(*) FROM timers"), 0);
 }
 
 static void
 same_phone_again_joins_the_open_lead_without_a_second_ack(void **state)
 {
 	fixture *f = *state;
-	int64_t t = tuesday_1402(f->r);
+	int64_t t = f->t0;
 	bool dup = false;
 	int64_t a = add_lead(f, "Marcus Johnson", "(312) 555-0199", "web_form", t, &dup);
 	int64_t b;
@@ -213,10 +166,10 @@ same_phone_again_joins_the_open_lead_without_a_second_ack(void **state)
 	b = add_lead(f, "Marcus", "+1 312 555 0199", "meta_ads", t + 2 * 86400, &dup);
 	assert_true(dup);
 	assert_int_equal(a, b);
-	assert_int_equal(count(f->s, "SELECT count(*) FROM leads"), 1);
-	assert_int_equal(count(f->s, "SELECT count(*) FROM outbox WHERE purpose = 'ack'"), 1);
-	assert_int_equal(count(f->s, "SELECT count(*) FROM events WHERE type = 'lead.inquiry_again'"), 1);
-	assert_int_equal(count(f->s, "SELECT count(*) FROM tasks WHERE title LIKE"
+	assert_int_equal(demo_count(f->s, "SELECT count(*) FROM leads"), 1);
+	assert_int_equal(demo_count(f->s, "SELECT count(*) FROM outbox WHERE purpose = 'ack'"), 1);
+	assert_int_equal(demo_count(f->s, "SELECT count(*) FROM events WHERE type = 'lead.inquiry_again'"), 1);
+	assert_int_equal(demo_count(f->s, "SELECT count(*) FROM tasks WHERE title LIKE"
 			       " '%asked again via meta_ads%'"), 1);
 }
 
@@ -224,7 +177,7 @@ static void
 bad_contact_is_stored_and_flagged_not_dropped(void **state)
 {
 	fixture *f = *state;
-	int64_t id = add_lead(f, "No Digits", "call me maybe", "web_form", tuesday_1402(f->r), NULL);
+	int64_t id = add_lead(f, "No Digits", "call me maybe", "web_form", f->t0, NULL);
 	json_t *l = store_lead_json(f->s, f->bid, id, false);
 
 	assert_string_equal(json_string_value(json_object_get(l, "phone")), "call me maybe");
@@ -237,19 +190,19 @@ static void
 due_timers_fire_once_in_order(void **state)
 {
 	fixture *f = *state;
-	int64_t t = tuesday_1402(f->r);
+	int64_t t = f->t0;
 	int64_t pending;
 
 	add_lead(f, "Marcus Johnson", "(312) 555-0199", "web_form", t, NULL);
-	pending = count(f->s, "SELECT count(*) FROM timers WHERE state = 'pending'");
+	pending = demo_count(f->s, "SELECT count(*) FROM timers WHERE state = 'pending'");
 	assert_true(pending >= 2);
 	/* Nothing is due yet. */
 	assert_int_equal(sched_run_due(f->s, f->r, t, 16), 0);
 	/* 20 minutes on: the first escalation (due + 15m) fires, once. */
 	assert_int_equal(sched_run_due(f->s, f->r, t + 20 * 60, 16), 1);
 	assert_int_equal(sched_run_due(f->s, f->r, t + 20 * 60, 16), 0);
-	assert_int_equal(count(f->s, "SELECT count(*) FROM events WHERE type = 'task.escalated'"), 1);
-	assert_int_equal(count(f->s, "SELECT count(*) FROM timers WHERE state = 'fired'"), 1);
+	assert_int_equal(demo_count(f->s, "SELECT count(*) FROM events WHERE type = 'task.escalated'"), 1);
+	assert_int_equal(demo_count(f->s, "SELECT count(*) FROM timers WHERE state = 'fired'"), 1);
 	assert_true(store_timer_next_due(f->s) > t + 20 * 60);
 }
 
