@@ -328,26 +328,6 @@ cents(json_t *ev)
 	return json_is_number(v) ? (int64_t)(json_number_value(v) * 100 + 0.5) : -1;
 }
 
-/* The oldest open task of a lead, optionally with this verb; 0 when none. */
-static int64_t
-open_task(store *s, int64_t lead_id, const char *verb)
-{
-	sqlite3_stmt *st;
-	int64_t id = 0;
-
-	if (sqlite3_prepare_v2(store_db(s), "SELECT id FROM tasks WHERE lead_id = ?1 AND"
-			       " state = 'open' AND (?2 IS NULL OR verb = ?2) ORDER BY id LIMIT 1",
-			       -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_int64(st, 1, lead_id);
-	if (verb)
-		sqlite3_bind_text(st, 2, verb, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return id;
-}
-
 static const char *
 apply_lead(sim *sm, store *s, int64_t bid, const sim_input *in)
 {
@@ -428,7 +408,7 @@ apply_input(sim *sm, store *s, int64_t bid, const sim_input *in, char *err, size
 		json_t *t = json_object_get(in->ev, "task");
 
 		ev.task_id = json_is_integer(t) ? json_integer_value(t) :
-			     open_task(s, id, json_string_value(t));
+			     store_task_oldest_open(s, id, json_string_value(t));
 		if (ev.task_id <= 0)
 			return "task: the lead has no such open task";
 	}

@@ -28,20 +28,6 @@ struct sched {
 	bool poked;
 };
 
-static void
-mark_broken(store *s, int64_t timer_id)
-{
-	sqlite3_stmt *st;
-
-	/* A timer whose decision cannot be applied must not block the queue. */
-	if (sqlite3_prepare_v2(store_db(s), "UPDATE timers SET state = 'error' WHERE id = ?1",
-			       -1, &st, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_int64(st, 1, timer_id);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
-}
-
 int
 sched_run_due(store *s, const rules *r, int64_t now, int batch)
 {
@@ -70,7 +56,7 @@ sched_run_due(store *s, const rules *r, int64_t now, int batch)
 				store_rollback_savepoint(s);
 				log_line("error", "timer_failed", "timer=%lld lead=%lld error=\"%s\"",
 					 (long long)due[i].id, (long long)due[i].lead_id, err);
-				mark_broken(s, due[i].id);
+				store_timer_set_error(s, due[i].id);
 				continue;
 			}
 			store_release(s);

@@ -134,6 +134,10 @@ int store_timer_fire(store *s, const rules *r, const store_timer *t, int64_t now
 /* The earliest pending due time, 0 when there is none, -1 on error. */
 int64_t store_timer_next_due(store *s);
 
+/* Sets aside a timer whose decision cannot be applied (state 'error'), so it
+ * cannot block the queue. 0 / -1. */
+int store_timer_set_error(store *s, int64_t timer_id);
+
 /* The names stored in timers.kind and outbox.purpose. */
 const char *store_timer_kind_name(timer_kind k);
 const char *store_purpose_name(outbox_purpose p);
@@ -162,5 +166,8 @@ json_t *store_tasks_json(store *s, int64_t business_id, const char *assignee,
 
 /* The lead a task belongs to, or 0 when the task does not exist / -1. */
 int64_t store_task_lead(store *s, int64_t business_id, int64_t task_id);
+
+/* The lead's oldest open task, with this verb unless verb is NULL; 0 none. */
+int64_t store_task_oldest_open(store *s, int64_t lead_id, const char *verb);
 
 #endif

@@ -281,3 +281,21 @@ store_task_lead(store *s, int64_t business_id, int64_t task_id)
 	sqlite3_reset(st);
 	return id;
 }
+
+int64_t
+store_task_oldest_open(store *s, int64_t lead_id, const char *verb)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT id FROM tasks WHERE lead_id = ?1 AND"
+				      " state = 'open' AND (?2 IS NULL OR verb = ?2)"
+				      " ORDER BY id LIMIT 1");
+	int64_t id = 0;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, lead_id);
+	store_bind_text(st, 2, verb);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return id;
+}

@@ -91,3 +91,17 @@ store_timer_next_due(store *s)
 	sqlite3_reset(st);
 	return due;
 }
+
+int
+store_timer_set_error(store *s, int64_t timer_id)
+{
+	sqlite3_stmt *st = store_stmt(s, "UPDATE timers SET state = 'error' WHERE id = ?1");
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, timer_id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
