@@ -20,7 +20,7 @@ typedef struct {
 	const rules *rules;	/* borrowed, outlives the server */
 	int64_t business_id;
 	sched *sched;		/* borrowed, for /readyz and to wake it */
-	unsigned threads;	/* 0 = settings', else 4 per core (8..64) */
+	unsigned threads;	/* 0 = settings', else 32 per core (32..256) */
 	size_t max_body;	/* bytes; larger bodies get 413; 0 = settings' */
 	const settings *settings; /* borrowed; NULL = defaults */
 	int64_t (*clock)(void);	/* UTC seconds; NULL = time() */
