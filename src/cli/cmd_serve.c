@@ -45,6 +45,12 @@ wall_clock(void)
 	return cli_now();
 }
 
+static bool
+dispatcher_running(void *dl)
+{
+	return deliver_running(dl);
+}
+
 /* A committed intake may have queued an acknowledgment due now. */
 static void
 poke_dispatcher(void *dl)
@@ -137,6 +143,7 @@ cmd_serve(int argc, char **argv)
 	if ((rc = serve_deliver(&e, st, listen, http_port(srv), deliver_log, &dl)) != EXIT_OK)
 		goto out;
 	http_on_commit(srv, poke_dispatcher, dl);
+	http_on_ready(srv, dispatcher_running, dl);
 	log_line("info", "listening", "addr=%s port=%u pid=%d data=%s business=\"%s\"", listen,
 		 http_port(srv), (int)getpid(), e.data, e.rules->business.name);
 	fprintf(stderr, "leadkeep: listening on http://%.*s:%u - stop with Ctrl-C or "
@@ -147,8 +154,10 @@ cmd_serve(int argc, char **argv)
 	log_line("info", "stopping", "signal=%s", sig == SIGTERM ? "TERM" : "INT");
 	rc = EXIT_OK;
 out:
-	if (srv != NULL)
+	if (srv != NULL) {
 		http_on_commit(srv, NULL, NULL);
+		http_on_ready(srv, NULL, NULL);
+	}
 	deliver_stop(dl);
 	http_stop(srv);
 	sched_stop(sc);

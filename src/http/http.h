@@ -7,6 +7,7 @@
 #ifndef LK_HTTP_H
 #define LK_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,6 +39,10 @@ unsigned http_port(const http_server *s);
 /* Calls fn(arg) after every committed batch of writes (NULL clears it):
  * how the outbox dispatcher hears at once that an acknowledgment is due. */
 void http_on_commit(http_server *s, void (*fn)(void *), void *arg);
+
+/* Makes /readyz also require running(arg) (NULL clears it): the outbox
+ * dispatcher, which starts after the server. */
+void http_on_ready(http_server *s, bool (*running)(void *), void *arg);
 
 /* Stops accepting, lets requests in flight finish (up to five seconds),
  * commits what the writer holds, then frees s. NULL is a no-op. */

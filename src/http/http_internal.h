@@ -6,6 +6,7 @@
 #ifndef LK_HTTP_INTERNAL_H
 #define LK_HTTP_INTERNAL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +26,9 @@ struct http_server {
 	unsigned port;
 	writer *writer;
 	ratelimit *limits;
+	pthread_mutex_t dispatcher_mu;	/* guards the two fields below */
+	bool (*dispatcher_running)(void *);	/* NULL until serve starts it */
+	void *dispatcher;
 };
 
 #define HTTP_MAX_PARAMS 4

@@ -495,6 +495,7 @@ http_start(const http_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	pthread_mutex_init(&s->dispatcher_mu, NULL);
 	s->cfg = *cfg;
 	s->defaults.max_body = 1024 * 1024;
 	s->defaults.email_max_body = 25 * 1024 * 1024;
@@ -551,6 +552,15 @@ http_on_commit(http_server *s, void (*fn)(void *), void *arg)
 	writer_on_commit(s->writer, fn, arg);
 }
 
+void
+http_on_ready(http_server *s, bool (*running)(void *), void *arg)
+{
+	pthread_mutex_lock(&s->dispatcher_mu);
+	s->dispatcher_running = running;
+	s->dispatcher = arg;
+	pthread_mutex_unlock(&s->dispatcher_mu);
+}
+
 unsigned
 http_port(const http_server *s)
 {
@@ -581,5 +591,6 @@ http_stop(http_server *s)
 	/* No handler is left: commit what the writer still holds. */
 	writer_stop(s->writer);
 	ratelimit_free(s->limits);
+	pthread_mutex_destroy(&s->dispatcher_mu);
 	free(s);
 }

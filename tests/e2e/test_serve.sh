@@ -24,8 +24,9 @@ body=$(curl -s "http://127.0.0.1:$PORT/healthz")
 expect_eq "/healthz says ok" "$body" '{"status":"ok"}'
 ready=$(curl -s "http://127.0.0.1:$PORT/readyz")
 expect_eq "/readyz says ready" "$(json_get "$ready" 'd["status"]')" ready
-expect_eq "/readyz checks database and scheduler" \
-	"$(json_get "$ready" 'str(d["database"]) + " " + str(d["scheduler"])')" "True True"
+expect_eq "/readyz checks database, scheduler, writer and dispatcher" \
+	"$(json_get "$ready" '" ".join(str(d[k]) for k in ("database", "scheduler", "writer", "dispatcher"))')" \
+	"True True True True"
 expect_eq "unknown path is a JSON 404" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/nope")" 404
 expect_contains "requests are logged in logfmt" "$(cat "$T/serve.log")" "msg=request"
 expect_contains "log line has status and duration" "$(grep 'path=/healthz' "$T/serve.log")" "status=200 dur_ms="
