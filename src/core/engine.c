@@ -1,14 +1,11 @@
 /*
- * engine.c - decide(): one handler per kind of event. Each handler reads the
- * lead as it is, appends the actions that follow, and never touches I/O.
+ * engine.c - decide(): hands each event to its family's handler (one file
+ * each: engine_intake.c, engine_inbound.c, engine_people.c, engine_stage.c,
+ * engine_timer.c), then keeps the promise that no open lead is left without
+ * a next action. No I/O, no clock, no globals.
  */
-#include <ctype.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <strings.h>
 
-#include "bizclock.h"
 #include "engine_internal.h"
 
 /* --- the promise ---------------------------------------------------------- */
