@@ -35,6 +35,10 @@ sqlite3_stmt *store_stmt(store *s, const char *sql);
 
 /* Binds a string or NULL. */
 void store_bind_text(sqlite3_stmt *st, int i, const char *v);
+/* Steps a bound statement whose first column is an id, filling ids (at most
+ * max), and resets it. Returns how many, or -1 on an error. */
+int store_collect_ids(sqlite3_stmt *st, int64_t *ids, int max);
+
 /* Copies column i as a malloc'd string or NULL. */
 char *store_col_strdup(sqlite3_stmt *st, int i);
 

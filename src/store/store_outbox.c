@@ -88,17 +88,12 @@ store_outbox_due(store *s, const char *channel, int64_t now, int64_t *ids, int m
 	sqlite3_stmt *st = store_stmt(s, "SELECT id FROM outbox WHERE state = 'queued'"
 				      " AND send_at <= ?1 AND channel = ?2"
 				      " ORDER BY send_at, id LIMIT ?3");
-	int n = 0, rc;
-
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, now);
 	store_bind_text(st, 2, channel);
 	sqlite3_bind_int(st, 3, max);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max)
-		ids[n++] = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : -1;
+	return store_collect_ids(st, ids, max);
 }
 
 int64_t
@@ -329,16 +324,11 @@ store_outbox_in_state(store *s, outbox_state state, int64_t *ids, int max)
 	static const char *const any = "SELECT id FROM outbox WHERE state = ?1 ORDER BY id LIMIT ?2";
 	sqlite3_stmt *st = store_stmt(s, state == OUTBOX_SENDING || state == OUTBOX_UNKNOWN ?
 				      indexed : any);
-	int n = 0, rc;
-
 	if (st == NULL)
 		return -1;
 	store_bind_text(st, 1, outbox_state_name(state));
 	sqlite3_bind_int(st, 2, max);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max)
-		ids[n++] = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : -1;
+	return store_collect_ids(st, ids, max);
 }
 
 int64_t

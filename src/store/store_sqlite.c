@@ -53,6 +53,17 @@ store_bind_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
 }
 
+int
+store_collect_ids(sqlite3_stmt *st, int64_t *ids, int max)
+{
+	int n = 0, rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : -1;
+}
+
 char *
 store_col_strdup(sqlite3_stmt *st, int i)
 {

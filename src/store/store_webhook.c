@@ -102,16 +102,11 @@ store_webhook_due(store *s, int64_t now, int64_t *ids, int max)
 {
 	sqlite3_stmt *st = store_stmt(s, "SELECT id FROM webhook_deliveries WHERE state = 'queued'"
 				      " AND send_at <= ?1 ORDER BY send_at, id LIMIT ?2");
-	int n = 0, rc;
-
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int(st, 2, max);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max)
-		ids[n++] = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : -1;
+	return store_collect_ids(st, ids, max);
 }
 
 int64_t
