@@ -195,3 +195,13 @@ cli_str(const json_t *o, const char *key, const char *dflt)
 
 	return v ? v : dflt;
 }
+
+int
+cli_flow_fail(flow_result r, const char *err)
+{
+	int code = r == FLOW_NOT_FOUND || r == FLOW_INVALID || r == FLOW_CONFLICT ?
+		   EXIT_USAGE : EXIT_RUNTIME;
+
+	return cli_fail(code, "%s", err && *err ? err : r == FLOW_BUSY ?
+			"the database is busy: try again" : "could not save: nothing was changed");
+}

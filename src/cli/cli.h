@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "core/rules.h"
+#include "flow/flow.h"
 #include "store/store.h"
 
 /* Stable exit codes, documented in `leadkeep --help`. */
@@ -69,6 +70,11 @@ void cli_local_time(const rules *r, const char *iso, char *buf, size_t len);
 
 int cli_usage(const char *help, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The one mapping of a refused change to an exit code: not found, invalid
+ * or conflict is the command's fault (2); busy or a storage error is not (1).
+ * Prints err and returns the code. */
+int cli_flow_fail(flow_result r, const char *err);
 void cli_print_json(json_t *j);
 /* o[key] as a string, or dflt when absent or not a string. */
 const char *cli_str(const json_t *o, const char *key, const char *dflt);

@@ -175,20 +175,44 @@ show(cli_env *e, int64_t id)
 	return EXIT_OK;
 }
 
+/* One change through the flow, for flow_run(). */
+typedef struct {
+	cli_env *e;
+	const intake_lead *in;	/* add */
+	int64_t lead_id;	/* event */
+	const lead_event *ev;
+	int64_t now;
+	flow_out out;
+} change;
+
+static flow_result
+run_add(store *s, void *arg, char *err, size_t errlen)
+{
+	change *c = arg;
+
+	return flow_intake(s, c->e->business_id, c->e->rules, c->in, c->now, &c->out, err, errlen);
+}
+
+static flow_result
+run_event(store *s, void *arg, char *err, size_t errlen)
+{
+	change *c = arg;
+
+	return flow_event(s, c->e->business_id, c->e->rules, c->lead_id, c->ev, c->now, &c->out,
+			  err, errlen);
+}
+
 static int
 add(cli_env *e, const lead_args *a)
 {
-	intake_result res;
-	char err[512];
-	int64_t now = cli_now();
+	change c = { .e = e, .in = &a->in, .now = cli_now() };
+	flow_out res;
+	char err[512] = "";
+	flow_result rc = flow_run(e->store, run_add, &c, err, sizeof err);
 
-	if (store_begin(e->store) < 0)
-		return cli_fail(EXIT_RUNTIME, "the database is busy: %s", sqlite3_errmsg(store_db(e->store)));
-	if (intake_submit(e->store, e->business_id, e->rules, &a->in, now, &res, err, sizeof err) < 0 ||
-	    store_commit(e->store) < 0) {
-		store_rollback(e->store);
-		return cli_fail(EXIT_RUNTIME, "lead not saved: %s", err);
-	}
+	if (rc != FLOW_OK)
+		return cli_flow_fail(rc, err);
+	res = c.out;
 	if (!e->json)
 		printf("%s lead #%lld\n", res.duplicate ? "Attached to existing" : "Created",
 		       (long long)res.lead_id);
@@ -220,17 +244,12 @@ list(cli_env *e, const lead_args *a)
 static int
 process(cli_env *e, int64_t id, const lead_event *ev)
 {
+	change c = { .e = e, .lead_id = id, .ev = ev, .now = cli_now() };
 	char err[512] = "";
-	int rc;
+	flow_result rc = flow_run(e->store, run_event, &c, err, sizeof err);
 
-	if (store_begin(e->store) < 0)
-		return cli_fail(EXIT_RUNTIME, "the database is busy");
-	rc = store_process(e->store, e->business_id, e->rules, id, ev, cli_now(), err, sizeof err);
-	if (rc != DECIDE_OK || store_commit(e->store) < 0) {
-		store_rollback(e->store);
-		return cli_fail(rc == DECIDE_INVALID || rc == DECIDE_NOT_FOUND ? EXIT_USAGE :
-				EXIT_RUNTIME, "%s", err[0] ? err : "could not save");
-	}
+	if (rc != FLOW_OK)
+		return cli_flow_fail(rc, err);
 	if (e->json)
 		return show(e, id);
 	printf("Lead #%lld updated\n", (long long)id);

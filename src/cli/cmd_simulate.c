@@ -340,14 +340,14 @@ apply_lead(sim *sm, store *s, int64_t bid, const sim_input *in)
 		.message = str(ev, "message"), .neighbourhood = str(ev, "neighbourhood"),
 		.owner = str(ev, "owner"),
 	};
-	intake_result res;
+	flow_out res;
 	char err[256];
 
 	if (ref == NULL)
 		ref = il.phone ? il.phone : il.email ? il.email : il.name;
 	/* The lead's name is known before its first action is printed. */
 	if (store_begin(s) < 0 ||
-	    intake_submit(s, bid, sm->r, &il, in->at, &res, err, sizeof err) < 0 ||
+	    flow_intake(s, bid, sm->r, &il, in->at, &res, err, sizeof err) != FLOW_OK ||
 	    store_commit(s) < 0) {
 		store_rollback(s);
 		return "the lead could not be stored";
@@ -393,7 +393,7 @@ apply_input(sim *sm, store *s, int64_t bid, const sim_input *in, char *err, size
 	const char *type = str(in->ev, "type");
 	lead_event ev;
 	int64_t id;
-	int rc;
+	flow_result rc;
 
 	if (type == NULL)
 		return "type: missing";
@@ -414,8 +414,8 @@ apply_input(sim *sm, store *s, int64_t bid, const sim_input *in, char *err, size
 	}
 	if (store_begin(s) < 0)
 		return "the database is busy";
-	rc = store_process(s, bid, sm->r, id, &ev, in->at, err, errlen);
-	if (rc != DECIDE_OK || store_commit(s) < 0) {
+	rc = flow_event(s, bid, sm->r, id, &ev, in->at, NULL, err, errlen);
+	if (rc != FLOW_OK || store_commit(s) < 0) {
 		store_rollback(s);
 		return err[0] ? err : "could not apply";
 	}

@@ -60,31 +60,32 @@ list(cli_env *e, const char *owner, const char *state, int limit)
 	return EXIT_OK;
 }
 
+typedef struct {
+	cli_env *e;
+	int64_t task_id;
+	lead_event ev;
+} done_change;
+
+static flow_result
+run_done(store *s, void *arg, char *err, size_t errlen)
+{
+	done_change *c = arg;
+
+	return flow_task_done(s, c->e->business_id, c->e->rules, c->task_id, &c->ev, cli_now(),
+			      NULL, err, errlen);
+}
+
 static int
 done(cli_env *e, int64_t task_id, const char *outcome, const char *by)
 {
-	lead_event ev = lead_event_init(EV_TASK_DONE);
+	done_change c = { .e = e, .task_id = task_id, .ev = lead_event_init(EV_TASK_DONE) };
 	char err[512] = "";
-	int64_t lead_id;
-	int rc;
+	flow_result rc;
 
-	if (store_begin(e->store) < 0)
-		return cli_fail(EXIT_RUNTIME, "the database is busy");
-	lead_id = store_task_lead(e->store, e->business_id, task_id);
-	if (lead_id <= 0) {
-		store_rollback(e->store);
-		return cli_fail(EXIT_USAGE, "no task #%lld", (long long)task_id);
-	}
-	ev.task_id = task_id;
-	ev.outcome = outcome;
-	ev.actor = by;
-	rc = store_process(e->store, e->business_id, e->rules, lead_id, &ev, cli_now(), err,
-			   sizeof err);
-	if (rc != DECIDE_OK || store_commit(e->store) < 0) {
-		store_rollback(e->store);
-		return cli_fail(rc == DECIDE_NOT_FOUND ? EXIT_USAGE : EXIT_RUNTIME, "%s",
-				err[0] ? err : "could not save");
-	}
+	c.ev.outcome = outcome;
+	c.ev.actor = by;
+	if ((rc = flow_run(e->store, run_done, &c, err, sizeof err)) != FLOW_OK)
+		return cli_flow_fail(rc, err);
 	printf("Task #%lld done\n", (long long)task_id);
 	return EXIT_OK;
 }

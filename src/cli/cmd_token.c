@@ -84,7 +84,7 @@ revoke(cli_env *e, long long id)
 	int rc = store_token_revoke(e->store, e->business_id, id, cli_now());
 
 	if (rc < 0)
-		return cli_fail(EXIT_RUNTIME, "cannot revoke: %s", sqlite3_errmsg(store_db(e->store)));
+		return cli_fail(EXIT_RUNTIME, "cannot revoke: %s", store_errmsg(e->store));
 	if (rc == 0)
 		return cli_fail(EXIT_USAGE, "no active token #%lld", id);
 	printf("Token #%lld revoked\n", id);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "core/rules.h"
+#include "flow/flow.h"
 #include "store/store.h"
 
 /* What serve knows; strings are borrowed for the call. */
@@ -75,10 +76,10 @@ int64_t deliver_token_check(const unsigned char key[32], const char *purpose, co
 int deliver_status_apply(store *s, const rules *r, int64_t id, const char *sid,
 			 const char *status, int code, int64_t now);
 
-/* Opts the lead out of email through the engine (consent event, owner
- * notified), in the caller's transaction. Returns 0 done (or already opted
- * out: nothing changes), 1 when the lead does not exist, -1 on error. */
-int deliver_unsubscribe(store *s, int64_t business_id, const rules *r, int64_t lead_id,
+/* Opts the lead out of email through the flow (consent event, owner
+ * notified), in the caller's transaction. FLOW_OK also when already opted
+ * out (nothing changes); FLOW_NOT_FOUND when the lead does not exist. */
+flow_result deliver_unsubscribe(store *s, int64_t business_id, const rules *r, int64_t lead_id,
 			int64_t now, char *err, size_t errlen);
 
 #endif

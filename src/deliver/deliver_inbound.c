@@ -109,16 +109,15 @@ fail:
 	return -1;
 }
 
-int
+flow_result
 deliver_unsubscribe(store *s, int64_t business_id, const rules *r, int64_t lead_id,
 		    int64_t now, char *err, size_t errlen)
 {
 	lead_event ev = lead_event_init(EV_OPT_OUT);
 	int rc = store_outbox_lead_opted_out(s, business_id, lead_id, "email");
 
-	if (rc != 0)
-		return rc == 1 ? 0 : rc == -2 ? 1 : -1;	/* already out: one consent event */
+	if (rc != 0)	/* already out: one consent event */
+		return rc == 1 ? FLOW_OK : rc == -2 ? FLOW_NOT_FOUND : FLOW_STORAGE;
 	ev.channel = "email";
-	rc = store_process(s, business_id, r, lead_id, &ev, now, err, errlen);
-	return rc == DECIDE_OK ? 0 : rc == DECIDE_NOT_FOUND ? 1 : -1;
+	return flow_event(s, business_id, r, lead_id, &ev, now, NULL, err, errlen);
 }

@@ -176,56 +176,18 @@ api_job(http_req *rq, job_op op)
 	return j;
 }
 
-/* "amount: moving to ..." -> "amount"; NULL when err has no field prefix. */
-static const char *
-err_field(const char *err, char *buf, size_t len)
-{
-	size_t n = strspn(err, "abcdefghijklmnopqrstuvwxyz_");
-
-	if (n == 0 || n >= len || err[n] != ':')
-		return NULL;
-	memcpy(buf, err, n);
-	buf[n] = '\0';
-	if (strcmp(buf, "amount") == 0)
-		snprintf(buf, len, "amount_cents");	/* the API's name for it */
-	return buf;
-}
-
 enum MHD_Result
 api_run_lead_job(http_req *rq, job *j, int ok_status)
 {
-	char err[512] = "", field[32];
+	char err[512] = "";
+	flow_result rc;
 	store *s;
 	json_t *lj;
-	int rc;
 
 	if (j->status == 0)
 		j->status = ok_status;
-	rc = http_write(rq, job_run, j, err, sizeof err);
-	switch (rc) {
-	case 0:
-		break;
-	case JOB_E_INVALID:
-		return http_error(rq, 422, "invalid_field", err[0] ? err : "invalid request",
-				  err_field(err, field, sizeof field));
-	case JOB_E_UNKNOWN:
-		return http_error(rq, 422, "unknown_value", err[0] ? err : "unknown value",
-				  err_field(err, field, sizeof field));
-	case JOB_E_LEAD_NOT_FOUND:
-		return http_error(rq, 404, "lead_not_found", "no lead with this id", NULL);
-	case JOB_E_TASK_NOT_FOUND:
-		return http_error(rq, 404, "task_not_found", "no task with this id", NULL);
-	case JOB_E_TASK_NOT_OPEN:
-		return http_error(rq, 409, "task_not_open", err[0] ? err : "the task is not open",
-				  NULL);
-	case JOB_E_IDEM_CONFLICT:
-		return http_error(rq, 409, "idempotency_key_reused", "this Idempotency-Key was "
-				  "used with a different request; use a new key", NULL);
-	default:
-		log_line("error", "write_failed", "req_id=%s error=\"%s\"", rq->id, err);
-		return http_error(rq, 503, "not_saved", "the change could not be saved; nothing "
-				  "was stored, try again", NULL);
-	}
+	if ((rc = http_write(rq, job_run, j, err, sizeof err)) != FLOW_OK)
+		return http_flow_error(rq, rc, j->code, err);
 	if (j->replayed)
 		http_note(rq, "idempotent_replay=true");
 	if ((s = http_store(rq)) == NULL ||

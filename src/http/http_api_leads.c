@@ -18,7 +18,7 @@ static bool
 actor_ok(http_req *rq, const char *by, enum MHD_Result *ret)
 {
 	if (by != NULL && rules_person_find(rq->srv->cfg.rules, by) == NULL) {
-		*ret = http_error(rq, 422, "unknown_value", "by: no person with this id in the "
+		*ret = http_error(rq, 422, "invalid_field", "by: no person with this id in the "
 				  "rules (GET /api/v1/people lists them)", "by");
 		return false;
 	}
@@ -80,7 +80,7 @@ api_leads_create(http_req *rq)
 		goto out;
 	}
 	if (j.in.owner && rules_person_find(rq->srv->cfg.rules, j.in.owner) == NULL) {
-		ret = http_error(rq, 422, "unknown_value", "owner: no person with this id in the "
+		ret = http_error(rq, 422, "invalid_field", "owner: no person with this id in the "
 				 "rules", "owner");
 		goto out;
 	}

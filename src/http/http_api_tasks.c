@@ -48,7 +48,7 @@ static bool
 by_ok(http_req *rq, const char *by, enum MHD_Result *ret)
 {
 	if (by != NULL && rules_person_find(rq->srv->cfg.rules, by) == NULL) {
-		*ret = http_error(rq, 422, "unknown_value", "by: no person with this id in the "
+		*ret = http_error(rq, 422, "invalid_field", "by: no person with this id in the "
 				  "rules", "by");
 		return false;
 	}

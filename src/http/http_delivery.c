@@ -59,8 +59,8 @@ status_run(store *s, void *arg, char *err, size_t errlen)
 	int rc = deliver_status_apply(s, j->rules, j->id, j->sid, j->status, j->code, j->now);
 
 	if (rc < 0)
-		snprintf(err, errlen, "recording the status: %s", sqlite3_errmsg(store_db(s)));
-	return rc;
+		snprintf(err, errlen, "recording the status: %s", store_errmsg(s));
+	return rc < 0 ? FLOW_STORAGE : rc == 1 ? FLOW_NOT_FOUND : FLOW_OK;
 }
 
 enum MHD_Result
@@ -69,7 +69,7 @@ http_twilio_status(http_req *rq)
 	delivery_job j = { .rules = rq->srv->cfg.rules, .now = http_now(rq) };
 	unsigned char key[32];
 	char code[16] = "", err[256];
-	int rc;
+	flow_result rc;
 
 	if (!get_key(rq, key))
 		return http_error(rq, 500, "internal", "the link key cannot be read", NULL);
@@ -85,12 +85,10 @@ http_twilio_status(http_req *rq)
 	http_note(rq, "outbox=%lld message_status=%.20s", (long long)j.id,
 		  strspn(j.status, "abcdefghijklmnopqrstuvwxyz") == strlen(j.status) ? j.status : "?");
 	rc = http_write(rq, status_run, &j, err, sizeof err);
-	if (rc < 0) {
-		log_line("error", "status_callback", "outbox=%lld error=\"%s\"", (long long)j.id, err);
-		return http_error(rq, 500, "internal", "the status could not be recorded", NULL);
-	}
-	if (rc == 1)
+	if (rc == FLOW_NOT_FOUND)
 		return http_error(rq, 404, "not_found", "no such message", NULL);
+	if (rc != FLOW_OK)
+		return http_flow_error(rq, rc, NULL, err);
 	return http_reply(rq, 204, "text/plain", "", 0);
 }
 
@@ -147,7 +145,7 @@ http_unsubscribe(http_req *rq)
 	const char *token = http_arg(rq, "token");
 	unsigned char key[32];
 	char name[300], text[512], err[256];
-	int rc;
+	flow_result rc;
 
 	if (!get_key(rq, key))
 		return html(rq, 500, "Something went wrong", "Please try again later.", NULL);
@@ -162,13 +160,14 @@ http_unsubscribe(http_req *rq)
 	}
 	http_note(rq, "lead=%lld", (long long)j.id);
 	rc = http_write(rq, unsubscribe_run, &j, err, sizeof err);
-	if (rc < 0) {
-		log_line("error", "unsubscribe", "lead=%lld error=\"%s\"", (long long)j.id, err);
-		return html(rq, 500, "Something went wrong", "Please try again later.", NULL);
-	}
-	if (rc == 1)
+	if (rc == FLOW_NOT_FOUND)
 		return html(rq, 404, "This link does not work", "We could not find your details.",
 			    NULL);
+	if (rc != FLOW_OK) {
+		log_line("error", "unsubscribe", "lead=%lld result=%s error=\"%s\"", (long long)j.id,
+			 flow_result_name(rc), err);
+		return html(rq, 503, "Something went wrong", "Please try again later.", NULL);
+	}
 	snprintf(text, sizeof text, "You will not get any more emails from %s.", name);
 	return html(rq, 200, "You are unsubscribed", text, NULL);
 }

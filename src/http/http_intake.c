@@ -65,22 +65,15 @@ int
 intake_run(http_req *rq, job *j, enum MHD_Result *ret)
 {
 	char err[512] = "";
-	int rc = http_write(rq, job_run, j, err, sizeof err);
+	flow_result rc = http_write(rq, job_run, j, err, sizeof err);
 
-	if (rc == 0) {
+	if (rc == FLOW_OK) {
 		if (j->lead_id > 0)
 			http_note(rq, "lead=%lld%s%s", (long long)j->lead_id,
 				  j->duplicate || j->attached ? " attached=true" : "",
 				  j->replayed ? " replay=true" : "");
 		return 0;
 	}
-	if (rc > 0) {
-		*ret = http_error(rq, 422, "not_applied", err[0] ? err : "the event could not be "
-				  "applied", NULL);
-		return -1;
-	}
-	log_line("error", "intake_failed", "req_id=%s error=\"%s\"", rq->id, err);
-	/* 5xx: providers retry, and nothing was acknowledged */
-	*ret = http_error(rq, 503, "not_saved", "the lead could not be saved; retry", NULL);
+	*ret = http_flow_error(rq, rc, j->code, err);
 	return -1;
 }

@@ -14,6 +14,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "flow/flow.h"
 #include "http.h"
 #include "http_ratelimit.h"
 #include "http_writer.h"
@@ -106,8 +107,16 @@ void http_content_type(http_req *rq, char *buf, size_t len);
 /* This thread's connection to the store, opened on first use. NULL on error. */
 store *http_store(http_req *rq);
 
-/* Runs fn in the group-commit writer; see writer_submit. */
-int http_write(http_req *rq, writer_fn fn, void *arg, char *err, size_t errlen);
+/* Runs fn in the group-commit writer (see writer_submit): fn's flow_result,
+ * or FLOW_STORAGE when the batch did not commit. */
+flow_result http_write(http_req *rq, writer_fn fn, void *arg, char *err, size_t errlen);
+
+/* The one mapping of a refused change to an answer: 404 not found, 422
+ * invalid (with the field err names), 409 conflict, 503 busy/storage_error
+ * (logged). code overrides the result's own stable code (e.g.
+ * "task_not_open"); err is the message for a person. */
+enum MHD_Result http_flow_error(http_req *rq, flow_result res, const char *code,
+				const char *err);
 
 /* --- auth (http_auth.c) ------------------------------------------------------ */
 

@@ -1,6 +1,7 @@
 /*
- * http_jobs.c - the server's writes (see http_jobs.h). Runs on the writer
- * thread only, inside the batch transaction's savepoint for this job.
+ * http_jobs.c - the server's writes (see http_jobs.h), each through the flow.
+ * Runs on the writer thread only, inside the batch transaction's savepoint
+ * for this job.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,10 +37,11 @@ replay(store *s, job *j)
 		return 0;
 	rc = store_idem_get(s, j->business_id, j->idem_key, j->req_hash, &status, &body, &same);
 	if (rc <= 0)
-		return rc;
+		return rc < 0 ? -FLOW_STORAGE : 0;
 	if (!same) {
 		free(body);
-		return -JOB_E_IDEM_CONFLICT;
+		j->code = "idempotency_key_reused";
+		return -FLOW_CONFLICT;
 	}
 	o = json_loads(body, 0, NULL);
 	j->lead_id = (int64_t)json_integer_value(json_object_get(o, "lead_id"));
@@ -53,69 +55,42 @@ replay(store *s, job *j)
 }
 
 static int
-decided(int rc)
-{
-	switch (rc) {
-	case DECIDE_OK:		return 0;
-	case DECIDE_INVALID:	return JOB_E_INVALID;
-	case DECIDE_NOT_FOUND:	return JOB_E_UNKNOWN;
-	default:		return -1;
-	}
-}
-
-static int
-lead_exists(store *s, job *j)
-{
-	char *phone, *email;
-	unsigned flags;
-	int rc = store_lead_contact(s, j->business_id, j->lead_id, &phone, &email, &flags);
-
-	free(phone);
-	free(email);
-	return rc;
-}
-
-static int
 run_intake(store *s, job *j, char *err, size_t errlen)
 {
-	intake_result res;
+	flow_out out;
+	flow_result rc = flow_intake(s, j->business_id, j->rules, &j->in, j->now, &out, err,
+				     errlen);
 
-	if (intake_submit(s, j->business_id, j->rules, &j->in, j->now, &res, err, errlen) < 0)
-		return -1;
-	j->lead_id = res.lead_id;
-	j->duplicate = res.duplicate;
-	j->flags = res.flags;
-	return 0;
+	j->lead_id = out.lead_id;
+	j->duplicate = out.duplicate;
+	j->flags = out.flags;
+	return (int)rc;
 }
 
 static int
 run_event(store *s, job *j, char *err, size_t errlen)
 {
-	int rc = lead_exists(s, j);
+	flow_result rc = flow_event(s, j->business_id, j->rules, j->lead_id, &j->ev, j->now,
+				    NULL, err, errlen);
 
-	if (rc <= 0)
-		return rc < 0 ? -1 : JOB_E_LEAD_NOT_FOUND;
-	return decided(store_process(s, j->business_id, j->rules, j->lead_id, &j->ev, j->now,
-				     err, errlen));
+	if (rc == FLOW_NOT_FOUND)
+		j->code = "lead_not_found";
+	return (int)rc;
 }
 
 static int
 run_task_done(store *s, job *j, char *err, size_t errlen)
 {
-	char state[32];
-	int rc = store_task_state(s, j->business_id, j->task_id, state, sizeof state);
+	flow_out out = { 0 };
+	flow_result rc = flow_task_done(s, j->business_id, j->rules, j->task_id, &j->ev, j->now,
+					&out, err, errlen);
 
-	if (rc <= 0)
-		return rc < 0 ? -1 : JOB_E_TASK_NOT_FOUND;
-	if (strcmp(state, "open") != 0)
-		return snprintf(err, errlen, "task %lld is %s, not open", (long long)j->task_id,
-				state), JOB_E_TASK_NOT_OPEN;
-	if ((j->lead_id = store_task_lead(s, j->business_id, j->task_id)) <= 0)
-		return -1;
-	j->ev.kind = EV_TASK_DONE;
-	j->ev.task_id = j->task_id;
-	return decided(store_process(s, j->business_id, j->rules, j->lead_id, &j->ev, j->now,
-				     err, errlen));
+	if (rc == FLOW_NOT_FOUND)
+		j->code = "task_not_found";
+	else if (rc == FLOW_CONFLICT)
+		j->code = "task_not_open";
+	j->lead_id = out.lead_id;
+	return (int)rc;
 }
 
 static int
@@ -125,14 +100,14 @@ run_snooze(store *s, job *j, char *err, size_t errlen)
 				   j->ev.actor, j->now);
 
 	if (rc == STORE_SNOOZE_NOT_FOUND)
-		return JOB_E_TASK_NOT_FOUND;
+		return j->code = "task_not_found", FLOW_NOT_FOUND;
 	if (rc == STORE_SNOOZE_NOT_OPEN)
 		return snprintf(err, errlen, "task %lld is not open", (long long)j->task_id),
-		       JOB_E_TASK_NOT_OPEN;
-	if (rc < 0)
-		return -1;
-	j->lead_id = store_task_lead(s, j->business_id, j->task_id);
-	return j->lead_id > 0 ? 0 : -1;
+		       j->code = "task_not_open", FLOW_CONFLICT;
+	if (rc < 0 || (j->lead_id = store_task_lead(s, j->business_id, j->task_id)) <= 0)
+		return snprintf(err, errlen, "snoozing the task: %s", store_errmsg(s)),
+		       FLOW_STORAGE;
+	return FLOW_OK;
 }
 
 /* Re-checks one contact field: sets or clears its flag. */
@@ -166,7 +141,7 @@ run_update(store *s, job *j, char *err, size_t errlen)
 	int rc = store_lead_contact(s, j->business_id, j->lead_id, &phone, &email, &flags);
 
 	if (rc <= 0)
-		return rc < 0 ? -1 : JOB_E_LEAD_NOT_FOUND;
+		return rc < 0 ? FLOW_STORAGE : (j->code = "lead_not_found", FLOW_NOT_FOUND);
 	p = phone;
 	e = email;
 	check_field(j->upd.phone, true, j->rules->business.country, LEAD_PHONE_INVALID, &flags,
@@ -186,34 +161,24 @@ run_update(store *s, job *j, char *err, size_t errlen)
 	free(phone);
 	free(email);
 	if (rc < 0)
-		return snprintf(err, errlen, "updating the lead failed"), -1;
-	return rc == 0 ? JOB_E_LEAD_NOT_FOUND : 0;
+		return snprintf(err, errlen, "updating the lead: %s", store_errmsg(s)), FLOW_STORAGE;
+	return rc == 0 ? (j->code = "lead_not_found", FLOW_NOT_FOUND) : FLOW_OK;
 }
 
 static int
 run_inbound(store *s, job *j, char *err, size_t errlen)
 {
-	char np[32], ne[256];
-	const char *phone = NULL, *email = NULL;
-	int64_t id;
+	flow_out out;
+	flow_result rc = flow_inbound(s, j->business_id, j->rules, j->match_phone, j->match_email,
+				      &j->ev, j->create_if_unknown ? &j->in : NULL, j->now, &out,
+				      err, errlen);
 
-	if (j->match_phone && contact_phone_normalize(j->match_phone, j->rules->business.country,
-						      np, sizeof np) == 0)
-		phone = np;
-	if (j->match_email && contact_email_normalize(j->match_email, ne, sizeof ne) == 0)
-		email = ne;
-	id = store_lead_find_open(s, j->business_id, phone, email, 0);
-	if (id < 0)
-		return -1;
-	if (id > 0) {
-		j->lead_id = id;
-		j->attached = true;
-		return decided(store_process(s, j->business_id, j->rules, id, &j->ev, j->now, err,
-					     errlen));
-	}
-	if (!j->create_if_unknown)
-		return 0;
-	return run_intake(s, j, err, errlen);
+	if (rc == FLOW_NOT_FOUND && !j->create_if_unknown)
+		return FLOW_OK;	/* nobody we know: nothing to attach it to */
+	j->lead_id = out.lead_id;
+	j->attached = out.duplicate;
+	j->flags = out.flags;
+	return (int)rc;
 }
 
 int
@@ -223,7 +188,7 @@ job_run(store *s, void *arg, char *err, size_t errlen)
 	int rc = replay(s, j);
 
 	if (rc != 0)
-		return rc < 0 ? (rc == -1 ? -1 : -rc) : 0;
+		return rc < 0 ? -rc : FLOW_OK;
 	switch (j->op) {
 	case JOB_INTAKE:	rc = run_intake(s, j, err, errlen); break;
 	case JOB_EVENT:		rc = run_event(s, j, err, errlen); break;
@@ -231,9 +196,10 @@ job_run(store *s, void *arg, char *err, size_t errlen)
 	case JOB_SNOOZE:	rc = run_snooze(s, j, err, errlen); break;
 	case JOB_UPDATE:	rc = run_update(s, j, err, errlen); break;
 	case JOB_INBOUND:	rc = run_inbound(s, j, err, errlen); break;
-	default:		rc = -1; break;
+	default:		rc = FLOW_INVALID; break;
 	}
-	if (rc == 0 && record(s, j) < 0)
-		return snprintf(err, errlen, "recording the idempotency key failed"), -1;
+	if (rc == FLOW_OK && record(s, j) < 0)
+		return snprintf(err, errlen, "recording the idempotency key: %s", store_errmsg(s)),
+		       FLOW_STORAGE;
 	return rc;
 }

@@ -15,6 +15,7 @@
 
 #include "core/lead.h"
 #include "core/rules.h"
+#include "flow/flow.h"
 #include "intake/intake.h"
 #include "store/store.h"
 #include "store/store_api.h"
@@ -27,16 +28,6 @@ typedef enum {
 	JOB_UPDATE,	/* contact fields .upd of lead .lead_id */
 	JOB_INBOUND,	/* .ev on the lead with .match_phone/.match_email, else .in */
 } job_op;
-
-/* Refusals (positive writer results): nothing was written. */
-enum {
-	JOB_E_INVALID = 1,	/* err: "field: what is wrong" */
-	JOB_E_LEAD_NOT_FOUND,
-	JOB_E_UNKNOWN,		/* unknown stage / person / task of the lead: err names it */
-	JOB_E_TASK_NOT_FOUND,
-	JOB_E_TASK_NOT_OPEN,
-	JOB_E_IDEM_CONFLICT,	/* same key, different request */
-};
 
 typedef struct {
 	job_op op;
@@ -61,9 +52,11 @@ typedef struct {
 	bool duplicate;		/* intake attached to an existing lead */
 	bool attached;		/* INBOUND went to an existing lead */
 	unsigned flags;		/* LEAD_* contact flags found at intake */
+	const char *code;	/* a refusal's stable API code, NULL = the result's own */
 } job;
 
-/* The writer_fn for a job (arg is a job *). */
+/* The writer_fn for a job (arg is a job *): returns a flow_result, so every
+ * refusal (FLOW_STORAGE included) rolls back the job's savepoint alone. */
 int job_run(store *s, void *arg, char *err, size_t errlen);
 
 #endif

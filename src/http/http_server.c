@@ -50,10 +50,12 @@ http_store(http_req *rq)
 	return s;
 }
 
-int
+flow_result
 http_write(http_req *rq, writer_fn fn, void *arg, char *err, size_t errlen)
 {
-	return writer_submit(rq->srv->writer, fn, arg, err, errlen);
+	int rc = writer_submit(rq->srv->writer, fn, arg, err, errlen);
+
+	return rc < 0 ? FLOW_STORAGE : (flow_result)rc;	/* -1: the batch did not commit */
 }
 
 const settings *
@@ -234,6 +236,50 @@ http_error(http_req *rq, int status, const char *code, const char *message, cons
 	if (status >= 400)
 		http_note(rq, "error=%s", code);
 	return http_json(rq, status, json_pack("{s:o}", "error", e));
+}
+
+/* "amount: moving to ..." -> "amount"; NULL when err has no field prefix. */
+static const char *
+err_field(const char *err, char *buf, size_t len)
+{
+	size_t n = strspn(err, "abcdefghijklmnopqrstuvwxyz_");
+
+	if (n == 0 || n >= len || err[n] != ':')
+		return NULL;
+	memcpy(buf, err, n);
+	buf[n] = '\0';
+	if (strcmp(buf, "amount") == 0)
+		snprintf(buf, len, "amount_cents");	/* the API's name for it */
+	return buf;
+}
+
+enum MHD_Result
+http_flow_error(http_req *rq, flow_result res, const char *code, const char *err)
+{
+	char field[32];
+	const char *msg = err && *err ? err : NULL;
+
+	switch (res) {
+	case FLOW_NOT_FOUND:
+		return http_error(rq, 404, code ? code : "not_found", msg ? msg : "not found", NULL);
+	case FLOW_INVALID:
+		return http_error(rq, 422, code ? code : "invalid_field",
+				  msg ? msg : "invalid request", msg ? err_field(msg, field,
+										 sizeof field) :
+				  NULL);
+	case FLOW_CONFLICT:
+		return http_error(rq, 409, code ? code : "conflict", msg ? msg : "conflict", NULL);
+	case FLOW_BUSY:
+	case FLOW_STORAGE:
+	case FLOW_OK:
+	default:
+		/* 5xx: senders retry, and nothing was acknowledged or stored. */
+		log_line("error", "write_failed", "req_id=%s result=%s error=\"%s\"", rq->id,
+			 flow_result_name(res), msg ? msg : "");
+		return http_error(rq, 503, res == FLOW_BUSY ? "busy" : "storage_error",
+				  "the change could not be saved; nothing was stored, try again",
+				  NULL);
+	}
 }
 
 enum MHD_Result

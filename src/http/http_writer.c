@@ -88,7 +88,7 @@ run_batch(writer *w, wjob *jobs)
 			if (j->rc < 0 && j->errlen > 0 && j->err[0] == '\0')
 				snprintf(j->err, j->errlen, "storage error");
 		}
-		if (sqlite3_get_autocommit(store_db(s))) {
+		if (!store_in_transaction(s)) {
 			/* SQLite rolled the whole transaction back (I/O error, full disk). */
 			fail_committed(txn_start, j->next, "the transaction was aborted");
 			in_txn = false;
@@ -96,7 +96,7 @@ run_batch(writer *w, wjob *jobs)
 	}
 	if (in_txn && store_commit(s) < 0) {
 		log_line("error", "commit_failed", "jobs=%zu error=\"%s\"", n,
-			 sqlite3_errmsg(store_db(s)));
+			 store_errmsg(s));
 		store_rollback(s);
 		fail_committed(txn_start, NULL, "the commit failed");
 	}

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "flow/flow.h"
 #include "sched.h"
 #include "util/log.h"
 
@@ -32,7 +33,7 @@ int
 sched_run_due(store *s, const rules *r, int64_t now, int batch)
 {
 	store_timer *due = calloc((size_t)batch, sizeof *due);
-	int fired = 0;
+	int fired = 0, failures = 0;
 
 	if (due == NULL)
 		return -1;
@@ -47,30 +48,41 @@ sched_run_due(store *s, const rules *r, int64_t now, int batch)
 		}
 		for (i = 0; i < n; i++) {
 			char err[256] = "";
-			int rc;
+			flow_result rc;
 
 			if (store_savepoint(s) < 0)
 				break;
-			rc = store_timer_fire(s, r, &due[i], now, err, sizeof err);
-			if (rc < 0) {
-				store_rollback_savepoint(s);
-				log_line("error", "timer_failed", "timer=%lld lead=%lld error=\"%s\"",
-					 (long long)due[i].id, (long long)due[i].lead_id, err);
-				store_timer_set_error(s, due[i].id);
+			rc = flow_timer(s, r, &due[i], now, err, sizeof err);
+			if (rc == FLOW_OK) {
+				store_release(s);
+				fired++;
 				continue;
 			}
-			store_release(s);
-			fired += rc;
+			store_rollback_savepoint(s);
+			log_line("error", "timer_failed", "timer=%lld lead=%lld result=%s error=\"%s\"",
+				 (long long)due[i].id, (long long)due[i].lead_id,
+				 flow_result_name(rc), err);
+			if (rc == FLOW_BUSY || rc == FLOW_STORAGE) {
+				/* Not the timer's fault: it stays pending for a later pass. */
+				failures++;
+				if (!store_in_transaction(s))
+					break;	/* the database aborted the whole transaction */
+				continue;
+			}
+			/* The engine refuses this timer's event and always will: set it
+			 * aside so it cannot block the queue. */
+			if (store_timer_set_error(s, due[i].id) < 0)
+				break;
 		}
 		if (i < n || store_commit(s) < 0) {
 			store_rollback(s);
 			goto fail;
 		}
-		if (n < batch)
-			break;
+		if (n < batch || failures > 0)
+			break;	/* what failed is still due: retry on the next pass */
 	}
 	free(due);
-	return fired;
+	return failures > 0 ? -1 : fired;
 fail:
 	free(due);
 	return -1;
@@ -94,17 +106,18 @@ run(void *arg)
 		if (fired > 0)
 			log_line("info", "timers_fired", "count=%d", fired);
 		else if (fired < 0)
-			log_line("error", "scheduler", "error=\"%s\"", sqlite3_errmsg(store_db(sc->store)));
+			log_line("error", "scheduler", "error=\"%s\"", store_errmsg(sc->store));
 		next = store_timer_next_due(sc->store);
 		wait_ms = 1000;
-		if (next > 0 && (next - now) * 1000 < wait_ms)
+		/* After a failure what is due is still due: retry in a second. */
+		if (fired >= 0 && next > 0 && (next - now) * 1000 < wait_ms)
 			wait_ms = next > now ? (next - now) * 1000 : 0;
 		/* now is whole seconds: without this, a timer due at T fires at T
 		 * plus whatever fraction of a second the loop last woke at, the
 		 * same fraction every second (0.6 s measured on a quiet server).
 		 * Wake at the start of the due second instead, 5 ms after it
 		 * because time() reads a coarse clock that lags by a tick. */
-		if (wait_ms > 0 && next > 0) {
+		if (fired >= 0 && wait_ms > 0 && next > 0) {
 			struct timespec rt;
 			int64_t ms;
 

@@ -15,9 +15,11 @@
 #include "core/rules.h"
 #include "store/store.h"
 
-/* Fires every timer due at or before now, in batches of at most `batch` per
- * transaction. Returns how many fired, or -1 on a storage error. Used by the
- * scheduler thread and by simulate (with a virtual now). */
+/* Fires every timer due at or before now through flow_timer(), in batches of
+ * at most `batch` per transaction. Returns how many fired, or -1 when some
+ * could not fire for a storage error: those stay pending for the next call,
+ * the others are committed. Used by the scheduler thread and by simulate
+ * (with a virtual now). */
 int sched_run_due(store *s, const rules *r, int64_t now, int batch);
 
 typedef struct sched sched;

@@ -33,6 +33,11 @@ int store_set_throwaway(store *s);
 /* The underlying connection, for the store's own files and the tests. */
 sqlite3 *store_db(store *s);
 
+/* Whether the last failure was another writer holding the database. */
+bool store_busy(store *s);
+/* The last failure, for a log line or an error message. Owned by the store. */
+const char *store_errmsg(store *s);
+
 /* The newest schema version this build knows, and the file's version. */
 int store_schema_latest(void);
 int store_schema_version(store *s);
@@ -44,6 +49,9 @@ int store_migrate_to(store *s, int version, char *err, size_t errlen);
 int store_begin(store *s);
 int store_commit(store *s);
 void store_rollback(store *s);
+/* False when no transaction is open, e.g. after SQLite aborted one on an
+ * I/O error or a full disk. */
+bool store_in_transaction(store *s);
 /* Savepoints inside a transaction: one per lead in a batched commit. */
 int store_savepoint(store *s);
 int store_release(store *s);
@@ -82,11 +90,15 @@ int64_t store_lead_find_open(store *s, int64_t business_id, const char *phone,
 /* Loaded state of one lead for decide(). Owns all the strings it points to. */
 typedef struct store_lead_state store_lead_state;
 
-/* Loads lead `id` of the business. Returns NULL when absent (err says so). */
-store_lead_state *store_lead_state_load(store *s, int64_t business_id, int64_t id,
-					int64_t now, int64_t touch_window, char *err,
-					size_t errlen);
+/* Loads lead `id` of the business with what decide() reads beside it (open
+ * tasks, automated touches since now - touch_window, round-robin counters).
+ * Returns 1 with *out set (caller frees), 0 when there is no such lead, -1 on
+ * a storage error (err set). */
+int store_lead_state_load(store *s, int64_t business_id, int64_t id, int64_t now,
+			  int64_t touch_window, store_lead_state **out, char *err,
+			  size_t errlen);
 const lead_state *store_lead_state_get(const store_lead_state *ls);
+const rr_counters *store_lead_state_rr(const store_lead_state *ls);
 void store_lead_state_free(store_lead_state *ls);
 
 /* --- applying decisions --------------------------------------------------- */
@@ -97,14 +109,13 @@ typedef void (*store_observer)(void *ctx, int64_t lead_id, const action *a, int6
 			       int64_t now);
 void store_set_observer(store *s, store_observer fn, void *ctx);
 
-/* Applies d to lead_id in the current transaction. 0 / -1 (err set). */
+/* Applies d to lead_id in the current transaction; *first_task (may be NULL)
+ * gets the id of the first task it created, or 0. 0 / -1 (err set).
+ * Test seam: LEADKEEP_FAULT_APPLY=N in the environment at store_open() makes
+ * the connection's first N calls fail as a refused write would. */
 int store_apply(store *s, int64_t business_id, int64_t lead_id, const decision *d,
-		const char *actor, int64_t now, char *err, size_t errlen);
-
-/* Loads the lead, runs decide() and applies the result, in the current
- * transaction. Returns DECIDE_* from decide, or -1 on a storage error. */
-int store_process(store *s, int64_t business_id, const rules *r, int64_t lead_id,
-		  const lead_event *ev, int64_t now, char *err, size_t errlen);
+		const char *actor, int64_t now, int64_t *first_task, char *err,
+		size_t errlen);
 
 /* --- timers ------------------------------------------------------------- */
 
@@ -125,11 +136,9 @@ typedef struct {
  * how many were written to out, or -1. */
 int store_timers_due(store *s, int64_t now, store_timer *out, int max);
 
-/* Fires one timer in the current transaction: marks it fired (only if still
- * pending: a timer fires once), then runs it through decide() and applies the
- * result. Returns 1 fired, 0 already fired/cancelled, -1 error. */
-int store_timer_fire(store *s, const rules *r, const store_timer *t, int64_t now,
-		     char *err, size_t errlen);
+/* Claims one timer in the current transaction: pending -> fired, so it
+ * fires once. 1 claimed, 0 already fired or cancelled, -1 storage error. */
+int store_timer_claim(store *s, int64_t timer_id, int64_t now);
 
 /* The earliest pending due time, 0 when there is none, -1 on error. */
 int64_t store_timer_next_due(store *s);

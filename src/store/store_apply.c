@@ -1,6 +1,6 @@
 /*
- * store_apply.c - applying a decision's actions to the tables, and
- * store_process(): load, decide, apply, all inside the caller's transaction.
+ * store_apply.c - applying a decision's actions to the tables, inside the
+ * caller's transaction. Knows no policy: what to write was decided already.
  *
  * Actions apply in order. Timers are stamped with the lead's plan as it stands
  * when they are applied, which is the plan decide() meant (it bumps its own
@@ -277,11 +277,19 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 
 int
 store_apply(store *s, int64_t business_id, int64_t lead_id, const decision *d,
-	    const char *actor, int64_t now, char *err, size_t errlen)
+	    const char *actor, int64_t now, int64_t *first_task, char *err, size_t errlen)
 {
 	int64_t task_ids[32];
 	size_t ntasks = 0;
 
+	if (first_task != NULL)
+		*first_task = 0;
+	s->injected = false;
+	if (s->fail_applies > 0) {
+		s->fail_applies--;
+		s->injected = true;
+		return store_fail(s, err, errlen, "applying a decision");
+	}
 	for (size_t i = 0; i < decision_count(d); i++) {
 		const action *a = decision_get(d, i);
 		int64_t row;
@@ -291,68 +299,8 @@ store_apply(store *s, int64_t business_id, int64_t lead_id, const decision *d,
 			return store_fail(s, err, errlen, "applying a decision");
 		if (s->observer != NULL)
 			s->observer(s->observer_ctx, lead_id, a, row, now);
+		if (a->kind == ACT_TASK_CREATE && first_task != NULL && *first_task == 0)
+			*first_task = row;
 	}
 	return 0;
-}
-
-/* The business's round-robin counters, as decide() reads them. */
-typedef struct {
-	char *keys[64];
-	int64_t values[64];
-	size_t n;
-} rr_buf;
-
-static int
-rr_load(store *s, int64_t bid, rr_buf *b)
-{
-	sqlite3_stmt *st = store_stmt(s, "SELECT pool, value FROM rr_counters"
-				      " WHERE business_id = ?1 LIMIT 64");
-
-	b->n = 0;
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, bid);
-	while (sqlite3_step(st) == SQLITE_ROW && b->n < 64) {
-		b->keys[b->n] = store_col_strdup(st, 0);
-		b->values[b->n] = sqlite3_column_int64(st, 1);
-		if (b->keys[b->n] != NULL)
-			b->n++;
-	}
-	sqlite3_reset(st);
-	return 0;
-}
-
-static void
-rr_free(rr_buf *b)
-{
-	for (size_t i = 0; i < b->n; i++)
-		free(b->keys[i]);
-}
-
-int
-store_process(store *s, int64_t business_id, const rules *r, int64_t lead_id,
-	      const lead_event *ev, int64_t now, char *err, size_t errlen)
-{
-	store_lead_state *ls;
-	rr_buf rb;
-	rr_counters rr;
-	decision *d = NULL;
-	int res;
-
-	ls = store_lead_state_load(s, business_id, lead_id, now, r->touch_window, err, errlen);
-	if (ls == NULL)
-		return DECIDE_NOT_FOUND;
-	if (rr_load(s, business_id, &rb) < 0) {
-		store_lead_state_free(ls);
-		return store_fail(s, err, errlen, "loading round-robin counters");
-	}
-	rr = (rr_counters){ (const char *const *)rb.keys, rb.values, rb.n };
-	res = (int)decide(store_lead_state_get(ls), ev, r, &rr, now, &d, err, errlen);
-	if (res == DECIDE_OK &&
-	    store_apply(s, business_id, lead_id, d, ev->actor, now, err, errlen) < 0)
-		res = -1;
-	decision_free(d);
-	rr_free(&rb);
-	store_lead_state_free(ls);
-	return res;
 }

@@ -24,6 +24,8 @@ struct store {
 	char *path;
 	store_observer observer;
 	void *observer_ctx;
+	int fail_applies;	/* test seam: fail this many store_apply() calls */
+	bool injected;		/* the last failure was the seam's */
 };
 
 extern const char *const store_migrations[];

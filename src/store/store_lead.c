@@ -128,6 +128,9 @@ struct store_lead_state {
 	lead_task *tasks;
 	char **task_strs;	/* 3 per task */
 	int64_t *touches;
+	char *rr_keys[64];	/* the business's round-robin counters */
+	int64_t rr_values[64];
+	rr_counters rr;
 };
 
 static const char *
@@ -152,6 +155,7 @@ load_tasks(store *s, store_lead_state *ls, int64_t id)
 		" WHERE lead_id = ?1 AND state = 'open' ORDER BY due_at LIMIT 64";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	size_t n = 0;
+	int rc = SQLITE_DONE;
 
 	if (st == NULL)
 		return -1;
@@ -160,7 +164,7 @@ load_tasks(store *s, store_lead_state *ls, int64_t id)
 	if (ls->tasks == NULL || ls->task_strs == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	while (sqlite3_step(st) == SQLITE_ROW && n < 64) {
+	while (n < 64 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		lead_task *t = &ls->tasks[n];
 
 		t->id = sqlite3_column_int64(st, 0);
@@ -173,7 +177,7 @@ load_tasks(store *s, store_lead_state *ls, int64_t id)
 	sqlite3_reset(st);
 	ls->st.tasks = ls->tasks;
 	ls->st.ntasks = n;
-	return 0;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int
@@ -185,6 +189,7 @@ load_touches(store *s, store_lead_state *ls, int64_t id, int64_t since)
 		" ORDER BY send_at DESC LIMIT 64";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	size_t n = 0;
+	int rc = SQLITE_DONE;
 
 	if (st == NULL)
 		return -1;
@@ -192,17 +197,38 @@ load_touches(store *s, store_lead_state *ls, int64_t id, int64_t since)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, since);
-	while (sqlite3_step(st) == SQLITE_ROW && n < 64)
+	while (n < 64 && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		ls->touches[n++] = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	ls->st.touches = ls->touches;
 	ls->st.ntouches = n;
-	return 0;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
-store_lead_state *
+static int
+load_rr(store *s, store_lead_state *ls, int64_t business_id)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT pool, value FROM rr_counters"
+				      " WHERE business_id = ?1 LIMIT 64");
+	size_t n = 0;
+	int rc = SQLITE_DONE;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, business_id);
+	while (n < 64 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((ls->rr_keys[n] = store_col_strdup(st, 0)) == NULL)
+			continue;
+		ls->rr_values[n++] = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	ls->rr = (rr_counters){ (const char *const *)ls->rr_keys, ls->rr_values, n };
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
 store_lead_state_load(store *s, int64_t business_id, int64_t id, int64_t now,
-		      int64_t touch_window, char *err, size_t errlen)
+		      int64_t touch_window, store_lead_state **out, char *err, size_t errlen)
 {
 	static const char *const sql =
 		"SELECT name, phone, email, source, kind, service, message, neighbourhood,"
@@ -212,20 +238,24 @@ store_lead_state_load(store *s, int64_t business_id, int64_t id, int64_t now,
 	sqlite3_stmt *st = store_stmt(s, sql);
 	store_lead_state *ls;
 	lead *l;
+	int rc;
 
-	if (st == NULL) {
-		store_fail(s, err, errlen, "loading a lead");
-		return NULL;
-	}
+	*out = NULL;
+	if (st == NULL)
+		return store_fail(s, err, errlen, "loading a lead");
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, business_id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return store_fail(s, err, errlen, "loading a lead");
 		snprintf(err, errlen, "no lead %lld", (long long)id);
-		return NULL;
+		return 0;
 	}
 	if ((ls = calloc(1, sizeof *ls)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
+		sqlite3_reset(st);
+		snprintf(err, errlen, "out of memory loading a lead");
+		return -1;
 	}
 	l = &ls->st.lead;
 	l->id = id;
@@ -254,18 +284,26 @@ store_lead_state_load(store *s, int64_t business_id, int64_t id, int64_t now,
 			 sqlite3_column_int64(st, 21);
 	l->lost_reason = keep(ls, st, 22);
 	sqlite3_reset(st);
-	if (load_tasks(s, ls, id) < 0 || load_touches(s, ls, id, now - touch_window) < 0) {
+	if (load_tasks(s, ls, id) < 0 || load_touches(s, ls, id, now - touch_window) < 0 ||
+	    load_rr(s, ls, business_id) < 0) {
 		store_fail(s, err, errlen, "loading a lead");
 		store_lead_state_free(ls);
-		return NULL;
+		return -1;
 	}
-	return ls;
+	*out = ls;
+	return 1;
 }
 
 const lead_state *
 store_lead_state_get(const store_lead_state *ls)
 {
 	return &ls->st;
+}
+
+const rr_counters *
+store_lead_state_rr(const store_lead_state *ls)
+{
+	return &ls->rr;
 }
 
 void
@@ -278,6 +316,8 @@ store_lead_state_free(store_lead_state *ls)
 	if (ls->task_strs != NULL)
 		for (size_t i = 0; i < 64 * 3; i++)
 			free(ls->task_strs[i]);
+	for (size_t i = 0; i < ls->rr.n; i++)
+		free(ls->rr_keys[i]);
 	free(ls->task_strs);
 	free(ls->tasks);
 	free(ls->touches);

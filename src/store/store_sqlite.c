@@ -15,7 +15,7 @@ int
 store_fail(store *s, char *err, size_t errlen, const char *what)
 {
 	if (err != NULL && errlen > 0)
-		snprintf(err, errlen, "%s: %s", what, s && s->db ? sqlite3_errmsg(s->db) : "no database");
+		snprintf(err, errlen, "%s: %s", what, s && s->db ? store_errmsg(s) : "no database");
 	return -1;
 }
 
@@ -171,6 +171,9 @@ store_open(const char *dir, char *err, size_t errlen)
 		return NULL;
 	}
 	sqlite3_busy_timeout(s->db, 10000);
+	/* The test seam for storage errors inside a decision (tests only). */
+	if (getenv("LEADKEEP_FAULT_APPLY") != NULL)
+		s->fail_applies = atoi(getenv("LEADKEEP_FAULT_APPLY"));
 	if (exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
 		 "PRAGMA foreign_keys = ON;", err, errlen) < 0 ||
 	    store_migrate_to(s, store_nmigrations, err, errlen) < 0) {
@@ -208,6 +211,20 @@ store_db(store *s)
 	return s->db;
 }
 
+bool
+store_busy(store *s)
+{
+	int rc = sqlite3_errcode(s->db);
+
+	return rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
+}
+
+const char *
+store_errmsg(store *s)
+{
+	return s->injected ? "injected fault (LEADKEEP_FAULT_APPLY)" : sqlite3_errmsg(s->db);
+}
+
 int
 store_begin(store *s)
 {
@@ -218,6 +235,12 @@ int
 store_commit(store *s)
 {
 	return exec(s, "COMMIT", NULL, 0);
+}
+
+bool
+store_in_transaction(store *s)
+{
+	return !sqlite3_get_autocommit(s->db);
 }
 
 void

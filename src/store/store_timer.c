@@ -1,7 +1,8 @@
 /*
  * store_timer.c - durable timers. A timer row is written with the decision
- * that made it; firing it marks it fired and applies its own decision in the
- * same transaction, so a timer fires exactly once whatever crashes.
+ * that made it; the flow claims it (pending -> fired) and applies its own
+ * decision in the same transaction, so a timer fires exactly once whatever
+ * crashes.
  */
 #include <stdio.h>
 #include <string.h>
@@ -45,37 +46,22 @@ store_timers_due(store *s, int64_t now, store_timer *out, int max)
 }
 
 int
-store_timer_fire(store *s, const rules *r, const store_timer *t, int64_t now, char *err,
-		 size_t errlen)
+store_timer_claim(store *s, int64_t timer_id, int64_t now)
 {
 	static const char *const claim =
 		"UPDATE timers SET state = 'fired', fired_at = ?1 WHERE id = ?2 AND state = 'pending'";
 	sqlite3_stmt *st = store_stmt(s, claim);
-	lead_event ev = lead_event_init(EV_TIMER);
 	int rc;
 
 	if (st == NULL)
-		return store_fail(s, err, errlen, "firing a timer");
+		return -1;
 	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, t->id);
+	sqlite3_bind_int64(st, 2, timer_id);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return store_fail(s, err, errlen, "firing a timer");
-	if (sqlite3_changes(s->db) == 0)
-		return 0;	/* another process fired or cancelled it first */
-
-	ev.timer = t->kind;
-	ev.sequence = t->sequence[0] ? t->sequence : NULL;
-	ev.step = t->step;
-	ev.level = t->level;
-	ev.task_id = t->task_id;
-	ev.plan = t->plan;
-	ev.due_at = t->due_at;
-	rc = store_process(s, t->business_id, r, t->lead_id, &ev, now, err, errlen);
-	if (rc == DECIDE_NOT_FOUND)
-		return 1;	/* the lead is gone: the timer has nothing left to do */
-	return rc == DECIDE_OK ? 1 : -1;
+		return -1;
+	return sqlite3_changes(s->db) > 0;	/* 0: another process fired or cancelled it */
 }
 
 int64_t

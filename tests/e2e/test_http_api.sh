@@ -77,7 +77,7 @@ out=$(api POST "/api/v1/leads/$id/stage" '{"stage":"quoted"}')
 expect_eq "stage without required amount: 422" "$(status_of "$out")" 422
 expect_contains "stage 422 names amount_cents" "$out" '"field":"amount_cents"'
 out=$(api POST "/api/v1/leads/$id/stage" '{"stage":"nope"}')
-expect_contains "unknown stage: 422 unknown_value" "$out" unknown_value
+expect_contains "unknown stage: 422 invalid_field" "$out" invalid_field
 out=$(api POST "/api/v1/leads/$id/stage" '{"stage":"quoted","amount_cents":125000,"by":"bob"}')
 expect_eq "stage with amount: 200" "$(status_of "$out")" 200
 expect_eq "stage moved" "$(json_get "$(body_of "$out")" 'd["stage"]')" quoted

@@ -18,7 +18,7 @@
 
 #include "core/tz.h"
 #include "deliver/deliver_internal.h"
-#include "intake/intake.h"
+#include "flow/flow.h"
 #include "rules/rules_load.h"
 
 typedef struct {
@@ -63,7 +63,7 @@ setup(void **state)
 	rules_diags d = { 0 };
 	intake_lead in = { .name = "Marcus Johnson", .phone = "+13125550199",
 			   .service = "deck repair", .owner = "alice" };
-	intake_result res;
+	flow_out res;
 	char err[256];
 
 	snprintf(f->dir, sizeof f->dir, "/tmp/lk-outbox.XXXXXX");
@@ -75,7 +75,7 @@ setup(void **state)
 	tz_from_local(f->r->business.zone, 2026, 11, 24, 14, 2, &f->now);
 	assert_int_equal(store_begin(f->s), 0);
 	assert_true((f->bid = store_business_sync(f->s, f->r, err, sizeof err)) > 0);
-	assert_int_equal(intake_submit(f->s, f->bid, f->r, &in, f->now, &res, err, sizeof err), 0);
+	assert_int_equal(flow_intake(f->s, f->bid, f->r, &in, f->now, &res, err, sizeof err), FLOW_OK);
 	assert_int_equal(store_commit(f->s), 0);
 	f->lead = res.lead_id;
 	f->ack = one(f->s, "SELECT id FROM outbox WHERE purpose = 'ack' AND channel = 'sms'");

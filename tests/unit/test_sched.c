@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "demo_store.h"
-#include "intake/intake.h"
+#include "flow/flow.h"
 #include "sched/sched.h"
 
 static int64_t fake_now;
@@ -51,15 +51,15 @@ static void
 add_leads(fixture *f, int n)
 {
 	char err[256], phone[32];
-	intake_result res;
+	flow_out res;
 
 	for (int i = 0; i < n; i++) {
 		intake_lead in = { .name = "Lead", .phone = phone, .source = "web_form" };
 
 		snprintf(phone, sizeof phone, "31255501%02d", i);
 		assert_int_equal(store_begin(f->s), 0);
-		assert_int_equal(intake_submit(f->s, f->bid, f->r, &in, f->t0 + i * 60, &res, err,
-					       sizeof err), 0);
+		assert_int_equal(flow_intake(f->s, f->bid, f->r, &in, f->t0 + i * 60, &res, err,
+					       sizeof err), FLOW_OK);
 		assert_int_equal(store_commit(f->s), 0);
 	}
 }

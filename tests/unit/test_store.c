@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "demo_store.h"
-#include "intake/intake.h"
+#include "flow/flow.h"
 #include "sched/sched.h"
 
 typedef demo_store fixture;
@@ -45,11 +45,11 @@ add_lead(fixture *f, const char *name, const char *phone, const char *source, in
 {
 	intake_lead in = { .name = name, .phone = phone, .source = source,
 			   .service = "deck repair" };
-	intake_result res;
+	flow_out res;
 	char err[256];
 
 	assert_int_equal(store_begin(f->s), 0);
-	assert_int_equal(intake_submit(f->s, f->bid, f->r, &in, now, &res, err, sizeof err), 0);
+	assert_int_equal(flow_intake(f->s, f->bid, f->r, &in, now, &res, err, sizeof err), FLOW_OK);
 	assert_int_equal(store_commit(f->s), 0);
 	if (dup)
 		*dup = res.duplicate;
@@ -140,12 +140,12 @@ rolled_back_intake_leaves_nothing(void **state)
 {
 	fixture *f = *state;
 	intake_lead in = { .name = "Ghost", .phone = "3125550111", .source = "web_form" };
-	intake_result res;
+	flow_out res;
 	char err[256];
 
 	assert_int_equal(store_begin(f->s), 0);
-	assert_int_equal(intake_submit(f->s, f->bid, f->r, &in, f->t0, &res, err,
-				       sizeof err), 0);
+	assert_int_equal(flow_intake(f->s, f->bid, f->r, &in, f->t0, &res, err,
+				       sizeof err), FLOW_OK);
 	store_rollback(f->s);
 	assert_int_equal(demo_count(f->s, "SELECT count(*) FROM leads"), 0);
 	assert_int_equal(demo_count(f->s, "SELECT count(*) FROM tasks"), 0);

@@ -1,0 +1,92 @@
+/*
+ * flow.h - the one door for every change to a lead: load its state, decide,
+ * apply. HTTP, the CLI, simulate, the scheduler and delivery outcomes all
+ * change a lead through these functions and no other way.
+ *
+ * Every function runs inside the caller's transaction (or savepoint) and
+ * leaves it usable: on anything but FLOW_OK the caller rolls back, and
+ * nothing of the event was applied. err, when given, gets one line a person
+ * can act on ("stage: no stage named \"won2\"").
+ */
+#ifndef LK_FLOW_H
+#define LK_FLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/lead.h"
+#include "core/rules.h"
+#include "intake/intake.h"
+#include "store/store.h"
+
+/* Why a change was not applied. Doors map this once: HTTP to a status and a
+ * stable JSON code (http_flow_error), the CLI to an exit code (cli_flow_exit). */
+typedef enum {
+	FLOW_OK = 0,
+	FLOW_NOT_FOUND,		/* the lead or task the change is addressed to */
+	FLOW_INVALID,		/* a field is wrong or names nothing known: err says which */
+	FLOW_CONFLICT,		/* the state forbids it now (a task that is not open) */
+	FLOW_BUSY,		/* another writer held the database too long: try again */
+	FLOW_STORAGE,		/* the database failed: nothing was applied */
+} flow_result;
+
+/* "ok", "not_found", "invalid", "conflict", "busy", "storage_error". */
+const char *flow_result_name(flow_result r);
+
+/* What a change did, for the door's answer. */
+typedef struct {
+	int64_t lead_id;
+	int64_t task_id;	/* the first task the decision made, or the task acted on */
+	bool duplicate;		/* intake: attached to an open lead that asked before */
+	unsigned flags;		/* intake: LEAD_* contact problems found */
+} flow_out;
+
+/* Event ev for lead_id of the business. out may be NULL. */
+flow_result flow_event(store *s, int64_t business_id, const rules *r, int64_t lead_id,
+		       const lead_event *ev, int64_t now, flow_out *out, char *err,
+		       size_t errlen);
+
+/* A lead from any source: a new lead, or a repeat inquiry of the lead it
+ * matches (flow_match). The lead is kept whatever its fields hold. */
+flow_result flow_intake(store *s, int64_t business_id, const rules *r, const intake_lead *in,
+			int64_t now, flow_out *out, char *err, size_t errlen);
+
+/*
+ * A message or call from a contact (phone and/or email as the sender gave
+ * them): ev for the lead they match; when none matches, a new lead from
+ * create, or FLOW_NOT_FOUND when create is NULL.
+ */
+flow_result flow_inbound(store *s, int64_t business_id, const rules *r, const char *phone,
+			 const char *email, const lead_event *ev, const intake_lead *create,
+			 int64_t now, flow_out *out, char *err, size_t errlen);
+
+/*
+ * The one matching policy: the newest lead of the business with this
+ * normalised phone or email that is open, nurtured or lost and was created
+ * within the rules' duplicate_window (0 disables matching). Returns its id,
+ * 0 for none, -1 on a storage error.
+ */
+int64_t flow_match(store *s, int64_t business_id, const rules *r, const char *phone,
+		   const char *email, int64_t now);
+
+/* Completes open task task_id (ev: EV_TASK_DONE with outcome and actor). */
+flow_result flow_task_done(store *s, int64_t business_id, const rules *r, int64_t task_id,
+			   const lead_event *ev, int64_t now, flow_out *out, char *err,
+			   size_t errlen);
+
+/*
+ * Fires timer t: claims it (pending -> fired) and applies its decision. A
+ * timer claimed elsewhere first, or whose lead is gone, is FLOW_OK with
+ * nothing to do. On FLOW_BUSY or FLOW_STORAGE the caller rolls back and the
+ * timer stays pending, to fire on a later pass.
+ */
+flow_result flow_timer(store *s, const rules *r, const store_timer *t, int64_t now, char *err,
+		       size_t errlen);
+
+/* Runs fn(s, arg) in a transaction of its own: commit on FLOW_OK, roll back
+ * otherwise. For the CLI and other single-change doors. */
+typedef flow_result (*flow_fn)(store *s, void *arg, char *err, size_t errlen);
+flow_result flow_run(store *s, flow_fn fn, void *arg, char *err, size_t errlen);
+
+#endif

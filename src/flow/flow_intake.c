@@ -1,0 +1,147 @@
+/*
+ * flow_intake.c - leads and messages from outside: normalise the contact,
+ * find the lead it belongs to by the one matching policy, then store and
+ * decide. A lead is never dropped for a bad field: it is kept as given and
+ * flagged.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/contact.h"
+#include "flow.h"
+
+static bool
+present(const char *s)
+{
+	if (s == NULL)
+		return false;
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	return *s != '\0';
+}
+
+/* The normalised forms of a contact; NULL for what is absent or unusable. */
+typedef struct {
+	char phone_buf[32];
+	char email_buf[256];
+	const char *phone;
+	const char *email;
+	unsigned flags;		/* LEAD_* problems with what was given */
+} contact;
+
+static void
+contact_read(contact *c, const rules *r, const char *phone, const char *email)
+{
+	memset(c, 0, sizeof *c);
+	if (present(phone)) {
+		if (contact_phone_normalize(phone, r->business.country, c->phone_buf,
+					    sizeof c->phone_buf) == 0)
+			c->phone = c->phone_buf;
+		else
+			c->flags |= LEAD_PHONE_INVALID;
+	}
+	if (present(email)) {
+		if (contact_email_normalize(email, c->email_buf, sizeof c->email_buf) == 0)
+			c->email = c->email_buf;
+		else
+			c->flags |= LEAD_EMAIL_INVALID;
+	}
+	if (c->phone == NULL && c->email == NULL)
+		c->flags |= LEAD_NO_CONTACT;
+}
+
+int64_t
+flow_match(store *s, int64_t business_id, const rules *r, const char *phone,
+	   const char *email, int64_t now)
+{
+	if (r->business.duplicate_window <= 0)
+		return 0;
+	return store_lead_find_open(s, business_id, phone, email,
+				    now - r->business.duplicate_window);
+}
+
+/* Stores a new lead with contact c and decides EV_CREATED for it. */
+static flow_result
+create(store *s, int64_t business_id, const rules *r, const intake_lead *in,
+       const contact *c, int64_t now, flow_out *out, char *err, size_t errlen)
+{
+	store_new_lead nl = {
+		.name = in->name, .phone = c->phone ? c->phone : in->phone,
+		.email = c->email ? c->email : in->email, .source = in->source,
+		.kind = in->kind, .service = in->service, .message = in->message,
+		.neighbourhood = in->neighbourhood, .external_id = in->external_id,
+		.flags = c->flags,
+		.owner = in->owner && rules_person_find(r, in->owner) ? in->owner : NULL,
+	};
+	lead_event ev = lead_event_init(EV_CREATED);
+	int64_t id = store_lead_insert(s, business_id, &nl, now);
+
+	if (id < 0) {
+		snprintf(err, errlen, "storing the lead: %s", store_errmsg(s));
+		return store_busy(s) ? FLOW_BUSY : FLOW_STORAGE;
+	}
+	ev.actor = in->actor;
+	out->flags = c->flags;
+	return flow_event(s, business_id, r, id, &ev, now, out, err, errlen);
+}
+
+flow_result
+flow_intake(store *s, int64_t business_id, const rules *r, const intake_lead *in,
+	    int64_t now, flow_out *out, char *err, size_t errlen)
+{
+	flow_out dummy;
+	contact c;
+	lead_event ev;
+	flow_result res;
+	int64_t id;
+
+	if (out == NULL)
+		out = &dummy;
+	memset(out, 0, sizeof *out);
+	contact_read(&c, r, in->phone, in->email);
+	if ((id = flow_match(s, business_id, r, c.phone, c.email, now)) < 0) {
+		snprintf(err, errlen, "looking for the lead's earlier inquiry: %s", store_errmsg(s));
+		return store_busy(s) ? FLOW_BUSY : FLOW_STORAGE;
+	}
+	if (id == 0)
+		return create(s, business_id, r, in, &c, now, out, err, errlen);
+	ev = lead_event_init(EV_INQUIRY_AGAIN);
+	ev.source = in->source;
+	ev.text = in->message;
+	ev.actor = in->actor;
+	res = flow_event(s, business_id, r, id, &ev, now, out, err, errlen);
+	out->duplicate = true;
+	out->flags = c.flags;
+	return res;
+}
+
+flow_result
+flow_inbound(store *s, int64_t business_id, const rules *r, const char *phone,
+	     const char *email, const lead_event *ev, const intake_lead *create_in,
+	     int64_t now, flow_out *out, char *err, size_t errlen)
+{
+	flow_out dummy;
+	contact c;
+	int64_t id;
+
+	if (out == NULL)
+		out = &dummy;
+	memset(out, 0, sizeof *out);
+	contact_read(&c, r, phone, email);
+	if ((id = flow_match(s, business_id, r, c.phone, c.email, now)) < 0) {
+		snprintf(err, errlen, "looking for the sender's lead: %s", store_errmsg(s));
+		return store_busy(s) ? FLOW_BUSY : FLOW_STORAGE;
+	}
+	if (id > 0) {
+		flow_result res = flow_event(s, business_id, r, id, ev, now, out, err, errlen);
+
+		out->duplicate = true;
+		return res;
+	}
+	if (create_in == NULL) {
+		snprintf(err, errlen, "no lead with this contact");
+		return FLOW_NOT_FOUND;
+	}
+	contact_read(&c, r, create_in->phone, create_in->email);
+	return create(s, business_id, r, create_in, &c, now, out, err, errlen);
+}
