@@ -1,7 +1,7 @@
 /*
  * queries.c - the two reads staff make all day, timed inside the process:
- * one person's Today queue (store_tasks_json: open tasks by due time) and a
- * lead page with its whole timeline (store_lead_json), each including the
+ * one person's Today queue (read_tasks_json: open tasks by due time) and a
+ * lead page with its whole timeline (read_lead_json), each including the
  * JSON serialisation a server would send. Links the project's release
  * objects, so it times exactly the production queries on the production
  * schema, without HTTP in the way.
@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "read/read_json.h"
 #include "store/store.h"
 
 static int64_t
@@ -85,7 +86,7 @@ main(int argc, char **argv)
 
 	for (int i = 0; i < iters; i++) {
 		int64_t t0 = mono_ns();
-		json_t *j = store_tasks_json(s, 1, assignees[i % nassignees], "open", 0);
+		json_t *j = read_tasks_json(s, 1, assignees[i % nassignees], "open", 0);
 		char *txt = json_dumps(j, JSON_COMPACT);
 
 		ns[i] = mono_ns() - t0;
@@ -100,8 +101,11 @@ main(int argc, char **argv)
 
 	for (int i = 0; i < iters; i++) {
 		int64_t t0 = mono_ns();
-		json_t *j = store_lead_json(s, 1, lead_id, true);
-		char *txt = j ? json_dumps(j, JSON_COMPACT) : NULL;
+		json_t *j = NULL;
+		char *txt;
+
+		read_lead_json(s, 1, lead_id, true, &j);
+		txt = j ? json_dumps(j, JSON_COMPACT) : NULL;
 
 		ns[i] = mono_ns() - t0;
 		if (j == NULL) {

@@ -68,7 +68,7 @@ if [ ! -f build/rel/src/store/store_sqlite.o ] && [ -f build/asan/src/store/stor
 fi
 rm -f "$BIN/queries"
 cc $CFLAGS $SAN -Isrc $(pkg-config --cflags sqlite3 jansson) -o "$BIN/queries" bench/queries.c \
-	$OBJ/src/store/*.o $OBJ/src/core/*.o $OBJ/src/util/*.o \
+	$OBJ/src/store/*.o $OBJ/src/read/*.o $OBJ/src/core/*.o $OBJ/src/util/*.o \
 	$(pkg-config --libs sqlite3 jansson libsodium) -lm 2>"$WORK/queries.link" ||
 	echo "bench: queries.c did not link (store-level query times skipped): $(head -n 2 "$WORK/queries.link")" >&2
 

@@ -46,7 +46,8 @@ typedef struct {
 	"  --rules FILE   rules file (default DIR/rules.yaml, else the built-in demo)\n" \
 	"  --json         machine-readable output\n" \
 	"  --help         this help\n" \
-	"Exit codes: 0 ok, 1 runtime error, 2 usage error, 3 bad rules or configuration.\n"
+	"Exit codes: 0 ok, 1 runtime or storage error, 2 usage error (also an ID that names\n" \
+	"nothing), 3 bad rules or configuration.\n"
 
 void cli_env_init(cli_env *e);
 /* Handles a common option; returns true when opt was one. */

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "intake/intake.h"
+#include "read/read_json.h"
 
 static const char lead_help[] =
 	"Usage: leadkeep lead SUBCOMMAND [OPTIONS]\n"
@@ -163,10 +164,15 @@ print_lead(const rules *r, json_t *l)
 static int
 show(cli_env *e, int64_t id)
 {
-	json_t *l = store_lead_json(e->store, e->business_id, id, true);
+	char err[64];
+	json_t *l;
+	int rc = read_lead_json(e->store, e->business_id, id, true, &l);
 
-	if (l == NULL)
-		return cli_fail(EXIT_RUNTIME, "no lead #%lld", (long long)id);
+	if (rc <= 0) {
+		snprintf(err, sizeof err, rc == 0 ? "no lead #%lld" : "lead #%lld cannot be read",
+			 (long long)id);
+		return cli_flow_fail(rc == 0 ? FLOW_NOT_FOUND : FLOW_STORAGE, err);
+	}
 	if (e->json)
 		cli_print_json(l);
 	else
@@ -222,7 +228,7 @@ add(cli_env *e, const lead_args *a)
 static int
 list(cli_env *e, const lead_args *a)
 {
-	json_t *arr = store_leads_json(e->store, e->business_id, &a->filter);
+	json_t *arr = read_leads_json(e->store, e->business_id, &a->filter);
 	size_t i;
 	json_t *v;
 

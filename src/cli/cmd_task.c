@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "read/read_json.h"
 
 static const char task_help[] =
 	"Usage: leadkeep task SUBCOMMAND [OPTIONS]\n"
@@ -29,7 +30,7 @@ static const struct option task_options[] = {
 static int
 list(cli_env *e, const char *owner, const char *state, int limit)
 {
-	json_t *arr = store_tasks_json(e->store, e->business_id, owner, state, limit);
+	json_t *arr = read_tasks_json(e->store, e->business_id, owner, state, limit);
 	json_t *v;
 	size_t i;
 	char when[48];

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "store/store_api.h"
+#include "read/read_json.h"
 
 static const char token_help[] =
 	"Usage: leadkeep token SUBCOMMAND [OPTIONS]\n"
@@ -57,7 +58,7 @@ create(cli_env *e, const char *name, const char *role)
 static int
 list(cli_env *e)
 {
-	json_t *arr = store_tokens_json(e->store, e->business_id), *v;
+	json_t *arr = read_tokens_json(e->store, e->business_id), *v;
 	size_t i;
 
 	if (arr == NULL)

@@ -13,6 +13,7 @@
 
 #include "http_api.h"
 #include "util/log.h"
+#include "read/read_json.h"
 
 json_t *
 api_body(http_req *rq, enum MHD_Result *ret)
@@ -193,7 +194,7 @@ api_run_lead_job(http_req *rq, job *j, int ok_status)
 	if ((s = http_store(rq)) == NULL ||
 	    /* A new lead's timeline is what the 201 already says; leaving it out
 	     * saves a quarter of the server's work per intake. */
-	    (lj = store_lead_json(s, j->business_id, j->lead_id, j->op != JOB_INTAKE)) == NULL)
+	    read_lead_json(s, j->business_id, j->lead_id, j->op != JOB_INTAKE, &lj) != 1)
 		return http_error(rq, 500, "internal", "saved, but the lead cannot be read back",
 				  NULL);
 	if (j->op == JOB_INTAKE)

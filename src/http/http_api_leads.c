@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "http_api.h"
+#include "read/read_json.h"
 
 #define MAX_TEXT 4000	/* message / note text */
 #define MAX_FIELD 256
@@ -136,8 +137,8 @@ api_leads_list(http_req *rq)
 	if ((s = http_store(rq)) == NULL)
 		return http_error(rq, 503, "unavailable", "the database cannot be opened", NULL);
 	f.limit++;	/* one more than asked: is there a next page? */
-	if ((arr = store_leads_json(s, rq->srv->cfg.business_id, &f)) == NULL)
-		return http_error(rq, 500, "internal", "the leads cannot be read", NULL);
+	if ((arr = read_leads_json(s, rq->srv->cfg.business_id, &f)) == NULL)
+		return http_flow_error(rq, FLOW_STORAGE, NULL, "the leads cannot be read");
 	n = json_array_size(arr);
 	if (n == (size_t)f.limit) {
 		json_array_remove(arr, n - 1);
@@ -163,9 +164,14 @@ api_lead_get(http_req *rq)
 		return http_error(rq, 404, "lead_not_found", "no lead with this id", NULL);
 	if ((s = http_store(rq)) == NULL)
 		return http_error(rq, 503, "unavailable", "the database cannot be opened", NULL);
-	if ((l = store_lead_json(s, rq->srv->cfg.business_id, id, true)) == NULL)
+	switch (read_lead_json(s, rq->srv->cfg.business_id, id, true, &l)) {
+	case 1:
+		return http_json(rq, 200, l);
+	case 0:
 		return http_error(rq, 404, "lead_not_found", "no lead with this id", NULL);
-	return http_json(rq, 200, l);
+	default:
+		return http_flow_error(rq, FLOW_STORAGE, NULL, "the lead cannot be read");
+	}
 }
 
 enum MHD_Result

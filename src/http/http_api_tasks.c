@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "http_api.h"
+#include "read/read_json.h"
 
 enum MHD_Result
 api_tasks_list(http_req *rq)
@@ -37,10 +38,10 @@ api_tasks_list(http_req *rq)
 	}
 	if ((s = http_store(rq)) == NULL)
 		return http_error(rq, 503, "unavailable", "the database cannot be opened", NULL);
-	arr = store_tasks_json(s, rq->srv->cfg.business_id, http_arg(rq, "assignee"), state,
-			       limit);
+	arr = read_tasks_json(s, rq->srv->cfg.business_id, http_arg(rq, "assignee"), state,
+			      limit);
 	if (arr == NULL)
-		return http_error(rq, 500, "internal", "the tasks cannot be read", NULL);
+		return http_flow_error(rq, FLOW_STORAGE, NULL, "the tasks cannot be read");
 	return http_json(rq, 200, json_pack("{s:o}", "data", arr));
 }
 

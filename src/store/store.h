@@ -13,7 +13,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <jansson.h>
 #include <sqlite3.h>
 
 #include "core/engine.h"
@@ -151,27 +150,7 @@ int store_timer_set_error(store *s, int64_t timer_id);
 const char *store_timer_kind_name(timer_kind k);
 const char *store_purpose_name(outbox_purpose p);
 
-/* --- queries (JSON for the CLI and the API; caller owns the result) ------ */
-
-json_t *store_lead_json(store *s, int64_t business_id, int64_t id, bool with_timeline);
-
-typedef struct {
-	const char *stage;
-	const char *status;
-	const char *owner;
-	const char *source;
-	const char *q;		/* text search in name, phone, email, service */
-	int64_t created_from;	/* 0 = no bound */
-	int64_t created_to;
-	int64_t after_id;	/* cursor: leads with id < after_id (newest first); 0 = start */
-	int limit;
-} store_lead_filter;
-
-json_t *store_leads_json(store *s, int64_t business_id, const store_lead_filter *f);
-
-/* Tasks of the business; assignee NULL = everyone; state NULL = "open". */
-json_t *store_tasks_json(store *s, int64_t business_id, const char *assignee,
-			 const char *state, int limit);
+/* --- small reads used by the doors (rows: store_read.h) --------------- */
 
 /* The lead a task belongs to, or 0 when the task does not exist / -1. */
 int64_t store_task_lead(store *s, int64_t business_id, int64_t task_id);

@@ -114,35 +114,6 @@ store_token_check(store *s, const char *token, int64_t *business_id, int64_t *to
 	return ok;
 }
 
-json_t *
-store_tokens_json(store *s, int64_t business_id)
-{
-	static const char *const sql =
-		"SELECT id, name, role, prefix, created_at, revoked_at FROM api_tokens"
-		" WHERE business_id = ?1 ORDER BY id DESC";
-	sqlite3_stmt *st = store_stmt(s, sql);
-	json_t *a;
-
-	if (st == NULL)
-		return NULL;
-	a = json_array();
-	sqlite3_bind_int64(st, 1, business_id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:I}", "id",
-				      (json_int_t)sqlite3_column_int64(st, 0),
-				      "name", (const char *)sqlite3_column_text(st, 1),
-				      "role", (const char *)sqlite3_column_text(st, 2),
-				      "prefix", (const char *)sqlite3_column_text(st, 3),
-				      "created_at", (json_int_t)sqlite3_column_int64(st, 4));
-
-		json_object_set_new(o, "revoked_at", sqlite3_column_type(st, 5) == SQLITE_NULL ?
-				    json_null() : json_integer(sqlite3_column_int64(st, 5)));
-		json_array_append_new(a, o);
-	}
-	sqlite3_reset(st);
-	return a;
-}
-
 int
 store_token_revoke(store *s, int64_t business_id, int64_t id, int64_t now)
 {

@@ -41,9 +41,6 @@ int store_token_create(store *s, int64_t business_id, const char *name, const ch
 int store_token_check(store *s, const char *token, int64_t *business_id, int64_t *token_id,
 		      char *role, size_t rolelen);
 
-/* The business's tokens (no secrets), newest first. Caller owns the result. */
-json_t *store_tokens_json(store *s, int64_t business_id);
-
 /* Revokes token id. 1 revoked, 0 no such active token, -1 error. */
 int store_token_revoke(store *s, int64_t business_id, int64_t id, int64_t now);
 

@@ -70,7 +70,7 @@ expect_contains "quote sequence started" "$(json_get "$j" 'd["sequence"]')" quot
 check "task done" lk task done "$tid" --outcome reached
 expect_eq "task is done" "$(json_get "$(lk lead show 1 --json)" '[t["state"] for t in d["tasks"] if t["id"]=='"$tid"'][0]')" done
 lk task done 9999 >/dev/null 2>&1; expect_eq "unknown task exits 2" "$?" 2
-lk lead show 999 >/dev/null 2>&1; expect_eq "unknown lead exits 1" "$?" 1
+lk lead show 999 >/dev/null 2>&1; expect_eq "unknown lead exits 2, like an unknown task" "$?" 2
 
 # rules check: the default is clean; a broken file gets FILE:LINE:COL lines and exit 3.
 check "rules check on the default" lk rules check

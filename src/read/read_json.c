@@ -1,0 +1,244 @@
+/*
+ * read_json.c - rows to JSON (see read_json.h). Every text column that is
+ * empty in the store is null here, every time is ISO 8601 UTC or null.
+ */
+#include <time.h>
+
+#include "core/lead.h"
+#include "read_json.h"
+
+static json_t *
+iso_time(int64_t t)
+{
+	char buf[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0)
+		return json_null();
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(buf);
+}
+
+static json_t *
+text(const char *v)
+{
+	return v != NULL ? json_string(v) : json_null();
+}
+
+static json_t *
+flags_json(unsigned flags)
+{
+	json_t *a = json_array();
+
+	if (flags & LEAD_PHONE_INVALID)
+		json_array_append_new(a, json_string("phone_invalid"));
+	if (flags & LEAD_EMAIL_INVALID)
+		json_array_append_new(a, json_string("email_invalid"));
+	if (flags & LEAD_NO_CONTACT)
+		json_array_append_new(a, json_string("no_contact"));
+	return a;
+}
+
+static json_t *
+lead_json(const store_lead_row *r)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_integer(r->id));
+	json_object_set_new(o, "name", text(r->name));
+	json_object_set_new(o, "phone", text(r->phone));
+	json_object_set_new(o, "email", text(r->email));
+	json_object_set_new(o, "source", text(r->source));
+	json_object_set_new(o, "kind", text(r->kind));
+	json_object_set_new(o, "service", text(r->service));
+	json_object_set_new(o, "message", text(r->message));
+	json_object_set_new(o, "neighbourhood", text(r->neighbourhood));
+	json_object_set_new(o, "flags", flags_json(r->flags));
+	json_object_set_new(o, "stage", text(r->stage));
+	json_object_set_new(o, "status", text(r->status));
+	json_object_set_new(o, "owner", text(r->owner));
+	json_object_set_new(o, "sequence", text(r->sequence));
+	json_object_set_new(o, "created_at", iso_time(r->created_at));
+	json_object_set_new(o, "updated_at", iso_time(r->updated_at));
+	json_object_set_new(o, "quote_cents", r->has_quote ? json_integer(r->quote_cents) :
+			    json_null());
+	json_object_set_new(o, "lost_reason", text(r->lost_reason));
+	json_object_set_new(o, "reactivate_at", iso_time(r->reactivate_at));
+	json_object_set_new(o, "sms_opt_out", json_boolean(r->sms_opt_out));
+	json_object_set_new(o, "email_opt_out", json_boolean(r->email_opt_out));
+	json_object_set_new(o, "last_inbound_at", iso_time(r->last_inbound_at));
+	json_object_set_new(o, "last_touch_at", iso_time(r->last_touch_at));
+	json_object_set_new(o, "external_id", text(r->external_id));
+	return o;
+}
+
+static json_t *
+task_json(const store_task_row *r)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_integer(r->id));
+	json_object_set_new(o, "lead_id", json_integer(r->lead_id));
+	json_object_set_new(o, "verb", text(r->verb));
+	json_object_set_new(o, "title", text(r->title));
+	json_object_set_new(o, "assignee", text(r->assignee));
+	json_object_set_new(o, "due_at", iso_time(r->due_at));
+	json_object_set_new(o, "state", text(r->state));
+	json_object_set_new(o, "outcome", text(r->outcome));
+	json_object_set_new(o, "created_at", iso_time(r->created_at));
+	json_object_set_new(o, "closed_at", iso_time(r->closed_at));
+	return o;
+}
+
+/* --- one lead ------------------------------------------------------------- */
+
+typedef struct {
+	json_t *lead, *tasks, *timers, *messages, *timeline;
+} lead_doc;
+
+static void
+on_lead(void *ctx, const store_lead_row *r)
+{
+	((lead_doc *)ctx)->lead = lead_json(r);
+}
+
+static void
+on_task(void *ctx, const store_task_row *r)
+{
+	json_array_append_new(((lead_doc *)ctx)->tasks, task_json(r));
+}
+
+static void
+on_timer(void *ctx, const store_timer_row *r)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_integer(r->id));
+	json_object_set_new(o, "due_at", iso_time(r->due_at));
+	json_object_set_new(o, "kind", text(r->kind));
+	json_object_set_new(o, "sequence", text(r->sequence));
+	json_object_set_new(o, "step", r->has_step ? json_integer(r->step) : json_null());
+	json_array_append_new(((lead_doc *)ctx)->timers, o);
+}
+
+static void
+on_message(void *ctx, const store_message_row *r)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_integer(r->id));
+	json_object_set_new(o, "channel", text(r->channel));
+	json_object_set_new(o, "to", text(r->to));
+	json_object_set_new(o, "person", text(r->person));
+	json_object_set_new(o, "purpose", text(r->purpose));
+	json_object_set_new(o, "body", text(r->body));
+	json_object_set_new(o, "send_at", iso_time(r->send_at));
+	json_object_set_new(o, "state", text(r->state));
+	json_array_append_new(((lead_doc *)ctx)->messages, o);
+}
+
+static void
+on_event(void *ctx, const store_event_row *r)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_integer(r->id));
+	json_object_set_new(o, "at", iso_time(r->at));
+	json_object_set_new(o, "type", text(r->type));
+	json_object_set_new(o, "actor", text(r->actor));
+	json_object_set_new(o, "text", text(r->text));
+	json_array_append_new(((lead_doc *)ctx)->timeline, o);
+}
+
+int
+read_lead_json(store *s, int64_t business_id, int64_t id, bool with_timeline, json_t **out)
+{
+	store_lead_visitor v = { on_lead, on_task, on_timer, on_message,
+				 with_timeline ? on_event : NULL };
+	lead_doc d = { NULL, json_array(), json_array(), json_array(), json_array() };
+	int rc = store_lead_read(s, business_id, id, &v, &d);
+
+	*out = NULL;
+	if (rc == 1 && d.lead != NULL) {
+		json_object_set(d.lead, "tasks", d.tasks);
+		json_object_set(d.lead, "timers", d.timers);
+		json_object_set(d.lead, "messages", d.messages);
+		if (with_timeline)
+			json_object_set(d.lead, "timeline", d.timeline);
+		*out = d.lead;
+	} else {
+		json_decref(d.lead);
+	}
+	json_decref(d.tasks);
+	json_decref(d.timers);
+	json_decref(d.messages);
+	json_decref(d.timeline);
+	return rc;
+}
+
+/* --- lists -------------------------------------------------------------- */
+
+static void
+add_lead(void *ctx, const store_lead_row *r)
+{
+	json_array_append_new(ctx, lead_json(r));
+}
+
+static void
+add_task(void *ctx, const store_task_row *r)
+{
+	json_array_append_new(ctx, task_json(r));
+}
+
+static void
+add_token(void *ctx, const store_token_row *r)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_integer(r->id));
+	json_object_set_new(o, "name", text(r->name));
+	json_object_set_new(o, "role", text(r->role));
+	json_object_set_new(o, "prefix", text(r->prefix));
+	json_object_set_new(o, "created_at", json_integer(r->created_at));
+	json_object_set_new(o, "revoked_at", r->revoked_at ? json_integer(r->revoked_at) :
+			    json_null());
+	json_array_append_new(ctx, o);
+}
+
+/* a, or NULL (a freed) when the read failed. */
+static json_t *
+list_or_null(json_t *a, int rc)
+{
+	if (rc >= 0)
+		return a;
+	json_decref(a);
+	return NULL;
+}
+
+json_t *
+read_leads_json(store *s, int64_t business_id, const store_lead_filter *f)
+{
+	json_t *a = json_array();
+
+	return list_or_null(a, store_leads_read(s, business_id, f, add_lead, a));
+}
+
+json_t *
+read_tasks_json(store *s, int64_t business_id, const char *assignee, const char *state,
+		int limit)
+{
+	json_t *a = json_array();
+
+	return list_or_null(a, store_tasks_read(s, business_id, assignee, state, limit,
+						add_task, a));
+}
+
+json_t *
+read_tokens_json(store *s, int64_t business_id)
+{
+	json_t *a = json_array();
+
+	return list_or_null(a, store_tokens_read(s, business_id, add_token, a));
+}
