@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/contact.h"
+#include "core/engine.h"
 #include "flow.h"
 
 static bool
@@ -60,7 +61,8 @@ flow_match(store *s, int64_t business_id, const rules *r, const char *phone,
 				    now - r->business.duplicate_window);
 }
 
-/* Stores a new lead with contact c and decides EV_CREATED for it. */
+/* Decides EV_CREATED for a new lead with contact c, and writes it once with
+ * everything decided for it. */
 static flow_result
 create(store *s, int64_t business_id, const rules *r, const intake_lead *in,
        const contact *c, int64_t now, flow_out *out, char *err, size_t errlen)
@@ -74,15 +76,25 @@ create(store *s, int64_t business_id, const rules *r, const intake_lead *in,
 		.owner = in->owner && rules_person_find(r, in->owner) ? in->owner : NULL,
 	};
 	lead_event ev = lead_event_init(EV_CREATED);
-	int64_t id = store_lead_insert(s, business_id, &nl, now);
+	store_lead_state *ls;
+	decision *d = NULL;
+	flow_result res;
 
-	if (id < 0) {
-		snprintf(err, errlen, "storing the lead: %s", store_errmsg(s));
-		return store_busy(s) ? FLOW_BUSY : FLOW_STORAGE;
-	}
-	ev.actor = in->actor;
 	out->flags = c->flags;
-	return flow_event(s, business_id, r, id, &ev, now, out, err, errlen);
+	if (store_lead_prepare(s, business_id, &nl, now, &ls, err, errlen) < 0)
+		return store_busy(s) ? FLOW_BUSY : FLOW_STORAGE;
+	out->lead_id = store_lead_state_get(ls)->lead.id;
+	ev.actor = in->actor;
+	if (decide(store_lead_state_get(ls), &ev, r, store_lead_state_rr(ls), now, &d, err,
+		   errlen) != DECIDE_OK)
+		res = FLOW_INVALID;	/* a preset field the rules do not know */
+	else if (store_lead_create(s, ls, d, ev.actor, now, &out->task_id, err, errlen) < 0)
+		res = store_busy(s) ? FLOW_BUSY : FLOW_STORAGE;
+	else
+		res = FLOW_OK;
+	decision_free(d);
+	store_lead_state_free(ls);
+	return res;
 }
 
 flow_result

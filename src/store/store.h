@@ -77,10 +77,6 @@ typedef struct {
 	unsigned flags;
 } store_new_lead;
 
-/* Inserts a lead row (status open, no owner yet). Returns its id or -1. */
-int64_t store_lead_insert(store *s, int64_t business_id, const store_new_lead *nl,
-			  int64_t now);
-
 /* The newest open lead of the business with this phone or email, created
  * after `since`; 0 when none, -1 on error. NULL/empty keys are ignored. */
 int64_t store_lead_find_open(store *s, int64_t business_id, const char *phone,
@@ -96,6 +92,19 @@ typedef struct store_lead_state store_lead_state;
 int store_lead_state_load(store *s, int64_t business_id, int64_t id, int64_t now,
 			  int64_t touch_window, store_lead_state **out, char *err,
 			  size_t errlen);
+
+/*
+ * A new lead is written once, with everything decided for it: prepare its
+ * state as decide() sees a new lead (the id it will get, the fields of nl -
+ * copied -, the round-robin counters), decide, then store_lead_create() the
+ * row with the decision's changes to it folded in, and the rest of the
+ * decision. Both in the same transaction. 1 / -1 (err set).
+ */
+int store_lead_prepare(store *s, int64_t business_id, const store_new_lead *nl, int64_t now,
+		       store_lead_state **out, char *err, size_t errlen);
+int store_lead_create(store *s, store_lead_state *ls, const decision *d, const char *actor,
+		      int64_t now, int64_t *first_task, char *err, size_t errlen);
+
 const lead_state *store_lead_state_get(const store_lead_state *ls);
 const rr_counters *store_lead_state_rr(const store_lead_state *ls);
 void store_lead_state_free(store_lead_state *ls);

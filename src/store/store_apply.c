@@ -96,14 +96,16 @@ insert_task(store *s, int64_t bid, int64_t lead_id, const action *a, int64_t now
 	return sqlite3_last_insert_rowid(s->db);
 }
 
+/* plan: the lead's plan the timer belongs to, or -1 for the row's current one. */
 static int64_t
 insert_timer(store *s, int64_t bid, int64_t lead_id, const action *a, int64_t task_id,
-	     int64_t now)
+	     int64_t plan, int64_t now)
 {
 	static const char *const sql =
 		"INSERT INTO timers (business_id, lead_id, due_at, kind, sequence, step, level,"
 		" task_id, plan, created_at)"
-		" SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, plan, ?9 FROM leads WHERE id = ?2";
+		" SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, iif(?10 >= 0, ?10, plan), ?9"
+		" FROM leads WHERE id = ?2";
 	sqlite3_stmt *st = store_stmt(s, sql);
 
 	if (st == NULL)
@@ -120,6 +122,7 @@ insert_timer(store *s, int64_t bid, int64_t lead_id, const action *a, int64_t ta
 	else
 		sqlite3_bind_null(st, 8);
 	sqlite3_bind_int64(st, 9, now);
+	sqlite3_bind_int64(st, 10, plan);
 	if (step_done(st) < 0)
 		return -1;
 	return sqlite3_last_insert_rowid(s->db);
@@ -151,9 +154,17 @@ insert_outbox(store *s, int64_t bid, int64_t lead_id, const action *a, int64_t n
 	return sqlite3_last_insert_rowid(s->db);
 }
 
+/* Where the actions of one decision put their rows. */
+typedef struct {
+	int64_t task_ids[32];	/* the tasks it created, for task_ref */
+	size_t ntasks;
+	int64_t first_task;
+	int64_t plan;		/* the plan timers get; -1 = the lead row's */
+} applying;
+
 static int
 apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *actor,
-	  int64_t now, int64_t *task_ids, size_t ntask_ids, size_t *ntasks, int64_t *row)
+	  int64_t now, applying *ap, int64_t *row)
 {
 	sqlite3_stmt *st;
 
@@ -233,9 +244,11 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 	case ACT_TASK_CREATE:
 		if ((*row = insert_task(s, bid, lead_id, a, now)) < 0)
 			return -1;
-		if (*ntasks < ntask_ids)
-			task_ids[*ntasks] = *row;
-		(*ntasks)++;
+		if (ap->ntasks < sizeof ap->task_ids / sizeof ap->task_ids[0])
+			ap->task_ids[ap->ntasks] = *row;
+		ap->ntasks++;
+		if (ap->first_task == 0)
+			ap->first_task = *row;
 		return 0;
 	case ACT_TASK_CLOSE:
 		if ((st = store_stmt(s, "UPDATE tasks SET state = ?1, outcome = ?2, closed_at = ?3"
@@ -250,9 +263,11 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 	case ACT_TIMER_SET: {
 		int64_t task_id = a->task_id;
 
-		if (a->task_ref >= 0 && (size_t)a->task_ref < ntask_ids)
-			task_id = task_ids[a->task_ref];
-		return (*row = insert_timer(s, bid, lead_id, a, task_id, now)) < 0 ? -1 : 0;
+		if (a->task_ref >= 0 && (size_t)a->task_ref < ap->ntasks &&
+		    (size_t)a->task_ref < sizeof ap->task_ids / sizeof ap->task_ids[0])
+			task_id = ap->task_ids[a->task_ref];
+		return (*row = insert_timer(s, bid, lead_id, a, task_id, ap->plan, now)) < 0 ?
+			-1 : 0;
 	}
 	case ACT_TIMERS_CANCEL:
 		if ((st = store_stmt(s, "UPDATE timers SET state = 'cancelled' WHERE lead_id = ?1"
@@ -275,32 +290,180 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 	return -1;
 }
 
+/* The seam's refusal (see store.h), or 0. */
+static int
+injected_fault(store *s, char *err, size_t errlen)
+{
+	s->injected = false;
+	if (s->fail_applies <= 0)
+		return 0;
+	s->fail_applies--;
+	s->injected = true;
+	return store_fail(s, err, errlen, "applying a decision");
+}
+
 int
 store_apply(store *s, int64_t business_id, int64_t lead_id, const decision *d,
 	    const char *actor, int64_t now, int64_t *first_task, char *err, size_t errlen)
 {
-	int64_t task_ids[32];
-	size_t ntasks = 0;
+	applying ap = { .plan = -1 };
 
 	if (first_task != NULL)
 		*first_task = 0;
-	s->injected = false;
-	if (s->fail_applies > 0) {
-		s->fail_applies--;
-		s->injected = true;
-		return store_fail(s, err, errlen, "applying a decision");
-	}
+	if (injected_fault(s, err, errlen) < 0)
+		return -1;
 	for (size_t i = 0; i < decision_count(d); i++) {
 		const action *a = decision_get(d, i);
 		int64_t row;
 
-		if (apply_one(s, business_id, lead_id, a, actor, now, task_ids,
-			      sizeof task_ids / sizeof task_ids[0], &ntasks, &row) < 0)
+		if (apply_one(s, business_id, lead_id, a, actor, now, &ap, &row) < 0)
 			return store_fail(s, err, errlen, "applying a decision");
 		if (s->observer != NULL)
 			s->observer(s->observer_ctx, lead_id, a, row, now);
-		if (a->kind == ACT_TASK_CREATE && first_task != NULL && *first_task == 0)
-			*first_task = row;
 	}
+	if (first_task != NULL)
+		*first_task = ap.first_task;
+	return 0;
+}
+
+/* A new lead's row as its decision leaves it. */
+typedef struct {
+	lead l;
+	int64_t reactivate_at;
+} new_row;
+
+/* Whether a changes the lead row and nothing else. */
+static bool
+row_only(const action *a)
+{
+	switch (a->kind) {
+	case ACT_SET_OWNER: case ACT_SET_STAGE: case ACT_SET_STATUS: case ACT_SET_SEQUENCE:
+	case ACT_SET_QUOTE: case ACT_SET_OPT_OUT: case ACT_MARK:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Folds a row_only() action into r. */
+static void
+fold(new_row *r, const action *a)
+{
+	lead *l = &r->l;
+
+	switch (a->kind) {
+	case ACT_SET_OWNER:	l->owner = a->person; break;
+	case ACT_SET_STAGE:	l->stage = a->name; break;
+	case ACT_SET_STATUS:
+		l->status = a->name;
+		l->lost_reason = a->reason;
+		r->reactivate_at = a->at;
+		break;
+	case ACT_SET_SEQUENCE:
+		l->sequence = a->name;
+		l->sequence_started_at = a->at;
+		l->plan++;
+		break;
+	case ACT_SET_QUOTE:	l->quote_cents = a->amount_cents; break;
+	case ACT_SET_OPT_OUT:
+		if (strcmp(a->channel, "sms") == 0)
+			l->sms_opt_out = a->flag;
+		else
+			l->email_opt_out = a->flag;
+		break;
+	case ACT_MARK:
+		if (strcmp(a->name, "inbound") == 0)
+			l->last_inbound_at = a->at;
+		else if (strcmp(a->name, "touch") == 0)
+			l->last_touch_at = a->at;
+		else
+			l->last_task_done_at = a->at;
+		break;
+	default:
+		break;
+	}
+}
+
+static int
+insert_lead(store *s, const store_lead_state *ls, const new_row *r, int64_t now)
+{
+	const lead *l = &r->l;
+	static const char *const sql =
+		"INSERT INTO leads (id, business_id, name, phone, email, source, kind, service,"
+		" message, neighbourhood, external_id, flags, stage, status, owner, sequence,"
+		" sequence_started_at, plan, created_at, updated_at, last_inbound_at,"
+		" last_touch_at, last_task_done_at, sms_opt_out, email_opt_out, quote_cents,"
+		" lost_reason, reactivate_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+		" ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?19, ?20, ?21, ?22, ?23, ?24, ?25,"
+		" ?26, ?27)";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, l->id);
+	sqlite3_bind_int64(st, 2, ls->business_id);
+	store_bind_text(st, 3, l->name);
+	store_bind_text(st, 4, l->phone);
+	store_bind_text(st, 5, l->email);
+	store_bind_text(st, 6, l->source);
+	store_bind_text(st, 7, l->kind);
+	store_bind_text(st, 8, l->service);
+	store_bind_text(st, 9, l->message);
+	store_bind_text(st, 10, l->neighbourhood);
+	store_bind_text(st, 11, ls->external_id);
+	sqlite3_bind_int(st, 12, (int)l->flags);
+	store_bind_text(st, 13, l->stage);
+	store_bind_text(st, 14, l->status);
+	store_bind_text(st, 15, l->owner);
+	store_bind_text(st, 16, l->sequence);
+	sqlite3_bind_int64(st, 17, l->sequence_started_at);
+	sqlite3_bind_int64(st, 18, l->plan);
+	sqlite3_bind_int64(st, 19, now);
+	sqlite3_bind_int64(st, 20, l->last_inbound_at);
+	sqlite3_bind_int64(st, 21, l->last_touch_at);
+	sqlite3_bind_int64(st, 22, l->last_task_done_at);
+	sqlite3_bind_int(st, 23, l->sms_opt_out);
+	sqlite3_bind_int(st, 24, l->email_opt_out);
+	if (l->quote_cents >= 0)
+		sqlite3_bind_int64(st, 25, l->quote_cents);
+	else
+		sqlite3_bind_null(st, 25);
+	store_bind_text(st, 26, l->lost_reason);
+	sqlite3_bind_int64(st, 27, r->reactivate_at);
+	return step_done(st);
+}
+
+int
+store_lead_create(store *s, store_lead_state *ls, const decision *d, const char *actor,
+		  int64_t now, int64_t *first_task, char *err, size_t errlen)
+{
+	new_row r = { .l = ls->st.lead };	/* strings: the state's and the decision's */
+	applying ap = { .plan = r.l.plan };
+	size_t n = decision_count(d);
+
+	if (first_task != NULL)
+		*first_task = 0;
+	if (injected_fault(s, err, errlen) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (row_only(decision_get(d, i)))
+			fold(&r, decision_get(d, i));
+	if (insert_lead(s, ls, &r, now) < 0)
+		return store_fail(s, err, errlen, "storing the lead");
+	/* The rest in order; timers get the plan as it stood at their place. */
+	for (size_t i = 0; i < n; i++) {
+		const action *a = decision_get(d, i);
+		int64_t row = 0;
+
+		if (a->kind == ACT_SET_SEQUENCE)
+			ap.plan++;
+		if (!row_only(a) &&
+		    apply_one(s, ls->business_id, r.l.id, a, actor, now, &ap, &row) < 0)
+			return store_fail(s, err, errlen, "applying a decision");
+		if (s->observer != NULL)
+			s->observer(s->observer_ctx, r.l.id, a, row, now);
+	}
+	if (first_task != NULL)
+		*first_task = ap.first_task;
 	return 0;
 }

@@ -28,6 +28,22 @@ struct store {
 	bool injected;		/* the last failure was the seam's */
 };
 
+/* Loaded (or prepared) state of one lead for decide(). */
+struct store_lead_state {
+	lead_state st;
+	char *strs[16];		/* the lead's strings */
+	int nstrs;
+	lead_task *tasks;
+	char **task_strs;	/* 3 per task */
+	int64_t *touches;
+	char *rr_keys[64];	/* the business's round-robin counters */
+	int64_t rr_values[64];
+	rr_counters rr;
+	/* A prepared lead (store_lead_prepare), not written yet: */
+	const char *external_id;
+	int64_t business_id;
+};
+
 extern const char *const store_migrations[];
 extern const int store_nmigrations;
 

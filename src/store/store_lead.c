@@ -61,35 +61,6 @@ store_business_sync(store *s, const rules *r, char *err, size_t errlen)
 }
 
 int64_t
-store_lead_insert(store *s, int64_t business_id, const store_new_lead *nl, int64_t now)
-{
-	static const char *const sql =
-		"INSERT INTO leads (business_id, name, phone, email, source, kind, service,"
-		" message, neighbourhood, external_id, flags, owner, created_at, updated_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)";
-	sqlite3_stmt *st = store_stmt(s, sql);
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, business_id);
-	store_bind_text(st, 2, nl->name);
-	store_bind_text(st, 3, nl->phone && *nl->phone ? nl->phone : NULL);
-	store_bind_text(st, 4, nl->email && *nl->email ? nl->email : NULL);
-	store_bind_text(st, 5, nl->source ? nl->source : "api");
-	store_bind_text(st, 6, nl->kind ? nl->kind : "new_inquiry");
-	store_bind_text(st, 7, nl->service);
-	store_bind_text(st, 8, nl->message);
-	store_bind_text(st, 9, nl->neighbourhood);
-	store_bind_text(st, 10, nl->external_id);
-	sqlite3_bind_int(st, 11, (int)nl->flags);
-	store_bind_text(st, 12, nl->owner);
-	sqlite3_bind_int64(st, 13, now);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return -1;
-	return sqlite3_last_insert_rowid(s->db);
-}
-
-int64_t
 store_lead_find_open(store *s, int64_t business_id, const char *phone, const char *email,
 		     int64_t since)
 {
@@ -121,23 +92,10 @@ store_lead_find_open(store *s, int64_t business_id, const char *phone, const cha
 
 /* --- state for decide() --------------------------------------------------- */
 
-struct store_lead_state {
-	lead_state st;
-	char *strs[16];		/* the lead's strings */
-	int nstrs;
-	lead_task *tasks;
-	char **task_strs;	/* 3 per task */
-	int64_t *touches;
-	char *rr_keys[64];	/* the business's round-robin counters */
-	int64_t rr_values[64];
-	rr_counters rr;
-};
-
+/* Takes ownership of v (may be NULL) as one of the lead's strings. */
 static const char *
-keep(store_lead_state *ls, sqlite3_stmt *st, int col)
+own(store_lead_state *ls, char *v)
 {
-	char *v = store_col_strdup(st, col);
-
 	if (v != NULL && ls->nstrs < (int)(sizeof ls->strs / sizeof ls->strs[0]))
 		ls->strs[ls->nstrs++] = v;
 	else if (v != NULL) {
@@ -145,6 +103,18 @@ keep(store_lead_state *ls, sqlite3_stmt *st, int col)
 		return NULL;
 	}
 	return v;
+}
+
+static const char *
+keep(store_lead_state *ls, sqlite3_stmt *st, int col)
+{
+	return own(ls, store_col_strdup(st, col));
+}
+
+static const char *
+copy(store_lead_state *ls, const char *v)
+{
+	return v != NULL && *v ? own(ls, strdup(v)) : NULL;
 }
 
 static int
@@ -290,6 +260,52 @@ store_lead_state_load(store *s, int64_t business_id, int64_t id, int64_t now,
 		store_lead_state_free(ls);
 		return -1;
 	}
+	*out = ls;
+	return 1;
+}
+
+int
+store_lead_prepare(store *s, int64_t business_id, const store_new_lead *nl, int64_t now,
+		   store_lead_state **out, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT coalesce(max(id), 0) + 1 FROM leads");
+	store_lead_state *ls;
+	lead *l;
+	int rc;
+
+	*out = NULL;
+	if (st == NULL)
+		return store_fail(s, err, errlen, "reserving a lead id");
+	if ((ls = calloc(1, sizeof *ls)) == NULL) {
+		snprintf(err, errlen, "out of memory preparing a lead");
+		return -1;
+	}
+	l = &ls->st.lead;
+	/* The id the INSERT will get: the write lock is held (BEGIN IMMEDIATE),
+	 * so nobody else can take it before store_lead_create(). */
+	rc = sqlite3_step(st);
+	l->id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW || load_rr(s, ls, business_id) < 0) {
+		store_lead_state_free(ls);
+		return store_fail(s, err, errlen, "preparing a lead");
+	}
+	/* What the row's defaults say (store_schema.c), as a loaded lead would be. */
+	l->name = copy(ls, nl->name);
+	l->phone = copy(ls, nl->phone);
+	l->email = copy(ls, nl->email);
+	l->source = copy(ls, nl->source ? nl->source : "api");
+	l->kind = copy(ls, nl->kind ? nl->kind : "new_inquiry");
+	l->service = copy(ls, nl->service);
+	l->message = copy(ls, nl->message);
+	l->neighbourhood = copy(ls, nl->neighbourhood);
+	l->flags = nl->flags;
+	l->status = LEAD_STATUS_OPEN;
+	l->owner = copy(ls, nl->owner);
+	l->created_at = now;
+	l->quote_cents = -1;
+	ls->external_id = copy(ls, nl->external_id);
+	ls->business_id = business_id;
 	*out = ls;
 	return 1;
 }
