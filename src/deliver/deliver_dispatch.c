@@ -20,6 +20,7 @@
 
 #include "deliver_internal.h"
 #include "util/log.h"
+#include "util/mono.h"
 
 #define CLAIM_BATCH 64
 #define DRAIN_SECONDS 10
@@ -49,15 +50,6 @@ struct deliver {
 	bool stop;		/* __atomic */
 	bool running;		/* __atomic */
 };
-
-static int64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* Whole sends the bucket allows now (a large number when unlimited). */
 static int
