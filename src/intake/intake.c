@@ -7,16 +7,7 @@
 #include "core/contact.h"
 #include "core/lead.h"
 #include "intake.h"
-
-static bool
-present(const char *s)
-{
-	if (s == NULL)
-		return false;
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-		s++;
-	return *s != '\0';
-}
+#include "util/str.h"
 
 int
 intake_submit(store *s, int64_t business_id, const rules *r, const intake_lead *in,
@@ -31,13 +22,13 @@ intake_submit(store *s, int64_t business_id, const rules *r, const intake_lead *
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if (present(in->phone)) {
+	if (!str_blank(in->phone)) {
 		if (contact_phone_normalize(in->phone, r->business.country, phone, sizeof phone) == 0)
 			ph = phone;
 		else
 			flags |= LEAD_PHONE_INVALID;
 	}
-	if (present(in->email)) {
+	if (!str_blank(in->email)) {
 		if (contact_email_normalize(in->email, email, sizeof email) == 0)
 			em = email;
 		else
