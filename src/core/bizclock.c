@@ -101,6 +101,13 @@ holiday_on(const rules_business *b, int64_t day)
 	return bsearch(&key, b->holidays, b->nholidays, sizeof key, cmp_int) != NULL;
 }
 
+void
+bizclock_sort_holidays(rules_business *b)
+{
+	if (b->nholidays > 0)
+		qsort(b->holidays, b->nholidays, sizeof *b->holidays, cmp_int);
+}
+
 static int
 nspans(const rules_business *b, int wday)
 {
