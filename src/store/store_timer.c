@@ -58,9 +58,7 @@ store_timer_fire(store *s, const rules *r, const store_timer *t, int64_t now, ch
 		return store_fail(s, err, errlen, "firing a timer");
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, t->id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	if (store_step_done(st) < 0)
 		return store_fail(s, err, errlen, "firing a timer");
 	if (sqlite3_changes(s->db) == 0)
 		return 0;	/* another process fired or cancelled it first */
@@ -96,12 +94,9 @@ int
 store_timer_set_error(store *s, int64_t timer_id)
 {
 	sqlite3_stmt *st = store_stmt(s, "UPDATE timers SET state = 'error' WHERE id = ?1");
-	int rc;
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, timer_id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return store_step_done(st);
 }
