@@ -17,7 +17,8 @@
  * callers that want a C string must reject them.
  * Returns the decoded length, never more than len, so outlen >= len always
  * suffices. A result longer than outlen is cut (out holds its first outlen
- * bytes) and the full length is still returned, as with snprintf.
+ * bytes) and the full length is still returned, as with snprintf; out may be
+ * NULL when outlen is 0.
  */
 size_t urlenc_decode(const char *in, size_t len, char *out, size_t outlen);
 
