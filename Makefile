@@ -81,12 +81,15 @@ build/asan/%.o: %.c
 	$(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -DLK_VERSION='"$(VERSION)"' -MMD -MP -c -o $@ $<
 
 # Unit tests link only the layers they test, so a module can be tested on its own.
+UTIL_TESTS  := util
 CORE_TESTS  := tz bizclock contact template lead
 RULES_TESTS := rules engine
+ASAN_UTIL   := $(patsubst %.c,build/asan/%.o,$(wildcard src/util/*.c))
 ASAN_CORE   := $(patsubst %.c,build/asan/%.o,$(CORE_SRC))
 ASAN_RULES  := $(ASAN_CORE) $(patsubst %.c,build/asan/%.o,$(wildcard src/rules/*.c) $(GEN_SRC))
 TEST_LINK    = $(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
+$(foreach t,$(UTIL_TESTS),$(eval build/asan/tests/test_$(t): tests/unit/test_$(t).c $$(ASAN_UTIL) ; @mkdir -p $$(dir $$@) && $$(TEST_LINK)))
 $(foreach t,$(CORE_TESTS),$(eval build/asan/tests/test_$(t): tests/unit/test_$(t).c $$(ASAN_CORE) ; @mkdir -p $$(dir $$@) && $$(TEST_LINK)))
 $(foreach t,$(RULES_TESTS),$(eval build/asan/tests/test_$(t): tests/unit/test_$(t).c $$(ASAN_RULES) ; @mkdir -p $$(dir $$@) && $$(TEST_LINK)))
 

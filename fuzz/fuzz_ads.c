@@ -1,4 +1,4 @@
-// fuzz-sources: src/intake/intake_ads.c src/intake/intake_fields.c src/intake/intake_sig.c
+// fuzz-sources: src/intake/intake_ads.c src/intake/intake_fields.c src/intake/intake_sig.c src/util/urlenc.c
 // fuzz-pkgs: jansson libsodium
 /*
  * fuzz_ads.c - libFuzzer target for the ad lead-form webhooks: Meta leadgen

@@ -1,4 +1,4 @@
-// fuzz-sources: src/deliver/deliver_form.c src/deliver/deliver_token.c
+// fuzz-sources: src/deliver/deliver_form.c src/deliver/deliver_token.c src/util/urlenc.c
 // fuzz-pkgs: libsodium
 /*
  * fuzz_deliver_callback.c - libFuzzer target for what a status callback or

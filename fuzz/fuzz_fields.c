@@ -1,4 +1,4 @@
-// fuzz-sources: src/intake/intake_fields.c
+// fuzz-sources: src/intake/intake_fields.c src/util/urlenc.c
 /*
  * fuzz_fields.c - libFuzzer target for the form body parsers
  * (application/x-www-form-urlencoded and multipart/form-data).

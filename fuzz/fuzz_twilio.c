@@ -1,4 +1,4 @@
-// fuzz-sources: src/intake/intake_twilio.c src/intake/intake_fields.c src/intake/intake_sig.c
+// fuzz-sources: src/intake/intake_twilio.c src/intake/intake_fields.c src/intake/intake_sig.c src/util/urlenc.c
 // fuzz-pkgs: libsodium
 /*
  * fuzz_twilio.c - libFuzzer target for Twilio webhook handling: the

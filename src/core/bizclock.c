@@ -41,16 +41,6 @@ typedef struct {
 	int64_t s, e;	/* [s, e) in UTC seconds */
 } biz_iv;
 
-static int64_t
-floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-
-	if ((a % b != 0) && ((a < 0) != (b < 0)))
-		q--;
-	return q;
-}
-
 static int
 clamp_min(int m)
 {
@@ -101,6 +91,13 @@ holiday_on(const rules_business *b, int64_t day)
 	return bsearch(&key, b->holidays, b->nholidays, sizeof key, cmp_int) != NULL;
 }
 
+void
+bizclock_sort_holidays(rules_business *b)
+{
+	if (b->nholidays > 0)
+		qsort(b->holidays, b->nholidays, sizeof *b->holidays, cmp_int);
+}
+
 static int
 nspans(const rules_business *b, int wday)
 {
@@ -123,7 +120,7 @@ has_hours(const rules_business *b)
 static int
 day_intervals(const rules_business *b, int64_t day, biz_iv iv[RULES_MAX_SPANS_PER_DAY])
 {
-	int wday = (int)(day + 4 - floor_div(day + 4, 7) * 7);	/* 1970-01-01: Thursday */
+	int wday = (int)(day + 4 - tz_floor_div(day + 4, 7) * 7);	/* 1970-01-01: Thursday */
 	int n = 0, out = 0;
 
 	if (holiday_on(b, day))
@@ -190,7 +187,7 @@ bizclock_add_business_minutes(const rules_business *b, int64_t t, int64_t minute
 		return -1;
 	if (minutes < 0)
 		minutes = 0;
-	cur = floor_div(t + 59, 60) * 60;
+	cur = tz_floor_div(t + 59, 60) * 60;
 	remaining = minutes * 60;
 	/* Start a day early: the previous date's last span may still be open. */
 	first = local_day(b, cur) - 1;

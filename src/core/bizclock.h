@@ -55,6 +55,10 @@ int64_t bizclock_after_quiet(const rules_business *b, int64_t t);
 /* True when the local date of t is a holiday. */
 bool bizclock_is_holiday(const rules_business *b, int64_t t);
 
+/* Puts b->holidays in the order the lookups above search them (ascending
+ * yyyymmdd). Whoever fills b->holidays calls it once afterwards. */
+void bizclock_sort_holidays(rules_business *b);
+
 /* "3:05 PM" in the business's zone. */
 void bizclock_format_time(const rules_business *b, int64_t t, char *buf, size_t len);
 

@@ -6,6 +6,7 @@
  * a numbering plan: a well-shaped fake number ("555-555-5555") passes.
  */
 #include "core/contact.h"
+#include "core/ascii.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -46,30 +47,6 @@ static const phone_country phone_countries[] = {
 };
 
 #define N_COUNTRIES (sizeof(phone_countries) / sizeof(phone_countries[0]))
-
-static char
-ascii_lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-static bool
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool
-is_alpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
 
 /* Case-insensitive prefix test; returns the prefix length or 0. */
 static size_t
@@ -132,7 +109,7 @@ phone_separator(const char *s)
 		"\xe2\x80\x94",	/* EM DASH */
 	};
 
-	if (is_space(*s) || *s == '.' || *s == '-' || *s == '(' || *s == ')' || *s == '/')
+	if (ascii_is_space(*s) || *s == '.' || *s == '-' || *s == '(' || *s == ')' || *s == '/')
 		return 1;
 	for (size_t i = 0; i < sizeof(utf8_seps) / sizeof(utf8_seps[0]); i++) {
 		size_t n = strlen(utf8_seps[i]);
@@ -175,7 +152,7 @@ phone_digits(const char *s, char digits[PHONE_MAX_DIGITS + 1], bool *plus)
 	bool in_ext = false;
 
 	*plus = false;
-	while (is_space(*s))
+	while (ascii_is_space(*s))
 		s++;
 	if ((n = has_prefix_ci(s, "tel:")) > 0)
 		s += n;
@@ -187,7 +164,7 @@ phone_digits(const char *s, char digits[PHONE_MAX_DIGITS + 1], bool *plus)
 		s++;
 	}
 	while (*s != '\0') {
-		if (is_digit(*s)) {
+		if (ascii_is_digit(*s)) {
 			if (!in_ext) {
 				if (nd == PHONE_MAX_DIGITS)
 					return -1;
@@ -359,7 +336,7 @@ contact_phone_normalize(const char *in, const char *default_country, char *out,
 static bool
 email_local_char(char c)
 {
-	return is_digit(c) || is_alpha(c) || (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~.", c));
+	return ascii_is_digit(c) || ascii_is_alpha(c) || (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~.", c));
 }
 
 static bool
@@ -385,7 +362,7 @@ email_tld_valid(const char *s, size_t len)
 	if (len < 2)
 		return false;
 	for (size_t i = 0; i < len; i++)
-		if (!is_alpha(s[i]))
+		if (!ascii_is_alpha(s[i]))
 			return false;
 	return true;
 }
@@ -399,7 +376,7 @@ email_domain_valid(const char *s, size_t len)
 		size_t l;
 
 		if (i < len && s[i] != '.') {
-			if (!is_alpha(s[i]) && !is_digit(s[i]) && s[i] != '-')
+			if (!ascii_is_alpha(s[i]) && !ascii_is_digit(s[i]) && s[i] != '-')
 				return false;
 			continue;
 		}
@@ -423,10 +400,10 @@ contact_email_normalize(const char *in, char *out, size_t outlen)
 	if (in == NULL || out == NULL)
 		return -1;
 	s = in;
-	while (is_space(*s))
+	while (ascii_is_space(*s))
 		s++;
 	e = s + strlen(s);
-	while (e > s && is_space(e[-1]))
+	while (e > s && ascii_is_space(e[-1]))
 		e--;
 	/* "Marcus Johnson <mj@x.io>": the address is inside the last <...>. */
 	if (e > s && e[-1] == '>') {
@@ -436,9 +413,9 @@ contact_email_normalize(const char *in, char *out, size_t outlen)
 			return -1;
 		s = lt;
 		e--;
-		while (s < e && is_space(*s))
+		while (s < e && ascii_is_space(*s))
 			s++;
-		while (e > s && is_space(e[-1]))
+		while (e > s && ascii_is_space(e[-1]))
 			e--;
 	}
 	if ((n = has_prefix_ci(s, "mailto:")) > 0 && (size_t)(e - s) > n)

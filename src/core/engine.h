@@ -83,7 +83,8 @@ typedef enum {
  * Decides what follows event ev for the lead in st, at time now.
  * On DECIDE_OK *out is a new decision (caller frees with decision_free);
  * otherwise *out is NULL and err (if given) holds a message naming the field.
- * Aborts only on out-of-memory.
+ * Out of memory: calls abort() and prints nothing (core does no I/O); the
+ * process ends with SIGABRT, which is what its supervisor reports.
  */
 decide_result decide(const lead_state *st, const lead_event *ev, const rules *r,
 		     const rr_counters *rr, int64_t now, decision **out, char *err,

@@ -8,15 +8,19 @@
 
 #include "engine_internal.h"
 
+void
+engine_oom(void)
+{
+	abort();
+}
+
 static void *
 xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n);
 
-	if (q == NULL) {
-		fputs("leadkeep: out of memory\n", stderr);
-		abort();
-	}
+	if (q == NULL)
+		engine_oom();
 	return q;
 }
 
@@ -105,10 +109,8 @@ vfmt(engine_ctx *c, const char *fmt, va_list ap)
 {
 	char *s = NULL;
 
-	if (vasprintf(&s, fmt, ap) < 0) {
-		fputs("leadkeep: out of memory\n", stderr);
-		abort();
-	}
+	if (vasprintf(&s, fmt, ap) < 0)
+		engine_oom();
 	return keep(c, s);
 }
 

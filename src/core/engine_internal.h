@@ -48,7 +48,14 @@ typedef struct {
 /* How long a person has to answer a lead who wrote back, in business minutes. */
 #define REPLY_WINDOW (15 * 60)
 
-/* decision building (engine_decision.c); all abort on out-of-memory */
+/* The engine's one way out when memory runs out: abort(), without a message.
+ * Not a hook to set (core keeps no globals) and not an error to return:
+ * decide() would have to unwind half-built decisions for a failure the
+ * process cannot recover from anyway; its SIGABRT is the report. */
+_Noreturn void engine_oom(void);
+
+/* decision building (engine_decision.c); all call engine_oom() when out of
+ * memory */
 decision *decision_new(void);
 action *engine_push(engine_ctx *c, action_kind kind);
 const char *engine_str(engine_ctx *c, const char *s);
@@ -80,6 +87,7 @@ int engine_create_task(engine_ctx *c, const char *verb, const char *title,
 void engine_notify(engine_ctx *c, const rules_person *p, const char *text);
 void engine_queue_to_lead(engine_ctx *c, const char *channel, const char *body,
 			  outbox_purpose purpose, bool respect_quiet);
+/* The rendered template, caller frees; engine_oom() when out of memory. */
 char *engine_render(engine_ctx *c, const char *tpl);
 /* Queues the `missed_call` template to the lead by text, if both exist. */
 void engine_missed_call_text(engine_ctx *c);

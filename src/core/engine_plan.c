@@ -103,10 +103,8 @@ engine_render(engine_ctx *c, const char *tpl)
 	field_ctx f = { .c = c };
 	char *s = template_render(tpl, lookup_field, &f);
 
-	if (s == NULL) {
-		fputs("leadkeep: out of memory\n", stderr);
-		abort();
-	}
+	if (s == NULL)
+		engine_oom();
 	return s;
 }
 

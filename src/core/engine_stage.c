@@ -11,15 +11,6 @@
 #include "bizclock.h"
 #include "engine_internal.h"
 
-static bool
-known_reason(const rules *r, const char *reason)
-{
-	for (size_t i = 0; i < r->nlost_reasons; i++)
-		if (strcmp(r->lost_reasons[i], reason) == 0)
-			return true;
-	return false;
-}
-
 decide_result
 engine_stage_error(engine_ctx *c, const lead_event *ev, const char *stage, char *err, size_t errlen)
 {
@@ -39,7 +30,7 @@ engine_stage_error(engine_ctx *c, const lead_event *ev, const char *stage, char 
 		snprintf(err, errlen, "amount: moving to \"%s\" needs an amount", stage);
 		return DECIDE_INVALID;
 	}
-	if (st->requires_reason && (ev->reason == NULL || !known_reason(c->r, ev->reason))) {
+	if (st->requires_reason && (ev->reason == NULL || !rules_lost_reason_known(c->r, ev->reason))) {
 		size_t off = (size_t)snprintf(err, errlen, "reason: moving to \"%s\" needs a reason, "
 					      "one of:", stage);
 

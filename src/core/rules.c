@@ -145,3 +145,12 @@ rules_person_by_role(const rules *r, const char *role)
 			return &r->people[i];
 	return NULL;
 }
+
+bool
+rules_lost_reason_known(const rules *r, const char *reason)
+{
+	for (size_t i = 0; i < r->nlost_reasons; i++)
+		if (strcmp(r->lost_reasons[i], reason) == 0)
+			return true;
+	return false;
+}

@@ -165,5 +165,7 @@ const rules_stage *rules_stage_find(const rules *r, const char *name);
 const rules_template *rules_template_find(const rules *r, const char *name);
 /* First person with this role, or NULL. */
 const rules_person *rules_person_by_role(const rules *r, const char *role);
+/* True when reason (not NULL) is one of r's lost reasons, compared exactly. */
+bool rules_lost_reason_known(const rules *r, const char *reason);
 
 #endif

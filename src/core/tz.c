@@ -7,6 +7,7 @@
  * are skipped: civil time in leadkeep is POSIX time.
  */
 #include "core/tz.h"
+#include "core/ascii.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -72,8 +73,8 @@ set_err(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int64_t
-floor_div(int64_t a, int64_t b)
+int64_t
+tz_floor_div(int64_t a, int64_t b)
 {
 	int64_t q = a / b;
 
@@ -85,7 +86,7 @@ floor_div(int64_t a, int64_t b)
 static int64_t
 floor_mod(int64_t a, int64_t b)
 {
-	return a - floor_div(a, b) * b;
+	return a - tz_floor_div(a, b) * b;
 }
 
 static int64_t
@@ -118,7 +119,7 @@ days_from_civil(int64_t y, int m, int64_t d)
 	int64_t era, yoe, doy, doe;
 
 	y -= m <= 2;
-	era = floor_div(y, 400);
+	era = tz_floor_div(y, 400);
 	yoe = y - era * 400;
 	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
 	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
@@ -131,7 +132,7 @@ civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 	int64_t era, doe, yoe, doy, mp;
 
 	z += 719468;
-	era = floor_div(z, 146097);
+	era = tz_floor_div(z, 146097);
 	doe = z - era * 146097;
 	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
 	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
@@ -147,7 +148,7 @@ days_from_ym_d(int64_t year, int64_t month, int64_t day)
 {
 	int64_t m0 = month - 1;
 
-	year += floor_div(m0, 12);
+	year += tz_floor_div(m0, 12);
 	m0 = floor_mod(m0, 12);
 	return days_from_civil(year, (int)m0 + 1, day);
 }
@@ -169,18 +170,6 @@ tz_civil_from_days(int64_t days, int *year, int *month, int *day)
 
 /* ---- POSIX TZ strings ("CET-1CEST,M3.5.0,M10.5.0/3") ---- */
 
-static bool
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool
-is_alpha(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
 /* Reads up to `maxdigits` digits into *out; false if there is none. */
 static bool
 rule_num(const char **s, int maxdigits, int *out)
@@ -188,12 +177,12 @@ rule_num(const char **s, int maxdigits, int *out)
 	const char *p = *s;
 	int v = 0, n = 0;
 
-	while (is_digit(*p) && n < maxdigits) {
+	while (ascii_is_digit(*p) && n < maxdigits) {
 		v = v * 10 + (*p - '0');
 		p++;
 		n++;
 	}
-	if (n == 0 || is_digit(*p))
+	if (n == 0 || ascii_is_digit(*p))
 		return false;
 	*out = v;
 	*s = p;
@@ -208,7 +197,7 @@ rule_name(const char **s)
 
 	if (*p == '<') {
 		start = ++p;
-		while (is_alpha(*p) || is_digit(*p) || *p == '+' || *p == '-')
+		while (ascii_is_alpha(*p) || ascii_is_digit(*p) || *p == '+' || *p == '-')
 			p++;
 		if (*p != '>' || p - start < 3)
 			return false;
@@ -216,7 +205,7 @@ rule_name(const char **s)
 		return true;
 	}
 	start = p;
-	while (is_alpha(*p))
+	while (ascii_is_alpha(*p))
 		p++;
 	if (p - start < 3)
 		return false;
@@ -365,7 +354,7 @@ rule_at(const tz_rule *r, int64_t t, int32_t *off, bool *dst, int64_t *next)
 		*dst = false;
 		return;
 	}
-	civil_from_days(floor_div(t, 86400), &y, &m, &d);
+	civil_from_days(tz_floor_div(t, 86400), &y, &m, &d);
 	/* Rule times reach +-167h, so the changes of the neighbouring years
 	 * can fall into this one; four years bracket t on both sides. */
 	for (int64_t yy = y - 1; yy <= y + 2; yy++) {
@@ -690,7 +679,7 @@ tz_to_local(const tz_zone *z, int64_t t, tz_local *out)
 	t = clamp64(t, TZ_T_LIMIT);
 	zone_at(z, t, &off, &dst, &next);
 	local = t + off;
-	days = floor_div(local, 86400);
+	days = tz_floor_div(local, 86400);
 	secs = local - days * 86400;
 	civil_from_days(days, &y, &out->month, &out->day);
 	out->year = (int)y;

@@ -62,4 +62,8 @@ int tz_from_local(const tz_zone *z, int year, int month, int day, int hour, int 
 int64_t tz_days_from_civil(int year, int month, int day);
 void tz_civil_from_days(int64_t days, int *year, int *month, int *day);
 
+/* a / b rounded towards minus infinity (b != 0), so instants before 1970 fall
+ * in the right day or minute; C's / rounds towards zero. */
+int64_t tz_floor_div(int64_t a, int64_t b);
+
 #endif

@@ -19,17 +19,20 @@
 #include <unistd.h>
 
 #include "deliver_internal.h"
+#include "util/bucket.h"
 #include "util/log.h"
+#include "util/mono.h"
 
 #define CLAIM_BATCH 64
 #define DRAIN_SECONDS 10
 
+/* A channel's send rate: a token bucket with a burst of one second's sends
+ * (at least one), and a pause a provider's "too many requests" sets. */
 typedef struct {
-	double tokens;
+	bucket tb;
 	double rate;		/* per second; 0 = unlimited */
-	int64_t last_ns;
 	int64_t paused_until_ns; /* the provider said "too many requests" */
-} bucket;
+} send_rate;
 
 typedef struct {
 	deliver_job job;
@@ -44,44 +47,37 @@ struct deliver {
 	CURLM *multi;
 	slot *slots;
 	int inflight;
-	bucket sms_rate, email_rate;
+	send_rate sms_rate, email_rate;
 	int lockfd;
 	bool stop;		/* __atomic */
 	bool running;		/* __atomic */
 };
 
-static int64_t
-mono_ns(void)
+static double
+rate_burst(const send_rate *r)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	return r->rate > 1 ? r->rate : 1;
 }
 
-/* Whole sends the bucket allows now (a large number when unlimited). */
+/* Whole sends the rate allows now (a large number when unlimited). */
 static int
-bucket_avail(bucket *b)
+rate_avail(send_rate *r)
 {
 	int64_t now = mono_ns();
-	double burst = b->rate > 1 ? b->rate : 1;
 
-	if (now < b->paused_until_ns)
+	if (now < r->paused_until_ns)
 		return 0;
-	if (b->rate <= 0)
+	if (r->rate <= 0)
 		return 1 << 20;
-	b->tokens += (double)(now - b->last_ns) / 1e9 * b->rate;
-	if (b->tokens > burst)
-		b->tokens = burst;
-	b->last_ns = now;
-	return (int)b->tokens;
+	return (int)bucket_refill(&r->tb, rate_burst(r), r->rate, now);
 }
 
+/* One send started; rate_avail said there was room for it. */
 static void
-bucket_take(bucket *b)
+rate_take(send_rate *r)
 {
-	if (b->rate > 0)
-		b->tokens -= 1;
+	if (r->rate > 0)
+		bucket_take(&r->tb, rate_burst(r), r->rate, mono_ns());
 }
 
 void
@@ -148,13 +144,13 @@ finish_job(deliver *d, slot *sl, deliver_result *res)
 		deliver_fault(d->cfg, "accepted");
 	if (res->kind == DELIVER_TEMP && (res->code == 429 || res->code == 20429)) {
 		/* Rate-limited: the whole channel waits, not only this message. */
-		bucket *b = strcmp(job->msg.channel, "sms") == 0 ? &d->sms_rate : &d->email_rate;
+		send_rate *r = strcmp(job->msg.channel, "sms") == 0 ? &d->sms_rate : &d->email_rate;
 
 		int64_t wait = res->retry_after > 0 ? res->retry_after : 1;
 
 		if (wait > d->cfg->backoff_cap)
 			wait = d->cfg->backoff_cap;
-		b->paused_until_ns = mono_ns() + wait * 1000000000LL;
+		r->paused_until_ns = mono_ns() + wait * 1000000000LL;
 	}
 	for (tries = 0; tries < 50; tries++) {
 		if (deliver_record(d->store, d->cfg, &job->msg, job->prov->name, res,
@@ -229,11 +225,11 @@ free_slot(deliver *d)
 /* Claims and starts up to what the slots and the channel's rate allow.
  * Returns how many were started. */
 static int
-fill_channel(deliver *d, const char *channel, const deliver_provider *prov, bucket *b,
+fill_channel(deliver *d, const char *channel, const deliver_provider *prov, send_rate *r,
 	     int64_t now)
 {
 	int64_t ids[CLAIM_BATCH];
-	int want = d->cfg->concurrency - d->inflight, avail = bucket_avail(b), n, started = 0;
+	int want = d->cfg->concurrency - d->inflight, avail = rate_avail(r), n, started = 0;
 
 	if (avail < want)
 		want = avail;
@@ -264,7 +260,7 @@ fill_channel(deliver *d, const char *channel, const deliver_provider *prov, buck
 			continue;
 		/* Durable from here: the row says `sending` before a byte leaves. */
 		deliver_fault(d->cfg, "claimed");
-		bucket_take(b);
+		rate_take(r);
 		start_job(d, sl, prov);
 		started++;
 	}
@@ -456,8 +452,10 @@ deliver_start(deliver_config *cfg, deliver_clock clock, char *err, size_t errlen
 		snprintf(err, errlen, "cannot initialise libcurl");
 		goto fail;
 	}
-	d->sms_rate = (bucket){ .rate = cfg->sms_rate, .tokens = 1, .last_ns = mono_ns() };
-	d->email_rate = (bucket){ .rate = cfg->email_rate, .tokens = 1, .last_ns = mono_ns() };
+	d->sms_rate = (send_rate){ .rate = cfg->sms_rate };
+	d->email_rate = (send_rate){ .rate = cfg->email_rate };
+	bucket_init(&d->sms_rate.tb, 1, mono_ns());
+	bucket_init(&d->email_rate.tb, 1, mono_ns());
 	/* Before anything new is claimed: what a crash left half-done is made
 	 * visible, not resent. */
 	if ((n = deliver_recover(d->store, cfg->rules, clock())) < 0) {

@@ -6,38 +6,17 @@
 #include <string.h>
 
 #include "deliver_form.h"
+#include "util/urlenc.h"
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Decodes [s, s+n) into out; false when it does not fit or holds a NUL. */
+/* Decodes [s, s+n) into out as a C string; false when it does not fit
+ * (with its terminator) or holds a NUL. */
 static bool
 decode(const char *s, size_t n, char *out, size_t outlen)
 {
-	size_t o = 0;
+	size_t o = urlenc_decode(s, n, out, outlen);
 
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (c == '+')
-			c = ' ';
-		else if (c == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-			c = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
-			i += 2;
-		}
-		if (c == '\0' || o + 1 >= outlen)
-			return false;
-		out[o++] = c;
-	}
+	if (o >= outlen || memchr(out, '\0', o) != NULL)
+		return false;
 	out[o] = '\0';
 	return true;
 }

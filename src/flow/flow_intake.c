@@ -10,16 +10,7 @@
 #include "core/contact.h"
 #include "core/engine.h"
 #include "flow.h"
-
-static bool
-present(const char *s)
-{
-	if (s == NULL)
-		return false;
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-		s++;
-	return *s != '\0';
-}
+#include "util/str.h"
 
 /* The normalised forms of a contact; NULL for what is absent or unusable. */
 typedef struct {
@@ -34,14 +25,14 @@ static void
 contact_read(contact *c, const rules *r, const char *phone, const char *email)
 {
 	memset(c, 0, sizeof *c);
-	if (present(phone)) {
+	if (!str_blank(phone)) {
 		if (contact_phone_normalize(phone, r->business.country, c->phone_buf,
 					    sizeof c->phone_buf) == 0)
 			c->phone = c->phone_buf;
 		else
 			c->flags |= LEAD_PHONE_INVALID;
 	}
-	if (present(email)) {
+	if (!str_blank(email)) {
 		if (contact_email_normalize(email, c->email_buf, sizeof c->email_buf) == 0)
 			c->email = c->email_buf;
 		else

@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "http_internal.h"
 #include "store/store_api.h"
+#include "util/mono.h"
 
 static int
 rank(const char *role)
@@ -30,7 +30,6 @@ http_auth(http_req *rq, http_role need, enum MHD_Result *ret)
 	const settings *st = http_settings(rq);
 	store *s = http_store(rq);
 	int64_t bid = 0, tid = 0;
-	struct timespec now;
 	char key[32];
 	int retry = 1, rc;
 
@@ -63,10 +62,9 @@ http_auth(http_req *rq, http_role need, enum MHD_Result *ret)
 				  "for a staff or admin token", NULL);
 		return false;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &now);
 	snprintf(key, sizeof key, "token:%lld", (long long)tid);
 	if (!ratelimit_take(rq->srv->limits, key, st->api_rate_count, st->api_rate_period,
-			    (int64_t)now.tv_sec * 1000000000 + now.tv_nsec, &retry)) {
+			    mono_ns(), &retry)) {
 		*ret = http_too_many(rq, retry);
 		return false;
 	}

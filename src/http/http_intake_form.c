@@ -7,11 +7,11 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "http_intake.h"
 #include "intake/intake_form.h"
 #include "intake/intake_hook.h"
+#include "util/mono.h"
 
 static const char thanks_page[] =
 	"<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
@@ -46,7 +46,6 @@ http_form(http_req *rq)
 {
 	const settings_source *src = settings_source_find(http_settings(rq), "form", rq->params[0]);
 	enum MHD_Result ret;
-	struct timespec mono;
 	char ct[64], key[128];
 	job j = intake_job(rq, JOB_INTAKE);
 	form_result fr;
@@ -62,10 +61,9 @@ http_form(http_req *rq)
 					 "configured", NULL) :
 		       page(rq, 404, "Form not found", "This form is not set up on the server.");
 	}
-	clock_gettime(CLOCK_MONOTONIC, &mono);
 	snprintf(key, sizeof key, "form:%s:%s", src->key, rq->ip);
 	if (!ratelimit_take(rq->srv->limits, key, src->rate_count, src->rate_period,
-			    (int64_t)mono.tv_sec * 1000000000 + mono.tv_nsec, &retry))
+			    mono_ns(), &retry))
 		return json ? http_too_many(rq, retry) :
 		       (http_note(rq, "error=rate_limited"),
 			page(rq, 429, "Please wait", "Too many submissions from your address. Please "

@@ -1,6 +1,6 @@
 /*
- * http_ratelimit.c - token buckets in a fixed hash table under one mutex
- * (see http_ratelimit.h). O(1) per request; memory is fixed.
+ * http_ratelimit.c - token buckets (util/bucket.h) in a fixed hash table
+ * under one mutex (see http_ratelimit.h). O(1) per request; memory is fixed.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -8,16 +8,16 @@
 #include <string.h>
 
 #include "http_ratelimit.h"
+#include "util/bucket.h"
 
 typedef struct {
 	char key[64];
-	double tokens;
-	int64_t last_ns;
-} bucket;
+	bucket b;
+} slot;
 
 struct ratelimit {
 	pthread_mutex_t mu;
-	bucket slots[RATELIMIT_SLOTS];
+	slot slots[RATELIMIT_SLOTS];
 };
 
 ratelimit *
@@ -54,29 +54,23 @@ ratelimit_take(ratelimit *rl, const char *key, int count, int64_t period, int64_
 	       int *retry_after)
 {
 	char k[64];
-	bucket *b;
-	double rate = (double)count / ((double)period * 1e9);	/* tokens per ns */
+	slot *sl;
+	double rate = (double)count / (double)period;	/* tokens per second */
 	bool ok;
 
 	if (count <= 0 || period <= 0)
 		return true;
 	snprintf(k, sizeof k, "%s", key);
 	pthread_mutex_lock(&rl->mu);
-	b = &rl->slots[fnv1a(k) % RATELIMIT_SLOTS];
-	if (strcmp(b->key, k) != 0) {
-		memcpy(b->key, k, sizeof k);
-		b->tokens = count;
-		b->last_ns = now_ns;
+	sl = &rl->slots[fnv1a(k) % RATELIMIT_SLOTS];
+	if (strcmp(sl->key, k) != 0) {
+		memcpy(sl->key, k, sizeof k);
+		bucket_init(&sl->b, count, now_ns);	/* a new key starts full */
 	}
-	b->tokens += (double)(now_ns - b->last_ns) * rate;
-	if (b->tokens > count)
-		b->tokens = count;
-	b->last_ns = now_ns;
-	ok = b->tokens >= 1.0;
-	if (ok)
-		b->tokens -= 1.0;
-	else if (retry_after != NULL)
-		*retry_after = (int)((1.0 - b->tokens) / rate / 1e9) + 1;
+	ok = bucket_take(&sl->b, count, rate, now_ns);
+	/* +1: whole seconds, and a client that waits them finds a token. */
+	if (!ok && retry_after != NULL)
+		*retry_after = (int)bucket_wait(&sl->b, rate) + 1;
 	pthread_mutex_unlock(&rl->mu);
 	return ok;
 }

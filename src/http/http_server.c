@@ -18,6 +18,7 @@
 
 #include "http_internal.h"
 #include "util/log.h"
+#include "util/mono.h"
 
 static pthread_key_t store_key;
 static pthread_once_t store_key_once = PTHREAD_ONCE_INIT;
@@ -68,15 +69,6 @@ int64_t
 http_now(http_req *rq)
 {
 	return rq->srv->cfg.clock ? rq->srv->cfg.clock() : (int64_t)time(NULL);
-}
-
-static int64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 const char *

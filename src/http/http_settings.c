@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "http_settings.h"
+#include "util/str.h"
 
 #define LINE_MAX_LEN 4096
 
@@ -26,19 +27,6 @@ set_str(char **dst, const char *v)
 {
 	free(*dst);
 	*dst = xstrdup_or_null(v);
-}
-
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
 }
 
 /* "15m", "2h", "30", "1d" -> seconds; -1 when not a duration. */
@@ -391,14 +379,14 @@ settings_load(const char *path, char *err, size_t errlen)
 				 LINE_MAX_LEN);
 			goto fail;
 		}
-		p = trim(line);
+		p = str_trim(line);
 		if (*p == '#' || *p == ';' || *p == '\0')
 			continue;
 		if (*p == '[') {
 			char type[32], key[96], extra[2];
 			int n;
 
-			char *close = strchr(p, ']'), *rest = close ? trim(close + 1) : NULL;
+			char *close = strchr(p, ']'), *rest = close ? str_trim(close + 1) : NULL;
 
 			if (close == NULL || (*rest != '\0' && *rest != '#')) {
 				snprintf(err, errlen, "%s:%d: expected \"[section]\"", path, lineno);
@@ -435,11 +423,11 @@ settings_load(const char *path, char *err, size_t errlen)
 			goto fail;
 		}
 		*eq = '\0';
-		k = trim(p);
-		v = trim(eq + 1);
+		k = str_trim(p);
+		v = str_trim(eq + 1);
 		if (*v == '"' && strchr(v + 1, '"') != NULL) {
 			/* "quoted": may hold '#'; anything after the quote must be a comment */
-			char *close = strchr(v + 1, '"'), *rest = trim(close + 1);
+			char *close = strchr(v + 1, '"'), *rest = str_trim(close + 1);
 
 			if (*rest != '\0' && *rest != '#') {
 				snprintf(err, errlen, "%s:%d: %s: text after the closing quote", path,
@@ -453,7 +441,7 @@ settings_load(const char *path, char *err, size_t errlen)
 			for (char *c = v; *c; c++)
 				if (*c == '#' && c > v && (c[-1] == ' ' || c[-1] == '\t')) {
 					*c = '\0';
-					v = trim(v);
+					v = str_trim(v);
 					break;
 				}
 		}

@@ -3,7 +3,6 @@
  * signature (see intake_email.h). Line-based and bounded by the text's own
  * length; nothing is read past a NUL.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,24 +12,7 @@
 
 #include "intake_email.h"
 #include "intake_sig.h"
-
-static char *
-trim_dup(const char *s, size_t n)
-{
-	char *o;
-
-	while (n > 0 && isspace((unsigned char)*s)) {
-		s++;
-		n--;
-	}
-	while (n > 0 && isspace((unsigned char)s[n - 1]))
-		n--;
-	if ((o = malloc(n + 1)) == NULL)
-		return NULL;
-	memcpy(o, s, n);
-	o[n] = '\0';
-	return o;
-}
+#include "util/str.h"
 
 void
 email_parse_from(fields *f, const char *from, const char **name, const char **address)
@@ -43,7 +25,7 @@ email_parse_from(fields *f, const char *from, const char **name, const char **ad
 	lt = strrchr(from, '<');
 	gt = lt ? strchr(lt, '>') : NULL;
 	if (lt != NULL && gt != NULL) {
-		char *n = trim_dup(from, (size_t)(lt - from));
+		char *n = str_trim_dup(from, (size_t)(lt - from));
 		size_t nl = n ? strlen(n) : 0;
 
 		if (n != NULL && nl >= 2 && n[0] == '"' && n[nl - 1] == '"') {
@@ -51,9 +33,9 @@ email_parse_from(fields *f, const char *from, const char **name, const char **ad
 			n[nl - 2] = '\0';
 		}
 		*name = n && *n ? fields_keep(f, n) : (free(n), NULL);
-		*address = fields_keep(f, trim_dup(lt + 1, (size_t)(gt - lt - 1)));
+		*address = fields_keep(f, str_trim_dup(lt + 1, (size_t)(gt - lt - 1)));
 	} else {
-		*address = fields_keep(f, trim_dup(from, strlen(from)));
+		*address = fields_keep(f, str_trim_dup(from, strlen(from)));
 	}
 }
 
@@ -69,7 +51,7 @@ header_value(fields *f, const char *headers, const char *name)
 		size_t len = eol ? (size_t)(eol - p) : strlen(p);
 
 		if (len > nl && strncasecmp(p, name, nl) == 0 && p[nl] == ':')
-			return fields_keep(f, trim_dup(p + nl + 1, len - nl - 1));
+			return fields_keep(f, str_trim_dup(p + nl + 1, len - nl - 1));
 		p = eol ? eol + 1 : NULL;
 	}
 	return NULL;
@@ -133,7 +115,7 @@ email_strip_reply(const char *text)
 		}
 		p = eol + 1;
 	}
-	return trim_dup(text ? text : "", (size_t)(p - (text ? text : "")));
+	return str_trim_dup(text ? text : "", (size_t)(p - (text ? text : "")));
 }
 
 static int

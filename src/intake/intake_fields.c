@@ -3,7 +3,6 @@
  * intake_fields.h). Bounded: FIELDS_MAX fields, names up to FIELDS_NAME_MAX,
  * values up to the body's own (already capped) size.
  */
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 #include <strings.h>
 
 #include "intake_fields.h"
+#include "util/urlenc.h"
 
 void
 fields_init(fields *f)
@@ -111,38 +111,6 @@ fields_printf(fields *f, const char *fmt, ...)
 	return n < 0 ? NULL : fields_keep(f, s);
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* Decodes in[0..len) into out (room for len bytes); returns the length. */
-static size_t
-url_decode(const char *in, size_t len, char *out)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		int hi, lo;
-
-		if (in[i] == '+') {
-			out[o++] = ' ';
-		} else if (in[i] == '%' && i + 2 < len &&
-			   (hi = hexval((unsigned char)in[i + 1])) >= 0 &&
-			   (lo = hexval((unsigned char)in[i + 2])) >= 0) {
-			out[o++] = (char)(hi * 16 + lo);
-			i += 2;
-		} else {
-			out[o++] = in[i];
-		}
-	}
-	return o;
-}
-
 int
 fields_parse_urlencoded(fields *f, const char *body, size_t len)
 {
@@ -166,8 +134,9 @@ fields_parse_urlencoded(fields *f, const char *body, size_t len)
 			continue;	/* "a=1&&b=2" */
 		for (eq = start; eq < end && body[eq] != '='; eq++)
 			;
-		nl = url_decode(body + start, eq - start, nbuf);
-		vl = eq < end ? url_decode(body + eq + 1, end - eq - 1, vbuf) : 0;
+		/* Each buffer holds len + 1 bytes, more than any piece decodes to. */
+		nl = urlenc_decode(body + start, eq - start, nbuf, len + 1);
+		vl = eq < end ? urlenc_decode(body + eq + 1, end - eq - 1, vbuf, len + 1) : 0;
 		if (fields_add(f, nbuf, nl, vbuf, vl, false) < 0) {
 			rc = -1;
 			break;

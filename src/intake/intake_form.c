@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "intake_form.h"
+#include "util/str.h"
 
 enum { F_NAME, F_FIRST, F_LAST, F_PHONE, F_EMAIL, F_SERVICE, F_MESSAGE, F_HOOD, F_KIND,
        F_IGNORE, F_COUNT };
@@ -78,15 +79,6 @@ classify(const char *name, const intake_map *map, size_t nmap)
 	return -1;
 }
 
-static bool
-blank(const char *s)
-{
-	for (; s && *s; s++)
-		if (!isspace((unsigned char)*s))
-			return false;
-	return true;
-}
-
 /* Appends "label: value" lines to a growing string owned by the caller. */
 static int
 append(char **buf, size_t *len, const char *label, const char *value)
@@ -116,7 +108,7 @@ form_to_lead(fields *f, const intake_map *map, size_t nmap, const char *honeypot
 		int t;
 
 		if (honeypot != NULL && strcmp(e->name, honeypot) == 0) {
-			if (!blank(e->value))
+			if (!str_blank(e->value))
 				res->honeypot = true;
 			continue;
 		}
@@ -128,7 +120,7 @@ form_to_lead(fields *f, const intake_map *map, size_t nmap, const char *honeypot
 				goto oom;
 			continue;
 		}
-		if (blank(e->value))
+		if (str_blank(e->value))
 			continue;
 		t = classify(e->name, map, nmap);
 		if (t == F_IGNORE)

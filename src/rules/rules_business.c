@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/bizclock.h"
 #include "../core/contact.h"
 #include "rules_internal.h"
 #include "tzfile.h"
@@ -83,14 +84,6 @@ read_hours(rl_ctx *c, yaml_node_t *n)
 			 "would never come due");
 }
 
-static int
-cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-
-	return (x > y) - (x < y);
-}
-
 static void
 read_holidays(rl_ctx *c, yaml_node_t *n)
 {
@@ -124,7 +117,7 @@ read_holidays(rl_ctx *c, yaml_node_t *n)
 		b->holidays[b->nholidays++] = date;
 	}
 	/* Sorted, so "is today a holiday" can be a binary search. */
-	qsort(b->holidays, b->nholidays, sizeof *b->holidays, cmp_int);
+	bizclock_sort_holidays(b);
 }
 
 static void

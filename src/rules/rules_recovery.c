@@ -78,15 +78,6 @@ rl_escalation(rl_ctx *c, yaml_node_t *n)
 	}
 }
 
-static bool
-is_lost_reason(const rules *r, const char *reason)
-{
-	for (size_t i = 0; i < r->nlost_reasons; i++)
-		if (strcmp(r->lost_reasons[i], reason) == 0)
-			return true;
-	return false;
-}
-
 /* The reason recorded for a cold lead must be one staff can also choose. */
 static void
 check_reason(rl_ctx *c, const yaml_node_t *given, const yaml_node_t *reasons)
@@ -94,7 +85,7 @@ check_reason(rl_ctx *c, const yaml_node_t *given, const yaml_node_t *reasons)
 	const rules *r = c->r;
 	char list[512];
 
-	if (c->bad_reasons || r->cold.reason == NULL || is_lost_reason(r, r->cold.reason))
+	if (c->bad_reasons || r->cold.reason == NULL || rules_lost_reason_known(r, r->cold.reason))
 		return;
 	rl_join(list, sizeof list, (const char *const *)r->lost_reasons, r->nlost_reasons,
 		sizeof *r->lost_reasons);

@@ -14,6 +14,7 @@
 #include "flow/flow.h"
 #include "sched.h"
 #include "util/log.h"
+#include "util/mono.h"
 
 #define FIRE_BATCH 256
 
@@ -132,13 +133,7 @@ run(void *arg)
 			sc->poked = false;
 			continue;
 		}
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += wait_ms / 1000;
-		until.tv_nsec += (wait_ms % 1000) * 1000000;
-		if (until.tv_nsec >= 1000000000) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000;
-		}
+		until = mono_deadline_ms(wait_ms);
 		while (!sc->stop && !sc->poked &&
 		       pthread_cond_timedwait(&sc->cv, &sc->mu, &until) != ETIMEDOUT)
 			;

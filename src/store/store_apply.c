@@ -51,16 +51,6 @@ store_purpose_name(outbox_purpose p)
 	return "followup";
 }
 
-/* Runs a one-shot statement; returns 0 or -1. */
-static int
-step_done(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 static int
 set_text(store *s, int64_t lead_id, const char *sql, const char *v, int64_t now)
 {
@@ -71,7 +61,7 @@ set_text(store *s, int64_t lead_id, const char *sql, const char *v, int64_t now)
 	store_bind_text(st, 1, v);
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int64(st, 3, lead_id);
-	return step_done(st);
+	return store_step_done(st);
 }
 
 static int64_t
@@ -91,7 +81,7 @@ insert_task(store *s, int64_t bid, int64_t lead_id, const action *a, int64_t now
 	store_bind_text(st, 5, a->person);
 	sqlite3_bind_int64(st, 6, a->at);
 	sqlite3_bind_int64(st, 7, now);
-	if (step_done(st) < 0)
+	if (store_step_done(st) < 0)
 		return -1;
 	return sqlite3_last_insert_rowid(s->db);
 }
@@ -123,7 +113,7 @@ insert_timer(store *s, int64_t bid, int64_t lead_id, const action *a, int64_t ta
 		sqlite3_bind_null(st, 8);
 	sqlite3_bind_int64(st, 9, now);
 	sqlite3_bind_int64(st, 10, plan);
-	if (step_done(st) < 0)
+	if (store_step_done(st) < 0)
 		return -1;
 	return sqlite3_last_insert_rowid(s->db);
 }
@@ -149,7 +139,7 @@ insert_outbox(store *s, int64_t bid, int64_t lead_id, const action *a, int64_t n
 	store_bind_text(st, 8, store_purpose_name(a->purpose));
 	sqlite3_bind_int64(st, 9, a->at);
 	sqlite3_bind_int64(st, 10, now);
-	if (step_done(st) < 0)
+	if (store_step_done(st) < 0)
 		return -1;
 	return sqlite3_last_insert_rowid(s->db);
 }
@@ -185,7 +175,7 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 		sqlite3_bind_int64(st, 3, a->at);
 		sqlite3_bind_int64(st, 4, now);
 		sqlite3_bind_int64(st, 5, lead_id);
-		return step_done(st);
+		return store_step_done(st);
 	case ACT_SET_SEQUENCE:
 		if ((st = store_stmt(s, "UPDATE leads SET sequence = ?1, sequence_started_at = ?2,"
 				     " plan = plan + 1, updated_at = ?2 WHERE id = ?3")) == NULL)
@@ -193,7 +183,7 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 		store_bind_text(st, 1, a->name);
 		sqlite3_bind_int64(st, 2, a->at);
 		sqlite3_bind_int64(st, 3, lead_id);
-		return step_done(st);
+		return store_step_done(st);
 	case ACT_SET_QUOTE:
 		if ((st = store_stmt(s, "UPDATE leads SET quote_cents = ?1, updated_at = ?2"
 				     " WHERE id = ?3")) == NULL)
@@ -201,7 +191,7 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 		sqlite3_bind_int64(st, 1, a->amount_cents);
 		sqlite3_bind_int64(st, 2, now);
 		sqlite3_bind_int64(st, 3, lead_id);
-		return step_done(st);
+		return store_step_done(st);
 	case ACT_SET_OPT_OUT:
 		st = store_stmt(s, strcmp(a->channel, "sms") == 0 ?
 				"UPDATE leads SET sms_opt_out = ?1, updated_at = ?2 WHERE id = ?3" :
@@ -211,7 +201,7 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 		sqlite3_bind_int(st, 1, a->flag);
 		sqlite3_bind_int64(st, 2, now);
 		sqlite3_bind_int64(st, 3, lead_id);
-		return step_done(st);
+		return store_step_done(st);
 	case ACT_MARK:
 		if (strcmp(a->name, "inbound") == 0)
 			st = store_stmt(s, "UPDATE leads SET last_inbound_at = ?1, updated_at = ?1"
@@ -226,7 +216,7 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 			return -1;
 		sqlite3_bind_int64(st, 1, a->at);
 		sqlite3_bind_int64(st, 2, lead_id);
-		return step_done(st);
+		return store_step_done(st);
 	case ACT_EVENT:
 		if ((st = store_stmt(s, "INSERT INTO events (business_id, lead_id, at, type, actor,"
 				     " text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")) == NULL)
@@ -237,7 +227,7 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 		store_bind_text(st, 4, a->name);
 		store_bind_text(st, 5, actor);
 		store_bind_text(st, 6, a->text);
-		if (step_done(st) < 0)
+		if (store_step_done(st) < 0)
 			return -1;
 		*row = sqlite3_last_insert_rowid(s->db);
 		return 0;
@@ -259,7 +249,7 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 		sqlite3_bind_int64(st, 3, now);
 		sqlite3_bind_int64(st, 4, a->task_id);
 		sqlite3_bind_int64(st, 5, lead_id);
-		return step_done(st);
+		return store_step_done(st);
 	case ACT_TIMER_SET: {
 		int64_t task_id = a->task_id;
 
@@ -275,7 +265,7 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 			return -1;
 		sqlite3_bind_int64(st, 1, lead_id);
 		store_bind_text(st, 2, store_timer_kind_name(a->timer));
-		return step_done(st);
+		return store_step_done(st);
 	case ACT_OUTBOX:
 		return (*row = insert_outbox(s, bid, lead_id, a, now)) < 0 ? -1 : 0;
 	case ACT_RR_ADVANCE:
@@ -285,7 +275,7 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 			return -1;
 		sqlite3_bind_int64(st, 1, bid);
 		store_bind_text(st, 2, a->name);
-		return step_done(st);
+		return store_step_done(st);
 	}
 	return -1;
 }
@@ -430,7 +420,7 @@ insert_lead(store *s, const store_lead_state *ls, const new_row *r, int64_t now)
 		sqlite3_bind_null(st, 25);
 	store_bind_text(st, 26, l->lost_reason);
 	sqlite3_bind_int64(st, 27, r->reactivate_at);
-	return step_done(st);
+	return store_step_done(st);
 }
 
 int

@@ -51,6 +51,10 @@ extern const int store_nmigrations;
  * cache is keyed by its address). Owned by the store; NULL on error. */
 sqlite3_stmt *store_stmt(store *s, const char *sql);
 
+/* Steps a bound statement that returns no rows, then resets it (so it holds
+ * no read snapshot). 0 when it ran to completion, -1 on an error. */
+int store_step_done(sqlite3_stmt *st);
+
 /* Binds a string or NULL. */
 void store_bind_text(sqlite3_stmt *st, int i, const char *v);
 /* Steps a bound statement whose first column is an id, filling ids (at most

@@ -73,15 +73,6 @@ outbox_msg_free(outbox_msg *m)
 	memset(m, 0, sizeof *m);
 }
 
-static int
-step_done(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 int
 store_outbox_due(store *s, const char *channel, int64_t now, int64_t *ids, int max)
 {
@@ -274,7 +265,7 @@ store_outbox_move(store *s, int64_t id, outbox_state from, outbox_state to,
 	store_bind_text(st, 9, u->provider);
 	sqlite3_bind_int64(st, 10, id);
 	store_bind_text(st, 11, outbox_state_name(from));
-	if (step_done(st) < 0)
+	if (store_step_done(st) < 0)
 		return -1;
 	return sqlite3_changes(s->db) > 0 ? 1 : 0;
 }
@@ -354,7 +345,7 @@ store_outbox_task(store *s, int64_t business_id, int64_t lead_id, const char *ve
 	store_bind_text(st, 3, verb);
 	store_bind_text(st, 4, title);
 	sqlite3_bind_int64(st, 5, now);
-	if (step_done(st) < 0 || sqlite3_changes(s->db) != 1)
+	if (store_step_done(st) < 0 || sqlite3_changes(s->db) != 1)
 		return -1;
 	task_id = sqlite3_last_insert_rowid(s->db);
 	if ((st = store_stmt(s, ev)) == NULL)
@@ -363,7 +354,7 @@ store_outbox_task(store *s, int64_t business_id, int64_t lead_id, const char *ve
 	sqlite3_bind_int64(st, 2, lead_id);
 	sqlite3_bind_int64(st, 3, now);
 	store_bind_text(st, 4, title);
-	return step_done(st) < 0 ? -1 : task_id;
+	return store_step_done(st) < 0 ? -1 : task_id;
 }
 
 int
@@ -377,7 +368,7 @@ store_outbox_task_close(store *s, int64_t task_id, const char *outcome, int64_t 
 	store_bind_text(st, 1, outcome);
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int64(st, 3, task_id);
-	return step_done(st);
+	return store_step_done(st);
 }
 
 int
@@ -394,7 +385,7 @@ store_outbox_event(store *s, int64_t business_id, int64_t lead_id, const char *t
 	sqlite3_bind_int64(st, 3, now);
 	store_bind_text(st, 4, type);
 	store_bind_text(st, 5, text);
-	return step_done(st);
+	return store_step_done(st);
 }
 
 int
@@ -422,7 +413,7 @@ store_outbox_lead_flag(store *s, int64_t lead_id, outbox_lead_flag f, int64_t no
 		return -1;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, lead_id);
-	if (step_done(st) < 0)
+	if (store_step_done(st) < 0)
 		return -1;
 	return sqlite3_changes(s->db) > 0 ? 1 : 0;
 }

@@ -54,6 +54,15 @@ store_bind_text(sqlite3_stmt *st, int i, const char *v)
 }
 
 int
+store_step_done(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
 store_collect_ids(sqlite3_stmt *st, int64_t *ids, int max)
 {
 	int n = 0, rc;

@@ -51,15 +51,12 @@ store_timer_claim(store *s, int64_t timer_id, int64_t now)
 	static const char *const claim =
 		"UPDATE timers SET state = 'fired', fired_at = ?1 WHERE id = ?2 AND state = 'pending'";
 	sqlite3_stmt *st = store_stmt(s, claim);
-	int rc;
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, timer_id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	if (store_step_done(st) < 0)
 		return -1;
 	return sqlite3_changes(s->db) > 0;	/* 0: another process fired or cancelled it */
 }
@@ -82,12 +79,9 @@ int
 store_timer_set_error(store *s, int64_t timer_id)
 {
 	sqlite3_stmt *st = store_stmt(s, "UPDATE timers SET state = 'error' WHERE id = ?1");
-	int rc;
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, timer_id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return store_step_done(st);
 }

@@ -10,15 +10,6 @@
 #include "store_internal.h"
 #include "store_webhook.h"
 
-static int
-step_done(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 /* The cursor's value, or -1 when it was never placed (-2 on error). */
 static int64_t
 cursor_get(store *s)
@@ -45,7 +36,7 @@ cursor_set(store *s, int64_t v)
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, v);
-	return step_done(st);
+	return store_step_done(st);
 }
 
 int
@@ -82,7 +73,7 @@ store_webhook_enqueue(store *s, const char *const *urls, size_t nurls, int64_t n
 			sqlite3_bind_int64(ins, 2, ev);
 			store_bind_text(ins, 3, urls[i]);
 			sqlite3_bind_int64(ins, 4, now);
-			if (step_done(ins) < 0)
+			if (store_step_done(ins) < 0)
 				goto fail;
 		}
 		last = ev;
@@ -186,7 +177,7 @@ store_webhook_claim(store *s, int64_t id, int64_t now, store_webhook *w)
 		goto fail;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, id);
-	if (step_done(st) < 0)
+	if (store_step_done(st) < 0)
 		goto fail;
 	return 1;
 fail:
@@ -223,7 +214,7 @@ store_webhook_finish(store *s, int64_t id, const char *state, int status, const 
 		sqlite3_bind_int64(st, 4, send_at);
 	sqlite3_bind_int64(st, 5, now);
 	sqlite3_bind_int64(st, 6, id);
-	return step_done(st);
+	return store_step_done(st);
 }
 
 int
@@ -232,7 +223,7 @@ store_webhook_recover(store *s)
 	sqlite3_stmt *st = store_stmt(s, "UPDATE webhook_deliveries SET state = 'queued'"
 				      " WHERE state = 'sending'");
 
-	if (st == NULL || step_done(st) < 0)
+	if (st == NULL || store_step_done(st) < 0)
 		return -1;
 	return sqlite3_changes(store_db(s));
 }
