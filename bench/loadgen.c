@@ -14,9 +14,13 @@
  * stand-in on its own). Every status is checked: anything but --expect
  * counts as an error. Prints
  * one JSON line; with --trace FILE also one line per lead
- * "phone scheduled_ns(realtime) done_ns(realtime) status", for speed to lead.
+ * "phone scheduled_ns(realtime) done_ns(realtime) status", for speed to lead
+ * (status 0: no answer - refused, reset, timed out). SIGTERM or SIGINT ends
+ * the run early as if its duration were over: nothing new is started, what
+ * is in flight finishes, the summary and the trace are written.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -57,6 +61,15 @@ static const char *const messages[] = {
 	"",
 };
 static const char *const areas[] = { "312", "773", "872", "630", "708", "847" };
+
+static volatile sig_atomic_t stop_early;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop_early = 1;
+}
 
 static int64_t
 mono_ns(void)
@@ -207,6 +220,14 @@ main(int argc, char **argv)
 			curl_easy_setopt(h, CURLOPT_USERPWD, user);
 	}
 
+	{
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_stop;
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+	}
 	t0 = mono_ns();
 	t_end = t0 + (int64_t)(duration * 1e9);
 	if (rate > 0)
@@ -218,6 +239,8 @@ main(int argc, char **argv)
 		CURLMsg *msg;
 		bool any_busy = false;
 
+		if (stop_early && t_end > now)
+			t_end = now;
 		/* Start what is due: every idle client (closed loop), or one per
 		 * scheduled slot (open loop; a slot with no idle client waits and
 		 * its wait counts in its latency). */

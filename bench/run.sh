@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # run.sh - leadkeep's benchmarks: the machine's own limits first (fsync, naive
 # durable insert, storage), then the real `leadkeep serve` on loopback with
-# fresh data directories: durable intake, speed to lead, memory, a restart
-# at 1,000,000 leads, Today queue and lead page at that size, timer
+# fresh data directories: durable intake, what one web-form lead costs (CPU,
+# SQL statements), speed to lead, a timer-made message's latency, memory, a
+# restart at 1,000,000 leads, Today queue and lead page at that size, timer
 # precision under load, storage per lead, and `simulate` on a busy month.
 # Prints one JSON line per figure as it is taken, then a table.
 #
-#   bench/run.sh           the full run (about 4 minutes on 2 cores; docs/benchmarks.md)
+#   bench/run.sh           the full run (about 5 minutes on 2 cores; docs/benchmarks.md)
 #   bench/run.sh --smoke   every piece for a second or two: proves the benchmarks
 #                          still run; asserts no timing (tests/run.sh runs it)
 #
@@ -31,7 +32,9 @@ SERVE_CONF=bench/serve.conf	# the API rate limit only: see the file
 . bench/lib.sh
 . bench/disk.sh
 . bench/intake.sh
+. bench/intake_cost.sh
 . bench/speed_to_lead.sh
+. bench/timer_message.sh
 . bench/scale.sh
 . bench/timers.sh
 . bench/simulate.sh
@@ -71,13 +74,22 @@ cc $CFLAGS $SAN -Isrc $(pkg-config --cflags sqlite3 jansson) -o "$BIN/queries" b
 	$OBJ/src/store/*.o $OBJ/src/read/*.o $OBJ/src/core/*.o $OBJ/src/util/*.o \
 	$(pkg-config --libs sqlite3 jansson libsodium) -lm 2>"$WORK/queries.link" ||
 	echo "bench: queries.c did not link (store-level query times skipped): $(head -n 2 "$WORK/queries.link")" >&2
+# intake_sql runs the writer's intake job in process: the objects below the CLI.
+rm -f "$BIN/intake_sql"
+cc $CFLAGS $SAN -Isrc $(pkg-config --cflags sqlite3 jansson) -o "$BIN/intake_sql" bench/intake_sql.c \
+	$OBJ/src/http/http_jobs.o $OBJ/src/intake/*.o $OBJ/src/store/*.o $OBJ/src/core/*.o \
+	$OBJ/src/rules/*.o $OBJ/src/util/*.o $OBJ/build/gen/default_rules.o \
+	$(pkg-config --libs sqlite3 jansson libsodium yaml-0.1) -lm 2>"$WORK/intake_sql.link" ||
+	echo "bench: intake_sql.c did not link (SQL statements per lead skipped): $(head -n 2 "$WORK/intake_sql.link")" >&2
 
 if [ $SMOKE = 1 ]; then
 	DISK_S=0.3 IDLE_S=0.5 INTAKE_S=1 CLIENTS=8 STANDIN_S=0.5 SPEED_RATE=20 SPEED_S=1 DRAIN_S=1
+	COST_S=1 COST_RATE=20 SQL_LEADS=50 TIMER_MSGS=3
 	SCALE_N=2000 ITERS=50 SCALE_INTAKE_S=1 TIMER_RATE=20 TIMER_S=2 TIMER_INTAKE=20 TIMER_LEAD=3
 	MONTH=200
 else
 	DISK_S=3 IDLE_S=2 INTAKE_S=20 CLIENTS=64 STANDIN_S=3 SPEED_RATE=200 SPEED_S=10 DRAIN_S=5
+	COST_S=10 COST_RATE=500 SQL_LEADS=1000 TIMER_MSGS=30
 	SCALE_N=1000000 ITERS=1000 SCALE_INTAKE_S=5 TIMER_RATE=1000 TIMER_S=60 TIMER_INTAKE=1000 TIMER_LEAD=8
 	MONTH=10000
 fi
@@ -95,6 +107,7 @@ step() { # NAME FUNCTION ARGS...: runs one piece; a piece that cannot run is rep
 step machine bench_machine
 step disk bench_disk "$DISK_S"
 step intake bench_intake "$INTAKE_S" "$CLIENTS" "$IDLE_S"
+step intake_cost bench_intake_cost "$COST_S" "$COST_RATE" "$SQL_LEADS"
 step sms_standin bench_sms_standin "$STANDIN_S"
 # The dispatcher's SMS rate (LEADKEEP_SMS_RATE, default 10/s) is the account's
 # throughput at the provider - a setting, like the base URL. The stand-in has
@@ -104,6 +117,8 @@ step speed_to_lead bench_speed speed_to_lead "$SPEED_RATE" "$SPEED_S" "$DRAIN_S"
 # Diagnostic: a tenth of the rate, below every ceiling: what one lead waits alone.
 [ $SMOKE = 0 ] && step speed_to_lead_low bench_speed speed_to_lead_low \
 	$((SPEED_RATE / 10)) "$SPEED_S" "$DRAIN_S" LEADKEEP_SMS_RATE=0
+# A text made by a timer (one second after intake), one lead at a time.
+step timer_message bench_timer_message "$TIMER_MSGS"
 step scale bench_scale "$SCALE_N" "$ITERS" "$SCALE_INTAKE_S"
 step timers bench_timers "$TIMER_RATE" "$TIMER_S" "$TIMER_INTAKE" "$TIMER_LEAD"
 # Diagnostic: the same on a quiet server (no intake waking the scheduler).

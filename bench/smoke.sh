@@ -13,8 +13,8 @@ else
 	tail -n 40 <<<"$out" | sed 's/^/# /'
 fi
 missing=""
-for f in fsync_limit naive_insert storage_limit rss_idle intake rss_intake speed_to_lead \
-	restart rss_at_scale today_queue lead_page storage timer_lateness simulate_month; do
+for f in fsync_limit naive_insert storage_limit rss_idle intake rss_intake intake_form_sql \
+	intake_form_cpu speed_to_lead timer_message restart rss_at_scale today_queue lead_page storage timer_lateness simulate_month; do
 	grep -qE "^$f +" <<<"$out" || missing="$missing $f"
 done
 if [ -z "$missing" ]; then
