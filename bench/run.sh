@@ -77,7 +77,7 @@ cc $CFLAGS $SAN -Isrc $(pkg-config --cflags sqlite3 jansson) -o "$BIN/queries" b
 # intake_sql runs the writer's intake job in process: the objects below the CLI.
 rm -f "$BIN/intake_sql"
 cc $CFLAGS $SAN -Isrc $(pkg-config --cflags sqlite3 jansson) -o "$BIN/intake_sql" bench/intake_sql.c \
-	$OBJ/src/http/http_jobs.o $OBJ/src/intake/*.o $OBJ/src/store/*.o $OBJ/src/core/*.o \
+	$OBJ/src/http/http_jobs.o $OBJ/src/intake/*.o $OBJ/src/flow/*.o $OBJ/src/store/*.o $OBJ/src/core/*.o \
 	$OBJ/src/rules/*.o $OBJ/src/util/*.o $OBJ/build/gen/default_rules.o \
 	$(pkg-config --libs sqlite3 jansson libsodium yaml-0.1) -lm 2>"$WORK/intake_sql.link" ||
 	echo "bench: intake_sql.c did not link (SQL statements per lead skipped): $(head -n 2 "$WORK/intake_sql.link")" >&2
