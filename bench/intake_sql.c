@@ -26,6 +26,7 @@
 #include "intake/intake_form.h"
 #include "rules/rules_load.h"
 #include "store/store.h"
+#include "store/store_sqlite.h"
 
 #define MAX_SQL 512
 
@@ -155,7 +156,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "intake_sql: %s\n", err);
 		return 1;
 	}
-	sqlite3_trace_v2(store_db(s), SQLITE_TRACE_STMT | SQLITE_TRACE_PROFILE, trace, &c);
+	sqlite3_trace_v2(store_sqlite_db(s), SQLITE_TRACE_STMT | SQLITE_TRACE_PROFILE, trace, &c);
 	/* The first leads prepare the statements the store caches: not counted. */
 	for (long i = 0; i < warm + leads; i++) {
 		int rc;

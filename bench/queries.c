@@ -18,6 +18,7 @@
 
 #include "read/read_json.h"
 #include "store/store.h"
+#include "store/store_sqlite.h"
 
 static int64_t
 mono_ns(void)
@@ -71,7 +72,7 @@ main(int argc, char **argv)
 	}
 	/* The people who hold tasks; each iteration asks for the next one's queue,
 	 * so no answer is simply the previous one still in the CPU cache. */
-	if (sqlite3_prepare_v2(store_db(s), "SELECT id FROM people WHERE business_id = 1"
+	if (sqlite3_prepare_v2(store_sqlite_db(s), "SELECT id FROM people WHERE business_id = 1"
 			       " AND role <> 'manager' ORDER BY id", -1, &st, NULL) != SQLITE_OK)
 		return 1;
 	while (sqlite3_step(st) == SQLITE_ROW && nassignees < 64)

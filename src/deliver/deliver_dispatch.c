@@ -250,7 +250,7 @@ fill_channel(deliver *d, const char *channel, const deliver_provider *prov, send
 			store_rollback(d->store);
 			outbox_msg_free(&sl->job.msg);
 			log_line("error", "claim_failed", "outbox=%lld error=\"%s\"", (long long)ids[i],
-				 sqlite3_errmsg(store_db(d->store)));
+				 store_errmsg(d->store));
 			break;
 		}
 		if (rc == OUTBOX_CANCELED_OPT_OUT)
@@ -282,7 +282,7 @@ fill_webhooks(deliver *d, int64_t now)
 				  d->cfg->nwebhooks, now, 256) < 0 || store_commit(d->store) < 0) {
 		store_rollback(d->store);
 		log_line("error", "webhook_enqueue", "error=\"%s\"",
-			 sqlite3_errmsg(store_db(d->store)));
+			 store_errmsg(d->store));
 		return 0;
 	}
 	if (want > CLAIM_BATCH)
@@ -460,12 +460,12 @@ deliver_start(deliver_config *cfg, deliver_clock clock, char *err, size_t errlen
 	 * visible, not resent. */
 	if ((n = deliver_recover(d->store, cfg->rules, clock())) < 0) {
 		snprintf(err, errlen, "recovering messages left in flight: %s",
-			 sqlite3_errmsg(store_db(d->store)));
+			 store_errmsg(d->store));
 		goto fail;
 	}
 	if (store_webhook_recover(d->store) < 0) {
 		snprintf(err, errlen, "recovering webhooks left in flight: %s",
-			 sqlite3_errmsg(store_db(d->store)));
+			 store_errmsg(d->store));
 		goto fail;
 	}
 	if (n > 0)

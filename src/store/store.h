@@ -13,7 +13,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <sqlite3.h>
 
 #include "core/engine.h"
 #include "core/lead.h"
@@ -28,9 +27,6 @@ void store_close(store *s);
 
 /* For throwaway databases only (simulate): commits stop waiting for the disk. */
 int store_set_throwaway(store *s);
-
-/* The underlying connection, for the store's own files and the tests. */
-sqlite3 *store_db(store *s);
 
 /* Whether the last failure was another writer holding the database. */
 bool store_busy(store *s);

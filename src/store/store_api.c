@@ -66,7 +66,7 @@ store_token_create(store *s, int64_t business_id, const char *name, const char *
 	sqlite3_bind_int64(st, 6, now);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return store_fail(s, err, errlen, "saving the token");
-	*id = sqlite3_last_insert_rowid(store_db(s));
+	*id = sqlite3_last_insert_rowid(s->db);
 	return 0;
 }
 
@@ -127,7 +127,7 @@ store_token_revoke(store *s, int64_t business_id, int64_t id, int64_t now)
 	sqlite3_bind_int64(st, 3, now);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return -1;
-	return sqlite3_changes(store_db(s)) > 0 ? 1 : 0;
+	return sqlite3_changes(s->db) > 0 ? 1 : 0;
 }
 
 /* --- idempotency: body column holds {"h": request hash, "r": response} ---- */
@@ -245,7 +245,7 @@ store_lead_update_contact(store *s, int64_t business_id, int64_t id,
 	sqlite3_bind_int64(st, 10, now);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return -1;
-	if (sqlite3_changes(store_db(s)) == 0)
+	if (sqlite3_changes(s->db) == 0)
 		return 0;
 	if ((st = store_stmt(s, ev)) == NULL)
 		return -1;

@@ -6,6 +6,7 @@
 #define LK_STORE_INTERNAL_H
 
 #include "store.h"
+#include "store_sqlite.h"
 
 #define STMT_CACHE 96
 

@@ -215,7 +215,7 @@ store_set_throwaway(store *s)
 }
 
 sqlite3 *
-store_db(store *s)
+store_sqlite_db(store *s)
 {
 	return s->db;
 }

@@ -225,5 +225,5 @@ store_webhook_recover(store *s)
 
 	if (st == NULL || store_step_done(st) < 0)
 		return -1;
-	return sqlite3_changes(store_db(s));
+	return sqlite3_changes(s->db);
 }

@@ -13,6 +13,7 @@
 #include "core/tz.h"
 #include "rules/rules_load.h"
 #include "store/store.h"
+#include "store/store_sqlite.h"
 
 typedef struct {
 	char dir[64];
@@ -61,7 +62,7 @@ demo_count(store *s, const char *sql)
 	sqlite3_stmt *st;
 	int64_t n = -1;
 
-	assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(store_sqlite_db(s), sql, -1, &st, NULL), SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);

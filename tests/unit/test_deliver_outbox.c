@@ -20,6 +20,7 @@
 #include "deliver/deliver_internal.h"
 #include "flow/flow.h"
 #include "rules/rules_load.h"
+#include "store/store_sqlite.h"
 
 typedef struct {
 	char dir[64];
@@ -36,7 +37,7 @@ one(store *s, const char *sql)
 	sqlite3_stmt *st;
 	int64_t n = -1;
 
-	assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(store_sqlite_db(s), sql, -1, &st, NULL), SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -49,7 +50,7 @@ text(store *s, const char *sql, char *buf, size_t len)
 	sqlite3_stmt *st;
 
 	buf[0] = '\0';
-	assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(store_sqlite_db(s), sql, -1, &st, NULL), SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
 		snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
@@ -173,12 +174,12 @@ opted_out_leads_get_no_automated_text_but_do_get_compliance(void **state)
 	char sql[200];
 
 	snprintf(sql, sizeof sql, "UPDATE leads SET sms_opt_out = 1 WHERE id = %lld", (long long)f->lead);
-	assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(store_sqlite_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(claim(f, &m), OUTBOX_CANCELED_OPT_OUT);
 	assert_int_equal(one(f->s, "SELECT count(*) FROM outbox WHERE state = 'cancelled'"), 1);
 	assert_int_equal(one(f->s, "SELECT count(*) FROM events WHERE type = 'message.cancelled'"), 1);
 	/* The opt-out confirmation itself still goes. */
-	assert_int_equal(sqlite3_exec(store_db(f->s), "UPDATE outbox SET purpose = 'compliance',"
+	assert_int_equal(sqlite3_exec(store_sqlite_db(f->s), "UPDATE outbox SET purpose = 'compliance',"
 				      " state = 'queued' WHERE state = 'cancelled'", NULL, NULL, NULL),
 			 SQLITE_OK);
 	assert_int_equal(claim(f, &m), OUTBOX_CLAIMED);

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "http/http_writer.h"
+#include "store/store_sqlite.h"
 
 static char dir[64];
 
@@ -23,7 +24,7 @@ static int
 insert_row(store *s, void *arg, char *err, size_t errlen)
 {
 	int mode = *(int *)arg;
-	sqlite3 *db = store_db(s);
+	sqlite3 *db = store_sqlite_db(s);
 
 	if (sqlite3_exec(db, "INSERT INTO t (v) VALUES (1)", NULL, NULL, NULL) != SQLITE_OK)
 		return snprintf(err, errlen, "insert failed"), -1;
@@ -43,7 +44,7 @@ count_rows(void)
 	int n = -1;
 
 	assert_non_null(s);
-	assert_int_equal(sqlite3_prepare_v2(store_db(s), "SELECT count(*) FROM t", -1, &st, NULL),
+	assert_int_equal(sqlite3_prepare_v2(store_sqlite_db(s), "SELECT count(*) FROM t", -1, &st, NULL),
 			 SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int(st, 0);
@@ -63,7 +64,7 @@ setup(void **state)
 	assert_non_null(mkdtemp(dir));
 	s = store_open(dir, e, sizeof e);
 	assert_non_null(s);
-	assert_int_equal(sqlite3_exec(store_db(s), "CREATE TABLE t (v INTEGER)", NULL, NULL, NULL),
+	assert_int_equal(sqlite3_exec(store_sqlite_db(s), "CREATE TABLE t (v INTEGER)", NULL, NULL, NULL),
 			 SQLITE_OK);
 	store_close(s);
 	return 0;

@@ -87,7 +87,7 @@ old_schema_upgrades_with_data_intact(void **state)
 	assert_non_null(s);
 	assert_int_equal(store_schema_version(s), store_schema_latest());
 	assert_true(store_schema_latest() >= 2);
-	assert_int_equal(sqlite3_prepare_v2(store_db(s), "SELECT name, phone FROM leads", -1, &st,
+	assert_int_equal(sqlite3_prepare_v2(store_sqlite_db(s), "SELECT name, phone FROM leads", -1, &st,
 					    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(st, 0), "Old Lead");
