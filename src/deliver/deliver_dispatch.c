@@ -222,14 +222,15 @@ free_slot(deliver *d)
 	return NULL;
 }
 
-/* Claims and starts up to what the slots and the channel's rate allow.
- * Returns how many were started. */
+/* Claims up to what the slots and the channel's rate allow, in one
+ * transaction, then starts them. Returns how many were started. */
 static int
 fill_channel(deliver *d, const char *channel, const deliver_provider *prov, send_rate *r,
 	     int64_t now)
 {
 	int64_t ids[CLAIM_BATCH];
-	int want = d->cfg->concurrency - d->inflight, avail = rate_avail(r), n, started = 0;
+	slot *claimed[CLAIM_BATCH];
+	int want = d->cfg->concurrency - d->inflight, avail = rate_avail(r), n, nclaimed = 0;
 
 	if (avail < want)
 		want = avail;
@@ -237,18 +238,16 @@ fill_channel(deliver *d, const char *channel, const deliver_provider *prov, send
 		want = CLAIM_BATCH;
 	if (want <= 0 || (n = store_outbox_due(d->store, channel, now, ids, want)) <= 0)
 		return 0;
+	if (store_begin(d->store) < 0)
+		return 0;
 	for (int i = 0; i < n; i++) {
 		slot *sl = free_slot(d);
 		int rc;
 
 		if (sl == NULL)
 			break;
-		if (store_begin(d->store) < 0)
-			break;
 		rc = store_outbox_claim(d->store, ids[i], now, &sl->job.msg);
-		if (rc < 0 || store_commit(d->store) < 0) {
-			store_rollback(d->store);
-			outbox_msg_free(&sl->job.msg);
+		if (rc < 0) {
 			log_line("error", "claim_failed", "outbox=%lld error=\"%s\"", (long long)ids[i],
 				 store_errmsg(d->store));
 			break;
@@ -258,13 +257,27 @@ fill_channel(deliver *d, const char *channel, const deliver_provider *prov, send
 				 "reason=opted_out_or_unreachable", (long long)ids[i], channel);
 		if (rc != OUTBOX_CLAIMED)
 			continue;
-		/* Durable from here: the row says `sending` before a byte leaves. */
+		sl->busy = true;	/* reserved: free_slot() must not hand it out again */
+		claimed[nclaimed++] = sl;
+	}
+	if (store_commit(d->store) < 0) {
+		log_line("error", "claim_failed", "rows=%d error=\"%s\"", nclaimed,
+			 store_errmsg(d->store));
+		store_rollback(d->store);
+		for (int i = 0; i < nclaimed; i++) {
+			outbox_msg_free(&claimed[i]->job.msg);
+			memset(&claimed[i]->job, 0, sizeof claimed[i]->job);
+			claimed[i]->busy = false;
+		}
+		return 0;
+	}
+	/* Durable from here: every row says `sending` before a byte leaves. */
+	for (int i = 0; i < nclaimed; i++) {
 		deliver_fault(d->cfg, "claimed");
 		rate_take(r);
-		start_job(d, sl, prov);
-		started++;
+		start_job(d, claimed[i], prov);
 	}
-	return started;
+	return nclaimed;
 }
 
 /* Queues new events for the webhook URLs, then starts what is due. */
