@@ -81,7 +81,7 @@ build/asan/%.o: %.c
 	$(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -DLK_VERSION='"$(VERSION)"' -MMD -MP -c -o $@ $<
 
 # Unit tests link only the layers they test, so a module can be tested on its own.
-CORE_TESTS  := tz bizclock contact template lead
+CORE_TESTS  := tz bizclock contact template lead states
 RULES_TESTS := rules engine
 ASAN_CORE   := $(patsubst %.c,build/asan/%.o,$(CORE_SRC))
 ASAN_RULES  := $(ASAN_CORE) $(patsubst %.c,build/asan/%.o,$(wildcard src/rules/*.c) $(GEN_SRC))
