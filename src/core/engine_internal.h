@@ -96,7 +96,11 @@ bool engine_is_open(const engine_ctx *c);
 void engine_reopen_if_cold(engine_ctx *c, const char *why);
 void engine_stop_if_moot(engine_ctx *c, unsigned cause, const char *why);
 void engine_task_for_owner(engine_ctx *c, const char *verb, const char *title);
+/* Closes the open tasks (with this verb unless NULL) that this decision does
+ * not close already: a task is closed once (open -> state, see states.h). */
 void engine_close_tasks(engine_ctx *c, const char *verb, const char *state, const char *outcome);
+/* Whether this decision already closes task_id. */
+bool engine_task_closing(const engine_ctx *c, int64_t task_id);
 void engine_human_touch(engine_ctx *c, const char *why);
 bool engine_outcome_reached(const char *outcome);
 

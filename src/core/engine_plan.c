@@ -12,6 +12,7 @@
 
 #include "bizclock.h"
 #include "engine_internal.h"
+#include "states.h"
 #include "template.h"
 
 /* --- templates ---------------------------------------------------------- */
@@ -398,6 +399,19 @@ engine_run_step(engine_ctx *c, const rules_sequence *seq, int k, bool on_intake)
 	}
 }
 
+/* The status going cold leads to. A status it may not come from (a won
+ * customer, see states.h) finishes the sequence instead. */
+static const char *
+cold_status(const rules *r)
+{
+	switch (r->cold.kind) {
+	case COLD_LOST:		return LEAD_STATUS_LOST;
+	case COLD_ARCHIVE:	return LEAD_STATUS_ARCHIVED;
+	case COLD_NURTURE:	return LEAD_STATUS_NURTURE;
+	}
+	return LEAD_STATUS_LOST;
+}
+
 void
 engine_chain(engine_ctx *c, const rules_sequence *seq, int k)
 {
@@ -410,7 +424,8 @@ engine_chain(engine_ctx *c, const rules_sequence *seq, int k)
 		/* Kept even if already past: it fires at once and shows as late. */
 		a->at = bizclock_add_offset(&c->r->business, c->seq_started, seq->steps[k + 1].at);
 	} else if (seq->steps[k].then == THEN_COLD &&
-		   unless_reason(c, UNLESS_REPLIED | UNLESS_TOUCHED) == NULL) {
+		   unless_reason(c, UNLESS_REPLIED | UNLESS_TOUCHED) == NULL &&
+		   lead_status_allowed_names(c->status, cold_status(c->r))) {
 		engine_go_cold(c);
 	} else {
 		/* Done: no sequence runs, so a lead left without a task is seen. */
@@ -496,12 +511,7 @@ engine_go_cold(engine_ctx *c)
 	const char *reason = cold->reason ? cold->reason : "no_response";
 
 	engine_stop_sequence(c, NULL);
-	for (size_t i = 0; i < c->st->ntasks; i++) {
-		a = engine_push(c, ACT_TASK_CLOSE);
-		a->task_id = c->st->tasks[i].id;
-		a->name = "cancelled";
-		a->text = "the lead went cold";
-	}
+	engine_close_tasks(c, NULL, "cancelled", "the lead went cold");
 	engine_push(c, ACT_TIMERS_CANCEL)->timer = TIMER_ESCALATE;
 
 	switch (cold->kind) {

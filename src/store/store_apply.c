@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/states.h"
 #include "store_internal.h"
 
 const char *
@@ -151,6 +152,94 @@ insert_outbox(store *s, int64_t bid, int64_t lead_id, const action *a, int64_t n
 	return sqlite3_last_insert_rowid(s->db);
 }
 
+/* --- state transitions: every one checked against src/core/states.c ------- */
+
+void
+store_illegal_edge(const char *what, int64_t id, const char *from, const char *to)
+{
+	/* The engine planned a change its own tables forbid, or a row is not in
+	 * the state the decision was made from: applying it would corrupt the
+	 * lead's history. Stop loudly, as the outbox does. */
+	fprintf(stderr, "leadkeep: bug: %s %lld: illegal transition %s -> %s\n", what,
+		(long long)id, from ? from : "(none)", to ? to : "(none)");
+	abort();
+}
+
+/* ACT_SET_STATUS: the lead's status moves along a legal edge only. */
+static int
+set_status(store *s, int64_t lead_id, const action *a, int64_t now)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT status FROM leads WHERE id = ?1");
+	char cur[32] = "";
+	lead_status from, to;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, lead_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		snprintf(cur, sizeof cur, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return -1;
+	if (lead_status_parse(cur, &from) < 0 || lead_status_parse(a->name, &to) < 0 ||
+	    !lead_status_allowed(from, to))
+		store_illegal_edge("lead", lead_id, cur, a->name);
+	if ((st = store_stmt(s, "UPDATE leads SET status = ?1, lost_reason = ?2,"
+			     " reactivate_at = ?3, updated_at = ?4 WHERE id = ?5")) == NULL)
+		return -1;
+	store_bind_text(st, 1, lead_status_name(to));
+	store_bind_text(st, 2, a->reason);
+	sqlite3_bind_int64(st, 3, a->at);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(st, 5, lead_id);
+	return step_done(st);
+}
+
+/* A task the decision expected open is not (or is not this lead's): the
+ * decision was made from a state the store does not hold. Does not return. */
+static int
+task_not_open(store *s, int64_t lead_id, int64_t task_id, const char *to)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT state FROM tasks WHERE id = ?1 AND lead_id = ?2");
+	char cur[32] = "";
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, task_id);
+	sqlite3_bind_int64(st, 2, lead_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(cur, sizeof cur, "%s", (const char *)sqlite3_column_text(st, 0));
+	else
+		snprintf(cur, sizeof cur, "not of lead %lld", (long long)lead_id);
+	sqlite3_reset(st);
+	store_illegal_edge("task", task_id, cur, to);
+	return -1;
+}
+
+/* ACT_TASK_CLOSE: open -> done | cancelled | reassigned. */
+static int
+close_task(store *s, int64_t lead_id, const action *a, int64_t now)
+{
+	sqlite3_stmt *st;
+	task_state to;
+
+	if (task_state_parse(a->name, &to) < 0 || !task_state_allowed(TASK_OPEN, to))
+		store_illegal_edge("task", a->task_id, task_state_name(TASK_OPEN), a->name);
+	if ((st = store_stmt(s, "UPDATE tasks SET state = ?1, outcome = ?2, closed_at = ?3"
+			     " WHERE id = ?4 AND lead_id = ?5 AND state = ?6")) == NULL)
+		return -1;
+	store_bind_text(st, 1, task_state_name(to));
+	store_bind_text(st, 2, a->text);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, a->task_id);
+	sqlite3_bind_int64(st, 5, lead_id);
+	store_bind_text(st, 6, task_state_name(TASK_OPEN));
+	if (step_done(st) < 0)
+		return -1;
+	return sqlite3_changes(s->db) == 1 ? 0 : task_not_open(s, lead_id, a->task_id, a->name);
+}
+
 static int
 apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *actor,
 	  int64_t now, int64_t *task_ids, size_t ntask_ids, size_t *ntasks, int64_t *row)
@@ -166,15 +255,7 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 		return set_text(s, lead_id, "UPDATE leads SET stage = ?1, updated_at = ?2"
 				" WHERE id = ?3", a->name, now);
 	case ACT_SET_STATUS:
-		if ((st = store_stmt(s, "UPDATE leads SET status = ?1, lost_reason = ?2,"
-				     " reactivate_at = ?3, updated_at = ?4 WHERE id = ?5")) == NULL)
-			return -1;
-		store_bind_text(st, 1, a->name);
-		store_bind_text(st, 2, a->reason);
-		sqlite3_bind_int64(st, 3, a->at);
-		sqlite3_bind_int64(st, 4, now);
-		sqlite3_bind_int64(st, 5, lead_id);
-		return step_done(st);
+		return set_status(s, lead_id, a, now);
 	case ACT_SET_SEQUENCE:
 		if ((st = store_stmt(s, "UPDATE leads SET sequence = ?1, sequence_started_at = ?2,"
 				     " plan = plan + 1, updated_at = ?2 WHERE id = ?3")) == NULL)
@@ -238,15 +319,7 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 		(*ntasks)++;
 		return 0;
 	case ACT_TASK_CLOSE:
-		if ((st = store_stmt(s, "UPDATE tasks SET state = ?1, outcome = ?2, closed_at = ?3"
-				     " WHERE id = ?4 AND lead_id = ?5 AND state = 'open'")) == NULL)
-			return -1;
-		store_bind_text(st, 1, a->name);
-		store_bind_text(st, 2, a->text);
-		sqlite3_bind_int64(st, 3, now);
-		sqlite3_bind_int64(st, 4, a->task_id);
-		sqlite3_bind_int64(st, 5, lead_id);
-		return step_done(st);
+		return close_task(s, lead_id, a, now);
 	case ACT_TIMER_SET: {
 		int64_t task_id = a->task_id;
 
@@ -255,12 +328,7 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 		return (*row = insert_timer(s, bid, lead_id, a, task_id, now)) < 0 ? -1 : 0;
 	}
 	case ACT_TIMERS_CANCEL:
-		if ((st = store_stmt(s, "UPDATE timers SET state = 'cancelled' WHERE lead_id = ?1"
-				     " AND kind = ?2 AND state = 'pending'")) == NULL)
-			return -1;
-		sqlite3_bind_int64(st, 1, lead_id);
-		store_bind_text(st, 2, store_timer_kind_name(a->timer));
-		return step_done(st);
+		return store_timers_cancel(s, lead_id, a->timer, a->task_id);
 	case ACT_OUTBOX:
 		return (*row = insert_outbox(s, bid, lead_id, a, now)) < 0 ? -1 : 0;
 	case ACT_RR_ADVANCE:
