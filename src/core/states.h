@@ -71,10 +71,11 @@ bool task_state_allowed(task_state from, task_state to);
  *   lost, nurture -> lost | archived | nurture   a sequence that runs while lost
  *                                     or nurtured ends unanswered (go cold)
  *
- * A won customer never goes cold (won -> archived / nurture is illegal), an
- * archived lead runs no sequence (archived -> archived / nurture is illegal),
- * and open -> open is no change at all. A same-status write that is legal
- * (lost -> lost with a new reason, won -> won) is in the table.
+ * A won customer never goes cold: won -> archived / nurture is illegal, and
+ * won -> lost happens by a stage change only (the engine checks the cause).
+ * An archived lead runs no sequence (archived -> archived / nurture is
+ * illegal), and open -> open is no change at all. A same-status write that is
+ * legal (lost -> lost with a new reason, won -> won) is in the table.
  */
 typedef enum {
 	STATUS_OPEN,

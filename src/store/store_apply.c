@@ -240,6 +240,49 @@ close_task(store *s, int64_t lead_id, const action *a, int64_t now)
 	return sqlite3_changes(s->db) == 1 ? 0 : task_not_open(s, lead_id, a->task_id, a->name);
 }
 
+/* ACT_TASK_DUE: only an open task's due time moves. */
+static int
+move_due(store *s, int64_t lead_id, const action *a)
+{
+	sqlite3_stmt *st = store_stmt(s, "UPDATE tasks SET due_at = ?1 WHERE id = ?2"
+				      " AND lead_id = ?3 AND state = ?4");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, a->at);
+	sqlite3_bind_int64(st, 2, a->task_id);
+	sqlite3_bind_int64(st, 3, lead_id);
+	store_bind_text(st, 4, task_state_name(TASK_OPEN));
+	if (step_done(st) < 0)
+		return -1;
+	return sqlite3_changes(s->db) == 1 ? 0 :
+	       task_not_open(s, lead_id, a->task_id, task_state_name(TASK_OPEN));
+}
+
+static int
+set_contact(store *s, int64_t lead_id, const action *a, int64_t now)
+{
+	static const char *const sql =
+		"UPDATE leads SET name = coalesce(?1, name), phone = coalesce(?2, phone),"
+		" email = coalesce(?3, email), service = coalesce(?4, service),"
+		" message = coalesce(?5, message), neighbourhood = coalesce(?6, neighbourhood),"
+		" flags = ?7, updated_at = ?8 WHERE id = ?9";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, a->fields.name);
+	store_bind_text(st, 2, a->fields.phone);
+	store_bind_text(st, 3, a->fields.email);
+	store_bind_text(st, 4, a->fields.service);
+	store_bind_text(st, 5, a->fields.message);
+	store_bind_text(st, 6, a->fields.neighbourhood);
+	sqlite3_bind_int(st, 7, (int)a->flags);
+	sqlite3_bind_int64(st, 8, now);
+	sqlite3_bind_int64(st, 9, lead_id);
+	return step_done(st);
+}
+
 static int
 apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *actor,
 	  int64_t now, int64_t *task_ids, size_t ntask_ids, size_t *ntasks, int64_t *row)
@@ -331,6 +374,10 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 		return store_timers_cancel(s, lead_id, a->timer, a->task_id);
 	case ACT_OUTBOX:
 		return (*row = insert_outbox(s, bid, lead_id, a, now)) < 0 ? -1 : 0;
+	case ACT_TASK_DUE:
+		return move_due(s, lead_id, a);
+	case ACT_SET_CONTACT:
+		return set_contact(s, lead_id, a, now);
 	case ACT_RR_ADVANCE:
 		if ((st = store_stmt(s, "INSERT INTO rr_counters (business_id, pool, value)"
 				     " VALUES (?1, ?2, 1) ON CONFLICT(business_id, pool)"
