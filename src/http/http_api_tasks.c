@@ -104,31 +104,31 @@ api_task_snooze(http_req *rq)
 	if (!api_only(rq, o, keys, &ret))
 		goto out;
 	until = api_str(rq, o, "until", 40, &bad, &ret);
-	j.reason = api_str(rq, o, "reason", 500, &bad, &ret);
+	j.ev.reason = api_str(rq, o, "reason", 500, &bad, &ret);
 	j.ev.actor = api_str(rq, o, "by", 64, &bad, &ret);
 	minutes = json_object_get(o, "minutes");
 	if (bad || !by_ok(rq, j.ev.actor, &ret))
 		goto out;
-	if (j.reason == NULL || *j.reason == '\0') {
+	if (j.ev.reason == NULL || *j.ev.reason == '\0') {
 		ret = http_error(rq, 422, "missing_field", "reason: say why the task waits",
 				 "reason");
 		goto out;
 	}
 	if (until != NULL) {
-		if (api_parse_time(until, &j.until) < 0) {
+		if (api_parse_time(until, &j.ev.until) < 0) {
 			ret = http_error(rq, 422, "invalid_field", "until: expected a time like "
 					 "2026-11-24T20:02:00Z", "until");
 			goto out;
 		}
 	} else if (json_is_integer(minutes) && json_integer_value(minutes) > 0 &&
 		   json_integer_value(minutes) <= 60 * 24 * 365) {
-		j.until = j.now + (int64_t)json_integer_value(minutes) * 60;
+		j.ev.until = j.now + (int64_t)json_integer_value(minutes) * 60;
 	} else {
 		ret = http_error(rq, 422, "missing_field", "until: give \"until\" (a time) or "
 				 "\"minutes\" (1 to 525600)", "until");
 		goto out;
 	}
-	if (j.until <= j.now) {
+	if (j.ev.until <= j.now) {
 		ret = http_error(rq, 422, "invalid_field", "until: must be in the future", "until");
 		goto out;
 	}
