@@ -6,24 +6,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/states.h"
 #include "http_api.h"
 
 enum MHD_Result
 api_tasks_list(http_req *rq)
 {
-	static const char *const states[] = { "open", "done", "cancelled", "reassigned", NULL };
 	enum MHD_Result ret;
 	const char *state = http_arg(rq, "state"), *v;
 	int limit = 100;
-	size_t i;
+	task_state ts;
 	store *s;
 	json_t *arr;
 
 	if (!http_auth(rq, HTTP_ROLE_STAFF, &ret))
 		return ret;
-	for (i = 0; state && states[i] && strcmp(states[i], state) != 0; i++)
-		;
-	if (state && states[i] == NULL)
+	if (state && task_state_parse(state, &ts) < 0)
 		return http_error(rq, 400, "bad_parameter", "state: one of open, done, cancelled, "
 				  "reassigned", "state");
 	if ((v = http_arg(rq, "limit")) != NULL) {
