@@ -1,8 +1,8 @@
 /*
  * engine.c - decide(): hands each event to its family's handler (one file
  * each: engine_intake.c, engine_inbound.c, engine_people.c, engine_stage.c,
- * engine_timer.c), then keeps the promise that no open lead is left without
- * a next action. No I/O, no clock, no globals.
+ * engine_timer.c, engine_edit.c), then keeps the promise that no open lead is
+ * left without a next action. No I/O, no clock, no globals.
  */
 #include <stdio.h>
 
@@ -86,6 +86,8 @@ decide(const lead_state *st, const lead_event *ev, const rules *r, const rr_coun
 	case EV_OPT_OUT:	res = engine_on_opt(&c, ev->channel ? ev->channel : "sms", true); break;
 	case EV_OPT_IN:		res = engine_on_opt(&c, ev->channel ? ev->channel : "sms", false); break;
 	case EV_TIMER:		res = engine_on_timer(&c, ev); break;
+	case EV_TASK_SNOOZE:	res = engine_on_task_snooze(&c, ev, err, errlen); break;
+	case EV_CONTACT:	res = engine_on_contact(&c, ev, err, errlen); break;
 	}
 	if (res != DECIDE_OK) {
 		decision_free(c.d);

@@ -27,10 +27,14 @@ typedef enum {
 	ACT_TASK_CREATE,	/* .verb .text(title) .person .at(due) */
 	ACT_TASK_CLOSE,		/* .task_id .name = done|cancelled|reassigned, .text = outcome */
 	ACT_TIMER_SET,		/* .timer .at .name(sequence) .step .level .task_id|.task_ref */
-	ACT_TIMERS_CANCEL,	/* cancel the lead's pending timers of kind .timer */
+	ACT_TIMERS_CANCEL,	/* cancel the lead's pending timers of kind .timer
+				 * (only task .task_id's when .task_id > 0) */
 	ACT_OUTBOX,		/* .channel .to .text(body) .subject .purpose .at(send at) .person */
 	ACT_RR_ADVANCE,		/* .name = pool key; the pool's counter moves on by one */
 	ACT_MARK,		/* .name = inbound|touch|task_done: lead.last_<name>_at = .at */
+	ACT_TASK_DUE,		/* open task .task_id is now due at .at */
+	ACT_SET_CONTACT,	/* .fields (NULL = unchanged, normalised) and .flags = the
+				 * lead's LEAD_* contact flags */
 } action_kind;
 
 /* Why a message is sent: only lead-facing automated touches count toward limits. */
@@ -60,6 +64,8 @@ typedef struct {
 	int level;
 	outbox_purpose purpose;
 	bool flag;
+	lead_fields fields;	/* ACT_SET_CONTACT */
+	unsigned flags;		/* ACT_SET_CONTACT */
 } action;
 
 /* Round-robin counters the engine reads; the store keeps them per business. */
@@ -77,6 +83,7 @@ typedef enum {
 	DECIDE_OK = 0,
 	DECIDE_INVALID,		/* bad request: err names the field */
 	DECIDE_NOT_FOUND,	/* unknown task, stage or person */
+	DECIDE_CONFLICT,	/* the lead's state forbids it now (a task that is not open) */
 } decide_result;
 
 /*

@@ -84,6 +84,12 @@ void engine_go_cold(engine_ctx *c);
 int engine_create_task(engine_ctx *c, const char *verb, const char *title,
 		       const char *assignee, int64_t within, bool business_hours,
 		       const char *fallback_what);
+/* The escalation timer of a task due at `due`: the first level new tasks
+ * start at (esc_from), measured from the due time. For stored task task_id,
+ * or (task_id 0) the task_ref-th task this decision creates. */
+void engine_escalate_from(engine_ctx *c, int64_t due, int64_t task_id, int task_ref);
+/* "by 3:05 PM" today, "by tomorrow 8:05 AM", "by Monday 8:05 AM", "by Dec 28 9:00 AM". */
+const char *engine_due_phrase(engine_ctx *c, int64_t due);
 void engine_notify(engine_ctx *c, const rules_person *p, const char *text);
 void engine_queue_to_lead(engine_ctx *c, const char *channel, const char *body,
 			  outbox_purpose purpose, bool respect_quiet);
@@ -104,12 +110,16 @@ bool engine_is_open(const engine_ctx *c);
 void engine_reopen_if_cold(engine_ctx *c, const char *why);
 void engine_stop_if_moot(engine_ctx *c, unsigned cause, const char *why);
 void engine_task_for_owner(engine_ctx *c, const char *verb, const char *title);
+/* Closes the open tasks (with this verb unless NULL) that this decision does
+ * not close already: a task is closed once (open -> state, see states.h). */
 void engine_close_tasks(engine_ctx *c, const char *verb, const char *state, const char *outcome);
+/* Whether this decision already closes task_id. */
+bool engine_task_closing(const engine_ctx *c, int64_t task_id);
 void engine_human_touch(engine_ctx *c, const char *why);
 bool engine_outcome_reached(const char *outcome);
 
 /* event handlers: one file per family (engine_intake.c, engine_inbound.c,
- * engine_people.c, engine_stage.c, engine_timer.c) */
+ * engine_people.c, engine_stage.c, engine_timer.c, engine_edit.c) */
 decide_result engine_on_created(engine_ctx *c);
 decide_result engine_on_inquiry_again(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_opt(engine_ctx *c, const char *channel, bool out);
@@ -123,5 +133,9 @@ decide_result engine_stage_error(engine_ctx *c, const lead_event *ev, const char
 				 char *err, size_t errlen);
 decide_result engine_change_stage(engine_ctx *c, const lead_event *ev, const char *name);
 decide_result engine_on_timer(engine_ctx *c, const lead_event *ev);
+/* edits by a person (engine_edit.c) */
+decide_result engine_on_task_snooze(engine_ctx *c, const lead_event *ev, char *err,
+				    size_t errlen);
+decide_result engine_on_contact(engine_ctx *c, const lead_event *ev, char *err, size_t errlen);
 
 #endif

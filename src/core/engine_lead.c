@@ -100,3 +100,12 @@ engine_task_for_owner(engine_ctx *c, const char *verb, const char *title)
 {
 	engine_create_task(c, verb, title, c->owner, REPLY_WINDOW, true, NULL);
 }
+
+bool
+engine_task_closing(const engine_ctx *c, int64_t task_id)
+{
+	for (size_t i = 0; i < c->d->n; i++)
+		if (c->d->items[i].kind == ACT_TASK_CLOSE && c->d->items[i].task_id == task_id)
+			return true;
+	return false;
+}

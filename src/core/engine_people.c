@@ -32,7 +32,7 @@ engine_close_tasks(engine_ctx *c, const char *verb, const char *state, const cha
 		const lead_task *t = &c->st->tasks[i];
 		action *a;
 
-		if (verb && !engine_streq(t->verb, verb))
+		if ((verb && !engine_streq(t->verb, verb)) || engine_task_closing(c, t->id))
 			continue;
 		a = engine_push(c, ACT_TASK_CLOSE);
 		a->task_id = t->id;

@@ -12,6 +12,7 @@
 
 #include "bizclock.h"
 #include "engine_internal.h"
+#include "states.h"
 #include "template.h"
 
 /* --- templates ---------------------------------------------------------- */
@@ -212,9 +213,8 @@ recent_touches(const engine_ctx *c)
 
 /* --- tasks -------------------------------------------------------------- */
 
-/* "by 3:05 PM" today, "by tomorrow 8:05 AM", "by Monday 8:05 AM", "by Dec 28 9:00 AM". */
-static const char *
-due_phrase(engine_ctx *c, int64_t due)
+const char *
+engine_due_phrase(engine_ctx *c, int64_t due)
 {
 	char words[64];
 	const char *by;
@@ -227,6 +227,21 @@ due_phrase(engine_ctx *c, int64_t due)
 		return engine_fmt(c, "by %s", by + 4);
 	return engine_fmt(c, "by %.*s %s", (int)(by - words) - (strncmp(words, "on ", 3) == 0 ? 3 : 0),
 			  strncmp(words, "on ", 3) == 0 ? words + 3 : words, by + 4);
+}
+
+void
+engine_escalate_from(engine_ctx *c, int64_t due, int64_t task_id, int task_ref)
+{
+	action *t;
+
+	if ((size_t)c->esc_from >= c->r->nescalations)
+		return;
+	t = engine_push(c, ACT_TIMER_SET);
+	t->timer = TIMER_ESCALATE;
+	t->at = due + c->r->escalations[c->esc_from].overdue;
+	t->level = c->esc_from;
+	t->task_id = task_id;
+	t->task_ref = task_ref;
 }
 
 int
@@ -246,7 +261,7 @@ engine_create_task(engine_ctx *c, const char *verb, const char *title,
 		due = c->now + within;
 	if (c->next_contact_due == 0)
 		c->next_contact_due = due;
-	by = due_phrase(c, due);
+	by = engine_due_phrase(c, due);
 	if (title == NULL) {
 		snprintf(verbcap, sizeof verbcap, "%s", verb);
 		if (verbcap[0] >= 'a' && verbcap[0] <= 'z')
@@ -263,14 +278,7 @@ engine_create_task(engine_ctx *c, const char *verb, const char *title,
 	engine_event(c, "task.created", "Task for %s: %s (due %s)", p ? p->name : assignee,
 		     title, by + 3);
 
-	if ((size_t)c->esc_from < c->r->nescalations) {
-		action *t = engine_push(c, ACT_TIMER_SET);
-
-		t->timer = TIMER_ESCALATE;
-		t->at = due + c->r->escalations[c->esc_from].overdue;
-		t->level = c->esc_from;
-		t->task_ref = c->new_tasks;
-	}
+	engine_escalate_from(c, due, 0, c->new_tasks);
 	bizclock_describe_due(b, c->now, due, when, sizeof when);
 	engine_notify(c, p, engine_fmt(c, "%s - lead #%lld, %s, due %s", title,
 				       (long long)c->l->id,
@@ -396,6 +404,18 @@ engine_run_step(engine_ctx *c, const rules_sequence *seq, int k, bool on_intake)
 	}
 }
 
+/* Whether an unanswered last step sends the lead cold. A won customer is not
+ * a lead that went unanswered (a won stage's sequence just finishes), and the
+ * status it would go to must be a legal edge (states.h). */
+static bool
+may_go_cold(const engine_ctx *c)
+{
+	const char *to = c->r->cold.kind == COLD_ARCHIVE ? LEAD_STATUS_ARCHIVED :
+			 c->r->cold.kind == COLD_NURTURE ? LEAD_STATUS_NURTURE : LEAD_STATUS_LOST;
+
+	return !engine_streq(c->status, LEAD_STATUS_WON) && lead_status_allowed_names(c->status, to);
+}
+
 void
 engine_chain(engine_ctx *c, const rules_sequence *seq, int k)
 {
@@ -408,7 +428,7 @@ engine_chain(engine_ctx *c, const rules_sequence *seq, int k)
 		/* Kept even if already past: it fires at once and shows as late. */
 		a->at = bizclock_add_offset(&c->r->business, c->seq_started, seq->steps[k + 1].at);
 	} else if (seq->steps[k].then == THEN_COLD &&
-		   unless_reason(c, UNLESS_REPLIED | UNLESS_TOUCHED) == NULL) {
+		   unless_reason(c, UNLESS_REPLIED | UNLESS_TOUCHED) == NULL && may_go_cold(c)) {
 		engine_go_cold(c);
 	} else {
 		/* Done: no sequence runs, so a lead left without a task is seen. */
@@ -494,12 +514,7 @@ engine_go_cold(engine_ctx *c)
 	const char *reason = cold->reason ? cold->reason : "no_response";
 
 	engine_stop_sequence(c, NULL);
-	for (size_t i = 0; i < c->st->ntasks; i++) {
-		a = engine_push(c, ACT_TASK_CLOSE);
-		a->task_id = c->st->tasks[i].id;
-		a->name = "cancelled";
-		a->text = "the lead went cold";
-	}
+	engine_close_tasks(c, NULL, "cancelled", "the lead went cold");
 	engine_push(c, ACT_TIMERS_CANCEL)->timer = TIMER_ESCALATE;
 
 	switch (cold->kind) {

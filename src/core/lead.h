@@ -84,6 +84,8 @@ typedef enum {
 	EV_OPT_OUT,		/* lead opted out of .channel ("sms"/"email") */
 	EV_OPT_IN,		/* lead opted back in to .channel */
 	EV_TIMER,		/* a durable timer fired */
+	EV_TASK_SNOOZE,		/* a person moves open task .task_id to .until, for .reason */
+	EV_CONTACT,		/* a person edits the contact fields in .fields */
 } lead_event_kind;
 
 typedef enum {
@@ -93,6 +95,17 @@ typedef enum {
 	TIMER_NURTURE,		/* periodic check-in of a nurtured lead */
 } timer_kind;
 
+/* Contact fields as a person edits them: NULL = unchanged, "" = cleared.
+ * Phone and email as typed; the engine normalises them. */
+typedef struct {
+	const char *name;
+	const char *phone;
+	const char *email;
+	const char *service;
+	const char *message;
+	const char *neighbourhood;
+} lead_fields;
+
 typedef struct {
 	lead_event_kind kind;
 	const char *source;	/* EV_INQUIRY_AGAIN: where it came from */
@@ -100,11 +113,11 @@ typedef struct {
 	const char *text;	/* message body, note text */
 	const char *outcome;	/* call/visit/task outcome */
 	const char *stage;	/* EV_STAGE */
-	const char *reason;	/* EV_STAGE to a lost stage */
+	const char *reason;	/* EV_STAGE to a lost stage; EV_TASK_SNOOZE: why it waits */
 	const char *owner;	/* EV_OWNER */
 	const char *actor;	/* person id who did it, NULL = system / the lead */
 	int64_t amount_cents;	/* -1 = none */
-	int64_t task_id;	/* EV_TASK_DONE, TIMER_ESCALATE */
+	int64_t task_id;	/* EV_TASK_DONE, EV_TASK_SNOOZE, TIMER_ESCALATE */
 	bool contact;		/* EV_NOTE counts as a human touch */
 	/* EV_TIMER */
 	timer_kind timer;
@@ -113,6 +126,8 @@ typedef struct {
 	int level;
 	int64_t plan;		/* the lead's plan when the timer was set */
 	int64_t due_at;		/* when the timer was due (lateness = now - due_at) */
+	int64_t until;		/* EV_TASK_SNOOZE: the task's new due time */
+	lead_fields fields;	/* EV_CONTACT */
 } lead_event;
 
 /* A zeroed event of the given kind with "none" markers set. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/engine.h"
+#include "core/states.h"
 #include "store/store_api.h"
 #include "flow.h"
 
@@ -55,6 +56,9 @@ flow_event(store *s, int64_t business_id, const rules *r, int64_t lead_id,
 		res = store_apply(s, business_id, lead_id, d, ev->actor, now, &out->task_id, err,
 				  errlen) == 0 ? FLOW_OK : failed(s);
 		break;
+	case DECIDE_CONFLICT:	/* e.g. a task that is not open any more */
+		res = FLOW_CONFLICT;
+		break;
 	case DECIDE_INVALID:
 	case DECIDE_NOT_FOUND:	/* a stage, person or task the event names: bad input */
 	default:
@@ -67,11 +71,12 @@ flow_event(store *s, int64_t business_id, const rules *r, int64_t lead_id,
 }
 
 flow_result
-flow_task_done(store *s, int64_t business_id, const rules *r, int64_t task_id,
-	       const lead_event *ev, int64_t now, flow_out *out, char *err, size_t errlen)
+flow_task_event(store *s, int64_t business_id, const rules *r, int64_t task_id,
+		const lead_event *ev, int64_t now, flow_out *out, char *err, size_t errlen)
 {
-	lead_event done = *ev;
+	lead_event tev = *ev;
 	char state[32];
+	task_state ts;
 	int64_t lead_id;
 	flow_result res;
 	int rc = store_task_state(s, business_id, task_id, state, sizeof state);
@@ -81,18 +86,27 @@ flow_task_done(store *s, int64_t business_id, const rules *r, int64_t task_id,
 			snprintf(err, errlen, "no task #%lld", (long long)task_id);
 		return rc == 0 ? FLOW_NOT_FOUND : failed(s);
 	}
-	if (strcmp(state, "open") != 0) {
+	if (task_state_parse(state, &ts) < 0 || ts != TASK_OPEN) {
 		snprintf(err, errlen, "task %lld is %s, not open", (long long)task_id, state);
 		return FLOW_CONFLICT;
 	}
 	if ((lead_id = store_task_lead(s, business_id, task_id)) <= 0)
 		return failed(s);
-	done.kind = EV_TASK_DONE;
-	done.task_id = task_id;
-	res = flow_event(s, business_id, r, lead_id, &done, now, out, err, errlen);
+	tev.task_id = task_id;
+	res = flow_event(s, business_id, r, lead_id, &tev, now, out, err, errlen);
 	if (out != NULL)
 		out->task_id = task_id;
 	return res;
+}
+
+flow_result
+flow_task_done(store *s, int64_t business_id, const rules *r, int64_t task_id,
+	       const lead_event *ev, int64_t now, flow_out *out, char *err, size_t errlen)
+{
+	lead_event done = *ev;
+
+	done.kind = EV_TASK_DONE;
+	return flow_task_event(s, business_id, r, task_id, &done, now, out, err, errlen);
 }
 
 flow_result

@@ -70,10 +70,39 @@ flow_result flow_inbound(store *s, int64_t business_id, const rules *r, const ch
 int64_t flow_match(store *s, int64_t business_id, const rules *r, const char *phone,
 		   const char *email, int64_t now);
 
+/* Event ev about open task task_id (EV_TASK_DONE, EV_TASK_SNOOZE; ev's own
+ * task_id is ignored), decided for the task's lead. FLOW_NOT_FOUND for no
+ * such task, FLOW_CONFLICT for one that is not open; out->task_id = task_id. */
+flow_result flow_task_event(store *s, int64_t business_id, const rules *r, int64_t task_id,
+			    const lead_event *ev, int64_t now, flow_out *out, char *err,
+			    size_t errlen);
+
 /* Completes open task task_id (ev: EV_TASK_DONE with outcome and actor). */
 flow_result flow_task_done(store *s, int64_t business_id, const rules *r, int64_t task_id,
 			   const lead_event *ev, int64_t now, flow_out *out, char *err,
 			   size_t errlen);
+
+/* --- edits by a person (flow_edit.c) ----------------------------------------- */
+
+/*
+ * Moves open task task_id's due time to until (in the future), with its
+ * escalation re-planned from there; reason and actor for the timeline.
+ * FLOW_NOT_FOUND (no such task), FLOW_CONFLICT (not open), FLOW_INVALID
+ * (until not after now; err names "until").
+ */
+flow_result flow_task_snooze(store *s, int64_t business_id, const rules *r, int64_t task_id,
+			     int64_t until, const char *reason, const char *actor, int64_t now,
+			     flow_out *out, char *err, size_t errlen);
+
+/*
+ * Edits lead_id's contact fields (NULL = unchanged, "" = cleared): phone and
+ * email are normalised for the business's country, or kept as given and
+ * flagged, and the lead's LEAD_* flags recomputed. FLOW_NOT_FOUND (no such
+ * lead), FLOW_INVALID (no field given).
+ */
+flow_result flow_contact(store *s, int64_t business_id, const rules *r, int64_t lead_id,
+			 const lead_fields *fields, const char *actor, int64_t now,
+			 flow_out *out, char *err, size_t errlen);
 
 /*
  * Fires timer t: claims it (pending -> fired) and applies its decision. A

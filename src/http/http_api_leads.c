@@ -181,11 +181,8 @@ api_lead_patch(http_req *rq)
 					    "neighbourhood", "by", NULL };
 	enum MHD_Result ret;
 	job j = api_job(rq, JOB_UPDATE);
-	char summary[256] = "Contact details updated:";
 	bool bad = false;
 	json_t *o;
-	const char *k;
-	json_t *v;
 
 	if (!http_auth(rq, HTTP_ROLE_STAFF, &ret))
 		return ret;
@@ -195,26 +192,21 @@ api_lead_patch(http_req *rq)
 		return ret;
 	if (!api_only(rq, o, keys, &ret))
 		goto out;
-	j.upd.name = api_str(rq, o, "name", MAX_FIELD, &bad, &ret);
-	j.upd.phone = api_str(rq, o, "phone", MAX_FIELD, &bad, &ret);
-	j.upd.email = api_str(rq, o, "email", MAX_FIELD, &bad, &ret);
-	j.upd.service = api_str(rq, o, "service", MAX_FIELD, &bad, &ret);
-	j.upd.message = api_str(rq, o, "message", MAX_TEXT, &bad, &ret);
-	j.upd.neighbourhood = api_str(rq, o, "neighbourhood", MAX_FIELD, &bad, &ret);
-	j.upd.actor = api_str(rq, o, "by", 64, &bad, &ret);
-	if (bad || !actor_ok(rq, j.upd.actor, &ret))
+	j.ev.fields.name = api_str(rq, o, "name", MAX_FIELD, &bad, &ret);
+	j.ev.fields.phone = api_str(rq, o, "phone", MAX_FIELD, &bad, &ret);
+	j.ev.fields.email = api_str(rq, o, "email", MAX_FIELD, &bad, &ret);
+	j.ev.fields.service = api_str(rq, o, "service", MAX_FIELD, &bad, &ret);
+	j.ev.fields.message = api_str(rq, o, "message", MAX_TEXT, &bad, &ret);
+	j.ev.fields.neighbourhood = api_str(rq, o, "neighbourhood", MAX_FIELD, &bad, &ret);
+	j.ev.actor = api_str(rq, o, "by", 64, &bad, &ret);
+	if (bad || !actor_ok(rq, j.ev.actor, &ret))
 		goto out;
-	json_object_foreach(o, k, v)
-		if (strcmp(k, "by") != 0 && strlen(summary) + strlen(k) + 3 < sizeof summary)
-			snprintf(summary + strlen(summary), sizeof summary - strlen(summary), " %s",
-				 k);
 	if (json_object_size(o) == 0 ||
 	    (json_object_size(o) == 1 && json_object_get(o, "by") != NULL)) {
 		ret = http_error(rq, 422, "missing_field", "name: give at least one field to "
 				 "change", "name");
 		goto out;
 	}
-	j.upd.summary = summary;
 	ret = api_run_lead_job(rq, &j, 200);
 out:
 	json_decref(o);

@@ -6,25 +6,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/states.h"
 #include "http_api.h"
 #include "read/read_json.h"
 
 enum MHD_Result
 api_tasks_list(http_req *rq)
 {
-	static const char *const states[] = { "open", "done", "cancelled", "reassigned", NULL };
 	enum MHD_Result ret;
 	const char *state = http_arg(rq, "state"), *v;
 	int limit = 100;
-	size_t i;
+	task_state ts;
 	store *s;
 	json_t *arr;
 
 	if (!http_auth(rq, HTTP_ROLE_STAFF, &ret))
 		return ret;
-	for (i = 0; state && states[i] && strcmp(states[i], state) != 0; i++)
-		;
-	if (state && states[i] == NULL)
+	if (state && task_state_parse(state, &ts) < 0)
 		return http_error(rq, 400, "bad_parameter", "state: one of open, done, cancelled, "
 				  "reassigned", "state");
 	if ((v = http_arg(rq, "limit")) != NULL) {
@@ -105,31 +103,31 @@ api_task_snooze(http_req *rq)
 	if (!api_only(rq, o, keys, &ret))
 		goto out;
 	until = api_str(rq, o, "until", 40, &bad, &ret);
-	j.reason = api_str(rq, o, "reason", 500, &bad, &ret);
+	j.ev.reason = api_str(rq, o, "reason", 500, &bad, &ret);
 	j.ev.actor = api_str(rq, o, "by", 64, &bad, &ret);
 	minutes = json_object_get(o, "minutes");
 	if (bad || !by_ok(rq, j.ev.actor, &ret))
 		goto out;
-	if (j.reason == NULL || *j.reason == '\0') {
+	if (j.ev.reason == NULL || *j.ev.reason == '\0') {
 		ret = http_error(rq, 422, "missing_field", "reason: say why the task waits",
 				 "reason");
 		goto out;
 	}
 	if (until != NULL) {
-		if (api_parse_time(until, &j.until) < 0) {
+		if (api_parse_time(until, &j.ev.until) < 0) {
 			ret = http_error(rq, 422, "invalid_field", "until: expected a time like "
 					 "2026-11-24T20:02:00Z", "until");
 			goto out;
 		}
 	} else if (json_is_integer(minutes) && json_integer_value(minutes) > 0 &&
 		   json_integer_value(minutes) <= 60 * 24 * 365) {
-		j.until = j.now + (int64_t)json_integer_value(minutes) * 60;
+		j.ev.until = j.now + (int64_t)json_integer_value(minutes) * 60;
 	} else {
 		ret = http_error(rq, 422, "missing_field", "until: give \"until\" (a time) or "
 				 "\"minutes\" (1 to 525600)", "until");
 		goto out;
 	}
-	if (j.until <= j.now) {
+	if (j.ev.until <= j.now) {
 		ret = http_error(rq, 422, "invalid_field", "until: must be in the future", "until");
 		goto out;
 	}

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/contact.h"
 #include "http_jobs.h"
 
 /* The idempotency record's body: enough to answer a retry. */
@@ -96,73 +95,27 @@ run_task_done(store *s, job *j, char *err, size_t errlen)
 static int
 run_snooze(store *s, job *j, char *err, size_t errlen)
 {
-	int rc = store_task_snooze(s, j->business_id, j->task_id, j->until, j->reason,
-				   j->ev.actor, j->now);
+	flow_out out = { 0 };
+	flow_result rc = flow_task_snooze(s, j->business_id, j->rules, j->task_id, j->ev.until,
+					  j->ev.reason, j->ev.actor, j->now, &out, err, errlen);
 
-	if (rc == STORE_SNOOZE_NOT_FOUND)
-		return j->code = "task_not_found", FLOW_NOT_FOUND;
-	if (rc == STORE_SNOOZE_NOT_OPEN)
-		return snprintf(err, errlen, "task %lld is not open", (long long)j->task_id),
-		       j->code = "task_not_open", FLOW_CONFLICT;
-	if (rc < 0 || (j->lead_id = store_task_lead(s, j->business_id, j->task_id)) <= 0)
-		return snprintf(err, errlen, "snoozing the task: %s", store_errmsg(s)),
-		       FLOW_STORAGE;
-	return FLOW_OK;
-}
-
-/* Re-checks one contact field: sets or clears its flag. */
-static void
-check_field(const char *v, bool phone, const char *country, unsigned bit, unsigned *flags,
-	    char *norm, size_t normlen, const char **out)
-{
-	if (v == NULL)
-		return;
-	*flags &= ~bit;
-	if (*v == '\0') {
-		*out = "";
-		return;
-	}
-	if ((phone ? contact_phone_normalize(v, country, norm, normlen) :
-		     contact_email_normalize(v, norm, normlen)) == 0) {
-		*out = norm;
-	} else {
-		*out = v;
-		*flags |= bit;
-	}
+	if (rc == FLOW_NOT_FOUND)
+		j->code = "task_not_found";
+	else if (rc == FLOW_CONFLICT)
+		j->code = "task_not_open";
+	j->lead_id = out.lead_id;
+	return (int)rc;
 }
 
 static int
 run_update(store *s, job *j, char *err, size_t errlen)
 {
-	char *phone = NULL, *email = NULL, np[32], ne[256];
-	unsigned flags = 0;
-	const char *p, *e;
-	bool has_phone, has_email;
-	int rc = store_lead_contact(s, j->business_id, j->lead_id, &phone, &email, &flags);
+	flow_result rc = flow_contact(s, j->business_id, j->rules, j->lead_id, &j->ev.fields,
+				      j->ev.actor, j->now, NULL, err, errlen);
 
-	if (rc <= 0)
-		return rc < 0 ? FLOW_STORAGE : (j->code = "lead_not_found", FLOW_NOT_FOUND);
-	p = phone;
-	e = email;
-	check_field(j->upd.phone, true, j->rules->business.country, LEAD_PHONE_INVALID, &flags,
-		    np, sizeof np, &p);
-	check_field(j->upd.email, false, NULL, LEAD_EMAIL_INVALID, &flags, ne, sizeof ne, &e);
-	if (j->upd.phone != NULL)
-		j->upd.phone = p;
-	if (j->upd.email != NULL)
-		j->upd.email = e;
-	has_phone = p && *p && !(flags & LEAD_PHONE_INVALID);
-	has_email = e && *e && !(flags & LEAD_EMAIL_INVALID);
-	flags = has_phone || has_email ? flags & ~(unsigned)LEAD_NO_CONTACT :
-		flags | LEAD_NO_CONTACT;
-	j->upd.flags = flags;
-	j->flags = flags;
-	rc = store_lead_update_contact(s, j->business_id, j->lead_id, &j->upd, j->now);
-	free(phone);
-	free(email);
-	if (rc < 0)
-		return snprintf(err, errlen, "updating the lead: %s", store_errmsg(s)), FLOW_STORAGE;
-	return rc == 0 ? (j->code = "lead_not_found", FLOW_NOT_FOUND) : FLOW_OK;
+	if (rc == FLOW_NOT_FOUND)
+		j->code = "lead_not_found";
+	return (int)rc;
 }
 
 static int

@@ -24,8 +24,8 @@ typedef enum {
 	JOB_INTAKE,	/* .in -> a lead (new or attached to its open duplicate) */
 	JOB_EVENT,	/* .ev on lead .lead_id */
 	JOB_TASK_DONE,	/* complete task .task_id (.ev carries outcome, actor) */
-	JOB_SNOOZE,	/* task .task_id due at .until, .reason */
-	JOB_UPDATE,	/* contact fields .upd of lead .lead_id */
+	JOB_SNOOZE,	/* task .task_id due at .ev.until, .ev.reason, .ev.actor */
+	JOB_UPDATE,	/* contact fields .ev.fields of lead .lead_id, .ev.actor */
 	JOB_INBOUND,	/* .ev on the lead with .match_phone/.match_email, else .in */
 } job_op;
 
@@ -38,9 +38,6 @@ typedef struct {
 	lead_event ev;
 	int64_t lead_id;	/* in for EVENT/UPDATE; out for all */
 	int64_t task_id;
-	int64_t until;
-	const char *reason;
-	store_lead_update upd;
 	const char *match_phone;
 	const char *match_email;
 	bool create_if_unknown;	/* INBOUND: no lead matches -> intake .in */

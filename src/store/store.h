@@ -17,6 +17,7 @@
 #include "core/engine.h"
 #include "core/lead.h"
 #include "core/rules.h"
+#include "core/states.h"
 
 typedef struct store store;
 
@@ -140,6 +141,12 @@ typedef struct {
  * how many were written to out, or -1. */
 int store_timers_due(store *s, int64_t now, store_timer *out, int max);
 
+/* Moves timer_id from `from` to `to` in the current transaction (fired_at =
+ * now when it fires). An illegal from -> to (src/core/states.h) is a bug and
+ * aborts. 1 moved, 0 the timer was not in `from`, -1 storage error. */
+int store_timer_move(store *s, int64_t timer_id, timer_state from, timer_state to,
+		     int64_t now);
+
 /* Claims one timer in the current transaction: pending -> fired, so it
  * fires once. 1 claimed, 0 already fired or cancelled, -1 storage error. */
 int store_timer_claim(store *s, int64_t timer_id, int64_t now);
@@ -147,8 +154,8 @@ int store_timer_claim(store *s, int64_t timer_id, int64_t now);
 /* The earliest pending due time, 0 when there is none, -1 on error. */
 int64_t store_timer_next_due(store *s);
 
-/* Sets aside a timer whose decision cannot be applied (state 'error'), so it
- * cannot block the queue. 0 / -1. */
+/* Sets aside a pending timer whose decision cannot be applied (pending ->
+ * error), so it cannot block the queue. 0 / -1. */
 int store_timer_set_error(store *s, int64_t timer_id);
 
 /* The names stored in timers.kind and outbox.purpose. */

@@ -1,8 +1,8 @@
 /*
- * store_api.c - API tokens, idempotency records, contact updates and task
- * snoozing (see store_api.h). Tokens: "lk_" + 12 hex (the lookup prefix) +
- * "_" + 43 base64url characters (256 random bits); the table keeps the prefix
- * and BLAKE2b(token) in hex. A fast hash is enough for 256-bit random secrets.
+ * store_api.c - API tokens, idempotency records and a task's state (see
+ * store_api.h). Tokens: "lk_" + 12 hex (the lookup prefix) + "_" + 43
+ * base64url characters (256 random bits); the table keeps the prefix and
+ * BLAKE2b(token) in hex. A fast hash is enough for 256-bit random secrets.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,71 +192,6 @@ store_idem_put(store *s, int64_t business_id, const char *key, const char *req_h
 	return rc;
 }
 
-/* --- contact fields --------------------------------------------------------- */
-
-int
-store_lead_contact(store *s, int64_t business_id, int64_t id, char **phone, char **email,
-		   unsigned *flags)
-{
-	sqlite3_stmt *st = store_stmt(s, "SELECT phone, email, flags FROM leads"
-				      " WHERE id = ?1 AND business_id = ?2");
-	int rc;
-
-	*phone = *email = NULL;
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, business_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*phone = store_col_strdup(st, 0);
-		*email = store_col_strdup(st, 1);
-		*flags = (unsigned)sqlite3_column_int(st, 2);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
-}
-
-int
-store_lead_update_contact(store *s, int64_t business_id, int64_t id,
-			  const store_lead_update *u, int64_t now)
-{
-	static const char *const sql =
-		"UPDATE leads SET name = coalesce(?3, name), phone = coalesce(?4, phone),"
-		" email = coalesce(?5, email), service = coalesce(?6, service),"
-		" message = coalesce(?7, message), neighbourhood = coalesce(?8, neighbourhood),"
-		" flags = ?9, updated_at = ?10 WHERE id = ?1 AND business_id = ?2";
-	static const char *const ev =
-		"INSERT INTO events (business_id, lead_id, at, type, actor, text)"
-		" VALUES (?1, ?2, ?3, 'lead.updated', ?4, ?5)";
-	sqlite3_stmt *st = store_stmt(s, sql);
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, business_id);
-	store_bind_text(st, 3, u->name);
-	store_bind_text(st, 4, u->phone);
-	store_bind_text(st, 5, u->email);
-	store_bind_text(st, 6, u->service);
-	store_bind_text(st, 7, u->message);
-	store_bind_text(st, 8, u->neighbourhood);
-	sqlite3_bind_int(st, 9, (int)u->flags);
-	sqlite3_bind_int64(st, 10, now);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return -1;
-	if (sqlite3_changes(s->db) == 0)
-		return 0;
-	if ((st = store_stmt(s, ev)) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, business_id);
-	sqlite3_bind_int64(st, 2, id);
-	sqlite3_bind_int64(st, 3, now);
-	store_bind_text(st, 4, u->actor);
-	store_bind_text(st, 5, u->summary ? u->summary : "Contact details updated");
-	return sqlite3_step(st) == SQLITE_DONE ? 1 : -1;
-}
-
 /* --- tasks -------------------------------------------------------------------- */
 
 int
@@ -275,56 +210,4 @@ store_task_state(store *s, int64_t business_id, int64_t task_id, char *buf, size
 		snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
-}
-
-int
-store_task_snooze(store *s, int64_t business_id, int64_t task_id, int64_t until,
-		  const char *reason, const char *actor, int64_t now)
-{
-	sqlite3_stmt *st = store_stmt(s, "SELECT lead_id, due_at, state, title FROM tasks"
-				      " WHERE id = ?1 AND business_id = ?2");
-	int64_t lead_id, due;
-	char text[512];
-	bool open;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, task_id);
-	sqlite3_bind_int64(st, 2, business_id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return STORE_SNOOZE_NOT_FOUND;
-	}
-	lead_id = sqlite3_column_int64(st, 0);
-	due = sqlite3_column_int64(st, 1);
-	open = strcmp((const char *)sqlite3_column_text(st, 2), "open") == 0;
-	snprintf(text, sizeof text, "Snoozed: %s%s%s", (const char *)sqlite3_column_text(st, 3),
-		 reason ? " - " : "", reason ? reason : "");
-	sqlite3_reset(st);
-	if (!open)
-		return STORE_SNOOZE_NOT_OPEN;
-
-	if ((st = store_stmt(s, "UPDATE tasks SET due_at = ?2 WHERE id = ?1")) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, task_id);
-	sqlite3_bind_int64(st, 2, until);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return -1;
-	/* Escalation is measured from the due time: move it along. */
-	if ((st = store_stmt(s, "UPDATE timers SET due_at = due_at + ?2 WHERE task_id = ?1"
-			     " AND kind = 'escalate' AND state = 'pending'")) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, task_id);
-	sqlite3_bind_int64(st, 2, until - due);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return -1;
-	if ((st = store_stmt(s, "INSERT INTO events (business_id, lead_id, at, type, actor, text)"
-			     " VALUES (?1, ?2, ?3, 'task.snoozed', ?4, ?5)")) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, business_id);
-	sqlite3_bind_int64(st, 2, lead_id);
-	sqlite3_bind_int64(st, 3, now);
-	store_bind_text(st, 4, actor);
-	store_bind_text(st, 5, text);
-	return sqlite3_step(st) == SQLITE_DONE ? STORE_SNOOZE_OK : -1;
 }

@@ -1,7 +1,8 @@
 /*
  * store_api.h - what the HTTP API needs of the store beyond leads and
  * decisions: API tokens (only a hash is kept), idempotency records for
- * retried POSTs and webhooks, contact-field updates and task snoozing.
+ * retried POSTs and webhooks, a task's state. Every change to a lead is a
+ * decision applied by store_apply() (see src/flow/flow.h).
  * Prepared SQL only; callers hold the transaction where one is needed.
  */
 #ifndef LK_STORE_API_H
@@ -58,46 +59,7 @@ int store_idem_get(store *s, int64_t business_id, const char *key, const char *r
 int store_idem_put(store *s, int64_t business_id, const char *key, const char *req_hash,
 		   int status, const char *body, int64_t now);
 
-/* --- lead contact fields -------------------------------------------------- */
-
-/* New values; NULL = unchanged. Strings borrowed. */
-typedef struct {
-	const char *name;
-	const char *phone;
-	const char *email;
-	const char *service;
-	const char *message;
-	const char *neighbourhood;
-	unsigned flags;		/* the lead's new LEAD_* contact flags */
-	const char *actor;
-	const char *summary;	/* timeline text, e.g. "Contact details updated: phone" */
-} store_lead_update;
-
-/* Updates lead id's contact fields and records a lead.updated event.
- * 1 updated, 0 no such lead, -1 error. */
-int store_lead_update_contact(store *s, int64_t business_id, int64_t id,
-			      const store_lead_update *u, int64_t now);
-
-/* The lead's phone, email and flags as stored (strings malloc'd, caller
- * frees). 1 found, 0 none, -1 error. */
-int store_lead_contact(store *s, int64_t business_id, int64_t id, char **phone, char **email,
-		       unsigned *flags);
-
 /* --- tasks ------------------------------------------------------------------ */
-
-typedef enum {
-	STORE_SNOOZE_OK = 0,
-	STORE_SNOOZE_NOT_FOUND = 1,
-	STORE_SNOOZE_NOT_OPEN = 2,
-} store_snooze_result;
-
-/*
- * Moves open task task_id's due time to until, shifts its pending escalation
- * timers by the same amount, and records a task.snoozed event with reason.
- * Returns a store_snooze_result, or -1 on a storage error.
- */
-int store_task_snooze(store *s, int64_t business_id, int64_t task_id, int64_t until,
-		      const char *reason, const char *actor, int64_t now);
 
 /* The state of task task_id ("open", "done"...) into buf; 1 found, 0 none, -1. */
 int store_task_state(store *s, int64_t business_id, int64_t task_id, char *buf, size_t len);

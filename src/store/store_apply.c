@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/states.h"
 #include "store_internal.h"
 
 const char *
@@ -144,6 +145,137 @@ insert_outbox(store *s, int64_t bid, int64_t lead_id, const action *a, int64_t n
 	return sqlite3_last_insert_rowid(s->db);
 }
 
+/* --- state transitions: every one checked against src/core/states.c ------- */
+
+void
+store_illegal_edge(const char *what, int64_t id, const char *from, const char *to)
+{
+	/* The engine planned a change its own tables forbid, or a row is not in
+	 * the state the decision was made from: applying it would corrupt the
+	 * lead's history. Stop loudly, as the outbox does. */
+	fprintf(stderr, "leadkeep: bug: %s %lld: illegal transition %s -> %s\n", what,
+		(long long)id, from ? from : "(none)", to ? to : "(none)");
+	abort();
+}
+
+/* ACT_SET_STATUS: the lead's status moves along a legal edge only. */
+static int
+set_status(store *s, int64_t lead_id, const action *a, int64_t now)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT status FROM leads WHERE id = ?1");
+	char cur[32] = "";
+	lead_status from, to;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, lead_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		snprintf(cur, sizeof cur, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return -1;
+	if (lead_status_parse(cur, &from) < 0 || lead_status_parse(a->name, &to) < 0 ||
+	    !lead_status_allowed(from, to))
+		store_illegal_edge("lead", lead_id, cur, a->name);
+	if ((st = store_stmt(s, "UPDATE leads SET status = ?1, lost_reason = ?2,"
+			     " reactivate_at = ?3, updated_at = ?4 WHERE id = ?5")) == NULL)
+		return -1;
+	store_bind_text(st, 1, lead_status_name(to));
+	store_bind_text(st, 2, a->reason);
+	sqlite3_bind_int64(st, 3, a->at);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(st, 5, lead_id);
+	return store_step_done(st);
+}
+
+/* A task the decision expected open is not (or is not this lead's): the
+ * decision was made from a state the store does not hold. Does not return. */
+static int
+task_not_open(store *s, int64_t lead_id, int64_t task_id, const char *to)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT state FROM tasks WHERE id = ?1 AND lead_id = ?2");
+	char cur[32] = "";
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, task_id);
+	sqlite3_bind_int64(st, 2, lead_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(cur, sizeof cur, "%s", (const char *)sqlite3_column_text(st, 0));
+	else
+		snprintf(cur, sizeof cur, "not of lead %lld", (long long)lead_id);
+	sqlite3_reset(st);
+	store_illegal_edge("task", task_id, cur, to);
+	return -1;
+}
+
+/* ACT_TASK_CLOSE: open -> done | cancelled | reassigned. */
+static int
+close_task(store *s, int64_t lead_id, const action *a, int64_t now)
+{
+	sqlite3_stmt *st;
+	task_state to;
+
+	if (task_state_parse(a->name, &to) < 0 || !task_state_allowed(TASK_OPEN, to))
+		store_illegal_edge("task", a->task_id, task_state_name(TASK_OPEN), a->name);
+	if ((st = store_stmt(s, "UPDATE tasks SET state = ?1, outcome = ?2, closed_at = ?3"
+			     " WHERE id = ?4 AND lead_id = ?5 AND state = ?6")) == NULL)
+		return -1;
+	store_bind_text(st, 1, task_state_name(to));
+	store_bind_text(st, 2, a->text);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, a->task_id);
+	sqlite3_bind_int64(st, 5, lead_id);
+	store_bind_text(st, 6, task_state_name(TASK_OPEN));
+	if (store_step_done(st) < 0)
+		return -1;
+	return sqlite3_changes(s->db) == 1 ? 0 : task_not_open(s, lead_id, a->task_id, a->name);
+}
+
+/* ACT_TASK_DUE: only an open task's due time moves. */
+static int
+move_due(store *s, int64_t lead_id, const action *a)
+{
+	sqlite3_stmt *st = store_stmt(s, "UPDATE tasks SET due_at = ?1 WHERE id = ?2"
+				      " AND lead_id = ?3 AND state = ?4");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, a->at);
+	sqlite3_bind_int64(st, 2, a->task_id);
+	sqlite3_bind_int64(st, 3, lead_id);
+	store_bind_text(st, 4, task_state_name(TASK_OPEN));
+	if (store_step_done(st) < 0)
+		return -1;
+	return sqlite3_changes(s->db) == 1 ? 0 :
+	       task_not_open(s, lead_id, a->task_id, task_state_name(TASK_OPEN));
+}
+
+static int
+set_contact(store *s, int64_t lead_id, const action *a, int64_t now)
+{
+	static const char *const sql =
+		"UPDATE leads SET name = coalesce(?1, name), phone = coalesce(?2, phone),"
+		" email = coalesce(?3, email), service = coalesce(?4, service),"
+		" message = coalesce(?5, message), neighbourhood = coalesce(?6, neighbourhood),"
+		" flags = ?7, updated_at = ?8 WHERE id = ?9";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, a->fields.name);
+	store_bind_text(st, 2, a->fields.phone);
+	store_bind_text(st, 3, a->fields.email);
+	store_bind_text(st, 4, a->fields.service);
+	store_bind_text(st, 5, a->fields.message);
+	store_bind_text(st, 6, a->fields.neighbourhood);
+	sqlite3_bind_int(st, 7, (int)a->flags);
+	sqlite3_bind_int64(st, 8, now);
+	sqlite3_bind_int64(st, 9, lead_id);
+	return store_step_done(st);
+}
+
 /* Where the actions of one decision put their rows. */
 typedef struct {
 	int64_t task_ids[32];	/* the tasks it created, for task_ref */
@@ -167,15 +299,7 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 		return set_text(s, lead_id, "UPDATE leads SET stage = ?1, updated_at = ?2"
 				" WHERE id = ?3", a->name, now);
 	case ACT_SET_STATUS:
-		if ((st = store_stmt(s, "UPDATE leads SET status = ?1, lost_reason = ?2,"
-				     " reactivate_at = ?3, updated_at = ?4 WHERE id = ?5")) == NULL)
-			return -1;
-		store_bind_text(st, 1, a->name);
-		store_bind_text(st, 2, a->reason);
-		sqlite3_bind_int64(st, 3, a->at);
-		sqlite3_bind_int64(st, 4, now);
-		sqlite3_bind_int64(st, 5, lead_id);
-		return store_step_done(st);
+		return set_status(s, lead_id, a, now);
 	case ACT_SET_SEQUENCE:
 		if ((st = store_stmt(s, "UPDATE leads SET sequence = ?1, sequence_started_at = ?2,"
 				     " plan = plan + 1, updated_at = ?2 WHERE id = ?3")) == NULL)
@@ -241,15 +365,7 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 			ap->first_task = *row;
 		return 0;
 	case ACT_TASK_CLOSE:
-		if ((st = store_stmt(s, "UPDATE tasks SET state = ?1, outcome = ?2, closed_at = ?3"
-				     " WHERE id = ?4 AND lead_id = ?5 AND state = 'open'")) == NULL)
-			return -1;
-		store_bind_text(st, 1, a->name);
-		store_bind_text(st, 2, a->text);
-		sqlite3_bind_int64(st, 3, now);
-		sqlite3_bind_int64(st, 4, a->task_id);
-		sqlite3_bind_int64(st, 5, lead_id);
-		return store_step_done(st);
+		return close_task(s, lead_id, a, now);
 	case ACT_TIMER_SET: {
 		int64_t task_id = a->task_id;
 
@@ -260,14 +376,13 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 			-1 : 0;
 	}
 	case ACT_TIMERS_CANCEL:
-		if ((st = store_stmt(s, "UPDATE timers SET state = 'cancelled' WHERE lead_id = ?1"
-				     " AND kind = ?2 AND state = 'pending'")) == NULL)
-			return -1;
-		sqlite3_bind_int64(st, 1, lead_id);
-		store_bind_text(st, 2, store_timer_kind_name(a->timer));
-		return store_step_done(st);
+		return store_timers_cancel(s, lead_id, a->timer, a->task_id);
 	case ACT_OUTBOX:
 		return (*row = insert_outbox(s, bid, lead_id, a, now)) < 0 ? -1 : 0;
+	case ACT_TASK_DUE:
+		return move_due(s, lead_id, a);
+	case ACT_SET_CONTACT:
+		return set_contact(s, lead_id, a, now);
 	case ACT_RR_ADVANCE:
 		if ((st = store_stmt(s, "INSERT INTO rr_counters (business_id, pool, value)"
 				     " VALUES (?1, ?2, 1) ON CONFLICT(business_id, pool)"
@@ -344,11 +459,17 @@ fold(new_row *r, const action *a)
 	switch (a->kind) {
 	case ACT_SET_OWNER:	l->owner = a->person; break;
 	case ACT_SET_STAGE:	l->stage = a->name; break;
-	case ACT_SET_STATUS:
+	case ACT_SET_STATUS: {
+		lead_status from, to;
+
+		if (lead_status_parse(l->status, &from) < 0 || lead_status_parse(a->name, &to) < 0 ||
+		    !lead_status_allowed(from, to))
+			store_illegal_edge("lead", l->id, l->status, a->name);
 		l->status = a->name;
 		l->lost_reason = a->reason;
 		r->reactivate_at = a->at;
 		break;
+	}
 	case ACT_SET_SEQUENCE:
 		l->sequence = a->name;
 		l->sequence_started_at = a->at;

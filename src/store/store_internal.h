@@ -70,4 +70,13 @@ int store_fail(store *s, char *err, size_t errlen, const char *what);
 
 int store_timer_kind_parse(const char *name, timer_kind *out);
 
+/* Cancels the lead's pending timers of kind (only task_id's when > 0):
+ * pending -> cancelled. 0 / -1. */
+int store_timers_cancel(store *s, int64_t lead_id, timer_kind kind, int64_t task_id);
+
+/* An illegal state transition of a timer, task or lead ("task", id, "done",
+ * "cancelled"): a bug. Says so on stderr and aborts. */
+_Noreturn void store_illegal_edge(const char *what, int64_t id, const char *from,
+				  const char *to);
+
 #endif

@@ -2,7 +2,7 @@
  * store_timer.c - durable timers. A timer row is written with the decision
  * that made it; the flow claims it (pending -> fired) and applies its own
  * decision in the same transaction, so a timer fires exactly once whatever
- * crashes.
+ * crashes. Every state change goes through the table in src/core/states.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -46,19 +46,61 @@ store_timers_due(store *s, int64_t now, store_timer *out, int max)
 }
 
 int
+store_timer_move(store *s, int64_t timer_id, timer_state from, timer_state to, int64_t now)
+{
+	static const char *const sql =
+		"UPDATE timers SET state = ?1,"
+		" fired_at = CASE WHEN ?1 = 'fired' THEN ?2 ELSE fired_at END"
+		" WHERE id = ?3 AND state = ?4";
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!timer_state_allowed(from, to))
+		store_illegal_edge("timer", timer_id, timer_state_name(from), timer_state_name(to));
+	if ((st = store_stmt(s, sql)) == NULL)
+		return -1;
+	store_bind_text(st, 1, timer_state_name(to));
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, timer_id);
+	store_bind_text(st, 4, timer_state_name(from));
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	return sqlite3_changes(s->db) > 0;	/* 0: not in `from` (fired or cancelled elsewhere) */
+}
+
+int
 store_timer_claim(store *s, int64_t timer_id, int64_t now)
 {
-	static const char *const claim =
-		"UPDATE timers SET state = 'fired', fired_at = ?1 WHERE id = ?2 AND state = 'pending'";
-	sqlite3_stmt *st = store_stmt(s, claim);
+	return store_timer_move(s, timer_id, TIMER_PENDING, TIMER_FIRED, now);
+}
 
-	if (st == NULL)
+int
+store_timers_cancel(store *s, int64_t lead_id, timer_kind kind, int64_t task_id)
+{
+	static const char *const all =
+		"UPDATE timers SET state = ?3 WHERE lead_id = ?1 AND kind = ?2 AND state = ?4";
+	static const char *const of_task =
+		"UPDATE timers SET state = ?3 WHERE lead_id = ?1 AND kind = ?2 AND state = ?4"
+		" AND task_id = ?5";
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!timer_state_allowed(TIMER_PENDING, TIMER_CANCELLED))
+		store_illegal_edge("timer", 0, timer_state_name(TIMER_PENDING),
+				   timer_state_name(TIMER_CANCELLED));
+	if ((st = store_stmt(s, task_id > 0 ? of_task : all)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, timer_id);
-	if (store_step_done(st) < 0)
-		return -1;
-	return sqlite3_changes(s->db) > 0;	/* 0: another process fired or cancelled it */
+	sqlite3_bind_int64(st, 1, lead_id);
+	store_bind_text(st, 2, store_timer_kind_name(kind));
+	store_bind_text(st, 3, timer_state_name(TIMER_CANCELLED));
+	store_bind_text(st, 4, timer_state_name(TIMER_PENDING));
+	if (task_id > 0)
+		sqlite3_bind_int64(st, 5, task_id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int64_t
@@ -78,10 +120,5 @@ store_timer_next_due(store *s)
 int
 store_timer_set_error(store *s, int64_t timer_id)
 {
-	sqlite3_stmt *st = store_stmt(s, "UPDATE timers SET state = 'error' WHERE id = ?1");
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, timer_id);
-	return store_step_done(st);
+	return store_timer_move(s, timer_id, TIMER_PENDING, TIMER_ERROR, 0) < 0 ? -1 : 0;
 }
