@@ -82,7 +82,7 @@ build/asan/%.o: %.c
 
 # Unit tests link only the layers they test, so a module can be tested on its own.
 CORE_TESTS  := tz bizclock contact template lead
-RULES_TESTS := rules engine
+RULES_TESTS := rules engine engine_delivery
 ASAN_CORE   := $(patsubst %.c,build/asan/%.o,$(CORE_SRC))
 ASAN_RULES  := $(ASAN_CORE) $(patsubst %.c,build/asan/%.o,$(wildcard src/rules/*.c) $(GEN_SRC))
 TEST_LINK    = $(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS) $(shell pkg-config --libs cmocka)

@@ -251,6 +251,11 @@ observe(void *ctx, int64_t lead_id, const action *a, int64_t row, int64_t now)
 		json_object_set_new(o, "channel", json_string(a->channel));
 		json_object_set_new(o, "opted_out", json_boolean(a->flag));
 		break;
+	case ACT_SET_FLAGS:
+		o = line_head(sm, now, lead_id, "contact_flagged");
+		json_object_set_new(o, "phone_invalid", json_boolean(a->flags & LEAD_PHONE_INVALID));
+		json_object_set_new(o, "email_invalid", json_boolean(a->flags & LEAD_EMAIL_INVALID));
+		break;
 	case ACT_EVENT:
 		o = line_head(sm, now, lead_id, "event");
 		json_object_set_new(o, "event", json_string(a->name));
