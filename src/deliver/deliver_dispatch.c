@@ -247,12 +247,7 @@ fill_channel(deliver *d, const char *channel, const deliver_provider *prov, buck
 
 		if (sl == NULL)
 			break;
-		if (store_begin(d->store) < 0)
-			break;
-		rc = store_outbox_claim(d->store, ids[i], now, &sl->job.msg);
-		if (rc < 0 || store_commit(d->store) < 0) {
-			store_rollback(d->store);
-			outbox_msg_free(&sl->job.msg);
+		if ((rc = deliver_claim(d->store, d->cfg->rules, ids[i], now, &sl->job.msg)) < 0) {
 			log_line("error", "claim_failed", "outbox=%lld error=\"%s\"", (long long)ids[i],
 				 sqlite3_errmsg(store_db(d->store)));
 			break;
