@@ -138,6 +138,12 @@ typedef struct {
 	int attempts;		/* send attempts made */
 } lead_event;
 
+/* "sent", "failed", "dead", "unknown", "confirmed", "carrier_opt_out",
+ * "invalid_phone", "bounced", "cancelled". */
+const char *delivery_outcome_name(delivery_outcome o);
+/* 0 and *out set, or -1 for an unknown name. */
+int delivery_outcome_parse(const char *name, delivery_outcome *out);
+
 /* A zeroed event of the given kind with "none" markers set. */
 lead_event lead_event_init(lead_event_kind kind);
 
