@@ -2,8 +2,10 @@
  * test_deliver_outbox.c - the outbox state machine on a real SQLite file:
  * legal edges only, claims committed once, opt-outs honoured at claim time,
  * each outcome (sent, retry with backoff, dead, permanent failure with its
- * lead flags, unknown) written with its task and event, crash recovery, and
- * status callbacks that are idempotent and resolve unknown outcomes.
+ * lead flags, unknown) reported to the engine and applied with the row's
+ * move, crash recovery, status callbacks that are idempotent and resolve or
+ * supersede unknown outcomes, and a carrier's opt-out that leaves the lead as
+ * a texted STOP does.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -348,6 +350,30 @@ a_callback_resolves_an_unknown_outcome(void **state)
 }
 
 static void
+a_failure_reported_after_an_unknown_outcome_supersedes_its_task(void **state)
+{
+	fixture *f = *state;
+	outbox_msg m;
+	int64_t check;
+	char sql[128], buf[256];
+
+	assert_int_equal(claim(f, &m), OUTBOX_CLAIMED);
+	outbox_msg_free(&m);
+	assert_int_equal(deliver_recover(f->s, f->r, f->now), 1);
+	check = one(f->s, "SELECT task_id FROM outbox WHERE purpose = 'ack' AND channel = 'sms'");
+	assert_int_equal(status(f, f->ack, "SM9", "undelivered", 30003), FLOW_OK);
+	snprintf(sql, sizeof sql, "SELECT state || ': ' || outcome FROM tasks WHERE id = %lld",
+		 (long long)check);
+	assert_string_equal(text(f->s, sql, buf, sizeof buf),
+			    "cancelled: superseded: the provider reported the message failed");
+	assert_string_equal(text(f->s, "SELECT o.state || ' ' || t.state || ' ' || t.title FROM"
+				 " outbox o JOIN tasks t ON t.id = o.task_id WHERE o.purpose = 'ack'"
+				 " AND o.channel = 'sms'", buf, sizeof buf),
+			    "failed open The text to Marcus Johnson failed (the carrier reported "
+			    "undelivered, error 30003): reach them another way");
+}
+
+static void
 a_record_after_a_faster_callback_changes_nothing(void **state)
 {
 	fixture *f = *state;
@@ -509,6 +535,7 @@ main(void)
 		T(a_crash_while_sending_becomes_unknown_with_a_task_once),
 		T(status_callbacks_are_idempotent_and_move_forward_only),
 		T(a_callback_resolves_an_unknown_outcome),
+		T(a_failure_reported_after_an_unknown_outcome_supersedes_its_task),
 		T(a_record_after_a_faster_callback_changes_nothing),
 		T(a_carrier_opt_out_and_a_texted_stop_leave_the_lead_alike),
 	};
