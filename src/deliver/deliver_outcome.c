@@ -133,6 +133,9 @@ record_in_tx(store *s, const deliver_config *cfg, const outbox_msg *m, const cha
 		u.error = NULL;
 		if (store_outbox_move(s, m->id, OUTBOX_SENDING, OUTBOX_SENT, &u, now) < 0)
 			return -1;
+		/* Through the engine like every outcome: loading the lead and its
+		 * open tasks adds about 10 us of CPU to the ~30 us this transaction
+		 * cost before (in memory; the commit's fsync dwarfs both on disk). */
 		return deliver_report(s, cfg->rules, m, DELIVERY_SENT, NULL, 0, now, NULL) ==
 		       FLOW_OK ? 0 : -1;
 	case DELIVER_TEMP:
