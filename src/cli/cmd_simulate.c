@@ -251,6 +251,11 @@ observe(void *ctx, int64_t lead_id, const action *a, int64_t row, int64_t now)
 		json_object_set_new(o, "channel", json_string(a->channel));
 		json_object_set_new(o, "opted_out", json_boolean(a->flag));
 		break;
+	case ACT_SET_FLAGS:
+		o = line_head(sm, now, lead_id, "contact_flagged");
+		json_object_set_new(o, "phone_invalid", json_boolean(a->flags & LEAD_PHONE_INVALID));
+		json_object_set_new(o, "email_invalid", json_boolean(a->flags & LEAD_EMAIL_INVALID));
+		break;
 	case ACT_EVENT:
 		o = line_head(sm, now, lead_id, "event");
 		json_object_set_new(o, "event", json_string(a->name));
@@ -364,7 +369,7 @@ event_for(const char *type, json_t *ev, lead_event *out)
 		{ "reply", EV_MESSAGE_IN }, { "call", EV_CALL_LOGGED }, { "visit", EV_VISIT_LOGGED },
 		{ "note", EV_NOTE }, { "stage", EV_STAGE }, { "owner", EV_OWNER },
 		{ "task_done", EV_TASK_DONE }, { "stop", EV_OPT_OUT }, { "start", EV_OPT_IN },
-		{ "inquiry", EV_INQUIRY_AGAIN },
+		{ "inquiry", EV_INQUIRY_AGAIN }, { "delivery", EV_DELIVERY },
 	};
 
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
@@ -381,6 +386,17 @@ event_for(const char *type, json_t *ev, lead_event *out)
 		out->source = str(ev, "source");
 		out->amount_cents = cents(ev);
 		out->contact = json_is_true(json_object_get(ev, "contact"));
+		/* delivery: what became of a message (as the dispatcher reports it) */
+		out->person = str(ev, "person");
+		out->to = str(ev, "to");
+		out->error = str(ev, "error");
+		out->attempts = json_is_integer(json_object_get(ev, "attempts")) ?
+				(int)json_integer_value(json_object_get(ev, "attempts")) : 1;
+		if (out->kind == EV_DELIVERY) {
+			out->actor = "delivery";
+			if (delivery_outcome_parse(out->outcome, &out->delivery) < 0)
+				return -2;
+		}
 		return 0;
 	}
 	return -1;
@@ -399,9 +415,14 @@ apply_input(sim *sm, store *s, int64_t bid, const sim_input *in, char *err, size
 		return "type: missing";
 	if (strcmp(type, "lead") == 0)
 		return apply_lead(sm, s, bid, in);
-	if (event_for(type, in->ev, &ev) < 0)
+	switch (event_for(type, in->ev, &ev)) {
+	case -1:
 		return "type: unknown (lead, reply, call, visit, note, stage, owner, task_done, "
-		       "stop, start, inquiry)";
+		       "stop, start, inquiry, delivery)";
+	case -2:
+		return "outcome: a delivery outcome is one of sent, failed, dead, unknown, "
+		       "confirmed, carrier_opt_out, invalid_phone, bounced, cancelled";
+	}
 	if ((id = ref_get(&sm->refs, str(in->ev, "lead"))) <= 0)
 		return "lead: no lead with this ref (give \"ref\" to the lead)";
 	if (ev.kind == EV_TASK_DONE) {

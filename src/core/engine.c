@@ -1,8 +1,8 @@
 /*
  * engine.c - decide(): hands each event to its family's handler (one file
  * each: engine_intake.c, engine_inbound.c, engine_people.c, engine_stage.c,
- * engine_timer.c, engine_edit.c), then keeps the promise that no open lead is
- * left without a next action. No I/O, no clock, no globals.
+ * engine_timer.c, engine_edit.c, engine_delivery.c), then keeps the promise that no
+ * open lead is left without a next action. No I/O, no clock, no globals.
  */
 #include <stdio.h>
 
@@ -55,6 +55,7 @@ decide(const lead_state *st, const lead_event *ev, const rules *r, const rr_coun
 		.sequence = st->lead.sequence, .seq_started = st->lead.sequence_started_at,
 		.plan = st->lead.plan, .quote_cents = st->lead.quote_cents,
 		.sms_opt_out = st->lead.sms_opt_out, .email_opt_out = st->lead.email_opt_out,
+		.flags = st->lead.flags,
 	};
 	decide_result res = DECIDE_OK;
 
@@ -83,11 +84,14 @@ decide(const lead_state *st, const lead_event *ev, const rules *r, const rr_coun
 	case EV_STAGE:		res = engine_change_stage(&c, ev, ev->stage); break;
 	case EV_OWNER:		res = engine_on_owner(&c, ev, err, errlen); break;
 	case EV_TASK_DONE:	res = engine_on_task_done(&c, ev, err, errlen); break;
-	case EV_OPT_OUT:	res = engine_on_opt(&c, ev->channel ? ev->channel : "sms", true); break;
-	case EV_OPT_IN:		res = engine_on_opt(&c, ev->channel ? ev->channel : "sms", false); break;
+	case EV_OPT_OUT:	res = engine_on_opt(&c, ev->channel ? ev->channel : "sms", true,
+						OPT_BY_LEAD); break;
+	case EV_OPT_IN:		res = engine_on_opt(&c, ev->channel ? ev->channel : "sms", false,
+						OPT_BY_LEAD); break;
 	case EV_TIMER:		res = engine_on_timer(&c, ev); break;
 	case EV_TASK_SNOOZE:	res = engine_on_task_snooze(&c, ev, err, errlen); break;
 	case EV_CONTACT:	res = engine_on_contact(&c, ev, err, errlen); break;
+	case EV_DELIVERY:	res = engine_on_delivery(&c, ev); break;
 	}
 	if (res != DECIDE_OK) {
 		decision_free(c.d);

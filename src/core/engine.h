@@ -23,6 +23,7 @@ typedef enum {
 	ACT_SET_SEQUENCE,	/* .name (NULL = none), .at = start; bumps lead.plan */
 	ACT_SET_QUOTE,		/* .amount_cents */
 	ACT_SET_OPT_OUT,	/* .channel, .flag = opted out */
+	ACT_SET_FLAGS,		/* .flags: LEAD_* contact flags to add (none are cleared) */
 	ACT_EVENT,		/* timeline entry: .name = type, .text = summary */
 	ACT_TASK_CREATE,	/* .verb .text(title) .person .at(due) */
 	ACT_TASK_CLOSE,		/* .task_id .name = done|cancelled|reassigned, .text = outcome */
@@ -63,9 +64,9 @@ typedef struct {
 	int step;
 	int level;
 	outbox_purpose purpose;
+	unsigned flags;		/* ACT_SET_FLAGS, ACT_SET_CONTACT: LEAD_* contact flags */
 	bool flag;
 	lead_fields fields;	/* ACT_SET_CONTACT */
-	unsigned flags;		/* ACT_SET_CONTACT */
 } action;
 
 /* Round-robin counters the engine reads; the store keeps them per business. */

@@ -1,6 +1,6 @@
 /*
  * engine_inbound.c - the lead speaks: replies, SMS keywords (STOP, START,
- * HELP) and consent.
+ * HELP) and consent (one policy, also for the carrier's opt-outs).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -42,8 +42,44 @@ keyword(const char *text)
 	return strcasecmp(word, "HELP") == 0 || strcasecmp(word, "INFO") == 0 ? KW_HELP : KW_NONE;
 }
 
+/*
+ * Whoever reports an opt-out, the owner is asked to reach the lead the other
+ * way: a task while the lead is open (due in business time, escalated and
+ * notified like any other task), a note when it is not (nothing to chase).
+ */
+static void
+reach_another_way(engine_ctx *c, bool sms)
+{
+	const char *name = c->l->name && *c->l->name ? c->l->name : "the lead";
+	bool other = engine_lead_reachable(c, sms ? "email" : "sms");
+	const char *from = sms ? "texts" : "email";
+
+	if (engine_is_open(c) && c->owner != NULL) {
+		engine_task_for_owner(c, "call", engine_fmt(c, "%s %s: they opted out of %s",
+							    !other ? "Call" : sms ? "Call or email" :
+							    "Call or text", name, from));
+		return;
+	}
+	engine_notify(c, engine_person(c, c->owner),
+		      engine_fmt(c, "%s opted out of %s. No more automated %s. Lead #%lld",
+				 engine_display_name(c->l), from, sms ? "texts" : "emails",
+				 (long long)c->l->id));
+}
+
+/*
+ * The one consent policy. An opt-out is the same decision whether the lead
+ * texted STOP to us, clicked an unsubscribe link, or the carrier refused our
+ * text because the lead texted STOP to it (OPT_BY_CARRIER): the same flag,
+ * the same timeline entry, the same owner task, and the same confirmation
+ * rule - one confirmation text, sent only where it can still reach the lead.
+ * When the lead's STOP reached us, we cannot know whether the provider
+ * answered it, so we confirm once. When the carrier reports it, the carrier
+ * has received the STOP, answered it and refuses every text from us (its
+ * refusal is how we learned): a confirmation could only fail, so none is
+ * queued. A repeated opt-out changes nothing.
+ */
 decide_result
-engine_on_opt(engine_ctx *c, const char *channel, bool out)
+engine_on_opt(engine_ctx *c, const char *channel, bool out, opt_source by)
 {
 	bool sms = engine_streq(channel, "sms");
 	bool *flag = sms ? &c->sms_opt_out : &c->email_opt_out;
@@ -54,22 +90,8 @@ engine_on_opt(engine_ctx *c, const char *channel, bool out)
 	a = engine_push(c, ACT_SET_OPT_OUT);
 	a->channel = sms ? "sms" : "email";
 	a->flag = out;
-	if (out) {
-		engine_event(c, "consent.opted_out", "%s opted out of %s", engine_display_name(c->l),
-			     sms ? "texts" : "email");
-		if (sms)
-			engine_queue_to_lead(c, "sms", engine_fmt(c, "You're unsubscribed from %s "
-								  "texts. Reply START to resubscribe.",
-								  c->r->business.name),
-					     PURPOSE_COMPLIANCE, false);
-		*flag = true;
-		engine_notify(c, engine_person(c, c->owner),
-			      engine_fmt(c, "%s opted out of %s. No more automated %s; call or %s "
-					 "them instead. Lead #%lld", engine_display_name(c->l),
-					 sms ? "texts" : "email", sms ? "texts" : "emails",
-					 sms ? "email" : "text", (long long)c->l->id));
-	} else {
-		*flag = false;
+	*flag = out;
+	if (!out) {
 		engine_event(c, "consent.opted_in", "%s opted back in to %s", engine_display_name(c->l),
 			     sms ? "texts" : "email");
 		if (sms)
@@ -77,7 +99,17 @@ engine_on_opt(engine_ctx *c, const char *channel, bool out)
 								  "texts. Reply STOP to opt out.",
 								  c->r->business.name),
 					     PURPOSE_COMPLIANCE, false);
+		return DECIDE_OK;
 	}
+	engine_event(c, "consent.opted_out", "%s opted out of %s%s", engine_display_name(c->l),
+		     sms ? "texts" : "email", by == OPT_BY_CARRIER ?
+		     " (the carrier refused our text: they texted STOP to our number)" : "");
+	if (sms && by == OPT_BY_LEAD)
+		engine_queue_to_lead(c, "sms", engine_fmt(c, "You're unsubscribed from %s texts. "
+							  "Reply START to resubscribe.",
+							  c->r->business.name),
+				     PURPOSE_COMPLIANCE, false);
+	reach_another_way(c, sms);
 	return DECIDE_OK;
 }
 
@@ -89,7 +121,7 @@ engine_on_message_in(engine_ctx *c, const lead_event *ev)
 
 	if (kw == KW_STOP || kw == KW_START) {
 		engine_event(c, "message.received", "Text from the lead: %s", ev->text);
-		return engine_on_opt(c, "sms", kw == KW_STOP);
+		return engine_on_opt(c, "sms", kw == KW_STOP, OPT_BY_LEAD);
 	}
 	if (kw == KW_HELP) {
 		engine_event(c, "message.received", "Text from the lead: %s", ev->text);

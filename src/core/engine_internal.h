@@ -39,6 +39,9 @@ typedef struct {
 	bool task_done;
 	bool sms_opt_out;
 	bool email_opt_out;
+	unsigned flags;		/* LEAD_* contact flags */
+	const char *unreachable; /* person id whose notifications fail: not notified again
+				  * in this decision (their failure's own task would loop) */
 	int64_t next_contact_due; /* for {{next_contact_window}}; 0 = unknown */
 	size_t followups_added;	/* automated touches queued by this decision */
 	int new_tasks;		/* ACT_TASK_CREATE count, for task_ref */
@@ -118,11 +121,17 @@ bool engine_task_closing(const engine_ctx *c, int64_t task_id);
 void engine_human_touch(engine_ctx *c, const char *why);
 bool engine_outcome_reached(const char *outcome);
 
+/* Who told us of an opt-out: the lead (a keyword text, an unsubscribe link, a
+ * person on their behalf) or the carrier refusing our text because the lead
+ * texted it STOP. One policy for both (engine_inbound.c). */
+typedef enum { OPT_BY_LEAD, OPT_BY_CARRIER } opt_source;
+
 /* event handlers: one file per family (engine_intake.c, engine_inbound.c,
- * engine_people.c, engine_stage.c, engine_timer.c, engine_edit.c) */
+ * engine_people.c, engine_stage.c, engine_timer.c, engine_edit.c, engine_delivery.c) */
 decide_result engine_on_created(engine_ctx *c);
 decide_result engine_on_inquiry_again(engine_ctx *c, const lead_event *ev);
-decide_result engine_on_opt(engine_ctx *c, const char *channel, bool out);
+decide_result engine_on_opt(engine_ctx *c, const char *channel, bool out, opt_source by);
+decide_result engine_on_delivery(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_message_in(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_call(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_visit(engine_ctx *c, const lead_event *ev);

@@ -145,8 +145,8 @@ engine_lead_reachable(const engine_ctx *c, const char *channel)
 	const lead *l = c->l;
 
 	if (strcmp(channel, "sms") == 0)
-		return l->phone && *l->phone && !(l->flags & LEAD_PHONE_INVALID) && !c->sms_opt_out;
-	return l->email && *l->email && !(l->flags & LEAD_EMAIL_INVALID) && !c->email_opt_out;
+		return l->phone && *l->phone && !(c->flags & LEAD_PHONE_INVALID) && !c->sms_opt_out;
+	return l->email && *l->email && !(c->flags & LEAD_EMAIL_INVALID) && !c->email_opt_out;
 }
 
 void
@@ -184,7 +184,7 @@ engine_notify(engine_ctx *c, const rules_person *p, const char *text)
 	action *a;
 	bool sms;
 
-	if (p == NULL || p->notify == NOTIFY_NONE)
+	if (p == NULL || p->notify == NOTIFY_NONE || engine_streq(p->id, c->unreachable))
 		return;
 	sms = p->notify == NOTIFY_SMS;
 	if ((sms && p->phone == NULL) || (!sms && p->email == NULL))

@@ -18,6 +18,37 @@ lead_event_init(lead_event_kind kind)
 	return ev;
 }
 
+static const char *const outcome_names[] = {
+	[DELIVERY_SENT] = "sent",
+	[DELIVERY_FAILED] = "failed",
+	[DELIVERY_DEAD] = "dead",
+	[DELIVERY_UNKNOWN] = "unknown",
+	[DELIVERY_CONFIRMED] = "confirmed",
+	[DELIVERY_CARRIER_OPT_OUT] = "carrier_opt_out",
+	[DELIVERY_INVALID_PHONE] = "invalid_phone",
+	[DELIVERY_BOUNCED] = "bounced",
+	[DELIVERY_CANCELLED] = "cancelled",
+};
+
+const char *
+delivery_outcome_name(delivery_outcome o)
+{
+	return (unsigned)o < sizeof outcome_names / sizeof outcome_names[0] ? outcome_names[o] :
+	       "invalid";
+}
+
+int
+delivery_outcome_parse(const char *name, delivery_outcome *out)
+{
+	for (size_t i = 0; name != NULL && i < sizeof outcome_names / sizeof outcome_names[0]; i++) {
+		if (strcmp(name, outcome_names[i]) == 0) {
+			*out = (delivery_outcome)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 const char *
 lead_first_name(const char *name, char *buf, size_t buflen)
 {

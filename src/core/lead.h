@@ -86,7 +86,23 @@ typedef enum {
 	EV_TIMER,		/* a durable timer fired */
 	EV_TASK_SNOOZE,		/* a person moves open task .task_id to .until, for .reason */
 	EV_CONTACT,		/* a person edits the contact fields in .fields */
+	EV_DELIVERY,		/* what became of a message the engine queued (.delivery) */
 } lead_event_kind;
+
+/* EV_DELIVERY: the outcome delivery reports for one outbox message. */
+typedef enum {
+	DELIVERY_SENT,		/* the provider accepted it */
+	DELIVERY_FAILED,	/* a permanent failure that says nothing about the contact */
+	DELIVERY_DEAD,		/* temporary failures until delivery gave up (.attempts) */
+	DELIVERY_UNKNOWN,	/* interrupted mid-send: it may have gone out; not resent */
+	DELIVERY_CONFIRMED,	/* the provider confirmed an unknown one did go out */
+	DELIVERY_CARRIER_OPT_OUT, /* the carrier refused: the recipient texted it STOP
+				   * (Twilio 21610) */
+	DELIVERY_INVALID_PHONE,	/* the recipient is not a phone number (21211, 30005) */
+	DELIVERY_BOUNCED,	/* hard bounce: no such mailbox, or an unusable address */
+	DELIVERY_CANCELLED,	/* not sent: at its turn the lead had opted out of the
+				 * channel or its contact for it was flagged */
+} delivery_outcome;
 
 typedef enum {
 	TIMER_STEP,		/* run step .step of sequence .sequence */
@@ -128,7 +144,20 @@ typedef struct {
 	int64_t due_at;		/* when the timer was due (lateness = now - due_at) */
 	int64_t until;		/* EV_TASK_SNOOZE: the task's new due time */
 	lead_fields fields;	/* EV_CONTACT */
+	/* EV_DELIVERY (also .channel; .text = a snippet of the body; .task_id = a
+	 * task delivery opened earlier for this message, 0 none) */
+	delivery_outcome delivery;
+	const char *person;	/* staff recipient (person id); NULL = the lead */
+	const char *to;		/* the recipient's phone or address */
+	const char *error;	/* the provider's words (no secrets), NULL none */
+	int attempts;		/* send attempts made */
 } lead_event;
+
+/* "sent", "failed", "dead", "unknown", "confirmed", "carrier_opt_out",
+ * "invalid_phone", "bounced", "cancelled". */
+const char *delivery_outcome_name(delivery_outcome o);
+/* 0 and *out set, or -1 for an unknown name. */
+int delivery_outcome_parse(const char *name, delivery_outcome *out);
 
 /* A zeroed event of the given kind with "none" markers set. */
 lead_event lead_event_init(lead_event_kind kind);

@@ -70,15 +70,18 @@ int64_t deliver_token_check(const unsigned char key[32], const char *purpose, co
 /* Applies a provider's status callback for outbox row id, in the caller's
  * transaction (idempotent: a repeated or stale status changes nothing).
  * status: queued, sent, delivered, undelivered, failed, ...; code: the
- * provider's error code or 0. Returns 0 (also for stale or ignored statuses),
- * -1 on a storage error, 1 when the row does not exist or the sid given does
- * not match the one the provider returned for it. r names staff in tasks. */
-int deliver_status_apply(store *s, const rules *r, int64_t id, const char *sid,
-			 const char *status, int code, int64_t now);
+ * provider's error code or 0. What the news means for the lead (a failure,
+ * an unknown outcome confirmed) goes to the engine through flow_event.
+ * Returns FLOW_OK (also for stale or ignored statuses), FLOW_NOT_FOUND when
+ * the row does not exist or the sid given is not the one the provider
+ * returned for it, FLOW_BUSY / FLOW_STORAGE (err set; roll back). */
+flow_result deliver_status_apply(store *s, const rules *r, int64_t id, const char *sid,
+				 const char *status, int code, int64_t now, char *err,
+				 size_t errlen);
 
-/* Opts the lead out of email through the flow (consent event, owner
- * notified), in the caller's transaction. FLOW_OK also when already opted
- * out (nothing changes); FLOW_NOT_FOUND when the lead does not exist. */
+/* Opts the lead out of email through the flow (EV_OPT_OUT: the engine's one
+ * consent policy), in the caller's transaction. FLOW_OK also when already
+ * opted out (nothing changes); FLOW_NOT_FOUND when the lead does not exist. */
 flow_result deliver_unsubscribe(store *s, int64_t business_id, const rules *r, int64_t lead_id,
 			int64_t now, char *err, size_t errlen);
 

@@ -246,8 +246,7 @@ fill_channel(deliver *d, const char *channel, const deliver_provider *prov, send
 
 		if (sl == NULL)
 			break;
-		rc = store_outbox_claim(d->store, ids[i], now, &sl->job.msg);
-		if (rc < 0) {
+		if ((rc = deliver_claim(d->store, d->cfg->rules, ids[i], now, &sl->job.msg)) < 0) {
 			log_line("error", "claim_failed", "outbox=%lld error=\"%s\"", (long long)ids[i],
 				 store_errmsg(d->store));
 			break;

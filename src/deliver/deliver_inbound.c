@@ -1,8 +1,9 @@
 /*
  * deliver_inbound.c - what comes back after a send: the provider's status
  * callbacks (idempotent, order-tolerant: only forward moves of the state
- * machine apply) and email unsubscribes (through the engine, so consent is
- * an event like any other). Runs in the caller's transaction; no I/O.
+ * machine apply; what the news means for the lead is reported to the engine)
+ * and email unsubscribes (through the engine, so consent is an event like
+ * any other). Runs in the caller's transaction; no I/O.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +32,7 @@ target_of(const char *status)
 	return -1;
 }
 
-/* A carrier's failure code after acceptance, as a result with its lead flag. */
+/* A carrier's failure code after acceptance, as a result. */
 static void
 failure_of(const char *status, int code, deliver_result *res)
 {
@@ -42,71 +43,70 @@ failure_of(const char *status, int code, deliver_result *res)
 			 status, code);
 	else
 		snprintf(res->error, sizeof res->error, "the carrier reported %.40s", status);
-	if (code == 21610) {
-		res->has_flag = true;
-		res->flag = OUTBOX_LEAD_SMS_OPT_OUT;
-	} else if (code == 30005 || code == 21211) {	/* unknown destination handset */
-		res->has_flag = true;
-		res->flag = OUTBOX_LEAD_PHONE_INVALID;
-	}
+	if (code == 21610)
+		res->contact = DELIVER_OPTED_OUT;
+	else if (code == 30005 || code == 21211)	/* unknown destination handset */
+		res->contact = DELIVER_NOT_A_PHONE;
 }
 
-int
+/* FLOW_BUSY or FLOW_STORAGE for a failed store call, with err set. */
+static flow_result
+storage_error(store *s, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "recording the status: %s", store_errmsg(s));
+	return store_busy(s) ? FLOW_BUSY : FLOW_STORAGE;
+}
+
+flow_result
 deliver_status_apply(store *s, const rules *r, int64_t id, const char *sid, const char *status,
-		     int code, int64_t now)
+		     int code, int64_t now, char *err, size_t errlen)
 {
 	outbox_state state, to;
 	char pid[320];
-	int64_t lead_id, old_task;
+	int64_t lead_id, old_task, task = 0;
+	flow_result res = FLOW_OK;
 	outbox_msg m;
 	int t, rc;
 
 	if ((rc = store_outbox_get(s, id, &state, pid, sizeof pid, &lead_id, &old_task)) != 1)
-		return rc < 0 ? -1 : 1;
+		return rc == 0 ? FLOW_NOT_FOUND : storage_error(s, err, errlen);
 	if (sid != NULL && *sid && pid[0] && strcmp(pid, sid) != 0)
-		return 1;
+		return FLOW_NOT_FOUND;
 	if ((t = target_of(status)) < 0)
-		return 0;
+		return FLOW_OK;
 	to = (outbox_state)t;
 	/* Repeated, late or out-of-order news changes nothing. */
 	if (state == to || !outbox_state_allowed(state, to))
-		return 0;
-	if (store_outbox_load(s, id, &m) != 1)
-		return -1;
+		return FLOW_OK;
+	if ((rc = store_outbox_load(s, id, &m)) != 1)
+		return rc == 0 ? FLOW_NOT_FOUND : storage_error(s, err, errlen);
 	if (to == OUTBOX_FAILED) {
-		deliver_result res = { 0 };
-		int64_t task;
+		deliver_result fail = { 0 };
 
-		failure_of(status, code, &res);
-		if ((task = deliver_consequences(s, r, &m, OUTBOX_FAILED, &res, now)) < 0)
-			goto fail;
-		if (old_task > 0 && store_outbox_task_close(s, old_task, "superseded: the provider "
-							   "reported the message failed", now) < 0)
-			goto fail;
-		rc = store_outbox_move(s, id, state, to, &(outbox_update){ .provider_id = sid,
-				       .error = res.error, .error_code = code, .task_id = task }, now);
+		/* A task opened while the outcome was unknown is the engine's to
+		 * settle: what it decides now replaces it. */
+		failure_of(status, code, &fail);
+		res = deliver_report(s, r, &m, deliver_outcome_of(OUTBOX_FAILED, &fail), fail.error,
+				     old_task, now, &task);
+		if (res == FLOW_OK)
+			rc = store_outbox_move(s, id, state, to, &(outbox_update){
+					       .provider_id = sid, .error = fail.error,
+					       .error_code = code, .task_id = task }, now);
 	} else {
 		rc = store_outbox_move(s, id, state, to, &(outbox_update){ .provider_id = sid }, now);
-		if (rc == 1 && state == OUTBOX_UNKNOWN) {
-			char text[200];
-
-			/* The outcome we could not know: the provider just told us. */
-			snprintf(text, sizeof text, "%s to %s confirmed by the provider after an "
-				 "interrupted send: it did go out", strcmp(m.channel, "sms") == 0 ?
-				 "Text" : "Email", m.person ? m.person : "the lead");
-			if ((old_task > 0 && store_outbox_task_close(s, old_task, "resolved: the "
-								     "provider confirmed the message "
-								     "went out", now) < 0) ||
-			    store_outbox_event(s, m.business_id, m.lead_id, "message.confirmed", text,
-					       now) < 0)
-				goto fail;
-		}
+		/* The outcome we could not know: the provider just told us (the
+		 * engine settles the task that asked a person to check). Or the
+		 * callback came before the provider's own answer to our request. */
+		if (rc == 1 && (state == OUTBOX_UNKNOWN || state == OUTBOX_SENDING))
+			res = deliver_report(s, r, &m, state == OUTBOX_UNKNOWN ? DELIVERY_CONFIRMED :
+					     DELIVERY_SENT, NULL, old_task, now, NULL);
 	}
 	outbox_msg_free(&m);
-	return rc < 0 ? -1 : 0;
-fail:
-	outbox_msg_free(&m);
-	return -1;
+	if (res == FLOW_OK && rc < 0)
+		return storage_error(s, err, errlen);
+	if (res != FLOW_OK)
+		snprintf(err, errlen, "recording the status: %s", flow_result_name(res));
+	return res;
 }
 
 flow_result
@@ -114,10 +114,8 @@ deliver_unsubscribe(store *s, int64_t business_id, const rules *r, int64_t lead_
 		    int64_t now, char *err, size_t errlen)
 {
 	lead_event ev = lead_event_init(EV_OPT_OUT);
-	int rc = store_outbox_lead_opted_out(s, business_id, lead_id, "email");
 
-	if (rc != 0)	/* already out: one consent event */
-		return rc == 1 ? FLOW_OK : rc == -2 ? FLOW_NOT_FOUND : FLOW_STORAGE;
+	/* A second click is a repeated opt-out: the engine changes nothing. */
 	ev.channel = "email";
 	return flow_event(s, business_id, r, lead_id, &ev, now, NULL, err, errlen);
 }

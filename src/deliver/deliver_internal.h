@@ -68,14 +68,23 @@ typedef enum {
 	DELIVER_UNKNOWN,	/* the request may have been accepted: do not resend */
 } deliver_kind;
 
+/* What a permanent failure says about the recipient's contact: a fact the
+ * provider reported, mapped to an EV_DELIVERY outcome (deliver_outcome_of);
+ * what it means for the lead is the engine's to decide. */
+typedef enum {
+	DELIVER_SAYS_NOTHING,	/* the message failed, the contact may be fine */
+	DELIVER_OPTED_OUT,	/* Twilio 21610: the recipient texted STOP to the carrier */
+	DELIVER_NOT_A_PHONE,	/* Twilio 21211, carrier 30005: not a reachable number */
+	DELIVER_NO_MAILBOX,	/* SMTP 550/551/553 at RCPT, or an unusable address */
+} deliver_contact;
+
 typedef struct {
 	deliver_kind kind;
 	char provider_id[320];
 	int code;		/* provider's code: Twilio error, SMTP reply, HTTP status */
 	char error[256];	/* for last_error and the task: no secrets */
 	int64_t retry_after;	/* seconds the provider asked us to wait, 0 = none */
-	bool has_flag;		/* a permanent failure that says something about the lead */
-	outbox_lead_flag flag;
+	deliver_contact contact;	/* DELIVER_PERM: what it says about the recipient */
 } deliver_result;
 
 /* A capped response buffer: bytes past cap are dropped, not an error. */
@@ -142,21 +151,38 @@ void deliver_classify_transport(deliver_job *job, CURLcode cc, bool all_sent,
  * random from rnd). Never below 1. */
 int64_t deliver_backoff(int attempts, int64_t base, int64_t cap, uint32_t rnd);
 
-/* Records a send's outcome in one transaction: the state change and, for
- * failures, the task and the lead's flags. 0 / -1. */
+/* Records a send's outcome in one transaction: the row's state and, but for
+ * a retry, the outcome reported through deliver_report. 0 / -1. */
 int deliver_record(store *s, const deliver_config *cfg, const outbox_msg *m,
 		   const char *provider, const deliver_result *res, int64_t now);
 
-/* Rows a crash left `sending` become `unknown`, each with a task. Count / -1. */
+/* Rows a crash left `sending` become `unknown`, each reported (the engine
+ * asks a person to check). Count / -1. */
 int deliver_recover(store *s, const rules *r, int64_t now);
 
-/* For a message ending in `to` (failed, dead, unknown): the lead's flags,
- * a timeline event and a task for the lead's owner, in the caller's
- * transaction. r (may be NULL) names staff. Returns the task id or -1. */
-int64_t deliver_consequences(store *s, const rules *r, const outbox_msg *m, outbox_state to,
-			     const deliver_result *res, int64_t now);
+/* Claims row id (store_outbox_claim) inside the caller's transaction, in a
+ * savepoint of its own; a row cancelled because the lead may no longer get
+ * it is reported in the same savepoint. Returns the outbox_claim (m filled
+ * only for OUTBOX_CLAIMED; the caller frees it) or -1 (savepoint rolled
+ * back, the caller's transaction intact unless the database aborted it). */
+int deliver_claim(store *s, const rules *r, int64_t id, int64_t now, outbox_msg *m);
 
-/* "Marcus Johnson" / "the lead"; a body cut at n bytes on a UTF-8 boundary with "...". */
+/*
+ * Reports outcome o of message m to the engine through the one door
+ * (flow_event, EV_DELIVERY), in the caller's transaction: the decision about
+ * the lead (timeline, flags, a task) is applied there. error: the provider's
+ * words or NULL; task_id: a task opened earlier for m (0 none), which the
+ * decision may settle. *new_task (may be NULL) gets the task the decision
+ * made, 0 none. FLOW_OK also when the lead is gone; otherwise the caller
+ * rolls back (a storage error is logged).
+ */
+flow_result deliver_report(store *s, const rules *r, const outbox_msg *m, delivery_outcome o,
+			   const char *error, int64_t task_id, int64_t now, int64_t *new_task);
+
+/* The outcome of a message that ends in `to` (failed, dead, unknown) with res. */
+delivery_outcome deliver_outcome_of(outbox_state to, const deliver_result *res);
+
+/* A body cut at n bytes on a UTF-8 boundary, with "..." when cut; newlines become spaces. */
 void deliver_snippet(const char *text, size_t n, char *out, size_t outlen);
 
 /* Records a webhook attempt's outcome in its own transaction: sent, failed,

@@ -119,8 +119,7 @@ smtp_start(deliver_job *job, deliver_result *res)
 		snprintf(res->error, sizeof res->error, "%s", rc == -2 ?
 			 "the email address cannot be used" : "out of memory");
 		if (rc == -2 && !deliver_mime_address_ok(m->recipient)) {
-			res->has_flag = true;
-			res->flag = OUTBOX_LEAD_EMAIL_INVALID;
+			res->contact = DELIVER_NO_MAILBOX;
 		}
 		return 1;
 	}
@@ -177,8 +176,7 @@ smtp_finish(deliver_job *job, CURLcode cc, deliver_result *res)
 			 job->errbuf[0] ? job->errbuf : curl_easy_strerror(cc));
 		res->kind = code >= 500 ? DELIVER_PERM : DELIVER_TEMP;
 		if ((code == 550 || code == 551 || code == 553) && to_lead(&job->msg)) {
-			res->has_flag = true;	/* the mailbox does not exist: a hard bounce */
-			res->flag = OUTBOX_LEAD_EMAIL_INVALID;
+			res->contact = DELIVER_NO_MAILBOX;	/* a hard bounce */
 		}
 		return;
 	}

@@ -122,13 +122,11 @@ tw_error(long status, int code, const char *msg, deliver_result *res)
 	switch (code) {
 	case 21610:	/* the recipient replied STOP: authoritative opt-out */
 		res->kind = DELIVER_PERM;
-		res->has_flag = true;
-		res->flag = OUTBOX_LEAD_SMS_OPT_OUT;
+		res->contact = DELIVER_OPTED_OUT;
 		return;
 	case 21211:	/* 'To' is not a valid phone number */
 		res->kind = DELIVER_PERM;
-		res->has_flag = true;
-		res->flag = OUTBOX_LEAD_PHONE_INVALID;
+		res->contact = DELIVER_NOT_A_PHONE;
 		return;
 	case 20429:
 		res->kind = DELIVER_TEMP;

@@ -56,11 +56,9 @@ static int
 status_run(store *s, void *arg, char *err, size_t errlen)
 {
 	delivery_job *j = arg;
-	int rc = deliver_status_apply(s, j->rules, j->id, j->sid, j->status, j->code, j->now);
 
-	if (rc < 0)
-		snprintf(err, errlen, "recording the status: %s", store_errmsg(s));
-	return rc < 0 ? FLOW_STORAGE : rc == 1 ? FLOW_NOT_FOUND : FLOW_OK;
+	return deliver_status_apply(s, j->rules, j->id, j->sid, j->status, j->code, j->now, err,
+				    errlen);
 }
 
 enum MHD_Result

@@ -326,6 +326,14 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 		sqlite3_bind_int64(st, 2, now);
 		sqlite3_bind_int64(st, 3, lead_id);
 		return store_step_done(st);
+	case ACT_SET_FLAGS:
+		if ((st = store_stmt(s, "UPDATE leads SET flags = flags | ?1, updated_at = ?2"
+				     " WHERE id = ?3")) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)a->flags);
+		sqlite3_bind_int64(st, 2, now);
+		sqlite3_bind_int64(st, 3, lead_id);
+		return store_step_done(st);
 	case ACT_MARK:
 		if (strcmp(a->name, "inbound") == 0)
 			st = store_stmt(s, "UPDATE leads SET last_inbound_at = ?1, updated_at = ?1"

@@ -1,8 +1,8 @@
 /*
- * store_outbox.c - outbox delivery states and their transitions, and the
- * lead-side writes a delivery outcome makes (task, event, contact flags).
- * Policy (what a failure means, what the task says) lives in src/deliver/;
- * this file only guarantees that rows move along legal edges.
+ * store_outbox.c - outbox delivery states and their transitions: delivery's
+ * own queue. It writes nothing about the lead: what an outcome means for the
+ * lead is decided by the engine and applied by store_apply(). This file only
+ * guarantees that rows move along legal edges.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,7 +68,6 @@ outbox_msg_free(outbox_msg *m)
 	free(m->subject);
 	free(m->body);
 	free(m->purpose);
-	free(m->lead_name);
 	free(m->owner);
 	memset(m, 0, sizeof *m);
 }
@@ -115,7 +114,7 @@ store_outbox_claim(store *s, int64_t id, int64_t now, outbox_msg *m)
 {
 	static const char *const sel =
 		"SELECT o.state, o.send_at, o.purpose, o.channel, o.person, o.recipient,"
-		" o.subject, o.body, o.business_id, o.lead_id, o.attempts, l.name, l.owner,"
+		" o.subject, o.body, o.business_id, o.lead_id, o.attempts, l.owner,"
 		" l.sms_opt_out, l.email_opt_out, l.flags"
 		" FROM outbox o JOIN leads l ON l.id = o.lead_id WHERE o.id = ?1";
 	sqlite3_stmt *st = store_stmt(s, sel);
@@ -147,13 +146,12 @@ store_outbox_claim(store *s, int64_t id, int64_t now, outbox_msg *m)
 	m->business_id = sqlite3_column_int64(st, 8);
 	m->lead_id = sqlite3_column_int64(st, 9);
 	m->attempts = sqlite3_column_int(st, 10) + 1;
-	m->lead_name = store_col_strdup(st, 11);
-	m->owner = store_col_strdup(st, 12);
+	m->owner = store_col_strdup(st, 11);
 	purpose = m->purpose ? m->purpose : "";
 	lead_facing = strcmp(purpose, "ack") == 0 || strcmp(purpose, "followup") == 0;
 	blocked = lead_facing && m->channel &&
-		  lead_unreachable(m->channel, sqlite3_column_int(st, 13),
-				   sqlite3_column_int(st, 14), (unsigned)sqlite3_column_int(st, 15));
+		  lead_unreachable(m->channel, sqlite3_column_int(st, 12),
+				   sqlite3_column_int(st, 13), (unsigned)sqlite3_column_int(st, 14));
 	sqlite3_reset(st);
 	if (m->channel == NULL || m->recipient == NULL || m->body == NULL) {
 		outbox_msg_free(m);
@@ -161,20 +159,13 @@ store_outbox_claim(store *s, int64_t id, int64_t now, outbox_msg *m)
 	}
 	if (blocked) {
 		/* Opt-out is honoured at once, even for rows queued before it. */
-		char text[160];
-		bool sms = strcmp(m->channel, "sms") == 0;
-
-		snprintf(text, sizeof text, "%s to the lead not sent: the lead opted out or the %s "
-			 "is not usable", sms ? "Text" : "Email", sms ? "phone number" : "address");
 		rc = store_outbox_move(s, id, OUTBOX_QUEUED, OUTBOX_CANCELLED,
 				       &(outbox_update){ .error = "recipient opted out or unreachable" },
 				       now);
-		if (rc < 0 || store_outbox_event(s, m->business_id, m->lead_id, "message.cancelled",
-						 text, now) < 0) {
+		if (rc < 0) {
 			outbox_msg_free(m);
 			return -1;
 		}
-		outbox_msg_free(m);
 		return OUTBOX_CANCELED_OPT_OUT;
 	}
 	if ((rc = store_outbox_move(s, id, OUTBOX_QUEUED, OUTBOX_SENDING, NULL, now)) != 1) {
@@ -189,7 +180,7 @@ store_outbox_load(store *s, int64_t id, outbox_msg *m)
 {
 	static const char *const sel =
 		"SELECT o.send_at, o.purpose, o.channel, o.person, o.recipient, o.subject, o.body,"
-		" o.business_id, o.lead_id, o.attempts, l.name, l.owner"
+		" o.business_id, o.lead_id, o.attempts, l.owner"
 		" FROM outbox o JOIN leads l ON l.id = o.lead_id WHERE o.id = ?1";
 	sqlite3_stmt *st = store_stmt(s, sel);
 	int rc;
@@ -213,8 +204,7 @@ store_outbox_load(store *s, int64_t id, outbox_msg *m)
 	m->business_id = sqlite3_column_int64(st, 7);
 	m->lead_id = sqlite3_column_int64(st, 8);
 	m->attempts = sqlite3_column_int(st, 9);
-	m->lead_name = store_col_strdup(st, 10);
-	m->owner = store_col_strdup(st, 11);
+	m->owner = store_col_strdup(st, 10);
 	sqlite3_reset(st);
 	if (m->channel == NULL || m->recipient == NULL || m->body == NULL) {
 		outbox_msg_free(m);
@@ -320,120 +310,4 @@ store_outbox_in_state(store *s, outbox_state state, int64_t *ids, int max)
 	store_bind_text(st, 1, outbox_state_name(state));
 	sqlite3_bind_int(st, 2, max);
 	return store_collect_ids(st, ids, max);
-}
-
-int64_t
-store_outbox_task(store *s, int64_t business_id, int64_t lead_id, const char *verb,
-		  const char *title, int64_t now)
-{
-	static const char *const ins =
-		"INSERT INTO tasks (business_id, lead_id, verb, title, assignee, due_at, created_at)"
-		" SELECT ?1, id, ?3, ?4, owner, ?5, ?5 FROM leads WHERE id = ?2";
-	static const char *const ev =
-		"INSERT INTO events (business_id, lead_id, at, type, actor, text)"
-		" SELECT ?1, l.id, ?3, 'task.created', 'delivery',"
-		" 'Task for ' || coalesce(p.name, l.owner, 'the team') || ': ' || ?4"
-		" FROM leads l LEFT JOIN people p ON p.business_id = l.business_id AND p.id = l.owner"
-		" WHERE l.id = ?2";
-	sqlite3_stmt *st = store_stmt(s, ins);
-	int64_t task_id;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, business_id);
-	sqlite3_bind_int64(st, 2, lead_id);
-	store_bind_text(st, 3, verb);
-	store_bind_text(st, 4, title);
-	sqlite3_bind_int64(st, 5, now);
-	if (store_step_done(st) < 0 || sqlite3_changes(s->db) != 1)
-		return -1;
-	task_id = sqlite3_last_insert_rowid(s->db);
-	if ((st = store_stmt(s, ev)) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, business_id);
-	sqlite3_bind_int64(st, 2, lead_id);
-	sqlite3_bind_int64(st, 3, now);
-	store_bind_text(st, 4, title);
-	return store_step_done(st) < 0 ? -1 : task_id;
-}
-
-int
-store_outbox_task_close(store *s, int64_t task_id, const char *outcome, int64_t now)
-{
-	sqlite3_stmt *st = store_stmt(s, "UPDATE tasks SET state = 'done', outcome = ?1,"
-				      " closed_at = ?2 WHERE id = ?3 AND state = 'open'");
-
-	if (st == NULL)
-		return -1;
-	store_bind_text(st, 1, outcome);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, task_id);
-	return store_step_done(st);
-}
-
-int
-store_outbox_event(store *s, int64_t business_id, int64_t lead_id, const char *type,
-		   const char *text, int64_t now)
-{
-	sqlite3_stmt *st = store_stmt(s, "INSERT INTO events (business_id, lead_id, at, type,"
-				      " actor, text) VALUES (?1, ?2, ?3, ?4, 'delivery', ?5)");
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, business_id);
-	sqlite3_bind_int64(st, 2, lead_id);
-	sqlite3_bind_int64(st, 3, now);
-	store_bind_text(st, 4, type);
-	store_bind_text(st, 5, text);
-	return store_step_done(st);
-}
-
-int
-store_outbox_lead_flag(store *s, int64_t lead_id, outbox_lead_flag f, int64_t now)
-{
-	sqlite3_stmt *st;
-
-	switch (f) {
-	case OUTBOX_LEAD_SMS_OPT_OUT:
-		st = store_stmt(s, "UPDATE leads SET sms_opt_out = 1, updated_at = ?1"
-				" WHERE id = ?2 AND sms_opt_out = 0");
-		break;
-	case OUTBOX_LEAD_PHONE_INVALID:
-		st = store_stmt(s, "UPDATE leads SET flags = flags | 1, updated_at = ?1"
-				" WHERE id = ?2 AND (flags & 1) = 0");
-		break;
-	case OUTBOX_LEAD_EMAIL_INVALID:
-		st = store_stmt(s, "UPDATE leads SET flags = flags | 2, updated_at = ?1"
-				" WHERE id = ?2 AND (flags & 2) = 0");
-		break;
-	default:
-		return -1;
-	}
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, lead_id);
-	if (store_step_done(st) < 0)
-		return -1;
-	return sqlite3_changes(s->db) > 0 ? 1 : 0;
-}
-
-int
-store_outbox_lead_opted_out(store *s, int64_t business_id, int64_t lead_id, const char *channel)
-{
-	sqlite3_stmt *st = store_stmt(s, "SELECT sms_opt_out, email_opt_out FROM leads"
-				      " WHERE id = ?1 AND business_id = ?2");
-	int rc, v;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, lead_id);
-	sqlite3_bind_int64(st, 2, business_id);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? -2 : -1;
-	}
-	v = sqlite3_column_int(st, strcmp(channel, "sms") == 0 ? 0 : 1);
-	sqlite3_reset(st);
-	return v ? 1 : 0;
 }

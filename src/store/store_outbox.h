@@ -1,7 +1,7 @@
 /*
  * store_outbox.h - the outbox's delivery states and the only ways a message
- * row moves between them, plus the few writes a delivery outcome has on the
- * lead (a task for the owner, a timeline event, an opt-out or contact flag).
+ * row moves between them: delivery's own queue. Nothing here writes to the
+ * lead; what an outcome means for it is an EV_DELIVERY event for the engine.
  *
  * The engine inserts rows (state queued); only the dispatcher and the status
  * callbacks move them, through store_outbox_move(). Every function runs in the
@@ -49,7 +49,6 @@ typedef struct {
 	char *purpose;		/* ack / followup / notify / compliance */
 	int64_t send_at;
 	int attempts;		/* including the attempt just claimed */
-	char *lead_name;
 	char *owner;		/* the lead's owner (person id), may be NULL */
 } outbox_msg;
 
@@ -71,8 +70,9 @@ typedef enum {
 
 /* Claims row id for sending (queued -> sending) in the current transaction.
  * A lead-facing row (ack, followup) whose lead has opted out of the channel,
- * or whose contact for it is flagged invalid, is cancelled instead (with a
- * timeline event). Returns an outbox_claim, or -1 on error. */
+ * or whose contact for it is flagged invalid, is cancelled instead (the
+ * caller reports it to the engine). Returns an outbox_claim, or -1 on error;
+ * m is filled for OUTBOX_CLAIMED and OUTBOX_CANCELED_OPT_OUT (caller frees). */
 int store_outbox_claim(store *s, int64_t id, int64_t now, outbox_msg *m);
 
 /* Loads row id whatever its state (for a callback's consequences). Returns
@@ -102,32 +102,5 @@ int store_outbox_get(store *s, int64_t id, outbox_state *state, char *pid, size_
 
 /* Ids of up to max rows in state `sending` (left by a crash). Count or -1. */
 int store_outbox_in_state(store *s, outbox_state st, int64_t *ids, int max);
-
-/* A task "verb: title" for the lead's owner, due now, plus a task.created
- * event. Returns the task id or -1. */
-int64_t store_outbox_task(store *s, int64_t business_id, int64_t lead_id, const char *verb,
-			  const char *title, int64_t now);
-
-/* Closes task_id (if still open) with outcome text. 0 / -1. */
-int store_outbox_task_close(store *s, int64_t task_id, const char *outcome, int64_t now);
-
-/* A timeline event of the lead. 0 / -1. */
-int store_outbox_event(store *s, int64_t business_id, int64_t lead_id, const char *type,
-		       const char *text, int64_t now);
-
-/* Whether lead_id of the business opted out of channel ("sms"/"email"):
- * 1 yes, 0 no, -2 no such lead, -1 error. */
-int store_outbox_lead_opted_out(store *s, int64_t business_id, int64_t lead_id,
-				const char *channel);
-
-/* What a permanent failure says about the lead's contact details. */
-typedef enum {
-	OUTBOX_LEAD_SMS_OPT_OUT,	/* Twilio 21610: the lead replied STOP to the carrier */
-	OUTBOX_LEAD_PHONE_INVALID,	/* Twilio 21211: not a phone number */
-	OUTBOX_LEAD_EMAIL_INVALID,	/* SMTP 5xx hard bounce */
-} outbox_lead_flag;
-
-/* Sets the flag on the lead. Returns 1 changed, 0 already set, -1 error. */
-int store_outbox_lead_flag(store *s, int64_t lead_id, outbox_lead_flag f, int64_t now);
 
 #endif

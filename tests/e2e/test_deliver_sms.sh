@@ -83,7 +83,7 @@ expect_eq "21610 is a consent event" \
 	"$(db "SELECT count(*) FROM events WHERE lead_id = $STOP_ID AND type = 'consent.opted_out'")" 1
 expect_contains "21610 makes a task for the owner to call instead" \
 	"$(db "SELECT assignee || ': ' || title FROM tasks WHERE lead_id = $STOP_ID AND state = 'open' ORDER BY id DESC LIMIT 1")" \
-	"Call or email Stella Stop: texts to them are blocked"
+	"Call Stella Stop: they opted out of texts"
 expect_eq "21610 is not retried" "$(rec +13125550910 'len(mine)')" 1
 
 # --- 21211: not a phone number ---------------------------------------------------

@@ -2,8 +2,10 @@
  * test_deliver_outbox.c - the outbox state machine on a real SQLite file:
  * legal edges only, claims committed once, opt-outs honoured at claim time,
  * each outcome (sent, retry with backoff, dead, permanent failure with its
- * lead flags, unknown) written with its task and event, crash recovery, and
- * status callbacks that are idempotent and resolve unknown outcomes.
+ * lead flags, unknown) reported to the engine and applied with the row's
+ * move, crash recovery, status callbacks that are idempotent and resolve or
+ * supersede unknown outcomes, and a carrier's opt-out that leaves the lead as
+ * a texted STOP does.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -102,16 +104,34 @@ teardown(void **state)
 	return 0;
 }
 
-/* Claims the ack in its own transaction, as the dispatcher does. */
+/* Claims row id in a transaction, as the dispatcher claims a batch. */
 static int
-claim(fixture *f, outbox_msg *m)
+claim_row(store *s, const rules *r, int64_t id, int64_t now, outbox_msg *m)
 {
 	int rc;
 
-	assert_int_equal(store_begin(f->s), 0);
-	rc = store_outbox_claim(f->s, f->ack, f->now, m);
-	assert_int_equal(store_commit(f->s), 0);
+	assert_int_equal(store_begin(s), 0);
+	if ((rc = deliver_claim(s, r, id, now, m)) < 0 || store_commit(s) < 0) {
+		store_rollback(s);
+		return -1;
+	}
 	return rc;
+}
+
+/* Claims the ack. */
+static int
+claim(fixture *f, outbox_msg *m)
+{
+	return claim_row(f->s, f->r, f->ack, f->now, m);
+}
+
+/* A provider's status callback for row id, as the HTTP door applies it. */
+static flow_result
+status(fixture *f, int64_t id, const char *sid, const char *what, int code)
+{
+	char err[256];
+
+	return deliver_status_apply(f->s, f->r, id, sid, what, code, f->now, err, sizeof err);
 }
 
 static void
@@ -256,8 +276,7 @@ static void
 unsubscribed_at_the_carrier_opts_the_lead_out(void **state)
 {
 	fixture *f = *state;
-	deliver_result res = { .kind = DELIVER_PERM, .code = 21610, .has_flag = true,
-			       .flag = OUTBOX_LEAD_SMS_OPT_OUT,
+	deliver_result res = { .kind = DELIVER_PERM, .code = 21610, .contact = DELIVER_OPTED_OUT,
 			       .error = "Attempt to send to unsubscribed recipient" };
 	outbox_msg m;
 	char buf[256];
@@ -271,8 +290,7 @@ unsubscribed_at_the_carrier_opts_the_lead_out(void **state)
 				 " channel = 'sms'", buf, sizeof buf), "failed");
 	assert_string_equal(text(f->s, "SELECT t.verb || ': ' || t.title FROM tasks t JOIN outbox o"
 				 " ON o.task_id = t.id", buf, sizeof buf),
-			    "call: Call or email Marcus Johnson: texts to them are blocked (they "
-			    "unsubscribed)");
+			    "call: Call Marcus Johnson: they opted out of texts");
 }
 
 static void
@@ -316,15 +334,15 @@ status_callbacks_are_idempotent_and_move_forward_only(void **state)
 	assert_int_equal(claim(f, &m), OUTBOX_CLAIMED);
 	assert_int_equal(deliver_record(f->s, &f->cfg, &m, "twilio", &res, f->now), 0);
 	outbox_msg_free(&m);
-	assert_int_equal(deliver_status_apply(f->s, f->r, f->ack, "SM1", "delivered", 0, f->now), 0);
+	assert_int_equal(status(f, f->ack, "SM1", "delivered", 0), FLOW_OK);
 	assert_string_equal(text(f->s, q, buf, sizeof buf), "delivered");
-	assert_int_equal(deliver_status_apply(f->s, f->r, f->ack, "SM1", "delivered", 0, f->now), 0);
-	assert_int_equal(deliver_status_apply(f->s, f->r, f->ack, "SM1", "sent", 0, f->now), 0);
-	assert_int_equal(deliver_status_apply(f->s, f->r, f->ack, "SM1", "failed", 30003, f->now), 0);
+	assert_int_equal(status(f, f->ack, "SM1", "delivered", 0), FLOW_OK);
+	assert_int_equal(status(f, f->ack, "SM1", "sent", 0), FLOW_OK);
+	assert_int_equal(status(f, f->ack, "SM1", "failed", 30003), FLOW_OK);
 	assert_string_equal(text(f->s, q, buf, sizeof buf), "delivered");
-	assert_int_equal(deliver_status_apply(f->s, f->r, f->ack, "SM2", "delivered", 0, f->now), 1);
-	assert_int_equal(deliver_status_apply(f->s, f->r, 999999, "SM1", "delivered", 0, f->now), 1);
-	assert_int_equal(deliver_status_apply(f->s, f->r, f->ack, "SM1", "weird", 0, f->now), 0);
+	assert_int_equal(status(f, f->ack, "SM2", "delivered", 0), FLOW_NOT_FOUND);
+	assert_int_equal(status(f, 999999, "SM1", "delivered", 0), FLOW_NOT_FOUND);
+	assert_int_equal(status(f, f->ack, "SM1", "weird", 0), FLOW_OK);
 	assert_int_equal(one(f->s, "SELECT count(*) FROM tasks WHERE title LIKE '%failed%'"), 0);
 }
 
@@ -338,12 +356,36 @@ a_callback_resolves_an_unknown_outcome(void **state)
 	assert_int_equal(claim(f, &m), OUTBOX_CLAIMED);
 	outbox_msg_free(&m);
 	assert_int_equal(deliver_recover(f->s, f->r, f->now), 1);
-	assert_int_equal(deliver_status_apply(f->s, f->r, f->ack, "SM9", "sent", 0, f->now), 0);
+	assert_int_equal(status(f, f->ack, "SM9", "sent", 0), FLOW_OK);
 	assert_string_equal(text(f->s, "SELECT state || ' ' || provider_id FROM outbox WHERE"
 				 " purpose = 'ack' AND channel = 'sms'", buf, sizeof buf), "sent SM9");
 	assert_string_equal(text(f->s, "SELECT t.state FROM tasks t JOIN outbox o ON o.task_id = t.id",
 				 buf, sizeof buf), "done");
 	assert_int_equal(one(f->s, "SELECT count(*) FROM events WHERE type = 'message.confirmed'"), 1);
+}
+
+static void
+a_failure_reported_after_an_unknown_outcome_supersedes_its_task(void **state)
+{
+	fixture *f = *state;
+	outbox_msg m;
+	int64_t check;
+	char sql[128], buf[256];
+
+	assert_int_equal(claim(f, &m), OUTBOX_CLAIMED);
+	outbox_msg_free(&m);
+	assert_int_equal(deliver_recover(f->s, f->r, f->now), 1);
+	check = one(f->s, "SELECT task_id FROM outbox WHERE purpose = 'ack' AND channel = 'sms'");
+	assert_int_equal(status(f, f->ack, "SM9", "undelivered", 30003), FLOW_OK);
+	snprintf(sql, sizeof sql, "SELECT state || ': ' || outcome FROM tasks WHERE id = %lld",
+		 (long long)check);
+	assert_string_equal(text(f->s, sql, buf, sizeof buf),
+			    "cancelled: superseded: the provider reported the message failed");
+	assert_string_equal(text(f->s, "SELECT o.state || ' ' || t.state || ' ' || t.title FROM"
+				 " outbox o JOIN tasks t ON t.id = o.task_id WHERE o.purpose = 'ack'"
+				 " AND o.channel = 'sms'", buf, sizeof buf),
+			    "failed open The text to Marcus Johnson failed (the carrier reported "
+			    "undelivered, error 30003): reach them another way");
 }
 
 static void
@@ -355,12 +397,141 @@ a_record_after_a_faster_callback_changes_nothing(void **state)
 	char buf[64];
 
 	assert_int_equal(claim(f, &m), OUTBOX_CLAIMED);
-	assert_int_equal(deliver_status_apply(f->s, f->r, f->ack, "SM5", "delivered", 0, f->now), 0);
+	assert_int_equal(status(f, f->ack, "SM5", "delivered", 0), FLOW_OK);
 	assert_int_equal(deliver_record(f->s, &f->cfg, &m, "twilio", &res, f->now), 0);
 	outbox_msg_free(&m);
 	assert_string_equal(text(f->s, "SELECT state FROM outbox WHERE purpose = 'ack' AND"
 				 " channel = 'sms'", buf, sizeof buf), "delivered");
 	assert_int_equal(one(f->s, "SELECT count(*) FROM tasks WHERE title LIKE 'Check whether%'"), 0);
+}
+
+/* --- one opt-out policy ----------------------------------------------------- */
+
+/* A lead like the fixture's (same name, owner and time), with its own phone. */
+static int64_t
+add_lead(fixture *f, const char *phone)
+{
+	intake_lead in = { .name = "Marcus Johnson", .phone = phone, .service = "deck repair",
+			   .owner = "alice" };
+	flow_out out;
+	char err[256];
+
+	assert_int_equal(store_begin(f->s), 0);
+	assert_int_equal(flow_intake(f->s, f->bid, f->r, &in, f->now, &out, err, sizeof err),
+			 FLOW_OK);
+	assert_int_equal(store_commit(f->s), 0);
+	return out.lead_id;
+}
+
+/* Claims lead_id's SMS acknowledgment at now, as the dispatcher does. */
+static void
+claim_ack(fixture *f, int64_t lead_id, int64_t now, outbox_msg *m)
+{
+	char sql[160];
+	int64_t id;
+
+	snprintf(sql, sizeof sql, "SELECT id FROM outbox WHERE lead_id = %lld AND purpose = 'ack'"
+		 " AND channel = 'sms'", (long long)lead_id);
+	id = one(f->s, sql);
+	assert_int_equal(claim_row(f->s, f->r, id, now, m), OUTBOX_CLAIMED);
+}
+
+/* What the lead is left with, times relative to t0, ids left out: its
+ * consent, status, stage, owner, sequence and plan; its pending timers; its
+ * open tasks; the staff notifications queued since t0. */
+static void
+lead_after(fixture *f, int64_t lead_id, int64_t t0, char *out, size_t len)
+{
+	static const char *const parts[] = {
+		"SELECT sms_opt_out || ' ' || email_opt_out || ' ' || flags || ' ' || status || ' '"
+		" || stage || ' ' || owner || ' ' || coalesce(sequence, '-') || ' '"
+		" || (sequence_started_at - ?2) || ' ' || plan FROM leads WHERE id = ?1",
+		"SELECT group_concat(x, '; ') FROM (SELECT kind || ' at ' || (due_at - ?2)"
+		" || ' level ' || coalesce(level, '-') || ' step ' || coalesce(step, '-')"
+		" || ' ' || coalesce(sequence, '-') AS x FROM timers WHERE lead_id = ?1"
+		" AND state = 'pending' ORDER BY due_at, kind, level, step)",
+		"SELECT group_concat(x, '; ') FROM (SELECT verb || ': ' || title || ' for '"
+		" || assignee || ' due ' || (due_at - ?2) AS x FROM tasks"
+		" WHERE lead_id = ?1 AND state = 'open' ORDER BY due_at, title)",
+		"SELECT group_concat(x, '; ') FROM (SELECT purpose || ' to '"
+		" || coalesce(person, 'the lead') || ': ' || replace(replace(body, '#' || lead_id,"
+		" '#N'), (SELECT phone FROM leads WHERE id = ?1), 'PHONE') AS x"
+		" FROM outbox WHERE lead_id = ?1 AND created_at >= ?2"
+		" AND purpose = 'notify' ORDER BY id)",
+	};
+	size_t off = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		sqlite3_stmt *st;
+		const char *v = NULL;
+
+		assert_int_equal(sqlite3_prepare_v2(store_sqlite_db(f->s), parts[i], -1, &st, NULL),
+				 SQLITE_OK);
+		sqlite3_bind_int64(st, 1, lead_id);
+		sqlite3_bind_int64(st, 2, t0);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = (const char *)sqlite3_column_text(st, 0);
+		off += (size_t)snprintf(out + off, len - off, "%s\n", v ? v : "");
+		sqlite3_finalize(st);
+		assert_true(off < len);
+	}
+}
+
+static void
+a_carrier_opt_out_and_a_texted_stop_leave_the_lead_alike(void **state)
+{
+	fixture *f = *state;
+	int64_t texted = add_lead(f, "+13125550201"), refused = add_lead(f, "+13125550202");
+	int64_t reported = add_lead(f, "+13125550203"), t1 = f->now + 3600;
+	deliver_result stop21610 = { .kind = DELIVER_PERM, .code = 21610,
+				     .contact = DELIVER_OPTED_OUT,
+				     .error = "SMS provider HTTP 400, error 21610: Attempt to send "
+					      "to unsubscribed recipient" };
+	deliver_result ok = { .kind = DELIVER_OK, .provider_id = "SM77" };
+	lead_event stop = lead_event_init(EV_MESSAGE_IN);
+	char a[4096], b[4096], c[4096], err[256];
+	outbox_msg m;
+
+	/* An hour later: the lead texts STOP to us... */
+	stop.channel = "sms";
+	stop.text = "STOP";
+	assert_int_equal(store_begin(f->s), 0);
+	assert_int_equal(flow_event(f->s, f->bid, f->r, texted, &stop, t1, NULL, err, sizeof err),
+			 FLOW_OK);
+	assert_int_equal(store_commit(f->s), 0);
+	/* ...the SMS API refuses our text with 21610 (the dispatcher's result)... */
+	claim_ack(f, refused, t1, &m);
+	assert_int_equal(deliver_record(f->s, &f->cfg, &m, "twilio", &stop21610, t1), 0);
+	outbox_msg_free(&m);
+	/* ...or takes it, and the carrier's status callback says 21610. */
+	claim_ack(f, reported, t1, &m);
+	assert_int_equal(deliver_record(f->s, &f->cfg, &m, "twilio", &ok, t1), 0);
+	outbox_msg_free(&m);
+	assert_int_equal(deliver_status_apply(f->s, f->r, one(f->s, "SELECT id FROM outbox WHERE"
+							     " provider_id = 'SM77'"), "SM77",
+					      "undelivered", 21610, t1, err, sizeof err), FLOW_OK);
+
+	lead_after(f, texted, t1, a, sizeof a);
+	lead_after(f, refused, t1, b, sizeof b);
+	lead_after(f, reported, t1, c, sizeof c);
+	/* The same owner task, due in business time, escalated and notified. */
+	assert_non_null(strstr(b, "call: Call Marcus Johnson: they opted out of texts for alice "
+			       "due 900"));
+	assert_non_null(strstr(b, "escalate at 1800 level 0"));
+	assert_non_null(strstr(b, "notify to alice: Call Marcus Johnson: they opted out of texts"));
+	assert_string_equal(b, c);
+	/* The lead who texted STOP is left exactly alike. */
+	assert_string_equal(a, b);
+	/* The one confirmation rule: the lead who texted STOP to us gets it; a
+	 * lead the carrier refuses us for has had the carrier's and would not
+	 * get ours. */
+	snprintf(err, sizeof err, "SELECT group_concat(lead_id || ': ' || body) FROM outbox"
+		 " WHERE purpose = 'compliance' AND created_at >= %lld", (long long)t1);
+	text(f->s, err, a, sizeof a);
+	snprintf(b, sizeof b, "%lld: You're unsubscribed from Northside Home Services texts. "
+		 "Reply START to resubscribe.", (long long)texted);
+	assert_string_equal(a, b);
 }
 
 int
@@ -379,7 +550,9 @@ main(void)
 		T(a_crash_while_sending_becomes_unknown_with_a_task_once),
 		T(status_callbacks_are_idempotent_and_move_forward_only),
 		T(a_callback_resolves_an_unknown_outcome),
+		T(a_failure_reported_after_an_unknown_outcome_supersedes_its_task),
 		T(a_record_after_a_faster_callback_changes_nothing),
+		T(a_carrier_opt_out_and_a_texted_stop_leave_the_lead_alike),
 	};
 #undef T
 
