@@ -21,7 +21,7 @@ ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 
 CORE_SRC  := $(wildcard src/core/*.c)
 LIB_SRC   := $(CORE_SRC) $(wildcard src/util/*.c src/rules/*.c src/store/*.c src/flow/*.c src/read/*.c src/sched/*.c \
-             src/intake/*.c src/deliver/*.c src/http/*.c src/report/*.c)
+             src/intake/*.c src/deliver/*.c src/http/*.c src/report/*.c src/web/*.c)
 CLI_SRC   := $(wildcard src/cli/*.c)
 GEN_SRC   := build/gen/default_rules.c
 
@@ -92,6 +92,11 @@ TEST_LINK    = $(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS) $(shell p
 $(foreach t,$(UTIL_TESTS),$(eval build/asan/tests/test_$(t): tests/unit/test_$(t).c $$(ASAN_UTIL) ; @mkdir -p $$(dir $$@) && $$(TEST_LINK)))
 $(foreach t,$(CORE_TESTS),$(eval build/asan/tests/test_$(t): tests/unit/test_$(t).c $$(ASAN_CORE) ; @mkdir -p $$(dir $$@) && $$(TEST_LINK)))
 $(foreach t,$(RULES_TESTS),$(eval build/asan/tests/test_$(t): tests/unit/test_$(t).c $$(ASAN_RULES) ; @mkdir -p $$(dir $$@) && $$(TEST_LINK)))
+
+# The HTML writer and the pages' pure helpers, on their own.
+ASAN_WEB_PURE := $(patsubst %.c,build/asan/%.o,src/web/html.c src/web/web_form.c src/web/web_time.c)
+build/asan/tests/test_web_html: tests/unit/test_web_html.c $(ASAN_WEB_PURE) $(ASAN_UTIL)
+	@mkdir -p $(dir $@) && $(TEST_LINK)
 
 build/asan/tests/%: tests/unit/%.c $(ASAN_LIB)
 	@mkdir -p $(dir $@)
