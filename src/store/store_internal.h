@@ -8,7 +8,7 @@
 #include "store.h"
 #include "store_sqlite.h"
 
-#define STMT_CACHE 96
+#define STMT_CACHE 160	/* distinct statements per connection; more aborts */
 
 /* Prepared statements, keyed by the SQL literal's address. */
 typedef struct {

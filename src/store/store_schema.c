@@ -155,6 +155,41 @@ const char *const store_migrations[] = {
 	"CREATE TABLE deliver_cursors ("
 	"  name TEXT PRIMARY KEY,"
 	"  value INTEGER NOT NULL);",
+
+	/* 4: the staff web app's users (a password hash or none yet, failed
+	 * sign-ins and a lockout), their sessions and one-time set-password
+	 * links. Only hashes of session and link tokens are kept. */
+	"CREATE TABLE users ("
+	"  id INTEGER PRIMARY KEY,"
+	"  business_id INTEGER NOT NULL REFERENCES businesses(id),"
+	"  email TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  role TEXT NOT NULL,"
+	"  person_id TEXT,"
+	"  password_hash TEXT,"
+	"  failed_logins INTEGER NOT NULL DEFAULT 0,"
+	"  locked_until INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  disabled_at INTEGER,"
+	"  UNIQUE (business_id, email));"
+	"CREATE TABLE sessions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  business_id INTEGER NOT NULL REFERENCES businesses(id),"
+	"  user_id INTEGER NOT NULL REFERENCES users(id),"
+	"  token_hash TEXT NOT NULL UNIQUE,"
+	"  csrf TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL);"
+	"CREATE INDEX sessions_by_user ON sessions(user_id);"
+	"CREATE TABLE password_tokens ("
+	"  id INTEGER PRIMARY KEY,"
+	"  business_id INTEGER NOT NULL REFERENCES businesses(id),"
+	"  user_id INTEGER NOT NULL REFERENCES users(id),"
+	"  token_hash TEXT NOT NULL UNIQUE,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  used_at INTEGER);",
 };
 
 const int store_nmigrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);
