@@ -24,9 +24,11 @@ LIB_SRC   := $(CORE_SRC) $(wildcard src/util/*.c src/rules/*.c src/store/*.c src
              src/intake/*.c src/deliver/*.c src/http/*.c src/report/*.c src/web/*.c)
 CLI_SRC   := $(wildcard src/cli/*.c)
 GEN_SRC   := build/gen/default_rules.c
+WEB_GEN   := build/gen/web_assets.c
+WEB_ASSETS := $(sort $(wildcard src/web/assets/*))
 
-REL_LIB   := $(patsubst %.c,build/rel/%.o,$(LIB_SRC) $(GEN_SRC))
-ASAN_LIB  := $(patsubst %.c,build/asan/%.o,$(LIB_SRC) $(GEN_SRC))
+REL_LIB   := $(patsubst %.c,build/rel/%.o,$(LIB_SRC) $(GEN_SRC) $(WEB_GEN))
+ASAN_LIB  := $(patsubst %.c,build/asan/%.o,$(LIB_SRC) $(GEN_SRC) $(WEB_GEN))
 REL_CLI   := $(patsubst %.c,build/rel/%.o,$(CLI_SRC))
 ASAN_CLI  := $(patsubst %.c,build/asan/%.o,$(CLI_SRC))
 
@@ -71,6 +73,23 @@ build/gen/default_rules.c: examples/default-rules.yaml Makefile
 	   echo 'const char rules_default_yaml[] = {'; \
 	   od -An -v -tx1 examples/default-rules.yaml | sed -e 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g'; \
 	   echo '0x00 };'; } > $@
+
+# The web app's CSS, JS and icon: each file's bytes as one C array, listed in
+# the table src/web/web_assets.h declares.
+build/gen/web_assets.c: $(WEB_ASSETS) Makefile
+	@mkdir -p $(dir $@)
+	@{ echo '/* generated from src/web/assets/ by the Makefile */'; \
+	   echo '#include "web/web_assets.h"'; \
+	   i=0; for f in $(WEB_ASSETS); do \
+	     echo "static const unsigned char a$$i[] = {"; \
+	     od -An -v -tx1 $$f | sed -e 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	     echo '0x00 };'; i=$$((i + 1)); \
+	   done; \
+	   echo 'const web_asset web_assets[] = {'; \
+	   i=0; for f in $(WEB_ASSETS); do \
+	     echo "	{ \"$$(basename $$f)\", a$$i, sizeof a$$i - 1 },"; i=$$((i + 1)); \
+	   done; \
+	   echo '	{ 0, 0, 0 },'; echo '};'; } > $@
 
 build/rel/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -68,6 +68,8 @@ struct http_route {
 };
 
 extern const http_route http_routes[];
+/* The staff web app's pages (src/web/web_routes.c), matched after http_routes. */
+extern const http_route web_routes[];
 
 /* --- replies: each queues the response and returns MHD's result ---------- */
 
@@ -117,6 +119,8 @@ flow_result http_write(http_req *rq, writer_fn fn, void *arg, char *err, size_t 
  * "task_not_open"); err is the message for a person. */
 enum MHD_Result http_flow_error(http_req *rq, flow_result res, const char *code,
 				const char *err);
+/* The status http_flow_error answers res with (the web app's pages use it). */
+int http_flow_status(flow_result res);
 
 /* --- auth (http_auth.c) ------------------------------------------------------ */
 

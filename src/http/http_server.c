@@ -245,6 +245,20 @@ err_field(const char *err, char *buf, size_t len)
 	return buf;
 }
 
+int
+http_flow_status(flow_result res)
+{
+	switch (res) {
+	case FLOW_NOT_FOUND:	return 404;
+	case FLOW_INVALID:	return 422;
+	case FLOW_CONFLICT:	return 409;
+	case FLOW_BUSY:
+	case FLOW_STORAGE:
+	case FLOW_OK:
+	default:		return 503;	/* as http_flow_error: nothing was stored */
+	}
+}
+
 enum MHD_Result
 http_flow_error(http_req *rq, flow_result res, const char *code, const char *err)
 {
@@ -367,18 +381,21 @@ start(conn_state *cs)
 	const char *cl;
 
 	client_ip(rq);
-	for (const http_route *r = http_routes; r->method; r++) {
-		const char *params[HTTP_MAX_PARAMS] = { 0 };
+	for (int t = 0; t < 2 && rq->route == NULL; t++) {
+		for (const http_route *r = t == 0 ? http_routes : web_routes; r->method; r++) {
+			const char *params[HTTP_MAX_PARAMS] = { 0 };
 
-		if (!route_match(r->pattern, rq->path, params, cs->parambuf, sizeof cs->parambuf))
-			continue;
-		path_known = true;
-		if (strcmp(r->method, rq->method) != 0 &&
-		    !(strcmp(r->method, "GET") == 0 && strcmp(rq->method, "HEAD") == 0))
-			continue;
-		memcpy(rq->params, params, sizeof params);
-		rq->route = r;
-		break;
+			if (!route_match(r->pattern, rq->path, params, cs->parambuf,
+					 sizeof cs->parambuf))
+				continue;
+			path_known = true;
+			if (strcmp(r->method, rq->method) != 0 &&
+			    !(strcmp(r->method, "GET") == 0 && strcmp(rq->method, "HEAD") == 0))
+				continue;
+			memcpy(rq->params, params, sizeof params);
+			rq->route = r;
+			break;
+		}
 	}
 	cs->limit = rq->srv->cfg.max_body ? rq->srv->cfg.max_body : st->max_body;
 	if (rq->route != NULL && rq->route->big_body && st->email_max_body > cs->limit)

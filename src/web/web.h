@@ -1,0 +1,193 @@
+/*
+ * web.h - shared by the staff web app's files: the request context (who is
+ * signed in, the page being written), replies, the layout, the pieces more
+ * than one page shows, and the handlers. Internal to src/web/; the server
+ * knows only the route table (web_routes, see http_internal.h).
+ *
+ * Every handler starts with web_begin() (GET) or web_begin_post() (POST):
+ * the session is checked on every request, every POST's CSRF token too, and
+ * a lead or task is shown or changed only after web_may_see_lead() said so.
+ */
+#ifndef LK_WEB_H
+#define LK_WEB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "http/http_internal.h"
+#include "http/http_jobs.h"
+#include "store/store_user.h"
+#include "html.h"
+#include "web_auth.h"
+#include "web_form.h"
+
+#define WEB_SESSION_COOKIE "lk_session"
+#define WEB_PRE_COOKIE "lk_pre"		/* CSRF for forms shown before a session */
+
+/* Something to tell the person on the page: an error from a form (kept
+ * next to that form when form names it) or a confirmation. */
+typedef struct {
+	bool error;
+	char text[512];
+	char form[32];		/* "stage", "log", "owner", "task-12", "" = the page */
+} web_notice;
+
+typedef struct {
+	http_req *rq;
+	const rules *rules;
+	int64_t business_id;
+	int64_t now;
+	bool signed_in;
+	store_user user;
+	store_session sess;
+	char token[STORE_SECRET_LEN];	/* the session cookie's value */
+	web_form form;			/* a POST's fields */
+	html h;				/* the page */
+	web_notice notice;
+	char **keep;			/* strings copied for the page (web_keep) */
+	size_t nkeep, capkeep;
+	bool keep_failed;
+} web_ctx;
+
+/* --- requests (web_http.c) ---------------------------------------------------- */
+
+/*
+ * Starts a GET handler: fills c (release with web_end) and looks up the
+ * session. When need_user and nobody is signed in, queues a 303 to the
+ * sign-in page into *ret and returns false.
+ */
+bool web_begin(web_ctx *c, http_req *rq, bool need_user, enum MHD_Result *ret);
+/*
+ * Starts a POST handler for a signed-in user: the session, the form body
+ * (400 when it is not one), the origin (403 when another site sent it) and
+ * the CSRF token (403 when missing or wrong). False with the reply queued.
+ */
+bool web_begin_post(web_ctx *c, http_req *rq, enum MHD_Result *ret);
+/* The same for the forms shown before a session (sign-in, set password):
+ * the CSRF token is checked against the lk_pre cookie. */
+bool web_begin_post_anon(web_ctx *c, http_req *rq, enum MHD_Result *ret);
+void web_end(web_ctx *c);
+
+/* A copy of s that lives as long as c (NULL stays NULL; out of memory marks
+ * the page failed). */
+const char *web_keep(web_ctx *c, const char *s);
+
+/* A cookie the browser sent, or NULL. */
+const char *web_cookie(web_ctx *c, const char *name);
+
+/* Sends the page written into c->h with status (500 when it failed), and
+ * the extra Set-Cookie header when cookie is not NULL. */
+enum MHD_Result web_send(web_ctx *c, int status, const char *cookie);
+/* 303 See Other to a same-site path (built by the caller from constants and
+ * ids), with a Set-Cookie when cookie is not NULL. */
+enum MHD_Result web_redirect(web_ctx *c, const char *location, const char *cookie);
+/* A page of its own for 403, 404, 400...: title and one sentence. */
+enum MHD_Result web_error_page(web_ctx *c, int status, const char *title, const char *text);
+/* Any reply with the web app's security headers; cache NULL = no-store. */
+enum MHD_Result web_respond(http_req *rq, int status, const char *content_type,
+			    const void *body, size_t len, const char *cache, const char *etag,
+			    const char *cookie, const char *location);
+
+/* "lk_session=...; Path=/; Max-Age=N; HttpOnly; SameSite=Lax[; Secure]"
+ * into buf (max_age 0 deletes it). Secure when the public URL is https. */
+void web_set_cookie(web_ctx *c, const char *name, const char *value, int64_t max_age,
+		    char *buf, size_t len);
+
+/* Runs a write through the group-commit writer. */
+flow_result web_write(web_ctx *c, writer_fn fn, void *arg, char *err, size_t errlen);
+
+/* --- who sees what (web_access.c) ------------------------------------------------ */
+
+/* 1 when the signed-in user may see lead_id (office, manager, admin: every
+ * lead; others: the leads they own or have an open task on), 0 when not,
+ * -1 on a storage error. Existence is not checked here. */
+int web_may_see_lead(web_ctx *c, int64_t lead_id);
+/* The person whose queue and leads the user works: "" for none. */
+const char *web_person(const web_ctx *c);
+
+/* A write of the flow as the signed-in user: job_run(), after checking -
+ * in the same transaction - that the user may see the lead (or the task's
+ * lead) and, when check_task is set, that the task is still open. */
+typedef struct {
+	job j;
+	const char *person;	/* NULL: sees every lead */
+	int64_t check_task;	/* > 0: the task the change is about */
+} web_job;
+
+int web_job_run(store *s, void *arg, char *err, size_t errlen);
+/* A web_job initialised for c's user, business and now. */
+void web_job_init(web_ctx *c, web_job *w, job_op op);
+/* The HTTP status a refused change gets (http_flow_status) and the words
+ * for the page; 0 for FLOW_OK. */
+int web_flow_notice(web_ctx *c, flow_result rc, const char *err, const char *form);
+
+/* --- layout (web_layout.c) -------------------------------------------------------- */
+
+/* <!doctype html> ... <main>; nav shown to a signed-in user. */
+void web_page_start(web_ctx *c, const char *title, const char *nav);
+/* </main> ... </html>. */
+void web_page_end(web_ctx *c);
+/* The hidden CSRF field of a state-changing form. */
+void web_csrf_field(web_ctx *c);
+/* The notice, when there is one for this form ("" = the page's). */
+void web_notice_show(web_ctx *c, const char *form);
+/* A ?ok= code of a redirect after a change, as a confirmation notice. */
+void web_notice_from_query(web_ctx *c);
+/* "Tue Nov 24, 2:02 PM" in the business's time zone. */
+void web_local_time(const web_ctx *c, int64_t t, char *buf, size_t len);
+/* A person's name from the rules, or the id itself, or "nobody". */
+const char *web_person_name(const web_ctx *c, const char *id);
+/* <a href=asset> URL of an embedded asset, versioned for caching. */
+void web_asset_url(html_url *u, const char *name);
+
+/* --- a task with its buttons (web_task.c) ----------------------------------------- */
+
+typedef struct {
+	int64_t id, lead_id;
+	const char *verb, *title, *assignee;
+	int64_t due_at;
+	const char *name, *phone, *email, *source, *stage;
+	bool sms_opt_out, email_opt_out;
+	const char *last_text;		/* the lead's last timeline entry, may be NULL */
+	int64_t last_at;
+	bool show_lead;			/* link to the lead (on Today) */
+	bool show_assignee;		/* another person's task is in the list */
+} web_task_view;
+
+/* Back targets of a task's forms: the redirect goes there. */
+#define WEB_BACK_TODAY "today"
+#define WEB_BACK_LEAD "lead"
+
+void web_task_card(web_ctx *c, const web_task_view *t, const char *back);
+/* Seconds of a snooze choice the card offers ("1h", "3d"...), 0 for none. */
+int64_t web_snooze_secs(const char *value);
+/* tel:, sms:, mailto: buttons for a contact. */
+void web_contact_links(web_ctx *c, const char *phone, const char *email, bool sms_opt_out,
+		       bool email_opt_out);
+
+/* --- pages and actions -------------------------------------------------------------- */
+
+/* web_today.c */
+enum MHD_Result web_today(http_req *rq);
+void web_today_render(web_ctx *c);
+enum MHD_Result web_root(http_req *rq);
+/* web_lead.c: renders lead id into c->h; 1 shown, 0 not found / not yours, -1 error. */
+enum MHD_Result web_lead(http_req *rq);
+int web_lead_render(web_ctx *c, int64_t id);
+/* web_actions.c */
+enum MHD_Result web_task_outcome(http_req *rq);
+enum MHD_Result web_task_snooze(http_req *rq);
+enum MHD_Result web_lead_log(http_req *rq);
+enum MHD_Result web_lead_stage(http_req *rq);
+enum MHD_Result web_lead_owner(http_req *rq);
+/* web_login.c */
+enum MHD_Result web_login_form(http_req *rq);
+enum MHD_Result web_login(http_req *rq);
+enum MHD_Result web_logout(http_req *rq);
+enum MHD_Result web_set_password_form(http_req *rq);
+enum MHD_Result web_set_password(http_req *rq);
+/* web_assets.c */
+enum MHD_Result web_asset_get(http_req *rq);
+enum MHD_Result web_manifest(http_req *rq);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * web_routes.c - every page of the staff web app, in one table. The server
+ * matches these after its API routes (src/http/http_routes.c); they are
+ * HTML for people, so docs/openapi.yaml does not list them (docs/webapp.md
+ * does).
+ */
+#include "web.h"
+
+const http_route web_routes[] = {
+	{ "GET", "/", web_root, false },
+	{ "GET", "/app", web_root, false },
+	{ "GET", "/app/", web_today, false },
+	{ "GET", "/app/login", web_login_form, false },
+	{ "POST", "/app/login", web_login, false },
+	{ "POST", "/app/logout", web_logout, false },
+	{ "GET", "/app/set-password", web_set_password_form, false },
+	{ "POST", "/app/set-password", web_set_password, false },
+	{ "GET", "/app/leads/*", web_lead, false },
+	{ "POST", "/app/leads/*/log", web_lead_log, false },
+	{ "POST", "/app/leads/*/stage", web_lead_stage, false },
+	{ "POST", "/app/leads/*/owner", web_lead_owner, false },
+	{ "POST", "/app/tasks/*/outcome", web_task_outcome, false },
+	{ "POST", "/app/tasks/*/snooze", web_task_snooze, false },
+	{ "GET", "/app/assets/*", web_asset_get, false },
+	{ "GET", "/app/manifest.webmanifest", web_manifest, false },
+	{ NULL, NULL, NULL, false },
+};
