@@ -47,7 +47,9 @@ build: build/leadkeep
 
 run: deps build
 	@mkdir -p leadkeep-data
+	@./build/leadkeep demo-users --data ./leadkeep-data
 	@echo "leadkeep: serving the demo business on http://127.0.0.1:8080 (data in ./leadkeep-data)"
+	@echo "leadkeep: staff web app: open http://127.0.0.1:8080/app/"
 	@echo "leadkeep: stop with Ctrl-C"
 	./build/leadkeep serve --listen 127.0.0.1:8080 --data ./leadkeep-data
 

@@ -22,6 +22,8 @@ static const char usage[] =
 	"  rules check|show-default             validate or print a rules file\n"
 	"  simulate              rehearse rules on a virtual clock\n"
 	"  token create|list|revoke             API tokens for /api/v1\n"
+	"  user add|list|link    people who sign in to the staff web app (/app/)\n"
+	"  demo-users            sign-ins for the built-in demo (make run)\n"
 	"  version               print the version\n"
 	"\n"
 	"Run `leadkeep COMMAND --help` for a command's options.\n"
@@ -58,5 +60,9 @@ main(int argc, char **argv)
 		return cmd_simulate(argc - 1, argv + 1);
 	if (strcmp(cmd, "token") == 0)
 		return cmd_token(argc - 1, argv + 1);
+	if (strcmp(cmd, "user") == 0)
+		return cmd_user(argc - 1, argv + 1);
+	if (strcmp(cmd, "demo-users") == 0)
+		return cmd_demo_users(argc - 1, argv + 1);
 	return cli_usage(usage, "unknown command \"%s\"", cmd);
 }

@@ -1,0 +1,352 @@
+/*
+ * cmd_user.c - `leadkeep user add|list|link`: the staff web app's accounts.
+ * A new user gets a one-time link to set a password; leadkeep never sees
+ * or prints anyone's password. `leadkeep demo-users`: the demo business's
+ * sign-ins, for `make run` only.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "http/http_settings.h"
+#include "store/store_user.h"
+#include "web/web_auth.h"
+
+static const char user_help[] =
+	"Usage: leadkeep user SUBCOMMAND [OPTIONS]\n"
+	"\n"
+	"  add --email E --name N --role admin|manager|office|sales|technician [--person ID]\n"
+	"      [--config FILE]  a user of the staff web app (/app/); prints a one-time link\n"
+	"                      to set a password (valid 7 days). --person links the user to a\n"
+	"                      person of the rules: sales and technicians (who need one) see\n"
+	"                      the leads they own; office, managers and admins see every lead\n"
+	"  list                the users, their roles and people, and who is locked out\n"
+	"  link --email E [--config FILE]\n"
+	"                      a new one-time link (a forgotten password); also ends a lockout\n"
+	"\n"
+	"The link starts with the server's public_url from --config FILE (the file given to\n"
+	"`serve --config`), else it is a path to open on the server's address.\n"
+	"\n" CLI_COMMON_HELP;
+
+static const struct option user_options[] = {
+	{ "email", required_argument, NULL, 'e' },
+	{ "name", required_argument, NULL, 'n' },
+	{ "role", required_argument, NULL, 'r' },
+	{ "person", required_argument, NULL, 'p' },
+	{ "config", required_argument, NULL, 'c' },
+	CLI_COMMON_OPTIONS,
+	{ NULL, 0, NULL, 0 },
+};
+
+typedef struct {
+	const char *email, *name, *role, *person, *config;
+} user_args;
+
+/* The link for token: public_url + path, or the path alone. */
+static int
+link_for(const char *config, const char *token, char *buf, size_t len)
+{
+	char err[512];
+	settings *st = NULL;
+	const char *base = "";
+	size_t n;
+
+	if (config != NULL && (st = settings_load(config, err, sizeof err)) == NULL)
+		return cli_fail(EXIT_CONFIG, "%s", err);
+	if (st != NULL && st->public_url != NULL)
+		base = st->public_url;
+	n = strlen(base);
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	snprintf(buf, len, "%.*s/app/set-password?token=%s", (int)n, base, token);
+	settings_free(st);
+	return EXIT_OK;
+}
+
+/* A new set-password link for user id (and the lockout cleared). */
+static int
+new_link(cli_env *e, int64_t id, char *token, char *err, size_t errlen)
+{
+	int64_t now = cli_now();
+
+	if (store_pwtoken_create(e->store, e->business_id, id, now, WEB_PWLINK_TTL, token, err,
+				 errlen) < 0)
+		return -1;
+	if (store_user_unlock(e->store, e->business_id, id, now) < 0)
+		return snprintf(err, errlen, "%s", store_errmsg(e->store)), -1;
+	return 0;
+}
+
+static int
+print_link(cli_env *e, const user_args *a, int64_t id, const char *token, bool created)
+{
+	char link[1024];
+	int rc = link_for(a->config, token, link, sizeof link);
+
+	if (rc != EXIT_OK)
+		return rc;
+	if (e->json) {
+		json_t *o = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "email", a->email,
+				      "link", link);
+
+		cli_print_json(o);
+		json_decref(o);
+		return EXIT_OK;
+	}
+	printf("%s\n", link);
+	if (created)
+		fprintf(stderr, "User #%lld %s (%s) created. Send them this link to set a password: "
+			"it works once, for 7 days.\n", (long long)id, a->email, a->role);
+	else
+		fprintf(stderr, "A new link for %s: it works once, for 7 days; older links no longer "
+			"work.\n", a->email);
+	return EXIT_OK;
+}
+
+static int
+add(cli_env *e, const user_args *a)
+{
+	char token[STORE_SECRET_LEN], err[512] = "";
+	int64_t id = 0;
+	int rc;
+
+	if (a->person && rules_person_find(e->rules, a->person) == NULL)
+		return cli_fail(EXIT_USAGE, "user add: --person \"%s\": no person with this id in "
+				"the rules", a->person);
+	if (store_begin(e->store) < 0)
+		return cli_fail(EXIT_RUNTIME, "the database is busy");
+	rc = store_user_create(e->store, e->business_id, a->email, a->name, a->role, a->person,
+			       cli_now(), &id, err, sizeof err);
+	if (rc == 0)
+		rc = new_link(e, id, token, err, sizeof err);
+	if (rc != 0 || store_commit(e->store) < 0) {
+		store_rollback(e->store);
+		if (rc == 1)
+			return cli_fail(EXIT_USAGE, "user add: %s already has an account (a new link: "
+					"leadkeep user link --email %s)", a->email, a->email);
+		return cli_fail(EXIT_RUNTIME, "user not saved: %s", err);
+	}
+	return print_link(e, a, id, token, true);
+}
+
+static int
+new_link_cmd(cli_env *e, const user_args *a)
+{
+	char token[STORE_SECRET_LEN], err[512] = "";
+	store_user u;
+	int rc;
+
+	if (store_begin(e->store) < 0)
+		return cli_fail(EXIT_RUNTIME, "the database is busy");
+	rc = store_user_find(e->store, e->business_id, a->email, &u);
+	if (rc == 1)
+		rc = new_link(e, u.id, token, err, sizeof err) < 0 ? -1 : 1;
+	if (rc != 1 || store_commit(e->store) < 0) {
+		store_rollback(e->store);
+		if (rc == 0)
+			return cli_fail(EXIT_USAGE, "user link: no user %s (leadkeep user list)",
+					a->email);
+		return cli_fail(EXIT_RUNTIME, "no link made: %s", err[0] ? err :
+				store_errmsg(e->store));
+	}
+	return print_link(e, a, u.id, token, false);
+}
+
+typedef struct {
+	cli_env *e;
+	json_t *arr;
+	int64_t now;
+} list_ctx;
+
+static void
+list_row(void *ctx, const store_user *u)
+{
+	list_ctx *l = ctx;
+	bool locked = u->locked_until > l->now;
+
+	if (l->e->json) {
+		json_array_append_new(l->arr, json_pack("{s:I,s:s,s:s,s:s,s:s?,s:b}", "id",
+							(json_int_t)u->id, "email", u->email,
+							"name", u->name, "role", u->role, "person",
+							u->person[0] ? u->person : NULL, "locked",
+							locked));
+		return;
+	}
+	printf("#%-4lld %-10s %-28s %-20s %s%s\n", (long long)u->id, u->role, u->email, u->name,
+	       u->person[0] ? u->person : "-", locked ? "  (locked)" : "");
+}
+
+static int
+list(cli_env *e)
+{
+	list_ctx l = { e, json_array(), cli_now() };
+	int n = store_users_read(e->store, e->business_id, list_row, &l);
+
+	if (n < 0) {
+		json_decref(l.arr);
+		return cli_fail(EXIT_RUNTIME, "cannot list users: %s", store_errmsg(e->store));
+	}
+	if (e->json)
+		cli_print_json(l.arr);
+	else if (n == 0)
+		puts("No users. Add one: leadkeep user add --email E --name N --role manager");
+	json_decref(l.arr);
+	return EXIT_OK;
+}
+
+int
+cmd_user(int argc, char **argv)
+{
+	cli_env e;
+	user_args a = { 0 };
+	const char *sub = argc > 1 ? argv[1] : NULL;
+	int opt, rc;
+
+	cli_env_init(&e);
+	if (sub == NULL)
+		return cli_usage(user_help, "user: missing subcommand");
+	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
+		fputs(user_help, stdout);
+		return EXIT_OK;
+	}
+	optind = 1;
+	while ((opt = getopt_long(argc - 1, argv + 1, "", user_options, NULL)) != -1) {
+		if (cli_common_option(&e, opt, optarg))
+			continue;
+		switch (opt) {
+		case 'h': fputs(user_help, stdout); return EXIT_OK;
+		case 'e': a.email = optarg; break;
+		case 'n': a.name = optarg; break;
+		case 'r': a.role = optarg; break;
+		case 'p': a.person = optarg; break;
+		case 'c': a.config = optarg; break;
+		default: return cli_usage(user_help, "user %s: bad option", sub);
+		}
+	}
+	if (optind < argc - 1)
+		return cli_usage(user_help, "user %s: unexpected argument \"%s\"", sub,
+				 argv[1 + optind]);
+	if (strcmp(sub, "add") == 0) {
+		if (a.email == NULL || strchr(a.email, '@') == NULL)
+			return cli_usage(user_help, "user add: --email is required (an address)");
+		if (a.name == NULL || *a.name == '\0')
+			return cli_usage(user_help, "user add: --name is required");
+		if (!store_user_role_valid(a.role))
+			return cli_usage(user_help, "user add: --role must be admin, manager, "
+					 "office, sales or technician");
+		if (a.person == NULL && !web_role_sees_all(a.role))
+			return cli_usage(user_help, "user add: --person is required for %s users: "
+					 "they see the leads of that person of the rules", a.role);
+	} else if (strcmp(sub, "link") == 0) {
+		if (a.email == NULL)
+			return cli_usage(user_help, "user link: --email is required");
+	} else if (strcmp(sub, "list") != 0) {
+		return cli_usage(user_help, "user: unknown subcommand \"%s\"", sub);
+	}
+	if ((rc = cli_open(&e, true)) == EXIT_OK)
+		rc = strcmp(sub, "add") == 0 ? add(&e, &a) : strcmp(sub, "link") == 0 ?
+		     new_link_cmd(&e, &a) : list(&e);
+	cli_close(&e);
+	return rc;
+}
+
+/* --- demo-users ----------------------------------------------------------------------------- */
+
+#define DEMO_PASSWORD "leadkeep-demo"
+
+static const char demo_help[] =
+	"Usage: leadkeep demo-users [--data DIR]\n"
+	"\n"
+	"For the demo business only (no DIR/rules.yaml, no --rules): when it has no users\n"
+	"yet, creates three with the password " DEMO_PASSWORD " and prints their sign-ins:\n"
+	"maria@demo (manager), alice@demo (office), bob@demo (sales, sees only his leads).\n"
+	"`make run` calls it. Never use these accounts for a real business.\n"
+	"\n" CLI_COMMON_HELP;
+
+static const struct option demo_options[] = {
+	CLI_COMMON_OPTIONS,
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct {
+	const char *email, *name, *role, *person;
+} demo[] = {
+	{ "maria@demo", "Maria Olsen", "manager", "maria" },
+	{ "alice@demo", "Alice Moreno", "office", "alice" },
+	{ "bob@demo", "Bob Tran", "sales", "bob" },
+};
+
+static void
+demo_print(void)
+{
+	fprintf(stderr, "leadkeep: demo sign-ins (password %s):\n", DEMO_PASSWORD);
+	for (size_t i = 0; i < sizeof demo / sizeof demo[0]; i++)
+		fprintf(stderr, "leadkeep:   %-11s %-8s %s\n", demo[i].email, demo[i].role,
+			strcmp(demo[i].role, "sales") == 0 ? "(sees only his own leads)" : "");
+}
+
+static int
+demo_create(cli_env *e)
+{
+	char hash[WEB_HASH_LEN], err[512] = "";
+	int64_t now = cli_now(), id;
+	int n = store_user_count(e->store, e->business_id);
+
+	if (n < 0)
+		return cli_fail(EXIT_RUNTIME, "cannot read users: %s", store_errmsg(e->store));
+	if (n > 0) {
+		fprintf(stderr, "leadkeep: the demo already has users; not adding any\n");
+		demo_print();
+		return EXIT_OK;
+	}
+	if (web_password_hash(DEMO_PASSWORD, hash) < 0)
+		return cli_fail(EXIT_RUNTIME, "cannot hash the demo password (out of memory)");
+	if (store_begin(e->store) < 0)
+		return cli_fail(EXIT_RUNTIME, "the database is busy");
+	for (size_t i = 0; i < sizeof demo / sizeof demo[0]; i++) {
+		if (store_user_create(e->store, e->business_id, demo[i].email, demo[i].name,
+				      demo[i].role, demo[i].person, now, &id, err, sizeof err) != 0 ||
+		    store_user_set_password(e->store, e->business_id, id, hash, now) != 1) {
+			store_rollback(e->store);
+			return cli_fail(EXIT_RUNTIME, "demo users not saved: %s",
+					err[0] ? err : store_errmsg(e->store));
+		}
+	}
+	if (store_commit(e->store) < 0) {
+		store_rollback(e->store);
+		return cli_fail(EXIT_RUNTIME, "demo users not saved: %s", store_errmsg(e->store));
+	}
+	demo_print();
+	return EXIT_OK;
+}
+
+int
+cmd_demo_users(int argc, char **argv)
+{
+	cli_env e;
+	char path[4096];
+	struct stat sb;
+	int opt, rc;
+
+	cli_env_init(&e);
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", demo_options, NULL)) != -1) {
+		if (cli_common_option(&e, opt, optarg))
+			continue;
+		if (opt == 'h') {
+			fputs(demo_help, stdout);
+			return EXIT_OK;
+		}
+		return cli_usage(demo_help, "demo-users: bad option");
+	}
+	snprintf(path, sizeof path, "%s/rules.yaml", e.data);
+	if (e.rules_path != NULL || stat(path, &sb) == 0)
+		return cli_fail(EXIT_USAGE, "demo-users: %s has its own rules: demo users are only "
+				"for the built-in demo (use leadkeep user add)", e.data);
+	if ((rc = cli_open(&e, true)) == EXIT_OK)
+		rc = demo_create(&e);
+	cli_close(&e);
+	return rc;
+}
