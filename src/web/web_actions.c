@@ -157,7 +157,8 @@ web_task_outcome(http_req *rq)
 		ret = back_to(&c, back, lead_id, strcmp(outcome, "done") == 0 ? "done" : "call");
 		goto out;
 	}
-	status = web_flow_notice(&c, rc, err, form);
+	/* a task that is no longer open has no card to show the reason next to */
+	status = web_flow_notice(&c, rc, err, rc == FLOW_CONFLICT ? "" : form);
 	ret = again(&c, back, lead_id, status);
 out:
 	web_end(&c);
@@ -210,7 +211,8 @@ web_task_snooze(http_req *rq)
 		ret = back_to(&c, back, lead_id, "snoozed");
 		goto out;
 	}
-	ret = again(&c, back, lead_id, web_flow_notice(&c, rc, err, form));
+	ret = again(&c, back, lead_id, web_flow_notice(&c, rc, err,
+							rc == FLOW_CONFLICT ? "" : form));
 out:
 	web_end(&c);
 	return ret;
