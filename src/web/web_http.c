@@ -148,7 +148,13 @@ web_begin(web_ctx *c, http_req *rq, bool need_user, enum MHD_Result *ret)
 		return false;
 	}
 	if (need_user && !c->signed_in) {
-		*ret = web_redirect(c, "/app/login", NULL);
+		html_url u;
+
+		/* back to this page after signing in (the sign-in page checks it) */
+		html_url_path(&u, "/app/login");
+		if (strcmp(rq->method, "GET") == 0 && strcmp(rq->path, "/app/") != 0)
+			html_url_query(&u, "next", rq->path);
+		*ret = web_redirect(c, u.ok ? u.s : "/app/login", NULL);
 		return false;
 	}
 	return true;

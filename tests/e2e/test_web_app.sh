@@ -50,6 +50,9 @@ expect_eq "GET / goes to the app" "$(curl -s -o /dev/null -w '%{http_code} %{red
 	"303 $BASE/app/"
 expect_eq "Today without a session: to sign-in" \
 	"$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "$BASE/app/")" "303 $BASE/app/login"
+expect_eq "a lead page without a session: to sign-in, then back" \
+	"$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "$BASE/app/leads/1")" \
+	"303 $BASE/app/login?next=%2Fapp%2Fleads%2F1"
 M="$T/maria.jar"
 expect_eq "sign-in page: 200" "$(page /app/login "$M" -D "$T/hdr")" 200
 expect_contains "sign-in form has a CSRF token" "$(cat "$T/page")" 'name="csrf"'
@@ -171,7 +174,12 @@ expect_eq "the owner changed" "$(sql "SELECT owner FROM leads WHERE id = $xss")"
 
 # --- bob (sales) sees only his own ----------------------------------------------------------
 B="$T/bob.jar"
-expect_eq "bob signs in" "$(signin "$B" bob@demo leadkeep-demo)" 303
+page /app/login "$B" >/dev/null
+expect_eq "bob signs in" "$(post /app/login "$B" "csrf=$(csrf_of)&email=bob@demo&password=leadkeep-demo&next=%2Fapp%2Fleads%2F$dana")" 303
+expect_eq "signing in goes back to the page asked for" "$(location)" "/app/leads/$dana"
+page /app/login "$T/x.jar" >/dev/null
+post /app/login "$T/x.jar" "csrf=$(csrf_of)&email=bob@demo&password=leadkeep-demo&next=https%3A%2F%2Fevil.example%2F" >/dev/null
+expect_eq "next never leaves the app" "$(location)" "/app/"
 page "/app/?who=all" "$B" >/dev/null
 today=$(cat "$T/page")
 expect_contains "bob's Today shows his lead" "$today" "Dana Bobson"
