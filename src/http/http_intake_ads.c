@@ -4,7 +4,6 @@
  * signed with X-Hub-Signature-256, one request per lead (intake_meta).
  * Google Ads lead forms: authenticated by google_key, then intake_google.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
