@@ -6,6 +6,7 @@
 #define LK_STORE_INTERNAL_H
 
 #include "store.h"
+#include "store_bus.h"
 
 #define STMT_CACHE 96
 
@@ -26,6 +27,9 @@ struct store {
 	void *observer_ctx;
 	int fail_applies;	/* test seam: fail this many store_apply() calls */
 	bool injected;		/* the last failure was the seam's */
+	store_bus *bus;		/* borrowed; announced to after each commit, or NULL */
+	unsigned changed;	/* STORE_BUS_* kinds written since the last commit */
+	unsigned changed_at_savepoint; /* changed when the savepoint was taken */
 };
 
 extern const char *const store_migrations[];
