@@ -1,22 +1,23 @@
 /*
- * http_writer.h - group commit: one writer thread owns one store connection;
- * request handlers hand it jobs and block until the batch their job ran in is
- * committed. One transaction per batch, one savepoint per job, so a failing
- * job rolls back alone. Must not touch MHD: it knows jobs, not requests.
+ * store_writer.h - group commit: one writer thread owns one store connection;
+ * submitters (HTTP handlers) hand it jobs and block until the batch their job
+ * ran in is committed. One transaction per batch, one savepoint per job, so a
+ * failing job rolls back alone. Each commit is announced on the commit bus
+ * (store_bus.h); the writer knows jobs, not requests, and nobody who waits.
  */
-#ifndef LK_HTTP_WRITER_H
-#define LK_HTTP_WRITER_H
+#ifndef LK_STORE_WRITER_H
+#define LK_STORE_WRITER_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "sched/sched.h"
 #include "store/store.h"
+#include "store/store_bus.h"
 
 /* Most jobs in one transaction. */
-#define WRITER_BATCH_MAX 256
+#define STORE_WRITER_BATCH_MAX 256
 
-typedef struct writer writer;
+typedef struct store_writer store_writer;
 
 /*
  * A job: runs on the writer thread inside a savepoint of the batch's
@@ -25,15 +26,13 @@ typedef struct writer writer;
  * -1 on a storage error (rolled back; err set). arg is the submitter's and
  * outlives the call because the submitter blocks.
  */
-typedef int (*writer_fn)(store *s, void *arg, char *err, size_t errlen);
+typedef int (*store_writer_fn)(store *s, void *arg, char *err, size_t errlen);
 
-/* Opens its own connection to DIR's database and starts the thread. sc is
- * borrowed (may be NULL) and poked after every commit. NULL with err set. */
-writer *writer_start(const char *dir, sched *sc, char *err, size_t errlen);
-
-/* Also calls fn(arg) after every commit (NULL clears it); for the outbox
- * dispatcher, which starts after the server. fn must not block. */
-void writer_on_commit(writer *w, void (*fn)(void *), void *arg);
+/* Opens its own connection to DIR's database and starts the thread. Every
+ * commit that wrote rows is published on bus (borrowed, may be NULL; must
+ * outlive the writer) before the batch's submitters are released. NULL with
+ * err set. */
+store_writer *store_writer_start(const char *dir, store_bus *bus, char *err, size_t errlen);
 
 /*
  * Queues fn(arg) and blocks until its batch is committed (or failed).
@@ -41,13 +40,14 @@ void writer_on_commit(writer *w, void (*fn)(void *), void *arg);
  * -1 with err set when fn failed, the commit failed or the writer stopped.
  * A 0 return means the job's writes are durable.
  */
-int writer_submit(writer *w, writer_fn fn, void *arg, char *err, size_t errlen);
+int store_writer_submit(store_writer *w, store_writer_fn fn, void *arg, char *err,
+			size_t errlen);
 
-/* True while the thread runs (for /readyz). */
-bool writer_running(writer *w);
+/* True while the thread runs (for /readyz). False for NULL. */
+bool store_writer_running(store_writer *w);
 
 /* Runs what is queued, stops the thread and frees w. Call only when no
  * submitter is left. NULL is a no-op. */
-void writer_stop(writer *w);
+void store_writer_stop(store_writer *w);
 
 #endif
