@@ -49,7 +49,7 @@ typedef struct {
 	const char *code;	/* a refusal's stable API code, NULL = the result's own */
 } job;
 
-/* The writer_fn for a job (arg is a job *): returns a flow_result, so every
+/* The store_writer_fn for a job (arg is a job *): returns a flow_result, so every
  * refusal (FLOW_STORAGE included) rolls back the job's savepoint alone. */
 int job_run(store *s, void *arg, char *err, size_t errlen);
 

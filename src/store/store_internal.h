@@ -7,6 +7,7 @@
 
 #include "store.h"
 #include "store_sqlite.h"
+#include "store_bus.h"
 
 #define STMT_CACHE 96
 
@@ -27,6 +28,9 @@ struct store {
 	void *observer_ctx;
 	int fail_applies;	/* test seam: fail this many store_apply() calls */
 	bool injected;		/* the last failure was the seam's */
+	store_bus *bus;		/* borrowed; announced to after each commit, or NULL */
+	unsigned changed;	/* STORE_BUS_* kinds written since the last commit */
+	unsigned changed_at_savepoint; /* changed when the savepoint was taken */
 };
 
 /* Loaded (or prepared) state of one lead for decide(). */

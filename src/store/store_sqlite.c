@@ -149,6 +149,49 @@ store_migrate_to(store *s, int version, char *err, size_t errlen)
 	return 0;
 }
 
+/* Which kind of rows a table holds, for the commit bus. */
+static unsigned
+table_kind(const char *table)
+{
+	static const struct {
+		const char *name;
+		unsigned kind;
+	} kinds[] = {
+		{ "leads", STORE_BUS_LEADS },
+		{ "events", STORE_BUS_LEADS },
+		{ "tasks", STORE_BUS_LEADS },
+		{ "timers", STORE_BUS_TIMERS },
+		{ "outbox", STORE_BUS_OUTBOX },
+		{ "webhook_deliveries", STORE_BUS_WEBHOOKS },
+	};
+
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strcmp(table, kinds[i].name) == 0)
+			return kinds[i].kind;
+	return STORE_BUS_OTHER;
+}
+
+/* SQLite's update hook: every row inserted, updated or deleted. Only notes
+ * the kind; the hook must not touch the connection. */
+static void
+on_row_change(void *arg, int op, const char *dbname, const char *table, sqlite3_int64 rowid)
+{
+	store *s = arg;
+
+	s->changed |= table_kind(table);
+}
+
+/* Any end of a transaction other than COMMIT, also SQLite's own (I/O error,
+ * full disk): nothing of it is durable, nothing is announced. */
+static void
+on_rollback(void *arg)
+{
+	store *s = arg;
+
+	s->changed = 0;
+	s->changed_at_savepoint = 0;
+}
+
 store *
 store_open(const char *dir, char *err, size_t errlen)
 {
@@ -180,6 +223,8 @@ store_open(const char *dir, char *err, size_t errlen)
 		return NULL;
 	}
 	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_update_hook(s->db, on_row_change, s);
+	sqlite3_rollback_hook(s->db, on_rollback, s);
 	/* The test seam for storage errors inside a decision (tests only). */
 	if (getenv("LEADKEEP_FAULT_APPLY") != NULL)
 		s->fail_applies = atoi(getenv("LEADKEEP_FAULT_APPLY"));
@@ -243,7 +288,16 @@ store_begin(store *s)
 int
 store_commit(store *s)
 {
-	return exec(s, "COMMIT", NULL, 0);
+	unsigned changed;
+
+	if (exec(s, "COMMIT", NULL, 0) < 0)
+		return -1;
+	changed = s->changed;
+	s->changed = 0;
+	s->changed_at_savepoint = 0;
+	/* Durable now: whoever waits for these rows may look. */
+	store_bus_publish(s->bus, changed);
+	return 0;
 }
 
 bool
@@ -262,6 +316,7 @@ store_rollback(store *s)
 int
 store_savepoint(store *s)
 {
+	s->changed_at_savepoint = s->changed;
 	return exec(s, "SAVEPOINT lead", NULL, 0);
 }
 
@@ -276,6 +331,15 @@ store_rollback_savepoint(store *s)
 {
 	exec(s, "ROLLBACK TO lead", NULL, 0);
 	exec(s, "RELEASE lead", NULL, 0);
+	/* One level is remembered: after a nested savepoint this keeps more
+	 * kinds than were written, never fewer. */
+	s->changed = s->changed_at_savepoint;
+}
+
+void
+store_set_bus(store *s, store_bus *bus)
+{
+	s->bus = bus;
 }
 
 void
@@ -283,4 +347,18 @@ store_set_observer(store *s, store_observer fn, void *ctx)
 {
 	s->observer = fn;
 	s->observer_ctx = ctx;
+}
+
+int64_t
+store_data_version(store *s)
+{
+	sqlite3_stmt *st = store_stmt(s, "PRAGMA data_version");
+	int64_t v = -1;
+
+	if (st == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return v;
 }
