@@ -102,7 +102,7 @@ store_schema_latest(void)
 }
 
 int
-store_schema_version(store *s)
+sqlite_schema_version(store *s)
 {
 	sqlite3_stmt *st;
 	int v = -1;
@@ -116,7 +116,7 @@ store_schema_version(store *s)
 }
 
 int
-store_migrate_to(store *s, int version, char *err, size_t errlen)
+sqlite_migrate_to(store *s, int version, char *err, size_t errlen)
 {
 	int have = store_schema_version(s);
 
@@ -193,7 +193,7 @@ on_rollback(void *arg)
 }
 
 store *
-store_open(const char *dir, char *err, size_t errlen)
+store_sqlite_open(const char *dir, char *err, size_t errlen)
 {
 	store *s;
 	size_t n;
@@ -207,6 +207,7 @@ store_open(const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	s->be = &store_sqlite_backend;
 	n = strlen(dir) + sizeof "/leadkeep.db";
 	s->path = malloc(n);
 	if (s->path == NULL) {
@@ -219,7 +220,7 @@ store_open(const char *dir, char *err, size_t errlen)
 			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open %s: %s", s->path,
 			 s->db ? sqlite3_errmsg(s->db) : "out of memory");
-		store_close(s);
+		sqlite_close(s);
 		return NULL;
 	}
 	sqlite3_busy_timeout(s->db, 10000);
@@ -231,14 +232,14 @@ store_open(const char *dir, char *err, size_t errlen)
 	if (exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
 		 "PRAGMA foreign_keys = ON;", err, errlen) < 0 ||
 	    store_migrate_to(s, store_nmigrations, err, errlen) < 0) {
-		store_close(s);
+		sqlite_close(s);
 		return NULL;
 	}
 	return s;
 }
 
 void
-store_close(store *s)
+sqlite_close(store *s)
 {
 	stmt_cache *c;
 
@@ -253,7 +254,7 @@ store_close(store *s)
 }
 
 int
-store_set_throwaway(store *s)
+sqlite_set_throwaway(store *s)
 {
 	return exec(s, "PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY;"
 		    "PRAGMA synchronous = OFF; PRAGMA cache_size = -65536", NULL, 0);
@@ -266,7 +267,7 @@ store_sqlite_db(store *s)
 }
 
 bool
-store_busy(store *s)
+sqlite_busy(store *s)
 {
 	int rc = sqlite3_errcode(s->db);
 
@@ -274,19 +275,19 @@ store_busy(store *s)
 }
 
 const char *
-store_errmsg(store *s)
+sqlite_errmsg(store *s)
 {
 	return s->injected ? "injected fault (LEADKEEP_FAULT_APPLY)" : sqlite3_errmsg(s->db);
 }
 
 int
-store_begin(store *s)
+sqlite_begin(store *s)
 {
 	return exec(s, "BEGIN IMMEDIATE", NULL, 0);
 }
 
 int
-store_commit(store *s)
+sqlite_commit(store *s)
 {
 	unsigned changed;
 
@@ -301,33 +302,33 @@ store_commit(store *s)
 }
 
 bool
-store_in_transaction(store *s)
+sqlite_in_transaction(store *s)
 {
 	return !sqlite3_get_autocommit(s->db);
 }
 
 void
-store_rollback(store *s)
+sqlite_rollback(store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		exec(s, "ROLLBACK", NULL, 0);
 }
 
 int
-store_savepoint(store *s)
+sqlite_savepoint(store *s)
 {
 	s->changed_at_savepoint = s->changed;
 	return exec(s, "SAVEPOINT lead", NULL, 0);
 }
 
 int
-store_release(store *s)
+sqlite_release(store *s)
 {
 	return exec(s, "RELEASE lead", NULL, 0);
 }
 
 void
-store_rollback_savepoint(store *s)
+sqlite_rollback_savepoint(store *s)
 {
 	exec(s, "ROLLBACK TO lead", NULL, 0);
 	exec(s, "RELEASE lead", NULL, 0);
@@ -337,20 +338,20 @@ store_rollback_savepoint(store *s)
 }
 
 void
-store_set_bus(store *s, store_bus *bus)
+sqlite_set_bus(store *s, store_bus *bus)
 {
 	s->bus = bus;
 }
 
 void
-store_set_observer(store *s, store_observer fn, void *ctx)
+sqlite_set_observer(store *s, store_observer fn, void *ctx)
 {
 	s->observer = fn;
 	s->observer_ctx = ctx;
 }
 
 int64_t
-store_data_version(store *s)
+sqlite_data_version(store *s)
 {
 	sqlite3_stmt *st = store_stmt(s, "PRAGMA data_version");
 	int64_t v = -1;
@@ -362,3 +363,59 @@ store_data_version(store *s)
 	sqlite3_reset(st);
 	return v;
 }
+
+const store_backend store_sqlite_backend = {
+	.name = "sqlite",
+	.close = sqlite_close,
+	.set_throwaway = sqlite_set_throwaway,
+	.data_version = sqlite_data_version,
+	.busy = sqlite_busy,
+	.errmsg = sqlite_errmsg,
+	.schema_version = sqlite_schema_version,
+	.migrate_to = sqlite_migrate_to,
+	.begin = sqlite_begin,
+	.commit = sqlite_commit,
+	.rollback = sqlite_rollback,
+	.in_transaction = sqlite_in_transaction,
+	.savepoint = sqlite_savepoint,
+	.release = sqlite_release,
+	.rollback_savepoint = sqlite_rollback_savepoint,
+	.set_bus = sqlite_set_bus,
+	.business_sync = sqlite_business_sync,
+	.lead_find_open = sqlite_lead_find_open,
+	.lead_state_load = sqlite_lead_state_load,
+	.lead_prepare = sqlite_lead_prepare,
+	.lead_create = sqlite_lead_create,
+	.set_observer = sqlite_set_observer,
+	.apply = sqlite_apply,
+	.timers_due = sqlite_timers_due,
+	.timer_move = sqlite_timer_move,
+	.timer_claim = sqlite_timer_claim,
+	.timer_next_due = sqlite_timer_next_due,
+	.timer_set_error = sqlite_timer_set_error,
+	.task_lead = sqlite_task_lead,
+	.task_oldest_open = sqlite_task_oldest_open,
+	.token_create = sqlite_token_create,
+	.token_check = sqlite_token_check,
+	.token_revoke = sqlite_token_revoke,
+	.idem_get = sqlite_idem_get,
+	.idem_put = sqlite_idem_put,
+	.task_state = sqlite_task_state,
+	.outbox_due = sqlite_outbox_due,
+	.outbox_next_due = sqlite_outbox_next_due,
+	.outbox_claim = sqlite_outbox_claim,
+	.outbox_load = sqlite_outbox_load,
+	.outbox_move = sqlite_outbox_move,
+	.outbox_get = sqlite_outbox_get,
+	.outbox_in_state = sqlite_outbox_in_state,
+	.webhook_enqueue = sqlite_webhook_enqueue,
+	.webhook_due = sqlite_webhook_due,
+	.webhook_next_due = sqlite_webhook_next_due,
+	.webhook_claim = sqlite_webhook_claim,
+	.webhook_finish = sqlite_webhook_finish,
+	.webhook_recover = sqlite_webhook_recover,
+	.lead_read = sqlite_lead_read,
+	.leads_read = sqlite_leads_read,
+	.tasks_read = sqlite_tasks_read,
+	.tokens_read = sqlite_tokens_read,
+};
