@@ -1,7 +1,8 @@
 # leadkeep - one Makefile, pkg-config for every dependency.
 #
 #   make run     install what is missing, build, serve the demo on 127.0.0.1:8080
-#   make test    install what is missing, build with ASan+UBSan, run every test
+#   make test    install what is missing (Debian and npm packages), build with
+#                ASan+UBSan, run every test
 #   make bench   benchmarks (see docs/benchmarks.md)
 #   make fuzz    build the libFuzzer targets and run each briefly
 
@@ -54,6 +55,7 @@ run: deps build
 	./build/leadkeep serve --listen 127.0.0.1:8080 --data ./leadkeep-data
 
 test: deps
+	@scripts/npm-deps.sh
 	@$(MAKE) --no-print-directory asan
 	@tests/run.sh
 

@@ -1,7 +1,7 @@
 /*
  * intake_sql.c - SQL statements per new web-form lead. Runs the writer's job
  * for POST /in/form/KEY exactly as serve does (the urlencoded body parsed into
- * fields, form_to_lead, then job_run inside a savepoint of a transaction) on a
+ * fields, intake_form, then job_run inside a savepoint of a transaction) on a
  * fresh database with the demo rules, and counts every statement SQLite starts
  * with sqlite3_trace_v2 on the store's connection. Links the project's
  * release objects, so nothing in src/ is changed to be counted.
@@ -96,9 +96,9 @@ one_lead(store *s, const rules *r, int64_t bid, long n, char *err, size_t errlen
 {
 	static const char *const services[] = { "deck+repair", "water+heater", "roof+leak",
 						"AC+tune-up", "drain+cleaning" };
+	static const form_source contact = { .key = "contact" };
 	char body[512];
 	fields f;
-	form_result fr;
 	job j;
 	int rc;
 
@@ -108,19 +108,18 @@ one_lead(store *s, const rules *r, int64_t bid, long n, char *err, size_t errlen
 		 services[n % 5]);
 	fields_init(&f);
 	memset(&j, 0, sizeof j);
-	j.op = JOB_INTAKE;
+	j.op = JOB_SUBMIT;
 	j.rules = r;
 	j.business_id = bid;
 	j.now = (int64_t)time(NULL);
 	j.ev = lead_event_init(EV_NOTE);
 	j.status = 200;
 	if (fields_parse_urlencoded(&f, body, strlen(body)) < 0 ||
-	    form_to_lead(&f, NULL, 0, NULL, &j.in, &fr) < 0) {
-		snprintf(err, errlen, "form_to_lead failed");
+	    intake_form(&f, &contact, &j.req) != INTAKE_OK) {
+		snprintf(err, errlen, "intake_form failed");
 		fields_free(&f);
 		return -1;
 	}
-	j.in.source = "web_form";
 	rc = job_run(s, &j, err, errlen);
 	fields_free(&f);
 	return rc;

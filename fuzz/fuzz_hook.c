@@ -1,10 +1,11 @@
-// fuzz-sources: src/intake/intake_hook.c src/intake/intake_form.c src/intake/intake_fields.c src/intake/intake_sig.c src/util/urlenc.c src/util/str.c
+// fuzz-sources: src/intake/intake_hook.c src/intake/intake_form.c src/intake/intake.c src/core/lead.c src/intake/intake_fields.c src/intake/intake_sig.c src/util/urlenc.c src/util/str.c
 // fuzz-pkgs: jansson libsodium
 /*
  * fuzz_hook.c - libFuzzer target for mapping outside fields to a lead: the
  * generic JSON hook (flattening nested objects and arrays) and the web-form
- * mapper on urlencoded input, with a field mapping and a honeypot. A
- * submission reported non-empty must carry at least one value.
+ * mapper on urlencoded input, with a field mapping and a honeypot, and the
+ * adapters over both. A submission reported non-empty must carry at least
+ * one value; a request always has its source.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -20,6 +21,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static intake_map map[] = { { "customer", "name" }, { "tel", "phone" },
 				    { "skip", "ignore" }, { "type", "kind" } };
+	static const form_source src = { .key = "zapier", .map = map, .nmap = 4,
+					 .honeypot = "website", .service = "Plumbing" };
+	intake_request req;
 	intake_lead in;
 	form_result res;
 	fields f;
@@ -36,6 +40,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    !in.name && !in.phone && !in.email && !in.message && !in.service && !in.neighbourhood &&
 	    !in.kind)
 		abort();	/* a value went nowhere */
+	fields_free(&f);
+	fields_init(&f);
+	if (intake_hook(&f, (const char *)data, size, &src, &req) == INTAKE_OK &&
+	    (req.lead.source == NULL || strcmp(req.lead.source, "zapier") != 0 ||
+	     req.lead.service == NULL))
+		abort();	/* a hook's lead comes from the hook, with its presets */
+	fields_free(&f);
+	fields_init(&f);
+	if (fields_parse_urlencoded(&f, (const char *)data, size) == 0 &&
+	    intake_form(&f, &src, &req) == INTAKE_OK &&
+	    (req.lead.source == NULL || strcmp(req.lead.source, "web_form") != 0))
+		abort();	/* a form's lead is a web_form's unless configured */
 	fields_free(&f);
 	(void)hook_signature_ok("hook-secret", (const char *)data, size, "sha256=00");
 	return 0;

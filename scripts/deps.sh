@@ -12,6 +12,11 @@ for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
 		|| missing="$missing $p"
 done
+# Node.js and npm for the test tools of package.json (scripts/npm-deps.sh):
+# any install will do (NodeSource's nodejs carries its own npm), so Debian's
+# packages only when the commands are absent.
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 [ -z "$missing" ] && exit 0
 
 echo "leadkeep: installing Debian packages:$missing"

@@ -1,7 +1,8 @@
 /*
- * cmd_serve.c - `leadkeep serve`: the HTTP server and the scheduler, until
- * SIGTERM or SIGINT. Signals are blocked in every thread and taken by the main
- * thread with sigwait(), so shutdown runs as ordinary code, not in a handler.
+ * cmd_serve.c - `leadkeep serve`: the HTTP server, the scheduler and the
+ * outbox dispatcher, joined by one commit bus, until SIGTERM or SIGINT.
+ * Signals are blocked in every thread and taken by the main thread with
+ * sigwait(), so shutdown runs as ordinary code, not in a handler.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "deliver/deliver.h"
 #include "http/http.h"
 #include "sched/sched.h"
+#include "store/store_bus.h"
 #include "util/log.h"
 
 static const char serve_help[] =
@@ -51,18 +53,11 @@ dispatcher_running(void *dl)
 	return deliver_running(dl);
 }
 
-/* A committed intake may have queued an acknowledgment due now. */
-static void
-poke_dispatcher(void *dl)
-{
-	deliver_poke(dl);
-}
-
 /* Starts the outbox dispatcher once the port is known (the default base of
  * the links it hands out). */
 static int
 serve_deliver(cli_env *e, const settings *st, const char *listen, unsigned port,
-	      const char *log_path, deliver **out)
+	      const char *log_path, store_bus *bus, deliver **out)
 {
 	char err[512], pub[300];
 	deliver_config *cfg;
@@ -76,7 +71,7 @@ serve_deliver(cli_env *e, const settings *st, const char *listen, unsigned port,
 		return cli_fail(EXIT_CONFIG, "delivery: %s", err);
 	deliver_config_describe(cfg, pub, sizeof pub);
 	log_line("info", "delivery", "%s", pub);
-	if ((*out = deliver_start(cfg, wall_clock, err, sizeof err)) == NULL)
+	if ((*out = deliver_start(cfg, wall_clock, bus, err, sizeof err)) == NULL)
 		return cli_fail(EXIT_RUNTIME, "delivery: %s", err);
 	return EXIT_OK;
 }
@@ -93,6 +88,7 @@ cmd_serve(int argc, char **argv)
 	char err[512];
 	sigset_t sigs;
 	sched *sc = NULL;
+	store_bus *bus = NULL;
 	http_server *srv = NULL;
 	int opt, sig = 0, rc;
 
@@ -128,21 +124,31 @@ cmd_serve(int argc, char **argv)
 		listen = st->listen ? st->listen : "127.0.0.1:8080";
 	if ((rc = cli_open(&e, true)) != EXIT_OK)
 		goto out;
-	if ((sc = sched_start(e.data, e.rules, wall_clock, err, sizeof err)) == NULL) {
+	/* Every commit is announced on the bus: the writer's, the scheduler's and
+	 * the dispatcher's as they happen, other processes' (the CLI) within a
+	 * second through the watcher. */
+	if ((bus = store_bus_new()) == NULL) {
+		rc = cli_fail(EXIT_RUNTIME, "out of memory");
+		goto out;
+	}
+	if (store_bus_watch(bus, e.data, 1000, err, sizeof err) < 0) {
+		rc = cli_fail(EXIT_RUNTIME, "%s", err);
+		goto out;
+	}
+	if ((sc = sched_start(e.data, e.rules, wall_clock, bus, err, sizeof err)) == NULL) {
 		rc = cli_fail(EXIT_RUNTIME, "%s", err);
 		goto out;
 	}
 	srv = http_start(&(http_config){ .listen = listen, .data_dir = e.data, .rules = e.rules,
-					 .business_id = e.business_id, .sched = sc,
+					 .business_id = e.business_id, .sched = sc, .bus = bus,
 					 .threads = threads, .settings = st, .clock = wall_clock },
 			 err, sizeof err);
 	if (srv == NULL) {
 		rc = cli_fail(strstr(err, "--listen") ? EXIT_USAGE : EXIT_RUNTIME, "%s", err);
 		goto out;
 	}
-	if ((rc = serve_deliver(&e, st, listen, http_port(srv), deliver_log, &dl)) != EXIT_OK)
+	if ((rc = serve_deliver(&e, st, listen, http_port(srv), deliver_log, bus, &dl)) != EXIT_OK)
 		goto out;
-	http_on_commit(srv, poke_dispatcher, dl);
 	http_on_ready(srv, dispatcher_running, dl);
 	log_line("info", "listening", "addr=%s port=%u pid=%d data=%s business=\"%s\"", listen,
 		 http_port(srv), (int)getpid(), e.data, e.rules->business.name);
@@ -154,13 +160,12 @@ cmd_serve(int argc, char **argv)
 	log_line("info", "stopping", "signal=%s", sig == SIGTERM ? "TERM" : "INT");
 	rc = EXIT_OK;
 out:
-	if (srv != NULL) {
-		http_on_commit(srv, NULL, NULL);
+	if (srv != NULL)
 		http_on_ready(srv, NULL, NULL);
-	}
 	deliver_stop(dl);
 	http_stop(srv);
 	sched_stop(sc);
+	store_bus_free(bus);	/* after everything that publishes or subscribes */
 	cli_close(&e);
 	settings_free(st);
 	if (rc == EXIT_OK)

@@ -17,6 +17,7 @@
 #include "core/rules.h"
 #include "flow/flow.h"
 #include "store/store.h"
+#include "store/store_bus.h"
 
 /* What serve knows; strings are borrowed for the call. */
 typedef struct {
@@ -41,14 +42,16 @@ typedef int64_t (*deliver_clock)(void);
 
 /* Starts the dispatcher thread on its own connection to the data dir. First,
  * rows left `sending` by a crash become `unknown` with a task for the owner.
- * Takes ownership of cfg. NULL with err set on failure (cfg freed). */
-deliver *deliver_start(deliver_config *cfg, deliver_clock clock, char *err, size_t errlen);
+ * bus (borrowed, may be NULL, must outlive it) wakes it when a commit wrote
+ * outbox rows or webhook deliveries (and the timeline, when webhooks are
+ * configured: new events become webhook deliveries), and hears its commits
+ * (outcomes make tasks, timers and notifications). Takes ownership of cfg.
+ * NULL with err set on failure (cfg freed). */
+deliver *deliver_start(deliver_config *cfg, deliver_clock clock, store_bus *bus, char *err,
+		       size_t errlen);
 
 /* True while the thread runs its loop (for /readyz). */
 bool deliver_running(deliver *d);
-
-/* Wakes the dispatcher: something may be due now. */
-void deliver_poke(deliver *d);
 
 /* Stops taking new rows, lets requests in flight finish (a few seconds, then
  * their rows become unknown), and frees d. NULL is a no-op. */

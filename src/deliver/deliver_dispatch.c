@@ -3,7 +3,7 @@
  * (each claim committed - queued -> sending - before the provider is called),
  * run the transfers concurrently on one libcurl multi handle, record each
  * outcome in its own transaction, sleep until the next due row, a transfer's
- * activity, a poke or one second. A crash leaves at most the rows in flight
+ * activity, a commit announced on the bus or one second. A crash leaves at most the rows in flight
  * in `sending`; the next start turns them into `unknown` with a task, never
  * into a second send. One dispatcher per data directory (a file lock).
  */
@@ -44,6 +44,8 @@ struct deliver {
 	deliver_config *cfg;
 	store *store;
 	deliver_clock clock;
+	store_bus *bus;
+	int sub;		/* the bus subscription, or -1 */
 	CURLM *multi;
 	slot *slots;
 	int inflight;
@@ -427,9 +429,21 @@ take_lock(const char *dir, char *err, size_t errlen)
 	return fd;
 }
 
+/* The bus's callback: a commit wrote what may be due now. Must not block:
+ * curl_multi_wakeup() only writes to the multi handle's wake-up pipe. */
+static void
+on_commit(void *arg, unsigned kinds)
+{
+	deliver *d = arg;
+
+	curl_multi_wakeup(d->multi);
+}
+
 static void
 free_deliver(deliver *d)
 {
+	/* First, so no callback touches what is freed below. */
+	store_bus_unsubscribe(d->bus, d->sub);
 	if (d->multi != NULL)
 		curl_multi_cleanup(d->multi);
 	store_close(d->store);
@@ -441,7 +455,8 @@ free_deliver(deliver *d)
 }
 
 deliver *
-deliver_start(deliver_config *cfg, deliver_clock clock, char *err, size_t errlen)
+deliver_start(deliver_config *cfg, deliver_clock clock, store_bus *bus, char *err,
+	      size_t errlen)
 {
 	deliver *d = calloc(1, sizeof *d);
 	int n;
@@ -453,6 +468,7 @@ deliver_start(deliver_config *cfg, deliver_clock clock, char *err, size_t errlen
 	}
 	d->cfg = cfg;
 	d->clock = clock;
+	d->sub = -1;
 	d->lockfd = -1;
 	if ((d->lockfd = take_lock(cfg->data_dir, err, errlen)) < 0)
 		goto fail;
@@ -463,6 +479,21 @@ deliver_start(deliver_config *cfg, deliver_clock clock, char *err, size_t errlen
 	    (d->multi = curl_multi_init()) == NULL) {
 		snprintf(err, errlen, "cannot initialise libcurl");
 		goto fail;
+	}
+	/* Recovery, claims and outcomes are announced: a failure's task and
+	 * notification reach the scheduler and this loop at once. */
+	d->bus = bus;
+	store_set_bus(d->store, bus);
+	if (bus != NULL) {
+		unsigned kinds = STORE_BUS_OUTBOX | STORE_BUS_WEBHOOKS;
+
+		if (cfg->nwebhooks > 0)
+			kinds |= STORE_BUS_LEADS;	/* new events: webhooks to queue */
+		if ((d->sub = store_bus_subscribe(bus, kinds, on_commit, d)) < 0) {
+			snprintf(err, errlen, "the commit bus has no free subscription for the "
+				 "dispatcher");
+			goto fail;
+		}
 	}
 	d->sms_rate = (send_rate){ .rate = cfg->sms_rate };
 	d->email_rate = (send_rate){ .rate = cfg->email_rate };
@@ -497,13 +528,6 @@ bool
 deliver_running(deliver *d)
 {
 	return d != NULL && __atomic_load_n(&d->running, __ATOMIC_ACQUIRE);
-}
-
-void
-deliver_poke(deliver *d)
-{
-	if (d != NULL)
-		curl_multi_wakeup(d->multi);
 }
 
 void

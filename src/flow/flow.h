@@ -38,7 +38,7 @@ const char *flow_result_name(flow_result r);
 typedef struct {
 	int64_t lead_id;
 	int64_t task_id;	/* the first task the decision made, or the task acted on */
-	bool duplicate;		/* intake: attached to an open lead that asked before */
+	bool duplicate;		/* intake: attached to the lead the contact matched */
 	unsigned flags;		/* intake: LEAD_* contact problems found */
 } flow_out;
 
@@ -46,6 +46,19 @@ typedef struct {
 flow_result flow_event(store *s, int64_t business_id, const rules *r, int64_t lead_id,
 		       const lead_event *ev, int64_t now, flow_out *out, char *err,
 		       size_t errlen);
+
+/*
+ * An intake request (intake/intake.h) from any source, through the one
+ * matching policy: INTAKE_LEAD as flow_intake(); INTAKE_MESSAGE and
+ * INTAKE_CALL as flow_inbound(), creating req->lead when nobody matches and
+ * req->create_if_unknown. A message or call from nobody known that creates
+ * nothing is FLOW_OK with out->lead_id 0. out->duplicate: the request went to
+ * a lead that was already there. req->dedupe_key is the caller's to honour
+ * (HTTP records it with the change); the flow does not read it.
+ */
+flow_result flow_submit(store *s, int64_t business_id, const rules *r,
+			const intake_request *req, int64_t now, flow_out *out, char *err,
+			size_t errlen);
 
 /* A lead from any source: a new lead, or a repeat inquiry of the lead it
  * matches (flow_match). The lead is kept whatever its fields hold. */

@@ -1,7 +1,7 @@
 /*
- * flow_intake.c - leads and messages from outside: normalise the contact,
- * find the lead it belongs to by the one matching policy, then store and
- * decide. A lead is never dropped for a bad field: it is kept as given and
+ * flow_intake.c - leads and messages from outside (intake requests):
+ * normalise the contact, find the lead it belongs to by the one matching
+ * policy, then store and decide. A lead is never dropped for a bad field: it is kept as given and
  * flagged.
  */
 #include <stdio.h>
@@ -147,4 +147,34 @@ flow_inbound(store *s, int64_t business_id, const rules *r, const char *phone,
 	}
 	contact_read(&c, r, create_in->phone, create_in->email);
 	return create(s, business_id, r, create_in, &c, now, out, err, errlen);
+}
+
+flow_result
+flow_submit(store *s, int64_t business_id, const rules *r, const intake_request *req,
+	    int64_t now, flow_out *out, char *err, size_t errlen)
+{
+	flow_out dummy;
+	flow_result res;
+
+	if (out == NULL)
+		out = &dummy;
+	switch (req->kind) {
+	case INTAKE_LEAD:
+		return flow_intake(s, business_id, r, &req->lead, now, out, err, errlen);
+	case INTAKE_MESSAGE:
+	case INTAKE_CALL:
+		res = flow_inbound(s, business_id, r, req->match_phone, req->match_email,
+				   &req->ev, req->create_if_unknown ? &req->lead : NULL, now, out,
+				   err, errlen);
+		if (res == FLOW_NOT_FOUND && !req->create_if_unknown) {
+			/* nobody we know, and not an inquiry: nothing to attach it to */
+			memset(out, 0, sizeof *out);
+			if (err != NULL && errlen > 0)
+				err[0] = '\0';
+			return FLOW_OK;
+		}
+		return res;
+	}
+	snprintf(err, errlen, "intake request of unknown kind %d", (int)req->kind);
+	return FLOW_INVALID;
 }

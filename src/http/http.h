@@ -2,7 +2,7 @@
  * http.h - the HTTP server (libmicrohttpd, thread pool): health checks, the
  * REST API and the intake webhooks. Knows nothing of SQL: handlers talk to
  * the store and intake modules; every write goes through the group-commit
- * writer (http_writer.h), so a 2xx always follows a durable commit.
+ * writer (store/store_writer.h), so a 2xx always follows a durable commit.
  */
 #ifndef LK_HTTP_H
 #define LK_HTTP_H
@@ -14,13 +14,15 @@
 #include "core/rules.h"
 #include "http/http_settings.h"
 #include "sched/sched.h"
+#include "store/store_bus.h"
 
 typedef struct {
 	const char *listen;	/* "127.0.0.1:8080"; port 0 picks a free one */
 	const char *data_dir;
 	const rules *rules;	/* borrowed, outlives the server */
 	int64_t business_id;
-	sched *sched;		/* borrowed, for /readyz and to wake it */
+	sched *sched;		/* borrowed, for /readyz */
+	store_bus *bus;		/* borrowed: the writer announces its commits here */
 	unsigned threads;	/* 0 = settings', else 32 per core (32..256) */
 	size_t max_body;	/* bytes; larger bodies get 413; 0 = settings' */
 	const settings *settings; /* borrowed; NULL = defaults */
@@ -35,10 +37,6 @@ http_server *http_start(const http_config *cfg, char *err, size_t errlen);
 
 /* The port actually bound (useful with port 0). */
 unsigned http_port(const http_server *s);
-
-/* Calls fn(arg) after every committed batch of writes (NULL clears it):
- * how the outbox dispatcher hears at once that an acknowledgment is due. */
-void http_on_commit(http_server *s, void (*fn)(void *), void *arg);
 
 /* Makes /readyz also require running(arg) (NULL clears it): the outbox
  * dispatcher, which starts after the server. */

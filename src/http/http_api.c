@@ -173,6 +173,7 @@ api_job(http_req *rq, job_op op)
 	j.rules = rq->srv->cfg.rules;
 	j.business_id = rq->srv->cfg.business_id;
 	j.now = http_now(rq);
+	intake_request_init(&j.req, INTAKE_LEAD);
 	j.ev = lead_event_init(EV_NOTE);
 	return j;
 }
@@ -194,10 +195,10 @@ api_run_lead_job(http_req *rq, job *j, int ok_status)
 	if ((s = http_store(rq)) == NULL ||
 	    /* A new lead's timeline is what the 201 already says; leaving it out
 	     * saves a quarter of the server's work per intake. */
-	    read_lead_json(s, j->business_id, j->lead_id, j->op != JOB_INTAKE, &lj) != 1)
+	    read_lead_json(s, j->business_id, j->lead_id, j->op != JOB_SUBMIT, &lj) != 1)
 		return http_error(rq, 500, "internal", "saved, but the lead cannot be read back",
 				  NULL);
-	if (j->op == JOB_INTAKE)
+	if (j->op == JOB_SUBMIT)
 		json_object_set_new(lj, "duplicate", json_boolean(j->duplicate));
 	return http_json(rq, j->status, lj);
 }

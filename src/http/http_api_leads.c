@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "http_api.h"
+#include "intake/intake_api.h"
 #include "read/read_json.h"
 
 #define MAX_TEXT 4000	/* message / note text */
@@ -52,7 +53,8 @@ api_leads_create(http_req *rq)
 					    "message", "neighbourhood", "owner", "external_id",
 					    NULL };
 	enum MHD_Result ret;
-	job j = api_job(rq, JOB_INTAKE);
+	job j = api_job(rq, JOB_SUBMIT);
+	intake_lead in;
 	api_idem idem;
 	bool bad = false;
 	json_t *o;
@@ -63,30 +65,31 @@ api_leads_create(http_req *rq)
 		return ret;
 	if (!api_only(rq, o, keys, &ret))
 		goto out;
-	j.in.name = api_str(rq, o, "name", MAX_FIELD, &bad, &ret);
-	j.in.phone = api_str(rq, o, "phone", MAX_FIELD, &bad, &ret);
-	j.in.email = api_str(rq, o, "email", MAX_FIELD, &bad, &ret);
-	j.in.source = api_str(rq, o, "source", 64, &bad, &ret);
-	j.in.kind = api_str(rq, o, "kind", 64, &bad, &ret);
-	j.in.service = api_str(rq, o, "service", MAX_FIELD, &bad, &ret);
-	j.in.message = api_str(rq, o, "message", MAX_TEXT, &bad, &ret);
-	j.in.neighbourhood = api_str(rq, o, "neighbourhood", MAX_FIELD, &bad, &ret);
-	j.in.owner = api_str(rq, o, "owner", 64, &bad, &ret);
-	j.in.external_id = api_str(rq, o, "external_id", MAX_FIELD, &bad, &ret);
+	memset(&in, 0, sizeof in);
+	in.name = api_str(rq, o, "name", MAX_FIELD, &bad, &ret);
+	in.phone = api_str(rq, o, "phone", MAX_FIELD, &bad, &ret);
+	in.email = api_str(rq, o, "email", MAX_FIELD, &bad, &ret);
+	in.source = api_str(rq, o, "source", 64, &bad, &ret);
+	in.kind = api_str(rq, o, "kind", 64, &bad, &ret);
+	in.service = api_str(rq, o, "service", MAX_FIELD, &bad, &ret);
+	in.message = api_str(rq, o, "message", MAX_TEXT, &bad, &ret);
+	in.neighbourhood = api_str(rq, o, "neighbourhood", MAX_FIELD, &bad, &ret);
+	in.owner = api_str(rq, o, "owner", 64, &bad, &ret);
+	in.external_id = api_str(rq, o, "external_id", MAX_FIELD, &bad, &ret);
 	if (bad)
 		goto out;
-	if (!j.in.name && !j.in.phone && !j.in.email) {
+	switch (intake_api_lead(&in, rq->srv->cfg.rules, &j.req)) {
+	case INTAKE_OK:
+		break;
+	case INTAKE_MISSING:
 		ret = http_error(rq, 422, "missing_field", "name: give at least a name, a phone "
 				 "or an email", "name");
 		goto out;
-	}
-	if (j.in.owner && rules_person_find(rq->srv->cfg.rules, j.in.owner) == NULL) {
+	default:	/* INTAKE_INVALID: the owner */
 		ret = http_error(rq, 422, "invalid_field", "owner: no person with this id in the "
 				 "rules", "owner");
 		goto out;
 	}
-	if (j.in.source == NULL)
-		j.in.source = "api";
 	if (!api_idempotency(rq, &idem, &j, &ret))
 		goto out;
 	/* 201 also when attached to an open lead: "duplicate" in the body says so */

@@ -17,7 +17,7 @@ http_readyz(http_req *rq)
 	store *s = http_store(rq);
 	bool db = s != NULL && store_begin(s) == 0;
 	bool running = rq->srv->cfg.sched != NULL && sched_running(rq->srv->cfg.sched);
-	bool wr = writer_running(rq->srv->writer);
+	bool wr = store_writer_running(rq->srv->writer);
 	bool disp;
 	bool ok;
 

@@ -1,6 +1,6 @@
 /*
  * http_intake.c - what the intake webhook handlers share (see
- * http_intake.h). A refusal is logged on the request's own log line with
+ * http_intake.h): refusing, reading form bodies, submitting a request. A refusal is logged on the request's own log line with
  * the source and the reason, never with the secret or the signature.
  */
 #include <stdio.h>
@@ -47,15 +47,16 @@ intake_read_form(http_req *rq, fields *f, enum MHD_Result *ret)
 }
 
 job
-intake_job(http_req *rq, job_op op)
+intake_job(http_req *rq)
 {
 	job j;
 
 	memset(&j, 0, sizeof j);
-	j.op = op;
+	j.op = JOB_SUBMIT;
 	j.rules = rq->srv->cfg.rules;
 	j.business_id = rq->srv->cfg.business_id;
 	j.now = http_now(rq);
+	intake_request_init(&j.req, INTAKE_LEAD);
 	j.ev = lead_event_init(EV_NOTE);
 	j.status = 200;
 	return j;
@@ -70,7 +71,7 @@ intake_run(http_req *rq, job *j, enum MHD_Result *ret)
 	if (rc == FLOW_OK) {
 		if (j->lead_id > 0)
 			http_note(rq, "lead=%lld%s%s", (long long)j->lead_id,
-				  j->duplicate || j->attached ? " attached=true" : "",
+				  j->duplicate ? " attached=true" : "",
 				  j->replayed ? " replay=true" : "");
 		return 0;
 	}

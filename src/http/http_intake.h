@@ -1,7 +1,9 @@
 /*
  * http_intake.h - the intake webhooks' handlers and what they share:
  * refusing a bad signature (403, logged with the reason, nothing stored),
- * reading form bodies, and running an intake job. Internal to src/http/.
+ * reading form bodies, and submitting an intake request through the writer.
+ * Transport only: what a payload means is its adapter's (src/intake/).
+ * Internal to src/http/.
  */
 #ifndef LK_HTTP_INTAKE_H
 #define LK_HTTP_INTAKE_H
@@ -17,11 +19,11 @@ enum MHD_Result intake_refuse(http_req *rq, const char *source, const char *reas
  * *ret when the body is neither or malformed. */
 bool intake_read_form(http_req *rq, fields *f, enum MHD_Result *ret);
 
-/* A job for this server, now. */
-job intake_job(http_req *rq, job_op op);
+/* A JOB_SUBMIT job for this server, now; the adapter fills .req. */
+job intake_job(http_req *rq);
 
-/* Runs j; 0 when committed, else queues a 503 (or 422 for a refusal) in
- * *ret and returns -1. */
+/* Runs j (notes lead= on the log line); 0 when committed, else queues a 503
+ * (or 422 for a refusal) in *ret and returns -1. */
 int intake_run(http_req *rq, job *j, enum MHD_Result *ret);
 
 enum MHD_Result http_form(http_req *rq);

@@ -1,11 +1,9 @@
 /*
- * http_intake_ads.c - ad-platform lead forms. Meta Lead Ads: the GET
- * verification handshake (hub.challenge) and leadgen notifications signed
- * with X-Hub-Signature-256; the notification has ids only, so each becomes
- * a lead with the ids and a task to complete its contact details. Google
- * Ads lead forms: the answers themselves, authenticated by google_key.
+ * http_intake_ads.c - ad-platform lead forms as transport. Meta Lead Ads:
+ * the GET verification handshake (hub.challenge) and leadgen notifications
+ * signed with X-Hub-Signature-256, one request per lead (intake_meta).
+ * Google Ads lead forms: authenticated by google_key, then intake_google.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,8 +32,10 @@ http_meta_leadgen(http_req *rq)
 {
 	const settings *st = http_settings(rq);
 	enum MHD_Result ret = MHD_NO;
+	intake_request *reqs = NULL;
 	meta_lead *leads;
 	int n, stored = 0;
+	fields f;
 
 	if (st->meta_app_secret == NULL)
 		return intake_refuse(rq, "meta", "not_configured");
@@ -44,34 +44,31 @@ http_meta_leadgen(http_req *rq)
 		return intake_refuse(rq, "meta", "bad_signature");
 	if ((leads = calloc(META_MAX_LEADS, sizeof *leads)) == NULL)
 		return http_error(rq, 500, "internal", "out of memory", NULL);
+	fields_init(&f);
 	if ((n = ads_meta_parse(rq->body, rq->len, leads, META_MAX_LEADS)) < 0) {
-		free(leads);
-		return http_error(rq, 400, "bad_json", "not a Meta webhook notification", NULL);
+		ret = http_error(rq, 400, "bad_json", "not a Meta webhook notification", NULL);
+		goto out;
+	}
+	if ((reqs = calloc((size_t)(n ? n : 1), sizeof *reqs)) == NULL ||
+	    intake_meta(&f, leads, n, reqs) < 0) {
+		ret = http_error(rq, 500, "internal", "out of memory", NULL);
+		goto out;
 	}
 	for (int i = 0; i < n; i++) {
-		job j = intake_job(rq, JOB_INTAKE);
-		char key[64], msg[512];
+		job j = intake_job(rq);
 
-		snprintf(msg, sizeof msg, "Meta lead ad %s (form %s, ad %s, page %s). The contact "
-			 "details are in Meta: open Leads Center or Ads Manager, find lead %s and "
-			 "copy the name, phone and email here.", leads[i].leadgen_id,
-			 leads[i].form_id[0] ? leads[i].form_id : "?",
-			 leads[i].ad_id[0] ? leads[i].ad_id : "?",
-			 leads[i].page_id[0] ? leads[i].page_id : "?", leads[i].leadgen_id);
-		j.in.source = "meta_ads";
-		j.in.message = msg;
-		j.in.external_id = leads[i].leadgen_id;
-		snprintf(key, sizeof key, "meta:%s", leads[i].leadgen_id);
-		j.idem_key = key;
-		if (intake_run(rq, &j, &ret) < 0) {
-			free(leads);
-			return ret;	/* 503: Meta retries the whole notification */
-		}
+		j.req = reqs[i];
+		if (intake_run(rq, &j, &ret) < 0)
+			goto out;	/* 503: Meta retries the whole notification */
 		stored++;
 	}
-	free(leads);
 	http_note(rq, "leadgen=%d", stored);
-	return http_json(rq, 200, json_pack("{s:s,s:i}", "status", "received", "leads", stored));
+	ret = http_json(rq, 200, json_pack("{s:s,s:i}", "status", "received", "leads", stored));
+out:
+	free(reqs);
+	fields_free(&f);
+	free(leads);
+	return ret;
 }
 
 enum MHD_Result
@@ -79,15 +76,16 @@ http_google_leadform(http_req *rq)
 {
 	const settings *st = http_settings(rq);
 	enum MHD_Result ret;
-	job j = intake_job(rq, JOB_INTAKE);
+	job j = intake_job(rq);
+	intake_lead answers;
 	google_lead g;
-	char key[160];
 	fields f;
 
 	if (st->google_key == NULL)
 		return intake_refuse(rq, "google", "not_configured");
+	memset(&answers, 0, sizeof answers);
 	fields_init(&f);
-	if (ads_google_parse(&f, rq->body, rq->len, &g, &j.in) < 0) {
+	if (ads_google_parse(&f, rq->body, rq->len, &g, &answers) < 0) {
 		ret = http_error(rq, 400, "bad_json", "not a Google Ads lead form webhook "
 				 "(user_column_data missing)", NULL);
 		goto out;
@@ -96,17 +94,10 @@ http_google_leadform(http_req *rq)
 		ret = intake_refuse(rq, "google", "bad_key");
 		goto out;
 	}
-	if (g.is_test && !st->google_store_tests) {
-		/* "Send test data" must not text a made-up number */
+	if (intake_google(&g, &answers, st->google_store_tests, &j.req) == INTAKE_NOTHING) {
 		http_note(rq, "source=google test=true stored=false");
 		ret = http_json(rq, 200, json_pack("{s:s}", "status", "test_received"));
 		goto out;
-	}
-	j.in.source = "google_ads";
-	j.in.external_id = g.lead_id;
-	if (g.lead_id != NULL && strlen(g.lead_id) < 128) {
-		snprintf(key, sizeof key, "google:%s", g.lead_id);
-		j.idem_key = key;
 	}
 	if (intake_run(rq, &j, &ret) == 0)
 		ret = http_json(rq, 200, json_pack("{s:s}", "status", "received"));

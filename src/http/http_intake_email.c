@@ -1,43 +1,23 @@
 /*
- * http_intake_email.c - inbound email: SendGrid Inbound Parse (multipart;
- * no signature exists, so the URL carries ?key= from the configuration) and
- * Mailgun routes (urlencoded or multipart, HMAC-SHA256 over timestamp+token,
- * fresh timestamps only). A mail from a known open lead is a reply on it;
- * otherwise it is a new lead. The stripped text (no quotes, no signature)
- * is what the lead's timeline shows.
+ * http_intake_email.c - inbound email as transport: SendGrid Inbound Parse
+ * (multipart; no signature exists, so the URL carries ?key= from the
+ * configuration) and Mailgun routes (urlencoded or multipart, HMAC-SHA256
+ * over timestamp+token, fresh timestamps only). What a mail means (a reply
+ * on the sender's lead, or a new lead) is intake_email's (src/intake/).
  */
-#include <stdio.h>
-#include <string.h>
-
 #include "http_intake.h"
 #include "intake/intake_email.h"
 #include "intake/intake_sig.h"
 
-/* One inbound email, whichever provider: reply event or new lead. */
+/* One inbound email, whichever provider: submitted, answered JSON. */
 static enum MHD_Result
-take_email(http_req *rq, fields *f, const email_in *m, const char *idem_prefix,
-	   const char *idem_id)
+take_email(http_req *rq, fields *f, const email_in *m)
 {
 	enum MHD_Result ret;
-	job j = intake_job(rq, JOB_INBOUND);
-	char key[400];
-	const char *text = m->text && *m->text ? m->text : NULL;
+	job j = intake_job(rq);
 
-	j.match_email = m->address;
-	j.ev = lead_event_init(EV_MESSAGE_IN);
-	j.ev.channel = "email";
-	j.ev.text = text ? text : m->subject ? m->subject : "";
-	j.create_if_unknown = true;
-	j.in.name = m->name;
-	j.in.email = m->address;
-	j.in.source = "email";
-	j.in.message = m->subject && text ? fields_printf(f, "%s\n\n%s", m->subject, text) :
-		       text ? text : m->subject;
-	j.in.external_id = m->message_id;
-	if (idem_id != NULL && strlen(idem_id) < 300) {
-		snprintf(key, sizeof key, "%s:%s", idem_prefix, idem_id);
-		j.idem_key = key;
-	}
+	if (intake_email(f, m, &j.req) != INTAKE_OK)
+		return http_error(rq, 500, "internal", "out of memory", NULL);
 	if (intake_run(rq, &j, &ret) == 0)
 		ret = http_json(rq, 200, json_pack("{s:s}", "status", "received"));
 	return ret;
@@ -62,7 +42,7 @@ http_sendgrid(http_req *rq)
 		ret = http_error(rq, 400, "not_an_email", "no sender (from or envelope.from)", "from");
 		goto out;
 	}
-	ret = take_email(rq, &f, &m, "sendgrid", m.message_id);
+	ret = take_email(rq, &f, &m);
 out:
 	fields_free(&f);
 	return ret;
@@ -92,8 +72,7 @@ http_mailgun(http_req *rq)
 		ret = http_error(rq, 406, "not_an_email", "no sender (from or sender)", "from");
 		goto out;
 	}
-	/* the signed token is unique per post: a replay is answered, not stored twice */
-	ret = take_email(rq, &f, &m, "mailgun", fields_get(&f, "token"));
+	ret = take_email(rq, &f, &m);
 out:
 	fields_free(&f);
 	return ret;

@@ -1,9 +1,10 @@
 /*
  * http_intake_form.c - POST /in/form/{key} (a website's own <form action>,
  * urlencoded or multipart as browsers send it, or JSON) and POST
- * /in/hook/{key} (generic JSON, optional HMAC-SHA256). Sources are declared
- * in the server configuration ([form KEY], [hook KEY]); browsers get a 303 to
- * the thank-you page (or a small page), JSON clients get JSON.
+ * /in/hook/{key} (generic JSON, optional HMAC-SHA256), as transport. Sources
+ * are declared in the server configuration ([form KEY], [hook KEY]); their
+ * fields become a lead in intake_form / intake_hook (src/intake/). Browsers
+ * get a 303 to the thank-you page (or a small page), JSON clients get JSON.
  */
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +31,19 @@ page(http_req *rq, int status, const char *title, const char *text)
 	return http_reply(rq, status, "text/html; charset=utf-8", body, strlen(body));
 }
 
+/* The adapter's view of a configured [form KEY] / [hook KEY] section. */
+static form_source
+source_of(const settings_source *src)
+{
+	form_source fs = {
+		.key = src->key, .map = src->map, .nmap = src->nmap, .honeypot = src->honeypot,
+		.source = src->source, .kind = src->lead_kind, .service = src->service,
+		.owner = src->owner,
+	};
+
+	return fs;
+}
+
 /* Success: 303 to the thank-you URL, the small page, or JSON. */
 static enum MHD_Result
 thanks(http_req *rq, const settings_source *src, bool json)
@@ -47,8 +61,8 @@ http_form(http_req *rq)
 	const settings_source *src = settings_source_find(http_settings(rq), "form", rq->params[0]);
 	enum MHD_Result ret;
 	char ct[64], key[128];
-	job j = intake_job(rq, JOB_INTAKE);
-	form_result fr;
+	job j = intake_job(rq);
+	form_source fs;
 	fields f;
 	bool json;
 	int retry = 1;
@@ -77,30 +91,26 @@ http_form(http_req *rq)
 	} else if (!intake_read_form(rq, &f, &ret)) {
 		goto out;
 	}
-	if (form_to_lead(&f, src->map, src->nmap, src->honeypot, &j.in, &fr) < 0) {
-		ret = http_error(rq, 500, "internal", "out of memory", NULL);
-		goto out;
-	}
-	if (fr.honeypot) {
+	fs = source_of(src);
+	switch (intake_form(&f, &fs, &j.req)) {
+	case INTAKE_OK:
+		if (intake_run(rq, &j, &ret) == 0)
+			ret = thanks(rq, src, json);
+		break;
+	case INTAKE_NOTHING:
 		/* a bot: answer as if accepted, keep nothing */
 		http_note(rq, "source=form honeypot=hit");
 		ret = thanks(rq, src, json);
-		goto out;
-	}
-	if (fr.empty) {
+		break;
+	case INTAKE_MISSING:
 		ret = json ? http_error(rq, 422, "empty_submission", "the form had no values", NULL) :
 		      page(rq, 422, "Nothing to send", "The form was empty. Please go back and fill "
 			   "it in.");
-		goto out;
+		break;
+	default:
+		ret = http_error(rq, 500, "internal", "out of memory", NULL);
+		break;
 	}
-	j.in.source = src->source ? src->source : "web_form";
-	if (src->lead_kind && j.in.kind == NULL)
-		j.in.kind = src->lead_kind;
-	if (j.in.service == NULL)
-		j.in.service = src->service;
-	j.in.owner = src->owner;
-	if (intake_run(rq, &j, &ret) == 0)
-		ret = thanks(rq, src, json);
 out:
 	fields_free(&f);
 	return ret;
@@ -111,10 +121,10 @@ http_hook(http_req *rq)
 {
 	const settings_source *src = settings_source_find(http_settings(rq), "hook", rq->params[0]);
 	enum MHD_Result ret;
-	job j = intake_job(rq, JOB_INTAKE);
+	job j = intake_job(rq);
 	const char *idem = http_header(rq, "Idempotency-Key");
 	char key[400];
-	form_result fr;
+	form_source fs;
 	fields f;
 
 	if (src == NULL) {
@@ -128,22 +138,23 @@ http_hook(http_req *rq)
 					   "X-Leadkeep-Signature")))
 		return intake_refuse(rq, "hook", "bad_signature");
 	fields_init(&f);
-	if (hook_to_lead(&f, rq->body, rq->len, src->map, src->nmap, &j.in, &fr) < 0) {
+	fs = source_of(src);
+	switch (intake_hook(&f, rq->body, rq->len, &fs, &j.req)) {
+	case INTAKE_OK:
+		break;
+	case INTAKE_INVALID:
 		ret = http_error(rq, 400, "bad_json", "the body must be a JSON object", NULL);
 		goto out;
-	}
-	if (fr.empty) {
+	case INTAKE_MISSING:
 		ret = http_error(rq, 422, "empty_submission", "the body had no values", NULL);
 		goto out;
+	default:
+		ret = http_error(rq, 500, "internal", "out of memory", NULL);
+		goto out;
 	}
-	j.in.source = src->source ? src->source : src->key;
-	if (src->lead_kind && j.in.kind == NULL)
-		j.in.kind = src->lead_kind;
-	if (j.in.service == NULL)
-		j.in.service = src->service;
-	j.in.owner = src->owner;
 	j.status = 201;
 	if (idem != NULL && *idem != '\0' && strlen(idem) <= 255) {
+		/* the sender's Idempotency-Key, scoped to this hook */
 		snprintf(key, sizeof key, "hook:%s:%s", src->key, idem);
 		j.idem_key = key;
 	}

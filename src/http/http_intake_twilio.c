@@ -1,11 +1,11 @@
 /*
- * http_intake_twilio.c - Twilio's webhooks: inbound SMS (new lead, or a
- * reply on the sender's lead - STOP/START/HELP included, which the engine
- * handles), the voice webhook (ring the business, or take a message), and
- * the <Dial> action and status callbacks that tell a missed call (a lead, or
- * "asked again") from an answered one (a touch). Every request's
- * X-Twilio-Signature is checked against the public URL first; a retried
- * webhook (same MessageSid / CallSid) is answered without acting twice.
+ * http_intake_twilio.c - Twilio's webhooks as transport: inbound SMS, the
+ * voice webhook (ring the business with <Dial>, or take the call as missed),
+ * and the <Dial> action and status callbacks. Every request's
+ * X-Twilio-Signature is checked against the public URL first; what a text
+ * or a call means is intake_twilio's (src/intake/); the answer is TwiML. A
+ * retried webhook (same MessageSid / CallSid) is answered without acting
+ * twice (the request's dedupe key, kept by the writer job).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -53,100 +53,51 @@ enum MHD_Result
 http_twilio_sms(http_req *rq)
 {
 	enum MHD_Result ret;
-	job j = intake_job(rq, JOB_INBOUND);
-	const char *from, *body, *sid, *n;
-	char key[96];
+	job j = intake_job(rq);
 	fields f;
 
 	fields_init(&f);
 	if (!verified(rq, &f, &ret))
 		goto out;
-	from = fields_get(&f, "From");
-	body = fields_get(&f, "Body");
-	sid = fields_get(&f, "MessageSid");
-	if (sid == NULL)
-		sid = fields_get(&f, "SmsSid");
-	if (from == NULL || *from == '\0') {
+	switch (intake_twilio_sms(&f, &j.req)) {
+	case INTAKE_OK:
+		if (intake_run(rq, &j, &ret) == 0)
+			ret = twiml(rq, twiml_empty);
+		break;
+	case INTAKE_MISSING:
 		ret = http_error(rq, 400, "missing_field", "From: the sender is required", "From");
-		goto out;
+		break;
+	default:
+		ret = http_error(rq, 500, "internal", "out of memory", NULL);
+		break;
 	}
-	/* media: keep the links with the text, the lead may have sent a photo */
-	if ((n = fields_get(&f, "NumMedia")) != NULL && *n != '0') {
-		const char *text = body ? body : "";
-
-		for (int i = 0; i < 10; i++) {
-			char name[24];
-			const char *u;
-
-			snprintf(name, sizeof name, "MediaUrl%d", i);
-			if ((u = fields_get(&f, name)) == NULL)
-				break;
-			text = fields_printf(&f, "%s%s[media] %s", text, *text ? "\n" : "", u);
-		}
-		body = text;
-	}
-	j.match_phone = from;
-	j.ev = lead_event_init(EV_MESSAGE_IN);
-	j.ev.channel = "sms";
-	j.ev.text = body ? body : "";
-	/* A bare keyword from an unknown number is not an inquiry. */
-	j.create_if_unknown = !twilio_is_keyword(body);
-	j.in.phone = from;
-	j.in.source = "sms";
-	j.in.message = body;
-	j.in.external_id = sid;
-	if (sid != NULL && strlen(sid) < 64) {
-		snprintf(key, sizeof key, "twilio:sms:%s", sid);
-		j.idem_key = key;
-	}
-	if (intake_run(rq, &j, &ret) == 0)
-		ret = twiml(rq, twiml_empty);
 out:
 	fields_free(&f);
 	return ret;
 }
 
-/* Records a finished call once per CallSid: missed -> a lead (or "asked
- * again" on the caller's open lead), answered -> a touch on the caller's
- * lead. Pending -> nothing. Returns 0, or -1 with *ret set. */
+/* Records a finished call once per CallSid (intake_twilio_call says what it
+ * is). Returns 0 with *call set (nothing to record is 0 too), or -1 with
+ * *ret set. */
 static int
-record_call(http_req *rq, fields *f, twilio_call outcome, const char *status,
-	    enum MHD_Result *ret)
+record_call(http_req *rq, fields *f, twilio_hook hook, twilio_call *call, enum MHD_Result *ret)
 {
-	job j = intake_job(rq, JOB_INBOUND);
-	const char *from = fields_get(f, "From"), *sid = fields_get(f, "CallSid");
-	const char *dir = fields_get(f, "Direction");
-	char key[96];
+	job j = intake_job(rq);
 
-	if (outcome == CALL_PENDING || (dir && strncmp(dir, "outbound", 8) == 0))
-		return 0;	/* not over yet, or our own call out */
-	if (from == NULL || *from == '\0') {
+	switch (intake_twilio_call(f, hook, http_settings(rq)->twilio_missed_seconds, call,
+				   &j.req)) {
+	case INTAKE_OK:
+		http_note(rq, "call=%s", *call == CALL_MISSED ? "missed" : "answered");
+		return intake_run(rq, &j, ret);
+	case INTAKE_NOTHING:
+		return 0;
+	case INTAKE_MISSING:
 		*ret = http_error(rq, 400, "missing_field", "From: the caller is required", "From");
 		return -1;
+	default:
+		*ret = http_error(rq, 500, "internal", "out of memory", NULL);
+		return -1;
 	}
-	j.match_phone = from;
-	if (outcome == CALL_MISSED) {
-		j.ev = lead_event_init(EV_INQUIRY_AGAIN);
-		j.ev.source = "phone_call";
-		j.ev.text = fields_printf(f, "Missed call (%s)", status);
-		j.create_if_unknown = true;
-		j.in.phone = from;
-		j.in.name = fields_get(f, "CallerName");
-		j.in.source = "phone_call";
-		j.in.message = j.ev.text;
-		j.in.external_id = sid;
-	} else {
-		j.ev = lead_event_init(EV_CALL_LOGGED);
-		j.ev.outcome = "answered";
-		j.ev.text = "Inbound call answered";
-		j.create_if_unknown = false;
-	}
-	if (sid != NULL && strlen(sid) < 64) {
-		snprintf(key, sizeof key, "twilio:call:%s", sid);
-		j.idem_key = key;
-	}
-	http_note(rq, "call=%s", outcome == CALL_MISSED ? "missed" : "answered");
-	return intake_run(rq, &j, ret);
 }
 
 static bool
@@ -165,6 +116,7 @@ http_twilio_voice(http_req *rq)
 {
 	const settings *st = http_settings(rq);
 	enum MHD_Result ret;
+	twilio_call c = CALL_PENDING;
 	char xml[512];
 	fields f;
 
@@ -180,7 +132,7 @@ http_twilio_voice(http_req *rq)
 		goto out;
 	}
 	/* nobody to ring: every call is a missed call, texted back at once */
-	if (record_call(rq, &f, CALL_MISSED, "no one to answer", &ret) == 0)
+	if (record_call(rq, &f, TWILIO_VOICE_UNANSWERED, &c, &ret) == 0)
 		ret = twiml(rq, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Say>Sorry we "
 			    "can't take your call right now. We will text you right back.</Say>"
 			    "<Hangup/></Response>");
@@ -193,19 +145,13 @@ enum MHD_Result
 http_twilio_dial_action(http_req *rq)
 {
 	enum MHD_Result ret;
-	const char *status;
-	twilio_call c;
+	twilio_call c = CALL_PENDING;
 	fields f;
 
 	fields_init(&f);
 	if (!verified(rq, &f, &ret))
 		goto out;
-	status = fields_get(&f, "DialCallStatus");
-	c = twilio_call_outcome(status, fields_get(&f, "DialCallDuration"),
-				http_settings(rq)->twilio_missed_seconds);
-	if (c == CALL_PENDING)
-		c = CALL_MISSED;	/* the <Dial> ended without an answer we know */
-	if (record_call(rq, &f, c, status ? status : "unknown", &ret) == 0)
+	if (record_call(rq, &f, TWILIO_DIAL_ACTION, &c, &ret) == 0)
 		ret = twiml(rq, c == CALL_MISSED ?
 			    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Say>Sorry we missed "
 			    "your call. We will text you right back.</Say><Hangup/></Response>" :
@@ -219,17 +165,13 @@ enum MHD_Result
 http_twilio_call_status(http_req *rq)
 {
 	enum MHD_Result ret;
-	const char *status;
-	twilio_call c;
+	twilio_call c = CALL_PENDING;
 	fields f;
 
 	fields_init(&f);
 	if (!verified(rq, &f, &ret))
 		goto out;
-	status = fields_get(&f, "CallStatus");
-	c = twilio_call_outcome(status, fields_get(&f, "CallDuration"),
-				http_settings(rq)->twilio_missed_seconds);
-	if (record_call(rq, &f, c, status ? status : "unknown", &ret) == 0)
+	if (record_call(rq, &f, TWILIO_CALL_STATUS, &c, &ret) == 0)
 		ret = twiml(rq, twiml_empty);
 out:
 	fields_free(&f);

@@ -17,15 +17,15 @@
 #include "flow/flow.h"
 #include "http.h"
 #include "http_ratelimit.h"
-#include "http_writer.h"
 #include "store/store.h"
+#include "store/store_writer.h"
 
 struct http_server {
 	struct MHD_Daemon *mhd;
 	http_config cfg;
 	settings defaults;	/* used when cfg.settings is NULL */
 	unsigned port;
-	writer *writer;
+	store_writer *writer;
 	ratelimit *limits;
 	pthread_mutex_t dispatcher_mu;	/* guards the two fields below */
 	bool (*dispatcher_running)(void *);	/* NULL until serve starts it */
@@ -109,9 +109,9 @@ void http_content_type(http_req *rq, char *buf, size_t len);
 /* This thread's connection to the store, opened on first use. NULL on error. */
 store *http_store(http_req *rq);
 
-/* Runs fn in the group-commit writer (see writer_submit): fn's flow_result,
+/* Runs fn in the group-commit writer (see store_writer_submit): fn's flow_result,
  * or FLOW_STORAGE when the batch did not commit. */
-flow_result http_write(http_req *rq, writer_fn fn, void *arg, char *err, size_t errlen);
+flow_result http_write(http_req *rq, store_writer_fn fn, void *arg, char *err, size_t errlen);
 
 /* The one mapping of a refused change to an answer: 404 not found, 422
  * invalid (with the field err names), 409 conflict, 503 busy/storage_error

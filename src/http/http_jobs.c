@@ -9,32 +9,45 @@
 
 #include "http_jobs.h"
 
+/* The key this job is recorded under: the door's Idempotency-Key, else
+ * the request's own dedupe key; NULL for none. */
+static const char *
+idem_key(const job *j)
+{
+	if (j->idem_key != NULL)
+		return j->idem_key;
+	if (j->op == JOB_SUBMIT && j->req.dedupe_key[0] != '\0')
+		return j->req.dedupe_key;
+	return NULL;
+}
+
 /* The idempotency record's body: enough to answer a retry. */
 static int
 record(store *s, job *j)
 {
+	const char *key = idem_key(j);
 	char body[96];
 
-	if (j->idem_key == NULL)
+	if (key == NULL)
 		return 0;
 	snprintf(body, sizeof body, "{\"lead_id\":%lld,\"task_id\":%lld,\"duplicate\":%s}",
 		 (long long)j->lead_id, (long long)j->task_id, j->duplicate ? "true" : "false");
-	return store_idem_put(s, j->business_id, j->idem_key, j->req_hash, j->status, body,
-			      j->now);
+	return store_idem_put(s, j->business_id, key, j->req_hash, j->status, body, j->now);
 }
 
 /* 1 when the key was seen (j filled from the record), 0 new, or a refusal. */
 static int
 replay(store *s, job *j)
 {
+	const char *key = idem_key(j);
 	char *body = NULL;
 	bool same = true;
 	int status = 0, rc;
 	json_t *o;
 
-	if (j->idem_key == NULL)
+	if (key == NULL)
 		return 0;
-	rc = store_idem_get(s, j->business_id, j->idem_key, j->req_hash, &status, &body, &same);
+	rc = store_idem_get(s, j->business_id, key, j->req_hash, &status, &body, &same);
 	if (rc <= 0)
 		return rc < 0 ? -FLOW_STORAGE : 0;
 	if (!same) {
@@ -54,10 +67,10 @@ replay(store *s, job *j)
 }
 
 static int
-run_intake(store *s, job *j, char *err, size_t errlen)
+run_submit(store *s, job *j, char *err, size_t errlen)
 {
 	flow_out out;
-	flow_result rc = flow_intake(s, j->business_id, j->rules, &j->in, j->now, &out, err,
+	flow_result rc = flow_submit(s, j->business_id, j->rules, &j->req, j->now, &out, err,
 				     errlen);
 
 	j->lead_id = out.lead_id;
@@ -118,22 +131,6 @@ run_update(store *s, job *j, char *err, size_t errlen)
 	return (int)rc;
 }
 
-static int
-run_inbound(store *s, job *j, char *err, size_t errlen)
-{
-	flow_out out;
-	flow_result rc = flow_inbound(s, j->business_id, j->rules, j->match_phone, j->match_email,
-				      &j->ev, j->create_if_unknown ? &j->in : NULL, j->now, &out,
-				      err, errlen);
-
-	if (rc == FLOW_NOT_FOUND && !j->create_if_unknown)
-		return FLOW_OK;	/* nobody we know: nothing to attach it to */
-	j->lead_id = out.lead_id;
-	j->attached = out.duplicate;
-	j->flags = out.flags;
-	return (int)rc;
-}
-
 int
 job_run(store *s, void *arg, char *err, size_t errlen)
 {
@@ -143,12 +140,11 @@ job_run(store *s, void *arg, char *err, size_t errlen)
 	if (rc != 0)
 		return rc < 0 ? -rc : FLOW_OK;
 	switch (j->op) {
-	case JOB_INTAKE:	rc = run_intake(s, j, err, errlen); break;
+	case JOB_SUBMIT:	rc = run_submit(s, j, err, errlen); break;
 	case JOB_EVENT:		rc = run_event(s, j, err, errlen); break;
 	case JOB_TASK_DONE:	rc = run_task_done(s, j, err, errlen); break;
 	case JOB_SNOOZE:	rc = run_snooze(s, j, err, errlen); break;
 	case JOB_UPDATE:	rc = run_update(s, j, err, errlen); break;
-	case JOB_INBOUND:	rc = run_inbound(s, j, err, errlen); break;
 	default:		rc = FLOW_INVALID; break;
 	}
 	if (rc == FLOW_OK && record(s, j) < 0)

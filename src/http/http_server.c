@@ -52,9 +52,9 @@ http_store(http_req *rq)
 }
 
 flow_result
-http_write(http_req *rq, writer_fn fn, void *arg, char *err, size_t errlen)
+http_write(http_req *rq, store_writer_fn fn, void *arg, char *err, size_t errlen)
 {
-	int rc = writer_submit(rq->srv->writer, fn, arg, err, errlen);
+	int rc = store_writer_submit(rq->srv->writer, fn, arg, err, errlen);
 
 	return rc < 0 ? FLOW_STORAGE : (flow_result)rc;	/* -1: the batch did not commit */
 }
@@ -572,7 +572,7 @@ http_start(const http_config *cfg, char *err, size_t errlen)
 		threads = threads < 32 ? 32 : threads > 256 ? 256 : threads;
 	}
 	if ((s->limits = ratelimit_new()) == NULL ||
-	    (s->writer = writer_start(cfg->data_dir, cfg->sched, err, errlen)) == NULL) {
+	    (s->writer = store_writer_start(cfg->data_dir, cfg->bus, err, errlen)) == NULL) {
 		ratelimit_free(s->limits);
 		free(s);
 		return NULL;
@@ -591,7 +591,7 @@ http_start(const http_config *cfg, char *err, size_t errlen)
 	if (s->mhd == NULL) {
 		snprintf(err, errlen, "cannot listen on %s (in use, or not an address of this "
 			 "machine)", cfg->listen);
-		writer_stop(s->writer);
+		store_writer_stop(s->writer);
 		ratelimit_free(s->limits);
 		free(s);
 		return NULL;
@@ -599,12 +599,6 @@ http_start(const http_config *cfg, char *err, size_t errlen)
 	info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = info ? info->port : ntohs(sa.sin_port);
 	return s;
-}
-
-void
-http_on_commit(http_server *s, void (*fn)(void *), void *arg)
-{
-	writer_on_commit(s->writer, fn, arg);
 }
 
 void
@@ -644,7 +638,7 @@ http_stop(http_server *s)
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
 	/* No handler is left: commit what the writer still holds. */
-	writer_stop(s->writer);
+	store_writer_stop(s->writer);
 	ratelimit_free(s->limits);
 	pthread_mutex_destroy(&s->dispatcher_mu);
 	free(s);

@@ -1,5 +1,6 @@
 /*
- * intake_ads.c - Meta and Google lead-form webhooks (see intake_ads.h).
+ * intake_ads.c - Meta and Google lead-form webhooks and their adapters (see
+ * intake_ads.h).
  * Ids are read as strings or integers and kept as text (Google's are int64,
  * too big for JavaScript, fine here).
  */
@@ -150,4 +151,45 @@ ads_google_parse(fields *f, const char *body, size_t len, google_lead *g, intake
 	in->message = fields_keep(f, extra);
 	json_decref(o);
 	return 0;
+}
+
+int
+intake_meta(fields *f, const meta_lead *leads, int n, intake_request *out)
+{
+	for (int i = 0; i < n; i++) {
+		const meta_lead *m = &leads[i];
+		intake_request *r = &out[i];
+
+		intake_request_init(r, INTAKE_LEAD);
+		r->lead.source = "meta_ads";
+		r->lead.external_id = m->leadgen_id;
+		r->lead.message = fields_printf(f, "Meta lead ad %s (form %s, ad %s, page %s). The "
+						"contact details are in Meta: open Leads Center or "
+						"Ads Manager, find lead %s and copy the name, phone "
+						"and email here.", m->leadgen_id,
+						m->form_id[0] ? m->form_id : "?",
+						m->ad_id[0] ? m->ad_id : "?",
+						m->page_id[0] ? m->page_id : "?", m->leadgen_id);
+		if (r->lead.message == NULL)
+			return -1;
+		intake_dedupe(r, "meta", m->leadgen_id, sizeof m->leadgen_id);
+	}
+	return n;
+}
+
+/* Google's lead ids this long or longer get no dedupe key. */
+#define LEAD_ID_UNDER 128
+
+intake_result
+intake_google(const google_lead *g, const intake_lead *answers, bool store_tests,
+	      intake_request *out)
+{
+	intake_request_init(out, INTAKE_LEAD);
+	if (g->is_test && !store_tests)
+		return INTAKE_NOTHING;	/* "Send test data" must not text a made-up number */
+	out->lead = *answers;
+	out->lead.source = "google_ads";
+	out->lead.external_id = g->lead_id;
+	intake_dedupe(out, "google", g->lead_id, LEAD_ID_UNDER);
+	return INTAKE_OK;
 }

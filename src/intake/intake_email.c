@@ -1,6 +1,6 @@
 /*
- * intake_email.c - inbound email fields, reply stripping and Mailgun's
- * signature (see intake_email.h). Line-based and bounded by the text's own
+ * intake_email.c - inbound email fields, reply stripping, Mailgun's
+ * signature and the email adapter (see intake_email.h). Line-based and bounded by the text's own
  * length; nothing is read past a NUL.
  */
 #include <stdio.h>
@@ -166,6 +166,8 @@ email_from_sendgrid(fields *f, email_in *out)
 			text = fields_keep(f, t);
 		}
 	}
+	out->provider = "sendgrid";
+	out->retry_id = out->message_id;
 	return finish(f, out, fields_get(f, "from"), env_from, text);
 }
 
@@ -193,8 +195,39 @@ email_from_mailgun(fields *f, email_in *out)
 	json_decref(h);
 	if (out->message_id == NULL)
 		out->message_id = fields_get(f, "Message-Id");
+	out->provider = "mailgun";
+	/* the signed token is unique per post: a replay is recognised by it */
+	out->retry_id = fields_get(f, "token");
 	return finish(f, out, fields_get(f, "from"), fields_get(f, "sender"),
 		      stripped && *stripped ? stripped : fields_get(f, "body-plain"));
+}
+
+/* Provider ids this long or longer get no dedupe key. */
+#define RETRY_ID_UNDER 300
+
+intake_result
+intake_email(fields *f, const email_in *m, intake_request *out)
+{
+	const char *text = m->text && *m->text ? m->text : NULL;
+
+	intake_request_init(out, INTAKE_MESSAGE);
+	out->match_email = m->address;
+	out->ev = lead_event_init(EV_MESSAGE_IN);
+	out->ev.channel = "email";
+	out->ev.text = text ? text : m->subject ? m->subject : "";
+	out->create_if_unknown = true;
+	out->lead.name = m->name;
+	out->lead.email = m->address;
+	out->lead.source = "email";
+	if (m->subject && text) {
+		if ((out->lead.message = fields_printf(f, "%s\n\n%s", m->subject, text)) == NULL)
+			return INTAKE_NOMEM;
+	} else {
+		out->lead.message = text ? text : m->subject;
+	}
+	out->lead.external_id = m->message_id;
+	intake_dedupe(out, m->provider ? m->provider : "email", m->retry_id, RETRY_ID_UNDER);
+	return INTAKE_OK;
 }
 
 bool

@@ -1,8 +1,9 @@
 /*
  * intake_email.h - inbound email as SendGrid Inbound Parse and Mailgun
  * routes deliver it: who wrote (display name and address), the message-id,
- * the new text with quoted replies and signatures stripped, and Mailgun's
- * HMAC-SHA256 signature. Pure.
+ * the new text with quoted replies and signatures stripped, Mailgun's
+ * HMAC-SHA256 signature, and the adapter that makes an email an intake
+ * request. Pure.
  */
 #ifndef LK_INTAKE_EMAIL_H
 #define LK_INTAKE_EMAIL_H
@@ -11,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "intake.h"
 #include "intake_fields.h"
 
 /* An inbound email; strings are owned by the fields' arena or borrowed. */
@@ -20,6 +22,9 @@ typedef struct {
 	const char *subject;
 	const char *text;	/* the new text: quotes and signature stripped */
 	const char *message_id;	/* "<...@...>", NULL when unknown */
+	const char *provider;	/* "sendgrid" or "mailgun" */
+	const char *retry_id;	/* what a retried post repeats: SendGrid the Message-ID,
+				 * Mailgun the signed token; NULL = none */
 } email_in;
 
 /* Reads a SendGrid Inbound Parse post (fields of the multipart body).
@@ -28,6 +33,15 @@ int email_from_sendgrid(fields *f, email_in *out);
 
 /* Reads a Mailgun route post. 0, or -1 when there is no sender. */
 int email_from_mailgun(fields *f, email_in *out);
+
+/*
+ * An email as an INTAKE_MESSAGE into *out: an "email" message (the new text,
+ * else the subject) on the sender's lead, or a new lead (source email, name
+ * from From, message "subject\n\ntext", external_id the Message-ID).
+ * Keyed by "<provider>:<retry_id>". Strings borrowed from m and f or owned
+ * by f's arena. INTAKE_OK or INTAKE_NOMEM.
+ */
+intake_result intake_email(fields *f, const email_in *m, intake_request *out);
 
 /* "Jane Doe <jane@x.com>" -> name "Jane Doe", address "jane@x.com" (both
  * written into f's arena). A bare address gives a NULL name. */

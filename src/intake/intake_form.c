@@ -160,6 +160,34 @@ oom:
 	return -1;
 }
 
+/* The presets of a form or hook, on top of what its fields said. */
+static void
+presets(const form_source *src, const char *default_source, intake_lead *in)
+{
+	in->source = src->source ? src->source : default_source;
+	if (src->kind != NULL && in->kind == NULL)
+		in->kind = src->kind;
+	if (in->service == NULL)
+		in->service = src->service;
+	in->owner = src->owner;
+}
+
+intake_result
+intake_form(fields *f, const form_source *src, intake_request *out)
+{
+	form_result fr;
+
+	intake_request_init(out, INTAKE_LEAD);
+	if (form_to_lead(f, src->map, src->nmap, src->honeypot, &out->lead, &fr) < 0)
+		return INTAKE_NOMEM;
+	if (fr.honeypot)
+		return INTAKE_NOTHING;
+	if (fr.empty)
+		return INTAKE_MISSING;
+	presets(src, "web_form", &out->lead);
+	return INTAKE_OK;
+}
+
 #define FLAT_DEPTH 8
 
 static int

@@ -1,9 +1,9 @@
 /*
- * intake_form.h - turns a source's fields (a web form, a flattened JSON
- * hook) into a lead: the configured field mapping first, then the usual
- * names web forms use (your-name, phone, email, message...), a honeypot
- * against bots, and every field left over kept in the lead's message so
- * nothing the person typed is lost. Pure.
+ * intake_form.h - the web form adapter: a source's fields (a web form, a
+ * flattened JSON hook) into a lead: the configured field mapping first, then
+ * the usual names web forms use (your-name, phone, email, message...), a
+ * honeypot against bots, every field left over kept in the lead's message so
+ * nothing the person typed is lost, and the form's configured presets. Pure.
  */
 #ifndef LK_INTAKE_FORM_H
 #define LK_INTAKE_FORM_H
@@ -19,8 +19,30 @@ typedef struct {
 	bool empty;		/* no field had a value: not a submission */
 } form_result;
 
+/* A configured web form or JSON hook ([form KEY], [hook KEY]): its mapping
+ * and presets. Strings borrowed from the server's settings. */
+typedef struct {
+	const char *key;	/* the URL's key; a hook's lead.source by default */
+	const intake_map *map;
+	size_t nmap;
+	const char *honeypot;	/* form: a field only bots fill in; NULL = none */
+	const char *source;	/* lead.source; NULL = "web_form" (form) / key (hook) */
+	const char *kind;	/* when the payload names none; NULL = new_inquiry */
+	const char *service;	/* when the payload names none */
+	const char *owner;	/* preset owner (a person id); NULL = the rules' routing */
+} form_source;
+
 /*
- * Fills in (strings borrowed from f or owned by f's arena) from f using
+ * A web form's fields (urlencoded, multipart, or a JSON body flattened by
+ * form_flatten_json) as an INTAKE_LEAD into *out, strings borrowed from f
+ * and src or owned by f's arena. INTAKE_OK; INTAKE_NOTHING when the honeypot
+ * was filled in (a bot: answer as if accepted, keep nothing); INTAKE_MISSING
+ * when no field had a value; INTAKE_NOMEM.
+ */
+intake_result intake_form(fields *f, const form_source *src, intake_request *out);
+
+/*
+ * The mapping step alone: fills in (strings borrowed from f or owned by f's arena) from f using
  * map (nmap entries, may be NULL) and the default names. honeypot may be
  * NULL. in->source, kind, service, owner are left for the caller.
  * Returns 0, or -1 on out-of-memory.

@@ -22,6 +22,21 @@ hook_signature_ok(const char *secret, const char *body, size_t len, const char *
 	return sig_hex_equal(hex, header);
 }
 
+intake_result
+intake_hook(fields *f, const char *body, size_t len, const form_source *src,
+	    intake_request *out)
+{
+	form_source hook = *src;
+
+	intake_request_init(out, INTAKE_LEAD);
+	if (form_flatten_json(f, body, len) < 0)
+		return INTAKE_INVALID;
+	hook.honeypot = NULL;		/* a hook is a program, not a browser */
+	if (hook.source == NULL)
+		hook.source = src->key;
+	return intake_form(f, &hook, out);
+}
+
 int
 hook_to_lead(fields *f, const char *body, size_t len, const intake_map *map, size_t nmap,
 	     intake_lead *in, form_result *res)

@@ -15,8 +15,18 @@
  * "sha256=<hex>"; constant-time compare. */
 bool hook_signature_ok(const char *secret, const char *body, size_t len, const char *header);
 
-/* Parses a JSON object body into f and in via map (see form_to_lead).
- * 0, -1 when the body is not a JSON object. */
+/*
+ * A hook's JSON body as an INTAKE_LEAD into *out: flattened into f, mapped
+ * like a form's (no honeypot), with src's presets; lead.source is src->source
+ * or else the hook's key. INTAKE_OK; INTAKE_INVALID when the body is not a
+ * JSON object (or nests too deep, or has too many fields); INTAKE_MISSING
+ * when no field had a value; INTAKE_NOMEM.
+ */
+intake_result intake_hook(fields *f, const char *body, size_t len, const form_source *src,
+			  intake_request *out);
+
+/* The mapping step alone: parses a JSON object body into f and in via map
+ * (see form_to_lead). 0, -1 when the body is not a JSON object. */
 int hook_to_lead(fields *f, const char *body, size_t len, const intake_map *map, size_t nmap,
 		 intake_lead *in, form_result *res);
 

@@ -1,9 +1,10 @@
 /*
- * intake_twilio.c - Twilio signature validation, keywords and call outcomes
- * (see intake_twilio.h). The signing string is built in a buffer that grows
- * with the (already size-capped) request.
+ * intake_twilio.c - Twilio signature validation, keywords, call outcomes and
+ * the SMS and call adapters (see intake_twilio.h). The signing string is
+ * built in a buffer that grows with the (already size-capped) request.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -187,4 +188,102 @@ twilio_call_outcome(const char *status, const char *duration, int missed_under)
 		return duration && secs >= 0 && secs < missed_under ? CALL_MISSED : CALL_ANSWERED;
 	}
 	return CALL_PENDING;
+}
+
+/* Provider ids this long or longer get no dedupe key (Twilio's are 34). */
+#define SID_UNDER 64
+
+intake_result
+intake_twilio_sms(fields *f, intake_request *out)
+{
+	const char *from = fields_get(f, "From"), *body = fields_get(f, "Body");
+	const char *sid = fields_get(f, "MessageSid"), *n;
+
+	intake_request_init(out, INTAKE_MESSAGE);
+	if (sid == NULL)
+		sid = fields_get(f, "SmsSid");
+	if (from == NULL || *from == '\0')
+		return INTAKE_MISSING;
+	/* media: keep the links with the text, the lead may have sent a photo */
+	if ((n = fields_get(f, "NumMedia")) != NULL && *n != '0') {
+		const char *text = body ? body : "";
+
+		for (int i = 0; i < TWILIO_MEDIA_MAX; i++) {
+			char name[24];
+			const char *u;
+
+			snprintf(name, sizeof name, "MediaUrl%d", i);
+			if ((u = fields_get(f, name)) == NULL)
+				break;
+			if ((text = fields_printf(f, "%s%s[media] %s", text, *text ? "\n" : "",
+						  u)) == NULL)
+				return INTAKE_NOMEM;
+		}
+		body = text;
+	}
+	out->match_phone = from;
+	out->ev = lead_event_init(EV_MESSAGE_IN);
+	out->ev.channel = "sms";
+	out->ev.text = body ? body : "";
+	/* A bare keyword from an unknown number is not an inquiry. */
+	out->create_if_unknown = !twilio_is_keyword(body);
+	out->lead.phone = from;
+	out->lead.source = "sms";
+	out->lead.message = body;
+	out->lead.external_id = sid;
+	intake_dedupe(out, "twilio:sms", sid, SID_UNDER);
+	return INTAKE_OK;
+}
+
+intake_result
+intake_twilio_call(fields *f, twilio_hook hook, int missed_under, twilio_call *call,
+		   intake_request *out)
+{
+	const char *from = fields_get(f, "From"), *sid = fields_get(f, "CallSid");
+	const char *dir = fields_get(f, "Direction"), *status;
+	twilio_call c;
+
+	switch (hook) {
+	case TWILIO_VOICE_UNANSWERED:
+		status = "no one to answer";
+		c = CALL_MISSED;
+		break;
+	case TWILIO_DIAL_ACTION:
+		status = fields_get(f, "DialCallStatus");
+		c = twilio_call_outcome(status, fields_get(f, "DialCallDuration"), missed_under);
+		if (c == CALL_PENDING)
+			c = CALL_MISSED;	/* the <Dial> ended without an answer we know */
+		break;
+	case TWILIO_CALL_STATUS:
+	default:
+		status = fields_get(f, "CallStatus");
+		c = twilio_call_outcome(status, fields_get(f, "CallDuration"), missed_under);
+		break;
+	}
+	if (status == NULL)
+		status = "unknown";
+	if (call != NULL)
+		*call = c;
+	intake_request_init(out, c == CALL_MISSED ? INTAKE_LEAD : INTAKE_CALL);
+	if (c == CALL_PENDING || (dir && strncmp(dir, "outbound", 8) == 0))
+		return INTAKE_NOTHING;	/* not over yet, or our own call out */
+	if (from == NULL || *from == '\0')
+		return INTAKE_MISSING;
+	if (c == CALL_MISSED) {
+		/* a missed call is an inquiry: a new lead, or "asked again" */
+		out->lead.phone = from;
+		out->lead.name = fields_get(f, "CallerName");
+		out->lead.source = "phone_call";
+		if ((out->lead.message = fields_printf(f, "Missed call (%s)", status)) == NULL)
+			return INTAKE_NOMEM;
+		out->lead.external_id = sid;
+	} else {
+		out->match_phone = from;
+		out->ev = lead_event_init(EV_CALL_LOGGED);
+		out->ev.outcome = "answered";
+		out->ev.text = "Inbound call answered";
+		out->create_if_unknown = false;
+	}
+	intake_dedupe(out, "twilio:call", sid, SID_UNDER);
+	return INTAKE_OK;
 }

@@ -1,6 +1,7 @@
 /*
  * sched.c - the scheduler thread. One loop: fire what is due (in batches, one
- * transaction each), then sleep until the next due time, at most one second.
+ * transaction each), then sleep until the next due time, at most one second,
+ * or until the commit bus announces timers or leads.
  * A crash between batches loses nothing: fired timers were committed with
  * their effects, pending ones are still pending.
  */
@@ -23,6 +24,8 @@ struct sched {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	store *store;
+	store_bus *bus;
+	int sub;		/* the bus subscription, or -1 */
 	const rules *rules;
 	sched_clock clock;
 	bool stop;
@@ -144,8 +147,16 @@ run(void *arg)
 	return NULL;
 }
 
+/* The bus's callback: a commit wrote timers or leads. Must not block. */
+static void
+on_commit(void *arg, unsigned kinds)
+{
+	sched_poke(arg);
+}
+
 sched *
-sched_start(const char *dir, const rules *r, sched_clock clock, char *err, size_t errlen)
+sched_start(const char *dir, const rules *r, sched_clock clock, store_bus *bus, char *err,
+	    size_t errlen)
 {
 	sched *sc = calloc(1, sizeof *sc);
 	pthread_condattr_t ca;
@@ -160,18 +171,34 @@ sched_start(const char *dir, const rules *r, sched_clock clock, char *err, size_
 	}
 	sc->rules = r;
 	sc->clock = clock;
+	sc->bus = bus;
+	sc->sub = -1;
 	pthread_mutex_init(&sc->mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&sc->cv, &ca);
 	pthread_condattr_destroy(&ca);
+	if (bus != NULL &&
+	    (sc->sub = store_bus_subscribe(bus, STORE_BUS_TIMERS | STORE_BUS_LEADS, on_commit,
+					   sc)) < 0) {
+		snprintf(err, errlen, "the commit bus has no free subscription for the scheduler");
+		goto fail;
+	}
+	/* What a batch of timers made (follow-ups, notifications, new timers) is
+	 * announced when the batch commits. */
+	store_set_bus(sc->store, bus);
 	if (pthread_create(&sc->thread, NULL, run, sc) != 0) {
 		snprintf(err, errlen, "cannot start the scheduler thread");
-		store_close(sc->store);
-		free(sc);
-		return NULL;
+		goto fail;
 	}
 	return sc;
+fail:
+	store_bus_unsubscribe(bus, sc->sub);
+	pthread_cond_destroy(&sc->cv);
+	pthread_mutex_destroy(&sc->mu);
+	store_close(sc->store);
+	free(sc);
+	return NULL;
 }
 
 bool
@@ -199,6 +226,8 @@ sched_stop(sched *sc)
 {
 	if (sc == NULL)
 		return;
+	/* No callback may touch sc once it is freed. */
+	store_bus_unsubscribe(sc->bus, sc->sub);
 	pthread_mutex_lock(&sc->mu);
 	sc->stop = true;
 	pthread_cond_signal(&sc->cv);

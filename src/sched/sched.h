@@ -3,8 +3,10 @@
  *
  * The database is the truth: the scheduler keeps no list of timers, it asks
  * the store for what is due (capped), fires it, and sleeps until the next due
- * time or one second, whichever is sooner - so a timer written by any process
- * (serve, the CLI, an import) is picked up within a second.
+ * time or one second, whichever is sooner. It wakes at once when the commit
+ * bus announces timers or leads (a commit in this process, or another
+ * process's seen by the bus's watcher), and announces its own commits there,
+ * so the outbox dispatcher sends what a timer made at once.
  */
 #ifndef LK_SCHED_H
 #define LK_SCHED_H
@@ -14,6 +16,7 @@
 
 #include "core/rules.h"
 #include "store/store.h"
+#include "store/store_bus.h"
 
 /* Fires every timer due at or before now through flow_timer(), in batches of
  * at most `batch` per transaction. Returns how many fired, or -1 when some
@@ -27,15 +30,19 @@ typedef struct sched sched;
 /* A wall clock in UTC seconds; the tests inject their own. */
 typedef int64_t (*sched_clock)(void);
 
-/* Starts the scheduler thread on its own connection to DIR's database.
- * Returns NULL with err set on failure. r is borrowed and must outlive it. */
-sched *sched_start(const char *dir, const rules *r, sched_clock clock, char *err,
-		   size_t errlen);
+/* Starts the scheduler thread on its own connection to DIR's database. bus
+ * (borrowed, may be NULL, must outlive it) wakes it on STORE_BUS_TIMERS and
+ * STORE_BUS_LEADS, and hears its commits. Returns NULL with err set on
+ * failure (also when the bus has no free subscription). r is borrowed and
+ * must outlive it. */
+sched *sched_start(const char *dir, const rules *r, sched_clock clock, store_bus *bus,
+		   char *err, size_t errlen);
 
 /* True while the thread runs its loop (for /readyz). */
 bool sched_running(sched *s);
 
-/* Wakes the thread now: something was written that may be due soon. */
+/* Wakes the thread now: something may be due (the bus does this on commits;
+ * for the rest, e.g. a test that moved its clock). */
 void sched_poke(sched *s);
 
 /* Stops the thread after its current batch and frees s. NULL is a no-op. */

@@ -18,6 +18,7 @@
 #include "core/lead.h"
 #include "core/rules.h"
 #include "core/states.h"
+#include "store/store_bus.h"
 
 typedef struct store store;
 
@@ -28,6 +29,10 @@ void store_close(store *s);
 
 /* For throwaway databases only (simulate): commits stop waiting for the disk. */
 int store_set_throwaway(store *s);
+
+/* A number that changes when another connection commits to the database
+ * (for the bus's watcher); -1 on an error. */
+int64_t store_data_version(store *s);
 
 /* Whether the last failure was another writer holding the database. */
 bool store_busy(store *s);
@@ -52,6 +57,17 @@ bool store_in_transaction(store *s);
 int store_savepoint(store *s);
 int store_release(store *s);
 void store_rollback_savepoint(store *s);
+
+/*
+ * Announces this connection's commits on bus (borrowed; NULL stops it): after
+ * every successful store_commit() that wrote rows, the STORE_BUS_* kinds of
+ * the tables written (leads/events/tasks, timers, outbox, webhook_deliveries,
+ * other) are published, on the committing thread. A rolled-back savepoint's
+ * writes may still be announced (a superset is harmless); a rolled-back
+ * transaction's are not. Writes made outside store_begin() are announced with
+ * the next commit. The bus must outlive the connection or be cleared first.
+ */
+void store_set_bus(store *s, store_bus *bus);
 
 /* Makes sure the business of these rules exists and its people match the
  * rules; returns its id or -1. Call inside a transaction. */

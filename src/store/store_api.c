@@ -33,7 +33,7 @@ token_hash(const char *token, char hex[crypto_generichash_BYTES * 2 + 1])
 }
 
 int
-store_token_create(store *s, int64_t business_id, const char *name, const char *role,
+sqlite_token_create(store *s, int64_t business_id, const char *name, const char *role,
 		   int64_t now, char *token, int64_t *id, char *err, size_t errlen)
 {
 	static const char *const sql =
@@ -71,7 +71,7 @@ store_token_create(store *s, int64_t business_id, const char *name, const char *
 }
 
 int
-store_token_check(store *s, const char *token, int64_t *business_id, int64_t *token_id,
+sqlite_token_check(store *s, const char *token, int64_t *business_id, int64_t *token_id,
 		  char *role, size_t rolelen)
 {
 	static const char *const sql =
@@ -115,7 +115,7 @@ store_token_check(store *s, const char *token, int64_t *business_id, int64_t *to
 }
 
 int
-store_token_revoke(store *s, int64_t business_id, int64_t id, int64_t now)
+sqlite_token_revoke(store *s, int64_t business_id, int64_t id, int64_t now)
 {
 	sqlite3_stmt *st = store_stmt(s, "UPDATE api_tokens SET revoked_at = ?3"
 				      " WHERE id = ?1 AND business_id = ?2 AND revoked_at IS NULL");
@@ -133,7 +133,7 @@ store_token_revoke(store *s, int64_t business_id, int64_t id, int64_t now)
 /* --- idempotency: body column holds {"h": request hash, "r": response} ---- */
 
 int
-store_idem_get(store *s, int64_t business_id, const char *key, const char *req_hash,
+sqlite_idem_get(store *s, int64_t business_id, const char *key, const char *req_hash,
 	       int *status, char **body, bool *same)
 {
 	sqlite3_stmt *st = store_stmt(s, "SELECT status, body FROM idempotency_keys"
@@ -166,7 +166,7 @@ store_idem_get(store *s, int64_t business_id, const char *key, const char *req_h
 }
 
 int
-store_idem_put(store *s, int64_t business_id, const char *key, const char *req_hash,
+sqlite_idem_put(store *s, int64_t business_id, const char *key, const char *req_hash,
 	       int status, const char *body, int64_t now)
 {
 	sqlite3_stmt *st = store_stmt(s, "INSERT OR REPLACE INTO idempotency_keys"
@@ -195,7 +195,7 @@ store_idem_put(store *s, int64_t business_id, const char *key, const char *req_h
 /* --- tasks -------------------------------------------------------------------- */
 
 int
-store_task_state(store *s, int64_t business_id, int64_t task_id, char *buf, size_t len)
+sqlite_task_state(store *s, int64_t business_id, int64_t task_id, char *buf, size_t len)
 {
 	sqlite3_stmt *st = store_stmt(s, "SELECT state FROM tasks WHERE id = ?1"
 				      " AND business_id = ?2");

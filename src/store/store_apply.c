@@ -416,7 +416,7 @@ injected_fault(store *s, char *err, size_t errlen)
 }
 
 int
-store_apply(store *s, int64_t business_id, int64_t lead_id, const decision *d,
+sqlite_apply(store *s, int64_t business_id, int64_t lead_id, const decision *d,
 	    const char *actor, int64_t now, int64_t *first_task, char *err, size_t errlen)
 {
 	applying ap = { .plan = -1 };
@@ -553,7 +553,7 @@ insert_lead(store *s, const store_lead_state *ls, const new_row *r, int64_t now)
 }
 
 int
-store_lead_create(store *s, store_lead_state *ls, const decision *d, const char *actor,
+sqlite_lead_create(store *s, store_lead_state *ls, const decision *d, const char *actor,
 		  int64_t now, int64_t *first_task, char *err, size_t errlen)
 {
 	new_row r = { .l = ls->st.lead };	/* strings: the state's and the decision's */

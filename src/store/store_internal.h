@@ -1,11 +1,13 @@
 /*
- * store_internal.h - shared by the store's own files; not a contract for
- * anyone outside src/store/.
+ * store_internal.h - the SQLite engine's own: its struct store, statement
+ * helpers and the functions of its table (store_backend.h). Not a contract
+ * for anyone outside src/store/.
  */
 #ifndef LK_STORE_INTERNAL_H
 #define LK_STORE_INTERNAL_H
 
-#include "store.h"
+#include "store_backend.h"
+#include "store_bus.h"
 #include "store_sqlite.h"
 
 #define STMT_CACHE 160	/* distinct statements per connection; more aborts */
@@ -20,6 +22,7 @@ typedef struct {
 } stmt_cache;
 
 struct store {
+	const store_backend *be;	/* first: see store_backend_of() */
 	stmt_cache stmts;
 	sqlite3 *db;
 	char *path;
@@ -27,22 +30,9 @@ struct store {
 	void *observer_ctx;
 	int fail_applies;	/* test seam: fail this many store_apply() calls */
 	bool injected;		/* the last failure was the seam's */
-};
-
-/* Loaded (or prepared) state of one lead for decide(). */
-struct store_lead_state {
-	lead_state st;
-	char *strs[16];		/* the lead's strings */
-	int nstrs;
-	lead_task *tasks;
-	char **task_strs;	/* 3 per task */
-	int64_t *touches;
-	char *rr_keys[64];	/* the business's round-robin counters */
-	int64_t rr_values[64];
-	rr_counters rr;
-	/* A prepared lead (store_lead_prepare), not written yet: */
-	const char *external_id;
-	int64_t business_id;
+	store_bus *bus;		/* borrowed; announced to after each commit, or NULL */
+	unsigned changed;	/* STORE_BUS_* kinds written since the last commit */
+	unsigned changed_at_savepoint; /* changed when the savepoint was taken */
 };
 
 extern const char *const store_migrations[];
@@ -78,5 +68,79 @@ int store_timers_cancel(store *s, int64_t lead_id, timer_kind kind, int64_t task
  * "cancelled"): a bug. Says so on stderr and aborts. */
 _Noreturn void store_illegal_edge(const char *what, int64_t id, const char *from,
 				  const char *to);
+
+/* The SQLite engine's functions in store_sqlite_backend (see the public
+ * headers for each one's contract). */
+void sqlite_close(store *s);
+int sqlite_set_throwaway(store *s);
+int64_t sqlite_data_version(store *s);
+bool sqlite_busy(store *s);
+const char *sqlite_errmsg(store *s);
+int sqlite_schema_version(store *s);
+int sqlite_migrate_to(store *s, int version, char *err, size_t errlen);
+int sqlite_begin(store *s);
+int sqlite_commit(store *s);
+void sqlite_rollback(store *s);
+bool sqlite_in_transaction(store *s);
+int sqlite_savepoint(store *s);
+int sqlite_release(store *s);
+void sqlite_rollback_savepoint(store *s);
+void sqlite_set_bus(store *s, store_bus *bus);
+int64_t sqlite_business_sync(store *s, const rules *r, char *err, size_t errlen);
+int64_t sqlite_lead_find_open(store *s, int64_t business_id, const char *phone,
+			      const char *email, int64_t since);
+int sqlite_lead_state_load(store *s, int64_t business_id, int64_t id, int64_t now,
+			   int64_t touch_window, store_lead_state **out, char *err,
+			   size_t errlen);
+int sqlite_lead_prepare(store *s, int64_t business_id, const store_new_lead *nl, int64_t now,
+			store_lead_state **out, char *err, size_t errlen);
+int sqlite_lead_create(store *s, store_lead_state *ls, const decision *d, const char *actor,
+		       int64_t now, int64_t *first_task, char *err, size_t errlen);
+void sqlite_set_observer(store *s, store_observer fn, void *ctx);
+int sqlite_apply(store *s, int64_t business_id, int64_t lead_id, const decision *d,
+		 const char *actor, int64_t now, int64_t *first_task, char *err, size_t errlen);
+int sqlite_timers_due(store *s, int64_t now, store_timer *out, int max);
+int sqlite_timer_move(store *s, int64_t timer_id, timer_state from, timer_state to,
+		      int64_t now);
+int sqlite_timer_claim(store *s, int64_t timer_id, int64_t now);
+int64_t sqlite_timer_next_due(store *s);
+int sqlite_timer_set_error(store *s, int64_t timer_id);
+int64_t sqlite_task_lead(store *s, int64_t business_id, int64_t task_id);
+int64_t sqlite_task_oldest_open(store *s, int64_t lead_id, const char *verb);
+int sqlite_token_create(store *s, int64_t business_id, const char *name, const char *role,
+			int64_t now, char *token, int64_t *id, char *err, size_t errlen);
+int sqlite_token_check(store *s, const char *token, int64_t *business_id, int64_t *token_id,
+		       char *role, size_t rolelen);
+int sqlite_token_revoke(store *s, int64_t business_id, int64_t id, int64_t now);
+int sqlite_idem_get(store *s, int64_t business_id, const char *key, const char *req_hash,
+		    int *status, char **body, bool *same);
+int sqlite_idem_put(store *s, int64_t business_id, const char *key, const char *req_hash,
+		    int status, const char *body, int64_t now);
+int sqlite_task_state(store *s, int64_t business_id, int64_t task_id, char *buf, size_t len);
+int sqlite_outbox_due(store *s, const char *channel, int64_t now, int64_t *ids, int max);
+int64_t sqlite_outbox_next_due(store *s);
+int sqlite_outbox_claim(store *s, int64_t id, int64_t now, outbox_msg *m);
+int sqlite_outbox_load(store *s, int64_t id, outbox_msg *m);
+int sqlite_outbox_move(store *s, int64_t id, outbox_state from, outbox_state to,
+		       const outbox_update *u, int64_t now);
+int sqlite_outbox_get(store *s, int64_t id, outbox_state *state, char *pid, size_t pidlen,
+		      int64_t *lead_id, int64_t *task_id);
+int sqlite_outbox_in_state(store *s, outbox_state st, int64_t *ids, int max);
+int sqlite_webhook_enqueue(store *s, const char *const *urls, size_t nurls, int64_t now,
+			   int max);
+int sqlite_webhook_due(store *s, int64_t now, int64_t *ids, int max);
+int64_t sqlite_webhook_next_due(store *s);
+int sqlite_webhook_claim(store *s, int64_t id, int64_t now, store_webhook *w);
+int sqlite_webhook_finish(store *s, int64_t id, const char *state, int status, const char *error,
+			  int64_t send_at, int64_t now);
+int sqlite_webhook_recover(store *s);
+int sqlite_lead_read(store *s, int64_t business_id, int64_t id, const store_lead_visitor *v,
+		     void *ctx);
+int sqlite_leads_read(store *s, int64_t business_id, const store_lead_filter *f,
+		      void (*fn)(void *ctx, const store_lead_row *r), void *ctx);
+int sqlite_tasks_read(store *s, int64_t business_id, const char *assignee, const char *state,
+		      int limit, void (*fn)(void *ctx, const store_task_row *r), void *ctx);
+int sqlite_tokens_read(store *s, int64_t business_id, void (*fn)(void *ctx,
+		       const store_token_row *r), void *ctx);
 
 #endif

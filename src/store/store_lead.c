@@ -9,7 +9,7 @@
 #include "store_internal.h"
 
 int64_t
-store_business_sync(store *s, const rules *r, char *err, size_t errlen)
+sqlite_business_sync(store *s, const rules *r, char *err, size_t errlen)
 {
 	static const char *const upsert_biz =
 		"INSERT INTO businesses (slug, name, timezone, created_at)"
@@ -61,7 +61,7 @@ store_business_sync(store *s, const rules *r, char *err, size_t errlen)
 }
 
 int64_t
-store_lead_find_open(store *s, int64_t business_id, const char *phone, const char *email,
+sqlite_lead_find_open(store *s, int64_t business_id, const char *phone, const char *email,
 		     int64_t since)
 {
 	static const char *const sql =
@@ -197,7 +197,7 @@ load_rr(store *s, store_lead_state *ls, int64_t business_id)
 }
 
 int
-store_lead_state_load(store *s, int64_t business_id, int64_t id, int64_t now,
+sqlite_lead_state_load(store *s, int64_t business_id, int64_t id, int64_t now,
 		      int64_t touch_window, store_lead_state **out, char *err, size_t errlen)
 {
 	static const char *const sql =
@@ -265,7 +265,7 @@ store_lead_state_load(store *s, int64_t business_id, int64_t id, int64_t now,
 }
 
 int
-store_lead_prepare(store *s, int64_t business_id, const store_new_lead *nl, int64_t now,
+sqlite_lead_prepare(store *s, int64_t business_id, const store_new_lead *nl, int64_t now,
 		   store_lead_state **out, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = store_stmt(s, "SELECT coalesce(max(id), 0) + 1 FROM leads");

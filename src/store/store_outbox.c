@@ -73,7 +73,7 @@ outbox_msg_free(outbox_msg *m)
 }
 
 int
-store_outbox_due(store *s, const char *channel, int64_t now, int64_t *ids, int max)
+sqlite_outbox_due(store *s, const char *channel, int64_t now, int64_t *ids, int max)
 {
 	sqlite3_stmt *st = store_stmt(s, "SELECT id FROM outbox WHERE state = 'queued'"
 				      " AND send_at <= ?1 AND channel = ?2"
@@ -87,7 +87,7 @@ store_outbox_due(store *s, const char *channel, int64_t now, int64_t *ids, int m
 }
 
 int64_t
-store_outbox_next_due(store *s)
+sqlite_outbox_next_due(store *s)
 {
 	sqlite3_stmt *st = store_stmt(s, "SELECT min(send_at) FROM outbox WHERE state = 'queued'");
 	int64_t v = -1;
@@ -110,7 +110,7 @@ lead_unreachable(const char *channel, int sms_out, int email_out, unsigned flags
 }
 
 int
-store_outbox_claim(store *s, int64_t id, int64_t now, outbox_msg *m)
+sqlite_outbox_claim(store *s, int64_t id, int64_t now, outbox_msg *m)
 {
 	static const char *const sel =
 		"SELECT o.state, o.send_at, o.purpose, o.channel, o.person, o.recipient,"
@@ -176,7 +176,7 @@ store_outbox_claim(store *s, int64_t id, int64_t now, outbox_msg *m)
 }
 
 int
-store_outbox_load(store *s, int64_t id, outbox_msg *m)
+sqlite_outbox_load(store *s, int64_t id, outbox_msg *m)
 {
 	static const char *const sel =
 		"SELECT o.send_at, o.purpose, o.channel, o.person, o.recipient, o.subject, o.body,"
@@ -214,7 +214,7 @@ store_outbox_load(store *s, int64_t id, outbox_msg *m)
 }
 
 int
-store_outbox_move(store *s, int64_t id, outbox_state from, outbox_state to,
+sqlite_outbox_move(store *s, int64_t id, outbox_state from, outbox_state to,
 		  const outbox_update *u, int64_t now)
 {
 	static const char *const sql =
@@ -261,7 +261,7 @@ store_outbox_move(store *s, int64_t id, outbox_state from, outbox_state to,
 }
 
 int
-store_outbox_get(store *s, int64_t id, outbox_state *state, char *pid, size_t pidlen,
+sqlite_outbox_get(store *s, int64_t id, outbox_state *state, char *pid, size_t pidlen,
 		 int64_t *lead_id, int64_t *task_id)
 {
 	sqlite3_stmt *st = store_stmt(s, "SELECT state, provider_id, lead_id, task_id"
@@ -293,7 +293,7 @@ store_outbox_get(store *s, int64_t id, outbox_state *state, char *pid, size_t pi
 }
 
 int
-store_outbox_in_state(store *s, outbox_state state, int64_t *ids, int max)
+sqlite_outbox_in_state(store *s, outbox_state state, int64_t *ids, int max)
 {
 	/* For the states outbox_by_state covers, the IN term lets the planner use
 	 * that partial index (SQLite does not infer it from "state = ?1" alone);

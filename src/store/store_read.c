@@ -132,7 +132,7 @@ children(store *s, int64_t id, const char *sql, bool wanted,
 }
 
 int
-store_lead_read(store *s, int64_t business_id, int64_t id, const store_lead_visitor *v,
+sqlite_lead_read(store *s, int64_t business_id, int64_t id, const store_lead_visitor *v,
 		void *ctx)
 {
 	sqlite3_stmt *st = store_stmt(s, "SELECT " LEAD_COLS " FROM leads"
@@ -167,7 +167,7 @@ store_lead_read(store *s, int64_t business_id, int64_t id, const store_lead_visi
 }
 
 int
-store_leads_read(store *s, int64_t business_id, const store_lead_filter *f,
+sqlite_leads_read(store *s, int64_t business_id, const store_lead_filter *f,
 		 void (*fn)(void *ctx, const store_lead_row *r), void *ctx)
 {
 	static const char *const sql =
@@ -198,7 +198,7 @@ store_leads_read(store *s, int64_t business_id, const store_lead_filter *f,
 }
 
 int
-store_tasks_read(store *s, int64_t business_id, const char *assignee, const char *state,
+sqlite_tasks_read(store *s, int64_t business_id, const char *assignee, const char *state,
 		 int limit, void (*fn)(void *ctx, const store_task_row *r), void *ctx)
 {
 	/* The open queue is read all day: it gets the partial index on open
@@ -239,7 +239,7 @@ token_row(sqlite3_stmt *st, const reader *rd)
 }
 
 int
-store_tokens_read(store *s, int64_t business_id,
+sqlite_tokens_read(store *s, int64_t business_id,
 		  void (*fn)(void *ctx, const store_token_row *r), void *ctx)
 {
 	sqlite3_stmt *st = store_stmt(s, "SELECT id, name, role, prefix, created_at, revoked_at"
@@ -253,7 +253,7 @@ store_tokens_read(store *s, int64_t business_id,
 }
 
 int64_t
-store_task_lead(store *s, int64_t business_id, int64_t task_id)
+sqlite_task_lead(store *s, int64_t business_id, int64_t task_id)
 {
 	sqlite3_stmt *st = store_stmt(s, "SELECT lead_id FROM tasks WHERE id = ?1"
 				      " AND business_id = ?2");
@@ -274,7 +274,7 @@ store_task_lead(store *s, int64_t business_id, int64_t task_id)
 }
 
 int64_t
-store_task_oldest_open(store *s, int64_t lead_id, const char *verb)
+sqlite_task_oldest_open(store *s, int64_t lead_id, const char *verb)
 {
 	sqlite3_stmt *st = store_stmt(s, "SELECT id FROM tasks WHERE lead_id = ?1 AND"
 				      " state = 'open' AND (?2 IS NULL OR verb = ?2)"

@@ -102,7 +102,7 @@ store_schema_latest(void)
 }
 
 int
-store_schema_version(store *s)
+sqlite_schema_version(store *s)
 {
 	sqlite3_stmt *st;
 	int v = -1;
@@ -116,7 +116,7 @@ store_schema_version(store *s)
 }
 
 int
-store_migrate_to(store *s, int version, char *err, size_t errlen)
+sqlite_migrate_to(store *s, int version, char *err, size_t errlen)
 {
 	int have = store_schema_version(s);
 
@@ -149,8 +149,51 @@ store_migrate_to(store *s, int version, char *err, size_t errlen)
 	return 0;
 }
 
+/* Which kind of rows a table holds, for the commit bus. */
+static unsigned
+table_kind(const char *table)
+{
+	static const struct {
+		const char *name;
+		unsigned kind;
+	} kinds[] = {
+		{ "leads", STORE_BUS_LEADS },
+		{ "events", STORE_BUS_LEADS },
+		{ "tasks", STORE_BUS_LEADS },
+		{ "timers", STORE_BUS_TIMERS },
+		{ "outbox", STORE_BUS_OUTBOX },
+		{ "webhook_deliveries", STORE_BUS_WEBHOOKS },
+	};
+
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strcmp(table, kinds[i].name) == 0)
+			return kinds[i].kind;
+	return STORE_BUS_OTHER;
+}
+
+/* SQLite's update hook: every row inserted, updated or deleted. Only notes
+ * the kind; the hook must not touch the connection. */
+static void
+on_row_change(void *arg, int op, const char *dbname, const char *table, sqlite3_int64 rowid)
+{
+	store *s = arg;
+
+	s->changed |= table_kind(table);
+}
+
+/* Any end of a transaction other than COMMIT, also SQLite's own (I/O error,
+ * full disk): nothing of it is durable, nothing is announced. */
+static void
+on_rollback(void *arg)
+{
+	store *s = arg;
+
+	s->changed = 0;
+	s->changed_at_savepoint = 0;
+}
+
 store *
-store_open(const char *dir, char *err, size_t errlen)
+store_sqlite_open(const char *dir, char *err, size_t errlen)
 {
 	store *s;
 	size_t n;
@@ -164,6 +207,7 @@ store_open(const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	s->be = &store_sqlite_backend;
 	n = strlen(dir) + sizeof "/leadkeep.db";
 	s->path = malloc(n);
 	if (s->path == NULL) {
@@ -176,24 +220,26 @@ store_open(const char *dir, char *err, size_t errlen)
 			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open %s: %s", s->path,
 			 s->db ? sqlite3_errmsg(s->db) : "out of memory");
-		store_close(s);
+		sqlite_close(s);
 		return NULL;
 	}
 	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_update_hook(s->db, on_row_change, s);
+	sqlite3_rollback_hook(s->db, on_rollback, s);
 	/* The test seam for storage errors inside a decision (tests only). */
 	if (getenv("LEADKEEP_FAULT_APPLY") != NULL)
 		s->fail_applies = atoi(getenv("LEADKEEP_FAULT_APPLY"));
 	if (exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
 		 "PRAGMA foreign_keys = ON;", err, errlen) < 0 ||
 	    store_migrate_to(s, store_nmigrations, err, errlen) < 0) {
-		store_close(s);
+		sqlite_close(s);
 		return NULL;
 	}
 	return s;
 }
 
 void
-store_close(store *s)
+sqlite_close(store *s)
 {
 	stmt_cache *c;
 
@@ -208,7 +254,7 @@ store_close(store *s)
 }
 
 int
-store_set_throwaway(store *s)
+sqlite_set_throwaway(store *s)
 {
 	return exec(s, "PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY;"
 		    "PRAGMA synchronous = OFF; PRAGMA cache_size = -65536", NULL, 0);
@@ -221,7 +267,7 @@ store_sqlite_db(store *s)
 }
 
 bool
-store_busy(store *s)
+sqlite_busy(store *s)
 {
 	int rc = sqlite3_errcode(s->db);
 
@@ -229,58 +275,147 @@ store_busy(store *s)
 }
 
 const char *
-store_errmsg(store *s)
+sqlite_errmsg(store *s)
 {
 	return s->injected ? "injected fault (LEADKEEP_FAULT_APPLY)" : sqlite3_errmsg(s->db);
 }
 
 int
-store_begin(store *s)
+sqlite_begin(store *s)
 {
 	return exec(s, "BEGIN IMMEDIATE", NULL, 0);
 }
 
 int
-store_commit(store *s)
+sqlite_commit(store *s)
 {
-	return exec(s, "COMMIT", NULL, 0);
+	unsigned changed;
+
+	if (exec(s, "COMMIT", NULL, 0) < 0)
+		return -1;
+	changed = s->changed;
+	s->changed = 0;
+	s->changed_at_savepoint = 0;
+	/* Durable now: whoever waits for these rows may look. */
+	store_bus_publish(s->bus, changed);
+	return 0;
 }
 
 bool
-store_in_transaction(store *s)
+sqlite_in_transaction(store *s)
 {
 	return !sqlite3_get_autocommit(s->db);
 }
 
 void
-store_rollback(store *s)
+sqlite_rollback(store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		exec(s, "ROLLBACK", NULL, 0);
 }
 
 int
-store_savepoint(store *s)
+sqlite_savepoint(store *s)
 {
+	s->changed_at_savepoint = s->changed;
 	return exec(s, "SAVEPOINT lead", NULL, 0);
 }
 
 int
-store_release(store *s)
+sqlite_release(store *s)
 {
 	return exec(s, "RELEASE lead", NULL, 0);
 }
 
 void
-store_rollback_savepoint(store *s)
+sqlite_rollback_savepoint(store *s)
 {
 	exec(s, "ROLLBACK TO lead", NULL, 0);
 	exec(s, "RELEASE lead", NULL, 0);
+	/* One level is remembered: after a nested savepoint this keeps more
+	 * kinds than were written, never fewer. */
+	s->changed = s->changed_at_savepoint;
 }
 
 void
-store_set_observer(store *s, store_observer fn, void *ctx)
+sqlite_set_bus(store *s, store_bus *bus)
+{
+	s->bus = bus;
+}
+
+void
+sqlite_set_observer(store *s, store_observer fn, void *ctx)
 {
 	s->observer = fn;
 	s->observer_ctx = ctx;
 }
+
+int64_t
+sqlite_data_version(store *s)
+{
+	sqlite3_stmt *st = store_stmt(s, "PRAGMA data_version");
+	int64_t v = -1;
+
+	if (st == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return v;
+}
+
+const store_backend store_sqlite_backend = {
+	.name = "sqlite",
+	.close = sqlite_close,
+	.set_throwaway = sqlite_set_throwaway,
+	.data_version = sqlite_data_version,
+	.busy = sqlite_busy,
+	.errmsg = sqlite_errmsg,
+	.schema_version = sqlite_schema_version,
+	.migrate_to = sqlite_migrate_to,
+	.begin = sqlite_begin,
+	.commit = sqlite_commit,
+	.rollback = sqlite_rollback,
+	.in_transaction = sqlite_in_transaction,
+	.savepoint = sqlite_savepoint,
+	.release = sqlite_release,
+	.rollback_savepoint = sqlite_rollback_savepoint,
+	.set_bus = sqlite_set_bus,
+	.business_sync = sqlite_business_sync,
+	.lead_find_open = sqlite_lead_find_open,
+	.lead_state_load = sqlite_lead_state_load,
+	.lead_prepare = sqlite_lead_prepare,
+	.lead_create = sqlite_lead_create,
+	.set_observer = sqlite_set_observer,
+	.apply = sqlite_apply,
+	.timers_due = sqlite_timers_due,
+	.timer_move = sqlite_timer_move,
+	.timer_claim = sqlite_timer_claim,
+	.timer_next_due = sqlite_timer_next_due,
+	.timer_set_error = sqlite_timer_set_error,
+	.task_lead = sqlite_task_lead,
+	.task_oldest_open = sqlite_task_oldest_open,
+	.token_create = sqlite_token_create,
+	.token_check = sqlite_token_check,
+	.token_revoke = sqlite_token_revoke,
+	.idem_get = sqlite_idem_get,
+	.idem_put = sqlite_idem_put,
+	.task_state = sqlite_task_state,
+	.outbox_due = sqlite_outbox_due,
+	.outbox_next_due = sqlite_outbox_next_due,
+	.outbox_claim = sqlite_outbox_claim,
+	.outbox_load = sqlite_outbox_load,
+	.outbox_move = sqlite_outbox_move,
+	.outbox_get = sqlite_outbox_get,
+	.outbox_in_state = sqlite_outbox_in_state,
+	.webhook_enqueue = sqlite_webhook_enqueue,
+	.webhook_due = sqlite_webhook_due,
+	.webhook_next_due = sqlite_webhook_next_due,
+	.webhook_claim = sqlite_webhook_claim,
+	.webhook_finish = sqlite_webhook_finish,
+	.webhook_recover = sqlite_webhook_recover,
+	.lead_read = sqlite_lead_read,
+	.leads_read = sqlite_leads_read,
+	.tasks_read = sqlite_tasks_read,
+	.tokens_read = sqlite_tokens_read,
+};

@@ -10,7 +10,7 @@
 #include "store_internal.h"
 
 int
-store_timers_due(store *s, int64_t now, store_timer *out, int max)
+sqlite_timers_due(store *s, int64_t now, store_timer *out, int max)
 {
 	static const char *const sql =
 		"SELECT id, business_id, lead_id, due_at, kind, sequence, step, level,"
@@ -46,7 +46,7 @@ store_timers_due(store *s, int64_t now, store_timer *out, int max)
 }
 
 int
-store_timer_move(store *s, int64_t timer_id, timer_state from, timer_state to, int64_t now)
+sqlite_timer_move(store *s, int64_t timer_id, timer_state from, timer_state to, int64_t now)
 {
 	static const char *const sql =
 		"UPDATE timers SET state = ?1,"
@@ -71,7 +71,7 @@ store_timer_move(store *s, int64_t timer_id, timer_state from, timer_state to, i
 }
 
 int
-store_timer_claim(store *s, int64_t timer_id, int64_t now)
+sqlite_timer_claim(store *s, int64_t timer_id, int64_t now)
 {
 	return store_timer_move(s, timer_id, TIMER_PENDING, TIMER_FIRED, now);
 }
@@ -104,7 +104,7 @@ store_timers_cancel(store *s, int64_t lead_id, timer_kind kind, int64_t task_id)
 }
 
 int64_t
-store_timer_next_due(store *s)
+sqlite_timer_next_due(store *s)
 {
 	sqlite3_stmt *st = store_stmt(s, "SELECT min(due_at) FROM timers WHERE state = 'pending'");
 	int64_t due = -1;
@@ -118,7 +118,7 @@ store_timer_next_due(store *s)
 }
 
 int
-store_timer_set_error(store *s, int64_t timer_id)
+sqlite_timer_set_error(store *s, int64_t timer_id)
 {
 	return store_timer_move(s, timer_id, TIMER_PENDING, TIMER_ERROR, 0) < 0 ? -1 : 0;
 }

@@ -40,7 +40,7 @@ cursor_set(store *s, int64_t v)
 }
 
 int
-store_webhook_enqueue(store *s, const char *const *urls, size_t nurls, int64_t now, int max)
+sqlite_webhook_enqueue(store *s, const char *const *urls, size_t nurls, int64_t now, int max)
 {
 	sqlite3_stmt *st, *ins;
 	int64_t cur = cursor_get(s), last = 0;
@@ -89,7 +89,7 @@ fail:
 }
 
 int
-store_webhook_due(store *s, int64_t now, int64_t *ids, int max)
+sqlite_webhook_due(store *s, int64_t now, int64_t *ids, int max)
 {
 	sqlite3_stmt *st = store_stmt(s, "SELECT id FROM webhook_deliveries WHERE state = 'queued'"
 				      " AND send_at <= ?1 ORDER BY send_at, id LIMIT ?2");
@@ -101,7 +101,7 @@ store_webhook_due(store *s, int64_t now, int64_t *ids, int max)
 }
 
 int64_t
-store_webhook_next_due(store *s)
+sqlite_webhook_next_due(store *s)
 {
 	sqlite3_stmt *st = store_stmt(s, "SELECT min(send_at) FROM webhook_deliveries"
 				      " WHERE state = 'queued'");
@@ -136,7 +136,7 @@ iso(int64_t t)
 }
 
 int
-store_webhook_claim(store *s, int64_t id, int64_t now, store_webhook *w)
+sqlite_webhook_claim(store *s, int64_t id, int64_t now, store_webhook *w)
 {
 	static const char *const sel =
 		"SELECT d.url, d.attempts, e.id, e.type, e.at, e.actor, e.text, l.id, l.name,"
@@ -197,7 +197,7 @@ store_webhook_free(store_webhook *w)
 }
 
 int
-store_webhook_finish(store *s, int64_t id, const char *state, int status, const char *error,
+sqlite_webhook_finish(store *s, int64_t id, const char *state, int status, const char *error,
 		     int64_t send_at, int64_t now)
 {
 	sqlite3_stmt *st = store_stmt(s, "UPDATE webhook_deliveries SET state = ?1, status = ?2,"
@@ -218,7 +218,7 @@ store_webhook_finish(store *s, int64_t id, const char *state, int status, const 
 }
 
 int
-store_webhook_recover(store *s)
+sqlite_webhook_recover(store *s)
 {
 	sqlite3_stmt *st = store_stmt(s, "UPDATE webhook_deliveries SET state = 'queued'"
 				      " WHERE state = 'sending'");

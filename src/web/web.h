@@ -94,7 +94,7 @@ void web_set_cookie(web_ctx *c, const char *name, const char *value, int64_t max
 		    char *buf, size_t len);
 
 /* Runs a write through the group-commit writer. */
-flow_result web_write(web_ctx *c, writer_fn fn, void *arg, char *err, size_t errlen);
+flow_result web_write(web_ctx *c, store_writer_fn fn, void *arg, char *err, size_t errlen);
 
 /* --- who sees what (web_access.c) ------------------------------------------------ */
 

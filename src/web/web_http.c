@@ -233,7 +233,7 @@ web_begin_post_anon(web_ctx *c, http_req *rq, enum MHD_Result *ret)
 }
 
 flow_result
-web_write(web_ctx *c, writer_fn fn, void *arg, char *err, size_t errlen)
+web_write(web_ctx *c, store_writer_fn fn, void *arg, char *err, size_t errlen)
 {
 	return http_write(c->rq, fn, arg, err, errlen);
 }

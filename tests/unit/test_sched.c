@@ -1,7 +1,8 @@
 /*
  * test_sched.c - the scheduler: due timers fire in batches until none is due,
  * each once; the thread picks up rows written through another connection,
- * on an injected clock.
+ * on an injected clock; a commit announced on the bus wakes it at once, and
+ * it announces the batches it fires.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -91,7 +92,7 @@ thread_fires_rows_another_connection_wrote(void **state)
 	int i;
 
 	__atomic_store_n(&fake_now, f->t0, __ATOMIC_SEQ_CST);
-	sc = sched_start(f->dir, f->r, fake_clock, err, sizeof err);
+	sc = sched_start(f->dir, f->r, fake_clock, NULL, err, sizeof err);
 	assert_non_null(sc);
 	add_leads(f, 1);	/* through this test's own connection */
 	__atomic_store_n(&fake_now, f->t0 + 25 * 60, __ATOMIC_SEQ_CST);	/* 5 min past due */
@@ -107,6 +108,66 @@ thread_fires_rows_another_connection_wrote(void **state)
 	assert_int_equal(demo_count(f->s, "SELECT count(*) FROM events WHERE type = 'timer.late'"), 1);
 }
 
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static unsigned outbox_heard;	/* __atomic */
+
+static void
+hear_outbox(void *arg, unsigned kinds)
+{
+	__atomic_or_fetch(&outbox_heard, kinds, __ATOMIC_SEQ_CST);
+}
+
+static void
+bus_wakes_the_thread_and_hears_what_it_fired(void **state)
+{
+	fixture *f = *state;
+	store_bus *bus = store_bus_new();
+	char err[256];
+	int64_t committed, fired_after = -1;
+	sched *sc;
+	int id;
+
+	assert_non_null(bus);
+	id = store_bus_subscribe(bus, STORE_BUS_OUTBOX, hear_outbox, NULL);
+	assert_true(id >= 0);
+	/* Past the escalation's due time before the lead exists: the thread's
+	 * first pass finds nothing and it goes to sleep for a second. */
+	__atomic_store_n(&fake_now, f->t0 + 25 * 60, __ATOMIC_SEQ_CST);
+	sc = sched_start(f->dir, f->r, fake_clock, bus, err, sizeof err);
+	assert_non_null(sc);
+	while (!sched_running(sc))
+		nanosleep(&(struct timespec){ 0, 1000 * 1000 }, NULL);
+	add_leads(f, 1);	/* made at t0: its escalation is due at t0 + 20m */
+	/* As the writer's connection would announce it (store_set_bus), but
+	 * without the intake's outbox rows: OUTBOX heard below is the thread's. */
+	committed = mono_ms();
+	store_bus_publish(bus, STORE_BUS_LEADS | STORE_BUS_TIMERS);
+	for (int i = 0; i < 300; i++) {	/* wait for the thread, not for time to pass */
+		if (demo_count(f->s, "SELECT count(*) FROM timers WHERE state = 'fired'") == 1) {
+			fired_after = mono_ms() - committed;
+			break;
+		}
+		nanosleep(&(struct timespec){ 0, 5 * 1000 * 1000 }, NULL);
+	}
+	sched_stop(sc);
+	store_bus_unsubscribe(bus, id);
+	store_bus_free(bus);
+	assert_true(fired_after >= 0);
+	/* Woken by the commit, not by its one-second tick (generous for ASan). */
+	assert_true(fired_after < 600);
+	/* The escalation queued a text to the manager, announced with its batch. */
+	assert_int_equal(demo_count(f->s, "SELECT count(*) FROM events WHERE type = 'task.escalated'"), 1);
+	assert_true(__atomic_load_n(&outbox_heard, __ATOMIC_SEQ_CST) & STORE_BUS_OUTBOX);
+}
+
 int
 main(void)
 {
@@ -114,6 +175,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(small_batches_still_fire_everything_due_once, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(thread_fires_rows_another_connection_wrote, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(bus_wakes_the_thread_and_hears_what_it_fired, setup,
 						teardown),
 	};
 

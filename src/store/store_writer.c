@@ -1,19 +1,20 @@
 /*
- * http_writer.c - the group-commit writer thread (see http_writer.h).
+ * store_writer.c - the group-commit writer thread (see store_writer.h).
  * Everything queued when the thread wakes runs in one transaction (at most
- * WRITER_BATCH_MAX jobs); waiting submitters are woken only after COMMIT
- * returned, so an acknowledgment always follows durability.
+ * STORE_WRITER_BATCH_MAX jobs); waiting submitters are woken only after COMMIT
+ * returned (and was announced on the bus), so an acknowledgment always follows
+ * durability.
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "http_writer.h"
+#include "store_writer.h"
 #include "util/log.h"
 
 typedef struct wjob {
-	writer_fn fn;
+	store_writer_fn fn;
 	void *arg;
 	char *err;
 	size_t errlen;
@@ -23,7 +24,7 @@ typedef struct wjob {
 	struct wjob *next;
 } wjob;
 
-struct writer {
+struct store_writer {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t work;	/* jobs queued or stop */
@@ -32,9 +33,6 @@ struct writer {
 	bool stop;
 	bool running;
 	store *store;
-	sched *sched;
-	void (*on_commit)(void *);	/* e.g. wake the dispatcher; under mu */
-	void *on_commit_arg;
 };
 
 static void
@@ -57,7 +55,7 @@ fail_committed(wjob *from, wjob *to, const char *why)
 
 /* Runs jobs in one transaction (a second one if SQLite aborted the first). */
 static void
-run_batch(writer *w, wjob *jobs)
+run_batch(store_writer *w, wjob *jobs)
 {
 	store *s = w->store;
 	wjob *txn_start = jobs;
@@ -94,33 +92,19 @@ run_batch(writer *w, wjob *jobs)
 			in_txn = false;
 		}
 	}
+	/* A successful commit announces itself on the bus (store_set_bus). */
 	if (in_txn && store_commit(s) < 0) {
 		log_line("error", "commit_failed", "jobs=%zu error=\"%s\"", n,
 			 store_errmsg(s));
 		store_rollback(s);
 		fail_committed(txn_start, NULL, "the commit failed");
 	}
-	if (w->sched != NULL)
-		sched_poke(w->sched);
-	pthread_mutex_lock(&w->mu);
-	if (w->on_commit != NULL)
-		w->on_commit(w->on_commit_arg);
-	pthread_mutex_unlock(&w->mu);
-}
-
-void
-writer_on_commit(writer *w, void (*fn)(void *), void *arg)
-{
-	pthread_mutex_lock(&w->mu);
-	w->on_commit = fn;
-	w->on_commit_arg = arg;
-	pthread_mutex_unlock(&w->mu);
 }
 
 static void *
 run(void *arg)
 {
-	writer *w = arg;
+	store_writer *w = arg;
 
 	pthread_mutex_lock(&w->mu);
 	w->running = true;
@@ -133,7 +117,7 @@ run(void *arg)
 		if (w->head == NULL)
 			break;	/* stopping and drained */
 		batch = last = w->head;
-		while (last->next != NULL && n < WRITER_BATCH_MAX) {
+		while (last->next != NULL && n < STORE_WRITER_BATCH_MAX) {
 			last = last->next;
 			n++;
 		}
@@ -157,10 +141,10 @@ run(void *arg)
 	return NULL;
 }
 
-writer *
-writer_start(const char *dir, sched *sc, char *err, size_t errlen)
+store_writer *
+store_writer_start(const char *dir, store_bus *bus, char *err, size_t errlen)
 {
-	writer *w = calloc(1, sizeof *w);
+	store_writer *w = calloc(1, sizeof *w);
 
 	if (w == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -170,7 +154,7 @@ writer_start(const char *dir, sched *sc, char *err, size_t errlen)
 		free(w);
 		return NULL;
 	}
-	w->sched = sc;
+	store_set_bus(w->store, bus);
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->work, NULL);
 	pthread_cond_init(&w->done, NULL);
@@ -184,7 +168,7 @@ writer_start(const char *dir, sched *sc, char *err, size_t errlen)
 }
 
 int
-writer_submit(writer *w, writer_fn fn, void *arg, char *err, size_t errlen)
+store_writer_submit(store_writer *w, store_writer_fn fn, void *arg, char *err, size_t errlen)
 {
 	char dummy[8];
 	wjob j = { .fn = fn, .arg = arg, .err = err, .errlen = errlen };
@@ -213,7 +197,7 @@ writer_submit(writer *w, writer_fn fn, void *arg, char *err, size_t errlen)
 }
 
 bool
-writer_running(writer *w)
+store_writer_running(store_writer *w)
 {
 	bool r;
 
@@ -226,7 +210,7 @@ writer_running(writer *w)
 }
 
 void
-writer_stop(writer *w)
+store_writer_stop(store_writer *w)
 {
 	if (w == NULL)
 		return;

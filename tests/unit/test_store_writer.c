@@ -1,7 +1,8 @@
 /*
- * test_http_writer.c - the group-commit writer: jobs from many threads are
- * committed, a refused or failing job rolls back alone, and a submitter only
- * returns after its job is durable (visible to another connection).
+ * test_store_writer.c - the group-commit writer: jobs from many threads are
+ * committed, a refused or failing job rolls back alone, a submitter only
+ * returns after its job is durable (visible to another connection), and each
+ * commit that wrote rows is announced on the bus before that.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "http/http_writer.h"
 #include "store/store_sqlite.h"
+#include "store/store_writer.h"
 
 static char dir[64];
 
@@ -84,24 +85,24 @@ static void
 refused_and_failed_jobs_roll_back_alone(void **state)
 {
 	char err[128];
-	writer *w = writer_start(dir, NULL, err, sizeof err);
+	store_writer *w = store_writer_start(dir, NULL, err, sizeof err);
 	int ok = 0, refuse = 1, fail = 2;
 
 	(void)state;
 	assert_non_null(w);
-	assert_int_equal(writer_submit(w, insert_row, &ok, err, sizeof err), 0);
+	assert_int_equal(store_writer_submit(w, insert_row, &ok, err, sizeof err), 0);
 	assert_int_equal(count_rows(), 1);	/* durable when submit returns */
-	assert_int_equal(writer_submit(w, insert_row, &refuse, err, sizeof err), 7);
-	assert_int_equal(writer_submit(w, insert_row, &fail, err, sizeof err), -1);
+	assert_int_equal(store_writer_submit(w, insert_row, &refuse, err, sizeof err), 7);
+	assert_int_equal(store_writer_submit(w, insert_row, &fail, err, sizeof err), -1);
 	assert_string_equal(err, "boom");
-	assert_int_equal(writer_submit(w, insert_row, &ok, err, sizeof err), 0);
-	assert_true(writer_running(w));
-	writer_stop(w);
+	assert_int_equal(store_writer_submit(w, insert_row, &ok, err, sizeof err), 0);
+	assert_true(store_writer_running(w));
+	store_writer_stop(w);
 	assert_int_equal(count_rows(), 2);
 }
 
 typedef struct {
-	writer *w;
+	store_writer *w;
 	int acked;
 } worker_arg;
 
@@ -114,7 +115,7 @@ worker(void *p)
 	for (int i = 0; i < 100; i++) {
 		int mode = modes[i % 5];
 
-		if (writer_submit(a->w, insert_row, &mode, NULL, 0) == 0)
+		if (store_writer_submit(a->w, insert_row, &mode, NULL, 0) == 0)
 			a->acked++;
 	}
 	return NULL;
@@ -124,7 +125,7 @@ static void
 concurrent_submitters_get_every_ack_committed(void **state)
 {
 	char err[128];
-	writer *w = writer_start(dir, NULL, err, sizeof err);
+	store_writer *w = store_writer_start(dir, NULL, err, sizeof err);
 	pthread_t th[8];
 	worker_arg args[8];
 	int acked = 0;
@@ -139,17 +140,54 @@ concurrent_submitters_get_every_ack_committed(void **state)
 		pthread_join(th[i], NULL);
 		acked += args[i].acked;
 	}
-	writer_stop(w);
+	store_writer_stop(w);
 	assert_int_equal(acked, 8 * 60);
 	assert_int_equal(count_rows(), 8 * 60);
+}
+
+static unsigned heard_kinds;
+static int heard;
+
+static void
+hear(void *arg, unsigned kinds)
+{
+	heard++;	/* on the writer thread, before the submitter is released */
+	heard_kinds |= kinds;
+}
+
+static void
+commits_are_announced_before_the_submitter_returns(void **state)
+{
+	char err[128];
+	store_bus *bus = store_bus_new();
+	store_writer *w;
+	int ok = 0, refuse = 1, id;
+
+	(void)state;
+	assert_non_null(bus);
+	id = store_bus_subscribe(bus, STORE_BUS_ALL, hear, NULL);
+	assert_true(id >= 0);
+	w = store_writer_start(dir, bus, err, sizeof err);
+	assert_non_null(w);
+	heard = 0;
+	heard_kinds = 0;
+	assert_int_equal(store_writer_submit(w, insert_row, &ok, err, sizeof err), 0);
+	assert_int_equal(heard, 1);
+	assert_int_equal(heard_kinds, STORE_BUS_OTHER);	/* table t is none of the named kinds */
+	/* A refused job's savepoint is rolled back: its batch wrote nothing. */
+	assert_int_equal(store_writer_submit(w, insert_row, &refuse, err, sizeof err), 7);
+	assert_int_equal(heard, 1);
+	store_writer_stop(w);
+	store_bus_unsubscribe(bus, id);
+	store_bus_free(bus);
 }
 
 static void
 stopped_writer_is_a_noop_on_null(void **state)
 {
 	(void)state;
-	writer_stop(NULL);
-	assert_false(writer_running(NULL));
+	store_writer_stop(NULL);
+	assert_false(store_writer_running(NULL));
 }
 
 int
@@ -159,6 +197,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(refused_and_failed_jobs_roll_back_alone, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(concurrent_submitters_get_every_ack_committed,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(commits_are_announced_before_the_submitter_returns,
 						setup, teardown),
 		cmocka_unit_test(stopped_writer_is_a_noop_on_null),
 	};

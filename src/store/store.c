@@ -1,0 +1,348 @@
+/*
+ * store.c - the store's operations, each forwarded to the engine behind the
+ * store (store_backend.h). Opening picks the engine; nothing else here
+ * knows one.
+ */
+#include "store_backend.h"
+
+static inline const store_backend *
+be(store *s)
+{
+	return store_backend_of(s);
+}
+
+store *
+store_open(const char *dir, char *err, size_t errlen)
+{
+	return store_sqlite_open(dir, err, errlen);
+}
+
+void
+store_close(store *s)
+{
+	if (s != NULL)
+		be(s)->close(s);
+}
+
+int
+store_set_throwaway(store *s)
+{
+	return be(s)->set_throwaway(s);
+}
+
+int64_t
+store_data_version(store *s)
+{
+	return be(s)->data_version(s);
+}
+
+bool
+store_busy(store *s)
+{
+	return be(s)->busy(s);
+}
+
+const char *
+store_errmsg(store *s)
+{
+	return be(s)->errmsg(s);
+}
+
+int
+store_schema_version(store *s)
+{
+	return be(s)->schema_version(s);
+}
+
+int
+store_migrate_to(store *s, int version, char *err, size_t errlen)
+{
+	return be(s)->migrate_to(s, version, err, errlen);
+}
+
+int
+store_begin(store *s)
+{
+	return be(s)->begin(s);
+}
+
+int
+store_commit(store *s)
+{
+	return be(s)->commit(s);
+}
+
+void
+store_rollback(store *s)
+{
+	be(s)->rollback(s);
+}
+
+bool
+store_in_transaction(store *s)
+{
+	return be(s)->in_transaction(s);
+}
+
+int
+store_savepoint(store *s)
+{
+	return be(s)->savepoint(s);
+}
+
+int
+store_release(store *s)
+{
+	return be(s)->release(s);
+}
+
+void
+store_rollback_savepoint(store *s)
+{
+	be(s)->rollback_savepoint(s);
+}
+
+void
+store_set_bus(store *s, store_bus *bus)
+{
+	be(s)->set_bus(s, bus);
+}
+
+int64_t
+store_business_sync(store *s, const rules *r, char *err, size_t errlen)
+{
+	return be(s)->business_sync(s, r, err, errlen);
+}
+
+int64_t
+store_lead_find_open(store *s, int64_t business_id, const char *phone, const char *email,
+		     int64_t since)
+{
+	return be(s)->lead_find_open(s, business_id, phone, email, since);
+}
+
+int
+store_lead_state_load(store *s, int64_t business_id, int64_t id, int64_t now,
+		      int64_t touch_window, store_lead_state **out, char *err, size_t errlen)
+{
+	return be(s)->lead_state_load(s, business_id, id, now, touch_window, out, err, errlen);
+}
+
+int
+store_lead_prepare(store *s, int64_t business_id, const store_new_lead *nl, int64_t now,
+		   store_lead_state **out, char *err, size_t errlen)
+{
+	return be(s)->lead_prepare(s, business_id, nl, now, out, err, errlen);
+}
+
+int
+store_lead_create(store *s, store_lead_state *ls, const decision *d, const char *actor,
+		  int64_t now, int64_t *first_task, char *err, size_t errlen)
+{
+	return be(s)->lead_create(s, ls, d, actor, now, first_task, err, errlen);
+}
+
+void
+store_set_observer(store *s, store_observer fn, void *ctx)
+{
+	be(s)->set_observer(s, fn, ctx);
+}
+
+int
+store_apply(store *s, int64_t business_id, int64_t lead_id, const decision *d, const char *actor,
+	    int64_t now, int64_t *first_task, char *err, size_t errlen)
+{
+	return be(s)->apply(s, business_id, lead_id, d, actor, now, first_task, err, errlen);
+}
+
+int
+store_timers_due(store *s, int64_t now, store_timer *out, int max)
+{
+	return be(s)->timers_due(s, now, out, max);
+}
+
+int
+store_timer_move(store *s, int64_t timer_id, timer_state from, timer_state to, int64_t now)
+{
+	return be(s)->timer_move(s, timer_id, from, to, now);
+}
+
+int
+store_timer_claim(store *s, int64_t timer_id, int64_t now)
+{
+	return be(s)->timer_claim(s, timer_id, now);
+}
+
+int64_t
+store_timer_next_due(store *s)
+{
+	return be(s)->timer_next_due(s);
+}
+
+int
+store_timer_set_error(store *s, int64_t timer_id)
+{
+	return be(s)->timer_set_error(s, timer_id);
+}
+
+int64_t
+store_task_lead(store *s, int64_t business_id, int64_t task_id)
+{
+	return be(s)->task_lead(s, business_id, task_id);
+}
+
+int64_t
+store_task_oldest_open(store *s, int64_t lead_id, const char *verb)
+{
+	return be(s)->task_oldest_open(s, lead_id, verb);
+}
+
+int
+store_token_create(store *s, int64_t business_id, const char *name, const char *role,
+		   int64_t now, char *token, int64_t *id, char *err, size_t errlen)
+{
+	return be(s)->token_create(s, business_id, name, role, now, token, id, err, errlen);
+}
+
+int
+store_token_check(store *s, const char *token, int64_t *business_id, int64_t *token_id,
+		  char *role, size_t rolelen)
+{
+	return be(s)->token_check(s, token, business_id, token_id, role, rolelen);
+}
+
+int
+store_token_revoke(store *s, int64_t business_id, int64_t id, int64_t now)
+{
+	return be(s)->token_revoke(s, business_id, id, now);
+}
+
+int
+store_idem_get(store *s, int64_t business_id, const char *key, const char *req_hash, int *status,
+	       char **body, bool *same)
+{
+	return be(s)->idem_get(s, business_id, key, req_hash, status, body, same);
+}
+
+int
+store_idem_put(store *s, int64_t business_id, const char *key, const char *req_hash, int status,
+	       const char *body, int64_t now)
+{
+	return be(s)->idem_put(s, business_id, key, req_hash, status, body, now);
+}
+
+int
+store_task_state(store *s, int64_t business_id, int64_t task_id, char *buf, size_t len)
+{
+	return be(s)->task_state(s, business_id, task_id, buf, len);
+}
+
+int
+store_outbox_due(store *s, const char *channel, int64_t now, int64_t *ids, int max)
+{
+	return be(s)->outbox_due(s, channel, now, ids, max);
+}
+
+int64_t
+store_outbox_next_due(store *s)
+{
+	return be(s)->outbox_next_due(s);
+}
+
+int
+store_outbox_claim(store *s, int64_t id, int64_t now, outbox_msg *m)
+{
+	return be(s)->outbox_claim(s, id, now, m);
+}
+
+int
+store_outbox_load(store *s, int64_t id, outbox_msg *m)
+{
+	return be(s)->outbox_load(s, id, m);
+}
+
+int
+store_outbox_move(store *s, int64_t id, outbox_state from, outbox_state to,
+		  const outbox_update *u, int64_t now)
+{
+	return be(s)->outbox_move(s, id, from, to, u, now);
+}
+
+int
+store_outbox_get(store *s, int64_t id, outbox_state *state, char *pid, size_t pidlen,
+		 int64_t *lead_id, int64_t *task_id)
+{
+	return be(s)->outbox_get(s, id, state, pid, pidlen, lead_id, task_id);
+}
+
+int
+store_outbox_in_state(store *s, outbox_state st, int64_t *ids, int max)
+{
+	return be(s)->outbox_in_state(s, st, ids, max);
+}
+
+int
+store_webhook_enqueue(store *s, const char *const *urls, size_t nurls, int64_t now, int max)
+{
+	return be(s)->webhook_enqueue(s, urls, nurls, now, max);
+}
+
+int
+store_webhook_due(store *s, int64_t now, int64_t *ids, int max)
+{
+	return be(s)->webhook_due(s, now, ids, max);
+}
+
+int64_t
+store_webhook_next_due(store *s)
+{
+	return be(s)->webhook_next_due(s);
+}
+
+int
+store_webhook_claim(store *s, int64_t id, int64_t now, store_webhook *w)
+{
+	return be(s)->webhook_claim(s, id, now, w);
+}
+
+int
+store_webhook_finish(store *s, int64_t id, const char *state, int status, const char *error,
+		     int64_t send_at, int64_t now)
+{
+	return be(s)->webhook_finish(s, id, state, status, error, send_at, now);
+}
+
+int
+store_webhook_recover(store *s)
+{
+	return be(s)->webhook_recover(s);
+}
+
+int
+store_lead_read(store *s, int64_t business_id, int64_t id, const store_lead_visitor *v,
+		void *ctx)
+{
+	return be(s)->lead_read(s, business_id, id, v, ctx);
+}
+
+int
+store_leads_read(store *s, int64_t business_id, const store_lead_filter *f, void (*fn)(void *ctx,
+		 const store_lead_row *r), void *ctx)
+{
+	return be(s)->leads_read(s, business_id, f, fn, ctx);
+}
+
+int
+store_tasks_read(store *s, int64_t business_id, const char *assignee, const char *state,
+		 int limit, void (*fn)(void *ctx, const store_task_row *r), void *ctx)
+{
+	return be(s)->tasks_read(s, business_id, assignee, state, limit, fn, ctx);
+}
+
+int
+store_tokens_read(store *s, int64_t business_id, void (*fn)(void *ctx, const store_token_row *r),
+		  void *ctx)
+{
+	return be(s)->tokens_read(s, business_id, fn, ctx);
+}
+
