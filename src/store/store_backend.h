@@ -14,6 +14,7 @@
 #include "store_outbox.h"
 #include "store_read.h"
 #include "store_webhook.h"
+#include "store_user_backend.h"
 
 typedef struct store_backend store_backend;
 
@@ -92,6 +93,7 @@ struct store_backend {
 			  int limit, void (*fn)(void *ctx, const store_task_row *r), void *ctx);
 	int (*tokens_read)(store *s, int64_t business_id, void (*fn)(void *ctx,
 			   const store_token_row *r), void *ctx);
+	const store_user_backend *user;	/* store_user.h, store_web.h */
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the

@@ -418,4 +418,5 @@ const store_backend store_sqlite_backend = {
 	.leads_read = sqlite_leads_read,
 	.tasks_read = sqlite_tasks_read,
 	.tokens_read = sqlite_tokens_read,
+	.user = &store_user_sqlite,
 };

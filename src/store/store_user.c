@@ -1,19 +1,18 @@
 /*
- * store_user.c - users, sessions and set-password links (see store_user.h).
- * Tokens: a kind letter ('s' session, 'p' password link), '_', and 256
- * random bits in base64url; the tables keep BLAKE2b(token) in hex.
+ * store_user.c - the web app's store operations (store_user.h,
+ * store_web.h), each forwarded to the engine behind the store
+ * (store_user_backend.h, reached through store_backend.h). Nothing here
+ * knows an engine.
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
+#include "store_backend.h"
 
-#include "store_internal.h"
-#include "store_user.h"
-
-#define TOKEN_CHARS 43	/* base64url of 32 bytes, no padding */
-#define HASH_HEX (crypto_generichash_BYTES * 2 + 1)
+static inline const store_user_backend *
+be(store *s)
+{
+	return store_backend_of(s)->user;
+}
 
 bool
 store_user_role_valid(const char *role)
@@ -27,465 +26,134 @@ store_user_role_valid(const char *role)
 	return false;
 }
 
-/* A fresh token of this kind into out[STORE_SECRET_LEN]. -1 when libsodium
- * cannot start. */
-static int
-new_token(char kind, char *out)
-{
-	unsigned char rnd[32];
-
-	if (sodium_init() < 0)
-		return -1;
-	randombytes_buf(rnd, sizeof rnd);
-	out[0] = kind;
-	out[1] = '_';
-	sodium_bin2base64(out + 2, STORE_SECRET_LEN - 2, rnd, sizeof rnd,
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	sodium_memzero(rnd, sizeof rnd);
-	return 0;
-}
-
-/* Hashes token into hex when it has the shape of a token of this kind. */
-static bool
-token_hash(char kind, const char *token, char hex[HASH_HEX])
-{
-	unsigned char h[crypto_generichash_BYTES];
-
-	if (token == NULL || token[0] != kind || token[1] != '_' ||
-	    strlen(token) != 2 + TOKEN_CHARS)
-		return false;
-	for (const char *p = token + 2; *p; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
-			return false;
-	if (sodium_init() < 0)
-		return false;
-	crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
-	sodium_bin2hex(hex, HASH_HEX, h, sizeof h);
-	return true;
-}
-
-static void
-copy_col(sqlite3_stmt *st, int i, char *buf, size_t len)
-{
-	const unsigned char *v = sqlite3_column_text(st, i);
-
-	snprintf(buf, len, "%s", v ? (const char *)v : "");
-}
-
-#define USER_COLS "u.id, u.business_id, u.email, u.name, u.role, u.person_id," \
-	" u.password_hash, u.failed_logins, u.locked_until, u.created_at"
-
-/* Fills u from USER_COLS starting at column c. */
-static void
-user_row(sqlite3_stmt *st, int c, store_user *u)
-{
-	memset(u, 0, sizeof *u);
-	u->id = sqlite3_column_int64(st, c);
-	u->business_id = sqlite3_column_int64(st, c + 1);
-	copy_col(st, c + 2, u->email, sizeof u->email);
-	copy_col(st, c + 3, u->name, sizeof u->name);
-	copy_col(st, c + 4, u->role, sizeof u->role);
-	copy_col(st, c + 5, u->person, sizeof u->person);
-	copy_col(st, c + 6, u->password_hash, sizeof u->password_hash);
-	u->failed_logins = sqlite3_column_int(st, c + 7);
-	u->locked_until = sqlite3_column_int64(st, c + 8);
-	u->created_at = sqlite3_column_int64(st, c + 9);
-}
-
-/* Steps a statement expected to return at most one user row. */
-static int
-one_user(sqlite3_stmt *st, store_user *out)
-{
-	int rc = sqlite3_step(st);
-
-	if (rc == SQLITE_ROW)
-		user_row(st, 0, out);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
-}
-
-static bool
-fits(const char *v, size_t len, const char *field, char *err, size_t errlen)
-{
-	if (v == NULL || strlen(v) < len)
-		return true;
-	snprintf(err, errlen, "%s: at most %zu bytes", field, len - 1);
-	return false;
-}
-
 int
 store_user_create(store *s, int64_t business_id, const char *email, const char *name,
 		  const char *role, const char *person, int64_t now, int64_t *id, char *err,
 		  size_t errlen)
 {
-	static const char *const sql =
-		"INSERT INTO users (business_id, email, name, role, person_id, created_at,"
-		" updated_at) VALUES (?1, lower(?2), ?3, ?4, ?5, ?6, ?6)"
-		" ON CONFLICT (business_id, email) DO NOTHING";
-	store_user u;
-	sqlite3_stmt *st;
-
-	if (!fits(email, sizeof u.email, "email", err, errlen) ||
-	    !fits(name, sizeof u.name, "name", err, errlen) ||
-	    !fits(person, sizeof u.person, "person", err, errlen))
-		return -1;
-	if (!store_user_role_valid(role))
-		return snprintf(err, errlen, "role: expected admin, manager, office, sales or "
-				"technician"), -1;
-	if ((st = store_stmt(s, sql)) == NULL)
-		return store_fail(s, err, errlen, "users");
-	sqlite3_bind_int64(st, 1, business_id);
-	store_bind_text(st, 2, email);
-	store_bind_text(st, 3, name);
-	store_bind_text(st, 4, role);
-	store_bind_text(st, 5, person && *person ? person : NULL);
-	sqlite3_bind_int64(st, 6, now);
-	if (store_step_done(st) < 0)
-		return store_fail(s, err, errlen, "saving the user");
-	if (sqlite3_changes(s->db) == 0)
-		return 1;
-	*id = sqlite3_last_insert_rowid(s->db);
-	return 0;
+	return be(s)->create(s, business_id, email, name, role, person, now, id, err, errlen);
 }
 
 int
 store_user_get(store *s, int64_t business_id, int64_t id, store_user *out)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT " USER_COLS " FROM users u WHERE u.id = ?1"
-				      " AND u.business_id = ?2 AND u.disabled_at IS NULL");
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, business_id);
-	return one_user(st, out);
+	return be(s)->get(s, business_id, id, out);
 }
 
 int
 store_user_find(store *s, int64_t business_id, const char *email, store_user *out)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT " USER_COLS " FROM users u"
-				      " WHERE u.business_id = ?1 AND u.email = lower(?2)"
-				      " AND u.disabled_at IS NULL");
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, business_id);
-	store_bind_text(st, 2, email);
-	return one_user(st, out);
+	return be(s)->find(s, business_id, email, out);
 }
 
 int
 store_users_read(store *s, int64_t business_id, void (*fn)(void *ctx, const store_user *u),
 		 void *ctx)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT " USER_COLS " FROM users u"
-				      " WHERE u.business_id = ?1 AND u.disabled_at IS NULL"
-				      " ORDER BY u.id");
-	store_user u;
-	int n = 0, rc;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, business_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		user_row(st, 0, &u);
-		u.password_hash[0] = '\0';
-		fn(ctx, &u);
-		n++;
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? n : -1;
+	return be(s)->users_read(s, business_id, fn, ctx);
 }
 
 int
 store_user_count(store *s, int64_t business_id)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT count(*) FROM users WHERE business_id = ?1");
-	int n = -1;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, business_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return n;
+	return be(s)->count(s, business_id);
 }
 
 int
 store_user_set_password(store *s, int64_t business_id, int64_t id, const char *hash,
 			int64_t now)
 {
-	sqlite3_stmt *st = store_stmt(s, "UPDATE users SET password_hash = ?3,"
-				      " failed_logins = 0, locked_until = 0, updated_at = ?4"
-				      " WHERE id = ?1 AND business_id = ?2");
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, business_id);
-	store_bind_text(st, 3, hash);
-	sqlite3_bind_int64(st, 4, now);
-	if (store_step_done(st) < 0)
-		return -1;
-	return sqlite3_changes(s->db) > 0 ? 1 : 0;
+	return be(s)->set_password(s, business_id, id, hash, now);
 }
 
 int
 store_user_sign_in_failed(store *s, int64_t business_id, int64_t id, int max,
 			  int64_t lock_secs, int64_t now, int64_t *locked_until)
 {
-	/* One statement, so concurrent failures each count. */
-	sqlite3_stmt *st = store_stmt(s, "UPDATE users SET"
-				      " locked_until = CASE WHEN failed_logins + 1 >= ?3"
-				      "   THEN ?4 + ?5 ELSE locked_until END,"
-				      " failed_logins = CASE WHEN failed_logins + 1 >= ?3"
-				      "   THEN 0 ELSE failed_logins + 1 END,"
-				      " updated_at = ?4"
-				      " WHERE id = ?1 AND business_id = ?2"
-				      " RETURNING failed_logins, locked_until");
-	int rc;
-
-	if (locked_until != NULL)
-		*locked_until = 0;
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, business_id);
-	sqlite3_bind_int(st, 3, max);
-	sqlite3_bind_int64(st, 4, now);
-	sqlite3_bind_int64(st, 5, lock_secs);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && locked_until != NULL && sqlite3_column_int(st, 0) == 0 &&
-	    sqlite3_column_int64(st, 1) > now)
-		*locked_until = sqlite3_column_int64(st, 1);
-	if (rc == SQLITE_ROW)
-		rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-static int
-clear_failures(store *s, int64_t business_id, int64_t id, int64_t now)
-{
-	sqlite3_stmt *st = store_stmt(s, "UPDATE users SET failed_logins = 0, locked_until = 0,"
-				      " updated_at = ?3 WHERE id = ?1 AND business_id = ?2"
-				      " AND (failed_logins != 0 OR locked_until != 0)");
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, business_id);
-	sqlite3_bind_int64(st, 3, now);
-	return store_step_done(st);
+	return be(s)->sign_in_failed(s, business_id, id, max, lock_secs, now, locked_until);
 }
 
 int
 store_user_sign_in_ok(store *s, int64_t business_id, int64_t id, int64_t now)
 {
-	return clear_failures(s, business_id, id, now);
+	return be(s)->clear_failures(s, business_id, id, now);
 }
 
 int
 store_user_unlock(store *s, int64_t business_id, int64_t id, int64_t now)
 {
-	return clear_failures(s, business_id, id, now);
+	return be(s)->clear_failures(s, business_id, id, now);
 }
-
-/* --- sessions --------------------------------------------------------------------- */
 
 int
 store_session_create(store *s, int64_t business_id, int64_t user_id, int64_t now, int64_t ttl,
 		     char *token, char *csrf, char *err, size_t errlen)
 {
-	sqlite3_stmt *purge = store_stmt(s, "DELETE FROM sessions WHERE business_id = ?1"
-					 " AND expires_at <= ?2");
-	sqlite3_stmt *st = store_stmt(s, "INSERT INTO sessions (business_id, user_id, token_hash,"
-				      " csrf, created_at, expires_at)"
-				      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-	unsigned char rnd[32];
-	char hex[HASH_HEX], secret[STORE_CSRF_LEN];
-
-	if (purge == NULL || st == NULL)
-		return store_fail(s, err, errlen, "sessions");
-	sqlite3_bind_int64(purge, 1, business_id);
-	sqlite3_bind_int64(purge, 2, now);
-	if (store_step_done(purge) < 0)
-		return store_fail(s, err, errlen, "removing expired sessions");
-	if (new_token('s', token) < 0 || !token_hash('s', token, hex))
-		return snprintf(err, errlen, "libsodium failed to start"), -1;
-	randombytes_buf(rnd, sizeof rnd);
-	sodium_bin2hex(secret, sizeof secret, rnd, sizeof rnd);
-	sqlite3_bind_int64(st, 1, business_id);
-	sqlite3_bind_int64(st, 2, user_id);
-	store_bind_text(st, 3, hex);
-	store_bind_text(st, 4, secret);
-	sqlite3_bind_int64(st, 5, now);
-	sqlite3_bind_int64(st, 6, now + ttl);
-	if (store_step_done(st) < 0)
-		return store_fail(s, err, errlen, "saving the session");
-	if (csrf != NULL)
-		memcpy(csrf, secret, STORE_CSRF_LEN);
-	return 0;
+	return be(s)->session_create(s, business_id, user_id, now, ttl, token, csrf, err, errlen);
 }
 
 int
 store_session_find(store *s, int64_t business_id, const char *token, int64_t now,
 		   store_session *sess, store_user *user)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT " USER_COLS ", x.id, x.expires_at, x.csrf"
-				      " FROM sessions x JOIN users u ON u.id = x.user_id"
-				      " WHERE x.token_hash = ?1 AND x.business_id = ?2"
-				      " AND x.expires_at > ?3 AND u.disabled_at IS NULL");
-	char hex[HASH_HEX];
-	int rc;
-
-	if (!token_hash('s', token, hex))
-		return 0;
-	if (st == NULL)
-		return -1;
-	store_bind_text(st, 1, hex);
-	sqlite3_bind_int64(st, 2, business_id);
-	sqlite3_bind_int64(st, 3, now);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		user_row(st, 0, user);
-		sess->id = sqlite3_column_int64(st, 10);
-		sess->expires_at = sqlite3_column_int64(st, 11);
-		copy_col(st, 12, sess->csrf, sizeof sess->csrf);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return be(s)->session_find(s, business_id, token, now, sess, user);
 }
 
 int
 store_session_extend(store *s, int64_t business_id, int64_t id, int64_t expires_at)
 {
-	sqlite3_stmt *st = store_stmt(s, "UPDATE sessions SET expires_at = ?3"
-				      " WHERE id = ?1 AND business_id = ?2");
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, business_id);
-	sqlite3_bind_int64(st, 3, expires_at);
-	return store_step_done(st);
+	return be(s)->session_extend(s, business_id, id, expires_at);
 }
 
 int
 store_session_end(store *s, int64_t business_id, const char *token)
 {
-	sqlite3_stmt *st = store_stmt(s, "DELETE FROM sessions WHERE token_hash = ?1"
-				      " AND business_id = ?2");
-	char hex[HASH_HEX];
-
-	if (!token_hash('s', token, hex))
-		return 0;
-	if (st == NULL)
-		return -1;
-	store_bind_text(st, 1, hex);
-	sqlite3_bind_int64(st, 2, business_id);
-	return store_step_done(st);
+	return be(s)->session_end(s, business_id, token);
 }
 
 int
 store_session_end_all(store *s, int64_t business_id, int64_t user_id)
 {
-	sqlite3_stmt *st = store_stmt(s, "DELETE FROM sessions WHERE user_id = ?1"
-				      " AND business_id = ?2");
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
-	sqlite3_bind_int64(st, 2, business_id);
-	if (store_step_done(st) < 0)
-		return -1;
-	return sqlite3_changes(s->db);
+	return be(s)->session_end_all(s, business_id, user_id);
 }
-
-/* --- set-password links -------------------------------------------------------------- */
 
 int
 store_pwtoken_create(store *s, int64_t business_id, int64_t user_id, int64_t now, int64_t ttl,
 		     char *token, char *err, size_t errlen)
 {
-	sqlite3_stmt *old = store_stmt(s, "UPDATE password_tokens SET used_at = ?3"
-				       " WHERE user_id = ?1 AND business_id = ?2"
-				       " AND used_at IS NULL");
-	sqlite3_stmt *st = store_stmt(s, "INSERT INTO password_tokens (business_id, user_id,"
-				      " token_hash, created_at, expires_at)"
-				      " VALUES (?1, ?2, ?3, ?4, ?5)");
-	char hex[HASH_HEX];
-
-	if (old == NULL || st == NULL)
-		return store_fail(s, err, errlen, "set-password links");
-	sqlite3_bind_int64(old, 1, user_id);
-	sqlite3_bind_int64(old, 2, business_id);
-	sqlite3_bind_int64(old, 3, now);
-	if (store_step_done(old) < 0)
-		return store_fail(s, err, errlen, "retiring older links");
-	if (new_token('p', token) < 0 || !token_hash('p', token, hex))
-		return snprintf(err, errlen, "libsodium failed to start"), -1;
-	sqlite3_bind_int64(st, 1, business_id);
-	sqlite3_bind_int64(st, 2, user_id);
-	store_bind_text(st, 3, hex);
-	sqlite3_bind_int64(st, 4, now);
-	sqlite3_bind_int64(st, 5, now + ttl);
-	if (store_step_done(st) < 0)
-		return store_fail(s, err, errlen, "saving the link");
-	return 0;
+	return be(s)->pwtoken_create(s, business_id, user_id, now, ttl, token, err, errlen);
 }
 
 int
 store_pwtoken_find(store *s, int64_t business_id, const char *token, int64_t now,
 		   int64_t *user_id)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT user_id FROM password_tokens"
-				      " WHERE token_hash = ?1 AND business_id = ?2"
-				      " AND used_at IS NULL AND expires_at > ?3");
-	char hex[HASH_HEX];
-	int rc;
-
-	if (!token_hash('p', token, hex))
-		return 0;
-	if (st == NULL)
-		return -1;
-	store_bind_text(st, 1, hex);
-	sqlite3_bind_int64(st, 2, business_id);
-	sqlite3_bind_int64(st, 3, now);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*user_id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return be(s)->pwtoken_find(s, business_id, token, now, user_id);
 }
 
 int
 store_pwtoken_use(store *s, int64_t business_id, const char *token, int64_t now,
 		  int64_t *user_id)
 {
-	sqlite3_stmt *st = store_stmt(s, "UPDATE password_tokens SET used_at = ?3"
-				      " WHERE token_hash = ?1 AND business_id = ?2"
-				      " AND used_at IS NULL AND expires_at > ?3"
-				      " RETURNING user_id");
-	char hex[HASH_HEX];
-	int rc;
+	return be(s)->pwtoken_use(s, business_id, token, now, user_id);
+}
 
-	if (!token_hash('p', token, hex))
-		return 0;
-	if (st == NULL)
-		return -1;
-	store_bind_text(st, 1, hex);
-	sqlite3_bind_int64(st, 2, business_id);
-	sqlite3_bind_int64(st, 3, now);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*user_id = sqlite3_column_int64(st, 0);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = SQLITE_ERROR;
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+int
+store_queue_read(store *s, int64_t business_id, const char *assignee, int limit,
+		 void (*fn)(void *ctx, const store_queue_row *r), void *ctx)
+{
+	return be(s)->queue_read(s, business_id, assignee, limit, fn, ctx);
+}
+
+int
+store_task_brief(store *s, int64_t business_id, int64_t task_id, int64_t *lead_id, char *verb,
+		 size_t len)
+{
+	return be(s)->task_brief(s, business_id, task_id, lead_id, verb, len);
+}
+
+int
+store_lead_worked_by(store *s, int64_t business_id, int64_t lead_id, const char *person)
+{
+	return be(s)->lead_worked_by(s, business_id, lead_id, person);
 }

@@ -1,0 +1,53 @@
+/*
+ * store_user_backend.h - the staff web app's part of an engine's table of
+ * functions (store_backend.h): one entry for each operation of store_user.h
+ * and store_web.h. store_user.c forwards every call through the table of
+ * the store it is given; store_user_sqlite.c is the SQLite engine's. For
+ * the store's own files only.
+ */
+#ifndef LK_STORE_USER_BACKEND_H
+#define LK_STORE_USER_BACKEND_H
+
+#include "store_user.h"
+#include "store_web.h"
+
+typedef struct {
+	int (*create)(store *s, int64_t business_id, const char *email, const char *name,
+		      const char *role, const char *person, int64_t now, int64_t *id, char *err,
+		      size_t errlen);
+	int (*get)(store *s, int64_t business_id, int64_t id, store_user *out);
+	int (*find)(store *s, int64_t business_id, const char *email, store_user *out);
+	int (*users_read)(store *s, int64_t business_id,
+			  void (*fn)(void *ctx, const store_user *u), void *ctx);
+	int (*count)(store *s, int64_t business_id);
+	int (*set_password)(store *s, int64_t business_id, int64_t id, const char *hash,
+			    int64_t now);
+	int (*sign_in_failed)(store *s, int64_t business_id, int64_t id, int max,
+			      int64_t lock_secs, int64_t now, int64_t *locked_until);
+	int (*clear_failures)(store *s, int64_t business_id, int64_t id, int64_t now);
+	int (*session_create)(store *s, int64_t business_id, int64_t user_id, int64_t now,
+			      int64_t ttl, char *token, char *csrf, char *err, size_t errlen);
+	int (*session_find)(store *s, int64_t business_id, const char *token, int64_t now,
+			    store_session *sess, store_user *user);
+	int (*session_extend)(store *s, int64_t business_id, int64_t id, int64_t expires_at);
+	int (*session_end)(store *s, int64_t business_id, const char *token);
+	int (*session_end_all)(store *s, int64_t business_id, int64_t user_id);
+	int (*pwtoken_create)(store *s, int64_t business_id, int64_t user_id, int64_t now,
+			      int64_t ttl, char *token, char *err, size_t errlen);
+	int (*pwtoken_find)(store *s, int64_t business_id, const char *token, int64_t now,
+			    int64_t *user_id);
+	int (*pwtoken_use)(store *s, int64_t business_id, const char *token, int64_t now,
+			   int64_t *user_id);
+	/* store_web.h */
+	int (*queue_read)(store *s, int64_t business_id, const char *assignee, int limit,
+			  void (*fn)(void *ctx, const store_queue_row *r), void *ctx);
+	int (*task_brief)(store *s, int64_t business_id, int64_t task_id, int64_t *lead_id,
+			  char *verb, size_t len);
+	int (*lead_worked_by)(store *s, int64_t business_id, int64_t lead_id,
+			      const char *person);
+} store_user_backend;
+
+/* The SQLite engine's (store_user_sqlite.c). */
+extern const store_user_backend store_user_sqlite;
+
+#endif

@@ -1,0 +1,588 @@
+/*
+ * store_user_sqlite.c - the SQLite engine's users, sessions, set-password
+ * links (store_user.h) and the web app's reads (store_web.h), as the table
+ * store_user_sqlite (store_user_backend.h). Tokens: a kind letter ('s'
+ * session, 'p' password link), '_', and 256 random bits in base64url; the
+ * tables keep BLAKE2b(token) in hex.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "store_internal.h"
+#include "store_user_backend.h"
+
+#define TOKEN_CHARS 43	/* base64url of 32 bytes, no padding */
+#define HASH_HEX (crypto_generichash_BYTES * 2 + 1)
+
+/* A fresh token of this kind into out[STORE_SECRET_LEN]. -1 when libsodium
+ * cannot start. */
+static int
+new_token(char kind, char *out)
+{
+	unsigned char rnd[32];
+
+	if (sodium_init() < 0)
+		return -1;
+	randombytes_buf(rnd, sizeof rnd);
+	out[0] = kind;
+	out[1] = '_';
+	sodium_bin2base64(out + 2, STORE_SECRET_LEN - 2, rnd, sizeof rnd,
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(rnd, sizeof rnd);
+	return 0;
+}
+
+/* Hashes token into hex when it has the shape of a token of this kind. */
+static bool
+token_hash(char kind, const char *token, char hex[HASH_HEX])
+{
+	unsigned char h[crypto_generichash_BYTES];
+
+	if (token == NULL || token[0] != kind || token[1] != '_' ||
+	    strlen(token) != 2 + TOKEN_CHARS)
+		return false;
+	for (const char *p = token + 2; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+			return false;
+	if (sodium_init() < 0)
+		return false;
+	crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
+	sodium_bin2hex(hex, HASH_HEX, h, sizeof h);
+	return true;
+}
+
+static void
+copy_col(sqlite3_stmt *st, int i, char *buf, size_t len)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	snprintf(buf, len, "%s", v ? (const char *)v : "");
+}
+
+#define USER_COLS "u.id, u.business_id, u.email, u.name, u.role, u.person_id," \
+	" u.password_hash, u.failed_logins, u.locked_until, u.created_at"
+
+/* Fills u from USER_COLS starting at column c. */
+static void
+user_row(sqlite3_stmt *st, int c, store_user *u)
+{
+	memset(u, 0, sizeof *u);
+	u->id = sqlite3_column_int64(st, c);
+	u->business_id = sqlite3_column_int64(st, c + 1);
+	copy_col(st, c + 2, u->email, sizeof u->email);
+	copy_col(st, c + 3, u->name, sizeof u->name);
+	copy_col(st, c + 4, u->role, sizeof u->role);
+	copy_col(st, c + 5, u->person, sizeof u->person);
+	copy_col(st, c + 6, u->password_hash, sizeof u->password_hash);
+	u->failed_logins = sqlite3_column_int(st, c + 7);
+	u->locked_until = sqlite3_column_int64(st, c + 8);
+	u->created_at = sqlite3_column_int64(st, c + 9);
+}
+
+/* Steps a statement expected to return at most one user row. */
+static int
+one_user(sqlite3_stmt *st, store_user *out)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		user_row(st, 0, out);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static bool
+fits(const char *v, size_t len, const char *field, char *err, size_t errlen)
+{
+	if (v == NULL || strlen(v) < len)
+		return true;
+	snprintf(err, errlen, "%s: at most %zu bytes", field, len - 1);
+	return false;
+}
+
+static int
+sqlite_user_create(store *s, int64_t business_id, const char *email, const char *name,
+		  const char *role, const char *person, int64_t now, int64_t *id, char *err,
+		  size_t errlen)
+{
+	static const char *const sql =
+		"INSERT INTO users (business_id, email, name, role, person_id, created_at,"
+		" updated_at) VALUES (?1, lower(?2), ?3, ?4, ?5, ?6, ?6)"
+		" ON CONFLICT (business_id, email) DO NOTHING";
+	store_user u;
+	sqlite3_stmt *st;
+
+	if (!fits(email, sizeof u.email, "email", err, errlen) ||
+	    !fits(name, sizeof u.name, "name", err, errlen) ||
+	    !fits(person, sizeof u.person, "person", err, errlen))
+		return -1;
+	if (!store_user_role_valid(role))
+		return snprintf(err, errlen, "role: expected admin, manager, office, sales or "
+				"technician"), -1;
+	if ((st = store_stmt(s, sql)) == NULL)
+		return store_fail(s, err, errlen, "users");
+	sqlite3_bind_int64(st, 1, business_id);
+	store_bind_text(st, 2, email);
+	store_bind_text(st, 3, name);
+	store_bind_text(st, 4, role);
+	store_bind_text(st, 5, person && *person ? person : NULL);
+	sqlite3_bind_int64(st, 6, now);
+	if (store_step_done(st) < 0)
+		return store_fail(s, err, errlen, "saving the user");
+	if (sqlite3_changes(s->db) == 0)
+		return 1;
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+static int
+sqlite_user_get(store *s, int64_t business_id, int64_t id, store_user *out)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT " USER_COLS " FROM users u WHERE u.id = ?1"
+				      " AND u.business_id = ?2 AND u.disabled_at IS NULL");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, business_id);
+	return one_user(st, out);
+}
+
+static int
+sqlite_user_find(store *s, int64_t business_id, const char *email, store_user *out)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT " USER_COLS " FROM users u"
+				      " WHERE u.business_id = ?1 AND u.email = lower(?2)"
+				      " AND u.disabled_at IS NULL");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, business_id);
+	store_bind_text(st, 2, email);
+	return one_user(st, out);
+}
+
+static int
+sqlite_users_read(store *s, int64_t business_id, void (*fn)(void *ctx, const store_user *u),
+		 void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT " USER_COLS " FROM users u"
+				      " WHERE u.business_id = ?1 AND u.disabled_at IS NULL"
+				      " ORDER BY u.id");
+	store_user u;
+	int n = 0, rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, business_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		user_row(st, 0, &u);
+		u.password_hash[0] = '\0';
+		fn(ctx, &u);
+		n++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? n : -1;
+}
+
+static int
+sqlite_user_count(store *s, int64_t business_id)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT count(*) FROM users WHERE business_id = ?1");
+	int n = -1;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, business_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+static int
+sqlite_user_set_password(store *s, int64_t business_id, int64_t id, const char *hash,
+			int64_t now)
+{
+	sqlite3_stmt *st = store_stmt(s, "UPDATE users SET password_hash = ?3,"
+				      " failed_logins = 0, locked_until = 0, updated_at = ?4"
+				      " WHERE id = ?1 AND business_id = ?2");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, business_id);
+	store_bind_text(st, 3, hash);
+	sqlite3_bind_int64(st, 4, now);
+	if (store_step_done(st) < 0)
+		return -1;
+	return sqlite3_changes(s->db) > 0 ? 1 : 0;
+}
+
+static int
+sqlite_user_sign_in_failed(store *s, int64_t business_id, int64_t id, int max,
+			  int64_t lock_secs, int64_t now, int64_t *locked_until)
+{
+	/* One statement, so concurrent failures each count. */
+	sqlite3_stmt *st = store_stmt(s, "UPDATE users SET"
+				      " locked_until = CASE WHEN failed_logins + 1 >= ?3"
+				      "   THEN ?4 + ?5 ELSE locked_until END,"
+				      " failed_logins = CASE WHEN failed_logins + 1 >= ?3"
+				      "   THEN 0 ELSE failed_logins + 1 END,"
+				      " updated_at = ?4"
+				      " WHERE id = ?1 AND business_id = ?2"
+				      " RETURNING failed_logins, locked_until");
+	int rc;
+
+	if (locked_until != NULL)
+		*locked_until = 0;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, business_id);
+	sqlite3_bind_int(st, 3, max);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(st, 5, lock_secs);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && locked_until != NULL && sqlite3_column_int(st, 0) == 0 &&
+	    sqlite3_column_int64(st, 1) > now)
+		*locked_until = sqlite3_column_int64(st, 1);
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+sqlite_user_clear_failures(store *s, int64_t business_id, int64_t id, int64_t now)
+{
+	sqlite3_stmt *st = store_stmt(s, "UPDATE users SET failed_logins = 0, locked_until = 0,"
+				      " updated_at = ?3 WHERE id = ?1 AND business_id = ?2"
+				      " AND (failed_logins != 0 OR locked_until != 0)");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, business_id);
+	sqlite3_bind_int64(st, 3, now);
+	return store_step_done(st);
+}
+
+/* --- sessions --------------------------------------------------------------------- */
+
+static int
+sqlite_session_create(store *s, int64_t business_id, int64_t user_id, int64_t now, int64_t ttl,
+		     char *token, char *csrf, char *err, size_t errlen)
+{
+	sqlite3_stmt *purge = store_stmt(s, "DELETE FROM sessions WHERE business_id = ?1"
+					 " AND expires_at <= ?2");
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO sessions (business_id, user_id, token_hash,"
+				      " csrf, created_at, expires_at)"
+				      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	unsigned char rnd[32];
+	char hex[HASH_HEX], secret[STORE_CSRF_LEN];
+
+	if (purge == NULL || st == NULL)
+		return store_fail(s, err, errlen, "sessions");
+	sqlite3_bind_int64(purge, 1, business_id);
+	sqlite3_bind_int64(purge, 2, now);
+	if (store_step_done(purge) < 0)
+		return store_fail(s, err, errlen, "removing expired sessions");
+	if (new_token('s', token) < 0 || !token_hash('s', token, hex))
+		return snprintf(err, errlen, "libsodium failed to start"), -1;
+	randombytes_buf(rnd, sizeof rnd);
+	sodium_bin2hex(secret, sizeof secret, rnd, sizeof rnd);
+	sqlite3_bind_int64(st, 1, business_id);
+	sqlite3_bind_int64(st, 2, user_id);
+	store_bind_text(st, 3, hex);
+	store_bind_text(st, 4, secret);
+	sqlite3_bind_int64(st, 5, now);
+	sqlite3_bind_int64(st, 6, now + ttl);
+	if (store_step_done(st) < 0)
+		return store_fail(s, err, errlen, "saving the session");
+	if (csrf != NULL)
+		memcpy(csrf, secret, STORE_CSRF_LEN);
+	return 0;
+}
+
+static int
+sqlite_session_find(store *s, int64_t business_id, const char *token, int64_t now,
+		   store_session *sess, store_user *user)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT " USER_COLS ", x.id, x.expires_at, x.csrf"
+				      " FROM sessions x JOIN users u ON u.id = x.user_id"
+				      " WHERE x.token_hash = ?1 AND x.business_id = ?2"
+				      " AND x.expires_at > ?3 AND u.disabled_at IS NULL");
+	char hex[HASH_HEX];
+	int rc;
+
+	if (!token_hash('s', token, hex))
+		return 0;
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, hex);
+	sqlite3_bind_int64(st, 2, business_id);
+	sqlite3_bind_int64(st, 3, now);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		user_row(st, 0, user);
+		sess->id = sqlite3_column_int64(st, 10);
+		sess->expires_at = sqlite3_column_int64(st, 11);
+		copy_col(st, 12, sess->csrf, sizeof sess->csrf);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+sqlite_session_extend(store *s, int64_t business_id, int64_t id, int64_t expires_at)
+{
+	sqlite3_stmt *st = store_stmt(s, "UPDATE sessions SET expires_at = ?3"
+				      " WHERE id = ?1 AND business_id = ?2");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, business_id);
+	sqlite3_bind_int64(st, 3, expires_at);
+	return store_step_done(st);
+}
+
+static int
+sqlite_session_end(store *s, int64_t business_id, const char *token)
+{
+	sqlite3_stmt *st = store_stmt(s, "DELETE FROM sessions WHERE token_hash = ?1"
+				      " AND business_id = ?2");
+	char hex[HASH_HEX];
+
+	if (!token_hash('s', token, hex))
+		return 0;
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, hex);
+	sqlite3_bind_int64(st, 2, business_id);
+	return store_step_done(st);
+}
+
+static int
+sqlite_session_end_all(store *s, int64_t business_id, int64_t user_id)
+{
+	sqlite3_stmt *st = store_stmt(s, "DELETE FROM sessions WHERE user_id = ?1"
+				      " AND business_id = ?2");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, business_id);
+	if (store_step_done(st) < 0)
+		return -1;
+	return sqlite3_changes(s->db);
+}
+
+/* --- set-password links -------------------------------------------------------------- */
+
+static int
+sqlite_pwtoken_create(store *s, int64_t business_id, int64_t user_id, int64_t now, int64_t ttl,
+		     char *token, char *err, size_t errlen)
+{
+	sqlite3_stmt *old = store_stmt(s, "UPDATE password_tokens SET used_at = ?3"
+				       " WHERE user_id = ?1 AND business_id = ?2"
+				       " AND used_at IS NULL");
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO password_tokens (business_id, user_id,"
+				      " token_hash, created_at, expires_at)"
+				      " VALUES (?1, ?2, ?3, ?4, ?5)");
+	char hex[HASH_HEX];
+
+	if (old == NULL || st == NULL)
+		return store_fail(s, err, errlen, "set-password links");
+	sqlite3_bind_int64(old, 1, user_id);
+	sqlite3_bind_int64(old, 2, business_id);
+	sqlite3_bind_int64(old, 3, now);
+	if (store_step_done(old) < 0)
+		return store_fail(s, err, errlen, "retiring older links");
+	if (new_token('p', token) < 0 || !token_hash('p', token, hex))
+		return snprintf(err, errlen, "libsodium failed to start"), -1;
+	sqlite3_bind_int64(st, 1, business_id);
+	sqlite3_bind_int64(st, 2, user_id);
+	store_bind_text(st, 3, hex);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(st, 5, now + ttl);
+	if (store_step_done(st) < 0)
+		return store_fail(s, err, errlen, "saving the link");
+	return 0;
+}
+
+static int
+sqlite_pwtoken_find(store *s, int64_t business_id, const char *token, int64_t now,
+		   int64_t *user_id)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT user_id FROM password_tokens"
+				      " WHERE token_hash = ?1 AND business_id = ?2"
+				      " AND used_at IS NULL AND expires_at > ?3");
+	char hex[HASH_HEX];
+	int rc;
+
+	if (!token_hash('p', token, hex))
+		return 0;
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, hex);
+	sqlite3_bind_int64(st, 2, business_id);
+	sqlite3_bind_int64(st, 3, now);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*user_id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+sqlite_pwtoken_use(store *s, int64_t business_id, const char *token, int64_t now,
+		  int64_t *user_id)
+{
+	sqlite3_stmt *st = store_stmt(s, "UPDATE password_tokens SET used_at = ?3"
+				      " WHERE token_hash = ?1 AND business_id = ?2"
+				      " AND used_at IS NULL AND expires_at > ?3"
+				      " RETURNING user_id");
+	char hex[HASH_HEX];
+	int rc;
+
+	if (!token_hash('p', token, hex))
+		return 0;
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, hex);
+	sqlite3_bind_int64(st, 2, business_id);
+	sqlite3_bind_int64(st, 3, now);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*user_id = sqlite3_column_int64(st, 0);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = SQLITE_ERROR;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* --- the web app's reads (store_web.h) --------------------------------------------- */
+
+#define QUEUE_COLS "t.id, t.lead_id, t.verb, t.title, t.assignee, t.due_at, t.created_at," \
+	" l.name, l.phone, l.email, l.source, l.kind, l.service, l.stage, l.owner, l.flags," \
+	" l.sms_opt_out, l.email_opt_out, e.type, e.text, e.at"
+/* the newest event of the lead: one probe of events_by_lead */
+#define QUEUE_FROM " FROM tasks t JOIN leads l ON l.id = t.lead_id" \
+	" LEFT JOIN events e ON e.id = (SELECT max(id) FROM events WHERE lead_id = t.lead_id)"
+
+static const char *
+col(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+static int
+sqlite_queue_read(store *s, int64_t business_id, const char *assignee, int limit,
+		 void (*fn)(void *ctx, const store_queue_row *r), void *ctx)
+{
+	static const char *const one =
+		"SELECT " QUEUE_COLS QUEUE_FROM " WHERE t.business_id = ?1 AND t.state = 'open'"
+		" AND t.assignee = ?2 ORDER BY t.due_at, t.id LIMIT ?3";
+	static const char *const all =
+		"SELECT " QUEUE_COLS QUEUE_FROM " WHERE t.business_id = ?1 AND t.state = 'open'"
+		" AND ?2 IS NULL ORDER BY t.due_at, t.id LIMIT ?3";
+	sqlite3_stmt *st = store_stmt(s, assignee ? one : all);
+	int n = 0, rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, business_id);
+	store_bind_text(st, 2, assignee);
+	sqlite3_bind_int(st, 3, limit > 0 ? limit : 100);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_queue_row r = {
+			.task_id = sqlite3_column_int64(st, 0), .lead_id = sqlite3_column_int64(st, 1),
+			.verb = col(st, 2), .title = col(st, 3), .assignee = col(st, 4),
+			.due_at = sqlite3_column_int64(st, 5), .created_at = sqlite3_column_int64(st, 6),
+			.name = col(st, 7), .phone = col(st, 8), .email = col(st, 9),
+			.source = col(st, 10), .kind = col(st, 11), .service = col(st, 12),
+			.stage = col(st, 13), .owner = col(st, 14),
+			.flags = (unsigned)sqlite3_column_int(st, 15),
+			.sms_opt_out = sqlite3_column_int(st, 16) != 0,
+			.email_opt_out = sqlite3_column_int(st, 17) != 0,
+			.last_type = col(st, 18), .last_text = col(st, 19),
+			.last_at = sqlite3_column_int64(st, 20),
+		};
+
+		fn(ctx, &r);
+		n++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? n : -1;
+}
+
+static int
+sqlite_lead_worked_by(store *s, int64_t business_id, int64_t lead_id, const char *person)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT 1 FROM leads l WHERE l.id = ?1"
+				      " AND l.business_id = ?2 AND (l.owner = ?3 OR EXISTS"
+				      " (SELECT 1 FROM tasks t WHERE t.lead_id = l.id"
+				      "  AND t.state = 'open' AND t.assignee = ?3))");
+	int rc;
+
+	if (person == NULL || *person == '\0')
+		return 0;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, lead_id);
+	sqlite3_bind_int64(st, 2, business_id);
+	store_bind_text(st, 3, person);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+sqlite_task_brief(store *s, int64_t business_id, int64_t task_id, int64_t *lead_id, char *verb,
+		 size_t len)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT lead_id, verb FROM tasks WHERE id = ?1"
+				      " AND business_id = ?2");
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, task_id);
+	sqlite3_bind_int64(st, 2, business_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*lead_id = sqlite3_column_int64(st, 0);
+		snprintf(verb, len, "%s", col(st, 1) ? col(st, 1) : "");
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+const store_user_backend store_user_sqlite = {
+	.create = sqlite_user_create,
+	.get = sqlite_user_get,
+	.find = sqlite_user_find,
+	.users_read = sqlite_users_read,
+	.count = sqlite_user_count,
+	.set_password = sqlite_user_set_password,
+	.sign_in_failed = sqlite_user_sign_in_failed,
+	.clear_failures = sqlite_user_clear_failures,
+	.session_create = sqlite_session_create,
+	.session_find = sqlite_session_find,
+	.session_extend = sqlite_session_extend,
+	.session_end = sqlite_session_end,
+	.session_end_all = sqlite_session_end_all,
+	.pwtoken_create = sqlite_pwtoken_create,
+	.pwtoken_find = sqlite_pwtoken_find,
+	.pwtoken_use = sqlite_pwtoken_use,
+	.queue_read = sqlite_queue_read,
+	.task_brief = sqlite_task_brief,
+	.lead_worked_by = sqlite_lead_worked_by,
+};
