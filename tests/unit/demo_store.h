@@ -55,6 +55,26 @@ demo_store_close(demo_store *d)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* cmocka setup and teardown: *state is a demo_store. */
+static inline int
+demo_setup(void **state)
+{
+	demo_store *d = calloc(1, sizeof *d);
+
+	demo_store_open(d);
+	*state = d;
+	return 0;
+}
+
+static inline int
+demo_teardown(void **state)
+{
+	int rc = demo_store_close(*state);
+
+	free(*state);
+	return rc;
+}
+
 /* The first column of the first row of sql as an integer, -1 when none. */
 static int64_t
 demo_count(store *s, const char *sql)

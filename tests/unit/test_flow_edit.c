@@ -19,25 +19,6 @@
 
 typedef demo_store fixture;
 
-static int
-setup(void **state)
-{
-	fixture *f = calloc(1, sizeof *f);
-
-	demo_store_open(f);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	int rc = demo_store_close(*state);
-
-	free(*state);
-	return rc;
-}
-
 static int64_t
 add_lead(fixture *f, const char *phone)
 {
@@ -181,10 +162,10 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(snooze_moves_the_task_and_replaces_its_escalation,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(snooze_refusals_write_nothing, setup, teardown),
+						demo_setup, demo_teardown),
+		cmocka_unit_test_setup_teardown(snooze_refusals_write_nothing, demo_setup, demo_teardown),
 		cmocka_unit_test_setup_teardown(contact_edit_is_normalised_flagged_and_on_the_timeline,
-						setup, teardown),
+						demo_setup, demo_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,25 +19,6 @@
 
 typedef demo_store fixture;
 
-static int
-setup(void **state)
-{
-	fixture *f = calloc(1, sizeof *f);
-
-	demo_store_open(f);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	int rc = demo_store_close(*state);
-
-	free(*state);
-	return rc;
-}
-
 /* Submits rq at t0 + dt in a transaction of its own; the result. */
 static flow_result
 submit(fixture *f, const intake_request *rq, int64_t dt, flow_out *out)
@@ -161,13 +142,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(lead_then_repeat_inquiry, setup, teardown),
-		cmocka_unit_test_setup_teardown(message_goes_to_the_senders_lead_or_makes_one, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(lead_then_repeat_inquiry, demo_setup, demo_teardown),
+		cmocka_unit_test_setup_teardown(message_goes_to_the_senders_lead_or_makes_one, demo_setup,
+						demo_teardown),
 		cmocka_unit_test_setup_teardown(message_from_nobody_known_that_creates_nothing_is_ok,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(answered_call_is_logged_on_the_callers_lead, setup,
-						teardown),
+						demo_setup, demo_teardown),
+		cmocka_unit_test_setup_teardown(answered_call_is_logged_on_the_callers_lead, demo_setup,
+						demo_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,25 +29,6 @@ fake_clock(void)
 
 typedef demo_store fixture;
 
-static int
-setup(void **state)
-{
-	fixture *f = calloc(1, sizeof *f);
-
-	demo_store_open(f);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	int rc = demo_store_close(*state);
-
-	free(*state);
-	return rc;
-}
-
 static void
 add_leads(fixture *f, int n)
 {
@@ -172,12 +153,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(small_batches_still_fire_everything_due_once, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(thread_fires_rows_another_connection_wrote, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(bus_wakes_the_thread_and_hears_what_it_fired, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(small_batches_still_fire_everything_due_once, demo_setup,
+						demo_teardown),
+		cmocka_unit_test_setup_teardown(thread_fires_rows_another_connection_wrote, demo_setup,
+						demo_teardown),
+		cmocka_unit_test_setup_teardown(bus_wakes_the_thread_and_hears_what_it_fired, demo_setup,
+						demo_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,25 +21,6 @@
 
 typedef demo_store fixture;
 
-static int
-setup(void **state)
-{
-	fixture *f = calloc(1, sizeof *f);
-
-	demo_store_open(f);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	int rc = demo_store_close(*state);
-
-	free(*state);
-	return rc;
-}
-
 static int64_t
 add_lead(fixture *f, const char *name, const char *phone, const char *source, int64_t now,
 	 bool *dup)
@@ -218,13 +199,13 @@ main(void)
 		cmocka_unit_test(old_schema_upgrades_with_data_intact),
 		cmocka_unit_test(newer_schema_is_refused),
 		cmocka_unit_test_setup_teardown(intake_commits_lead_owner_task_timers_and_ack_together,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(rolled_back_intake_leaves_nothing, setup, teardown),
+						demo_setup, demo_teardown),
+		cmocka_unit_test_setup_teardown(rolled_back_intake_leaves_nothing, demo_setup, demo_teardown),
 		cmocka_unit_test_setup_teardown(same_phone_again_joins_the_open_lead_without_a_second_ack,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(bad_contact_is_stored_and_flagged_not_dropped, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(due_timers_fire_once_in_order, setup, teardown),
+						demo_setup, demo_teardown),
+		cmocka_unit_test_setup_teardown(bad_contact_is_stored_and_flagged_not_dropped, demo_setup,
+						demo_teardown),
+		cmocka_unit_test_setup_teardown(due_timers_fire_once_in_order, demo_setup, demo_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

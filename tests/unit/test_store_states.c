@@ -23,25 +23,6 @@
 
 typedef demo_store fixture;
 
-static int
-setup(void **state)
-{
-	fixture *f = calloc(1, sizeof *f);
-
-	demo_store_open(f);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	int rc = demo_store_close(*state);
-
-	free(*state);
-	return rc;
-}
-
 static int64_t
 add_lead(fixture *f)
 {
@@ -201,11 +182,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(a_task_closed_twice_stops_loudly, setup, teardown),
-		cmocka_unit_test_setup_teardown(lead_status_moves_only_along_legal_edges, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(a_fired_timer_never_goes_back_to_pending, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(a_task_closed_twice_stops_loudly, demo_setup, demo_teardown),
+		cmocka_unit_test_setup_teardown(lead_status_moves_only_along_legal_edges, demo_setup,
+						demo_teardown),
+		cmocka_unit_test_setup_teardown(a_fired_timer_never_goes_back_to_pending, demo_setup,
+						demo_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,25 +22,6 @@
 
 typedef demo_store fixture;
 
-static int
-setup(void **state)
-{
-	fixture *f = calloc(1, sizeof *f);
-
-	demo_store_open(f);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	int rc = demo_store_close(*state);
-
-	free(*state);
-	return rc;
-}
-
 static int64_t
 add_user(fixture *f, const char *email, const char *role, const char *person)
 {
@@ -334,13 +315,13 @@ main(void)
 		cmocka_unit_test(password_rules),
 		cmocka_unit_test(csrf_compare),
 		cmocka_unit_test(roles),
-		cmocka_unit_test_setup_teardown(users_are_unique_per_email, setup, teardown),
-		cmocka_unit_test_setup_teardown(sessions_keep_only_a_hash, setup, teardown),
-		cmocka_unit_test_setup_teardown(sign_out_and_sign_out_everywhere, setup, teardown),
-		cmocka_unit_test_setup_teardown(expired_sessions_are_purged, setup, teardown),
-		cmocka_unit_test_setup_teardown(lockout_after_max_failures, setup, teardown),
-		cmocka_unit_test_setup_teardown(set_password_links_work_once, setup, teardown),
-		cmocka_unit_test_setup_teardown(who_works_a_lead, setup, teardown),
+		cmocka_unit_test_setup_teardown(users_are_unique_per_email, demo_setup, demo_teardown),
+		cmocka_unit_test_setup_teardown(sessions_keep_only_a_hash, demo_setup, demo_teardown),
+		cmocka_unit_test_setup_teardown(sign_out_and_sign_out_everywhere, demo_setup, demo_teardown),
+		cmocka_unit_test_setup_teardown(expired_sessions_are_purged, demo_setup, demo_teardown),
+		cmocka_unit_test_setup_teardown(lockout_after_max_failures, demo_setup, demo_teardown),
+		cmocka_unit_test_setup_teardown(set_password_links_work_once, demo_setup, demo_teardown),
+		cmocka_unit_test_setup_teardown(who_works_a_lead, demo_setup, demo_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
