@@ -101,3 +101,12 @@ decide(const lead_state *st, const lead_event *ev, const rules *r, const rr_coun
 	*out = c.d;
 	return DECIDE_OK;
 }
+
+const lead_task *
+engine_open_task(const engine_ctx *c, int64_t task_id)
+{
+	for (size_t i = 0; task_id > 0 && i < c->st->ntasks; i++)
+		if (c->st->tasks[i].id == task_id)
+			return &c->st->tasks[i];
+	return NULL;
+}

@@ -28,16 +28,14 @@ recipient(const engine_ctx *c, const lead_event *ev)
 static void
 settle(engine_ctx *c, int64_t task_id, const char *state, const char *why)
 {
-	for (size_t i = 0; task_id > 0 && i < c->st->ntasks; i++) {
-		if (c->st->tasks[i].id == task_id) {
-			action *a = engine_push(c, ACT_TASK_CLOSE);
+	action *a;
 
-			a->task_id = task_id;
-			a->name = state;
-			a->text = why;
-			return;
-		}
-	}
+	if (engine_open_task(c, task_id) == NULL)
+		return;
+	a = engine_push(c, ACT_TASK_CLOSE);
+	a->task_id = task_id;
+	a->name = state;
+	a->text = why;
 }
 
 static bool

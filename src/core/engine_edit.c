@@ -20,12 +20,9 @@
 decide_result
 engine_on_task_snooze(engine_ctx *c, const lead_event *ev, char *err, size_t errlen)
 {
-	const lead_task *t = NULL;
+	const lead_task *t = engine_open_task(c, ev->task_id);
 	action *a;
 
-	for (size_t i = 0; i < c->st->ntasks; i++)
-		if (c->st->tasks[i].id == ev->task_id)
-			t = &c->st->tasks[i];
 	if (t == NULL) {
 		/* The state holds open tasks only (the first 64 by due time). */
 		snprintf(err, errlen, "task %lld is not an open task of lead %lld",

@@ -61,6 +61,9 @@ _Noreturn void engine_oom(void);
  * memory */
 decision *decision_new(void);
 action *engine_push(engine_ctx *c, action_kind kind);
+/* The lead's open task with this id, or NULL (done, closed, another lead's,
+ * or beyond the open tasks the state holds). */
+const lead_task *engine_open_task(const engine_ctx *c, int64_t task_id);
 const char *engine_str(engine_ctx *c, const char *s);
 const char *engine_fmt(engine_ctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

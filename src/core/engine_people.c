@@ -110,12 +110,9 @@ engine_on_note(engine_ctx *c, const lead_event *ev)
 decide_result
 engine_on_task_done(engine_ctx *c, const lead_event *ev, char *err, size_t errlen)
 {
-	const lead_task *t = NULL;
+	const lead_task *t = engine_open_task(c, ev->task_id);
 	action *a;
 
-	for (size_t i = 0; i < c->st->ntasks; i++)
-		if (c->st->tasks[i].id == ev->task_id)
-			t = &c->st->tasks[i];
 	if (t == NULL) {
 		snprintf(err, errlen, "task %lld is not an open task of lead %lld",
 			 (long long)ev->task_id, (long long)c->l->id);

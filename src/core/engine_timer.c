@@ -14,15 +14,12 @@
 static decide_result
 on_escalate(engine_ctx *c, const lead_event *ev)
 {
-	const lead_task *t = NULL;
+	const lead_task *t = engine_open_task(c, ev->task_id);
 	const rules_escalation *e;
 	action *a;
 
 	if (ev->level < 0 || (size_t)ev->level >= c->r->nescalations)
 		return DECIDE_OK;
-	for (size_t i = 0; i < c->st->ntasks; i++)
-		if (c->st->tasks[i].id == ev->task_id)
-			t = &c->st->tasks[i];
 	if (t == NULL)
 		return DECIDE_OK;	/* done or closed since: nothing to escalate */
 	e = &c->r->escalations[ev->level];
