@@ -3,6 +3,8 @@
  * filters and a cursor, get with timeline, update contact fields, and the
  * events people log on a lead (stage, owner, call, visit, note, message).
  * Every write is a writer job; reads use this thread's own connection.
+ * An intake token's create is answered with a receipt that says nothing
+ * about the leads already there (not even whether it matched one).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include "http_api.h"
 #include "intake/intake_api.h"
 #include "read/read_json.h"
+#include "store/store_api.h"
 
 #define MAX_TEXT 4000	/* message / note text */
 #define MAX_FIELD 256
@@ -92,8 +95,13 @@ api_leads_create(http_req *rq)
 	}
 	if (!api_idempotency(rq, &idem, &j, &ret))
 		goto out;
-	/* 201 also when attached to an open lead: "duplicate" in the body says so */
-	ret = api_run_lead_job(rq, &j, 201);
+	if (strcmp(rq->role, STORE_ROLE_INTAKE) == 0)
+		/* a site's backend: whoever holds its token learns nothing of existing
+		 * leads, so the same receipt whether the contact was new or known */
+		ret = api_run_receipt_job(rq, &j);
+	else
+		/* 201 also when attached to an open lead: "duplicate" in the body says so */
+		ret = api_run_lead_job(rq, &j, 201);
 out:
 	json_decref(o);
 	return ret;

@@ -92,7 +92,12 @@ vapi POST /api/v1/leads '{"name":"Pat Doe","phone":"call me","neighbourhood":"Up
 conforms "POST /api/v1/leads with an unreadable phone: 201, flagged" 201
 via POST /api/v1/leads -H "Authorization: Bearer $ITOKEN" -H 'Content-Type: application/json' \
 	--data-binary '{"name":"From Site","email":"site@example.com","source":"web_form"}'
-conforms "POST /api/v1/leads with an intake token: 201" 201
+conforms "POST /api/v1/leads with an intake token: 202 receipt" 202
+expect_eq "intake token: the receipt only" "$BODY" '{"status":"received"}'
+via POST /api/v1/leads -H "Authorization: Bearer $ITOKEN" -H 'Content-Type: application/json' \
+	--data-binary '{"name":"Not Marcus","phone":"312-555-0199"}'
+conforms "POST /api/v1/leads with an intake token, a known phone: the same 202 receipt" 202
+expect_eq "intake token, known phone: nothing of Marcus's lead" "$BODY" '{"status":"received"}'
 vapi POST /api/v1/leads '{"service":"x"}'
 conforms "POST /api/v1/leads without name, phone or email: 422" 422
 vapi POST /api/v1/leads '{"name":"x","owner":"zed"}'
