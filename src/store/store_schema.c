@@ -155,6 +155,10 @@ const char *const store_migrations[] = {
 	"CREATE TABLE deliver_cursors ("
 	"  name TEXT PRIMARY KEY,"
 	"  value INTEGER NOT NULL);",
+
+	/* 4: custom fields - what a source sent that the lead has no column for
+	 * ("zip", "budget"), as one JSON object of strings; NULL = none. */
+	"ALTER TABLE leads ADD COLUMN custom TEXT;",
 };
 
 const int store_nmigrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

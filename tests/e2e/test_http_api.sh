@@ -34,13 +34,10 @@ expect_contains "409 code" "$out" idempotency_key_reused
 out=$(api POST /api/v1/leads '{"name":"Bad Phone","phone":"call me maybe"}')
 expect_eq "bad phone: still 201" "$(status_of "$out")" 201
 expect_contains "bad phone: flagged" "$out" phone_invalid
-out=$(api POST /api/v1/leads '{"service":"x"}')
-expect_eq "no name/phone/email: 422" "$(status_of "$out")" 422
+# (what a lead may hold beyond this: tests/e2e/test_intake_keep.sh)
+out=$(api POST /api/v1/leads '{"name":" ","phone":null}')
+expect_eq "nothing in it: 422" "$(status_of "$out")" 422
 expect_contains "422 names the field" "$out" '"field":"name"'
-out=$(api POST /api/v1/leads '{"name":3}')
-expect_contains "wrong type: 422 with field" "$out" '"field":"name"'
-out=$(api POST /api/v1/leads '{"name":"x","colour":"red"}')
-expect_contains "unknown field: 422" "$out" '"code":"unknown_field"'
 out=$(api POST /api/v1/leads '{"name":')
 expect_eq "bad JSON: 400" "$(status_of "$out")" 400
 
