@@ -77,8 +77,8 @@ intake_read_form(http_req *rq, fields *f, enum MHD_Result *ret)
 		return false;
 	}
 	if (rc < 0) {
-		*ret = http_error(rq, 400, "bad_form", "the form body could not be read (malformed "
-				  "or more than 512 fields)", NULL);
+		*ret = http_error(rq, 400, "bad_form", "the form body could not be read (malformed)",
+				  NULL);
 		return false;
 	}
 	return true;
