@@ -6,6 +6,7 @@
  * fields become a lead in intake_form / intake_hook (src/intake/). Browsers
  * get a 303 to the thank-you page (or a small page), JSON clients get JSON.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -163,6 +164,8 @@ http_hook(http_req *rq)
 		 * HOOK_MAX_AGE it is answered, not acted on twice. */
 		snprintf(idem.key, sizeof idem.key, "%s:sig:%s", scope,
 			 strncmp(sig, "sha256=", 7) == 0 ? sig + 7 : sig);
+		for (char *p = idem.key + strlen(scope); *p; p++)
+			*p = (char)tolower((unsigned char)*p);	/* hex in either case is one key */
 		j.idem_key = idem.key;
 	}
 	/* The same receipt for a new lead and for one that matched an existing
