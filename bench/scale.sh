@@ -68,11 +68,11 @@ bench_scale() {
 		missing lead_page "<= 5" "no GET /api/v1/leads/ID in this build (see lead_page_store)"
 	fi
 
-	# Intake at this size: a few clients for a few seconds, every 201 checked.
+	# Intake at this size: a few clients for a few seconds, every 202 receipt checked.
 	tok=$(token_for "$d" intake "$rules")
 	if [ -n "$tok" ] && has_route "$SERVE_URL" POST /api/v1/leads; then
 		out=$("$BIN/loadgen" --url "$SERVE_URL/api/v1/leads" --header "Authorization: Bearer $tok" \
-			--clients 4 --duration "$3" --expect 201 --seed 3 --name intake_at_scale)
+			--clients 4 --duration "$3" --expect 202 --seed 3 --name intake_at_scale)
 		echo "$out" >>"$WORK/raw.jsonl"
 		fig intake_at_scale "$(jget value "$out")" leads/s "" null \
 			"\"leads_in_db\":$n,\"clients\":4,\"p50_ms\":$(jget p50_ms "$out"),\"p99_ms\":$(jget p99_ms "$out"),\"ok\":$(jget ok "$out"),\"errors\":$(jget errors "$out")"

@@ -75,7 +75,7 @@ decide(const lead_state *st, const lead_event *ev, const rules *r, const rr_coun
 	}
 	c.d = decision_new();
 	switch (ev->kind) {
-	case EV_CREATED:	res = engine_on_created(&c); break;
+	case EV_CREATED:	res = engine_on_created(&c, ev); break;
 	case EV_INQUIRY_AGAIN:	res = engine_on_inquiry_again(&c, ev); break;
 	case EV_MESSAGE_IN:	res = engine_on_message_in(&c, ev); break;
 	case EV_CALL_LOGGED:	res = engine_on_call(&c, ev); break;

@@ -131,7 +131,7 @@ typedef enum { OPT_BY_LEAD, OPT_BY_CARRIER } opt_source;
 
 /* event handlers: one file per family (engine_intake.c, engine_inbound.c,
  * engine_people.c, engine_stage.c, engine_timer.c, engine_edit.c, engine_delivery.c) */
-decide_result engine_on_created(engine_ctx *c);
+decide_result engine_on_created(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_inquiry_again(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_opt(engine_ctx *c, const char *channel, bool out, opt_source by);
 decide_result engine_on_delivery(engine_ctx *c, const lead_event *ev);

@@ -82,6 +82,8 @@ lookup_field(void *vctx, const char *field)
 		bizclock_describe_due(&c->r->business, c->now, due, tmp, sizeof tmp);
 		return field_buf(f, tmp);
 	}
+	if (strncmp(field, "custom.", 7) == 0)
+		return lead_custom_get(l, field + 7);
 	if (strcmp(field, "quote_amount") == 0) {
 		if (c->quote_cents < 0)
 			return NULL;
@@ -95,7 +97,7 @@ const char *const engine_template_fields[] = {
 	"first_name", "last_name", "name", "phone", "email", "service", "neighbourhood",
 	"source", "message", "business_name", "business_phone", "owner_name",
 	"owner_first_name", "owner_phone", "next_contact_window", "task_due",
-	"quote_amount", NULL,
+	"quote_amount", "custom.*", NULL,
 };
 
 char *

@@ -26,6 +26,13 @@ enum {
 #define LEAD_STATUS_ARCHIVED "archived"
 #define LEAD_STATUS_NURTURE "nurture"
 
+/* A custom field: something a source sent that the lead has no field for
+ * ("zip", "budget", "address.city"), kept on the lead as given. */
+typedef struct {
+	const char *name;
+	const char *value;
+} lead_custom;
+
 typedef struct {
 	int64_t id;		/* 0 for a lead not stored yet */
 	const char *name;
@@ -51,6 +58,8 @@ typedef struct {
 	bool email_opt_out;
 	int64_t quote_cents;	/* -1 = none */
 	const char *lost_reason;
+	const lead_custom *custom;	/* custom fields, in the order given */
+	size_t ncustom;
 } lead;
 
 /* An open task of the lead, as the engine needs it. */
@@ -151,6 +160,13 @@ typedef struct {
 	const char *to;		/* the recipient's phone or address */
 	const char *error;	/* the provider's words (no secrets), NULL none */
 	int attempts;		/* send attempts made */
+	/* EV_INQUIRY_AGAIN: the repeat inquiry's own custom fields (the lead's
+	 * stay as they are; these go into the timeline) */
+	const lead_custom *custom;
+	size_t ncustom;
+	const char *cut;	/* EV_CREATED, EV_INQUIRY_AGAIN: what intake had to cut
+				 * or change to keep the input ("message cut to 4000
+				 * bytes"), NULL = nothing */
 } lead_event;
 
 /* "sent", "failed", "dead", "unknown", "confirmed", "carrier_opt_out",
@@ -161,6 +177,11 @@ int delivery_outcome_parse(const char *name, delivery_outcome *out);
 
 /* A zeroed event of the given kind with "none" markers set. */
 lead_event lead_event_init(lead_event_kind kind);
+
+/* The value of custom field name of l, or NULL. Names compare as the
+ * template syntax writes them: case-insensitively, with ' ' and '-' read as
+ * '_' ({{custom.budget_range}} finds "Budget Range"). Borrowed from l. */
+const char *lead_custom_get(const lead *l, const char *name);
 
 /* "Marcus" from "Marcus Johnson"; writes into buf, returns buf ("" if none). */
 const char *lead_first_name(const char *name, char *buf, size_t buflen);

@@ -56,6 +56,11 @@ rules_free(rules *r)
 		free(r->routes[i].source);
 		free(r->routes[i].kind);
 		free(r->routes[i].service);
+		for (size_t j = 0; j < r->routes[i].ncustom; j++) {
+			free(r->routes[i].custom[j].name);
+			free(r->routes[i].custom[j].value);
+		}
+		free(r->routes[i].custom);
 		owner_free(&r->routes[i].owner);
 	}
 	free(r->routes);

@@ -57,11 +57,21 @@ typedef struct {
 	char *role;		/* alternatively: round robin over everyone with this role */
 } rules_owner;
 
+/* A custom field's expected value in a routing condition. */
+typedef struct {
+	char *name;		/* compared as lead_custom_get() does */
+	char *value;		/* equal, ignoring case */
+} rules_custom_match;
+
+#define RULES_MAX_CUSTOM_MATCH 16	/* custom fields one routing rule may test */
+
 typedef struct {
 	char *source;		/* NULL = any */
 	char *kind;		/* NULL = any */
 	char *service;		/* case-insensitive substring; NULL = any */
 	int after_hours;	/* -1 any, 0 during business hours, 1 after hours */
+	rules_custom_match *custom;	/* all must hold; none = any */
+	size_t ncustom;
 	rules_owner owner;
 	int line;		/* for diagnostics */
 } rules_route;

@@ -202,3 +202,18 @@ api_run_lead_job(http_req *rq, job *j, int ok_status)
 		json_object_set_new(lj, "duplicate", json_boolean(j->duplicate));
 	return http_json(rq, j->status, lj);
 }
+
+enum MHD_Result
+api_run_receipt_job(http_req *rq, job *j)
+{
+	char err[512] = "";
+	flow_result rc;
+
+	if (j->status == 0)
+		j->status = 202;
+	if ((rc = http_write(rq, job_run, j, err, sizeof err)) != FLOW_OK)
+		return http_flow_error(rq, rc, j->code, err);
+	if (j->replayed)
+		http_note(rq, "idempotent_replay=true");
+	return http_json(rq, j->status, json_pack("{s:s}", "status", "received"));
+}

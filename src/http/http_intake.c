@@ -1,25 +1,63 @@
 /*
  * http_intake.c - what the intake webhook handlers share (see
- * http_intake.h): refusing, reading form bodies, submitting a request. A refusal is logged on the request's own log line with
- * the source and the reason, never with the secret or the signature.
+ * http_intake.h): refusing, reading form bodies, idempotency keys,
+ * submitting a request. A refusal is logged on the request's own log line
+ * with the source and the reason, never with the secret or the signature.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "http_intake.h"
 #include "util/log.h"
+
+/* What a refusal's reason tells the sender, and its stable code. */
+static const struct {
+	const char *reason, *code, *why;
+} refusals[] = {
+	{ "not_configured", "not_configured", "this source has no secret configured" },
+	{ "stale_timestamp", "stale_timestamp", "the signed timestamp is more than 5 minutes "
+	  "from the server's clock (a replay, or a clock that is off)" },
+	{ "bad_timestamp", "bad_timestamp", "the timestamp header is not decimal UTC seconds" },
+	{ "missing_timestamp", "missing_timestamp", "this hook requires a signed timestamp "
+	  "header" },
+};
 
 enum MHD_Result
 intake_refuse(http_req *rq, const char *source, const char *reason)
 {
-	char msg[160];
+	const char *code = "bad_signature", *why = "the request's signature or key does not match";
+	char msg[200];
 
+	for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++)
+		if (strcmp(reason, refusals[i].reason) == 0) {
+			code = refusals[i].code;
+			why = refusals[i].why;
+		}
 	http_note(rq, "source=%s reject=%s", source, reason);
-	snprintf(msg, sizeof msg, "refused: %s (%s); nothing was stored",
-		 strcmp(reason, "not_configured") == 0 ? "this source has no secret configured" :
-		 "the request's signature or key does not match", reason);
-	return http_error(rq, 403, strcmp(reason, "not_configured") == 0 ? "not_configured" :
-			  "bad_signature", msg, NULL);
+	snprintf(msg, sizeof msg, "refused: %s (%s); nothing was stored", why, reason);
+	return http_error(rq, 403, code, msg, NULL);
+}
+
+bool
+intake_idempotency(http_req *rq, const char *scope, intake_idem *id, job *j)
+{
+	const char *k = http_header(rq, "Idempotency-Key");
+	unsigned char h[16];
+
+	if (k == NULL || *k == '\0')
+		return false;
+	if (strlen(k) > 255) {
+		http_note(rq, "idempotency_key=ignored");
+		return false;
+	}
+	snprintf(id->key, sizeof id->key, "%s:%s", scope, k);
+	crypto_generichash(h, sizeof h, (const unsigned char *)rq->body, rq->len, NULL, 0);
+	sodium_bin2hex(id->hash, sizeof id->hash, h, sizeof h);
+	j->idem_key = id->key;
+	j->req_hash = id->hash;
+	return true;
 }
 
 bool
@@ -39,8 +77,8 @@ intake_read_form(http_req *rq, fields *f, enum MHD_Result *ret)
 		return false;
 	}
 	if (rc < 0) {
-		*ret = http_error(rq, 400, "bad_form", "the form body could not be read (malformed "
-				  "or more than 512 fields)", NULL);
+		*ret = http_error(rq, 400, "bad_form", "the form body could not be read (malformed)",
+				  NULL);
 		return false;
 	}
 	return true;

@@ -19,6 +19,20 @@ enum MHD_Result intake_refuse(http_req *rq, const char *source, const char *reas
  * *ret when the body is neither or malformed. */
 bool intake_read_form(http_req *rq, fields *f, enum MHD_Result *ret);
 
+/* Room for a scoped Idempotency-Key and a hash of the body. */
+typedef struct {
+	char key[400];
+	char hash[33];
+} intake_idem;
+
+/*
+ * The request's Idempotency-Key (1 to 255 bytes), scoped ("hook:KEY:<key>"),
+ * with a hash of the body into j: a retry answers as the first request did,
+ * the same key with another body is refused (409 idempotency_key_reused).
+ * False when there is no usable key (one too long is ignored and noted).
+ */
+bool intake_idempotency(http_req *rq, const char *scope, intake_idem *id, job *j);
+
 /* A JOB_SUBMIT job for this server, now; the adapter fills .req. */
 job intake_job(http_req *rq);
 

@@ -6,6 +6,7 @@
  * fields become a lead in intake_form / intake_hook (src/intake/). Browsers
  * get a 303 to the thank-you page (or a small page), JSON clients get JSON.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -122,9 +123,11 @@ http_hook(http_req *rq)
 	const settings_source *src = settings_source_find(http_settings(rq), "hook", rq->params[0]);
 	enum MHD_Result ret;
 	job j = intake_job(rq);
-	const char *idem = http_header(rq, "Idempotency-Key");
-	char key[400];
+	const char *ts = http_header(rq, "X-Leadkeep-Timestamp"), *sig;
+	char scope[96];
+	intake_idem idem;
 	form_source fs;
+	hook_sig hs;
 	fields f;
 
 	if (src == NULL) {
@@ -132,11 +135,12 @@ http_hook(http_req *rq)
 		return http_error(rq, 404, "unknown_source", "no hook with this key is configured",
 				  NULL);
 	}
+	sig = http_header(rq, src->signature_header ? src->signature_header :
+			  "X-Leadkeep-Signature");
 	if (src->secret != NULL &&
-	    !hook_signature_ok(src->secret, rq->body, rq->len,
-			       http_header(rq, src->signature_header ? src->signature_header :
-					   "X-Leadkeep-Signature")))
-		return intake_refuse(rq, "hook", "bad_signature");
+	    (hs = hook_verify(src->secret, ts, src->require_timestamp, http_now(rq),
+			      HOOK_MAX_AGE, rq->body, rq->len, sig)) != HOOK_SIG_OK)
+		return intake_refuse(rq, "hook", hook_sig_name(hs));
 	fields_init(&f);
 	fs = source_of(src);
 	switch (intake_hook(&f, rq->body, rq->len, &fs, &j.req)) {
@@ -152,15 +156,22 @@ http_hook(http_req *rq)
 		ret = http_error(rq, 500, "internal", "out of memory", NULL);
 		goto out;
 	}
-	j.status = 201;
-	if (idem != NULL && *idem != '\0' && strlen(idem) <= 255) {
-		/* the sender's Idempotency-Key, scoped to this hook */
-		snprintf(key, sizeof key, "hook:%s:%s", src->key, idem);
-		j.idem_key = key;
+	j.status = 202;
+	snprintf(scope, sizeof scope, "hook:%s", src->key);
+	if (!intake_idempotency(rq, scope, &idem, &j) && src->secret != NULL && ts != NULL &&
+	    sig != NULL && strlen(sig) < 200) {
+		/* A signed, timestamped request is its own key: replayed within
+		 * HOOK_MAX_AGE it is answered, not acted on twice. */
+		snprintf(idem.key, sizeof idem.key, "%s:sig:%s", scope,
+			 strncmp(sig, "sha256=", 7) == 0 ? sig + 7 : sig);
+		for (char *p = idem.key + strlen(scope); *p; p++)
+			*p = (char)tolower((unsigned char)*p);	/* hex in either case is one key */
+		j.idem_key = idem.key;
 	}
+	/* The same receipt for a new lead and for one that matched an existing
+	 * lead: an unsigned hook must not tell who is a customer. */
 	if (intake_run(rq, &j, &ret) == 0)
-		ret = http_json(rq, j.status, json_pack("{s:I,s:b}", "lead_id", (json_int_t)j.lead_id,
-							"duplicate", j.duplicate));
+		ret = http_json(rq, j.status, json_pack("{s:s}", "status", "received"));
 out:
 	fields_free(&f);
 	return ret;

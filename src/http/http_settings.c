@@ -199,6 +199,8 @@ source_set(settings_source *src, const char *k, const char *v)
 		set_str(&src->secret, v);
 	else if (strcmp(k, "signature_header") == 0)
 		set_str(&src->signature_header, v);
+	else if (strcmp(k, "require_timestamp") == 0)
+		return parse_bool(v, &src->require_timestamp);
 	else if (strcmp(k, "kind") == 0)
 		set_str(&src->lead_kind, v);
 	else if (strcmp(k, "service") == 0)

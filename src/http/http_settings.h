@@ -27,6 +27,7 @@ typedef struct {
 	char *thank_you;	/* form: 303 here after a submission */
 	char *secret;		/* hook: HMAC-SHA256 key, NULL = unsigned */
 	char *signature_header;	/* hook: default X-Leadkeep-Signature */
+	bool require_timestamp;	/* hook: refuse signed requests without X-Leadkeep-Timestamp */
 	char *lead_kind;	/* default new_inquiry */
 	char *service;		/* default service when the source sends none */
 	char *owner;		/* preset owner */

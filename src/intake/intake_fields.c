@@ -1,7 +1,7 @@
 /*
  * intake_fields.c - field lists and the urlencoded / multipart parsers (see
- * intake_fields.h). Bounded: FIELDS_MAX fields, names up to FIELDS_NAME_MAX,
- * values up to the body's own (already capped) size.
+ * intake_fields.h). Bounded: FIELDS_MAX fields kept (more counted), names cut
+ * to FIELDS_NAME_MAX, values up to the body's own (already capped) size.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,8 +40,16 @@ fields_add(fields *f, const char *name, size_t nlen, const char *value, size_t v
 {
 	form_field *e;
 
-	if (f->n >= FIELDS_MAX || nlen > FIELDS_NAME_MAX)
-		return -1;
+	if (f->n >= FIELDS_MAX) {
+		f->dropped++;
+		return 0;
+	}
+	if (nlen > FIELDS_NAME_MAX) {
+		nlen = FIELDS_NAME_MAX;
+		while (nlen > 0 && ((unsigned char)name[nlen] & 0xC0) == 0x80)
+			nlen--;	/* not inside a UTF-8 character */
+		f->names_cut++;
+	}
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 16;
 		form_field *v = realloc(f->v, cap * sizeof *v);

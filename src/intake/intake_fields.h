@@ -13,8 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define FIELDS_MAX 512		/* more fields than this: the body is refused */
-#define FIELDS_NAME_MAX 256	/* longer names are refused */
+#define FIELDS_MAX 512		/* fields kept; more are counted in .dropped, not kept */
+#define FIELDS_NAME_MAX 256	/* longer names are cut (UTF-8 safe), counted in .names_cut */
 
 typedef struct {
 	char *name;
@@ -31,12 +31,17 @@ typedef struct {
 	char **owned;
 	size_t nowned;
 	size_t owned_cap;
+	/* what was not kept as sent, for the lead's timeline (never a refusal) */
+	size_t dropped;		/* fields past FIELDS_MAX */
+	size_t names_cut;	/* names cut to FIELDS_NAME_MAX */
+	size_t deep;		/* JSON values nested too deep, kept as JSON text */
 } fields;
 
 void fields_init(fields *f);
 void fields_free(fields *f);
 
-/* Appends a copy of name and value. 0 / -1 (too many, out of memory). */
+/* Appends a copy of name and value: past FIELDS_MAX fields it is counted
+ * and not kept, a name past FIELDS_NAME_MAX is cut. 0 / -1 (out of memory). */
 int fields_add(fields *f, const char *name, size_t nlen, const char *value, size_t vlen,
 	       bool is_file);
 

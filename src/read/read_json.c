@@ -41,6 +41,19 @@ flags_json(unsigned flags)
 	return a;
 }
 
+/* The lead's custom fields as an object ({} for none or unreadable). */
+static json_t *
+custom_json(const char *text)
+{
+	json_t *o = text != NULL ? json_loads(text, 0, NULL) : NULL;
+
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return json_object();
+	}
+	return o;
+}
+
 static json_t *
 lead_json(const store_lead_row *r)
 {
@@ -71,6 +84,7 @@ lead_json(const store_lead_row *r)
 	json_object_set_new(o, "last_inbound_at", iso_time(r->last_inbound_at));
 	json_object_set_new(o, "last_touch_at", iso_time(r->last_touch_at));
 	json_object_set_new(o, "external_id", text(r->external_id));
+	json_object_set_new(o, "custom", custom_json(r->custom));
 	return o;
 }
 

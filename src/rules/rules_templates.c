@@ -17,7 +17,7 @@ const char *const rl_template_fields[] = {
 	"first_name", "last_name", "name", "phone", "email", "service", "neighbourhood",
 	"source", "message", "business_name", "business_phone", "owner_name",
 	"owner_first_name", "owner_phone", "next_contact_window", "task_due",
-	"quote_amount", NULL
+	"quote_amount", "custom.*", NULL
 };
 
 /* Values of a typical, slightly long lead, to estimate a message's length. */

@@ -88,6 +88,9 @@ typedef struct {
 	const char *owner;	/* preset owner, NULL = route */
 	const char *external_id; /* the source's own id (MessageSid, leadgen_id...) */
 	unsigned flags;
+	const lead_custom *custom; /* custom fields (stored as one JSON object; a
+				    * value that is not UTF-8 is left out) */
+	size_t ncustom;
 } store_new_lead;
 
 /* The newest open lead of the business with this phone or email, created

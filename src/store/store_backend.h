@@ -9,6 +9,8 @@
 #ifndef LK_STORE_BACKEND_H
 #define LK_STORE_BACKEND_H
 
+#include <jansson.h>
+
 #include "store.h"
 #include "store_api.h"
 #include "store_outbox.h"
@@ -117,9 +119,12 @@ struct store_lead_state {
 	char *rr_keys[64];	/* the business's round-robin counters */
 	int64_t rr_values[64];
 	rr_counters rr;
+	json_t *custom_obj;	/* the lead's custom fields; owns the strings of: */
+	lead_custom *custom;
 	/* A prepared lead (store_lead_prepare), not written yet: */
 	const char *external_id;
 	int64_t business_id;
+	char *custom_json;	/* custom_obj as stored, NULL = none */
 };
 
 /* The engines. */

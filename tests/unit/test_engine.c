@@ -99,6 +99,40 @@ find_event(const decision *d, const char *type)
 }
 
 static void
+intake_cuts_and_custom_fields_reach_the_timeline(void **state)
+{
+	static const lead_custom custom[] = { { "Preferred Time", "mornings" },
+					      { "zip", "60601" } };
+	lead_state st = new_lead("api", "new_inquiry");
+	lead_event ev = lead_event_init(EV_CREATED);
+	const action *a;
+	decision *d;
+
+	(void)state;
+	st.lead.custom = custom;
+	st.lead.ncustom = 2;
+	assert_string_equal(lead_custom_get(&st.lead, "preferred_time"), "mornings");
+	assert_string_equal(lead_custom_get(&st.lead, "ZIP"), "60601");
+	assert_null(lead_custom_get(&st.lead, "zi"));
+	ev.cut = "message cut to 4000 bytes (5000 given)";
+	d = run(&st, &ev, local(2026, 11, 24, 14, 2), NULL);
+	assert_non_null(a = find_event(d, "lead.input_cut"));
+	assert_string_equal(a->text, "Kept with changes: message cut to 4000 bytes (5000 given)");
+	decision_free(d);
+
+	ev = lead_event_init(EV_INQUIRY_AGAIN);
+	ev.source = "api";
+	ev.text = "again";
+	ev.custom = custom;
+	ev.ncustom = 2;
+	d = run(&st, &ev, local(2026, 11, 24, 14, 2), NULL);
+	assert_non_null(a = find_event(d, "lead.inquiry_again"));
+	assert_non_null(strstr(a->text, "again\nPreferred Time: mornings\nzip: 60601"));
+	assert_null(find_event(d, "lead.input_cut"));
+	decision_free(d);
+}
+
+static void
 routing_sends_phone_calls_to_alice(void **state)
 {
 	lead_state st = new_lead("phone_call", "new_inquiry");
@@ -414,6 +448,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(routing_sends_phone_calls_to_alice),
+		cmocka_unit_test(intake_cuts_and_custom_fields_reach_the_timeline),
 		cmocka_unit_test(routing_sends_estimates_to_bob),
 		cmocka_unit_test(routing_round_robin_follows_the_counter),
 		cmocka_unit_test(routing_after_hours_uses_its_own_pool),

@@ -212,6 +212,30 @@ routing_without_catch_all_is_an_error(void **state)
 }
 
 static void
+routing_on_custom_fields(void **state)
+{
+	rules_diags d;
+	rules *r = expect_ok("business: { name: Acme, timezone: UTC }\n"
+			     "people: [ { id: alice, name: Alice, role: office } ]\n"
+			     "routing:\n"
+			     "  - { when: { custom: { zip: \"60601\", Budget Range: high } }, owner: alice }\n"
+			     "  - { owner: alice }\n", &d);
+
+	(void)state;
+	assert_int_equal(r->routes[0].ncustom, 2);
+	assert_string_equal(r->routes[0].custom[1].name, "Budget Range");
+	assert_string_equal(r->routes[0].custom[1].value, "high");
+	rules_diags_free(&d);
+	rules_free(r);
+	expect_error("business: { name: Acme, timezone: UTC }\n"
+		     "people: [ { id: alice, name: Alice, role: office } ]\n"
+		     "routing:\n"
+		     "  - { when: { custom: {} }, owner: alice }\n"
+		     "  - { owner: alice }\n", 1, 4, 23,
+		     "\"custom\" must name at least one field, e.g. { zip: \"60601\" }");
+}
+
+static void
 routing_rule_after_catch_all_is_a_warning(void **state)
 {
 	rules_diags d;
@@ -837,6 +861,7 @@ main(void)
 		cmocka_unit_test(wrong_types_say_what_was_expected),
 		cmocka_unit_test(routing_without_catch_all_is_an_error),
 		cmocka_unit_test(routing_rule_after_catch_all_is_a_warning),
+		cmocka_unit_test(routing_on_custom_fields),
 		cmocka_unit_test(unknown_person_lists_the_known_ones),
 		cmocka_unit_test(unknown_template_field_points_at_the_field),
 		cmocka_unit_test(missing_template_is_reported_at_the_reference),
