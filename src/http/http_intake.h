@@ -26,6 +26,12 @@ job intake_job(http_req *rq);
  * (or 422 for a refusal) in *ret and returns -1. */
 int intake_run(http_req *rq, job *j, enum MHD_Result *ret);
 
+/* Twilio's doors (the webhooks and the SMS status callback): reads the POST
+ * parameters (or the query of a GET) into f and checks X-Twilio-Signature
+ * against the public URL with [twilio] auth_token. false with 403 (not
+ * configured, bad signature) or 400 queued in *ret. */
+bool twilio_verified(http_req *rq, fields *f, enum MHD_Result *ret);
+
 enum MHD_Result http_form(http_req *rq);
 enum MHD_Result http_hook(http_req *rq);
 enum MHD_Result http_twilio_sms(http_req *rq);

@@ -327,9 +327,13 @@ defaults(settings *st)
 	st->mailgun_max_age = 15 * 60;
 }
 
-/* The LEADKEEP_* variables: secrets stay out of files when wanted. */
-static void
-from_env(settings *st)
+/* The LEADKEEP_* variables: secrets stay out of files when wanted. A secret
+ * may also be given as a file, $VAR_FILE (its first line), as delivery reads
+ * them (docs/delivery.md): the SMS status callback is checked with the same
+ * Twilio auth token the texts are sent with. -1 with err when the file
+ * cannot be read. */
+static int
+from_env(settings *st, char *err, size_t errlen)
 {
 	static const struct {
 		const char *var;
@@ -345,11 +349,29 @@ from_env(settings *st)
 	};
 
 	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
-		const char *v = getenv(vars[i].var);
+		const char *v = getenv(vars[i].var), *path;
+		char name[64], line[1024];
+		FILE *f;
 
-		if (v != NULL && *v != '\0')
+		if (v != NULL && *v != '\0') {
 			set_str((char **)((char *)st + vars[i].off), v);
+			continue;
+		}
+		snprintf(name, sizeof name, "%s_FILE", vars[i].var);
+		if ((path = getenv(name)) == NULL || *path == '\0')
+			continue;
+		if ((f = fopen(path, "r")) == NULL) {
+			snprintf(err, errlen, "%s: cannot read %s", name, path);
+			return -1;
+		}
+		if (fgets(line, sizeof line, f) == NULL)
+			line[0] = '\0';
+		fclose(f);
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] != '\0')
+			set_str((char **)((char *)st + vars[i].off), line);
 	}
+	return 0;
 }
 
 settings *
@@ -465,7 +487,10 @@ settings_load(const char *path, char *err, size_t errlen)
 	}
 	if (f != NULL)
 		fclose(f);
-	from_env(st);
+	if (from_env(st, err, errlen) < 0) {
+		settings_free(st);
+		return NULL;
+	}
 	return st;
 oom:
 	snprintf(err, errlen, "out of memory");
