@@ -167,16 +167,22 @@ unsubscribe_run(store *s, void *arg, char *err, size_t errlen)
 	return deliver_unsubscribe(s, j->business_id, j->rules, j->id, j->now, err, errlen);
 }
 
-/* The RFC 8058 body: List-Unsubscribe=One-Click among the form fields. */
+/* The RFC 8058 body: List-Unsubscribe=One-Click among the form fields,
+ * urlencoded or multipart/form-data (the RFC allows both). */
 static bool
 one_click(http_req *rq)
 {
+	char ct[64];
 	fields f;
 	bool yes;
+	int rc;
 
 	fields_init(&f);
-	yes = fields_parse_urlencoded(&f, rq->body, rq->len) == 0 &&
-	      fields_get(&f, "List-Unsubscribe") != NULL &&
+	http_content_type(rq, ct, sizeof ct);
+	rc = strcmp(ct, "multipart/form-data") == 0 ?
+	     fields_parse_multipart(&f, rq->body, rq->len, http_header(rq, "Content-Type")) :
+	     fields_parse_urlencoded(&f, rq->body, rq->len);
+	yes = rc == 0 && fields_get(&f, "List-Unsubscribe") != NULL &&
 	      strcmp(fields_get(&f, "List-Unsubscribe"), "One-Click") == 0;
 	fields_free(&f);
 	return yes;
