@@ -720,6 +720,8 @@ http_start(const http_config *cfg, char *err, size_t errlen)
 	if (budget < (cfg->max_body ? cfg->max_body : st->max_body))
 		budget = cfg->max_body ? cfg->max_body : st->max_body;
 	conns = connection_room(st->connection_limit, threads);
+	if (conns < threads)
+		conns = threads;	/* MHD gives each pool thread a share of at least one */
 	snprintf(err, errlen, "out of memory");	/* unless a step below says more */
 	if ((s->limits = ratelimit_new()) == NULL || (s->budget = body_budget_new(budget)) == NULL ||
 	    (s->reaper = reaper_start(err, errlen)) == NULL ||
