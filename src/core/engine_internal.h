@@ -105,6 +105,11 @@ char *engine_render(engine_ctx *c, const char *tpl);
 void engine_missed_call_text(engine_ctx *c);
 void engine_money(int64_t cents, char *buf, size_t len);
 bool engine_lead_reachable(const engine_ctx *c, const char *channel);
+/* Whether an automated text may go to the lead: reachable by text, and the
+ * phone's country is one of business.sms_countries. */
+bool engine_sms_allowed(const engine_ctx *c);
+/* "US, CA" (or "none"), for timeline and task text; owned by the decision. */
+const char *engine_sms_countries(engine_ctx *c);
 
 /* the lead as this decision leaves it (engine_lead.c) */
 bool engine_streq(const char *a, const char *b);

@@ -17,6 +17,8 @@ enum {
 	LEAD_PHONE_INVALID = 1 << 0,	/* phone kept as given, not E.164 */
 	LEAD_EMAIL_INVALID = 1 << 1,	/* email kept as given */
 	LEAD_NO_CONTACT = 1 << 2,	/* neither a usable phone nor email */
+	LEAD_PHONE_ABROAD = 1 << 3,	/* phone outside business.sms_countries: no
+					 * automated texts (a person reaches them) */
 };
 
 /* Lead status: where it is relative to the active pipeline. */

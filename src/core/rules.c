@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "contact.h"
 #include "rules.h"
 
 static void
@@ -23,6 +24,9 @@ business_free(rules_business *b)
 	free(b->phone);
 	free(b->holidays);
 	tz_free(b->zone);
+	for (size_t i = 0; i < b->nsms_countries; i++)
+		free(b->sms_countries[i]);
+	free(b->sms_countries);
 }
 
 static void
@@ -158,4 +162,13 @@ rules_lost_reason_known(const rules *r, const char *reason)
 		if (strcmp(r->lost_reasons[i], reason) == 0)
 			return true;
 	return false;
+}
+
+bool
+rules_sms_allowed(const rules *r, const char *e164)
+{
+	if (r->business.sms_anywhere)
+		return true;
+	return contact_phone_in(e164, (const char *const *)r->business.sms_countries,
+				r->business.nsms_countries);
 }

@@ -37,6 +37,11 @@ typedef struct {
 	bool ack_ignores_quiet;	/* the immediate ack may go at any hour */
 	int64_t duplicate_window; /* seconds; 0 disables duplicate merging */
 	tz_zone *zone;		/* loaded time zone, owned */
+	/* Countries automated texts may go to (ISO alpha-2, upper-case); by
+	 * default the business's own. sms_anywhere: no restriction. */
+	char **sms_countries;
+	size_t nsms_countries;
+	bool sms_anywhere;
 } rules_business;
 
 typedef enum { NOTIFY_NONE, NOTIFY_SMS, NOTIFY_EMAIL } rules_notify;
@@ -160,6 +165,8 @@ typedef struct {
 	rules_cold cold;
 	int max_touches;	/* automated touches per window, 0 = unlimited */
 	int64_t touch_window;	/* seconds */
+	int max_echo;		/* characters of one lead-typed field a message to
+				 * the lead repeats; 0 = no limit */
 	rules_template *templates;
 	size_t ntemplates;
 } rules;
@@ -173,6 +180,9 @@ const rules_person *rules_person_find(const rules *r, const char *id);
 const rules_sequence *rules_sequence_find(const rules *r, const char *name);
 const rules_stage *rules_stage_find(const rules *r, const char *name);
 const rules_template *rules_template_find(const rules *r, const char *name);
+/* Whether an automated text may go to e164 (a normalised number):
+ * business.sms_countries holds its country. */
+bool rules_sms_allowed(const rules *r, const char *e164);
 /* First person with this role, or NULL. */
 const rules_person *rules_person_by_role(const rules *r, const char *role);
 /* True when reason (not NULL) is one of r's lost reasons, compared exactly. */

@@ -76,8 +76,8 @@ int64_t deliver_token_check(const unsigned char key[32], const char *purpose, co
  * provider's error code or 0. What the news means for the lead (a failure,
  * an unknown outcome confirmed) goes to the engine through flow_event.
  * Returns FLOW_OK (also for stale or ignored statuses), FLOW_NOT_FOUND when
- * the row does not exist or the sid given is not the one the provider
- * returned for it, FLOW_BUSY / FLOW_STORAGE (err set; roll back). */
+ * the row does not exist, sid is NULL or empty, or sid is not the one the
+ * provider returned for it, FLOW_BUSY / FLOW_STORAGE (err set; roll back). */
 flow_result deliver_status_apply(store *s, const rules *r, int64_t id, const char *sid,
 				 const char *status, int code, int64_t now, char *err,
 				 size_t errlen);

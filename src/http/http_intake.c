@@ -1,8 +1,9 @@
 /*
  * http_intake.c - what the intake webhook handlers share (see
- * http_intake.h): refusing, reading form bodies, idempotency keys,
- * submitting a request. A refusal is logged on the request's own log line
- * with the source and the reason, never with the secret or the signature.
+ * http_intake.h): refusing, the unsigned doors' rate limit, reading form
+ * bodies, submitting a request. A refusal is logged on the request's own log
+ * line with the source and the reason, never with the secret or the
+ * signature.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "http_intake.h"
 #include "util/log.h"
+#include "util/mono.h"
 
 /* What a refusal's reason tells the sender, and its stable code. */
 static const struct {
@@ -115,4 +117,18 @@ intake_run(http_req *rq, job *j, enum MHD_Result *ret)
 	}
 	*ret = http_flow_error(rq, rc, j->code, err);
 	return -1;
+}
+
+bool
+intake_public_limit(http_req *rq, int *retry_after)
+{
+	const settings *st = http_settings(rq);
+	int64_t now = mono_ns();
+	char key[80];
+
+	snprintf(key, sizeof key, "public:%s", rq->ip);
+	return ratelimit_take(rq->srv->limits, key, st->public_rate_count, st->public_rate_period,
+			      now, retry_after) &&
+	       ratelimit_take_all(rq->srv->limits, st->public_rate_all_count,
+				  st->public_rate_all_period, now, retry_after);
 }

@@ -15,6 +15,12 @@
 /* 403 for source with a reason for the log ("bad_signature", "not_configured"...). */
 enum MHD_Result intake_refuse(http_req *rq, const char *source, const char *reason);
 
+/* The limit every unsigned door (a form, a hook without a secret) shares:
+ * [server] public_rate_limit per client address and public_rate_limit_all
+ * for all of them together. True when this request may go on; otherwise
+ * *retry_after is the seconds to wait. */
+bool intake_public_limit(http_req *rq, int *retry_after);
+
 /* Parses the urlencoded or multipart body into f; false with 400 queued in
  * *ret when the body is neither or malformed. */
 bool intake_read_form(http_req *rq, fields *f, enum MHD_Result *ret);
@@ -39,6 +45,20 @@ job intake_job(http_req *rq);
 /* Runs j (notes lead= on the log line); 0 when committed, else queues a 503
  * (or 422 for a refusal) in *ret and returns -1. */
 int intake_run(http_req *rq, job *j, enum MHD_Result *ret);
+
+/* Twilio's doors (the webhooks and the SMS status callback): reads the POST
+ * parameters (or the query of a GET) into f and checks X-Twilio-Signature
+ * against the public URL with [twilio] auth_token. false with 403 (not
+ * configured, bad signature) or 400 queued in *ret. */
+bool twilio_verified(http_req *rq, fields *f, enum MHD_Result *ret);
+
+/* Checked before the body is read (http_prechecks): the form or hook exists
+ * and an unsigned one is within its rate limits; SendGrid's URL key; Mailgun
+ * is configured (and its optional URL key). */
+bool http_form_before_body(http_req *rq, enum MHD_Result *ret);
+bool http_hook_before_body(http_req *rq, enum MHD_Result *ret);
+bool http_sendgrid_before_body(http_req *rq, enum MHD_Result *ret);
+bool http_mailgun_before_body(http_req *rq, enum MHD_Result *ret);
 
 enum MHD_Result http_form(http_req *rq);
 enum MHD_Result http_hook(http_req *rq);

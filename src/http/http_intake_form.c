@@ -56,33 +56,100 @@ thanks(http_req *rq, const settings_source *src, bool json)
 	return http_reply(rq, 200, "text/html; charset=utf-8", thanks_page, sizeof thanks_page - 1);
 }
 
+static bool
+wants_json(http_req *rq)
+{
+	char ct[64];
+
+	http_content_type(rq, ct, sizeof ct);
+	return strcmp(ct, "application/json") == 0;
+}
+
+static enum MHD_Result
+unknown_form(http_req *rq, bool json)
+{
+	http_note(rq, "source=form reject=unknown_form");
+	return json ? http_error(rq, 404, "unknown_source", "no form with this key is configured",
+				 NULL) :
+	       page(rq, 404, "Form not found", "This form is not set up on the server.");
+}
+
+/* 429 with Retry-After: JSON, or a page for a browser. */
+static enum MHD_Result
+too_many(http_req *rq, bool json, int retry)
+{
+	static const char wait_page[] =
+		"<!doctype html><html><head><meta charset=\"utf-8\"><title>Please wait</title>"
+		"</head><body style=\"font-family:sans-serif;max-width:32em;margin:4em auto\">"
+		"<h1>Please wait</h1><p>Too many submissions. Please try again in a few minutes."
+		"</p></body></html>";
+	char ra[16];
+
+	if (json)
+		return http_too_many(rq, retry);
+	http_note(rq, "error=rate_limited");
+	snprintf(ra, sizeof ra, "%d", retry > 0 ? retry : 1);
+	return http_reply_hdr(rq, 429, "text/html; charset=utf-8", wait_page,
+			      sizeof wait_page - 1, "Retry-After", ra);
+}
+
+/* Before the body: the form exists, and its sender is within the form's own
+ * per-address limit and the limits every unsigned door shares. */
+bool
+http_form_before_body(http_req *rq, enum MHD_Result *ret)
+{
+	const settings_source *src = settings_source_find(http_settings(rq), "form", rq->params[0]);
+	bool json = wants_json(rq);
+	char key[128];
+	int retry = 1;
+
+	if (src == NULL) {
+		*ret = unknown_form(rq, json);
+		return false;
+	}
+	snprintf(key, sizeof key, "form:%s:%s", src->key, rq->ip);
+	if (!ratelimit_take(rq->srv->limits, key, src->rate_count, src->rate_period, mono_ns(),
+			    &retry) || !intake_public_limit(rq, &retry)) {
+		*ret = too_many(rq, json, retry);
+		return false;
+	}
+	return true;
+}
+
+/* Before the body: the hook exists; one without a secret is an unsigned
+ * door and shares their limits. */
+bool
+http_hook_before_body(http_req *rq, enum MHD_Result *ret)
+{
+	const settings_source *src = settings_source_find(http_settings(rq), "hook", rq->params[0]);
+	int retry = 1;
+
+	if (src == NULL) {
+		http_note(rq, "source=hook reject=unknown_hook");
+		*ret = http_error(rq, 404, "unknown_source", "no hook with this key is configured",
+				  NULL);
+		return false;
+	}
+	if (src->secret == NULL && !intake_public_limit(rq, &retry)) {
+		*ret = http_too_many(rq, retry);
+		return false;
+	}
+	return true;
+}
+
 enum MHD_Result
 http_form(http_req *rq)
 {
 	const settings_source *src = settings_source_find(http_settings(rq), "form", rq->params[0]);
 	enum MHD_Result ret;
-	char ct[64], key[128];
 	job j = intake_job(rq);
 	form_source fs;
 	fields f;
-	bool json;
-	int retry = 1;
+	bool json = wants_json(rq);
 
-	http_content_type(rq, ct, sizeof ct);
-	json = strcmp(ct, "application/json") == 0;
-	if (src == NULL) {
-		http_note(rq, "source=form reject=unknown_form");
-		return json ? http_error(rq, 404, "unknown_source", "no form with this key is "
-					 "configured", NULL) :
-		       page(rq, 404, "Form not found", "This form is not set up on the server.");
-	}
-	snprintf(key, sizeof key, "form:%s:%s", src->key, rq->ip);
-	if (!ratelimit_take(rq->srv->limits, key, src->rate_count, src->rate_period,
-			    mono_ns(), &retry))
-		return json ? http_too_many(rq, retry) :
-		       (http_note(rq, "error=rate_limited"),
-			page(rq, 429, "Please wait", "Too many submissions from your address. Please "
-			     "try again in a few minutes."));
+	/* the source's rate limits were taken before the body was read */
+	if (src == NULL)
+		return unknown_form(rq, json);
 	fields_init(&f);
 	if (json) {
 		if (form_flatten_json(&f, rq->body, rq->len) < 0) {

@@ -322,6 +322,26 @@ a_crash_while_sending_becomes_unknown_with_a_task_once(void **state)
 	}
 }
 
+/* A callback that does not name the message cannot be matched to it: it
+ * never skips the check (a forged 21610 would opt the lead out). */
+static void
+news_without_a_message_sid_changes_nothing(void **state)
+{
+	fixture *f = *state;
+	deliver_result res = { .kind = DELIVER_OK, .provider_id = "SM1" };
+	outbox_msg m;
+	char buf[64];
+	const char *q = "SELECT state FROM outbox WHERE purpose = 'ack' AND channel = 'sms'";
+
+	assert_int_equal(claim(f, &m), OUTBOX_CLAIMED);
+	assert_int_equal(deliver_record(f->s, &f->cfg, &m, "twilio", &res, f->now), 0);
+	outbox_msg_free(&m);
+	assert_int_equal(status(f, f->ack, NULL, "undelivered", 21610), FLOW_NOT_FOUND);
+	assert_int_equal(status(f, f->ack, "", "undelivered", 21610), FLOW_NOT_FOUND);
+	assert_string_equal(text(f->s, q, buf, sizeof buf), "sent");
+	assert_int_equal(one(f->s, "SELECT sms_opt_out FROM leads"), 0);
+}
+
 static void
 status_callbacks_are_idempotent_and_move_forward_only(void **state)
 {
@@ -547,6 +567,7 @@ main(void)
 		T(temporary_failures_back_off_then_die_with_a_task),
 		T(a_retry_after_longer_than_the_backoff_is_honoured),
 		T(unsubscribed_at_the_carrier_opts_the_lead_out),
+		T(news_without_a_message_sid_changes_nothing),
 		T(a_crash_while_sending_becomes_unknown_with_a_task_once),
 		T(status_callbacks_are_idempotent_and_move_forward_only),
 		T(a_callback_resolves_an_unknown_outcome),

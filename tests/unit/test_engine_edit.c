@@ -249,6 +249,30 @@ contact_edit_clearing_the_only_contact_flags_no_contact(void **state)
 	decision_free(d);
 }
 
+/* A number moved abroad (outside business.sms_countries, US here) is
+ * flagged and said; moved back, the flag goes. */
+static void
+contact_edit_flags_a_phone_outside_the_texted_countries(void **state)
+{
+	lead_state st = a_lead();
+	decision *d;
+	const action *a;
+
+	(void)state;
+	d = edit(&st, (lead_fields){ .phone = "+44 7911 123456" });
+	assert_non_null(a = find(d, ACT_SET_CONTACT, 0));
+	assert_string_equal(a->fields.phone, "+447911123456");
+	assert_int_equal(a->flags & LEAD_PHONE_ABROAD, LEAD_PHONE_ABROAD);
+	assert_non_null(strstr(find(d, ACT_EVENT, 0)->text,
+			       "no automated texts go to +447911123456 (outside US)"));
+	decision_free(d);
+	st.lead.phone = "+447911123456";
+	st.lead.flags = LEAD_PHONE_ABROAD;
+	d = edit(&st, (lead_fields){ .phone = "312-555-0100" });
+	assert_int_equal(find(d, ACT_SET_CONTACT, 0)->flags & LEAD_PHONE_ABROAD, 0);
+	decision_free(d);
+}
+
 static void
 contact_edit_without_a_field_is_refused(void **state)
 {
@@ -338,6 +362,7 @@ main(void)
 		cmocka_unit_test(contact_edit_normalises_and_clears_the_flags_it_fixes),
 		cmocka_unit_test(contact_edit_keeps_an_unreadable_phone_and_flags_it),
 		cmocka_unit_test(contact_edit_clearing_the_only_contact_flags_no_contact),
+		cmocka_unit_test(contact_edit_flags_a_phone_outside_the_texted_countries),
 		cmocka_unit_test(contact_edit_without_a_field_is_refused),
 		cmocka_unit_test(a_task_is_closed_once_per_decision),
 		cmocka_unit_test(a_won_customer_never_goes_cold),

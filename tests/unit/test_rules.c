@@ -86,6 +86,56 @@ expect_ok(const char *yaml, rules_diags *d)
 	return r;
 }
 
+#define PEOPLE \
+	"people: [ { id: alice, name: Alice, role: office } ]\nrouting: [ { owner: alice } ]\n"
+
+/* Automated texts go to the business's own country unless sms_countries
+ * says more (or any); unknown codes are errors at their position. */
+static void
+sms_countries_default_to_the_business_country(void **state)
+{
+	rules_diags d;
+	rules *r;
+
+	(void)state;
+	r = expect_ok("business: { name: A, timezone: UTC, country: GB }\n" PEOPLE, &d);
+	assert_int_equal(r->business.nsms_countries, 1);
+	assert_string_equal(r->business.sms_countries[0], "GB");
+	assert_false(r->business.sms_anywhere);
+	assert_true(rules_sms_allowed(r, "+447911123456"));
+	assert_false(rules_sms_allowed(r, "+13125550100"));
+	assert_int_equal(r->max_echo, 40);
+	rules_free(r);
+	rules_diags_free(&d);
+	r = expect_ok("business: { name: A, timezone: UTC, sms_countries: [US, CA] }\n" PEOPLE
+		      "limits: { max_echo_chars: 0 }\n", &d);
+	assert_int_equal(r->business.nsms_countries, 2);
+	assert_true(rules_sms_allowed(r, "+14165550123"));	/* Toronto */
+	assert_false(rules_sms_allowed(r, "+18765550123"));	/* Jamaica, also +1 */
+	assert_int_equal(r->max_echo, 0);
+	rules_free(r);
+	rules_diags_free(&d);
+	r = expect_ok("business: { name: A, timezone: UTC, sms_countries: any }\n" PEOPLE, &d);
+	assert_true(rules_sms_allowed(r, "+8613800138000"));
+	rules_free(r);
+	rules_diags_free(&d);
+	r = expect_ok("business: { name: A, timezone: UTC, sms_countries: [] }\n" PEOPLE, &d);
+	assert_false(rules_sms_allowed(r, "+13125550100"));	/* texts to nobody */
+	rules_free(r);
+	rules_diags_free(&d);
+	expect_error("business: { name: A, timezone: UTC, sms_countries: [US, ZZ] }\n" PEOPLE,
+		     1, 1, 57, "\"sms_countries\": unknown country code \"ZZ\" (ISO 3166, like "
+		     "US, CA, GB)");
+	expect_error("business: { name: A, timezone: UTC, sms_countries: [usa] }\n" PEOPLE,
+		     1, 1, 53, "\"sms_countries\" must be a two-letter code like US");
+	expect_error("business: { name: A, timezone: UTC, sms_countries: everywhere }\n" PEOPLE,
+		     1, 1, 52, "\"sms_countries\" must be a list of country codes like [US, CA], "
+		     "or any");
+	expect_error("business: { name: A, timezone: UTC }\n" PEOPLE
+		     "limits: { max_echo_chars: 5000 }\n", 1, 4, 27,
+		     "\"max_echo_chars\" must be a whole number from 0 to 1000");
+}
+
 static void
 default_rules_load_without_errors_or_warnings(void **state)
 {
@@ -179,7 +229,7 @@ unknown_key_names_the_expected_keys(void **state)
 		     "templates)");
 	expect_error(BASE "limits: { max_automated_touches: 4, pre: 10d }\n", 1, 4, 37,
 		     "unknown key \"pre\" in limits (expected one of: "
-		     "max_automated_touches, per)");
+		     "max_automated_touches, per, max_echo_chars)");
 }
 
 static void
@@ -855,6 +905,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sms_countries_default_to_the_business_country),
 		cmocka_unit_test(default_rules_load_without_errors_or_warnings),
 		cmocka_unit_test(default_sequences_are_parsed_step_by_step),
 		cmocka_unit_test(unknown_key_names_the_expected_keys),
