@@ -30,6 +30,11 @@ struct http_server {
 	pthread_mutex_t dispatcher_mu;	/* guards the two fields below */
 	bool (*dispatcher_running)(void *);	/* NULL until serve starts it */
 	void *dispatcher;
+	/* /readyz's last database check (http_health.c), under health_mu */
+	pthread_mutex_t health_mu;
+	int64_t db_checked_ns;		/* monotonic; 0 = never */
+	int64_t db_locked_since_ns;	/* another connection held the write lock since */
+	bool db_ok;
 };
 
 #define HTTP_MAX_PARAMS 4
