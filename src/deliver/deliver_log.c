@@ -71,7 +71,7 @@ log_start(deliver_job *job, deliver_result *res)
 	}
 	n = strlen(line);
 	line[n] = '\n';		/* json_dumps leaves room: we replace the NUL */
-	fd = open(job->cfg->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	fd = open(job->cfg->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	w = fd >= 0 ? write(fd, line, n + 1) : -1;
 	if (fd >= 0)
 		close(fd);
