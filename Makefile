@@ -104,7 +104,7 @@ build/asan/%.o: %.c
 	$(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -DLK_VERSION='"$(VERSION)"' -MMD -MP -c -o $@ $<
 
 # Unit tests link only the layers they test, so a module can be tested on its own.
-UTIL_TESTS  := util
+UTIL_TESTS  := util utf8
 CORE_TESTS  := tz bizclock contact template lead states
 RULES_TESTS := rules engine engine_edit engine_delivery
 ASAN_UTIL   := $(patsubst %.c,build/asan/%.o,$(wildcard src/util/*.c))

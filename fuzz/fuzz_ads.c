@@ -1,4 +1,4 @@
-// fuzz-sources: src/intake/intake_ads.c src/intake/intake.c src/core/lead.c src/intake/intake_fields.c src/intake/intake_sig.c src/util/urlenc.c
+// fuzz-sources: src/intake/intake_ads.c src/intake/intake.c src/core/lead.c src/intake/intake_fields.c src/intake/intake_sig.c src/util/urlenc.c src/util/utf8.c
 // fuzz-pkgs: jansson libsodium
 /*
  * fuzz_ads.c - libFuzzer target for the ad lead-form webhooks: Meta leadgen

@@ -11,6 +11,8 @@
 
 /* --- snooze ------------------------------------------------------------------- */
 
+#define SNOOZE_MAX_SECONDS (366 * 86400LL)	/* a leap year's worth */
+
 /*
  * The task's due time moves to ev->until. Escalation is measured from the due
  * time, so the task's pending escalation timers are replaced by a fresh chain
@@ -31,6 +33,12 @@ engine_on_task_snooze(engine_ctx *c, const lead_event *ev, char *err, size_t err
 	}
 	if (ev->until <= c->now) {
 		snprintf(err, errlen, "until: must be in the future");
+		return DECIDE_INVALID;
+	}
+	/* A task put off for more than a year is a typo or garbage (a 64-bit
+	 * time far past any calendar): refused, never stored as a due time. */
+	if (ev->until - c->now > SNOOZE_MAX_SECONDS) {
+		snprintf(err, errlen, "until: must be within a year from now");
 		return DECIDE_INVALID;
 	}
 	a = engine_push(c, ACT_TASK_DUE);

@@ -14,11 +14,32 @@
 #include <jansson.h>
 
 #include "deliver_internal.h"
+#include "util/utf8.h"
 
 static int
 log_check(const deliver_config *cfg, char *err, size_t errlen)
 {
 	return 0;
+}
+
+/* A message's text as a JSON string: bytes that are not UTF-8 (a row stored
+ * before the doors checked) become U+FFFD instead of failing the line. */
+static json_t *
+text(const char *v)
+{
+	json_t *j;
+	char *clean;
+	size_t n;
+
+	if (v == NULL)
+		return json_null();
+	if ((j = json_string(v)) != NULL)
+		return j;
+	if ((clean = utf8_sanitize(v, strlen(v), &n, NULL)) == NULL)
+		return NULL;
+	j = json_stringn(clean, n);
+	free(clean);
+	return j;
 }
 
 static int
@@ -35,20 +56,22 @@ log_start(deliver_job *job, deliver_result *res)
 
 	gmtime_r(&now, &tm);
 	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	o = json_pack("{s:s,s:I,s:I,s:s,s:s,s:s?,s:s?,s:s,s:s,s:i}", "ts", ts, "id",
-		      (json_int_t)m->id, "lead_id", (json_int_t)m->lead_id, "channel", m->channel,
-		      "to", m->recipient, "person", m->person, "subject", m->subject, "purpose",
-		      m->purpose ? m->purpose : "", "body", m->body, "attempt", m->attempts);
+	o = json_pack("{s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:i}", "ts", ts, "id",
+		      (json_int_t)m->id, "lead_id", (json_int_t)m->lead_id, "channel",
+		      text(m->channel), "to", text(m->recipient), "person", text(m->person),
+		      "subject", text(m->subject), "purpose", text(m->purpose ? m->purpose : ""),
+		      "body", text(m->body), "attempt", m->attempts);
 	line = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(o);
 	if (line == NULL) {
+		/* every string is valid UTF-8 by now: only memory can be missing */
 		res->kind = DELIVER_TEMP;
 		snprintf(res->error, sizeof res->error, "out of memory");
 		return 1;
 	}
 	n = strlen(line);
 	line[n] = '\n';		/* json_dumps leaves room: we replace the NUL */
-	fd = open(job->cfg->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	fd = open(job->cfg->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	w = fd >= 0 ? write(fd, line, n + 1) : -1;
 	if (fd >= 0)
 		close(fd);

@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "http_api.h"
+#include "http_intake.h"
 #include "util/log.h"
 #include "read/read_json.h"
 
@@ -27,6 +28,11 @@ api_body(http_req *rq, enum MHD_Result *ret)
 		*ret = http_error(rq, 400, "bad_content_type",
 				  "send the body as JSON with \"Content-Type: application/json\"",
 				  NULL);
+		return NULL;
+	}
+	/* JSON is UTF-8: bytes that are not are replaced (U+FFFD), not refused */
+	if (!intake_json_utf8(rq, msg, sizeof msg)) {
+		*ret = http_error(rq, 500, "internal", "out of memory", NULL);
 		return NULL;
 	}
 	o = json_loadb(rq->body, rq->len, JSON_REJECT_DUPLICATES, &je);

@@ -6,6 +6,7 @@
  * signature.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -13,6 +14,7 @@
 #include "http_intake.h"
 #include "util/log.h"
 #include "util/mono.h"
+#include "util/utf8.h"
 
 /* What a refusal's reason tells the sender, and its stable code. */
 static const struct {
@@ -83,6 +85,62 @@ intake_read_form(http_req *rq, fields *f, enum MHD_Result *ret)
 				  NULL);
 		return false;
 	}
+	return true;
+}
+
+/* What decoding did, on the request's log line. */
+static void
+note_text(http_req *rq, unsigned how)
+{
+	if (how & UTF8_GUESSED)
+		http_note(rq, "text=windows-1252");
+	if (how & UTF8_REPLACED)
+		http_note(rq, "text_replaced=invalid");
+	if (how & UTF8_NUL)
+		http_note(rq, "text_replaced=nul");
+}
+
+bool
+intake_form_utf8(http_req *rq, fields *f, const char *fallback, enum MHD_Result *ret)
+{
+	char cs[40], given[40];
+	const char *hint = fields_get(f, "_charset_");
+	int how;
+
+	fields_content_charset(http_header(rq, "Content-Type"), cs, sizeof cs);
+	if (cs[0] == '\0' && hint != NULL)
+		snprintf(cs, sizeof cs, "%s", hint);
+	snprintf(given, sizeof given, "%s", cs);
+	fields_drop(f, "_charset_");
+	if (cs[0] != '\0' && !utf8_charset_known(cs))
+		cs[0] = '\0';	/* a charset we do not read: as if undeclared */
+	if ((how = fields_to_utf8(f, cs[0] ? cs : fallback)) < 0) {
+		*ret = http_error(rq, 500, "internal", "out of memory", NULL);
+		return false;
+	}
+	if (given[0] != '\0' && cs[0] == '\0')
+		http_note(rq, "charset=unknown");
+	note_text(rq, (unsigned)how);
+	return true;
+}
+
+bool
+intake_json_utf8(http_req *rq, char *shown, size_t shownlen)
+{
+	unsigned how = 0;
+	size_t n;
+	char *clean;
+
+	shown[0] = '\0';
+	if (utf8_valid(rq->body, rq->len) && memchr(rq->body, '\0', rq->len) == NULL)
+		return true;
+	if ((clean = utf8_sanitize(rq->body, rq->len, &n, &how)) == NULL)
+		return false;
+	utf8_escape(rq->body, rq->len, shown, shownlen);
+	free(rq->body_own);	/* rq->body itself is the request's body's: not ours */
+	rq->body = rq->body_own = clean;
+	rq->len = n;
+	note_text(rq, how);
 	return true;
 }
 

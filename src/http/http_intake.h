@@ -39,6 +39,24 @@ typedef struct {
  */
 bool intake_idempotency(http_req *rq, const char *scope, intake_idem *id, job *j);
 
+/*
+ * Makes f's fields valid UTF-8 (intake_fields.h) by what the request
+ * declares: its Content-Type's charset=, else a form's "_charset_" field
+ * (browsers fill it in with the encoding they used; the field is dropped),
+ * else fallback (NULL = undeclared: UTF-8 when valid, else Windows-1252).
+ * Call it after any signature check over the raw values. Notes on the log
+ * line what decoding did. false with a 500 queued in *ret when out of memory.
+ */
+bool intake_form_utf8(http_req *rq, fields *f, const char *fallback, enum MHD_Result *ret);
+
+/*
+ * A JSON body must be UTF-8 (RFC 8259): invalid sequences and NULs in
+ * rq->body become U+FFFD (rq->body then points at rq->body_own), after any signature check
+ * over the raw bytes. shown gets the original bytes escaped for a person
+ * ("" when the body was valid). false when out of memory.
+ */
+bool intake_json_utf8(http_req *rq, char *shown, size_t shownlen);
+
 /* A JOB_SUBMIT job for this server, now; the adapter fills .req. */
 job intake_job(http_req *rq);
 

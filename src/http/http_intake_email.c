@@ -9,6 +9,7 @@
 #include "http_intake.h"
 #include "intake/intake_email.h"
 #include "intake/intake_sig.h"
+#include "util/log.h"
 
 /* One inbound email, whichever provider: submitted, answered JSON. */
 static enum MHD_Result
@@ -16,7 +17,12 @@ take_email(http_req *rq, fields *f, const email_in *m)
 {
 	enum MHD_Result ret;
 	job j = intake_job(rq);
+	char spf[64], dkim[128];
 
+	/* the provider's verdicts on the sender, on the request's log line */
+	http_note(rq, "spf=%s dkim=%s%s", log_quote(m->spf ? m->spf : "none", spf, sizeof spf),
+		  log_quote(m->dkim ? m->dkim : "none", dkim, sizeof dkim),
+		  m->unverified ? " sender=unverified" : "");
 	if (intake_email(f, m, &j.req) != INTAKE_OK)
 		return http_error(rq, 500, "internal", "out of memory", NULL);
 	if (intake_run(rq, &j, &ret) == 0)

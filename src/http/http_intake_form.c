@@ -45,6 +45,23 @@ source_of(const settings_source *src)
 	return fs;
 }
 
+/* A JSON body made valid UTF-8; what had to be replaced is kept, escaped,
+ * in a field the lead keeps ("body (original bytes)"). false with a 500. */
+static bool
+json_utf8(http_req *rq, fields *f, enum MHD_Result *ret)
+{
+	static const char name[] = "body" FIELDS_ORIGINAL_SUFFIX;
+	char shown[256];
+
+	if (!intake_json_utf8(rq, shown, sizeof shown) ||
+	    (shown[0] != '\0' &&
+	     fields_add(f, name, sizeof name - 1, shown, strlen(shown), false) < 0)) {
+		*ret = http_error(rq, 500, "internal", "out of memory", NULL);
+		return false;
+	}
+	return true;
+}
+
 /* Success: 303 to the thank-you URL, the small page, or JSON. */
 static enum MHD_Result
 thanks(http_req *rq, const settings_source *src, bool json)
@@ -152,11 +169,13 @@ http_form(http_req *rq)
 		return unknown_form(rq, json);
 	fields_init(&f);
 	if (json) {
+		if (!json_utf8(rq, &f, &ret))
+			goto out;
 		if (form_flatten_json(&f, rq->body, rq->len) < 0) {
 			ret = http_error(rq, 400, "bad_json", "the body is not a JSON object", NULL);
 			goto out;
 		}
-	} else if (!intake_read_form(rq, &f, &ret)) {
+	} else if (!intake_read_form(rq, &f, &ret) || !intake_form_utf8(rq, &f, NULL, &ret)) {
 		goto out;
 	}
 	fs = source_of(src);
@@ -209,6 +228,8 @@ http_hook(http_req *rq)
 			      HOOK_MAX_AGE, rq->body, rq->len, sig)) != HOOK_SIG_OK)
 		return intake_refuse(rq, "hook", hook_sig_name(hs));
 	fields_init(&f);
+	if (!json_utf8(rq, &f, &ret))
+		goto out;
 	fs = source_of(src);
 	switch (intake_hook(&f, rq->body, rq->len, &fs, &j.req)) {
 	case INTAKE_OK:

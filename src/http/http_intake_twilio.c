@@ -45,7 +45,8 @@ twilio_verified(http_req *rq, fields *f, enum MHD_Result *ret)
 		*ret = intake_refuse(rq, "twilio", "bad_signature");
 		return false;
 	}
-	return true;
+	/* Twilio sends UTF-8; a NUL or a bad byte is replaced, the rest kept */
+	return intake_form_utf8(rq, f, "utf-8", ret);
 }
 
 enum MHD_Result

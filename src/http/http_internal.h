@@ -38,6 +38,11 @@ struct http_server {
 	pthread_mutex_t dispatcher_mu;	/* guards the two fields below */
 	bool (*dispatcher_running)(void *);	/* NULL until serve starts it */
 	void *dispatcher;
+	/* /readyz's last database check (http_health.c), under health_mu */
+	pthread_mutex_t health_mu;
+	int64_t db_checked_ns;		/* monotonic; 0 = never */
+	int64_t db_locked_since_ns;	/* another connection held the write lock since */
+	bool db_ok;
 };
 
 #define HTTP_MAX_PARAMS 4
@@ -51,8 +56,10 @@ typedef struct {
 	const char *path;	/* percent-decoded, no query */
 	const char *raw_uri;	/* as sent: path and query, not decoded */
 	const char *query;	/* raw query after '?', or NULL */
-	char *body;		/* NUL-terminated, may contain NULs */
+	char *body;		/* NUL-terminated, may contain NULs; borrowed from the
+				 * request's body (http_body.h) or from body_own */
 	size_t len;
+	char *body_own;		/* a handler's replacement body, freed with the request */
 	bool too_large;
 	char id[24];		/* request id, also sent as X-Request-Id */
 	char ip[48];		/* the client (after trusted X-Forwarded-For) */

@@ -22,6 +22,7 @@
 #include "http_internal.h"
 #include "util/log.h"
 #include "util/mono.h"
+#include "util/utf8.h"
 
 static pthread_key_t store_key;
 static pthread_once_t store_key_once = PTHREAD_ONCE_INIT;
@@ -221,13 +222,30 @@ http_json(http_req *rq, int status, json_t *j)
 	return ret;
 }
 
+/* A JSON string of text that may quote input: bytes that are not UTF-8 (a
+ * name cut by "%.64s", a stored row) become U+FFFD instead of failing the
+ * whole answer with a false "out of memory". */
+static json_t *
+utf8_json(const char *v)
+{
+	json_t *j = json_string(v ? v : "");
+	char *clean;
+	size_t n;
+
+	if (j != NULL || (clean = utf8_sanitize(v, strlen(v), &n, NULL)) == NULL)
+		return j;
+	j = json_stringn(clean, n);
+	free(clean);
+	return j;
+}
+
 enum MHD_Result
 http_error(http_req *rq, int status, const char *code, const char *message, const char *field)
 {
-	json_t *e = json_pack("{s:s,s:s}", "code", code, "message", message);
+	json_t *e = json_pack("{s:s,s:o}", "code", code, "message", utf8_json(message));
 
 	if (field != NULL)
-		json_object_set_new(e, "field", json_string(field));
+		json_object_set_new(e, "field", utf8_json(field));
 	if (status >= 400)
 		http_note(rq, "error=%s", code);
 	return http_json(rq, status, json_pack("{s:o}", "error", e));
@@ -408,6 +426,37 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	return cs;
 }
 
+typedef struct {
+	int content_length;	/* Content-Length headers seen */
+	bool transfer_encoding;
+} framing;
+
+static enum MHD_Result
+count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	framing *fr = cls;
+
+	(void)kind;
+	(void)value;
+	if (strcasecmp(key, "Content-Length") == 0)
+		fr->content_length++;
+	else if (strcasecmp(key, "Transfer-Encoding") == 0)
+		fr->transfer_encoding = true;
+	return MHD_YES;
+}
+
+/* Two Content-Length headers, or one with Transfer-Encoding, say the body's
+ * length two ways; a proxy in front may believe the other one (request
+ * smuggling, RFC 9112 6.3). Refused, and the connection closed. */
+static bool
+framing_ambiguous(http_req *rq)
+{
+	framing fr = { 0 };
+
+	MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, count_framing, &fr);
+	return fr.content_length > 1 || (fr.content_length > 0 && fr.transfer_encoding);
+}
+
 /* First callback: find the route and refuse what we can refuse unread. */
 static enum MHD_Result
 start(conn_state *cs)
@@ -418,6 +467,16 @@ start(conn_state *cs)
 	const char *cl;
 
 	client_ip(rq);
+	if (framing_ambiguous(rq)) {
+		static const char body[] = "{\"error\":{\"code\":\"bad_request\",\"message\":"
+					   "\"the body's length is given twice (two Content-Length "
+					   "headers, or Content-Length with Transfer-Encoding)\"}}";
+
+		cs->answered = true;
+		http_note(rq, "error=ambiguous_length");
+		return http_reply_hdr(rq, 400, "application/json", body, sizeof body - 1,
+				      "Connection", "close");
+	}
 	for (int t = 0; t < 2 && rq->route == NULL; t++) {
 		for (const http_route *r = t == 0 ? http_routes : web_routes; r->method; r++) {
 			const char *params[HTTP_MAX_PARAMS] = { 0 };
@@ -549,18 +608,20 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
 	http_server *s = cls;
 	conn_state *cs = *con_cls;
-	char path[256];
+	char path[256], method[64];
 
 	if (cs == NULL)
 		return;
 	if (cs->started)
 		log_line(cs->rq.status >= 500 || cs->rq.status == 0 ? "error" : "info", "request",
 			 "req_id=%s method=%s path=%s status=%d dur_ms=%.3f bytes_in=%zu ip=%s%s%s",
-			 cs->rq.id, cs->rq.method, log_quote(cs->rq.path, path, sizeof path),
+			 cs->rq.id, log_quote(cs->rq.method, method, sizeof method),
+			 log_quote(cs->rq.path, path, sizeof path),
 			 cs->rq.status, (double)(mono_ns() - cs->rq.started_ns) / 1e6, cs->rq.len,
 			 cs->rq.ip, cs->rq.note,
 			 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=true");
 	body_free(&cs->body);
+	free(cs->rq.body_own);
 	free(cs->raw_uri);
 	free(cs);
 	*con_cls = NULL;
@@ -714,6 +775,8 @@ http_start(const http_config *cfg, char *err, size_t errlen)
 	}
 	pthread_mutex_init(&s->dispatcher_mu, NULL);
 	pthread_mutex_init(&s->log_mu, NULL);
+	pthread_mutex_init(&s->health_mu, NULL);
+	s->db_ok = true;	/* the writer just opened it */
 	s->cfg = *cfg;
 	settings_defaults(&s->defaults);
 	st = settings_of(s);
@@ -823,5 +886,6 @@ http_stop(http_server *s)
 	ratelimit_free(s->limits);
 	pthread_mutex_destroy(&s->log_mu);
 	pthread_mutex_destroy(&s->dispatcher_mu);
+	pthread_mutex_destroy(&s->health_mu);
 	free(s);
 }

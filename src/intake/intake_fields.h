@@ -61,6 +61,37 @@ int fields_parse_urlencoded(fields *f, const char *body, size_t len);
  * boundary is read from it). 0, or -1 when it is not well-formed. */
 int fields_parse_multipart(fields *f, const char *body, size_t len, const char *content_type);
 
+/* The companion field that keeps what decoding replaced: "<name> (original bytes)". */
+#define FIELDS_ORIGINAL_SUFFIX " (original bytes)"
+
+/*
+ * Makes field i's name and value valid UTF-8 without NULs (util/utf8.h),
+ * reading them in charset (a label; NULL or one not known = undeclared:
+ * UTF-8 when valid, else Windows-1252, as browsers fall back). A file
+ * part's value is left as it is (not text, never kept). When bytes had to
+ * be replaced with U+FFFD (invalid in the charset, or a NUL), a companion
+ * field "<name> (original bytes)" is appended with them escaped for a person
+ * ("Jos\xE9", at most 256 bytes around the first bad one); adapters that
+ * keep unknown fields keep it, the others say it through fields_originals().
+ * Companions do not count against FIELDS_MAX. Returns the UTF8_* bits of
+ * what was done, or -1 when out of memory (the field is then unchanged).
+ */
+int fields_field_to_utf8(fields *f, size_t i, const char *charset);
+
+/* fields_field_to_utf8() for every field there is now. Bits of all, or -1. */
+int fields_to_utf8(fields *f, const char *charset);
+
+/* The companions fields_field_to_utf8() added, as "name (original bytes):
+ * value" lines, owned by f; NULL when there are none (or out of memory). */
+const char *fields_originals(fields *f);
+
+/* Removes every field called name (e.g. a form's "_charset_"). */
+void fields_drop(fields *f, const char *name);
+
+/* The charset= parameter of a Content-Type header value into out (unquoted;
+ * "" when there is none or it does not fit). */
+void fields_content_charset(const char *content_type, char *out, size_t outlen);
+
 /* A mapping from a source's field name to a lead field. */
 typedef struct {
 	char *from;

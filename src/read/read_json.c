@@ -2,10 +2,13 @@
  * read_json.c - rows to JSON (see read_json.h). Every text column that is
  * empty in the store is null here, every time is ISO 8601 UTC or null.
  */
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/lead.h"
 #include "read_json.h"
+#include "util/utf8.h"
 
 static json_t *
 iso_time(int64_t t)
@@ -21,10 +24,25 @@ iso_time(int64_t t)
 	return json_string(buf);
 }
 
+/* A stored text as a JSON string. Text is valid UTF-8 from the door on; a
+ * row written before that (or by hand) is shown with U+FFFD for the bytes
+ * that are not, never dropped from the answer. */
 static json_t *
 text(const char *v)
 {
-	return v != NULL ? json_string(v) : json_null();
+	json_t *j;
+	char *clean;
+	size_t n;
+
+	if (v == NULL)
+		return json_null();
+	if ((j = json_string(v)) != NULL)
+		return j;
+	if ((clean = utf8_sanitize(v, strlen(v), &n, NULL)) == NULL)
+		return NULL;
+	j = json_stringn(clean, n);
+	free(clean);
+	return j;
 }
 
 static json_t *

@@ -96,6 +96,14 @@ struct store_backend {
 	int (*tokens_read)(store *s, int64_t business_id, void (*fn)(void *ctx,
 			   const store_token_row *r), void *ctx);
 	const store_user_backend *user;	/* store_user.h, store_web.h */
+	int (*probe)(store *s);
+	int (*outbox_defer)(store *s, int64_t id, int64_t send_at, const char *error,
+			    int64_t now);
+	int (*outbox_bury)(store *s, int64_t id, const char *error, int64_t task_id,
+			   int64_t now);
+	int (*webhook_defer)(store *s, int64_t id, int64_t send_at, const char *error,
+			     int64_t now);
+	int (*webhook_bury)(store *s, int64_t id, const char *error, int64_t now);
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the

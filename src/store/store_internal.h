@@ -143,4 +143,9 @@ int sqlite_tasks_read(store *s, int64_t business_id, const char *assignee, const
 int sqlite_tokens_read(store *s, int64_t business_id, void (*fn)(void *ctx,
 		       const store_token_row *r), void *ctx);
 
+int sqlite_probe(store *s);
+int sqlite_outbox_defer(store *s, int64_t id, int64_t send_at, const char *error, int64_t now);
+int sqlite_outbox_bury(store *s, int64_t id, const char *error, int64_t task_id, int64_t now);
+int sqlite_webhook_defer(store *s, int64_t id, int64_t send_at, const char *error, int64_t now);
+int sqlite_webhook_bury(store *s, int64_t id, const char *error, int64_t now);
 #endif

@@ -554,6 +554,49 @@ a_carrier_opt_out_and_a_texted_stop_leave_the_lead_alike(void **state)
 	assert_string_equal(a, b);
 }
 
+static void
+a_row_that_cannot_be_processed_leaves_the_queue_saying_why(void **state)
+{
+	fixture *f = *state;
+	sqlite3 *db = store_sqlite_db(f->s);
+	outbox_msg m;
+	char buf[128];
+	int64_t orphan;
+
+	/* a text for a lead that is gone (foreign keys off, as a hand edit) */
+	assert_int_equal(sqlite3_exec(db, "PRAGMA foreign_keys = OFF; INSERT INTO outbox (business_id,"
+				      " lead_id, channel, recipient, body, purpose, send_at, created_at,"
+				      " updated_at) VALUES (1, 999, 'sms', '+13125550100', 'x', 'ack', 0,"
+				      " 0, 0); PRAGMA foreign_keys = ON", NULL, NULL, NULL), SQLITE_OK);
+	orphan = sqlite3_last_insert_rowid(db);
+	assert_int_equal(claim_row(f->s, f->r, orphan, f->now, &m), OUTBOX_UNUSABLE);
+	assert_string_equal(text(f->s, "SELECT state || ': ' || last_error FROM outbox WHERE id ="
+				 " (SELECT max(id) FROM outbox)", buf, sizeof buf),
+			    "failed: its lead no longer exists");
+	/* the row behind it is claimed as ever */
+	assert_int_equal(claim(f, &m), OUTBOX_CLAIMED);
+	outbox_msg_free(&m);
+}
+
+static void
+a_buried_row_is_failed_and_reported_with_a_task(void **state)
+{
+	fixture *f = *state;
+	int64_t tasks = one(f->s, "SELECT count(*) FROM tasks");
+	char buf[128];
+
+	assert_int_equal(deliver_bury(f->s, f->r, f->ack, "could not be processed: x", f->now), 1);
+	assert_string_equal(text(f->s, "SELECT state || ': ' || last_error FROM outbox WHERE purpose"
+				 " = 'ack' AND channel = 'sms'", buf, sizeof buf),
+			    "failed: could not be processed: x");
+	assert_int_equal(one(f->s, "SELECT count(*) FROM tasks"), tasks + 1);
+	assert_true(one(f->s, "SELECT task_id FROM outbox WHERE purpose = 'ack' AND channel = 'sms'")
+		    > 0);
+	/* only a queued row is buried */
+	assert_int_equal(deliver_bury(f->s, f->r, f->ack, "again", f->now), 0);
+}
+
+
 int
 main(void)
 {
@@ -574,6 +617,8 @@ main(void)
 		T(a_failure_reported_after_an_unknown_outcome_supersedes_its_task),
 		T(a_record_after_a_faster_callback_changes_nothing),
 		T(a_carrier_opt_out_and_a_texted_stop_leave_the_lead_alike),
+		T(a_row_that_cannot_be_processed_leaves_the_queue_saying_why),
+		T(a_buried_row_is_failed_and_reported_with_a_task),
 	};
 #undef T
 
