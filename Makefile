@@ -1,6 +1,7 @@
 # leadkeep - one Makefile, pkg-config for every dependency.
 #
 #   make run     install what is missing, build, serve the demo on 127.0.0.1:8080
+#                (a fresh data dir first gets the demo's last week: leadkeep demo-seed)
 #   make test    install what is missing (Debian and npm packages), build with
 #                ASan+UBSan, run every test
 #   make bench   benchmarks (see docs/benchmarks.md)
@@ -48,6 +49,7 @@ build: build/leadkeep
 
 run: deps build
 	@mkdir -p leadkeep-data
+	@./build/leadkeep demo-seed --data ./leadkeep-data
 	@./build/leadkeep demo-users --data ./leadkeep-data
 	@echo "leadkeep: serving the demo business on http://127.0.0.1:8080 (data in ./leadkeep-data)"
 	@echo "leadkeep: staff web app: open http://127.0.0.1:8080/app/"

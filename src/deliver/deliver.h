@@ -57,6 +57,14 @@ bool deliver_running(deliver *d);
  * their rows become unknown), and frees d. NULL is a no-op. */
 void deliver_stop(deliver *d);
 
+/* For a run on a virtual clock (`leadkeep demo-seed`): every queued message
+ * due at or before now, sent on s through the log provider into log_path as
+ * the dispatcher would have sent it by then - claimed and committed, written,
+ * its outcome recorded and reported to the engine - with now as the time.
+ * Whatever the environment configures, nothing leaves the machine. Returns
+ * how many were sent, or -1 on a storage error. */
+int deliver_log_due(store *s, const rules *r, const char *log_path, int64_t now);
+
 /* --- inbound ----------------------------------------------------------- */
 
 /* The secret that signs unsubscribe and callback links: $LEADKEEP_LINK_SECRET,

@@ -1,7 +1,9 @@
 /*
  * deliver_log.c - the `log` provider, the demo's safe default: writes what
  * would be sent as one JSON line per message to DATA/outbox.log (or
- * --deliver-log FILE), with one write(2) so lines never interleave.
+ * --deliver-log FILE), with one write(2) so lines never interleave. Also
+ * deliver_log_due(): what the dispatcher would have sent by a virtual now,
+ * for `leadkeep demo-seed`.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -103,3 +105,46 @@ const deliver_provider deliver_log_provider = {
 	.start = log_start,
 	.finish = log_finish,
 };
+
+int
+deliver_log_due(store *s, const rules *r, const char *log_path, int64_t now)
+{
+	static const char *const channels[] = { "sms", "email" };
+	deliver_config cfg = { .log_path = (char *)log_path, .rules = r, .max_attempts = 1,
+			       .backoff_base = 1, .backoff_cap = 1 };
+	int sent = 0;
+
+	for (size_t c = 0; c < sizeof channels / sizeof channels[0]; c++) {
+		int64_t ids[64];
+		int n;
+
+		do {
+			if ((n = store_outbox_due(s, channels[c], now, ids, 64)) < 0)
+				return -1;
+			for (int i = 0; i < n; i++) {
+				deliver_job job = { .cfg = &cfg };
+				deliver_result res = { 0 };
+				int rc;
+
+				/* Claimed and committed before the send, as the dispatcher does. */
+				if (store_begin(s) < 0)
+					return -1;
+				rc = deliver_claim(s, r, ids[i], now, &job.msg);
+				if (rc < 0 || store_commit(s) < 0) {
+					store_rollback(s);
+					return -1;
+				}
+				if (rc != OUTBOX_CLAIMED)
+					continue;
+				deliver_log_provider.start(&job, &res);
+				rc = deliver_record(s, &cfg, &job.msg, deliver_log_provider.name, &res,
+						    now);
+				outbox_msg_free(&job.msg);
+				if (rc < 0)
+					return -1;
+				sent += res.kind == DELIVER_OK;
+			}
+		} while (n == 64);
+	}
+	return sent;
+}
