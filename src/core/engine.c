@@ -1,8 +1,9 @@
 /*
  * engine.c - decide(): hands each event to its family's handler (one file
  * each: engine_intake.c, engine_inbound.c, engine_people.c, engine_stage.c,
- * engine_timer.c, engine_edit.c, engine_delivery.c), then keeps the promise that no
- * open lead is left without a next action. No I/O, no clock, no globals.
+ * engine_timer.c, engine_edit.c, engine_delivery.c, engine_followup.c), then
+ * keeps the promise that no open lead is left without a next action. No I/O,
+ * no clock, no globals.
  */
 #include <stdio.h>
 
@@ -92,6 +93,7 @@ decide(const lead_state *st, const lead_event *ev, const rules *r, const rr_coun
 	case EV_TASK_SNOOZE:	res = engine_on_task_snooze(&c, ev, err, errlen); break;
 	case EV_CONTACT:	res = engine_on_contact(&c, ev, err, errlen); break;
 	case EV_DELIVERY:	res = engine_on_delivery(&c, ev); break;
+	case EV_FOLLOWUP:	res = engine_on_followup(&c, ev, err, errlen); break;
 	}
 	if (res != DECIDE_OK) {
 		decision_free(c.d);

@@ -146,5 +146,7 @@ decide_result engine_on_timer(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_task_snooze(engine_ctx *c, const lead_event *ev, char *err,
 				    size_t errlen);
 decide_result engine_on_contact(engine_ctx *c, const lead_event *ev, char *err, size_t errlen);
+/* the next follow-up a person sets (engine_followup.c) */
+decide_result engine_on_followup(engine_ctx *c, const lead_event *ev, char *err, size_t errlen);
 
 #endif
