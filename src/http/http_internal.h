@@ -30,6 +30,7 @@ struct http_server {
 	pthread_mutex_t dispatcher_mu;	/* guards the two fields below */
 	bool (*dispatcher_running)(void *);	/* NULL until serve starts it */
 	void *dispatcher;
+	struct web_live *live;	/* the web app's live pages (web/web_live.h); NULL: none */
 };
 
 #define HTTP_MAX_PARAMS 4

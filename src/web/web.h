@@ -137,6 +137,9 @@ void web_notice_from_query(web_ctx *c);
 void web_local_time(const web_ctx *c, int64_t t, char *buf, size_t len);
 /* A person's name from the rules, or the id itself, or "nobody". */
 const char *web_person_name(const web_ctx *c, const char *id);
+/* A small label: kind "new" (nobody acted on the lead yet), "stale" (no
+ * activity for long), anything else plain. */
+void web_badge(web_ctx *c, const char *kind, const char *text);
 /* <a href=asset> URL of an embedded asset, versioned for caching. */
 void web_asset_url(html_url *u, const char *name);
 
@@ -150,6 +153,7 @@ typedef struct {
 	bool sms_opt_out, email_opt_out;
 	const char *last_text;		/* the lead's last timeline entry, may be NULL */
 	int64_t last_at;
+	bool is_new;			/* nobody has acted on the lead yet: a "New" badge */
 	bool show_lead;			/* link to the lead (on Today) */
 	bool show_assignee;		/* another person's task is in the list */
 } web_task_view;
@@ -186,6 +190,8 @@ enum MHD_Result web_login(http_req *rq);
 enum MHD_Result web_logout(http_req *rq);
 enum MHD_Result web_set_password_form(http_req *rq);
 enum MHD_Result web_set_password(http_req *rq);
+/* web_live.c: the server-sent events of live pages */
+enum MHD_Result web_events(http_req *rq);
 /* web_assets.c */
 enum MHD_Result web_asset_get(http_req *rq);
 enum MHD_Result web_manifest(http_req *rq);

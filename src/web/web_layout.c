@@ -198,3 +198,17 @@ web_person_name(const web_ctx *c, const char *id)
 
 	return p ? p->name : id ? id : "nobody";
 }
+
+void
+web_badge(web_ctx *c, const char *kind, const char *text)
+{
+	html_open(&c->h, "span");
+	if (strcmp(kind, "new") == 0)
+		html_attr(&c->h, "class", "badge new");
+	else if (strcmp(kind, "stale") == 0)
+		html_attr(&c->h, "class", "badge stale");
+	else
+		html_attr(&c->h, "class", "badge");
+	html_text(&c->h, text);
+	html_close(&c->h);
+}

@@ -28,6 +28,7 @@ row(void *ctx, const store_queue_row *r)
 		.email = r->email, .source = r->source, .stage = r->stage,
 		.sms_opt_out = r->sms_opt_out, .email_opt_out = r->email_opt_out,
 		.last_text = r->last_text, .last_at = r->last_at, .show_lead = true,
+		.is_new = r->is_new,
 		.show_assignee = l->show_assignee,
 	};
 
@@ -75,6 +76,9 @@ web_today_render(web_ctx *c)
 		filter_link(c, "Everyone", true, all);
 		html_close(h);
 	}
+	html_open(h, "div");
+	html_attr(h, "id", "today-list");
+	html_flag(h, "data-live", true);	/* app.js swaps it when something changes */
 	if (!sees_all && !mine) {
 		html_elem(h, "p", "Your account is not linked to a person in the rules, so no task "
 			  "is yours yet. Ask a manager to link it (leadkeep user add --person).");
@@ -98,6 +102,7 @@ web_today_render(web_ctx *c)
 		html_textf(h, "Showing the first %d tasks.", TODAY_LIMIT);
 		html_close(h);
 	}
+	html_close(h);	/* today-list */
 	html_close(h);	/* div */
 	web_page_end(c);
 }
