@@ -37,7 +37,7 @@ ensure_next_action(engine_ctx *c)
 {
 	if (!engine_is_open(c) || c->sequence != NULL || open_tasks_after(c) > 0 || c->owner == NULL)
 		return;
-	engine_create_task(c, "review", engine_fmt(c, "Decide the next step for %s (stage %s)",
+	engine_create_task(c, "review", engine_fmt(c, ENGINE_DECIDE_TITLE "%s (stage %s)",
 						   engine_display_name(c->l), c->stage ? c->stage : "none"),
 			   c->owner, 4 * 3600, true, NULL);
 }

@@ -59,7 +59,9 @@ open_task(const engine_ctx *c, const char *verb, const char *assignee)
  * .until. When the owner already has an open task of that verb (the attempt
  * the engine set after "no answer", say), that task moves to .until - one
  * next attempt, not two - with its escalation re-planned from there, as a
- * snooze does; otherwise a task is made. A visit keeps the time given (it is
+ * snooze does; otherwise a task is made. An open "decide the next step"
+ * task (the promise of engine.c) is done: this is that decision. A visit
+ * keeps the time given (it is
  * an appointment); any other follow-up that falls while the business is
  * closed moves to the next opening. The lead must be open; its owner does
  * the follow-up (the actor when it has none), and is notified unless they
@@ -101,6 +103,19 @@ engine_on_followup(engine_ctx *c, const lead_event *ev, char *err, size_t errlen
 			due = open;
 	}
 	by = engine_due_phrase(c, due);
+	/* the next step is decided: the promise's "decide the next step" is done */
+	for (size_t i = 0; i < c->st->ntasks; i++) {
+		const lead_task *d = &c->st->tasks[i];
+
+		if (!engine_streq(d->verb, "review") || d->title == NULL ||
+		    strncmp(d->title, ENGINE_DECIDE_TITLE, strlen(ENGINE_DECIDE_TITLE)) != 0 ||
+		    engine_task_closing(c, d->id))
+			continue;
+		a = engine_push(c, ACT_TASK_CLOSE);
+		a->task_id = d->id;
+		a->name = "done";
+		a->text = "next follow-up set";
+	}
 	if ((t = open_task(c, verb, p->id)) != NULL) {
 		a = engine_push(c, ACT_TASK_DUE);
 		a->task_id = t->id;

@@ -48,6 +48,11 @@ typedef struct {
 	int esc_from;		/* escalation level new tasks start at */
 } engine_ctx;
 
+/* The title of the task the promise makes ("Decide the next step for Marcus
+ * Johnson (stage contacted)", engine.c); a follow-up a person sets is that
+ * decision, so it closes such a task (engine_followup.c). */
+#define ENGINE_DECIDE_TITLE "Decide the next step for "
+
 /* How long a person has to answer a lead who wrote back, in business minutes. */
 #define REPLY_WINDOW (15 * 60)
 

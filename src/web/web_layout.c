@@ -9,6 +9,7 @@
 #include "core/tz.h"
 #include "web.h"
 #include "web_assets.h"
+#include "web_time.h"
 
 void
 web_asset_url(html_url *u, const char *name)
@@ -211,4 +212,25 @@ web_badge(web_ctx *c, const char *kind, const char *text)
 		html_attr(&c->h, "class", "badge");
 	html_text(&c->h, text);
 	html_close(&c->h);
+}
+
+void
+web_day_bounds(const web_ctx *c, int64_t t, int64_t *start, int64_t *end)
+{
+	tz_local lt;
+
+	tz_to_local(c->rules->business.zone, t, &lt);
+	tz_from_local(c->rules->business.zone, lt.year, lt.month, lt.day, 0, 0, start);
+	tz_from_local(c->rules->business.zone, lt.year, lt.month, lt.day + 1, 0, 0, end);
+}
+
+int
+web_local_instant(const web_ctx *c, const char *date, const char *time, int64_t *out)
+{
+	int y, m, d, h = 9, min = 0;
+
+	if (web_parse_date(date, &y, &m, &d) < 0 || (time && web_parse_clock(time, &h, &min) < 0))
+		return -1;
+	tz_from_local(c->rules->business.zone, y, m, d, h, min, out);
+	return 0;
 }

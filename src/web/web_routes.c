@@ -21,6 +21,8 @@ const http_route web_routes[] = {
 	{ "POST", "/app/leads/*/owner", web_lead_owner, false },
 	{ "POST", "/app/tasks/*/outcome", web_task_outcome, false },
 	{ "POST", "/app/tasks/*/snooze", web_task_snooze, false },
+	{ "GET", "/app/walk", web_walk, false },
+	{ "POST", "/app/walk/*", web_walk_outcome, false },
 	{ "GET", "/app/events", web_events, false },
 	{ "GET", "/app/assets/*", web_asset_get, false },
 	{ "GET", "/app/manifest.webmanifest", web_manifest, false },

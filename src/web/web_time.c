@@ -1,7 +1,10 @@
 /*
- * web_time.c - countdown words for due times (see web_time.h).
+ * web_time.c - countdown words for due times, and the date and time a form
+ * sends (see web_time.h).
  */
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "web_time.h"
 
@@ -45,4 +48,47 @@ const char *
 web_due_class(web_due d)
 {
 	return d == WEB_DUE_LATE ? "late" : d == WEB_DUE_SOON ? "soon" : "later";
+}
+
+/* n digits at s into *out; false when one is not a digit. */
+static bool
+digits(const char *s, int n, int *out)
+{
+	*out = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*out = *out * 10 + (s[i] - '0');
+	}
+	return true;
+}
+
+int
+web_parse_date(const char *s, int *y, int *m, int *d)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap;
+
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !digits(s, 4, y) ||
+	    !digits(s + 5, 2, m) || !digits(s + 8, 2, d))
+		return -1;
+	leap = (*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0;
+	if (*y < 2000 || *y > 2199 || *m < 1 || *m > 12 || *d < 1 || *d > mdays[*m - 1] ||
+	    (*m == 2 && *d == 29 && !leap))
+		return -1;
+	return 0;
+}
+
+int
+web_parse_clock(const char *s, int *h, int *min)
+{
+	int sec;
+	size_t n = s ? strlen(s) : 0;
+
+	if ((n != 5 && n != 8) || s[2] != ':' || !digits(s, 2, h) || !digits(s + 3, 2, min) ||
+	    *h > 23 || *min > 59)
+		return -1;
+	if (n == 8 && (s[5] != ':' || !digits(s + 6, 2, &sec) || sec > 59))
+		return -1;
+	return 0;
 }

@@ -67,7 +67,20 @@ web_today_render(web_ctx *c)
 	web_page_start(c, "Today", "today");
 	html_open(h, "div");
 	html_attr_int(h, "data-now", c->now);
+	html_open(h, "div");
+	html_attr(h, "class", "heading");
 	html_elem(h, "h1", all ? "Today: everyone's tasks" : "Today: my tasks");
+	if (sees_all || mine) {
+		html_url u;
+
+		html_url_path(&u, "/app/walk");
+		html_open(h, "a");
+		html_attr(h, "class", "button start");
+		html_url_attr(h, "href", &u);
+		html_text(h, "Start");
+		html_close(h);
+	}
+	html_close(h);
 	web_notice_show(c, "");
 	if (sees_all && mine) {
 		html_open(h, "p");

@@ -51,6 +51,8 @@ local(int y, int mo, int d, int h, int mi)
 static const lead_task TASKS[] = {
 	{ .id = 7, .verb = "call", .title = "Call Marcus Johnson again", .assignee = "alice" },
 	{ .id = 9, .verb = "review", .title = "Fix the contact details", .assignee = "alice" },
+	{ .id = 11, .verb = "review", .title = "Decide the next step for Marcus Johnson (stage "
+	  "contacted)", .assignee = "alice" },
 };
 
 /* An open lead owned by alice, created Tue Nov 24 2026 14:00, no tasks. */
@@ -179,7 +181,7 @@ followup_moves_the_open_attempt_instead_of_adding_one(void **state)
 
 	(void)state;
 	st.tasks = TASKS;
-	st.ntasks = 2;
+	st.ntasks = 3;
 	assert_int_equal(decide(&st, &ev, R, NULL, now, &d, err, sizeof err), DECIDE_OK);
 	assert_int_equal(count(d, ACT_TASK_CREATE), 0);
 	assert_non_null(due = find(d, ACT_TASK_DUE, 0));
@@ -190,7 +192,10 @@ followup_moves_the_open_attempt_instead_of_adding_one(void **state)
 	assert_int_equal(find(d, ACT_TIMER_SET, 0)->task_id, 7);
 	assert_string_equal(event(d, "followup.set")->text,
 			    "Next follow-up: Call Marcus Johnson again, now due tomorrow 2:02 PM");
-	assert_int_equal(count(d, ACT_TASK_CLOSE), 0);	/* the review task stays */
+	/* the next step is decided: that task is done; another review task stays */
+	assert_int_equal(count(d, ACT_TASK_CLOSE), 1);
+	assert_int_equal(find(d, ACT_TASK_CLOSE, 0)->task_id, 11);
+	assert_string_equal(find(d, ACT_TASK_CLOSE, 0)->name, "done");
 	decision_free(d);
 }
 
