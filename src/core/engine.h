@@ -110,6 +110,11 @@ void decision_free(decision *d);
  * reassignment never clear that.
  */
 extern const char *const engine_human_event_types[];
+/* The timeline type of the first time a person reached a lead (after its
+ * first call answered, visit, contact note...): how long it took is in its
+ * text, and its time minus the lead's arrival is the time to first contact. */
+#define ENGINE_EVENT_FIRST_CONTACT "contact.first"
+
 /* Whether type is one of engine_human_event_types. */
 bool engine_event_type_human(const char *type);
 

@@ -63,7 +63,7 @@ engine_human_touch(engine_ctx *c, const char *why)
 	 * leads are reached is what follow-up is about (the Team page's median
 	 * reads these entries). Attempts (no answer, a message left) are not it. */
 	if (c->l->last_touch_at == 0 && !c->touched && c->l->created_at > 0)
-		engine_event(c, "contact.first", "First contact, %s after the lead arrived",
+		engine_event(c, ENGINE_EVENT_FIRST_CONTACT, "First contact, %s after the lead arrived",
 			     span_words(c, c->now - c->l->created_at));
 	engine_mark(c, "touch");
 	c->touched = true;

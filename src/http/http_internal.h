@@ -71,6 +71,10 @@ struct http_route {
 extern const http_route http_routes[];
 /* The staff web app's pages (src/web/web_routes.c), matched after http_routes. */
 extern const http_route web_routes[];
+/* The web app's own page for a path under /app/ it does not have (404) or a
+ * method it does not take there (405), instead of the API's JSON
+ * (src/web/web_search.c). */
+enum MHD_Result web_not_found(http_req *rq, int status);
 
 /* --- replies: each queues the response and returns MHD's result ---------- */
 

@@ -402,6 +402,8 @@ start(conn_state *cs)
 	if (rq->route != NULL && rq->route->big_body && st->email_max_body > cs->limit)
 		cs->limit = st->email_max_body;
 	cs->answered = true;
+	if (rq->route == NULL && strncmp(rq->path, "/app/", 5) == 0)
+		return web_not_found(rq, path_known ? 405 : 404);
 	if (rq->route == NULL && path_known)
 		return http_error(rq, 405, "method_not_allowed", "this path does not accept that "
 				  "method", NULL);

@@ -199,6 +199,11 @@ enum MHD_Result web_set_password(http_req *rq);
 /* web_walk.c: Start, the queue one lead at a time */
 enum MHD_Result web_walk(http_req *rq);
 enum MHD_Result web_walk_outcome(http_req *rq);
+/* web_pipeline.c, web_team.c, web_rules.c, web_search.c */
+enum MHD_Result web_pipeline(http_req *rq);
+enum MHD_Result web_team(http_req *rq);
+enum MHD_Result web_rules(http_req *rq);
+enum MHD_Result web_search(http_req *rq);
 /* web_live.c: the server-sent events of live pages */
 enum MHD_Result web_events(http_req *rq);
 /* web_assets.c */

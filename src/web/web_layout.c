@@ -66,6 +66,23 @@ head(web_ctx *c, const char *title)
 	html_close(h);	/* head */
 }
 
+/* A link of the nav; the current page's is marked. path: a literal. */
+static void
+nav_link(web_ctx *c, const char *path, const char *label, const char *name,
+	 const char *current)
+{
+	html *h = &c->h;
+	html_url u;
+
+	html_url_pathf(&u, "%s", path);
+	html_open(h, "a");
+	html_url_attr(h, "href", &u);
+	if (current && strcmp(current, name) == 0)
+		html_attr(h, "aria-current", "page");
+	html_text(h, label);
+	html_close(h);
+}
+
 static void
 nav(web_ctx *c, const char *current)
 {
@@ -82,12 +99,25 @@ nav(web_ctx *c, const char *current)
 	html_attr(h, "class", "brand");
 	html_text(h, "leadkeep");
 	html_close(h);
-	html_open(h, "a");
-	html_url_attr(h, "href", &u);
-	if (current && strcmp(current, "today") == 0)
-		html_attr(h, "aria-current", "page");
-	html_text(h, "Today");
-	html_close(h);
+	nav_link(c, "/app/", "Today", "today", current);
+	nav_link(c, "/app/pipeline", "Pipeline", "pipeline", current);
+	if (web_role_sees_team(c->user.role))
+		nav_link(c, "/app/team", "Team", "team", current);
+	if (web_role_sees_rules(c->user.role))
+		nav_link(c, "/app/rules", "Rules", "rules", current);
+	html_url_path(&u, "/app/search");
+	html_open(h, "form");
+	html_attr(h, "method", "get");
+	html_url_attr(h, "action", &u);
+	html_attr(h, "role", "search");
+	html_attr(h, "class", "search");
+	html_void(h, "input");
+	html_attr(h, "type", "search");
+	html_attr(h, "name", "q");
+	html_attr(h, "aria-label", "Search leads by name, phone or email");
+	html_attr(h, "placeholder", "Search leads");
+	html_attr(h, "maxlength", "100");
+	html_close(h);	/* form */
 	html_close(h);	/* nav */
 	html_open(h, "div");
 	html_attr(h, "class", "who");

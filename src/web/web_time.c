@@ -8,11 +8,10 @@
 
 #include "web_time.h"
 
-/* "4 min", "2 h 5 min", "3 d" for a positive span. */
-static void
-span(int64_t secs, char *buf, size_t len)
+void
+web_span(int64_t secs, char *buf, size_t len)
 {
-	int64_t min = secs / 60, h = min / 60, d = h / 24;
+	int64_t min = (secs > 0 ? secs : 0) / 60, h = min / 60, d = h / 24;
 
 	if (min < 60)
 		snprintf(buf, len, "%lld min", (long long)min);
@@ -35,11 +34,11 @@ web_countdown(int64_t now, int64_t due, char *buf, size_t len)
 		return d < 0 ? WEB_DUE_LATE : WEB_DUE_SOON;
 	}
 	if (d > 0) {
-		span(d, s, sizeof s);
+		web_span(d, s, sizeof s);
 		snprintf(buf, len, "in %s", s);
 		return d <= WEB_DUE_SOON_SECS ? WEB_DUE_SOON : WEB_DUE_LATER;
 	}
-	span(-d, s, sizeof s);
+	web_span(-d, s, sizeof s);
 	snprintf(buf, len, "%s late", s);
 	return WEB_DUE_LATE;
 }

@@ -27,6 +27,10 @@ typedef enum {
  */
 web_due web_countdown(int64_t now, int64_t due, char *buf, size_t len);
 
+/* A span of time (secs >= 0) in words: "4 min", "2 h 5 min", "18 h", "3 d";
+ * under a minute is "0 min". */
+void web_span(int64_t secs, char *buf, size_t len);
+
 /* "late", "soon" or "later": the CSS class of an urgency. */
 const char *web_due_class(web_due d);
 
