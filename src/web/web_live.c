@@ -30,6 +30,7 @@ struct live_stream {
 	int64_t expires;	/* mono ms: the stream ends then */
 	bool hello;		/* the greeting was sent */
 	bool suspended;
+	bool evicted;		/* ends at once: its user opened too many */
 	char out[160];		/* bytes being handed to MHD */
 	size_t len, off;
 	live_stream *prev, *next;
@@ -74,7 +75,7 @@ due(const web_live *l, const live_stream *s, int64_t now, int64_t *wake)
 {
 	int64_t at = s->last_write + WEB_LIVE_HEARTBEAT_MS;
 
-	if (l->stopping || !s->hello || now >= s->expires || now >= at)
+	if (l->stopping || s->evicted || !s->hello || now >= s->expires || now >= at)
 		return true;
 	if (s->seen != l->gen) {
 		if (now >= s->last_change + WEB_LIVE_THROTTLE_MS)
@@ -217,7 +218,7 @@ reader(void *cls, uint64_t pos, char *buf, size_t max)
 						  "retry: 3000\n: leadkeep live updates\n\n");
 			s->hello = true;
 			s->seen = l->gen;
-		} else if (l->stopping || now >= s->expires) {
+		} else if (l->stopping || s->evicted || now >= s->expires) {
 			pthread_mutex_unlock(&l->mu);
 			return MHD_CONTENT_READER_END_OF_STREAM;
 		} else if (s->seen != l->gen && now >= s->last_change + WEB_LIVE_THROTTLE_MS) {
@@ -263,19 +264,33 @@ stream_free(void *cls)
 	free(s);
 }
 
-/* A new stream for user, linked in; NULL when the server or the user has
- * too many open, the broadcaster stops, or out of memory (*why says which). */
+/*
+ * A new stream for user, linked in; NULL when the server has too many open,
+ * the broadcaster stops, or out of memory (*why says which). A user at
+ * WEB_LIVE_PER_USER loses their oldest stream instead: a page closed while
+ * its stream waited suspended is only noticed at its next write, so the
+ * oldest is most likely a page already gone (a live one reconnects).
+ */
 static live_stream *
 stream_new(web_live *l, struct MHD_Connection *conn, int64_t user, const char **why)
 {
-	live_stream *s;
+	live_stream *s, *oldest = NULL;
 	unsigned mine = 0;
 
 	pthread_mutex_lock(&l->mu);
 	for (s = l->streams; s; s = s->next)
-		mine += s->user_id == user;
-	*why = l->stopping ? "stopping" : l->nstreams >= l->max ? "server_full" :
-	       mine >= WEB_LIVE_PER_USER ? "user_full" : NULL;
+		if (s->user_id == user && !s->evicted) {
+			mine++;
+			oldest = s;	/* the list is newest first */
+		}
+	*why = l->stopping ? "stopping" : l->nstreams >= l->max ? "server_full" : NULL;
+	if (*why == NULL && mine >= WEB_LIVE_PER_USER && oldest != NULL) {
+		oldest->evicted = true;
+		if (oldest->suspended) {
+			oldest->suspended = false;
+			MHD_resume_connection(oldest->conn);
+		}
+	}
 	if (*why != NULL || (s = calloc(1, sizeof *s)) == NULL) {
 		if (*why == NULL)
 			*why = "out_of_memory";

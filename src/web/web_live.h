@@ -25,7 +25,8 @@
 #define WEB_LIVE_LIFETIME_MS (10 * 60 * 1000) /* then the stream ends; the browser
 					       * reconnects, and its session is checked
 					       * again */
-#define WEB_LIVE_PER_USER 4		/* open streams of one user */
+#define WEB_LIVE_PER_USER 6		/* open streams of one user; a seventh ends
+					 * the oldest */
 
 typedef struct web_live web_live;
 

@@ -101,14 +101,17 @@ check "only comments, retry, event and data lines" \
 
 # --- caps -------------------------------------------------------------------------------------
 pids=()
-for i in 1 2 3 4; do
-	curl -s -N -b "$B" --max-time 30 "$BASE/app/events" >/dev/null 2>&1 &
+for i in 1 2 3 4 5 6; do
+	curl -s -N -b "$B" --max-time 30 "$BASE/app/events" >"$T/bob$i" 2>/dev/null &
 	pids+=($!)
+	sleep 0.1
 done
-sleep 0.5
-out=$(curl -s -D - -o /dev/null --max-time 3 -b "$B" "$BASE/app/events")
-expect_contains "a fifth stream of one user: 503" "$out" "503"
-expect_contains "with Retry-After" "$out" "Retry-After: 60"
+sleep 0.3
+out=$(curl -s -D - -o "$T/bob7" --max-time 2 -b "$B" "$BASE/app/events")
+expect_contains "a seventh stream of one user is served" "$out" "200 OK"
+wait "${pids[0]}"
+expect_eq "and ends the user's oldest (a page likely gone) cleanly" "$?" 0
+check "the others stay open" kill -0 "${pids[1]}"
 expect_eq "another user still gets one" \
 	"$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 -b "$M" "$BASE/app/events")" 200
 out=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 -b "$A" "$BASE/app/today")
@@ -123,5 +126,22 @@ expect_contains "a heartbeat comment keeps the stream open" "$(cat "$T/ev")" ": 
 check "server stops cleanly with streams open" stop_server
 wait "$EV"
 expect_eq "the stream ended cleanly, not cut" "$?" 0
+for p in "${pids[@]:1}"; do wait "$p"; done
+
+# --- the server's cap: half the pool (16 threads: at least 8 streams) ----------------------------------
+start_server --config "$T/serve.conf" --threads 16 || { not_ok "a small server starts"; exit 1; }
+pids=()
+for j in "$A" "$M"; do
+	for i in 1 2 3 4; do
+		curl -s -N -b "$j" --max-time 30 "$BASE/app/events" >/dev/null 2>&1 &
+		pids+=($!)
+	done
+done
+sleep 0.5
+out=$(curl -s -D - -o /dev/null --max-time 3 -b "$B" "$BASE/app/events")
+expect_contains "past the server's cap: 503" "$out" "503"
+expect_contains "with Retry-After" "$out" "Retry-After: 60"
+expect_eq "pages are still served" "$(page /app/ "$B")" 200
+check "the small server stops cleanly with streams open" stop_server
 for p in "${pids[@]}"; do wait "$p"; done
 check "no sanitizer report in the server log" bash -c "! grep -q 'ERROR: AddressSanitizer\|runtime error' '$T/serve.log'"
