@@ -56,10 +56,9 @@ open_task(const engine_ctx *c, const char *verb, const char *assignee)
 
 /*
  * EV_FOLLOWUP: the lead's next follow-up is a .verb task for its owner due at
- * .until. When the owner already has an open task of that verb (the attempt
- * the engine set after "no answer", say), that task moves to .until - one
- * next attempt, not two - with its escalation re-planned from there, as a
- * snooze does; otherwise a task is made. An open "decide the next step"
+ * .until: a task with its escalation from then. When the owner already has
+ * an open task of that verb (the attempt the engine set after "no answer",
+ * say), it is cancelled, replaced by this one - one next attempt, not two. An open "decide the next step"
  * task (the promise of engine.c) is done: this is that decision. A visit
  * keeps the time given (it is
  * an appointment); any other follow-up that falls while the business is
@@ -116,17 +115,16 @@ engine_on_followup(engine_ctx *c, const lead_event *ev, char *err, size_t errlen
 		a->name = "done";
 		a->text = "next follow-up set";
 	}
+	/* one next attempt, not two: the open one of this verb is replaced (its
+	 * title names its old due time, so it is not merely moved) */
 	if ((t = open_task(c, verb, p->id)) != NULL) {
-		a = engine_push(c, ACT_TASK_DUE);
+		a = engine_push(c, ACT_TASK_CLOSE);
 		a->task_id = t->id;
-		a->at = due;
+		a->name = "cancelled";
+		a->text = "replaced by the next follow-up";
 		a = engine_push(c, ACT_TIMERS_CANCEL);
 		a->timer = TIMER_ESCALATE;
 		a->task_id = t->id;
-		engine_escalate_from(c, due, t->id, -1);
-		engine_event(c, "followup.set", "Next follow-up: %s, now due %s%s%s", t->title,
-			     by + 3, note ? " - " : "", note ? note : "");
-		return DECIDE_OK;
 	}
 	{
 		char verbcap[16];
@@ -142,7 +140,8 @@ engine_on_followup(engine_ctx *c, const lead_event *ev, char *err, size_t errlen
 		a->person = p->id;
 		a->at = due;
 		engine_event(c, "task.created", "Task for %s: %s (due %s)", p->name, title, by + 3);
-		engine_event(c, "followup.set", "Next follow-up: %s", title);
+		engine_event(c, "followup.set", "Next follow-up: %s%s%s", title,
+			     t ? " (instead of: " : "", t ? engine_fmt(c, "%s)", t->title) : "");
 		engine_escalate_from(c, due, 0, c->new_tasks);
 		c->new_tasks++;
 		if (!engine_streq(p->id, ev->actor))

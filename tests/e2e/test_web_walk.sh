@@ -97,7 +97,7 @@ expect_eq "one next attempt, not two" "$(sql "SELECT count(*) FROM tasks WHERE l
 expect_eq "the next attempt is tomorrow, same time" \
 	"$(sql "SELECT verb || ' ' || (due_at - $NOW) FROM tasks WHERE lead_id = $ann AND state = 'open'")" "call 86400"
 expect_contains "the follow-up is in the timeline" "$(sql "SELECT text FROM events WHERE lead_id = $ann AND type = 'followup.set'")" \
-	"now due tomorrow 2:02 PM"
+	"Next follow-up: Call Ann Able by tomorrow 2:02 PM (instead of: Call Ann Able by 4:02 PM again)"
 expect_eq "an attempt is not contact" "$(sql "SELECT last_touch_at FROM leads WHERE id = $ann")" 0
 expect_eq "the walk goes on: 200" "$(page "$(location)" "$A")" 200
 w=$(cat "$T/page")

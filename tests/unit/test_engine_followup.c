@@ -170,32 +170,36 @@ followup_set_by_someone_else_notifies_the_owner(void **state)
 }
 
 static void
-followup_moves_the_open_attempt_instead_of_adding_one(void **state)
+followup_replaces_the_open_attempt_instead_of_adding_one(void **state)
 {
 	lead_state st = a_lead();
 	int64_t now = local(2026, 11, 24, 14, 2), until = local(2026, 11, 25, 14, 2);
 	lead_event ev = followup("call", until, "alice");
 	decision *d = NULL;
-	const action *due, *cancel;
+	const action *cancel, *close;
 	char err[256];
 
 	(void)state;
 	st.tasks = TASKS;
 	st.ntasks = 3;
 	assert_int_equal(decide(&st, &ev, R, NULL, now, &d, err, sizeof err), DECIDE_OK);
-	assert_int_equal(count(d, ACT_TASK_CREATE), 0);
-	assert_non_null(due = find(d, ACT_TASK_DUE, 0));
-	assert_int_equal(due->task_id, 7);
-	assert_int_equal(due->at, until);
+	assert_int_equal(count(d, ACT_TASK_CREATE), 1);
+	assert_int_equal(find(d, ACT_TASK_CREATE, 0)->at, until);
+	assert_string_equal(find(d, ACT_TASK_CREATE, 0)->text,
+			    "Call Marcus Johnson by tomorrow 2:02 PM");
 	assert_non_null(cancel = find(d, ACT_TIMERS_CANCEL, 0));
 	assert_int_equal(cancel->task_id, 7);
-	assert_int_equal(find(d, ACT_TIMER_SET, 0)->task_id, 7);
+	assert_int_equal(find(d, ACT_TIMER_SET, 0)->task_ref, 0);
 	assert_string_equal(event(d, "followup.set")->text,
-			    "Next follow-up: Call Marcus Johnson again, now due tomorrow 2:02 PM");
-	/* the next step is decided: that task is done; another review task stays */
-	assert_int_equal(count(d, ACT_TASK_CLOSE), 1);
-	assert_int_equal(find(d, ACT_TASK_CLOSE, 0)->task_id, 11);
-	assert_string_equal(find(d, ACT_TASK_CLOSE, 0)->name, "done");
+			    "Next follow-up: Call Marcus Johnson by tomorrow 2:02 PM (instead of: "
+			    "Call Marcus Johnson again)");
+	/* the next step is decided: that task is done; the attempt is replaced;
+	 * another review task stays */
+	assert_int_equal(count(d, ACT_TASK_CLOSE), 2);
+	assert_int_equal((close = find(d, ACT_TASK_CLOSE, 0))->task_id, 11);
+	assert_string_equal(close->name, "done");
+	assert_int_equal((close = find(d, ACT_TASK_CLOSE, 1))->task_id, 7);
+	assert_string_equal(close->name, "cancelled");
 	decision_free(d);
 }
 
@@ -312,7 +316,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(followup_makes_a_task_for_the_owner_at_the_time_picked),
 		cmocka_unit_test(followup_set_by_someone_else_notifies_the_owner),
-		cmocka_unit_test(followup_moves_the_open_attempt_instead_of_adding_one),
+		cmocka_unit_test(followup_replaces_the_open_attempt_instead_of_adding_one),
 		cmocka_unit_test(followup_in_closed_hours_moves_to_the_next_opening_but_a_visit_keeps_its_time),
 		cmocka_unit_test(followup_refusals_name_what_is_wrong),
 		cmocka_unit_test(human_event_types_are_what_people_do),
