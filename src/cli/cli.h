@@ -27,6 +27,7 @@ enum {
 typedef struct {
 	const char *data;	/* --data, $LEADKEEP_DATA, ./leadkeep-data */
 	const char *rules_path;	/* --rules; NULL = DATA/rules.yaml, else the default */
+	char rules_file[4096];	/* after cli_open: the file loaded, "" = the built-in rules */
 	bool json;
 	rules *rules;
 	store *store;

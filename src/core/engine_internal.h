@@ -48,6 +48,11 @@ typedef struct {
 	int esc_from;		/* escalation level new tasks start at */
 } engine_ctx;
 
+/* The title of the task the promise makes ("Decide the next step for Marcus
+ * Johnson (stage contacted)", engine.c); a follow-up a person sets is that
+ * decision, so it closes such a task (engine_followup.c). */
+#define ENGINE_DECIDE_TITLE "Decide the next step for "
+
 /* How long a person has to answer a lead who wrote back, in business minutes. */
 #define REPLY_WINDOW (15 * 60)
 
@@ -154,5 +159,7 @@ decide_result engine_on_timer(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_task_snooze(engine_ctx *c, const lead_event *ev, char *err,
 				    size_t errlen);
 decide_result engine_on_contact(engine_ctx *c, const lead_event *ev, char *err, size_t errlen);
+/* the next follow-up a person sets (engine_followup.c) */
+decide_result engine_on_followup(engine_ctx *c, const lead_event *ev, char *err, size_t errlen);
 
 #endif

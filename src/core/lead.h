@@ -98,6 +98,7 @@ typedef enum {
 	EV_TASK_SNOOZE,		/* a person moves open task .task_id to .until, for .reason */
 	EV_CONTACT,		/* a person edits the contact fields in .fields */
 	EV_DELIVERY,		/* what became of a message the engine queued (.delivery) */
+	EV_FOLLOWUP,		/* a person sets the next follow-up: a .verb task due .until */
 } lead_event_kind;
 
 /* EV_DELIVERY: the outcome delivery reports for one outbox message. */
@@ -153,7 +154,8 @@ typedef struct {
 	int level;
 	int64_t plan;		/* the lead's plan when the timer was set */
 	int64_t due_at;		/* when the timer was due (lateness = now - due_at) */
-	int64_t until;		/* EV_TASK_SNOOZE: the task's new due time */
+	int64_t until;		/* EV_TASK_SNOOZE: the task's new due time; EV_FOLLOWUP: when */
+	const char *verb;	/* EV_FOLLOWUP: call, text, email, visit or review; NULL = call */
 	lead_fields fields;	/* EV_CONTACT */
 	/* EV_DELIVERY (also .channel; .text = a snippet of the body; .task_id = a
 	 * task delivery opened earlier for this message, 0 none) */

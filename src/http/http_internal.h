@@ -43,6 +43,7 @@ struct http_server {
 	int64_t db_checked_ns;		/* monotonic; 0 = never */
 	int64_t db_locked_since_ns;	/* another connection held the write lock since */
 	bool db_ok;
+	struct web_live *live;	/* the web app's live pages (web/web_live.h); NULL: none */
 };
 
 #define HTTP_MAX_PARAMS 4
@@ -85,6 +86,10 @@ struct http_route {
 extern const http_route http_routes[];
 /* The staff web app's pages (src/web/web_routes.c), matched after http_routes. */
 extern const http_route web_routes[];
+/* The web app's own page for a path under /app/ it does not have (404) or a
+ * method it does not take there (405), instead of the API's JSON
+ * (src/web/web_search.c). */
+enum MHD_Result web_not_found(http_req *rq, int status);
 
 /* What a door checks from the request line and headers alone, before a byte
  * of its body is read (a key in the URL, a configured secret, a rate limit):

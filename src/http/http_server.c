@@ -21,6 +21,7 @@
 
 #include "http_internal.h"
 #include "util/log.h"
+#include "web/web_live.h"
 #include "util/mono.h"
 #include "util/utf8.h"
 
@@ -497,6 +498,8 @@ start(conn_state *cs)
 	if (rq->route != NULL && rq->route->big_body && st->email_max_body > cs->limit)
 		cs->limit = st->email_max_body;
 	cs->answered = true;
+	if (rq->route == NULL && strncmp(rq->path, "/app/", 5) == 0)
+		return web_not_found(rq, path_known ? 405 : 404);
 	if (rq->route == NULL && path_known)
 		return http_error(rq, 405, "method_not_allowed", "this path does not accept that "
 				  "method", NULL);
@@ -807,8 +810,11 @@ http_start(const http_config *cfg, char *err, size_t errlen)
 	    (s->reaper = reaper_start(err, errlen)) == NULL ||
 	    (s->writer = store_writer_start(cfg->data_dir, cfg->bus, err, errlen)) == NULL)
 		goto fail;
+	/* Suspend/resume: a live page's event stream waits suspended, holding
+	 * no thread of the pool (web/web_live.h). */
 	s->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-				  MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
+				  MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+				  on_request, s,
 				  MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,	/* first: see MHD */
 				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 				  MHD_OPTION_THREAD_POOL_SIZE, threads,
@@ -831,6 +837,10 @@ http_start(const http_config *cfg, char *err, size_t errlen)
 		 st->body_timeout, budget, st->body_spill);
 	info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = info ? info->port : ntohs(sa.sin_port);
+	/* Live streams capped at half the pool: they hold no thread while they
+	 * wait, but each is a connection and a little memory. */
+	s->live = web_live_start(cfg->bus, threads / 2 < 8 ? 8 : threads / 2 > 128 ? 128 :
+				 threads / 2);
 	return s;
 fail:
 	store_writer_stop(s->writer);
@@ -865,8 +875,10 @@ http_stop(http_server *s)
 
 	if (s == NULL)
 		return;
-	/* Stop accepting first; then give requests in flight time to finish.
-	 * Handlers block on the writer, which keeps committing meanwhile. */
+	/* Live streams end first (none may stay suspended when the daemon
+	 * stops); then stop accepting and give requests in flight time to
+	 * finish. Handlers block on the writer, which keeps committing. */
+	web_live_stop(s->live);
 	fd = MHD_quiesce_daemon(s->mhd);
 	for (int i = 0; i < 100; i++) {
 		const union MHD_DaemonInfo *info =
@@ -877,6 +889,7 @@ http_stop(http_server *s)
 		usleep(50 * 1000);
 	}
 	MHD_stop_daemon(s->mhd);
+	web_live_free(s->live);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
 	/* No handler is left: commit what the writer still holds. */
