@@ -142,6 +142,10 @@ web_rules(http_req *rq)
 	} else {
 		html_open(h, "pre");
 		html_attr(h, "class", "rules");
+		/* It scrolls: reachable from the keyboard (WCAG 2.1.1). */
+		html_attr(h, "tabindex", "0");
+		html_attr(h, "role", "region");
+		html_attr(h, "aria-label", "The rules file");
 		html_open(h, "code");
 		html_text(h, text);
 		html_close(h);

@@ -271,6 +271,10 @@ web_team(http_req *rq)
 	html_flag(h, "data-live", true);
 	html_open(h, "div");
 	html_attr(h, "class", "scroll");
+	/* A region that scrolls sideways on a phone must take the keyboard focus. */
+	html_attr(h, "tabindex", "0");
+	html_attr(h, "role", "region");
+	html_attr(h, "aria-label", "Team table");
 	html_open(h, "table");
 	html_open(h, "caption");
 	html_attr(h, "class", "meta");

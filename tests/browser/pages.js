@@ -23,5 +23,12 @@ module.exports = [
 	{ name: 'lead-won', path: lead('Marcus Johnson'), as: 'maria@demo' },
 	{ name: 'lead-sales', path: ({ sql }) => `/app/leads/${sql("SELECT min(id) FROM leads WHERE owner = 'bob' AND status = 'open'")}`,
 	  as: 'bob@demo' },
+	{ name: 'walk', path: '/app/walk', as: 'alice@demo' },
+	{ name: 'pipeline', path: '/app/pipeline', as: 'maria@demo', docs: true },
+	{ name: 'pipeline-sales', path: '/app/pipeline', as: 'bob@demo' },
+	{ name: 'team', path: '/app/team', as: 'maria@demo', docs: true },
+	{ name: 'rules', path: '/app/rules', as: 'maria@demo' },
+	{ name: 'search', path: '/app/search?q=a', as: 'alice@demo' },
 	{ name: 'not-found', path: '/app/leads/999999', as: 'bob@demo', status: 404 },
+	{ name: 'no-such-page', path: '/app/nope', as: 'alice@demo', status: 404 },
 ];
