@@ -24,6 +24,8 @@ static const char usage[] =
 	"  token create|list|revoke             API tokens for /api/v1\n"
 	"  user add|list|link    people who sign in to the staff web app (/app/)\n"
 	"  demo-users            sign-ins for the built-in demo (make run)\n"
+	"  backup FILE           a consistent copy of the database, while serve runs\n"
+	"  restore FILE          that copy into a new data directory (--data DIR)\n"
 	"  version               print the version\n"
 	"\n"
 	"Run `leadkeep COMMAND --help` for a command's options.\n"
@@ -64,5 +66,9 @@ main(int argc, char **argv)
 		return cmd_user(argc - 1, argv + 1);
 	if (strcmp(cmd, "demo-users") == 0)
 		return cmd_demo_users(argc - 1, argv + 1);
+	if (strcmp(cmd, "backup") == 0)
+		return cmd_backup(argc - 1, argv + 1);
+	if (strcmp(cmd, "restore") == 0)
+		return cmd_restore(argc - 1, argv + 1);
 	return cli_usage(usage, "unknown command \"%s\"", cmd);
 }

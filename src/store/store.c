@@ -375,3 +375,15 @@ store_webhook_bury(store *s, int64_t id, const char *error, int64_t now)
 {
 	return be(s)->webhook_bury(s, id, error, now);
 }
+
+int
+store_backup(store *s, const char *path, char *err, size_t errlen)
+{
+	return be(s)->backup(s, path, err, errlen);
+}
+
+int
+store_restore(store *s, const char *path, char *err, size_t errlen)
+{
+	return be(s)->restore(s, path, err, errlen);
+}

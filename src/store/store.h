@@ -23,7 +23,10 @@
 typedef struct store store;
 
 /* Opens (creating dir and file if needed) DIR/leadkeep.db and brings its schema
- * up to date. Returns NULL with err set on failure. */
+ * up to date. A file from an older leadkeep is first copied (store_backup) to
+ * DIR/leadkeep.db.schema-N.<UTC time>.bak, and a line on stderr says so; when
+ * the copy fails nothing is migrated and NULL is returned. Returns NULL with
+ * err set on failure. */
 store *store_open(const char *dir, char *err, size_t errlen);
 void store_close(store *s);
 
@@ -44,6 +47,31 @@ int store_schema_latest(void);
 int store_schema_version(store *s);
 /* Applies migrations up to `version` only (for the upgrade test). */
 int store_migrate_to(store *s, int version, char *err, size_t errlen);
+
+/* --- copies ------------------------------------------------------------ */
+
+/*
+ * Writes a consistent copy of the whole database to path: SQLite's online
+ * backup API, all pages from one read snapshot, so other connections and
+ * processes (serve's intake) keep writing meanwhile; it never takes the write
+ * lock. The copy is written beside path (path.tmp-PID, mode 0600), checked
+ * (quick_check), made self-contained (no -wal file) and fsynced, then renamed
+ * over path: a reader of path sees the whole copy or the file that was there.
+ * Outside a transaction only. 0, or -1 with err set (path untouched). A
+ * database of N bytes needs N free bytes beside path and holds one read
+ * snapshot while it copies (the WAL cannot be checkpointed past it).
+ */
+int store_backup(store *s, const char *path, char *err, size_t errlen);
+
+/*
+ * Replaces s's database with the copy at path (store_backup's, or the
+ * sqlite3 shell's .backup), then migrates it to this build's schema. For a
+ * store just opened on a new data directory that nothing else uses: the
+ * caller makes sure of that. Refuses, changing nothing, a file that is
+ * damaged (quick_check), not a leadkeep database, or from a newer leadkeep.
+ * 0 / -1 with err set.
+ */
+int store_restore(store *s, const char *path, char *err, size_t errlen);
 
 /* Transactions. begin takes the write lock at once (BEGIN IMMEDIATE), waiting
  * up to the busy timeout when another process holds it. 0 / -1. */

@@ -104,6 +104,8 @@ struct store_backend {
 	int (*webhook_defer)(store *s, int64_t id, int64_t send_at, const char *error,
 			     int64_t now);
 	int (*webhook_bury)(store *s, int64_t id, const char *error, int64_t now);
+	int (*backup)(store *s, const char *path, char *err, size_t errlen);
+	int (*restore)(store *s, const char *path, char *err, size_t errlen);
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the
