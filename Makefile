@@ -13,7 +13,8 @@ WARN    := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
            -Wno-unused-parameter
 BASE    := -std=c17 -D_GNU_SOURCE -Isrc $(WARN)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+# libcsv has no pkg-config file (Debian's libcsv-dev): linked by name.
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lcsv -lpthread -lm
 
 # Release: optimised. ASan: the build the tests run.
 REL_CFLAGS  := -O2 -g $(BASE)

@@ -26,6 +26,8 @@ static const char usage[] =
 	"  demo-users            sign-ins for the built-in demo (make run)\n"
 	"  backup FILE           a consistent copy of the database, while serve runs\n"
 	"  restore FILE          that copy into a new data directory (--data DIR)\n"
+	"  export                every lead as CSV or JSON lines\n"
+	"  import FILE.csv       leads from a spreadsheet or another CRM\n"
 	"  version               print the version\n"
 	"\n"
 	"Run `leadkeep COMMAND --help` for a command's options.\n"
@@ -70,5 +72,9 @@ main(int argc, char **argv)
 		return cmd_backup(argc - 1, argv + 1);
 	if (strcmp(cmd, "restore") == 0)
 		return cmd_restore(argc - 1, argv + 1);
+	if (strcmp(cmd, "export") == 0)
+		return cmd_export(argc - 1, argv + 1);
+	if (strcmp(cmd, "import") == 0)
+		return cmd_import(argc - 1, argv + 1);
 	return cli_usage(usage, "unknown command \"%s\"", cmd);
 }
