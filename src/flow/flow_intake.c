@@ -10,6 +10,7 @@
 #include "core/contact.h"
 #include "core/engine.h"
 #include "flow.h"
+#include "flow_metrics.h"
 #include "util/str.h"
 
 /* The normalised forms of a contact; NULL for what is absent or unusable. */
@@ -90,6 +91,10 @@ create(store *s, int64_t business_id, const rules *r, const intake_lead *in,
 		res = store_busy(s) ? FLOW_BUSY : FLOW_STORAGE;
 	else
 		res = FLOW_OK;
+	if (res == FLOW_OK) {
+		flow_count_decision(&ev);
+		flow_count_lead(in->source);
+	}
 	decision_free(d);
 	store_lead_state_free(ls);
 	return res;

@@ -387,3 +387,9 @@ store_restore(store *s, const char *path, char *err, size_t errlen)
 {
 	return be(s)->restore(s, path, err, errlen);
 }
+
+int
+store_stats_read(store *s, int64_t now, int64_t late_after, store_stats *out)
+{
+	return be(s)->stats(s, now, late_after, out);
+}

@@ -73,6 +73,20 @@ int store_backup(store *s, const char *path, char *err, size_t errlen);
  */
 int store_restore(store *s, const char *path, char *err, size_t errlen);
 
+/* What the database holds now, for GET /metrics. */
+typedef struct {
+	int64_t timers_pending;	/* pending timers */
+	int64_t timers_due;	/* of them, due at or before now */
+	int64_t timers_late;	/* of them, due before now - late_after */
+	int64_t outbox[8];	/* outbox rows per outbox_state (store_outbox.h) */
+	int64_t db_bytes;	/* the database file's pages */
+	int64_t wal_bytes;	/* its write-ahead log, 0 when none */
+} store_stats;
+
+/* Fills *out (reads only, outside or inside a transaction). 0 / -1. The
+ * outbox count reads the whole outbox table. */
+int store_stats_read(store *s, int64_t now, int64_t late_after, store_stats *out);
+
 /* Transactions. begin takes the write lock at once (BEGIN IMMEDIATE), waiting
  * up to the busy timeout when another process holds it. 0 / -1. */
 int store_begin(store *s);

@@ -106,6 +106,7 @@ struct store_backend {
 	int (*webhook_bury)(store *s, int64_t id, const char *error, int64_t now);
 	int (*backup)(store *s, const char *path, char *err, size_t errlen);
 	int (*restore)(store *s, const char *path, char *err, size_t errlen);
+	int (*stats)(store *s, int64_t now, int64_t late_after, store_stats *out);
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the

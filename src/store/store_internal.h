@@ -150,6 +150,7 @@ int sqlite_webhook_defer(store *s, int64_t id, int64_t send_at, const char *erro
 int sqlite_webhook_bury(store *s, int64_t id, const char *error, int64_t now);
 int sqlite_backup(store *s, const char *path, char *err, size_t errlen);
 int sqlite_restore(store *s, const char *path, char *err, size_t errlen);
+int sqlite_stats(store *s, int64_t now, int64_t late_after, store_stats *out);
 
 /* Copies the database before a migration from schema version `from`, to
  * DIR/leadkeep.db.schema-FROM.<UTC time>.bak (the path into path). 0 / -1. */

@@ -476,4 +476,5 @@ const store_backend store_sqlite_backend = {
 	.webhook_bury = sqlite_webhook_bury,
 	.backup = sqlite_backup,
 	.restore = sqlite_restore,
+	.stats = sqlite_stats,
 };
