@@ -28,6 +28,7 @@ static const char usage[] =
 	"  restore FILE          that copy into a new data directory (--data DIR)\n"
 	"  export                every lead as CSV or JSON lines\n"
 	"  import FILE.csv       leads from a spreadsheet or another CRM\n"
+	"  calendar token PERSON a person's private calendar address of their tasks\n"
 	"  version               print the version\n"
 	"\n"
 	"Run `leadkeep COMMAND --help` for a command's options.\n"
@@ -76,5 +77,7 @@ main(int argc, char **argv)
 		return cmd_export(argc - 1, argv + 1);
 	if (strcmp(cmd, "import") == 0)
 		return cmd_import(argc - 1, argv + 1);
+	if (strcmp(cmd, "calendar") == 0)
+		return cmd_calendar(argc - 1, argv + 1);
 	return cli_usage(usage, "unknown command \"%s\"", cmd);
 }

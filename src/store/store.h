@@ -87,6 +87,22 @@ typedef struct {
  * outbox count reads the whole outbox table. */
 int store_stats_read(store *s, int64_t now, int64_t late_after, store_stats *out);
 
+/* --- calendar feeds ------------------------------------------------------ */
+
+#define STORE_CAL_TOKEN_LEN 44	/* 43 base64url characters (256 random bits) + NUL */
+
+/* A new secret calendar address for person (any earlier one stops working):
+ * the token (STORE_CAL_TOKEN_LEN bytes) is written to token and shown once;
+ * only its hash is kept. In the caller's transaction. 0 / -1 (err set). */
+int store_calendar_token(store *s, int64_t business_id, const char *person, int64_t now,
+			 char *token, char *err, size_t errlen);
+/* Revokes person's calendar address: 1 revoked, 0 there was none, -1 error. */
+int store_calendar_revoke(store *s, int64_t business_id, const char *person, int64_t now);
+/* Whose live calendar token this is: 1 (business and person filled, person
+ * cut to personlen), 0 unknown, revoked or malformed, -1 storage error. */
+int store_calendar_check(store *s, const char *token, int64_t *business_id, char *person,
+			 size_t personlen);
+
 /* Transactions. begin takes the write lock at once (BEGIN IMMEDIATE), waiting
  * up to the busy timeout when another process holds it. 0 / -1. */
 int store_begin(store *s);

@@ -151,6 +151,11 @@ int sqlite_webhook_bury(store *s, int64_t id, const char *error, int64_t now);
 int sqlite_backup(store *s, const char *path, char *err, size_t errlen);
 int sqlite_restore(store *s, const char *path, char *err, size_t errlen);
 int sqlite_stats(store *s, int64_t now, int64_t late_after, store_stats *out);
+int sqlite_calendar_token(store *s, int64_t business_id, const char *person, int64_t now,
+			  char *token, char *err, size_t errlen);
+int sqlite_calendar_revoke(store *s, int64_t business_id, const char *person, int64_t now);
+int sqlite_calendar_check(store *s, const char *token, int64_t *business_id, char *person,
+			  size_t personlen);
 
 /* Copies the database before a migration from schema version `from`, to
  * DIR/leadkeep.db.schema-FROM.<UTC time>.bak (the path into path). 0 / -1. */

@@ -477,4 +477,7 @@ const store_backend store_sqlite_backend = {
 	.backup = sqlite_backup,
 	.restore = sqlite_restore,
 	.stats = sqlite_stats,
+	.calendar_token = sqlite_calendar_token,
+	.calendar_revoke = sqlite_calendar_revoke,
+	.calendar_check = sqlite_calendar_check,
 };
