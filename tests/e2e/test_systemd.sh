@@ -30,4 +30,19 @@ for i in $(seq 1 100); do grep -q "msg=listening" "$T/serve.log" && break; sleep
 check "the unit's command line starts serve" grep -q "msg=listening" "$T/serve.log"
 kill -TERM "$pid"; wait "$pid"; rc=$?
 expect_eq "and SIGTERM (KillSignal) stops it cleanly" "$rc" 0
+# make install with PREFIX and DESTDIR (the sanitizer build stands in for the release one).
+if make -s -C "$LK_ROOT" install PREFIX=/usr DESTDIR="$T/root" INSTALL_BIN="$LK_BIN" >"$T/install.out" 2>&1; then
+	ok "make install PREFIX=/usr DESTDIR=..."
+else
+	not_ok "make install PREFIX=/usr DESTDIR=..."; sed 's/^/#   /' "$T/install.out" | head -n 10
+fi
+for f in usr/bin/leadkeep lib/systemd/system/leadkeep.service etc/leadkeep/rules.yaml \
+	etc/leadkeep/serve.conf usr/share/doc/leadkeep/operations.md; do
+	check "installs /$f" test -e "$T/root/$f"
+done
+check "the installed unit runs the installed binary" grep -q "^ExecStart=/usr/bin/leadkeep serve" \
+	"$T/root/lib/systemd/system/leadkeep.service"
+echo "keep me" >>"$T/root/etc/leadkeep/rules.yaml"
+make -s -C "$LK_ROOT" install PREFIX=/usr DESTDIR="$T/root" INSTALL_BIN="$LK_BIN" >/dev/null 2>&1
+check "a second install keeps the rules the owner edited" grep -q "keep me" "$T/root/etc/leadkeep/rules.yaml"
 echo "1..$_n"
