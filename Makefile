@@ -14,7 +14,8 @@ WARN    := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
            -Wno-unused-parameter
 BASE    := -std=c17 -D_GNU_SOURCE -Isrc $(WARN)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+# libcsv has no pkg-config file (Debian's libcsv-dev): linked by name.
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lcsv -lpthread -lm
 
 # Release: optimised. ASan: the build the tests run.
 REL_CFLAGS  := -O2 -g $(BASE)
@@ -39,7 +40,7 @@ UNIT_BIN  := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 
 VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
 
-.PHONY: all deps build run test unit asan bench bench-smoke fuzz clean
+.PHONY: all deps build run test unit asan bench bench-smoke fuzz clean install
 all: build
 
 deps:
@@ -135,6 +136,29 @@ bench-smoke: deps build
 
 fuzz: deps
 	@fuzz/run.sh
+
+# make install [PREFIX=/usr/local] [DESTDIR=] : the binary, the systemd unit,
+# the documentation, and - unless already there - /etc/leadkeep/rules.yaml
+# (the demo's, to edit) and serve.conf. INSTALL_BIN picks another build.
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+SYSCONFDIR  ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+UNITDIR     ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+DOCDIR      ?= $(PREFIX)/share/doc/leadkeep
+INSTALL_BIN ?= build/leadkeep
+
+install: $(INSTALL_BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/leadkeep
+	install -m 0755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/leadkeep
+	sed 's|@BINDIR@|$(BINDIR)|; s|/etc/leadkeep|$(SYSCONFDIR)/leadkeep|g' \
+		packaging/leadkeep.service >$(DESTDIR)$(UNITDIR)/leadkeep.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/leadkeep.service
+	install -m 0644 README.md docs/*.md docs/openapi.yaml $(DESTDIR)$(DOCDIR)/
+	[ -e $(DESTDIR)$(SYSCONFDIR)/leadkeep/rules.yaml ] || \
+		install -m 0644 examples/default-rules.yaml $(DESTDIR)$(SYSCONFDIR)/leadkeep/rules.yaml
+	[ -e $(DESTDIR)$(SYSCONFDIR)/leadkeep/serve.conf ] || \
+		install -m 0644 packaging/serve.conf $(DESTDIR)$(SYSCONFDIR)/leadkeep/serve.conf
 
 clean:
 	rm -rf build

@@ -4,8 +4,8 @@
 # fresh data directories: durable intake, what one web-form lead costs (CPU,
 # SQL statements), speed to lead, a timer-made message's latency, memory, a
 # restart at 1,000,000 leads, Today queue and lead page at that size (API and
-# the web app's HTML pages), timer
-# precision under load, storage per lead, and `simulate` on a busy month.
+# the web app's HTML pages), timer precision under load, storage per lead,
+# `simulate` on a busy month, and `leadkeep import` of a 100,000-row spreadsheet.
 # Prints one JSON line per figure as it is taken, then a table.
 #
 #   bench/run.sh           the full run (about 5 minutes on 2 cores; docs/benchmarks.md)
@@ -39,6 +39,7 @@ SERVE_CONF=bench/serve.conf	# the API rate limit only: see the file
 . bench/scale.sh
 . bench/timers.sh
 . bench/simulate.sh
+. bench/import.sh
 
 for tool in cc curl sqlite3 pkg-config; do
 	command -v $tool >/dev/null || { echo "bench: $tool is needed (make deps)" >&2; exit 1; }
@@ -87,12 +88,12 @@ if [ $SMOKE = 1 ]; then
 	DISK_S=0.3 IDLE_S=0.5 INTAKE_S=1 CLIENTS=8 STANDIN_S=0.5 SPEED_RATE=20 SPEED_S=1 DRAIN_S=1
 	COST_S=1 COST_RATE=20 SQL_LEADS=50 TIMER_MSGS=3
 	SCALE_N=2000 ITERS=50 SCALE_INTAKE_S=1 TIMER_RATE=20 TIMER_S=2 TIMER_INTAKE=20 TIMER_LEAD=3
-	MONTH=200
+	MONTH=200 IMPORT_ROWS=1000
 else
 	DISK_S=3 IDLE_S=2 INTAKE_S=20 CLIENTS=64 STANDIN_S=3 SPEED_RATE=200 SPEED_S=10 DRAIN_S=5
 	COST_S=10 COST_RATE=500 SQL_LEADS=1000 TIMER_MSGS=30
 	SCALE_N=1000000 ITERS=1000 SCALE_INTAKE_S=5 TIMER_RATE=1000 TIMER_S=60 TIMER_INTAKE=1000 TIMER_LEAD=8
-	MONTH=10000
+	MONTH=10000 IMPORT_ROWS=100000
 fi
 
 failed=()
@@ -125,6 +126,7 @@ step timers bench_timers "$TIMER_RATE" "$TIMER_S" "$TIMER_INTAKE" "$TIMER_LEAD"
 # Diagnostic: the same on a quiet server (no intake waking the scheduler).
 [ $SMOKE = 0 ] && step timers_idle bench_timers 100 10 0 5 timer_lateness_idle
 step simulate bench_simulate "$MONTH"
+step import bench_import "$IMPORT_ROWS"
 
 echo
 awk -f bench/table.awk "$RESULTS"

@@ -91,5 +91,10 @@ int cmd_token(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_demo_users(int argc, char **argv);
 int cmd_demo_seed(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_calendar(int argc, char **argv);
 
 #endif

@@ -25,6 +25,11 @@ static const char usage[] =
 	"  user add|list|link    people who sign in to the staff web app (/app/)\n"
 	"  demo-users            sign-ins for the built-in demo (make run)\n"
 	"  demo-seed             a week of leads for the built-in demo, through the engine\n"
+	"  backup FILE           a consistent copy of the database, while serve runs\n"
+	"  restore FILE          that copy into a new data directory (--data DIR)\n"
+	"  export                every lead as CSV or JSON lines\n"
+	"  import FILE.csv       leads from a spreadsheet or another CRM\n"
+	"  calendar token PERSON a person's private calendar address of their tasks\n"
 	"  version               print the version\n"
 	"\n"
 	"Run `leadkeep COMMAND --help` for a command's options.\n"
@@ -67,5 +72,15 @@ main(int argc, char **argv)
 		return cmd_demo_users(argc - 1, argv + 1);
 	if (strcmp(cmd, "demo-seed") == 0)
 		return cmd_demo_seed(argc - 1, argv + 1);
+	if (strcmp(cmd, "backup") == 0)
+		return cmd_backup(argc - 1, argv + 1);
+	if (strcmp(cmd, "restore") == 0)
+		return cmd_restore(argc - 1, argv + 1);
+	if (strcmp(cmd, "export") == 0)
+		return cmd_export(argc - 1, argv + 1);
+	if (strcmp(cmd, "import") == 0)
+		return cmd_import(argc - 1, argv + 1);
+	if (strcmp(cmd, "calendar") == 0)
+		return cmd_calendar(argc - 1, argv + 1);
 	return cli_usage(usage, "unknown command \"%s\"", cmd);
 }

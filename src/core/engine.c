@@ -1,9 +1,9 @@
 /*
  * engine.c - decide(): hands each event to its family's handler (one file
  * each: engine_intake.c, engine_inbound.c, engine_people.c, engine_stage.c,
- * engine_timer.c, engine_edit.c, engine_delivery.c, engine_followup.c), then
- * keeps the promise that no open lead is left without a next action. No I/O,
- * no clock, no globals.
+ * engine_timer.c, engine_edit.c, engine_delivery.c, engine_followup.c,
+ * engine_import.c), then keeps the promise that no open lead is left without a
+ * next action. No I/O, no clock, no globals.
  */
 #include <stdio.h>
 
@@ -76,8 +76,11 @@ decide(const lead_state *st, const lead_event *ev, const rules *r, const rr_coun
 	}
 	c.d = decision_new();
 	switch (ev->kind) {
-	case EV_CREATED:	res = engine_on_created(&c, ev); break;
-	case EV_INQUIRY_AGAIN:	res = engine_on_inquiry_again(&c, ev); break;
+	case EV_CREATED:	res = ev->import != IMPORT_NONE ?
+				      engine_on_imported(&c, ev, err, errlen) :
+				      engine_on_created(&c, ev); break;
+	case EV_INQUIRY_AGAIN:	res = ev->import != IMPORT_NONE ? engine_on_imported_again(&c, ev) :
+				      engine_on_inquiry_again(&c, ev); break;
 	case EV_MESSAGE_IN:	res = engine_on_message_in(&c, ev); break;
 	case EV_CALL_LOGGED:	res = engine_on_call(&c, ev); break;
 	case EV_VISIT_LOGGED:	res = engine_on_visit(&c, ev); break;

@@ -155,6 +155,9 @@ decide_result engine_stage_error(engine_ctx *c, const lead_event *ev, const char
 				 char *err, size_t errlen);
 decide_result engine_change_stage(engine_ctx *c, const lead_event *ev, const char *name);
 decide_result engine_on_timer(engine_ctx *c, const lead_event *ev);
+/* leads from old records (engine_import.c) */
+decide_result engine_on_imported(engine_ctx *c, const lead_event *ev, char *err, size_t errlen);
+decide_result engine_on_imported_again(engine_ctx *c, const lead_event *ev);
 /* edits by a person (engine_edit.c) */
 decide_result engine_on_task_snooze(engine_ctx *c, const lead_event *ev, char *err,
 				    size_t errlen);

@@ -101,6 +101,15 @@ typedef enum {
 	EV_FOLLOWUP,		/* a person sets the next follow-up: a .verb task due .until */
 } lead_event_kind;
 
+/* A lead from old records (`leadkeep import`), not someone asking now, and
+ * what the owner chose to happen to it (engine_import.c). */
+typedef enum {
+	IMPORT_NONE = 0,	/* not imported: a lead asking now */
+	IMPORT_QUIET,		/* owner, stage and a quiet task to review it; nothing sent */
+	IMPORT_TODAY,		/* its stage's follow-ups from today, without the
+				 * first-contact message */
+} lead_import;
+
 /* EV_DELIVERY: the outcome delivery reports for one outbox message. */
 typedef enum {
 	DELIVERY_SENT,		/* the provider accepted it */
@@ -171,6 +180,12 @@ typedef struct {
 	const char *cut;	/* EV_CREATED, EV_INQUIRY_AGAIN: what intake had to cut
 				 * or change to keep the input ("message cut to 4000
 				 * bytes"), NULL = nothing */
+	/* EV_CREATED, EV_INQUIRY_AGAIN: from old records. EV_CREATED also reads
+	 * .stage (NULL = the first stage) and .reason (a lost stage's);
+	 * EV_INQUIRY_AGAIN reads .fields (the record as it was found again). */
+	lead_import import;
+	bool sms_opt_out;	/* EV_CREATED imported: the records say the lead opted */
+	bool email_opt_out;	/* out of texts / email: kept, and nothing goes there */
 } lead_event;
 
 /* "sent", "failed", "dead", "unknown", "confirmed", "carrier_opt_out",

@@ -10,6 +10,7 @@
 #include "core/states.h"
 #include "store/store_api.h"
 #include "flow.h"
+#include "flow_metrics.h"
 
 const char *
 flow_result_name(flow_result r)
@@ -55,6 +56,8 @@ flow_event(store *s, int64_t business_id, const rules *r, int64_t lead_id,
 	case DECIDE_OK:
 		res = store_apply(s, business_id, lead_id, d, ev->actor, now, &out->task_id, err,
 				  errlen) == 0 ? FLOW_OK : failed(s);
+		if (res == FLOW_OK)
+			flow_count_decision(ev);
 		break;
 	case DECIDE_CONFLICT:	/* e.g. a task that is not open any more */
 		res = FLOW_CONFLICT;

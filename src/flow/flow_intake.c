@@ -10,6 +10,7 @@
 #include "core/contact.h"
 #include "core/engine.h"
 #include "flow.h"
+#include "flow_metrics.h"
 #include "util/str.h"
 
 /* The normalised forms of a contact; NULL for what is absent or unusable. */
@@ -78,6 +79,11 @@ create(store *s, int64_t business_id, const rules *r, const intake_lead *in,
 	out->lead_id = store_lead_state_get(ls)->lead.id;
 	ev.actor = in->actor;
 	ev.cut = in->cut;
+	ev.import = in->import;
+	ev.stage = in->stage;
+	ev.reason = in->lost_reason;
+	ev.sms_opt_out = in->sms_opt_out;
+	ev.email_opt_out = in->email_opt_out;
 	if (decide(store_lead_state_get(ls), &ev, r, store_lead_state_rr(ls), now, &d, err,
 		   errlen) != DECIDE_OK)
 		res = FLOW_INVALID;	/* a preset field the rules do not know */
@@ -85,6 +91,10 @@ create(store *s, int64_t business_id, const rules *r, const intake_lead *in,
 		res = store_busy(s) ? FLOW_BUSY : FLOW_STORAGE;
 	else
 		res = FLOW_OK;
+	if (res == FLOW_OK) {
+		flow_count_decision(&ev);
+		flow_count_lead(in->source);
+	}
 	decision_free(d);
 	store_lead_state_free(ls);
 	return res;
@@ -117,6 +127,9 @@ flow_intake(store *s, int64_t business_id, const rules *r, const intake_lead *in
 	ev.custom = in->custom;
 	ev.ncustom = in->ncustom;
 	ev.cut = in->cut;
+	ev.import = in->import;
+	ev.fields = (lead_fields){ .name = in->name, .phone = in->phone, .email = in->email,
+				   .service = in->service, .message = in->message };
 	res = flow_event(s, business_id, r, id, &ev, now, out, err, errlen);
 	out->duplicate = true;
 	out->flags = c.flags;

@@ -171,6 +171,10 @@ bool http_auth(http_req *rq, http_role need, enum MHD_Result *ret);
 
 enum MHD_Result http_healthz(http_req *rq);
 enum MHD_Result http_readyz(http_req *rq);
+/* http_metrics.c: GET /metrics, the Prometheus text format. */
+enum MHD_Result http_metrics(http_req *rq);
+/* http_calendar.c: GET /cal/TOKEN.ics, a person's open tasks as iCalendar. */
+enum MHD_Result http_calendar(http_req *rq);
 /* http_delivery.c: provider status callbacks, email unsubscribe links. */
 enum MHD_Result http_twilio_status(http_req *rq);
 enum MHD_Result http_unsubscribe(http_req *rq);

@@ -10,6 +10,8 @@
 const http_route http_routes[] = {
 	{ "GET", "/healthz", http_healthz, false },
 	{ "GET", "/readyz", http_readyz, false },
+	{ "GET", "/metrics", http_metrics, false },
+	{ "GET", "/cal/*", http_calendar, false },
 
 	{ "POST", "/api/v1/leads", api_leads_create, false },
 	{ "GET", "/api/v1/leads", api_leads_list, false },

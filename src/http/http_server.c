@@ -21,6 +21,7 @@
 
 #include "http_internal.h"
 #include "util/log.h"
+#include "util/metrics.h"
 #include "web/web_live.h"
 #include "util/mono.h"
 #include "util/utf8.h"
@@ -599,6 +600,13 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	return cs->rq.route->handler(&cs->rq);
 }
 
+/* Every answer's time, from its first byte in to the answer queued, by
+ * route ("POST /api/v1/leads", "any unmatched"). */
+static const double http_bounds[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+				      0.5, 1, 2.5, 5, 10 };
+METRICS_HISTOGRAM(http_latency, "leadkeep_http_request_duration_seconds",
+		  "Time to answer a request, by route (method and pattern).", "route", http_bounds)
+
 static const settings *
 settings_of(const http_server *s)
 {
@@ -615,6 +623,13 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 	if (cs == NULL)
 		return;
+	if (cs->started) {
+		char route[96];
+
+		snprintf(route, sizeof route, "%s %s", cs->rq.route ? cs->rq.route->method :
+			 "any", cs->rq.route ? cs->rq.route->pattern : "unmatched");
+		metrics_observe(&http_latency, route, (double)(mono_ns() - cs->rq.started_ns) / 1e9);
+	}
 	if (cs->started)
 		log_line(cs->rq.status >= 500 || cs->rq.status == 0 ? "error" : "info", "request",
 			 "req_id=%s method=%s path=%s status=%d dur_ms=%.3f bytes_in=%zu ip=%s%s%s",

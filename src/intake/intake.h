@@ -33,6 +33,12 @@ typedef struct {
 	size_t ncustom;
 	const char *cut;	/* what the adapter had to cut or change to keep the
 				 * lead (a timeline entry says it), NULL = nothing */
+	lead_import import;	/* from old records (`leadkeep import`): IMPORT_NONE
+				 * for a lead asking now; see lead.h */
+	const char *stage;	/* imported: the stage its records say, NULL = the first */
+	const char *lost_reason; /* imported into a lost stage: why, NULL = none */
+	bool sms_opt_out;	/* imported: the records say no texts / no email */
+	bool email_opt_out;
 } intake_lead;
 
 /* What a request is, and so which door of the flow it takes. */

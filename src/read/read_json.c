@@ -173,8 +173,8 @@ on_message(void *ctx, const store_message_row *r)
 	json_array_append_new(((lead_doc *)ctx)->messages, o);
 }
 
-static void
-on_event(void *ctx, const store_event_row *r)
+json_t *
+read_event_json(const store_event_row *r)
 {
 	json_t *o = json_object();
 
@@ -183,7 +183,19 @@ on_event(void *ctx, const store_event_row *r)
 	json_object_set_new(o, "type", text(r->type));
 	json_object_set_new(o, "actor", text(r->actor));
 	json_object_set_new(o, "text", text(r->text));
-	json_array_append_new(((lead_doc *)ctx)->timeline, o);
+	return o;
+}
+
+json_t *
+read_lead_row_json(const store_lead_row *r)
+{
+	return lead_json(r);
+}
+
+static void
+on_event(void *ctx, const store_event_row *r)
+{
+	json_array_append_new(((lead_doc *)ctx)->timeline, read_event_json(r));
 }
 
 int

@@ -26,6 +26,11 @@ json_t *read_leads_json(store *s, int64_t business_id, const store_lead_filter *
 json_t *read_tasks_json(store *s, int64_t business_id, const char *assignee,
 			const char *state, int limit);
 
+/* One lead row as the API shows it (without tasks and the rest), and one
+ * timeline entry: for exports. Never NULL unless out of memory. */
+json_t *read_lead_row_json(const store_lead_row *r);
+json_t *read_event_json(const store_event_row *r);
+
 /* API tokens without secrets, newest first; NULL on a storage error. */
 json_t *read_tokens_json(store *s, int64_t business_id);
 

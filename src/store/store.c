@@ -375,3 +375,41 @@ store_webhook_bury(store *s, int64_t id, const char *error, int64_t now)
 {
 	return be(s)->webhook_bury(s, id, error, now);
 }
+
+int
+store_backup(store *s, const char *path, char *err, size_t errlen)
+{
+	return be(s)->backup(s, path, err, errlen);
+}
+
+int
+store_restore(store *s, const char *path, char *err, size_t errlen)
+{
+	return be(s)->restore(s, path, err, errlen);
+}
+
+int
+store_stats_read(store *s, int64_t now, int64_t late_after, store_stats *out)
+{
+	return be(s)->stats(s, now, late_after, out);
+}
+
+int
+store_calendar_token(store *s, int64_t business_id, const char *person, int64_t now, char *token,
+		     char *err, size_t errlen)
+{
+	return be(s)->calendar_token(s, business_id, person, now, token, err, errlen);
+}
+
+int
+store_calendar_revoke(store *s, int64_t business_id, const char *person, int64_t now)
+{
+	return be(s)->calendar_revoke(s, business_id, person, now);
+}
+
+int
+store_calendar_check(store *s, const char *token, int64_t *business_id, char *person,
+		     size_t personlen)
+{
+	return be(s)->calendar_check(s, token, business_id, person, personlen);
+}

@@ -23,7 +23,10 @@
 typedef struct store store;
 
 /* Opens (creating dir and file if needed) DIR/leadkeep.db and brings its schema
- * up to date. Returns NULL with err set on failure. */
+ * up to date. A file from an older leadkeep is first copied (store_backup) to
+ * DIR/leadkeep.db.schema-N.<UTC time>.bak, and a line on stderr says so; when
+ * the copy fails nothing is migrated and NULL is returned. Returns NULL with
+ * err set on failure. */
 store *store_open(const char *dir, char *err, size_t errlen);
 void store_close(store *s);
 
@@ -44,6 +47,61 @@ int store_schema_latest(void);
 int store_schema_version(store *s);
 /* Applies migrations up to `version` only (for the upgrade test). */
 int store_migrate_to(store *s, int version, char *err, size_t errlen);
+
+/* --- copies ------------------------------------------------------------ */
+
+/*
+ * Writes a consistent copy of the whole database to path: SQLite's online
+ * backup API, all pages from one read snapshot, so other connections and
+ * processes (serve's intake) keep writing meanwhile; it never takes the write
+ * lock. The copy is written beside path (path.tmp-PID, mode 0600), checked
+ * (quick_check), made self-contained (no -wal file) and fsynced, then renamed
+ * over path: a reader of path sees the whole copy or the file that was there.
+ * Outside a transaction only. 0, or -1 with err set (path untouched). A
+ * database of N bytes needs N free bytes beside path and holds one read
+ * snapshot while it copies (the WAL cannot be checkpointed past it).
+ */
+int store_backup(store *s, const char *path, char *err, size_t errlen);
+
+/*
+ * Replaces s's database with the copy at path (store_backup's, or the
+ * sqlite3 shell's .backup), then migrates it to this build's schema. For a
+ * store just opened on a new data directory that nothing else uses: the
+ * caller makes sure of that. Refuses, changing nothing, a file that is
+ * damaged (quick_check), not a leadkeep database, or from a newer leadkeep.
+ * 0 / -1 with err set.
+ */
+int store_restore(store *s, const char *path, char *err, size_t errlen);
+
+/* What the database holds now, for GET /metrics. */
+typedef struct {
+	int64_t timers_pending;	/* pending timers */
+	int64_t timers_due;	/* of them, due at or before now */
+	int64_t timers_late;	/* of them, due before now - late_after */
+	int64_t outbox[8];	/* outbox rows per outbox_state (store_outbox.h) */
+	int64_t db_bytes;	/* the database file's pages */
+	int64_t wal_bytes;	/* its write-ahead log, 0 when none */
+} store_stats;
+
+/* Fills *out (reads only, outside or inside a transaction). 0 / -1. The
+ * outbox count reads the whole outbox table. */
+int store_stats_read(store *s, int64_t now, int64_t late_after, store_stats *out);
+
+/* --- calendar feeds ------------------------------------------------------ */
+
+#define STORE_CAL_TOKEN_LEN 44	/* 43 base64url characters (256 random bits) + NUL */
+
+/* A new secret calendar address for person (any earlier one stops working):
+ * the token (STORE_CAL_TOKEN_LEN bytes) is written to token and shown once;
+ * only its hash is kept. In the caller's transaction. 0 / -1 (err set). */
+int store_calendar_token(store *s, int64_t business_id, const char *person, int64_t now,
+			 char *token, char *err, size_t errlen);
+/* Revokes person's calendar address: 1 revoked, 0 there was none, -1 error. */
+int store_calendar_revoke(store *s, int64_t business_id, const char *person, int64_t now);
+/* Whose live calendar token this is: 1 (business and person filled, person
+ * cut to personlen), 0 unknown, revoked or malformed, -1 storage error. */
+int store_calendar_check(store *s, const char *token, int64_t *business_id, char *person,
+			 size_t personlen);
 
 /* Transactions. begin takes the write lock at once (BEGIN IMMEDIATE), waiting
  * up to the busy timeout when another process holds it. 0 / -1. */

@@ -104,6 +104,14 @@ struct store_backend {
 	int (*webhook_defer)(store *s, int64_t id, int64_t send_at, const char *error,
 			     int64_t now);
 	int (*webhook_bury)(store *s, int64_t id, const char *error, int64_t now);
+	int (*backup)(store *s, const char *path, char *err, size_t errlen);
+	int (*restore)(store *s, const char *path, char *err, size_t errlen);
+	int (*stats)(store *s, int64_t now, int64_t late_after, store_stats *out);
+	int (*calendar_token)(store *s, int64_t business_id, const char *person, int64_t now,
+			      char *token, char *err, size_t errlen);
+	int (*calendar_revoke)(store *s, int64_t business_id, const char *person, int64_t now);
+	int (*calendar_check)(store *s, const char *token, int64_t *business_id, char *person,
+			      size_t personlen);
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the

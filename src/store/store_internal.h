@@ -172,4 +172,17 @@ int sqlite_outbox_defer(store *s, int64_t id, int64_t send_at, const char *error
 int sqlite_outbox_bury(store *s, int64_t id, const char *error, int64_t task_id, int64_t now);
 int sqlite_webhook_defer(store *s, int64_t id, int64_t send_at, const char *error, int64_t now);
 int sqlite_webhook_bury(store *s, int64_t id, const char *error, int64_t now);
+int sqlite_backup(store *s, const char *path, char *err, size_t errlen);
+int sqlite_restore(store *s, const char *path, char *err, size_t errlen);
+int sqlite_stats(store *s, int64_t now, int64_t late_after, store_stats *out);
+int sqlite_calendar_token(store *s, int64_t business_id, const char *person, int64_t now,
+			  char *token, char *err, size_t errlen);
+int sqlite_calendar_revoke(store *s, int64_t business_id, const char *person, int64_t now);
+int sqlite_calendar_check(store *s, const char *token, int64_t *business_id, char *person,
+			  size_t personlen);
+
+/* Copies the database before a migration from schema version `from`, to
+ * DIR/leadkeep.db.schema-FROM.<UTC time>.bak (the path into path). 0 / -1. */
+int store_upgrade_backup(store *s, const char *dir, int from, char *path, size_t pathlen,
+			 char *err, size_t errlen);
 #endif

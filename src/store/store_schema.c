@@ -193,6 +193,19 @@ const char *const store_migrations[] = {
 	/* 5: custom fields - what a source sent that the lead has no column for
 	 * ("zip", "budget"), as one JSON object of strings; NULL = none. */
 	"ALTER TABLE leads ADD COLUMN custom TEXT;",
+
+	/* 6: calendar feeds - a person's secret address for their open tasks
+	 * (GET /cal/TOKEN.ics); only the token's hash is kept, one live token per
+	 * person, revoked ones kept for the record. */
+	"CREATE TABLE calendar_tokens ("
+	"  id INTEGER PRIMARY KEY,"
+	"  business_id INTEGER NOT NULL REFERENCES businesses(id),"
+	"  person TEXT NOT NULL,"
+	"  hash TEXT NOT NULL UNIQUE,"
+	"  created_at INTEGER NOT NULL,"
+	"  revoked_at INTEGER);"
+	"CREATE UNIQUE INDEX calendar_tokens_live ON calendar_tokens(business_id, person)"
+	"  WHERE revoked_at IS NULL;",
 };
 
 const int store_nmigrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -194,6 +194,33 @@ on_rollback(void *arg)
 	s->changed_at_savepoint = 0;
 }
 
+/* A database from an older leadkeep is copied before it is migrated, and
+ * the copy's path said on stderr: an upgrade can always be undone by
+ * installing the old binary and restoring the copy. A copy that cannot be
+ * made stops the upgrade (nothing is migrated). A new, empty file (version
+ * 0) and a current one are left alone. */
+static int
+upgrade_backup(store *s, const char *dir, char *err, size_t errlen)
+{
+	char path[4096];
+	int have = store_schema_version(s);
+
+	if (have <= 0 || have >= store_nmigrations)
+		return 0;
+	if (store_upgrade_backup(s, dir, have, path, sizeof path, err, errlen) < 0) {
+		char why[512];
+
+		snprintf(why, sizeof why, "%s", err);
+		snprintf(err, errlen, "%s has schema version %d and this leadkeep %d: not "
+			 "upgraded, because the copy made first failed: %s", s->path, have,
+			 store_nmigrations, why);
+		return -1;
+	}
+	fprintf(stderr, "leadkeep: upgrading %s from schema version %d to %d; a copy of it "
+		"as it was is at %s\n", s->path, have, store_nmigrations, path);
+	return 0;
+}
+
 store *
 store_sqlite_open(const char *dir, char *err, size_t errlen)
 {
@@ -238,6 +265,7 @@ store_sqlite_open(const char *dir, char *err, size_t errlen)
 		s->fail_applies = atoi(getenv("LEADKEEP_FAULT_APPLY"));
 	if (exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
 		 "PRAGMA foreign_keys = ON;", err, errlen) < 0 ||
+	    upgrade_backup(s, dir, err, errlen) < 0 ||
 	    store_migrate_to(s, store_nmigrations, err, errlen) < 0) {
 		sqlite_close(s);
 		return NULL;
@@ -446,4 +474,10 @@ const store_backend store_sqlite_backend = {
 	.outbox_bury = sqlite_outbox_bury,
 	.webhook_defer = sqlite_webhook_defer,
 	.webhook_bury = sqlite_webhook_bury,
+	.backup = sqlite_backup,
+	.restore = sqlite_restore,
+	.stats = sqlite_stats,
+	.calendar_token = sqlite_calendar_token,
+	.calendar_revoke = sqlite_calendar_revoke,
+	.calendar_check = sqlite_calendar_check,
 };
