@@ -276,6 +276,17 @@ observe(void *ctx, int64_t lead_id, const action *a, int64_t row, int64_t now)
 		json_object_set_new(o, "state", json_string(a->name));
 		json_object_set_new(o, "outcome", a->text ? json_string(a->text) : json_null());
 		break;
+	case ACT_TASK_DUE:
+		o = line_head(sm, now, lead_id, "task_due");
+		json_object_set_new(o, "task_id", json_integer(a->task_id));
+		json_object_set_new(o, "due_at", utc_str(a->at));
+		json_object_set_new(o, "due_local", local_str(sm->r, a->at));
+		break;
+	case ACT_TASK_RETITLE:
+		o = line_head(sm, now, lead_id, "task_title");
+		json_object_set_new(o, "task_id", json_integer(a->task_id));
+		json_object_set_new(o, "title", json_string(a->text ? a->text : ""));
+		break;
 	case ACT_TIMER_SET:
 		o = line_head(sm, now, lead_id, "timer");
 		json_object_set_new(o, "timer", json_string(store_timer_kind_name(a->timer)));

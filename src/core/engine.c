@@ -49,7 +49,7 @@ decide(const lead_state *st, const lead_event *ev, const rules *r, const rr_coun
 {
 	char dummy[8];
 	engine_ctx c = {
-		.st = st, .l = &st->lead, .r = r, .rr = rr, .now = now,
+		.st = st, .self = st->lead, .r = r, .rr = rr, .now = now,
 		.owner = st->lead.owner, .stage = st->lead.stage,
 		.status = st->lead.status ? st->lead.status : LEAD_STATUS_OPEN,
 		.sequence = st->lead.sequence, .seq_started = st->lead.sequence_started_at,
@@ -59,6 +59,7 @@ decide(const lead_state *st, const lead_event *ev, const rules *r, const rr_coun
 	};
 	decide_result res = DECIDE_OK;
 
+	c.l = &c.self;
 	if (err == NULL || errlen == 0) {
 		err = dummy;
 		errlen = sizeof dummy;

@@ -70,21 +70,3 @@ engine_on_created(engine_ctx *c)
 	flag_contact_problems(c);
 	return DECIDE_OK;
 }
-
-decide_result
-engine_on_inquiry_again(engine_ctx *c, const lead_event *ev)
-{
-	const char *via = ev->source ? ev->source : "another source";
-
-	engine_event(c, "lead.inquiry_again", "%s asked again via %s%s%s", engine_display_name(c->l), via,
-		     ev->text && *ev->text ? ": " : "", ev->text ? ev->text : "");
-	engine_mark(c, "inbound");
-	c->replied = true;
-	engine_reopen_if_cold(c, engine_fmt(c, "asked again via %s", via));
-	engine_stop_if_moot(c, UNLESS_REPLIED, "the lead asked again");
-	engine_task_for_owner(c, "call", engine_fmt(c, "%s asked again via %s - call back", engine_first_name(c),
-					     via));
-	if (strcmp(via, "phone_call") == 0)
-		engine_missed_call_text(c);
-	return DECIDE_OK;
-}

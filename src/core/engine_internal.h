@@ -21,7 +21,9 @@ struct decision {
 
 typedef struct {
 	const lead_state *st;
-	const lead *l;
+	const lead *l;		/* = &self */
+	lead self;		/* the lead's fields as this decision leaves them (a repeat
+				 * inquiry fills what it lacked); strings borrowed */
 	const rules *r;
 	const rr_counters *rr;
 	int64_t now;
@@ -128,6 +130,9 @@ bool engine_outcome_reached(const char *outcome);
  * person on their behalf) or the carrier refusing our text because the lead
  * texted it STOP. One policy for both (engine_inbound.c). */
 typedef enum { OPT_BY_LEAD, OPT_BY_CARRIER } opt_source;
+
+/* How staff read a source: "web form", "phone call", "text" (engine_again.c). */
+const char *engine_source_words(engine_ctx *c, const char *source);
 
 /* event handlers: one file per family (engine_intake.c, engine_inbound.c,
  * engine_people.c, engine_stage.c, engine_timer.c, engine_edit.c, engine_delivery.c) */

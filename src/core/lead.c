@@ -69,3 +69,33 @@ lead_first_name(const char *name, char *buf, size_t buflen)
 	buf[n] = '\0';
 	return buf;
 }
+
+bool
+lead_name_usable(const char *name)
+{
+	static const char *const junk[] = { "na", "n/a", "none", "null", "unknown", "no name",
+					    "anonymous", "test", "nil", NULL };
+	char low[32];
+	size_t n = 0;
+	bool letter = false;
+
+	if (name == NULL)
+		return false;
+	while (*name == ' ' || *name == '\t')
+		name++;
+	for (const char *p = name; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (unsigned char)*p >= 0x80)
+			letter = true;
+		if (n + 1 < sizeof low)
+			low[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+	}
+	while (n > 0 && (low[n - 1] == ' ' || low[n - 1] == '\t' || low[n - 1] == '.'))
+		n--;
+	low[n] = '\0';
+	if (!letter)
+		return false;
+	for (size_t i = 0; junk[i]; i++)
+		if (strcmp(low, junk[i]) == 0)
+			return false;
+	return true;
+}

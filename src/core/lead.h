@@ -162,6 +162,9 @@ int delivery_outcome_parse(const char *name, delivery_outcome *out);
 /* A zeroed event of the given kind with "none" markers set. */
 lead_event lead_event_init(lead_event_kind kind);
 
+/* Whether name names someone: not NULL, and not junk like ".", "-", "n/a". */
+bool lead_name_usable(const char *name);
+
 /* "Marcus" from "Marcus Johnson"; writes into buf, returns buf ("" if none). */
 const char *lead_first_name(const char *name, char *buf, size_t buflen);
 

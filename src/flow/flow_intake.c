@@ -112,6 +112,10 @@ flow_intake(store *s, int64_t business_id, const rules *r, const intake_lead *in
 	ev.source = in->source;
 	ev.text = in->message;
 	ev.actor = in->actor;
+	/* what the repeat brings: the engine fills what the lead lacks with it */
+	ev.fields = (lead_fields){ .name = in->name, .phone = in->phone, .email = in->email,
+				   .service = in->service, .message = in->message,
+				   .neighbourhood = in->neighbourhood };
 	res = flow_event(s, business_id, r, id, &ev, now, out, err, errlen);
 	out->duplicate = true;
 	out->flags = c.flags;
