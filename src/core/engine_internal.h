@@ -124,6 +124,17 @@ void engine_close_tasks(engine_ctx *c, const char *verb, const char *state, cons
 /* Whether this decision already closes task_id. */
 bool engine_task_closing(const engine_ctx *c, int64_t task_id);
 void engine_human_touch(engine_ctx *c, const char *why);
+/* An outcome that moves the conversation on (a call that reached the lead, a
+ * visit, a quote, a stage a person chose) closes the open tasks of these verbs
+ * it makes moot - cancelled, with why on the timeline and their escalation
+ * stopped - except the ones no outcome answers (fixing the contact details,
+ * confirming a possible opt-out). */
+enum {
+	SUPERSEDE_CALL = 1 << 0, SUPERSEDE_TEXT = 1 << 1, SUPERSEDE_EMAIL = 1 << 2,
+	SUPERSEDE_VISIT = 1 << 3, SUPERSEDE_REVIEW = 1 << 4,
+	SUPERSEDE_CONTACT = SUPERSEDE_CALL | SUPERSEDE_TEXT | SUPERSEDE_EMAIL,
+};
+void engine_supersede_tasks(engine_ctx *c, unsigned verbs, const char *why);
 bool engine_outcome_reached(const char *outcome);
 
 /* Who told us of an opt-out: the lead (a keyword text, an unsubscribe link, a
