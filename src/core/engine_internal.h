@@ -45,6 +45,7 @@ typedef struct {
 	const char *unreachable; /* person id whose notifications fail: not notified again
 				  * in this decision (their failure's own task would loop) */
 	int64_t next_contact_due; /* for {{next_contact_window}}; 0 = unknown */
+	const char *next_contact_verb; /* for {{next_contact_verb}}; NULL = from the channels */
 	size_t followups_added;	/* automated touches queued by this decision */
 	int new_tasks;		/* ACT_TASK_CREATE count, for task_ref */
 	int esc_from;		/* escalation level new tasks start at */
@@ -107,6 +108,17 @@ char *engine_render(engine_ctx *c, const char *tpl);
 void engine_missed_call_text(engine_ctx *c);
 void engine_money(int64_t cents, char *buf, size_t len);
 bool engine_lead_reachable(const engine_ctx *c, const char *channel);
+
+/* the lead's channels (engine_channel.c) */
+bool engine_phone_usable(const engine_ctx *c);
+/* The verb a task really takes: a call or text to a lead without a usable
+ * phone is an email when the lead has one, and so on. */
+const char *engine_task_verb(const engine_ctx *c, const char *verb);
+/* "call", "email", "text" or "contact": how the lead will next hear from us. */
+const char *engine_contact_verb(const engine_ctx *c);
+/* At a `then: cold` end: when no automated follow-up of seq reached the lead,
+ * stops the sequence and gives its owner a task instead; true if it did. */
+bool engine_hold_unreached(engine_ctx *c, const rules_sequence *seq);
 
 /* the lead as this decision leaves it (engine_lead.c) */
 bool engine_streq(const char *a, const char *b);

@@ -17,7 +17,7 @@ const char *const rl_template_fields[] = {
 	"first_name", "last_name", "name", "phone", "email", "service", "neighbourhood",
 	"source", "message", "business_name", "business_phone", "owner_name",
 	"owner_first_name", "owner_phone", "next_contact_window", "task_due",
-	"quote_amount", NULL
+	"quote_amount", "next_contact_verb", NULL
 };
 
 /* Values of a typical, slightly long lead, to estimate a message's length. */
@@ -37,6 +37,7 @@ static const char *const sample_values[][2] = {
 	{ "next_contact_window", "tomorrow by 10:00 AM" },
 	{ "task_due", "tomorrow at 10:00 AM" },
 	{ "quote_amount", "$4,850.00" },
+	{ "next_contact_verb", "call" },
 };
 
 typedef struct {
@@ -177,12 +178,10 @@ rl_check_sms_length(rl_ctx *c)
 	for (size_t i = 0; i < r->nsequences; i++)
 		for (size_t j = 0; j < r->sequences[i].nsteps; j++) {
 			const rules_step *s = &r->sequences[i].steps[j];
+			const char *name = rules_step_template(s, CHANNEL_SMS);
 			const rules_template *t;
 
-			if (s->kind != STEP_SEND || s->channel != CHANNEL_SMS ||
-			    s->template_name == NULL)
-				continue;
-			if ((t = rules_template_find(r, s->template_name)) != NULL)
+			if (name != NULL && (t = rules_template_find(r, name)) != NULL)
 				sms[t - r->templates] = true;
 		}
 	for (size_t i = 0; i < r->ntemplates; i++) {

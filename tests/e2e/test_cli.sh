@@ -54,6 +54,9 @@ expect_contains "task list --owner alice" "$(lk task list --owner alice)" "Call 
 tasks=$(lk task list --owner alice --json)
 tid=$(json_get "$tasks" '[t["id"] for t in d if t["lead_id"]==1][0]')
 
+check "task done" lk task done "$tid" --outcome reached
+expect_eq "task is done" "$(json_get "$(lk lead show 1 --json)" '[t["state"] for t in d["tasks"] if t["id"]=='"$tid"'][0]')" done
+
 # Stage requirements: a clear error naming the field, nothing changes.
 err=$(lk lead stage 1 quoted 2>&1 >/dev/null); rc=$?
 expect_eq "quoted without amount exits 2" "$rc" 2
@@ -67,8 +70,6 @@ expect_eq "stage is quoted" "$(json_get "$j" 'd["stage"]')" quoted
 expect_eq "quote stored in cents" "$(json_get "$j" 'd["quote_cents"]')" 120000
 expect_contains "quote sequence started" "$(json_get "$j" 'd["sequence"]')" quote_sent
 
-check "task done" lk task done "$tid" --outcome reached
-expect_eq "task is done" "$(json_get "$(lk lead show 1 --json)" '[t["state"] for t in d["tasks"] if t["id"]=='"$tid"'][0]')" done
 lk task done 9999 >/dev/null 2>&1; expect_eq "unknown task exits 2" "$?" 2
 lk lead show 999 >/dev/null 2>&1; expect_eq "unknown lead exits 2, like an unknown task" "$?" 2
 

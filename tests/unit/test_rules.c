@@ -459,6 +459,41 @@ then_is_only_allowed_on_the_last_step(void **state)
 }
 
 static void
+send_may_list_channels_and_a_template_per_channel(void **state)
+{
+	rules_diags d;
+	rules *r;
+	const rules_step *st;
+
+	(void)state;
+	r = expect_ok(BASE "sequences:\n  s:\n"
+		      "    - { at: 1d, send: [email, sms], template: { sms: a, email: b } }\n"
+		      "    - { at: 2d, send: [sms, email], template: a }\n"
+		      "templates: { a: x, b: y }\n", &d);
+	st = &rules_sequence_find(r, "s")->steps[0];
+	assert_int_equal(st->nchannels, 2);
+	assert_int_equal(st->channel, CHANNEL_EMAIL);
+	assert_int_equal(st->channels[1], CHANNEL_SMS);
+	assert_string_equal(rules_step_template(st, CHANNEL_SMS), "a");
+	assert_string_equal(rules_step_template(st, CHANNEL_EMAIL), "b");
+	st++;
+	assert_string_equal(rules_step_template(st, CHANNEL_EMAIL), "a");
+	rules_free(r);
+	rules_diags_free(&d);
+	expect_error(BASE "sequences:\n  s: [ { at: 0m, send: [sms, sms], template: a } ]\n"
+		     "templates: { a: x }\n", 1, 5, 30, "channel \"sms\" is named twice in \"send\"");
+	expect_error(BASE "sequences:\n  s: [ { at: 0m, send: [], template: a } ]\n"
+		     "templates: { a: x }\n", 1, 5, 24,
+		     "\"send\" lists one or two channels to try in order: sms, email");
+	expect_error(BASE "sequences:\n  s: [ { at: 0m, send: sms, template: { sms: a, email: a } } ]\n"
+		     "templates: { a: x }\n", 1, 5, 49,
+		     "\"template\" names a template for email, which this step does not send");
+	expect_error(BASE "sequences:\n  s: [ { at: 0m, send: [sms, email], template: { sms: a } } ]\n"
+		     "templates: { a: x }\n", 1, 5, 48,
+		     "\"template\" needs a template for email, which this step sends");
+}
+
+static void
 steps_must_be_in_order(void **state)
 {
 	(void)state;
@@ -850,6 +885,7 @@ main(void)
 		cmocka_unit_test(sequence_over_the_touch_limit_is_a_warning),
 		cmocka_unit_test(then_is_only_allowed_on_the_last_step),
 		cmocka_unit_test(steps_must_be_in_order),
+		cmocka_unit_test(send_may_list_channels_and_a_template_per_channel),
 		cmocka_unit_test(stage_requirements_are_parsed),
 		cmocka_unit_test(default_stages_when_none_are_given),
 		cmocka_unit_test(round_robin_is_parsed_to_indices),
