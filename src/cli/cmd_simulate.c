@@ -255,6 +255,25 @@ observe(void *ctx, int64_t lead_id, const action *a, int64_t row, int64_t now)
 		o = line_head(sm, now, lead_id, "contact_flagged");
 		json_object_set_new(o, "phone_invalid", json_boolean(a->flags & LEAD_PHONE_INVALID));
 		json_object_set_new(o, "email_invalid", json_boolean(a->flags & LEAD_EMAIL_INVALID));
+		json_object_set_new(o, "possible_opt_out",
+				    json_boolean(a->flags & (LEAD_MAYBE_OPT_OUT_SMS |
+							     LEAD_MAYBE_OPT_OUT_EMAIL)));
+		break;
+	case ACT_SET_CONTACT:
+		o = line_head(sm, now, lead_id, "contact");
+		if (a->fields.name)
+			json_object_set_new(o, "name", json_string(a->fields.name));
+		if (a->fields.phone)
+			json_object_set_new(o, "phone", json_string(a->fields.phone));
+		if (a->fields.email)
+			json_object_set_new(o, "email", json_string(a->fields.email));
+		if (a->fields.service)
+			json_object_set_new(o, "service", json_string(a->fields.service));
+		json_object_set_new(o, "phone_invalid", json_boolean(a->flags & LEAD_PHONE_INVALID));
+		json_object_set_new(o, "email_invalid", json_boolean(a->flags & LEAD_EMAIL_INVALID));
+		json_object_set_new(o, "possible_opt_out",
+				    json_boolean(a->flags & (LEAD_MAYBE_OPT_OUT_SMS |
+							     LEAD_MAYBE_OPT_OUT_EMAIL)));
 		break;
 	case ACT_EVENT:
 		o = line_head(sm, now, lead_id, "event");
@@ -381,6 +400,7 @@ event_for(const char *type, json_t *ev, lead_event *out)
 		{ "note", EV_NOTE }, { "stage", EV_STAGE }, { "owner", EV_OWNER },
 		{ "task_done", EV_TASK_DONE }, { "stop", EV_OPT_OUT }, { "start", EV_OPT_IN },
 		{ "inquiry", EV_INQUIRY_AGAIN }, { "delivery", EV_DELIVERY },
+		{ "opt_out_review", EV_OPT_OUT_REVIEW },
 	};
 
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
@@ -429,7 +449,7 @@ apply_input(sim *sm, store *s, int64_t bid, const sim_input *in, char *err, size
 	switch (event_for(type, in->ev, &ev)) {
 	case -1:
 		return "type: unknown (lead, reply, call, visit, note, stage, owner, task_done, "
-		       "stop, start, inquiry, delivery)";
+		       "stop, start, inquiry, delivery, opt_out_review)";
 	case -2:
 		return "outcome: a delivery outcome is one of sent, failed, dead, unknown, "
 		       "confirmed, carrier_opt_out, invalid_phone, bounced, cancelled";

@@ -93,6 +93,7 @@ decide(const lead_state *st, const lead_event *ev, const rules *r, const rr_coun
 	case EV_TASK_SNOOZE:	res = engine_on_task_snooze(&c, ev, err, errlen); break;
 	case EV_CONTACT:	res = engine_on_contact(&c, ev, err, errlen); break;
 	case EV_DELIVERY:	res = engine_on_delivery(&c, ev); break;
+	case EV_OPT_OUT_REVIEW:	res = engine_on_opt_out_review(&c, ev, err, errlen); break;
 	}
 	if (res != DECIDE_OK) {
 		decision_free(c.d);

@@ -154,6 +154,17 @@ bool engine_outcome_reached(const char *outcome);
  * texted it STOP. One policy for both (engine_inbound.c). */
 typedef enum { OPT_BY_LEAD, OPT_BY_CARRIER } opt_source;
 
+/* What a lead's words are (engine_words.c). */
+typedef enum {
+	WORDS_REPLY,		/* the lead speaking */
+	WORDS_STOP,		/* a carrier opt-out keyword, said exactly (SMS) */
+	WORDS_START,		/* an opt-in keyword from a lead who opted out (SMS) */
+	WORDS_HELP,		/* HELP / INFO (SMS) */
+	WORDS_MAYBE_STOP,	/* a plain-language request to stop: a person confirms */
+	WORDS_AUTO_REPLY,	/* an auto-reply ("I'm driving", out of office): not the lead */
+} engine_words_kind;
+engine_words_kind engine_words(const char *text, bool sms, bool opted_out);
+
 /* How staff read a source: "web form", "phone call", "text" (engine_again.c). */
 const char *engine_source_words(engine_ctx *c, const char *source);
 
@@ -164,6 +175,14 @@ decide_result engine_on_inquiry_again(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_opt(engine_ctx *c, const char *channel, bool out, opt_source by);
 decide_result engine_on_delivery(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_message_in(engine_ctx *c, const lead_event *ev);
+/* The owner's task to answer the lead, who wrote on channel (engine_inbound.c). */
+void engine_reply_task(engine_ctx *c, const char *channel);
+/* Possible opt-outs (engine_optout.c): the lead's words flag the lead
+ * (LEAD_MAYBE_OPT_OUT_*), pause automated messages and ask its owner to
+ * confirm or dismiss them; the person's answer. */
+void engine_possible_opt_out(engine_ctx *c, const char *channel, const char *text);
+decide_result engine_on_opt_out_review(engine_ctx *c, const lead_event *ev, char *err,
+				       size_t errlen);
 decide_result engine_on_call(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_visit(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_note(engine_ctx *c, const lead_event *ev);

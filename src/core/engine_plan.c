@@ -340,6 +340,8 @@ send_blocker(engine_ctx *c, const rules_step *s, bool ack, rules_channel *ch)
 
 	if ((why = unless_reason(c, s->unless)) != NULL)
 		return why;
+	if (c->flags & (LEAD_MAYBE_OPT_OUT_SMS | LEAD_MAYBE_OPT_OUT_EMAIL))
+		return "paused: the lead may have asked to stop, a person confirms it first";
 	for (size_t i = 0; i < n; i++) {
 		*ch = s->nchannels ? s->channels[i] : s->channel;
 		if ((why = channel_blocker(c, s, *ch)) == NULL)
@@ -390,7 +392,8 @@ engine_missed_call_text(engine_ctx *c)
 {
 	const rules_template *t = rules_template_find(c->r, "missed_call");
 
-	if (t != NULL && engine_lead_reachable(c, "sms"))
+	if (t != NULL && engine_lead_reachable(c, "sms") &&
+	    !(c->flags & (LEAD_MAYBE_OPT_OUT_SMS | LEAD_MAYBE_OPT_OUT_EMAIL)))
 		engine_queue_to_lead(c, "sms", render_kept(c, t->text), PURPOSE_ACK,
 				     !c->r->business.ack_ignores_quiet);
 }

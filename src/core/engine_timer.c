@@ -11,6 +11,22 @@
 #include "bizclock.h"
 #include "engine_internal.h"
 
+/* The title of a task handed to someone else: one the engine composed from
+ * its verb ("Call Marcus Johnson by 3:05 PM about ...") is composed again for
+ * the new due time (NULL); any other ("Possible opt-out from ...", a rules
+ * title) says what it said. */
+static const char *
+handed_over_title(engine_ctx *c, const lead_task *t)
+{
+	const char *composed;
+
+	if (t->title == NULL || t->verb == NULL || t->verb[0] < 'a' || t->verb[0] > 'z')
+		return NULL;
+	composed = engine_fmt(c, "%c%s %s by ", t->verb[0] - 'a' + 'A', t->verb + 1,
+			      lead_name_usable(c->l->name) ? c->l->name : "the lead");
+	return strncmp(t->title, composed, strlen(composed)) == 0 ? NULL : t->title;
+}
+
 static decide_result
 on_escalate(engine_ctx *c, const lead_event *ev)
 {
@@ -51,7 +67,7 @@ on_escalate(engine_ctx *c, const lead_event *ev)
 		/* The new task continues the chain after this step, so a task that
 		 * keeps slipping is reassigned once, not passed round forever. */
 		c->esc_from = ev->level + 1;
-		engine_create_task(c, t->verb, NULL, np->id, REPLY_WINDOW, true,
+		engine_create_task(c, t->verb, handed_over_title(c, t), np->id, REPLY_WINDOW, true,
 				   c->l->service && *c->l->service ?
 				   engine_fmt(c, "about %s", c->l->service) : NULL);
 		return DECIDE_OK;

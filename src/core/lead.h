@@ -17,6 +17,10 @@ enum {
 	LEAD_PHONE_INVALID = 1 << 0,	/* phone kept as given, not E.164 */
 	LEAD_EMAIL_INVALID = 1 << 1,	/* email kept as given */
 	LEAD_NO_CONTACT = 1 << 2,	/* neither a usable phone nor email */
+	/* The lead wrote something like "stop texting me": automated messages wait
+	 * until a person confirms the opt-out or dismisses it (EV_OPT_OUT_REVIEW). */
+	LEAD_MAYBE_OPT_OUT_SMS = 1 << 3,
+	LEAD_MAYBE_OPT_OUT_EMAIL = 1 << 4,
 };
 
 /* Lead status: where it is relative to the active pipeline. */
@@ -87,6 +91,8 @@ typedef enum {
 	EV_TASK_SNOOZE,		/* a person moves open task .task_id to .until, for .reason */
 	EV_CONTACT,		/* a person edits the contact fields in .fields */
 	EV_DELIVERY,		/* what became of a message the engine queued (.delivery) */
+	EV_OPT_OUT_REVIEW,	/* a person read a possible opt-out: .outcome "confirm" or
+				 * "dismiss" */
 } lead_event_kind;
 
 /* EV_DELIVERY: the outcome delivery reports for one outbox message. */

@@ -38,6 +38,8 @@ flags_json(unsigned flags)
 		json_array_append_new(a, json_string("email_invalid"));
 	if (flags & LEAD_NO_CONTACT)
 		json_array_append_new(a, json_string("no_contact"));
+	if (flags & (LEAD_MAYBE_OPT_OUT_SMS | LEAD_MAYBE_OPT_OUT_EMAIL))
+		json_array_append_new(a, json_string("possible_opt_out"));
 	return a;
 }
 
