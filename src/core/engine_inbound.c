@@ -133,8 +133,22 @@ void
 engine_reply_task(engine_ctx *c, const char *channel)
 {
 	bool sms = engine_streq(channel, "sms");
+	action *a;
 
 	engine_task_for_owner(c, sms ? "text" : engine_streq(channel, "email") ? "email" : "call",
-			      engine_fmt(c, "%s replied - answer %s", engine_first_name(c),
+			      engine_fmt(c, "%s" REPLY_TITLE "%s", engine_first_name(c),
 					 sms ? "by text or call" : "them"));
+	if (c->r->unanswered.after <= 0)
+		return;
+	/* If nobody has answered by then, the lead goes back to follow-up or
+	 * cold (engine_timer.c): a stopped sequence never means a forgotten lead. */
+	for (size_t i = c->d->n; i-- > 0;)
+		if (c->d->items[i].kind == ACT_TASK_CREATE) {
+			int64_t due = c->d->items[i].at;
+
+			a = engine_push(c, ACT_TIMER_SET);
+			a->timer = TIMER_UNANSWERED;
+			a->at = due + c->r->unanswered.after;
+			break;
+		}
 }

@@ -53,6 +53,8 @@ typedef struct {
 
 /* How long a person has to answer a lead who wrote back, in business minutes. */
 #define REPLY_WINDOW (15 * 60)
+/* The middle of a reply task's title: "Marcus replied - answer by text or call". */
+#define REPLY_TITLE " replied - answer "
 
 /* The engine's one way out when memory runs out: abort(), without a message.
  * Not a hook to set (core keeps no globals) and not an error to return:

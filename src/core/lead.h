@@ -115,6 +115,8 @@ typedef enum {
 	TIMER_ESCALATE,		/* escalation level .level of task .task_id */
 	TIMER_REACTIVATE,	/* a lost lead comes back */
 	TIMER_NURTURE,		/* periodic check-in of a nurtured lead */
+	TIMER_UNANSWERED,	/* the lead's reply task .task_id may still be open:
+				 * rules.unanswered applies */
 } timer_kind;
 
 /* Contact fields as a person edits them: NULL = unchanged, "" = cleared.

@@ -80,6 +80,7 @@ rules_free(rules *r)
 	free(r->escalations);
 	free(r->cold.reason);
 	free(r->cold.sequence);
+	free(r->unanswered.sequence);
 	for (size_t i = 0; i < r->ntemplates; i++) {
 		free(r->templates[i].name);
 		free(r->templates[i].text);

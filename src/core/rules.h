@@ -132,6 +132,14 @@ typedef struct {
 	char *sequence;		/* sequence started on reactivation / nurture */
 } rules_cold;
 
+/* A reply nobody answered: its task still open `after` past its due time
+ * returns the lead to follow-up (a sequence) or to the cold path. */
+typedef struct {
+	int64_t after;		/* seconds; 0 = no such rule */
+	bool cold;		/* then: cold */
+	char *sequence;		/* else: the sequence started */
+} rules_unanswered;
+
 typedef struct {
 	char *name;
 	char *text;
@@ -153,6 +161,7 @@ typedef struct {
 	rules_escalation *escalations;
 	size_t nescalations;
 	rules_cold cold;
+	rules_unanswered unanswered;
 	int max_touches;	/* automated touches per window, 0 = unlimited */
 	int64_t touch_window;	/* seconds */
 	rules_template *templates;

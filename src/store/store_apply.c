@@ -21,6 +21,7 @@ store_timer_kind_name(timer_kind k)
 	case TIMER_ESCALATE:	return "escalate";
 	case TIMER_REACTIVATE:	return "reactivate";
 	case TIMER_NURTURE:	return "nurture";
+	case TIMER_UNANSWERED:	return "unanswered";
 	}
 	return "step";
 }
@@ -29,7 +30,7 @@ int
 store_timer_kind_parse(const char *name, timer_kind *out)
 {
 	static const timer_kind kinds[] = { TIMER_STEP, TIMER_ESCALATE, TIMER_REACTIVATE,
-					    TIMER_NURTURE };
+					    TIMER_NURTURE, TIMER_UNANSWERED };
 
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
 		if (name && strcmp(name, store_timer_kind_name(kinds[i])) == 0) {

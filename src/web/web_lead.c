@@ -373,6 +373,8 @@ timer_words(web_ctx *c, const timer_copy *t, char *buf, size_t len)
 		snprintf(buf, len, "The lead comes back for another try");
 	} else if (t->kind && strcmp(t->kind, "nurture") == 0) {
 		snprintf(buf, len, "A nurture check-in");
+	} else if (t->kind && strcmp(t->kind, "unanswered") == 0) {
+		snprintf(buf, len, "Back to follow-up, if the lead's reply is still unanswered");
 	} else {
 		snprintf(buf, len, "%s", t->kind ? t->kind : "a step");
 	}

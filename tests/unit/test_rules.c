@@ -102,16 +102,19 @@ default_rules_load_without_errors_or_warnings(void **state)
 	assert_non_null(r->business.zone);
 	assert_string_equal(r->business.country, "US");
 	assert_string_equal(r->business.phone, "+13125550100");
-	assert_int_equal(r->npeople, 3);
+	assert_int_equal(r->npeople, 4);
 	assert_int_equal(r->people[1].notify, NOTIFY_EMAIL);
 	assert_int_equal(r->nroutes, 4);
 	assert_int_equal(r->routes[2].after_hours, 1);
 	assert_int_equal(r->routes[3].after_hours, -1);
 	assert_int_equal(r->nstages, 7);
 	assert_int_equal(r->nlost_reasons, 6);
-	assert_int_equal(r->nsequences, 6);
-	assert_int_equal(r->ntemplates, 11);
-	assert_int_equal(r->nescalations, 2);
+	assert_int_equal(r->nsequences, 7);
+	assert_int_equal(r->ntemplates, 12);
+	assert_int_equal(r->nescalations, 4);
+	assert_string_equal(r->escalations[3].notify, "business_owner");
+	assert_int_equal(r->unanswered.after, 2 * 86400);
+	assert_string_equal(r->unanswered.sequence, "reply_followup");
 	assert_int_equal(r->escalations[0].overdue, 15 * 60);
 	assert_int_equal(r->escalations[0].kind, ESC_NOTIFY);
 	assert_string_equal(r->escalations[0].notify, "manager");
@@ -176,7 +179,7 @@ unknown_key_names_the_expected_keys(void **state)
 	expect_error(BASE "sequnces: {}\n", 1, 4, 1,
 		     "unknown key \"sequnces\" in rules (expected one of: business, people, "
 		     "routing, stages, lost_reasons, sequences, escalation, cold, limits, "
-		     "templates)");
+		     "templates, unanswered_reply)");
 	expect_error(BASE "limits: { max_automated_touches: 4, pre: 10d }\n", 1, 4, 37,
 		     "unknown key \"pre\" in limits (expected one of: "
 		     "max_automated_touches, per)");
@@ -494,6 +497,42 @@ send_may_list_channels_and_a_template_per_channel(void **state)
 }
 
 static void
+escalation_ending_in_a_reassign_is_a_warning(void **state)
+{
+	rules_diags d;
+	rules *r;
+
+	(void)state;
+	r = expect_ok(BASE "escalation:\n  - { task_overdue: 15m, notify: manager }\n"
+		      "  - { task_overdue: 2h, reassign: bob }\n", &d);
+	expect_diag(&d, 6, 5, true, "the last escalation level reassigns: a task it hands over "
+		    "is never escalated again; end the chain with a notify (a manager, the "
+		    "business owner)");
+	rules_free(r);
+	rules_diags_free(&d);
+}
+
+static void
+unanswered_reply_is_checked(void **state)
+{
+	rules_diags d;
+	rules *r;
+
+	(void)state;
+	r = expect_ok(BASE "unanswered_reply: { after: 1d, then: cold }\n", &d);
+	assert_int_equal(r->unanswered.after, 86400);
+	assert_true(r->unanswered.cold);
+	rules_free(r);
+	rules_diags_free(&d);
+	expect_error(BASE "unanswered_reply: { after: 1d, sequence: nope }\n", 1, 4, 42,
+		     "sequence \"nope\" does not exist (known: no sequences are defined)");
+	expect_error(BASE "unanswered_reply: { after: 1d }\n", 1, 4, 19,
+		     "unanswered_reply takes exactly one of \"then: cold\" or \"sequence\"");
+	expect_error(BASE "unanswered_reply: { after: 0m, then: cold }\n", 1, 4, 28,
+		     "\"after\" must be longer than 0m");
+}
+
+static void
 steps_must_be_in_order(void **state)
 {
 	(void)state;
@@ -717,7 +756,7 @@ diagnostics_print_as_file_line_col(void **state)
 			    "t.yaml:4:16: error: \"per\" must be a duration like 5m, 2h, 3d\n"
 			    "t.yaml:5:1: error: unknown key \"routing2\" in rules (expected one of: "
 			    "business, people, routing, stages, lost_reasons, sequences, escalation, "
-			    "cold, limits, templates)\n");
+			    "cold, limits, templates, unanswered_reply)\n");
 	rules_diags_free(&d);
 }
 
@@ -885,6 +924,8 @@ main(void)
 		cmocka_unit_test(sequence_over_the_touch_limit_is_a_warning),
 		cmocka_unit_test(then_is_only_allowed_on_the_last_step),
 		cmocka_unit_test(steps_must_be_in_order),
+		cmocka_unit_test(escalation_ending_in_a_reassign_is_a_warning),
+		cmocka_unit_test(unanswered_reply_is_checked),
 		cmocka_unit_test(send_may_list_channels_and_a_template_per_channel),
 		cmocka_unit_test(stage_requirements_are_parsed),
 		cmocka_unit_test(default_stages_when_none_are_given),
