@@ -15,6 +15,8 @@
 #include "cli.h"
 #include "core/tz.h"
 #include "intake/intake.h"
+#include "intake/intake_fields.h"
+#include "intake/intake_twilio.h"
 #include "sched/sched.h"
 
 static const char simulate_help[] =
@@ -392,6 +394,44 @@ apply_lead(sim *sm, store *s, int64_t bid, const sim_input *in)
 	return NULL;
 }
 
+/* A text from a phone number, through the Twilio adapter and the one matching
+ * policy, as if it came to the business's number: it joins the lead the number
+ * matches, or makes one (named by "ref", else the number). */
+static const char *
+apply_text(sim *sm, store *s, int64_t bid, const sim_input *in)
+{
+	const char *from = str(in->ev, "from"), *body = str(in->ev, "text");
+	const char *ref = str(in->ev, "ref");
+	char sid[32], err[256];
+	intake_request req;
+	flow_out res = { 0 };
+	fields f;
+	const char *problem = NULL;
+
+	if (from == NULL || body == NULL)
+		return "from, text: a text needs both";
+	snprintf(sid, sizeof sid, "SMsim%d", in->line);
+	fields_init(&f);
+	if (fields_add(&f, "From", 4, from, strlen(from), false) < 0 ||
+	    fields_add(&f, "Body", 4, body, strlen(body), false) < 0 ||
+	    fields_add(&f, "MessageSid", 10, sid, strlen(sid), false) < 0 ||
+	    intake_twilio_sms(&f, &req) != INTAKE_OK) {
+		fields_free(&f);
+		return "the text could not be read";
+	}
+	if (store_begin(s) < 0 ||
+	    flow_submit(s, bid, sm->r, &req, in->at, &res, err, sizeof err) != FLOW_OK ||
+	    store_commit(s) < 0) {
+		store_rollback(s);
+		problem = "the text could not be applied";
+	} else if (res.lead_id > 0 && !res.duplicate) {
+		ref_put(&sm->refs, ref ? ref : from, res.lead_id);
+		name_lead(sm, res.lead_id, ref ? ref : from);
+	}
+	fields_free(&f);
+	return problem;
+}
+
 static int
 event_for(const char *type, json_t *ev, lead_event *out)
 {
@@ -446,10 +486,12 @@ apply_input(sim *sm, store *s, int64_t bid, const sim_input *in, char *err, size
 		return "type: missing";
 	if (strcmp(type, "lead") == 0)
 		return apply_lead(sm, s, bid, in);
+	if (strcmp(type, "text") == 0)
+		return apply_text(sm, s, bid, in);
 	switch (event_for(type, in->ev, &ev)) {
 	case -1:
-		return "type: unknown (lead, reply, call, visit, note, stage, owner, task_done, "
-		       "stop, start, inquiry, delivery, opt_out_review)";
+		return "type: unknown (lead, text, reply, call, visit, note, stage, owner, "
+		       "task_done, stop, start, inquiry, delivery, opt_out_review)";
 	case -2:
 		return "outcome: a delivery outcome is one of sent, failed, dead, unknown, "
 		       "confirmed, carrier_opt_out, invalid_phone, bounced, cancelled";

@@ -298,6 +298,12 @@ engine_on_inquiry_again(engine_ctx *c, const lead_event *ev)
 	merge(c, &ev->fields, via, &m);
 	engine_event(c, "lead.inquiry_again", "%s asked again by %s%s%s", engine_display_name(c->l),
 		     via, blank(ev->text) ? "" : ": ", blank(ev->text) ? "" : ev->text);
+	if (engine_streq(c->status, LEAD_STATUS_WON)) {
+		engine_customer_request(c, via, ev->text, "call");
+		if (ev->source != NULL && strcmp(ev->source, "phone_call") == 0)
+			engine_missed_call_text(c);
+		return DECIDE_OK;
+	}
 	engine_mark(c, "inbound");
 	c->replied = true;
 	engine_reopen_if_cold(c, engine_fmt(c, "asked again by %s", via));

@@ -121,6 +121,11 @@ engine_on_message_in(engine_ctx *c, const lead_event *ev)
 	}
 	engine_event(c, "message.received", "%s replied by %s: %s", engine_first_name(c), how,
 		     ev->text ? ev->text : "");
+	if (engine_streq(c->status, LEAD_STATUS_WON)) {
+		engine_customer_request(c, how, ev->text, sms ? "text" :
+					engine_streq(ev->channel, "email") ? "email" : "call");
+		return DECIDE_OK;
+	}
 	engine_mark(c, "inbound");
 	c->replied = true;
 	engine_reopen_if_cold(c, "the lead replied");

@@ -177,6 +177,10 @@ decide_result engine_on_inquiry_again(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_opt(engine_ctx *c, const char *channel, bool out, opt_source by);
 decide_result engine_on_delivery(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_message_in(engine_ctx *c, const lead_event *ev);
+/* A won lead wrote or asked again by `via` ("text", "web form"): a service
+ * request, a task for the office (the first person with role office, else the
+ * owner) with verb, no sequence (engine_customer.c). */
+void engine_customer_request(engine_ctx *c, const char *via, const char *text, const char *verb);
 /* The owner's task to answer the lead, who wrote on channel (engine_inbound.c). */
 void engine_reply_task(engine_ctx *c, const char *channel);
 /* Possible opt-outs (engine_optout.c): the lead's words flag the lead

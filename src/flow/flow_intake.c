@@ -46,10 +46,14 @@ int64_t
 flow_match(store *s, int64_t business_id, const rules *r, const char *phone,
 	   const char *email, int64_t now)
 {
+	int64_t id;
+
 	if (r->business.duplicate_window <= 0)
 		return 0;
-	return store_lead_find_open(s, business_id, phone, email,
-				    now - r->business.duplicate_window);
+	id = store_lead_find_open(s, business_id, phone, email,
+				  now - r->business.duplicate_window);
+	/* Nobody in the pipeline: a past customer is not a new lead. */
+	return id != 0 ? id : store_lead_find_customer(s, business_id, phone, email);
 }
 
 /* Decides EV_CREATED for a new lead with contact c, and writes it once with
