@@ -19,7 +19,7 @@
 static void
 reach_another_way(engine_ctx *c, bool sms)
 {
-	const char *name = c->l->name && *c->l->name ? c->l->name : "the lead";
+	const char *name = lead_name_usable(c->l->name) ? c->l->name : "the lead";
 	bool other = engine_lead_reachable(c, sms ? "email" : "sms");
 	const char *from = sms ? "texts" : "email";
 

@@ -43,13 +43,10 @@ lookup_field(void *vctx, const char *field)
 
 	if (strcmp(field, "first_name") == 0)
 		return field_buf(f, lead_first_name(l->name, tmp, sizeof tmp));
-	if (strcmp(field, "last_name") == 0) {
-		const char *sp = l->name ? strrchr(l->name, ' ') : NULL;
-
-		return sp ? sp + 1 : NULL;
-	}
+	if (strcmp(field, "last_name") == 0)
+		return field_buf(f, lead_last_name(l->name, tmp, sizeof tmp));
 	if (strcmp(field, "name") == 0)
-		return l->name;
+		return lead_name_usable(l->name) ? l->name : NULL;
 	if (strcmp(field, "phone") == 0)
 		return l->phone;
 	if (strcmp(field, "email") == 0)
@@ -270,7 +267,7 @@ engine_create_task(engine_ctx *c, const char *verb, const char *title,
 		if (verbcap[0] >= 'a' && verbcap[0] <= 'z')
 			verbcap[0] = (char)(verbcap[0] - 'a' + 'A');
 		title = engine_fmt(c, "%s %s %s%s%s", verbcap,
-				   c->l->name && *c->l->name ? c->l->name : "the lead", by,
+				   lead_name_usable(c->l->name) ? c->l->name : "the lead", by,
 				   what ? " " : "", what ? what : "");
 	}
 	a = engine_push(c, ACT_TASK_CREATE);

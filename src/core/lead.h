@@ -173,7 +173,13 @@ lead_event lead_event_init(lead_event_kind kind);
 /* Whether name names someone: not NULL, and not junk like ".", "-", "n/a". */
 bool lead_name_usable(const char *name);
 
-/* "Marcus" from "Marcus Johnson"; writes into buf, returns buf ("" if none). */
+/* How to greet the person: "Marcus" from "Marcus Johnson" (or "MARCUS
+ * JOHNSON"), "Dr. Smith" from "Dr. Smith" or "Dr. Jane Smith" (a title greets
+ * by title and surname); "" for a junk name (".", "n/a"), a bare title or an
+ * initial ("J. Smith"), so a template's fallback is used. Writes into buf,
+ * returns buf. */
 const char *lead_first_name(const char *name, char *buf, size_t buflen);
+/* "Smith" from "Dr. Jane Smith"; "" for one word, junk or an initial. */
+const char *lead_last_name(const char *name, char *buf, size_t buflen);
 
 #endif

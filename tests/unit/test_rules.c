@@ -166,7 +166,8 @@ default_sequences_are_parsed_step_by_step(void **state)
 	assert_int_equal(s->steps[5].then, THEN_COLD);
 	s = rules_sequence_find(r, "quote_sent");
 	assert_non_null(s);
-	assert_string_equal(s->steps[0].title, "Follow up with {{name}} on the {{service|}} quote");
+	assert_string_equal(s->steps[0].title, "Follow up with {{name|the lead}} on the "
+			    "{{#service}}{{service}} {{/service}}quote");
 	assert_int_equal(s->steps[0].within, 2 * 3600);
 	rules_diags_free(&d);
 	rules_free(r);
@@ -497,6 +498,33 @@ send_may_list_channels_and_a_template_per_channel(void **state)
 }
 
 static void
+optional_field_without_a_fallback_is_a_warning(void **state)
+{
+	rules_diags d;
+	rules *r;
+
+	(void)state;
+	r = expect_ok(BASE "sequences:\n  s: [ { at: 0m, task: call, title: \"Call {{name}}\" } ]\n"
+		      "templates:\n"
+		      "  a: \"Hi {{first_name}}, {{owner_first_name}} - {{business_name}}\"\n"
+		      "  b: \"Hi {{first_name|there}}{{#service}} about {{service}}{{/service}}\"\n"
+		      "  c: \"{{^service}}{{service}}{{/service}} {{#name}}{{#service}}{{name}}"
+		      "{{/service}}{{/name}}\"\n", &d);
+	expect_diag(&d, 5, 45, true, "task title uses {{name}} without a fallback: a lead "
+		    "without one reads it as nothing; write {{name|...}} or put it in "
+		    "{{#name}}...{{/name}}");
+	expect_diag(&d, 7, 12, true, "template \"a\" uses {{first_name}} without a fallback: a "
+		    "lead without one reads it as nothing; write {{first_name|...}} or put it in "
+		    "{{#first_name}}...{{/first_name}}");
+	expect_diag(&d, 9, 21, true, "template \"c\" uses {{service}} without a fallback: a "
+		    "lead without one reads it as nothing; write {{service|...}} or put it in "
+		    "{{#service}}...{{/service}}");
+	assert_int_equal(d.n, 3);	/* the owner, the business name: always there */
+	rules_free(r);
+	rules_diags_free(&d);
+}
+
+static void
 escalation_ending_in_a_reassign_is_a_warning(void **state)
 {
 	rules_diags d;
@@ -699,10 +727,10 @@ long_sms_template_is_a_warning(void **state)
 {
 	rules_diags d;
 	rules *r = expect_ok(BASE "sequences:\n  s: [ { at: 1d, send: sms, template: long } ]\n"
-			     "templates:\n  long: \"{{message}} {{message}} {{message}} "
-			     "{{message}} {{message}} {{message}}\"\n"
-			     "  unused_long: \"{{message}} {{message}} {{message}} {{message}} "
-			     "{{message}} {{message}}\"\n", &d);
+			     "templates:\n  long: \"{{message|}} {{message|}} {{message|}} "
+			     "{{message|}} {{message|}} {{message|}}\"\n"
+			     "  unused_long: \"{{message|}} {{message|}} {{message|}} {{message|}} "
+			     "{{message|}} {{message|}}\"\n", &d);
 
 	(void)state;
 	expect_diag(&d, 7, 9, true, "template \"long\" would be 3 SMS segments with typical "
@@ -925,6 +953,7 @@ main(void)
 		cmocka_unit_test(then_is_only_allowed_on_the_last_step),
 		cmocka_unit_test(steps_must_be_in_order),
 		cmocka_unit_test(escalation_ending_in_a_reassign_is_a_warning),
+		cmocka_unit_test(optional_field_without_a_fallback_is_a_warning),
 		cmocka_unit_test(unanswered_reply_is_checked),
 		cmocka_unit_test(send_may_list_channels_and_a_template_per_channel),
 		cmocka_unit_test(stage_requirements_are_parsed),
