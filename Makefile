@@ -1,6 +1,7 @@
 # leadkeep - one Makefile, pkg-config for every dependency.
 #
 #   make run     install what is missing, build, serve the demo on 127.0.0.1:8080
+#                (a fresh data dir first gets the demo's last week: leadkeep demo-seed)
 #   make test    install what is missing (Debian and npm packages), build with
 #                ASan+UBSan, run every test
 #   make bench   benchmarks (see docs/benchmarks.md)
@@ -48,6 +49,7 @@ build: build/leadkeep
 
 run: deps build
 	@mkdir -p leadkeep-data
+	@./build/leadkeep demo-seed --data ./leadkeep-data
 	@./build/leadkeep demo-users --data ./leadkeep-data
 	@echo "leadkeep: serving the demo business on http://127.0.0.1:8080 (data in ./leadkeep-data)"
 	@echo "leadkeep: staff web app: open http://127.0.0.1:8080/app/"
@@ -104,9 +106,9 @@ build/asan/%.o: %.c
 	$(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -DLK_VERSION='"$(VERSION)"' -MMD -MP -c -o $@ $<
 
 # Unit tests link only the layers they test, so a module can be tested on its own.
-UTIL_TESTS  := util
+UTIL_TESTS  := util utf8
 CORE_TESTS  := tz bizclock contact template lead states
-RULES_TESTS := rules engine engine_edit engine_delivery
+RULES_TESTS := rules engine engine_edit engine_delivery engine_followup
 ASAN_UTIL   := $(patsubst %.c,build/asan/%.o,$(wildcard src/util/*.c))
 ASAN_CORE   := $(patsubst %.c,build/asan/%.o,$(CORE_SRC))
 ASAN_RULES  := $(ASAN_CORE) $(patsubst %.c,build/asan/%.o,$(wildcard src/rules/*.c) $(GEN_SRC))

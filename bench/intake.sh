@@ -1,7 +1,7 @@
 # intake.sh - durable intake over HTTP: serve's idle memory with the demo, then
 # CLIENTS keep-alive clients POSTing leads to /api/v1/leads for SECONDS, each
-# answered 201 only after its lead, owner, task, timers and acknowledgment
-# committed (sourced by run.sh; the client is loadgen.c).
+# answered (202, an intake token's receipt) only after its lead, owner, task,
+# timers and acknowledgment committed (sourced by run.sh; the client is loadgen.c).
 
 # bench_intake SECONDS CLIENTS IDLE_WAIT [NAME SERVE_OPTIONS...]: NAME other
 # than "intake" is a diagnostic run (no memory or storage figures).
@@ -29,7 +29,7 @@ bench_intake() {
 	local fpid=$! cpu0 cpu1
 	cpu0=$(cpu_ticks "$SERVE_PID")
 	out=$("$BIN/loadgen" --url "$SERVE_URL/api/v1/leads" --header "Authorization: Bearer $tok" \
-		--clients "$clients" --duration "$secs" --expect 201 --seed 1 --name "$name")
+		--clients "$clients" --duration "$secs" --expect 202 --seed 1 --name "$name")
 	cpu1=$(cpu_ticks "$SERVE_PID")
 	wait "$fpid"
 	fsyncs=$(cat "$WORK/intake.fsyncs")

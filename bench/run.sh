@@ -3,7 +3,8 @@
 # durable insert, storage), then the real `leadkeep serve` on loopback with
 # fresh data directories: durable intake, what one web-form lead costs (CPU,
 # SQL statements), speed to lead, a timer-made message's latency, memory, a
-# restart at 1,000,000 leads, Today queue and lead page at that size, timer
+# restart at 1,000,000 leads, Today queue and lead page at that size (API and
+# the web app's HTML pages), timer
 # precision under load, storage per lead, and `simulate` on a busy month.
 # Prints one JSON line per figure as it is taken, then a table.
 #

@@ -1,7 +1,8 @@
 # scale.sh - leadkeep holding LEADS leads for 50 people (bench/rules-50.yaml):
 # restart time and memory with every lead's follow-up timer pending, one
-# person's Today queue and a 50-event lead page (server time p99), storage per
-# lead, and intake at that size (sourced by run.sh; rows from fixture.sql).
+# person's Today queue and a 50-event lead page (server time p99) through the
+# API and as the staff web app's HTML pages, signed in, storage per lead, and
+# intake at that size (sourced by run.sh; rows from fixture.sql).
 
 # p99 of the dur_ms of requests for PATH in serve's log: "p50 p99 max n".
 log_durations() {
@@ -15,6 +16,39 @@ get_many() { # URLFILE TOKEN
 	awk -v tok="$2" 'NR == 1 { printf "header = \"Authorization: Bearer %s\"\n", tok }
 		{ printf "url = \"%s\"\noutput = \"/dev/null\"\n", $0 }' "$1" >"$1.cfg"
 	curl -s -K "$1.cfg" -w '%{http_code} %{time_total}\n'
+}
+
+# Sequential keep-alive GETs with the cookie jar of a signed-in web session.
+get_many_web() { # URLFILE JAR
+	awk '{ printf "url = \"%s\"\noutput = \"/dev/null\"\n", $0 }' "$1" >"$1.cfg"
+	curl -s -b "$2" -K "$1.cfg" -w '%{http_code} %{time_total} %{size_download}\n'
+}
+
+# web_session URL DATA RULES PERSON JAR: a user of the web app (office, linked
+# to PERSON) made with `leadkeep user add`, whose one-time link sets a
+# password and signs in as a browser does; the session cookie lands in JAR.
+# Returns 1 when any step fails.
+web_session() {
+	local url=$1 link csrf tok code
+	link=$("$LK" user add --data "$2" --rules "$3" --email bench-web@bench.example \
+		--name "Bench Office" --role office --person "$4" 2>/dev/null) || return 1
+	rm -f "$5"
+	curl -s -c "$5" -b "$5" -o "$WORK/setpw.html" "$url$link" || return 1
+	csrf=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$WORK/setpw.html" | head -n 1 | sed 's/.*value="//; s/"//')
+	tok=${link#*token=}
+	code=$(curl -s -c "$5" -b "$5" -o /dev/null -w '%{http_code}' \
+		--data "csrf=$csrf&token=$tok&password=bench-password-1&confirm=bench-password-1" \
+		"$url/app/set-password")
+	[ "$code" = 303 ] && grep -q lk_session "$5"
+}
+
+# web_figure NAME PATH URLFILE CLIENTFILE WHAT: the server time of the web
+# page requests in serve's log, as a figure (target p99 <= 20 ms).
+web_figure() {
+	local p50 p99 max cnt
+	read -r p50 p99 max cnt < <(log_durations "$SERVE_LOG" "$2")
+	fig "$1" "$p99" "ms p99" "<= 20" "$(le "$p99" 20 && echo true || echo false)" \
+		"\"p50_ms\":$p50,\"max_ms\":$max,\"n\":$cnt,\"non_200\":$(awk '$1 != 200' "$4" | wc -l),\"client_p99_ms\":$(awk '{ print $2 * 1000 }' "$4" | pctl | cut -d' ' -f2),\"html_kib\":$(awk '{ s += $3 } END { printf "%.1f", NR ? s / NR / 1024 : 0 }' "$4"),\"what\":\"$5\""
 }
 
 bench_scale() {
@@ -68,11 +102,35 @@ bench_scale() {
 		missing lead_page "<= 5" "no GET /api/v1/leads/ID in this build (see lead_page_store)"
 	fi
 
-	# Intake at this size: a few clients for a few seconds, every 201 checked.
+	# The same two reads as the staff web app's pages, rendered as HTML for a
+	# signed-in office user linked to the 50-event lead's owner: Today (the
+	# person's first 200 open tasks, overdue first, each with its lead and
+	# last timeline entry) and the lead page (contact, tasks, timers,
+	# messages, the whole timeline, the forms).
+	local person jar=$WORK/web.jar
+	person=$(sqlite3 "$d/leadkeep.db" "SELECT owner FROM leads WHERE id = $page")
+	if ! has_route "$SERVE_URL" GET /app/login; then
+		missing web_today "<= 20" "no staff web app in this build"
+		missing web_lead_page "<= 20" "no staff web app in this build"
+	elif ! web_session "$SERVE_URL" "$d" "$rules" "$person" "$jar"; then
+		missing web_today "<= 20" "could not sign in to the web app"
+		missing web_lead_page "<= 20" "could not sign in to the web app"
+	else
+		for ((i = 0; i < iters; i++)); do echo "$SERVE_URL/app/"; done >"$WORK/web_today.urls"
+		get_many_web "$WORK/web_today.urls" "$jar" >"$WORK/web_today.client"
+		web_figure web_today /app/ "$WORK/web_today.urls" "$WORK/web_today.client" \
+			"server time, GET /app/ (Today: $(sqlite3 "$d/leadkeep.db" "SELECT count(*) FROM tasks WHERE state = 'open' AND assignee = '$person'") open tasks of $person, the first 200 shown)"
+		for ((i = 0; i < iters; i++)); do echo "$SERVE_URL/app/leads/$page"; done >"$WORK/web_lead.urls"
+		get_many_web "$WORK/web_lead.urls" "$jar" >"$WORK/web_lead.client"
+		web_figure web_lead_page "/app/leads/$page" "$WORK/web_lead.urls" "$WORK/web_lead.client" \
+			"server time, GET /app/leads/ID ($(sqlite3 "$d/leadkeep.db" "SELECT count(*) FROM events WHERE lead_id = $page") events)"
+	fi
+
+	# Intake at this size: a few clients for a few seconds, every 202 receipt checked.
 	tok=$(token_for "$d" intake "$rules")
 	if [ -n "$tok" ] && has_route "$SERVE_URL" POST /api/v1/leads; then
 		out=$("$BIN/loadgen" --url "$SERVE_URL/api/v1/leads" --header "Authorization: Bearer $tok" \
-			--clients 4 --duration "$3" --expect 201 --seed 3 --name intake_at_scale)
+			--clients 4 --duration "$3" --expect 202 --seed 3 --name intake_at_scale)
 		echo "$out" >>"$WORK/raw.jsonl"
 		fig intake_at_scale "$(jget value "$out")" leads/s "" null \
 			"\"leads_in_db\":$n,\"clients\":4,\"p50_ms\":$(jget p50_ms "$out"),\"p99_ms\":$(jget p99_ms "$out"),\"ok\":$(jget ok "$out"),\"errors\":$(jget errors "$out")"

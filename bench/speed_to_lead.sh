@@ -68,7 +68,7 @@ bench_speed() {
 		return 0
 	fi
 	out=$("$BIN/loadgen" --url "$SERVE_URL/api/v1/leads" --header "Authorization: Bearer $tok" \
-		--clients 16 --rate "$rate" --duration "$secs" --expect 201 --seed 2 \
+		--clients 16 --rate "$rate" --duration "$secs" --expect 202 --seed 2 \
 		--trace "$WORK/$name.trace" --name "$name.intake")
 	sleep "$drain"	# acknowledgments still on their way arrive now, or count as missing
 	serve_stop
@@ -77,9 +77,9 @@ bench_speed() {
 
 	# Join: lead phone -> sent time (trace) and ack arrival (stub record). A
 	# lead whose text never arrived counts as infinitely late.
-	sent=$(awk '$4 == 201' "$WORK/$name.trace" | wc -l)
+	sent=$(awk '$4 == 202' "$WORK/$name.trace" | wc -l)
 	read -r p50 p99 max n < <(awk '
-		FNR == NR { if ($4 == 201) t[$1] = $2; next }
+		FNR == NR { if ($4 == 202) t[$1] = $2; next }
 		{ if (match($0, /"To": "[^"]*"/) == 0 || match($0, /"answer": 201/) == 0) next
 		  to = $0; sub(/.*"To": "/, "", to); sub(/".*/, "", to)
 		  ts = $0; sub(/.*"ts": /, "", ts); sub(/[,}].*/, "", ts)

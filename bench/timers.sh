@@ -39,7 +39,7 @@ bench_timers() {
 	if [ "$intake" -gt 0 ] && [ -n "$tok" ] && has_route "$SERVE_URL" POST /api/v1/leads; then
 		out=$("$BIN/loadgen" --url "$SERVE_URL/api/v1/leads" --header "Authorization: Bearer $tok" \
 			--clients 32 --rate "$intake" --duration $((start + window + 1 - $(date +%s))) \
-			--expect 201 --seed 4 --name timers.intake)
+			--expect 202 --seed 4 --name timers.intake)
 		echo "$out" >>"$WORK/raw.jsonl"
 	else
 		out='{"value":0,"p99_ms":null}'

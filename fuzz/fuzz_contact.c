@@ -1,10 +1,11 @@
-// fuzz-sources: src/core/contact.c
+// fuzz-sources: src/core/contact.c src/core/contact_region.c
 /*
  * fuzz_contact.c - libFuzzer target for the phone and email normalisers.
  *
  * The input, NUL-terminated, goes through both normalisers (the phone one
- * once per default country). A normalised value must have the promised shape
- * and normalise to itself again.
+ * once per default country) and the region lookup. A normalised value must
+ * have the promised shape and normalise to itself again; its region, when it
+ * has one, is a country contact_region knows and includes the number.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +15,17 @@
 #include "core/contact.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+check_region(const char *e164)
+{
+	const char *region = contact_phone_region(e164);
+
+	if (region == NULL)
+		return;
+	if (!contact_country_known(region) || !contact_phone_in(e164, &region, 1))
+		abort();
+}
 
 static void
 check_phone(const char *in, const char *country)
@@ -35,6 +47,7 @@ check_phone(const char *in, const char *country)
 	/* A buffer one byte short must fail. */
 	if (contact_phone_normalize(in, country, again, len) == 0)
 		abort();
+	check_region(out);
 }
 
 static void
@@ -75,6 +88,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < sizeof(countries) / sizeof(countries[0]); i++)
 		check_phone(in, countries[i]);
 	check_email(in);
+	check_region(in);	/* raw input too: it must not read past the string */
 	free(in);
 	return 0;
 }

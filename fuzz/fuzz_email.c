@@ -1,4 +1,4 @@
-// fuzz-sources: src/intake/intake_email.c src/intake/intake.c src/core/lead.c src/intake/intake_fields.c src/intake/intake_sig.c src/util/urlenc.c src/util/str.c
+// fuzz-sources: src/intake/intake_email.c src/intake/intake.c src/core/lead.c src/intake/intake_fields.c src/intake/intake_sig.c src/util/urlenc.c src/util/utf8.c src/util/str.c
 // fuzz-pkgs: jansson libsodium
 /*
  * fuzz_email.c - libFuzzer target for inbound email: SendGrid and Mailgun

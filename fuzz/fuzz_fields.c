@@ -1,11 +1,13 @@
-// fuzz-sources: src/intake/intake_fields.c src/util/urlenc.c
+// fuzz-sources: src/intake/intake_fields.c src/util/urlenc.c src/util/utf8.c
 /*
  * fuzz_fields.c - libFuzzer target for the form body parsers
  * (application/x-www-form-urlencoded and multipart/form-data).
  *
  * The first byte picks the parser; for multipart, the input's first line is
  * the Content-Type header and the rest the body. Every field must come back
- * NUL-terminated at its length, within the field cap.
+ * NUL-terminated at its length, within the field cap. Then the fields are
+ * decoded into UTF-8 by a charset the first byte also picks: every name and
+ * value (but file parts') must be valid UTF-8 without a NUL.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "intake/intake_fields.h"
+#include "util/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -25,6 +28,26 @@ check(const fields *f)
 		if (f->v[i].value[f->v[i].vlen] != '\0' || strlen(f->v[i].name) > FIELDS_NAME_MAX)
 			abort();
 		(void)fields_get(f, f->v[i].name);
+	}
+}
+
+static const char *const charsets[] = {
+	NULL, "utf-8", "windows-1252", "ISO-8859-1", "iso-8859-15", "shift_jis", "iso-2022-jp",
+	"koi8-r", "gb18030", "big5", "x-unknown",
+};
+
+static void
+check_utf8(const fields *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		const form_field *e = &f->v[i];
+
+		if (!utf8_valid(e->name, strlen(e->name)))
+			abort();
+		if (e->is_file)
+			continue;
+		if (strlen(e->value) != e->vlen || !utf8_valid(e->value, e->vlen))
+			abort();
 	}
 }
 
@@ -53,6 +76,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(ct);
 	}
 	check(&f);
+	if (fields_to_utf8(&f, charsets[(data[0] >> 1) % (sizeof charsets / sizeof charsets[0])]) >= 0)
+		check_utf8(&f);
 	fields_free(&f);
 	return 0;
 }

@@ -1,4 +1,4 @@
-// fuzz-sources: src/intake/intake_twilio.c src/intake/intake.c src/intake/intake_fields.c src/intake/intake_sig.c src/util/urlenc.c src/core/lead.c
+// fuzz-sources: src/intake/intake_twilio.c src/intake/intake.c src/intake/intake_fields.c src/intake/intake_sig.c src/util/urlenc.c src/util/utf8.c src/core/lead.c
 // fuzz-pkgs: libsodium
 /*
  * fuzz_twilio.c - libFuzzer target for Twilio webhook handling: the

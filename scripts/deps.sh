@@ -5,13 +5,15 @@ set -eu
 
 PKGS="build-essential pkg-config clang libclang-rt-14-dev git curl sqlite3 tzdata
 libsqlite3-dev libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libyaml-dev
-libsodium-dev libcmocka-dev python3 python3-aiosmtpd"
+libsodium-dev libcmocka-dev python3 python3-aiosmtpd chromium"
 
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
 		|| missing="$missing $p"
 done
+# chromium: Debian's browser, which the browser tests (tests/browser/) drive with
+# playwright-core; no test tool downloads a browser of its own.
 # Node.js and npm for the test tools of package.json (scripts/npm-deps.sh):
 # any install will do (NodeSource's nodejs carries its own npm), so Debian's
 # packages only when the commands are absent.

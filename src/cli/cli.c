@@ -56,6 +56,7 @@ cli_open(cli_env *e, bool want_store)
 		return EXIT_CONFIG;
 	}
 	rules_diags_free(&diags);
+	snprintf(e->rules_file, sizeof e->rules_file, "%s", e->rules_path ? e->rules_path : "");
 	e->rules_path = NULL;	/* may point at the stack buffer above */
 	if (!want_store)
 		return EXIT_OK;

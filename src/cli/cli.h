@@ -27,6 +27,7 @@ enum {
 typedef struct {
 	const char *data;	/* --data, $LEADKEEP_DATA, ./leadkeep-data */
 	const char *rules_path;	/* --rules; NULL = DATA/rules.yaml, else the default */
+	char rules_file[4096];	/* after cli_open: the file loaded, "" = the built-in rules */
 	bool json;
 	rules *rules;
 	store *store;
@@ -89,5 +90,6 @@ int cmd_simulate(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_demo_users(int argc, char **argv);
+int cmd_demo_seed(int argc, char **argv);
 
 #endif

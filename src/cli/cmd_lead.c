@@ -133,6 +133,13 @@ print_lead(const rules *r, json_t *l)
 			printf(" %s", json_string_value(v));
 		putchar('\n');
 	}
+	if (json_object_size(json_object_get(l, "custom")) > 0) {
+		const char *k;
+
+		puts("Custom fields");
+		json_object_foreach(json_object_get(l, "custom"), k, v)
+			printf("  %-16s %s\n", k, json_string_value(v) ? json_string_value(v) : "");
+	}
 	puts("Tasks");
 	json_array_foreach(json_object_get(l, "tasks"), i, v) {
 		cli_local_time(r, json_string_value(json_object_get(v, "due_at")), when, sizeof when);

@@ -41,6 +41,31 @@ static const struct option serve_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* The rules file's text as serve loaded it, for the web app's Rules page
+ * (a file changed later is not what runs). NULL when it cannot be read or
+ * is over a megabyte (the loader's own limit); caller frees. */
+static char *
+read_rules_text(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 1024 * 1024, n;
+	char *text;
+
+	if (f == NULL)
+		return NULL;
+	if ((text = malloc(cap + 1)) != NULL) {
+		n = fread(text, 1, cap + 1, f);
+		if (ferror(f) || n > cap) {
+			free(text);
+			text = NULL;
+		} else {
+			text[n] = '\0';
+		}
+	}
+	fclose(f);
+	return text;
+}
+
 static int64_t
 wall_clock(void)
 {
@@ -90,6 +115,7 @@ cmd_serve(int argc, char **argv)
 	sched *sc = NULL;
 	store_bus *bus = NULL;
 	http_server *srv = NULL;
+	char *rules_text = NULL;
 	int opt, sig = 0, rc;
 
 	cli_env_init(&e);
@@ -139,7 +165,11 @@ cmd_serve(int argc, char **argv)
 		rc = cli_fail(EXIT_RUNTIME, "%s", err);
 		goto out;
 	}
+	if (e.rules_file[0] != '\0')
+		rules_text = read_rules_text(e.rules_file);
 	srv = http_start(&(http_config){ .listen = listen, .data_dir = e.data, .rules = e.rules,
+					 .rules_file = e.rules_file[0] ? e.rules_file : NULL,
+					 .rules_text = rules_text,
 					 .business_id = e.business_id, .sched = sc, .bus = bus,
 					 .threads = threads, .settings = st, .clock = wall_clock },
 			 err, sizeof err);
@@ -168,6 +198,7 @@ out:
 	store_bus_free(bus);	/* after everything that publishes or subscribes */
 	cli_close(&e);
 	settings_free(st);
+	free(rules_text);
 	if (rc == EXIT_OK)
 		log_line("info", "stopped", "status=clean");
 	return rc;

@@ -24,6 +24,7 @@ static const char usage[] =
 	"  token create|list|revoke             API tokens for /api/v1\n"
 	"  user add|list|link    people who sign in to the staff web app (/app/)\n"
 	"  demo-users            sign-ins for the built-in demo (make run)\n"
+	"  demo-seed             a week of leads for the built-in demo, through the engine\n"
 	"  version               print the version\n"
 	"\n"
 	"Run `leadkeep COMMAND --help` for a command's options.\n"
@@ -64,5 +65,7 @@ main(int argc, char **argv)
 		return cmd_user(argc - 1, argv + 1);
 	if (strcmp(cmd, "demo-users") == 0)
 		return cmd_demo_users(argc - 1, argv + 1);
+	if (strcmp(cmd, "demo-seed") == 0)
+		return cmd_demo_seed(argc - 1, argv + 1);
 	return cli_usage(usage, "unknown command \"%s\"", cmd);
 }

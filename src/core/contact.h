@@ -7,6 +7,7 @@
 #ifndef LK_CORE_CONTACT_H
 #define LK_CORE_CONTACT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -25,6 +26,24 @@
  */
 int contact_phone_normalize(const char *in, const char *default_country, char *out,
 			    size_t outlen);
+
+/*
+ * The ISO 3166 alpha-2 country of an E.164 number ("+13125550101" -> "US",
+ * "+14165550101" -> "CA", "+18765550101" -> "JM"), or NULL when it has no
+ * country (not E.164, an unassigned code, +1 900 premium numbers). The +1
+ * countries are told apart by area code (toll-free 8XX counts as US);
+ * other countries that share a calling code get the code's main one (+44
+ * is GB, Jersey's too). The string is static.
+ */
+const char *contact_phone_region(const char *e164);
+
+/* Whether iso (upper-case alpha-2) is a country contact_phone_region knows. */
+bool contact_country_known(const char *iso);
+
+/* Whether e164 belongs to one of the n countries isos: its region is one of
+ * them, or shares its calling code with one of them (apart from +1 and +7,
+ * whose countries are told apart). False for a number with no country. */
+bool contact_phone_in(const char *e164, const char *const *isos, size_t n);
 
 /* Trims and lower-cases the domain (and the local part, as every mailbox provider
  * a small business meets treats it case-insensitively); checks the shape

@@ -1,8 +1,9 @@
 /*
  * engine.c - decide(): hands each event to its family's handler (one file
  * each: engine_intake.c, engine_inbound.c, engine_people.c, engine_stage.c,
- * engine_timer.c, engine_edit.c, engine_delivery.c), then keeps the promise that no
- * open lead is left without a next action. No I/O, no clock, no globals.
+ * engine_timer.c, engine_edit.c, engine_delivery.c, engine_followup.c), then
+ * keeps the promise that no open lead is left without a next action. No I/O,
+ * no clock, no globals.
  */
 #include <stdio.h>
 
@@ -36,7 +37,7 @@ ensure_next_action(engine_ctx *c)
 {
 	if (!engine_is_open(c) || c->sequence != NULL || open_tasks_after(c) > 0 || c->owner == NULL)
 		return;
-	engine_create_task(c, "review", engine_fmt(c, "Decide the next step for %s (stage %s)",
+	engine_create_task(c, "review", engine_fmt(c, ENGINE_DECIDE_TITLE "%s (stage %s)",
 						   engine_display_name(c->l), c->stage ? c->stage : "none"),
 			   c->owner, 4 * 3600, true, NULL);
 }
@@ -76,7 +77,7 @@ decide(const lead_state *st, const lead_event *ev, const rules *r, const rr_coun
 	}
 	c.d = decision_new();
 	switch (ev->kind) {
-	case EV_CREATED:	res = engine_on_created(&c); break;
+	case EV_CREATED:	res = engine_on_created(&c, ev); break;
 	case EV_INQUIRY_AGAIN:	res = engine_on_inquiry_again(&c, ev); break;
 	case EV_MESSAGE_IN:	res = engine_on_message_in(&c, ev); break;
 	case EV_CALL_LOGGED:	res = engine_on_call(&c, ev); break;
@@ -93,6 +94,7 @@ decide(const lead_state *st, const lead_event *ev, const rules *r, const rr_coun
 	case EV_TASK_SNOOZE:	res = engine_on_task_snooze(&c, ev, err, errlen); break;
 	case EV_CONTACT:	res = engine_on_contact(&c, ev, err, errlen); break;
 	case EV_DELIVERY:	res = engine_on_delivery(&c, ev); break;
+	case EV_FOLLOWUP:	res = engine_on_followup(&c, ev, err, errlen); break;
 	case EV_OPT_OUT_REVIEW:	res = engine_on_opt_out_review(&c, ev, err, errlen); break;
 	}
 	if (res != DECIDE_OK) {

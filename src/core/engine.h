@@ -103,6 +103,26 @@ size_t decision_count(const decision *d);
 const action *decision_get(const decision *d, size_t i);
 void decision_free(decision *d);
 
+/*
+ * The timeline types only a person's action writes (NULL-terminated): a call,
+ * a visit, a note, a stage change, a task done or snoozed, a contact edit, a
+ * follow-up set. A lead none of whose timeline entries has one of these is
+ * "new": nobody has acted on it yet - automated messages, routing and
+ * reassignment never clear that.
+ */
+extern const char *const engine_human_event_types[];
+/* The timeline type of the first time a person reached a lead (after its
+ * first call answered, visit, contact note...): how long it took is in its
+ * text, and its time minus the lead's arrival is the time to first contact. */
+#define ENGINE_EVENT_FIRST_CONTACT "contact.first"
+
+/* Whether type is one of engine_human_event_types. */
+bool engine_event_type_human(const char *type);
+
+/* The verbs a follow-up task may have (NULL-terminated): call, text, email,
+ * visit, review. */
+extern const char *const engine_followup_verbs[];
+
 /* The fields a template may use (NULL-terminated), for `rules check`. */
 extern const char *const engine_template_fields[];
 

@@ -288,6 +288,32 @@ tell_task(engine_ctx *c, const lead_task *t, const char *via, const char *text,
 				 (long long)c->l->id));
 }
 
+/* The repeat inquiry's custom fields as "\nname: value" lines, for its
+ * timeline entry (as a form's extra fields are kept in a message); "" for
+ * none. Kept by the decision. */
+static const char *
+custom_lines(engine_ctx *c, const lead_event *ev)
+{
+	size_t len = 0;
+	char *buf, *p;
+	const char *kept;
+
+	if (ev->ncustom == 0)
+		return "";
+	for (size_t i = 0; i < ev->ncustom; i++)
+		len += strlen(ev->custom[i].name) + 3 +
+		       (ev->custom[i].value ? strlen(ev->custom[i].value) : 0);
+	if ((buf = malloc(len + 1)) == NULL)
+		engine_oom();
+	p = buf;
+	for (size_t i = 0; i < ev->ncustom; i++)
+		p += sprintf(p, "\n%s: %s", ev->custom[i].name,
+			     ev->custom[i].value ? ev->custom[i].value : "");
+	kept = engine_str(c, buf);
+	free(buf);
+	return kept;
+}
+
 decide_result
 engine_on_inquiry_again(engine_ctx *c, const lead_event *ev)
 {
@@ -296,8 +322,10 @@ engine_on_inquiry_again(engine_ctx *c, const lead_event *ev)
 	const lead_task *t;
 
 	merge(c, &ev->fields, via, &m);
-	engine_event(c, "lead.inquiry_again", "%s asked again by %s%s%s", engine_display_name(c->l),
-		     via, blank(ev->text) ? "" : ": ", blank(ev->text) ? "" : ev->text);
+	engine_event(c, "lead.inquiry_again", "%s asked again by %s%s%s%s",
+		     engine_display_name(c->l), via, blank(ev->text) ? "" : ": ",
+		     blank(ev->text) ? "" : ev->text, custom_lines(c, ev));
+	engine_note_cut(c, ev);
 	if (engine_streq(c->status, LEAD_STATUS_WON)) {
 		engine_customer_request(c, via, ev->text, "call");
 		if (ev->source != NULL && strcmp(ev->source, "phone_call") == 0)

@@ -57,8 +57,8 @@ reached(const engine_ctx *c, const rules_sequence *seq)
 		return false;
 	for (size_t i = 0; i < seq->nsteps; i++)
 		for (size_t j = 0; seq->steps[i].kind == STEP_SEND && j < seq->steps[i].nchannels; j++)
-			if (engine_lead_reachable(c, seq->steps[i].channels[j] == CHANNEL_SMS ?
-						  "sms" : "email"))
+			if (seq->steps[i].channels[j] == CHANNEL_SMS ? engine_sms_allowed(c) :
+			    engine_lead_reachable(c, "email"))
 				return true;
 	return false;
 }

@@ -11,6 +11,8 @@
 
 /* --- snooze ------------------------------------------------------------------- */
 
+#define SNOOZE_MAX_SECONDS (366 * 86400LL)	/* a leap year's worth */
+
 /*
  * The task's due time moves to ev->until. Escalation is measured from the due
  * time, so the task's pending escalation timers are replaced by a fresh chain
@@ -31,6 +33,12 @@ engine_on_task_snooze(engine_ctx *c, const lead_event *ev, char *err, size_t err
 	}
 	if (ev->until <= c->now) {
 		snprintf(err, errlen, "until: must be in the future");
+		return DECIDE_INVALID;
+	}
+	/* A task put off for more than a year is a typo or garbage (a 64-bit
+	 * time far past any calendar): refused, never stored as a due time. */
+	if (ev->until - c->now > SNOOZE_MAX_SECONDS) {
+		snprintf(err, errlen, "until: must be within a year from now");
 		return DECIDE_INVALID;
 	}
 	a = engine_push(c, ACT_TASK_DUE);
@@ -109,8 +117,13 @@ engine_on_contact(engine_ctx *c, const lead_event *ev, char *err, size_t errlen)
 		snprintf(err, errlen, "name: give at least one field to change");
 		return DECIDE_INVALID;
 	}
-	if (in->phone != NULL)
+	if (in->phone != NULL) {
 		reread(c, in->phone, true, LEAD_PHONE_INVALID, &flags, &phone);
+		/* a new number is in the texted countries, or not */
+		flags &= ~(unsigned)LEAD_PHONE_ABROAD;
+		if (*phone && !(flags & LEAD_PHONE_INVALID) && !rules_sms_allowed(c->r, phone))
+			flags |= LEAD_PHONE_ABROAD;
+	}
 	if (in->email != NULL)
 		reread(c, in->email, false, LEAD_EMAIL_INVALID, &flags, &email);
 	usable = (phone && *phone && !(flags & LEAD_PHONE_INVALID)) ||
@@ -134,6 +147,9 @@ engine_on_contact(engine_ctx *c, const lead_event *ev, char *err, size_t errlen)
 		problem = engine_fmt(c, "; the phone number could not be read (\"%s\")", phone);
 	else if (added & LEAD_EMAIL_INVALID)
 		problem = engine_fmt(c, "; the email address could not be read (\"%s\")", email);
+	else if (added & LEAD_PHONE_ABROAD)
+		problem = engine_fmt(c, "; no automated texts go to %s (outside %s)", phone,
+				     engine_sms_countries(c));
 	engine_event(c, "lead.updated", "Contact details updated: %s%s", what, problem);
 	return DECIDE_OK;
 }

@@ -11,6 +11,30 @@
 #include "bizclock.h"
 #include "engine_internal.h"
 
+/*
+ * A phone outside business.sms_countries gets no automated text (a public
+ * form must not make the business text any number in the world with a
+ * stranger's words): the lead is kept, flagged, and its owner gets a task to
+ * reach them in person instead.
+ */
+static void
+flag_phone_abroad(engine_ctx *c)
+{
+	const lead *l = c->l;
+
+	if (l->phone == NULL || *l->phone == '\0' || (c->flags & LEAD_PHONE_INVALID) ||
+	    rules_sms_allowed(c->r, l->phone))
+		return;
+	engine_push(c, ACT_SET_FLAGS)->flags = LEAD_PHONE_ABROAD;
+	c->flags |= LEAD_PHONE_ABROAD;
+	engine_event(c, "lead.flagged", "%s has a phone number outside the countries automated "
+		     "texts go to (%s; business.sms_countries: %s)", engine_display_name(l),
+		     l->phone, engine_sms_countries(c));
+	engine_task_for_owner(c, "call", engine_fmt(c, "Reach %s yourself: no automated texts "
+					     "go to %s (outside %s)", engine_display_name(l),
+					     l->phone, engine_sms_countries(c)));
+}
+
 static void
 flag_contact_problems(engine_ctx *c)
 {
@@ -26,14 +50,25 @@ flag_contact_problems(engine_ctx *c)
 		what = engine_fmt(c, "has an email address that could not be read (\"%s\")",
 				  l->email ? l->email : "");
 	else
-		return;
-	engine_event(c, "lead.flagged", "%s %s", engine_display_name(l), what);
-	engine_task_for_owner(c, "review", engine_fmt(c, "Fix the contact details: %s %s",
-					       engine_display_name(l), what));
+		what = NULL;
+	if (what != NULL) {
+		engine_event(c, "lead.flagged", "%s %s", engine_display_name(l), what);
+		engine_task_for_owner(c, "review", engine_fmt(c, "Fix the contact details: %s %s",
+						       engine_display_name(l), what));
+	}
+	flag_phone_abroad(c);
+}
+
+/* Says on the timeline what intake had to cut or change to keep the lead. */
+void
+engine_note_cut(engine_ctx *c, const lead_event *ev)
+{
+	if (ev->cut != NULL && *ev->cut != '\0')
+		engine_event(c, "lead.input_cut", "Kept with changes: %s", ev->cut);
 }
 
 decide_result
-engine_on_created(engine_ctx *c)
+engine_on_created(engine_ctx *c, const lead_event *ev)
 {
 	const lead *l = c->l;
 	const rules_stage *first = c->r->nstages > 0 ? &c->r->stages[0] : NULL;
@@ -42,6 +77,7 @@ engine_on_created(engine_ctx *c)
 	engine_event(c, "lead.created", "New lead from %s: %s%s%s", l->source ? l->source : "unknown",
 		     engine_display_name(l), l->service && *l->service ? " - " : "",
 		     l->service ? l->service : "");
+	engine_note_cut(c, ev);
 	if (c->owner == NULL) {
 		char key[32];
 		int p = engine_route(c->r, l, c->rr, c->now, key, sizeof key);

@@ -51,6 +51,11 @@ typedef struct {
 	int esc_from;		/* escalation level new tasks start at */
 } engine_ctx;
 
+/* The title of the task the promise makes ("Decide the next step for Marcus
+ * Johnson (stage contacted)", engine.c); a follow-up a person sets is that
+ * decision, so it closes such a task (engine_followup.c). */
+#define ENGINE_DECIDE_TITLE "Decide the next step for "
+
 /* How long a person has to answer a lead who wrote back, in business minutes. */
 #define REPLY_WINDOW (15 * 60)
 /* The middle of a reply task's title: "Marcus replied - answer by text or call". */
@@ -110,6 +115,11 @@ char *engine_render(engine_ctx *c, const char *tpl);
 void engine_missed_call_text(engine_ctx *c);
 void engine_money(int64_t cents, char *buf, size_t len);
 bool engine_lead_reachable(const engine_ctx *c, const char *channel);
+/* Whether an automated text may go to the lead: reachable by text, and the
+ * phone's country is one of business.sms_countries. */
+bool engine_sms_allowed(const engine_ctx *c);
+/* "US, CA" (or "none"), for timeline and task text; owned by the decision. */
+const char *engine_sms_countries(engine_ctx *c);
 
 /* the lead's channels (engine_channel.c) */
 bool engine_phone_usable(const engine_ctx *c);
@@ -167,12 +177,16 @@ typedef enum {
 } engine_words_kind;
 engine_words_kind engine_words(const char *text, bool sms, bool opted_out);
 
+/* Says on the timeline what intake had to cut or change to keep the lead
+ * (ev->cut; engine_intake.c). */
+void engine_note_cut(engine_ctx *c, const lead_event *ev);
+
 /* How staff read a source: "web form", "phone call", "text" (engine_again.c). */
 const char *engine_source_words(engine_ctx *c, const char *source);
 
 /* event handlers: one file per family (engine_intake.c, engine_inbound.c,
  * engine_people.c, engine_stage.c, engine_timer.c, engine_edit.c, engine_delivery.c) */
-decide_result engine_on_created(engine_ctx *c);
+decide_result engine_on_created(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_inquiry_again(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_opt(engine_ctx *c, const char *channel, bool out, opt_source by);
 decide_result engine_on_delivery(engine_ctx *c, const lead_event *ev);
@@ -202,5 +216,7 @@ decide_result engine_on_timer(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_task_snooze(engine_ctx *c, const lead_event *ev, char *err,
 				    size_t errlen);
 decide_result engine_on_contact(engine_ctx *c, const lead_event *ev, char *err, size_t errlen);
+/* the next follow-up a person sets (engine_followup.c) */
+decide_result engine_on_followup(engine_ctx *c, const lead_event *ev, char *err, size_t errlen);
 
 #endif

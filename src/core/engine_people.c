@@ -79,9 +79,30 @@ engine_supersede_tasks(engine_ctx *c, unsigned verbs, const char *why)
 	}
 }
 
+/* "12 min", "3 h 5 min", "2 d 4 h". */
+static const char *
+span_words(engine_ctx *c, int64_t secs)
+{
+	int64_t m = (secs > 0 ? secs : 0) / 60, h = m / 60, d = h / 24;
+
+	if (h == 0)
+		return engine_fmt(c, "%lld min", (long long)m);
+	if (d == 0)
+		return m % 60 ? engine_fmt(c, "%lld h %lld min", (long long)h, (long long)(m % 60)) :
+			engine_fmt(c, "%lld h", (long long)h);
+	return h % 24 ? engine_fmt(c, "%lld d %lld h", (long long)d, (long long)(h % 24)) :
+		engine_fmt(c, "%lld d", (long long)d);
+}
+
 void
 engine_human_touch(engine_ctx *c, const char *why)
 {
+	/* The first time a person reaches the lead is a fact of its own: how soon
+	 * leads are reached is what follow-up is about (the Team page's median
+	 * reads these entries). Attempts (no answer, a message left) are not it. */
+	if (c->l->last_touch_at == 0 && !c->touched && c->l->created_at > 0)
+		engine_event(c, ENGINE_EVENT_FIRST_CONTACT, "First contact, %s after the lead arrived",
+			     span_words(c, c->now - c->l->created_at));
 	engine_mark(c, "touch");
 	c->touched = true;
 	engine_stop_if_moot(c, UNLESS_TOUCHED, why);

@@ -21,6 +21,7 @@ typedef struct {
 	engine_ctx *c;
 	char buf[8][160];
 	int used;
+	int echo_max;		/* > 0: cap on each lead-typed field (messages to the lead) */
 } field_ctx;
 
 static const char *
@@ -81,6 +82,8 @@ lookup_field(void *vctx, const char *field)
 	}
 	if (strcmp(field, "next_contact_verb") == 0)
 		return engine_contact_verb(c);
+	if (strncmp(field, "custom.", 7) == 0)
+		return lead_custom_get(l, field + 7);
 	if (strcmp(field, "quote_amount") == 0) {
 		if (c->quote_cents < 0)
 			return NULL;
@@ -90,11 +93,59 @@ lookup_field(void *vctx, const char *field)
 	return NULL;
 }
 
+/* Fields whose value the business wrote (rules, clock, quote); every other
+ * field - the name, service, message, custom fields - is what a lead typed,
+ * and on a public form that is anyone. */
+static bool
+business_field(const char *field)
+{
+	static const char *const own[] = {
+		"business_name", "business_phone", "owner_name", "owner_first_name",
+		"owner_phone", "next_contact_window", "task_due", "quote_amount", "source", NULL,
+	};
+
+	for (size_t i = 0; own[i]; i++)
+		if (strcmp(own[i], field) == 0)
+			return true;
+	return false;
+}
+
+/* A message to the lead repeats at most echo_max characters of each field
+ * the lead typed (limits.max_echo_chars): a stranger's form must not make
+ * the business text a paragraph of their choosing. Cut on a character
+ * boundary, trailing blanks dropped. */
+static const char *
+lookup_capped(void *vctx, const char *field)
+{
+	field_ctx *f = vctx;
+	const char *v = lookup_field(vctx, field);
+	size_t n = 0, chars = 0;
+	char *cut;
+	const char *kept;
+
+	if (v == NULL || f->echo_max <= 0 || business_field(field))
+		return v;
+	for (; v[n] && chars < (size_t)f->echo_max; chars++)
+		for (n++; ((unsigned char)v[n] & 0xC0) == 0x80; n++)
+			;
+	if (v[n] == '\0')
+		return v;
+	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\n'))
+		n--;
+	if ((cut = malloc(n + 1)) == NULL)
+		engine_oom();
+	memcpy(cut, v, n);
+	cut[n] = '\0';
+	kept = engine_str(f->c, cut);
+	free(cut);
+	return kept;
+}
+
 const char *const engine_template_fields[] = {
 	"first_name", "last_name", "name", "phone", "email", "service", "neighbourhood",
 	"source", "message", "business_name", "business_phone", "owner_name",
 	"owner_first_name", "owner_phone", "next_contact_window", "task_due",
-	"quote_amount", "next_contact_verb", NULL,
+	"quote_amount", "next_contact_verb", "custom.*", NULL,
 };
 
 char *
@@ -114,6 +165,21 @@ render_kept(engine_ctx *c, const char *tpl)
 	char *s = engine_render(c, tpl);
 	const char *kept = engine_str(c, s);
 
+	free(s);
+	return kept;
+}
+
+/* A message to the lead: rendered with each lead-typed field capped. */
+static const char *
+render_to_lead(engine_ctx *c, const char *tpl)
+{
+	field_ctx f = { .c = c, .echo_max = c->r->max_echo };
+	char *s = template_render(tpl, lookup_capped, &f);
+	const char *kept;
+
+	if (s == NULL)
+		engine_oom();
+	kept = engine_str(c, s);
 	free(s);
 	return kept;
 }
@@ -146,6 +212,27 @@ engine_lead_reachable(const engine_ctx *c, const char *channel)
 	if (strcmp(channel, "sms") == 0)
 		return l->phone && *l->phone && !(c->flags & LEAD_PHONE_INVALID) && !c->sms_opt_out;
 	return l->email && *l->email && !(c->flags & LEAD_EMAIL_INVALID) && !c->email_opt_out;
+}
+
+bool
+engine_sms_allowed(const engine_ctx *c)
+{
+	return engine_lead_reachable(c, "sms") && rules_sms_allowed(c->r, c->l->phone);
+}
+
+const char *
+engine_sms_countries(engine_ctx *c)
+{
+	const rules_business *b = &c->r->business;
+	char buf[64] = "";
+	size_t n = 0;
+
+	if (b->nsms_countries == 0)
+		return "none";
+	for (size_t i = 0; i < b->nsms_countries && n + 8 < sizeof buf; i++)
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", i ? ", " : "",
+				      b->sms_countries[i]);
+	return engine_str(c, buf);
 }
 
 void
@@ -322,6 +409,9 @@ channel_blocker(engine_ctx *c, const rules_step *s, rules_channel ch)
 			return sms ? "the lead opted out of texts" : "the lead opted out of email";
 		return sms ? "no usable phone number" : "no usable email address";
 	}
+	if (sms && !engine_sms_allowed(c))
+		return engine_fmt(c, "%s is outside the countries automated texts go to (%s)",
+				  c->l->phone, engine_sms_countries(c));
 	if (rules_template_find(c->r, rules_step_template(s, ch)) == NULL)
 		return "template missing";
 	return NULL;
@@ -379,7 +469,7 @@ run_send(engine_ctx *c, const rules_sequence *seq, int k, bool on_intake)
 		return;
 	}
 	engine_queue_to_lead(c, ch == CHANNEL_SMS ? "sms" : "email",
-			     render_kept(c, ack_template(c, s, ch)->text),
+			     render_to_lead(c, ack_template(c, s, ch)->text),
 			     ack ? PURPOSE_ACK : PURPOSE_FOLLOWUP,
 			     !(ack && c->r->business.ack_ignores_quiet));
 }
@@ -389,9 +479,9 @@ engine_missed_call_text(engine_ctx *c)
 {
 	const rules_template *t = rules_template_find(c->r, "missed_call");
 
-	if (t != NULL && engine_lead_reachable(c, "sms") &&
+	if (t != NULL && engine_sms_allowed(c) &&
 	    !(c->flags & (LEAD_MAYBE_OPT_OUT_SMS | LEAD_MAYBE_OPT_OUT_EMAIL)))
-		engine_queue_to_lead(c, "sms", render_kept(c, t->text), PURPOSE_ACK,
+		engine_queue_to_lead(c, "sms", render_to_lead(c, t->text), PURPOSE_ACK,
 				     !c->r->business.ack_ignores_quiet);
 }
 

@@ -79,6 +79,12 @@ route_matches(const rules *r, const rules_route *rt, const lead *l, int64_t now)
 		if (after != (rt->after_hours == 1))
 			return false;
 	}
+	for (size_t i = 0; i < rt->ncustom; i++) {
+		const char *v = lead_custom_get(l, rt->custom[i].name);
+
+		if (v == NULL || strcasecmp(v, rt->custom[i].value) != 0)
+			return false;
+	}
 	return true;
 }
 

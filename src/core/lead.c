@@ -123,6 +123,32 @@ put_word(char *buf, size_t buflen, size_t *at, const char *w, size_t n)
 	buf[*at] = '\0';
 }
 
+/* One byte of a custom field's name as templates and rules write it. */
+static int
+custom_char(unsigned char ch)
+{
+	if (ch >= 'A' && ch <= 'Z')
+		return ch - 'A' + 'a';
+	return ch == ' ' || ch == '-' ? '_' : ch;
+}
+
+const char *
+lead_custom_get(const lead *l, const char *name)
+{
+	if (l == NULL || name == NULL)
+		return NULL;
+	for (size_t i = 0; i < l->ncustom; i++) {
+		const unsigned char *a = (const unsigned char *)l->custom[i].name;
+		const unsigned char *b = (const unsigned char *)name;
+
+		while (*a && *b && custom_char(*a) == custom_char(*b))
+			a++, b++;
+		if (*a == '\0' && *b == '\0')
+			return l->custom[i].value;
+	}
+	return NULL;
+}
+
 const char *
 lead_first_name(const char *name, char *buf, size_t buflen)
 {

@@ -17,10 +17,12 @@ enum {
 	LEAD_PHONE_INVALID = 1 << 0,	/* phone kept as given, not E.164 */
 	LEAD_EMAIL_INVALID = 1 << 1,	/* email kept as given */
 	LEAD_NO_CONTACT = 1 << 2,	/* neither a usable phone nor email */
+	LEAD_PHONE_ABROAD = 1 << 3,	/* phone outside business.sms_countries: no
+					 * automated texts (a person reaches them) */
 	/* The lead wrote something like "stop texting me": automated messages wait
 	 * until a person confirms the opt-out or dismisses it (EV_OPT_OUT_REVIEW). */
-	LEAD_MAYBE_OPT_OUT_SMS = 1 << 3,
-	LEAD_MAYBE_OPT_OUT_EMAIL = 1 << 4,
+	LEAD_MAYBE_OPT_OUT_SMS = 1 << 4,
+	LEAD_MAYBE_OPT_OUT_EMAIL = 1 << 5,
 };
 
 /* Lead status: where it is relative to the active pipeline. */
@@ -29,6 +31,13 @@ enum {
 #define LEAD_STATUS_LOST "lost"
 #define LEAD_STATUS_ARCHIVED "archived"
 #define LEAD_STATUS_NURTURE "nurture"
+
+/* A custom field: something a source sent that the lead has no field for
+ * ("zip", "budget", "address.city"), kept on the lead as given. */
+typedef struct {
+	const char *name;
+	const char *value;
+} lead_custom;
 
 typedef struct {
 	int64_t id;		/* 0 for a lead not stored yet */
@@ -55,6 +64,8 @@ typedef struct {
 	bool email_opt_out;
 	int64_t quote_cents;	/* -1 = none */
 	const char *lost_reason;
+	const lead_custom *custom;	/* custom fields, in the order given */
+	size_t ncustom;
 } lead;
 
 /* An open task of the lead, as the engine needs it. */
@@ -91,6 +102,7 @@ typedef enum {
 	EV_TASK_SNOOZE,		/* a person moves open task .task_id to .until, for .reason */
 	EV_CONTACT,		/* a person edits the contact fields in .fields */
 	EV_DELIVERY,		/* what became of a message the engine queued (.delivery) */
+	EV_FOLLOWUP,		/* a person sets the next follow-up: a .verb task due .until */
 	EV_OPT_OUT_REVIEW,	/* a person read a possible opt-out: .outcome "confirm" or
 				 * "dismiss" */
 } lead_event_kind;
@@ -150,7 +162,8 @@ typedef struct {
 	int level;
 	int64_t plan;		/* the lead's plan when the timer was set */
 	int64_t due_at;		/* when the timer was due (lateness = now - due_at) */
-	int64_t until;		/* EV_TASK_SNOOZE: the task's new due time */
+	int64_t until;		/* EV_TASK_SNOOZE: the task's new due time; EV_FOLLOWUP: when */
+	const char *verb;	/* EV_FOLLOWUP: call, text, email, visit or review; NULL = call */
 	lead_fields fields;	/* EV_CONTACT */
 	/* EV_DELIVERY (also .channel; .text = a snippet of the body; .task_id = a
 	 * task delivery opened earlier for this message, 0 none) */
@@ -159,6 +172,13 @@ typedef struct {
 	const char *to;		/* the recipient's phone or address */
 	const char *error;	/* the provider's words (no secrets), NULL none */
 	int attempts;		/* send attempts made */
+	/* EV_INQUIRY_AGAIN: the repeat inquiry's own custom fields (the lead's
+	 * stay as they are; these go into the timeline) */
+	const lead_custom *custom;
+	size_t ncustom;
+	const char *cut;	/* EV_CREATED, EV_INQUIRY_AGAIN: what intake had to cut
+				 * or change to keep the input ("message cut to 4000
+				 * bytes"), NULL = nothing */
 } lead_event;
 
 /* "sent", "failed", "dead", "unknown", "confirmed", "carrier_opt_out",
@@ -169,6 +189,11 @@ int delivery_outcome_parse(const char *name, delivery_outcome *out);
 
 /* A zeroed event of the given kind with "none" markers set. */
 lead_event lead_event_init(lead_event_kind kind);
+
+/* The value of custom field name of l, or NULL. Names compare as the
+ * template syntax writes them: case-insensitively, with ' ' and '-' read as
+ * '_' ({{custom.budget_range}} finds "Budget Range"). Borrowed from l. */
+const char *lead_custom_get(const lead *l, const char *name);
 
 /* Whether name names someone: not NULL, and not junk like ".", "-", "n/a". */
 bool lead_name_usable(const char *name);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "contact.h"
 #include "rules.h"
 
 static void
@@ -23,6 +24,9 @@ business_free(rules_business *b)
 	free(b->phone);
 	free(b->holidays);
 	tz_free(b->zone);
+	for (size_t i = 0; i < b->nsms_countries; i++)
+		free(b->sms_countries[i]);
+	free(b->sms_countries);
 }
 
 static void
@@ -58,6 +62,11 @@ rules_free(rules *r)
 		free(r->routes[i].source);
 		free(r->routes[i].kind);
 		free(r->routes[i].service);
+		for (size_t j = 0; j < r->routes[i].ncustom; j++) {
+			free(r->routes[i].custom[j].name);
+			free(r->routes[i].custom[j].value);
+		}
+		free(r->routes[i].custom);
 		owner_free(&r->routes[i].owner);
 	}
 	free(r->routes);
@@ -168,4 +177,13 @@ rules_step_template(const rules_step *s, rules_channel ch)
 	if (s->kind != STEP_SEND || !sends || (unsigned)ch > CHANNEL_EMAIL)
 		return NULL;
 	return s->channel_template[ch] ? s->channel_template[ch] : s->template_name;
+}
+
+bool
+rules_sms_allowed(const rules *r, const char *e164)
+{
+	if (r->business.sms_anywhere)
+		return true;
+	return contact_phone_in(e164, (const char *const *)r->business.sms_countries,
+				r->business.nsms_countries);
 }

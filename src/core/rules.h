@@ -37,6 +37,11 @@ typedef struct {
 	bool ack_ignores_quiet;	/* the immediate ack may go at any hour */
 	int64_t duplicate_window; /* seconds; 0 disables duplicate merging */
 	tz_zone *zone;		/* loaded time zone, owned */
+	/* Countries automated texts may go to (ISO alpha-2, upper-case); by
+	 * default the business's own. sms_anywhere: no restriction. */
+	char **sms_countries;
+	size_t nsms_countries;
+	bool sms_anywhere;
 } rules_business;
 
 typedef enum { NOTIFY_NONE, NOTIFY_SMS, NOTIFY_EMAIL } rules_notify;
@@ -57,11 +62,21 @@ typedef struct {
 	char *role;		/* alternatively: round robin over everyone with this role */
 } rules_owner;
 
+/* A custom field's expected value in a routing condition. */
+typedef struct {
+	char *name;		/* compared as lead_custom_get() does */
+	char *value;		/* equal, ignoring case */
+} rules_custom_match;
+
+#define RULES_MAX_CUSTOM_MATCH 16	/* custom fields one routing rule may test */
+
 typedef struct {
 	char *source;		/* NULL = any */
 	char *kind;		/* NULL = any */
 	char *service;		/* case-insensitive substring; NULL = any */
 	int after_hours;	/* -1 any, 0 during business hours, 1 after hours */
+	rules_custom_match *custom;	/* all must hold; none = any */
+	size_t ncustom;
 	rules_owner owner;
 	int line;		/* for diagnostics */
 } rules_route;
@@ -164,6 +179,8 @@ typedef struct {
 	rules_unanswered unanswered;
 	int max_touches;	/* automated touches per window, 0 = unlimited */
 	int64_t touch_window;	/* seconds */
+	int max_echo;		/* characters of one lead-typed field a message to
+				 * the lead repeats; 0 = no limit */
 	rules_template *templates;
 	size_t ntemplates;
 } rules;
@@ -179,6 +196,9 @@ const rules_stage *rules_stage_find(const rules *r, const char *name);
 const rules_template *rules_template_find(const rules *r, const char *name);
 /* The template a send step uses on channel ch (NULL when it does not send there). */
 const char *rules_step_template(const rules_step *s, rules_channel ch);
+/* Whether an automated text may go to e164 (a normalised number):
+ * business.sms_countries holds its country. */
+bool rules_sms_allowed(const rules *r, const char *e164);
 /* First person with this role, or NULL. */
 const rules_person *rules_person_by_role(const rules *r, const char *role);
 /* True when reason (not NULL) is one of r's lost reasons, compared exactly. */

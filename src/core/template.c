@@ -52,7 +52,7 @@ tpl_is_blank(char c)
 static bool
 tpl_is_name_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
 }
 
 static tpl_token *
@@ -350,9 +350,16 @@ tpl_known(const tpl_token *tok, const char *const *known)
 {
 	if (known == NULL)
 		return true;
-	for (; *known != NULL; known++)
-		if (strlen(*known) == tok->len && memcmp(*known, tok->text, tok->len) == 0)
+	for (; *known != NULL; known++) {
+		size_t n = strlen(*known);
+
+		if (n == tok->len && memcmp(*known, tok->text, tok->len) == 0)
 			return true;
+		/* "custom.*": any name with that prefix and something after it */
+		if (n >= 2 && strcmp(*known + n - 2, ".*") == 0 && tok->len > n - 1 &&
+		    memcmp(*known, tok->text, n - 1) == 0)
+			return true;
+	}
 	return false;
 }
 
@@ -383,7 +390,7 @@ tpl_problem(const tpl_token *tok, char *msg, size_t msglen)
 	case TOK_MALFORMED:
 		snprintf(msg, msglen,
 			 "malformed tag \"{{%.*s%s}}\": use {{name}}, {{name|fallback}}, "
-			 "{{#name}}, {{^name}} or {{/name}}; names use a-z, 0-9 and _",
+			 "{{#name}}, {{^name}} or {{/name}}; names use a-z, 0-9, _ and .",
 			 n, tok->text, (size_t)n < tok->len ? "..." : "");
 		return true;
 	case TOK_OPEN:

@@ -6,7 +6,7 @@
  * A missing or empty field uses its fallback, else renders as nothing; a
  * template never prints "{{" markup. Pure: fields come from a lookup callback.
  *
- * Syntax: field names are [a-z0-9_]{1,64}; blanks may surround the sigil, the
+ * Syntax: field names are [a-z0-9_.]{1,64} (custom.zip); blanks may surround the sigil, the
  * name and the fallback ({{ first_name | there }}); the fallback is literal
  * text up to "}}", its outer blanks trimmed, and may be empty ({{service|}}).
  * Sections only test a field (no lists) and nest up to 64 deep.
@@ -33,7 +33,8 @@ typedef void (*template_problem)(void *ctx, size_t offset, const char *message);
 
 /* Checks syntax (unterminated and malformed tags, unclosed and stray
  * sections, nesting too deep) and that every field is in known
- * (NULL-terminated list; NULL skips that check). Problems are reported in
+ * (NULL-terminated list; NULL skips that check; an entry "prefix.*" admits
+ * every name "prefix.<something>"). Problems are reported in
  * offset order; report may be NULL. Returns the number of problems. */
 int template_check(const char *tpl, const char *const *known, template_problem report,
 		   void *ctx);

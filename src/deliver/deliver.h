@@ -57,6 +57,14 @@ bool deliver_running(deliver *d);
  * their rows become unknown), and frees d. NULL is a no-op. */
 void deliver_stop(deliver *d);
 
+/* For a run on a virtual clock (`leadkeep demo-seed`): every queued message
+ * due at or before now, sent on s through the log provider into log_path as
+ * the dispatcher would have sent it by then - claimed and committed, written,
+ * its outcome recorded and reported to the engine - with now as the time.
+ * Whatever the environment configures, nothing leaves the machine. Returns
+ * how many were sent, or -1 on a storage error. */
+int deliver_log_due(store *s, const rules *r, const char *log_path, int64_t now);
+
 /* --- inbound ----------------------------------------------------------- */
 
 /* The secret that signs unsubscribe and callback links: $LEADKEEP_LINK_SECRET,
@@ -76,8 +84,8 @@ int64_t deliver_token_check(const unsigned char key[32], const char *purpose, co
  * provider's error code or 0. What the news means for the lead (a failure,
  * an unknown outcome confirmed) goes to the engine through flow_event.
  * Returns FLOW_OK (also for stale or ignored statuses), FLOW_NOT_FOUND when
- * the row does not exist or the sid given is not the one the provider
- * returned for it, FLOW_BUSY / FLOW_STORAGE (err set; roll back). */
+ * the row does not exist, sid is NULL or empty, or sid is not the one the
+ * provider returned for it, FLOW_BUSY / FLOW_STORAGE (err set; roll back). */
 flow_result deliver_status_apply(store *s, const rules *r, int64_t id, const char *sid,
 				 const char *status, int code, int64_t now, char *err,
 				 size_t errlen);

@@ -39,6 +39,20 @@ typedef struct {
 	bool busy;
 } slot;
 
+/* A queued row whose claim failed. It waits 1, 2, 4, 8 s behind the rows
+ * after it (so they go on); only a wait the database recorded counts, so a
+ * database that is down makes no strikes. At POISON_STRIKES the row is
+ * poison: it goes to its dead end (outbox: failed, webhook: dead) with the
+ * reason. Kept in memory: after a restart a poison row takes its strikes
+ * again, while the rows behind it are sent. */
+#define POISON_STRIKES 5
+#define STRIKE_SLOTS 32
+
+typedef struct {
+	int64_t id;
+	int n;
+} strike;
+
 struct deliver {
 	pthread_t thread;
 	deliver_config *cfg;
@@ -50,6 +64,8 @@ struct deliver {
 	slot *slots;
 	int inflight;
 	send_rate sms_rate, email_rate;
+	strike strikes[2][STRIKE_SLOTS];	/* [0] outbox rows, [1] webhook deliveries */
+	unsigned strike_next;
 	int lockfd;
 	bool stop;		/* __atomic */
 	bool running;		/* __atomic */
@@ -105,6 +121,79 @@ kind_name(deliver_kind k)
 	case DELIVER_UNKNOWN:	return "unknown";
 	}
 	return "?";
+}
+
+/* The strikes row id has (kind 1: a webhook delivery), and its slot; with
+ * add, one more (a slot is taken, or the oldest reused, when it had none). */
+static int
+strike_count(deliver *d, int kind, int64_t id, bool add)
+{
+	strike *t = d->strikes[kind], *free_one = NULL;
+
+	for (int i = 0; i < STRIKE_SLOTS; i++) {
+		if (t[i].id == id)
+			return add ? ++t[i].n : t[i].n;
+		if (t[i].id == 0 && free_one == NULL)
+			free_one = &t[i];
+	}
+	if (!add)
+		return 0;
+	if (free_one == NULL)	/* full: one row's count starts over */
+		free_one = &t[d->strike_next++ % STRIKE_SLOTS];
+	free_one->id = id;
+	return free_one->n = 1;
+}
+
+static void
+strike_clear(deliver *d, int kind, int64_t id)
+{
+	for (int i = 0; i < STRIKE_SLOTS; i++)
+		if (d->strikes[kind][i].id == id)
+			d->strikes[kind][i] = (strike){ 0 };
+}
+
+/* Row id's claim failed (why: the database's or the claim's words): it
+ * waits behind the others, and at POISON_STRIKES it is buried. */
+static void
+claim_failed(deliver *d, int kind, int64_t id, int64_t now, const char *why)
+{
+	char err[300], reason[400];
+	int n = strike_count(d, kind, id, false), rc = -1;
+	int64_t until = now + ((int64_t)1 << (n < 4 ? n : 4));
+
+	if (why == NULL || *why == '\0' || strcmp(why, "not an error") == 0)
+		why = "the row could not be read, serialised or reported";
+	snprintf(reason, sizeof reason, "could not be processed: %.300s", why);
+	if (store_begin(d->store) == 0) {
+		rc = kind ? store_webhook_defer(d->store, id, until, reason, now) :
+			    store_outbox_defer(d->store, id, until, reason, now);
+		if (rc < 0 || store_commit(d->store) < 0) {
+			store_rollback(d->store);
+			rc = -1;
+		}
+	}
+	if (rc >= 0)	/* the database works: the row is to blame */
+		n = strike_count(d, kind, id, true);
+	log_line("error", "claim_failed", "%s=%lld strikes=%d error=%s", kind ? "delivery" : "outbox",
+		 (long long)id, n, log_quote(why, err, sizeof err));
+	if (rc < 0 || n < POISON_STRIKES)
+		return;
+	strike_clear(d, kind, id);
+	if (kind) {
+		if (store_begin(d->store) < 0)
+			return;
+		if (store_webhook_bury(d->store, id, reason, now) < 0 || store_commit(d->store) < 0) {
+			store_rollback(d->store);
+			return;
+		}
+		log_line("error", "webhook", "delivery=%lld result=dead error=%s", (long long)id,
+			 log_quote(reason, err, sizeof err));
+		return;
+	}
+	rc = deliver_bury(d->store, d->cfg->rules, id, reason, now);
+	if (rc > 0)
+		log_line("error", "message", "outbox=%lld result=failed error=%s%s", (long long)id,
+			 log_quote(reason, err, sizeof err), rc == 2 ? " reported=false" : "");
 }
 
 static void
@@ -230,9 +319,11 @@ static int
 fill_channel(deliver *d, const char *channel, const deliver_provider *prov, send_rate *r,
 	     int64_t now)
 {
-	int64_t ids[CLAIM_BATCH];
+	int64_t ids[CLAIM_BATCH], failed[CLAIM_BATCH];
+	char why[CLAIM_BATCH][160];
 	slot *claimed[CLAIM_BATCH];
 	int want = d->cfg->concurrency - d->inflight, avail = rate_avail(r), n, nclaimed = 0;
+	int nfailed = 0;
 
 	if (avail < want)
 		want = avail;
@@ -249,13 +340,18 @@ fill_channel(deliver *d, const char *channel, const deliver_provider *prov, send
 		if (sl == NULL)
 			break;
 		if ((rc = deliver_claim(d->store, d->cfg->rules, ids[i], now, &sl->job.msg)) < 0) {
-			log_line("error", "claim_failed", "outbox=%lld error=\"%s\"", (long long)ids[i],
-				 store_errmsg(d->store));
-			break;
+			/* this row only: the rows behind it go on */
+			snprintf(why[nfailed], sizeof why[nfailed], "%s", store_errmsg(d->store));
+			failed[nfailed++] = ids[i];
+			continue;
 		}
+		strike_clear(d, 0, ids[i]);
 		if (rc == OUTBOX_CANCELED_OPT_OUT)
 			log_line("info", "message", "outbox=%lld channel=%s result=cancelled "
 				 "reason=opted_out_or_unreachable", (long long)ids[i], channel);
+		if (rc == OUTBOX_UNUSABLE)
+			log_line("error", "message", "outbox=%lld channel=%s result=failed "
+				 "error=\"its lead no longer exists\"", (long long)ids[i], channel);
 		if (rc != OUTBOX_CLAIMED)
 			continue;
 		sl->busy = true;	/* reserved: free_slot() must not hand it out again */
@@ -272,6 +368,8 @@ fill_channel(deliver *d, const char *channel, const deliver_provider *prov, send
 		}
 		return 0;
 	}
+	for (int i = 0; i < nfailed; i++)
+		claim_failed(d, 0, failed[i], now, why[i]);
 	/* Durable from here: every row says `sending` before a byte leaves. */
 	for (int i = 0; i < nclaimed; i++) {
 		deliver_fault(d->cfg, "claimed");
@@ -311,10 +409,19 @@ fill_webhooks(deliver *d, int64_t now)
 			break;
 		rc = store_webhook_claim(d->store, ids[i], now, &sl->job.wh);
 		if (rc < 0 || store_commit(d->store) < 0) {
+			char why[160];
+
+			snprintf(why, sizeof why, "%s", store_errmsg(d->store));
 			store_rollback(d->store);
 			store_webhook_free(&sl->job.wh);
-			break;
+			/* this delivery only: the ones behind it go on */
+			claim_failed(d, 1, ids[i], now, why);
+			continue;
 		}
+		strike_clear(d, 1, ids[i]);
+		if (rc == STORE_WEBHOOK_DEAD)
+			log_line("error", "webhook", "delivery=%lld result=dead error=\"its event or "
+				 "lead no longer exists\"", (long long)ids[i]);
 		if (rc != 1)
 			continue;
 		start_job(d, sl, &deliver_webhook_provider);

@@ -68,9 +68,15 @@ deliver_status_apply(store *s, const rules *r, int64_t id, const char *sid, cons
 	outbox_msg m;
 	int t, rc;
 
+	/* News without the message's id cannot be matched to the message: it
+	 * never skips the check. */
+	if (sid == NULL || *sid == '\0')
+		return FLOW_NOT_FOUND;
 	if ((rc = store_outbox_get(s, id, &state, pid, sizeof pid, &lead_id, &old_task)) != 1)
 		return rc == 0 ? FLOW_NOT_FOUND : storage_error(s, err, errlen);
-	if (sid != NULL && *sid && pid[0] && strcmp(pid, sid) != 0)
+	/* pid is empty while our own request's answer is pending (or was lost):
+	 * the provider's signed callback is then the first word of the sid. */
+	if (pid[0] && strcmp(pid, sid) != 0)
 		return FLOW_NOT_FOUND;
 	if ((t = target_of(status)) < 0)
 		return FLOW_OK;

@@ -168,6 +168,15 @@ int deliver_recover(store *s, const rules *r, int64_t now);
 int deliver_claim(store *s, const rules *r, int64_t id, int64_t now, outbox_msg *m);
 
 /*
+ * Buries queued row id that cannot be processed (its claim keeps failing):
+ * failed with why as its last_error (store_outbox_bury), reported to the
+ * engine as a failure when that works (a task for the owner), in one
+ * transaction of its own. 1 buried and reported, 2 buried but the report
+ * failed, 0 not queued any more, -1 error (nothing changed).
+ */
+int deliver_bury(store *s, const rules *r, int64_t id, const char *why, int64_t now);
+
+/*
  * Reports outcome o of message m to the engine through the one door
  * (flow_event, EV_DELIVERY), in the caller's transaction: the decision about
  * the lead (timeline, flags, a task) is applied there. error: the provider's

@@ -114,6 +114,40 @@ deliver_claim(store *s, const rules *r, int64_t id, int64_t now, outbox_msg *m)
 	return rc;
 }
 
+int
+deliver_bury(store *s, const rules *r, int64_t id, const char *why, int64_t now)
+{
+	outbox_msg m;
+	outbox_state state;
+	int64_t task = 0;
+	bool told = false;
+	int rc;
+
+	if (store_begin(s) < 0)
+		return -1;
+	if ((rc = store_outbox_get(s, id, &state, NULL, 0, NULL, NULL)) != 1 ||
+	    state != OUTBOX_QUEUED || (rc = store_outbox_load(s, id, &m)) != 1) {
+		store_rollback(s);
+		return rc < 0 ? -1 : 0;
+	}
+	/* Tell the engine when it can hear it (a task for the owner); when that
+	 * is what fails, the row's state and reason still say it. */
+	if (store_savepoint(s) == 0) {
+		told = deliver_report(s, r, &m, DELIVERY_FAILED, why, 0, now, &task) == FLOW_OK &&
+		       store_release(s) == 0;
+		if (!told) {
+			store_rollback_savepoint(s);
+			task = 0;
+		}
+	}
+	outbox_msg_free(&m);
+	if (store_outbox_bury(s, id, why, task, now) != 1 || store_commit(s) < 0) {
+		store_rollback(s);
+		return -1;
+	}
+	return told ? 1 : 2;
+}
+
 static int
 record_in_tx(store *s, const deliver_config *cfg, const outbox_msg *m, const char *provider,
 	     const deliver_result *res, int64_t now)
@@ -201,8 +235,18 @@ deliver_recover(store *s, const rules *r, int64_t now)
 
 			if (store_outbox_load(s, ids[i], &m) != 1)
 				goto fail;
+			/* One row the engine cannot take must not keep serve from
+			 * starting: it still becomes unknown, without its task. */
+			if (store_savepoint(s) < 0) {
+				outbox_msg_free(&m);
+				goto fail;
+			}
 			if (deliver_report(s, r, &m, DELIVERY_UNKNOWN, why, 0, now, &task) != FLOW_OK ||
-			    store_outbox_move(s, ids[i], OUTBOX_SENDING, OUTBOX_UNKNOWN,
+			    store_release(s) < 0) {
+				store_rollback_savepoint(s);
+				task = 0;
+			}
+			if (store_outbox_move(s, ids[i], OUTBOX_SENDING, OUTBOX_UNKNOWN,
 					      &(outbox_update){ .error = why, .task_id = task },
 					      now) < 0) {
 				outbox_msg_free(&m);

@@ -69,6 +69,7 @@ create(store *s, int64_t business_id, const rules *r, const intake_lead *in,
 		.neighbourhood = in->neighbourhood, .external_id = in->external_id,
 		.flags = c->flags,
 		.owner = in->owner && rules_person_find(r, in->owner) ? in->owner : NULL,
+		.custom = in->custom, .ncustom = in->ncustom,
 	};
 	lead_event ev = lead_event_init(EV_CREATED);
 	store_lead_state *ls;
@@ -80,6 +81,7 @@ create(store *s, int64_t business_id, const rules *r, const intake_lead *in,
 		return store_busy(s) ? FLOW_BUSY : FLOW_STORAGE;
 	out->lead_id = store_lead_state_get(ls)->lead.id;
 	ev.actor = in->actor;
+	ev.cut = in->cut;
 	if (decide(store_lead_state_get(ls), &ev, r, store_lead_state_rr(ls), now, &d, err,
 		   errlen) != DECIDE_OK)
 		res = FLOW_INVALID;	/* a preset field the rules do not know */
@@ -116,6 +118,9 @@ flow_intake(store *s, int64_t business_id, const rules *r, const intake_lead *in
 	ev.source = in->source;
 	ev.text = in->message;
 	ev.actor = in->actor;
+	ev.custom = in->custom;
+	ev.ncustom = in->ncustom;
+	ev.cut = in->cut;
 	/* what the repeat brings: the engine fills what the lead lacks with it */
 	ev.fields = (lead_fields){ .name = in->name, .phone = in->phone, .email = in->email,
 				   .service = in->service, .message = in->message,

@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "http_api.h"
+#include "http_intake.h"
 #include "util/log.h"
 #include "read/read_json.h"
 
@@ -27,6 +28,11 @@ api_body(http_req *rq, enum MHD_Result *ret)
 		*ret = http_error(rq, 400, "bad_content_type",
 				  "send the body as JSON with \"Content-Type: application/json\"",
 				  NULL);
+		return NULL;
+	}
+	/* JSON is UTF-8: bytes that are not are replaced (U+FFFD), not refused */
+	if (!intake_json_utf8(rq, msg, sizeof msg)) {
+		*ret = http_error(rq, 500, "internal", "out of memory", NULL);
 		return NULL;
 	}
 	o = json_loadb(rq->body, rq->len, JSON_REJECT_DUPLICATES, &je);
@@ -201,4 +207,19 @@ api_run_lead_job(http_req *rq, job *j, int ok_status)
 	if (j->op == JOB_SUBMIT)
 		json_object_set_new(lj, "duplicate", json_boolean(j->duplicate));
 	return http_json(rq, j->status, lj);
+}
+
+enum MHD_Result
+api_run_receipt_job(http_req *rq, job *j)
+{
+	char err[512] = "";
+	flow_result rc;
+
+	if (j->status == 0)
+		j->status = 202;
+	if ((rc = http_write(rq, job_run, j, err, sizeof err)) != FLOW_OK)
+		return http_flow_error(rq, rc, j->code, err);
+	if (j->replayed)
+		http_note(rq, "idempotent_replay=true");
+	return http_json(rq, j->status, json_pack("{s:s}", "status", "received"));
 }

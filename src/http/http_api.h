@@ -44,6 +44,11 @@ bool api_idempotency(http_req *rq, api_idem *id, job *j, enum MHD_Result *ret);
  * refusal or error the matching JSON error. */
 enum MHD_Result api_run_lead_job(http_req *rq, job *j, int ok_status);
 
+/* Runs j (a JOB_SUBMIT) in the writer and answers a receipt that reveals
+ * nothing of the lead it made or matched: 202 {"status":"received"} (or
+ * the recorded status on a replay); a refusal or error as above. */
+enum MHD_Result api_run_receipt_job(http_req *rq, job *j);
+
 /* A job initialised for this server and now. */
 job api_job(http_req *rq, job_op op);
 

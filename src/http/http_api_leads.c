@@ -3,6 +3,8 @@
  * filters and a cursor, get with timeline, update contact fields, and the
  * events people log on a lead (stage, owner, call, visit, note, message).
  * Every write is a writer job; reads use this thread's own connection.
+ * An intake token's create is answered with a receipt that says nothing
+ * about the leads already there (not even whether it matched one).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include "http_api.h"
 #include "intake/intake_api.h"
 #include "read/read_json.h"
+#include "store/store_api.h"
 
 #define MAX_TEXT 4000	/* message / note text */
 #define MAX_FIELD 256
@@ -49,52 +52,43 @@ amount_field(http_req *rq, json_t *o, const char *k, int64_t *out, enum MHD_Resu
 enum MHD_Result
 api_leads_create(http_req *rq)
 {
-	static const char *const keys[] = { "name", "phone", "email", "source", "kind", "service",
-					    "message", "neighbourhood", "owner", "external_id",
-					    NULL };
 	enum MHD_Result ret;
 	job j = api_job(rq, JOB_SUBMIT);
-	intake_lead in;
 	api_idem idem;
-	bool bad = false;
+	custom_set cs;
 	json_t *o;
 
 	if (!http_auth(rq, HTTP_ROLE_INTAKE, &ret))
 		return ret;
 	if ((o = api_body(rq, &ret)) == NULL)
 		return ret;
-	if (!api_only(rq, o, keys, &ret))
-		goto out;
-	memset(&in, 0, sizeof in);
-	in.name = api_str(rq, o, "name", MAX_FIELD, &bad, &ret);
-	in.phone = api_str(rq, o, "phone", MAX_FIELD, &bad, &ret);
-	in.email = api_str(rq, o, "email", MAX_FIELD, &bad, &ret);
-	in.source = api_str(rq, o, "source", 64, &bad, &ret);
-	in.kind = api_str(rq, o, "kind", 64, &bad, &ret);
-	in.service = api_str(rq, o, "service", MAX_FIELD, &bad, &ret);
-	in.message = api_str(rq, o, "message", MAX_TEXT, &bad, &ret);
-	in.neighbourhood = api_str(rq, o, "neighbourhood", MAX_FIELD, &bad, &ret);
-	in.owner = api_str(rq, o, "owner", 64, &bad, &ret);
-	in.external_id = api_str(rq, o, "external_id", MAX_FIELD, &bad, &ret);
-	if (bad)
-		goto out;
-	switch (intake_api_lead(&in, rq->srv->cfg.rules, &j.req)) {
+	/* Never refused for a field: what the API does not name is kept as
+	 * custom fields, what is too long is kept cut (intake_api.h). */
+	custom_init(&cs);
+	switch (intake_api_json(o, rq->srv->cfg.rules, &cs, &j.req)) {
 	case INTAKE_OK:
 		break;
 	case INTAKE_MISSING:
-		ret = http_error(rq, 422, "missing_field", "name: give at least a name, a phone "
-				 "or an email", "name");
+		ret = http_error(rq, 422, "missing_field", "name: the lead is empty; give at least "
+				 "a name, a phone or an email", "name");
 		goto out;
-	default:	/* INTAKE_INVALID: the owner */
-		ret = http_error(rq, 422, "invalid_field", "owner: no person with this id in the "
-				 "rules", "owner");
+	default:
+		ret = http_error(rq, 500, "internal", "out of memory", NULL);
 		goto out;
 	}
+	if (j.req.lead.cut != NULL)
+		http_note(rq, "input_cut=true");
 	if (!api_idempotency(rq, &idem, &j, &ret))
 		goto out;
-	/* 201 also when attached to an open lead: "duplicate" in the body says so */
-	ret = api_run_lead_job(rq, &j, 201);
+	if (strcmp(rq->role, STORE_ROLE_INTAKE) == 0)
+		/* a site's backend: whoever holds its token learns nothing of existing
+		 * leads, so the same receipt whether the contact was new or known */
+		ret = api_run_receipt_job(rq, &j);
+	else
+		/* 201 also when attached to an open lead: "duplicate" in the body says so */
+		ret = api_run_lead_job(rq, &j, 201);
 out:
+	custom_free(&cs);
 	json_decref(o);
 	return ret;
 }

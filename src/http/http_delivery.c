@@ -1,10 +1,12 @@
 /*
  * http_delivery.c - the doors delivery opens to the outside: the SMS
  * provider's status callbacks (POST /hooks/twilio/status?m=TOKEN) and email
- * unsubscribe links (GET shows a one-button page, so mail scanners that
- * prefetch links unsubscribe nobody; POST - also RFC 8058 one-click - does
- * it). Each URL carries a token signed with the install's link key; the work
- * itself is in src/deliver/, run through the group-commit writer.
+ * unsubscribe links (GET and HEAD show a one-button page, so mail scanners
+ * that prefetch links unsubscribe nobody; only a POST of
+ * List-Unsubscribe=One-Click - RFC 8058, or the page's button - does it).
+ * Each URL carries a token signed with the install's link key; the status
+ * callback is also signed by Twilio. The work itself is in src/deliver/, run
+ * through the group-commit writer.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -12,8 +14,7 @@
 #include <string.h>
 
 #include "deliver/deliver.h"
-#include "deliver/deliver_form.h"
-#include "http_internal.h"
+#include "http_intake.h"
 #include "util/log.h"
 
 static pthread_mutex_t key_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -61,33 +62,62 @@ status_run(store *s, void *arg, char *err, size_t errlen)
 				    errlen);
 }
 
+/* Copies a form value into a fixed buffer; false when absent, empty or too long. */
+static bool
+form_value(const fields *f, const char *name, char *out, size_t len)
+{
+	const char *v = fields_get(f, name);
+
+	if (v == NULL || *v == '\0' || strlen(v) >= len)
+		return false;
+	memcpy(out, v, strlen(v) + 1);
+	return true;
+}
+
+/* Signed twice: the `m` token names our outbox row (link key), and
+ * X-Twilio-Signature proves Twilio sent the news (auth token) - a leaked
+ * callback URL alone cannot fail a message or opt a lead out (21610). The
+ * MessageSid must be there and be the message's. */
 enum MHD_Result
 http_twilio_status(http_req *rq)
 {
 	delivery_job j = { .rules = rq->srv->cfg.rules, .now = http_now(rq) };
 	unsigned char key[32];
 	char code[16] = "", err[256];
+	enum MHD_Result ret;
 	flow_result rc;
+	fields f;
 
 	if (!get_key(rq, key))
 		return http_error(rq, 500, "internal", "the link key cannot be read", NULL);
 	if ((j.id = deliver_token_check(key, "status", http_arg(rq, "m"))) < 0)
 		return http_error(rq, 403, "bad_token", "this callback URL was not issued by this "
 				  "server", "m");
-	if (rq->body == NULL ||
-	    !deliver_form_get(rq->body, rq->len, "MessageStatus", j.status, sizeof j.status))
-		return http_error(rq, 400, "invalid", "MessageStatus is required", "MessageStatus");
-	deliver_form_get(rq->body, rq->len, "MessageSid", j.sid, sizeof j.sid);
-	if (deliver_form_get(rq->body, rq->len, "ErrorCode", code, sizeof code))
+	fields_init(&f);
+	if (!twilio_verified(rq, &f, &ret))
+		goto out;
+	if (!form_value(&f, "MessageStatus", j.status, sizeof j.status)) {
+		ret = http_error(rq, 400, "invalid", "MessageStatus is required", "MessageStatus");
+		goto out;
+	}
+	if (!form_value(&f, "MessageSid", j.sid, sizeof j.sid)) {
+		ret = http_error(rq, 400, "invalid", "MessageSid is required", "MessageSid");
+		goto out;
+	}
+	if (form_value(&f, "ErrorCode", code, sizeof code))
 		j.code = atoi(code);
 	http_note(rq, "outbox=%lld message_status=%.20s", (long long)j.id,
 		  strspn(j.status, "abcdefghijklmnopqrstuvwxyz") == strlen(j.status) ? j.status : "?");
 	rc = http_write(rq, status_run, &j, err, sizeof err);
 	if (rc == FLOW_NOT_FOUND)
-		return http_error(rq, 404, "not_found", "no such message", NULL);
-	if (rc != FLOW_OK)
-		return http_flow_error(rq, rc, NULL, err);
-	return http_reply(rq, 204, "text/plain", "", 0);
+		ret = http_error(rq, 404, "not_found", "no such message", NULL);
+	else if (rc != FLOW_OK)
+		ret = http_flow_error(rq, rc, NULL, err);
+	else
+		ret = http_reply(rq, 204, "text/plain", "", 0);
+out:
+	fields_free(&f);
+	return ret;
 }
 
 static enum MHD_Result
@@ -101,7 +131,9 @@ html(http_req *rq, int status, const char *title, const char *text, const char *
 			 "<h1>%s</h1><p>%s</p>%s%s%s</body></html>\n", title, title, text,
 			 form_token ? "<form method=\"post\" action=\"/unsubscribe?token=" : "",
 			 form_token ? form_token : "",
-			 form_token ? "\"><button type=\"submit\">Unsubscribe</button></form>" : "");
+			 form_token ? "\"><input type=\"hidden\" name=\"List-Unsubscribe\" "
+			 "value=\"One-Click\"><button type=\"submit\">Unsubscribe</button></form>" :
+			 "");
 
 	return http_reply(rq, status, "text/html; charset=utf-8", page,
 			  n > 0 && (size_t)n < sizeof page ? (size_t)n : 0);
@@ -135,6 +167,27 @@ unsubscribe_run(store *s, void *arg, char *err, size_t errlen)
 	return deliver_unsubscribe(s, j->business_id, j->rules, j->id, j->now, err, errlen);
 }
 
+/* The RFC 8058 body: List-Unsubscribe=One-Click among the form fields,
+ * urlencoded or multipart/form-data (the RFC allows both). */
+static bool
+one_click(http_req *rq)
+{
+	char ct[64];
+	fields f;
+	bool yes;
+	int rc;
+
+	fields_init(&f);
+	http_content_type(rq, ct, sizeof ct);
+	rc = strcmp(ct, "multipart/form-data") == 0 ?
+	     fields_parse_multipart(&f, rq->body, rq->len, http_header(rq, "Content-Type")) :
+	     fields_parse_urlencoded(&f, rq->body, rq->len);
+	yes = rc == 0 && fields_get(&f, "List-Unsubscribe") != NULL &&
+	      strcmp(fields_get(&f, "List-Unsubscribe"), "One-Click") == 0;
+	fields_free(&f);
+	return yes;
+}
+
 enum MHD_Result
 http_unsubscribe(http_req *rq)
 {
@@ -152,7 +205,11 @@ http_unsubscribe(http_req *rq)
 			    "or was changed. Please use the link from the email, or reply to the "
 			    "email and ask us to stop.", NULL);
 	escape(j.rules->business.name, name, sizeof name);
-	if (strcmp(rq->method, "GET") == 0) {
+	/* Only a POST saying List-Unsubscribe=One-Click changes consent: the
+	 * mailbox provider's RFC 8058 one-click, or our page's button (which
+	 * posts the same). GET and HEAD (link scanners, prefetchers) and any
+	 * other POST get the page with the button. */
+	if (strcmp(rq->method, "POST") != 0 || !one_click(rq)) {
 		snprintf(text, sizeof text, "Stop getting emails from %s?", name);
 		return html(rq, 200, "Unsubscribe", text, token);	/* token checked: URL-safe */
 	}

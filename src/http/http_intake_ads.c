@@ -1,7 +1,8 @@
 /*
  * http_intake_ads.c - ad-platform lead forms as transport. Meta Lead Ads:
  * the GET verification handshake (hub.challenge) and leadgen notifications
- * signed with X-Hub-Signature-256, one request per lead (intake_meta).
+ * signed with X-Hub-Signature-256, one request per lead (intake_meta), every
+ * lead of a notification however many it holds.
  * Google Ads lead forms: authenticated by google_key, then intake_google.
  */
 #include <stdlib.h>
@@ -33,7 +34,7 @@ http_meta_leadgen(http_req *rq)
 	const settings *st = http_settings(rq);
 	enum MHD_Result ret = MHD_NO;
 	intake_request *reqs = NULL;
-	meta_lead *leads;
+	meta_lead *leads = NULL;
 	int n, stored = 0;
 	fields f;
 
@@ -42,11 +43,16 @@ http_meta_leadgen(http_req *rq)
 	if (!ads_meta_signature_ok(st->meta_app_secret, rq->body, rq->len,
 				   http_header(rq, "X-Hub-Signature-256")))
 		return intake_refuse(rq, "meta", "bad_signature");
-	if ((leads = calloc(META_MAX_LEADS, sizeof *leads)) == NULL)
-		return http_error(rq, 500, "internal", "out of memory", NULL);
 	fields_init(&f);
-	if ((n = ads_meta_parse(rq->body, rq->len, leads, META_MAX_LEADS)) < 0) {
+	/* Every lead of the notification, however many: Meta sends it once (and
+	 * retries it whole on an error, when the leads stored are replays). */
+	if ((n = ads_meta_parse(rq->body, rq->len, NULL, 0)) < 0) {
 		ret = http_error(rq, 400, "bad_json", "not a Meta webhook notification", NULL);
+		goto out;
+	}
+	if ((leads = calloc((size_t)(n ? n : 1), sizeof *leads)) == NULL ||
+	    ads_meta_parse(rq->body, rq->len, leads, n) != n) {
+		ret = http_error(rq, 500, "internal", "out of memory", NULL);
 		goto out;
 	}
 	if ((reqs = calloc((size_t)(n ? n : 1), sizeof *reqs)) == NULL ||

@@ -22,9 +22,8 @@ twiml(http_req *rq, const char *xml)
 	return http_reply(rq, 200, "text/xml", xml, strlen(xml));
 }
 
-/* Reads the parameters and checks the signature; false with a reply in *ret. */
-static bool
-verified(http_req *rq, fields *f, enum MHD_Result *ret)
+bool
+twilio_verified(http_req *rq, fields *f, enum MHD_Result *ret)
 {
 	const settings *st = http_settings(rq);
 	char url[2048];
@@ -46,7 +45,8 @@ verified(http_req *rq, fields *f, enum MHD_Result *ret)
 		*ret = intake_refuse(rq, "twilio", "bad_signature");
 		return false;
 	}
-	return true;
+	/* Twilio sends UTF-8; a NUL or a bad byte is replaced, the rest kept */
+	return intake_form_utf8(rq, f, "utf-8", ret);
 }
 
 enum MHD_Result
@@ -57,7 +57,7 @@ http_twilio_sms(http_req *rq)
 	fields f;
 
 	fields_init(&f);
-	if (!verified(rq, &f, &ret))
+	if (!twilio_verified(rq, &f, &ret))
 		goto out;
 	switch (intake_twilio_sms(&f, &j.req)) {
 	case INTAKE_OK:
@@ -121,7 +121,7 @@ http_twilio_voice(http_req *rq)
 	fields f;
 
 	fields_init(&f);
-	if (!verified(rq, &f, &ret))
+	if (!twilio_verified(rq, &f, &ret))
 		goto out;
 	if (plain_number(st->twilio_forward_to)) {
 		/* ring the business; the <Dial> action tells us how it went */
@@ -149,7 +149,7 @@ http_twilio_dial_action(http_req *rq)
 	fields f;
 
 	fields_init(&f);
-	if (!verified(rq, &f, &ret))
+	if (!twilio_verified(rq, &f, &ret))
 		goto out;
 	if (record_call(rq, &f, TWILIO_DIAL_ACTION, &c, &ret) == 0)
 		ret = twiml(rq, c == CALL_MISSED ?
@@ -169,7 +169,7 @@ http_twilio_call_status(http_req *rq)
 	fields f;
 
 	fields_init(&f);
-	if (!verified(rq, &f, &ret))
+	if (!twilio_verified(rq, &f, &ret))
 		goto out;
 	if (record_call(rq, &f, TWILIO_CALL_STATUS, &c, &ret) == 0)
 		ret = twiml(rq, twiml_empty);

@@ -16,7 +16,9 @@
 
 #include "flow/flow.h"
 #include "http.h"
+#include "http_body.h"
 #include "http_ratelimit.h"
+#include "http_reaper.h"
 #include "store/store.h"
 #include "store/store_writer.h"
 
@@ -27,9 +29,21 @@ struct http_server {
 	unsigned port;
 	store_writer *writer;
 	ratelimit *limits;
+	body_budget *budget;	/* memory all request bodies in flight hold */
+	reaper *reaper;		/* deadlines for slow clients */
+	pthread_mutex_t log_mu;	/* guards the three below: MHD's own messages */
+	int64_t log_sec;	/* the second being counted */
+	unsigned log_n;		/* messages logged in it */
+	unsigned log_dropped;	/* and not logged */
 	pthread_mutex_t dispatcher_mu;	/* guards the two fields below */
 	bool (*dispatcher_running)(void *);	/* NULL until serve starts it */
 	void *dispatcher;
+	/* /readyz's last database check (http_health.c), under health_mu */
+	pthread_mutex_t health_mu;
+	int64_t db_checked_ns;		/* monotonic; 0 = never */
+	int64_t db_locked_since_ns;	/* another connection held the write lock since */
+	bool db_ok;
+	struct web_live *live;	/* the web app's live pages (web/web_live.h); NULL: none */
 };
 
 #define HTTP_MAX_PARAMS 4
@@ -43,8 +57,10 @@ typedef struct {
 	const char *path;	/* percent-decoded, no query */
 	const char *raw_uri;	/* as sent: path and query, not decoded */
 	const char *query;	/* raw query after '?', or NULL */
-	char *body;		/* NUL-terminated, may contain NULs */
+	char *body;		/* NUL-terminated, may contain NULs; borrowed from the
+				 * request's body (http_body.h) or from body_own */
 	size_t len;
+	char *body_own;		/* a handler's replacement body, freed with the request */
 	bool too_large;
 	char id[24];		/* request id, also sent as X-Request-Id */
 	char ip[48];		/* the client (after trusted X-Forwarded-For) */
@@ -70,6 +86,23 @@ struct http_route {
 extern const http_route http_routes[];
 /* The staff web app's pages (src/web/web_routes.c), matched after http_routes. */
 extern const http_route web_routes[];
+/* The web app's own page for a path under /app/ it does not have (404) or a
+ * method it does not take there (405), instead of the API's JSON
+ * (src/web/web_search.c). */
+enum MHD_Result web_not_found(http_req *rq, int status);
+
+/* What a door checks from the request line and headers alone, before a byte
+ * of its body is read (a key in the URL, a configured secret, a rate limit):
+ * true to go on, false with the refusal queued in *ret. */
+typedef bool (*http_before_body)(http_req *rq, enum MHD_Result *ret);
+
+typedef struct {
+	http_handler handler;	/* the route's handler */
+	http_before_body check;
+} http_precheck;
+
+/* In http_routes.c, ended by { NULL, NULL }. */
+extern const http_precheck http_prechecks[];
 
 /* --- replies: each queues the response and returns MHD's result ---------- */
 
@@ -86,6 +119,9 @@ enum MHD_Result http_error(http_req *rq, int status, const char *code, const cha
 			   const char *field);
 /* 429 with Retry-After. */
 enum MHD_Result http_too_many(http_req *rq, int retry_after);
+/* 503 {"error":{"code":"busy"}} with Retry-After: the server is at a limit of
+ * its own (the memory for request bodies); nothing was read or stored. */
+enum MHD_Result http_busy(http_req *rq, int retry_after, const char *message);
 /* Appends "key=value" pairs to the request's log line (values pre-quoted). */
 void http_note(http_req *rq, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

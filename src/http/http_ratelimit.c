@@ -18,6 +18,7 @@ typedef struct {
 struct ratelimit {
 	pthread_mutex_t mu;
 	slot slots[RATELIMIT_SLOTS];
+	slot all;		/* ratelimit_take_all's; key "" until first used */
 };
 
 ratelimit *
@@ -49,28 +50,49 @@ fnv1a(const char *s)
 	return h;
 }
 
-bool
-ratelimit_take(ratelimit *rl, const char *key, int count, int64_t period, int64_t now_ns,
-	       int *retry_after)
+/* Takes a token from sl (a fresh bucket when it held another key). */
+static bool
+take(slot *sl, const char *k, int count, int64_t period, int64_t now_ns, int *retry_after)
 {
-	char k[64];
-	slot *sl;
 	double rate = (double)count / (double)period;	/* tokens per second */
 	bool ok;
 
-	if (count <= 0 || period <= 0)
-		return true;
-	snprintf(k, sizeof k, "%s", key);
-	pthread_mutex_lock(&rl->mu);
-	sl = &rl->slots[fnv1a(k) % RATELIMIT_SLOTS];
 	if (strcmp(sl->key, k) != 0) {
-		memcpy(sl->key, k, sizeof k);
+		snprintf(sl->key, sizeof sl->key, "%s", k);
 		bucket_init(&sl->b, count, now_ns);	/* a new key starts full */
 	}
 	ok = bucket_take(&sl->b, count, rate, now_ns);
 	/* +1: whole seconds, and a client that waits them finds a token. */
 	if (!ok && retry_after != NULL)
 		*retry_after = (int)bucket_wait(&sl->b, rate) + 1;
+	return ok;
+}
+
+bool
+ratelimit_take(ratelimit *rl, const char *key, int count, int64_t period, int64_t now_ns,
+	       int *retry_after)
+{
+	char k[64];
+	bool ok;
+
+	if (count <= 0 || period <= 0)
+		return true;
+	snprintf(k, sizeof k, "%s", key);
+	pthread_mutex_lock(&rl->mu);
+	ok = take(&rl->slots[fnv1a(k) % RATELIMIT_SLOTS], k, count, period, now_ns, retry_after);
+	pthread_mutex_unlock(&rl->mu);
+	return ok;
+}
+
+bool
+ratelimit_take_all(ratelimit *rl, int count, int64_t period, int64_t now_ns, int *retry_after)
+{
+	bool ok;
+
+	if (count <= 0 || period <= 0)
+		return true;
+	pthread_mutex_lock(&rl->mu);
+	ok = take(&rl->all, "*", count, period, now_ns, retry_after);
 	pthread_mutex_unlock(&rl->mu);
 	return ok;
 }

@@ -25,4 +25,9 @@ void ratelimit_free(ratelimit *rl);
 bool ratelimit_take(ratelimit *rl, const char *key, int count, int64_t period,
 		    int64_t now_ns, int *retry_after);
 
+/* The same for the one bucket that is not in the table (so no key can take
+ * its slot): a limit for all clients together. */
+bool ratelimit_take_all(ratelimit *rl, int count, int64_t period, int64_t now_ns,
+			int *retry_after);
+
 #endif

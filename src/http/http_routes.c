@@ -1,6 +1,7 @@
 /*
- * http_routes.c - every route the server answers, in one table. The OpenAPI
- * document (docs/openapi.yaml) must list exactly these: tests/unit/
+ * http_routes.c - every route the server answers, in one table, and what
+ * some doors check before their body is read. The OpenAPI document
+ * (docs/openapi.yaml) must list exactly these routes: tests/unit/
  * test_http_routes.c checks both ways.
  */
 #include "http_api.h"
@@ -37,4 +38,12 @@ const http_route http_routes[] = {
 	{ "GET", "/unsubscribe", http_unsubscribe, false },
 	{ "POST", "/unsubscribe", http_unsubscribe, false },
 	{ NULL, NULL, NULL, false },
+};
+
+const http_precheck http_prechecks[] = {
+	{ http_form, http_form_before_body },
+	{ http_hook, http_hook_before_body },
+	{ http_sendgrid, http_sendgrid_before_body },
+	{ http_mailgun, http_mailgun_before_body },
+	{ NULL, NULL },
 };

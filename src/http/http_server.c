@@ -1,9 +1,11 @@
 /*
  * http_server.c - libmicrohttpd glue: accept, route on the first callback
- * (so an oversized body or a wrong method is refused before it is read), read
- * the body (capped), call the handler, log one logfmt line per request.
- * Handlers never see MHD's incremental upload callbacks: they get the whole
- * body or a 413. Owns the group-commit writer and the rate limiter.
+ * (so an oversized body, a wrong method, a wrong door key or a spent body
+ * budget is refused before the body is read), read the body (capped, in
+ * memory or spilled to a temporary file: http_body.h), call the handler, log
+ * one logfmt line per request. Handlers never see MHD's incremental upload
+ * callbacks: they get the whole body or a 413/503. Owns the group-commit
+ * writer, the rate limiter, the body budget and the slow-client reaper.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -13,12 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "http_internal.h"
 #include "util/log.h"
+#include "web/web_live.h"
 #include "util/mono.h"
+#include "util/utf8.h"
 
 static pthread_key_t store_key;
 static pthread_once_t store_key_once = PTHREAD_ONCE_INIT;
@@ -218,13 +223,30 @@ http_json(http_req *rq, int status, json_t *j)
 	return ret;
 }
 
+/* A JSON string of text that may quote input: bytes that are not UTF-8 (a
+ * name cut by "%.64s", a stored row) become U+FFFD instead of failing the
+ * whole answer with a false "out of memory". */
+static json_t *
+utf8_json(const char *v)
+{
+	json_t *j = json_string(v ? v : "");
+	char *clean;
+	size_t n;
+
+	if (j != NULL || (clean = utf8_sanitize(v, strlen(v), &n, NULL)) == NULL)
+		return j;
+	j = json_stringn(clean, n);
+	free(clean);
+	return j;
+}
+
 enum MHD_Result
 http_error(http_req *rq, int status, const char *code, const char *message, const char *field)
 {
-	json_t *e = json_pack("{s:s,s:s}", "code", code, "message", message);
+	json_t *e = json_pack("{s:s,s:o}", "code", code, "message", utf8_json(message));
 
 	if (field != NULL)
-		json_object_set_new(e, "field", json_string(field));
+		json_object_set_new(e, "field", utf8_json(field));
 	if (status >= 400)
 		http_note(rq, "error=%s", code);
 	return http_json(rq, status, json_pack("{s:o}", "error", e));
@@ -300,6 +322,18 @@ http_too_many(http_req *rq, int retry_after)
 	return http_reply_hdr(rq, 429, "application/json", body, sizeof body - 1, "Retry-After", ra);
 }
 
+enum MHD_Result
+http_busy(http_req *rq, int retry_after, const char *message)
+{
+	char body[256], ra[16];
+
+	snprintf(body, sizeof body, "{\"error\":{\"code\":\"busy\",\"message\":\"%s\"}}",
+		 message);
+	snprintf(ra, sizeof ra, "%d", retry_after > 0 ? retry_after : 1);
+	http_note(rq, "error=busy");
+	return http_reply_hdr(rq, 503, "application/json", body, strlen(body), "Retry-After", ra);
+}
+
 void
 http_note(http_req *rq, const char *fmt, ...)
 {
@@ -345,11 +379,32 @@ typedef struct {
 	http_req rq;
 	char *raw_uri;
 	char parambuf[256];
-	size_t cap;
+	http_body body;
 	size_t limit;		/* body cap for this route */
+	body_result body_err;	/* the body could not be kept: answer 503 */
 	bool started;
 	bool answered;		/* refused on the first callback */
 } conn_state;
+
+/* Seconds a client waits after a 503 for want of body memory: requests in
+ * flight finish in well under that. */
+#define BUSY_RETRY_AFTER 5
+
+/* This TCP connection's deadline watch (NULL when unwatched). */
+static reaper_conn *
+conn_watch(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+static int64_t
+deadline(int seconds)
+{
+	return seconds > 0 ? mono_ns() + (int64_t)seconds * 1000000000 : 0;
+}
 
 /* Called by MHD with the request line's URI before anything else. */
 static void *
@@ -361,6 +416,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	(void)conn;
 	if (cs == NULL)
 		return NULL;
+	body_init(&cs->body, NULL, NULL, 0);
 	cs->raw_uri = strdup(uri ? uri : "/");
 	if (cs->raw_uri != NULL) {
 		char *q = strchr(cs->raw_uri, '?');
@@ -369,6 +425,37 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 		cs->rq.query = q ? q + 1 : NULL;
 	}
 	return cs;
+}
+
+typedef struct {
+	int content_length;	/* Content-Length headers seen */
+	bool transfer_encoding;
+} framing;
+
+static enum MHD_Result
+count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	framing *fr = cls;
+
+	(void)kind;
+	(void)value;
+	if (strcasecmp(key, "Content-Length") == 0)
+		fr->content_length++;
+	else if (strcasecmp(key, "Transfer-Encoding") == 0)
+		fr->transfer_encoding = true;
+	return MHD_YES;
+}
+
+/* Two Content-Length headers, or one with Transfer-Encoding, say the body's
+ * length two ways; a proxy in front may believe the other one (request
+ * smuggling, RFC 9112 6.3). Refused, and the connection closed. */
+static bool
+framing_ambiguous(http_req *rq)
+{
+	framing fr = { 0 };
+
+	MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, count_framing, &fr);
+	return fr.content_length > 1 || (fr.content_length > 0 && fr.transfer_encoding);
 }
 
 /* First callback: find the route and refuse what we can refuse unread. */
@@ -381,6 +468,16 @@ start(conn_state *cs)
 	const char *cl;
 
 	client_ip(rq);
+	if (framing_ambiguous(rq)) {
+		static const char body[] = "{\"error\":{\"code\":\"bad_request\",\"message\":"
+					   "\"the body's length is given twice (two Content-Length "
+					   "headers, or Content-Length with Transfer-Encoding)\"}}";
+
+		cs->answered = true;
+		http_note(rq, "error=ambiguous_length");
+		return http_reply_hdr(rq, 400, "application/json", body, sizeof body - 1,
+				      "Connection", "close");
+	}
 	for (int t = 0; t < 2 && rq->route == NULL; t++) {
 		for (const http_route *r = t == 0 ? http_routes : web_routes; r->method; r++) {
 			const char *params[HTTP_MAX_PARAMS] = { 0 };
@@ -401,6 +498,8 @@ start(conn_state *cs)
 	if (rq->route != NULL && rq->route->big_body && st->email_max_body > cs->limit)
 		cs->limit = st->email_max_body;
 	cs->answered = true;
+	if (rq->route == NULL && strncmp(rq->path, "/app/", 5) == 0)
+		return web_not_found(rq, path_known ? 405 : 404);
 	if (rq->route == NULL && path_known)
 		return http_error(rq, 405, "method_not_allowed", "this path does not accept that "
 				  "method", NULL);
@@ -412,6 +511,18 @@ start(conn_state *cs)
 		return http_error(rq, 413, "body_too_large", "the request body is larger than "
 				  "this server accepts", NULL);
 	}
+	for (const http_precheck *p = http_prechecks; p->handler; p++) {
+		enum MHD_Result ret;
+
+		if (p->handler == rq->route->handler && !p->check(rq, &ret))
+			return ret;
+	}
+	/* The body's memory is promised before it is read: a sender told 503
+	 * retries later, and nothing waits on a body that could not be kept. */
+	body_init(&cs->body, rq->srv->budget, rq->srv->cfg.data_dir, st->body_spill);
+	if (cl != NULL && body_reserve(&cs->body, (size_t)strtoull(cl, NULL, 10)) != BODY_OK)
+		return http_busy(rq, BUSY_RETRY_AFTER, "the server holds as many request bodies "
+				 "as it may; nothing was read, try again");
 	cs->answered = false;
 	return MHD_YES;
 }
@@ -437,6 +548,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		cs->rq.path = url;
 		cs->rq.started_ns = mono_ns();
 		snprintf(cs->rq.id, sizeof cs->rq.id, "%x-%lx", (unsigned)getpid(), n);
+		/* The headers are in: now the body has its own deadline. */
+		reaper_set(srv->reaper, conn_watch(conn),
+			   deadline(http_settings(&cs->rq)->body_timeout), "body");
 		return start(cs);
 	}
 	if (cs->answered) {
@@ -445,67 +559,145 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	}
 	if (*upload_size > 0) {
 		http_req *rq = &cs->rq;
+		char err[256];
 
-		if (!rq->too_large && rq->len + *upload_size <= cs->limit) {
-			if (rq->len + *upload_size + 1 > cs->cap) {
-				size_t cap = cs->cap ? cs->cap : 4096;
-				char *b;
-
-				while (cap < rq->len + *upload_size + 1)
-					cap *= 2;
-				if ((b = realloc(rq->body, cap)) == NULL)
-					return MHD_NO;
-				rq->body = b;
-				cs->cap = cap;
-			}
-			memcpy(rq->body + rq->len, upload, *upload_size);
-			rq->len += *upload_size;
-			rq->body[rq->len] = '\0';
-		} else {
+		if (!rq->too_large && cs->body_err == BODY_OK && rq->len + *upload_size <= cs->limit) {
+			cs->body_err = body_append(&cs->body, upload, *upload_size, err, sizeof err);
+			if (cs->body_err == BODY_IO)
+				log_line("error", "request_body", "req_id=%s error=\"%s\"", rq->id, err);
+			if (cs->body_err != BODY_OK)
+				body_free(&cs->body);	/* drop what was kept, and its budget */
+		} else if (cs->body_err == BODY_OK) {
 			/* Keep reading (and dropping) so the client gets its 413. */
 			rq->too_large = true;
-			free(rq->body);
-			rq->body = NULL;
-			rq->len = 0;
-			cs->cap = 0;
+			body_free(&cs->body);
 		}
+		rq->len += *upload_size;
 		*upload_size = 0;
 		return MHD_YES;
 	}
 	cs->answered = true;
+	/* The whole request is in: handling it has no deadline (it may wait
+	 * for the group commit). */
+	reaper_set(srv->reaper, conn_watch(conn), 0, "handler");
 	if (cs->rq.too_large)
 		return http_error(&cs->rq, 413, "body_too_large", "the request body is larger "
 				  "than this server accepts", NULL);
-	if (cs->rq.body == NULL) {
-		/* handlers may always read body as a string */
-		if ((cs->rq.body = calloc(1, 1)) == NULL)
-			return MHD_NO;
+	if (cs->body_err == BODY_OK) {
+		char err[256];
+		size_t len;
+
+		cs->body_err = body_finish(&cs->body, &cs->rq.body, &len, err, sizeof err);
+		if (cs->body_err == BODY_IO)
+			log_line("error", "request_body", "req_id=%s error=\"%s\"", cs->rq.id, err);
 	}
+	if (cs->body_err != BODY_OK)
+		return http_busy(&cs->rq, BUSY_RETRY_AFTER, cs->body_err == BODY_BUSY ?
+				 "the server holds as many request bodies as it may; nothing was "
+				 "stored, try again" : "the request body could not be kept; nothing "
+				 "was stored, try again");
 	return cs->rq.route->handler(&cs->rq);
+}
+
+static const settings *
+settings_of(const http_server *s)
+{
+	return s->cfg.settings ? s->cfg.settings : &s->defaults;
 }
 
 static void
 on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	     enum MHD_RequestTerminationCode toe)
 {
+	http_server *s = cls;
 	conn_state *cs = *con_cls;
-	char path[256];
+	char path[256], method[64];
 
-	(void)cls;
-	(void)conn;
 	if (cs == NULL)
 		return;
 	if (cs->started)
 		log_line(cs->rq.status >= 500 || cs->rq.status == 0 ? "error" : "info", "request",
 			 "req_id=%s method=%s path=%s status=%d dur_ms=%.3f bytes_in=%zu ip=%s%s%s",
-			 cs->rq.id, cs->rq.method, log_quote(cs->rq.path, path, sizeof path),
+			 cs->rq.id, log_quote(cs->rq.method, method, sizeof method),
+			 log_quote(cs->rq.path, path, sizeof path),
 			 cs->rq.status, (double)(mono_ns() - cs->rq.started_ns) / 1e6, cs->rq.len,
 			 cs->rq.ip, cs->rq.note,
 			 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=true");
-	free(cs->rq.body);
+	body_free(&cs->body);
+	free(cs->rq.body_own);
 	free(cs->raw_uri);
 	free(cs);
 	*con_cls = NULL;
+	/* A kept-alive connection's next request: its headers' deadline. */
+	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		reaper_set(s->reaper, conn_watch(conn), deadline(settings_of(s)->header_timeout),
+			   "headers");
+}
+
+/* MHD's own messages ("Server reached connection limit...") as logfmt, at
+ * most MHD_LOG_PER_SEC a second: a flood of refused connections must not
+ * become a flood of log lines. */
+#define MHD_LOG_PER_SEC 10
+
+__attribute__((format(printf, 2, 0))) static void
+on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	http_server *s = cls;
+	int64_t sec = mono_ns() / 1000000000;
+	unsigned dropped = 0;
+	char text[256], quoted[300];
+	bool show;
+	size_t n;
+
+	pthread_mutex_lock(&s->log_mu);
+	if (sec != s->log_sec) {
+		dropped = s->log_dropped;
+		s->log_sec = sec;
+		s->log_n = 0;
+		s->log_dropped = 0;
+	}
+	show = s->log_n < MHD_LOG_PER_SEC;
+	if (show)
+		s->log_n++;
+	else
+		s->log_dropped++;
+	pthread_mutex_unlock(&s->log_mu);
+	if (dropped > 0)
+		log_line("warn", "mhd", "suppressed=%u", dropped);
+	if (!show)
+		return;
+	vsnprintf(text, sizeof text, fmt, ap);
+	n = strlen(text);
+	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '.'))
+		text[--n] = '\0';
+	log_line("warn", "mhd", "text=%s", log_quote(text, quoted, sizeof quoted));
+}
+
+/* Every TCP connection is watched from its first byte: its headers must be
+ * in within header_timeout, however slowly they trickle. */
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+	      enum MHD_ConnectionNotificationCode toe)
+{
+	http_server *s = cls;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *fd =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		char ip[48] = "unknown";
+
+		if (ci != NULL && ci->client_addr != NULL && ci->client_addr->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
+					     ci->client_addr)->sin_addr, ip, sizeof ip);
+		*socket_context = fd == NULL ? NULL :
+				  reaper_add(s->reaper, fd->connect_fd, ip,
+					     deadline(settings_of(s)->header_timeout));
+		return;
+	}
+	reaper_remove(s->reaper, *socket_context);
+	*socket_context = NULL;
 }
 
 static int
@@ -535,13 +727,47 @@ parse_listen(const char *listen, struct sockaddr_in *sa, char *err, size_t errle
 	return 0;
 }
 
+/*
+ * Connections are file descriptors (two each: MHD's and the reaper's
+ * duplicate). Raises the soft descriptor limit to the hard one, and returns
+ * the connection limit that leaves room for the rest: the thread pool's
+ * epoll and wake-up descriptors, each thread's SQLite files, the writer,
+ * scheduler and dispatcher.
+ */
+static unsigned
+connection_room(unsigned want, unsigned threads)
+{
+	struct rlimit rl;
+	rlim_t reserve = 64 + (rlim_t)threads * 6, room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return want;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return want;
+	room = rl.rlim_cur > reserve + 32 ? (rl.rlim_cur - reserve) / 2 : 16;
+	if (room < want) {
+		log_line("warn", "connection_limit", "wanted=%u allowed=%u reason=\"the open-file "
+			 "limit (ulimit -n) is %llu\"", want, (unsigned)room,
+			 (unsigned long long)rl.rlim_cur);
+		return (unsigned)room;
+	}
+	return want;
+}
+
 http_server *
 http_start(const http_config *cfg, char *err, size_t errlen)
 {
 	http_server *s;
 	struct sockaddr_in sa;
 	const union MHD_DaemonInfo *info;
-	unsigned threads = cfg->threads;
+	const settings *st;
+	unsigned threads = cfg->threads, conns;
+	size_t budget;
 
 	if (parse_listen(cfg->listen, &sa, err, errlen) < 0)
 		return NULL;
@@ -551,13 +777,12 @@ http_start(const http_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	pthread_mutex_init(&s->dispatcher_mu, NULL);
+	pthread_mutex_init(&s->log_mu, NULL);
+	pthread_mutex_init(&s->health_mu, NULL);
+	s->db_ok = true;	/* the writer just opened it */
 	s->cfg = *cfg;
-	s->defaults.max_body = 1024 * 1024;
-	s->defaults.email_max_body = 25 * 1024 * 1024;
-	s->defaults.api_rate_count = 600;
-	s->defaults.api_rate_period = 60;
-	s->defaults.twilio_dial_timeout = 20;
-	s->defaults.mailgun_max_age = 900;
+	settings_defaults(&s->defaults);
+	st = settings_of(s);
 	if (threads == 0 && cfg->settings != NULL)
 		threads = cfg->settings->threads;
 	if (threads == 0) {
@@ -571,34 +796,61 @@ http_start(const http_config *cfg, char *err, size_t errlen)
 		threads = n > 0 ? (unsigned)n * 32 : 32;
 		threads = threads < 32 ? 32 : threads > 256 ? 256 : threads;
 	}
-	if ((s->limits = ratelimit_new()) == NULL ||
-	    (s->writer = store_writer_start(cfg->data_dir, cfg->bus, err, errlen)) == NULL) {
-		ratelimit_free(s->limits);
-		free(s);
-		return NULL;
-	}
+	/* One request of the largest size always fits in the budget. */
+	budget = st->body_memory;
+	if (budget < st->email_max_body)
+		budget = st->email_max_body;
+	if (budget < (cfg->max_body ? cfg->max_body : st->max_body))
+		budget = cfg->max_body ? cfg->max_body : st->max_body;
+	conns = connection_room(st->connection_limit, threads);
+	if (conns < threads)
+		conns = threads;	/* MHD gives each pool thread a share of at least one */
+	snprintf(err, errlen, "out of memory");	/* unless a step below says more */
+	if ((s->limits = ratelimit_new()) == NULL || (s->budget = body_budget_new(budget)) == NULL ||
+	    (s->reaper = reaper_start(err, errlen)) == NULL ||
+	    (s->writer = store_writer_start(cfg->data_dir, cfg->bus, err, errlen)) == NULL)
+		goto fail;
+	/* Suspend/resume: a live page's event stream waits suspended, holding
+	 * no thread of the pool (web/web_live.h). */
 	s->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-				  MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
+				  MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+				  on_request, s,
+				  MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,	/* first: see MHD */
 				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 				  MHD_OPTION_THREAD_POOL_SIZE, threads,
-				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)200,
+				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)st->connection_timeout,
+				  MHD_OPTION_CONNECTION_LIMIT, conns,
+				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, st->per_ip_connection_limit,
 				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
 				  MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+				  MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 				  MHD_OPTION_END);
 	if (s->mhd == NULL) {
 		snprintf(err, errlen, "cannot listen on %s (in use, or not an address of this "
 			 "machine)", cfg->listen);
-		store_writer_stop(s->writer);
-		ratelimit_free(s->limits);
-		free(s);
-		return NULL;
+		goto fail;
 	}
+	log_line("info", "limits", "connections=%u per_ip=%u idle_timeout=%d header_timeout=%d "
+		 "body_timeout=%d body_memory=%zu body_spill=%zu", conns,
+		 st->per_ip_connection_limit, st->connection_timeout, st->header_timeout,
+		 st->body_timeout, budget, st->body_spill);
 	info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = info ? info->port : ntohs(sa.sin_port);
+	/* Live streams capped at half the pool: they hold no thread while they
+	 * wait, but each is a connection and a little memory. */
+	s->live = web_live_start(cfg->bus, threads / 2 < 8 ? 8 : threads / 2 > 128 ? 128 :
+				 threads / 2);
 	return s;
+fail:
+	store_writer_stop(s->writer);
+	reaper_stop(s->reaper);
+	body_budget_free(s->budget);
+	ratelimit_free(s->limits);
+	pthread_mutex_destroy(&s->log_mu);
+	pthread_mutex_destroy(&s->dispatcher_mu);
+	free(s);
+	return NULL;
 }
 
 void
@@ -623,8 +875,10 @@ http_stop(http_server *s)
 
 	if (s == NULL)
 		return;
-	/* Stop accepting first; then give requests in flight time to finish.
-	 * Handlers block on the writer, which keeps committing meanwhile. */
+	/* Live streams end first (none may stay suspended when the daemon
+	 * stops); then stop accepting and give requests in flight time to
+	 * finish. Handlers block on the writer, which keeps committing. */
+	web_live_stop(s->live);
 	fd = MHD_quiesce_daemon(s->mhd);
 	for (int i = 0; i < 100; i++) {
 		const union MHD_DaemonInfo *info =
@@ -635,11 +889,16 @@ http_stop(http_server *s)
 		usleep(50 * 1000);
 	}
 	MHD_stop_daemon(s->mhd);
+	web_live_free(s->live);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
 	/* No handler is left: commit what the writer still holds. */
 	store_writer_stop(s->writer);
+	reaper_stop(s->reaper);
+	body_budget_free(s->budget);
 	ratelimit_free(s->limits);
+	pthread_mutex_destroy(&s->log_mu);
 	pthread_mutex_destroy(&s->dispatcher_mu);
+	pthread_mutex_destroy(&s->health_mu);
 	free(s);
 }

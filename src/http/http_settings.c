@@ -117,6 +117,41 @@ parse_int(const char *v, int lo, int hi, int *out)
 	return 0;
 }
 
+static int
+parse_uint(const char *v, int lo, int hi, unsigned *out)
+{
+	int n;
+
+	if (parse_int(v, lo, hi, &n) < 0)
+		return -1;
+	*out = (unsigned)n;
+	return 0;
+}
+
+/* A duration in whole seconds within [lo, hi]. */
+static int
+parse_seconds(const char *v, int lo, int hi, int *out)
+{
+	int64_t d = parse_duration(v);
+
+	if (d < lo || d > hi)
+		return -1;
+	*out = (int)d;
+	return 0;
+}
+
+/* A rate, or "off" (count 0). */
+static int
+parse_rate_or_off(const char *v, int *count, int64_t *period)
+{
+	if (strcmp(v, "off") == 0 || strcmp(v, "0") == 0) {
+		*count = 0;
+		*period = 60;
+		return 0;
+	}
+	return parse_rate(v, count, period);
+}
+
 /* "10.0.0.0/8, 127.0.0.1" appended to st->trusted. */
 static int
 parse_nets(settings *st, const char *v)
@@ -199,6 +234,8 @@ source_set(settings_source *src, const char *k, const char *v)
 		set_str(&src->secret, v);
 	else if (strcmp(k, "signature_header") == 0)
 		set_str(&src->signature_header, v);
+	else if (strcmp(k, "require_timestamp") == 0)
+		return parse_bool(v, &src->require_timestamp);
 	else if (strcmp(k, "kind") == 0)
 		set_str(&src->lead_kind, v);
 	else if (strcmp(k, "service") == 0)
@@ -247,6 +284,25 @@ apply(settings *st, const char *sec, settings_source *src, const char *k, const 
 			return parse_nets(st, v);
 		else if (strcmp(k, "api_rate_limit") == 0)
 			return parse_rate(v, &st->api_rate_count, &st->api_rate_period);
+		else if (strcmp(k, "connection_limit") == 0)
+			return parse_uint(v, 16, 1000000, &st->connection_limit);
+		else if (strcmp(k, "per_ip_connection_limit") == 0)
+			return parse_uint(v, 0, 1000000, &st->per_ip_connection_limit);
+		else if (strcmp(k, "connection_timeout") == 0)
+			return parse_seconds(v, 1, 3600, &st->connection_timeout);
+		else if (strcmp(k, "header_timeout") == 0)
+			return parse_seconds(v, 1, 3600, &st->header_timeout);
+		else if (strcmp(k, "body_timeout") == 0)
+			return parse_seconds(v, 1, 3600, &st->body_timeout);
+		else if (strcmp(k, "body_memory") == 0)
+			return parse_size(v, &st->body_memory);
+		else if (strcmp(k, "body_spill") == 0)
+			return parse_size(v, &st->body_spill);
+		else if (strcmp(k, "public_rate_limit") == 0)
+			return parse_rate_or_off(v, &st->public_rate_count, &st->public_rate_period);
+		else if (strcmp(k, "public_rate_limit_all") == 0)
+			return parse_rate_or_off(v, &st->public_rate_all_count,
+						 &st->public_rate_all_period);
 		else
 			return -1;
 		return 0;
@@ -271,6 +327,8 @@ apply(settings *st, const char *sec, settings_source *src, const char *k, const 
 	if (strcmp(sec, "mailgun") == 0) {
 		if (strcmp(k, "signing_key") == 0)
 			set_str(&st->mailgun_signing_key, v);
+		else if (strcmp(k, "key") == 0)
+			set_str(&st->mailgun_key, v);
 		else if (strcmp(k, "max_age") == 0)
 			return (d = parse_duration(v)) < 0 ? -1 : (st->mailgun_max_age = d, 0);
 		else
@@ -315,21 +373,36 @@ add_source(settings *st, const char *type, const char *key)
 	return s;
 }
 
-static void
-defaults(settings *st)
+void
+settings_defaults(settings *st)
 {
 	st->max_body = 1024 * 1024;
 	st->email_max_body = 25 * 1024 * 1024;
 	st->api_rate_count = 600;
 	st->api_rate_period = 60;
+	st->connection_limit = 1000;
+	st->per_ip_connection_limit = 64;
+	st->connection_timeout = 30;
+	st->header_timeout = 10;
+	st->body_timeout = 60;
+	st->body_memory = 128 * 1024 * 1024;
+	st->body_spill = 256 * 1024;
+	st->public_rate_count = 30;
+	st->public_rate_period = 60;
+	st->public_rate_all_count = 300;
+	st->public_rate_all_period = 60;
 	st->twilio_dial_timeout = 20;
 	st->twilio_missed_seconds = 0;
 	st->mailgun_max_age = 15 * 60;
 }
 
-/* The LEADKEEP_* variables: secrets stay out of files when wanted. */
-static void
-from_env(settings *st)
+/* The LEADKEEP_* variables: secrets stay out of files when wanted. A secret
+ * may also be given as a file, $VAR_FILE (its first line), as delivery reads
+ * them (docs/delivery.md): the SMS status callback is checked with the same
+ * Twilio auth token the texts are sent with. -1 with err when the file
+ * cannot be read. */
+static int
+from_env(settings *st, char *err, size_t errlen)
 {
 	static const struct {
 		const char *var;
@@ -338,6 +411,7 @@ from_env(settings *st)
 		{ "LEADKEEP_TWILIO_AUTH_TOKEN", offsetof(settings, twilio_auth_token) },
 		{ "LEADKEEP_SENDGRID_KEY", offsetof(settings, sendgrid_key) },
 		{ "LEADKEEP_MAILGUN_SIGNING_KEY", offsetof(settings, mailgun_signing_key) },
+		{ "LEADKEEP_MAILGUN_KEY", offsetof(settings, mailgun_key) },
 		{ "LEADKEEP_META_APP_SECRET", offsetof(settings, meta_app_secret) },
 		{ "LEADKEEP_META_VERIFY_TOKEN", offsetof(settings, meta_verify_token) },
 		{ "LEADKEEP_GOOGLE_KEY", offsetof(settings, google_key) },
@@ -345,11 +419,29 @@ from_env(settings *st)
 	};
 
 	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
-		const char *v = getenv(vars[i].var);
+		const char *v = getenv(vars[i].var), *path;
+		char name[64], line[1024];
+		FILE *f;
 
-		if (v != NULL && *v != '\0')
+		if (v != NULL && *v != '\0') {
 			set_str((char **)((char *)st + vars[i].off), v);
+			continue;
+		}
+		snprintf(name, sizeof name, "%s_FILE", vars[i].var);
+		if ((path = getenv(name)) == NULL || *path == '\0')
+			continue;
+		if ((f = fopen(path, "r")) == NULL) {
+			snprintf(err, errlen, "%s: cannot read %s", name, path);
+			return -1;
+		}
+		if (fgets(line, sizeof line, f) == NULL)
+			line[0] = '\0';
+		fclose(f);
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] != '\0')
+			set_str((char **)((char *)st + vars[i].off), line);
 	}
+	return 0;
 }
 
 settings *
@@ -365,7 +457,7 @@ settings_load(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	defaults(st);
+	settings_defaults(st);
 	if (path != NULL && (f = fopen(path, "r")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
@@ -465,7 +557,16 @@ settings_load(const char *path, char *err, size_t errlen)
 	}
 	if (f != NULL)
 		fclose(f);
-	from_env(st);
+	if (from_env(st, err, errlen) < 0) {
+		settings_free(st);
+		return NULL;
+	}
+	if (st->body_memory < st->max_body || st->body_memory < st->email_max_body) {
+		snprintf(err, errlen, "%s: body_memory must be at least max_body and email_max_body "
+			 "(one request of the largest size must fit)", path ? path : "settings");
+		settings_free(st);
+		return NULL;
+	}
 	return st;
 oom:
 	snprintf(err, errlen, "out of memory");
@@ -508,6 +609,7 @@ settings_free(settings *st)
 	free(st->twilio_forward_to);
 	free(st->sendgrid_key);
 	free(st->mailgun_signing_key);
+	free(st->mailgun_key);
 	free(st->meta_app_secret);
 	free(st->meta_verify_token);
 	free(st->google_key);

@@ -27,6 +27,7 @@ typedef struct {
 	char *thank_you;	/* form: 303 here after a submission */
 	char *secret;		/* hook: HMAC-SHA256 key, NULL = unsigned */
 	char *signature_header;	/* hook: default X-Leadkeep-Signature */
+	bool require_timestamp;	/* hook: refuse signed requests without X-Leadkeep-Timestamp */
 	char *lead_kind;	/* default new_inquiry */
 	char *service;		/* default service when the source sends none */
 	char *owner;		/* preset owner */
@@ -50,12 +51,28 @@ typedef struct {
 	int api_rate_count;	/* API requests per token per period */
 	int64_t api_rate_period;
 
+	/* Slow and greedy clients (docs/operations.md). */
+	unsigned connection_limit;	/* connections at once */
+	unsigned per_ip_connection_limit; /* from one address (the peer); 0 = none */
+	int connection_timeout;	/* seconds a connection may sit idle */
+	int header_timeout;	/* seconds from connecting to the end of the headers */
+	int body_timeout;	/* seconds to send the body once the headers are in */
+	size_t body_memory;	/* bytes all request bodies in flight may hold */
+	size_t body_spill;	/* larger bodies go to a temporary file in the data dir */
+	/* Unsigned doors (forms, hooks without a secret): requests per client
+	 * address per period, and for all addresses together; 0 = no limit. */
+	int public_rate_count;
+	int64_t public_rate_period;
+	int public_rate_all_count;
+	int64_t public_rate_all_period;
+
 	char *twilio_auth_token;
 	char *twilio_forward_to;	/* ring this number on inbound calls */
 	int twilio_dial_timeout;	/* seconds */
 	int twilio_missed_seconds;	/* answered calls shorter than this are missed */
 	char *sendgrid_key;		/* ?key= the SendGrid URL must carry */
 	char *mailgun_signing_key;
+	char *mailgun_key;		/* optional ?key= the Mailgun URL must carry */
 	int64_t mailgun_max_age;	/* seconds a signed timestamp stays valid */
 	char *meta_app_secret;
 	char *meta_verify_token;
@@ -72,6 +89,8 @@ typedef struct {
  * NULL with "FILE:LINE: what was expected" in err. Caller frees.
  */
 settings *settings_load(const char *path, char *err, size_t errlen);
+/* Fills st (zeroed by the caller) with the defaults settings_load starts from. */
+void settings_defaults(settings *st);
 void settings_free(settings *st);
 
 /* The [type key] section, or NULL. */

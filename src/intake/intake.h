@@ -28,6 +28,11 @@ typedef struct {
 	const char *owner;	/* preset owner (a person id), NULL = routing decides */
 	const char *external_id;
 	const char *actor;	/* who entered it, NULL = the lead itself */
+	const lead_custom *custom; /* fields the lead has no field for, kept as
+				 * custom fields (intake_custom.h) */
+	size_t ncustom;
+	const char *cut;	/* what the adapter had to cut or change to keep the
+				 * lead (a timeline entry says it), NULL = nothing */
 } intake_lead;
 
 /* What a request is, and so which door of the flow it takes. */

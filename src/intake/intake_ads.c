@@ -55,12 +55,12 @@ ads_meta_parse(const char *body, size_t len, meta_lead *out, int max)
 		json_array_foreach(json_object_get(entry, "changes"), j, change) {
 			json_t *v = json_object_get(change, "value");
 			const char *what = json_string_value(json_object_get(change, "field"));
-			meta_lead *m;
+			meta_lead scratch, *m;
 
-			if (what == NULL || strcmp(what, "leadgen") != 0 || !json_is_object(v) ||
-			    n >= max)
+			if (what == NULL || strcmp(what, "leadgen") != 0 || !json_is_object(v))
 				continue;
-			m = &out[n];
+			m = n < max ? &out[n] : &scratch;	/* past max: counted only */
+			memset(m, 0, sizeof *m);
 			id_text(json_object_get(v, "leadgen_id"), m->leadgen_id, sizeof m->leadgen_id);
 			if (m->leadgen_id[0] == '\0')
 				continue;

@@ -14,8 +14,6 @@
 #include "intake.h"
 #include "intake_fields.h"
 
-#define META_MAX_LEADS 100	/* leadgen changes taken from one notification */
-
 typedef struct {
 	char leadgen_id[32];
 	char page_id[32];
@@ -30,8 +28,10 @@ typedef struct {
 bool ads_meta_signature_ok(const char *app_secret, const char *body, size_t len,
 			   const char *header);
 
-/* The leadgen changes of a Meta notification into out (at most max).
- * Returns how many, or -1 when the body is not a Meta notification. */
+/* The leadgen changes of a Meta notification (every one, however many it
+ * holds) into out, at most max of them (out may be NULL when max is 0).
+ * Returns how many the notification holds - call again with room for them
+ * all - or -1 when the body is not a Meta notification. */
 int ads_meta_parse(const char *body, size_t len, meta_lead *out, int max);
 
 /* A Google Ads lead: lead fields (strings owned by f's arena), its ids. */

@@ -131,15 +131,90 @@ finish(fields *f, email_in *out, const char *from, const char *fallback_addr,
 	return 0;
 }
 
+/* SPF: fail and softfail say the sending host is not the domain's. */
+static bool
+spf_failed(const char *v)
+{
+	char w[16];
+	size_t n = 0;
+
+	for (; v != NULL && *v == ' '; v++)
+		;
+	for (; v != NULL && *v && *v != ' ' && *v != ';' && n + 1 < sizeof w; v++)
+		w[n++] = *v;
+	w[n] = '\0';
+	return strcasecmp(w, "fail") == 0 || strcasecmp(w, "softfail") == 0;
+}
+
+/* DKIM: a failing signature and none passing ("{@a.com : fail}", "Fail"). */
+static bool
+dkim_failed(const char *v)
+{
+	return v != NULL && strcasestr(v, "fail") != NULL && strcasestr(v, "pass") == NULL;
+}
+
+static void
+verdicts(email_in *out, const char *spf, const char *dkim)
+{
+	out->spf = spf && *spf ? spf : NULL;
+	out->dkim = dkim && *dkim ? dkim : NULL;
+	out->unverified = spf_failed(out->spf) || dkim_failed(out->dkim);
+}
+
+/* Each field in the charset SendGrid names for it (the MIME part's). */
+static int
+sendgrid_to_utf8(fields *f)
+{
+	const char *cs = fields_get(f, "charsets");
+	json_t *m = cs ? json_loads(cs, 0, NULL) : NULL;
+	size_t n = f->n;
+	int rc = 0;
+
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const char *label = json_string_value(json_object_get(m, f->v[i].name));
+
+		if (fields_field_to_utf8(f, i, label) < 0)
+			rc = -1;
+	}
+	json_decref(m);
+	return rc;
+}
+
+/* Mailgun posts every header as a field too; message-headers has them all. */
+static const char *
+mailgun_header(fields *f, json_t *headers, const char *name)
+{
+	const char *v = fields_get(f, name);
+	json_t *pair;
+	size_t i;
+
+	if (v != NULL)
+		return v;
+	json_array_foreach(headers, i, pair) {
+		const char *k = json_string_value(json_array_get(pair, 0));
+
+		if (k && strcasecmp(k, name) == 0 && json_is_string(json_array_get(pair, 1)))
+			return fields_printf(f, "%s", json_string_value(json_array_get(pair, 1)));
+	}
+	return NULL;
+}
+
 int
 email_from_sendgrid(fields *f, email_in *out)
 {
-	const char *env = fields_get(f, "envelope"), *headers = fields_get(f, "headers");
-	const char *text = fields_get(f, "text");
+	const char *env, *headers;
+	const char *text;
 	const char *env_from = NULL;
-	json_t *e = env ? json_loads(env, 0, NULL) : NULL;
+	json_t *e;
 
 	memset(out, 0, sizeof *out);
+	if (sendgrid_to_utf8(f) < 0)
+		return -1;
+	env = fields_get(f, "envelope");
+	headers = fields_get(f, "headers");
+	text = fields_get(f, "text");
+	e = env ? json_loads(env, 0, NULL) : NULL;
+	verdicts(out, fields_get(f, "SPF"), fields_get(f, "dkim"));
 	if (json_is_string(json_object_get(e, "from")))
 		env_from = fields_printf(f, "%s", json_string_value(json_object_get(e, "from")));
 	json_decref(e);
@@ -174,13 +249,18 @@ email_from_sendgrid(fields *f, email_in *out)
 int
 email_from_mailgun(fields *f, email_in *out)
 {
-	const char *stripped = fields_get(f, "stripped-text");
-	const char *headers = fields_get(f, "message-headers");
-	json_t *h = headers ? json_loads(headers, 0, NULL) : NULL;
-	json_t *pair;
+	const char *stripped, *headers;
+	json_t *h, *pair;
 	size_t i;
 
 	memset(out, 0, sizeof *out);
+	if (fields_to_utf8(f, "utf-8") < 0)
+		return -1;
+	stripped = fields_get(f, "stripped-text");
+	headers = fields_get(f, "message-headers");
+	h = headers ? json_loads(headers, 0, NULL) : NULL;
+	verdicts(out, mailgun_header(f, h, "X-Mailgun-Spf"),
+		 mailgun_header(f, h, "X-Mailgun-Dkim-Check-Result"));
 	out->subject = fields_get(f, "subject");
 	json_array_foreach(h, i, pair) {
 		const char *k = json_string_value(json_array_get(pair, 0));
@@ -209,6 +289,18 @@ intake_result
 intake_email(fields *f, const email_in *m, intake_request *out)
 {
 	const char *text = m->text && *m->text ? m->text : NULL;
+	const char *orig = fields_originals(f);
+
+	/* What a person must know before trusting the text, said with it. */
+	if (m->unverified &&
+	    (text = fields_printf(f, "%s%s(Sender not verified: %s says SPF %s, DKIM %s; the From "
+				  "address may be forged.)", text ? text : "", text ? "\n\n" : "",
+				  m->provider ? m->provider : "the provider",
+				  m->spf ? m->spf : "none", m->dkim ? m->dkim : "none")) == NULL)
+		return INTAKE_NOMEM;
+	if (orig != NULL &&
+	    (text = fields_printf(f, "%s%s(%s)", text ? text : "", text ? "\n\n" : "", orig)) == NULL)
+		return INTAKE_NOMEM;
 
 	intake_request_init(out, INTAKE_MESSAGE);
 	out->match_email = m->address;

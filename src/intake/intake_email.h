@@ -25,21 +25,32 @@ typedef struct {
 	const char *provider;	/* "sendgrid" or "mailgun" */
 	const char *retry_id;	/* what a retried post repeats: SendGrid the Message-ID,
 				 * Mailgun the signed token; NULL = none */
+	const char *spf;	/* the provider's SPF verdict as it gave it ("pass",
+				 * "SoftFail"...), NULL when it sent none */
+	const char *dkim;	/* its DKIM verdict(s) as given ("{@x.com : pass}",
+				 * "Fail"...), NULL when it sent none */
+	bool unverified;	/* SPF failed, or DKIM failed with no signature passing:
+				 * the From address may be forged */
 } email_in;
 
-/* Reads a SendGrid Inbound Parse post (fields of the multipart body).
+/* Reads a SendGrid Inbound Parse post (fields of the multipart body), each
+ * field decoded to UTF-8 by the charset SendGrid names for it in "charsets"
+ * (the part's own charset), its SPF and DKIM verdicts ("SPF", "dkim").
  * 0, or -1 when there is no sender at all (not an email). */
 int email_from_sendgrid(fields *f, email_in *out);
 
-/* Reads a Mailgun route post. 0, or -1 when there is no sender. */
+/* Reads a Mailgun route post (UTF-8; its verdicts in X-Mailgun-Spf and
+ * X-Mailgun-Dkim-Check-Result). 0, or -1 when there is no sender. */
 int email_from_mailgun(fields *f, email_in *out);
 
 /*
  * An email as an INTAKE_MESSAGE into *out: an "email" message (the new text,
  * else the subject) on the sender's lead, or a new lead (source email, name
  * from From, message "subject\n\ntext", external_id the Message-ID).
- * Keyed by "<provider>:<retry_id>". Strings borrowed from m and f or owned
- * by f's arena. INTAKE_OK or INTAKE_NOMEM.
+ * Keyed by "<provider>:<retry_id>". A sender the provider could not verify
+ * (m->unverified) is said in the text, and so on the lead's timeline; bytes
+ * decoding replaced are said there too (fields_originals). Strings borrowed
+ * from m and f or owned by f's arena. INTAKE_OK or INTAKE_NOMEM.
  */
 intake_result intake_email(fields *f, const email_in *m, intake_request *out);
 

@@ -1,7 +1,7 @@
 /*
  * intake_fields.c - field lists and the urlencoded / multipart parsers (see
- * intake_fields.h). Bounded: FIELDS_MAX fields, names up to FIELDS_NAME_MAX,
- * values up to the body's own (already capped) size.
+ * intake_fields.h). Bounded: FIELDS_MAX fields kept (more counted), names cut
+ * to FIELDS_NAME_MAX, values up to the body's own (already capped) size.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 
 #include "intake_fields.h"
 #include "util/urlenc.h"
+#include "util/utf8.h"
 
 void
 fields_init(fields *f)
@@ -34,14 +35,13 @@ fields_free(fields *f)
 	memset(f, 0, sizeof *f);
 }
 
-int
-fields_add(fields *f, const char *name, size_t nlen, const char *value, size_t vlen,
-	   bool is_file)
+/* Appends a field without the caps (a companion made here, not input). */
+static int
+add_field(fields *f, const char *name, size_t nlen, const char *value, size_t vlen,
+	  bool is_file)
 {
 	form_field *e;
 
-	if (f->n >= FIELDS_MAX || nlen > FIELDS_NAME_MAX)
-		return -1;
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 16;
 		form_field *v = realloc(f->v, cap * sizeof *v);
@@ -67,6 +67,154 @@ fields_add(fields *f, const char *name, size_t nlen, const char *value, size_t v
 	e->is_file = is_file;
 	f->n++;
 	return 0;
+}
+
+int
+fields_add(fields *f, const char *name, size_t nlen, const char *value, size_t vlen,
+	   bool is_file)
+{
+	if (f->n >= FIELDS_MAX) {
+		f->dropped++;
+		return 0;
+	}
+	if (nlen > FIELDS_NAME_MAX) {
+		nlen = FIELDS_NAME_MAX;
+		while (nlen > 0 && ((unsigned char)name[nlen] & 0xC0) == 0x80)
+			nlen--;	/* not inside a UTF-8 character */
+		f->names_cut++;
+	}
+	return add_field(f, name, nlen, value, vlen, is_file);
+}
+
+static bool
+is_companion(const char *name)
+{
+	size_t n = strlen(name), k = sizeof FIELDS_ORIGINAL_SUFFIX - 1;
+
+	return n > k && strcmp(name + n - k, FIELDS_ORIGINAL_SUFFIX) == 0;
+}
+
+int
+fields_field_to_utf8(fields *f, size_t i, const char *charset)
+{
+	form_field *e = &f->v[i];
+	unsigned nhow = 0, vhow = 0;
+	size_t nlen, vlen = e->vlen;
+	char *name = utf8_decode(e->name, strlen(e->name), charset, &nlen, &nhow);
+	char *value = e->is_file ? NULL : utf8_decode(e->value, e->vlen, charset, &vlen, &vhow);
+	char shown[256], cname[FIELDS_NAME_MAX * 4 + sizeof FIELDS_ORIGINAL_SUFFIX];
+
+	if (name == NULL || (value == NULL && !e->is_file)) {
+		free(name);
+		free(value);
+		return -1;
+	}
+	if ((nhow | vhow) & UTF8_LOSSY) {
+		/* what was sent, for a person: the value's bytes, or the name's */
+		if (vhow & UTF8_LOSSY)
+			utf8_escape(e->value, e->vlen, shown, sizeof shown);
+		else
+			utf8_escape(e->name, strlen(e->name), shown, sizeof shown);
+		snprintf(cname, sizeof cname, "%s%s", name, FIELDS_ORIGINAL_SUFFIX);
+		if (add_field(f, cname, strlen(cname), shown, strlen(shown), false) < 0) {
+			free(name);
+			free(value);
+			return -1;
+		}
+		e = &f->v[i];	/* add_field may have moved the array */
+	}
+	free(e->name);
+	e->name = name;
+	if (value != NULL) {
+		free(e->value);
+		e->value = value;
+		e->vlen = vlen;
+	}
+	return (int)(nhow | vhow);
+}
+
+int
+fields_to_utf8(fields *f, const char *charset)
+{
+	size_t n = f->n;
+	int how = 0, h;
+
+	for (size_t i = 0; i < n; i++) {
+		if ((h = fields_field_to_utf8(f, i, charset)) < 0)
+			return -1;
+		how |= h;
+	}
+	return how;
+}
+
+const char *
+fields_originals(fields *f)
+{
+	char *out = NULL;
+	size_t len = 0;
+
+	for (size_t i = 0; i < f->n; i++) {
+		const form_field *e = &f->v[i];
+		size_t add = strlen(e->name) + e->vlen + 3;
+		char *o;
+
+		if (!is_companion(e->name))
+			continue;
+		if ((o = realloc(out, len + add + 1)) == NULL) {
+			free(out);
+			return NULL;
+		}
+		out = o;
+		len += (size_t)snprintf(out + len, add + 1, "%s%s: %s", len ? "\n" : "", e->name,
+					e->value);
+	}
+	return fields_keep(f, out);
+}
+
+void
+fields_drop(fields *f, const char *name)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < f->n; i++) {
+		if (strcmp(f->v[i].name, name) == 0) {
+			free(f->v[i].name);
+			free(f->v[i].value);
+			continue;
+		}
+		f->v[o++] = f->v[i];
+	}
+	f->n = o;
+}
+
+void
+fields_content_charset(const char *ct, char *out, size_t outlen)
+{
+	const char *p = ct;
+	size_t n = 0;
+
+	if (outlen == 0)
+		return;
+	out[0] = '\0';
+	while (p && (p = strchr(p, ';')) != NULL) {
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (strncasecmp(p, "charset=", 8) != 0)
+			continue;
+		p += 8;
+		if (*p == '"')
+			p++;
+		for (; *p && *p != '"' && *p != ';' && *p != ' ' && *p != '\t'; p++) {
+			if (n + 1 >= outlen) {
+				out[0] = '\0';
+				return;
+			}
+			out[n++] = *p;
+		}
+		out[n] = '\0';
+		return;
+	}
 }
 
 const char *

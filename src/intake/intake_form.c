@@ -14,6 +14,8 @@
 #include "intake_form.h"
 #include "util/str.h"
 
+#define FLAT_DEPTH 8	/* JSON nested deeper is kept as its JSON text */
+
 enum { F_NAME, F_FIRST, F_LAST, F_PHONE, F_EMAIL, F_SERVICE, F_MESSAGE, F_HOOD, F_KIND,
        F_IGNORE, F_COUNT };
 
@@ -185,10 +187,56 @@ intake_form(fields *f, const form_source *src, intake_request *out)
 	if (fr.empty)
 		return INTAKE_MISSING;
 	presets(src, "web_form", &out->lead);
+	if (f->dropped > 0 || f->names_cut > 0 || f->deep > 0) {
+		char note[256];
+		size_t n = 0;
+
+		note[0] = '\0';
+		if (f->dropped > 0)
+			n += (size_t)snprintf(note + n, sizeof note - n, "%zu more field%s past the "
+					      "first %d not kept", f->dropped,
+					      f->dropped == 1 ? "" : "s", FIELDS_MAX);
+		if (f->names_cut > 0 && n < sizeof note)
+			n += (size_t)snprintf(note + n, sizeof note - n, "%s%zu field name%s cut to "
+					      "%d bytes", n ? "; " : "", f->names_cut,
+					      f->names_cut == 1 ? "" : "s", FIELDS_NAME_MAX);
+		if (f->deep > 0 && n < sizeof note)
+			snprintf(note + n, sizeof note - n, "%s%zu value%s nested deeper than %d "
+				 "levels kept as JSON text", n ? "; " : "", f->deep,
+				 f->deep == 1 ? "" : "s", FLAT_DEPTH);
+		if ((out->lead.cut = fields_printf(f, "%s", note)) == NULL)
+			return INTAKE_NOMEM;
+	}
 	return INTAKE_OK;
 }
 
-#define FLAT_DEPTH 8
+/* prefix + "." + k into key (FIELDS_NAME_MAX + 1 bytes), cut on a UTF-8
+ * boundary (and counted) when it does not fit. */
+static void
+flat_key(fields *f, char *key, const char *prefix, const char *k)
+{
+	size_t n = (size_t)snprintf(key, FIELDS_NAME_MAX + 1, "%s%s%s", prefix,
+				    *prefix ? "." : "", k);
+
+	if (n > FIELDS_NAME_MAX) {
+		n = FIELDS_NAME_MAX;
+		while (n > 0 && ((unsigned char)key[n] & 0xC0) == 0x80)
+			n--;
+		key[n] = '\0';
+		f->names_cut++;
+	}
+}
+
+/* v as compact JSON text under prefix: what is nested too deep is kept whole. */
+static int
+flat_json_text(fields *f, const char *prefix, json_t *v)
+{
+	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	int rc = s ? fields_add(f, prefix, strlen(prefix), s, strlen(s), false) : -1;
+
+	free(s);
+	return rc;
+}
 
 static int
 flatten(fields *f, const char *prefix, json_t *v, int depth)
@@ -198,13 +246,19 @@ flatten(fields *f, const char *prefix, json_t *v, int depth)
 	json_t *c;
 	size_t i;
 
-	if (depth > FLAT_DEPTH)
-		return -1;
+	if ((json_is_object(v) || json_is_array(v)) && f->n >= FIELDS_MAX) {
+		/* nothing more is kept: count without walking it all */
+		f->dropped += json_is_object(v) ? json_object_size(v) : json_array_size(v);
+		return 0;
+	}
+	if ((json_is_object(v) || json_is_array(v)) && depth > FLAT_DEPTH) {
+		f->deep++;
+		return flat_json_text(f, prefix, v);
+	}
 	if (json_is_object(v)) {
 		json_object_foreach(v, k, c) {
-			int n = snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "." : "", k);
-
-			if (n < 0 || (size_t)n >= sizeof key || flatten(f, key, c, depth + 1) < 0)
+			flat_key(f, key, prefix, k);
+			if (flatten(f, key, c, depth + 1) < 0)
 				return -1;
 		}
 		return 0;
@@ -219,9 +273,11 @@ flatten(fields *f, const char *prefix, json_t *v, int depth)
 				scalars = false;
 		if (!scalars) {
 			json_array_foreach(v, i, c) {
-				int n = snprintf(key, sizeof key, "%s.%zu", prefix, i);
+				char idx[24];
 
-				if (n < 0 || (size_t)n >= sizeof key || flatten(f, key, c, depth + 1) < 0)
+				snprintf(idx, sizeof idx, "%zu", i);
+				flat_key(f, key, prefix, idx);
+				if (flatten(f, key, c, depth + 1) < 0)
 					return -1;
 			}
 			return 0;
@@ -252,13 +308,7 @@ flatten(fields *f, const char *prefix, json_t *v, int depth)
 				  json_string_length(v), false);
 	if (json_is_null(v))
 		return 0;
-	{
-		char *s = json_dumps(v, JSON_ENCODE_ANY);
-		int rc = s ? fields_add(f, prefix, strlen(prefix), s, strlen(s), false) : -1;
-
-		free(s);
-		return rc;
-	}
+	return flat_json_text(f, prefix, v);
 }
 
 int

@@ -51,8 +51,11 @@ int form_to_lead(fields *f, const intake_map *map, size_t nmap, const char *hone
 		 intake_lead *in, form_result *res);
 
 /* Flattens a JSON object into f: nested keys joined with '.', arrays of
- * scalars joined with ", ", numbers and booleans as text. Depth and field
- * count are bounded. 0, or -1 when json is not an object or too big. */
+ * scalars joined with ", ", numbers and booleans as text. Bounded, never
+ * refused for its size: a value nested deeper than 8 levels is kept as its
+ * JSON text, long names are cut and fields past FIELDS_MAX counted (f's
+ * tallies; intake_form() puts them in the lead's cut note). 0, or -1 when
+ * json is not an object (or out of memory). */
 int form_flatten_json(fields *f, const char *json, size_t len);
 
 #endif

@@ -159,6 +159,18 @@ sig_hmac_sha256(const void *key, size_t klen, const void *msg, size_t mlen,
 }
 
 void
+sig_hmac_sha256_2(const void *key, size_t klen, const void *prefix, size_t plen,
+		  const void *msg, size_t mlen, unsigned char out[32])
+{
+	crypto_auth_hmacsha256_state st;
+
+	crypto_auth_hmacsha256_init(&st, key, klen);
+	crypto_auth_hmacsha256_update(&st, prefix, plen);
+	crypto_auth_hmacsha256_update(&st, msg, mlen);
+	crypto_auth_hmacsha256_final(&st, out);
+}
+
+void
 sig_hex(const unsigned char *in, size_t n, char *out)
 {
 	static const char digits[] = "0123456789abcdef";

@@ -22,6 +22,11 @@ void sig_hmac_sha1(const void *key, size_t klen, const void *msg, size_t mlen,
 void sig_hmac_sha256(const void *key, size_t klen, const void *msg, size_t mlen,
 		     unsigned char out[32]);
 
+/* HMAC-SHA256(key, prefix || msg) into out[32]: a signed timestamp and the
+ * body without copying them together. */
+void sig_hmac_sha256_2(const void *key, size_t klen, const void *prefix, size_t plen,
+		       const void *msg, size_t mlen, unsigned char out[32]);
+
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void sig_hex(const unsigned char *in, size_t n, char *out);
 

@@ -221,12 +221,17 @@ intake_twilio_sms(fields *f, intake_request *out)
 		}
 		body = text;
 	}
+	/* A bare keyword from an unknown number is not an inquiry. */
+	out->create_if_unknown = !twilio_is_keyword(body);
+	/* Bytes decoding replaced (a NUL, invalid UTF-8): said with the text */
+	if ((n = fields_originals(f)) != NULL &&
+	    (body = fields_printf(f, "%s%s(%s)", body ? body : "", body && *body ? "\n" : "",
+				  n)) == NULL)
+		return INTAKE_NOMEM;
 	out->match_phone = from;
 	out->ev = lead_event_init(EV_MESSAGE_IN);
 	out->ev.channel = "sms";
 	out->ev.text = body ? body : "";
-	/* A bare keyword from an unknown number is not an inquiry. */
-	out->create_if_unknown = !twilio_is_keyword(body);
 	out->lead.phone = from;
 	out->lead.source = "sms";
 	out->lead.message = body;

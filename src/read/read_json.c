@@ -2,10 +2,13 @@
  * read_json.c - rows to JSON (see read_json.h). Every text column that is
  * empty in the store is null here, every time is ISO 8601 UTC or null.
  */
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/lead.h"
 #include "read_json.h"
+#include "util/utf8.h"
 
 static json_t *
 iso_time(int64_t t)
@@ -21,10 +24,25 @@ iso_time(int64_t t)
 	return json_string(buf);
 }
 
+/* A stored text as a JSON string. Text is valid UTF-8 from the door on; a
+ * row written before that (or by hand) is shown with U+FFFD for the bytes
+ * that are not, never dropped from the answer. */
 static json_t *
 text(const char *v)
 {
-	return v != NULL ? json_string(v) : json_null();
+	json_t *j;
+	char *clean;
+	size_t n;
+
+	if (v == NULL)
+		return json_null();
+	if ((j = json_string(v)) != NULL)
+		return j;
+	if ((clean = utf8_sanitize(v, strlen(v), &n, NULL)) == NULL)
+		return NULL;
+	j = json_stringn(clean, n);
+	free(clean);
+	return j;
 }
 
 static json_t *
@@ -38,9 +56,24 @@ flags_json(unsigned flags)
 		json_array_append_new(a, json_string("email_invalid"));
 	if (flags & LEAD_NO_CONTACT)
 		json_array_append_new(a, json_string("no_contact"));
+	if (flags & LEAD_PHONE_ABROAD)
+		json_array_append_new(a, json_string("phone_abroad"));
 	if (flags & (LEAD_MAYBE_OPT_OUT_SMS | LEAD_MAYBE_OPT_OUT_EMAIL))
 		json_array_append_new(a, json_string("possible_opt_out"));
 	return a;
+}
+
+/* The lead's custom fields as an object ({} for none or unreadable). */
+static json_t *
+custom_json(const char *text)
+{
+	json_t *o = text != NULL ? json_loads(text, 0, NULL) : NULL;
+
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return json_object();
+	}
+	return o;
 }
 
 static json_t *
@@ -73,6 +106,7 @@ lead_json(const store_lead_row *r)
 	json_object_set_new(o, "last_inbound_at", iso_time(r->last_inbound_at));
 	json_object_set_new(o, "last_touch_at", iso_time(r->last_touch_at));
 	json_object_set_new(o, "external_id", text(r->external_id));
+	json_object_set_new(o, "custom", custom_json(r->custom));
 	return o;
 }
 

@@ -13,9 +13,10 @@
 
 static const char *const business_keys[] = {
 	"name", "timezone", "country", "phone", "hours", "holidays", "quiet_hours",
-	"ack_any_hour", "duplicate_window", NULL
+	"ack_any_hour", "duplicate_window", "sms_countries", NULL
 };
-enum { B_NAME, B_TZ, B_COUNTRY, B_PHONE, B_HOURS, B_HOLIDAYS, B_QUIET, B_ACK, B_DUP };
+enum { B_NAME, B_TZ, B_COUNTRY, B_PHONE, B_HOURS, B_HOLIDAYS, B_QUIET, B_ACK, B_DUP, B_SMS,
+       B_NKEYS };
 
 #define HOURS_FORMAT "hours must look like \"08:00-17:00\", \"08:00-12:00, 13:00-17:00\" or \"closed\""
 
@@ -148,11 +149,72 @@ read_phone(rl_ctx *c, yaml_node_t *n)
 	b->phone = rl_strdup(c, e164);
 }
 
+/* A two-letter code as contact_region knows it; false after reporting. */
+static bool
+country_code(rl_ctx *c, yaml_node_t *n, const char *v, const char *what)
+{
+	if (strlen(v) != 2 || v[0] < 'A' || v[0] > 'Z' || v[1] < 'A' || v[1] > 'Z') {
+		rl_error(c, n, "\"%s\" must be a two-letter code like US", what);
+		return false;
+	}
+	if (!contact_country_known(v)) {
+		rl_error(c, n, "\"%s\": unknown country code \"%s\" (ISO 3166, like US, CA, GB)",
+			 what, v);
+		return false;
+	}
+	return true;
+}
+
+/* sms_countries: a list of country codes, or "any". Automated texts go only
+ * there: a public form must not make the business text any number in the
+ * world with a stranger's words. */
+static void
+read_sms_countries(rl_ctx *c, yaml_node_t *n)
+{
+	rules_business *b = &c->r->business;
+	size_t len;
+
+	if (n->type == YAML_SCALAR_NODE) {
+		const char *v = rl_scalar(c, n, "sms_countries");
+
+		if (v != NULL && strcmp(v, "any") == 0)
+			b->sms_anywhere = true;
+		else if (v != NULL)
+			rl_error(c, n, "\"sms_countries\" must be a list of country codes like "
+				 "[US, CA], or any");
+		return;
+	}
+	if (!rl_is_list(c, n, "sms_countries"))
+		return;
+	len = rl_list_len(n);
+	if (len > 300) {
+		rl_error(c, n, "too many sms_countries (at most 300)");
+		return;
+	}
+	for (size_t i = 0; i < b->nsms_countries; i++)
+		free(b->sms_countries[i]);
+	free(b->sms_countries);
+	b->nsms_countries = 0;
+	if ((b->sms_countries = rl_calloc(c, len + 1, sizeof *b->sms_countries)) == NULL)
+		return;
+	for (size_t i = 0; i < len; i++) {
+		yaml_node_t *it = rl_list_item(c, n, i);
+		const char *v;
+
+		if (it == NULL)
+			break;
+		if ((v = rl_scalar(c, it, "sms_countries")) == NULL ||
+		    !country_code(c, it, v, "sms_countries"))
+			continue;
+		b->sms_countries[b->nsms_countries++] = rl_strdup(c, v);
+	}
+}
+
 void
 rl_business(rl_ctx *c, yaml_node_t *n)
 {
 	rules_business *b = &c->r->business;
-	yaml_node_t *v[9];
+	yaml_node_t *v[B_NKEYS];
 
 	b->ack_ignores_quiet = true;
 	b->duplicate_window = 30 * 86400;
@@ -196,4 +258,9 @@ rl_business(rl_ctx *c, yaml_node_t *n)
 		rl_bool(c, v[B_ACK], "ack_any_hour", &b->ack_ignores_quiet);
 	if (v[B_DUP] != NULL)
 		rl_duration(c, v[B_DUP], "duplicate_window", &b->duplicate_window);
+	if (v[B_SMS] != NULL)
+		read_sms_countries(c, v[B_SMS]);
+	else if ((b->sms_countries = rl_calloc(c, 1, sizeof *b->sms_countries)) != NULL &&
+		 (b->sms_countries[0] = rl_strdup(c, b->country)) != NULL)
+		b->nsms_countries = 1;	/* the business's own country */
 }

@@ -9,8 +9,9 @@
 
 static const char *const owner_keys[] = { "round_robin", "role", NULL };
 static const char *const route_keys[] = { "when", "owner", NULL };
-static const char *const when_keys[] = { "source", "kind", "service", "after_hours", NULL };
-enum { W_SOURCE, W_KIND, W_SERVICE, W_AFTER };
+static const char *const when_keys[] = { "source", "kind", "service", "after_hours", "custom",
+					 NULL };
+enum { W_SOURCE, W_KIND, W_SERVICE, W_AFTER, W_CUSTOM };
 
 static int
 owner_pool(rl_ctx *c, yaml_node_t *n, rules_owner *out)
@@ -87,11 +88,48 @@ rl_owner(rl_ctx *c, const yaml_node_t *n, const char *what, rules_owner *out)
 	return rl_role_ref(c, v[1], out->role);
 }
 
+/* when: { custom: { zip: "60601", budget: high } } - every field must hold. */
+static void
+read_custom(rl_ctx *c, rules_route *rt, yaml_node_t *n)
+{
+	size_t len;
+
+	if (!rl_is_map(c, n, "custom"))
+		return;
+	len = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+	if (len == 0) {
+		rl_error(c, n, "\"custom\" must name at least one field, e.g. { zip: \"60601\" }");
+		return;
+	}
+	if (len > RULES_MAX_CUSTOM_MATCH) {
+		rl_error(c, n, "too many custom fields in one rule (at most %d)",
+			 RULES_MAX_CUSTOM_MATCH);
+		return;
+	}
+	if ((rt->custom = rl_calloc(c, len, sizeof *rt->custom)) == NULL)
+		return;
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+	     p < n->data.mapping.pairs.top && rl_tick(c); p++) {
+		yaml_node_t *k = rl_node(c, p->key), *v = rl_node(c, p->value);
+		rules_custom_match *m = &rt->custom[rt->ncustom];
+		const char *key, *val;
+
+		if ((key = rl_scalar(c, k, "custom")) == NULL || (val = rl_scalar(c, v, key)) == NULL)
+			continue;
+		if ((m->name = rl_strdup(c, key)) == NULL || (m->value = rl_strdup(c, val)) == NULL) {
+			free(m->name);
+			m->name = NULL;
+			return;
+		}
+		rt->ncustom++;
+	}
+}
+
 /* Returns true when the rule matches every lead. */
 static bool
 read_when(rl_ctx *c, rules_route *rt, yaml_node_t *n)
 {
-	yaml_node_t *v[4];
+	yaml_node_t *v[5];
 
 	if (rl_is_null(n))
 		return true;
@@ -109,6 +147,8 @@ read_when(rl_ctx *c, rules_route *rt, yaml_node_t *n)
 		if (rl_bool(c, v[W_AFTER], "after_hours", &after) == 0)
 			rt->after_hours = after;
 	}
+	if (v[W_CUSTOM] != NULL)
+		read_custom(c, rt, v[W_CUSTOM]);
 	return n->data.mapping.pairs.top == n->data.mapping.pairs.start;
 }
 

@@ -17,7 +17,7 @@ const char *const rl_template_fields[] = {
 	"first_name", "last_name", "name", "phone", "email", "service", "neighbourhood",
 	"source", "message", "business_name", "business_phone", "owner_name",
 	"owner_first_name", "owner_phone", "next_contact_window", "task_due",
-	"quote_amount", "next_contact_verb", NULL
+	"quote_amount", "next_contact_verb", "custom.*", NULL
 };
 
 /* Values of a typical, slightly long lead, to estimate a message's length. */
@@ -85,6 +85,8 @@ field_optional(const rules *r, const char *f)
 	for (size_t i = 0; lead_fields[i]; i++)
 		if (strcmp(f, lead_fields[i]) == 0)
 			return true;
+	if (strncmp(f, "custom.", 7) == 0)
+		return true;	/* whatever a source sent, or did not */
 	if (strcmp(f, "business_phone") == 0)
 		return r->business.phone == NULL;
 	if (strcmp(f, "owner_phone") == 0) {

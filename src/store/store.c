@@ -352,3 +352,32 @@ store_tokens_read(store *s, int64_t business_id, void (*fn)(void *ctx, const sto
 	return be(s)->tokens_read(s, business_id, fn, ctx);
 }
 
+int
+store_probe(store *s)
+{
+	return be(s)->probe(s);
+}
+
+int
+store_outbox_defer(store *s, int64_t id, int64_t send_at, const char *error, int64_t now)
+{
+	return be(s)->outbox_defer(s, id, send_at, error, now);
+}
+
+int
+store_outbox_bury(store *s, int64_t id, const char *error, int64_t task_id, int64_t now)
+{
+	return be(s)->outbox_bury(s, id, error, task_id, now);
+}
+
+int
+store_webhook_defer(store *s, int64_t id, int64_t send_at, const char *error, int64_t now)
+{
+	return be(s)->webhook_defer(s, id, send_at, error, now);
+}
+
+int
+store_webhook_bury(store *s, int64_t id, const char *error, int64_t now)
+{
+	return be(s)->webhook_bury(s, id, error, now);
+}

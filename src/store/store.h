@@ -48,6 +48,12 @@ int store_migrate_to(store *s, int version, char *err, size_t errlen);
 /* Transactions. begin takes the write lock at once (BEGIN IMMEDIATE), waiting
  * up to the busy timeout when another process holds it. 0 / -1. */
 int store_begin(store *s);
+
+/* Whether the database takes a write now, without waiting for a lock (for
+ * health checks): 0 yes (a write transaction began and was rolled back),
+ * 1 another connection holds the write lock, -1 an error. Outside a
+ * transaction only. */
+int store_probe(store *s);
 int store_commit(store *s);
 void store_rollback(store *s);
 /* False when no transaction is open, e.g. after SQLite aborted one on an
@@ -88,6 +94,9 @@ typedef struct {
 	const char *owner;	/* preset owner, NULL = route */
 	const char *external_id; /* the source's own id (MessageSid, leadgen_id...) */
 	unsigned flags;
+	const lead_custom *custom; /* custom fields (stored as one JSON object; a
+				    * value that is not UTF-8 is left out) */
+	size_t ncustom;
 } store_new_lead;
 
 /* The newest open lead of the business with this phone or email, created

@@ -534,9 +534,9 @@ insert_lead(store *s, const store_lead_state *ls, const new_row *r, int64_t now)
 		" message, neighbourhood, external_id, flags, stage, status, owner, sequence,"
 		" sequence_started_at, plan, created_at, updated_at, last_inbound_at,"
 		" last_touch_at, last_task_done_at, sms_opt_out, email_opt_out, quote_cents,"
-		" lost_reason, reactivate_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-		" ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?19, ?20, ?21, ?22, ?23, ?24, ?25,"
-		" ?26, ?27)";
+		" lost_reason, reactivate_at, custom) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+		" ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?19, ?20, ?21, ?22, ?23, ?24,"
+		" ?25, ?26, ?27, ?28)";
 	sqlite3_stmt *st = store_stmt(s, sql);
 
 	if (st == NULL)
@@ -571,6 +571,7 @@ insert_lead(store *s, const store_lead_state *ls, const new_row *r, int64_t now)
 		sqlite3_bind_null(st, 25);
 	store_bind_text(st, 26, l->lost_reason);
 	sqlite3_bind_int64(st, 27, r->reactivate_at);
+	store_bind_text(st, 28, ls->custom_json);
 	return store_step_done(st);
 }
 

@@ -9,6 +9,8 @@
 #ifndef LK_STORE_BACKEND_H
 #define LK_STORE_BACKEND_H
 
+#include <jansson.h>
+
 #include "store.h"
 #include "store_api.h"
 #include "store_outbox.h"
@@ -96,6 +98,14 @@ struct store_backend {
 	int (*tokens_read)(store *s, int64_t business_id, void (*fn)(void *ctx,
 			   const store_token_row *r), void *ctx);
 	const store_user_backend *user;	/* store_user.h, store_web.h */
+	int (*probe)(store *s);
+	int (*outbox_defer)(store *s, int64_t id, int64_t send_at, const char *error,
+			    int64_t now);
+	int (*outbox_bury)(store *s, int64_t id, const char *error, int64_t task_id,
+			   int64_t now);
+	int (*webhook_defer)(store *s, int64_t id, int64_t send_at, const char *error,
+			     int64_t now);
+	int (*webhook_bury)(store *s, int64_t id, const char *error, int64_t now);
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the
@@ -119,9 +129,12 @@ struct store_lead_state {
 	char *rr_keys[64];	/* the business's round-robin counters */
 	int64_t rr_values[64];
 	rr_counters rr;
+	json_t *custom_obj;	/* the lead's custom fields; owns the strings of: */
+	lead_custom *custom;
 	/* A prepared lead (store_lead_prepare), not written yet: */
 	const char *external_id;
 	int64_t business_id;
+	char *custom_json;	/* custom_obj as stored, NULL = none */
 };
 
 /* The engines. */

@@ -60,6 +60,14 @@ int store_fail(store *s, char *err, size_t errlen, const char *what);
 
 int store_timer_kind_parse(const char *name, timer_kind *out);
 
+/* SQL: lead l has no timeline entry of a type in engine_human_event_types
+ * (core/engine.h) - nobody has acted on it. The types are parameters ?40 to
+ * ?55, bound by store_bind_human_types(): the policy stays the engine's. */
+#define STORE_IS_NEW_SQL "NOT EXISTS (SELECT 1 FROM events h WHERE h.lead_id = l.id" \
+	" AND h.type IN (?40, ?41, ?42, ?43, ?44, ?45, ?46, ?47, ?48, ?49, ?50, ?51, ?52," \
+	" ?53, ?54, ?55))"
+void store_bind_human_types(sqlite3_stmt *st);
+
 /* Cancels the lead's pending timers of kind (only task_id's when > 0):
  * pending -> cancelled. 0 / -1. */
 int store_timers_cancel(store *s, int64_t lead_id, timer_kind kind, int64_t task_id);
@@ -144,5 +152,26 @@ int sqlite_tasks_read(store *s, int64_t business_id, const char *assignee, const
 		      int limit, void (*fn)(void *ctx, const store_task_row *r), void *ctx);
 int sqlite_tokens_read(store *s, int64_t business_id, void (*fn)(void *ctx,
 		       const store_token_row *r), void *ctx);
+/* store_web_sqlite.c: the web app's lists (store_web.h) */
+int sqlite_pipeline_read(store *s, int64_t business_id, const store_pipeline_filter *f,
+			 void (*fn)(void *ctx, const store_lead_brief *r), void *ctx);
+int sqlite_team_read(store *s, int64_t business_id, int64_t now, int64_t day_start,
+		     int64_t day_end, void (*fn)(void *ctx, const store_team_row *r), void *ctx);
+int sqlite_first_event_read(store *s, int64_t business_id, int64_t from, int64_t to,
+			    const char *type,
+			    void (*fn)(void *ctx, const char *owner, int64_t created_at,
+				       int64_t first_at),
+			    void *ctx);
+int sqlite_unattended_read(store *s, int64_t business_id, int limit,
+			   void (*fn)(void *ctx, const store_lead_brief *r), void *ctx);
+int sqlite_search_read(store *s, int64_t business_id, const char *q, const char *digits,
+		       const char *person, int limit,
+		       void (*fn)(void *ctx, const store_lead_brief *r), void *ctx);
 
+
+int sqlite_probe(store *s);
+int sqlite_outbox_defer(store *s, int64_t id, int64_t send_at, const char *error, int64_t now);
+int sqlite_outbox_bury(store *s, int64_t id, const char *error, int64_t task_id, int64_t now);
+int sqlite_webhook_defer(store *s, int64_t id, int64_t send_at, const char *error, int64_t now);
+int sqlite_webhook_bury(store *s, int64_t id, const char *error, int64_t now);
 #endif

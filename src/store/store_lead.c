@@ -117,6 +117,47 @@ sqlite_lead_find_customer(store *s, int64_t business_id, const char *phone, cons
 
 /* --- state for decide() --------------------------------------------------- */
 
+/* Points ls's lead at the custom fields of obj (taken). 0 / -1. */
+static int
+custom_adopt(store_lead_state *ls, json_t *obj)
+{
+	const char *k;
+	json_t *v;
+	size_t n = 0;
+
+	ls->custom_obj = obj;
+	if (obj == NULL || json_object_size(obj) == 0)
+		return 0;
+	if ((ls->custom = calloc(json_object_size(obj), sizeof *ls->custom)) == NULL)
+		return -1;
+	json_object_foreach(obj, k, v) {
+		if (!json_is_string(v))
+			continue;
+		ls->custom[n].name = k;
+		ls->custom[n].value = json_string_value(v);
+		n++;
+	}
+	ls->st.lead.custom = ls->custom;
+	ls->st.lead.ncustom = n;
+	return 0;
+}
+
+/* A lead's stored custom fields (JSON text, may be NULL) into ls. */
+static int
+custom_load(store_lead_state *ls, const char *text)
+{
+	json_t *o;
+
+	if (text == NULL || *text == '\0')
+		return 0;
+	o = json_loads(text, 0, NULL);
+	if (!json_is_object(o)) {
+		json_decref(o);	/* unreadable: the lead goes on without them */
+		return 0;
+	}
+	return custom_adopt(ls, o);
+}
+
 /* Takes ownership of v (may be NULL) as one of the lead's strings. */
 static const char *
 own(store_lead_state *ls, char *v)
@@ -229,7 +270,7 @@ sqlite_lead_state_load(store *s, int64_t business_id, int64_t id, int64_t now,
 		"SELECT name, phone, email, source, kind, service, message, neighbourhood,"
 		" flags, stage, status, owner, sequence, sequence_started_at, plan, created_at,"
 		" last_inbound_at, last_touch_at, last_task_done_at, sms_opt_out, email_opt_out,"
-		" quote_cents, lost_reason FROM leads WHERE id = ?1 AND business_id = ?2";
+		" quote_cents, lost_reason, custom FROM leads WHERE id = ?1 AND business_id = ?2";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	store_lead_state *ls;
 	lead *l;
@@ -278,6 +319,12 @@ sqlite_lead_state_load(store *s, int64_t business_id, int64_t id, int64_t now,
 	l->quote_cents = sqlite3_column_type(st, 21) == SQLITE_NULL ? -1 :
 			 sqlite3_column_int64(st, 21);
 	l->lost_reason = keep(ls, st, 22);
+	if (custom_load(ls, (const char *)sqlite3_column_text(st, 23)) < 0) {
+		sqlite3_reset(st);
+		store_lead_state_free(ls);
+		snprintf(err, errlen, "out of memory loading a lead");
+		return -1;
+	}
 	sqlite3_reset(st);
 	if (load_tasks(s, ls, id) < 0 || load_touches(s, ls, id, now - touch_window) < 0 ||
 	    load_rr(s, ls, business_id) < 0) {
@@ -331,6 +378,27 @@ sqlite_lead_prepare(store *s, int64_t business_id, const store_new_lead *nl, int
 	l->quote_cents = -1;
 	ls->external_id = copy(ls, nl->external_id);
 	ls->business_id = business_id;
+	if (nl->ncustom > 0) {
+		json_t *o = json_object();
+
+		for (size_t i = 0; o != NULL && i < nl->ncustom; i++) {
+			json_t *v = json_string(nl->custom[i].value ? nl->custom[i].value : "");
+
+			if (v != NULL && nl->custom[i].name != NULL)	/* NULL: not UTF-8 */
+				json_object_set_new(o, nl->custom[i].name, v);
+			else
+				json_decref(v);
+		}
+		if (o == NULL || (json_object_size(o) > 0 &&
+				  (ls->custom_json = json_dumps(o, JSON_COMPACT)) == NULL) ||
+		    custom_adopt(ls, o) < 0) {
+			if (ls->custom_obj == NULL)
+				json_decref(o);
+			store_lead_state_free(ls);
+			snprintf(err, errlen, "out of memory preparing a lead");
+			return -1;
+		}
+	}
 	*out = ls;
 	return 1;
 }
@@ -362,5 +430,8 @@ store_lead_state_free(store_lead_state *ls)
 	free(ls->task_strs);
 	free(ls->tasks);
 	free(ls->touches);
+	free(ls->custom);
+	json_decref(ls->custom_obj);
+	free(ls->custom_json);
 	free(ls);
 }

@@ -117,11 +117,11 @@ sqlite_outbox_claim(store *s, int64_t id, int64_t now, outbox_msg *m)
 	static const char *const sel =
 		"SELECT o.state, o.send_at, o.purpose, o.channel, o.person, o.recipient,"
 		" o.subject, o.body, o.business_id, o.lead_id, o.attempts, l.owner,"
-		" l.sms_opt_out, l.email_opt_out, l.flags"
-		" FROM outbox o JOIN leads l ON l.id = o.lead_id WHERE o.id = ?1";
+		" l.sms_opt_out, l.email_opt_out, l.flags, l.id IS NULL"
+		" FROM outbox o LEFT JOIN leads l ON l.id = o.lead_id WHERE o.id = ?1";
 	sqlite3_stmt *st = store_stmt(s, sel);
 	const char *state, *purpose;
-	bool lead_facing, blocked;
+	bool lead_facing, blocked, orphan;
 	int rc;
 
 	memset(m, 0, sizeof *m);
@@ -154,7 +154,16 @@ sqlite_outbox_claim(store *s, int64_t id, int64_t now, outbox_msg *m)
 	blocked = lead_facing && m->channel &&
 		  lead_unreachable(m->channel, sqlite3_column_int(st, 12),
 				   sqlite3_column_int(st, 13), (unsigned)sqlite3_column_int(st, 14));
+	orphan = sqlite3_column_int(st, 15) != 0;
 	sqlite3_reset(st);
+	if (orphan) {
+		/* Nobody to send it to or to tell: out of the queue, saying why. */
+		if ((rc = store_outbox_bury(s, id, "its lead no longer exists", 0, now)) != 1) {
+			outbox_msg_free(m);
+			return rc < 0 ? -1 : OUTBOX_SKIPPED;
+		}
+		return OUTBOX_UNUSABLE;
+	}
 	if (m->channel == NULL || m->recipient == NULL || m->body == NULL) {
 		outbox_msg_free(m);
 		return -1;
@@ -178,12 +187,40 @@ sqlite_outbox_claim(store *s, int64_t id, int64_t now, outbox_msg *m)
 }
 
 int
+sqlite_outbox_defer(store *s, int64_t id, int64_t send_at, const char *error, int64_t now)
+{
+	sqlite3_stmt *st = store_stmt(s, "UPDATE outbox SET send_at = ?1, last_error = ?2,"
+				      " updated_at = ?3 WHERE id = ?4 AND state = 'queued'");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, send_at);
+	store_bind_text(st, 2, error);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, id);
+	if (store_step_done(st) < 0)
+		return -1;
+	return sqlite3_changes(s->db) > 0 ? 1 : 0;
+}
+
+int
+sqlite_outbox_bury(store *s, int64_t id, const char *error, int64_t task_id, int64_t now)
+{
+	int rc = store_outbox_move(s, id, OUTBOX_QUEUED, OUTBOX_SENDING, NULL, now);
+
+	if (rc != 1)
+		return rc;
+	return store_outbox_move(s, id, OUTBOX_SENDING, OUTBOX_FAILED,
+				 &(outbox_update){ .error = error, .task_id = task_id }, now);
+}
+
+int
 sqlite_outbox_load(store *s, int64_t id, outbox_msg *m)
 {
 	static const char *const sel =
 		"SELECT o.send_at, o.purpose, o.channel, o.person, o.recipient, o.subject, o.body,"
 		" o.business_id, o.lead_id, o.attempts, l.owner"
-		" FROM outbox o JOIN leads l ON l.id = o.lead_id WHERE o.id = ?1";
+		" FROM outbox o LEFT JOIN leads l ON l.id = o.lead_id WHERE o.id = ?1";
 	sqlite3_stmt *st = store_stmt(s, sel);
 	int rc;
 

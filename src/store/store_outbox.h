@@ -66,14 +66,28 @@ typedef enum {
 	OUTBOX_CLAIMED = 1,	/* m filled; the row is now sending, attempts + 1 */
 	OUTBOX_SKIPPED = 0,	/* not queued or not due any more: leave it */
 	OUTBOX_CANCELED_OPT_OUT = 2, /* the lead opted out / contact flagged: cancelled */
+	OUTBOX_UNUSABLE = 3,	/* it can never be sent (its lead is gone): buried
+				 * (store_outbox_bury), m filled */
 } outbox_claim;
 
 /* Claims row id for sending (queued -> sending) in the current transaction.
  * A lead-facing row (ack, followup) whose lead has opted out of the channel,
  * or whose contact for it is flagged invalid, is cancelled instead (the
  * caller reports it to the engine). Returns an outbox_claim, or -1 on error;
- * m is filled for OUTBOX_CLAIMED and OUTBOX_CANCELED_OPT_OUT (caller frees). */
+ * m is filled for OUTBOX_CLAIMED, OUTBOX_CANCELED_OPT_OUT and OUTBOX_UNUSABLE
+ * (caller frees). */
 int store_outbox_claim(store *s, int64_t id, int64_t now, outbox_msg *m);
+
+/* A queued row whose claim failed for a reason of its own waits until
+ * send_at with error in last_error, so the rows behind it go first (its
+ * state does not change). 1 moved, 0 not queued, -1 error. */
+int store_outbox_defer(store *s, int64_t id, int64_t send_at, const char *error, int64_t now);
+
+/* A queued row that can never be processed is failed with error in
+ * last_error, through sending (queued -> sending -> failed, attempts + 1),
+ * so it leaves the queue and shows why; task_id (0 none) is the task the
+ * caller's report to the engine made. 1 moved, 0 not queued, -1 error. */
+int store_outbox_bury(store *s, int64_t id, const char *error, int64_t task_id, int64_t now);
 
 /* Loads row id whatever its state (for a callback's consequences). Returns
  * 1 (m filled, attempts as stored), 0 absent, -1 error. */

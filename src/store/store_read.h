@@ -30,6 +30,7 @@ typedef struct {
 	bool sms_opt_out, email_opt_out;
 	int64_t last_inbound_at, last_touch_at;
 	const char *external_id;
+	const char *custom;	/* custom fields as a JSON object of strings, NULL = none */
 } store_lead_row;
 
 typedef struct {

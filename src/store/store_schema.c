@@ -190,6 +190,9 @@ const char *const store_migrations[] = {
 	"  created_at INTEGER NOT NULL,"
 	"  expires_at INTEGER NOT NULL,"
 	"  used_at INTEGER);",
+	/* 5: custom fields - what a source sent that the lead has no column for
+	 * ("zip", "budget"), as one JSON object of strings; NULL = none. */
+	"ALTER TABLE leads ADD COLUMN custom TEXT;",
 };
 
 const int store_nmigrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

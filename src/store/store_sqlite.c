@@ -4,10 +4,12 @@
  * committed decision survives power loss, not only a crash of the process.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "store_internal.h"
 
@@ -197,8 +199,11 @@ store_sqlite_open(const char *dir, char *err, size_t errlen)
 {
 	store *s;
 	size_t n;
+	int fd;
 
-	if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
+	/* Leads are personal data: only the owner may enter or read (and the
+	 * database's -wal and -shm files take the database file's mode). */
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
 		snprintf(err, errlen, "cannot create data directory %s: %s", dir, strerror(errno));
 		return NULL;
 	}
@@ -216,6 +221,8 @@ store_sqlite_open(const char *dir, char *err, size_t errlen)
 		return NULL;
 	}
 	snprintf(s->path, n, "%s/leadkeep.db", dir);
+	if ((fd = open(s->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) >= 0)
+		close(fd);	/* a new database file: 0600 whatever the umask lets through */
 	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open %s: %s", s->path,
@@ -284,6 +291,21 @@ int
 sqlite_begin(store *s)
 {
 	return exec(s, "BEGIN IMMEDIATE", NULL, 0);
+}
+
+int
+sqlite_probe(store *s)
+{
+	int rc;
+
+	sqlite3_busy_timeout(s->db, 0);
+	rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	sqlite3_busy_timeout(s->db, 10000);
+	if (rc == SQLITE_OK) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return 0;
+	}
+	return rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? 1 : -1;
 }
 
 int
@@ -420,4 +442,9 @@ const store_backend store_sqlite_backend = {
 	.tasks_read = sqlite_tasks_read,
 	.tokens_read = sqlite_tokens_read,
 	.user = &store_user_sqlite,
+	.probe = sqlite_probe,
+	.outbox_defer = sqlite_outbox_defer,
+	.outbox_bury = sqlite_outbox_bury,
+	.webhook_defer = sqlite_webhook_defer,
+	.webhook_bury = sqlite_webhook_bury,
 };

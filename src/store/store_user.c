@@ -157,3 +157,50 @@ store_lead_worked_by(store *s, int64_t business_id, int64_t lead_id, const char 
 {
 	return be(s)->lead_worked_by(s, business_id, lead_id, person);
 }
+
+int
+store_queue_next(store *s, int64_t business_id, const char *assignee, int64_t after_due,
+		 int64_t after_id, int64_t until, void (*fn)(void *ctx, const store_queue_row *r),
+		 void *ctx)
+{
+	return be(s)->queue_next(s, business_id, assignee, after_due, after_id, until, fn, ctx);
+}
+
+int
+store_pipeline_read(store *s, int64_t business_id, const store_pipeline_filter *f,
+		    void (*fn)(void *ctx, const store_lead_brief *r), void *ctx)
+{
+	return be(s)->pipeline_read(s, business_id, f, fn, ctx);
+}
+
+int
+store_team_read(store *s, int64_t business_id, int64_t now, int64_t day_start, int64_t day_end,
+		void (*fn)(void *ctx, const store_team_row *r), void *ctx)
+{
+	return be(s)->team_read(s, business_id, now, day_start, day_end, fn, ctx);
+}
+
+int
+store_first_event_read(store *s, int64_t business_id, int64_t from, int64_t to,
+		       const char *type,
+		       void (*fn)(void *ctx, const char *owner, int64_t created_at,
+				  int64_t first_at),
+		       void *ctx)
+{
+	return be(s)->first_event_read(s, business_id, from, to, type, fn, ctx);
+}
+
+int
+store_unattended_read(store *s, int64_t business_id, int limit,
+		      void (*fn)(void *ctx, const store_lead_brief *r), void *ctx)
+{
+	return be(s)->unattended_read(s, business_id, limit, fn, ctx);
+}
+
+int
+store_search_read(store *s, int64_t business_id, const char *q, const char *digits,
+		  const char *person, int limit,
+		  void (*fn)(void *ctx, const store_lead_brief *r), void *ctx)
+{
+	return be(s)->search_read(s, business_id, q, digits, person, limit, fn, ctx);
+}

@@ -45,6 +45,24 @@ typedef struct {
 			  char *verb, size_t len);
 	int (*lead_worked_by)(store *s, int64_t business_id, int64_t lead_id,
 			      const char *person);
+	int (*queue_next)(store *s, int64_t business_id, const char *assignee,
+			  int64_t after_due, int64_t after_id, int64_t until,
+			  void (*fn)(void *ctx, const store_queue_row *r), void *ctx);
+	int (*pipeline_read)(store *s, int64_t business_id, const store_pipeline_filter *f,
+			     void (*fn)(void *ctx, const store_lead_brief *r), void *ctx);
+	int (*team_read)(store *s, int64_t business_id, int64_t now, int64_t day_start,
+			 int64_t day_end, void (*fn)(void *ctx, const store_team_row *r),
+			 void *ctx);
+	int (*first_event_read)(store *s, int64_t business_id, int64_t from, int64_t to,
+				const char *type,
+				void (*fn)(void *ctx, const char *owner, int64_t created_at,
+					   int64_t first_at),
+				void *ctx);
+	int (*unattended_read)(store *s, int64_t business_id, int limit,
+			       void (*fn)(void *ctx, const store_lead_brief *r), void *ctx);
+	int (*search_read)(store *s, int64_t business_id, const char *q, const char *digits,
+			   const char *person, int limit,
+			   void (*fn)(void *ctx, const store_lead_brief *r), void *ctx);
 } store_user_backend;
 
 /* The SQLite engine's (store_user_sqlite.c). */

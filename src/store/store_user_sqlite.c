@@ -472,7 +472,7 @@ sqlite_pwtoken_use(store *s, int64_t business_id, const char *token, int64_t now
 
 #define QUEUE_COLS "t.id, t.lead_id, t.verb, t.title, t.assignee, t.due_at, t.created_at," \
 	" l.name, l.phone, l.email, l.source, l.kind, l.service, l.stage, l.owner, l.flags," \
-	" l.sms_opt_out, l.email_opt_out, e.type, e.text, e.at"
+	" l.sms_opt_out, l.email_opt_out, e.type, e.text, e.at, " STORE_IS_NEW_SQL
 /* the newest event of the lead: one probe of events_by_lead */
 #define QUEUE_FROM " FROM tasks t JOIN leads l ON l.id = t.lead_id" \
 	" LEFT JOIN events e ON e.id = (SELECT max(id) FROM events WHERE lead_id = t.lead_id)"
@@ -481,6 +481,25 @@ static const char *
 col(sqlite3_stmt *st, int i)
 {
 	return (const char *)sqlite3_column_text(st, i);
+}
+
+static void
+queue_row(sqlite3_stmt *st, store_queue_row *r)
+{
+	*r = (store_queue_row){
+		.task_id = sqlite3_column_int64(st, 0), .lead_id = sqlite3_column_int64(st, 1),
+		.verb = col(st, 2), .title = col(st, 3), .assignee = col(st, 4),
+		.due_at = sqlite3_column_int64(st, 5), .created_at = sqlite3_column_int64(st, 6),
+		.name = col(st, 7), .phone = col(st, 8), .email = col(st, 9),
+		.source = col(st, 10), .kind = col(st, 11), .service = col(st, 12),
+		.stage = col(st, 13), .owner = col(st, 14),
+		.flags = (unsigned)sqlite3_column_int(st, 15),
+		.sms_opt_out = sqlite3_column_int(st, 16) != 0,
+		.email_opt_out = sqlite3_column_int(st, 17) != 0,
+		.last_type = col(st, 18), .last_text = col(st, 19),
+		.last_at = sqlite3_column_int64(st, 20),
+		.is_new = sqlite3_column_int(st, 21) != 0,
+	};
 }
 
 static int
@@ -501,26 +520,50 @@ sqlite_queue_read(store *s, int64_t business_id, const char *assignee, int limit
 	sqlite3_bind_int64(st, 1, business_id);
 	store_bind_text(st, 2, assignee);
 	sqlite3_bind_int(st, 3, limit > 0 ? limit : 100);
+	store_bind_human_types(st);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		store_queue_row r = {
-			.task_id = sqlite3_column_int64(st, 0), .lead_id = sqlite3_column_int64(st, 1),
-			.verb = col(st, 2), .title = col(st, 3), .assignee = col(st, 4),
-			.due_at = sqlite3_column_int64(st, 5), .created_at = sqlite3_column_int64(st, 6),
-			.name = col(st, 7), .phone = col(st, 8), .email = col(st, 9),
-			.source = col(st, 10), .kind = col(st, 11), .service = col(st, 12),
-			.stage = col(st, 13), .owner = col(st, 14),
-			.flags = (unsigned)sqlite3_column_int(st, 15),
-			.sms_opt_out = sqlite3_column_int(st, 16) != 0,
-			.email_opt_out = sqlite3_column_int(st, 17) != 0,
-			.last_type = col(st, 18), .last_text = col(st, 19),
-			.last_at = sqlite3_column_int64(st, 20),
-		};
+		store_queue_row r;
 
+		queue_row(st, &r);
 		fn(ctx, &r);
 		n++;
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? n : -1;
+}
+
+static int
+sqlite_queue_next(store *s, int64_t business_id, const char *assignee, int64_t after_due,
+		  int64_t after_id, int64_t until, void (*fn)(void *ctx, const store_queue_row *r),
+		  void *ctx)
+{
+	static const char *const one =
+		"SELECT " QUEUE_COLS QUEUE_FROM " WHERE t.business_id = ?1 AND t.state = 'open'"
+		" AND t.assignee = ?2 AND (t.due_at > ?3 OR (t.due_at = ?3 AND t.id > ?4))"
+		" AND t.due_at <= ?5 ORDER BY t.due_at, t.id LIMIT 1";
+	static const char *const all =
+		"SELECT " QUEUE_COLS QUEUE_FROM " WHERE t.business_id = ?1 AND t.state = 'open'"
+		" AND ?2 IS NULL AND (t.due_at > ?3 OR (t.due_at = ?3 AND t.id > ?4))"
+		" AND t.due_at <= ?5 ORDER BY t.due_at, t.id LIMIT 1";
+	sqlite3_stmt *st = store_stmt(s, assignee ? one : all);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, business_id);
+	store_bind_text(st, 2, assignee);
+	sqlite3_bind_int64(st, 3, after_due);
+	sqlite3_bind_int64(st, 4, after_id);
+	sqlite3_bind_int64(st, 5, until);
+	store_bind_human_types(st);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_queue_row r;
+
+		queue_row(st, &r);
+		fn(ctx, &r);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int
@@ -585,4 +628,10 @@ const store_user_backend store_user_sqlite = {
 	.queue_read = sqlite_queue_read,
 	.task_brief = sqlite_task_brief,
 	.lead_worked_by = sqlite_lead_worked_by,
+	.queue_next = sqlite_queue_next,
+	.pipeline_read = sqlite_pipeline_read,
+	.team_read = sqlite_team_read,
+	.first_event_read = sqlite_first_event_read,
+	.unattended_read = sqlite_unattended_read,
+	.search_read = sqlite_search_read,
 };

@@ -9,6 +9,7 @@
 
 #include "store_internal.h"
 #include "store_webhook.h"
+#include "util/utf8.h"
 
 /* The cursor's value, or -1 when it was never placed (-2 on error). */
 static int64_t
@@ -115,12 +116,25 @@ sqlite_webhook_next_due(store *s)
 	return v;
 }
 
+/* A column as a JSON string; bytes that are not UTF-8 become U+FFFD, so one
+ * bad byte never keeps an event from being posted. NULL only on OOM. */
 static json_t *
 col(sqlite3_stmt *st, int i)
 {
-	const unsigned char *v = sqlite3_column_text(st, i);
+	const char *v = (const char *)sqlite3_column_text(st, i);
+	size_t n = (size_t)sqlite3_column_bytes(st, i);
+	char *clean;
+	json_t *j;
 
-	return v ? json_string((const char *)v) : json_null();
+	if (v == NULL)
+		return json_null();
+	if ((j = json_stringn(v, n)) != NULL)
+		return j;
+	if ((clean = utf8_sanitize(v, n, &n, NULL)) == NULL)
+		return NULL;
+	j = json_stringn(clean, n);
+	free(clean);
+	return j;
 }
 
 static json_t *
@@ -140,9 +154,10 @@ sqlite_webhook_claim(store *s, int64_t id, int64_t now, store_webhook *w)
 {
 	static const char *const sel =
 		"SELECT d.url, d.attempts, e.id, e.type, e.at, e.actor, e.text, l.id, l.name,"
-		" l.phone, l.email, l.source, l.kind, l.service, l.stage, l.status, l.owner"
-		" FROM webhook_deliveries d JOIN events e ON e.id = d.event_id"
-		" JOIN leads l ON l.id = e.lead_id WHERE d.id = ?1 AND d.state = 'queued'";
+		" l.phone, l.email, l.source, l.kind, l.service, l.stage, l.status, l.owner,"
+		" d.event_id"
+		" FROM webhook_deliveries d LEFT JOIN events e ON e.id = d.event_id"
+		" LEFT JOIN leads l ON l.id = e.lead_id WHERE d.id = ?1 AND d.state = 'queued'";
 	static const char *const names[] = { "name", "phone", "email", "source", "kind",
 					     "service", "stage", "status", "owner" };
 	sqlite3_stmt *st;
@@ -156,6 +171,14 @@ sqlite_webhook_claim(store *s, int64_t id, int64_t now, store_webhook *w)
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
 		sqlite3_reset(st);
 		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	if (sqlite3_column_type(st, 2) == SQLITE_NULL || sqlite3_column_type(st, 7) == SQLITE_NULL) {
+		char why[96];
+
+		snprintf(why, sizeof why, "event %lld or its lead no longer exists: nothing to post",
+			 (long long)sqlite3_column_int64(st, 17));
+		sqlite3_reset(st);
+		return store_webhook_bury(s, id, why, now) < 0 ? -1 : STORE_WEBHOOK_DEAD;
 	}
 	w->id = id;
 	w->url = store_col_strdup(st, 0);
@@ -214,6 +237,37 @@ sqlite_webhook_finish(store *s, int64_t id, const char *state, int status, const
 		sqlite3_bind_int64(st, 4, send_at);
 	sqlite3_bind_int64(st, 5, now);
 	sqlite3_bind_int64(st, 6, id);
+	return store_step_done(st);
+}
+
+int
+sqlite_webhook_defer(store *s, int64_t id, int64_t send_at, const char *error, int64_t now)
+{
+	sqlite3_stmt *st = store_stmt(s, "UPDATE webhook_deliveries SET send_at = ?1,"
+				      " last_error = ?2, updated_at = ?3"
+				      " WHERE id = ?4 AND state = 'queued'");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, send_at);
+	store_bind_text(st, 2, error);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, id);
+	return store_step_done(st);
+}
+
+int
+sqlite_webhook_bury(store *s, int64_t id, const char *error, int64_t now)
+{
+	sqlite3_stmt *st = store_stmt(s, "UPDATE webhook_deliveries SET state = 'dead',"
+				      " last_error = ?1, updated_at = ?2"
+				      " WHERE id = ?3 AND state = 'queued'");
+
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, error);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, id);
 	return store_step_done(st);
 }
 

@@ -37,9 +37,24 @@ typedef struct {
 	json_t *payload;	/* {"id","type","at","actor","text","lead":{...}} */
 } store_webhook;
 
+#define STORE_WEBHOOK_DEAD 2
+
 /* Claims delivery id (queued -> sending, attempts + 1) and loads it, in the
- * caller's transaction. Returns 1 claimed, 0 not claimable, -1 error. */
+ * caller's transaction. Text that is not valid UTF-8 (a row stored before
+ * the doors checked it) is posted with U+FFFD in its place. Returns 1
+ * claimed, 0 not claimable, STORE_WEBHOOK_DEAD when it can never be posted
+ * (its event or lead is gone: moved to dead, the reason in last_error),
+ * -1 error. */
 int store_webhook_claim(store *s, int64_t id, int64_t now, store_webhook *w);
+
+/* A queued delivery whose claim failed for a reason of its own waits until
+ * send_at, error in last_error, so the deliveries behind it go first.
+ * In the caller's transaction (or none). 0 / -1. */
+int store_webhook_defer(store *s, int64_t id, int64_t send_at, const char *error, int64_t now);
+
+/* A queued delivery that cannot be processed goes to dead with error in
+ * last_error: visible, and out of the queue. 0 / -1. */
+int store_webhook_bury(store *s, int64_t id, const char *error, int64_t now);
 void store_webhook_free(store_webhook *w);
 
 /* Ends an attempt: state "sent", "failed", "dead" or "queued" (with send_at);

@@ -135,8 +135,17 @@ void web_notice_show(web_ctx *c, const char *form);
 void web_notice_from_query(web_ctx *c);
 /* "Tue Nov 24, 2:02 PM" in the business's time zone. */
 void web_local_time(const web_ctx *c, int64_t t, char *buf, size_t len);
+/* The business's local day around t: its first second and the first second
+ * of the next day (UTC). */
+void web_day_bounds(const web_ctx *c, int64_t t, int64_t *start, int64_t *end);
+/* A local date and time of the business (what date and time inputs send;
+ * time NULL = 9:00 AM) into *out: 0, or -1 when either is not valid. */
+int web_local_instant(const web_ctx *c, const char *date, const char *time, int64_t *out);
 /* A person's name from the rules, or the id itself, or "nobody". */
 const char *web_person_name(const web_ctx *c, const char *id);
+/* A small label: kind "new" (nobody acted on the lead yet), "stale" (no
+ * activity for long), anything else plain. */
+void web_badge(web_ctx *c, const char *kind, const char *text);
 /* <a href=asset> URL of an embedded asset, versioned for caching. */
 void web_asset_url(html_url *u, const char *name);
 
@@ -150,6 +159,7 @@ typedef struct {
 	bool sms_opt_out, email_opt_out;
 	const char *last_text;		/* the lead's last timeline entry, may be NULL */
 	int64_t last_at;
+	bool is_new;			/* nobody has acted on the lead yet: a "New" badge */
 	bool show_lead;			/* link to the lead (on Today) */
 	bool show_assignee;		/* another person's task is in the list */
 } web_task_view;
@@ -186,6 +196,16 @@ enum MHD_Result web_login(http_req *rq);
 enum MHD_Result web_logout(http_req *rq);
 enum MHD_Result web_set_password_form(http_req *rq);
 enum MHD_Result web_set_password(http_req *rq);
+/* web_walk.c: Start, the queue one lead at a time */
+enum MHD_Result web_walk(http_req *rq);
+enum MHD_Result web_walk_outcome(http_req *rq);
+/* web_pipeline.c, web_team.c, web_rules.c, web_search.c */
+enum MHD_Result web_pipeline(http_req *rq);
+enum MHD_Result web_team(http_req *rq);
+enum MHD_Result web_rules(http_req *rq);
+enum MHD_Result web_search(http_req *rq);
+/* web_live.c: the server-sent events of live pages */
+enum MHD_Result web_events(http_req *rq);
 /* web_assets.c */
 enum MHD_Result web_asset_get(http_req *rq);
 enum MHD_Result web_manifest(http_req *rq);

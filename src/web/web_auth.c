@@ -106,3 +106,15 @@ web_role_may_assign(const char *role)
 {
 	return web_role_sees_all(role);
 }
+
+bool
+web_role_sees_team(const char *role)
+{
+	return web_role_sees_all(role);
+}
+
+bool
+web_role_sees_rules(const char *role)
+{
+	return role != NULL && (strcmp(role, "manager") == 0 || strcmp(role, "admin") == 0);
+}

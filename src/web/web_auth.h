@@ -48,5 +48,9 @@ void web_csrf_new(char *out);
 bool web_role_sees_all(const char *role);
 /* Who may give a lead to someone else: office, manager, admin. */
 bool web_role_may_assign(const char *role);
+/* Who sees the Team page (everyone's numbers): office, manager, admin. */
+bool web_role_sees_team(const char *role);
+/* Who sees the Rules page (the rules file and its check): manager, admin. */
+bool web_role_sees_rules(const char *role);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * web_form.c - form bodies and typed form values (see web_form.h).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,4 +103,22 @@ web_parse_amount(const char *s)
 	if (frac == 1)
 		cents *= 10;
 	return whole * 100 + cents;
+}
+
+void
+web_money(int64_t cents, char *buf, size_t len)
+{
+	char digits[32], grouped[48];
+	uint64_t v = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
+	size_t n, o = 0;
+
+	n = (size_t)snprintf(digits, sizeof digits, "%llu", (unsigned long long)(v / 100));
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			grouped[o++] = ',';
+		grouped[o++] = digits[i];
+	}
+	grouped[o] = '\0';
+	snprintf(buf, len, "%s$%s.%02llu", cents < 0 ? "-" : "", grouped,
+		 (unsigned long long)(v % 100));
 }

@@ -34,4 +34,7 @@ const char *web_form_get(const web_form *f, const char *name);
  * most a billion. */
 int64_t web_parse_amount(const char *s);
 
+/* cents as "$1,250.50" ("-$3.00" below zero) into buf. */
+void web_money(int64_t cents, char *buf, size_t len);
+
 #endif

@@ -9,6 +9,7 @@
 #include "core/tz.h"
 #include "web.h"
 #include "web_assets.h"
+#include "web_time.h"
 
 void
 web_asset_url(html_url *u, const char *name)
@@ -65,6 +66,23 @@ head(web_ctx *c, const char *title)
 	html_close(h);	/* head */
 }
 
+/* A link of the nav; the current page's is marked. path: a literal. */
+static void
+nav_link(web_ctx *c, const char *path, const char *label, const char *name,
+	 const char *current)
+{
+	html *h = &c->h;
+	html_url u;
+
+	html_url_pathf(&u, "%s", path);
+	html_open(h, "a");
+	html_url_attr(h, "href", &u);
+	if (current && strcmp(current, name) == 0)
+		html_attr(h, "aria-current", "page");
+	html_text(h, label);
+	html_close(h);
+}
+
 static void
 nav(web_ctx *c, const char *current)
 {
@@ -81,12 +99,25 @@ nav(web_ctx *c, const char *current)
 	html_attr(h, "class", "brand");
 	html_text(h, "leadkeep");
 	html_close(h);
-	html_open(h, "a");
-	html_url_attr(h, "href", &u);
-	if (current && strcmp(current, "today") == 0)
-		html_attr(h, "aria-current", "page");
-	html_text(h, "Today");
-	html_close(h);
+	nav_link(c, "/app/", "Today", "today", current);
+	nav_link(c, "/app/pipeline", "Pipeline", "pipeline", current);
+	if (web_role_sees_team(c->user.role))
+		nav_link(c, "/app/team", "Team", "team", current);
+	if (web_role_sees_rules(c->user.role))
+		nav_link(c, "/app/rules", "Rules", "rules", current);
+	html_url_path(&u, "/app/search");
+	html_open(h, "form");
+	html_attr(h, "method", "get");
+	html_url_attr(h, "action", &u);
+	html_attr(h, "role", "search");
+	html_attr(h, "class", "search");
+	html_void(h, "input");
+	html_attr(h, "type", "search");
+	html_attr(h, "name", "q");
+	html_attr(h, "aria-label", "Search leads by name, phone or email");
+	html_attr(h, "placeholder", "Search leads");
+	html_attr(h, "maxlength", "100");
+	html_close(h);	/* form */
 	html_close(h);	/* nav */
 	html_open(h, "div");
 	html_attr(h, "class", "who");
@@ -197,4 +228,39 @@ web_person_name(const web_ctx *c, const char *id)
 	const rules_person *p = id ? rules_person_find(c->rules, id) : NULL;
 
 	return p ? p->name : id ? id : "nobody";
+}
+
+void
+web_badge(web_ctx *c, const char *kind, const char *text)
+{
+	html_open(&c->h, "span");
+	if (strcmp(kind, "new") == 0)
+		html_attr(&c->h, "class", "badge new");
+	else if (strcmp(kind, "stale") == 0)
+		html_attr(&c->h, "class", "badge stale");
+	else
+		html_attr(&c->h, "class", "badge");
+	html_text(&c->h, text);
+	html_close(&c->h);
+}
+
+void
+web_day_bounds(const web_ctx *c, int64_t t, int64_t *start, int64_t *end)
+{
+	tz_local lt;
+
+	tz_to_local(c->rules->business.zone, t, &lt);
+	tz_from_local(c->rules->business.zone, lt.year, lt.month, lt.day, 0, 0, start);
+	tz_from_local(c->rules->business.zone, lt.year, lt.month, lt.day + 1, 0, 0, end);
+}
+
+int
+web_local_instant(const web_ctx *c, const char *date, const char *time, int64_t *out)
+{
+	int y, m, d, h = 9, min = 0;
+
+	if (web_parse_date(date, &y, &m, &d) < 0 || (time && web_parse_clock(time, &h, &min) < 0))
+		return -1;
+	tz_from_local(c->rules->business.zone, y, m, d, h, min, out);
+	return 0;
 }

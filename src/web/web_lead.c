@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/engine.h"
 #include "core/rules.h"
 #include "http/http_api.h"
 #include "store/store_read.h"
@@ -49,6 +50,7 @@ typedef struct {
 	size_t nmessages, capmessages;
 	event_copy *events;
 	size_t nevents, capevents;
+	bool is_new;		/* no timeline entry says a person acted */
 } lead_page;
 
 /* A new zeroed slot at the end of *arr, or NULL (the page then fails). */
@@ -150,6 +152,8 @@ on_event(void *ctx, const store_event_row *r)
 	lead_page *p = ctx;
 	event_copy *e = push(p->c, (void **)&p->events, &p->nevents, &p->capevents, sizeof *e);
 
+	if (engine_event_type_human(r->type))
+		p->is_new = false;
 	if (e == NULL)
 		return;
 	e->at = r->at;
@@ -567,6 +571,15 @@ details(web_ctx *c, const lead_page *p)
 	html_close(h);
 }
 
+/* A part of the page app.js swaps when something changes (data-live). */
+static void
+live_part(html *h, const char *id)
+{
+	html_open(h, "div");
+	html_attr(h, "id", id);
+	html_flag(h, "data-live", true);
+}
+
 static void
 render(web_ctx *c, lead_page *p)
 {
@@ -578,18 +591,25 @@ render(web_ctx *c, lead_page *p)
 	html_open(h, "div");
 	html_attr_int(h, "data-now", c->now);
 	html_elem(h, "h1", l->name && *l->name ? l->name : "(no name)");
+	live_part(h, "lead-head");
 	html_open(h, "p");
 	html_attr(h, "class", "meta");
+	if (p->is_new) {
+		web_badge(c, "new", "New");
+		html_text(h, " ");
+	}
 	html_textf(h, "Lead #%lld \xc2\xb7 stage %s \xc2\xb7 %s \xc2\xb7 owner ", (long long)l->id,
 		   l->stage ? l->stage : "-", l->status ? l->status : "-");
 	html_text(h, web_person_name(c, l->owner));
 	html_close(h);
+	html_close(h);	/* lead-head */
 	web_contact_links(c, l->phone, l->email, l->sms_opt_out, l->email_opt_out);
 	web_notice_show(c, "");
 	html_open(h, "div");
 	html_attr(h, "class", "columns");
 	html_open(h, "section");
 	html_elem(h, "h2", "Open tasks");
+	live_part(h, "lead-tasks");
 	for (size_t i = 0; i < p->ntasks; i++) {
 		const task_copy *t = &p->tasks[i];
 		web_task_view v = {
@@ -611,15 +631,20 @@ render(web_ctx *c, lead_page *p)
 		html_close(h);
 	}
 	closed_tasks(c, p);
+	html_close(h);	/* lead-tasks */
 	log_form(c, p);
+	live_part(h, "lead-timeline");
 	timeline(c, p);
+	html_close(h);
 	html_close(h);	/* section */
 	html_open(h, "section");
 	details(c, p);
 	stage_form(c, p);
 	owner_form(c, p);
+	live_part(h, "lead-upcoming");
 	upcoming(c, p);
 	messages(c, p);
+	html_close(h);
 	html_close(h);	/* section */
 	html_close(h);	/* columns */
 	html_close(h);	/* div */
@@ -630,7 +655,7 @@ int
 web_lead_render(web_ctx *c, int64_t id)
 {
 	static const store_lead_visitor v = { on_lead, on_task, on_timer, on_message, on_event };
-	lead_page p = { .c = c };
+	lead_page p = { .c = c, .is_new = true };
 	store *s = http_store(c->rq);
 	int rc = web_may_see_lead(c, id);
 

@@ -135,6 +135,10 @@ web_task_card(web_ctx *c, const web_task_view *t, const char *back)
 		html_url_attr(h, "href", &u);
 		html_text(h, t->name && *t->name ? t->name : "(no name)");
 		html_close(h);
+		if (t->is_new) {
+			html_text(h, " ");
+			web_badge(c, "new", "New");
+		}
 		html_close(h);
 	}
 	html_open(h, "p");

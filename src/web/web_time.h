@@ -27,7 +27,18 @@ typedef enum {
  */
 web_due web_countdown(int64_t now, int64_t due, char *buf, size_t len);
 
+/* A span of time (secs >= 0) in words: "4 min", "2 h 5 min", "18 h", "3 d";
+ * under a minute is "0 min". */
+void web_span(int64_t secs, char *buf, size_t len);
+
 /* "late", "soon" or "later": the CSS class of an urgency. */
 const char *web_due_class(web_due d);
+
+/* "2026-11-27" (what <input type=date> sends) into *y *m *d: 0, or -1 when
+ * it is not a real date of the years 2000..2199. */
+int web_parse_date(const char *s, int *y, int *m, int *d);
+/* "09:30" (what <input type=time> sends; seconds allowed and ignored) into
+ * *h *min: 0, or -1. */
+int web_parse_clock(const char *s, int *h, int *min);
 
 #endif

@@ -28,6 +28,7 @@ row(void *ctx, const store_queue_row *r)
 		.email = r->email, .source = r->source, .stage = r->stage,
 		.sms_opt_out = r->sms_opt_out, .email_opt_out = r->email_opt_out,
 		.last_text = r->last_text, .last_at = r->last_at, .show_lead = true,
+		.is_new = r->is_new,
 		.show_assignee = l->show_assignee,
 	};
 
@@ -66,7 +67,20 @@ web_today_render(web_ctx *c)
 	web_page_start(c, "Today", "today");
 	html_open(h, "div");
 	html_attr_int(h, "data-now", c->now);
+	html_open(h, "div");
+	html_attr(h, "class", "heading");
 	html_elem(h, "h1", all ? "Today: everyone's tasks" : "Today: my tasks");
+	if (sees_all || mine) {
+		html_url u;
+
+		html_url_path(&u, "/app/walk");
+		html_open(h, "a");
+		html_attr(h, "class", "button start");
+		html_url_attr(h, "href", &u);
+		html_text(h, "Start");
+		html_close(h);
+	}
+	html_close(h);
 	web_notice_show(c, "");
 	if (sees_all && mine) {
 		html_open(h, "p");
@@ -75,6 +89,9 @@ web_today_render(web_ctx *c)
 		filter_link(c, "Everyone", true, all);
 		html_close(h);
 	}
+	html_open(h, "div");
+	html_attr(h, "id", "today-list");
+	html_flag(h, "data-live", true);	/* app.js swaps it when something changes */
 	if (!sees_all && !mine) {
 		html_elem(h, "p", "Your account is not linked to a person in the rules, so no task "
 			  "is yours yet. Ask a manager to link it (leadkeep user add --person).");
@@ -98,6 +115,7 @@ web_today_render(web_ctx *c)
 		html_textf(h, "Showing the first %d tasks.", TODAY_LIMIT);
 		html_close(h);
 	}
+	html_close(h);	/* today-list */
 	html_close(h);	/* div */
 	web_page_end(c);
 }

@@ -92,11 +92,14 @@ vapi POST /api/v1/leads '{"name":"Pat Doe","phone":"call me","neighbourhood":"Up
 conforms "POST /api/v1/leads with an unreadable phone: 201, flagged" 201
 via POST /api/v1/leads -H "Authorization: Bearer $ITOKEN" -H 'Content-Type: application/json' \
 	--data-binary '{"name":"From Site","email":"site@example.com","source":"web_form"}'
-conforms "POST /api/v1/leads with an intake token: 201" 201
-vapi POST /api/v1/leads '{"service":"x"}'
-conforms "POST /api/v1/leads without name, phone or email: 422" 422
-vapi POST /api/v1/leads '{"name":"x","owner":"zed"}'
-conforms "POST /api/v1/leads with an unknown owner: 422" 422
+conforms "POST /api/v1/leads with an intake token: 202 receipt" 202
+expect_eq "intake token: the receipt only" "$BODY" '{"status":"received"}'
+via POST /api/v1/leads -H "Authorization: Bearer $ITOKEN" -H 'Content-Type: application/json' \
+	--data-binary '{"name":"Not Marcus","phone":"312-555-0199"}'
+conforms "POST /api/v1/leads with an intake token, a known phone: the same 202 receipt" 202
+expect_eq "intake token, known phone: nothing of Marcus's lead" "$BODY" '{"status":"received"}'
+vapi POST /api/v1/leads '{}'
+conforms "POST /api/v1/leads with nothing in it: 422" 422
 
 vapi GET "/api/v1/leads?limit=2"
 conforms "GET /api/v1/leads?limit=2: a page" 200
@@ -104,6 +107,20 @@ cursor=$(field 'd["next_cursor"]')
 vapi GET "/api/v1/leads?limit=2&cursor=$cursor"
 conforms "GET /api/v1/leads with the next cursor: the last page" 200
 expect_eq "the last page has no cursor" "$(field 'd["next_cursor"]')" None
+
+# A lead is never refused for a field: kept, and the answer still conforms.
+vapi POST /api/v1/leads '{"name":"Zip Person","phone":"312 555 0131","zip":"60601","budget":5000,"address":{"city":"Chicago"}}'
+conforms "POST /api/v1/leads with fields the API does not name: 201" 201
+expect_eq "... kept as custom fields" "$(field 'd["custom"]')" "{'zip': '60601', 'budget': '5000', 'address.city': 'Chicago'}"
+vapi POST /api/v1/leads '{"service":"x"}'
+conforms "POST /api/v1/leads without name, phone or email: 201, flagged no_contact" 201
+vapi POST /api/v1/leads '{"name":"x","owner":"zed"}'
+conforms "POST /api/v1/leads with an unknown owner: 201, routed" 201
+via POST /api/v1/leads -H "Authorization: Bearer $ITOKEN" -H 'Content-Type: application/json' \
+	--data-binary '{"name":"Site Zip","email":"zip@example.com","zip":"60602"}'
+conforms "POST /api/v1/leads with an intake token and custom fields: 202 receipt" 202
+vapi GET "/api/v1/leads?q=zip"
+conforms "GET /api/v1/leads: custom fields in the list" 200
 vapi GET "/api/v1/leads?q=marcus&status=open&created_from=2001-01-01T00:00:00Z"
 conforms "GET /api/v1/leads with filters" 200
 vapi GET "/api/v1/leads?cursor=not-a-cursor"
@@ -147,7 +164,7 @@ vapi GET "/api/v1/tasks?state=done&limit=10"
 conforms "GET /api/v1/tasks?state=done" 200
 vapi POST "/api/v1/tasks/$task/snooze" '{"minutes":90,"reason":"customer at work","by":"bob"}'
 conforms "POST /api/v1/tasks/{id}/snooze (minutes): 200" 200
-vapi POST "/api/v1/tasks/$task/snooze" '{"until":"2099-01-05T15:00:00Z","reason":"after the holidays"}'
+vapi POST "/api/v1/tasks/$task/snooze" "{\"until\":\"$(date -u -d '+40 days' +%Y-%m-%dT15:00:00Z)\",\"reason\":\"after the holidays\"}"	# within a year
 conforms "POST /api/v1/tasks/{id}/snooze (until): 200" 200
 vapi POST "/api/v1/tasks/$task/snooze" '{"until":"2001-01-01T00:00:00Z","reason":"in the past"}'
 conforms "POST /api/v1/tasks/{id}/snooze into the past: 422" 422

@@ -70,12 +70,23 @@ expect_eq "parts are quoted-printable UTF-8" \
 	"[('quoted-printable', 'utf-8')]"
 
 # --- unsubscribe link --------------------------------------------------------
+code=$(curl -s -o /dev/null -w '%{http_code}' -I "$UNSUB")
+expect_eq "HEAD (link scanners use it) answers 200" "$code" 200
+expect_eq "...and unsubscribes nobody" "$(db "SELECT email_opt_out FROM leads WHERE id = $ID")" 0
 page=$(curl -s "$UNSUB")
 expect_contains "GET shows a confirmation button" "$page" '<button type="submit">Unsubscribe</button>'
+expect_contains "...whose form posts the one-click field" "$page" \
+	'<input type="hidden" name="List-Unsubscribe" value="One-Click">'
 expect_eq "...and unsubscribes nobody (link scanners)" "$(db "SELECT email_opt_out FROM leads WHERE id = $ID")" 0
-page=$(curl -s -X POST -d "List-Unsubscribe=One-Click" "$UNSUB")
-expect_contains "POST (RFC 8058 one-click) unsubscribes" "$page" "You are unsubscribed"
+page=$(curl -s -X POST "$UNSUB")
+expect_contains "a POST without List-Unsubscribe=One-Click shows the button" "$page" \
+	'<button type="submit">Unsubscribe</button>'
+expect_eq "...and unsubscribes nobody" "$(db "SELECT email_opt_out FROM leads WHERE id = $ID")" 0
+page=$(curl -s -F "List-Unsubscribe=One-Click" "$UNSUB")
+expect_contains "POST (RFC 8058 one-click, multipart/form-data) unsubscribes" "$page" "You are unsubscribed"
 expect_eq "the lead is opted out of email" "$(db "SELECT email_opt_out FROM leads WHERE id = $ID")" 1
+page=$(curl -s -X POST -d "List-Unsubscribe=One-Click" "$UNSUB")
+expect_contains "...urlencoded too" "$page" "You are unsubscribed"
 curl -s -X POST "$UNSUB" >/dev/null
 expect_eq "one consent event, even when clicked twice" \
 	"$(db "SELECT count(*) FROM events WHERE lead_id = $ID AND type = 'consent.opted_out'")" 1

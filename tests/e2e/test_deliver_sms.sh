@@ -11,7 +11,7 @@
 PORT=$(free_port)
 cat >"$T/twilio.json" <<'EOF'
 {"+13125550910": "21610", "+13125550911": "21211", "+13125550912": "429:2",
- "+13125550913": "500:99", "+13125550914": "undelivered"}
+ "+13125550913": "500:99", "+13125550914": "undelivered", "+13125550916": "silent"}
 EOF
 start_twilio_stub
 export LEADKEEP_DELIVER_BACKOFF=1 LEADKEEP_DELIVER_BACKOFF_CAP=2 LEADKEEP_DELIVER_MAX_ATTEMPTS=3
@@ -26,6 +26,7 @@ SLOW_ID=$(add "Rita Ratelimit" +13125550912)
 DOWN_ID=$(add "Dana Down" +13125550913)
 UND_ID=$(add "Uma Undelivered" +13125550914)
 OUT_ID=$(add "Olga Optedout" +13125550915)
+SIL_ID=$(add "Sid Silent" +13125550916)	# sent; the provider sends no callback
 db "UPDATE leads SET sms_opt_out = 1 WHERE id = $OUT_ID"	# opted out after queueing
 
 start_serve
@@ -64,16 +65,51 @@ expect_contains "the owner's notification carries a link to the lead" \
 	"$(rec +13125550101 '[r["form"]["Body"] for r in mine]')" "http://127.0.0.1:$PORT/leads/$OK_ID"
 
 # --- callbacks are idempotent and authenticated -----------------------------
+# callback URL FORM [TOKEN]: POSTs the form signed as Twilio signs it
+# (X-Twilio-Signature with the auth token, or TOKEN; "-" sends none).
+callback() {
+	local sig
+	sig=$(python3 - "$1" "$2" "${3:-$LEADKEEP_TWILIO_AUTH_TOKEN}" <<'PY'
+import base64, hashlib, hmac, sys, urllib.parse
+url, form, token = sys.argv[1:4]
+p = dict(urllib.parse.parse_qsl(form, keep_blank_values=True))
+s = url + "".join(k + p[k] for k in sorted(p))
+print(base64.b64encode(hmac.new(token.encode(), s.encode(), hashlib.sha1).digest()).decode())
+PY
+)
+	[ "${3:-}" = - ] && sig=
+	curl -s -o /dev/null -w '%{http_code}' -H "X-Twilio-Signature: $sig" -d "$2" "$1"
+}
 CB=$(rec +13125550199 'mine[0]["form"]["StatusCallback"]')
-code=$(curl -s -o /dev/null -w '%{http_code}' -d "MessageSid=$SID&MessageStatus=sent" "$CB")
+code=$(callback "$CB" "MessageSid=$SID&MessageStatus=sent")
 expect_eq "a late 'sent' callback is accepted" "$code" 204
 expect_eq "...and does not move delivered back" "$(row "$OK_ID" state)" delivered
-code=$(curl -s -o /dev/null -w '%{http_code}' -d "MessageSid=$SID&MessageStatus=sent" \
-	"http://127.0.0.1:$PORT/hooks/twilio/status?m=$(row "$OK_ID" id).AAAAAAAAAAAAAAAAAAAAAA")
+code=$(callback "http://127.0.0.1:$PORT/hooks/twilio/status?m=$(row "$OK_ID" id).AAAAAAAAAAAAAAAAAAAAAA" \
+	"MessageSid=$SID&MessageStatus=sent")
 expect_eq "a forged callback token is refused" "$code" 403
-code=$(curl -s -o /dev/null -w '%{http_code}' -d "MessageSid=SMother&MessageStatus=failed" "$CB")
+code=$(callback "$CB" "MessageSid=SMother&MessageStatus=failed")
 expect_eq "a callback with another message's sid is refused" "$code" 404
 expect_eq "...and changes nothing" "$(row "$OK_ID" state)" delivered
+
+# The callback URL alone is not enough: Twilio's signature is checked too, and
+# a callback without MessageSid does not skip the message check. A forged
+# 21610 would otherwise opt the lead out and fail a message that went out.
+SCB=$(rec +13125550916 'mine[0]["form"]["StatusCallback"]')
+SSID=$(rec +13125550916 'mine[0]["sid"]')
+expect_eq "a sent message without callbacks stays sent" "$(row "$SIL_ID" state)" sent
+code=$(callback "$SCB" "MessageStatus=undelivered&ErrorCode=21610" -)
+expect_eq "an unsigned callback (no MessageSid) is refused" "$code" 403
+code=$(callback "$SCB" "MessageSid=$SSID&MessageStatus=undelivered&ErrorCode=21610" -)
+expect_eq "an unsigned callback with the right sid is refused" "$code" 403
+code=$(callback "$SCB" "MessageSid=$SSID&MessageStatus=undelivered&ErrorCode=21610" not_the_token)
+expect_eq "a callback signed with another auth token is refused" "$code" 403
+code=$(callback "$SCB" "MessageStatus=undelivered&ErrorCode=21610")
+expect_eq "a signed callback without MessageSid is refused" "$code" 400
+expect_eq "...the forged 21610s opted nobody out" "$(db "SELECT sms_opt_out FROM leads WHERE id = $SIL_ID")" 0
+expect_eq "...and the message is still sent" "$(row "$SIL_ID" state)" sent
+code=$(callback "$SCB" "MessageSid=$SSID&MessageStatus=delivered")
+expect_eq "the signed callback with its sid is taken" "$code" 204
+expect_eq "...and moves the message" "$(row "$SIL_ID" state)" delivered
 
 # --- 21610: unsubscribed at the carrier ---------------------------------------
 expect_eq "21610 fails the message" "$(row "$STOP_ID" state)" failed

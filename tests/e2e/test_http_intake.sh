@@ -38,6 +38,10 @@ rate_limit = 2/min
 secret = hook-secret
 map.customer = name
 map.tel = phone
+[hook open]
+[hook strict]
+secret = strict-secret
+require_timestamp = yes
 CONF
 start_server --config "$T/serve.conf" || { not_ok "server starts"; cat "$T/serve.log"; exit 1; }
 ok "server starts with a config file"
@@ -182,11 +186,79 @@ expect_eq "google wrong google_key: 403" "$(status_of "$(req POST /webhooks/goog
 hb='{"customer":"Zap Person","tel":"312 555 0188","details":{"service":"AC repair"}}'
 hs=$(printf '%s' "$hb" | openssl dgst -sha256 -hmac hook-secret -r | cut -d' ' -f1)
 out=$(req POST /in/hook/zapier -H 'Content-Type: application/json' -H "X-Leadkeep-Signature: sha256=$hs" --data-binary "$hb")
-expect_eq "hook signed: 201" "$(status_of "$out")" 201
+expect_eq "hook signed: 202" "$(status_of "$out")" 202
+expect_eq "hook: a receipt, no lead id" "$(body_of "$out")" '{"status":"received"}'
 expect_eq "hook: mapped fields" "$(sql "SELECT name||' '||phone||' '||source FROM leads WHERE name='Zap Person'")" "Zap Person +13125550188 zapier"
 expect_contains "hook: nested fields kept" "$(sql "SELECT message FROM leads WHERE name='Zap Person'")" "details.service: AC repair"
 expect_eq "hook bad signature: 403" "$(status_of "$(req POST /in/hook/zapier -H 'Content-Type: application/json' -H 'X-Leadkeep-Signature: 00' --data-binary "$hb")")" 403
 expect_eq "unknown hook: 404" "$(status_of "$(req POST /in/hook/nope -H 'Content-Type: application/json' --data '{}')")" 404
+
+# Unsigned doors tell nobody whether a contact is a customer: Jane's phone
+# (lead 1) posted by a stranger gets the answer a new contact gets.
+again="SELECT count(*) FROM events WHERE lead_id=1 AND type='lead.inquiry_again'"
+a0=$(sql "$again")
+known=$(req POST /in/hook/open -H 'Content-Type: application/json' --data '{"name":"Stranger","phone":"415-555-0123"}')
+fresh=$(req POST /in/hook/open -H 'Content-Type: application/json' --data '{"name":"Newcomer","phone":"415-555-0177"}')
+expect_eq "unsigned hook, known phone: 202 receipt" "$(status_of "$known") $(body_of "$known")" '202 {"status":"received"}'
+expect_eq "unsigned hook: a known and a new contact get the same answer" "$(body_of "$known")" "$(body_of "$fresh")"
+expect_eq "unsigned hook, known phone: the lead gets its repeat-inquiry event" "$(sql "$again")" $((a0 + 1))
+known=$(req POST /in/form/contact -H 'Content-Type: application/json' --data '{"name":"Stranger","phone":"415-555-0123"}')
+expect_eq "form JSON, known phone: a receipt only" "$(body_of "$known")" '{"status":"received"}'
+
+# Idempotency-Key on the hook: a retry is answered, another body with the key is 409.
+hk() {	# BODY [curl args]: signed for the zapier hook
+	local b=$1; shift
+	req POST /in/hook/zapier -H 'Content-Type: application/json' \
+		-H "X-Leadkeep-Signature: sha256=$(printf '%s' "$b" | openssl dgst -sha256 -hmac hook-secret -r | cut -d' ' -f1)" \
+		--data-binary "$b" "$@"
+}
+n=$(count)
+out=$(hk '{"customer":"Idem Person","tel":"312 555 0166"}' -H 'Idempotency-Key: zap-1')
+expect_eq "hook with an Idempotency-Key: 202" "$(status_of "$out")" 202
+out=$(hk '{"customer":"Idem Person","tel":"312 555 0166"}' -H 'Idempotency-Key: zap-1')
+expect_eq "hook retried with its key: 202" "$(status_of "$out")" 202
+expect_eq "hook retried: one lead, no repeat-inquiry event" "$(count) $(sql "SELECT count(*) FROM events e JOIN leads l ON l.id=e.lead_id WHERE l.name='Idem Person' AND e.type='lead.inquiry_again'")" "$((n + 1)) 0"
+out=$(hk '{"customer":"Other Person","tel":"312 555 0167"}' -H 'Idempotency-Key: zap-1')
+expect_eq "hook, same key, another body: 409" "$(status_of "$out")" 409
+expect_contains "hook 409 code" "$out" idempotency_key_reused
+expect_eq "hook 409: the other body is not stored" "$(sql "SELECT count(*) FROM leads WHERE name='Other Person'")" 0
+
+# A signed timestamp bounds replays: HMAC over "<timestamp>.<body>", 5 minutes.
+now=$(date -u -d "$LEADKEEP_NOW" +%s)
+tsig() {	# SECRET TIMESTAMP BODY
+	printf '%s.%s' "$2" "$3" | openssl dgst -sha256 -hmac "$1" -r | cut -d' ' -f1
+}
+hts() {	# HOOK SECRET TIMESTAMP BODY
+	req POST "/in/hook/$1" -H 'Content-Type: application/json' -H "X-Leadkeep-Timestamp: $3" \
+		-H "X-Leadkeep-Signature: sha256=$(tsig "$2" "$3" "$4")" --data-binary "$4"
+}
+tb='{"customer":"Timely Person","tel":"312 555 0168"}'
+out=$(hts zapier hook-secret "$now" "$tb")
+expect_eq "hook with a fresh signed timestamp: 202" "$(status_of "$out")" 202
+# (intake events only: the dispatcher may be logging deliveries meanwhile)
+intake_events="SELECT count(*) FROM events WHERE type IN ('lead.created', 'lead.inquiry_again')"
+n=$(count); e=$(sql "$intake_events")
+out=$(hts zapier hook-secret "$now" "$tb")
+expect_eq "the same timestamped request replayed at once: answered 202" "$(status_of "$out")" 202
+expect_eq "... and not acted on twice" "$(count) $(sql "$intake_events")" "$n $e"
+out=$(hts zapier hook-secret "$((now - 301))" '{"customer":"Late Person","tel":"312 555 0169"}')
+expect_eq "hook with a timestamp 301 s old: 403" "$(status_of "$out")" 403
+expect_contains "stale timestamp: its own code" "$out" '"code":"stale_timestamp"'
+expect_eq "stale timestamp: nothing stored" "$(sql "SELECT count(*) FROM leads WHERE name='Late Person'")" 0
+check "stale timestamp logged" grep -q 'reject=stale_timestamp' "$T/serve.log"
+out=$(hts zapier hook-secret "$((now + 600))" '{"customer":"Late Person"}')
+expect_eq "hook with a timestamp 10 min ahead: 403" "$(status_of "$out")" 403
+out=$(req POST /in/hook/zapier -H 'Content-Type: application/json' -H "X-Leadkeep-Timestamp: $now" \
+	-H "X-Leadkeep-Signature: sha256=$(printf '%s' "$tb" | openssl dgst -sha256 -hmac hook-secret -r | cut -d' ' -f1)" --data-binary "$tb")
+expect_eq "timestamp not inside the signature: 403 bad_signature" "$(status_of "$out") $(json_get "$(body_of "$out")" 'd["error"]["code"]')" "403 bad_signature"
+out=$(hts zapier hook-secret "yesterday" "$tb")
+expect_eq "timestamp not in seconds: 403" "$(status_of "$out")" 403
+out=$(hts strict strict-secret "$now" '{"name":"Strict Person","phone":"312 555 0170"}')
+expect_eq "require_timestamp hook with one: 202" "$(status_of "$out")" 202
+sb='{"name":"Strict Person","phone":"312 555 0171"}'
+out=$(req POST /in/hook/strict -H 'Content-Type: application/json' \
+	-H "X-Leadkeep-Signature: $(printf '%s' "$sb" | openssl dgst -sha256 -hmac strict-secret -r | cut -d' ' -f1)" --data-binary "$sb")
+expect_eq "require_timestamp hook without one: 403 missing_timestamp" "$(status_of "$out") $(json_get "$(body_of "$out")" 'd["error"]["code"]')" "403 missing_timestamp"
 
 req GET /healthz -H 'X-Forwarded-For: 203.0.113.9, 127.0.0.1' >/dev/null
 check "X-Forwarded-For believed from a trusted proxy" grep -q 'path=/healthz status=200 .*ip=203.0.113.9' "$T/serve.log"

@@ -18,6 +18,7 @@ Behaviour per recipient (--behaviour FILE, JSON, re-read at every request):
   {"+13125550997": "429:2"}           429 the first 2 times, then accept
   {"+13125550996": "500:1"}           500 the first time, then accept
   {"+13125550995": "undelivered"}     accept, then callback undelivered 30003
+  {"+13125550994": "silent"}          accept, send no status callback
   {"*": "delay:1500"}                 accept after 1.5 s (also per number)
 Usage: twilio_stub.py --port-file F --record F --sid AC.. --token T [--delay MS]
 """
@@ -178,7 +179,7 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:
             pass  # the client went away: the message is still "sent"
         cb = form.get("StatusCallback")
-        if cb and not ARGS.no_callbacks:
+        if cb and not ARGS.no_callbacks and beh != "silent":
             params = {"MessageSid": sid, "SmsSid": sid, "AccountSid": ARGS.sid, "To": to,
                       "From": form.get("From", ""), "ApiVersion": "2010-04-01"}
             statuses = [("sent", 0), ("delivered", 0)]

@@ -440,6 +440,48 @@ email_empty_and_small_buffer_fail_untouched(void **state)
 	assert_int_equal(contact_email_normalize(NULL, out, sizeof(out)), -1);
 }
 
+/* Which country a number is in: automated texts go only to
+ * business.sms_countries. The +1 countries by area code. */
+static void
+phone_region_by_calling_code_and_area_code(void **state)
+{
+	static const char *const us_ca[] = { "US", "CA" }, *const gb[] = { "GB" },
+		*const je[] = { "JE" }, *const ru[] = { "RU" };
+
+	(void)state;
+	assert_string_equal(contact_phone_region("+13125550101"), "US");
+	assert_string_equal(contact_phone_region("+18005550101"), "US");	/* toll-free */
+	assert_string_equal(contact_phone_region("+14165550101"), "CA");
+	assert_string_equal(contact_phone_region("+16045550101"), "CA");
+	assert_string_equal(contact_phone_region("+18765550101"), "JM");
+	assert_string_equal(contact_phone_region("+17875550101"), "PR");
+	assert_string_equal(contact_phone_region("+18095550101"), "DO");
+	assert_null(contact_phone_region("+19005550101"));		/* premium */
+	assert_string_equal(contact_phone_region("+447911123456"), "GB");
+	assert_string_equal(contact_phone_region("+4915112345678"), "DE");
+	assert_string_equal(contact_phone_region("+35312345678"), "IE");
+	assert_string_equal(contact_phone_region("+79161234567"), "RU");
+	assert_string_equal(contact_phone_region("+77011234567"), "KZ");
+	assert_string_equal(contact_phone_region("+525512345678"), "MX");
+	assert_string_equal(contact_phone_region("+8613800138000"), "CN");
+	assert_null(contact_phone_region("+8081234567"));		/* unassigned 80x */
+	assert_null(contact_phone_region("3125550101"));		/* not E.164 */
+	assert_null(contact_phone_region("+1312555010x"));
+	assert_null(contact_phone_region(NULL));
+	assert_true(contact_country_known("US"));
+	assert_true(contact_country_known("JE"));
+	assert_false(contact_country_known("ZZ"));
+	assert_false(contact_country_known("us"));
+	assert_true(contact_phone_in("+14165550101", us_ca, 2));
+	assert_false(contact_phone_in("+18765550101", us_ca, 2));
+	assert_false(contact_phone_in("+447911123456", us_ca, 2));
+	assert_true(contact_phone_in("+441534123456", gb, 1));		/* Jersey shares +44 */
+	assert_true(contact_phone_in("+447911123456", je, 1));
+	assert_false(contact_phone_in("+77011234567", ru, 1));		/* +7 is told apart */
+	assert_false(contact_phone_in("+13125550101", us_ca, 0));
+	assert_false(contact_phone_in("+19005550101", us_ca, 2));
+}
+
 int
 main(void)
 {
@@ -481,6 +523,7 @@ main(void)
 		cmocka_unit_test(email_local_part_dots_are_checked),
 		cmocka_unit_test(email_length_limits),
 		cmocka_unit_test(email_empty_and_small_buffer_fail_untouched),
+		cmocka_unit_test(phone_region_by_calling_code_and_area_code),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

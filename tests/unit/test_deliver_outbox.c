@@ -322,6 +322,26 @@ a_crash_while_sending_becomes_unknown_with_a_task_once(void **state)
 	}
 }
 
+/* A callback that does not name the message cannot be matched to it: it
+ * never skips the check (a forged 21610 would opt the lead out). */
+static void
+news_without_a_message_sid_changes_nothing(void **state)
+{
+	fixture *f = *state;
+	deliver_result res = { .kind = DELIVER_OK, .provider_id = "SM1" };
+	outbox_msg m;
+	char buf[64];
+	const char *q = "SELECT state FROM outbox WHERE purpose = 'ack' AND channel = 'sms'";
+
+	assert_int_equal(claim(f, &m), OUTBOX_CLAIMED);
+	assert_int_equal(deliver_record(f->s, &f->cfg, &m, "twilio", &res, f->now), 0);
+	outbox_msg_free(&m);
+	assert_int_equal(status(f, f->ack, NULL, "undelivered", 21610), FLOW_NOT_FOUND);
+	assert_int_equal(status(f, f->ack, "", "undelivered", 21610), FLOW_NOT_FOUND);
+	assert_string_equal(text(f->s, q, buf, sizeof buf), "sent");
+	assert_int_equal(one(f->s, "SELECT sms_opt_out FROM leads"), 0);
+}
+
 static void
 status_callbacks_are_idempotent_and_move_forward_only(void **state)
 {
@@ -534,6 +554,49 @@ a_carrier_opt_out_and_a_texted_stop_leave_the_lead_alike(void **state)
 	assert_string_equal(a, b);
 }
 
+static void
+a_row_that_cannot_be_processed_leaves_the_queue_saying_why(void **state)
+{
+	fixture *f = *state;
+	sqlite3 *db = store_sqlite_db(f->s);
+	outbox_msg m;
+	char buf[128];
+	int64_t orphan;
+
+	/* a text for a lead that is gone (foreign keys off, as a hand edit) */
+	assert_int_equal(sqlite3_exec(db, "PRAGMA foreign_keys = OFF; INSERT INTO outbox (business_id,"
+				      " lead_id, channel, recipient, body, purpose, send_at, created_at,"
+				      " updated_at) VALUES (1, 999, 'sms', '+13125550100', 'x', 'ack', 0,"
+				      " 0, 0); PRAGMA foreign_keys = ON", NULL, NULL, NULL), SQLITE_OK);
+	orphan = sqlite3_last_insert_rowid(db);
+	assert_int_equal(claim_row(f->s, f->r, orphan, f->now, &m), OUTBOX_UNUSABLE);
+	assert_string_equal(text(f->s, "SELECT state || ': ' || last_error FROM outbox WHERE id ="
+				 " (SELECT max(id) FROM outbox)", buf, sizeof buf),
+			    "failed: its lead no longer exists");
+	/* the row behind it is claimed as ever */
+	assert_int_equal(claim(f, &m), OUTBOX_CLAIMED);
+	outbox_msg_free(&m);
+}
+
+static void
+a_buried_row_is_failed_and_reported_with_a_task(void **state)
+{
+	fixture *f = *state;
+	int64_t tasks = one(f->s, "SELECT count(*) FROM tasks");
+	char buf[128];
+
+	assert_int_equal(deliver_bury(f->s, f->r, f->ack, "could not be processed: x", f->now), 1);
+	assert_string_equal(text(f->s, "SELECT state || ': ' || last_error FROM outbox WHERE purpose"
+				 " = 'ack' AND channel = 'sms'", buf, sizeof buf),
+			    "failed: could not be processed: x");
+	assert_int_equal(one(f->s, "SELECT count(*) FROM tasks"), tasks + 1);
+	assert_true(one(f->s, "SELECT task_id FROM outbox WHERE purpose = 'ack' AND channel = 'sms'")
+		    > 0);
+	/* only a queued row is buried */
+	assert_int_equal(deliver_bury(f->s, f->r, f->ack, "again", f->now), 0);
+}
+
+
 int
 main(void)
 {
@@ -547,12 +610,15 @@ main(void)
 		T(temporary_failures_back_off_then_die_with_a_task),
 		T(a_retry_after_longer_than_the_backoff_is_honoured),
 		T(unsubscribed_at_the_carrier_opts_the_lead_out),
+		T(news_without_a_message_sid_changes_nothing),
 		T(a_crash_while_sending_becomes_unknown_with_a_task_once),
 		T(status_callbacks_are_idempotent_and_move_forward_only),
 		T(a_callback_resolves_an_unknown_outcome),
 		T(a_failure_reported_after_an_unknown_outcome_supersedes_its_task),
 		T(a_record_after_a_faster_callback_changes_nothing),
 		T(a_carrier_opt_out_and_a_texted_stop_leave_the_lead_alike),
+		T(a_row_that_cannot_be_processed_leaves_the_queue_saying_why),
+		T(a_buried_row_is_failed_and_reported_with_a_task),
 	};
 #undef T
 

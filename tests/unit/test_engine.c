@@ -99,6 +99,40 @@ find_event(const decision *d, const char *type)
 }
 
 static void
+intake_cuts_and_custom_fields_reach_the_timeline(void **state)
+{
+	static const lead_custom custom[] = { { "Preferred Time", "mornings" },
+					      { "zip", "60601" } };
+	lead_state st = new_lead("api", "new_inquiry");
+	lead_event ev = lead_event_init(EV_CREATED);
+	const action *a;
+	decision *d;
+
+	(void)state;
+	st.lead.custom = custom;
+	st.lead.ncustom = 2;
+	assert_string_equal(lead_custom_get(&st.lead, "preferred_time"), "mornings");
+	assert_string_equal(lead_custom_get(&st.lead, "ZIP"), "60601");
+	assert_null(lead_custom_get(&st.lead, "zi"));
+	ev.cut = "message cut to 4000 bytes (5000 given)";
+	d = run(&st, &ev, local(2026, 11, 24, 14, 2), NULL);
+	assert_non_null(a = find_event(d, "lead.input_cut"));
+	assert_string_equal(a->text, "Kept with changes: message cut to 4000 bytes (5000 given)");
+	decision_free(d);
+
+	ev = lead_event_init(EV_INQUIRY_AGAIN);
+	ev.source = "api";
+	ev.text = "again";
+	ev.custom = custom;
+	ev.ncustom = 2;
+	d = run(&st, &ev, local(2026, 11, 24, 14, 2), NULL);
+	assert_non_null(a = find_event(d, "lead.inquiry_again"));
+	assert_non_null(strstr(a->text, "again\nPreferred Time: mornings\nzip: 60601"));
+	assert_null(find_event(d, "lead.input_cut"));
+	decision_free(d);
+}
+
+static void
 routing_sends_phone_calls_to_alice(void **state)
 {
 	lead_state st = new_lead("phone_call", "new_inquiry");
@@ -214,6 +248,87 @@ unreadable_phone_is_kept_and_gets_a_fix_task(void **state)
 	for (int i = 0; find(d, ACT_OUTBOX, i) != NULL; i++)
 		assert_int_not_equal(find(d, ACT_OUTBOX, i)->purpose, PURPOSE_ACK);
 	assert_non_null(strstr(find(d, ACT_TASK_CREATE, 1)->text, "Fix the contact details"));
+	decision_free(d);
+}
+
+/* A public form must not make the business text any number in the world:
+ * the demo business serves US (business.sms_countries defaults to country). */
+static void
+phone_abroad_is_kept_flagged_and_called_not_texted(void **state)
+{
+	const char *abroad[] = { "+447911123456", "+14165550123", "+18765550123",
+				 "+19005550123" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof abroad / sizeof abroad[0]; i++) {
+		lead_state st = new_lead("web_form", "new_inquiry");
+		lead_event ev = lead_event_init(EV_CREATED);
+		const action *flag, *skipped, *task;
+		decision *d;
+		int calls = 0;
+
+		st.lead.phone = abroad[i];
+		d = run(&st, &ev, local(2026, 11, 24, 14, 2), NULL);
+		for (int k = 0; find(d, ACT_OUTBOX, k) != NULL; k++)
+			assert_string_not_equal(find(d, ACT_OUTBOX, k)->to, abroad[i]);
+		flag = find(d, ACT_SET_FLAGS, 0);
+		assert_non_null(flag);
+		assert_int_equal(flag->flags, LEAD_PHONE_ABROAD);
+		assert_non_null(strstr(find_event(d, "lead.flagged")->text,
+				       "outside the countries automated texts go to"));
+		skipped = find_event(d, "step.skipped");
+		assert_non_null(skipped);
+		assert_non_null(strstr(skipped->text, "is outside the countries automated texts "
+				       "go to (US)"));
+		for (int k = 0; (task = find(d, ACT_TASK_CREATE, k)) != NULL; k++)
+			calls += strstr(task->text, "Reach Marcus Johnson yourself: no automated "
+					"texts go to") != NULL;
+		assert_int_equal(calls, 1);
+		decision_free(d);
+	}
+}
+
+static void
+phone_at_home_is_texted_and_not_flagged(void **state)
+{
+	const char *home[] = { "+13125550199", "+18005550123" };	/* toll-free is US */
+
+	(void)state;
+	for (size_t i = 0; i < sizeof home / sizeof home[0]; i++) {
+		lead_state st = new_lead("web_form", "new_inquiry");
+		lead_event ev = lead_event_init(EV_CREATED);
+		decision *d;
+
+		st.lead.phone = home[i];
+		d = run(&st, &ev, local(2026, 11, 24, 14, 2), NULL);
+		assert_null(find(d, ACT_SET_FLAGS, 0));
+		assert_string_equal(find(d, ACT_OUTBOX, 0)->to, home[i]);
+		decision_free(d);
+	}
+}
+
+/* A message to the lead repeats at most limits.max_echo_chars (40) of each
+ * field the lead typed; staff see it all. */
+static void
+lead_input_echoed_in_a_text_is_capped(void **state)
+{
+	lead_state st = new_lead("web_form", "new_inquiry");
+	lead_event ev = lead_event_init(EV_CREATED);
+	const char *bait = "deck repair. URGENT: your bank account is locked, go to "
+			   "http://evil.example/unlock now";
+	const action *ack;
+	decision *d;
+
+	(void)state;
+	st.lead.name = "Zoë Ñandú-Ramírez de la Peña y Fernández-Castellanos Grande";
+	st.lead.service = bait;
+	d = run(&st, &ev, local(2026, 11, 24, 14, 2), NULL);
+	ack = find(d, ACT_OUTBOX, 0);
+	assert_non_null(ack);
+	assert_non_null(strstr(ack->text, "about deck repair. URGENT: your bank account i. "));
+	assert_null(strstr(ack->text, "evil.example"));
+	assert_non_null(strstr(ack->text, "Hi Zoë,"));	/* short fields whole */
+	assert_non_null(strstr(find(d, ACT_TASK_CREATE, 0)->text, "evil.example"));
 	decision_free(d);
 }
 
@@ -414,11 +529,15 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(routing_sends_phone_calls_to_alice),
+		cmocka_unit_test(intake_cuts_and_custom_fields_reach_the_timeline),
 		cmocka_unit_test(routing_sends_estimates_to_bob),
 		cmocka_unit_test(routing_round_robin_follows_the_counter),
 		cmocka_unit_test(routing_after_hours_uses_its_own_pool),
 		cmocka_unit_test(new_lead_gets_owner_ack_and_call_task_due_in_five_minutes),
 		cmocka_unit_test(saturday_night_lead_is_acked_at_once_and_called_monday),
+		cmocka_unit_test(phone_abroad_is_kept_flagged_and_called_not_texted),
+		cmocka_unit_test(phone_at_home_is_texted_and_not_flagged),
+		cmocka_unit_test(lead_input_echoed_in_a_text_is_capped),
 		cmocka_unit_test(unreadable_phone_is_kept_and_gets_a_fix_task),
 		cmocka_unit_test(quoted_without_amount_is_refused_naming_the_field),
 		cmocka_unit_test(lost_without_reason_is_refused_listing_the_reasons),

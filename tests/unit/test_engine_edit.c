@@ -170,6 +170,28 @@ snooze_into_the_past_is_refused_naming_until(void **state)
 	assert_string_equal(err, "until: must be in the future");
 }
 
+static void
+snooze_beyond_a_year_or_to_a_garbage_time_is_refused(void **state)
+{
+	lead_state st = a_lead();
+	lead_event ev = lead_event_init(EV_TASK_SNOOZE);
+	int64_t now = local(2026, 11, 24, 14, 2);
+	decision *d = NULL;
+	char err[256];
+
+	(void)state;
+	ev.task_id = 7;
+	ev.until = now + 366 * 86400LL + 1;
+	assert_int_equal(decide(&st, &ev, R, NULL, now, &d, err, sizeof err), DECIDE_INVALID);
+	assert_string_equal(err, "until: must be within a year from now");
+	ev.until = INT64_MAX;
+	assert_int_equal(decide(&st, &ev, R, NULL, now, &d, err, sizeof err), DECIDE_INVALID);
+	assert_null(d);
+	ev.until = now + 365 * 86400LL;
+	assert_int_equal(decide(&st, &ev, R, NULL, now, &d, err, sizeof err), DECIDE_OK);
+	decision_free(d);
+}
+
 /* --- contact -------------------------------------------------------------------- */
 
 static decision *
@@ -246,6 +268,30 @@ contact_edit_clearing_the_only_contact_flags_no_contact(void **state)
 	(void)state;
 	assert_string_equal(a->fields.phone, "");
 	assert_int_equal(a->flags, LEAD_NO_CONTACT);
+	decision_free(d);
+}
+
+/* A number moved abroad (outside business.sms_countries, US here) is
+ * flagged and said; moved back, the flag goes. */
+static void
+contact_edit_flags_a_phone_outside_the_texted_countries(void **state)
+{
+	lead_state st = a_lead();
+	decision *d;
+	const action *a;
+
+	(void)state;
+	d = edit(&st, (lead_fields){ .phone = "+44 7911 123456" });
+	assert_non_null(a = find(d, ACT_SET_CONTACT, 0));
+	assert_string_equal(a->fields.phone, "+447911123456");
+	assert_int_equal(a->flags & LEAD_PHONE_ABROAD, LEAD_PHONE_ABROAD);
+	assert_non_null(strstr(find(d, ACT_EVENT, 0)->text,
+			       "no automated texts go to +447911123456 (outside US)"));
+	decision_free(d);
+	st.lead.phone = "+447911123456";
+	st.lead.flags = LEAD_PHONE_ABROAD;
+	d = edit(&st, (lead_fields){ .phone = "312-555-0100" });
+	assert_int_equal(find(d, ACT_SET_CONTACT, 0)->flags & LEAD_PHONE_ABROAD, 0);
 	decision_free(d);
 }
 
@@ -335,9 +381,11 @@ main(void)
 		cmocka_unit_test(snooze_moves_the_due_time_and_restarts_escalation_from_it),
 		cmocka_unit_test(snooze_of_a_task_that_is_not_open_is_a_conflict),
 		cmocka_unit_test(snooze_into_the_past_is_refused_naming_until),
+		cmocka_unit_test(snooze_beyond_a_year_or_to_a_garbage_time_is_refused),
 		cmocka_unit_test(contact_edit_normalises_and_clears_the_flags_it_fixes),
 		cmocka_unit_test(contact_edit_keeps_an_unreadable_phone_and_flags_it),
 		cmocka_unit_test(contact_edit_clearing_the_only_contact_flags_no_contact),
+		cmocka_unit_test(contact_edit_flags_a_phone_outside_the_texted_countries),
 		cmocka_unit_test(contact_edit_without_a_field_is_refused),
 		cmocka_unit_test(a_task_is_closed_once_per_decision),
 		cmocka_unit_test(a_won_customer_never_goes_cold),

@@ -157,6 +157,74 @@ mistakes_name_the_line_not_the_value(void **state)
 }
 
 static void
+connection_and_body_limits_are_read(void **state)
+{
+	char err[256];
+	settings *st;
+
+	(void)state;
+	write_conf("connection_limit = 500\nper_ip_connection_limit = 0\nconnection_timeout = 1m\n"
+		   "header_timeout = 5s\nbody_timeout = 2m\nbody_memory = 64M\nbody_spill = 128K\n"
+		   "public_rate_limit = 5/min\npublic_rate_limit_all = off\n"
+		   "[mailgun]\nsigning_key = s\nkey = url-key\n");
+	st = settings_load(path, err, sizeof err);
+	if (st == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(st->connection_limit, 500);
+	assert_int_equal(st->per_ip_connection_limit, 0);
+	assert_int_equal(st->connection_timeout, 60);
+	assert_int_equal(st->header_timeout, 5);
+	assert_int_equal(st->body_timeout, 120);
+	assert_int_equal(st->body_memory, 64 * 1024 * 1024);
+	assert_int_equal(st->body_spill, 128 * 1024);
+	assert_int_equal(st->public_rate_count, 5);
+	assert_int_equal(st->public_rate_period, 60);
+	assert_int_equal(st->public_rate_all_count, 0);
+	assert_string_equal(st->mailgun_key, "url-key");
+	settings_free(st);
+	/* one request of the largest size must fit in the body memory */
+	write_conf("email_max_body = 25M\nbody_memory = 8M\n");
+	assert_null(settings_load(path, err, sizeof err));
+	assert_non_null(strstr(err, "body_memory"));
+	write_conf("header_timeout = 0s\n");
+	assert_null(settings_load(path, err, sizeof err));
+	write_conf("connection_limit = 3\n");
+	assert_null(settings_load(path, err, sizeof err));
+	unlink(path);
+}
+
+/* LEADKEEP_X_FILE, as delivery reads it: the status callback's signature is
+ * checked with the token the texts go out with. */
+static void
+a_secret_may_come_from_a_file(void **state)
+{
+	char err[256], secret[64];
+	settings *st;
+
+	(void)state;
+	snprintf(secret, sizeof secret, "/tmp/lk-secret-%d", (int)getpid());
+	write_conf("");
+	{
+		FILE *f = fopen(secret, "w");
+
+		assert_non_null(f);
+		fputs("tw-from-file\n", f);
+		fclose(f);
+	}
+	unsetenv("LEADKEEP_TWILIO_AUTH_TOKEN");
+	setenv("LEADKEEP_TWILIO_AUTH_TOKEN_FILE", secret, 1);
+	st = settings_load(path, err, sizeof err);
+	assert_non_null(st);
+	assert_string_equal(st->twilio_auth_token, "tw-from-file");
+	settings_free(st);
+	unlink(secret);
+	assert_null(settings_load(path, err, sizeof err));	/* the file is gone */
+	assert_non_null(strstr(err, "LEADKEEP_TWILIO_AUTH_TOKEN_FILE"));
+	unsetenv("LEADKEEP_TWILIO_AUTH_TOKEN_FILE");
+	unlink(path);
+}
+
+static void
 no_file_gives_defaults(void **state)
 {
 	char err[64];
@@ -167,6 +235,12 @@ no_file_gives_defaults(void **state)
 	assert_int_equal(st->max_body, 1024 * 1024);
 	assert_null(st->twilio_auth_token);
 	assert_int_equal(st->nsources, 0);
+	assert_int_equal(st->connection_limit, 1000);
+	assert_int_equal(st->per_ip_connection_limit, 64);
+	assert_int_equal(st->header_timeout, 10);
+	assert_int_equal(st->body_memory, 128 * 1024 * 1024);
+	assert_int_equal(st->public_rate_count, 30);
+	assert_int_equal(st->public_rate_all_count, 300);
 	settings_free(st);
 	settings_free(NULL);
 }
@@ -178,6 +252,8 @@ main(void)
 		cmocka_unit_test(documented_example_parses),
 		cmocka_unit_test(environment_wins_over_the_file),
 		cmocka_unit_test(mistakes_name_the_line_not_the_value),
+		cmocka_unit_test(connection_and_body_limits_are_read),
+		cmocka_unit_test(a_secret_may_come_from_a_file),
 		cmocka_unit_test(no_file_gives_defaults),
 	};
 

@@ -98,6 +98,67 @@ mailgun_fields_prefer_stripped_text(void **state)
 }
 
 static void
+sender_verdicts_are_read_and_a_failing_one_is_said(void **state)
+{
+	static const char mg[] = "sender=jane%40example.com&from=jane%40example.com&subject=Hi"
+				 "&body-plain=Call+me&X-Mailgun-Spf=Fail&X-Mailgun-Dkim-Check-Result=Fail";
+	static const char mg_ok[] = "sender=jane%40example.com&body-plain=x&message-headers="
+				    "%5B%5B%22X-Mailgun-Spf%22%2C+%22Pass%22%5D%5D";
+	intake_request req;
+	email_in m;
+	fields f;
+
+	(void)state;
+	fields_init(&f);
+	fields_parse_urlencoded(&f, mg, strlen(mg));
+	assert_int_equal(email_from_mailgun(&f, &m), 0);
+	assert_string_equal(m.spf, "Fail");
+	assert_string_equal(m.dkim, "Fail");
+	assert_true(m.unverified);
+	assert_int_equal(intake_email(&f, &m, &req), INTAKE_OK);
+	assert_non_null(strstr(req.ev.text, "Call me"));
+	assert_non_null(strstr(req.ev.text, "Sender not verified: mailgun says SPF Fail, DKIM Fail"));
+	assert_non_null(strstr(req.lead.message, "Sender not verified"));
+	fields_free(&f);
+
+	fields_init(&f);
+	fields_parse_urlencoded(&f, mg_ok, strlen(mg_ok));
+	assert_int_equal(email_from_mailgun(&f, &m), 0);
+	assert_string_equal(m.spf, "Pass");	/* from message-headers */
+	assert_null(m.dkim);
+	assert_false(m.unverified);
+	assert_int_equal(intake_email(&f, &m, &req), INTAKE_OK);
+	assert_string_equal(req.ev.text, "x");
+	fields_free(&f);
+}
+
+static void
+sendgrid_verdicts_and_part_charsets(void **state)
+{
+	static const char sg[] = "from=Jos%E9+%3Cjose%40example.com%3E&text=Hola+Jos%E9&subject=Hi"
+				 "&charsets=%7B%22from%22%3A%22iso-8859-1%22%2C%22text%22%3A%22iso-8859-1%22%7D"
+				 "&SPF=softfail&dkim=%7B%40example.com+%3A+fail%7D";
+	static const char sg_ok[] = "from=a%40b.c&SPF=pass&dkim=%7B%40b.c+%3A+pass%7D";
+	email_in m;
+	fields f;
+
+	(void)state;
+	fields_init(&f);
+	fields_parse_urlencoded(&f, sg, strlen(sg));
+	assert_int_equal(email_from_sendgrid(&f, &m), 0);
+	assert_string_equal(m.name, "Jos\xc3\xa9");
+	assert_string_equal(m.text, "Hola Jos\xc3\xa9");
+	assert_string_equal(m.spf, "softfail");
+	assert_true(m.unverified);
+	fields_free(&f);
+	fields_init(&f);
+	fields_parse_urlencoded(&f, sg_ok, strlen(sg_ok));
+	assert_int_equal(email_from_sendgrid(&f, &m), 0);
+	assert_false(m.unverified);
+	fields_free(&f);
+}
+
+static void
 meta_ids_as_numbers_or_strings(void **state)
 {
 	static const char b[] = "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"field\":\"leadgen\","
@@ -166,6 +227,8 @@ main(void)
 		cmocka_unit_test(quotes_and_signatures_are_stripped),
 		cmocka_unit_test(mailgun_signature_and_freshness),
 		cmocka_unit_test(mailgun_fields_prefer_stripped_text),
+		cmocka_unit_test(sender_verdicts_are_read_and_a_failing_one_is_said),
+		cmocka_unit_test(sendgrid_verdicts_and_part_charsets),
 		cmocka_unit_test(meta_ids_as_numbers_or_strings),
 		cmocka_unit_test(meta_signature_over_raw_bytes),
 		cmocka_unit_test(google_columns_become_lead_fields),

@@ -427,34 +427,130 @@ google_test_leads_are_left_out_unless_asked_for(void **state)
 
 /* --- the API ------------------------------------------------------------------------------- */
 
+/* The API body as a request, through intake_api_json; the test fails on
+ * anything but `want`. cs holds the strings until custom_free. */
 static void
-api_lead_needs_a_contact_and_a_known_owner(void **state)
+api_json(const rules *r, custom_set *cs, const char *body, intake_request *rq,
+	 intake_result want)
+{
+	json_t *o = json_loads(body, 0, NULL);
+
+	assert_non_null(o);
+	custom_init(cs);
+	assert_int_equal(intake_api_json(o, r, cs, rq), want);
+	json_decref(o);
+}
+
+static void
+api_lead_keeps_every_field_and_says_what_it_changed(void **state)
 {
 	rules_diags diags = { 0 };
 	rules *r = rules_load_string(rules_default_yaml, strlen(rules_default_yaml), "default",
 				     &diags);
-	intake_lead in = { .name = "Jane", .phone = "312-555-0100" };
 	intake_request rq;
+	custom_set cs;
+	char big[5000], body[5200];
 
 	(void)state;
 	rules_diags_free(&diags);
 	assert_non_null(r);
-	assert_int_equal(intake_api_lead(&in, r, &rq), INTAKE_OK);
+	api_json(r, &cs, "{\"name\":\"Jane\",\"phone\":\"312-555-0100\"}", &rq, INTAKE_OK);
 	assert_int_equal(rq.kind, INTAKE_LEAD);
 	assert_string_equal(rq.lead.source, "api");
 	assert_string_equal(rq.lead.name, "Jane");
 	assert_string_equal(rq.dedupe_key, "");	/* the Idempotency-Key is HTTP's */
-	in.source = "website";
-	in.owner = "bob";
-	assert_int_equal(intake_api_lead(&in, r, &rq), INTAKE_OK);
+	assert_null(rq.lead.cut);
+	assert_int_equal(rq.lead.ncustom, 0);
+	custom_free(&cs);
+
+	/* unknown fields are custom fields; a number is text; a known owner stays */
+	api_json(r, &cs, "{\"name\":\"Jane\",\"source\":\"website\",\"owner\":\"bob\","
+		 "\"zip\":\"60601\",\"budget\":5000,\"phone\":3125550100,"
+		 "\"address\":{\"city\":\"Chicago\",\"lines\":[\"1 Main\",\"Apt 2\"]}}",
+		 &rq, INTAKE_OK);
 	assert_string_equal(rq.lead.source, "website");
 	assert_string_equal(rq.lead.owner, "bob");
-	in.owner = "nobody";
-	assert_int_equal(intake_api_lead(&in, r, &rq), INTAKE_INVALID);
-	memset(&in, 0, sizeof in);
-	in.message = "just words";
-	assert_int_equal(intake_api_lead(&in, r, &rq), INTAKE_MISSING);
+	assert_string_equal(rq.lead.phone, "3125550100");
+	assert_int_equal(rq.lead.ncustom, 4);
+	assert_string_equal(rq.lead.custom[0].name, "zip");
+	assert_string_equal(rq.lead.custom[1].name, "budget");
+	assert_string_equal(rq.lead.custom[1].value, "5000");
+	assert_string_equal(rq.lead.custom[2].name, "address.city");
+	assert_string_equal(rq.lead.custom[3].value, "1 Main, Apt 2");
+	assert_null(rq.lead.cut);
+	custom_free(&cs);
+
+	/* an owner nobody knows: routing decides, and the timeline will say so */
+	api_json(r, &cs, "{\"name\":\"Jane\",\"owner\":\"nobody\"}", &rq, INTAKE_OK);
+	assert_null(rq.lead.owner);
+	assert_non_null(strstr(rq.lead.cut, "owner \"nobody\""));
+	custom_free(&cs);
+
+	/* too long: kept cut, on a UTF-8 boundary, and said */
+	memset(big, 'a', sizeof big);
+	memcpy(big + 3999, "\xc3\xa9", 2);	/* an é across the 4000-byte line */
+	snprintf(body, sizeof body, "{\"name\":\"Jane\",\"message\":\"%.4500s\"}", big);
+	api_json(r, &cs, body, &rq, INTAKE_OK);
+	assert_int_equal(strlen(rq.lead.message), 3999);
+	assert_non_null(strstr(rq.lead.cut, "message cut to 4000 bytes (4500 given)"));
+	custom_free(&cs);
+
+	/* a message alone is a lead (flagged later for its missing contact) */
+	api_json(r, &cs, "{\"message\":\"just words\"}", &rq, INTAKE_OK);
+	custom_free(&cs);
+	api_json(r, &cs, "{\"zip\":\"60601\"}", &rq, INTAKE_OK);
+	custom_free(&cs);
+	/* nothing at all is not */
+	api_json(r, &cs, "{}", &rq, INTAKE_MISSING);
+	custom_free(&cs);
+	api_json(r, &cs, "{\"name\":\"  \",\"zip\":\"\",\"x\":null}", &rq, INTAKE_MISSING);
+	custom_free(&cs);
 	rules_free(r);
+}
+
+static void
+custom_fields_past_the_limits_are_kept_cut_and_counted(void **state)
+{
+	custom_set cs;
+	json_t *o = json_object(), *deep = json_string("bottom");
+	char name[300];
+	const char *sum;
+
+	(void)state;
+	for (int i = 0; i < 600; i++) {
+		snprintf(name, sizeof name, "q%d", i);
+		json_object_set_new(o, name, json_integer(i));
+	}
+	memset(name, 'n', 200);
+	name[200] = '\0';
+	json_object_set_new(o, name, json_string("long name"));
+	for (int i = 0; i < 12; i++) {
+		json_t *w = json_object();
+
+		json_object_set_new(w, "in", deep);
+		deep = w;
+	}
+	custom_init(&cs);
+	assert_int_equal(custom_add_json(&cs, "deep", deep), 0);
+	assert_int_equal(cs.n, 1);
+	assert_string_equal(cs.v[0].name, "deep.in.in.in.in.in.in.in.in");
+	assert_non_null(strstr(cs.v[0].value, "\"bottom\""));	/* kept as JSON text */
+	assert_int_equal(custom_add_json(&cs, "", o), 0);
+	assert_int_equal(cs.n, CUSTOM_MAX);
+	assert_string_equal(cs.v[1].name, "q0");
+	sum = custom_summary(&cs);
+	assert_non_null(sum);
+	assert_non_null(strstr(sum, "90 more fields past the first 512"));
+	assert_non_null(strstr(sum, "1 value nested deeper than 8 levels"));
+	custom_free(&cs);
+
+	custom_init(&cs);
+	assert_int_equal(custom_add_json(&cs, name, json_object_get(o, name)), 0);
+	assert_int_equal(strlen(cs.v[0].name), CUSTOM_NAME_MAX);
+	assert_non_null(strstr(custom_summary(&cs), "1 field name cut to 128 bytes"));
+	custom_free(&cs);
+	json_decref(o);
+	json_decref(deep);
 }
 
 /* --- dedupe keys ---------------------------------------------------------------------------- */
@@ -502,7 +598,8 @@ main(void)
 		cmocka_unit_test(email_with_only_a_subject_still_says_something),
 		cmocka_unit_test(meta_notification_with_several_leads_is_several_requests),
 		cmocka_unit_test(google_test_leads_are_left_out_unless_asked_for),
-		cmocka_unit_test(api_lead_needs_a_contact_and_a_known_owner),
+		cmocka_unit_test(api_lead_keeps_every_field_and_says_what_it_changed),
+		cmocka_unit_test(custom_fields_past_the_limits_are_kept_cut_and_counted),
 		cmocka_unit_test(dedupe_keys_are_never_truncated),
 	};
 

@@ -86,6 +86,56 @@ expect_ok(const char *yaml, rules_diags *d)
 	return r;
 }
 
+#define PEOPLE \
+	"people: [ { id: alice, name: Alice, role: office } ]\nrouting: [ { owner: alice } ]\n"
+
+/* Automated texts go to the business's own country unless sms_countries
+ * says more (or any); unknown codes are errors at their position. */
+static void
+sms_countries_default_to_the_business_country(void **state)
+{
+	rules_diags d;
+	rules *r;
+
+	(void)state;
+	r = expect_ok("business: { name: A, timezone: UTC, country: GB }\n" PEOPLE, &d);
+	assert_int_equal(r->business.nsms_countries, 1);
+	assert_string_equal(r->business.sms_countries[0], "GB");
+	assert_false(r->business.sms_anywhere);
+	assert_true(rules_sms_allowed(r, "+447911123456"));
+	assert_false(rules_sms_allowed(r, "+13125550100"));
+	assert_int_equal(r->max_echo, 40);
+	rules_free(r);
+	rules_diags_free(&d);
+	r = expect_ok("business: { name: A, timezone: UTC, sms_countries: [US, CA] }\n" PEOPLE
+		      "limits: { max_echo_chars: 0 }\n", &d);
+	assert_int_equal(r->business.nsms_countries, 2);
+	assert_true(rules_sms_allowed(r, "+14165550123"));	/* Toronto */
+	assert_false(rules_sms_allowed(r, "+18765550123"));	/* Jamaica, also +1 */
+	assert_int_equal(r->max_echo, 0);
+	rules_free(r);
+	rules_diags_free(&d);
+	r = expect_ok("business: { name: A, timezone: UTC, sms_countries: any }\n" PEOPLE, &d);
+	assert_true(rules_sms_allowed(r, "+8613800138000"));
+	rules_free(r);
+	rules_diags_free(&d);
+	r = expect_ok("business: { name: A, timezone: UTC, sms_countries: [] }\n" PEOPLE, &d);
+	assert_false(rules_sms_allowed(r, "+13125550100"));	/* texts to nobody */
+	rules_free(r);
+	rules_diags_free(&d);
+	expect_error("business: { name: A, timezone: UTC, sms_countries: [US, ZZ] }\n" PEOPLE,
+		     1, 1, 57, "\"sms_countries\": unknown country code \"ZZ\" (ISO 3166, like "
+		     "US, CA, GB)");
+	expect_error("business: { name: A, timezone: UTC, sms_countries: [usa] }\n" PEOPLE,
+		     1, 1, 53, "\"sms_countries\" must be a two-letter code like US");
+	expect_error("business: { name: A, timezone: UTC, sms_countries: everywhere }\n" PEOPLE,
+		     1, 1, 52, "\"sms_countries\" must be a list of country codes like [US, CA], "
+		     "or any");
+	expect_error("business: { name: A, timezone: UTC }\n" PEOPLE
+		     "limits: { max_echo_chars: 5000 }\n", 1, 4, 27,
+		     "\"max_echo_chars\" must be a whole number from 0 to 1000");
+}
+
 static void
 default_rules_load_without_errors_or_warnings(void **state)
 {
@@ -183,7 +233,7 @@ unknown_key_names_the_expected_keys(void **state)
 		     "templates, unanswered_reply)");
 	expect_error(BASE "limits: { max_automated_touches: 4, pre: 10d }\n", 1, 4, 37,
 		     "unknown key \"pre\" in limits (expected one of: "
-		     "max_automated_touches, per)");
+		     "max_automated_touches, per, max_echo_chars)");
 }
 
 static void
@@ -213,6 +263,30 @@ routing_without_catch_all_is_an_error(void **state)
 		     "  - { when: { kind: estimate }, owner: alice }\n", 1, 4, 3,
 		     "routing can leave a lead without an owner: add a last rule without "
 		     "\"when\"");
+}
+
+static void
+routing_on_custom_fields(void **state)
+{
+	rules_diags d;
+	rules *r = expect_ok("business: { name: Acme, timezone: UTC }\n"
+			     "people: [ { id: alice, name: Alice, role: office } ]\n"
+			     "routing:\n"
+			     "  - { when: { custom: { zip: \"60601\", Budget Range: high } }, owner: alice }\n"
+			     "  - { owner: alice }\n", &d);
+
+	(void)state;
+	assert_int_equal(r->routes[0].ncustom, 2);
+	assert_string_equal(r->routes[0].custom[1].name, "Budget Range");
+	assert_string_equal(r->routes[0].custom[1].value, "high");
+	rules_diags_free(&d);
+	rules_free(r);
+	expect_error("business: { name: Acme, timezone: UTC }\n"
+		     "people: [ { id: alice, name: Alice, role: office } ]\n"
+		     "routing:\n"
+		     "  - { when: { custom: {} }, owner: alice }\n"
+		     "  - { owner: alice }\n", 1, 4, 23,
+		     "\"custom\" must name at least one field, e.g. { zip: \"60601\" }");
 }
 
 static void
@@ -933,12 +1007,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sms_countries_default_to_the_business_country),
 		cmocka_unit_test(default_rules_load_without_errors_or_warnings),
 		cmocka_unit_test(default_sequences_are_parsed_step_by_step),
 		cmocka_unit_test(unknown_key_names_the_expected_keys),
 		cmocka_unit_test(wrong_types_say_what_was_expected),
 		cmocka_unit_test(routing_without_catch_all_is_an_error),
 		cmocka_unit_test(routing_rule_after_catch_all_is_a_warning),
+		cmocka_unit_test(routing_on_custom_fields),
 		cmocka_unit_test(unknown_person_lists_the_known_ones),
 		cmocka_unit_test(unknown_template_field_points_at_the_field),
 		cmocka_unit_test(missing_template_is_reported_at_the_reference),

@@ -21,6 +21,7 @@ static const char *const sample_fields[] = {
 	"owner", "Dana",
 	"empty", "",
 	"braces", "{{evil}}",
+	"custom.zip", "60601",
 	NULL,
 };
 
@@ -283,6 +284,22 @@ check_reports_unknown_field_with_offset(void **state)
 	assert_non_null(strstr(p.msg[0], "frist_name"));
 	assert_int_equal(p.off[1], 19);
 	assert_non_null(strstr(p.msg[1], "srvice"));
+}
+
+static void
+custom_fields_are_dotted_names_admitted_by_a_prefix(void **state)
+{
+	static const char *const with_custom[] = { "first_name", "custom.*", NULL };
+	problems p = { 0 };
+
+	(void)state;
+	assert_render("{{custom.zip|none}} {{#custom.zip}}in {{custom.zip}}{{/custom.zip}}"
+		      "{{custom.budget|?}}", "60601 in 60601?");
+	assert_int_equal(template_check("{{custom.zip}}{{#custom.a.b}}x{{/custom.a.b}}",
+					with_custom, collect, &p), 0);
+	/* the prefix needs a name after it, and only admits its own prefix */
+	assert_int_equal(template_check("{{custom.}}{{customer}}{{custom}}", with_custom, collect,
+					&p), 3);
 }
 
 static void
@@ -595,6 +612,7 @@ main(void)
 		cmocka_unit_test(render_exactly_64k_is_not_truncated),
 		cmocka_unit_test(check_clean_template_has_no_problems),
 		cmocka_unit_test(check_reports_unknown_field_with_offset),
+		cmocka_unit_test(custom_fields_are_dotted_names_admitted_by_a_prefix),
 		cmocka_unit_test(check_null_known_skips_field_names),
 		cmocka_unit_test(check_reports_unterminated_tag),
 		cmocka_unit_test(check_reports_unclosed_section),

@@ -100,6 +100,14 @@ roles(void **state)
 	assert_false(web_role_sees_all(NULL));
 	assert_true(web_role_may_assign("office"));
 	assert_false(web_role_may_assign("technician"));
+	assert_true(web_role_sees_team("office"));
+	assert_true(web_role_sees_team("manager"));
+	assert_false(web_role_sees_team("sales"));
+	assert_true(web_role_sees_rules("manager"));
+	assert_true(web_role_sees_rules("admin"));
+	assert_false(web_role_sees_rules("office"));
+	assert_false(web_role_sees_rules("technician"));
+	assert_false(web_role_sees_rules(NULL));
 	assert_true(store_user_role_valid("technician"));
 	assert_false(store_user_role_valid("staff"));
 	assert_false(store_user_role_valid(NULL));

@@ -444,6 +444,55 @@ amounts(void **state)
 	assert_int_equal(web_parse_amount(NULL), -1);
 }
 
+static void
+money_and_spans_read_like_a_person_writes_them(void **state)
+{
+	char b[64];
+
+	(void)state;
+	web_money(125050, b, sizeof b);
+	assert_string_equal(b, "$1,250.50");
+	web_money(99, b, sizeof b);
+	assert_string_equal(b, "$0.99");
+	web_money(100000000000LL, b, sizeof b);
+	assert_string_equal(b, "$1,000,000,000.00");
+	web_money(-300, b, sizeof b);
+	assert_string_equal(b, "-$3.00");
+	web_span(0, b, sizeof b);
+	assert_string_equal(b, "0 min");
+	web_span(-5, b, sizeof b);
+	assert_string_equal(b, "0 min");
+	web_span(18 * 3600, b, sizeof b);
+	assert_string_equal(b, "18 h");
+	web_span(3 * 86400 + 5, b, sizeof b);
+	assert_string_equal(b, "3 d");
+}
+
+static void
+dates_and_times_from_forms(void **state)
+{
+	int y, m, d, h, mi;
+
+	(void)state;
+	assert_int_equal(web_parse_date("2026-11-27", &y, &m, &d), 0);
+	assert_int_equal(y * 10000 + m * 100 + d, 20261127);
+	assert_int_equal(web_parse_date("2028-02-29", &y, &m, &d), 0);
+	assert_int_equal(web_parse_date("2026-02-29", &y, &m, &d), -1);
+	assert_int_equal(web_parse_date("2026-13-01", &y, &m, &d), -1);
+	assert_int_equal(web_parse_date("2026-11-31", &y, &m, &d), -1);
+	assert_int_equal(web_parse_date("26-11-27", &y, &m, &d), -1);
+	assert_int_equal(web_parse_date("2026-11-27x", &y, &m, &d), -1);
+	assert_int_equal(web_parse_date("1999-01-01", &y, &m, &d), -1);
+	assert_int_equal(web_parse_date(NULL, &y, &m, &d), -1);
+	assert_int_equal(web_parse_clock("09:30", &h, &mi), 0);
+	assert_int_equal(h * 100 + mi, 930);
+	assert_int_equal(web_parse_clock("23:59:59", &h, &mi), 0);
+	assert_int_equal(web_parse_clock("24:00", &h, &mi), -1);
+	assert_int_equal(web_parse_clock("9:30", &h, &mi), -1);
+	assert_int_equal(web_parse_clock("09:60", &h, &mi), -1);
+	assert_int_equal(web_parse_clock("", &h, &mi), -1);
+}
+
 int
 main(void)
 {
@@ -463,6 +512,8 @@ main(void)
 		cmocka_unit_test(countdown_words),
 		cmocka_unit_test(form_bodies),
 		cmocka_unit_test(amounts),
+		cmocka_unit_test(money_and_spans_read_like_a_person_writes_them),
+		cmocka_unit_test(dates_and_times_from_forms),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,9 @@
 /* leadkeep staff web app - progressive enhancement only: every page works
-   without this file. It keeps countdowns current between reloads and stops
-   a second tap from posting a form twice. */
+   without this file. It keeps countdowns current between reloads, stops a
+   second tap from posting a form twice, and keeps the live parts of a page
+   ([data-live] elements with an id) current: /app/events says "something
+   changed" (never what), and the page fetches itself again and swaps those
+   parts, unless the person is typing in one of them. */
 (function () {
 	"use strict";
 	var skew = 0;
@@ -21,16 +24,84 @@
 			el.classList.toggle("later", left > 900);
 		});
 	}
+
+	/* --- live parts ---------------------------------------------------------- */
+	var timer = null, pending = false, opened = false, fetching = false;
+	function typing() {
+		var a = document.activeElement;
+		return a && a.closest && a.closest("[data-live]") &&
+			/^(INPUT|SELECT|TEXTAREA)$/.test(a.tagName);
+	}
+	/* which <details> were open, by the nearest id and their index under it */
+	function openDetails(root) {
+		var keys = {};
+		root.querySelectorAll("details").forEach(function (d, i) {
+			if (d.open) keys[i] = true;
+		});
+		return keys;
+	}
+	function refresh() {
+		timer = null;
+		if (typing() || fetching) { pending = true; return; }
+		pending = false;
+		fetching = true;
+		fetch(location.href, { credentials: "same-origin" }).then(function (r) {
+			if (!r.ok || r.redirected) throw new Error("not the page");
+			return r.text();
+		}).then(function (html) {
+			var doc = new DOMParser().parseFromString(html, "text/html");
+			var root = doc.querySelector("[data-now]");
+			if (root) skew = Number(root.getAttribute("data-now")) - Date.now() / 1000;
+			document.querySelectorAll("[data-live][id]").forEach(function (el) {
+				var fresh = doc.getElementById(el.id), keep, copy;
+				if (!fresh) return;
+				keep = openDetails(el);
+				copy = document.importNode(fresh, true);
+				copy.querySelectorAll("details").forEach(function (d, i) {
+					if (keep[i]) d.open = true;
+				});
+				el.replaceWith(copy);
+			});
+			tick();
+		}).catch(function () { /* the next change or a reload will do */ })
+			.then(function () {
+				fetching = false;
+				if (pending) schedule();
+			});
+	}
+	function schedule() {
+		if (!timer) timer = setTimeout(refresh, 200);
+	}
+	function live() {
+		var es;
+		if (!window.EventSource || !window.fetch || !window.DOMParser ||
+		    !document.querySelector("[data-live][id]")) return;
+		es = new EventSource("/app/events");
+		es.addEventListener("change", schedule);
+		es.addEventListener("open", function () {
+			/* back after a break: what changed meanwhile was not told */
+			if (opened) schedule();
+			opened = true;
+		});
+		es.addEventListener("error", function () {
+			/* closed for good (signed out, too many pages open): try later */
+			if (es.readyState === 2) setTimeout(live, 60000);
+		});
+	}
+	document.addEventListener("focusout", function () {
+		setTimeout(function () { if (pending && !typing()) schedule(); }, 0);
+	});
+
+	document.addEventListener("submit", function (e) {
+		var f = e.target;
+		setTimeout(function () {
+			f.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+		}, 0);
+	});
 	document.addEventListener("DOMContentLoaded", function () {
 		var root = document.querySelector("[data-now]");
 		if (root) skew = Number(root.getAttribute("data-now")) - Date.now() / 1000;
 		setInterval(tick, 30000);
-		document.querySelectorAll("form").forEach(function (f) {
-			f.addEventListener("submit", function () {
-				setTimeout(function () {
-					f.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
-				}, 0);
-			});
-		});
+		live();
 	});
 })();
