@@ -150,8 +150,8 @@ bool engine_task_closing(const engine_ctx *c, int64_t task_id);
 void engine_human_touch(engine_ctx *c, const char *why);
 /* An outcome that moves the conversation on (a call that reached the lead, a
  * visit, a quote, a stage a person chose) closes the open tasks of these verbs
- * it makes moot - cancelled, with why on the timeline and their escalation
- * stopped - except the ones no outcome answers (fixing the contact details,
+ * it makes moot - done, outcome "superseded: why", with why on the timeline
+ * and their escalation stopped - except the ones no outcome answers (fixing the contact details,
  * confirming a possible opt-out). */
 enum {
 	SUPERSEDE_CALL = 1 << 0, SUPERSEDE_TEXT = 1 << 1, SUPERSEDE_EMAIL = 1 << 2,

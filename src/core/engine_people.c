@@ -68,9 +68,10 @@ engine_supersede_tasks(engine_ctx *c, unsigned verbs, const char *why)
 			match |= (verbs & (1u << v)) && engine_streq(t->verb, names[v]);
 		if (!match || stands_alone(t) || engine_task_closing(c, t->id))
 			continue;
+		/* done: what it asked for happened, or was decided, another way */
 		a = engine_push(c, ACT_TASK_CLOSE);
 		a->task_id = t->id;
-		a->name = "cancelled";
+		a->name = "done";
 		a->text = engine_fmt(c, "superseded: %s", why);
 		a = engine_push(c, ACT_TIMERS_CANCEL);
 		a->timer = TIMER_ESCALATE;
