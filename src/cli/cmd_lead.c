@@ -1,5 +1,5 @@
 /*
- * cmd_lead.c - `leadkeep lead add|list|show|stage|log|owner`.
+ * cmd_lead.c - `leadkeep lead add|list|show|stage|log|owner|opt-out`.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +22,9 @@ static const char lead_help[] =
 	"  log ID call|visit|note|reply|stop [--outcome O] [--text T] [--amount DOLLARS]\n"
 	"      [--by PERSON] [--contact]   record what happened; automation follows it\n"
 	"  owner ID PERSON     give the lead to someone else\n"
+	"  opt-out ID --confirm|--dismiss [--by PERSON]\n"
+	"                      answer a possible opt-out (\"stop texting me\"): confirm it,\n"
+	"                      or dismiss it and let automated messages go again\n"
 	"\n" CLI_COMMON_HELP;
 
 static const struct option lead_options[] = {
@@ -44,6 +47,8 @@ static const struct option lead_options[] = {
 	{ "text", required_argument, NULL, 't' },
 	{ "by", required_argument, NULL, 'b' },
 	{ "contact", no_argument, NULL, 'c' },
+	{ "confirm", no_argument, NULL, 'C' },
+	{ "dismiss", no_argument, NULL, 'D' },
 	CLI_COMMON_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
@@ -53,6 +58,7 @@ typedef struct {
 	store_lead_filter filter;
 	const char *amount, *reason, *outcome, *text, *by;
 	bool contact;
+	const char *review;	/* opt-out: "confirm" or "dismiss" */
 } lead_args;
 
 /* "1200", "1,200.50", "$1200" -> cents; -1 when not a amount. */
@@ -339,6 +345,8 @@ cmd_lead(int argc, char **argv)
 		case 't': a.text = optarg; break;
 		case 'b': a.by = optarg; break;
 		case 'c': a.contact = true; break;
+		case 'C': a.review = a.review ? "both" : "confirm"; break;
+		case 'D': a.review = a.review ? "both" : "dismiss"; break;
 		default: return cli_usage(lead_help, "lead %s: bad option", sub);
 		}
 	}
@@ -351,15 +359,19 @@ cmd_lead(int argc, char **argv)
 			return cli_usage(lead_help, "lead add: give at least --name, --phone or --email");
 	} else if (strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0 &&
 		   strcmp(sub, "stage") != 0 && strcmp(sub, "log") != 0 &&
-		   strcmp(sub, "owner") != 0) {
+		   strcmp(sub, "owner") != 0 && strcmp(sub, "opt-out") != 0) {
 		return cli_usage(lead_help, "lead: unknown subcommand \"%s\"", sub);
 	}
 	if ((strcmp(sub, "show") == 0 || strcmp(sub, "stage") == 0 || strcmp(sub, "log") == 0 ||
-	     strcmp(sub, "owner") == 0) && (argc < 1 || parse_id(argv[0]) < 0))
+	     strcmp(sub, "owner") == 0 || strcmp(sub, "opt-out") == 0) &&
+	    (argc < 1 || parse_id(argv[0]) < 0))
 		return cli_usage(lead_help, "lead %s: expected a lead ID", sub);
 	if ((strcmp(sub, "stage") == 0 || strcmp(sub, "log") == 0 || strcmp(sub, "owner") == 0) &&
 	    argc < 2)
 		return cli_usage(lead_help, "lead %s: missing argument after the ID", sub);
+
+	if (strcmp(sub, "opt-out") == 0 && (a.review == NULL || strcmp(a.review, "both") == 0))
+		return cli_usage(lead_help, "lead opt-out: give one of --confirm or --dismiss");
 
 	if ((rc = cli_open(&e, true)) != EXIT_OK) {
 		cli_close(&e);
@@ -381,6 +393,12 @@ cmd_lead(int argc, char **argv)
 			rc = cli_usage(lead_help, "--amount: \"%s\" is not an amount", a.amount);
 		else
 			rc = process(&e, parse_id(argv[0]), &ev);
+	} else if (strcmp(sub, "opt-out") == 0) {
+		lead_event ev = lead_event_init(EV_OPT_OUT_REVIEW);
+
+		ev.outcome = a.review;
+		ev.actor = a.by;
+		rc = process(&e, parse_id(argv[0]), &ev);
 	} else if (strcmp(sub, "owner") == 0) {
 		lead_event ev = lead_event_init(EV_OWNER);
 

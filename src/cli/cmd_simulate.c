@@ -15,6 +15,8 @@
 #include "cli.h"
 #include "core/tz.h"
 #include "intake/intake.h"
+#include "intake/intake_fields.h"
+#include "intake/intake_twilio.h"
 #include "sched/sched.h"
 
 static const char simulate_help[] =
@@ -255,6 +257,25 @@ observe(void *ctx, int64_t lead_id, const action *a, int64_t row, int64_t now)
 		o = line_head(sm, now, lead_id, "contact_flagged");
 		json_object_set_new(o, "phone_invalid", json_boolean(a->flags & LEAD_PHONE_INVALID));
 		json_object_set_new(o, "email_invalid", json_boolean(a->flags & LEAD_EMAIL_INVALID));
+		json_object_set_new(o, "possible_opt_out",
+				    json_boolean(a->flags & (LEAD_MAYBE_OPT_OUT_SMS |
+							     LEAD_MAYBE_OPT_OUT_EMAIL)));
+		break;
+	case ACT_SET_CONTACT:
+		o = line_head(sm, now, lead_id, "contact");
+		if (a->fields.name)
+			json_object_set_new(o, "name", json_string(a->fields.name));
+		if (a->fields.phone)
+			json_object_set_new(o, "phone", json_string(a->fields.phone));
+		if (a->fields.email)
+			json_object_set_new(o, "email", json_string(a->fields.email));
+		if (a->fields.service)
+			json_object_set_new(o, "service", json_string(a->fields.service));
+		json_object_set_new(o, "phone_invalid", json_boolean(a->flags & LEAD_PHONE_INVALID));
+		json_object_set_new(o, "email_invalid", json_boolean(a->flags & LEAD_EMAIL_INVALID));
+		json_object_set_new(o, "possible_opt_out",
+				    json_boolean(a->flags & (LEAD_MAYBE_OPT_OUT_SMS |
+							     LEAD_MAYBE_OPT_OUT_EMAIL)));
 		break;
 	case ACT_EVENT:
 		o = line_head(sm, now, lead_id, "event");
@@ -275,6 +296,17 @@ observe(void *ctx, int64_t lead_id, const action *a, int64_t row, int64_t now)
 		json_object_set_new(o, "task_id", json_integer(a->task_id));
 		json_object_set_new(o, "state", json_string(a->name));
 		json_object_set_new(o, "outcome", a->text ? json_string(a->text) : json_null());
+		break;
+	case ACT_TASK_DUE:
+		o = line_head(sm, now, lead_id, "task_due");
+		json_object_set_new(o, "task_id", json_integer(a->task_id));
+		json_object_set_new(o, "due_at", utc_str(a->at));
+		json_object_set_new(o, "due_local", local_str(sm->r, a->at));
+		break;
+	case ACT_TASK_RETITLE:
+		o = line_head(sm, now, lead_id, "task_title");
+		json_object_set_new(o, "task_id", json_integer(a->task_id));
+		json_object_set_new(o, "title", json_string(a->text ? a->text : ""));
 		break;
 	case ACT_TIMER_SET:
 		o = line_head(sm, now, lead_id, "timer");
@@ -362,6 +394,44 @@ apply_lead(sim *sm, store *s, int64_t bid, const sim_input *in)
 	return NULL;
 }
 
+/* A text from a phone number, through the Twilio adapter and the one matching
+ * policy, as if it came to the business's number: it joins the lead the number
+ * matches, or makes one (named by "ref", else the number). */
+static const char *
+apply_text(sim *sm, store *s, int64_t bid, const sim_input *in)
+{
+	const char *from = str(in->ev, "from"), *body = str(in->ev, "text");
+	const char *ref = str(in->ev, "ref");
+	char sid[32], err[256];
+	intake_request req;
+	flow_out res = { 0 };
+	fields f;
+	const char *problem = NULL;
+
+	if (from == NULL || body == NULL)
+		return "from, text: a text needs both";
+	snprintf(sid, sizeof sid, "SMsim%d", in->line);
+	fields_init(&f);
+	if (fields_add(&f, "From", 4, from, strlen(from), false) < 0 ||
+	    fields_add(&f, "Body", 4, body, strlen(body), false) < 0 ||
+	    fields_add(&f, "MessageSid", 10, sid, strlen(sid), false) < 0 ||
+	    intake_twilio_sms(&f, &req) != INTAKE_OK) {
+		fields_free(&f);
+		return "the text could not be read";
+	}
+	if (store_begin(s) < 0 ||
+	    flow_submit(s, bid, sm->r, &req, in->at, &res, err, sizeof err) != FLOW_OK ||
+	    store_commit(s) < 0) {
+		store_rollback(s);
+		problem = "the text could not be applied";
+	} else if (res.lead_id > 0 && !res.duplicate) {
+		ref_put(&sm->refs, ref ? ref : from, res.lead_id);
+		name_lead(sm, res.lead_id, ref ? ref : from);
+	}
+	fields_free(&f);
+	return problem;
+}
+
 static int
 event_for(const char *type, json_t *ev, lead_event *out)
 {
@@ -370,6 +440,7 @@ event_for(const char *type, json_t *ev, lead_event *out)
 		{ "note", EV_NOTE }, { "stage", EV_STAGE }, { "owner", EV_OWNER },
 		{ "task_done", EV_TASK_DONE }, { "stop", EV_OPT_OUT }, { "start", EV_OPT_IN },
 		{ "inquiry", EV_INQUIRY_AGAIN }, { "delivery", EV_DELIVERY },
+		{ "opt_out_review", EV_OPT_OUT_REVIEW },
 	};
 
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
@@ -415,10 +486,12 @@ apply_input(sim *sm, store *s, int64_t bid, const sim_input *in, char *err, size
 		return "type: missing";
 	if (strcmp(type, "lead") == 0)
 		return apply_lead(sm, s, bid, in);
+	if (strcmp(type, "text") == 0)
+		return apply_text(sm, s, bid, in);
 	switch (event_for(type, in->ev, &ev)) {
 	case -1:
-		return "type: unknown (lead, reply, call, visit, note, stage, owner, task_done, "
-		       "stop, start, inquiry, delivery)";
+		return "type: unknown (lead, text, reply, call, visit, note, stage, owner, "
+		       "task_done, stop, start, inquiry, delivery, opt_out_review)";
 	case -2:
 		return "outcome: a delivery outcome is one of sent, failed, dead, unknown, "
 		       "confirmed, carrier_opt_out, invalid_phone, bounced, cancelled";

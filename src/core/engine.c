@@ -50,7 +50,7 @@ decide(const lead_state *st, const lead_event *ev, const rules *r, const rr_coun
 {
 	char dummy[8];
 	engine_ctx c = {
-		.st = st, .l = &st->lead, .r = r, .rr = rr, .now = now,
+		.st = st, .self = st->lead, .r = r, .rr = rr, .now = now,
 		.owner = st->lead.owner, .stage = st->lead.stage,
 		.status = st->lead.status ? st->lead.status : LEAD_STATUS_OPEN,
 		.sequence = st->lead.sequence, .seq_started = st->lead.sequence_started_at,
@@ -60,6 +60,7 @@ decide(const lead_state *st, const lead_event *ev, const rules *r, const rr_coun
 	};
 	decide_result res = DECIDE_OK;
 
+	c.l = &c.self;
 	if (err == NULL || errlen == 0) {
 		err = dummy;
 		errlen = sizeof dummy;
@@ -97,6 +98,7 @@ decide(const lead_state *st, const lead_event *ev, const rules *r, const rr_coun
 	case EV_CONTACT:	res = engine_on_contact(&c, ev, err, errlen); break;
 	case EV_DELIVERY:	res = engine_on_delivery(&c, ev); break;
 	case EV_FOLLOWUP:	res = engine_on_followup(&c, ev, err, errlen); break;
+	case EV_OPT_OUT_REVIEW:	res = engine_on_opt_out_review(&c, ev, err, errlen); break;
 	}
 	if (res != DECIDE_OK) {
 		decision_free(c.d);

@@ -36,6 +36,7 @@ typedef enum {
 	ACT_TASK_DUE,		/* open task .task_id is now due at .at */
 	ACT_SET_CONTACT,	/* .fields (NULL = unchanged, normalised) and .flags = the
 				 * lead's LEAD_* contact flags */
+	ACT_TASK_RETITLE,	/* open task .task_id's title is now .text */
 } action_kind;
 
 /* Why a message is sent: only lead-facing automated touches count toward limits. */

@@ -21,7 +21,7 @@ recipient(const engine_ctx *c, const lead_event *ev)
 
 		return p && p->name ? p->name : ev->person;
 	}
-	return c->l->name && *c->l->name ? c->l->name : "the lead";
+	return lead_name_usable(c->l->name) ? c->l->name : "the lead";
 }
 
 /* Closes the task delivery opened earlier for this message, if still open. */

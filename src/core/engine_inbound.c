@@ -11,37 +11,6 @@
 #include "bizclock.h"
 #include "engine_internal.h"
 
-typedef enum { KW_NONE, KW_STOP, KW_START, KW_HELP } sms_keyword;
-
-static sms_keyword
-keyword(const char *text)
-{
-	static const char *const stop[] = { "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END",
-					    "QUIT", NULL };
-	static const char *const start[] = { "START", "UNSTOP", "YES", NULL };
-	char word[16];
-	size_t n = 0;
-
-	if (text == NULL)
-		return KW_NONE;
-	while (isspace((unsigned char)*text))
-		text++;
-	while (*text && !isspace((unsigned char)*text) && n < sizeof word - 1)
-		word[n++] = *text++;
-	word[n] = '\0';
-	while (isspace((unsigned char)*text))
-		text++;
-	if (*text != '\0' || n == 0)
-		return KW_NONE;	/* a keyword is the whole message */
-	for (size_t i = 0; stop[i]; i++)
-		if (strcasecmp(word, stop[i]) == 0)
-			return KW_STOP;
-	for (size_t i = 0; start[i]; i++)
-		if (strcasecmp(word, start[i]) == 0)
-			return KW_START;
-	return strcasecmp(word, "HELP") == 0 || strcasecmp(word, "INFO") == 0 ? KW_HELP : KW_NONE;
-}
-
 /*
  * Whoever reports an opt-out, the owner is asked to reach the lead the other
  * way: a task while the lead is open (due in business time, escalated and
@@ -50,7 +19,7 @@ keyword(const char *text)
 static void
 reach_another_way(engine_ctx *c, bool sms)
 {
-	const char *name = c->l->name && *c->l->name ? c->l->name : "the lead";
+	const char *name = lead_name_usable(c->l->name) ? c->l->name : "the lead";
 	bool other = engine_lead_reachable(c, sms ? "email" : "sms");
 	const char *from = sms ? "texts" : "email";
 
@@ -117,13 +86,15 @@ decide_result
 engine_on_message_in(engine_ctx *c, const lead_event *ev)
 {
 	bool sms = engine_streq(ev->channel, "sms");
-	sms_keyword kw = sms ? keyword(ev->text) : KW_NONE;
+	engine_words_kind kw = engine_words(ev->text, sms, c->sms_opt_out);
+	const char *how = sms ? "text" : ev->channel ? ev->channel : "message";
 
-	if (kw == KW_STOP || kw == KW_START) {
+	switch (kw) {
+	case WORDS_STOP:
+	case WORDS_START:
 		engine_event(c, "message.received", "Text from the lead: %s", ev->text);
-		return engine_on_opt(c, "sms", kw == KW_STOP, OPT_BY_LEAD);
-	}
-	if (kw == KW_HELP) {
+		return engine_on_opt(c, "sms", kw == WORDS_STOP, OPT_BY_LEAD);
+	case WORDS_HELP:
 		engine_event(c, "message.received", "Text from the lead: %s", ev->text);
 		engine_queue_to_lead(c, "sms", engine_fmt(c, "%s: call us at %s. Reply STOP to "
 							  "opt out.", c->r->business.name,
@@ -131,15 +102,58 @@ engine_on_message_in(engine_ctx *c, const lead_event *ev)
 							  "our office number"),
 				     PURPOSE_COMPLIANCE, false);
 		return DECIDE_OK;
+	case WORDS_AUTO_REPLY:
+		/* Not the lead speaking: nothing stops, nobody is asked to answer it. */
+		engine_event(c, "message.auto_reply", "Auto-reply to our %s (not counted as %s "
+			     "replying): %s", how, engine_first_name(c), ev->text);
+		return DECIDE_OK;
+	case WORDS_MAYBE_STOP:
+		engine_event(c, "message.received", "%s replied by %s: %s", engine_first_name(c), how,
+			     ev->text);
+		engine_mark(c, "inbound");
+		c->replied = true;
+		engine_stop_if_moot(c, UNLESS_REPLIED, engine_fmt(c, "%s replied",
+								  engine_first_name(c)));
+		engine_possible_opt_out(c, sms ? "sms" : "email", ev->text);
+		return DECIDE_OK;
+	case WORDS_REPLY:
+		break;
 	}
-	engine_event(c, "message.received", "%s replied by %s: %s", engine_first_name(c),
-		     sms ? "text" : ev->channel ? ev->channel : "message", ev->text ? ev->text : "");
+	engine_event(c, "message.received", "%s replied by %s: %s", engine_first_name(c), how,
+		     ev->text ? ev->text : "");
+	if (engine_streq(c->status, LEAD_STATUS_WON)) {
+		engine_customer_request(c, how, ev->text, sms ? "text" :
+					engine_streq(ev->channel, "email") ? "email" : "call");
+		return DECIDE_OK;
+	}
 	engine_mark(c, "inbound");
 	c->replied = true;
 	engine_reopen_if_cold(c, "the lead replied");
 	engine_stop_if_moot(c, UNLESS_REPLIED, engine_fmt(c, "%s replied", engine_first_name(c)));
-	engine_task_for_owner(c, sms ? "text" : engine_streq(ev->channel, "email") ? "email" : "call",
-		       engine_fmt(c, "%s replied - answer %s", engine_first_name(c),
-				  sms ? "by text or call" : "them"));
+	engine_reply_task(c, ev->channel);
 	return DECIDE_OK;
+}
+
+void
+engine_reply_task(engine_ctx *c, const char *channel)
+{
+	bool sms = engine_streq(channel, "sms");
+	action *a;
+
+	engine_task_for_owner(c, sms ? "text" : engine_streq(channel, "email") ? "email" : "call",
+			      engine_fmt(c, "%s" REPLY_TITLE "%s", engine_first_name(c),
+					 sms ? "by text or call" : "them"));
+	if (c->r->unanswered.after <= 0)
+		return;
+	/* If nobody has answered by then, the lead goes back to follow-up or
+	 * cold (engine_timer.c): a stopped sequence never means a forgotten lead. */
+	for (size_t i = c->d->n; i-- > 0;)
+		if (c->d->items[i].kind == ACT_TASK_CREATE) {
+			int64_t due = c->d->items[i].at;
+
+			a = engine_push(c, ACT_TIMER_SET);
+			a->timer = TIMER_UNANSWERED;
+			a->at = due + c->r->unanswered.after;
+			break;
+		}
 }

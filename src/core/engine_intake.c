@@ -60,8 +60,8 @@ flag_contact_problems(engine_ctx *c)
 }
 
 /* Says on the timeline what intake had to cut or change to keep the lead. */
-static void
-note_cut(engine_ctx *c, const lead_event *ev)
+void
+engine_note_cut(engine_ctx *c, const lead_event *ev)
 {
 	if (ev->cut != NULL && *ev->cut != '\0')
 		engine_event(c, "lead.input_cut", "Kept with changes: %s", ev->cut);
@@ -77,7 +77,7 @@ engine_on_created(engine_ctx *c, const lead_event *ev)
 	engine_event(c, "lead.created", "New lead from %s: %s%s%s", l->source ? l->source : "unknown",
 		     engine_display_name(l), l->service && *l->service ? " - " : "",
 		     l->service ? l->service : "");
-	note_cut(c, ev);
+	engine_note_cut(c, ev);
 	if (c->owner == NULL) {
 		char key[32];
 		int p = engine_route(c->r, l, c->rr, c->now, key, sizeof key);
@@ -104,51 +104,5 @@ engine_on_created(engine_ctx *c, const lead_event *ev)
 		seq = rules_sequence_find(c->r, "new_inquiry") ? "new_inquiry" : NULL;
 	engine_start_sequence(c, seq, true, "new lead");
 	flag_contact_problems(c);
-	return DECIDE_OK;
-}
-
-/* The repeat inquiry's custom fields as "\nname: value" lines, for its
- * timeline entry (as a form's extra fields are kept in a message); "" for
- * none. Kept by the decision. */
-static const char *
-custom_lines(engine_ctx *c, const lead_event *ev)
-{
-	size_t len = 0;
-	char *buf, *p;
-	const char *kept;
-
-	if (ev->ncustom == 0)
-		return "";
-	for (size_t i = 0; i < ev->ncustom; i++)
-		len += strlen(ev->custom[i].name) + 3 +
-		       (ev->custom[i].value ? strlen(ev->custom[i].value) : 0);
-	if ((buf = malloc(len + 1)) == NULL)
-		engine_oom();
-	p = buf;
-	for (size_t i = 0; i < ev->ncustom; i++)
-		p += sprintf(p, "\n%s: %s", ev->custom[i].name,
-			     ev->custom[i].value ? ev->custom[i].value : "");
-	kept = engine_str(c, buf);
-	free(buf);
-	return kept;
-}
-
-decide_result
-engine_on_inquiry_again(engine_ctx *c, const lead_event *ev)
-{
-	const char *via = ev->source ? ev->source : "another source";
-	const char *extra = custom_lines(c, ev);
-
-	engine_event(c, "lead.inquiry_again", "%s asked again via %s%s%s%s", engine_display_name(c->l),
-		     via, ev->text && *ev->text ? ": " : "", ev->text ? ev->text : "", extra);
-	note_cut(c, ev);
-	engine_mark(c, "inbound");
-	c->replied = true;
-	engine_reopen_if_cold(c, engine_fmt(c, "asked again via %s", via));
-	engine_stop_if_moot(c, UNLESS_REPLIED, "the lead asked again");
-	engine_task_for_owner(c, "call", engine_fmt(c, "%s asked again via %s - call back", engine_first_name(c),
-					     via));
-	if (strcmp(via, "phone_call") == 0)
-		engine_missed_call_text(c);
 	return DECIDE_OK;
 }

@@ -21,7 +21,9 @@ struct decision {
 
 typedef struct {
 	const lead_state *st;
-	const lead *l;
+	const lead *l;		/* = &self */
+	lead self;		/* the lead's fields as this decision leaves them (a repeat
+				 * inquiry fills what it lacked); strings borrowed */
 	const rules *r;
 	const rr_counters *rr;
 	int64_t now;
@@ -43,6 +45,7 @@ typedef struct {
 	const char *unreachable; /* person id whose notifications fail: not notified again
 				  * in this decision (their failure's own task would loop) */
 	int64_t next_contact_due; /* for {{next_contact_window}}; 0 = unknown */
+	const char *next_contact_verb; /* for {{next_contact_verb}}; NULL = from the channels */
 	size_t followups_added;	/* automated touches queued by this decision */
 	int new_tasks;		/* ACT_TASK_CREATE count, for task_ref */
 	int esc_from;		/* escalation level new tasks start at */
@@ -55,6 +58,8 @@ typedef struct {
 
 /* How long a person has to answer a lead who wrote back, in business minutes. */
 #define REPLY_WINDOW (15 * 60)
+/* The middle of a reply task's title: "Marcus replied - answer by text or call". */
+#define REPLY_TITLE " replied - answer "
 
 /* The engine's one way out when memory runs out: abort(), without a message.
  * Not a hook to set (core keeps no globals) and not an error to return:
@@ -116,6 +121,17 @@ bool engine_sms_allowed(const engine_ctx *c);
 /* "US, CA" (or "none"), for timeline and task text; owned by the decision. */
 const char *engine_sms_countries(engine_ctx *c);
 
+/* the lead's channels (engine_channel.c) */
+bool engine_phone_usable(const engine_ctx *c);
+/* The verb a task really takes: a call or text to a lead without a usable
+ * phone is an email when the lead has one, and so on. */
+const char *engine_task_verb(const engine_ctx *c, const char *verb);
+/* "call", "email", "text" or "contact": how the lead will next hear from us. */
+const char *engine_contact_verb(const engine_ctx *c);
+/* At a `then: cold` end: when no automated follow-up of seq reached the lead,
+ * stops the sequence and gives its owner a task instead; true if it did. */
+bool engine_hold_unreached(engine_ctx *c, const rules_sequence *seq);
+
 /* the lead as this decision leaves it (engine_lead.c) */
 bool engine_streq(const char *a, const char *b);
 const char *engine_display_name(const lead *l);
@@ -132,12 +148,41 @@ void engine_close_tasks(engine_ctx *c, const char *verb, const char *state, cons
 /* Whether this decision already closes task_id. */
 bool engine_task_closing(const engine_ctx *c, int64_t task_id);
 void engine_human_touch(engine_ctx *c, const char *why);
+/* An outcome that moves the conversation on (a call that reached the lead, a
+ * visit, a quote, a stage a person chose) closes the open tasks of these verbs
+ * it makes moot - done, outcome "superseded: why", with why on the timeline
+ * and their escalation stopped - except the ones no outcome answers (fixing the contact details,
+ * confirming a possible opt-out). */
+enum {
+	SUPERSEDE_CALL = 1 << 0, SUPERSEDE_TEXT = 1 << 1, SUPERSEDE_EMAIL = 1 << 2,
+	SUPERSEDE_VISIT = 1 << 3, SUPERSEDE_REVIEW = 1 << 4,
+	SUPERSEDE_CONTACT = SUPERSEDE_CALL | SUPERSEDE_TEXT | SUPERSEDE_EMAIL,
+};
+void engine_supersede_tasks(engine_ctx *c, unsigned verbs, const char *why);
 bool engine_outcome_reached(const char *outcome);
 
 /* Who told us of an opt-out: the lead (a keyword text, an unsubscribe link, a
  * person on their behalf) or the carrier refusing our text because the lead
  * texted it STOP. One policy for both (engine_inbound.c). */
 typedef enum { OPT_BY_LEAD, OPT_BY_CARRIER } opt_source;
+
+/* What a lead's words are (engine_words.c). */
+typedef enum {
+	WORDS_REPLY,		/* the lead speaking */
+	WORDS_STOP,		/* a carrier opt-out keyword, said exactly (SMS) */
+	WORDS_START,		/* an opt-in keyword from a lead who opted out (SMS) */
+	WORDS_HELP,		/* HELP / INFO (SMS) */
+	WORDS_MAYBE_STOP,	/* a plain-language request to stop: a person confirms */
+	WORDS_AUTO_REPLY,	/* an auto-reply ("I'm driving", out of office): not the lead */
+} engine_words_kind;
+engine_words_kind engine_words(const char *text, bool sms, bool opted_out);
+
+/* Says on the timeline what intake had to cut or change to keep the lead
+ * (ev->cut; engine_intake.c). */
+void engine_note_cut(engine_ctx *c, const lead_event *ev);
+
+/* How staff read a source: "web form", "phone call", "text" (engine_again.c). */
+const char *engine_source_words(engine_ctx *c, const char *source);
 
 /* event handlers: one file per family (engine_intake.c, engine_inbound.c,
  * engine_people.c, engine_stage.c, engine_timer.c, engine_edit.c, engine_delivery.c) */
@@ -146,6 +191,18 @@ decide_result engine_on_inquiry_again(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_opt(engine_ctx *c, const char *channel, bool out, opt_source by);
 decide_result engine_on_delivery(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_message_in(engine_ctx *c, const lead_event *ev);
+/* A won lead wrote or asked again by `via` ("text", "web form"): a service
+ * request, a task for the office (the first person with role office, else the
+ * owner) with verb, no sequence (engine_customer.c). */
+void engine_customer_request(engine_ctx *c, const char *via, const char *text, const char *verb);
+/* The owner's task to answer the lead, who wrote on channel (engine_inbound.c). */
+void engine_reply_task(engine_ctx *c, const char *channel);
+/* Possible opt-outs (engine_optout.c): the lead's words flag the lead
+ * (LEAD_MAYBE_OPT_OUT_*), pause automated messages and ask its owner to
+ * confirm or dismiss them; the person's answer. */
+void engine_possible_opt_out(engine_ctx *c, const char *channel, const char *text);
+decide_result engine_on_opt_out_review(engine_ctx *c, const lead_event *ev, char *err,
+				       size_t errlen);
 decide_result engine_on_call(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_visit(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_note(engine_ctx *c, const lead_event *ev);

@@ -20,7 +20,7 @@ engine_streq(const char *a, const char *b)
 const char *
 engine_display_name(const lead *l)
 {
-	return l->name && *l->name ? l->name : "The lead";
+	return lead_name_usable(l->name) ? l->name : "The lead";
 }
 
 const char *

@@ -41,6 +41,45 @@ engine_close_tasks(engine_ctx *c, const char *verb, const char *state, const cha
 	}
 }
 
+/* Tasks the engine made that no outcome answers: the contact details stay
+ * broken, and a possible opt-out waits for a person to confirm it. */
+static bool
+stands_alone(const lead_task *t)
+{
+	static const char *const kept[] = { "Fix the contact details", "Possible opt-out", NULL };
+
+	for (size_t i = 0; kept[i]; i++)
+		if (t->title && strncmp(t->title, kept[i], strlen(kept[i])) == 0)
+			return true;
+	return false;
+}
+
+void
+engine_supersede_tasks(engine_ctx *c, unsigned verbs, const char *why)
+{
+	static const char *const names[] = { "call", "text", "email", "visit", "review" };
+
+	for (size_t i = 0; i < c->st->ntasks; i++) {
+		const lead_task *t = &c->st->tasks[i];
+		bool match = false;
+		action *a;
+
+		for (size_t v = 0; v < sizeof names / sizeof names[0]; v++)
+			match |= (verbs & (1u << v)) && engine_streq(t->verb, names[v]);
+		if (!match || stands_alone(t) || engine_task_closing(c, t->id))
+			continue;
+		/* done: what it asked for happened, or was decided, another way */
+		a = engine_push(c, ACT_TASK_CLOSE);
+		a->task_id = t->id;
+		a->name = "done";
+		a->text = engine_fmt(c, "superseded: %s", why);
+		a = engine_push(c, ACT_TIMERS_CANCEL);
+		a->timer = TIMER_ESCALATE;
+		a->task_id = t->id;
+		engine_event(c, "task.superseded", "Closed \"%s\": %s", t->title, why);
+	}
+}
+
 /* "12 min", "3 h 5 min", "2 d 4 h". */
 static const char *
 span_words(engine_ctx *c, int64_t secs)
@@ -84,6 +123,8 @@ engine_on_call(engine_ctx *c, const lead_event *ev)
 		engine_create_task(c, "call", NULL, c->owner, 2 * 3600, true, "again");
 		return DECIDE_OK;
 	}
+	engine_supersede_tasks(c, SUPERSEDE_CONTACT | SUPERSEDE_REVIEW,
+			       engine_fmt(c, "%s spoke with the lead", who ? who->name : "someone"));
 	engine_human_touch(c, engine_fmt(c, "%s spoke with the lead", who ? who->name : "someone"));
 	return DECIDE_OK;
 }
@@ -105,6 +146,10 @@ engine_on_visit(engine_ctx *c, const lead_event *ev)
 			engine_start_sequence(c, "no_show", false, "the lead was not there");
 		return DECIDE_OK;
 	}
+	engine_supersede_tasks(c, SUPERSEDE_CONTACT | SUPERSEDE_REVIEW,
+			       engine_fmt(c, "a visit%s was logged by %s",
+					  ev->amount_cents >= 0 ? " with a quote" : "",
+					  who ? who->name : ev->actor ? ev->actor : "someone"));
 	engine_human_touch(c, engine_fmt(c, "%s visited the lead", who ? who->name : "someone"));
 	if (ev->amount_cents >= 0 && rules_stage_find(c->r, "quoted") != NULL &&
 	    !engine_streq(c->stage, "quoted"))

@@ -44,13 +44,10 @@ lookup_field(void *vctx, const char *field)
 
 	if (strcmp(field, "first_name") == 0)
 		return field_buf(f, lead_first_name(l->name, tmp, sizeof tmp));
-	if (strcmp(field, "last_name") == 0) {
-		const char *sp = l->name ? strrchr(l->name, ' ') : NULL;
-
-		return sp ? sp + 1 : NULL;
-	}
+	if (strcmp(field, "last_name") == 0)
+		return field_buf(f, lead_last_name(l->name, tmp, sizeof tmp));
 	if (strcmp(field, "name") == 0)
-		return l->name;
+		return lead_name_usable(l->name) ? l->name : NULL;
 	if (strcmp(field, "phone") == 0)
 		return l->phone;
 	if (strcmp(field, "email") == 0)
@@ -83,6 +80,8 @@ lookup_field(void *vctx, const char *field)
 		bizclock_describe_due(&c->r->business, c->now, due, tmp, sizeof tmp);
 		return field_buf(f, tmp);
 	}
+	if (strcmp(field, "next_contact_verb") == 0)
+		return engine_contact_verb(c);
 	if (strncmp(field, "custom.", 7) == 0)
 		return lead_custom_get(l, field + 7);
 	if (strcmp(field, "quote_amount") == 0) {
@@ -146,7 +145,7 @@ const char *const engine_template_fields[] = {
 	"first_name", "last_name", "name", "phone", "email", "service", "neighbourhood",
 	"source", "message", "business_name", "business_phone", "owner_name",
 	"owner_first_name", "owner_phone", "next_contact_window", "task_due",
-	"quote_amount", "custom.*", NULL,
+	"quote_amount", "next_contact_verb", "custom.*", NULL,
 };
 
 char *
@@ -343,6 +342,7 @@ engine_create_task(engine_ctx *c, const char *verb, const char *title,
 	int64_t due;
 	action *a;
 
+	verb = engine_task_verb(c, verb);
 	due = business_hours ? bizclock_add_business_minutes(b, c->now, within / 60) : -1;
 	if (due < 0)
 		due = c->now + within;
@@ -354,7 +354,7 @@ engine_create_task(engine_ctx *c, const char *verb, const char *title,
 		if (verbcap[0] >= 'a' && verbcap[0] <= 'z')
 			verbcap[0] = (char)(verbcap[0] - 'a' + 'A');
 		title = engine_fmt(c, "%s %s %s%s%s", verbcap,
-				   c->l->name && *c->l->name ? c->l->name : "the lead", by,
+				   lead_name_usable(c->l->name) ? c->l->name : "the lead", by,
 				   what ? " " : "", what ? what : "");
 	}
 	a = engine_push(c, ACT_TASK_CREATE);
@@ -398,15 +398,12 @@ skip(engine_ctx *c, const rules_sequence *seq, int k, const char *why)
 	engine_event(c, "step.skipped", "Skipped step %d of %s: %s", k + 1, seq->name, why);
 }
 
-/* Why an automated message to the lead must not go now, or NULL. */
+/* Why channel ch cannot carry the step's message to the lead, or NULL. */
 static const char *
-send_blocker(engine_ctx *c, const rules_step *s, bool ack)
+channel_blocker(engine_ctx *c, const rules_step *s, rules_channel ch)
 {
-	bool sms = s->channel == CHANNEL_SMS;
-	const char *why;
+	bool sms = ch == CHANNEL_SMS;
 
-	if ((why = unless_reason(c, s->unless)) != NULL)
-		return why;
 	if (!engine_lead_reachable(c, sms ? "sms" : "email")) {
 		if (sms ? c->sms_opt_out : c->email_opt_out)
 			return sms ? "the lead opted out of texts" : "the lead opted out of email";
@@ -415,8 +412,31 @@ send_blocker(engine_ctx *c, const rules_step *s, bool ack)
 	if (sms && !engine_sms_allowed(c))
 		return engine_fmt(c, "%s is outside the countries automated texts go to (%s)",
 				  c->l->phone, engine_sms_countries(c));
-	if (rules_template_find(c->r, s->template_name) == NULL)
+	if (rules_template_find(c->r, rules_step_template(s, ch)) == NULL)
 		return "template missing";
+	return NULL;
+}
+
+/* Why an automated message to the lead must not go now, or NULL; *ch is the
+ * first of the step's channels that can carry it. */
+static const char *
+send_blocker(engine_ctx *c, const rules_step *s, bool ack, rules_channel *ch)
+{
+	size_t n = s->nchannels ? s->nchannels : 1;
+	const char *why, *first = NULL;
+
+	if ((why = unless_reason(c, s->unless)) != NULL)
+		return why;
+	if (c->flags & (LEAD_MAYBE_OPT_OUT_SMS | LEAD_MAYBE_OPT_OUT_EMAIL))
+		return "paused: the lead may have asked to stop, a person confirms it first";
+	for (size_t i = 0; i < n; i++) {
+		*ch = s->nchannels ? s->channels[i] : s->channel;
+		if ((why = channel_blocker(c, s, *ch)) == NULL)
+			break;
+		first = first == NULL ? why : engine_fmt(c, "%s, and %s", first, why);
+	}
+	if (why != NULL)
+		return first;
 	if (!ack && c->r->max_touches > 0 && recent_touches(c) >= (size_t)c->r->max_touches)
 		return engine_fmt(c, "touch limit reached (%d automated messages per %lld days)",
 				  c->r->max_touches, (long long)(c->r->touch_window / 86400));
@@ -426,14 +446,14 @@ send_blocker(engine_ctx *c, const rules_step *s, bool ack)
 /* A caller we missed gets the "missed-call text back" instead of the generic
  * text acknowledgment, when the rules have a `missed_call` template. */
 static const rules_template *
-ack_template(engine_ctx *c, const rules_step *s)
+ack_template(engine_ctx *c, const rules_step *s, rules_channel ch)
 {
 	const rules_template *missed = rules_template_find(c->r, "missed_call");
 
-	if (missed != NULL && s->channel == CHANNEL_SMS && s->at == 0 &&
+	if (missed != NULL && ch == CHANNEL_SMS && s->at == 0 &&
 	    c->l->source != NULL && strcmp(c->l->source, "phone_call") == 0)
 		return missed;
-	return rules_template_find(c->r, s->template_name);
+	return rules_template_find(c->r, rules_step_template(s, ch));
 }
 
 static void
@@ -441,14 +461,15 @@ run_send(engine_ctx *c, const rules_sequence *seq, int k, bool on_intake)
 {
 	const rules_step *s = &seq->steps[k];
 	bool ack = on_intake && s->at == 0;
-	const char *why = send_blocker(c, s, ack);
+	rules_channel ch = s->channel;
+	const char *why = send_blocker(c, s, ack, &ch);
 
 	if (why != NULL) {
 		skip(c, seq, k, why);
 		return;
 	}
-	engine_queue_to_lead(c, s->channel == CHANNEL_SMS ? "sms" : "email",
-			     render_to_lead(c, ack_template(c, s)->text),
+	engine_queue_to_lead(c, ch == CHANNEL_SMS ? "sms" : "email",
+			     render_to_lead(c, ack_template(c, s, ch)->text),
 			     ack ? PURPOSE_ACK : PURPOSE_FOLLOWUP,
 			     !(ack && c->r->business.ack_ignores_quiet));
 }
@@ -458,7 +479,8 @@ engine_missed_call_text(engine_ctx *c)
 {
 	const rules_template *t = rules_template_find(c->r, "missed_call");
 
-	if (t != NULL && engine_sms_allowed(c))
+	if (t != NULL && engine_sms_allowed(c) &&
+	    !(c->flags & (LEAD_MAYBE_OPT_OUT_SMS | LEAD_MAYBE_OPT_OUT_EMAIL)))
 		engine_queue_to_lead(c, "sms", render_to_lead(c, t->text), PURPOSE_ACK,
 				     !c->r->business.ack_ignores_quiet);
 }
@@ -519,7 +541,8 @@ engine_chain(engine_ctx *c, const rules_sequence *seq, int k)
 		a->at = bizclock_add_offset(&c->r->business, c->seq_started, seq->steps[k + 1].at);
 	} else if (seq->steps[k].then == THEN_COLD &&
 		   unless_reason(c, UNLESS_REPLIED | UNLESS_TOUCHED) == NULL && may_go_cold(c)) {
-		engine_go_cold(c);
+		if (!engine_hold_unreached(c, seq))
+			engine_go_cold(c);
 	} else {
 		/* Done: no sequence runs, so a lead left without a task is seen. */
 		engine_event(c, "sequence.finished", "Finished %s", seq->name);
@@ -535,6 +558,8 @@ first_task_due(engine_ctx *c, const rules_sequence *seq)
 	for (size_t i = 0; i < seq->nsteps && seq->steps[i].at == 0; i++) {
 		const rules_step *s = &seq->steps[i];
 
+		if (s->kind == STEP_TASK)
+			c->next_contact_verb = engine_task_verb(c, s->verb);
 		if (s->kind == STEP_TASK)
 			return s->business_hours ?
 			       bizclock_add_business_minutes(&c->r->business, c->now, s->within / 60) :

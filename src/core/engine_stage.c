@@ -73,6 +73,14 @@ engine_change_stage(engine_ctx *c, const lead_event *ev, const char *name)
 								  st->owner_role, st->name));
 		}
 	}
+	/* A person who chose the stage has decided the next step and spoken to the
+	 * lead; a visit the stage still needs stays. */
+	if (ev->kind == EV_STAGE && !st->closed)
+		engine_supersede_tasks(c, SUPERSEDE_CONTACT | SUPERSEDE_REVIEW,
+				       engine_fmt(c, "%s moved the lead to %s",
+						  engine_person(c, ev->actor) ?
+						  engine_person(c, ev->actor)->name :
+						  ev->actor ? ev->actor : "someone", st->name));
 	if (st->closed) {
 		const char *status = engine_streq(st->name, "won") ? LEAD_STATUS_WON : LEAD_STATUS_LOST;
 

@@ -11,6 +11,22 @@
 #include "bizclock.h"
 #include "engine_internal.h"
 
+/* The title of a task handed to someone else: one the engine composed from
+ * its verb ("Call Marcus Johnson by 3:05 PM about ...") is composed again for
+ * the new due time (NULL); any other ("Possible opt-out from ...", a rules
+ * title) says what it said. */
+static const char *
+handed_over_title(engine_ctx *c, const lead_task *t)
+{
+	const char *composed;
+
+	if (t->title == NULL || t->verb == NULL || t->verb[0] < 'a' || t->verb[0] > 'z')
+		return NULL;
+	composed = engine_fmt(c, "%c%s %s by ", t->verb[0] - 'a' + 'A', t->verb + 1,
+			      lead_name_usable(c->l->name) ? c->l->name : "the lead");
+	return strncmp(t->title, composed, strlen(composed)) == 0 ? NULL : t->title;
+}
+
 static decide_result
 on_escalate(engine_ctx *c, const lead_event *ev)
 {
@@ -51,7 +67,7 @@ on_escalate(engine_ctx *c, const lead_event *ev)
 		/* The new task continues the chain after this step, so a task that
 		 * keeps slipping is reassigned once, not passed round forever. */
 		c->esc_from = ev->level + 1;
-		engine_create_task(c, t->verb, NULL, np->id, REPLY_WINDOW, true,
+		engine_create_task(c, t->verb, handed_over_title(c, t), np->id, REPLY_WINDOW, true,
 				   c->l->service && *c->l->service ?
 				   engine_fmt(c, "about %s", c->l->service) : NULL);
 		return DECIDE_OK;
@@ -64,6 +80,54 @@ on_escalate(engine_ctx *c, const lead_event *ev)
 		/* Kept even if already past: it fires at once and shows as late. */
 		a->at = t->due_at + c->r->escalations[ev->level + 1].overdue;
 	}
+	return DECIDE_OK;
+}
+
+/*
+ * rules.unanswered: the lead wrote, and since then nobody has answered - no
+ * contact logged, no task done - for as long as the rule allows. The tasks to
+ * answer the reply are closed and the lead returns to follow-up (a sequence)
+ * or to the cold path. A later reply has its own timer; a lead that is not
+ * open, or already runs a sequence again, is left alone.
+ */
+static decide_result
+on_unanswered(engine_ctx *c)
+{
+	const rules_unanswered *u = &c->r->unanswered;
+	const lead *l = c->l;
+	char after[32];
+
+	if (u->after <= 0 || !engine_is_open(c) || c->sequence != NULL || l->last_inbound_at <= 0 ||
+	    l->last_touch_at >= l->last_inbound_at || l->last_task_done_at >= l->last_inbound_at ||
+	    c->now - l->last_inbound_at < u->after)
+		return DECIDE_OK;
+	for (size_t i = 0; i < c->st->ntasks; i++) {
+		const lead_task *t = &c->st->tasks[i];
+		action *a;
+
+		if (t->title == NULL || strstr(t->title, REPLY_TITLE) == NULL ||
+		    engine_task_closing(c, t->id))
+			continue;
+		a = engine_push(c, ACT_TASK_CLOSE);
+		a->task_id = t->id;
+		a->name = "cancelled";
+		a->text = "nobody answered the reply";
+		a = engine_push(c, ACT_TIMERS_CANCEL);
+		a->timer = TIMER_ESCALATE;
+		a->task_id = t->id;
+	}
+	if (u->after % 86400 == 0)
+		snprintf(after, sizeof after, "%lld days", (long long)(u->after / 86400));
+	else
+		snprintf(after, sizeof after, "%lld hours", (long long)(u->after / 3600));
+	engine_event(c, "reply.unanswered", "Nobody answered %s's reply within %s of its task "
+		     "coming due: %s", engine_first_name(c), after,
+		     u->cold ? "the lead goes cold" : engine_fmt(c, "back to follow-up (%s)",
+								  u->sequence));
+	if (u->cold)
+		engine_go_cold(c);
+	else
+		engine_start_sequence(c, u->sequence, false, "the lead's reply was not answered");
 	return DECIDE_OK;
 }
 
@@ -103,6 +167,8 @@ engine_on_timer(engine_ctx *c, const lead_event *ev)
 		else
 			engine_create_task(c, "call", NULL, c->owner, 24 * 3600, true, "again");
 		return DECIDE_OK;
+	case TIMER_UNANSWERED:
+		return on_unanswered(c);
 	case TIMER_NURTURE:
 		if (!engine_streq(c->status, LEAD_STATUS_NURTURE))
 			return DECIDE_OK;

@@ -19,6 +19,10 @@ enum {
 	LEAD_NO_CONTACT = 1 << 2,	/* neither a usable phone nor email */
 	LEAD_PHONE_ABROAD = 1 << 3,	/* phone outside business.sms_countries: no
 					 * automated texts (a person reaches them) */
+	/* The lead wrote something like "stop texting me": automated messages wait
+	 * until a person confirms the opt-out or dismisses it (EV_OPT_OUT_REVIEW). */
+	LEAD_MAYBE_OPT_OUT_SMS = 1 << 4,
+	LEAD_MAYBE_OPT_OUT_EMAIL = 1 << 5,
 };
 
 /* Lead status: where it is relative to the active pipeline. */
@@ -99,6 +103,8 @@ typedef enum {
 	EV_CONTACT,		/* a person edits the contact fields in .fields */
 	EV_DELIVERY,		/* what became of a message the engine queued (.delivery) */
 	EV_FOLLOWUP,		/* a person sets the next follow-up: a .verb task due .until */
+	EV_OPT_OUT_REVIEW,	/* a person read a possible opt-out: .outcome "confirm" or
+				 * "dismiss" */
 } lead_event_kind;
 
 /* A lead from old records (`leadkeep import`), not someone asking now, and
@@ -130,6 +136,8 @@ typedef enum {
 	TIMER_ESCALATE,		/* escalation level .level of task .task_id */
 	TIMER_REACTIVATE,	/* a lost lead comes back */
 	TIMER_NURTURE,		/* periodic check-in of a nurtured lead */
+	TIMER_UNANSWERED,	/* the lead's reply task .task_id may still be open:
+				 * rules.unanswered applies */
 } timer_kind;
 
 /* Contact fields as a person edits them: NULL = unchanged, "" = cleared.
@@ -202,7 +210,16 @@ lead_event lead_event_init(lead_event_kind kind);
  * '_' ({{custom.budget_range}} finds "Budget Range"). Borrowed from l. */
 const char *lead_custom_get(const lead *l, const char *name);
 
-/* "Marcus" from "Marcus Johnson"; writes into buf, returns buf ("" if none). */
+/* Whether name names someone: not NULL, and not junk like ".", "-", "n/a". */
+bool lead_name_usable(const char *name);
+
+/* How to greet the person: "Marcus" from "Marcus Johnson" (or "MARCUS
+ * JOHNSON"), "Dr. Smith" from "Dr. Smith" or "Dr. Jane Smith" (a title greets
+ * by title and surname); "" for a junk name (".", "n/a"), a bare title or an
+ * initial ("J. Smith"), so a template's fallback is used. Writes into buf,
+ * returns buf. */
 const char *lead_first_name(const char *name, char *buf, size_t buflen);
+/* "Smith" from "Dr. Jane Smith"; "" for one word, junk or an initial. */
+const char *lead_last_name(const char *name, char *buf, size_t buflen);
 
 #endif

@@ -34,6 +34,8 @@ sequence_free(rules_sequence *s)
 {
 	for (size_t i = 0; i < s->nsteps; i++) {
 		free(s->steps[i].template_name);
+		free(s->steps[i].channel_template[0]);
+		free(s->steps[i].channel_template[1]);
 		free(s->steps[i].verb);
 		free(s->steps[i].title);
 		free(s->steps[i].notify);
@@ -87,6 +89,7 @@ rules_free(rules *r)
 	free(r->escalations);
 	free(r->cold.reason);
 	free(r->cold.sequence);
+	free(r->unanswered.sequence);
 	for (size_t i = 0; i < r->ntemplates; i++) {
 		free(r->templates[i].name);
 		free(r->templates[i].text);
@@ -162,6 +165,18 @@ rules_lost_reason_known(const rules *r, const char *reason)
 		if (strcmp(r->lost_reasons[i], reason) == 0)
 			return true;
 	return false;
+}
+
+const char *
+rules_step_template(const rules_step *s, rules_channel ch)
+{
+	bool sends = false;
+
+	for (size_t i = 0; i < s->nchannels; i++)
+		sends |= s->channels[i] == ch;
+	if (s->kind != STEP_SEND || !sends || (unsigned)ch > CHANNEL_EMAIL)
+		return NULL;
+	return s->channel_template[ch] ? s->channel_template[ch] : s->template_name;
 }
 
 bool

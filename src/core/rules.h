@@ -96,8 +96,13 @@ typedef enum { THEN_NONE, THEN_COLD } rules_then;
 typedef struct {
 	int64_t at;		/* offset from sequence start, seconds */
 	rules_step_kind kind;
-	rules_channel channel;	/* STEP_SEND */
-	char *template_name;	/* STEP_SEND, STEP_NOTIFY */
+	rules_channel channel;	/* STEP_SEND: the first of channels */
+	rules_channel channels[2]; /* STEP_SEND: tried in this order, the first that can
+				    * reach the lead sends (send: [sms, email]) */
+	size_t nchannels;	/* STEP_SEND: 1 or 2 */
+	char *template_name;	/* STEP_SEND, STEP_NOTIFY; STEP_SEND: the first channel's */
+	char *channel_template[2]; /* STEP_SEND: per channel (index rules_channel) when the
+				    * step names one per channel; NULL = template_name */
 	char *verb;		/* STEP_TASK: call/text/email/visit/review */
 	char *title;		/* STEP_TASK: optional title template */
 	int64_t within;		/* STEP_TASK: window to do it, seconds */
@@ -142,6 +147,14 @@ typedef struct {
 	char *sequence;		/* sequence started on reactivation / nurture */
 } rules_cold;
 
+/* A reply nobody answered: its task still open `after` past its due time
+ * returns the lead to follow-up (a sequence) or to the cold path. */
+typedef struct {
+	int64_t after;		/* seconds; 0 = no such rule */
+	bool cold;		/* then: cold */
+	char *sequence;		/* else: the sequence started */
+} rules_unanswered;
+
 typedef struct {
 	char *name;
 	char *text;
@@ -163,6 +176,7 @@ typedef struct {
 	rules_escalation *escalations;
 	size_t nescalations;
 	rules_cold cold;
+	rules_unanswered unanswered;
 	int max_touches;	/* automated touches per window, 0 = unlimited */
 	int64_t touch_window;	/* seconds */
 	int max_echo;		/* characters of one lead-typed field a message to
@@ -180,6 +194,8 @@ const rules_person *rules_person_find(const rules *r, const char *id);
 const rules_sequence *rules_sequence_find(const rules *r, const char *name);
 const rules_stage *rules_stage_find(const rules *r, const char *name);
 const rules_template *rules_template_find(const rules *r, const char *name);
+/* The template a send step uses on channel ch (NULL when it does not send there). */
+const char *rules_step_template(const rules_step *s, rules_channel ch);
 /* Whether an automated text may go to e164 (a normalised number):
  * business.sms_countries holds its country. */
 bool rules_sms_allowed(const rules *r, const char *e164);

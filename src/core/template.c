@@ -450,6 +450,50 @@ template_check(const char *tpl, const char *const *known, template_problem repor
 	return problems;
 }
 
+int
+template_unguarded(const char *tpl, template_use use, void *ctx)
+{
+	tpl_tokens t;
+	size_t stack[TPL_DEPTH_MAX], depth = 0;
+	char name[TPL_NAME_MAX + 1];
+	int n = 0;
+
+	if (tpl == NULL)
+		return 0;
+	if (tpl_parse(tpl, &t) < 0)
+		return -1;
+	for (size_t i = 0; i < t.n; i++) {
+		const tpl_token *tok = &t.tok[i];
+		bool guarded = false;
+
+		if ((tok->kind == TOK_OPEN || tok->kind == TOK_INVERT) &&
+		    tok->match != TPL_NO_MATCH && !tok->too_deep && depth < TPL_DEPTH_MAX) {
+			stack[depth++] = i;
+			continue;
+		}
+		if (tok->kind == TOK_CLOSE && tok->match != TPL_NO_MATCH) {
+			/* matched pairs nest: its open is on top (unless it was too deep) */
+			if (depth > 0 && stack[depth - 1] == tok->match)
+				depth--;
+			continue;
+		}
+		if (tok->kind != TOK_VAR || tok->fallback != NULL)
+			continue;
+		for (size_t k = 0; k < depth && !guarded; k++)
+			guarded = t.tok[stack[k]].kind == TOK_OPEN &&
+				  tpl_same_name(&t.tok[stack[k]], tok);
+		if (guarded)
+			continue;
+		memcpy(name, tok->text, tok->len);
+		name[tok->len] = '\0';
+		if (use != NULL)
+			use(ctx, tok->off, name);
+		n++;
+	}
+	free(t.tok);
+	return n;
+}
+
 /*
  * Decodes one UTF-8 sequence at s (n bytes left). Returns its length and sets
  * *cp, or returns 1 with *cp = UINT32_MAX for an invalid byte (overlong forms,

@@ -39,6 +39,15 @@ typedef void (*template_problem)(void *ctx, size_t offset, const char *message);
 int template_check(const char *tpl, const char *const *known, template_problem report,
 		   void *ctx);
 
+/* Called by template_unguarded for each {{field}} without a fallback that is
+ * not inside a {{#field}}...{{/field}} of its own: at byte offset, field's name. */
+typedef void (*template_use)(void *ctx, size_t offset, const char *field);
+
+/* Finds the fields tpl prints bare - no fallback, no section that tests them -
+ * which render as nothing when empty ("Hi ,"). Returns how many, or -1 when
+ * out of memory. Malformed markup is template_check's to report. */
+int template_unguarded(const char *tpl, template_use use, void *ctx);
+
 /* SMS segments for text: GSM-7 (with extension chars counting 2) when every
  * character is in the GSM 03.38 set, else UCS-2 (UTF-16 code units).
  * Sets *ucs2 when given. Single segment: 160 / 70; multipart: 153 / 67, and

@@ -77,8 +77,10 @@ flow_result flow_inbound(store *s, int64_t business_id, const rules *r, const ch
 /*
  * The one matching policy: the newest lead of the business with this
  * normalised phone or email that is open, nurtured or lost and was created
- * within the rules' duplicate_window (0 disables matching). Returns its id,
- * 0 for none, -1 on a storage error.
+ * within the rules' duplicate_window; else the newest won lead with it (a
+ * customer, however long ago: the engine makes what they send a service
+ * request, not a sale). 0 disables matching. Returns its id, 0 for none, -1 on
+ * a storage error.
  */
 int64_t flow_match(store *s, int64_t business_id, const rules *r, const char *phone,
 		   const char *email, int64_t now);

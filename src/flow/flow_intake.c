@@ -47,10 +47,14 @@ int64_t
 flow_match(store *s, int64_t business_id, const rules *r, const char *phone,
 	   const char *email, int64_t now)
 {
+	int64_t id;
+
 	if (r->business.duplicate_window <= 0)
 		return 0;
-	return store_lead_find_open(s, business_id, phone, email,
-				    now - r->business.duplicate_window);
+	id = store_lead_find_open(s, business_id, phone, email,
+				  now - r->business.duplicate_window);
+	/* Nobody in the pipeline: a past customer is not a new lead. */
+	return id != 0 ? id : store_lead_find_customer(s, business_id, phone, email);
 }
 
 /* Decides EV_CREATED for a new lead with contact c, and writes it once with
@@ -128,8 +132,10 @@ flow_intake(store *s, int64_t business_id, const rules *r, const intake_lead *in
 	ev.ncustom = in->ncustom;
 	ev.cut = in->cut;
 	ev.import = in->import;
+	/* what the repeat brings: the engine fills what the lead lacks with it */
 	ev.fields = (lead_fields){ .name = in->name, .phone = in->phone, .email = in->email,
-				   .service = in->service, .message = in->message };
+				   .service = in->service, .message = in->message,
+				   .neighbourhood = in->neighbourhood };
 	res = flow_event(s, business_id, r, id, &ev, now, out, err, errlen);
 	out->duplicate = true;
 	out->flags = c.flags;

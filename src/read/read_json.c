@@ -58,6 +58,8 @@ flags_json(unsigned flags)
 		json_array_append_new(a, json_string("no_contact"));
 	if (flags & LEAD_PHONE_ABROAD)
 		json_array_append_new(a, json_string("phone_abroad"));
+	if (flags & (LEAD_MAYBE_OPT_OUT_SMS | LEAD_MAYBE_OPT_OUT_EMAIL))
+		json_array_append_new(a, json_string("possible_opt_out"));
 	return a;
 }
 

@@ -131,6 +131,7 @@ void rl_stages(rl_ctx *c, yaml_node_t *n);
 void rl_routing(rl_ctx *c, yaml_node_t *n);
 void rl_escalation(rl_ctx *c, yaml_node_t *n);
 void rl_cold(rl_ctx *c, yaml_node_t *n, yaml_node_t *reasons);
+void rl_unanswered(rl_ctx *c, yaml_node_t *n);
 void rl_limits(rl_ctx *c, yaml_node_t *n);
 /* after every section: touch-limit and SMS-length warnings */
 void rl_check_limits(rl_ctx *c);

@@ -13,10 +13,10 @@
 
 static const char *const top_keys[] = {
 	"business", "people", "routing", "stages", "lost_reasons", "sequences",
-	"escalation", "cold", "limits", "templates", NULL
+	"escalation", "cold", "limits", "templates", "unanswered_reply", NULL
 };
 enum { K_BUSINESS, K_PEOPLE, K_ROUTING, K_STAGES, K_REASONS, K_SEQUENCES, K_ESCALATION,
-       K_COLD, K_LIMITS, K_TEMPLATES, K_N };
+       K_COLD, K_LIMITS, K_TEMPLATES, K_UNANSWERED, K_N };
 
 static void
 load_sections(rl_ctx *c, yaml_node_t *root)
@@ -41,6 +41,7 @@ load_sections(rl_ctx *c, yaml_node_t *root)
 	rl_routing(c, v[K_ROUTING]);
 	rl_escalation(c, v[K_ESCALATION]);
 	rl_cold(c, v[K_COLD], v[K_REASONS]);
+	rl_unanswered(c, v[K_UNANSWERED]);
 	rl_limits(c, v[K_LIMITS]);
 	if (c->stop)
 		return;

@@ -1,7 +1,8 @@
 /*
  * rules_recovery.c - what happens when a lead stalls: `escalation` (a task
- * overdue by so long notifies someone or changes hands) and `cold` (where a
- * lead goes when the last follow-up is unanswered, and when it comes back).
+ * overdue by so long notifies someone or changes hands), `cold` (where a
+ * lead goes when the last follow-up is unanswered, and when it comes back)
+ * and `unanswered_reply` (where a lead goes when nobody answered it).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,33 @@ read_level(rl_ctx *c, yaml_node_t *n, int64_t *prev)
 	}
 }
 
+static const char *const unanswered_keys[] = { "after", "then", "sequence", NULL };
+enum { U_AFTER, U_THEN, U_SEQUENCE, U_N };
+static const char *const then_cold[] = { "cold", NULL };
+
+void
+rl_unanswered(rl_ctx *c, yaml_node_t *n)
+{
+	rules_unanswered *u = &c->r->unanswered;
+	yaml_node_t *v[U_N], *k[U_N];
+
+	if (n == NULL || !rl_fields(c, n, "unanswered_reply", unanswered_keys, v, k))
+		return;
+	if (v[U_AFTER] == NULL)
+		rl_missing(c, n, "after", "unanswered_reply");
+	else if (rl_duration(c, v[U_AFTER], "after", &u->after) == 0 && u->after == 0)
+		rl_error(c, v[U_AFTER], "\"after\" must be longer than 0m");
+	if ((v[U_THEN] == NULL) == (v[U_SEQUENCE] == NULL)) {
+		rl_error(c, n, "unanswered_reply takes exactly one of \"then: cold\" or "
+			 "\"sequence\"");
+		return;
+	}
+	if (v[U_THEN] != NULL)
+		u->cold = rl_enum(c, v[U_THEN], "then", then_cold) == 0;
+	else if (rl_ident(c, v[U_SEQUENCE], "sequence", NULL, &u->sequence) == 0)
+		rl_sequence_ref(c, v[U_SEQUENCE], u->sequence);
+}
+
 void
 rl_escalation(rl_ctx *c, yaml_node_t *n)
 {
@@ -76,6 +104,14 @@ rl_escalation(rl_ctx *c, yaml_node_t *n)
 			break;
 		read_level(c, it, &prev);
 	}
+	/* A task handed over at the last level would never be escalated again:
+	 * the chain should end with someone who hears of it. */
+	if (c->r->nescalations > 0 &&
+	    c->r->escalations[c->r->nescalations - 1].kind == ESC_REASSIGN)
+		rl_warn(c, rl_list_item(c, n, len - 1),
+			"the last escalation level reassigns: a task it hands over is never "
+			"escalated again; end the chain with a notify (a manager, the business "
+			"owner)");
 }
 
 /* The reason recorded for a cold lead must be one staff can also choose. */

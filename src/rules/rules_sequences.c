@@ -40,6 +40,78 @@ read_unless(rl_ctx *c, rules_step *s, yaml_node_t *n)
 	}
 }
 
+/* send: one channel, or a list of one or two tried in order ([sms, email]). */
+static void
+read_channels(rl_ctx *c, rules_step *s, yaml_node_t *n)
+{
+	size_t len = rl_list_len(n);
+	int k;
+
+	s->channels[0] = CHANNEL_SMS;
+	s->nchannels = 1;
+	if (n == NULL || n->type != YAML_SEQUENCE_NODE) {
+		if ((k = rl_enum(c, n, "send", channel_words)) >= 0)
+			s->channels[0] = k == 0 ? CHANNEL_SMS : CHANNEL_EMAIL;
+		s->channel = s->channels[0];
+		return;
+	}
+	if (len == 0 || len > 2) {
+		rl_error(c, n, "\"send\" lists one or two channels to try in order: sms, email");
+		return;
+	}
+	s->nchannels = 0;
+	for (size_t i = 0; i < len; i++) {
+		yaml_node_t *it = rl_list_item(c, n, i);
+		rules_channel ch;
+
+		if (it == NULL || (k = rl_enum(c, it, "send", channel_words)) < 0)
+			continue;
+		ch = k == 0 ? CHANNEL_SMS : CHANNEL_EMAIL;
+		if (s->nchannels == 1 && s->channels[0] == ch) {
+			rl_error(c, it, "channel \"%s\" is named twice in \"send\"", channel_words[k]);
+			continue;
+		}
+		s->channels[s->nchannels++] = ch;
+	}
+	if (s->nchannels == 0)
+		s->nchannels = 1;
+	s->channel = s->channels[0];
+}
+
+/* template of a send step: one name for every channel, or one per channel
+ * ({ sms: checkin, email: checkin_email }), covering the channels of "send". */
+static void
+read_send_template(rl_ctx *c, rules_step *s, yaml_node_t *n)
+{
+	yaml_node_t *v[2], *k[2];
+
+	if (n->type != YAML_MAPPING_NODE) {
+		if (rl_ident(c, n, "template", NULL, &s->template_name) == 0)
+			rl_template_ref(c, n, s->template_name);
+		return;
+	}
+	if (!rl_fields(c, n, "template", channel_words, v, k))
+		return;
+	for (int ch = 0; ch < 2; ch++) {
+		bool sends = false;
+
+		for (size_t i = 0; i < s->nchannels; i++)
+			sends |= s->channels[i] == (rules_channel)ch;
+		if (v[ch] != NULL && !sends) {
+			rl_error(c, k[ch], "\"template\" names a template for %s, which this step "
+				 "does not send", channel_words[ch]);
+		} else if (v[ch] == NULL && sends) {
+			rl_error(c, n, "\"template\" needs a template for %s, which this step sends",
+				 channel_words[ch]);
+		} else if (v[ch] != NULL &&
+			   rl_ident(c, v[ch], "template", NULL, &s->channel_template[ch]) == 0) {
+			rl_template_ref(c, v[ch], s->channel_template[ch]);
+		}
+	}
+	if (s->channel_template[s->channel] != NULL)
+		s->template_name = rl_strdup(c, s->channel_template[s->channel]);
+}
+
 /* The action: exactly one of send, task or notify. False when there is none. */
 static bool
 read_action(rl_ctx *c, rules_step *s, yaml_node_t *n, yaml_node_t **v)
@@ -54,8 +126,7 @@ read_action(rl_ctx *c, rules_step *s, yaml_node_t *n, yaml_node_t **v)
 	}
 	if (v[S_SEND] != NULL) {
 		s->kind = STEP_SEND;
-		if ((k = rl_enum(c, v[S_SEND], "send", channel_words)) >= 0)
-			s->channel = k == 0 ? CHANNEL_SMS : CHANNEL_EMAIL;
+		read_channels(c, s, v[S_SEND]);
 	} else if (v[S_TASK] != NULL) {
 		s->kind = STEP_TASK;
 		if ((k = rl_enum(c, v[S_TASK], "task", verb_words)) >= 0)
@@ -78,6 +149,8 @@ read_details(rl_ctx *c, rules_step *s, yaml_node_t *n, yaml_node_t **v, yaml_nod
 	if (v[S_TEMPLATE] != NULL && task) {
 		rl_error(c, k[S_TEMPLATE], "\"template\" is for send and notify steps; a task "
 			 "takes \"title\"");
+	} else if (v[S_TEMPLATE] != NULL && s->kind == STEP_SEND) {
+		read_send_template(c, s, v[S_TEMPLATE]);
 	} else if (v[S_TEMPLATE] != NULL) {
 		if (rl_ident(c, v[S_TEMPLATE], "template", NULL, &s->template_name) == 0)
 			rl_template_ref(c, v[S_TEMPLATE], s->template_name);

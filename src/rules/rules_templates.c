@@ -17,7 +17,7 @@ const char *const rl_template_fields[] = {
 	"first_name", "last_name", "name", "phone", "email", "service", "neighbourhood",
 	"source", "message", "business_name", "business_phone", "owner_name",
 	"owner_first_name", "owner_phone", "next_contact_window", "task_due",
-	"quote_amount", "custom.*", NULL
+	"quote_amount", "next_contact_verb", "custom.*", NULL
 };
 
 /* Values of a typical, slightly long lead, to estimate a message's length. */
@@ -37,6 +37,7 @@ static const char *const sample_values[][2] = {
 	{ "next_contact_window", "tomorrow by 10:00 AM" },
 	{ "task_due", "tomorrow at 10:00 AM" },
 	{ "quote_amount", "$4,850.00" },
+	{ "next_contact_verb", "call" },
 };
 
 typedef struct {
@@ -72,12 +73,58 @@ on_problem(void *ctx, size_t off, const char *msg)
 		rl_diag_at(t->c, line, col, false, "%s: %s", t->what, msg);
 }
 
+/* Whether a field may be empty when a message is rendered: what the lead
+ * gave (and a quote not made yet), and what the rules leave unset. */
+static bool
+field_optional(const rules *r, const char *f)
+{
+	static const char *const lead_fields[] = { "first_name", "last_name", "name", "phone",
+						   "email", "service", "neighbourhood", "message",
+						   "quote_amount", NULL };
+
+	for (size_t i = 0; lead_fields[i]; i++)
+		if (strcmp(f, lead_fields[i]) == 0)
+			return true;
+	if (strncmp(f, "custom.", 7) == 0)
+		return true;	/* whatever a source sent, or did not */
+	if (strcmp(f, "business_phone") == 0)
+		return r->business.phone == NULL;
+	if (strcmp(f, "owner_phone") == 0) {
+		for (size_t i = 0; i < r->npeople; i++)
+			if (r->people[i].phone == NULL)
+				return true;
+		return r->npeople == 0;
+	}
+	return false;
+}
+
+static void
+on_bare(void *ctx, size_t off, const char *field)
+{
+	tpl_report t = *(tpl_report *)ctx;
+	int line = 1, col = 1;
+
+	if (!field_optional(t.c->r, field))
+		return;
+	/* Point at the field's name, as for an unknown field. */
+	off += 2;
+	while (t.text[off] == ' ' || t.text[off] == '\t')
+		off++;
+	if (rl_diag_room(t.c))
+		rl_scalar_pos(t.c, t.n, off, &line, &col);
+	rl_diag_at(t.c, line, col, true, "%s uses {{%s}} without a fallback: a lead without "
+		   "one reads it as nothing; write {{%s|...}} or put it in {{#%s}}...{{/%s}}",
+		   t.what, field, field, field, field);
+}
+
 void
 rl_check_template(rl_ctx *c, const yaml_node_t *n, const char *what, const char *text)
 {
 	tpl_report t = { c, n, text, what };
 
-	template_check(text, rl_template_fields, on_problem, &t);
+	if (template_check(text, rl_template_fields, on_problem, &t) == 0 &&
+	    template_unguarded(text, on_bare, &t) < 0)
+		c->oom = true;
 }
 
 static const char *
@@ -177,12 +224,10 @@ rl_check_sms_length(rl_ctx *c)
 	for (size_t i = 0; i < r->nsequences; i++)
 		for (size_t j = 0; j < r->sequences[i].nsteps; j++) {
 			const rules_step *s = &r->sequences[i].steps[j];
+			const char *name = rules_step_template(s, CHANNEL_SMS);
 			const rules_template *t;
 
-			if (s->kind != STEP_SEND || s->channel != CHANNEL_SMS ||
-			    s->template_name == NULL)
-				continue;
-			if ((t = rules_template_find(r, s->template_name)) != NULL)
+			if (name != NULL && (t = rules_template_find(r, name)) != NULL)
 				sms[t - r->templates] = true;
 		}
 	for (size_t i = 0; i < r->ntemplates; i++) {

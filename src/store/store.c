@@ -121,6 +121,12 @@ store_lead_find_open(store *s, int64_t business_id, const char *phone, const cha
 	return be(s)->lead_find_open(s, business_id, phone, email, since);
 }
 
+int64_t
+store_lead_find_customer(store *s, int64_t business_id, const char *phone, const char *email)
+{
+	return be(s)->lead_find_customer(s, business_id, phone, email);
+}
+
 int
 store_lead_state_load(store *s, int64_t business_id, int64_t id, int64_t now,
 		      int64_t touch_window, store_lead_state **out, char *err, size_t errlen)

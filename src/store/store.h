@@ -161,6 +161,10 @@ typedef struct {
  * after `since`; 0 when none, -1 on error. NULL/empty keys are ignored. */
 int64_t store_lead_find_open(store *s, int64_t business_id, const char *phone,
 			     const char *email, int64_t since);
+/* The newest won lead (a customer) of the business with this phone or email,
+ * however old; 0 when none, -1 on error. NULL/empty keys are ignored. */
+int64_t store_lead_find_customer(store *s, int64_t business_id, const char *phone,
+				 const char *email);
 
 /* Loaded state of one lead for decide(). Owns all the strings it points to. */
 typedef struct store_lead_state store_lead_state;

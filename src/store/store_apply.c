@@ -21,6 +21,7 @@ store_timer_kind_name(timer_kind k)
 	case TIMER_ESCALATE:	return "escalate";
 	case TIMER_REACTIVATE:	return "reactivate";
 	case TIMER_NURTURE:	return "nurture";
+	case TIMER_UNANSWERED:	return "unanswered";
 	}
 	return "step";
 }
@@ -29,7 +30,7 @@ int
 store_timer_kind_parse(const char *name, timer_kind *out)
 {
 	static const timer_kind kinds[] = { TIMER_STEP, TIMER_ESCALATE, TIMER_REACTIVATE,
-					    TIMER_NURTURE };
+					    TIMER_NURTURE, TIMER_UNANSWERED };
 
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
 		if (name && strcmp(name, store_timer_kind_name(kinds[i])) == 0) {
@@ -252,6 +253,25 @@ move_due(store *s, int64_t lead_id, const action *a)
 	       task_not_open(s, lead_id, a->task_id, task_state_name(TASK_OPEN));
 }
 
+/* ACT_TASK_RETITLE: only an open task's title changes. */
+static int
+retitle(store *s, int64_t lead_id, const action *a)
+{
+	sqlite3_stmt *st = store_stmt(s, "UPDATE tasks SET title = ?1 WHERE id = ?2"
+				      " AND lead_id = ?3 AND state = ?4");
+
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, a->text);
+	sqlite3_bind_int64(st, 2, a->task_id);
+	sqlite3_bind_int64(st, 3, lead_id);
+	store_bind_text(st, 4, task_state_name(TASK_OPEN));
+	if (store_step_done(st) < 0)
+		return -1;
+	return sqlite3_changes(s->db) == 1 ? 0 :
+	       task_not_open(s, lead_id, a->task_id, task_state_name(TASK_OPEN));
+}
+
 static int
 set_contact(store *s, int64_t lead_id, const action *a, int64_t now)
 {
@@ -391,6 +411,8 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 		return move_due(s, lead_id, a);
 	case ACT_SET_CONTACT:
 		return set_contact(s, lead_id, a, now);
+	case ACT_TASK_RETITLE:
+		return retitle(s, lead_id, a);
 	case ACT_RR_ADVANCE:
 		if ((st = store_stmt(s, "INSERT INTO rr_counters (business_id, pool, value)"
 				     " VALUES (?1, ?2, 1) ON CONFLICT(business_id, pool)"

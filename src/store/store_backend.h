@@ -40,6 +40,8 @@ struct store_backend {
 	int64_t (*business_sync)(store *s, const rules *r, char *err, size_t errlen);
 	int64_t (*lead_find_open)(store *s, int64_t business_id, const char *phone,
 				  const char *email, int64_t since);
+	int64_t (*lead_find_customer)(store *s, int64_t business_id, const char *phone,
+				      const char *email);
 	int (*lead_state_load)(store *s, int64_t business_id, int64_t id, int64_t now,
 			       int64_t touch_window, store_lead_state **out, char *err,
 			       size_t errlen);

@@ -90,6 +90,31 @@ sqlite_lead_find_open(store *s, int64_t business_id, const char *phone, const ch
 	return id;
 }
 
+int64_t
+sqlite_lead_find_customer(store *s, int64_t business_id, const char *phone, const char *email)
+{
+	static const char *const sql =
+		"SELECT max(id) FROM ("
+		" SELECT id FROM leads WHERE business_id = ?1 AND phone = ?2 AND status = 'won'"
+		" UNION ALL"
+		" SELECT id FROM leads WHERE business_id = ?1 AND email = ?3 AND status = 'won')";
+	sqlite3_stmt *st;
+	int64_t id;
+	int rc;
+
+	if ((phone == NULL || !*phone) && (email == NULL || !*email))
+		return 0;
+	if ((st = store_stmt(s, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, business_id);
+	store_bind_text(st, 2, phone && *phone ? phone : NULL);
+	store_bind_text(st, 3, email && *email ? email : NULL);
+	rc = sqlite3_step(st);
+	id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;	/* NULL reads as 0: none */
+	sqlite3_reset(st);
+	return id;
+}
+
 /* --- state for decide() --------------------------------------------------- */
 
 /* Points ls's lead at the custom fields of obj (taken). 0 / -1. */

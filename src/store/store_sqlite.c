@@ -433,6 +433,7 @@ const store_backend store_sqlite_backend = {
 	.set_bus = sqlite_set_bus,
 	.business_sync = sqlite_business_sync,
 	.lead_find_open = sqlite_lead_find_open,
+	.lead_find_customer = sqlite_lead_find_customer,
 	.lead_state_load = sqlite_lead_state_load,
 	.lead_prepare = sqlite_lead_prepare,
 	.lead_create = sqlite_lead_create,

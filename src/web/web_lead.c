@@ -362,7 +362,8 @@ timer_words(web_ctx *c, const timer_copy *t, char *buf, size_t len)
 
 		if (st->kind == STEP_SEND)
 			snprintf(buf, len, "Automatic %s \"%s\" (%s, step %d)",
-				 st->channel == CHANNEL_SMS ? "text" : "email",
+				 st->nchannels > 1 ? (st->channel == CHANNEL_SMS ? "text or email" :
+				 "email or text") : st->channel == CHANNEL_SMS ? "text" : "email",
 				 st->template_name ? st->template_name : "", seq->name, t->step + 1);
 		else if (st->kind == STEP_TASK)
 			snprintf(buf, len, "A %s task (%s, step %d)", st->verb ? st->verb : "",
@@ -376,6 +377,8 @@ timer_words(web_ctx *c, const timer_copy *t, char *buf, size_t len)
 		snprintf(buf, len, "The lead comes back for another try");
 	} else if (t->kind && strcmp(t->kind, "nurture") == 0) {
 		snprintf(buf, len, "A nurture check-in");
+	} else if (t->kind && strcmp(t->kind, "unanswered") == 0) {
+		snprintf(buf, len, "Back to follow-up, if the lead's reply is still unanswered");
 	} else {
 		snprintf(buf, len, "%s", t->kind ? t->kind : "a step");
 	}

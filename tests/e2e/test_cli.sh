@@ -54,6 +54,9 @@ expect_contains "task list --owner alice" "$(lk task list --owner alice)" "Call 
 tasks=$(lk task list --owner alice --json)
 tid=$(json_get "$tasks" '[t["id"] for t in d if t["lead_id"]==1][0]')
 
+check "task done" lk task done "$tid" --outcome reached
+expect_eq "task is done" "$(json_get "$(lk lead show 1 --json)" '[t["state"] for t in d["tasks"] if t["id"]=='"$tid"'][0]')" done
+
 # Stage requirements: a clear error naming the field, nothing changes.
 err=$(lk lead stage 1 quoted 2>&1 >/dev/null); rc=$?
 expect_eq "quoted without amount exits 2" "$rc" 2
@@ -67,8 +70,6 @@ expect_eq "stage is quoted" "$(json_get "$j" 'd["stage"]')" quoted
 expect_eq "quote stored in cents" "$(json_get "$j" 'd["quote_cents"]')" 120000
 expect_contains "quote sequence started" "$(json_get "$j" 'd["sequence"]')" quote_sent
 
-check "task done" lk task done "$tid" --outcome reached
-expect_eq "task is done" "$(json_get "$(lk lead show 1 --json)" '[t["state"] for t in d["tasks"] if t["id"]=='"$tid"'][0]')" done
 lk task done 9999 >/dev/null 2>&1; expect_eq "unknown task exits 2" "$?" 2
 lk lead show 999 >/dev/null 2>&1; expect_eq "unknown lead exits 2, like an unknown task" "$?" 2
 
@@ -102,3 +103,17 @@ lk lead list --rules "$T/bad.yaml" >/dev/null 2>&1; expect_eq "a command with ba
 sed 's/name: Northside Home Services/name: Data Dir Plumbing/' "$T/rules.yaml" > "$LEADKEEP_DATA/rules.yaml"
 lk lead add --name "Dee Dir" --phone 3125550142 >/dev/null
 expect_contains "DATA/rules.yaml is used" "$(json_get "$(lk lead show 3 --json)" 'd["messages"][0]["body"]')" "Data Dir Plumbing"
+
+# A plain-language "stop" waits for a person: lead opt-out ID --confirm|--dismiss.
+lk lead add --name "Opal Out" --phone 3125550143 >/dev/null
+lk lead log 4 reply --text "Stop texting me please" >/dev/null
+j=$(lk lead show 4 --json)
+expect_eq "possible opt-out flagged" "$(json_get "$j" '"possible_opt_out" in d["flags"]')" True
+expect_eq "not opted out yet" "$(json_get "$j" 'd["sms_opt_out"]')" False
+expect_contains "the owner's task quotes the lead" "$(json_get "$j" '[t["title"] for t in d["tasks"] if t["state"]=="open"]')" 'Possible opt-out from Opal Out by text: "Stop texting me please"'
+lk lead opt-out 4 >/dev/null 2>&1; expect_eq "opt-out without --confirm or --dismiss exits 2" "$?" 2
+check "opt-out --confirm" lk lead opt-out 4 --confirm --by alice
+j=$(lk lead show 4 --json)
+expect_eq "confirmed: opted out of texts" "$(json_get "$j" 'd["sms_opt_out"]')" True
+expect_eq "confirmed: flag gone" "$(json_get "$j" '"possible_opt_out" in d["flags"]')" False
+lk lead opt-out 4 --dismiss >/dev/null 2>&1; expect_eq "nothing left to dismiss exits 2 (conflict)" "$?" 2

@@ -152,16 +152,19 @@ default_rules_load_without_errors_or_warnings(void **state)
 	assert_non_null(r->business.zone);
 	assert_string_equal(r->business.country, "US");
 	assert_string_equal(r->business.phone, "+13125550100");
-	assert_int_equal(r->npeople, 3);
+	assert_int_equal(r->npeople, 4);
 	assert_int_equal(r->people[1].notify, NOTIFY_EMAIL);
 	assert_int_equal(r->nroutes, 4);
 	assert_int_equal(r->routes[2].after_hours, 1);
 	assert_int_equal(r->routes[3].after_hours, -1);
 	assert_int_equal(r->nstages, 7);
 	assert_int_equal(r->nlost_reasons, 6);
-	assert_int_equal(r->nsequences, 6);
-	assert_int_equal(r->ntemplates, 11);
-	assert_int_equal(r->nescalations, 2);
+	assert_int_equal(r->nsequences, 7);
+	assert_int_equal(r->ntemplates, 12);
+	assert_int_equal(r->nescalations, 4);
+	assert_string_equal(r->escalations[3].notify, "business_owner");
+	assert_int_equal(r->unanswered.after, 2 * 86400);
+	assert_string_equal(r->unanswered.sequence, "reply_followup");
 	assert_int_equal(r->escalations[0].overdue, 15 * 60);
 	assert_int_equal(r->escalations[0].kind, ESC_NOTIFY);
 	assert_string_equal(r->escalations[0].notify, "manager");
@@ -213,7 +216,8 @@ default_sequences_are_parsed_step_by_step(void **state)
 	assert_int_equal(s->steps[5].then, THEN_COLD);
 	s = rules_sequence_find(r, "quote_sent");
 	assert_non_null(s);
-	assert_string_equal(s->steps[0].title, "Follow up with {{name}} on the {{service|}} quote");
+	assert_string_equal(s->steps[0].title, "Follow up with {{name|the lead}} on the "
+			    "{{#service}}{{service}} {{/service}}quote");
 	assert_int_equal(s->steps[0].within, 2 * 3600);
 	rules_diags_free(&d);
 	rules_free(r);
@@ -226,7 +230,7 @@ unknown_key_names_the_expected_keys(void **state)
 	expect_error(BASE "sequnces: {}\n", 1, 4, 1,
 		     "unknown key \"sequnces\" in rules (expected one of: business, people, "
 		     "routing, stages, lost_reasons, sequences, escalation, cold, limits, "
-		     "templates)");
+		     "templates, unanswered_reply)");
 	expect_error(BASE "limits: { max_automated_touches: 4, pre: 10d }\n", 1, 4, 37,
 		     "unknown key \"pre\" in limits (expected one of: "
 		     "max_automated_touches, per, max_echo_chars)");
@@ -533,6 +537,104 @@ then_is_only_allowed_on_the_last_step(void **state)
 }
 
 static void
+send_may_list_channels_and_a_template_per_channel(void **state)
+{
+	rules_diags d;
+	rules *r;
+	const rules_step *st;
+
+	(void)state;
+	r = expect_ok(BASE "sequences:\n  s:\n"
+		      "    - { at: 1d, send: [email, sms], template: { sms: a, email: b } }\n"
+		      "    - { at: 2d, send: [sms, email], template: a }\n"
+		      "templates: { a: x, b: y }\n", &d);
+	st = &rules_sequence_find(r, "s")->steps[0];
+	assert_int_equal(st->nchannels, 2);
+	assert_int_equal(st->channel, CHANNEL_EMAIL);
+	assert_int_equal(st->channels[1], CHANNEL_SMS);
+	assert_string_equal(rules_step_template(st, CHANNEL_SMS), "a");
+	assert_string_equal(rules_step_template(st, CHANNEL_EMAIL), "b");
+	st++;
+	assert_string_equal(rules_step_template(st, CHANNEL_EMAIL), "a");
+	rules_free(r);
+	rules_diags_free(&d);
+	expect_error(BASE "sequences:\n  s: [ { at: 0m, send: [sms, sms], template: a } ]\n"
+		     "templates: { a: x }\n", 1, 5, 30, "channel \"sms\" is named twice in \"send\"");
+	expect_error(BASE "sequences:\n  s: [ { at: 0m, send: [], template: a } ]\n"
+		     "templates: { a: x }\n", 1, 5, 24,
+		     "\"send\" lists one or two channels to try in order: sms, email");
+	expect_error(BASE "sequences:\n  s: [ { at: 0m, send: sms, template: { sms: a, email: a } } ]\n"
+		     "templates: { a: x }\n", 1, 5, 49,
+		     "\"template\" names a template for email, which this step does not send");
+	expect_error(BASE "sequences:\n  s: [ { at: 0m, send: [sms, email], template: { sms: a } } ]\n"
+		     "templates: { a: x }\n", 1, 5, 48,
+		     "\"template\" needs a template for email, which this step sends");
+}
+
+static void
+optional_field_without_a_fallback_is_a_warning(void **state)
+{
+	rules_diags d;
+	rules *r;
+
+	(void)state;
+	r = expect_ok(BASE "sequences:\n  s: [ { at: 0m, task: call, title: \"Call {{name}}\" } ]\n"
+		      "templates:\n"
+		      "  a: \"Hi {{first_name}}, {{owner_first_name}} - {{business_name}}\"\n"
+		      "  b: \"Hi {{first_name|there}}{{#service}} about {{service}}{{/service}}\"\n"
+		      "  c: \"{{^service}}{{service}}{{/service}} {{#name}}{{#service}}{{name}}"
+		      "{{/service}}{{/name}}\"\n", &d);
+	expect_diag(&d, 5, 45, true, "task title uses {{name}} without a fallback: a lead "
+		    "without one reads it as nothing; write {{name|...}} or put it in "
+		    "{{#name}}...{{/name}}");
+	expect_diag(&d, 7, 12, true, "template \"a\" uses {{first_name}} without a fallback: a "
+		    "lead without one reads it as nothing; write {{first_name|...}} or put it in "
+		    "{{#first_name}}...{{/first_name}}");
+	expect_diag(&d, 9, 21, true, "template \"c\" uses {{service}} without a fallback: a "
+		    "lead without one reads it as nothing; write {{service|...}} or put it in "
+		    "{{#service}}...{{/service}}");
+	assert_int_equal(d.n, 3);	/* the owner, the business name: always there */
+	rules_free(r);
+	rules_diags_free(&d);
+}
+
+static void
+escalation_ending_in_a_reassign_is_a_warning(void **state)
+{
+	rules_diags d;
+	rules *r;
+
+	(void)state;
+	r = expect_ok(BASE "escalation:\n  - { task_overdue: 15m, notify: manager }\n"
+		      "  - { task_overdue: 2h, reassign: bob }\n", &d);
+	expect_diag(&d, 6, 5, true, "the last escalation level reassigns: a task it hands over "
+		    "is never escalated again; end the chain with a notify (a manager, the "
+		    "business owner)");
+	rules_free(r);
+	rules_diags_free(&d);
+}
+
+static void
+unanswered_reply_is_checked(void **state)
+{
+	rules_diags d;
+	rules *r;
+
+	(void)state;
+	r = expect_ok(BASE "unanswered_reply: { after: 1d, then: cold }\n", &d);
+	assert_int_equal(r->unanswered.after, 86400);
+	assert_true(r->unanswered.cold);
+	rules_free(r);
+	rules_diags_free(&d);
+	expect_error(BASE "unanswered_reply: { after: 1d, sequence: nope }\n", 1, 4, 42,
+		     "sequence \"nope\" does not exist (known: no sequences are defined)");
+	expect_error(BASE "unanswered_reply: { after: 1d }\n", 1, 4, 19,
+		     "unanswered_reply takes exactly one of \"then: cold\" or \"sequence\"");
+	expect_error(BASE "unanswered_reply: { after: 0m, then: cold }\n", 1, 4, 28,
+		     "\"after\" must be longer than 0m");
+}
+
+static void
 steps_must_be_in_order(void **state)
 {
 	(void)state;
@@ -699,10 +801,10 @@ long_sms_template_is_a_warning(void **state)
 {
 	rules_diags d;
 	rules *r = expect_ok(BASE "sequences:\n  s: [ { at: 1d, send: sms, template: long } ]\n"
-			     "templates:\n  long: \"{{message}} {{message}} {{message}} "
-			     "{{message}} {{message}} {{message}}\"\n"
-			     "  unused_long: \"{{message}} {{message}} {{message}} {{message}} "
-			     "{{message}} {{message}}\"\n", &d);
+			     "templates:\n  long: \"{{message|}} {{message|}} {{message|}} "
+			     "{{message|}} {{message|}} {{message|}}\"\n"
+			     "  unused_long: \"{{message|}} {{message|}} {{message|}} {{message|}} "
+			     "{{message|}} {{message|}}\"\n", &d);
 
 	(void)state;
 	expect_diag(&d, 7, 9, true, "template \"long\" would be 3 SMS segments with typical "
@@ -756,7 +858,7 @@ diagnostics_print_as_file_line_col(void **state)
 			    "t.yaml:4:16: error: \"per\" must be a duration like 5m, 2h, 3d\n"
 			    "t.yaml:5:1: error: unknown key \"routing2\" in rules (expected one of: "
 			    "business, people, routing, stages, lost_reasons, sequences, escalation, "
-			    "cold, limits, templates)\n");
+			    "cold, limits, templates, unanswered_reply)\n");
 	rules_diags_free(&d);
 }
 
@@ -926,6 +1028,10 @@ main(void)
 		cmocka_unit_test(sequence_over_the_touch_limit_is_a_warning),
 		cmocka_unit_test(then_is_only_allowed_on_the_last_step),
 		cmocka_unit_test(steps_must_be_in_order),
+		cmocka_unit_test(escalation_ending_in_a_reassign_is_a_warning),
+		cmocka_unit_test(optional_field_without_a_fallback_is_a_warning),
+		cmocka_unit_test(unanswered_reply_is_checked),
+		cmocka_unit_test(send_may_list_channels_and_a_template_per_channel),
 		cmocka_unit_test(stage_requirements_are_parsed),
 		cmocka_unit_test(default_stages_when_none_are_given),
 		cmocka_unit_test(round_robin_is_parsed_to_indices),

@@ -154,7 +154,7 @@ same_phone_again_joins_the_open_lead_without_a_second_ack(void **state)
 	assert_int_equal(demo_count(f->s, "SELECT count(*) FROM outbox WHERE purpose = 'ack'"), 1);
 	assert_int_equal(demo_count(f->s, "SELECT count(*) FROM events WHERE type = 'lead.inquiry_again'"), 1);
 	assert_int_equal(demo_count(f->s, "SELECT count(*) FROM tasks WHERE title LIKE"
-			       " '%asked again via meta_ads%'"), 1);
+			       " '%asked again by Meta ad%'"), 1);
 }
 
 static void

@@ -10,10 +10,11 @@
 
 #include <cmocka.h>
 
+#include "core/lead.h"
 #include "core/template.h"
 
 /* Fields for the lookup: NULL-terminated name/value pairs. */
-static const char *const lead_fields[] = {
+static const char *const sample_fields[] = {
 	"first_name", "Marcus",
 	"last_name", "Johnson",
 	"service", "deck repair",
@@ -27,7 +28,7 @@ static const char *const lead_fields[] = {
 static const char *
 lookup(void *ctx, const char *field)
 {
-	const char *const *kv = ctx != NULL ? ctx : lead_fields;
+	const char *const *kv = ctx != NULL ? ctx : sample_fields;
 
 	for (; kv[0] != NULL; kv += 2)
 		if (strcmp(kv[0], field) == 0)
@@ -530,6 +531,63 @@ sms_invalid_utf8_is_counted_as_ucs2(void **state)
 	assert_true(ucs2);
 }
 
+static void
+count_bare(void *ctx, size_t off, const char *field)
+{
+	char *seen = ctx;
+
+	(void)off;
+	strcat(seen, field);
+	strcat(seen, " ");
+}
+
+static void
+unguarded_fields_are_the_bare_ones(void **state)
+{
+	char seen[256] = "";
+
+	(void)state;
+	assert_int_equal(template_unguarded("Hi {{first_name}}, {{service|your job}}{{#name}} "
+					    "{{name}}{{/name}}{{^phone}}{{phone}}{{/phone}} "
+					    "{{#a}}{{#b}}{{a}}{{/b}}{{/a}}", count_bare, seen), 2);
+	assert_string_equal(seen, "first_name phone ");
+}
+
+static void
+assert_greeting(const char *name, const char *want)
+{
+	char buf[64];
+
+	assert_string_equal(lead_first_name(name, buf, sizeof buf), want);
+}
+
+static void
+first_names_greet_well(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_greeting("Marcus Johnson", "Marcus");
+	assert_greeting("  marcus  ", "Marcus");
+	assert_greeting("MARCUS JOHNSON", "Marcus");
+	assert_greeting("DeShawn McKay", "DeShawn");
+	assert_greeting("Dr. Smith", "Dr. Smith");
+	assert_greeting("dr jane doe", "Dr Doe");
+	assert_greeting("Mrs. Anna Lee", "Mrs. Lee");
+	assert_greeting("Dr.", "");
+	assert_greeting(".", "");
+	assert_greeting("-", "");
+	assert_greeting("n/a", "");
+	assert_greeting("J. Smith", "");
+	assert_greeting("+1 312 555 0199", "");
+	assert_greeting(NULL, "");
+	assert_false(lead_name_usable("."));
+	assert_false(lead_name_usable("  Unknown "));
+	assert_true(lead_name_usable("Zoë"));
+	assert_string_equal(lead_last_name("Dr. Jane Smith", buf, sizeof buf), "Smith");
+	assert_string_equal(lead_last_name("Marcus", buf, sizeof buf), "");
+}
+
 int
 main(void)
 {
@@ -572,6 +630,8 @@ main(void)
 		cmocka_unit_test(sms_one_non_gsm_char_makes_the_whole_message_ucs2),
 		cmocka_unit_test(sms_emoji_counts_two_code_units),
 		cmocka_unit_test(sms_invalid_utf8_is_counted_as_ucs2),
+		cmocka_unit_test(unguarded_fields_are_the_bare_ones),
+		cmocka_unit_test(first_names_greet_well),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
