@@ -153,6 +153,13 @@ int rl_sequence_ref(rl_ctx *c, const yaml_node_t *n, const char *name);
 void rl_check_template(rl_ctx *c, const yaml_node_t *n, const char *what,
 		       const char *text);
 
+/* routing coverage (rules_coverage.c): whether the first nroutes rules give
+ * every lead an owner; else the smallest lead class none of them takes, as
+ * "a web_form lead of kind new_inquiry arriving Monday 09:00 (business
+ * hours)" into buf, and true. */
+bool rl_routing_complete(const rules *r, size_t nroutes);
+bool rl_routing_gap(const rules *r, size_t nroutes, char *buf, size_t len);
+
 /* The fields a template may use, NULL-terminated. */
 extern const char *const rl_template_fields[];
 

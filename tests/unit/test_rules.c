@@ -249,16 +249,88 @@ wrong_types_say_what_was_expected(void **state)
 }
 
 static void
-routing_without_catch_all_is_an_error(void **state)
+routing_gap_names_the_smallest_lead_it_leaves_out(void **state)
 {
 	(void)state;
+	/* The commonest lead first: a web form's new inquiry in opening hours
+	 * (Monday 08:00-17:00 by default; an hour after opening). */
 	expect_error("business: { name: Acme, timezone: UTC }\n"
 		     "people: [ { id: alice, name: Alice, role: office } ]\n"
 		     "routing:\n"
 		     "  - { when: { source: phone_call }, owner: alice }\n"
 		     "  - { when: { kind: estimate }, owner: alice }\n", 1, 4, 3,
-		     "routing can leave a lead without an owner: add a last rule without "
-		     "\"when\"");
+		     "routing can leave a lead without an owner: a web_form lead of kind "
+		     "new_inquiry arriving Monday 09:00 (business hours) matches no rule; add a "
+		     "rule for it or a last rule without \"when\"");
+	/* Covered in opening hours only: the gap is after hours. */
+	expect_error("business: { name: Acme, timezone: UTC, hours: { mon-fri: \"08:00-17:00\" } }\n"
+		     "people: [ { id: alice, name: Alice, role: office } ]\n"
+		     "routing:\n"
+		     "  - { when: { after_hours: false }, owner: alice }\n"
+		     "  - { when: { source: web_form, after_hours: true }, owner: alice }\n", 1, 4, 3,
+		     "routing can leave a lead without an owner: a phone_call lead of kind "
+		     "new_inquiry arriving Monday 22:00 (after hours) matches no rule; add a "
+		     "rule for it or a last rule without \"when\"");
+	/* Every door's source named: the gap is a source of a hook's own. */
+	expect_error("business: { name: Acme, timezone: UTC }\n"
+		     "people: [ { id: alice, name: Alice, role: office } ]\n"
+		     "routing:\n"
+		     "  - { when: { source: web_form }, owner: alice }\n"
+		     "  - { when: { source: phone_call }, owner: alice }\n"
+		     "  - { when: { source: sms }, owner: alice }\n"
+		     "  - { when: { source: email }, owner: alice }\n"
+		     "  - { when: { source: api }, owner: alice }\n"
+		     "  - { when: { source: meta_ads }, owner: alice }\n"
+		     "  - { when: { source: google_ads }, owner: alice }\n", 1, 4, 3,
+		     "routing can leave a lead without an owner: a lead from a source no rule "
+		     "names of kind new_inquiry arriving Monday 09:00 (business hours) matches no "
+		     "rule; add a rule for it or a last rule without \"when\"");
+	/* A service condition never covers a lead that names no service. */
+	expect_error("business: { name: Acme, timezone: UTC }\n"
+		     "people: [ { id: alice, name: Alice, role: office } ]\n"
+		     "routing:\n"
+		     "  - { when: { service: roof }, owner: alice }\n", 1, 4, 3,
+		     "routing can leave a lead without an owner: a web_form lead of kind "
+		     "new_inquiry arriving Monday 09:00 (business hours) matches no rule; add a "
+		     "rule for it or a last rule without \"when\"");
+}
+
+static void
+routing_after_hours_true_and_false_is_no_gap(void **state)
+{
+	rules_diags d;
+	rules *r = expect_ok("business: { name: Acme, timezone: UTC }\n"
+			     "people: [ { id: alice, name: Alice, role: office },"
+			     " { id: bob, name: Bob, role: sales } ]\n"
+			     "routing:\n"
+			     "  - { when: { source: phone_call }, owner: bob }\n"
+			     "  - { when: { after_hours: true }, owner: alice }\n"
+			     "  - { when: { after_hours: false }, owner: bob }\n", &d);
+
+	(void)state;
+	assert_int_equal(d.n, 0);
+	rules_free(r);
+	rules_diags_free(&d);
+	/* A rule after the complete pair is never used. */
+	r = expect_ok("business: { name: Acme, timezone: UTC }\n"
+		      "people: [ { id: alice, name: Alice, role: office } ]\n"
+		      "routing:\n"
+		      "  - { when: { after_hours: false }, owner: alice }\n"
+		      "  - { when: { after_hours: true }, owner: alice }\n"
+		      "  - { when: { kind: estimate }, owner: alice }\n", &d);
+	expect_diag(&d, 6, 5, true, "this rule is never used: rule 2 above and the rules "
+		    "before it take every lead");
+	rules_free(r);
+	rules_diags_free(&d);
+	/* A business open round the clock has no after hours: false alone is
+	 * every lead. */
+	r = expect_ok("business: { name: Acme, timezone: UTC, hours: { mon-sun: \"00:00-24:00\" } }\n"
+		      "people: [ { id: alice, name: Alice, role: office } ]\n"
+		      "routing:\n"
+		      "  - { when: { after_hours: false }, owner: alice }\n", &d);
+	assert_int_equal(d.n, 0);
+	rules_free(r);
+	rules_diags_free(&d);
 }
 
 static void
@@ -910,7 +982,8 @@ main(void)
 		cmocka_unit_test(default_sequences_are_parsed_step_by_step),
 		cmocka_unit_test(unknown_key_names_the_expected_keys),
 		cmocka_unit_test(wrong_types_say_what_was_expected),
-		cmocka_unit_test(routing_without_catch_all_is_an_error),
+		cmocka_unit_test(routing_gap_names_the_smallest_lead_it_leaves_out),
+		cmocka_unit_test(routing_after_hours_true_and_false_is_no_gap),
 		cmocka_unit_test(routing_rule_after_catch_all_is_a_warning),
 		cmocka_unit_test(routing_on_custom_fields),
 		cmocka_unit_test(unknown_person_lists_the_known_ones),
