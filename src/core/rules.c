@@ -2,6 +2,7 @@
  * rules.c - freeing the rules model and looking things up in it. Pure: the
  * model is built by src/rules/; nothing here parses or validates.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,7 @@ sequence_free(rules_sequence *s)
 		free(s->steps[i].verb);
 		free(s->steps[i].title);
 		free(s->steps[i].notify);
+		free(s->steps[i].id);
 	}
 	free(s->steps);
 	free(s->name);
@@ -92,6 +94,8 @@ rules_free(rules *r)
 		free(r->templates[i].text);
 	}
 	free(r->templates);
+	free(r->text);
+	free(r->version);
 	free(r);
 }
 
@@ -126,6 +130,24 @@ rules_sequence_find(const rules *r, const char *name)
 		if (same(r->sequences[i].name, name))
 			return &r->sequences[i];
 	return NULL;
+}
+
+int
+rules_step_index(const rules_sequence *seq, const char *id)
+{
+	for (size_t i = 0; seq != NULL && i < seq->nsteps; i++)
+		if (same(seq->steps[i].id, id))
+			return (int)i;
+	return -1;
+}
+
+const char *
+rules_version_short(const char *v, char buf[13])
+{
+	if (v == NULL || *v == '\0')
+		return "none";
+	snprintf(buf, 13, "%s", v);
+	return buf;
 }
 
 const rules_stage *

@@ -106,6 +106,12 @@ typedef struct {
 	unsigned unless;
 	rules_then then;
 	int line;
+	/* The step's identity within its sequence: its `id:`, or one derived
+	 * from what it does ("sms.checkin", "call", "call.1f3a09c2", a second
+	 * identical step "sms.checkin~2") - never from `at`, so a step whose
+	 * timing changes is the same step. Pending timers name it, so editing
+	 * the rules never shifts a lead's plan. Unique within the sequence. */
+	char *id;
 } rules_step;
 
 typedef struct {
@@ -148,7 +154,7 @@ typedef struct {
 	int line;
 } rules_template;
 
-typedef struct {
+typedef struct rules {
 	rules_business business;
 	rules_person *people;
 	size_t npeople;
@@ -169,6 +175,11 @@ typedef struct {
 				 * the lead repeats; 0 = no limit */
 	rules_template *templates;
 	size_t ntemplates;
+	/* The file these rules were read from, and its SHA-256 in hex: the
+	 * version a lead's plan records and the database keeps. NULL when the
+	 * rules were built by hand. */
+	char *text;
+	char *version;
 } rules;
 
 /* Frees everything rules owns, then r itself. rules_free(NULL) is a no-op. */
@@ -178,6 +189,11 @@ void rules_free(rules *r);
 int rules_person_index(const rules *r, const char *id);
 const rules_person *rules_person_find(const rules *r, const char *id);
 const rules_sequence *rules_sequence_find(const rules *r, const char *name);
+/* The index of the step with this id in seq, or -1. */
+int rules_step_index(const rules_sequence *seq, const char *id);
+/* The first 12 characters of a version, for people ("3f2a9c1b0d4e"); "none"
+ * for NULL. Borrows v or a literal. */
+const char *rules_version_short(const char *v, char buf[13]);
 const rules_stage *rules_stage_find(const rules *r, const char *name);
 const rules_template *rules_template_find(const rules *r, const char *name);
 /* Whether an automated text may go to e164 (a normalised number):

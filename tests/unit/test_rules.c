@@ -249,6 +249,86 @@ wrong_types_say_what_was_expected(void **state)
 }
 
 static void
+steps_have_ids_from_what_they_do(void **state)
+{
+	rules_diags d;
+	rules *r = rules_load_string(rules_default_yaml, strlen(rules_default_yaml),
+				     "default", &d);
+	const rules_sequence *seq;
+	static const char *const want[] = {
+		"sms.ack", "email.ack_email", "call", "sms.checkin", "sms.second", "sms.final",
+	};
+
+	(void)state;
+	assert_non_null(r);
+	seq = rules_sequence_find(r, "new_inquiry");
+	assert_int_equal(seq->nsteps, 6);
+	for (size_t i = 0; i < 6; i++)
+		assert_string_equal(seq->steps[i].id, want[i]);
+	assert_int_equal(rules_step_index(seq, "sms.final"), 5);
+	assert_int_equal(rules_step_index(seq, "sms.nope"), -1);
+	/* A titled task is named by its verb and its title's hash. */
+	seq = rules_sequence_find(r, "quote_sent");
+	assert_int_equal(strncmp(seq->steps[0].id, "call.", 5), 0);
+	assert_int_equal(strlen(seq->steps[0].id), 13);
+	/* The version is the file's SHA-256: the same text, the same version. */
+	assert_int_equal(strlen(r->version), 64);
+	assert_string_equal(r->text, rules_default_yaml);
+	rules_free(r);
+	rules_diags_free(&d);
+}
+
+static void
+step_ids_do_not_depend_on_timing(void **state)
+{
+	rules_diags d1, d2;
+	rules *a = expect_ok(BASE "sequences:\n"
+			     "  s:\n"
+			     "    - { at: 1d, send: sms, template: t }\n"
+			     "    - { at: 2d, send: sms, template: u }\n"
+			     "templates: { t: \"hi\", u: \"again\" }\n", &d1);
+	rules *b = expect_ok(BASE "sequences:\n"
+			     "  s:\n"
+			     "    - { at: 3d, send: sms, template: u }\n"
+			     "templates: { t: \"hi\", u: \"again\" }\n", &d2);
+
+	(void)state;
+	assert_string_equal(a->sequences[0].steps[1].id, "sms.u");
+	assert_string_equal(b->sequences[0].steps[0].id, "sms.u");
+	assert_string_not_equal(a->version, b->version);
+	rules_free(a);
+	rules_free(b);
+	rules_diags_free(&d1);
+	rules_diags_free(&d2);
+}
+
+static void
+step_ids_given_repeated_or_alike(void **state)
+{
+	rules_diags d;
+	rules *r = expect_ok(BASE "sequences:\n"
+			     "  s:\n"
+			     "    - { at: 1d, task: call, id: first_call }\n"
+			     "    - { at: 2d, send: sms, template: t }\n"
+			     "    - { at: 3d, send: sms, template: t }\n"
+			     "templates: { t: \"hi\" }\n", &d);
+
+	(void)state;
+	assert_string_equal(r->sequences[0].steps[0].id, "first_call");
+	assert_string_equal(r->sequences[0].steps[1].id, "sms.t");
+	assert_string_equal(r->sequences[0].steps[2].id, "sms.t~2");
+	expect_diag(&d, 7, 7, true, "step 3 of \"s\" does the same as step 2; give them an "
+		    "\"id\" each, so that an edit never takes one for the other");
+	rules_free(r);
+	rules_diags_free(&d);
+	expect_error(BASE "sequences:\n"
+		     "  s:\n"
+		     "    - { at: 1d, task: call, id: x }\n"
+		     "    - { at: 2d, task: text, id: x }\n", 1, 7, 35,
+		     "step id \"x\" is used twice in sequence \"s\"");
+}
+
+static void
 routing_gap_names_the_smallest_lead_it_leaves_out(void **state)
 {
 	(void)state;
@@ -982,6 +1062,9 @@ main(void)
 		cmocka_unit_test(default_sequences_are_parsed_step_by_step),
 		cmocka_unit_test(unknown_key_names_the_expected_keys),
 		cmocka_unit_test(wrong_types_say_what_was_expected),
+		cmocka_unit_test(steps_have_ids_from_what_they_do),
+		cmocka_unit_test(step_ids_do_not_depend_on_timing),
+		cmocka_unit_test(step_ids_given_repeated_or_alike),
 		cmocka_unit_test(routing_gap_names_the_smallest_lead_it_leaves_out),
 		cmocka_unit_test(routing_after_hours_true_and_false_is_no_gap),
 		cmocka_unit_test(routing_rule_after_catch_all_is_a_warning),
