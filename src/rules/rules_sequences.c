@@ -176,10 +176,11 @@ content_name(const rules_step *s, char *buf, size_t len)
 }
 
 static bool
-id_taken(const rules_sequence *seq, size_t upto, const char *id)
+id_taken(const rules_sequence *seq, const char *id, const rules_step *except)
 {
-	for (size_t i = 0; i < upto; i++)
-		if (seq->steps[i].id != NULL && strcmp(seq->steps[i].id, id) == 0)
+	for (size_t i = 0; i < seq->nsteps; i++)
+		if (&seq->steps[i] != except && seq->steps[i].id != NULL &&
+		    strcmp(seq->steps[i].id, id) == 0)
 			return true;
 	return false;
 }
@@ -188,49 +189,61 @@ id_taken(const rules_sequence *seq, size_t upto, const char *id)
  * Gives every step without an `id:` one derived from what it does; a second
  * step doing the same thing gets "~2" (the third "~3"), counted in order.
  * Explicit ids are checked for repeats; identical steps without ids get a
- * warning, because deleting the first would rename the second.
+ * warning (once per sequence), because deleting the first would rename the
+ * second. Quadratic in the steps of one sequence (at most RL_MAX_STEPS).
  */
 static void
 name_steps(rl_ctx *c, rules_sequence *seq, yaml_node_t **id_node)
 {
+	char (*base)[96] = rl_calloc(c, seq->nsteps + 1, sizeof *base);
 	bool *derived = rl_calloc(c, seq->nsteps + 1, sizeof *derived);
+	bool warned = false;
 
-	if (derived == NULL)
-		return;
+	if (base == NULL || derived == NULL || c->stop)
+		goto out;
 	for (size_t i = 0; i < seq->nsteps; i++) {
 		rules_step *s = &seq->steps[i];
 
 		derived[i] = s->id == NULL;
-		if (s->id != NULL && id_taken(seq, i, s->id))
-			rl_error(c, id_node[i], "step id \"%s\" is used twice in sequence \"%s\"",
-				 s->id, seq->name);
+		content_name(s, base[i], sizeof base[i]);
+		for (size_t j = 0; s->id != NULL && j < i; j++)
+			if (seq->steps[j].id != NULL && strcmp(seq->steps[j].id, s->id) == 0) {
+				rl_error(c, id_node[i], "step id \"%s\" is used twice in sequence "
+					 "\"%s\"", s->id, seq->name);
+				break;
+			}
 	}
 	for (size_t i = 0; i < seq->nsteps; i++) {
 		rules_step *s = &seq->steps[i];
-		char base[96], id[112];
+		size_t first = i;
 		int nth = 1;
+		char id[112];
 
 		if (!derived[i])
 			continue;
-		content_name(s, base, sizeof base);
-		for (size_t j = 0; j < i; j++) {
-			char other[96];
-
-			if (!derived[j])
-				continue;
-			content_name(&seq->steps[j], other, sizeof other);
-			if (strcmp(other, base) == 0) {
-				rl_warn(c, id_node[i], "step %zu of \"%s\" does the same as step %zu; "
-					"give them an \"id\" each, so that an edit never takes one "
-					"for the other", i + 1, seq->name, j + 1);
-				break;
+		for (size_t j = 0; j < i; j++)
+			if (derived[j] && strcmp(base[j], base[i]) == 0) {
+				if (nth++ == 1)
+					first = j;
 			}
+		if (nth > 1 && !warned) {
+			/* Once per sequence: the advice is the same for every repeat. */
+			rl_warn(c, id_node[i], "step %zu of \"%s\" does the same as step %zu; "
+				"give repeated steps an \"id\" each, so that an edit never takes "
+				"one for another", i + 1, seq->name, first + 1);
+			warned = true;
 		}
-		snprintf(id, sizeof id, "%s", base);
-		while (id_taken(seq, seq->nsteps, id))
-			snprintf(id, sizeof id, "%s~%d", base, ++nth);
+		if (nth == 1)
+			snprintf(id, sizeof id, "%s", base[i]);
+		else
+			snprintf(id, sizeof id, "%s~%d", base[i], nth);
+		/* An explicit id may already read like this one: never share. */
+		while (id_taken(seq, id, s) && strlen(id) + 2 < sizeof id)
+			strcat(id, "~");
 		s->id = rl_strdup(c, id);
 	}
+out:
+	free(base);
 	free(derived);
 }
 

@@ -317,14 +317,14 @@ step_ids_given_repeated_or_alike(void **state)
 	assert_string_equal(r->sequences[0].steps[0].id, "first_call");
 	assert_string_equal(r->sequences[0].steps[1].id, "sms.t");
 	assert_string_equal(r->sequences[0].steps[2].id, "sms.t~2");
-	expect_diag(&d, 7, 7, true, "step 3 of \"s\" does the same as step 2; give them an "
-		    "\"id\" each, so that an edit never takes one for the other");
+	expect_diag(&d, 8, 7, true, "step 3 of \"s\" does the same as step 2; give repeated "
+		    "steps an \"id\" each, so that an edit never takes one for another");
 	rules_free(r);
 	rules_diags_free(&d);
 	expect_error(BASE "sequences:\n"
 		     "  s:\n"
 		     "    - { at: 1d, task: call, id: x }\n"
-		     "    - { at: 2d, task: text, id: x }\n", 1, 7, 35,
+		     "    - { at: 2d, task: text, id: x }\n", 1, 7, 33,
 		     "step id \"x\" is used twice in sequence \"s\"");
 }
 
@@ -669,7 +669,11 @@ sequence_over_the_touch_limit_is_a_warning(void **state)
 	(void)state;
 	expect_diag(&d, 5, 3, true, "sequence \"chase\" would send 6 automated messages "
 		    "within 10d; only 4 will be sent (limits.max_automated_touches)");
-	assert_int_equal(d.n, 1);
+	/* and, once per sequence, that its repeated steps want ids */
+	expect_diag(&d, 7, 7, true, "step 2 of \"chase\" does the same as step 1; give "
+		    "repeated steps an \"id\" each, so that an edit never takes one for "
+		    "another");
+	assert_int_equal(d.n, 3);
 	rules_diags_free(&d);
 	rules_free(r);
 }
