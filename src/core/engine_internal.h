@@ -46,6 +46,7 @@ typedef struct {
 	size_t followups_added;	/* automated touches queued by this decision */
 	int new_tasks;		/* ACT_TASK_CREATE count, for task_ref */
 	int esc_from;		/* escalation level new tasks start at */
+	const char *plan_skip;	/* step ids the running plan never runs */
 } engine_ctx;
 
 /* How long a person has to answer a lead who wrote back, in business minutes. */
@@ -83,6 +84,15 @@ void engine_start_sequence(engine_ctx *c, const char *name, bool on_intake, cons
 void engine_stop_sequence(engine_ctx *c, const char *why);
 void engine_run_step(engine_ctx *c, const rules_sequence *seq, int k, bool on_intake);
 void engine_chain(engine_ctx *c, const rules_sequence *seq, int k);
+/* Whether the running plan skips step id (lead.plan_skip). */
+bool engine_plan_skips(const engine_ctx *c, const char *id);
+/* Whether id is one of the space-separated ids of list (may be NULL). */
+bool engine_id_listed(const char *list, const char *id);
+/* Sets the step timer for step k of seq, due at `at`. */
+void engine_step_timer(engine_ctx *c, const rules_sequence *seq, int k, int64_t at);
+/* The end of a sequence after its last step ran: cold (then: cold, and the
+ * lead has not spoken) or finished. */
+void engine_sequence_end(engine_ctx *c, const rules_sequence *seq);
 void engine_go_cold(engine_ctx *c);
 /* Creates a task for assignee due `within` from now (in business minutes when
  * business_hours), with its escalation timer and a notification. title NULL
@@ -154,5 +164,12 @@ decide_result engine_on_timer(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_task_snooze(engine_ctx *c, const lead_event *ev, char *err,
 				    size_t errlen);
 decide_result engine_on_contact(engine_ctx *c, const lead_event *ev, char *err, size_t errlen);
+/* the rules changed: re-plan the running sequence (engine_rules.c) */
+decide_result engine_on_rules(engine_ctx *c, const lead_event *ev);
+/* The step a step timer names in seq: by its id (a timer from before step
+ * ids: by position). A step the rules no longer have is not run: the
+ * timeline says so and the plan goes on with the next step due after it.
+ * Returns its index, or -1 (handled). */
+int engine_step_of_timer(engine_ctx *c, const rules_sequence *seq, const lead_event *ev);
 
 #endif

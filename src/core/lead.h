@@ -62,6 +62,12 @@ typedef struct {
 	const char *lost_reason;
 	const lead_custom *custom;	/* custom fields, in the order given */
 	size_t ncustom;
+	const char *rules_version; /* the rules version (rules.version) its plan
+				    * runs; NULL before any was recorded */
+	const char *plan_skip;	/* step ids of the running sequence never to run
+				 * (space-separated): steps a rules change moved past
+				 * the point the lead reached, or added after their
+				 * time; NULL = none. Cleared when a sequence starts. */
 } lead;
 
 /* An open task of the lead, as the engine needs it. */
@@ -98,6 +104,11 @@ typedef enum {
 	EV_TASK_SNOOZE,		/* a person moves open task .task_id to .until, for .reason */
 	EV_CONTACT,		/* a person edits the contact fields in .fields */
 	EV_DELIVERY,		/* what became of a message the engine queued (.delivery) */
+	EV_RULES,		/* the rules changed: re-plan the running sequence from
+				 * .old_rules (the version the plan ran; may be the new
+				 * rules themselves) with the pending step timer in
+				 * .sequence, .step_id (.step for a timer written before
+				 * step ids), .due_at; .sequence NULL: none pending */
 } lead_event_kind;
 
 /* EV_DELIVERY: the outcome delivery reports for one outbox message. */
@@ -169,6 +180,10 @@ typedef struct {
 	const char *cut;	/* EV_CREATED, EV_INQUIRY_AGAIN: what intake had to cut
 				 * or change to keep the input ("message cut to 4000
 				 * bytes"), NULL = nothing */
+	const char *step_id;	/* EV_TIMER (TIMER_STEP), EV_RULES: the step's id;
+				 * NULL for a timer written before step ids (then
+				 * .step is its position) */
+	const struct rules *old_rules; /* EV_RULES */
 } lead_event;
 
 /* "sent", "failed", "dead", "unknown", "confirmed", "carrier_opt_out",

@@ -104,6 +104,16 @@ struct store_backend {
 	int (*webhook_defer)(store *s, int64_t id, int64_t send_at, const char *error,
 			     int64_t now);
 	int (*webhook_bury)(store *s, int64_t id, const char *error, int64_t now);
+	int (*rules_activate)(store *s, int64_t business_id, const char *hash, const char *text,
+			      const char *by, int64_t now, char *prev, size_t prevlen);
+	int (*rules_text)(store *s, int64_t business_id, const char *hash, char **text);
+	int (*rules_active)(store *s, int64_t business_id, char *hash, size_t hashlen,
+			    int64_t *at, char *by, size_t bylen);
+	int (*rules_history)(store *s, int64_t business_id, int limit,
+			     void (*fn)(void *ctx, const store_rules_row *r), void *ctx);
+	int (*leads_off_version)(store *s, int64_t business_id, const char *hash, int64_t after,
+				 int64_t *ids, int max);
+	int (*lead_pending_step)(store *s, int64_t lead_id, store_timer *out);
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the

@@ -193,6 +193,29 @@ const char *const store_migrations[] = {
 	/* 5: custom fields - what a source sent that the lead has no column for
 	 * ("zip", "budget"), as one JSON object of strings; NULL = none. */
 	"ALTER TABLE leads ADD COLUMN custom TEXT;",
+
+	/* 6: rules that change under running plans. A step timer names its step
+	 * by id (step keeps the position, for people); a lead records the rules
+	 * version its plan runs and the steps a rules change took out of its
+	 * way. Every rules version used is kept (text and SHA-256), and every
+	 * time one became active. */
+	"ALTER TABLE timers ADD COLUMN step_id TEXT;"
+	"ALTER TABLE leads ADD COLUMN rules_version TEXT;"
+	"ALTER TABLE leads ADD COLUMN plan_skip TEXT;"
+	"CREATE INDEX leads_in_flight ON leads(business_id, id) WHERE sequence IS NOT NULL;"
+	"CREATE TABLE rules_versions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  business_id INTEGER NOT NULL REFERENCES businesses(id),"
+	"  hash TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  first_used_at INTEGER NOT NULL,"
+	"  UNIQUE (business_id, hash));"
+	"CREATE TABLE rules_activations ("
+	"  id INTEGER PRIMARY KEY,"
+	"  business_id INTEGER NOT NULL REFERENCES businesses(id),"
+	"  version_id INTEGER NOT NULL REFERENCES rules_versions(id),"
+	"  at INTEGER NOT NULL,"
+	"  by TEXT NOT NULL);",
 };
 
 const int store_nmigrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

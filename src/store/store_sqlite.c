@@ -446,4 +446,10 @@ const store_backend store_sqlite_backend = {
 	.outbox_bury = sqlite_outbox_bury,
 	.webhook_defer = sqlite_webhook_defer,
 	.webhook_bury = sqlite_webhook_bury,
+	.rules_activate = sqlite_rules_activate,
+	.rules_text = sqlite_rules_text,
+	.rules_active = sqlite_rules_active,
+	.rules_history = sqlite_rules_history,
+	.leads_off_version = sqlite_leads_off_version,
+	.lead_pending_step = sqlite_lead_pending_step,
 };
