@@ -270,7 +270,9 @@ engine_on_rules(engine_ctx *c, const lead_event *ev)
 			     cold_before < INT64_MAX ? when_text(c, cold_before) : " (it never did)");
 		p.changed = true;
 	}
-	if (next < 0 || !engine_streq(p.cur->steps[next].id, p.pending) || due != ev->due_at) {
+	/* A timer from before step ids is written again with its id. */
+	if (next < 0 || !engine_streq(p.cur->steps[next].id, p.pending) || due != ev->due_at ||
+	    ev->step_id == NULL) {
 		engine_push(c, ACT_TIMERS_CANCEL)->timer = TIMER_STEP;
 		p.changed = true;
 		if (next < 0) {
