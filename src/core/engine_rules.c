@@ -131,9 +131,9 @@ report_old_steps(engine_ctx *c, replan *p)
 		int64_t was = bizclock_add_offset(&c->r->business, c->seq_started, o->at);
 
 		if (k < 0) {
-			engine_event(c, "step.cancelled", "Cancelled step %s of %s (was due %s): it "
+			engine_event(c, "step.cancelled", "Cancelled step %s of %s (%s %s): it "
 				     "is no longer in the rules", o->id, p->cur->name,
-				     when_text(c, was < c->now ? c->now : was));
+				     was < c->now ? "it was due" : "due", when_text(c, was));
 			p->changed = true;
 		} else if (p->cur->steps[k].at != o->at) {
 			int64_t due = due_of(c, &p->cur->steps[k]);

@@ -27,6 +27,7 @@ struct sched {
 	store_bus *bus;
 	int sub;		/* the bus subscription, or -1 */
 	const rules *rules;
+	const rules_live *live;	/* when set, the rules in force come from it */
 	sched_clock clock;
 	bool stop;
 	bool running;
@@ -106,7 +107,8 @@ run(void *arg)
 
 		pthread_mutex_unlock(&sc->mu);
 		now = sc->clock();
-		fired = sched_run_due(sc->store, sc->rules, now, FIRE_BATCH);
+		fired = sched_run_due(sc->store, sc->live ? rules_live_get(sc->live) : sc->rules,
+				      now, FIRE_BATCH);
 		if (fired > 0)
 			log_line("info", "timers_fired", "count=%d", fired);
 		else if (fired < 0)
@@ -154,9 +156,9 @@ on_commit(void *arg, unsigned kinds)
 	sched_poke(arg);
 }
 
-sched *
-sched_start(const char *dir, const rules *r, sched_clock clock, store_bus *bus, char *err,
-	    size_t errlen)
+static sched *
+start(const char *dir, const rules *r, const rules_live *live, sched_clock clock,
+      store_bus *bus, char *err, size_t errlen)
 {
 	sched *sc = calloc(1, sizeof *sc);
 	pthread_condattr_t ca;
@@ -170,6 +172,7 @@ sched_start(const char *dir, const rules *r, sched_clock clock, store_bus *bus, 
 		return NULL;
 	}
 	sc->rules = r;
+	sc->live = live;
 	sc->clock = clock;
 	sc->bus = bus;
 	sc->sub = -1;
@@ -199,6 +202,20 @@ fail:
 	store_close(sc->store);
 	free(sc);
 	return NULL;
+}
+
+sched *
+sched_start(const char *dir, const rules *r, sched_clock clock, store_bus *bus, char *err,
+	    size_t errlen)
+{
+	return start(dir, r, NULL, clock, bus, err, errlen);
+}
+
+sched *
+sched_start_live(const char *dir, const rules_live *live, sched_clock clock, store_bus *bus,
+		 char *err, size_t errlen)
+{
+	return start(dir, NULL, live, clock, bus, err, errlen);
 }
 
 bool

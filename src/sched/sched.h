@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "core/rules.h"
+#include "rules/rules_live.h"
 #include "store/store.h"
 #include "store/store_bus.h"
 
@@ -37,6 +38,12 @@ typedef int64_t (*sched_clock)(void);
  * must outlive it. */
 sched *sched_start(const char *dir, const rules *r, sched_clock clock, store_bus *bus,
 		   char *err, size_t errlen);
+
+/* The same, following the rules in force in live (borrowed, must outlive
+ * it): each batch of timers fires under the rules in force when it starts,
+ * so a reload (serve's SIGHUP) takes effect from the next batch. */
+sched *sched_start_live(const char *dir, const rules_live *live, sched_clock clock,
+			store_bus *bus, char *err, size_t errlen);
 
 /* True while the thread runs its loop (for /readyz). */
 bool sched_running(sched *s);
