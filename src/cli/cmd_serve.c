@@ -231,7 +231,8 @@ cmd_serve(int argc, char **argv)
 	}
 	/* The reloads' re-plans are announced like any commit. */
 	store_set_bus(e.store, bus);
-	if ((sc = sched_start_live(e.data, live, wall_clock, bus, err, sizeof err)) == NULL) {
+	if ((sc = sched_start_live(e.data, live, e.business_id, wall_clock, bus, err,
+				   sizeof err)) == NULL) {
 		rc = cli_fail(EXIT_RUNTIME, "%s", err);
 		goto out;
 	}

@@ -62,6 +62,7 @@ typedef struct {
 	const char *events_dir;	/* "rules" inputs name files relative to it */
 	rules *versions[64];	/* rules loaded by "rules" inputs, kept to the end */
 	size_t nversions;
+	int64_t clock;		/* the virtual clock: how far the run has come */
 } sim;
 
 static uint64_t
@@ -450,6 +451,9 @@ apply_rules(sim *sm, const sim_input *in, char *err, size_t errlen)
 	if (cli_rules_activate(sm->e, r, sm->r, "simulate", in->at, &st, err, errlen) < 0)
 		return err;
 	sm->r = r;
+	/* Someone the new rules mark away or not active hands over at once. */
+	if (sched_handoff(sm->e->store, r, sm->e->business_id, in->at) < 0)
+		return "handing over the tasks of people away failed";
 	o = line_head(sm, in->at, 0, "rules");
 	json_object_set_new(o, "file", json_string(file));
 	json_object_set_new(o, "rules_version", json_string(rules_version_short(r->version, v)));
@@ -507,16 +511,27 @@ apply_input(sim *sm, store *s, int64_t bid, const sim_input *in, char *err, size
 	return NULL;
 }
 
-/* Fires every timer due up to `until`, each at its own due time. */
+/* Fires every timer due up to `until`, each at its own due time; at each
+ * time someone goes away or comes back on the way, hands over the tasks of
+ * whoever is away then, as serve's scheduler does. */
 static int
 run_timers(sim *sm, store *s, int64_t until, long *firings)
 {
 	for (;;) {
 		int64_t next = store_timer_next_due(s);
+		int64_t away = rules_presence_change(sm->r, sm->clock);
 		int n;
 
+		if (away > 0 && away <= until && (next <= 0 || away <= next)) {
+			if (sched_handoff(s, sm->r, sm->e->business_id, away) < 0)
+				return -1;
+			sm->clock = away;
+			continue;
+		}
 		if (next <= 0 || next > until)
 			return 0;
+		if (next > sm->clock)
+			sm->clock = next;
 		if ((n = sched_run_due(s, sm->r, next, 256)) < 0)
 			return -1;
 		*firings += n;
@@ -663,12 +678,15 @@ cmd_simulate(int argc, char **argv)
 	/* Hundreds of thousands of short lines: write them in large blocks. */
 	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	rc = EXIT_OK;
+	sm.clock = n > 0 ? in[0].at : 0;
 	for (size_t i = 0; i < n && in[i].at <= until; i++) {
 		err[0] = '\0';
 		if (run_timers(&sm, e.store, in[i].at, &firings) < 0) {
 			rc = cli_fail(EXIT_RUNTIME, "the scheduler failed or never settled");
 			goto out;
 		}
+		if (in[i].at > sm.clock)
+			sm.clock = in[i].at;
 		const char *problem = apply_input(&sm, e.store, e.business_id, &in[i], err,
 						  sizeof err);
 

@@ -93,6 +93,7 @@ decide(const lead_state *st, const lead_event *ev, const rules *r, const rr_coun
 	case EV_CONTACT:	res = engine_on_contact(&c, ev, err, errlen); break;
 	case EV_DELIVERY:	res = engine_on_delivery(&c, ev); break;
 	case EV_RULES:		res = engine_on_rules(&c, ev); break;
+	case EV_PEOPLE:		res = engine_on_people(&c); break;
 	}
 	if (res != DECIDE_OK) {
 		decision_free(c.d);

@@ -71,11 +71,35 @@ const char *engine_fmt(engine_ctx *c, const char *fmt, ...)
 void engine_event(engine_ctx *c, const char *type, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* who can take work now (engine_cover.c) */
+typedef struct {
+	const rules *r;
+	int64_t now;
+	const lead_state *st;	/* open-lead counts (loads); NULL: no limits known */
+} engine_avail;
+/* Whether person p can take work now: at work (active, not away), and -
+ * strict - under their max_open_leads. */
+bool engine_can_take(const engine_avail *av, int p, bool strict);
+/* The first person on p's fallback chain (not p) who can take work, other
+ * than avoid; -1 for none. */
+int engine_fallback(const engine_avail *av, int p, bool strict, const char *avoid);
+/* Who does person id's work now: id itself when at work, else the first at
+ * work on their fallback chain, else id. With note, a change says so on the
+ * timeline. Borrowed from the rules. */
+const char *engine_assignee(engine_ctx *c, const char *id, bool note);
+/* "away until Jan 2", "not active": why person p cannot take work now. */
+const char *engine_absence(engine_ctx *c, int p);
+/* A pick that passed over whose turn it was (first) says why. */
+void engine_note_skipped(engine_ctx *c, int first, int picked);
+
 /* routing and people (engine_route.c) */
 int64_t engine_rr_value(const rr_counters *rr, const char *key);
 int engine_pick(engine_ctx *c, const rules_owner *o, const char *pool_key,
 		const char *avoid);
 void engine_set_owner(engine_ctx *c, int person, const char *why);
+/* Routing for this decision's lead, with open-lead limits (engine_route()
+ * knows only who is away). */
+int engine_route_in(engine_ctx *c, char *pool_key, size_t keylen);
 const rules_person *engine_person(const engine_ctx *c, const char *id);
 const rules_person *engine_notify_target(engine_ctx *c, const char *target);
 
@@ -164,6 +188,9 @@ decide_result engine_on_timer(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_task_snooze(engine_ctx *c, const lead_event *ev, char *err,
 				    size_t errlen);
 decide_result engine_on_contact(engine_ctx *c, const lead_event *ev, char *err, size_t errlen);
+/* someone went away: their open tasks on this lead go to who covers
+ * (engine_cover.c) */
+decide_result engine_on_people(engine_ctx *c);
 /* the rules changed: re-plan the running sequence (engine_rules.c) */
 decide_result engine_on_rules(engine_ctx *c, const lead_event *ev);
 /* The step a step timer names in seq: by its id (a timer from before step

@@ -339,11 +339,15 @@ engine_create_task(engine_ctx *c, const char *verb, const char *title,
 		   const char *what)
 {
 	const rules_business *b = &c->r->business;
-	const rules_person *p = engine_person(c, assignee);
+	const rules_person *p;
 	const char *by;
 	char verbcap[32], when[64];
 	int64_t due;
 	action *a;
+
+	/* Someone away: the task goes to who covers for them. */
+	assignee = engine_assignee(c, assignee, true);
+	p = engine_person(c, assignee);
 
 	due = business_hours ? bizclock_add_business_minutes(b, c->now, within / 60) : -1;
 	if (due < 0)

@@ -79,6 +79,12 @@ typedef struct {
 	int64_t due_at;
 } lead_task;
 
+/* How many open leads a person owns (for people.max_open_leads). */
+typedef struct {
+	const char *person;	/* person id */
+	int64_t open_leads;
+} lead_load;
+
 /* Everything decide() may look at for one lead. */
 typedef struct {
 	lead lead;
@@ -86,6 +92,10 @@ typedef struct {
 	size_t ntasks;
 	const int64_t *touches;	/* send times of automated touches to the lead, recent first */
 	size_t ntouches;
+	const lead_load *loads;	/* the open leads of each person who has a
+				 * max_open_leads (NULL: none known, no limit
+				 * applies) */
+	size_t nloads;
 } lead_state;
 
 typedef enum {
@@ -104,6 +114,9 @@ typedef enum {
 	EV_TASK_SNOOZE,		/* a person moves open task .task_id to .until, for .reason */
 	EV_CONTACT,		/* a person edits the contact fields in .fields */
 	EV_DELIVERY,		/* what became of a message the engine queued (.delivery) */
+	EV_PEOPLE,		/* someone may have gone away (rules: active, away): the
+				 * lead's open tasks of people who cannot take work now
+				 * go to who covers for them */
 	EV_RULES,		/* the rules changed: re-plan the running sequence from
 				 * .old_rules (the version the plan ran; may be the new
 				 * rules themselves) with the pending step timer in

@@ -46,6 +46,14 @@ typedef struct {
 
 typedef enum { NOTIFY_NONE, NOTIFY_SMS, NOTIFY_EMAIL } rules_notify;
 
+/* A time a person is away: [from, to) in UTC (read from local dates or
+ * times in the business's zone). */
+typedef struct {
+	int64_t from;
+	int64_t to;
+	int line;
+} rules_away;
+
 typedef struct {
 	char *id;
 	char *name;
@@ -53,6 +61,14 @@ typedef struct {
 	char *phone;
 	char *email;
 	rules_notify notify;
+	/* Who can take work (docs/rules.md, "people"). A person who is not
+	 * active, or away, gets no new leads and no tasks: their fallback (or
+	 * its fallback, ...) does, and their open tasks go to it. */
+	bool inactive;		/* active: false */
+	rules_away *away;	/* sorted by from */
+	size_t naway;
+	int max_open_leads;	/* 0 = no limit: at the limit, no new leads */
+	int fallback;		/* index of the person who covers, or -1 */
 } rules_person;
 
 /* An owner choice: one person or a round-robin pool (indices into people). */
@@ -201,6 +217,18 @@ const rules_template *rules_template_find(const rules *r, const char *name);
 bool rules_sms_allowed(const rules *r, const char *e164);
 /* First person with this role, or NULL. */
 const rules_person *rules_person_by_role(const rules *r, const char *role);
+/* Whether p can take work at t: active and not away. */
+bool rules_person_present(const rules_person *p, int64_t t);
+/* When p's absence at t ends (the end of the away time t falls in), 0 when
+ * p is present at t, INT64_MAX when p is not active. */
+int64_t rules_person_back(const rules_person *p, int64_t t);
+/* The first time after t at which someone's presence changes (an away time
+ * begins or ends), or 0 when none does. */
+int64_t rules_presence_change(const rules *r, int64_t t);
+/* Whether anyone can be absent (not active, or away at some time). */
+bool rules_anyone_absent(const rules *r);
+/* Whether anyone has max_open_leads. */
+bool rules_anyone_capped(const rules *r);
 /* True when reason (not NULL) is one of r's lost reasons, compared exactly. */
 bool rules_lost_reason_known(const rules *r, const char *reason);
 

@@ -40,6 +40,8 @@ flow_event(store *s, int64_t business_id, const rules *r, int64_t lead_id,
 	decision *d = NULL;
 	flow_out dummy;
 	flow_result res;
+	lead_state st;
+	lead_load loads[64];
 	int rc;
 
 	if (out == NULL)
@@ -50,8 +52,12 @@ flow_event(store *s, int64_t business_id, const rules *r, int64_t lead_id,
 				   errlen);
 	if (rc <= 0)
 		return rc == 0 ? FLOW_NOT_FOUND : failed(s);
-	switch (decide(store_lead_state_get(ls), ev, r, store_lead_state_rr(ls), now, &d, err,
-		       errlen)) {
+	if (flow_state_loads(s, business_id, r, store_lead_state_get(ls), &st, loads,
+			     sizeof loads / sizeof loads[0]) < 0) {
+		store_lead_state_free(ls);
+		return failed(s);
+	}
+	switch (decide(&st, ev, r, store_lead_state_rr(ls), now, &d, err, errlen)) {
 	case DECIDE_OK:
 		res = store_apply(s, business_id, lead_id, d, ev->actor, now, &out->task_id, err,
 				  errlen) == 0 ? FLOW_OK : failed(s);

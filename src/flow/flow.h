@@ -126,6 +126,27 @@ flow_result flow_contact(store *s, int64_t business_id, const rules *r, int64_t 
 flow_result flow_timer(store *s, const rules *r, const store_timer *t, int64_t now, char *err,
 		       size_t errlen);
 
+/* --- people away (flow_people.c) -------------------------------------------- */
+
+/*
+ * The state decide() sees for a lead: st as loaded, plus the open leads of
+ * each of r's people with a max_open_leads (counted into loads, at most max;
+ * none when nobody has a limit). *out borrows from st and loads. 0, or -1 on
+ * a storage error.
+ */
+int flow_state_loads(store *s, int64_t business_id, const rules *r, const lead_state *st,
+		     lead_state *out, lead_load *loads, size_t max);
+
+/*
+ * Hands the open tasks of everyone who cannot take work at now (active:
+ * false, away) to who covers for them: EV_PEOPLE for each lead holding such a
+ * task, in the caller's transaction. *moved (may be NULL) counts the leads
+ * decided. A person with nobody at work on their fallback chain keeps their
+ * tasks (the engine decides nothing for them).
+ */
+flow_result flow_people(store *s, int64_t business_id, const rules *r, int64_t now,
+			size_t *moved, char *err, size_t errlen);
+
 /* --- a rules change (flow_rules.c) ------------------------------------------ */
 
 /* What moving the leads in flight onto new rules did (or would do). */

@@ -75,7 +75,7 @@ one(store *s, int64_t business_id, const rules *r, int64_t id, flow_rules_versio
 	ev.actor = "rules";
 	if (decide(store_lead_state_get(ls), &ev, r, store_lead_state_rr(ls), now, &d, err,
 		   errlen) != DECIDE_OK)
-		res = FLOW_INVALID;
+		res = FLOW_INVALID;	/* a re-plan picks nobody: no open-lead counts needed */
 	else if (!dry_run && store_apply(s, business_id, id, d, ev.actor, now, NULL, err,
 					 errlen) < 0)
 		res = store_busy(s) ? FLOW_BUSY : FLOW_STORAGE;

@@ -198,3 +198,97 @@ rl_routing_gap(const rules *r, size_t nroutes, char *buf, size_t len)
 	snprintf(buf, len, "a lead from a source no rule names");
 	return true;
 }
+
+/* --- people away: the fallback chains ------------------------------------- */
+
+/* Whether someone among the candidates, or on a candidate's fallback chain,
+ * is at work at t. */
+static bool
+covered_at(const rules *r, const int *cand, size_t n, int64_t t)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t q = (size_t)cand[i];
+
+		for (size_t hops = 0; hops <= r->npeople; hops++) {
+			if (rules_person_present(&r->people[q], t))
+				return true;
+			if (r->people[q].fallback < 0 || r->people[q].fallback == cand[i])
+				break;
+			q = (size_t)r->people[q].fallback;
+		}
+	}
+	return false;
+}
+
+/* "alice (away), bob (not active) and their fallback maria (away)". */
+static void
+who_is_out(const rules *r, const int *cand, size_t n, int64_t t, char *buf, size_t len)
+{
+	bool seen[RL_MAX_PEOPLE] = { false };
+	size_t used = 0, listed = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		for (size_t q = (size_t)cand[i], hops = 0; hops <= r->npeople && !seen[q]; hops++) {
+			const rules_person *p = &r->people[q];
+
+			seen[q] = true;
+			if (used + 80 < len && listed < 8) {
+				used += (size_t)snprintf(buf + used, len - used, "%s%s%s (%s)",
+							 listed ? ", " : "", hops ? "fallback " : "",
+							 p->id, p->inactive ? "not active" : "away");
+				listed++;
+			}
+			if (p->fallback < 0)
+				break;
+			q = (size_t)p->fallback;
+		}
+}
+
+void
+rl_check_cover(rl_ctx *c, const yaml_node_t *n, const rules_owner *o, const char *what)
+{
+	const rules *r = c->r;
+	int cand[RL_MAX_PEOPLE];
+	size_t nc = 0;
+
+	if (!rules_anyone_absent(r))
+		return;
+	if (o->role != NULL) {
+		for (size_t i = 0; i < r->npeople && nc < RL_MAX_PEOPLE; i++)
+			if (r->people[i].role && strcmp(r->people[i].role, o->role) == 0)
+				cand[nc++] = (int)i;
+	} else {
+		for (size_t i = 0; i < o->npeople && nc < RL_MAX_PEOPLE; i++)
+			cand[nc++] = o->people[i];
+	}
+	if (nc == 0)
+		return;
+	/* Whom nobody covers shows first when an absence begins (or, for people
+	 * not active, at any time: INT64_MIN stands for a time nobody is away). */
+	for (size_t i = 0; i <= r->npeople; i++) {
+		const rules_person *p = i < r->npeople ? &r->people[i] : NULL;
+		size_t nw = p ? p->naway : 1;
+
+		for (size_t j = 0; j < nw; j++) {
+			int64_t t = p ? p->away[j].from : INT64_MIN;
+			char out[512], when[64];
+			tz_local lt;
+
+			if (covered_at(r, cand, nc, t))
+				continue;
+			who_is_out(r, cand, nc, t, out, sizeof out);
+			if (t == INT64_MIN) {
+				rl_error(c, n, "nobody can take %s: %s; give one of them a \"fallback\" "
+					 "who is active", what, out);
+			} else {
+				tz_to_local(r->business.zone, t, &lt);
+				snprintf(when, sizeof when, "%04d-%02d-%02d %02d:%02d", lt.year, lt.month,
+					 lt.day, lt.hour, lt.min);
+				rl_error(c, n, "nobody can take %s from %s: %s; give one of them a "
+					 "\"fallback\" who is at work then", what, when, out);
+			}
+			return;	/* one gap is enough to act on */
+		}
+	}
+}

@@ -184,8 +184,8 @@ rl_routing(rl_ctx *c, yaml_node_t *n)
 		all = read_when(c, rt, v[0]);
 		if (v[1] == NULL)
 			rl_missing(c, it, "owner", "routing rule");
-		else
-			rl_owner(c, v[1], "owner", &rt->owner);
+		else if (rl_owner(c, v[1], "owner", &rt->owner) == 0)
+			rl_check_cover(c, v[1], &rt->owner, "its leads");
 		if (catch_all != SIZE_MAX)
 			rl_warn(c, it, "this rule is never used: rule %zu above %s", catch_all + 1,
 				alone ? "has no \"when\" and takes every lead" :

@@ -26,6 +26,14 @@
  * (with a virtual now). */
 int sched_run_due(store *s, const rules *r, int64_t now, int batch);
 
+/* Hands the open tasks of people who cannot take work at now (rules:
+ * active: false, away) to who covers for them, through the engine
+ * (flow_people), in one transaction. Returns how many leads were decided, or
+ * -1 on a storage error (nothing handed over). Used by the scheduler thread
+ * (at start, then every minute and after a rules reload) and by simulate (at
+ * every time someone's presence changes). */
+int sched_handoff(store *s, const rules *r, int64_t business_id, int64_t now);
+
 typedef struct sched sched;
 
 /* A wall clock in UTC seconds; the tests inject their own. */
@@ -41,9 +49,11 @@ sched *sched_start(const char *dir, const rules *r, sched_clock clock, store_bus
 
 /* The same, following the rules in force in live (borrowed, must outlive
  * it): each batch of timers fires under the rules in force when it starts,
- * so a reload (serve's SIGHUP) takes effect from the next batch. */
-sched *sched_start_live(const char *dir, const rules_live *live, sched_clock clock,
-			store_bus *bus, char *err, size_t errlen);
+ * so a reload (serve's SIGHUP) takes effect from the next batch. It also
+ * hands the tasks of people who go away to who covers for them
+ * (sched_handoff, for business_id). */
+sched *sched_start_live(const char *dir, const rules_live *live, int64_t business_id,
+			sched_clock clock, store_bus *bus, char *err, size_t errlen);
 
 /* True while the thread runs its loop (for /readyz). */
 bool sched_running(sched *s);

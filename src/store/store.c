@@ -415,3 +415,16 @@ store_lead_pending_step(store *s, int64_t lead_id, store_timer *out)
 {
 	return be(s)->lead_pending_step(s, lead_id, out);
 }
+
+int
+store_owner_open_leads(store *s, int64_t business_id, const char *owner, int64_t *count)
+{
+	return be(s)->owner_open_leads(s, business_id, owner, count);
+}
+
+int
+store_assignee_leads(store *s, int64_t business_id, const char *assignee, int64_t after,
+		     int64_t *ids, int max)
+{
+	return be(s)->assignee_leads(s, business_id, assignee, after, ids, max);
+}

@@ -232,6 +232,16 @@ int store_leads_off_version(store *s, int64_t business_id, const char *hash, int
  * -1 storage error. */
 int store_lead_pending_step(store *s, int64_t lead_id, store_timer *out);
 
+/* --- people at work (store_rules.c) --------------------------------------- */
+
+/* How many open leads `owner` owns: 0 with *count, or -1. */
+int store_owner_open_leads(store *s, int64_t business_id, const char *owner, int64_t *count);
+
+/* Leads of the business with an open task assigned to `assignee`, ids above
+ * `after`, ascending: up to max into ids. How many, or -1. */
+int store_assignee_leads(store *s, int64_t business_id, const char *assignee, int64_t after,
+			 int64_t *ids, int max);
+
 /* --- small reads used by the doors (rows: store_read.h) --------------- */
 
 /* The lead a task belongs to, or 0 when the task does not exist / -1. */

@@ -114,6 +114,10 @@ struct store_backend {
 	int (*leads_off_version)(store *s, int64_t business_id, const char *hash, int64_t after,
 				 int64_t *ids, int max);
 	int (*lead_pending_step)(store *s, int64_t lead_id, store_timer *out);
+	int (*owner_open_leads)(store *s, int64_t business_id, const char *owner,
+				int64_t *count);
+	int (*assignee_leads)(store *s, int64_t business_id, const char *assignee, int64_t after,
+			      int64_t *ids, int max);
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the

@@ -158,6 +158,9 @@ int sqlite_rules_history(store *s, int64_t business_id, int limit,
 int sqlite_leads_off_version(store *s, int64_t business_id, const char *hash, int64_t after,
 			     int64_t *ids, int max);
 int sqlite_lead_pending_step(store *s, int64_t lead_id, store_timer *out);
+int sqlite_owner_open_leads(store *s, int64_t business_id, const char *owner, int64_t *count);
+int sqlite_assignee_leads(store *s, int64_t business_id, const char *assignee, int64_t after,
+			  int64_t *ids, int max);
 /* A timer row's columns id, business_id, lead_id, due_at, kind, sequence,
  * step, level, task_id, plan, step_id (in this order from column 0) into t.
  * 0, or -1 for a kind this build does not know. */

@@ -3,7 +3,8 @@
  * text once, under its SHA-256, and every time a version became active -
  * the audit trail of which rules made a decision. Also the reads a rules
  * change needs: the leads whose plans run another version, and a lead's
- * pending step timer.
+ * pending step timer; and those people's absences need: open leads per owner,
+ * and the leads whose open tasks someone away holds.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,6 +174,43 @@ sqlite_leads_off_version(store *s, int64_t business_id, const char *hash, int64_
 	sqlite3_bind_int64(st, 1, business_id);
 	sqlite3_bind_int64(st, 2, after);
 	store_bind_text(st, 3, hash ? hash : "");
+	sqlite3_bind_int(st, 4, max);
+	return store_collect_ids(st, ids, max);
+}
+
+int
+sqlite_owner_open_leads(store *s, int64_t business_id, const char *owner, int64_t *count)
+{
+	/* leads_by_owner (business_id, owner, status): an index range. */
+	sqlite3_stmt *st = store_stmt(s, "SELECT count(*) FROM leads WHERE business_id = ?1"
+				      " AND owner = ?2 AND status = 'open'");
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, business_id);
+	store_bind_text(st, 2, owner);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*count = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+sqlite_assignee_leads(store *s, int64_t business_id, const char *assignee, int64_t after,
+		      int64_t *ids, int max)
+{
+	/* tasks_open_by_assignee (business_id, assignee, due_at) WHERE open. */
+	static const char *const sql =
+		"SELECT DISTINCT lead_id FROM tasks WHERE business_id = ?1 AND assignee = ?2"
+		" AND state = 'open' AND lead_id > ?3 ORDER BY lead_id LIMIT ?4";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, business_id);
+	store_bind_text(st, 2, assignee);
+	sqlite3_bind_int64(st, 3, after);
 	sqlite3_bind_int(st, 4, max);
 	return store_collect_ids(st, ids, max);
 }

@@ -452,4 +452,6 @@ const store_backend store_sqlite_backend = {
 	.rules_history = sqlite_rules_history,
 	.leads_off_version = sqlite_leads_off_version,
 	.lead_pending_step = sqlite_lead_pending_step,
+	.owner_open_leads = sqlite_owner_open_leads,
+	.assignee_leads = sqlite_assignee_leads,
 };

@@ -329,6 +329,108 @@ step_ids_given_repeated_or_alike(void **state)
 }
 
 static void
+people_can_be_away(void **state)
+{
+	rules_diags d;
+	rules *r = expect_ok("business: { name: Acme, timezone: America/Chicago }\n"
+			     "people:\n"
+			     "  - { id: alice, name: Alice, role: office, fallback: maria,\n"
+			     "      away: [ { from: 2026-12-21, to: 2026-12-27 },\n"
+			     "              { from: \"2027-01-05 13:30\", to: \"2027-01-05 17:00\" } ] }\n"
+			     "  - { id: bob, name: Bob, role: sales, max_open_leads: 20, fallback: maria }\n"
+			     "  - { id: carl, name: Carl, role: office, active: false, fallback: alice }\n"
+			     "  - { id: maria, name: Maria, role: manager }\n"
+			     "routing: [ { owner: { round_robin: [alice, bob, carl] } } ]\n", &d);
+	const rules_person *a = &r->people[0];
+
+	(void)state;
+	assert_int_equal(d.n, 0);
+	assert_int_equal(a->naway, 2);
+	assert_int_equal(a->fallback, 3);
+	/* Dec 21 00:00 CST through the end of Dec 27 (Dec 28 00:00 CST) */
+	assert_int_equal(a->away[0].from, 1797832800);
+	assert_int_equal(a->away[0].to, 1797832800 + 7 * 86400);
+	assert_false(rules_person_present(a, 1797832800));
+	assert_true(rules_person_present(a, 1797832800 - 1));
+	assert_true(rules_person_present(a, 1797832800 + 7 * 86400));
+	assert_int_equal(rules_person_back(a, 1797832800 + 3600), 1797832800 + 7 * 86400);
+	assert_int_equal(rules_presence_change(r, 0), 1797832800);
+	assert_int_equal(r->people[1].max_open_leads, 20);
+	assert_true(r->people[2].inactive);
+	assert_int_equal(rules_person_back(&r->people[2], 0), INT64_MAX);
+	assert_true(rules_anyone_absent(r));
+	assert_true(rules_anyone_capped(r));
+	rules_free(r);
+	rules_diags_free(&d);
+}
+
+static void
+away_mistakes_are_reported(void **state)
+{
+	(void)state;
+	expect_error("business: { name: Acme, timezone: UTC }\n"
+		     "people: [ { id: alice, name: Alice, role: office, fallback: zed } ]\n"
+		     "routing: [ { owner: alice } ]\n", 1, 2, 61,
+		     "person \"zed\" does not exist (known: alice)");
+	expect_error("business: { name: Acme, timezone: UTC }\n"
+		     "people: [ { id: alice, name: Alice, role: office, fallback: alice } ]\n"
+		     "routing: [ { owner: alice } ]\n", 1, 2, 61,
+		     "alice cannot be their own fallback");
+	expect_error("business: { name: Acme, timezone: UTC }\n"
+		     "people: [ { id: alice, name: Alice, role: office, fallback: bob,\n"
+		     "            away: [ { from: 2026-12-21, to: 2026-12-20 } ] },\n"
+		     "          { id: bob, name: Bob, role: office } ]\n"
+		     "routing: [ { owner: alice } ]\n", 1, 3, 45,
+		     "\"to\" must come after \"from\"");
+	expect_error("business: { name: Acme, timezone: UTC }\n"
+		     "people: [ { id: alice, name: Alice, role: office, fallback: bob,\n"
+		     "            away: [ { from: next week, to: 2026-12-20 } ] },\n"
+		     "          { id: bob, name: Bob, role: office } ]\n"
+		     "routing: [ { owner: alice } ]\n", 1, 3, 29,
+		     "\"from\" must be a date like 2026-12-24 or a time like \"2026-12-24 13:30\"");
+}
+
+static void
+rules_check_proves_someone_covers(void **state)
+{
+	rules_diags d;
+	rules *r;
+
+	(void)state;
+	/* Away with nobody to cover: named, with when. */
+	expect_error("business: { name: Acme, timezone: UTC }\n"
+		     "people: [ { id: alice, name: Alice, role: office,\n"
+		     "            away: [ { from: 2026-12-21, to: 2026-12-27 } ] } ]\n"
+		     "routing: [ { owner: alice } ]\n", 1, 4, 21,
+		     "nobody can take its leads from 2026-12-21 00:00: alice (away); give one of "
+		     "them a \"fallback\" who is at work then");
+	/* Not active, and so is the fallback. */
+	expect_error("business: { name: Acme, timezone: UTC }\n"
+		     "people: [ { id: carl, name: Carl, role: office, active: false, fallback: dee },\n"
+		     "          { id: dee, name: Dee, role: office, active: false } ]\n"
+		     "routing: [ { owner: carl } ]\n", 1, 4, 21,
+		     "nobody can take its leads: carl (not active), fallback dee (not active); "
+		     "give one of them a \"fallback\" who is active");
+	/* Two away at once in a pool, and their fallback too. */
+	expect_error("business: { name: Acme, timezone: UTC }\n"
+		     "people: [ { id: a, name: A, role: x, away: [ { from: 2026-12-20, to: 2026-12-31 } ] },\n"
+		     "          { id: b, name: B, role: x, fallback: m, away: [ { from: 2026-12-24, to: 2026-12-26 } ] },\n"
+		     "          { id: m, name: M, role: y, away: [ { from: 2026-12-25, to: 2026-12-25 } ] } ]\n"
+		     "routing: [ { owner: { round_robin: [a, b] } } ]\n", 1, 5, 21,
+		     "nobody can take its leads from 2026-12-25 00:00: a (away), b (away), fallback m "
+		     "(away); give one of them a \"fallback\" who is at work then");
+	/* Away at different times, or covered: proven. */
+	r = expect_ok("business: { name: Acme, timezone: UTC }\n"
+		      "people: [ { id: a, name: A, role: x, away: [ { from: 2026-12-20, to: 2026-12-23 } ] },\n"
+		      "          { id: b, name: B, role: x, away: [ { from: 2026-12-24, to: 2026-12-26 } ] } ]\n"
+		      "routing: [ { owner: { round_robin: [a, b] } } ]\n"
+		      "escalation: [ { task_overdue: 1h, reassign: { round_robin: [b, a] } } ]\n", &d);
+	assert_int_equal(d.n, 0);
+	rules_free(r);
+	rules_diags_free(&d);
+}
+
+static void
 routing_gap_names_the_smallest_lead_it_leaves_out(void **state)
 {
 	(void)state;
@@ -1069,6 +1171,9 @@ main(void)
 		cmocka_unit_test(steps_have_ids_from_what_they_do),
 		cmocka_unit_test(step_ids_do_not_depend_on_timing),
 		cmocka_unit_test(step_ids_given_repeated_or_alike),
+		cmocka_unit_test(people_can_be_away),
+		cmocka_unit_test(away_mistakes_are_reported),
+		cmocka_unit_test(rules_check_proves_someone_covers),
 		cmocka_unit_test(routing_gap_names_the_smallest_lead_it_leaves_out),
 		cmocka_unit_test(routing_after_hours_true_and_false_is_no_gap),
 		cmocka_unit_test(routing_rule_after_catch_all_is_a_warning),
