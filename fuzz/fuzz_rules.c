@@ -1,5 +1,5 @@
 // fuzz-sources: src/core/*.c src/rules/*.c build/gen/default_rules.c
-// fuzz-pkgs: yaml-0.1
+// fuzz-pkgs: yaml-0.1 libsodium
 /*
  * fuzz_rules.c - libFuzzer target for the rules loader: any bytes must give
  * either a model and no errors, or no model and at least one error; never a

@@ -36,35 +36,30 @@ cli_common_option(cli_env *e, int opt, const char *arg)
 int
 cli_open(cli_env *e, bool want_store)
 {
-	char path[4096], err[512];
+	char err[512] = "", name[4096];
 	rules_diags diags = { 0 };
-	struct stat sb;
 
-	if (e->rules_path == NULL) {
-		snprintf(path, sizeof path, "%s/rules.yaml", e->data);
-		if (stat(path, &sb) == 0)
-			e->rules_path = path;
-	}
-	if (e->rules_path != NULL)
-		e->rules = rules_load_file(e->rules_path, &diags);
-	else
-		e->rules = rules_load_string(rules_default_yaml, strlen(rules_default_yaml),
-					     RULES_DEFAULT_NAME, &diags);
+	e->rules = cli_rules_read(e, &diags, name, sizeof name);
 	if (e->rules == NULL) {
 		rules_diags_print(&diags, stderr);
 		rules_diags_free(&diags);
 		return EXIT_CONFIG;
 	}
 	rules_diags_free(&diags);
-	snprintf(e->rules_file, sizeof e->rules_file, "%s", e->rules_path ? e->rules_path : "");
-	e->rules_path = NULL;	/* may point at the stack buffer above */
+	snprintf(e->rules_file, sizeof e->rules_file, "%s",
+		 strcmp(name, RULES_DEFAULT_NAME) == 0 ? "" : name);
 	if (!want_store)
 		return EXIT_OK;
 	if ((e->store = store_open(e->data, err, sizeof err)) == NULL)
 		return cli_fail(EXIT_RUNTIME, "%s", err);
+	/* The version used is kept: which rules made a decision is never lost. */
 	if (store_begin(e->store) < 0 ||
 	    (e->business_id = store_business_sync(e->store, e->rules, err, sizeof err)) < 0 ||
+	    store_rules_activate(e->store, e->business_id, e->rules->version, e->rules->text,
+				 e->rules_by ? e->rules_by : "cli", cli_now(), NULL, 0) < 0 ||
 	    store_commit(e->store) < 0) {
+		if (err[0] == '\0')
+			snprintf(err, sizeof err, "%s", store_errmsg(e->store));
 		store_rollback(e->store);
 		return cli_fail(EXIT_RUNTIME, "cannot prepare the database: %s", err);
 	}

@@ -14,6 +14,7 @@
 
 #include "core/rules.h"
 #include "flow/flow.h"
+#include "rules/rules_load.h"
 #include "store/store.h"
 
 /* Stable exit codes, documented in `leadkeep --help`. */
@@ -32,6 +33,8 @@ typedef struct {
 	rules *rules;
 	store *store;
 	int64_t business_id;
+	const char *rules_by;	/* who uses the rules, for the versions kept in the
+				 * database: "cli" unless the command says */
 } cli_env;
 
 /* Options every subcommand accepts; 'D', 'R', 'j', 'h' are reserved. */
@@ -55,9 +58,37 @@ void cli_env_init(cli_env *e);
 bool cli_common_option(cli_env *e, int opt, const char *arg);
 
 /* Loads the rules (printing every problem) and, when want_store, opens the
- * store and syncs the business. Returns EXIT_OK or the code to exit with. */
+ * store, syncs the business and records the rules version in use (see
+ * store_rules_activate; by e->rules_by). Returns EXIT_OK or the code to exit
+ * with. */
 int cli_open(cli_env *e, bool want_store);
 void cli_close(cli_env *e);
+
+/* --- rules files and versions (cli_rules.c) ------------------------------ */
+
+/* Reads the rules a command uses: --rules FILE, else DATA/rules.yaml when it
+ * exists, else the built-in default. NULL when they have errors (diags says
+ * which; the caller frees diags either way). name (may be NULL) receives the
+ * file's name as diagnostics print it. */
+rules *cli_rules_read(const cli_env *e, rules_diags *diags, char *name, size_t namelen);
+
+/* Rules versions read back from the database and parsed once each, for a
+ * rules change (flow_rules_version_fn). `known` rules (may be NULL) are
+ * found without the database; they are borrowed. */
+typedef struct cli_versions cli_versions;
+cli_versions *cli_versions_new(store *s, int64_t business_id, const rules *known1,
+			       const rules *known2);
+const rules *cli_versions_get(void *versions, const char *version);
+void cli_versions_free(cli_versions *v);
+
+/*
+ * Makes r the active rules of e's business: keeps its version (by `by`) and
+ * moves every lead whose plan runs another version onto it (prev: the rules
+ * that were active, when the caller still has them; may be NULL). Runs its
+ * own transactions. 0, or -1 with err set; *st (may be NULL) says what moved.
+ */
+int cli_rules_activate(cli_env *e, const rules *r, const rules *prev, const char *by,
+		       int64_t now, flow_rules_stats *st, char *err, size_t errlen);
 
 /* Now, as UTC seconds. $LEADKEEP_NOW (ISO 8601, e.g. 2026-11-24T20:02:00Z)
  * overrides the clock: the seam the tests use. */

@@ -221,13 +221,35 @@ run_event(store *s, void *arg, char *err, size_t errlen)
 			  err, errlen);
 }
 
+/* --owner must name someone: a typo is the person's to fix, not routing's
+ * to paper over (the public doors, which must keep every lead, let routing
+ * decide instead and say so on the lead). */
+static int
+check_owner(const cli_env *e, const char *owner)
+{
+	char known[512] = "";
+	size_t n = 0;
+
+	if (owner == NULL || rules_person_find(e->rules, owner) != NULL)
+		return EXIT_OK;
+	for (size_t i = 0; i < e->rules->npeople && n + 70 < sizeof known; i++)
+		n += (size_t)snprintf(known + n, sizeof known - n, "%s%s", i ? ", " : "",
+				      e->rules->people[i].id);
+	return cli_fail(EXIT_USAGE, "lead add: --owner: no person \"%s\" in the rules (known: %s)",
+			owner, known);
+}
+
 static int
 add(cli_env *e, const lead_args *a)
 {
 	change c = { .e = e, .in = &a->in, .now = cli_now() };
 	flow_out res;
 	char err[512] = "";
-	flow_result rc = flow_run(e->store, run_add, &c, err, sizeof err);
+	flow_result rc;
+
+	if (check_owner(e, a->in.owner) != EXIT_OK)
+		return EXIT_USAGE;
+	rc = flow_run(e->store, run_add, &c, err, sizeof err);
 
 	if (rc != FLOW_OK)
 		return cli_flow_fail(rc, err);

@@ -1,8 +1,9 @@
 /*
  * cmd_serve.c - `leadkeep serve`: the HTTP server, the scheduler and the
- * outbox dispatcher, joined by one commit bus, until SIGTERM or SIGINT.
- * Signals are blocked in every thread and taken by the main thread with
- * sigwait(), so shutdown runs as ordinary code, not in a handler.
+ * outbox dispatcher, joined by one commit bus, until SIGTERM or SIGINT;
+ * SIGHUP reloads the rules file. Signals are blocked in every thread and
+ * taken by the main thread with sigwait(), so shutdown and reloads run as
+ * ordinary code, not in a handler.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -24,6 +25,9 @@ static const char serve_help[] =
 	"Runs the HTTP server (intake, API, health checks) and the scheduler that\n"
 	"fires follow-ups, escalations and reactivations on time. Stops cleanly on\n"
 	"SIGTERM or SIGINT: stops accepting, finishes requests in flight, exits 0.\n"
+	"SIGHUP reads the rules file again: a file with errors is refused (each\n"
+	"FILE:LINE:COL logged) and the rules in force stay; a good one takes over, its\n"
+	"version is kept, and the leads in flight move onto it (see `rules diff`).\n"
 	"\n"
 	"  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080)\n"
 	"  --threads N          HTTP worker threads (default: 32 per core, 32..256)\n"
@@ -72,6 +76,74 @@ wall_clock(void)
 	return cli_now();
 }
 
+/* Says what a rules change did to the leads in flight, on one log line. */
+static void
+log_moved(const char *what, const rules *r, const flow_rules_stats *st)
+{
+	char v[13];
+
+	log_line("info", what, "version=%s leads=%zu changed=%zu cancelled=%zu moved=%zu "
+		 "added=%zu not_applied=%zu cold_sooner=%zu", rules_version_short(r->version, v),
+		 st->leads, st->changed, st->cancelled, st->moved, st->added, st->not_applied,
+		 st->cold_sooner);
+}
+
+/*
+ * SIGHUP: the rules file again. Refused (every problem logged as
+ * FILE:LINE:COL, the rules in force stay) unless it has no error; else it
+ * is put in force for every thread at once (rules_live: readers never see
+ * freed rules), its version kept, and the leads in flight moved onto it.
+ */
+static void
+reload(cli_env *e, rules_live *live)
+{
+	rules_diags d = { 0 };
+	char name[4096], err[512] = "", v[13];
+	const rules *old = rules_live_get(live);
+	flow_rules_stats st;
+	rules *r = cli_rules_read(e, &d, name, sizeof name);
+
+	if (r == NULL) {
+		for (size_t i = 0; i < d.n; i++) {
+			char q[1024], line[900];
+
+			snprintf(line, sizeof line, "%s:%d:%d: %s: %s", d.items[i].file,
+				 d.items[i].line, d.items[i].col,
+				 d.items[i].warning ? "warning" : "error", d.items[i].message);
+			log_line(d.items[i].warning ? "warn" : "error", "rules_problem", "problem=%s",
+				 log_quote(line, q, sizeof q));
+		}
+		log_line("error", "rules_refused", "file=%s errors=%zu kept=%s", name, d.nerrors,
+			 rules_version_short(old->version, v));
+		rules_diags_free(&d);
+		return;
+	}
+	rules_diags_free(&d);
+	if (strcmp(r->version, old->version) == 0) {
+		log_line("info", "rules_unchanged", "file=%s version=%s", name,
+			 rules_version_short(r->version, v));
+		rules_free(r);
+		return;
+	}
+	if (rules_live_set(live, r) < 0) {
+		log_line("error", "rules_refused", "file=%s error=\"out of memory\"", name);
+		return;
+	}
+	log_line("info", "rules_reloaded", "file=%s version=%s was=%s people=%zu sequences=%zu",
+		 name, rules_version_short(r->version, v), rules_version_short(old->version, err),
+		 r->npeople, r->nsequences);
+	err[0] = '\0';
+	if (cli_rules_activate(e, r, old, "serve reload", cli_now(), &st, err, sizeof err) < 0) {
+		char q[600];
+
+		/* The rules are in force; leads not moved yet move at the next
+		 * reload or start. */
+		log_line("error", "rules_leads_not_moved", "error=%s", log_quote(err, q, sizeof q));
+	} else {
+		log_moved("rules_leads_moved", r, &st);
+	}
+}
+
 static bool
 dispatcher_running(void *dl)
 {
@@ -81,8 +153,8 @@ dispatcher_running(void *dl)
 /* Starts the outbox dispatcher once the port is known (the default base of
  * the links it hands out). */
 static int
-serve_deliver(cli_env *e, const settings *st, const char *listen, unsigned port,
-	      const char *log_path, store_bus *bus, deliver **out)
+serve_deliver(cli_env *e, const rules_live *live, const settings *st, const char *listen,
+	      unsigned port, const char *log_path, store_bus *bus, deliver **out)
 {
 	char err[512], pub[300];
 	deliver_config *cfg;
@@ -90,7 +162,8 @@ serve_deliver(cli_env *e, const settings *st, const char *listen, unsigned port,
 	snprintf(pub, sizeof pub, "http://%.*s:%u", (int)(strrchr(listen, ':') - listen), listen,
 		 port);
 	cfg = deliver_config_load(&(deliver_options){ .data_dir = e->data, .log_path = log_path,
-			.public_url = st->public_url ? st->public_url : pub, .rules = e->rules,
+			.public_url = st->public_url ? st->public_url : pub,
+			.rules = rules_live_get(live), .live = live,
 			.business_id = e->business_id }, err, sizeof err);
 	if (cfg == NULL)
 		return cli_fail(EXIT_CONFIG, "delivery: %s", err);
@@ -116,9 +189,12 @@ cmd_serve(int argc, char **argv)
 	store_bus *bus = NULL;
 	http_server *srv = NULL;
 	char *rules_text = NULL;
+	rules_live *live = NULL;
+	flow_rules_stats moved;
 	int opt, sig = 0, rc;
 
 	cli_env_init(&e);
+	e.rules_by = "serve";
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "", serve_options, NULL)) != -1) {
 		if (cli_common_option(&e, opt, optarg))
@@ -139,6 +215,7 @@ cmd_serve(int argc, char **argv)
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -150,6 +227,23 @@ cmd_serve(int argc, char **argv)
 		listen = st->listen ? st->listen : "127.0.0.1:8080";
 	if ((rc = cli_open(&e, true)) != EXIT_OK)
 		goto out;
+	/* Rules edited while serve was down: the leads in flight move onto them
+	 * before anything fires. */
+	err[0] = '\0';
+	if (cli_rules_activate(&e, e.rules, NULL, "serve", cli_now(), &moved, err,
+			       sizeof err) < 0) {
+		rc = cli_fail(EXIT_RUNTIME, "moving the leads in flight onto the rules: %s", err);
+		goto out;
+	}
+	if (moved.leads > 0)
+		log_moved("rules_leads_moved", e.rules, &moved);
+	/* From here every thread reads the rules in force through live. */
+	live = rules_live_new(e.rules);
+	e.rules = NULL;
+	if (live == NULL) {
+		rc = cli_fail(EXIT_RUNTIME, "out of memory");
+		goto out;
+	}
 	/* Every commit is announced on the bus: the writer's, the scheduler's and
 	 * the dispatcher's as they happen, other processes' (the CLI) within a
 	 * second through the watcher. */
@@ -161,13 +255,17 @@ cmd_serve(int argc, char **argv)
 		rc = cli_fail(EXIT_RUNTIME, "%s", err);
 		goto out;
 	}
-	if ((sc = sched_start(e.data, e.rules, wall_clock, bus, err, sizeof err)) == NULL) {
+	/* The reloads' re-plans are announced like any commit. */
+	store_set_bus(e.store, bus);
+	if ((sc = sched_start_live(e.data, live, e.business_id, wall_clock, bus, err,
+				   sizeof err)) == NULL) {
 		rc = cli_fail(EXIT_RUNTIME, "%s", err);
 		goto out;
 	}
 	if (e.rules_file[0] != '\0')
 		rules_text = read_rules_text(e.rules_file);
-	srv = http_start(&(http_config){ .listen = listen, .data_dir = e.data, .rules = e.rules,
+	srv = http_start(&(http_config){ .listen = listen, .data_dir = e.data,
+					 .rules = rules_live_get(live), .live = live,
 					 .rules_file = e.rules_file[0] ? e.rules_file : NULL,
 					 .rules_text = rules_text,
 					 .business_id = e.business_id, .sched = sc, .bus = bus,
@@ -177,16 +275,22 @@ cmd_serve(int argc, char **argv)
 		rc = cli_fail(strstr(err, "--listen") ? EXIT_USAGE : EXIT_RUNTIME, "%s", err);
 		goto out;
 	}
-	if ((rc = serve_deliver(&e, st, listen, http_port(srv), deliver_log, bus, &dl)) != EXIT_OK)
+	if ((rc = serve_deliver(&e, live, st, listen, http_port(srv), deliver_log, bus,
+				&dl)) != EXIT_OK)
 		goto out;
 	http_on_ready(srv, dispatcher_running, dl);
 	log_line("info", "listening", "addr=%s port=%u pid=%d data=%s business=\"%s\"", listen,
-		 http_port(srv), (int)getpid(), e.data, e.rules->business.name);
+		 http_port(srv), (int)getpid(), e.data, rules_live_get(live)->business.name);
 	fprintf(stderr, "leadkeep: listening on http://%.*s:%u - stop with Ctrl-C or "
 		"kill -TERM %d\n", (int)(strrchr(listen, ':') - listen), listen, http_port(srv),
 		(int)getpid());
-	while (sigwait(&sigs, &sig) != 0)
-		;
+	for (;;) {
+		while (sigwait(&sigs, &sig) != 0)
+			;
+		if (sig != SIGHUP)
+			break;
+		reload(&e, live);
+	}
 	log_line("info", "stopping", "signal=%s", sig == SIGTERM ? "TERM" : "INT");
 	rc = EXIT_OK;
 out:
@@ -195,8 +299,11 @@ out:
 	deliver_stop(dl);
 	http_stop(srv);
 	sched_stop(sc);
+	if (e.store != NULL)
+		store_set_bus(e.store, NULL);
 	store_bus_free(bus);	/* after everything that publishes or subscribes */
 	cli_close(&e);
+	rules_live_free(live);	/* after every thread that reads the rules */
 	settings_free(st);
 	free(rules_text);
 	if (rc == EXIT_OK)

@@ -60,6 +60,11 @@ typedef struct {
 	char **names;		/* lead id -> ref, for output */
 	size_t nnames;
 	FILE *out;
+	cli_env *e;
+	const char *events_dir;	/* "rules" inputs name files relative to it */
+	rules *versions[64];	/* rules loaded by "rules" inputs, kept to the end */
+	size_t nversions;
+	int64_t clock;		/* the virtual clock: how far the run has come */
 } sim;
 
 static uint64_t
@@ -319,7 +324,17 @@ observe(void *ctx, int64_t lead_id, const action *a, int64_t row, int64_t now)
 			json_object_set_new(o, "step", json_integer(a->step));
 		if (a->level >= 0)
 			json_object_set_new(o, "level", json_integer(a->level));
+		if (a->step_id)
+			json_object_set_new(o, "step_id", json_string(a->step_id));
 		break;
+	case ACT_SET_PLAN: {
+		char v[13];
+
+		o = line_head(sm, now, lead_id, "plan");
+		json_object_set_new(o, "rules_version", json_string(rules_version_short(a->text, v)));
+		json_object_set_new(o, "skip", a->name ? json_string(a->name) : json_null());
+		break;
+	}
 	case ACT_TIMERS_CANCEL:
 		o = line_head(sm, now, lead_id, "timers_cancelled");
 		json_object_set_new(o, "timer", json_string(store_timer_kind_name(a->timer)));
@@ -473,6 +488,57 @@ event_for(const char *type, json_t *ev, lead_event *out)
 	return -1;
 }
 
+/* {"type":"rules","file":"v2.yaml"}: the business edits its rules. The new
+ * file becomes active as in serve (kept, every lead in flight re-planned)
+ * and runs everything after it. */
+static const char *
+apply_rules(sim *sm, const sim_input *in, char *err, size_t errlen)
+{
+	const char *file = str(in->ev, "file");
+	char path[4096], v[13];
+	rules_diags d;
+	flow_rules_stats st;
+	rules *r;
+	json_t *o;
+
+	if (file == NULL)
+		return "file: missing (the new rules file, relative to the events file)";
+	if (sm->nversions == sizeof sm->versions / sizeof sm->versions[0])
+		return "too many rules changes in one simulation";
+	if (file[0] == '/' || sm->events_dir == NULL)
+		snprintf(path, sizeof path, "%s", file);
+	else
+		snprintf(path, sizeof path, "%s/%s", sm->events_dir, file);
+	if ((r = rules_load_file(path, &d)) == NULL) {
+		const rules_diag *first = d.n > 0 ? &d.items[0] : NULL;
+
+		snprintf(err, errlen, "%.200s:%d:%d: %.250s", file, first ? first->line : 0,
+			 first ? first->col : 0, first ? first->message : "cannot be read");
+		rules_diags_free(&d);
+		return err;
+	}
+	rules_diags_free(&d);
+	sm->versions[sm->nversions++] = r;
+	if (cli_rules_activate(sm->e, r, sm->r, "simulate", in->at, &st, err, errlen) < 0)
+		return err;
+	sm->r = r;
+	/* Someone the new rules mark away or not active hands over at once. */
+	if (sched_handoff(sm->e->store, r, sm->e->business_id, in->at) < 0)
+		return "handing over the tasks of people away failed";
+	o = line_head(sm, in->at, 0, "rules");
+	json_object_set_new(o, "file", json_string(file));
+	json_object_set_new(o, "rules_version", json_string(rules_version_short(r->version, v)));
+	json_object_set_new(o, "leads", json_integer((json_int_t)st.leads));
+	json_object_set_new(o, "changed", json_integer((json_int_t)st.changed));
+	json_object_set_new(o, "cancelled", json_integer((json_int_t)st.cancelled));
+	json_object_set_new(o, "moved", json_integer((json_int_t)st.moved));
+	json_object_set_new(o, "added", json_integer((json_int_t)st.added));
+	json_object_set_new(o, "not_applied", json_integer((json_int_t)st.not_applied));
+	json_object_set_new(o, "cold_sooner", json_integer((json_int_t)st.cold_sooner));
+	emit(sm, o);
+	return NULL;
+}
+
 /* Applies one outside event; returns NULL or what was wrong with it. */
 static const char *
 apply_input(sim *sm, store *s, int64_t bid, const sim_input *in, char *err, size_t errlen)
@@ -488,10 +554,12 @@ apply_input(sim *sm, store *s, int64_t bid, const sim_input *in, char *err, size
 		return apply_lead(sm, s, bid, in);
 	if (strcmp(type, "text") == 0)
 		return apply_text(sm, s, bid, in);
+	if (strcmp(type, "rules") == 0)
+		return apply_rules(sm, in, err, errlen);
 	switch (event_for(type, in->ev, &ev)) {
 	case -1:
 		return "type: unknown (lead, text, reply, call, visit, note, stage, owner, "
-		       "task_done, stop, start, inquiry, delivery, opt_out_review)";
+		       "task_done, stop, start, inquiry, delivery, opt_out_review, rules)";
 	case -2:
 		return "outcome: a delivery outcome is one of sent, failed, dead, unknown, "
 		       "confirmed, carrier_opt_out, invalid_phone, bounced, cancelled";
@@ -516,16 +584,27 @@ apply_input(sim *sm, store *s, int64_t bid, const sim_input *in, char *err, size
 	return NULL;
 }
 
-/* Fires every timer due up to `until`, each at its own due time. */
+/* Fires every timer due up to `until`, each at its own due time; at each
+ * time someone goes away or comes back on the way, hands over the tasks of
+ * whoever is away then, as serve's scheduler does. */
 static int
 run_timers(sim *sm, store *s, int64_t until, long *firings)
 {
 	for (;;) {
 		int64_t next = store_timer_next_due(s);
+		int64_t away = rules_presence_change(sm->r, sm->clock);
 		int n;
 
+		if (away > 0 && away <= until && (next <= 0 || away <= next)) {
+			if (sched_handoff(s, sm->r, sm->e->business_id, away) < 0)
+				return -1;
+			sm->clock = away;
+			continue;
+		}
 		if (next <= 0 || next > until)
 			return 0;
+		if (next > sm->clock)
+			sm->clock = next;
 		if ((n = sched_run_due(s, sm->r, next, 256)) < 0)
 			return -1;
 		*firings += n;
@@ -604,7 +683,8 @@ cmd_simulate(int argc, char **argv)
 	cli_env e;
 	const char *events = NULL, *until_s = NULL;
 	char dir[] = "/tmp/leadkeep-sim.XXXXXX", err[512], path[64];
-	sim sm = { .out = stdout };
+	sim sm = { .out = stdout, .e = &e };
+	char evdir[4096];
 	sim_input *in = NULL;
 	size_t n = 0;
 	int64_t until;
@@ -648,6 +728,12 @@ cmd_simulate(int argc, char **argv)
 	if (until_s == NULL)
 		until = (n > 0 ? in[n - 1].at : cli_now()) + 366 * 86400;
 
+	snprintf(evdir, sizeof evdir, "%s", events);
+	if (strrchr(evdir, '/') != NULL)
+		*strrchr(evdir, '/') = '\0';
+	else
+		snprintf(evdir, sizeof evdir, ".");
+	sm.events_dir = evdir;
 	if (mkdtemp(dir) == NULL || (e.store = store_open(dir, err, sizeof err)) == NULL) {
 		rc = cli_fail(EXIT_RUNTIME, "cannot create the throwaway database: %s", err);
 		goto out;
@@ -655,6 +741,8 @@ cmd_simulate(int argc, char **argv)
 	store_set_throwaway(e.store);
 	if (store_begin(e.store) < 0 ||
 	    (e.business_id = store_business_sync(e.store, e.rules, err, sizeof err)) < 0 ||
+	    store_rules_activate(e.store, e.business_id, e.rules->version, e.rules->text,
+				 "simulate", n > 0 ? in[0].at : cli_now(), NULL, 0) < 0 ||
 	    store_commit(e.store) < 0) {
 		rc = cli_fail(EXIT_RUNTIME, "%s", err);
 		goto out;
@@ -663,12 +751,15 @@ cmd_simulate(int argc, char **argv)
 	/* Hundreds of thousands of short lines: write them in large blocks. */
 	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	rc = EXIT_OK;
+	sm.clock = n > 0 ? in[0].at : 0;
 	for (size_t i = 0; i < n && in[i].at <= until; i++) {
 		err[0] = '\0';
 		if (run_timers(&sm, e.store, in[i].at, &firings) < 0) {
 			rc = cli_fail(EXIT_RUNTIME, "the scheduler failed or never settled");
 			goto out;
 		}
+		if (in[i].at > sm.clock)
+			sm.clock = in[i].at;
 		const char *problem = apply_input(&sm, e.store, e.business_id, &in[i], err,
 						  sizeof err);
 
@@ -692,5 +783,7 @@ out:
 	for (size_t i = 0; i < sm.nnames; i++)
 		free(sm.names[i]);
 	free(sm.names);
+	for (size_t i = 0; i < sm.nversions; i++)
+		rules_free(sm.versions[i]);
 	return rc;
 }

@@ -8,7 +8,8 @@
  * The interval model (every query below uses it, so they always agree):
  * a span [open, close) of local date D is the real time from the first
  * occurrence of D open to the first occurrence of D close (a wall time inside a
- * spring-forward gap means the first instant after the gap). Consequences:
+ * spring-forward gap is read as RFC 5545 does, moved forward by the gap: 02:30
+ * is 03:30 when clocks jump 02:00 -> 03:00; see tz.h). Consequences:
  *  - a gap inside a span is skipped: 08:00-17:00 on a day that loses an hour at
  *    noon is 8 real hours, and nothing is ever due at a wall time that does not
  *    exist;
@@ -58,8 +59,8 @@ local_day(const rules_business *b, int64_t t)
 }
 
 /* The instant at which local date `day` reaches `min` minutes past midnight
- * (min may be 1440: the next midnight). A skipped wall time gives the first
- * instant after the gap, a repeated one its first occurrence. */
+ * (min may be 1440: the next midnight). A skipped wall time moves forward by
+ * the gap (tz_from_local), a repeated one is its first occurrence. */
 static int64_t
 at_local(const rules_business *b, int64_t day, int min)
 {

@@ -56,7 +56,7 @@ decide(const lead_state *st, const lead_event *ev, const rules *r, const rr_coun
 		.sequence = st->lead.sequence, .seq_started = st->lead.sequence_started_at,
 		.plan = st->lead.plan, .quote_cents = st->lead.quote_cents,
 		.sms_opt_out = st->lead.sms_opt_out, .email_opt_out = st->lead.email_opt_out,
-		.flags = st->lead.flags,
+		.flags = st->lead.flags, .plan_skip = st->lead.plan_skip,
 	};
 	decide_result res = DECIDE_OK;
 
@@ -99,6 +99,8 @@ decide(const lead_state *st, const lead_event *ev, const rules *r, const rr_coun
 	case EV_DELIVERY:	res = engine_on_delivery(&c, ev); break;
 	case EV_FOLLOWUP:	res = engine_on_followup(&c, ev, err, errlen); break;
 	case EV_OPT_OUT_REVIEW:	res = engine_on_opt_out_review(&c, ev, err, errlen); break;
+	case EV_RULES:		res = engine_on_rules(&c, ev); break;
+	case EV_PEOPLE:		res = engine_on_people(&c); break;
 	}
 	if (res != DECIDE_OK) {
 		decision_free(c.d);

@@ -20,14 +20,17 @@ typedef enum {
 	ACT_SET_OWNER,		/* .person */
 	ACT_SET_STAGE,		/* .name */
 	ACT_SET_STATUS,		/* .name, .reason, .at = reactivation time or 0 */
-	ACT_SET_SEQUENCE,	/* .name (NULL = none), .at = start; bumps lead.plan */
+	ACT_SET_SEQUENCE,	/* .name (NULL = none), .at = start, .text = the rules
+				 * version the new plan runs; bumps lead.plan and clears
+				 * its plan_skip */
 	ACT_SET_QUOTE,		/* .amount_cents */
 	ACT_SET_OPT_OUT,	/* .channel, .flag = opted out */
 	ACT_SET_FLAGS,		/* .flags: LEAD_* contact flags to add (none are cleared) */
 	ACT_EVENT,		/* timeline entry: .name = type, .text = summary */
 	ACT_TASK_CREATE,	/* .verb .text(title) .person .at(due) */
 	ACT_TASK_CLOSE,		/* .task_id .name = done|cancelled|reassigned, .text = outcome */
-	ACT_TIMER_SET,		/* .timer .at .name(sequence) .step .level .task_id|.task_ref */
+	ACT_TIMER_SET,		/* .timer .at .name(sequence) .step .step_id .level
+				 * .task_id|.task_ref */
 	ACT_TIMERS_CANCEL,	/* cancel the lead's pending timers of kind .timer
 				 * (only task .task_id's when .task_id > 0) */
 	ACT_OUTBOX,		/* .channel .to .text(body) .subject .purpose .at(send at) .person */
@@ -37,6 +40,9 @@ typedef enum {
 	ACT_SET_CONTACT,	/* .fields (NULL = unchanged, normalised) and .flags = the
 				 * lead's LEAD_* contact flags */
 	ACT_TASK_RETITLE,	/* open task .task_id's title is now .text */
+	ACT_SET_PLAN,		/* the running plan now follows rules version .text, and
+				 * never runs the steps in .name (space-separated ids,
+				 * NULL = none); the plan number is unchanged */
 } action_kind;
 
 /* Why a message is sent: only lead-facing automated touches count toward limits. */
@@ -68,6 +74,8 @@ typedef struct {
 	unsigned flags;		/* ACT_SET_FLAGS, ACT_SET_CONTACT: LEAD_* contact flags */
 	bool flag;
 	lead_fields fields;	/* ACT_SET_CONTACT */
+	const char *step_id;	/* ACT_TIMER_SET of TIMER_STEP: the step's id (.step
+				 * is its position, for people reading the row) */
 } action;
 
 /* Round-robin counters the engine reads; the store keeps them per business. */

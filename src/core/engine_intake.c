@@ -80,7 +80,7 @@ engine_on_created(engine_ctx *c, const lead_event *ev)
 	engine_note_cut(c, ev);
 	if (c->owner == NULL) {
 		char key[32];
-		int p = engine_route(c->r, l, c->rr, c->now, key, sizeof key);
+		int p = engine_route_in(c, key, sizeof key);
 
 		if (p < 0)
 			p = 0;	/* rules check forbids this; never leave a lead without owner */

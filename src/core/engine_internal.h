@@ -49,6 +49,7 @@ typedef struct {
 	size_t followups_added;	/* automated touches queued by this decision */
 	int new_tasks;		/* ACT_TASK_CREATE count, for task_ref */
 	int esc_from;		/* escalation level new tasks start at */
+	const char *plan_skip;	/* step ids the running plan never runs */
 } engine_ctx;
 
 /* The title of the task the promise makes ("Decide the next step for Marcus
@@ -80,11 +81,35 @@ const char *engine_fmt(engine_ctx *c, const char *fmt, ...)
 void engine_event(engine_ctx *c, const char *type, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* who can take work now (engine_cover.c) */
+typedef struct {
+	const rules *r;
+	int64_t now;
+	const lead_state *st;	/* open-lead counts (loads); NULL: no limits known */
+} engine_avail;
+/* Whether person p can take work now: at work (active, not away), and -
+ * strict - under their max_open_leads. */
+bool engine_can_take(const engine_avail *av, int p, bool strict);
+/* The first person on p's fallback chain (not p) who can take work, other
+ * than avoid; -1 for none. */
+int engine_fallback(const engine_avail *av, int p, bool strict, const char *avoid);
+/* Who does person id's work now: id itself when at work, else the first at
+ * work on their fallback chain, else id. With note, a change says so on the
+ * timeline. Borrowed from the rules. */
+const char *engine_assignee(engine_ctx *c, const char *id, bool note);
+/* "away until Jan 2", "not active": why person p cannot take work now. */
+const char *engine_absence(engine_ctx *c, int p);
+/* A pick that passed over whose turn it was (first) says why. */
+void engine_note_skipped(engine_ctx *c, int first, int picked);
+
 /* routing and people (engine_route.c) */
 int64_t engine_rr_value(const rr_counters *rr, const char *key);
 int engine_pick(engine_ctx *c, const rules_owner *o, const char *pool_key,
 		const char *avoid);
 void engine_set_owner(engine_ctx *c, int person, const char *why);
+/* Routing for this decision's lead, with open-lead limits (engine_route()
+ * knows only who is away). */
+int engine_route_in(engine_ctx *c, char *pool_key, size_t keylen);
 const rules_person *engine_person(const engine_ctx *c, const char *id);
 const rules_person *engine_notify_target(engine_ctx *c, const char *target);
 
@@ -93,6 +118,15 @@ void engine_start_sequence(engine_ctx *c, const char *name, bool on_intake, cons
 void engine_stop_sequence(engine_ctx *c, const char *why);
 void engine_run_step(engine_ctx *c, const rules_sequence *seq, int k, bool on_intake);
 void engine_chain(engine_ctx *c, const rules_sequence *seq, int k);
+/* Whether the running plan skips step id (lead.plan_skip). */
+bool engine_plan_skips(const engine_ctx *c, const char *id);
+/* Whether id is one of the space-separated ids of list (may be NULL). */
+bool engine_id_listed(const char *list, const char *id);
+/* Sets the step timer for step k of seq, due at `at`. */
+void engine_step_timer(engine_ctx *c, const rules_sequence *seq, int k, int64_t at);
+/* The end of a sequence after its last step ran: cold (then: cold, and the
+ * lead has not spoken) or finished. */
+void engine_sequence_end(engine_ctx *c, const rules_sequence *seq);
 void engine_go_cold(engine_ctx *c);
 /* Creates a task for assignee due `within` from now (in business minutes when
  * business_hours), with its escalation timer and a notification. title NULL
@@ -221,5 +255,15 @@ decide_result engine_on_task_snooze(engine_ctx *c, const lead_event *ev, char *e
 decide_result engine_on_contact(engine_ctx *c, const lead_event *ev, char *err, size_t errlen);
 /* the next follow-up a person sets (engine_followup.c) */
 decide_result engine_on_followup(engine_ctx *c, const lead_event *ev, char *err, size_t errlen);
+/* someone went away: their open tasks on this lead go to who covers
+ * (engine_cover.c) */
+decide_result engine_on_people(engine_ctx *c);
+/* the rules changed: re-plan the running sequence (engine_rules.c) */
+decide_result engine_on_rules(engine_ctx *c, const lead_event *ev);
+/* The step a step timer names in seq: by its id (a timer from before step
+ * ids: by position). A step the rules no longer have is not run: the
+ * timeline says so and the plan goes on with the next step due after it.
+ * Returns its index, or -1 (handled). */
+int engine_step_of_timer(engine_ctx *c, const rules_sequence *seq, const lead_event *ev);
 
 #endif

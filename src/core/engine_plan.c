@@ -4,7 +4,9 @@
  * quiet hours, and send a lead cold when the last step goes unanswered.
  *
  * Steps are chained: running step k sets the timer for step k+1, and every
- * timer carries the lead's plan number so a re-planned lead ignores old ones.
+ * timer carries the lead's plan number so a re-planned lead ignores old ones,
+ * and the step's id, so that editing the rules never shifts a pending step
+ * onto another (engine_rules.c re-plans a lead when the rules change).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -336,13 +338,17 @@ engine_create_task(engine_ctx *c, const char *verb, const char *title,
 		   const char *what)
 {
 	const rules_business *b = &c->r->business;
-	const rules_person *p = engine_person(c, assignee);
+	const rules_person *p;
 	const char *by;
 	char verbcap[32], when[64];
 	int64_t due;
 	action *a;
 
 	verb = engine_task_verb(c, verb);
+	/* Someone away: the task goes to who covers for them. */
+	assignee = engine_assignee(c, assignee, true);
+	p = engine_person(c, assignee);
+
 	due = business_hours ? bizclock_add_business_minutes(b, c->now, within / 60) : -1;
 	if (due < 0)
 		due = c->now + within;
@@ -528,19 +534,45 @@ may_go_cold(const engine_ctx *c)
 	return !engine_streq(c->status, LEAD_STATUS_WON) && lead_status_allowed_names(c->status, to);
 }
 
-void
-engine_chain(engine_ctx *c, const rules_sequence *seq, int k)
+bool
+engine_plan_skips(const engine_ctx *c, const char *id)
 {
-	if ((size_t)k + 1 < seq->nsteps) {
-		action *a = engine_push(c, ACT_TIMER_SET);
+	return engine_id_listed(c->plan_skip, id);
+}
 
-		a->timer = TIMER_STEP;
-		a->name = seq->name;
-		a->step = k + 1;
-		/* Kept even if already past: it fires at once and shows as late. */
-		a->at = bizclock_add_offset(&c->r->business, c->seq_started, seq->steps[k + 1].at);
-	} else if (seq->steps[k].then == THEN_COLD &&
-		   unless_reason(c, UNLESS_REPLIED | UNLESS_TOUCHED) == NULL && may_go_cold(c)) {
+bool
+engine_id_listed(const char *list, const char *id)
+{
+	size_t n = id ? strlen(id) : 0;
+
+	for (const char *p = list; p != NULL && n > 0 && *p; ) {
+		size_t len = strcspn(p, " ");
+
+		if (len == n && strncmp(p, id, n) == 0)
+			return true;
+		p += len;
+		p += strspn(p, " ");
+	}
+	return false;
+}
+
+void
+engine_step_timer(engine_ctx *c, const rules_sequence *seq, int k, int64_t at)
+{
+	action *a = engine_push(c, ACT_TIMER_SET);
+
+	a->timer = TIMER_STEP;
+	a->name = seq->name;
+	a->step = k;
+	a->step_id = seq->steps[k].id;
+	a->at = at;
+}
+
+void
+engine_sequence_end(engine_ctx *c, const rules_sequence *seq)
+{
+	if (seq->nsteps > 0 && seq->steps[seq->nsteps - 1].then == THEN_COLD &&
+	    unless_reason(c, UNLESS_REPLIED | UNLESS_TOUCHED) == NULL && may_go_cold(c)) {
 		if (!engine_hold_unreached(c, seq))
 			engine_go_cold(c);
 	} else {
@@ -548,6 +580,24 @@ engine_chain(engine_ctx *c, const rules_sequence *seq, int k)
 		engine_event(c, "sequence.finished", "Finished %s", seq->name);
 		engine_stop_sequence(c, NULL);
 	}
+}
+
+/* After step k: the next step in order that the plan does not skip (a rules
+ * change may have moved a step the lead already had past this point). */
+void
+engine_chain(engine_ctx *c, const rules_sequence *seq, int k)
+{
+	size_t next = (size_t)k + 1;
+
+	while (next < seq->nsteps && engine_plan_skips(c, seq->steps[next].id))
+		next++;
+	if (next < seq->nsteps)
+		/* Kept even if already past: it fires at once and shows as late. */
+		engine_step_timer(c, seq, (int)next,
+				  bizclock_add_offset(&c->r->business, c->seq_started,
+						      seq->steps[next].at));
+	else
+		engine_sequence_end(c, seq);
 }
 
 /* The due time of the first immediate task step: what the acknowledgment
@@ -579,7 +629,9 @@ engine_stop_sequence(engine_ctx *c, const char *why)
 	a = engine_push(c, ACT_SET_SEQUENCE);
 	a->name = NULL;
 	a->at = c->now;
+	a->text = c->r->version;
 	c->plan++;
+	c->plan_skip = NULL;
 	if (why != NULL)
 		engine_event(c, "sequence.stopped", "Stopped %s: %s", c->sequence, why);
 	c->sequence = NULL;
@@ -598,7 +650,9 @@ engine_start_sequence(engine_ctx *c, const char *name, bool on_intake, const cha
 	a = engine_push(c, ACT_SET_SEQUENCE);
 	a->name = seq ? seq->name : NULL;
 	a->at = c->now;
+	a->text = c->r->version;
 	c->plan++;
+	c->plan_skip = NULL;
 	c->sequence = a->name;
 	c->seq_started = c->now;
 	if (seq == NULL || seq->nsteps == 0)
@@ -606,11 +660,8 @@ engine_start_sequence(engine_ctx *c, const char *name, bool on_intake, const cha
 	engine_event(c, "sequence.started", "Started %s (%s)", seq->name, why);
 	c->next_contact_due = first_task_due(c, seq);
 	if (seq->steps[0].at > 0) {
-		a = engine_push(c, ACT_TIMER_SET);
-		a->timer = TIMER_STEP;
-		a->name = seq->name;
-		a->step = 0;
-		a->at = bizclock_add_offset(&c->r->business, c->now, seq->steps[0].at);
+		engine_step_timer(c, seq, 0, bizclock_add_offset(&c->r->business, c->now,
+								 seq->steps[0].at));
 		return;
 	}
 	/* Run every immediate step now; the last of them chains the first later one. */

@@ -38,30 +38,58 @@ owner_candidates(const rules *r, const rules_owner *o, int *out, size_t max)
 	return n;
 }
 
-/* Picks a person index from o, preferring someone other than `avoid`. A pool of
- * more than one moves on: the caller's pool_key names its counter. */
+/*
+ * Picks a person index from o for a lead, preferring someone other than
+ * `avoid`. A pool of more than one moves on: the caller's pool_key names its
+ * counter. Who can take the lead comes first (engine_cover.c): in the pool's
+ * turn, the first who is at work and under their max_open_leads; else the
+ * first such person on a pool member's fallback chain; else the first at
+ * work, whatever their load; else (everyone away) the pool's turn as it is.
+ * *first (may be NULL) gets whose turn it was.
+ */
 static int
 pick(const rules *r, const rules_owner *o, const rr_counters *rr, const char *pool_key,
-     const char *avoid, bool *advanced)
+     const char *avoid, bool *advanced, const engine_avail *av, int *first)
 {
 	int cand[64];
 	size_t n = owner_candidates(r, o, cand, 64);
-	int64_t base;
+	int64_t base = 0;
+	int turn = -1;
 
 	*advanced = false;
 	if (n == 0)
 		return -1;
-	if (n == 1)
-		return cand[0];
-	base = engine_rr_value(rr, pool_key);
-	*advanced = true;
-	for (size_t k = 0; k < n; k++) {
+	if (n > 1) {
+		base = engine_rr_value(rr, pool_key);
+		*advanced = true;
+	}
+	for (size_t k = 0; k < n && turn < 0; k++) {
 		int p = cand[(size_t)((base + (int64_t)k) % (int64_t)n)];
 
 		if (avoid == NULL || strcmp(r->people[p].id, avoid) != 0)
-			return p;
+			turn = p;
 	}
-	return cand[(size_t)(base % (int64_t)n)];
+	if (turn < 0)
+		turn = cand[(size_t)(base % (int64_t)n)];
+	if (first != NULL)
+		*first = turn;
+	for (int strict = 1; strict >= 0 && av != NULL; strict--) {
+		for (size_t k = 0; k < n; k++) {
+			int p = cand[(size_t)((base + (int64_t)k) % (int64_t)n)];
+
+			if ((avoid == NULL || strcmp(r->people[p].id, avoid) != 0) &&
+			    engine_can_take(av, p, strict))
+				return p;
+		}
+		for (size_t k = 0; k < n; k++) {
+			int p = engine_fallback(av, cand[(size_t)((base + (int64_t)k) % (int64_t)n)],
+						strict, avoid);
+
+			if (p >= 0)
+				return p;
+		}
+	}
+	return turn;
 }
 
 static bool
@@ -88,9 +116,9 @@ route_matches(const rules *r, const rules_route *rt, const lead *l, int64_t now)
 	return true;
 }
 
-int
-engine_route(const rules *r, const lead *l, const rr_counters *rr, int64_t now,
-	     char *pool_key, size_t keylen)
+static int
+route(const rules *r, const lead *l, const rr_counters *rr, int64_t now, char *pool_key,
+      size_t keylen, const engine_avail *av, int *first)
 {
 	if (keylen > 0)
 		pool_key[0] = '\0';
@@ -103,7 +131,7 @@ engine_route(const rules *r, const lead *l, const rr_counters *rr, int64_t now,
 		if (!route_matches(r, rt, l, now))
 			continue;
 		snprintf(key, sizeof key, "route:%zu", i);
-		p = pick(r, &rt->owner, rr, key, NULL, &advanced);
+		p = pick(r, &rt->owner, rr, key, NULL, &advanced, av, first);
 		if (p < 0)
 			continue;
 		if (advanced)
@@ -114,13 +142,36 @@ engine_route(const rules *r, const lead *l, const rr_counters *rr, int64_t now,
 }
 
 int
+engine_route(const rules *r, const lead *l, const rr_counters *rr, int64_t now,
+	     char *pool_key, size_t keylen)
+{
+	engine_avail av = { .r = r, .now = now };
+
+	return route(r, l, rr, now, pool_key, keylen, &av, NULL);
+}
+
+int
+engine_route_in(engine_ctx *c, char *pool_key, size_t keylen)
+{
+	engine_avail av = { .r = c->r, .now = c->now, .st = c->st };
+	int first = -1;
+	int p = route(c->r, c->l, c->rr, c->now, pool_key, keylen, &av, &first);
+
+	engine_note_skipped(c, first, p);
+	return p;
+}
+
+int
 engine_pick(engine_ctx *c, const rules_owner *o, const char *pool_key, const char *avoid)
 {
+	engine_avail av = { .r = c->r, .now = c->now, .st = c->st };
 	bool advanced;
-	int p = pick(c->r, o, c->rr, pool_key, avoid, &advanced);
+	int first = -1;
+	int p = pick(c->r, o, c->rr, pool_key, avoid, &advanced, &av, &first);
 
 	if (p >= 0 && advanced)
 		engine_push(c, ACT_RR_ADVANCE)->name = engine_str(c, pool_key);
+	engine_note_skipped(c, first, p);
 	return p;
 }
 
@@ -144,7 +195,8 @@ engine_person(const engine_ctx *c, const char *id)
 	return id ? rules_person_find(c->r, id) : NULL;
 }
 
-/* "owner", a person id, or a role (the first person with it). */
+/* "owner", a person id, or a role (the first person with it); someone away
+ * is told through who covers for them. */
 const rules_person *
 engine_notify_target(engine_ctx *c, const char *target)
 {
@@ -153,8 +205,8 @@ engine_notify_target(engine_ctx *c, const char *target)
 	if (target == NULL)
 		return NULL;
 	if (strcmp(target, "owner") == 0)
-		return engine_person(c, c->owner);
-	if ((p = rules_person_find(c->r, target)) != NULL)
-		return p;
-	return rules_person_by_role(c->r, target);
+		p = engine_person(c, c->owner);
+	else if ((p = rules_person_find(c->r, target)) == NULL)
+		p = rules_person_by_role(c->r, target);
+	return p != NULL ? engine_person(c, engine_assignee(c, p->id, false)) : NULL;
 }

@@ -142,13 +142,15 @@ engine_on_timer(engine_ctx *c, const lead_event *ev)
 	switch (ev->timer) {
 	case TIMER_STEP: {
 		const rules_sequence *seq = rules_sequence_find(c->r, ev->sequence ? ev->sequence : "");
+		int k;
 
 		/* A re-planned lead ignores the timers of its old plan. */
-		if (seq == NULL || ev->plan != c->l->plan || !engine_streq(c->sequence, seq->name) ||
-		    ev->step < 0 || (size_t)ev->step >= seq->nsteps)
+		if (seq == NULL || ev->plan != c->l->plan || !engine_streq(c->sequence, seq->name))
 			return DECIDE_OK;
-		engine_run_step(c, seq, ev->step, false);
-		engine_chain(c, seq, ev->step);
+		if ((k = engine_step_of_timer(c, seq, ev)) < 0)
+			return DECIDE_OK;
+		engine_run_step(c, seq, k, false);
+		engine_chain(c, seq, k);
 		return DECIDE_OK;
 	}
 	case TIMER_ESCALATE:

@@ -66,6 +66,12 @@ typedef struct {
 	const char *lost_reason;
 	const lead_custom *custom;	/* custom fields, in the order given */
 	size_t ncustom;
+	const char *rules_version; /* the rules version (rules.version) its plan
+				    * runs; NULL before any was recorded */
+	const char *plan_skip;	/* step ids of the running sequence never to run
+				 * (space-separated): steps a rules change moved past
+				 * the point the lead reached, or added after their
+				 * time; NULL = none. Cleared when a sequence starts. */
 } lead;
 
 /* An open task of the lead, as the engine needs it. */
@@ -77,6 +83,12 @@ typedef struct {
 	int64_t due_at;
 } lead_task;
 
+/* How many open leads a person owns (for people.max_open_leads). */
+typedef struct {
+	const char *person;	/* person id */
+	int64_t open_leads;
+} lead_load;
+
 /* Everything decide() may look at for one lead. */
 typedef struct {
 	lead lead;
@@ -84,6 +96,10 @@ typedef struct {
 	size_t ntasks;
 	const int64_t *touches;	/* send times of automated touches to the lead, recent first */
 	size_t ntouches;
+	const lead_load *loads;	/* the open leads of each person who has a
+				 * max_open_leads (NULL: none known, no limit
+				 * applies) */
+	size_t nloads;
 } lead_state;
 
 typedef enum {
@@ -105,6 +121,14 @@ typedef enum {
 	EV_FOLLOWUP,		/* a person sets the next follow-up: a .verb task due .until */
 	EV_OPT_OUT_REVIEW,	/* a person read a possible opt-out: .outcome "confirm" or
 				 * "dismiss" */
+	EV_PEOPLE,		/* someone may have gone away (rules: active, away): the
+				 * lead's open tasks of people who cannot take work now
+				 * go to who covers for them */
+	EV_RULES,		/* the rules changed: re-plan the running sequence from
+				 * .old_rules (the version the plan ran; may be the new
+				 * rules themselves) with the pending step timer in
+				 * .sequence, .step_id (.step for a timer written before
+				 * step ids), .due_at; .sequence NULL: none pending */
 } lead_event_kind;
 
 /* A lead from old records (`leadkeep import`), not someone asking now, and
@@ -194,6 +218,10 @@ typedef struct {
 	lead_import import;
 	bool sms_opt_out;	/* EV_CREATED imported: the records say the lead opted */
 	bool email_opt_out;	/* out of texts / email: kept, and nothing goes there */
+	const char *step_id;	/* EV_TIMER (TIMER_STEP), EV_RULES: the step's id;
+				 * NULL for a timer written before step ids (then
+				 * .step is its position) */
+	const struct rules *old_rules; /* EV_RULES */
 } lead_event;
 
 /* "sent", "failed", "dead", "unknown", "confirmed", "carrier_opt_out",

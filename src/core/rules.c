@@ -2,6 +2,7 @@
  * rules.c - freeing the rules model and looking things up in it. Pure: the
  * model is built by src/rules/; nothing here parses or validates.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,7 @@ sequence_free(rules_sequence *s)
 		free(s->steps[i].verb);
 		free(s->steps[i].title);
 		free(s->steps[i].notify);
+		free(s->steps[i].id);
 	}
 	free(s->steps);
 	free(s->name);
@@ -56,6 +58,7 @@ rules_free(rules *r)
 		free(r->people[i].role);
 		free(r->people[i].phone);
 		free(r->people[i].email);
+		free(r->people[i].away);
 	}
 	free(r->people);
 	for (size_t i = 0; i < r->nroutes; i++) {
@@ -95,6 +98,8 @@ rules_free(rules *r)
 		free(r->templates[i].text);
 	}
 	free(r->templates);
+	free(r->text);
+	free(r->version);
 	free(r);
 }
 
@@ -131,6 +136,24 @@ rules_sequence_find(const rules *r, const char *name)
 	return NULL;
 }
 
+int
+rules_step_index(const rules_sequence *seq, const char *id)
+{
+	for (size_t i = 0; seq != NULL && i < seq->nsteps; i++)
+		if (same(seq->steps[i].id, id))
+			return (int)i;
+	return -1;
+}
+
+const char *
+rules_version_short(const char *v, char buf[13])
+{
+	if (v == NULL || *v == '\0')
+		return "none";
+	snprintf(buf, 13, "%s", v);
+	return buf;
+}
+
 const rules_stage *
 rules_stage_find(const rules *r, const char *name)
 {
@@ -156,6 +179,69 @@ rules_person_by_role(const rules *r, const char *role)
 		if (same(r->people[i].role, role))
 			return &r->people[i];
 	return NULL;
+}
+
+bool
+rules_person_present(const rules_person *p, int64_t t)
+{
+	return rules_person_back(p, t) == 0;
+}
+
+int64_t
+rules_person_back(const rules_person *p, int64_t t)
+{
+	int64_t back = 0;
+
+	if (p->inactive)
+		return INT64_MAX;
+	/* Windows may touch or overlap: follow them to the end of the absence. */
+	for (bool more = true; more; ) {
+		more = false;
+		for (size_t i = 0; i < p->naway; i++) {
+			int64_t at = back > 0 ? back : t;
+
+			if (p->away[i].from <= at && at < p->away[i].to && p->away[i].to > back) {
+				back = p->away[i].to;
+				more = true;
+			}
+		}
+	}
+	return back;
+}
+
+int64_t
+rules_presence_change(const rules *r, int64_t t)
+{
+	int64_t next = 0;
+
+	for (size_t i = 0; i < r->npeople; i++)
+		for (size_t j = 0; j < r->people[i].naway; j++) {
+			const rules_away *w = &r->people[i].away[j];
+
+			if (w->from > t && (next == 0 || w->from < next))
+				next = w->from;
+			if (w->to > t && (next == 0 || w->to < next))
+				next = w->to;
+		}
+	return next;
+}
+
+bool
+rules_anyone_absent(const rules *r)
+{
+	for (size_t i = 0; i < r->npeople; i++)
+		if (r->people[i].inactive || r->people[i].naway > 0)
+			return true;
+	return false;
+}
+
+bool
+rules_anyone_capped(const rules *r)
+{
+	for (size_t i = 0; i < r->npeople; i++)
+		if (r->people[i].max_open_leads > 0)
+			return true;
+	return false;
 }
 
 bool

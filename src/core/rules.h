@@ -46,6 +46,14 @@ typedef struct {
 
 typedef enum { NOTIFY_NONE, NOTIFY_SMS, NOTIFY_EMAIL } rules_notify;
 
+/* A time a person is away: [from, to) in UTC (read from local dates or
+ * times in the business's zone). */
+typedef struct {
+	int64_t from;
+	int64_t to;
+	int line;
+} rules_away;
+
 typedef struct {
 	char *id;
 	char *name;
@@ -53,6 +61,14 @@ typedef struct {
 	char *phone;
 	char *email;
 	rules_notify notify;
+	/* Who can take work (docs/rules.md, "people"). A person who is not
+	 * active, or away, gets no new leads and no tasks: their fallback (or
+	 * its fallback, ...) does, and their open tasks go to it. */
+	bool inactive;		/* active: false */
+	rules_away *away;	/* sorted by from */
+	size_t naway;
+	int max_open_leads;	/* 0 = no limit: at the limit, no new leads */
+	int fallback;		/* index of the person who covers, or -1 */
 } rules_person;
 
 /* An owner choice: one person or a round-robin pool (indices into people). */
@@ -111,6 +127,12 @@ typedef struct {
 	unsigned unless;
 	rules_then then;
 	int line;
+	/* The step's identity within its sequence: its `id:`, or one derived
+	 * from what it does ("sms.checkin", "call", "call.1f3a09c2", a second
+	 * identical step "sms.checkin~2") - never from `at`, so a step whose
+	 * timing changes is the same step. Pending timers name it, so editing
+	 * the rules never shifts a lead's plan. Unique within the sequence. */
+	char *id;
 } rules_step;
 
 typedef struct {
@@ -161,7 +183,7 @@ typedef struct {
 	int line;
 } rules_template;
 
-typedef struct {
+typedef struct rules {
 	rules_business business;
 	rules_person *people;
 	size_t npeople;
@@ -183,6 +205,11 @@ typedef struct {
 				 * the lead repeats; 0 = no limit */
 	rules_template *templates;
 	size_t ntemplates;
+	/* The file these rules were read from, and its SHA-256 in hex: the
+	 * version a lead's plan records and the database keeps. NULL when the
+	 * rules were built by hand. */
+	char *text;
+	char *version;
 } rules;
 
 /* Frees everything rules owns, then r itself. rules_free(NULL) is a no-op. */
@@ -192,6 +219,11 @@ void rules_free(rules *r);
 int rules_person_index(const rules *r, const char *id);
 const rules_person *rules_person_find(const rules *r, const char *id);
 const rules_sequence *rules_sequence_find(const rules *r, const char *name);
+/* The index of the step with this id in seq, or -1. */
+int rules_step_index(const rules_sequence *seq, const char *id);
+/* The first 12 characters of a version, for people ("3f2a9c1b0d4e"); "none"
+ * for NULL. Borrows v or a literal. */
+const char *rules_version_short(const char *v, char buf[13]);
 const rules_stage *rules_stage_find(const rules *r, const char *name);
 const rules_template *rules_template_find(const rules *r, const char *name);
 /* The template a send step uses on channel ch (NULL when it does not send there). */
@@ -201,6 +233,18 @@ const char *rules_step_template(const rules_step *s, rules_channel ch);
 bool rules_sms_allowed(const rules *r, const char *e164);
 /* First person with this role, or NULL. */
 const rules_person *rules_person_by_role(const rules *r, const char *role);
+/* Whether p can take work at t: active and not away. */
+bool rules_person_present(const rules_person *p, int64_t t);
+/* When p's absence at t ends (the end of the away time t falls in), 0 when
+ * p is present at t, INT64_MAX when p is not active. */
+int64_t rules_person_back(const rules_person *p, int64_t t);
+/* The first time after t at which someone's presence changes (an away time
+ * begins or ends), or 0 when none does. */
+int64_t rules_presence_change(const rules *r, int64_t t);
+/* Whether anyone can be absent (not active, or away at some time). */
+bool rules_anyone_absent(const rules *r);
+/* Whether anyone has max_open_leads. */
+bool rules_anyone_capped(const rules *r);
 /* True when reason (not NULL) is one of r's lost reasons, compared exactly. */
 bool rules_lost_reason_known(const rules *r, const char *reason);
 

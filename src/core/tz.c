@@ -696,7 +696,7 @@ tz_from_local(const tz_zone *z, int year, int month, int day, int hour, int min,
 	      int64_t *out)
 {
 	int64_t L, t, lo, hi, next, cand, gap = 0;
-	int32_t off;
+	int32_t off, prev_off = 0;
 	bool dst, have_gap = false;
 
 	L = days_from_ym_d(year, month, day) * 86400 + (int64_t)hour * 3600 + (int64_t)min * 60;
@@ -705,8 +705,10 @@ tz_from_local(const tz_zone *z, int year, int month, int day, int hour, int min,
 	 * Walk the constant-offset segments that can contain an instant with
 	 * local time L (offsets are bounded, so they lie in [lo, hi]). The
 	 * earliest segment holding L - off wins: that is the first occurrence of
-	 * an ambiguous time. If none holds it, L was skipped: the answer is the
-	 * start of the first segment that begins locally after L.
+	 * an ambiguous time. If none holds it, L was skipped: as RFC 5545 says
+	 * (3.3.5), it is read with the offset in effect before the gap, which
+	 * moves it forward by the gap's length (02:30 on a spring-forward night
+	 * whose clocks jump 02:00 -> 03:00 is 03:30).
 	 */
 	lo = L - TZ_UTOFF_MAX - 1;
 	hi = L - TZ_UTOFF_MIN + 1;
@@ -718,10 +720,13 @@ tz_from_local(const tz_zone *z, int year, int month, int day, int hour, int min,
 			return 0;
 		}
 		if (!have_gap && t > lo && t + off > L) {
-			/* Keep walking: a later fall-back may still repeat L. */
+			/* Keep walking: a later fall-back may still repeat L. The
+			 * segment before this one ended before L (its candidate
+			 * was past its end), so L - prev_off is at or after t. */
 			have_gap = true;
-			gap = t;
+			gap = L - prev_off;
 		}
+		prev_off = off;
 		if (next <= t)
 			break;
 	}

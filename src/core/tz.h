@@ -49,8 +49,10 @@ void tz_to_local(const tz_zone *z, int64_t t, tz_local *out);
 
 /*
  * Local wall time -> UTC instant. A wall time that does not exist (skipped by a
- * spring-forward change) maps to the first instant after the gap, and the
- * function returns 1; an ambiguous wall time (repeated by a fall-back change)
+ * spring-forward change) is read with the UTC offset in effect before the gap,
+ * as RFC 5545 (3.3.5) and most calendars do: it moves forward by the length of
+ * the gap (02:30 on a night whose clocks jump 02:00 -> 03:00 is 03:30), and the
+ * function returns 1. An ambiguous wall time (repeated by a fall-back change)
  * maps to its first occurrence; otherwise returns 0. Fields may be out of range
  * (day 32, minute 90): they are normalised first, like mktime().
  */

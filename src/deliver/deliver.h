@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "core/rules.h"
+#include "rules/rules_live.h"
 #include "flow/flow.h"
 #include "store/store.h"
 #include "store/store_bus.h"
@@ -26,6 +27,8 @@ typedef struct {
 	const char *public_url;	/* base for links when $LEADKEEP_PUBLIC_URL is unset */
 	const rules *rules;	/* borrowed; must outlive the dispatcher */
 	int64_t business_id;
+	const rules_live *live;	/* borrowed, may be NULL: the rules in force are
+				 * read from it (a reload swaps them); .rules unused */
 } deliver_options;
 
 typedef struct deliver_config deliver_config;

@@ -302,6 +302,7 @@ deliver_config_load(const deliver_options *o, char *err, size_t errlen)
 	}
 	snprintf(err, errlen, "out of memory");
 	c->rules = o->rules;
+	c->live = o->live;
 	c->business_id = o->business_id;
 	c->data_dir = strdup(o->data_dir);
 	snprintf(path, sizeof path, "%s/outbox.log", o->data_dir);

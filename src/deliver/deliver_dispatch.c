@@ -190,7 +190,7 @@ claim_failed(deliver *d, int kind, int64_t id, int64_t now, const char *why)
 			 log_quote(reason, err, sizeof err));
 		return;
 	}
-	rc = deliver_bury(d->store, d->cfg->rules, id, reason, now);
+	rc = deliver_bury(d->store, deliver_rules(d->cfg), id, reason, now);
 	if (rc > 0)
 		log_line("error", "message", "outbox=%lld result=failed error=%s%s", (long long)id,
 			 log_quote(reason, err, sizeof err), rc == 2 ? " reported=false" : "");
@@ -339,7 +339,8 @@ fill_channel(deliver *d, const char *channel, const deliver_provider *prov, send
 
 		if (sl == NULL)
 			break;
-		if ((rc = deliver_claim(d->store, d->cfg->rules, ids[i], now, &sl->job.msg)) < 0) {
+		if ((rc = deliver_claim(d->store, deliver_rules(d->cfg), ids[i], now,
+					&sl->job.msg)) < 0) {
 			/* this row only: the rows behind it go on */
 			snprintf(why[nfailed], sizeof why[nfailed], "%s", store_errmsg(d->store));
 			failed[nfailed++] = ids[i];
@@ -608,7 +609,7 @@ deliver_start(deliver_config *cfg, deliver_clock clock, store_bus *bus, char *er
 	bucket_init(&d->email_rate.tb, 1, mono_ns());
 	/* Before anything new is claimed: what a crash left half-done is made
 	 * visible, not resent. */
-	if ((n = deliver_recover(d->store, cfg->rules, clock())) < 0) {
+	if ((n = deliver_recover(d->store, deliver_rules(cfg), clock())) < 0) {
 		snprintf(err, errlen, "recovering messages left in flight: %s",
 			 store_errmsg(d->store));
 		goto fail;

@@ -24,7 +24,8 @@ struct deliver_config {
 	char *data_dir;
 	char *log_path;
 	char *public_url;	/* no trailing slash; "" = no links */
-	const rules *rules;
+	const rules *rules;	/* use deliver_rules(): a reload may replace them */
+	const rules_live *live;
 	int64_t business_id;
 	const deliver_provider *sms;
 	const deliver_provider *email;
@@ -59,6 +60,14 @@ struct deliver_config {
 	char fault[24];		/* "claimed", "accepted" or "" */
 	int fault_every;	/* at every Nth passage of the point */
 };
+
+/* The rules in force now (a reload may replace them; every version stays
+ * valid until exit, rules_live.h). */
+static inline const rules *
+deliver_rules(const deliver_config *c)
+{
+	return c->live != NULL ? rules_live_get(c->live) : c->rules;
+}
 
 /* Three-way delivery result, plus "the provider may or may not have it". */
 typedef enum {

@@ -179,8 +179,8 @@ record_in_tx(store *s, const deliver_config *cfg, const outbox_msg *m, const cha
 		/* Through the engine like every outcome: loading the lead and its
 		 * open tasks adds about 10 us of CPU to the ~30 us this transaction
 		 * cost before (in memory; the commit's fsync dwarfs both on disk). */
-		return deliver_report(s, cfg->rules, m, DELIVERY_SENT, NULL, 0, now, NULL) ==
-		       FLOW_OK ? 0 : -1;
+		return deliver_report(s, deliver_rules(cfg), m, DELIVERY_SENT, NULL, 0, now,
+				      NULL) == FLOW_OK ? 0 : -1;
 	case DELIVER_TEMP:
 		if (m->attempts < cfg->max_attempts) {
 			int64_t wait = deliver_backoff(m->attempts, cfg->backoff_base,
@@ -205,8 +205,8 @@ record_in_tx(store *s, const deliver_config *cfg, const outbox_msg *m, const cha
 		to = OUTBOX_UNKNOWN;
 		break;
 	}
-	if (deliver_report(s, cfg->rules, m, deliver_outcome_of(to, res), res->error, 0, now,
-			   &task) != FLOW_OK)
+	if (deliver_report(s, deliver_rules(cfg), m, deliver_outcome_of(to, res), res->error, 0,
+			   now, &task) != FLOW_OK)
 		return -1;
 	u.task_id = task;
 	return store_outbox_move(s, m->id, OUTBOX_SENDING, to, &u, now) < 0 ? -1 : 0;

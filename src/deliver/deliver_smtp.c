@@ -65,11 +65,12 @@ from_name(const deliver_config *c, char *out, size_t len)
 		s++;
 		n--;
 	}
+	const rules *r = deliver_rules(c);
+
 	if (n > 0)
 		snprintf(out, len, "%.*s", (int)n, s);
 	else
-		snprintf(out, len, "%s", c->rules && c->rules->business.name ?
-			 c->rules->business.name : "");
+		snprintf(out, len, "%s", r && r->business.name ? r->business.name : "");
 }
 
 static bool
@@ -83,7 +84,8 @@ smtp_start(deliver_job *job, deliver_result *res)
 {
 	const deliver_config *c = job->cfg;
 	const outbox_msg *m = &job->msg;
-	const rules_person *owner = c->rules && m->owner ? rules_person_find(c->rules, m->owner) : NULL;
+	const rules *r = deliver_rules(c);
+	const rules_person *owner = r && m->owner ? rules_person_find(r, m->owner) : NULL;
 	const char *domain = strchr(c->smtp_from_addr, '@') + 1;
 	char name[256], msgid[320], boundary[64], unsub[1024], tok[64], addr[300];
 	unsigned char h[8];

@@ -41,6 +41,8 @@ flow_event(store *s, int64_t business_id, const rules *r, int64_t lead_id,
 	decision *d = NULL;
 	flow_out dummy;
 	flow_result res;
+	lead_state st;
+	lead_load loads[64];
 	int rc;
 
 	if (out == NULL)
@@ -51,8 +53,12 @@ flow_event(store *s, int64_t business_id, const rules *r, int64_t lead_id,
 				   errlen);
 	if (rc <= 0)
 		return rc == 0 ? FLOW_NOT_FOUND : failed(s);
-	switch (decide(store_lead_state_get(ls), ev, r, store_lead_state_rr(ls), now, &d, err,
-		       errlen)) {
+	if (flow_state_loads(s, business_id, r, store_lead_state_get(ls), &st, loads,
+			     sizeof loads / sizeof loads[0]) < 0) {
+		store_lead_state_free(ls);
+		return failed(s);
+	}
+	switch (decide(&st, ev, r, store_lead_state_rr(ls), now, &d, err, errlen)) {
 	case DECIDE_OK:
 		res = store_apply(s, business_id, lead_id, d, ev->actor, now, &out->task_id, err,
 				  errlen) == 0 ? FLOW_OK : failed(s);
@@ -133,6 +139,7 @@ flow_timer(store *s, const rules *r, const store_timer *t, int64_t now, char *er
 	ev.task_id = t->task_id;
 	ev.plan = t->plan;
 	ev.due_at = t->due_at;
+	ev.step_id = t->step_id[0] ? t->step_id : NULL;
 	res = flow_event(s, t->business_id, r, t->lead_id, &ev, now, NULL, err, errlen);
 	/* The lead is gone: the timer has nothing left to do. */
 	return res == FLOW_NOT_FOUND ? FLOW_OK : res;

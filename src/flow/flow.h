@@ -128,6 +128,67 @@ flow_result flow_contact(store *s, int64_t business_id, const rules *r, int64_t 
 flow_result flow_timer(store *s, const rules *r, const store_timer *t, int64_t now, char *err,
 		       size_t errlen);
 
+/* --- people away (flow_people.c) -------------------------------------------- */
+
+/*
+ * The state decide() sees for a lead: st as loaded, plus the open leads of
+ * each of r's people with a max_open_leads (counted into loads, at most max;
+ * none when nobody has a limit). *out borrows from st and loads. 0, or -1 on
+ * a storage error.
+ */
+int flow_state_loads(store *s, int64_t business_id, const rules *r, const lead_state *st,
+		     lead_state *out, lead_load *loads, size_t max);
+
+/*
+ * Hands the open tasks of everyone who cannot take work at now (active:
+ * false, away) to who covers for them: EV_PEOPLE for each lead holding such a
+ * task, in the caller's transaction. *moved (may be NULL) counts the leads
+ * decided. A person with nobody at work on their fallback chain keeps their
+ * tasks (the engine decides nothing for them).
+ */
+flow_result flow_people(store *s, int64_t business_id, const rules *r, int64_t now,
+			size_t *moved, char *err, size_t errlen);
+
+/* --- a rules change (flow_rules.c) ------------------------------------------ */
+
+/* What moving the leads in flight onto new rules did (or would do). */
+typedef struct {
+	size_t leads;		/* leads whose plan ran another version */
+	size_t changed;		/* of them, leads whose plan changed */
+	size_t cancelled;	/* steps cancelled: no longer in the rules */
+	size_t moved;		/* pending steps whose time changed */
+	size_t added;		/* new steps that apply */
+	size_t not_applied;	/* new steps whose time had passed for the lead */
+	size_t cold_sooner;	/* leads that go cold sooner than they would have */
+	size_t cold_now;	/* of them, leads that go cold at once */
+} flow_rules_stats;
+
+/* The rules version a lead's plan ran (rules.version), or NULL when it cannot
+ * be had: then the lead is judged by the new rules alone. Borrowed; must
+ * stay valid until flow_rules_change() returns. */
+typedef const rules *(*flow_rules_version_fn)(void *ctx, const char *version);
+
+/* Sees each lead's re-plan: its state before, and the decision (applied or,
+ * in a dry run, not). */
+typedef void (*flow_rules_seen_fn)(void *ctx, const lead_state *st, const decision *d);
+
+/*
+ * Moves every lead of the business whose running plan records another rules
+ * version than r's (or none) onto r, through the engine (EV_RULES): removed
+ * steps cancelled, moved steps re-planned, new steps added where their time
+ * is still to come (docs/rules.md, "Changing the rules"). old_rules finds
+ * the version a plan ran (NULL: every plan is judged by r alone, as for plans
+ * from before versions were recorded). With dry_run nothing is written: the
+ * decisions are only shown to seen (may be NULL) and counted in *out - what
+ * `rules diff` prints. Otherwise the changes commit in batches, each in a
+ * transaction of its own (call outside a transaction). Returns FLOW_OK, or
+ * the first failure (what committed before it stays).
+ */
+flow_result flow_rules_change(store *s, int64_t business_id, const rules *r,
+			      flow_rules_version_fn old_rules, void *octx, bool dry_run,
+			      flow_rules_seen_fn seen, void *sctx, int64_t now,
+			      flow_rules_stats *out, char *err, size_t errlen);
+
 /* Runs fn(s, arg) in a transaction of its own: commit on FLOW_OK, roll back
  * otherwise. For the CLI and other single-change doors. */
 typedef flow_result (*flow_fn)(store *s, void *arg, char *err, size_t errlen);

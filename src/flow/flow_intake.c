@@ -76,6 +76,8 @@ create(store *s, int64_t business_id, const rules *r, const intake_lead *in,
 	store_lead_state *ls;
 	decision *d = NULL;
 	flow_result res;
+	lead_state st;
+	lead_load loads[64];
 
 	out->flags = c->flags;
 	if (store_lead_prepare(s, business_id, &nl, now, &ls, err, errlen) < 0)
@@ -88,8 +90,10 @@ create(store *s, int64_t business_id, const rules *r, const intake_lead *in,
 	ev.reason = in->lost_reason;
 	ev.sms_opt_out = in->sms_opt_out;
 	ev.email_opt_out = in->email_opt_out;
-	if (decide(store_lead_state_get(ls), &ev, r, store_lead_state_rr(ls), now, &d, err,
-		   errlen) != DECIDE_OK)
+	if (flow_state_loads(s, business_id, r, store_lead_state_get(ls), &st, loads,
+			     sizeof loads / sizeof loads[0]) < 0)
+		res = store_busy(s) ? FLOW_BUSY : FLOW_STORAGE;
+	else if (decide(&st, &ev, r, store_lead_state_rr(ls), now, &d, err, errlen) != DECIDE_OK)
 		res = FLOW_INVALID;	/* a preset field the rules do not know */
 	else if (store_lead_create(s, ls, d, ev.actor, now, &out->task_id, err, errlen) < 0)
 		res = store_busy(s) ? FLOW_BUSY : FLOW_STORAGE;

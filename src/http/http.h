@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "core/rules.h"
+#include "rules/rules_live.h"
 #include "http/http_settings.h"
 #include "sched/sched.h"
 #include "store/store_bus.h"
@@ -29,6 +30,9 @@ typedef struct {
 	size_t max_body;	/* bytes; larger bodies get 413; 0 = settings' */
 	const settings *settings; /* borrowed; NULL = defaults */
 	int64_t (*clock)(void);	/* UTC seconds; NULL = time() */
+	const rules_live *live;	/* borrowed, may be NULL: when given, the rules in
+				 * force are read from it per request (a reload
+				 * swaps them), and .rules is unused */
 } http_config;
 
 typedef struct http_server http_server;

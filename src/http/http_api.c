@@ -176,7 +176,7 @@ api_job(http_req *rq, job_op op)
 
 	memset(&j, 0, sizeof j);
 	j.op = op;
-	j.rules = rq->srv->cfg.rules;
+	j.rules = http_rules(rq->srv);
 	j.business_id = rq->srv->cfg.business_id;
 	j.now = http_now(rq);
 	intake_request_init(&j.req, INTAKE_LEAD);

@@ -22,7 +22,7 @@
 static bool
 actor_ok(http_req *rq, const char *by, enum MHD_Result *ret)
 {
-	if (by != NULL && rules_person_find(rq->srv->cfg.rules, by) == NULL) {
+	if (by != NULL && rules_person_find(http_rules(rq->srv), by) == NULL) {
 		*ret = http_error(rq, 422, "invalid_field", "by: no person with this id in the "
 				  "rules (GET /api/v1/people lists them)", "by");
 		return false;
@@ -65,7 +65,7 @@ api_leads_create(http_req *rq)
 	/* Never refused for a field: what the API does not name is kept as
 	 * custom fields, what is too long is kept cut (intake_api.h). */
 	custom_init(&cs);
-	switch (intake_api_json(o, rq->srv->cfg.rules, &cs, &j.req)) {
+	switch (intake_api_json(o, http_rules(rq->srv), &cs, &j.req)) {
 	case INTAKE_OK:
 		break;
 	case INTAKE_MISSING:

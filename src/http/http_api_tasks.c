@@ -46,7 +46,7 @@ api_tasks_list(http_req *rq)
 static bool
 by_ok(http_req *rq, const char *by, enum MHD_Result *ret)
 {
-	if (by != NULL && rules_person_find(rq->srv->cfg.rules, by) == NULL) {
+	if (by != NULL && rules_person_find(http_rules(rq->srv), by) == NULL) {
 		*ret = http_error(rq, 422, "invalid_field", "by: no person with this id in the "
 				  "rules", "by");
 		return false;
@@ -143,7 +143,7 @@ enum MHD_Result
 api_people_list(http_req *rq)
 {
 	static const char *const notify[] = { "none", "sms", "email" };
-	const rules *r = rq->srv->cfg.rules;
+	const rules *r = http_rules(rq->srv);
 	enum MHD_Result ret;
 	json_t *arr;
 

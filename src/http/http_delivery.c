@@ -81,7 +81,7 @@ form_value(const fields *f, const char *name, char *out, size_t len)
 enum MHD_Result
 http_twilio_status(http_req *rq)
 {
-	delivery_job j = { .rules = rq->srv->cfg.rules, .now = http_now(rq) };
+	delivery_job j = { .rules = http_rules(rq->srv), .now = http_now(rq) };
 	unsigned char key[32];
 	char code[16] = "", err[256];
 	enum MHD_Result ret;
@@ -191,7 +191,7 @@ one_click(http_req *rq)
 enum MHD_Result
 http_unsubscribe(http_req *rq)
 {
-	delivery_job j = { .rules = rq->srv->cfg.rules, .business_id = rq->srv->cfg.business_id,
+	delivery_job j = { .rules = http_rules(rq->srv), .business_id = rq->srv->cfg.business_id,
 			   .now = http_now(rq) };
 	const char *token = http_arg(rq, "token");
 	unsigned char key[32];

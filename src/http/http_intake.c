@@ -151,7 +151,7 @@ intake_job(http_req *rq)
 
 	memset(&j, 0, sizeof j);
 	j.op = JOB_SUBMIT;
-	j.rules = rq->srv->cfg.rules;
+	j.rules = http_rules(rq->srv);
 	j.business_id = rq->srv->cfg.business_id;
 	j.now = http_now(rq);
 	intake_request_init(&j.req, INTAKE_LEAD);

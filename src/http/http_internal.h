@@ -46,6 +46,14 @@ struct http_server {
 	struct web_live *live;	/* the web app's live pages (web/web_live.h); NULL: none */
 };
 
+/* The rules in force now: the live ones when serve reloads them, else the
+ * config's. Borrowed for as long as the server runs (rules_live.h). */
+static inline const rules *
+http_rules(const http_server *srv)
+{
+	return srv->cfg.live != NULL ? rules_live_get(srv->cfg.live) : srv->cfg.rules;
+}
+
 #define HTTP_MAX_PARAMS 4
 
 typedef struct http_route http_route;

@@ -156,6 +156,8 @@ on_timer(void *ctx, const store_timer_row *r)
 	json_object_set_new(o, "kind", text(r->kind));
 	json_object_set_new(o, "sequence", text(r->sequence));
 	json_object_set_new(o, "step", r->has_step ? json_integer(r->step) : json_null());
+	if (r->step_id != NULL)
+		json_object_set_new(o, "step_id", text(r->step_id));
 	json_array_append_new(((lead_doc *)ctx)->timers, o);
 }
 

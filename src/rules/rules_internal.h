@@ -154,6 +154,18 @@ int rl_sequence_ref(rl_ctx *c, const yaml_node_t *n, const char *name);
 void rl_check_template(rl_ctx *c, const yaml_node_t *n, const char *what,
 		       const char *text);
 
+/* routing coverage (rules_coverage.c): whether the first nroutes rules give
+ * every lead an owner; else the smallest lead class none of them takes, as
+ * "a web_form lead of kind new_inquiry arriving Monday 09:00 (business
+ * hours)" into buf, and true. */
+bool rl_routing_complete(const rules *r, size_t nroutes);
+/* Proves that someone can take work from owner choice o whenever people are
+ * away (active: false, away times): at every time someone's absence begins,
+ * a candidate or someone on a candidate's fallback chain is at work. Else
+ * an error at n naming the time and who is away. `what` names the work. */
+void rl_check_cover(rl_ctx *c, const yaml_node_t *n, const rules_owner *o, const char *what);
+bool rl_routing_gap(const rules *r, size_t nroutes, char *buf, size_t len);
+
 /* The fields a template may use, NULL-terminated. */
 extern const char *const rl_template_fields[];
 

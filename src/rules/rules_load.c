@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "rules_internal.h"
 
 static const char *const top_keys[] = {
@@ -143,6 +145,28 @@ parse(rl_ctx *c)
 	yaml_parser_delete(&parser);
 }
 
+/* The text the rules came from, and its SHA-256 as the version: the same
+ * file is the same version wherever it is read. 0 / -1 out of memory. */
+static int
+keep_version(rules *r, const char *text, size_t len)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	static const char hex[] = "0123456789abcdef";
+
+	if ((r->text = malloc(len + 1)) == NULL ||
+	    (r->version = malloc(2 * sizeof h + 1)) == NULL)
+		return -1;
+	memcpy(r->text, text, len);
+	r->text[len] = '\0';
+	crypto_hash_sha256(h, (const unsigned char *)text, len);
+	for (size_t i = 0; i < sizeof h; i++) {
+		r->version[2 * i] = hex[h[i] >> 4];
+		r->version[2 * i + 1] = hex[h[i] & 15];
+	}
+	r->version[2 * sizeof h] = '\0';
+	return 0;
+}
+
 rules *
 rules_load_string(const char *text, size_t len, const char *name, rules_diags *diags)
 {
@@ -173,6 +197,11 @@ rules_load_string(const char *text, size_t len, const char *name, rules_diags *d
 	rl_diag_finish(&c);
 	if (diags->nerrors > 0) {
 		rules_free(r);
+		return NULL;
+	}
+	if (keep_version(r, text, len) < 0) {
+		rules_free(r);
+		rl_diag_at(&c, 0, 0, false, "out of memory");
 		return NULL;
 	}
 	return r;

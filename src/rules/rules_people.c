@@ -3,6 +3,7 @@
  * role made elsewhere (routing, stages, notify targets), so that a misspelt
  * name is reported where it is written, with the names that do exist.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +12,15 @@
 #include "rules_internal.h"
 
 static const char *const person_keys[] = {
-	"id", "name", "role", "phone", "email", "notify", NULL
+	"id", "name", "role", "phone", "email", "notify", "active", "away", "max_open_leads",
+	"fallback", NULL
 };
-enum { P_ID, P_NAME, P_ROLE, P_PHONE, P_EMAIL, P_NOTIFY };
+enum { P_ID, P_NAME, P_ROLE, P_PHONE, P_EMAIL, P_NOTIFY, P_ACTIVE, P_AWAY, P_MAX_OPEN,
+       P_FALLBACK, P_NKEYS };
+
+static const char *const away_keys[] = { "from", "to", NULL };
+
+#define RL_MAX_AWAY 100		/* away times per person */
 
 static const char *const notify_words[] = { "sms", "email", "none", NULL };
 
@@ -145,12 +152,105 @@ read_notify(rl_ctx *c, rules_person *p, yaml_node_t *n)
 		rl_error(c, n, "notify: email needs an \"email\" for %s", p->id);
 }
 
+/* "2026-12-24" (a whole day: from its start, or to its end) or "2026-12-24
+ * 13:30", local to the business. UTC seconds, or -1 after reporting. */
+static int64_t
+read_when(rl_ctx *c, yaml_node_t *n, const char *what, bool end)
+{
+	const char *s = rl_scalar(c, n, what);
+	int ymd, h = 0, mi = 0;
+	char date[11];
+	int64_t t;
+
+	if (s == NULL)
+		return -1;
+	snprintf(date, sizeof date, "%s", s);
+	if (strlen(s) < 10 || rl_parse_date(date, &ymd) < 0 ||
+	    (s[10] != '\0' && (s[10] != ' ' || strlen(s) != 16 || !isdigit((unsigned char)s[11]) ||
+				!isdigit((unsigned char)s[12]) || s[13] != ':' ||
+				!isdigit((unsigned char)s[14]) || !isdigit((unsigned char)s[15]) ||
+				(h = (s[11] - '0') * 10 + s[12] - '0') > 23 ||
+				(mi = (s[14] - '0') * 10 + s[15] - '0') > 59))) {
+		rl_error(c, n, "\"%s\" must be a date like 2026-12-24 or a time like "
+			 "\"2026-12-24 13:30\"", what);
+		return -1;
+	}
+	if (s[10] == '\0' && end)	/* a date "to": through the end of that day */
+		tz_from_local(c->r->business.zone, ymd / 10000, ymd / 100 % 100, ymd % 100 + 1, 0, 0,
+			      &t);
+	else
+		tz_from_local(c->r->business.zone, ymd / 10000, ymd / 100 % 100, ymd % 100, h, mi,
+			      &t);
+	return t;
+}
+
+static int
+by_from(const void *a, const void *b)
+{
+	const rules_away *x = a, *y = b;
+
+	return (x->from > y->from) - (x->from < y->from);
+}
+
+/* away: [ { from: 2026-12-24, to: 2027-01-02 }, ... ] */
 static void
-read_person(rl_ctx *c, yaml_node_t *n)
+read_away(rl_ctx *c, rules_person *p, yaml_node_t *n)
+{
+	size_t len = rl_list_len(n);
+
+	if (!rl_is_list(c, n, "away"))
+		return;
+	if (len > RL_MAX_AWAY) {
+		rl_error(c, n, "too many away times for %s (at most %d)", p->id, RL_MAX_AWAY);
+		return;
+	}
+	if (len == 0 || (p->away = rl_calloc(c, len, sizeof *p->away)) == NULL)
+		return;
+	for (size_t i = 0; i < len; i++) {
+		yaml_node_t *it = rl_list_item(c, n, i), *v[2];
+		int64_t from, to;
+
+		if (it == NULL)
+			break;
+		if (!rl_fields(c, it, "away", away_keys, v, NULL))
+			continue;
+		if (v[0] == NULL || v[1] == NULL) {
+			rl_missing(c, it, v[0] == NULL ? "from" : "to", "away");
+			continue;
+		}
+		if ((from = read_when(c, v[0], "from", false)) < 0 ||
+		    (to = read_when(c, v[1], "to", true)) < 0)
+			continue;
+		if (to <= from) {
+			rl_error(c, v[1], "\"to\" must come after \"from\"");
+			continue;
+		}
+		p->away[p->naway++] = (rules_away){ from, to, (int)it->start_mark.line + 1 };
+	}
+	qsort(p->away, p->naway, sizeof *p->away, by_from);
+}
+
+static void
+read_presence(rl_ctx *c, rules_person *p, yaml_node_t **v)
+{
+	bool active = true;
+	long max;
+
+	if (v[P_ACTIVE] != NULL && rl_bool(c, v[P_ACTIVE], "active", &active) == 0)
+		p->inactive = !active;
+	if (v[P_AWAY] != NULL)
+		read_away(c, p, v[P_AWAY]);
+	if (v[P_MAX_OPEN] != NULL &&
+	    rl_int(c, v[P_MAX_OPEN], "max_open_leads", 0, 100000, &max) == 0)
+		p->max_open_leads = (int)max;
+}
+
+static void
+read_person(rl_ctx *c, yaml_node_t *n, yaml_node_t **fallback)
 {
 	rules *r = c->r;
 	rules_person *p = &r->people[r->npeople];
-	yaml_node_t *v[6];
+	yaml_node_t *v[P_NKEYS];
 	char *id = NULL;
 
 	if (!rl_fields(c, n, "person", person_keys, v, NULL))
@@ -174,6 +274,8 @@ read_person(rl_ctx *c, yaml_node_t *n)
 		return;
 	}
 	p->id = id;
+	p->fallback = -1;
+	fallback[r->npeople] = v[P_FALLBACK];
 	r->npeople++;
 	if (v[P_NAME] == NULL)
 		rl_missing(c, n, "name", "person");
@@ -185,12 +287,34 @@ read_person(rl_ctx *c, yaml_node_t *n)
 		rl_ident(c, v[P_ROLE], "role", NULL, &p->role);
 	read_contact(c, p, v);
 	read_notify(c, p, v[P_NOTIFY]);
+	read_presence(c, p, v);
+}
+
+/* fallback: a person id, known once everyone is read. */
+static void
+read_fallbacks(rl_ctx *c, yaml_node_t **fallback)
+{
+	rules *r = c->r;
+
+	for (size_t i = 0; i < r->npeople; i++) {
+		const char *id;
+		int k;
+
+		if (fallback[i] == NULL || (id = rl_scalar(c, fallback[i], "fallback")) == NULL ||
+		    (k = rl_person_ref(c, fallback[i], id)) < 0)
+			continue;
+		if ((size_t)k == i)
+			rl_error(c, fallback[i], "%s cannot be their own fallback", r->people[i].id);
+		else
+			r->people[i].fallback = k;
+	}
 }
 
 void
 rl_people(rl_ctx *c, yaml_node_t *n)
 {
 	size_t len = rl_list_len(n);
+	yaml_node_t **fallback;
 
 	if (n == NULL) {
 		c->bad_people = true;	/* missing: reported by the caller */
@@ -209,13 +333,16 @@ rl_people(rl_ctx *c, yaml_node_t *n)
 		c->bad_people = true;
 		return;
 	}
-	if ((c->r->people = rl_calloc(c, len, sizeof *c->r->people)) == NULL)
+	if ((c->r->people = rl_calloc(c, len, sizeof *c->r->people)) == NULL ||
+	    (fallback = rl_calloc(c, len, sizeof *fallback)) == NULL)
 		return;
 	for (size_t i = 0; i < len; i++) {
 		yaml_node_t *it = rl_list_item(c, n, i);
 
 		if (it == NULL)
 			break;
-		read_person(c, it);
+		read_person(c, it, fallback);
 	}
+	read_fallbacks(c, fallback);
+	free(fallback);
 }

@@ -52,7 +52,8 @@ read_level(rl_ctx *c, yaml_node_t *n, int64_t *prev)
 		rl_notify_target(c, v[E_NOTIFY], "notify", true, &e->notify);
 	} else {
 		e->kind = ESC_REASSIGN;
-		rl_owner(c, v[E_REASSIGN], "reassign", &e->reassign);
+		if (rl_owner(c, v[E_REASSIGN], "reassign", &e->reassign) == 0)
+			rl_check_cover(c, v[E_REASSIGN], &e->reassign, "reassigned tasks");
 	}
 }
 

@@ -157,7 +157,9 @@ rl_routing(rl_ctx *c, yaml_node_t *n)
 {
 	rules *r = c->r;
 	size_t len = rl_list_len(n);
-	size_t catch_all = SIZE_MAX;
+	size_t catch_all = SIZE_MAX;	/* list position of the rule that completes routing */
+	bool alone = false;		/* ... on its own (no "when") */
+	char gap[256];
 
 	if (n == NULL || !rl_is_list(c, n, "routing"))
 		return;
@@ -182,15 +184,18 @@ rl_routing(rl_ctx *c, yaml_node_t *n)
 		all = read_when(c, rt, v[0]);
 		if (v[1] == NULL)
 			rl_missing(c, it, "owner", "routing rule");
-		else
-			rl_owner(c, v[1], "owner", &rt->owner);
+		else if (rl_owner(c, v[1], "owner", &rt->owner) == 0)
+			rl_check_cover(c, v[1], &rt->owner, "its leads");
 		if (catch_all != SIZE_MAX)
-			rl_warn(c, it, "this rule is never used: rule %zu above has no \"when\" "
-				"and takes every lead", catch_all + 1);
-		else if (all)
+			rl_warn(c, it, "this rule is never used: rule %zu above %s", catch_all + 1,
+				alone ? "has no \"when\" and takes every lead" :
+				"and the rules before it take every lead");
+		else if (all || rl_routing_complete(r, r->nroutes)) {
 			catch_all = i;
+			alone = all;
+		}
 	}
-	if (catch_all == SIZE_MAX)
-		rl_error(c, n, "routing can leave a lead without an owner: add a last rule "
-			 "without \"when\"");
+	if (catch_all == SIZE_MAX && rl_routing_gap(r, r->nroutes, gap, sizeof gap))
+		rl_error(c, n, "routing can leave a lead without an owner: %s matches no rule; "
+			 "add a rule for it or a last rule without \"when\"", gap);
 }

@@ -4,6 +4,7 @@
  * (notify), at an offset from the start, in order. References to templates
  * and people are checked here; templates and people are read before this.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +13,10 @@
 
 static const char *const step_keys[] = {
 	"at", "send", "task", "notify", "template", "title", "within", "business_hours",
-	"unless", "then", NULL
+	"unless", "then", "id", NULL
 };
 enum { S_AT, S_SEND, S_TASK, S_NOTIFY, S_TEMPLATE, S_TITLE, S_WITHIN, S_BH, S_UNLESS,
-       S_THEN, S_NKEYS };
+       S_THEN, S_ID, S_NKEYS };
 
 static const char *const channel_words[] = { "sms", "email", NULL };
 static const char *const verb_words[] = { "call", "text", "email", "visit", "review", NULL };
@@ -172,14 +173,18 @@ read_details(rl_ctx *c, rules_step *s, yaml_node_t *n, yaml_node_t **v, yaml_nod
 }
 
 static void
-read_step(rl_ctx *c, rules_sequence *seq, yaml_node_t *n, bool last, int64_t *prev_at)
+read_step(rl_ctx *c, rules_sequence *seq, yaml_node_t *n, bool last, int64_t *prev_at,
+	  yaml_node_t **id_node)
 {
 	rules_step *s = &seq->steps[seq->nsteps];
 	yaml_node_t *v[S_NKEYS], *k[S_NKEYS];
 
 	if (!rl_fields(c, n, "step", step_keys, v, k))
 		return;
+	id_node[seq->nsteps] = v[S_ID] != NULL ? v[S_ID] : n;
 	seq->nsteps++;
+	if (v[S_ID] != NULL)
+		rl_ident(c, v[S_ID], "id", ".-", &s->id);
 	s->line = (int)n->start_mark.line + 1;
 	s->within = 15 * 60;
 	s->business_hours = true;
@@ -208,11 +213,119 @@ read_step(rl_ctx *c, rules_sequence *seq, yaml_node_t *n, bool last, int64_t *pr
 	}
 }
 
+/* FNV-1a, 32 bits: a short, stable name for a task's title. */
+static uint32_t
+fnv32(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* What a step does, as a name: "sms.checkin", "email.ack_email",
+ * "notify.owner.quote_stalled", "call", "call.1f3a09c2" (a titled task).
+ * Not its time: a step that moves is the same step. */
+static void
+content_name(const rules_step *s, char *buf, size_t len)
+{
+	switch (s->kind) {
+	case STEP_SEND:
+		snprintf(buf, len, "%s.%s", s->channel == CHANNEL_SMS ? "sms" : "email",
+			 s->template_name ? s->template_name : "");
+		break;
+	case STEP_NOTIFY:
+		snprintf(buf, len, "notify.%s.%s", s->notify ? s->notify : "",
+			 s->template_name ? s->template_name : "");
+		break;
+	case STEP_TASK:
+		if (s->title != NULL)
+			snprintf(buf, len, "%s.%08x", s->verb ? s->verb : "task", fnv32(s->title));
+		else
+			snprintf(buf, len, "%s", s->verb ? s->verb : "task");
+		break;
+	}
+}
+
+static bool
+id_taken(const rules_sequence *seq, const char *id, const rules_step *except)
+{
+	for (size_t i = 0; i < seq->nsteps; i++)
+		if (&seq->steps[i] != except && seq->steps[i].id != NULL &&
+		    strcmp(seq->steps[i].id, id) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Gives every step without an `id:` one derived from what it does; a second
+ * step doing the same thing gets "~2" (the third "~3"), counted in order.
+ * Explicit ids are checked for repeats; identical steps without ids get a
+ * warning (once per sequence), because deleting the first would rename the
+ * second. Quadratic in the steps of one sequence (at most RL_MAX_STEPS).
+ */
+static void
+name_steps(rl_ctx *c, rules_sequence *seq, yaml_node_t **id_node)
+{
+	char (*base)[96] = rl_calloc(c, seq->nsteps + 1, sizeof *base);
+	bool *derived = rl_calloc(c, seq->nsteps + 1, sizeof *derived);
+	bool warned = false;
+
+	if (base == NULL || derived == NULL || c->stop)
+		goto out;
+	for (size_t i = 0; i < seq->nsteps; i++) {
+		rules_step *s = &seq->steps[i];
+
+		derived[i] = s->id == NULL;
+		content_name(s, base[i], sizeof base[i]);
+		for (size_t j = 0; s->id != NULL && j < i; j++)
+			if (seq->steps[j].id != NULL && strcmp(seq->steps[j].id, s->id) == 0) {
+				rl_error(c, id_node[i], "step id \"%s\" is used twice in sequence "
+					 "\"%s\"", s->id, seq->name);
+				break;
+			}
+	}
+	for (size_t i = 0; i < seq->nsteps; i++) {
+		rules_step *s = &seq->steps[i];
+		size_t first = i;
+		int nth = 1;
+		char id[112];
+
+		if (!derived[i])
+			continue;
+		for (size_t j = 0; j < i; j++)
+			if (derived[j] && strcmp(base[j], base[i]) == 0) {
+				if (nth++ == 1)
+					first = j;
+			}
+		if (nth > 1 && !warned) {
+			/* Once per sequence: the advice is the same for every repeat. */
+			rl_warn(c, id_node[i], "step %zu of \"%s\" does the same as step %zu; "
+				"give repeated steps an \"id\" each, so that an edit never takes "
+				"one for another", i + 1, seq->name, first + 1);
+			warned = true;
+		}
+		if (nth == 1)
+			snprintf(id, sizeof id, "%s", base[i]);
+		else
+			snprintf(id, sizeof id, "%s~%d", base[i], nth);
+		/* An explicit id may already read like this one: never share. */
+		while (id_taken(seq, id, s) && strlen(id) + 2 < sizeof id)
+			strcat(id, "~");
+		s->id = rl_strdup(c, id);
+	}
+out:
+	free(base);
+	free(derived);
+}
+
 static void
 read_steps(rl_ctx *c, rules_sequence *seq, yaml_node_t *n)
 {
 	size_t len = rl_list_len(n);
 	int64_t prev_at = 0;
+	yaml_node_t **id_node;
 
 	if (!rl_is_list(c, n, seq->name))
 		return;
@@ -227,13 +340,17 @@ read_steps(rl_ctx *c, rules_sequence *seq, yaml_node_t *n)
 	}
 	if ((seq->steps = rl_calloc(c, len, sizeof *seq->steps)) == NULL)
 		return;
+	if ((id_node = rl_calloc(c, len, sizeof *id_node)) == NULL)
+		return;
 	for (size_t i = 0; i < len; i++) {
 		yaml_node_t *it = rl_list_item(c, n, i);
 
 		if (it == NULL)
 			break;
-		read_step(c, seq, it, i + 1 == len, &prev_at);
+		read_step(c, seq, it, i + 1 == len, &prev_at, id_node);
 	}
+	name_steps(c, seq, id_node);
+	free(id_node);
 }
 
 void

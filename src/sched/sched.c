@@ -27,6 +27,10 @@ struct sched {
 	store_bus *bus;
 	int sub;		/* the bus subscription, or -1 */
 	const rules *rules;
+	const rules_live *live;	/* when set, the rules in force come from it */
+	int64_t business_id;	/* for handing over the tasks of people away */
+	const rules *handed;	/* the rules the last hand-over pass ran with */
+	int64_t next_handoff;	/* when the next pass is due */
 	sched_clock clock;
 	bool stop;
 	bool running;
@@ -92,6 +96,44 @@ fail:
 	return -1;
 }
 
+#define HANDOFF_EVERY 60	/* seconds between passes over the people away */
+
+int
+sched_handoff(store *s, const rules *r, int64_t business_id, int64_t now)
+{
+	char err[256] = "";
+	size_t moved = 0;
+	flow_result rc;
+
+	if (!rules_anyone_absent(r))
+		return 0;
+	if (store_begin(s) < 0)
+		return -1;
+	rc = flow_people(s, business_id, r, now, &moved, err, sizeof err);
+	if (rc != FLOW_OK || store_commit(s) < 0) {
+		store_rollback(s);
+		log_line("error", "handoff_failed", "result=%s error=\"%s\"", flow_result_name(rc),
+			 err);
+		return -1;
+	}
+	return (int)moved;
+}
+
+/* Someone's absence may have begun: their open tasks go to who covers. At
+ * start, after a reload, and every HANDOFF_EVERY seconds. */
+static void
+handoff(sched *sc, const rules *r, int64_t now)
+{
+	int n;
+
+	if (sc->live == NULL || (r == sc->handed && now < sc->next_handoff))
+		return;
+	sc->handed = r;
+	sc->next_handoff = now + HANDOFF_EVERY;
+	if ((n = sched_handoff(sc->store, r, sc->business_id, now)) > 0)
+		log_line("info", "tasks_handed_over", "leads=%d", n);
+}
+
 static void *
 run(void *arg)
 {
@@ -106,7 +148,9 @@ run(void *arg)
 
 		pthread_mutex_unlock(&sc->mu);
 		now = sc->clock();
-		fired = sched_run_due(sc->store, sc->rules, now, FIRE_BATCH);
+		handoff(sc, sc->live ? rules_live_get(sc->live) : sc->rules, now);
+		fired = sched_run_due(sc->store, sc->live ? rules_live_get(sc->live) : sc->rules,
+				      now, FIRE_BATCH);
 		if (fired > 0)
 			log_line("info", "timers_fired", "count=%d", fired);
 		else if (fired < 0)
@@ -154,9 +198,9 @@ on_commit(void *arg, unsigned kinds)
 	sched_poke(arg);
 }
 
-sched *
-sched_start(const char *dir, const rules *r, sched_clock clock, store_bus *bus, char *err,
-	    size_t errlen)
+static sched *
+start(const char *dir, const rules *r, const rules_live *live, int64_t business_id,
+      sched_clock clock, store_bus *bus, char *err, size_t errlen)
 {
 	sched *sc = calloc(1, sizeof *sc);
 	pthread_condattr_t ca;
@@ -170,6 +214,8 @@ sched_start(const char *dir, const rules *r, sched_clock clock, store_bus *bus, 
 		return NULL;
 	}
 	sc->rules = r;
+	sc->live = live;
+	sc->business_id = business_id;
 	sc->clock = clock;
 	sc->bus = bus;
 	sc->sub = -1;
@@ -199,6 +245,20 @@ fail:
 	store_close(sc->store);
 	free(sc);
 	return NULL;
+}
+
+sched *
+sched_start(const char *dir, const rules *r, sched_clock clock, store_bus *bus, char *err,
+	    size_t errlen)
+{
+	return start(dir, r, NULL, 0, clock, bus, err, errlen);
+}
+
+sched *
+sched_start_live(const char *dir, const rules_live *live, int64_t business_id,
+		 sched_clock clock, store_bus *bus, char *err, size_t errlen)
+{
+	return start(dir, NULL, live, business_id, clock, bus, err, errlen);
 }
 
 bool

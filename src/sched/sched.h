@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "core/rules.h"
+#include "rules/rules_live.h"
 #include "store/store.h"
 #include "store/store_bus.h"
 
@@ -24,6 +25,14 @@
  * the others are committed. Used by the scheduler thread and by simulate
  * (with a virtual now). */
 int sched_run_due(store *s, const rules *r, int64_t now, int batch);
+
+/* Hands the open tasks of people who cannot take work at now (rules:
+ * active: false, away) to who covers for them, through the engine
+ * (flow_people), in one transaction. Returns how many leads were decided, or
+ * -1 on a storage error (nothing handed over). Used by the scheduler thread
+ * (at start, then every minute and after a rules reload) and by simulate (at
+ * every time someone's presence changes). */
+int sched_handoff(store *s, const rules *r, int64_t business_id, int64_t now);
 
 typedef struct sched sched;
 
@@ -37,6 +46,14 @@ typedef int64_t (*sched_clock)(void);
  * must outlive it. */
 sched *sched_start(const char *dir, const rules *r, sched_clock clock, store_bus *bus,
 		   char *err, size_t errlen);
+
+/* The same, following the rules in force in live (borrowed, must outlive
+ * it): each batch of timers fires under the rules in force when it starts,
+ * so a reload (serve's SIGHUP) takes effect from the next batch. It also
+ * hands the tasks of people who go away to who covers for them
+ * (sched_handoff, for business_id). */
+sched *sched_start_live(const char *dir, const rules_live *live, int64_t business_id,
+			sched_clock clock, store_bus *bus, char *err, size_t errlen);
 
 /* True while the thread runs its loop (for /readyz). */
 bool sched_running(sched *s);

@@ -419,3 +419,56 @@ store_calendar_check(store *s, const char *token, int64_t *business_id, char *pe
 {
 	return be(s)->calendar_check(s, token, business_id, person, personlen);
 }
+
+int
+store_rules_activate(store *s, int64_t business_id, const char *hash, const char *text,
+		     const char *by, int64_t now, char *prev, size_t prevlen)
+{
+	return be(s)->rules_activate(s, business_id, hash, text, by, now, prev, prevlen);
+}
+
+int
+store_rules_text(store *s, int64_t business_id, const char *hash, char **text)
+{
+	return be(s)->rules_text(s, business_id, hash, text);
+}
+
+int
+store_rules_active(store *s, int64_t business_id, char *hash, size_t hashlen, int64_t *at,
+		   char *by, size_t bylen)
+{
+	return be(s)->rules_active(s, business_id, hash, hashlen, at, by, bylen);
+}
+
+int
+store_rules_history(store *s, int64_t business_id, int limit,
+		    void (*fn)(void *ctx, const store_rules_row *r), void *ctx)
+{
+	return be(s)->rules_history(s, business_id, limit, fn, ctx);
+}
+
+int
+store_leads_off_version(store *s, int64_t business_id, const char *hash, int64_t after,
+			int64_t *ids, int max)
+{
+	return be(s)->leads_off_version(s, business_id, hash, after, ids, max);
+}
+
+int
+store_lead_pending_step(store *s, int64_t lead_id, store_timer *out)
+{
+	return be(s)->lead_pending_step(s, lead_id, out);
+}
+
+int
+store_owner_open_leads(store *s, int64_t business_id, const char *owner, int64_t *count)
+{
+	return be(s)->owner_open_leads(s, business_id, owner, count);
+}
+
+int
+store_assignee_leads(store *s, int64_t business_id, const char *assignee, int64_t after,
+		     int64_t *ids, int max)
+{
+	return be(s)->assignee_leads(s, business_id, assignee, after, ids, max);
+}

@@ -222,6 +222,8 @@ typedef struct {
 	int level;
 	int64_t task_id;
 	int64_t plan;
+	char step_id[72];	/* TIMER_STEP: the step's id; "" for a timer from
+				 * before step ids (step is its position) */
 } store_timer;
 
 /* Up to max pending timers due at or before now, in due-time order. Returns
@@ -248,6 +250,59 @@ int store_timer_set_error(store *s, int64_t timer_id);
 /* The names stored in timers.kind and outbox.purpose. */
 const char *store_timer_kind_name(timer_kind k);
 const char *store_purpose_name(outbox_purpose p);
+
+/* --- rules versions (store_rules.c) ------------------------------------ */
+
+/*
+ * Records that rules version `hash` (SHA-256 hex of `text`) is in use by `by`
+ * ("serve", "serve reload", "cli", ...) at now: the text is kept the first
+ * time the version is seen, and an activation is added when the latest one
+ * was another version. prev (may be NULL) receives the version active before
+ * ("" when none). Inside a transaction. 1 = it became active now, 0 = it was
+ * active already, -1 storage error.
+ */
+int store_rules_activate(store *s, int64_t business_id, const char *hash, const char *text,
+			 const char *by, int64_t now, char *prev, size_t prevlen);
+
+/* The text of a kept rules version: 1 with *text (caller frees), 0 when the
+ * version is not kept, -1 storage error. */
+int store_rules_text(store *s, int64_t business_id, const char *hash, char **text);
+
+/* The latest activation: 1 with hash, its time and who (may be NULL), 0 none,
+ * -1 storage error. */
+int store_rules_active(store *s, int64_t business_id, char *hash, size_t hashlen,
+		       int64_t *at, char *by, size_t bylen);
+
+/* One activation, newest first, for `rules history`. Borrowed for the call. */
+typedef struct {
+	const char *hash;
+	int64_t at;
+	const char *by;
+	int64_t first_used_at;
+	int64_t leads;		/* leads whose plan runs this version */
+} store_rules_row;
+int store_rules_history(store *s, int64_t business_id, int limit,
+			void (*fn)(void *ctx, const store_rules_row *r), void *ctx);
+
+/* Leads of the business with a running sequence whose plan does not run
+ * version hash (or records none), with ids above `after`, ascending: up to
+ * max ids into ids. Returns how many, or -1. */
+int store_leads_off_version(store *s, int64_t business_id, const char *hash, int64_t after,
+			    int64_t *ids, int max);
+
+/* The lead's pending step timer of its current plan: 1 with *out, 0 none,
+ * -1 storage error. */
+int store_lead_pending_step(store *s, int64_t lead_id, store_timer *out);
+
+/* --- people at work (store_rules.c) --------------------------------------- */
+
+/* How many open leads `owner` owns: 0 with *count, or -1. */
+int store_owner_open_leads(store *s, int64_t business_id, const char *owner, int64_t *count);
+
+/* Leads of the business with an open task assigned to `assignee`, ids above
+ * `after`, ascending: up to max into ids. How many, or -1. */
+int store_assignee_leads(store *s, int64_t business_id, const char *assignee, int64_t after,
+			 int64_t *ids, int max);
 
 /* --- small reads used by the doors (rows: store_read.h) --------------- */
 

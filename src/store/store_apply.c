@@ -95,8 +95,8 @@ insert_timer(store *s, int64_t bid, int64_t lead_id, const action *a, int64_t ta
 {
 	static const char *const sql =
 		"INSERT INTO timers (business_id, lead_id, due_at, kind, sequence, step, level,"
-		" task_id, plan, created_at)"
-		" SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, iif(?10 >= 0, ?10, plan), ?9"
+		" task_id, plan, created_at, step_id)"
+		" SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, iif(?10 >= 0, ?10, plan), ?9, ?11"
 		" FROM leads WHERE id = ?2";
 	sqlite3_stmt *st = store_stmt(s, sql);
 
@@ -115,6 +115,7 @@ insert_timer(store *s, int64_t bid, int64_t lead_id, const action *a, int64_t ta
 		sqlite3_bind_null(st, 8);
 	sqlite3_bind_int64(st, 9, now);
 	sqlite3_bind_int64(st, 10, plan);
+	store_bind_text(st, 11, a->step_id);
 	if (store_step_done(st) < 0)
 		return -1;
 	return sqlite3_last_insert_rowid(s->db);
@@ -322,11 +323,22 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 		return set_status(s, lead_id, a, now);
 	case ACT_SET_SEQUENCE:
 		if ((st = store_stmt(s, "UPDATE leads SET sequence = ?1, sequence_started_at = ?2,"
-				     " plan = plan + 1, updated_at = ?2 WHERE id = ?3")) == NULL)
+				     " plan = plan + 1, updated_at = ?2, rules_version = ?4,"
+				     " plan_skip = NULL WHERE id = ?3")) == NULL)
 			return -1;
 		store_bind_text(st, 1, a->name);
 		sqlite3_bind_int64(st, 2, a->at);
 		sqlite3_bind_int64(st, 3, lead_id);
+		store_bind_text(st, 4, a->text);
+		return store_step_done(st);
+	case ACT_SET_PLAN:
+		if ((st = store_stmt(s, "UPDATE leads SET rules_version = ?1, plan_skip = ?2,"
+				     " updated_at = ?3 WHERE id = ?4")) == NULL)
+			return -1;
+		store_bind_text(st, 1, a->text);
+		store_bind_text(st, 2, a->name);
+		sqlite3_bind_int64(st, 3, now);
+		sqlite3_bind_int64(st, 4, lead_id);
 		return store_step_done(st);
 	case ACT_SET_QUOTE:
 		if ((st = store_stmt(s, "UPDATE leads SET quote_cents = ?1, updated_at = ?2"
@@ -473,7 +485,7 @@ row_only(const action *a)
 {
 	switch (a->kind) {
 	case ACT_SET_OWNER: case ACT_SET_STAGE: case ACT_SET_STATUS: case ACT_SET_SEQUENCE:
-	case ACT_SET_QUOTE: case ACT_SET_OPT_OUT: case ACT_MARK:
+	case ACT_SET_QUOTE: case ACT_SET_OPT_OUT: case ACT_MARK: case ACT_SET_PLAN:
 		return true;
 	default:
 		return false;
@@ -504,6 +516,12 @@ fold(new_row *r, const action *a)
 		l->sequence = a->name;
 		l->sequence_started_at = a->at;
 		l->plan++;
+		l->rules_version = a->text;
+		l->plan_skip = NULL;
+		break;
+	case ACT_SET_PLAN:
+		l->rules_version = a->text;
+		l->plan_skip = a->name;
 		break;
 	case ACT_SET_QUOTE:	l->quote_cents = a->amount_cents; break;
 	case ACT_SET_OPT_OUT:
@@ -534,9 +552,9 @@ insert_lead(store *s, const store_lead_state *ls, const new_row *r, int64_t now)
 		" message, neighbourhood, external_id, flags, stage, status, owner, sequence,"
 		" sequence_started_at, plan, created_at, updated_at, last_inbound_at,"
 		" last_touch_at, last_task_done_at, sms_opt_out, email_opt_out, quote_cents,"
-		" lost_reason, reactivate_at, custom) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-		" ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?19, ?20, ?21, ?22, ?23, ?24,"
-		" ?25, ?26, ?27, ?28)";
+		" lost_reason, reactivate_at, custom, rules_version, plan_skip) VALUES (?1, ?2, ?3,"
+		" ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?19, ?20,"
+		" ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)";
 	sqlite3_stmt *st = store_stmt(s, sql);
 
 	if (st == NULL)
@@ -572,6 +590,8 @@ insert_lead(store *s, const store_lead_state *ls, const new_row *r, int64_t now)
 	store_bind_text(st, 26, l->lost_reason);
 	sqlite3_bind_int64(st, 27, r->reactivate_at);
 	store_bind_text(st, 28, ls->custom_json);
+	store_bind_text(st, 29, l->rules_version);
+	store_bind_text(st, 30, l->plan_skip);
 	return store_step_done(st);
 }
 

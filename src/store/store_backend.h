@@ -114,6 +114,20 @@ struct store_backend {
 	int (*calendar_revoke)(store *s, int64_t business_id, const char *person, int64_t now);
 	int (*calendar_check)(store *s, const char *token, int64_t *business_id, char *person,
 			      size_t personlen);
+	int (*rules_activate)(store *s, int64_t business_id, const char *hash, const char *text,
+			      const char *by, int64_t now, char *prev, size_t prevlen);
+	int (*rules_text)(store *s, int64_t business_id, const char *hash, char **text);
+	int (*rules_active)(store *s, int64_t business_id, char *hash, size_t hashlen,
+			    int64_t *at, char *by, size_t bylen);
+	int (*rules_history)(store *s, int64_t business_id, int limit,
+			     void (*fn)(void *ctx, const store_rules_row *r), void *ctx);
+	int (*leads_off_version)(store *s, int64_t business_id, const char *hash, int64_t after,
+				 int64_t *ids, int max);
+	int (*lead_pending_step)(store *s, int64_t lead_id, store_timer *out);
+	int (*owner_open_leads)(store *s, int64_t business_id, const char *owner,
+				int64_t *count);
+	int (*assignee_leads)(store *s, int64_t business_id, const char *assignee, int64_t after,
+			      int64_t *ids, int max);
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the

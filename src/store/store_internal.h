@@ -187,4 +187,21 @@ int sqlite_calendar_check(store *s, const char *token, int64_t *business_id, cha
  * DIR/leadkeep.db.schema-FROM.<UTC time>.bak (the path into path). 0 / -1. */
 int store_upgrade_backup(store *s, const char *dir, int from, char *path, size_t pathlen,
 			 char *err, size_t errlen);
+int sqlite_rules_activate(store *s, int64_t business_id, const char *hash, const char *text,
+			  const char *by, int64_t now, char *prev, size_t prevlen);
+int sqlite_rules_text(store *s, int64_t business_id, const char *hash, char **text);
+int sqlite_rules_active(store *s, int64_t business_id, char *hash, size_t hashlen,
+			int64_t *at, char *by, size_t bylen);
+int sqlite_rules_history(store *s, int64_t business_id, int limit,
+			 void (*fn)(void *ctx, const store_rules_row *r), void *ctx);
+int sqlite_leads_off_version(store *s, int64_t business_id, const char *hash, int64_t after,
+			     int64_t *ids, int max);
+int sqlite_lead_pending_step(store *s, int64_t lead_id, store_timer *out);
+int sqlite_owner_open_leads(store *s, int64_t business_id, const char *owner, int64_t *count);
+int sqlite_assignee_leads(store *s, int64_t business_id, const char *assignee, int64_t after,
+			  int64_t *ids, int max);
+/* A timer row's columns id, business_id, lead_id, due_at, kind, sequence,
+ * step, level, task_id, plan, step_id (in this order from column 0) into t.
+ * 0, or -1 for a kind this build does not know. */
+int store_timer_read_row(sqlite3_stmt *st, store_timer *t);
 #endif

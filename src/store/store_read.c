@@ -87,7 +87,7 @@ timer_row(sqlite3_stmt *st, const reader *rd)
 		.id = sqlite3_column_int64(st, 0), .due_at = sqlite3_column_int64(st, 1),
 		.kind = col_text(st, 2), .sequence = col_text(st, 3),
 		.has_step = sqlite3_column_type(st, 4) != SQLITE_NULL,
-		.step = sqlite3_column_int(st, 4),
+		.step = sqlite3_column_int(st, 4), .step_id = col_text(st, 5),
 	};
 
 	rd->v.timer(rd->ctx, &r);
@@ -154,7 +154,7 @@ sqlite_lead_read(store *s, int64_t business_id, int64_t id, const store_lead_vis
 	sqlite3_reset(st);
 	if (children(s, id, "SELECT " TASK_COLS " FROM tasks WHERE lead_id = ?1 ORDER BY id",
 		     v->task != NULL, task_row, &rd) < 0 ||
-	    children(s, id, "SELECT id, due_at, kind, sequence, step FROM timers"
+	    children(s, id, "SELECT id, due_at, kind, sequence, step, step_id FROM timers"
 		     " WHERE lead_id = ?1 AND state = 'pending' ORDER BY due_at",
 		     v->timer != NULL, timer_row, &rd) < 0 ||
 	    children(s, id, "SELECT id, channel, recipient, person, purpose, body, send_at,"

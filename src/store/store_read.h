@@ -46,7 +46,8 @@ typedef struct {
 	int64_t due_at;
 	const char *kind, *sequence;
 	bool has_step;
-	int step;
+	int step;		/* the step's position when the timer was written */
+	const char *step_id;	/* the step's id (NULL: a timer from before ids) */
 } store_timer_row;
 
 typedef struct {

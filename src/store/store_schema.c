@@ -206,6 +206,28 @@ const char *const store_migrations[] = {
 	"  revoked_at INTEGER);"
 	"CREATE UNIQUE INDEX calendar_tokens_live ON calendar_tokens(business_id, person)"
 	"  WHERE revoked_at IS NULL;",
+	/* 7: rules that change under running plans. A step timer names its step
+	 * by id (step keeps the position, for people); a lead records the rules
+	 * version its plan runs and the steps a rules change took out of its
+	 * way. Every rules version used is kept (text and SHA-256), and every
+	 * time one became active. */
+	"ALTER TABLE timers ADD COLUMN step_id TEXT;"
+	"ALTER TABLE leads ADD COLUMN rules_version TEXT;"
+	"ALTER TABLE leads ADD COLUMN plan_skip TEXT;"
+	"CREATE INDEX leads_in_flight ON leads(business_id, id) WHERE sequence IS NOT NULL;"
+	"CREATE TABLE rules_versions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  business_id INTEGER NOT NULL REFERENCES businesses(id),"
+	"  hash TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  first_used_at INTEGER NOT NULL,"
+	"  UNIQUE (business_id, hash));"
+	"CREATE TABLE rules_activations ("
+	"  id INTEGER PRIMARY KEY,"
+	"  business_id INTEGER NOT NULL REFERENCES businesses(id),"
+	"  version_id INTEGER NOT NULL REFERENCES rules_versions(id),"
+	"  at INTEGER NOT NULL,"
+	"  by TEXT NOT NULL);",
 };
 
 const int store_nmigrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

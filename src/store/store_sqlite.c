@@ -481,4 +481,12 @@ const store_backend store_sqlite_backend = {
 	.calendar_token = sqlite_calendar_token,
 	.calendar_revoke = sqlite_calendar_revoke,
 	.calendar_check = sqlite_calendar_check,
+	.rules_activate = sqlite_rules_activate,
+	.rules_text = sqlite_rules_text,
+	.rules_active = sqlite_rules_active,
+	.rules_history = sqlite_rules_history,
+	.leads_off_version = sqlite_leads_off_version,
+	.lead_pending_step = sqlite_lead_pending_step,
+	.owner_open_leads = sqlite_owner_open_leads,
+	.assignee_leads = sqlite_assignee_leads,
 };

@@ -10,11 +10,33 @@
 #include "store_internal.h"
 
 int
+store_timer_read_row(sqlite3_stmt *st, store_timer *t)
+{
+	const unsigned char *seq = sqlite3_column_text(st, 5);
+	const unsigned char *step_id = sqlite3_column_text(st, 10);
+
+	memset(t, 0, sizeof *t);
+	t->id = sqlite3_column_int64(st, 0);
+	t->business_id = sqlite3_column_int64(st, 1);
+	t->lead_id = sqlite3_column_int64(st, 2);
+	t->due_at = sqlite3_column_int64(st, 3);
+	if (store_timer_kind_parse((const char *)sqlite3_column_text(st, 4), &t->kind) < 0)
+		return -1;
+	snprintf(t->sequence, sizeof t->sequence, "%s", seq ? (const char *)seq : "");
+	t->step = sqlite3_column_int(st, 6);
+	t->level = sqlite3_column_int(st, 7);
+	t->task_id = sqlite3_column_int64(st, 8);
+	t->plan = sqlite3_column_int64(st, 9);
+	snprintf(t->step_id, sizeof t->step_id, "%s", step_id ? (const char *)step_id : "");
+	return 0;
+}
+
+int
 sqlite_timers_due(store *s, int64_t now, store_timer *out, int max)
 {
 	static const char *const sql =
 		"SELECT id, business_id, lead_id, due_at, kind, sequence, step, level,"
-		" task_id, plan FROM timers WHERE state = 'pending' AND due_at <= ?1"
+		" task_id, plan, step_id FROM timers WHERE state = 'pending' AND due_at <= ?1"
 		" ORDER BY due_at, id LIMIT ?2";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	int n = 0, rc;
@@ -24,25 +46,32 @@ sqlite_timers_due(store *s, int64_t now, store_timer *out, int max)
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int(st, 2, max);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max) {
-		store_timer *t = &out[n];
-		const unsigned char *seq = sqlite3_column_text(st, 5);
-
-		memset(t, 0, sizeof *t);
-		t->id = sqlite3_column_int64(st, 0);
-		t->business_id = sqlite3_column_int64(st, 1);
-		t->lead_id = sqlite3_column_int64(st, 2);
-		t->due_at = sqlite3_column_int64(st, 3);
-		if (store_timer_kind_parse((const char *)sqlite3_column_text(st, 4), &t->kind) < 0)
+		if (store_timer_read_row(st, &out[n]) < 0)
 			continue;	/* written by a newer leadkeep: leave it alone */
-		snprintf(t->sequence, sizeof t->sequence, "%s", seq ? (const char *)seq : "");
-		t->step = sqlite3_column_int(st, 6);
-		t->level = sqlite3_column_int(st, 7);
-		t->task_id = sqlite3_column_int64(st, 8);
-		t->plan = sqlite3_column_int64(st, 9);
 		n++;
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : -1;
+}
+
+int
+sqlite_lead_pending_step(store *s, int64_t lead_id, store_timer *out)
+{
+	static const char *const sql =
+		"SELECT t.id, t.business_id, t.lead_id, t.due_at, t.kind, t.sequence, t.step,"
+		" t.level, t.task_id, t.plan, t.step_id FROM timers t JOIN leads l ON l.id = t.lead_id"
+		" WHERE t.lead_id = ?1 AND t.state = 'pending' AND t.kind = 'step'"
+		" AND t.plan = l.plan ORDER BY t.due_at, t.id LIMIT 1";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	int rc, found = 0;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, lead_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		found = store_timer_read_row(st, out) == 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : -1;
 }
 
 int

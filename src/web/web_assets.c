@@ -91,7 +91,7 @@ web_manifest(http_req *rq)
 
 	snprintf(src, sizeof src, "/app/assets/icon.svg?v=%s", icon ? web_asset_version(icon) : "");
 	m = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:[{s:s,s:s,s:s,s:s}]}",
-		      "name", rq->srv->cfg.rules->business.name, "short_name", "leadkeep",
+		      "name", http_rules(rq->srv)->business.name, "short_name", "leadkeep",
 		      "description", "Today's follow-ups: who to call now, and why.",
 		      "start_url", "/app/", "scope", "/app/", "display", "standalone",
 		      "background_color", "#ffffff", "theme_color", "#0b4f8a",

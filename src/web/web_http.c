@@ -25,7 +25,7 @@ ctx_init(web_ctx *c, http_req *rq)
 {
 	memset(c, 0, sizeof *c);
 	c->rq = rq;
-	c->rules = rq->srv->cfg.rules;
+	c->rules = http_rules(rq->srv);
 	c->business_id = rq->srv->cfg.business_id;
 	c->now = http_now(rq);
 	html_init(&c->h, 0);

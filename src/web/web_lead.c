@@ -27,6 +27,7 @@ typedef struct {
 	const char *kind, *sequence;
 	bool has_step;
 	int step;
+	const char *step_id;
 } timer_copy;
 
 typedef struct {
@@ -126,6 +127,7 @@ on_timer(void *ctx, const store_timer_row *r)
 	t->sequence = web_keep(p->c, r->sequence);
 	t->has_step = r->has_step;
 	t->step = r->step;
+	t->step_id = web_keep(p->c, r->step_id);
 }
 
 static void
@@ -355,22 +357,24 @@ static void
 timer_words(web_ctx *c, const timer_copy *t, char *buf, size_t len)
 {
 	const rules_sequence *seq = t->sequence ? rules_sequence_find(c->rules, t->sequence) : NULL;
+	/* By id: the position a timer was written with may have moved since. */
+	int k = seq == NULL ? -1 : t->step_id != NULL ? rules_step_index(seq, t->step_id) :
+		t->has_step && t->step >= 0 && (size_t)t->step < seq->nsteps ? t->step : -1;
 
-	if (t->kind && strcmp(t->kind, "step") == 0 && seq && t->has_step && t->step >= 0 &&
-	    (size_t)t->step < seq->nsteps) {
-		const rules_step *st = &seq->steps[t->step];
+	if (t->kind && strcmp(t->kind, "step") == 0 && k >= 0) {
+		const rules_step *st = &seq->steps[k];
 
 		if (st->kind == STEP_SEND)
 			snprintf(buf, len, "Automatic %s \"%s\" (%s, step %d)",
 				 st->nchannels > 1 ? (st->channel == CHANNEL_SMS ? "text or email" :
 				 "email or text") : st->channel == CHANNEL_SMS ? "text" : "email",
-				 st->template_name ? st->template_name : "", seq->name, t->step + 1);
+				 st->template_name ? st->template_name : "", seq->name, k + 1);
 		else if (st->kind == STEP_TASK)
 			snprintf(buf, len, "A %s task (%s, step %d)", st->verb ? st->verb : "",
-				 seq->name, t->step + 1);
+				 seq->name, k + 1);
 		else
 			snprintf(buf, len, "A notice to %s (%s, step %d)",
-				 st->notify ? st->notify : "", seq->name, t->step + 1);
+				 st->notify ? st->notify : "", seq->name, k + 1);
 	} else if (t->kind && strcmp(t->kind, "escalate") == 0) {
 		snprintf(buf, len, "Escalation, if the task is still open");
 	} else if (t->kind && strcmp(t->kind, "reactivate") == 0) {

@@ -388,7 +388,7 @@ spring_forward_day_with_daytime_hours(void **state)
 }
 
 static void
-span_opening_inside_the_gap_opens_when_the_gap_ends(void **state)
+span_opening_inside_the_gap_opens_shifted_by_the_gap(void **state)
 {
 	rules_business b;
 
@@ -397,9 +397,11 @@ span_opening_inside_the_gap_opens_when_the_gap_ends(void **state)
 	b.zone = load_zone("America/New_York");
 	b.hours[0][0] = (rules_span){ 150, 300 };	/* Sundays 02:30-05:00 */
 	b.nspans[0] = 1;
-	/* Sun 2026-03-08 01:00 EST: 02:30 never happens -> 03:00 EDT */
-	assert_int_equal(bizclock_next_open(&b, 1772949600), 1772953200);
-	assert_true(bizclock_is_open(&b, 1772953200));
+	/* Sun 2026-03-08 01:00 EST: 02:30 never happens; like a calendar
+	 * event at 02:30 (RFC 5545) the span opens an hour later, 03:30 EDT */
+	assert_int_equal(bizclock_next_open(&b, 1772949600), 1772953200 + 1800);
+	assert_true(bizclock_is_open(&b, 1772953200 + 1800));
+	assert_false(bizclock_is_open(&b, 1772953200 + 1740));	/* 03:29 EDT */
 	assert_false(bizclock_is_open(&b, 1772953200 - 60));	/* 01:59 EST */
 	tz_free(b.zone);
 }
@@ -566,6 +568,22 @@ day_offsets_keep_the_local_time_across_dst(void **state)
 	tz_free(b.zone);
 }
 
+static void
+day_offset_into_a_spring_forward_gap_moves_by_the_gap(void **state)
+{
+	rules_business b = daily("America/New_York", 8, 17);
+
+	(void)state;
+	/* Sat 2026-03-07 02:30 EST + 1d: Sunday 02:30 does not exist (clocks
+	 * jump 02:00 -> 03:00), so the step runs at 03:30 EDT, as a calendar
+	 * (RFC 5545) places an event at 02:30 - not 03:00, and never twice. */
+	assert_int_equal(bizclock_add_offset(&b, 1772868600, 86400), 1772953200 + 1800);
+	/* + 2d is Monday 02:30 EDT again: the gap does not carry over. */
+	assert_int_equal(bizclock_add_offset(&b, 1772868600, 2 * 86400),
+			 1772953200 + 1800 + 86400 - 3600);
+	tz_free(b.zone);
+}
+
 int
 main(void)
 {
@@ -587,7 +605,7 @@ main(void)
 		cmocka_unit_test(null_zone_is_utc),
 		cmocka_unit_test(spring_forward_round_the_clock_skips_the_lost_hour),
 		cmocka_unit_test(spring_forward_day_with_daytime_hours),
-		cmocka_unit_test(span_opening_inside_the_gap_opens_when_the_gap_ends),
+		cmocka_unit_test(span_opening_inside_the_gap_opens_shifted_by_the_gap),
 		cmocka_unit_test(fall_back_repeated_hour_counts_as_real_minutes),
 		cmocka_unit_test(fall_back_weekend_with_weekday_hours),
 		cmocka_unit_test(after_quiet_late_evening_is_eight_next_morning),
@@ -600,6 +618,7 @@ main(void)
 		cmocka_unit_test(describe_due_counts_local_days_not_utc_days),
 		cmocka_unit_test(words_fit_small_buffers),
 		cmocka_unit_test(day_offsets_keep_the_local_time_across_dst),
+		cmocka_unit_test(day_offset_into_a_spring_forward_gap_moves_by_the_gap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -253,16 +253,271 @@ wrong_types_say_what_was_expected(void **state)
 }
 
 static void
-routing_without_catch_all_is_an_error(void **state)
+steps_have_ids_from_what_they_do(void **state)
+{
+	rules_diags d;
+	rules *r = rules_load_string(rules_default_yaml, strlen(rules_default_yaml),
+				     "default", &d);
+	const rules_sequence *seq;
+	static const char *const want[] = {
+		"sms.ack", "email.ack_email", "call", "sms.checkin", "sms.second", "sms.final",
+	};
+
+	(void)state;
+	assert_non_null(r);
+	seq = rules_sequence_find(r, "new_inquiry");
+	assert_int_equal(seq->nsteps, 6);
+	for (size_t i = 0; i < 6; i++)
+		assert_string_equal(seq->steps[i].id, want[i]);
+	assert_int_equal(rules_step_index(seq, "sms.final"), 5);
+	assert_int_equal(rules_step_index(seq, "sms.nope"), -1);
+	/* A titled task is named by its verb and its title's hash. */
+	seq = rules_sequence_find(r, "quote_sent");
+	assert_int_equal(strncmp(seq->steps[0].id, "call.", 5), 0);
+	assert_int_equal(strlen(seq->steps[0].id), 13);
+	/* The version is the file's SHA-256: the same text, the same version. */
+	assert_int_equal(strlen(r->version), 64);
+	assert_string_equal(r->text, rules_default_yaml);
+	rules_free(r);
+	rules_diags_free(&d);
+}
+
+static void
+step_ids_do_not_depend_on_timing(void **state)
+{
+	rules_diags d1, d2;
+	rules *a = expect_ok(BASE "sequences:\n"
+			     "  s:\n"
+			     "    - { at: 1d, send: sms, template: t }\n"
+			     "    - { at: 2d, send: sms, template: u }\n"
+			     "templates: { t: \"hi\", u: \"again\" }\n", &d1);
+	rules *b = expect_ok(BASE "sequences:\n"
+			     "  s:\n"
+			     "    - { at: 3d, send: sms, template: u }\n"
+			     "templates: { t: \"hi\", u: \"again\" }\n", &d2);
+
+	(void)state;
+	assert_string_equal(a->sequences[0].steps[1].id, "sms.u");
+	assert_string_equal(b->sequences[0].steps[0].id, "sms.u");
+	assert_string_not_equal(a->version, b->version);
+	rules_free(a);
+	rules_free(b);
+	rules_diags_free(&d1);
+	rules_diags_free(&d2);
+}
+
+static void
+step_ids_given_repeated_or_alike(void **state)
+{
+	rules_diags d;
+	rules *r = expect_ok(BASE "sequences:\n"
+			     "  s:\n"
+			     "    - { at: 1d, task: call, id: first_call }\n"
+			     "    - { at: 2d, send: sms, template: t }\n"
+			     "    - { at: 3d, send: sms, template: t }\n"
+			     "templates: { t: \"hi\" }\n", &d);
+
+	(void)state;
+	assert_string_equal(r->sequences[0].steps[0].id, "first_call");
+	assert_string_equal(r->sequences[0].steps[1].id, "sms.t");
+	assert_string_equal(r->sequences[0].steps[2].id, "sms.t~2");
+	expect_diag(&d, 8, 7, true, "step 3 of \"s\" does the same as step 2; give repeated "
+		    "steps an \"id\" each, so that an edit never takes one for another");
+	rules_free(r);
+	rules_diags_free(&d);
+	expect_error(BASE "sequences:\n"
+		     "  s:\n"
+		     "    - { at: 1d, task: call, id: x }\n"
+		     "    - { at: 2d, task: text, id: x }\n", 1, 7, 33,
+		     "step id \"x\" is used twice in sequence \"s\"");
+}
+
+static void
+people_can_be_away(void **state)
+{
+	rules_diags d;
+	rules *r = expect_ok("business: { name: Acme, timezone: America/Chicago }\n"
+			     "people:\n"
+			     "  - { id: alice, name: Alice, role: office, fallback: maria,\n"
+			     "      away: [ { from: 2026-12-21, to: 2026-12-27 },\n"
+			     "              { from: \"2027-01-05 13:30\", to: \"2027-01-05 17:00\" } ] }\n"
+			     "  - { id: bob, name: Bob, role: sales, max_open_leads: 20, fallback: maria }\n"
+			     "  - { id: carl, name: Carl, role: office, active: false, fallback: alice }\n"
+			     "  - { id: maria, name: Maria, role: manager }\n"
+			     "routing: [ { owner: { round_robin: [alice, bob, carl] } } ]\n", &d);
+	const rules_person *a = &r->people[0];
+
+	(void)state;
+	assert_int_equal(d.n, 0);
+	assert_int_equal(a->naway, 2);
+	assert_int_equal(a->fallback, 3);
+	/* Dec 21 00:00 CST through the end of Dec 27 (Dec 28 00:00 CST) */
+	assert_int_equal(a->away[0].from, 1797832800);
+	assert_int_equal(a->away[0].to, 1797832800 + 7 * 86400);
+	assert_false(rules_person_present(a, 1797832800));
+	assert_true(rules_person_present(a, 1797832800 - 1));
+	assert_true(rules_person_present(a, 1797832800 + 7 * 86400));
+	assert_int_equal(rules_person_back(a, 1797832800 + 3600), 1797832800 + 7 * 86400);
+	assert_int_equal(rules_presence_change(r, 0), 1797832800);
+	assert_int_equal(r->people[1].max_open_leads, 20);
+	assert_true(r->people[2].inactive);
+	assert_int_equal(rules_person_back(&r->people[2], 0), INT64_MAX);
+	assert_true(rules_anyone_absent(r));
+	assert_true(rules_anyone_capped(r));
+	rules_free(r);
+	rules_diags_free(&d);
+}
+
+static void
+away_mistakes_are_reported(void **state)
 {
 	(void)state;
+	expect_error("business: { name: Acme, timezone: UTC }\n"
+		     "people: [ { id: alice, name: Alice, role: office, fallback: zed } ]\n"
+		     "routing: [ { owner: alice } ]\n", 1, 2, 61,
+		     "person \"zed\" does not exist (known: alice)");
+	expect_error("business: { name: Acme, timezone: UTC }\n"
+		     "people: [ { id: alice, name: Alice, role: office, fallback: alice } ]\n"
+		     "routing: [ { owner: alice } ]\n", 1, 2, 61,
+		     "alice cannot be their own fallback");
+	expect_error("business: { name: Acme, timezone: UTC }\n"
+		     "people: [ { id: alice, name: Alice, role: office, fallback: bob,\n"
+		     "            away: [ { from: 2026-12-21, to: 2026-12-20 } ] },\n"
+		     "          { id: bob, name: Bob, role: office } ]\n"
+		     "routing: [ { owner: alice } ]\n", 1, 3, 45,
+		     "\"to\" must come after \"from\"");
+	expect_error("business: { name: Acme, timezone: UTC }\n"
+		     "people: [ { id: alice, name: Alice, role: office, fallback: bob,\n"
+		     "            away: [ { from: next week, to: 2026-12-20 } ] },\n"
+		     "          { id: bob, name: Bob, role: office } ]\n"
+		     "routing: [ { owner: alice } ]\n", 1, 3, 29,
+		     "\"from\" must be a date like 2026-12-24 or a time like \"2026-12-24 13:30\"");
+}
+
+static void
+rules_check_proves_someone_covers(void **state)
+{
+	rules_diags d;
+	rules *r;
+
+	(void)state;
+	/* Away with nobody to cover: named, with when. */
+	expect_error("business: { name: Acme, timezone: UTC }\n"
+		     "people: [ { id: alice, name: Alice, role: office,\n"
+		     "            away: [ { from: 2026-12-21, to: 2026-12-27 } ] } ]\n"
+		     "routing: [ { owner: alice } ]\n", 1, 4, 21,
+		     "nobody can take its leads from 2026-12-21 00:00: alice (away); give one of "
+		     "them a \"fallback\" who is at work then");
+	/* Not active, and so is the fallback. */
+	expect_error("business: { name: Acme, timezone: UTC }\n"
+		     "people: [ { id: carl, name: Carl, role: office, active: false, fallback: dee },\n"
+		     "          { id: dee, name: Dee, role: office, active: false } ]\n"
+		     "routing: [ { owner: carl } ]\n", 1, 4, 21,
+		     "nobody can take its leads: carl (not active), fallback dee (not active); "
+		     "give one of them a \"fallback\" who is active");
+	/* Two away at once in a pool, and their fallback too. */
+	expect_error("business: { name: Acme, timezone: UTC }\n"
+		     "people: [ { id: a, name: A, role: x, away: [ { from: 2026-12-20, to: 2026-12-31 } ] },\n"
+		     "          { id: b, name: B, role: x, fallback: m, away: [ { from: 2026-12-24, to: 2026-12-26 } ] },\n"
+		     "          { id: m, name: M, role: y, away: [ { from: 2026-12-25, to: 2026-12-25 } ] } ]\n"
+		     "routing: [ { owner: { round_robin: [a, b] } } ]\n", 1, 5, 21,
+		     "nobody can take its leads from 2026-12-25 00:00: a (away), b (away), fallback m "
+		     "(away); give one of them a \"fallback\" who is at work then");
+	/* Away at different times, or covered: proven. */
+	r = expect_ok("business: { name: Acme, timezone: UTC }\n"
+		      "people: [ { id: a, name: A, role: x, away: [ { from: 2026-12-20, to: 2026-12-23 } ] },\n"
+		      "          { id: b, name: B, role: x, away: [ { from: 2026-12-24, to: 2026-12-26 } ] } ]\n"
+		      "routing: [ { owner: { round_robin: [a, b] } } ]\n"
+		      "escalation: [ { task_overdue: 1h, reassign: { round_robin: [b, a] } },\n"
+		      "              { task_overdue: 4h, notify: owner } ]\n", &d);
+	assert_int_equal(d.n, 0);
+	rules_free(r);
+	rules_diags_free(&d);
+}
+
+static void
+routing_gap_names_the_smallest_lead_it_leaves_out(void **state)
+{
+	(void)state;
+	/* The commonest lead first: a web form's new inquiry in opening hours
+	 * (Monday 08:00-17:00 by default; an hour after opening). */
 	expect_error("business: { name: Acme, timezone: UTC }\n"
 		     "people: [ { id: alice, name: Alice, role: office } ]\n"
 		     "routing:\n"
 		     "  - { when: { source: phone_call }, owner: alice }\n"
 		     "  - { when: { kind: estimate }, owner: alice }\n", 1, 4, 3,
-		     "routing can leave a lead without an owner: add a last rule without "
-		     "\"when\"");
+		     "routing can leave a lead without an owner: a web_form lead of kind "
+		     "new_inquiry arriving Monday 09:00 (business hours) matches no rule; add a "
+		     "rule for it or a last rule without \"when\"");
+	/* Covered in opening hours only: the gap is after hours. */
+	expect_error("business: { name: Acme, timezone: UTC, hours: { mon-fri: \"08:00-17:00\" } }\n"
+		     "people: [ { id: alice, name: Alice, role: office } ]\n"
+		     "routing:\n"
+		     "  - { when: { after_hours: false }, owner: alice }\n"
+		     "  - { when: { source: web_form, after_hours: true }, owner: alice }\n", 1, 4, 3,
+		     "routing can leave a lead without an owner: a phone_call lead of kind "
+		     "new_inquiry arriving Monday 22:00 (after hours) matches no rule; add a "
+		     "rule for it or a last rule without \"when\"");
+	/* Every door's source named: the gap is a source of a hook's own. */
+	expect_error("business: { name: Acme, timezone: UTC }\n"
+		     "people: [ { id: alice, name: Alice, role: office } ]\n"
+		     "routing:\n"
+		     "  - { when: { source: web_form }, owner: alice }\n"
+		     "  - { when: { source: phone_call }, owner: alice }\n"
+		     "  - { when: { source: sms }, owner: alice }\n"
+		     "  - { when: { source: email }, owner: alice }\n"
+		     "  - { when: { source: api }, owner: alice }\n"
+		     "  - { when: { source: meta_ads }, owner: alice }\n"
+		     "  - { when: { source: google_ads }, owner: alice }\n", 1, 4, 3,
+		     "routing can leave a lead without an owner: a lead from a source no rule "
+		     "names of kind new_inquiry arriving Monday 09:00 (business hours) matches no "
+		     "rule; add a rule for it or a last rule without \"when\"");
+	/* A service condition never covers a lead that names no service. */
+	expect_error("business: { name: Acme, timezone: UTC }\n"
+		     "people: [ { id: alice, name: Alice, role: office } ]\n"
+		     "routing:\n"
+		     "  - { when: { service: roof }, owner: alice }\n", 1, 4, 3,
+		     "routing can leave a lead without an owner: a web_form lead of kind "
+		     "new_inquiry arriving Monday 09:00 (business hours) matches no rule; add a "
+		     "rule for it or a last rule without \"when\"");
+}
+
+static void
+routing_after_hours_true_and_false_is_no_gap(void **state)
+{
+	rules_diags d;
+	rules *r = expect_ok("business: { name: Acme, timezone: UTC }\n"
+			     "people: [ { id: alice, name: Alice, role: office },"
+			     " { id: bob, name: Bob, role: sales } ]\n"
+			     "routing:\n"
+			     "  - { when: { source: phone_call }, owner: bob }\n"
+			     "  - { when: { after_hours: true }, owner: alice }\n"
+			     "  - { when: { after_hours: false }, owner: bob }\n", &d);
+
+	(void)state;
+	assert_int_equal(d.n, 0);
+	rules_free(r);
+	rules_diags_free(&d);
+	/* A rule after the complete pair is never used. */
+	r = expect_ok("business: { name: Acme, timezone: UTC }\n"
+		      "people: [ { id: alice, name: Alice, role: office } ]\n"
+		      "routing:\n"
+		      "  - { when: { after_hours: false }, owner: alice }\n"
+		      "  - { when: { after_hours: true }, owner: alice }\n"
+		      "  - { when: { kind: estimate }, owner: alice }\n", &d);
+	expect_diag(&d, 6, 5, true, "this rule is never used: rule 2 above and the rules "
+		    "before it take every lead");
+	rules_free(r);
+	rules_diags_free(&d);
+	/* A business open round the clock has no after hours: false alone is
+	 * every lead. */
+	r = expect_ok("business: { name: Acme, timezone: UTC, hours: { mon-sun: \"00:00-24:00\" } }\n"
+		      "people: [ { id: alice, name: Alice, role: office } ]\n"
+		      "routing:\n"
+		      "  - { when: { after_hours: false }, owner: alice }\n", &d);
+	assert_int_equal(d.n, 0);
+	rules_free(r);
+	rules_diags_free(&d);
 }
 
 static void
@@ -521,7 +776,11 @@ sequence_over_the_touch_limit_is_a_warning(void **state)
 	(void)state;
 	expect_diag(&d, 5, 3, true, "sequence \"chase\" would send 6 automated messages "
 		    "within 10d; only 4 will be sent (limits.max_automated_touches)");
-	assert_int_equal(d.n, 1);
+	/* and, once per sequence, that its repeated steps want ids */
+	expect_diag(&d, 7, 7, true, "step 2 of \"chase\" does the same as step 1; give "
+		    "repeated steps an \"id\" each, so that an edit never takes one for "
+		    "another");
+	assert_int_equal(d.n, 3);
 	rules_diags_free(&d);
 	rules_free(r);
 }
@@ -1012,7 +1271,14 @@ main(void)
 		cmocka_unit_test(default_sequences_are_parsed_step_by_step),
 		cmocka_unit_test(unknown_key_names_the_expected_keys),
 		cmocka_unit_test(wrong_types_say_what_was_expected),
-		cmocka_unit_test(routing_without_catch_all_is_an_error),
+		cmocka_unit_test(steps_have_ids_from_what_they_do),
+		cmocka_unit_test(step_ids_do_not_depend_on_timing),
+		cmocka_unit_test(step_ids_given_repeated_or_alike),
+		cmocka_unit_test(people_can_be_away),
+		cmocka_unit_test(away_mistakes_are_reported),
+		cmocka_unit_test(rules_check_proves_someone_covers),
+		cmocka_unit_test(routing_gap_names_the_smallest_lead_it_leaves_out),
+		cmocka_unit_test(routing_after_hours_true_and_false_is_no_gap),
 		cmocka_unit_test(routing_rule_after_catch_all_is_a_warning),
 		cmocka_unit_test(routing_on_custom_fields),
 		cmocka_unit_test(unknown_person_lists_the_known_ones),

@@ -303,15 +303,21 @@ new_york_is_edt_from_spring_forward(void **state)
 }
 
 static void
-new_york_gap_maps_to_first_instant_after_it(void **state)
+new_york_gap_shifts_forward_by_the_gap_like_rfc_5545(void **state)
 {
 	tz_zone *z = load("America/New_York");
+	tz_local lt;
 
 	(void)state;
-	/* 02:00..02:59 do not exist on 2026-03-08; 03:00 EDT = 1772953200. */
-	assert_from_local(z, 2026, 3, 8, 2, 0, 1772953200, 1);
-	assert_from_local(z, 2026, 3, 8, 2, 30, 1772953200, 1);
-	assert_from_local(z, 2026, 3, 8, 2, 59, 1772953200, 1);
+	/* 02:00..02:59 do not exist on 2026-03-08 (03:00 EDT = 1772953200): a
+	 * time in the gap is read with the offset before it (EST), so it moves
+	 * forward by the hour the clocks jump, as calendars do. */
+	assert_from_local(z, 2026, 3, 8, 2, 0, 1772953200, 1);		/* 03:00 EDT */
+	assert_from_local(z, 2026, 3, 8, 2, 30, 1772953200 + 1800, 1);	/* 03:30 EDT */
+	assert_from_local(z, 2026, 3, 8, 2, 59, 1772953200 + 3540, 1);	/* 03:59 EDT */
+	tz_to_local(z, 1772953200 + 1800, &lt);
+	assert_int_equal(lt.hour, 3);
+	assert_int_equal(lt.min, 30);
 	assert_from_local(z, 2026, 3, 8, 1, 59, 1772953140, 0);
 	assert_from_local(z, 2026, 3, 8, 3, 0, 1772953200, 0);
 	tz_free(z);
@@ -373,7 +379,7 @@ berlin_spring_forward_offsets_and_gap(void **state)
 	(void)state;
 	assert_offset(z, 1774745940, 3600, false);	/* 2026-03-29 01:59 CET */
 	assert_offset(z, 1774746000, 7200, true);	/* 2026-03-29 03:00 CEST */
-	assert_from_local(z, 2026, 3, 29, 2, 30, 1774746000, 1);
+	assert_from_local(z, 2026, 3, 29, 2, 30, 1774746000 + 1800, 1);	/* 03:30 CEST */
 	assert_from_local(z, 2026, 3, 29, 3, 0, 1774746000, 0);
 	tz_free(z);
 }
@@ -403,7 +409,7 @@ new_york_footer_rule_governs_2090(void **state)
 	assert_offset(z, 3792985200, -14400, true);	/* 2090-03-12 03:00 EDT */
 	assert_offset(z, 3813544799, -14400, true);	/* 2090-11-05 01:59:59 EDT */
 	assert_offset(z, 3813544800, -18000, false);	/* 2090-11-05 01:00 EST */
-	assert_from_local(z, 2090, 3, 12, 2, 15, 3792985200, 1);
+	assert_from_local(z, 2090, 3, 12, 2, 15, 3792985200 + 900, 1);	/* 03:15 EDT */
 	tz_free(z);
 }
 
@@ -754,7 +760,7 @@ main(void)
 		cmocka_unit_test(to_local_fills_every_field),
 		cmocka_unit_test(new_york_is_est_just_before_spring_forward),
 		cmocka_unit_test(new_york_is_edt_from_spring_forward),
-		cmocka_unit_test(new_york_gap_maps_to_first_instant_after_it),
+		cmocka_unit_test(new_york_gap_shifts_forward_by_the_gap_like_rfc_5545),
 		cmocka_unit_test(new_york_fall_back_switches_to_est),
 		cmocka_unit_test(new_york_ambiguous_time_maps_to_first_occurrence),
 		cmocka_unit_test(new_york_local_round_trip_covers_2026),
