@@ -8,11 +8,17 @@
 #   make fuzz    build the libFuzzer targets and run each briefly
 
 PKGS    := sqlite3 libmicrohttpd jansson libcurl yaml-0.1 libsodium
+# libsystemd (libsystemd-dev) when present: serve reports readiness and
+# stopping through sd_notify (Type=notify); without it those calls are no-ops.
+ifeq ($(shell pkg-config --exists libsystemd && echo yes),yes)
+PKGS    += libsystemd
+SD_DEF  := -DLK_HAVE_SYSTEMD
+endif
 CC      ?= cc
 WARN    := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wundef -Wvla -Wpointer-arith \
            -Wno-unused-parameter
-BASE    := -std=c17 -D_GNU_SOURCE -Isrc $(WARN)
+BASE    := -std=c17 -D_GNU_SOURCE $(SD_DEF) -Isrc $(WARN)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 # libcsv has no pkg-config file (Debian's libcsv-dev): linked by name.
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lcsv -lpthread -lm
