@@ -71,7 +71,8 @@ else
 	not_ok "make install PREFIX=/usr DESTDIR=..."; sed 's/^/#   /' "$T/install.out" | head -n 10
 fi
 for f in usr/bin/leadkeep lib/systemd/system/leadkeep.service etc/leadkeep/rules.yaml \
-	etc/leadkeep/serve.conf usr/share/doc/leadkeep/operations.md; do
+	etc/leadkeep/serve.conf usr/share/doc/leadkeep/operations.md \
+	usr/share/man/man1/leadkeep.1 usr/share/man/man5/leadkeep-rules.5; do
 	check "installs /$f" test -e "$T/root/$f"
 done
 check "the installed unit runs the installed binary" grep -q "^ExecStart=/usr/bin/leadkeep serve" \
