@@ -144,7 +144,7 @@ fuzz: deps
 	@fuzz/run.sh
 
 # make install [PREFIX=/usr/local] [DESTDIR=] : the binary, the systemd unit,
-# the man pages, the documentation, and - unless already there - /etc/leadkeep/rules.yaml
+# the man pages, the bash completion, the documentation, and - unless already there - /etc/leadkeep/rules.yaml
 # (the demo's, to edit) and serve.conf. INSTALL_BIN picks another build.
 PREFIX      ?= /usr/local
 BINDIR      ?= $(PREFIX)/bin
@@ -157,7 +157,8 @@ INSTALL_BIN ?= build/leadkeep
 
 install: $(INSTALL_BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR) \
-		$(DESTDIR)$(SYSCONFDIR)/leadkeep $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+		$(DESTDIR)$(SYSCONFDIR)/leadkeep $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(COMPLETIONDIR)
 	install -m 0755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/leadkeep
 	sed 's|@BINDIR@|$(BINDIR)|; s|/etc/leadkeep|$(SYSCONFDIR)/leadkeep|g' \
 		packaging/leadkeep.service >$(DESTDIR)$(UNITDIR)/leadkeep.service
@@ -165,6 +166,7 @@ install: $(INSTALL_BIN)
 	install -m 0644 README.md docs/*.md docs/openapi.yaml $(DESTDIR)$(DOCDIR)/
 	install -m 0644 man/leadkeep.1 $(DESTDIR)$(MANDIR)/man1/leadkeep.1
 	install -m 0644 man/leadkeep-rules.5 $(DESTDIR)$(MANDIR)/man5/leadkeep-rules.5
+	install -m 0644 packaging/leadkeep.bash-completion $(DESTDIR)$(COMPLETIONDIR)/leadkeep
 	[ -e $(DESTDIR)$(SYSCONFDIR)/leadkeep/rules.yaml ] || \
 		install -m 0644 examples/default-rules.yaml $(DESTDIR)$(SYSCONFDIR)/leadkeep/rules.yaml
 	[ -e $(DESTDIR)$(SYSCONFDIR)/leadkeep/serve.conf ] || \

@@ -72,7 +72,7 @@ else
 fi
 for f in usr/bin/leadkeep lib/systemd/system/leadkeep.service etc/leadkeep/rules.yaml \
 	etc/leadkeep/serve.conf usr/share/doc/leadkeep/operations.md \
-	usr/share/man/man1/leadkeep.1 usr/share/man/man5/leadkeep-rules.5; do
+	usr/share/man/man1/leadkeep.1 usr/share/man/man5/leadkeep-rules.5 usr/share/bash-completion/completions/leadkeep; do
 	check "installs /$f" test -e "$T/root/$f"
 done
 check "the installed unit runs the installed binary" grep -q "^ExecStart=/usr/bin/leadkeep serve" \
