@@ -24,7 +24,9 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lcsv -lpthread -lm
 
 # Release: optimised. ASan: the build the tests run.
-REL_CFLAGS  := -O2 -g $(BASE)
+# EXTRA_CFLAGS, EXTRA_LDFLAGS: added to the release build (debian/rules passes
+# dpkg's hardening flags).
+REL_CFLAGS  := -O2 -g $(BASE) $(EXTRA_CFLAGS)
 ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                -fno-sanitize-recover=undefined $(BASE)
 
@@ -46,7 +48,7 @@ UNIT_BIN  := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 
 VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
 
-.PHONY: all deps build run test unit asan bench bench-smoke fuzz clean install
+.PHONY: all deps build run test unit asan bench bench-smoke fuzz clean install deb
 all: build
 
 deps:
@@ -73,7 +75,7 @@ asan: build/asan/leadkeep $(UNIT_BIN)
 unit: $(UNIT_BIN)
 
 build/leadkeep: $(REL_CLI) $(REL_LIB)
-	$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(REL_CFLAGS) $(EXTRA_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 build/asan/leadkeep: $(ASAN_CLI) $(ASAN_LIB)
 	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -171,6 +173,16 @@ install: $(INSTALL_BIN)
 		install -m 0644 examples/default-rules.yaml $(DESTDIR)$(SYSCONFDIR)/leadkeep/rules.yaml
 	[ -e $(DESTDIR)$(SYSCONFDIR)/leadkeep/serve.conf ] || \
 		install -m 0644 packaging/serve.conf $(DESTDIR)$(SYSCONFDIR)/leadkeep/serve.conf
+
+# make deb: the Debian package (debian/), built from a copy of the tree in
+# build/deb/leadkeep (dpkg-buildpackage's clean would remove build/), then
+# checked with lintian. The .deb lands in build/deb/.
+deb:
+	rm -rf build/deb && mkdir -p build/deb/leadkeep
+	tar --exclude=./build --exclude=./.git --exclude=./node_modules \
+		--exclude=./leadkeep-data -cf - . | tar -xf - -C build/deb/leadkeep
+	cd build/deb/leadkeep && dpkg-buildpackage -us -uc -b
+	lintian --info build/deb/leadkeep_*.changes
 
 clean:
 	rm -rf build
