@@ -8,17 +8,25 @@
 #   make fuzz    build the libFuzzer targets and run each briefly
 
 PKGS    := sqlite3 libmicrohttpd jansson libcurl yaml-0.1 libsodium
+# libsystemd (libsystemd-dev) when present: serve reports readiness and
+# stopping through sd_notify (Type=notify); without it those calls are no-ops.
+ifeq ($(shell pkg-config --exists libsystemd && echo yes),yes)
+PKGS    += libsystemd
+SD_DEF  := -DLK_HAVE_SYSTEMD
+endif
 CC      ?= cc
 WARN    := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wundef -Wvla -Wpointer-arith \
            -Wno-unused-parameter
-BASE    := -std=c17 -D_GNU_SOURCE -Isrc $(WARN)
+BASE    := -std=c17 -D_GNU_SOURCE $(SD_DEF) -Isrc $(WARN)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 # libcsv has no pkg-config file (Debian's libcsv-dev): linked by name.
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lcsv -lpthread -lm
 
 # Release: optimised. ASan: the build the tests run.
-REL_CFLAGS  := -O2 -g $(BASE)
+# EXTRA_CFLAGS, EXTRA_LDFLAGS: added to the release build (debian/rules passes
+# dpkg's hardening flags).
+REL_CFLAGS  := -O2 -g $(BASE) $(EXTRA_CFLAGS)
 ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                -fno-sanitize-recover=undefined $(BASE)
 
@@ -40,7 +48,7 @@ UNIT_BIN  := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 
 VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
 
-.PHONY: all deps build run test unit asan bench bench-smoke fuzz clean install
+.PHONY: all deps build run test unit asan bench bench-smoke fuzz clean install deb
 all: build
 
 deps:
@@ -67,7 +75,7 @@ asan: build/asan/leadkeep $(UNIT_BIN)
 unit: $(UNIT_BIN)
 
 build/leadkeep: $(REL_CLI) $(REL_LIB)
-	$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(REL_CFLAGS) $(EXTRA_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 build/asan/leadkeep: $(ASAN_CLI) $(ASAN_LIB)
 	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -138,27 +146,43 @@ fuzz: deps
 	@fuzz/run.sh
 
 # make install [PREFIX=/usr/local] [DESTDIR=] : the binary, the systemd unit,
-# the documentation, and - unless already there - /etc/leadkeep/rules.yaml
+# the man pages, the bash completion, the documentation, and - unless already there - /etc/leadkeep/rules.yaml
 # (the demo's, to edit) and serve.conf. INSTALL_BIN picks another build.
 PREFIX      ?= /usr/local
 BINDIR      ?= $(PREFIX)/bin
 SYSCONFDIR  ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 UNITDIR     ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
 DOCDIR      ?= $(PREFIX)/share/doc/leadkeep
+MANDIR      ?= $(PREFIX)/share/man
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 INSTALL_BIN ?= build/leadkeep
 
 install: $(INSTALL_BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR) \
-		$(DESTDIR)$(SYSCONFDIR)/leadkeep
+		$(DESTDIR)$(SYSCONFDIR)/leadkeep $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(COMPLETIONDIR)
 	install -m 0755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/leadkeep
 	sed 's|@BINDIR@|$(BINDIR)|; s|/etc/leadkeep|$(SYSCONFDIR)/leadkeep|g' \
 		packaging/leadkeep.service >$(DESTDIR)$(UNITDIR)/leadkeep.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/leadkeep.service
 	install -m 0644 README.md docs/*.md docs/openapi.yaml $(DESTDIR)$(DOCDIR)/
+	install -m 0644 man/leadkeep.1 $(DESTDIR)$(MANDIR)/man1/leadkeep.1
+	install -m 0644 man/leadkeep-rules.5 $(DESTDIR)$(MANDIR)/man5/leadkeep-rules.5
+	install -m 0644 packaging/leadkeep.bash-completion $(DESTDIR)$(COMPLETIONDIR)/leadkeep
 	[ -e $(DESTDIR)$(SYSCONFDIR)/leadkeep/rules.yaml ] || \
 		install -m 0644 examples/default-rules.yaml $(DESTDIR)$(SYSCONFDIR)/leadkeep/rules.yaml
 	[ -e $(DESTDIR)$(SYSCONFDIR)/leadkeep/serve.conf ] || \
 		install -m 0644 packaging/serve.conf $(DESTDIR)$(SYSCONFDIR)/leadkeep/serve.conf
+
+# make deb: the Debian package (debian/), built from a copy of the tree in
+# build/deb/leadkeep (dpkg-buildpackage's clean would remove build/), then
+# checked with lintian. The .deb lands in build/deb/.
+deb:
+	rm -rf build/deb && mkdir -p build/deb/leadkeep
+	tar --exclude=./build --exclude=./.git --exclude=./node_modules \
+		--exclude=./leadkeep-data -cf - . | tar -xf - -C build/deb/leadkeep
+	cd build/deb/leadkeep && dpkg-buildpackage -us -uc -b
+	lintian --info build/deb/leadkeep_*.changes
 
 clean:
 	rm -rf build

@@ -6,7 +6,8 @@ set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev git curl sqlite3 tzdata
 libsqlite3-dev libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libyaml-dev
 libsodium-dev libcmocka-dev libcsv-dev libsystemd-dev python3 python3-aiosmtpd
-python3-icalendar prometheus chromium systemd debhelper dpkg-dev fakeroot lintian"
+python3-icalendar prometheus chromium systemd debhelper dpkg-dev fakeroot lintian
+groff-base man-db"
 
 missing=""
 for p in $PKGS; do

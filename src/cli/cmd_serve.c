@@ -11,6 +11,12 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef LK_HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#else
+#define sd_notify(unset, state) ((void)0)
+#define sd_notifyf(unset, ...) ((void)0)
+#endif
 
 #include "cli.h"
 #include "deliver/deliver.h"
@@ -284,14 +290,18 @@ cmd_serve(int argc, char **argv)
 	fprintf(stderr, "leadkeep: listening on http://%.*s:%u - stop with Ctrl-C or "
 		"kill -TERM %d\n", (int)(strrchr(listen, ':') - listen), listen, http_port(srv),
 		(int)getpid());
+	sd_notifyf(0, "READY=1\nSTATUS=listening on %s port %u", listen, http_port(srv));
 	for (;;) {
 		while (sigwait(&sigs, &sig) != 0)
 			;
 		if (sig != SIGHUP)
 			break;
+		sd_notify(0, "RELOADING=1");
 		reload(&e, live);
+		sd_notify(0, "READY=1");
 	}
 	log_line("info", "stopping", "signal=%s", sig == SIGTERM ? "TERM" : "INT");
+	sd_notify(0, "STOPPING=1\nSTATUS=stopping: finishing requests in flight");
 	rc = EXIT_OK;
 out:
 	if (srv != NULL)
