@@ -17,37 +17,7 @@
 #include "core/engine.h"
 #include "core/tz.h"
 #include "rules/rules_load.h"
-
-static rules *R;
-
-static int
-setup(void **state)
-{
-	rules_diags d = { 0 };
-
-	(void)state;
-	R = rules_load_string(rules_default_yaml, strlen(rules_default_yaml), "default", &d);
-	rules_diags_free(&d);
-	return R ? 0 : -1;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	rules_free(R);
-	return 0;
-}
-
-/* Local wall time in the business's zone (America/Chicago). */
-static int64_t
-local(int y, int mo, int d, int h, int mi)
-{
-	int64_t t;
-
-	tz_from_local(R->business.zone, y, mo, d, h, mi, &t);
-	return t;
-}
+#include "demo_rules.h"
 
 /* A lead two hours into its new_inquiry sequence, owned by alice. */
 static lead_state
@@ -545,5 +515,5 @@ main(void)
 		cmocka_unit_test(an_opt_out_of_a_closed_lead_is_a_note_not_a_task),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, demo_rules_setup, demo_rules_teardown);
 }

@@ -17,36 +17,7 @@
 #include "core/engine_internal.h"
 #include "core/tz.h"
 #include "rules/rules_load.h"
-
-static rules *R;
-
-static int
-setup(void **state)
-{
-	rules_diags d = { 0 };
-
-	(void)state;
-	R = rules_load_string(rules_default_yaml, strlen(rules_default_yaml), "default", &d);
-	rules_diags_free(&d);
-	return R ? 0 : -1;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	rules_free(R);
-	return 0;
-}
-
-static int64_t
-local(int y, int mo, int d, int h, int mi)
-{
-	int64_t t;
-
-	tz_from_local(R->business.zone, y, mo, d, h, mi, &t);
-	return t;
-}
+#include "demo_rules.h"
 
 static const lead_task TASKS[] = {
 	{ .id = 7, .verb = "call", .title = "Call Marcus Johnson again", .assignee = "alice" },
@@ -323,5 +294,5 @@ main(void)
 		cmocka_unit_test(the_first_human_contact_has_its_own_entry),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, demo_rules_setup, demo_rules_teardown);
 }
