@@ -265,6 +265,7 @@ observe(void *ctx, int64_t lead_id, const action *a, int64_t row, int64_t now)
 		json_object_set_new(o, "possible_opt_out",
 				    json_boolean(a->flags & (LEAD_MAYBE_OPT_OUT_SMS |
 							     LEAD_MAYBE_OPT_OUT_EMAIL)));
+		json_object_set_new(o, "no_texts", json_boolean(a->flags & LEAD_NO_TEXTS));
 		break;
 	case ACT_SET_CONTACT:
 		o = line_head(sm, now, lead_id, "contact");
@@ -476,6 +477,7 @@ event_for(const char *type, json_t *ev, lead_event *out)
 		out->person = str(ev, "person");
 		out->to = str(ev, "to");
 		out->error = str(ev, "error");
+		out->purpose = str(ev, "purpose");
 		out->attempts = json_is_integer(json_object_get(ev, "attempts")) ?
 				(int)json_integer_value(json_object_get(ev, "attempts")) : 1;
 		if (out->kind == EV_DELIVERY) {
@@ -562,7 +564,7 @@ apply_input(sim *sm, store *s, int64_t bid, const sim_input *in, char *err, size
 		       "task_done, stop, start, inquiry, delivery, opt_out_review, rules)";
 	case -2:
 		return "outcome: a delivery outcome is one of sent, failed, dead, unknown, "
-		       "confirmed, carrier_opt_out, invalid_phone, bounced, cancelled";
+		       "confirmed, carrier_opt_out, invalid_phone, bounced, cancelled, not_textable";
 	}
 	if ((id = ref_get(&sm->refs, str(in->ev, "lead"))) <= 0)
 		return "lead: no lead with this ref (give \"ref\" to the lead)";

@@ -121,6 +121,9 @@ engine_on_contact(engine_ctx *c, const lead_event *ev, char *err, size_t errlen)
 		reread(c, in->phone, true, LEAD_PHONE_INVALID, &flags, &phone);
 		/* a new number is in the texted countries, or not */
 		flags &= ~(unsigned)LEAD_PHONE_ABROAD;
+		/* another number may take texts */
+		if (!engine_streq(phone, l->phone))
+			flags &= ~(unsigned)LEAD_NO_TEXTS;
 		if (*phone && !(flags & LEAD_PHONE_INVALID) && !rules_sms_allowed(c->r, phone))
 			flags |= LEAD_PHONE_ABROAD;
 	}

@@ -145,6 +145,9 @@ void engine_queue_to_lead(engine_ctx *c, const char *channel, const char *body,
 			  outbox_purpose purpose, bool respect_quiet);
 /* The rendered template, caller frees; engine_oom() when out of memory. */
 char *engine_render(engine_ctx *c, const char *tpl);
+/* A message to the lead rendered with each lead-typed field capped; owned by
+ * the decision. */
+const char *engine_render_to_lead(engine_ctx *c, const char *tpl);
 /* Queues the `missed_call` template to the lead by text, if both exist. */
 void engine_missed_call_text(engine_ctx *c);
 void engine_money(int64_t cents, char *buf, size_t len);
@@ -224,6 +227,12 @@ decide_result engine_on_created(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_inquiry_again(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_opt(engine_ctx *c, const char *channel, bool out, opt_source by);
 decide_result engine_on_delivery(engine_ctx *c, const lead_event *ev);
+/* The SMS provider says the lead's phone cannot take texts (engine_textable.c):
+ * flags it LEAD_NO_TEXTS, makes the owner's task a call, and sends an
+ * acknowledgment the text carried by email when the lead has one. name: how
+ * the timeline names the lead; err: the provider's words. */
+decide_result engine_on_not_textable(engine_ctx *c, const lead_event *ev, const char *name,
+				     const char *err);
 decide_result engine_on_message_in(engine_ctx *c, const lead_event *ev);
 /* A won lead wrote or asked again by `via` ("text", "web form"): a service
  * request, a task for the office (the first person with role office, else the

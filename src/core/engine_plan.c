@@ -186,6 +186,12 @@ render_to_lead(engine_ctx *c, const char *tpl)
 	return kept;
 }
 
+const char *
+engine_render_to_lead(engine_ctx *c, const char *tpl)
+{
+	return render_to_lead(c, tpl);
+}
+
 void
 engine_money(int64_t cents, char *buf, size_t len)
 {
@@ -212,7 +218,8 @@ engine_lead_reachable(const engine_ctx *c, const char *channel)
 	const lead *l = c->l;
 
 	if (strcmp(channel, "sms") == 0)
-		return l->phone && *l->phone && !(c->flags & LEAD_PHONE_INVALID) && !c->sms_opt_out;
+		return l->phone && *l->phone && !(c->flags & (LEAD_PHONE_INVALID | LEAD_NO_TEXTS)) &&
+		       !c->sms_opt_out;
 	return l->email && *l->email && !(c->flags & LEAD_EMAIL_INVALID) && !c->email_opt_out;
 }
 
@@ -411,6 +418,8 @@ channel_blocker(engine_ctx *c, const rules_step *s, rules_channel ch)
 	bool sms = ch == CHANNEL_SMS;
 
 	if (!engine_lead_reachable(c, sms ? "sms" : "email")) {
+		if (sms && !c->sms_opt_out && (c->flags & LEAD_NO_TEXTS))
+			return "the phone number cannot take texts";
 		if (sms ? c->sms_opt_out : c->email_opt_out)
 			return sms ? "the lead opted out of texts" : "the lead opted out of email";
 		return sms ? "no usable phone number" : "no usable email address";

@@ -60,6 +60,8 @@ flags_json(unsigned flags)
 		json_array_append_new(a, json_string("phone_abroad"));
 	if (flags & (LEAD_MAYBE_OPT_OUT_SMS | LEAD_MAYBE_OPT_OUT_EMAIL))
 		json_array_append_new(a, json_string("possible_opt_out"));
+	if (flags & LEAD_NO_TEXTS)
+		json_array_append_new(a, json_string("no_texts"));
 	return a;
 }
 
