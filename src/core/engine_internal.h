@@ -50,6 +50,8 @@ typedef struct {
 	int new_tasks;		/* ACT_TASK_CREATE count, for task_ref */
 	int esc_from;		/* escalation level new tasks start at */
 	const char *plan_skip;	/* step ids the running plan never runs */
+	bool urgent;		/* this decision's notifications go at once (an
+				 * urgent routing rule took the lead) */
 } engine_ctx;
 
 /* The title of the task the promise makes ("Decide the next step for Marcus
@@ -140,7 +142,10 @@ int engine_create_task(engine_ctx *c, const char *verb, const char *title,
 void engine_escalate_from(engine_ctx *c, int64_t due, int64_t task_id, int task_ref);
 /* "by 3:05 PM" today, "by tomorrow 8:05 AM", "by Monday 8:05 AM", "by Dec 28 9:00 AM". */
 const char *engine_due_phrase(engine_ctx *c, int64_t due);
+/* A notification to p; it waits for p's working hours unless urgent (see
+ * engine_notify_time). engine_notify_due: about something due at `due`. */
 void engine_notify(engine_ctx *c, const rules_person *p, const char *text);
+void engine_notify_due(engine_ctx *c, const rules_person *p, const char *text, int64_t due);
 void engine_queue_to_lead(engine_ctx *c, const char *channel, const char *body,
 			  outbox_purpose purpose, bool respect_quiet);
 /* The rendered template, caller frees; engine_oom() when out of memory. */
@@ -157,6 +162,17 @@ bool engine_lead_reachable(const engine_ctx *c, const char *channel);
 bool engine_sms_allowed(const engine_ctx *c);
 /* "US, CA" (or "none"), for timeline and task text; owned by the decision. */
 const char *engine_sms_countries(engine_ctx *c);
+
+/* timing (engine_timing.c) */
+/* When a notification to p may go: now when urgent (c->urgent, or due > 0
+ * and before p's working hours begin) or p is at work, else when p's working
+ * hours (people[].hours, else the business's) next begin. */
+int64_t engine_notify_time(const engine_ctx *c, const rules_person *p, int64_t due);
+/* Whether step k of seq, due now, must wait for the contact time the lead
+ * was promised (its earliest open call, text or email task) plus
+ * limits.promise_grace: if so its timer is set to then, the timeline says
+ * why, and true is returned. */
+bool engine_wait_for_promise(engine_ctx *c, const rules_sequence *seq, int k);
 
 /* the lead's channels (engine_channel.c) */
 bool engine_phone_usable(const engine_ctx *c);

@@ -276,6 +276,12 @@ engine_queue_to_lead(engine_ctx *c, const char *channel, const char *body,
 void
 engine_notify(engine_ctx *c, const rules_person *p, const char *text)
 {
+	engine_notify_due(c, p, text, 0);
+}
+
+void
+engine_notify_due(engine_ctx *c, const rules_person *p, const char *text, int64_t due)
+{
 	action *a;
 	bool sms;
 
@@ -291,7 +297,10 @@ engine_notify(engine_ctx *c, const rules_person *p, const char *text)
 	a->text = text;
 	a->subject = sms ? NULL : engine_fmt(c, "[%s] %.80s", c->r->business.name, text);
 	a->purpose = PURPOSE_NOTIFY;
-	a->at = c->now;
+	a->at = engine_notify_time(c, p, due);
+	if (a->at > c->now)
+		engine_event(c, "notify.held", "Notification to %s held for their working hours "
+			     "until %s", p->name ? p->name : p->id, engine_due_phrase(c, a->at) + 3);
 }
 
 /* Automated touches to the lead within the limit window, including this decision's. */
@@ -380,11 +389,11 @@ engine_create_task(engine_ctx *c, const char *verb, const char *title,
 
 	engine_escalate_from(c, due, 0, c->new_tasks);
 	bizclock_describe_due(b, c->now, due, when, sizeof when);
-	engine_notify(c, p, engine_fmt(c, "%s - lead #%lld, %s, due %s", title,
-				       (long long)c->l->id,
-				       c->l->phone && *c->l->phone ? c->l->phone :
-				       c->l->email && *c->l->email ? c->l->email : "no contact",
-				       when));
+	engine_notify_due(c, p, engine_fmt(c, "%s - lead #%lld, %s, due %s", title,
+					   (long long)c->l->id,
+					   c->l->phone && *c->l->phone ? c->l->phone :
+					   c->l->email && *c->l->email ? c->l->email : "no contact",
+					   when), due);
 	return c->new_tasks++;
 }
 
