@@ -174,6 +174,14 @@ int64_t engine_notify_time(const engine_ctx *c, const rules_person *p, int64_t d
  * why, and true is returned. */
 bool engine_wait_for_promise(engine_ctx *c, const rules_sequence *seq, int k);
 
+/* the lead's own time zone (engine_zone.c; read it through lead_zone.h) */
+/* Sets the lead's zone (NULL = unknown) if it changes; why ends up on the
+ * timeline ("from the phone number") unless it is the business's zone. */
+void engine_set_zone(engine_ctx *c, const char *zone, const char *why);
+/* The lead's zone from its phone number, when the number says for certain
+ * and the rules loaded that zone; else the lead keeps the one it has. */
+void engine_infer_zone(engine_ctx *c);
+
 /* the lead's channels (engine_channel.c) */
 bool engine_phone_usable(const engine_ctx *c);
 /* The verb a task really takes: a call or text to a lead without a usable

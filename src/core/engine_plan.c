@@ -14,6 +14,7 @@
 
 #include "bizclock.h"
 #include "engine_internal.h"
+#include "lead_zone.h"
 #include "states.h"
 #include "template.h"
 
@@ -252,8 +253,12 @@ engine_queue_to_lead(engine_ctx *c, const char *channel, const char *body,
 	action *a = engine_push(c, ACT_OUTBOX);
 	int64_t at = c->now;
 
-	if (sms && respect_quiet)
-		at = bizclock_after_quiet(&c->r->business, c->now);
+	if (sms && respect_quiet) {
+		/* Quiet hours on the lead's own clock (lead_zone.h). */
+		rules_business lead_time = lead_clock(c->r, c->l);
+
+		at = bizclock_after_quiet(&lead_time, c->now);
+	}
 	a->channel = sms ? "sms" : "email";
 	a->to = sms ? c->l->phone : c->l->email;
 	a->text = body;

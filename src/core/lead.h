@@ -75,6 +75,9 @@ typedef struct {
 				 * (space-separated): steps a rules change moved past
 				 * the point the lead reached, or added after their
 				 * time; NULL = none. Cleared when a sequence starts. */
+	const char *timezone;	/* the lead's IANA zone (from its phone number, or set
+				 * by a person); NULL = unknown. Read it through
+				 * lead_zone.h, which falls back to the business's. */
 } lead;
 
 /* An open task of the lead, as the engine needs it. */
@@ -178,6 +181,7 @@ typedef struct {
 	const char *service;
 	const char *message;
 	const char *neighbourhood;
+	const char *timezone;	/* an IANA zone; "" = infer it from the phone again */
 } lead_fields;
 
 typedef struct {

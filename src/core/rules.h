@@ -192,6 +192,12 @@ typedef struct {
 	int line;
 } rules_template;
 
+/* A time zone a lead may be in, loaded with the rules (lead_zone.h). */
+typedef struct {
+	char *name;		/* IANA name */
+	tz_zone *zone;		/* owned */
+} rules_zone;
+
 typedef struct rules {
 	rules_business business;
 	rules_person *people;
@@ -222,6 +228,11 @@ typedef struct rules {
 	/* How long past the contact time a lead was promised (the due time of
 	 * an open call, text or email task) a sequence's message waits. */
 	int64_t promise_grace;	/* seconds */
+	/* The zones leads may be in (contact_zone_name()), loaded with the rules
+	 * by rules_load (a zone the system lacks is left out); none when the
+	 * rules were built by hand. */
+	rules_zone *zones;
+	size_t nzones;
 } rules;
 
 /* Frees everything rules owns, then r itself. rules_free(NULL) is a no-op. */
