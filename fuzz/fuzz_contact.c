@@ -1,11 +1,12 @@
-// fuzz-sources: src/core/contact.c src/core/contact_region.c
+// fuzz-sources: src/core/contact.c src/core/contact_region.c src/core/contact_zone.c
 /*
  * fuzz_contact.c - libFuzzer target for the phone and email normalisers.
  *
  * The input, NUL-terminated, goes through both normalisers (the phone one
- * once per default country) and the region lookup. A normalised value must
- * have the promised shape and normalise to itself again; its region, when it
- * has one, is a country contact_region knows and includes the number.
+ * once per default country) and the region and zone lookups. A normalised
+ * value must have the promised shape and normalise to itself again; its
+ * region, when it has one, is a country contact_region knows and includes the
+ * number; its zone, when it has one, is one of the zones leads may be in.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -16,11 +17,29 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* A zone the number gives is listed among the zones the rules load. */
+static void
+check_zone(const char *e164)
+{
+	const char *zone = contact_phone_zone(e164);
+	size_t i;
+
+	if (zone == NULL)
+		return;
+	if (contact_phone_region(e164) == NULL)
+		abort();
+	for (i = 0; i < contact_zone_count(); i++)
+		if (strcmp(contact_zone_name(i), zone) == 0)
+			return;
+	abort();
+}
+
 static void
 check_region(const char *e164)
 {
 	const char *region = contact_phone_region(e164);
 
+	check_zone(e164);
 	if (region == NULL)
 		return;
 	if (!contact_country_known(region) || !contact_phone_in(e164, &region, 1))

@@ -1,5 +1,5 @@
 /*
- * cmd_lead.c - `leadkeep lead add|list|show|stage|log|owner|opt-out`.
+ * cmd_lead.c - `leadkeep lead add|list|show|edit|stage|log|owner|opt-out`.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +17,10 @@ static const char lead_help[] =
 	"                      take in a lead: owner, acknowledgment, first task, follow-ups\n"
 	"  list [--stage S] [--status S] [--owner ID] [--source S] [--q TEXT] [--limit N]\n"
 	"  show ID             the lead, its tasks, messages, timers and timeline\n"
+	"  edit ID [--name N] [--phone P] [--email E] [--service S] [--message M]\n"
+	"      [--neighbourhood N] [--timezone ZONE] [--by PERSON]\n"
+	"                      correct the contact details; --timezone \"\" infers the\n"
+	"                      lead's time zone from its phone number again\n"
 	"  stage ID STAGE [--amount DOLLARS] [--reason CODE]\n"
 	"                      move the lead; the stage's requirements are checked\n"
 	"  log ID call|visit|note|reply|stop [--outcome O] [--text T] [--amount DOLLARS]\n"
@@ -49,6 +53,7 @@ static const struct option lead_options[] = {
 	{ "contact", no_argument, NULL, 'c' },
 	{ "confirm", no_argument, NULL, 'C' },
 	{ "dismiss", no_argument, NULL, 'D' },
+	{ "timezone", required_argument, NULL, 'z' },
 	CLI_COMMON_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
@@ -59,6 +64,7 @@ typedef struct {
 	const char *amount, *reason, *outcome, *text, *by;
 	bool contact;
 	const char *review;	/* opt-out: "confirm" or "dismiss" */
+	const char *timezone;	/* edit */
 } lead_args;
 
 /* "1200", "1,200.50", "$1200" -> cents; -1 when not a amount. */
@@ -369,6 +375,7 @@ cmd_lead(int argc, char **argv)
 		case 'c': a.contact = true; break;
 		case 'C': a.review = a.review ? "both" : "confirm"; break;
 		case 'D': a.review = a.review ? "both" : "dismiss"; break;
+		case 'z': a.timezone = optarg; break;
 		default: return cli_usage(lead_help, "lead %s: bad option", sub);
 		}
 	}
@@ -381,11 +388,13 @@ cmd_lead(int argc, char **argv)
 			return cli_usage(lead_help, "lead add: give at least --name, --phone or --email");
 	} else if (strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0 &&
 		   strcmp(sub, "stage") != 0 && strcmp(sub, "log") != 0 &&
-		   strcmp(sub, "owner") != 0 && strcmp(sub, "opt-out") != 0) {
+		   strcmp(sub, "owner") != 0 && strcmp(sub, "opt-out") != 0 &&
+		   strcmp(sub, "edit") != 0) {
 		return cli_usage(lead_help, "lead: unknown subcommand \"%s\"", sub);
 	}
 	if ((strcmp(sub, "show") == 0 || strcmp(sub, "stage") == 0 || strcmp(sub, "log") == 0 ||
-	     strcmp(sub, "owner") == 0 || strcmp(sub, "opt-out") == 0) &&
+	     strcmp(sub, "owner") == 0 || strcmp(sub, "opt-out") == 0 ||
+	     strcmp(sub, "edit") == 0) &&
 	    (argc < 1 || parse_id(argv[0]) < 0))
 		return cli_usage(lead_help, "lead %s: expected a lead ID", sub);
 	if ((strcmp(sub, "stage") == 0 || strcmp(sub, "log") == 0 || strcmp(sub, "owner") == 0) &&
@@ -419,6 +428,18 @@ cmd_lead(int argc, char **argv)
 		lead_event ev = lead_event_init(EV_OPT_OUT_REVIEW);
 
 		ev.outcome = a.review;
+		ev.actor = a.by;
+		rc = process(&e, parse_id(argv[0]), &ev);
+	} else if (strcmp(sub, "edit") == 0) {
+		/* The contact edit the API's PATCH and the web app make (flow_contact's
+		 * event): the engine normalises, flags and says what changed. */
+		lead_event ev = lead_event_init(EV_CONTACT);
+
+		ev.fields = (lead_fields){ .name = a.in.name, .phone = a.in.phone,
+					   .email = a.in.email, .service = a.in.service,
+					   .message = a.in.message,
+					   .neighbourhood = a.in.neighbourhood,
+					   .timezone = a.timezone };
 		ev.actor = a.by;
 		rc = process(&e, parse_id(argv[0]), &ev);
 	} else if (strcmp(sub, "owner") == 0) {

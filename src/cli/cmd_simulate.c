@@ -265,6 +265,7 @@ observe(void *ctx, int64_t lead_id, const action *a, int64_t row, int64_t now)
 		json_object_set_new(o, "possible_opt_out",
 				    json_boolean(a->flags & (LEAD_MAYBE_OPT_OUT_SMS |
 							     LEAD_MAYBE_OPT_OUT_EMAIL)));
+		json_object_set_new(o, "no_texts", json_boolean(a->flags & LEAD_NO_TEXTS));
 		break;
 	case ACT_SET_CONTACT:
 		o = line_head(sm, now, lead_id, "contact");
@@ -335,6 +336,10 @@ observe(void *ctx, int64_t lead_id, const action *a, int64_t row, int64_t now)
 		json_object_set_new(o, "skip", a->name ? json_string(a->name) : json_null());
 		break;
 	}
+	case ACT_SET_TIMEZONE:
+		o = line_head(sm, now, lead_id, "timezone");
+		json_object_set_new(o, "timezone", a->name ? json_string(a->name) : json_null());
+		break;
 	case ACT_TIMERS_CANCEL:
 		o = line_head(sm, now, lead_id, "timers_cancelled");
 		json_object_set_new(o, "timer", json_string(store_timer_kind_name(a->timer)));
@@ -455,7 +460,7 @@ event_for(const char *type, json_t *ev, lead_event *out)
 		{ "note", EV_NOTE }, { "stage", EV_STAGE }, { "owner", EV_OWNER },
 		{ "task_done", EV_TASK_DONE }, { "stop", EV_OPT_OUT }, { "start", EV_OPT_IN },
 		{ "inquiry", EV_INQUIRY_AGAIN }, { "delivery", EV_DELIVERY },
-		{ "opt_out_review", EV_OPT_OUT_REVIEW },
+		{ "opt_out_review", EV_OPT_OUT_REVIEW }, { "contact", EV_CONTACT },
 	};
 
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
@@ -476,6 +481,14 @@ event_for(const char *type, json_t *ev, lead_event *out)
 		out->person = str(ev, "person");
 		out->to = str(ev, "to");
 		out->error = str(ev, "error");
+		out->purpose = str(ev, "purpose");
+		/* contact: a person corrects the contact details */
+		if (out->kind == EV_CONTACT)
+			out->fields = (lead_fields){ .name = str(ev, "name"),
+						     .phone = str(ev, "phone"),
+						     .email = str(ev, "email"),
+						     .service = str(ev, "service"),
+						     .timezone = str(ev, "timezone") };
 		out->attempts = json_is_integer(json_object_get(ev, "attempts")) ?
 				(int)json_integer_value(json_object_get(ev, "attempts")) : 1;
 		if (out->kind == EV_DELIVERY) {
@@ -559,10 +572,10 @@ apply_input(sim *sm, store *s, int64_t bid, const sim_input *in, char *err, size
 	switch (event_for(type, in->ev, &ev)) {
 	case -1:
 		return "type: unknown (lead, text, reply, call, visit, note, stage, owner, "
-		       "task_done, stop, start, inquiry, delivery, opt_out_review, rules)";
+		       "task_done, stop, start, inquiry, delivery, opt_out_review, contact, rules)";
 	case -2:
 		return "outcome: a delivery outcome is one of sent, failed, dead, unknown, "
-		       "confirmed, carrier_opt_out, invalid_phone, bounced, cancelled";
+		       "confirmed, carrier_opt_out, invalid_phone, bounced, cancelled, not_textable";
 	}
 	if ((id = ref_get(&sm->refs, str(in->ev, "lead"))) <= 0)
 		return "lead: no lead with this ref (give \"ref\" to the lead)";

@@ -45,6 +45,19 @@ bool contact_country_known(const char *iso);
  * whose countries are told apart). False for a number with no country. */
 bool contact_phone_in(const char *e164, const char *const *isos, size_t n);
 
+/*
+ * The IANA zone an E.164 number places its owner in ("+13035550101" ->
+ * "America/Denver", "+442071234567" -> "Europe/London"), or NULL when the
+ * number does not say for certain: an area code or a country that spans
+ * zones, no country, not E.164. The string is static (contact_zone.c).
+ */
+const char *contact_phone_zone(const char *e164);
+/* The zones leadkeep knows for leads, i = 0 .. contact_zone_count() - 1 (a
+ * name may repeat): every one contact_phone_zone() gives, and the main zones
+ * of the countries it cannot place. The strings are static. */
+size_t contact_zone_count(void);
+const char *contact_zone_name(size_t i);
+
 /* Trims and lower-cases the domain (and the local part, as every mailbox provider
  * a small business meets treats it case-insensitively); checks the shape
  * local@domain.tld. Accepts "Name <addr>" and "mailto:addr". ASCII only: quoted

@@ -43,6 +43,7 @@ typedef enum {
 	ACT_SET_PLAN,		/* the running plan now follows rules version .text, and
 				 * never runs the steps in .name (space-separated ids,
 				 * NULL = none); the plan number is unchanged */
+	ACT_SET_TIMEZONE,	/* the lead's zone is now .name (NULL = unknown) */
 } action_kind;
 
 /* Why a message is sent: only lead-facing automated touches count toward limits. */

@@ -132,6 +132,7 @@ engine_on_delivery(engine_ctx *c, const lead_event *ev)
 	case DELIVERY_CARRIER_OPT_OUT:
 	case DELIVERY_INVALID_PHONE:
 	case DELIVERY_BOUNCED:
+	case DELIVERY_NOT_TEXTABLE:
 		break;
 	}
 
@@ -159,6 +160,8 @@ engine_on_delivery(engine_ctx *c, const lead_event *ev)
 					"not valid", name, ev->to ? ev->to : c->l->phone ? c->l->phone :
 					""));
 		return DECIDE_OK;
+	case DELIVERY_NOT_TEXTABLE:
+		return engine_on_not_textable(c, ev, name, err);
 	case DELIVERY_BOUNCED:
 		engine_event(c, "message.failed", "%s to %s failed: %s", What, name, err);
 		flag_contact(c, LEAD_EMAIL_INVALID, "Email address flagged: the message bounced",

@@ -8,6 +8,7 @@
 
 #include "contact.h"
 #include "engine_internal.h"
+#include "lead_zone.h"
 
 /* --- snooze ------------------------------------------------------------------- */
 
@@ -96,6 +97,25 @@ list_field(char *buf, size_t len, const char *v, const char *name)
 		snprintf(buf + n, len - n, "%s%s", n ? ", " : "", name);
 }
 
+/* A zone a person set wins; "" asks for it from the phone again; a new
+ * phone number that places the lead for certain moves it there. */
+static void
+edit_zone(engine_ctx *c, const char *zone, const char *new_phone)
+{
+	const char *inferred;
+
+	if (zone != NULL && *zone) {
+		engine_set_zone(c, zone, "set by a person");
+		return;
+	}
+	if (zone != NULL)
+		engine_set_zone(c, NULL, NULL);
+	inferred = contact_phone_zone(new_phone ? new_phone :
+				      engine_phone_usable(c) ? c->l->phone : NULL);
+	if (inferred != NULL && rules_lead_zone_find(c->r, inferred) != NULL)
+		engine_set_zone(c, inferred, "from the phone number");
+}
+
 decide_result
 engine_on_contact(engine_ctx *c, const lead_event *ev, char *err, size_t errlen)
 {
@@ -113,6 +133,13 @@ engine_on_contact(engine_ctx *c, const lead_event *ev, char *err, size_t errlen)
 	list_field(what, sizeof what, in->service, "service");
 	list_field(what, sizeof what, in->message, "message");
 	list_field(what, sizeof what, in->neighbourhood, "neighbourhood");
+	list_field(what, sizeof what, in->timezone, "time zone");
+	if (in->timezone != NULL && *in->timezone &&
+	    rules_lead_zone_find(c->r, in->timezone) == NULL) {
+		snprintf(err, errlen, "timezone: \"%.64s\" is not a time zone leadkeep knows for "
+			 "leads (an IANA name like America/Denver)", in->timezone);
+		return DECIDE_INVALID;
+	}
 	if (what[0] == '\0') {
 		snprintf(err, errlen, "name: give at least one field to change");
 		return DECIDE_INVALID;
@@ -121,6 +148,9 @@ engine_on_contact(engine_ctx *c, const lead_event *ev, char *err, size_t errlen)
 		reread(c, in->phone, true, LEAD_PHONE_INVALID, &flags, &phone);
 		/* a new number is in the texted countries, or not */
 		flags &= ~(unsigned)LEAD_PHONE_ABROAD;
+		/* another number may take texts */
+		if (!engine_streq(phone, l->phone))
+			flags &= ~(unsigned)LEAD_NO_TEXTS;
 		if (*phone && !(flags & LEAD_PHONE_INVALID) && !rules_sms_allowed(c->r, phone))
 			flags |= LEAD_PHONE_ABROAD;
 	}
@@ -151,5 +181,7 @@ engine_on_contact(engine_ctx *c, const lead_event *ev, char *err, size_t errlen)
 		problem = engine_fmt(c, "; no automated texts go to %s (outside %s)", phone,
 				     engine_sms_countries(c));
 	engine_event(c, "lead.updated", "Contact details updated: %s%s", what, problem);
+	edit_zone(c, in->timezone, in->phone != NULL && !engine_streq(phone, l->phone) &&
+		  !(flags & LEAD_PHONE_INVALID) ? phone : NULL);
 	return DECIDE_OK;
 }

@@ -87,6 +87,8 @@ engine_on_imported(engine_ctx *c, const lead_event *ev, char *err, size_t errlen
 		     l->service ? l->service : "");
 	if (ev->cut != NULL && *ev->cut != '\0')
 		engine_event(c, "lead.input_cut", "Kept with changes: %s", ev->cut);
+	if (l->timezone == NULL)
+		engine_infer_zone(c);
 	if (c->owner == NULL) {
 		char key[32];
 		int p = engine_route(c->r, l, c->rr, c->now, key, sizeof key);

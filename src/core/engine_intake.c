@@ -78,6 +78,8 @@ engine_on_created(engine_ctx *c, const lead_event *ev)
 		     engine_display_name(l), l->service && *l->service ? " - " : "",
 		     l->service ? l->service : "");
 	engine_note_cut(c, ev);
+	if (l->timezone == NULL)
+		engine_infer_zone(c);	/* before any message: its quiet hours */
 	if (c->owner == NULL) {
 		char key[32];
 		int p = engine_route_in(c, key, sizeof key);

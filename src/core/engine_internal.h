@@ -50,6 +50,8 @@ typedef struct {
 	int new_tasks;		/* ACT_TASK_CREATE count, for task_ref */
 	int esc_from;		/* escalation level new tasks start at */
 	const char *plan_skip;	/* step ids the running plan never runs */
+	bool urgent;		/* this decision's notifications go at once (an
+				 * urgent routing rule took the lead) */
 } engine_ctx;
 
 /* The title of the task the promise makes ("Decide the next step for Marcus
@@ -140,11 +142,17 @@ int engine_create_task(engine_ctx *c, const char *verb, const char *title,
 void engine_escalate_from(engine_ctx *c, int64_t due, int64_t task_id, int task_ref);
 /* "by 3:05 PM" today, "by tomorrow 8:05 AM", "by Monday 8:05 AM", "by Dec 28 9:00 AM". */
 const char *engine_due_phrase(engine_ctx *c, int64_t due);
+/* A notification to p; it waits for p's working hours unless urgent (see
+ * engine_notify_time). engine_notify_due: about something due at `due`. */
 void engine_notify(engine_ctx *c, const rules_person *p, const char *text);
+void engine_notify_due(engine_ctx *c, const rules_person *p, const char *text, int64_t due);
 void engine_queue_to_lead(engine_ctx *c, const char *channel, const char *body,
 			  outbox_purpose purpose, bool respect_quiet);
 /* The rendered template, caller frees; engine_oom() when out of memory. */
 char *engine_render(engine_ctx *c, const char *tpl);
+/* A message to the lead rendered with each lead-typed field capped; owned by
+ * the decision. */
+const char *engine_render_to_lead(engine_ctx *c, const char *tpl);
 /* Queues the `missed_call` template to the lead by text, if both exist. */
 void engine_missed_call_text(engine_ctx *c);
 void engine_money(int64_t cents, char *buf, size_t len);
@@ -154,6 +162,25 @@ bool engine_lead_reachable(const engine_ctx *c, const char *channel);
 bool engine_sms_allowed(const engine_ctx *c);
 /* "US, CA" (or "none"), for timeline and task text; owned by the decision. */
 const char *engine_sms_countries(engine_ctx *c);
+
+/* timing (engine_timing.c) */
+/* When a notification to p may go: now when urgent (c->urgent, or due > 0
+ * and before p's working hours begin) or p is at work, else when p's working
+ * hours (people[].hours, else the business's) next begin. */
+int64_t engine_notify_time(const engine_ctx *c, const rules_person *p, int64_t due);
+/* Whether step k of seq, due now, must wait for the contact time the lead
+ * was promised (its earliest open call, text or email task) plus
+ * limits.promise_grace: if so its timer is set to then, the timeline says
+ * why, and true is returned. */
+bool engine_wait_for_promise(engine_ctx *c, const rules_sequence *seq, int k);
+
+/* the lead's own time zone (engine_zone.c; read it through lead_zone.h) */
+/* Sets the lead's zone (NULL = unknown) if it changes; why ends up on the
+ * timeline ("from the phone number") unless it is the business's zone. */
+void engine_set_zone(engine_ctx *c, const char *zone, const char *why);
+/* The lead's zone from its phone number, when the number says for certain
+ * and the rules loaded that zone; else the lead keeps the one it has. */
+void engine_infer_zone(engine_ctx *c);
 
 /* the lead's channels (engine_channel.c) */
 bool engine_phone_usable(const engine_ctx *c);
@@ -224,6 +251,12 @@ decide_result engine_on_created(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_inquiry_again(engine_ctx *c, const lead_event *ev);
 decide_result engine_on_opt(engine_ctx *c, const char *channel, bool out, opt_source by);
 decide_result engine_on_delivery(engine_ctx *c, const lead_event *ev);
+/* The SMS provider says the lead's phone cannot take texts (engine_textable.c):
+ * flags it LEAD_NO_TEXTS, makes the owner's task a call, and sends an
+ * acknowledgment the text carried by email when the lead has one. name: how
+ * the timeline names the lead; err: the provider's words. */
+decide_result engine_on_not_textable(engine_ctx *c, const lead_event *ev, const char *name,
+				     const char *err);
 decide_result engine_on_message_in(engine_ctx *c, const lead_event *ev);
 /* A won lead wrote or asked again by `via` ("text", "web form"): a service
  * request, a task for the office (the first person with role office, else the

@@ -14,6 +14,7 @@
 
 #include "bizclock.h"
 #include "engine_internal.h"
+#include "lead_zone.h"
 #include "states.h"
 #include "template.h"
 
@@ -186,6 +187,12 @@ render_to_lead(engine_ctx *c, const char *tpl)
 	return kept;
 }
 
+const char *
+engine_render_to_lead(engine_ctx *c, const char *tpl)
+{
+	return render_to_lead(c, tpl);
+}
+
 void
 engine_money(int64_t cents, char *buf, size_t len)
 {
@@ -212,7 +219,8 @@ engine_lead_reachable(const engine_ctx *c, const char *channel)
 	const lead *l = c->l;
 
 	if (strcmp(channel, "sms") == 0)
-		return l->phone && *l->phone && !(c->flags & LEAD_PHONE_INVALID) && !c->sms_opt_out;
+		return l->phone && *l->phone && !(c->flags & (LEAD_PHONE_INVALID | LEAD_NO_TEXTS)) &&
+		       !c->sms_opt_out;
 	return l->email && *l->email && !(c->flags & LEAD_EMAIL_INVALID) && !c->email_opt_out;
 }
 
@@ -245,8 +253,12 @@ engine_queue_to_lead(engine_ctx *c, const char *channel, const char *body,
 	action *a = engine_push(c, ACT_OUTBOX);
 	int64_t at = c->now;
 
-	if (sms && respect_quiet)
-		at = bizclock_after_quiet(&c->r->business, c->now);
+	if (sms && respect_quiet) {
+		/* Quiet hours on the lead's own clock (lead_zone.h). */
+		rules_business lead_time = lead_clock(c->r, c->l);
+
+		at = bizclock_after_quiet(&lead_time, c->now);
+	}
 	a->channel = sms ? "sms" : "email";
 	a->to = sms ? c->l->phone : c->l->email;
 	a->text = body;
@@ -269,6 +281,12 @@ engine_queue_to_lead(engine_ctx *c, const char *channel, const char *body,
 void
 engine_notify(engine_ctx *c, const rules_person *p, const char *text)
 {
+	engine_notify_due(c, p, text, 0);
+}
+
+void
+engine_notify_due(engine_ctx *c, const rules_person *p, const char *text, int64_t due)
+{
 	action *a;
 	bool sms;
 
@@ -284,7 +302,10 @@ engine_notify(engine_ctx *c, const rules_person *p, const char *text)
 	a->text = text;
 	a->subject = sms ? NULL : engine_fmt(c, "[%s] %.80s", c->r->business.name, text);
 	a->purpose = PURPOSE_NOTIFY;
-	a->at = c->now;
+	a->at = engine_notify_time(c, p, due);
+	if (a->at > c->now)
+		engine_event(c, "notify.held", "Notification to %s held for their working hours "
+			     "until %s", p->name ? p->name : p->id, engine_due_phrase(c, a->at) + 3);
 }
 
 /* Automated touches to the lead within the limit window, including this decision's. */
@@ -373,11 +394,11 @@ engine_create_task(engine_ctx *c, const char *verb, const char *title,
 
 	engine_escalate_from(c, due, 0, c->new_tasks);
 	bizclock_describe_due(b, c->now, due, when, sizeof when);
-	engine_notify(c, p, engine_fmt(c, "%s - lead #%lld, %s, due %s", title,
-				       (long long)c->l->id,
-				       c->l->phone && *c->l->phone ? c->l->phone :
-				       c->l->email && *c->l->email ? c->l->email : "no contact",
-				       when));
+	engine_notify_due(c, p, engine_fmt(c, "%s - lead #%lld, %s, due %s", title,
+					   (long long)c->l->id,
+					   c->l->phone && *c->l->phone ? c->l->phone :
+					   c->l->email && *c->l->email ? c->l->email : "no contact",
+					   when), due);
 	return c->new_tasks++;
 }
 
@@ -411,6 +432,8 @@ channel_blocker(engine_ctx *c, const rules_step *s, rules_channel ch)
 	bool sms = ch == CHANNEL_SMS;
 
 	if (!engine_lead_reachable(c, sms ? "sms" : "email")) {
+		if (sms && !c->sms_opt_out && (c->flags & LEAD_NO_TEXTS))
+			return "the phone number cannot take texts";
 		if (sms ? c->sms_opt_out : c->email_opt_out)
 			return sms ? "the lead opted out of texts" : "the lead opted out of email";
 		return sms ? "no usable phone number" : "no usable email address";

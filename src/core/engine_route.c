@@ -118,7 +118,7 @@ route_matches(const rules *r, const rules_route *rt, const lead *l, int64_t now)
 
 static int
 route(const rules *r, const lead *l, const rr_counters *rr, int64_t now, char *pool_key,
-      size_t keylen, const engine_avail *av, int *first)
+      size_t keylen, const engine_avail *av, int *first, bool *urgent)
 {
 	if (keylen > 0)
 		pool_key[0] = '\0';
@@ -136,6 +136,8 @@ route(const rules *r, const lead *l, const rr_counters *rr, int64_t now, char *p
 			continue;
 		if (advanced)
 			snprintf(pool_key, keylen, "%s", key);
+		if (urgent != NULL)
+			*urgent = rt->urgent;
 		return p;
 	}
 	return -1;
@@ -147,7 +149,7 @@ engine_route(const rules *r, const lead *l, const rr_counters *rr, int64_t now,
 {
 	engine_avail av = { .r = r, .now = now };
 
-	return route(r, l, rr, now, pool_key, keylen, &av, NULL);
+	return route(r, l, rr, now, pool_key, keylen, &av, NULL, NULL);
 }
 
 int
@@ -155,7 +157,7 @@ engine_route_in(engine_ctx *c, char *pool_key, size_t keylen)
 {
 	engine_avail av = { .r = c->r, .now = c->now, .st = c->st };
 	int first = -1;
-	int p = route(c->r, c->l, c->rr, c->now, pool_key, keylen, &av, &first);
+	int p = route(c->r, c->l, c->rr, c->now, pool_key, keylen, &av, &first, &c->urgent);
 
 	engine_note_skipped(c, first, p);
 	return p;

@@ -47,9 +47,13 @@ on_escalate(engine_ctx *c, const lead_event *ev)
 		bizclock_format_time(&c->r->business, t->due_at, due, sizeof due);
 		engine_event(c, "task.escalated", "Overdue: \"%s\" was due %s; told %s", t->title, due,
 			     to ? to->name : e->notify);
-		engine_notify(c, to, engine_fmt(c, "Overdue: %s was due %s (%s). Lead #%lld",
-						t->title, due, who ? who->name : t->assignee,
-						(long long)c->l->id));
+		/* Waits for working hours unless urgent, or the task was due outside
+		 * business hours: then the rules wanted it done at that hour. */
+		engine_notify_due(c, to, engine_fmt(c, "Overdue: %s was due %s (%s). Lead #%lld",
+						    t->title, due, who ? who->name : t->assignee,
+						    (long long)c->l->id),
+				  e->urgent || !bizclock_is_open(&c->r->business, t->due_at) ?
+				  c->now : 0);
 	} else {
 		int p = engine_pick(c, &e->reassign, engine_fmt(c, "escalation:%d", ev->level),
 				    t->assignee);
@@ -148,6 +152,8 @@ engine_on_timer(engine_ctx *c, const lead_event *ev)
 		if (seq == NULL || ev->plan != c->l->plan || !engine_streq(c->sequence, seq->name))
 			return DECIDE_OK;
 		if ((k = engine_step_of_timer(c, seq, ev)) < 0)
+			return DECIDE_OK;
+		if (engine_wait_for_promise(c, seq, k))
 			return DECIDE_OK;
 		engine_run_step(c, seq, k, false);
 		engine_chain(c, seq, k);

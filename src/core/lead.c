@@ -28,6 +28,7 @@ static const char *const outcome_names[] = {
 	[DELIVERY_INVALID_PHONE] = "invalid_phone",
 	[DELIVERY_BOUNCED] = "bounced",
 	[DELIVERY_CANCELLED] = "cancelled",
+	[DELIVERY_NOT_TEXTABLE] = "not_textable",
 };
 
 const char *

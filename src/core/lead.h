@@ -23,6 +23,9 @@ enum {
 	 * until a person confirms the opt-out or dismisses it (EV_OPT_OUT_REVIEW). */
 	LEAD_MAYBE_OPT_OUT_SMS = 1 << 4,
 	LEAD_MAYBE_OPT_OUT_EMAIL = 1 << 5,
+	/* The SMS provider says the phone cannot take texts (a landline: Twilio
+	 * 30006, 21614): it is still called, never texted by automation. */
+	LEAD_NO_TEXTS = 1 << 6,
 };
 
 /* Lead status: where it is relative to the active pipeline. */
@@ -72,6 +75,9 @@ typedef struct {
 				 * (space-separated): steps a rules change moved past
 				 * the point the lead reached, or added after their
 				 * time; NULL = none. Cleared when a sequence starts. */
+	const char *timezone;	/* the lead's IANA zone (from its phone number, or set
+				 * by a person); NULL = unknown. Read it through
+				 * lead_zone.h, which falls back to the business's. */
 } lead;
 
 /* An open task of the lead, as the engine needs it. */
@@ -153,6 +159,8 @@ typedef enum {
 	DELIVERY_BOUNCED,	/* hard bounce: no such mailbox, or an unusable address */
 	DELIVERY_CANCELLED,	/* not sent: at its turn the lead had opted out of the
 				 * channel or its contact for it was flagged */
+	DELIVERY_NOT_TEXTABLE,	/* a phone number that cannot take texts: a landline
+				 * (Twilio 30006, 21614) */
 } delivery_outcome;
 
 typedef enum {
@@ -173,6 +181,7 @@ typedef struct {
 	const char *service;
 	const char *message;
 	const char *neighbourhood;
+	const char *timezone;	/* an IANA zone; "" = infer it from the phone again */
 } lead_fields;
 
 typedef struct {
@@ -222,10 +231,12 @@ typedef struct {
 				 * NULL for a timer written before step ids (then
 				 * .step is its position) */
 	const struct rules *old_rules; /* EV_RULES */
+	const char *purpose;	/* EV_DELIVERY: what the message was for (ack,
+				 * followup, notify, compliance), NULL unknown */
 } lead_event;
 
 /* "sent", "failed", "dead", "unknown", "confirmed", "carrier_opt_out",
- * "invalid_phone", "bounced", "cancelled". */
+ * "invalid_phone", "bounced", "cancelled", "not_textable". */
 const char *delivery_outcome_name(delivery_outcome o);
 /* 0 and *out set, or -1 for an unknown name. */
 int delivery_outcome_parse(const char *name, delivery_outcome *out);

@@ -52,6 +52,11 @@ rules_free(rules *r)
 	if (r == NULL)
 		return;
 	business_free(&r->business);
+	for (size_t i = 0; i < r->nzones; i++) {
+		free(r->zones[i].name);
+		tz_free(r->zones[i].zone);
+	}
+	free(r->zones);
 	for (size_t i = 0; i < r->npeople; i++) {
 		free(r->people[i].id);
 		free(r->people[i].name);

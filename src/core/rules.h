@@ -69,6 +69,12 @@ typedef struct {
 	size_t naway;
 	int max_open_leads;	/* 0 = no limit: at the limit, no new leads */
 	int fallback;		/* index of the person who covers, or -1 */
+	/* Working hours, in the business's zone and holidays: notifications wait
+	 * for them unless urgent (engine_hours.c). has_hours false: the
+	 * business's hours. */
+	bool has_hours;
+	rules_span hours[7][RULES_MAX_SPANS_PER_DAY];
+	int nspans[7];
 } rules_person;
 
 /* An owner choice: one person or a round-robin pool (indices into people). */
@@ -95,6 +101,8 @@ typedef struct {
 	size_t ncustom;
 	rules_owner owner;
 	int line;		/* for diagnostics */
+	bool urgent;		/* the notifications of the decision that routes a
+				 * lead here go at once, whatever the hours */
 } rules_route;
 
 typedef enum { STEP_SEND, STEP_TASK, STEP_NOTIFY } rules_step_kind;
@@ -157,6 +165,7 @@ typedef struct {
 	rules_esc_kind kind;
 	char *notify;		/* ESC_NOTIFY: role or person id */
 	rules_owner reassign;	/* ESC_REASSIGN */
+	bool urgent;		/* ESC_NOTIFY: goes at once, whatever the hours */
 } rules_escalation;
 
 typedef enum { COLD_LOST, COLD_ARCHIVE, COLD_NURTURE } rules_cold_kind;
@@ -182,6 +191,12 @@ typedef struct {
 	char *text;
 	int line;
 } rules_template;
+
+/* A time zone a lead may be in, loaded with the rules (lead_zone.h). */
+typedef struct {
+	char *name;		/* IANA name */
+	tz_zone *zone;		/* owned */
+} rules_zone;
 
 typedef struct rules {
 	rules_business business;
@@ -210,6 +225,14 @@ typedef struct rules {
 	 * rules were built by hand. */
 	char *text;
 	char *version;
+	/* How long past the contact time a lead was promised (the due time of
+	 * an open call, text or email task) a sequence's message waits. */
+	int64_t promise_grace;	/* seconds */
+	/* The zones leads may be in (contact_zone_name()), loaded with the rules
+	 * by rules_load (a zone the system lacks is left out); none when the
+	 * rules were built by hand. */
+	rules_zone *zones;
+	size_t nzones;
 } rules;
 
 /* Frees everything rules owns, then r itself. rules_free(NULL) is a no-op. */

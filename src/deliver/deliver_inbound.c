@@ -47,6 +47,8 @@ failure_of(const char *status, int code, deliver_result *res)
 		res->contact = DELIVER_OPTED_OUT;
 	else if (code == 30005 || code == 21211)	/* unknown destination handset */
 		res->contact = DELIVER_NOT_A_PHONE;
+	else if (code == 30006 || code == 21614)	/* a landline: cannot take texts */
+		res->contact = DELIVER_NOT_TEXTABLE;
 }
 
 /* FLOW_BUSY or FLOW_STORAGE for a failed store call, with err set. */

@@ -85,6 +85,8 @@ typedef enum {
 	DELIVER_OPTED_OUT,	/* Twilio 21610: the recipient texted STOP to the carrier */
 	DELIVER_NOT_A_PHONE,	/* Twilio 21211, carrier 30005: not a reachable number */
 	DELIVER_NO_MAILBOX,	/* SMTP 550/551/553 at RCPT, or an unusable address */
+	DELIVER_NOT_TEXTABLE,	/* Twilio 21614, carrier 30006: a number that cannot
+				 * take texts (a landline) */
 } deliver_contact;
 
 typedef struct {

@@ -70,6 +70,7 @@ deliver_report(store *s, const rules *r, const outbox_msg *m, delivery_outcome o
 	ev.error = error && *error ? error : NULL;
 	ev.attempts = m->attempts;
 	ev.task_id = task_id;
+	ev.purpose = m->purpose;
 	ev.actor = "delivery";
 	rc = flow_event(s, m->business_id, r, m->lead_id, &ev, now, &out, err, sizeof err);
 	if (rc == FLOW_NOT_FOUND)
@@ -93,6 +94,7 @@ deliver_outcome_of(outbox_state to, const deliver_result *res)
 	case DELIVER_OPTED_OUT:		return DELIVERY_CARRIER_OPT_OUT;
 	case DELIVER_NOT_A_PHONE:	return DELIVERY_INVALID_PHONE;
 	case DELIVER_NO_MAILBOX:	return DELIVERY_BOUNCED;
+	case DELIVER_NOT_TEXTABLE:	return DELIVERY_NOT_TEXTABLE;
 	case DELIVER_SAYS_NOTHING:	break;
 	}
 	return DELIVERY_FAILED;

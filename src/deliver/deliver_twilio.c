@@ -128,6 +128,10 @@ tw_error(long status, int code, const char *msg, deliver_result *res)
 		res->kind = DELIVER_PERM;
 		res->contact = DELIVER_NOT_A_PHONE;
 		return;
+	case 21614:	/* 'To' is not a mobile number: it cannot take texts */
+		res->kind = DELIVER_PERM;
+		res->contact = DELIVER_NOT_TEXTABLE;
+		return;
 	case 20429:
 		res->kind = DELIVER_TEMP;
 		return;

@@ -175,7 +175,7 @@ enum MHD_Result
 api_lead_patch(http_req *rq)
 {
 	static const char *const keys[] = { "name", "phone", "email", "service", "message",
-					    "neighbourhood", "by", NULL };
+					    "neighbourhood", "timezone", "by", NULL };
 	enum MHD_Result ret;
 	job j = api_job(rq, JOB_UPDATE);
 	bool bad = false;
@@ -195,6 +195,7 @@ api_lead_patch(http_req *rq)
 	j.ev.fields.service = api_str(rq, o, "service", MAX_FIELD, &bad, &ret);
 	j.ev.fields.message = api_str(rq, o, "message", MAX_TEXT, &bad, &ret);
 	j.ev.fields.neighbourhood = api_str(rq, o, "neighbourhood", MAX_FIELD, &bad, &ret);
+	j.ev.fields.timezone = api_str(rq, o, "timezone", 64, &bad, &ret);
 	j.ev.actor = api_str(rq, o, "by", 64, &bad, &ret);
 	if (bad || !actor_ok(rq, j.ev.actor, &ret))
 		goto out;

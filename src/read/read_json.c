@@ -60,6 +60,8 @@ flags_json(unsigned flags)
 		json_array_append_new(a, json_string("phone_abroad"));
 	if (flags & (LEAD_MAYBE_OPT_OUT_SMS | LEAD_MAYBE_OPT_OUT_EMAIL))
 		json_array_append_new(a, json_string("possible_opt_out"));
+	if (flags & LEAD_NO_TEXTS)
+		json_array_append_new(a, json_string("no_texts"));
 	return a;
 }
 
@@ -90,6 +92,7 @@ lead_json(const store_lead_row *r)
 	json_object_set_new(o, "service", text(r->service));
 	json_object_set_new(o, "message", text(r->message));
 	json_object_set_new(o, "neighbourhood", text(r->neighbourhood));
+	json_object_set_new(o, "timezone", text(r->timezone));
 	json_object_set_new(o, "flags", flags_json(r->flags));
 	json_object_set_new(o, "stage", text(r->stage));
 	json_object_set_new(o, "status", text(r->status));

@@ -31,10 +31,10 @@ set_default_hours(rules_business *b)
 	}
 }
 
-static void
-read_hours(rl_ctx *c, yaml_node_t *n)
+void
+rl_hours(rl_ctx *c, yaml_node_t *n, rules_span hours[7][RULES_MAX_SPANS_PER_DAY],
+	 int nspans_out[7], const char *whose)
 {
-	rules_business *b = &c->r->business;
 	const char *set_by[7] = { 0 };
 	size_t errors = c->diags->nerrors;
 	int open_days = 0;
@@ -73,16 +73,18 @@ read_hours(rl_ctx *c, yaml_node_t *n)
 				break;
 			}
 			set_by[d] = key;
-			memcpy(b->hours[d], spans, (size_t)nspans * sizeof *spans);
-			b->nspans[d] = nspans;
+			memcpy(hours[d], spans, (size_t)nspans * sizeof *spans);
+			nspans_out[d] = nspans;
 		}
 	}
 	for (int d = 0; d < 7; d++)
-		open_days += b->nspans[d] > 0;
+		open_days += nspans_out[d] > 0;
 	/* Only when every day was understood: a misread day is not a closed one. */
 	if (open_days == 0 && errors == c->diags->nerrors)
-		rl_error(c, n, "the business is never open: tasks due in business hours "
-			 "would never come due");
+		rl_error(c, n, "%s never open: %s", whose,
+			 strcmp(whose, "the business is") == 0 ?
+			 "tasks due in business hours would never come due" :
+			 "their notifications would never go");
 }
 
 static void
@@ -242,7 +244,7 @@ rl_business(rl_ctx *c, yaml_node_t *n)
 		read_phone(c, v[B_PHONE]);
 	if (v[B_HOURS] != NULL) {
 		memset(b->nspans, 0, sizeof b->nspans);
-		read_hours(c, v[B_HOURS]);
+		rl_hours(c, v[B_HOURS], b->hours, b->nspans, "the business is");
 	}
 	if (v[B_HOLIDAYS] != NULL)
 		read_holidays(c, v[B_HOLIDAYS]);

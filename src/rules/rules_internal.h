@@ -133,6 +133,14 @@ void rl_escalation(rl_ctx *c, yaml_node_t *n);
 void rl_cold(rl_ctx *c, yaml_node_t *n, yaml_node_t *reasons);
 void rl_unanswered(rl_ctx *c, yaml_node_t *n);
 void rl_limits(rl_ctx *c, yaml_node_t *n);
+/* Loads the zones leads may be in into r->zones (rules_zones.c); -1 out of
+ * memory. */
+int rl_lead_zones(rules *r);
+/* Opening hours ({ mon-fri: "08:00-17:00", sat: closed }) into hours and
+ * nspans (days not named are left as they are); whose: "the business is",
+ * "alice is", for the error when no day is open. */
+void rl_hours(rl_ctx *c, yaml_node_t *n, rules_span hours[7][RULES_MAX_SPANS_PER_DAY],
+	      int nspans[7], const char *whose);
 /* after every section: touch-limit and SMS-length warnings */
 void rl_check_limits(rl_ctx *c);
 void rl_check_sms_length(rl_ctx *c);

@@ -1,22 +1,24 @@
 /*
  * rules_limits.c - the `limits` section (automated touches per window, how
- * much of what a lead typed a message to them may repeat) and the
+ * much of what a lead typed a message to them may repeat, how long past a
+ * promised contact time a check-in waits) and the
  * warning for a sequence that would send more than the limit lets through,
  * so the writer learns at load time which messages will be silently held back.
  */
 #include "rules_internal.h"
 
 static const char *const limit_keys[] = { "max_automated_touches", "per", "max_echo_chars",
-					   NULL };
+					   "promise_grace", NULL };
 
 void
 rl_limits(rl_ctx *c, yaml_node_t *n)
 {
 	rules *r = c->r;
-	yaml_node_t *v[3];
+	yaml_node_t *v[4];
 	long max;
 
 	r->max_touches = 4;
+	r->promise_grace = 3600;
 	r->touch_window = 10 * 86400;
 	r->max_echo = 40;
 	if (n == NULL || !rl_fields(c, n, "limits", limit_keys, v, NULL))
@@ -28,6 +30,8 @@ rl_limits(rl_ctx *c, yaml_node_t *n)
 		rl_error(c, v[1], "\"per\" must be longer than 0m");
 	if (v[2] != NULL && rl_int(c, v[2], "max_echo_chars", 0, 1000, &max) == 0)
 		r->max_echo = (int)max;
+	if (v[3] != NULL)
+		rl_duration(c, v[3], "promise_grace", &r->promise_grace);
 }
 
 /*

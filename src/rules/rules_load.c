@@ -199,7 +199,7 @@ rules_load_string(const char *text, size_t len, const char *name, rules_diags *d
 		rules_free(r);
 		return NULL;
 	}
-	if (keep_version(r, text, len) < 0) {
+	if (keep_version(r, text, len) < 0 || rl_lead_zones(r) < 0) {
 		rules_free(r);
 		rl_diag_at(&c, 0, 0, false, "out of memory");
 		return NULL;

@@ -13,10 +13,10 @@
 
 static const char *const person_keys[] = {
 	"id", "name", "role", "phone", "email", "notify", "active", "away", "max_open_leads",
-	"fallback", NULL
+	"fallback", "hours", NULL
 };
 enum { P_ID, P_NAME, P_ROLE, P_PHONE, P_EMAIL, P_NOTIFY, P_ACTIVE, P_AWAY, P_MAX_OPEN,
-       P_FALLBACK, P_NKEYS };
+       P_FALLBACK, P_HOURS, P_NKEYS };
 
 static const char *const away_keys[] = { "from", "to", NULL };
 
@@ -288,6 +288,13 @@ read_person(rl_ctx *c, yaml_node_t *n, yaml_node_t **fallback)
 	read_contact(c, p, v);
 	read_notify(c, p, v[P_NOTIFY]);
 	read_presence(c, p, v);
+	if (v[P_HOURS] != NULL) {
+		char whose[80];
+
+		snprintf(whose, sizeof whose, "%s is", p->id);
+		p->has_hours = true;
+		rl_hours(c, v[P_HOURS], p->hours, p->nspans, whose);
+	}
 }
 
 /* fallback: a person id, known once everyone is read. */

@@ -9,8 +9,8 @@
 
 #include "rules_internal.h"
 
-static const char *const esc_keys[] = { "task_overdue", "notify", "reassign", NULL };
-enum { E_OVERDUE, E_NOTIFY, E_REASSIGN };
+static const char *const esc_keys[] = { "task_overdue", "notify", "reassign", "urgent", NULL };
+enum { E_OVERDUE, E_NOTIFY, E_REASSIGN, E_URGENT };
 
 static const char *const cold_keys[] = {
 	"status", "reason", "reactivate_after", "nurture_every", "sequence", NULL
@@ -24,7 +24,7 @@ read_level(rl_ctx *c, yaml_node_t *n, int64_t *prev)
 {
 	rules *r = c->r;
 	rules_escalation *e = &r->escalations[r->nescalations];
-	yaml_node_t *v[3];
+	yaml_node_t *v[4];
 
 	if (!rl_fields(c, n, "escalation", esc_keys, v, NULL))
 		return;
@@ -47,6 +47,9 @@ read_level(rl_ctx *c, yaml_node_t *n, int64_t *prev)
 		rl_error(c, n, "an escalation takes exactly one of \"notify\" or \"reassign\"");
 		return;
 	}
+	if (v[E_URGENT] != NULL && rl_bool(c, v[E_URGENT], "urgent", &e->urgent) == 0 &&
+	    v[E_NOTIFY] == NULL)
+		rl_error(c, v[E_URGENT], "\"urgent\" applies to \"notify\", not \"reassign\"");
 	if (v[E_NOTIFY] != NULL) {
 		e->kind = ESC_NOTIFY;
 		rl_notify_target(c, v[E_NOTIFY], "notify", true, &e->notify);

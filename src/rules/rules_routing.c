@@ -8,7 +8,7 @@
 #include "rules_internal.h"
 
 static const char *const owner_keys[] = { "round_robin", "role", NULL };
-static const char *const route_keys[] = { "when", "owner", NULL };
+static const char *const route_keys[] = { "when", "owner", "urgent", NULL };
 static const char *const when_keys[] = { "source", "kind", "service", "after_hours", "custom",
 					 NULL };
 enum { W_SOURCE, W_KIND, W_SERVICE, W_AFTER, W_CUSTOM };
@@ -170,7 +170,7 @@ rl_routing(rl_ctx *c, yaml_node_t *n)
 	if ((r->routes = rl_calloc(c, len, sizeof *r->routes)) == NULL)
 		return;
 	for (size_t i = 0; i < len; i++) {
-		yaml_node_t *it = rl_list_item(c, n, i), *v[2];
+		yaml_node_t *it = rl_list_item(c, n, i), *v[3];
 		rules_route *rt = &r->routes[r->nroutes];
 		bool all;
 
@@ -186,6 +186,8 @@ rl_routing(rl_ctx *c, yaml_node_t *n)
 			rl_missing(c, it, "owner", "routing rule");
 		else if (rl_owner(c, v[1], "owner", &rt->owner) == 0)
 			rl_check_cover(c, v[1], &rt->owner, "its leads");
+		if (v[2] != NULL)
+			rl_bool(c, v[2], "urgent", &rt->urgent);
 		if (catch_all != SIZE_MAX)
 			rl_warn(c, it, "this rule is never used: rule %zu above %s", catch_all + 1,
 				alone ? "has no \"when\" and takes every lead" :

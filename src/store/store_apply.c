@@ -423,6 +423,9 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 		return move_due(s, lead_id, a);
 	case ACT_SET_CONTACT:
 		return set_contact(s, lead_id, a, now);
+	case ACT_SET_TIMEZONE:
+		return set_text(s, lead_id, "UPDATE leads SET timezone = ?1, updated_at = ?2"
+				" WHERE id = ?3", a->name, now);
 	case ACT_TASK_RETITLE:
 		return retitle(s, lead_id, a);
 	case ACT_RR_ADVANCE:
@@ -486,6 +489,7 @@ row_only(const action *a)
 	switch (a->kind) {
 	case ACT_SET_OWNER: case ACT_SET_STAGE: case ACT_SET_STATUS: case ACT_SET_SEQUENCE:
 	case ACT_SET_QUOTE: case ACT_SET_OPT_OUT: case ACT_MARK: case ACT_SET_PLAN:
+	case ACT_SET_TIMEZONE:
 		return true;
 	default:
 		return false;
@@ -524,6 +528,7 @@ fold(new_row *r, const action *a)
 		l->plan_skip = a->name;
 		break;
 	case ACT_SET_QUOTE:	l->quote_cents = a->amount_cents; break;
+	case ACT_SET_TIMEZONE:	l->timezone = a->name; break;
 	case ACT_SET_OPT_OUT:
 		if (strcmp(a->channel, "sms") == 0)
 			l->sms_opt_out = a->flag;
@@ -552,9 +557,9 @@ insert_lead(store *s, const store_lead_state *ls, const new_row *r, int64_t now)
 		" message, neighbourhood, external_id, flags, stage, status, owner, sequence,"
 		" sequence_started_at, plan, created_at, updated_at, last_inbound_at,"
 		" last_touch_at, last_task_done_at, sms_opt_out, email_opt_out, quote_cents,"
-		" lost_reason, reactivate_at, custom, rules_version, plan_skip) VALUES (?1, ?2, ?3,"
-		" ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?19, ?20,"
-		" ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)";
+		" lost_reason, reactivate_at, custom, rules_version, plan_skip, timezone) VALUES (?1,"
+		" ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
+		" ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)";
 	sqlite3_stmt *st = store_stmt(s, sql);
 
 	if (st == NULL)
@@ -592,6 +597,7 @@ insert_lead(store *s, const store_lead_state *ls, const new_row *r, int64_t now)
 	store_bind_text(st, 28, ls->custom_json);
 	store_bind_text(st, 29, l->rules_version);
 	store_bind_text(st, 30, l->plan_skip);
+	store_bind_text(st, 31, l->timezone);
 	return store_step_done(st);
 }
 

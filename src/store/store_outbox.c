@@ -107,7 +107,7 @@ lead_unreachable(const char *channel, int sms_out, int email_out, unsigned flags
 	if (flags & (LEAD_MAYBE_OPT_OUT_SMS | LEAD_MAYBE_OPT_OUT_EMAIL))
 		return true;	/* the lead may have asked to stop: a person decides first */
 	if (strcmp(channel, "sms") == 0)
-		return sms_out || (flags & LEAD_PHONE_INVALID);
+		return sms_out || (flags & (LEAD_PHONE_INVALID | LEAD_NO_TEXTS));
 	return email_out || (flags & LEAD_EMAIL_INVALID);
 }
 

@@ -38,7 +38,7 @@ each_row(sqlite3_stmt *st, void (*row)(sqlite3_stmt *, const reader *), const re
 #define LEAD_COLS "id, name, phone, email, source, kind, service, message, neighbourhood," \
 	" flags, stage, status, owner, sequence, created_at, updated_at, quote_cents," \
 	" lost_reason, reactivate_at, sms_opt_out, email_opt_out, last_inbound_at," \
-	" last_touch_at, external_id, custom"
+	" last_touch_at, external_id, custom, timezone"
 
 static void
 lead_row(sqlite3_stmt *st, const reader *rd)
@@ -58,7 +58,7 @@ lead_row(sqlite3_stmt *st, const reader *rd)
 		.email_opt_out = sqlite3_column_int(st, 20) != 0,
 		.last_inbound_at = sqlite3_column_int64(st, 21),
 		.last_touch_at = sqlite3_column_int64(st, 22), .external_id = col_text(st, 23),
-		.custom = col_text(st, 24),
+		.custom = col_text(st, 24), .timezone = col_text(st, 25),
 	};
 
 	rd->v.lead(rd->ctx, &r);

@@ -31,6 +31,7 @@ typedef struct {
 	int64_t last_inbound_at, last_touch_at;
 	const char *external_id;
 	const char *custom;	/* custom fields as a JSON object of strings, NULL = none */
+	const char *timezone;	/* the lead's own zone, NULL = unknown (the business's) */
 } store_lead_row;
 
 typedef struct {

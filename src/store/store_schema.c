@@ -228,6 +228,10 @@ const char *const store_migrations[] = {
 	"  version_id INTEGER NOT NULL REFERENCES rules_versions(id),"
 	"  at INTEGER NOT NULL,"
 	"  by TEXT NOT NULL);",
+	/* 8: the lead's own time zone (an IANA name, from its phone number or set
+	 * by a person; NULL = unknown, the business's stands in): its quiet
+	 * hours follow its clock. */
+	"ALTER TABLE leads ADD COLUMN timezone TEXT;",
 };
 
 const int store_nmigrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -88,6 +88,7 @@ on_lead(void *ctx, const store_lead_row *r)
 	p->lead.service = web_keep(c, r->service);
 	p->lead.message = web_keep(c, r->message);
 	p->lead.neighbourhood = web_keep(c, r->neighbourhood);
+	p->lead.timezone = web_keep(c, r->timezone);
 	p->lead.stage = web_keep(c, r->stage);
 	p->lead.status = web_keep(c, r->status);
 	p->lead.owner = web_keep(c, r->owner);
@@ -555,6 +556,7 @@ details(web_ctx *c, const lead_page *p)
 	fact(h, "Service", l->service);
 	fact(h, "Message", l->message);
 	fact(h, "Area", l->neighbourhood);
+	fact(h, "Time zone", l->timezone);
 	fact(h, "Source", l->source);
 	fact(h, "Kind", l->kind);
 	fact(h, "Created", created);

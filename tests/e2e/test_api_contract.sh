@@ -134,7 +134,7 @@ vapi GET "/api/v1/leads/$id"
 conforms "GET /api/v1/leads/{id}: the lead with its timeline" 200
 vapi GET /api/v1/leads/99999
 conforms "GET /api/v1/leads/{id} of no lead: 404" 404
-vapi PATCH "/api/v1/leads/$id" '{"email":"MARCUS@Example.COM","neighbourhood":"Uptown","by":"alice"}'
+vapi PATCH "/api/v1/leads/$id" '{"email":"MARCUS@Example.COM","neighbourhood":"Uptown","timezone":"America/Denver","by":"alice"}'
 conforms "PATCH /api/v1/leads/{id}: 200" 200
 vapi PATCH /api/v1/leads/99999 '{"name":"Nobody"}'
 conforms "PATCH /api/v1/leads/{id} of no lead: 404" 404

@@ -3,7 +3,8 @@
 # leaves (form fields, basic auth, StatusCallback), status callbacks move the
 # row to delivered, and each failure kind ends where it must: 21610 opts the
 # lead out, 21211 flags the phone, 429 retries with backoff, 500 until dead,
-# undelivered after acceptance fails it - each with a task for the owner.
+# undelivered after acceptance fails it - each with a task for the owner;
+# a landline (21614, or 30006 after acceptance) flags the phone no_texts.
 # Real clock (LEADKEEP_NOW unset); backoff shortened for the test.
 . "$(dirname "$0")/lib.sh"
 . "$LK_ROOT/tests/stubs/stubs.sh"
@@ -11,7 +12,8 @@
 PORT=$(free_port)
 cat >"$T/twilio.json" <<'EOF'
 {"+13125550910": "21610", "+13125550911": "21211", "+13125550912": "429:2",
- "+13125550913": "500:99", "+13125550914": "undelivered", "+13125550916": "silent"}
+ "+13125550913": "500:99", "+13125550914": "undelivered", "+13125550916": "silent",
+ "+13125550917": "21614", "+13125550918": "undelivered:30006"}
 EOF
 start_twilio_stub
 export LEADKEEP_DELIVER_BACKOFF=1 LEADKEEP_DELIVER_BACKOFF_CAP=2 LEADKEEP_DELIVER_MAX_ATTEMPTS=3
@@ -27,6 +29,8 @@ DOWN_ID=$(add "Dana Down" +13125550913)
 UND_ID=$(add "Uma Undelivered" +13125550914)
 OUT_ID=$(add "Olga Optedout" +13125550915)
 SIL_ID=$(add "Sid Silent" +13125550916)	# sent; the provider sends no callback
+LAND_ID=$(add "Lee Landline" +13125550917)
+LAND2_ID=$(add "Lou Landline" +13125550918)
 db "UPDATE leads SET sms_opt_out = 1 WHERE id = $OUT_ID"	# opted out after queueing
 
 start_serve
@@ -153,6 +157,15 @@ expect_eq "carrier error code kept" "$(row "$UND_ID" error_code)" 30003
 expect_contains "undelivered makes a task" \
 	"$(db "SELECT title FROM tasks WHERE lead_id = $UND_ID AND state = 'open' ORDER BY id DESC LIMIT 1")" \
 	"failed (the carrier reported undelivered, error 30003)"
+
+# --- a landline: 21614 at once, 30006 after acceptance ---------------------------
+expect_eq "21614 fails the message" "$(row "$LAND_ID" state)" failed
+check "30006 fails the sent message" \
+	wait_sql "SELECT state FROM outbox WHERE lead_id = $LAND2_ID AND purpose = 'ack'" failed 10
+expect_eq "21614 flags the phone no_texts" "$(db "SELECT flags & 64 FROM leads WHERE id = $LAND_ID")" 64
+expect_eq "30006 flags the phone no_texts" "$(db "SELECT flags & 64 FROM leads WHERE id = $LAND2_ID")" 64
+expect_eq "a landline is still called" \
+	"$(db "SELECT count(*) FROM tasks WHERE lead_id = $LAND_ID AND state = 'open' AND verb = 'call'")" 1
 
 # --- opted out before its turn: never sent ------------------------------------------
 expect_eq "a queued text to an opted-out lead is cancelled" "$(row "$OUT_ID" state)" cancelled

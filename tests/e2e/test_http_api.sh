@@ -90,6 +90,18 @@ expect_eq "patch: 200" "$(status_of "$out")" 200
 expect_eq "patch: email normalised" "$(json_get "$(body_of "$out")" 'd["email"]')" "marcus@example.com"
 expect_contains "patch: in the timeline" "$out" "lead.updated"
 
+# The lead's time zone: from its phone number at intake, corrected by a person
+# through the same contact edit; an unknown zone is refused, naming the field.
+expect_eq "timezone from the phone number" "$(json_get "$(body_of "$(api GET "/api/v1/leads/$id")")" 'd["timezone"]')" "America/Chicago"
+out=$(api PATCH "/api/v1/leads/$id" '{"timezone":"America/Denver","by":"alice"}')
+expect_eq "patch timezone: 200" "$(status_of "$out")" 200
+expect_eq "patch timezone: kept" "$(json_get "$(body_of "$out")" 'd["timezone"]')" "America/Denver"
+out=$(api PATCH "/api/v1/leads/$id" '{"timezone":"Mars/Olympus"}')
+expect_eq "patch unknown timezone: 422" "$(status_of "$out")" 422
+expect_contains "...naming the field" "$out" '"field":"timezone"'
+out=$(lk lead edit "$id" --timezone "" --by alice --json)
+expect_eq "lead edit --timezone \"\": from the phone again" "$(json_get "$out" 'd["timezone"]')" "America/Chicago"
+
 out=$(api POST "/api/v1/leads/$id/stage" '{"stage":"quoted"}')
 expect_eq "stage without required amount: 422" "$(status_of "$out")" 422
 expect_contains "stage 422 names amount_cents" "$out" '"field":"amount_cents"'

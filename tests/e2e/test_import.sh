@@ -94,6 +94,8 @@ printf 'A-1,Jos\xe9 Mart\xedn,3125550666,$5k\n' >>"$T/map.csv"
 out=$(lk import "$T/map.csv" --map "Who=name,Cell #=phone,Customer Ref=external_id,Budget=custom.budget" 2>&1); rc=$?
 expect_eq "--map names the columns" "$rc:$(sql "SELECT name || '|' || phone || '|' || external_id || '|' || custom FROM leads")" \
 	"0:José Martín|+13125550666|A-1|{\"budget\":\"\$5k\"}"
+expect_eq "an imported lead's time zone comes from its phone number" \
+	"$(sql "SELECT timezone FROM leads")" "America/Chicago"
 out=$(lk import "$T/map.csv" --map "Nope=name" 2>&1); rc=$?
 expect_eq "--map naming a column the file lacks is a usage error" "$rc" 2
 expect_contains "and says which" "$out" 'no column "Nope"'

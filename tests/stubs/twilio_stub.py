@@ -18,6 +18,8 @@ Behaviour per recipient (--behaviour FILE, JSON, re-read at every request):
   {"+13125550997": "429:2"}           429 the first 2 times, then accept
   {"+13125550996": "500:1"}           500 the first time, then accept
   {"+13125550995": "undelivered"}     accept, then callback undelivered 30003
+  {"+13125550993": "undelivered:30006"} accept, then callback undelivered 30006 (a landline)
+  {"+13125550992": "21614"}           400 'To' is not a mobile number
   {"+13125550994": "silent"}          accept, send no status callback
   {"*": "delay:1500"}                 accept after 1.5 s (also per number)
 Usage: twilio_stub.py --port-file F --record F --sid AC.. --token T [--delay MS]
@@ -145,6 +147,8 @@ class Handler(BaseHTTPRequestHandler):
             entry["answer"] = self.error(400, 21610, "Attempt to send to unsubscribed recipient")
         elif beh == "21211":
             entry["answer"] = self.error(400, 21211, "The 'To' number %s is not a valid phone number." % to)
+        elif beh == "21614":
+            entry["answer"] = self.error(400, 21614, "'To' number is not a valid mobile number")
         elif beh.split(":")[0] in ("429", "500") and self.count(to) <= int(beh.split(":")[1]):
             code = int(beh.split(":")[0])
             if code == 429:
@@ -183,8 +187,9 @@ class Handler(BaseHTTPRequestHandler):
             params = {"MessageSid": sid, "SmsSid": sid, "AccountSid": ARGS.sid, "To": to,
                       "From": form.get("From", ""), "ApiVersion": "2010-04-01"}
             statuses = [("sent", 0), ("delivered", 0)]
-            if beh == "undelivered":
-                statuses = [("sent", 0), ("undelivered", 30003)]
+            if beh.split(":")[0] == "undelivered":
+                code = int(beh.split(":")[1]) if ":" in beh else 30003
+                statuses = [("sent", 0), ("undelivered", code)]
             threading.Thread(target=callbacks, args=(cb, params, statuses), daemon=True).start()
 
     def count(self, to):

@@ -482,6 +482,32 @@ phone_region_by_calling_code_and_area_code(void **state)
 	assert_false(contact_phone_in("+19005550101", us_ca, 2));
 }
 
+/* A zone only where the number says for certain: an area code wholly in
+ * one zone, a +1 country of its own, a country with one zone. */
+static void
+phone_zone_only_where_the_number_is_certain(void **state)
+{
+	(void)state;
+	assert_string_equal(contact_phone_zone("+12125550100"), "America/New_York");
+	assert_string_equal(contact_phone_zone("+13035550100"), "America/Denver");
+	assert_string_equal(contact_phone_zone("+13125550100"), "America/Chicago");
+	assert_string_equal(contact_phone_zone("+14155550100"), "America/Los_Angeles");
+	assert_string_equal(contact_phone_zone("+14165550100"), "America/Toronto");
+	assert_string_equal(contact_phone_zone("+18085550100"), "Pacific/Honolulu");
+	assert_string_equal(contact_phone_zone("+18765550100"), "America/Jamaica");
+	assert_string_equal(contact_phone_zone("+442071234567"), "Europe/London");
+	assert_string_equal(contact_phone_zone("+33612345678"), "Europe/Paris");
+	assert_null(contact_phone_zone("+18505550100"));	/* Florida's panhandle: two zones */
+	assert_null(contact_phone_zone("+15415550100"));	/* Oregon's 541: two zones */
+	assert_null(contact_phone_zone("+525512345678"));	/* Mexico: several */
+	assert_null(contact_phone_zone("+61212345678"));	/* Australia: several */
+	assert_null(contact_phone_zone("3125550100"));		/* not E.164 */
+	assert_null(contact_phone_zone(NULL));
+	/* the zones leads may be in: the ones above among them, then the end */
+	assert_string_equal(contact_zone_name(0), "America/New_York");
+	assert_null(contact_zone_name(contact_zone_count()));
+}
+
 int
 main(void)
 {
@@ -524,6 +550,7 @@ main(void)
 		cmocka_unit_test(email_length_limits),
 		cmocka_unit_test(email_empty_and_small_buffer_fail_untouched),
 		cmocka_unit_test(phone_region_by_calling_code_and_area_code),
+		cmocka_unit_test(phone_zone_only_where_the_number_is_certain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -202,6 +202,38 @@ saturday_night_lead_is_acked_at_once_and_called_monday(void **state)
 	decision_free(d);
 }
 
+/* The owner is not texted at 23:40 on Saturday about a Monday task: the
+ * notification waits for their working hours (the business's: Monday 8:00). */
+static void
+saturday_night_task_is_notified_when_work_begins(void **state)
+{
+	lead_state st = new_lead("web_form", "new_inquiry");
+	lead_event ev = lead_event_init(EV_CREATED);
+	int64_t now = local(2026, 11, 28, 23, 40);	/* Saturday */
+	decision *d = run(&st, &ev, now, NULL);
+	const action *a;
+
+	(void)state;
+	for (size_t i = 0; (a = find(d, ACT_OUTBOX, (int)i)) != NULL; i++)
+		if (a->purpose == PURPOSE_NOTIFY)
+			break;
+	assert_non_null(a);
+	assert_int_equal(a->at, local(2026, 11, 30, 8, 0));
+	assert_non_null(find_event(d, "notify.held"));
+	decision_free(d);
+
+	/* during business hours it goes at once */
+	now = local(2026, 11, 30, 10, 0);
+	d = run(&st, &ev, now, NULL);
+	for (size_t i = 0; (a = find(d, ACT_OUTBOX, (int)i)) != NULL; i++)
+		if (a->purpose == PURPOSE_NOTIFY)
+			break;
+	assert_non_null(a);
+	assert_int_equal(a->at, now);
+	assert_null(find_event(d, "notify.held"));
+	decision_free(d);
+}
+
 static void
 unreadable_phone_is_kept_and_gets_a_fix_task(void **state)
 {
@@ -505,6 +537,7 @@ main(void)
 		cmocka_unit_test(routing_after_hours_uses_its_own_pool),
 		cmocka_unit_test(new_lead_gets_owner_ack_and_call_task_due_in_five_minutes),
 		cmocka_unit_test(saturday_night_lead_is_acked_at_once_and_called_monday),
+		cmocka_unit_test(saturday_night_task_is_notified_when_work_begins),
 		cmocka_unit_test(phone_abroad_is_kept_flagged_and_called_not_texted),
 		cmocka_unit_test(phone_at_home_is_texted_and_not_flagged),
 		cmocka_unit_test(lead_input_echoed_in_a_text_is_capped),

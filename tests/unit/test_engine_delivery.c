@@ -497,6 +497,45 @@ an_opt_out_of_a_closed_lead_is_a_note_not_a_task(void **state)
 	decision_free(d);
 }
 
+/* A landline (30006, 21614): flagged no_texts once; an open text task
+ * becomes a call; an acknowledgment goes by email only when the lead did not
+ * get the email one already (the demo rules send both). */
+static void
+a_number_that_cannot_take_texts_is_called_not_texted(void **state)
+{
+	lead_state st = lead_in_sequence();
+	lead_task text = { .id = 41, .verb = "text", .title = "Text Marcus Johnson",
+			   .assignee = "alice", .due_at = local(2026, 11, 24, 15, 0) };
+	lead_event ev = delivery(DELIVERY_NOT_TEXTABLE, "sms");
+	int64_t now = local(2026, 11, 24, 14, 0);
+	const action *a;
+	decision *d;
+
+	(void)state;
+	st.tasks = &text;
+	st.ntasks = 1;
+	ev.purpose = "ack";
+	ev.error = "the carrier reported undelivered, error 30006";
+	d = run(&st, &ev, now);
+	assert_non_null(a = find(d, ACT_SET_FLAGS, 0));
+	assert_int_equal(a->flags, LEAD_NO_TEXTS);
+	assert_non_null(a = find(d, ACT_TASK_CLOSE, 0));
+	assert_int_equal(a->task_id, 41);
+	assert_non_null(a = find(d, ACT_TASK_CREATE, 0));
+	assert_string_equal(a->verb, "call");
+	assert_non_null(strstr(a->text, "cannot take texts"));
+	/* the demo rules' ack_email step went out at intake: not sent twice */
+	assert_null(find(d, ACT_OUTBOX, 1));
+	decision_free(d);
+
+	/* once flagged, a second report changes nothing but the timeline */
+	st.lead.flags = LEAD_NO_TEXTS;
+	d = run(&st, &ev, now);
+	assert_null(find(d, ACT_SET_FLAGS, 0));
+	assert_null(find(d, ACT_TASK_CREATE, 0));
+	decision_free(d);
+}
+
 int
 main(void)
 {
@@ -513,6 +552,7 @@ main(void)
 		cmocka_unit_test(a_failed_staff_notification_is_checked_once_without_looping),
 		cmocka_unit_test(carrier_opt_out_is_the_decision_a_texted_stop_makes),
 		cmocka_unit_test(an_opt_out_of_a_closed_lead_is_a_note_not_a_task),
+		cmocka_unit_test(a_number_that_cannot_take_texts_is_called_not_texted),
 	};
 
 	return cmocka_run_group_tests(tests, demo_rules_setup, demo_rules_teardown);

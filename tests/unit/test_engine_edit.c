@@ -281,6 +281,42 @@ contact_edit_without_a_field_is_refused(void **state)
 	assert_string_equal(err, "name: give at least one field to change");
 }
 
+/* The lead's zone: a person sets one the rules know (an unknown one is
+ * refused, naming the field); a new number that places the lead moves it;
+ * "" asks the phone again. A landline flag goes with the old number. */
+static void
+contact_edit_sets_the_lead_time_zone(void **state)
+{
+	lead_state st = a_lead();
+	lead_event ev = lead_event_init(EV_CONTACT);
+	decision *d = NULL;
+	const action *a;
+	char err[256];
+
+	(void)state;
+	d = edit(&st, (lead_fields){ .timezone = "America/Denver" });
+	assert_non_null(a = find(d, ACT_SET_TIMEZONE, 0));
+	assert_string_equal(a->name, "America/Denver");
+	decision_free(d);
+
+	ev.fields.timezone = "Mars/Olympus";
+	assert_int_equal(decide(&st, &ev, R, NULL, local(2026, 11, 24, 14, 2), &d, err, sizeof err),
+			 DECIDE_INVALID);
+	assert_non_null(strstr(err, "timezone: \"Mars/Olympus\" is not a time zone"));
+
+	st.lead.timezone = "America/Chicago";
+	st.lead.flags = LEAD_NO_TEXTS;
+	d = edit(&st, (lead_fields){ .phone = "(212) 555-0100" });
+	assert_string_equal(find(d, ACT_SET_TIMEZONE, 0)->name, "America/New_York");
+	assert_int_equal(find(d, ACT_SET_CONTACT, 0)->flags & LEAD_NO_TEXTS, 0);
+	decision_free(d);
+
+	st.lead.timezone = "America/Denver";
+	d = edit(&st, (lead_fields){ .timezone = "" });
+	assert_string_equal(find(d, ACT_SET_TIMEZONE, 1)->name, "America/Chicago");
+	decision_free(d);
+}
+
 /* --- the engine's side of the state machines ------------------------------------- */
 
 static void
@@ -358,6 +394,7 @@ main(void)
 		cmocka_unit_test(contact_edit_clearing_the_only_contact_flags_no_contact),
 		cmocka_unit_test(contact_edit_flags_a_phone_outside_the_texted_countries),
 		cmocka_unit_test(contact_edit_without_a_field_is_refused),
+		cmocka_unit_test(contact_edit_sets_the_lead_time_zone),
 		cmocka_unit_test(a_task_is_closed_once_per_decision),
 		cmocka_unit_test(a_won_customer_never_goes_cold),
 	};

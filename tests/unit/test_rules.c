@@ -233,7 +233,7 @@ unknown_key_names_the_expected_keys(void **state)
 		     "templates, unanswered_reply)");
 	expect_error(BASE "limits: { max_automated_touches: 4, pre: 10d }\n", 1, 4, 37,
 		     "unknown key \"pre\" in limits (expected one of: "
-		     "max_automated_touches, per, max_echo_chars)");
+		     "max_automated_touches, per, max_echo_chars, promise_grace)");
 }
 
 static void
@@ -392,6 +392,45 @@ away_mistakes_are_reported(void **state)
 		     "          { id: bob, name: Bob, role: office } ]\n"
 		     "routing: [ { owner: alice } ]\n", 1, 3, 29,
 		     "\"from\" must be a date like 2026-12-24 or a time like \"2026-12-24 13:30\"");
+}
+
+/* Working hours per person, urgent routing and escalation, the grace after a
+ * promised contact; mistakes are reported where they are written. */
+static void
+timing_keys_are_read_and_checked(void **state)
+{
+	rules_diags d;
+	rules *r;
+
+	(void)state;
+	r = expect_ok("business: { name: Acme, timezone: UTC }\n"
+		      "people: [ { id: oz, name: Oz, role: oncall, hours: { mon-sun: \"07:00-23:00\" } },\n"
+		      "          { id: ny, name: Ny, role: office } ]\n"
+		      "routing: [ { when: { kind: emergency }, owner: oz, urgent: true }, { owner: ny } ]\n"
+		      "escalation: [ { task_overdue: 15m, notify: oz, urgent: true } ]\n"
+		      "limits: { promise_grace: 3h }\n", &d);
+	assert_true(r->people[0].has_hours);
+	assert_int_equal(r->people[0].nspans[0], 1);
+	assert_int_equal(r->people[0].hours[0][0].close_min, 23 * 60);
+	assert_false(r->people[1].has_hours);
+	assert_true(r->routes[0].urgent);
+	assert_false(r->routes[1].urgent);
+	assert_true(r->escalations[0].urgent);
+	assert_int_equal(r->promise_grace, 3 * 3600);
+	rules_free(r);
+	rules_diags_free(&d);
+	r = expect_ok("business: { name: Acme, timezone: UTC }\n" PEOPLE, &d);
+	assert_int_equal(r->promise_grace, 3600);	/* the default */
+	rules_free(r);
+	rules_diags_free(&d);
+
+	expect_error("business: { name: Acme, timezone: UTC }\n"
+		     "people: [ { id: oz, name: Oz, role: oncall, hours: { mon-sun: closed } } ]\n"
+		     "routing: [ { owner: oz } ]\n", 1, 2, 52,
+		     "oz is never open: their notifications would never go");
+	expect_error("business: { name: Acme, timezone: UTC }\n" PEOPLE
+		     "escalation: [ { task_overdue: 15m, reassign: alice, urgent: true } ]\n", 1, 4, 61,
+		     "\"urgent\" applies to \"notify\", not \"reassign\"");
 }
 
 static void
@@ -1276,6 +1315,7 @@ main(void)
 		cmocka_unit_test(step_ids_given_repeated_or_alike),
 		cmocka_unit_test(people_can_be_away),
 		cmocka_unit_test(away_mistakes_are_reported),
+		cmocka_unit_test(timing_keys_are_read_and_checked),
 		cmocka_unit_test(rules_check_proves_someone_covers),
 		cmocka_unit_test(routing_gap_names_the_smallest_lead_it_leaves_out),
 		cmocka_unit_test(routing_after_hours_true_and_false_is_no_gap),
