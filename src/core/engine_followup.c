@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "appointment.h"
 #include "bizclock.h"
 #include "engine_internal.h"
 
@@ -77,6 +78,12 @@ engine_on_followup(engine_ctx *c, const lead_event *ev, char *err, size_t errlen
 	const char *by, *note = ev->text && *ev->text ? ev->text : NULL;
 	action *a;
 
+	if (ev->promise != NULL && due == 0 &&
+	    appt_promise_parse(engine_lead_zone(c), &c->r->business, ev->promise, c->now, &due) < 0) {
+		snprintf(err, errlen, "promise: no time in \"%s\" (say \"after 5 pm\", \"tomorrow "
+			 "10:30\", \"Thursday morning\")", ev->promise);
+		return DECIDE_INVALID;
+	}
 	if (verb == NULL) {
 		snprintf(err, errlen, "verb: \"%s\" is not one of call, text, email, visit, review",
 			 ev->verb);
@@ -95,7 +102,11 @@ engine_on_followup(engine_ctx *c, const lead_event *ev, char *err, size_t errlen
 		snprintf(err, errlen, "owner: the lead has no owner to follow up; give it one first");
 		return DECIDE_INVALID;
 	}
-	if (strcmp(verb, "visit") != 0 && !bizclock_is_open(&c->r->business, due)) {
+	/* A promise to the lead is kept at the time promised, not the next opening;
+	 * until then the automation stays quiet. */
+	if (ev->promise != NULL)
+		engine_stop_sequence(c, engine_fmt(c, "a person promised the lead: %s", ev->promise));
+	else if (strcmp(verb, "visit") != 0 && !bizclock_is_open(&c->r->business, due)) {
 		int64_t open = bizclock_next_open(&c->r->business, due);
 
 		if (open > due)

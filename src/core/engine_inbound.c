@@ -117,6 +117,8 @@ engine_on_message_in(engine_ctx *c, const lead_event *ev)
 		engine_possible_opt_out(c, sms ? "sms" : "email", ev->text);
 		return DECIDE_OK;
 	case WORDS_REPLY:
+		if (engine_appointment_reply(c, ev))
+			return DECIDE_OK;
 		break;
 	}
 	engine_event(c, "message.received", "%s replied by %s: %s", engine_first_name(c), how,

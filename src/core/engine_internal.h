@@ -50,6 +50,8 @@ typedef struct {
 	int new_tasks;		/* ACT_TASK_CREATE count, for task_ref */
 	int esc_from;		/* escalation level new tasks start at */
 	const char *plan_skip;	/* step ids the running plan never runs */
+	const lead_appointment *appt; /* the appointment a message being rendered is
+				       * about ({{appointment_*}}), NULL = none */
 } engine_ctx;
 
 /* The title of the task the promise makes ("Decide the next step for Marcus
@@ -154,6 +156,8 @@ bool engine_lead_reachable(const engine_ctx *c, const char *channel);
 bool engine_sms_allowed(const engine_ctx *c);
 /* "US, CA" (or "none"), for timeline and task text; owned by the decision. */
 const char *engine_sms_countries(engine_ctx *c);
+/* Automated touches to the lead within the limit window, this decision's too. */
+size_t engine_recent_touches(const engine_ctx *c);
 
 /* the lead's channels (engine_channel.c) */
 bool engine_phone_usable(const engine_ctx *c);
@@ -258,6 +262,20 @@ decide_result engine_on_followup(engine_ctx *c, const lead_event *ev, char *err,
 /* someone went away: their open tasks on this lead go to who covers
  * (engine_cover.c) */
 decide_result engine_on_people(engine_ctx *c);
+/* appointments (engine_appointment.c) */
+decide_result engine_on_appointment(engine_ctx *c, const lead_event *ev, char *err,
+				    size_t errlen);
+decide_result engine_on_appt_timer(engine_ctx *c, const lead_event *ev);
+/* The lead answers about its next appointment ("yes", "C", "cancel", "can we
+ * do Thursday instead?"): true when handled; false for anything else (the
+ * ordinary reply task) or when it has none ahead. */
+bool engine_appointment_reply(engine_ctx *c, const lead_event *ev);
+/* {{appointment_kind|day|window|person|place}} of c->appt; NULL when none. */
+const char *engine_appt_field(engine_ctx *c, const char *field);
+/* The zone the lead's times are shown and promised in. The one place that
+ * chooses it: the business's until leads carry their own. */
+const tz_zone *engine_lead_zone(const engine_ctx *c);
+
 /* the rules changed: re-plan the running sequence (engine_rules.c) */
 decide_result engine_on_rules(engine_ctx *c, const lead_event *ev);
 /* The step a step timer names in seq: by its id (a timer from before step

@@ -86,6 +86,8 @@ lookup_field(void *vctx, const char *field)
 		return engine_contact_verb(c);
 	if (strncmp(field, "custom.", 7) == 0)
 		return lead_custom_get(l, field + 7);
+	if (strncmp(field, "appointment_", 12) == 0)
+		return engine_appt_field(c, field);
 	if (strcmp(field, "quote_amount") == 0) {
 		if (c->quote_cents < 0)
 			return NULL;
@@ -103,7 +105,9 @@ business_field(const char *field)
 {
 	static const char *const own[] = {
 		"business_name", "business_phone", "owner_name", "owner_first_name",
-		"owner_phone", "next_contact_window", "task_due", "quote_amount", "source", NULL,
+		"owner_phone", "next_contact_window", "task_due", "quote_amount", "source",
+		"appointment_kind", "appointment_day", "appointment_window", "appointment_person",
+		"appointment_place", NULL,
 	};
 
 	for (size_t i = 0; own[i]; i++)
@@ -147,7 +151,8 @@ const char *const engine_template_fields[] = {
 	"first_name", "last_name", "name", "phone", "email", "service", "neighbourhood",
 	"source", "message", "business_name", "business_phone", "owner_name",
 	"owner_first_name", "owner_phone", "next_contact_window", "task_due",
-	"quote_amount", "next_contact_verb", "custom.*", NULL,
+	"quote_amount", "next_contact_verb", "custom.*", "appointment_kind", "appointment_day",
+	"appointment_window", "appointment_person", "appointment_place", NULL,
 };
 
 char *
@@ -287,9 +292,8 @@ engine_notify(engine_ctx *c, const rules_person *p, const char *text)
 	a->at = c->now;
 }
 
-/* Automated touches to the lead within the limit window, including this decision's. */
-static size_t
-recent_touches(const engine_ctx *c)
+size_t
+engine_recent_touches(const engine_ctx *c)
 {
 	size_t n = c->followups_added;
 
@@ -443,7 +447,7 @@ send_blocker(engine_ctx *c, const rules_step *s, bool ack, rules_channel *ch)
 	}
 	if (why != NULL)
 		return first;
-	if (!ack && c->r->max_touches > 0 && recent_touches(c) >= (size_t)c->r->max_touches)
+	if (!ack && c->r->max_touches > 0 && engine_recent_touches(c) >= (size_t)c->r->max_touches)
 		return engine_fmt(c, "touch limit reached (%d automated messages per %lld days)",
 				  c->r->max_touches, (long long)(c->r->touch_window / 86400));
 	return NULL;

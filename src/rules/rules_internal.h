@@ -3,7 +3,8 @@
  *
  * One load owns one rl_ctx: the parsed YAML document, the model being built and
  * the diagnostics. Sections are read in a fixed order (business, people,
- * lost_reasons, templates, sequences, stages, routing, escalation, cold, limits)
+ * lost_reasons, templates, sequences, stages, routing, escalation, cold, limits,
+ * appointments)
  * whatever their order in the file, so a reference is checked where it is made.
  */
 #ifndef LK_RULES_INTERNAL_H
@@ -133,6 +134,7 @@ void rl_escalation(rl_ctx *c, yaml_node_t *n);
 void rl_cold(rl_ctx *c, yaml_node_t *n, yaml_node_t *reasons);
 void rl_unanswered(rl_ctx *c, yaml_node_t *n);
 void rl_limits(rl_ctx *c, yaml_node_t *n);
+void rl_appointments(rl_ctx *c, yaml_node_t *n);
 /* after every section: touch-limit and SMS-length warnings */
 void rl_check_limits(rl_ctx *c);
 void rl_check_sms_length(rl_ctx *c);

@@ -151,6 +151,8 @@ struct store_lead_state {
 	char *rr_keys[64];	/* the business's round-robin counters */
 	int64_t rr_values[64];
 	rr_counters rr;
+	lead_appointment *appts; /* the lead's appointments ahead of an outcome */
+	char **appt_strs;	/* 4 per appointment */
 	json_t *custom_obj;	/* the lead's custom fields; owns the strings of: */
 	lead_custom *custom;
 	/* A prepared lead (store_lead_prepare), not written yet: */
