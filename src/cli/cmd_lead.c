@@ -1,5 +1,5 @@
 /*
- * cmd_lead.c - `leadkeep lead add|list|show|stage|log|owner|opt-out`.
+ * cmd_lead.c - `leadkeep lead add|list|show|stage|log|owner|opt-out|callback`.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +22,9 @@ static const char lead_help[] =
 	"  log ID call|visit|note|reply|stop [--outcome O] [--text T] [--amount DOLLARS]\n"
 	"      [--by PERSON] [--contact]   record what happened; automation follows it\n"
 	"  owner ID PERSON     give the lead to someone else\n"
+	"  callback ID WORDS [--by PERSON]\n"
+	"                      a call promised to the lead (\"after 5 pm\", \"Thursday\n"
+	"                      morning\"): the next call is due then, automation waits\n"
 	"  opt-out ID --confirm|--dismiss [--by PERSON]\n"
 	"                      answer a possible opt-out (\"stop texting me\"): confirm it,\n"
 	"                      or dismiss it and let automated messages go again\n"
@@ -60,39 +63,6 @@ typedef struct {
 	bool contact;
 	const char *review;	/* opt-out: "confirm" or "dismiss" */
 } lead_args;
-
-/* "1200", "1,200.50", "$1200" -> cents; -1 when not a amount. */
-static int64_t
-parse_amount(const char *s)
-{
-	char digits[32];
-	size_t n = 0;
-	char *end;
-	double v;
-
-	if (s == NULL)
-		return -1;
-	for (; *s && n < sizeof digits - 1; s++)
-		if (*s != ',' && *s != '$' && *s != ' ')
-			digits[n++] = *s;
-	digits[n] = '\0';
-	v = strtod(digits, &end);
-	if (n == 0 || *end != '\0' || v < 0 || v > 1e12)
-		return -1;
-	return (int64_t)(v * 100 + 0.5);
-}
-
-static int64_t
-parse_id(const char *s)
-{
-	char *end;
-	long long v;
-
-	if (s == NULL)
-		return -1;
-	v = strtoll(s, &end, 10);
-	return *end == '\0' && v > 0 ? v : -1;
-}
 
 static void
 print_lead_line(const rules *r, json_t *l)
@@ -320,7 +290,7 @@ log_event(cli_env *e, int64_t id, const char *what, const lead_args *a)
 	ev.actor = a->by;
 	ev.contact = a->contact;
 	ev.channel = "sms";
-	if (a->amount && (ev.amount_cents = parse_amount(a->amount)) < 0)
+	if (a->amount && (ev.amount_cents = cli_parse_amount(a->amount)) < 0)
 		return cli_usage(lead_help, "--amount: \"%s\" is not an amount", a->amount);
 	return process(e, id, &ev);
 }
@@ -381,15 +351,17 @@ cmd_lead(int argc, char **argv)
 			return cli_usage(lead_help, "lead add: give at least --name, --phone or --email");
 	} else if (strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0 &&
 		   strcmp(sub, "stage") != 0 && strcmp(sub, "log") != 0 &&
-		   strcmp(sub, "owner") != 0 && strcmp(sub, "opt-out") != 0) {
+		   strcmp(sub, "owner") != 0 && strcmp(sub, "opt-out") != 0 &&
+		   strcmp(sub, "callback") != 0) {
 		return cli_usage(lead_help, "lead: unknown subcommand \"%s\"", sub);
 	}
 	if ((strcmp(sub, "show") == 0 || strcmp(sub, "stage") == 0 || strcmp(sub, "log") == 0 ||
-	     strcmp(sub, "owner") == 0 || strcmp(sub, "opt-out") == 0) &&
-	    (argc < 1 || parse_id(argv[0]) < 0))
+	     strcmp(sub, "owner") == 0 || strcmp(sub, "opt-out") == 0 ||
+	     strcmp(sub, "callback") == 0) &&
+	    (argc < 1 || cli_parse_id(argv[0]) < 0))
 		return cli_usage(lead_help, "lead %s: expected a lead ID", sub);
-	if ((strcmp(sub, "stage") == 0 || strcmp(sub, "log") == 0 || strcmp(sub, "owner") == 0) &&
-	    argc < 2)
+	if ((strcmp(sub, "stage") == 0 || strcmp(sub, "log") == 0 || strcmp(sub, "owner") == 0 ||
+	     strcmp(sub, "callback") == 0) && argc < 2)
 		return cli_usage(lead_help, "lead %s: missing argument after the ID", sub);
 
 	if (strcmp(sub, "opt-out") == 0 && (a.review == NULL || strcmp(a.review, "both") == 0))
@@ -404,31 +376,37 @@ cmd_lead(int argc, char **argv)
 	} else if (strcmp(sub, "list") == 0) {
 		rc = list(&e, &a);
 	} else if (strcmp(sub, "show") == 0) {
-		rc = show(&e, parse_id(argv[0]));
+		rc = show(&e, cli_parse_id(argv[0]));
 	} else if (strcmp(sub, "stage") == 0) {
 		lead_event ev = lead_event_init(EV_STAGE);
 
 		ev.stage = argv[1];
 		ev.reason = a.reason;
 		ev.actor = a.by;
-		if (a.amount && (ev.amount_cents = parse_amount(a.amount)) < 0)
+		if (a.amount && (ev.amount_cents = cli_parse_amount(a.amount)) < 0)
 			rc = cli_usage(lead_help, "--amount: \"%s\" is not an amount", a.amount);
 		else
-			rc = process(&e, parse_id(argv[0]), &ev);
+			rc = process(&e, cli_parse_id(argv[0]), &ev);
 	} else if (strcmp(sub, "opt-out") == 0) {
 		lead_event ev = lead_event_init(EV_OPT_OUT_REVIEW);
 
 		ev.outcome = a.review;
 		ev.actor = a.by;
-		rc = process(&e, parse_id(argv[0]), &ev);
+		rc = process(&e, cli_parse_id(argv[0]), &ev);
+	} else if (strcmp(sub, "callback") == 0) {
+		lead_event ev = lead_event_init(EV_FOLLOWUP);
+
+		ev.promise = ev.text = argv[1];
+		ev.actor = a.by;
+		rc = process(&e, cli_parse_id(argv[0]), &ev);
 	} else if (strcmp(sub, "owner") == 0) {
 		lead_event ev = lead_event_init(EV_OWNER);
 
 		ev.owner = argv[1];
 		ev.actor = a.by;
-		rc = process(&e, parse_id(argv[0]), &ev);
+		rc = process(&e, cli_parse_id(argv[0]), &ev);
 	} else {
-		rc = log_event(&e, parse_id(argv[0]), argv[1], &a);
+		rc = log_event(&e, cli_parse_id(argv[0]), argv[1], &a);
 	}
 	cli_close(&e);
 	return rc;

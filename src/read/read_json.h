@@ -31,6 +31,12 @@ json_t *read_tasks_json(store *s, int64_t business_id, const char *assignee,
 json_t *read_lead_row_json(const store_lead_row *r);
 json_t *read_event_json(const store_event_row *r);
 
+/* Appointments matching f in start order (store_appointments_read), each with
+ * its lead's name, phone and service and a maps link for its place; NULL on
+ * a storage error. */
+json_t *read_appointments_json(store *s, int64_t business_id,
+			       const store_appointment_filter *f);
+
 /* API tokens without secrets, newest first; NULL on a storage error. */
 json_t *read_tokens_json(store *s, int64_t business_id);
 

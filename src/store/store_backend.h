@@ -128,6 +128,9 @@ struct store_backend {
 				int64_t *count);
 	int (*assignee_leads)(store *s, int64_t business_id, const char *assignee, int64_t after,
 			      int64_t *ids, int max);
+	int (*appointments_read)(store *s, int64_t business_id,
+				 const store_appointment_filter *f,
+				 void (*fn)(void *ctx, const store_appointment_row *r), void *ctx);
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the

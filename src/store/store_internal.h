@@ -151,6 +151,8 @@ int sqlite_lead_read(store *s, int64_t business_id, int64_t id, const store_lead
 		     void *ctx);
 int sqlite_leads_read(store *s, int64_t business_id, const store_lead_filter *f,
 		      void (*fn)(void *ctx, const store_lead_row *r), void *ctx);
+int sqlite_appointments_read(store *s, int64_t business_id, const store_appointment_filter *f,
+			     void (*fn)(void *ctx, const store_appointment_row *r), void *ctx);
 int sqlite_tasks_read(store *s, int64_t business_id, const char *assignee, const char *state,
 		      int limit, void (*fn)(void *ctx, const store_task_row *r), void *ctx);
 int sqlite_tokens_read(store *s, int64_t business_id, void (*fn)(void *ctx,
