@@ -318,7 +318,9 @@ sqlite_appointments_read(store *s, int64_t business_id, const store_appointment_
 		" JOIN leads l ON l.id = a.lead_id WHERE a.business_id = ?1"
 		" AND (?2 IS NULL OR a.person = ?2) AND (?3 IS NULL OR a.state = ?3)"
 		" AND (?4 = 0 OR a.lead_id = ?4) AND (?5 = 0 OR a.starts_at >= ?5)"
-		" AND (?6 = 0 OR a.starts_at < ?6) ORDER BY a.starts_at, a.id LIMIT ?7";
+		" AND (?6 = 0 OR a.starts_at < ?6)"
+		" AND (?8 = 0 OR a.state IN ('booked', 'confirmed', 'rescheduled'))"
+		" ORDER BY a.starts_at, a.id LIMIT ?7";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	reader rd = { .appointment = fn, .ctx = ctx };
 
@@ -331,5 +333,6 @@ sqlite_appointments_read(store *s, int64_t business_id, const store_appointment_
 	sqlite3_bind_int64(st, 5, f->from);
 	sqlite3_bind_int64(st, 6, f->to);
 	sqlite3_bind_int(st, 7, f->limit > 0 ? f->limit : 200);
+	sqlite3_bind_int(st, 8, f->ahead);
 	return each_row(st, appointment_row, &rd);
 }

@@ -118,6 +118,8 @@ typedef struct {
 typedef struct {
 	const char *person;	/* NULL = everyone */
 	const char *state;	/* NULL = any */
+	bool ahead;		/* only those ahead of an outcome (booked, confirmed,
+				 * rescheduled) */
 	int64_t lead_id;	/* 0 = any */
 	int64_t from, to;	/* starts in [from, to); 0 = no bound */
 	int limit;		/* 0 = 200 */
