@@ -364,15 +364,17 @@ close_appt(engine_ctx *c, const lead_appointment *old, appt_state to, const char
 	}
 }
 
+/* rebook: the owner gets a task to rebook (not when another task already
+ * asks them to reach the lead). */
 static decide_result
-cancel(engine_ctx *c, const lead_event *ev, const lead_appointment *old)
+cancel_appt(engine_ctx *c, const lead_event *ev, const lead_appointment *old, bool rebook)
 {
 	close_appt(c, old, APPT_CANCELLED, "cancelled", "the appointment was cancelled");
 	engine_event(c, "appointment.cancelled", "Cancelled: %s%s%s%s%s", appt_words(c, old),
 		     ev->actor ? " by " : " by the lead", ev->actor ? person_name(c, ev->actor) : "",
 		     ev->text && *ev->text ? " - " : "", ev->text ? ev->text : "");
 	notify_person(c, old, "Cancelled", ev->actor);
-	if (engine_is_open(c) && c->owner != NULL)
+	if (rebook && engine_is_open(c) && c->owner != NULL)
 		engine_task_for_owner(c, "call", engine_fmt(c, "Call %s to rebook the cancelled %s",
 							    engine_display_name(c->l),
 							    kind_name(c, old)));
@@ -436,7 +438,7 @@ engine_on_appointment(engine_ctx *c, const lead_event *ev, char *err, size_t err
 	if (strcmp(what, "reschedule") == 0)
 		return move(c, ev, a, err, errlen);
 	if (strcmp(what, "cancel") == 0)
-		return cancel(c, ev, a);
+		return cancel_appt(c, ev, a, true);
 	if (strcmp(what, "done") == 0 || strcmp(what, "no_show") == 0)
 		return outcome(c, ev, a, strcmp(what, "done") == 0);
 	if (strcmp(what, "confirm") == 0) {
@@ -493,12 +495,13 @@ mentions(const char *text, const char *const *words)
 	return false;
 }
 
+static const char *const cancel_words[] = { "cancel", NULL };
+
 bool
 engine_appointment_reply(engine_ctx *c, const lead_event *ev)
 {
 	static const char *const yes[] = { "yes", "y", "c", "confirm", "confirmed", "yes confirm",
 					   "ok", "yep", "see you then", NULL };
-	static const char *const cancel_words[] = { "cancel", NULL };
 	static const char *const move_words[] = {
 		"reschedule", "re-schedule", "instead", "another day", "another time",
 		"different day", "different time", "move it", "can't make it", "cant make it",
@@ -527,7 +530,8 @@ engine_appointment_reply(engine_ctx *c, const lead_event *ev)
 		engine_event(c, "message.received", "%s replied: %s", engine_first_name(c), text);
 		engine_mark(c, "inbound");
 		c->replied = true;
-		cancel(c, &(lead_event){ .kind = EV_APPOINTMENT, .text = text, .amount_cents = -1 }, a);
+		cancel_appt(c, &(lead_event){ .kind = EV_APPOINTMENT, .text = text, .amount_cents = -1 },
+			    a, true);
 		return true;
 	}
 	if (mentions(text, move_words)) {
@@ -549,6 +553,16 @@ engine_appointment_reply(engine_ctx *c, const lead_event *ev)
 		return true;
 	}
 	return false;	/* anything else: the ordinary reply task */
+}
+
+void
+engine_appointment_keyword_cancel(engine_ctx *c, const lead_event *ev)
+{
+	const lead_appointment *a = find_appt(c, 0);
+
+	if (a != NULL && ev->text != NULL && mentions(ev->text, cancel_words))
+		cancel_appt(c, &(lead_event){ .kind = EV_APPOINTMENT, .text = ev->text,
+					      .amount_cents = -1 }, a, false);
 }
 
 /* --- the appointment's timers --------------------------------------------- */

@@ -91,9 +91,15 @@ engine_on_message_in(engine_ctx *c, const lead_event *ev)
 
 	switch (kw) {
 	case WORDS_STOP:
-	case WORDS_START:
+	case WORDS_START: {
+		decide_result res;
+
 		engine_event(c, "message.received", "Text from the lead: %s", ev->text);
-		return engine_on_opt(c, "sms", kw == WORDS_STOP, OPT_BY_LEAD);
+		res = engine_on_opt(c, "sms", kw == WORDS_STOP, OPT_BY_LEAD);
+		if (kw == WORDS_STOP)
+			engine_appointment_keyword_cancel(c, ev);
+		return res;
+	}
 	case WORDS_HELP:
 		engine_event(c, "message.received", "Text from the lead: %s", ev->text);
 		engine_queue_to_lead(c, "sms", engine_fmt(c, "%s: call us at %s. Reply STOP to "
@@ -108,6 +114,9 @@ engine_on_message_in(engine_ctx *c, const lead_event *ev)
 			     "replying): %s", how, engine_first_name(c), ev->text);
 		return DECIDE_OK;
 	case WORDS_MAYBE_STOP:
+		/* "please cancel it" is about the visit, not the texts */
+		if (engine_appointment_reply(c, ev))
+			return DECIDE_OK;
 		engine_event(c, "message.received", "%s replied by %s: %s", engine_first_name(c), how,
 			     ev->text);
 		engine_mark(c, "inbound");

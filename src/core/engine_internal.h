@@ -270,6 +270,10 @@ decide_result engine_on_appt_timer(engine_ctx *c, const lead_event *ev);
  * do Thursday instead?"): true when handled; false for anything else (the
  * ordinary reply task) or when it has none ahead. */
 bool engine_appointment_reply(engine_ctx *c, const lead_event *ev);
+/* The lead texted the carrier keyword CANCEL (an opt-out, decided by
+ * engine_on_opt): its next appointment is off too, and the person going is
+ * told; the opt-out's own task asks the owner to reach the lead. */
+void engine_appointment_keyword_cancel(engine_ctx *c, const lead_event *ev);
 /* {{appointment_kind|day|window|person|place}} of c->appt; NULL when none. */
 const char *engine_appt_field(engine_ctx *c, const char *field);
 /* The zone the lead's times are shown and promised in. The one place that
