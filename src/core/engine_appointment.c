@@ -8,7 +8,6 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -93,8 +92,7 @@ push_appt(engine_ctx *c, const lead_appointment *a)
 	engine_push(c, ACT_APPOINTMENT)->appt = *a;
 }
 
-/* Tells the assigned person (and, when another person's visit it was, the
- * one it was taken from) what changed. */
+/* Tells the person going what changed, unless they made the change. */
 static void
 notify_person(engine_ctx *c, const lead_appointment *a, const char *what, const char *actor)
 {
@@ -108,17 +106,16 @@ notify_person(engine_ctx *c, const lead_appointment *a, const char *what, const 
 
 /* A message about appointment a to the lead, from template tpl: by text when
  * texts may go, else by email; a reminder (PURPOSE_FOLLOWUP) counts toward
- * the touch limit. Returns whether one was queued; why not is on the timeline. */
-static bool
+ * the touch limit. When none can go, the timeline says why. */
+static void
 message_lead(engine_ctx *c, const lead_appointment *a, const char *tpl, outbox_purpose purpose,
 	     const char *what)
 {
 	const rules_template *t = tpl ? rules_template_find(c->r, tpl) : NULL;
-	const char *ch = NULL, *why = NULL;
-	char *body;
+	const char *ch = NULL, *why = NULL, *body;
 
 	if (t == NULL)
-		return false;
+		return;
 	if (c->flags & (LEAD_MAYBE_OPT_OUT_SMS | LEAD_MAYBE_OPT_OUT_EMAIL))
 		why = "the lead may have asked to stop, a person confirms it first";
 	else if (engine_sms_allowed(c))
@@ -133,14 +130,12 @@ message_lead(engine_ctx *c, const lead_appointment *a, const char *tpl, outbox_p
 				 c->r->max_touches, (long long)(c->r->touch_window / 86400));
 	if (why != NULL) {
 		engine_event(c, "appointment.message_skipped", "No %s to the lead: %s", what, why);
-		return false;
+		return;
 	}
 	c->appt = a;
-	body = engine_render(c, t->text);
+	body = engine_render_to_lead(c, t->text);
 	c->appt = NULL;
-	engine_queue_to_lead(c, ch, engine_str(c, body), purpose, true);
-	free(body);
-	return true;
+	engine_queue_to_lead(c, ch, body, purpose, true);
 }
 
 /* The reminders and the outcome check of appointment a (id 0 = the one this

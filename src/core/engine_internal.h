@@ -147,6 +147,9 @@ void engine_queue_to_lead(engine_ctx *c, const char *channel, const char *body,
 			  outbox_purpose purpose, bool respect_quiet);
 /* The rendered template, caller frees; engine_oom() when out of memory. */
 char *engine_render(engine_ctx *c, const char *tpl);
+/* A message to the lead: rendered with each lead-typed field capped
+ * (limits.max_echo_chars); owned by the decision. */
+const char *engine_render_to_lead(engine_ctx *c, const char *tpl);
 /* Queues the `missed_call` template to the lead by text, if both exist. */
 void engine_missed_call_text(engine_ctx *c);
 void engine_money(int64_t cents, char *buf, size_t len);

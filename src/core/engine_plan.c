@@ -176,9 +176,8 @@ render_kept(engine_ctx *c, const char *tpl)
 	return kept;
 }
 
-/* A message to the lead: rendered with each lead-typed field capped. */
-static const char *
-render_to_lead(engine_ctx *c, const char *tpl)
+const char *
+engine_render_to_lead(engine_ctx *c, const char *tpl)
 {
 	field_ctx f = { .c = c, .echo_max = c->r->max_echo };
 	char *s = template_render(tpl, lookup_capped, &f);
@@ -479,7 +478,7 @@ run_send(engine_ctx *c, const rules_sequence *seq, int k, bool on_intake)
 		return;
 	}
 	engine_queue_to_lead(c, ch == CHANNEL_SMS ? "sms" : "email",
-			     render_to_lead(c, ack_template(c, s, ch)->text),
+			     engine_render_to_lead(c, ack_template(c, s, ch)->text),
 			     ack ? PURPOSE_ACK : PURPOSE_FOLLOWUP,
 			     !(ack && c->r->business.ack_ignores_quiet));
 }
@@ -491,7 +490,7 @@ engine_missed_call_text(engine_ctx *c)
 
 	if (t != NULL && engine_sms_allowed(c) &&
 	    !(c->flags & (LEAD_MAYBE_OPT_OUT_SMS | LEAD_MAYBE_OPT_OUT_EMAIL)))
-		engine_queue_to_lead(c, "sms", render_to_lead(c, t->text), PURPOSE_ACK,
+		engine_queue_to_lead(c, "sms", engine_render_to_lead(c, t->text), PURPOSE_ACK,
 				     !c->r->business.ack_ignores_quiet);
 }
 
