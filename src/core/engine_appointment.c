@@ -74,15 +74,22 @@ engine_appt_field(engine_ctx *c, const char *field)
 	return NULL;
 }
 
-/* "estimate visit on Tuesday, Dec 8, 10:00 AM - 11:00 AM with Bob Smith at 12 Oak St" */
+/* "Tuesday, Dec 8, 10:00 AM - 11:00 AM" */
 static const char *
-appt_words(engine_ctx *c, const lead_appointment *a)
+when_words(engine_ctx *c, const lead_appointment *a)
 {
 	char day[64], win[64];
 
 	appt_day_words(engine_lead_zone(c), a->starts_at, day, sizeof day);
 	appt_window_words(engine_lead_zone(c), a->starts_at, a->ends_at, win, sizeof win);
-	return engine_fmt(c, "%s on %s, %s with %s%s%s", kind_name(c, a), day, win,
+	return engine_fmt(c, "%s, %s", day, win);
+}
+
+/* "estimate visit on Tuesday, Dec 8, 10:00 AM - 11:00 AM with Bob Smith at 12 Oak St" */
+static const char *
+appt_words(engine_ctx *c, const lead_appointment *a)
+{
+	return engine_fmt(c, "%s on %s with %s%s%s", kind_name(c, a), when_words(c, a),
 			  person_name(c, a->person), a->place ? " at " : "", a->place ? a->place : "");
 }
 
@@ -203,12 +210,8 @@ visit_task(const engine_ctx *c, const lead_appointment *a)
 static const char *
 visit_title(engine_ctx *c, const lead_appointment *a)
 {
-	char day[64], win[64];
-
-	appt_day_words(engine_lead_zone(c), a->starts_at, day, sizeof day);
-	appt_window_words(engine_lead_zone(c), a->starts_at, a->ends_at, win, sizeof win);
-	return engine_fmt(c, "%s with %s on %s, %s%s%s", kind_name(c, a), engine_display_name(c->l),
-			  day, win, a->place ? " at " : "", a->place ? a->place : "");
+	return engine_fmt(c, "%s with %s on %s%s%s", kind_name(c, a), engine_display_name(c->l),
+			  when_words(c, a), a->place ? " at " : "", a->place ? a->place : "");
 }
 
 /* The appointment is the next action: a task for the assigned person due at
@@ -584,14 +587,10 @@ engine_on_appt_timer(engine_ctx *c, const lead_event *ev)
 		}
 		engine_event(c, "appointment.no_outcome", "No outcome logged for the %s",
 			     appt_words(c, a));
-		char day[64], win[64];
-
-		appt_day_words(engine_lead_zone(c), a->starts_at, day, sizeof day);
-		appt_window_words(engine_lead_zone(c), a->starts_at, a->ends_at, win, sizeof win);
-		engine_create_task(c, "review", engine_fmt(c, "What happened at the %s with %s (%s, "
-							  "%s)? Log done, no-show or a new time",
+		engine_create_task(c, "review", engine_fmt(c, "What happened at the %s with %s (%s)? "
+							  "Log done, no-show or a new time",
 							  kind_name(c, a), engine_display_name(c->l),
-							  day, win), a->person, REPLY_WINDOW, true, NULL);
+							  when_words(c, a)), a->person, REPLY_WINDOW, true, NULL);
 		return DECIDE_OK;
 	}
 	if (ev->level < 0 || (size_t)ev->level >= ra->nreminders ||

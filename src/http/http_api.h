@@ -32,6 +32,10 @@ bool api_only(http_req *rq, json_t *o, const char *const *keys, enum MHD_Result 
 /* "2026-11-24T20:02:00Z", "...+02:00" or seconds since 1970. 0 / -1. */
 int api_parse_time(const char *s, int64_t *out);
 
+/* The "limit" query argument into *out (untouched when absent); false with a
+ * 400 in *ret when it is not 1 to max. */
+bool api_limit(http_req *rq, int max, int *out, enum MHD_Result *ret);
+
 /* Checks "by": absent, or a person of the rules; else a 422 in *ret. */
 bool api_actor_ok(http_req *rq, const char *by, enum MHD_Result *ret);
 /* o[k] as an amount in cents (a non-negative integer) into *out, -1 when

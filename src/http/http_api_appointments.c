@@ -58,15 +58,8 @@ api_appointments_list(http_req *rq)
 				  "2026-12-09T00:00:00Z", "to");
 	if ((v = http_arg(rq, "lead_id")) != NULL && (f.lead_id = api_id(v)) < 0)
 		return http_error(rq, 400, "bad_parameter", "lead_id: expected a lead id", "lead_id");
-	if ((v = http_arg(rq, "limit")) != NULL) {
-		char *end;
-		long l = strtol(v, &end, 10);
-
-		if (*end != '\0' || l < 1 || l > 500)
-			return http_error(rq, 400, "bad_parameter", "limit: expected 1 to 500",
-					  "limit");
-		f.limit = (int)l;
-	}
+	if (!api_limit(rq, 500, &f.limit, &ret))
+		return ret;
 	if ((s = http_store(rq)) == NULL)
 		return http_error(rq, 503, "unavailable", "the database cannot be opened", NULL);
 	if ((arr = read_appointments_json(s, rq->srv->cfg.business_id, &f)) == NULL)

@@ -111,15 +111,8 @@ api_leads_list(http_req *rq)
 	f.source = http_arg(rq, "source");
 	f.q = http_arg(rq, "q");
 	f.limit = 50;
-	if ((v = http_arg(rq, "limit")) != NULL) {
-		char *end;
-		long l = strtol(v, &end, 10);
-
-		if (*end != '\0' || l < 1 || l > 200)
-			return http_error(rq, 400, "bad_parameter", "limit: expected 1 to 200",
-					  "limit");
-		f.limit = (int)l;
-	}
+	if (!api_limit(rq, 200, &f.limit, &ret))
+		return ret;
 	if ((v = http_arg(rq, "cursor")) != NULL && (f.after_id = api_id(v)) < 0)
 		return http_error(rq, 400, "bad_parameter", "cursor: pass next_cursor from the "
 				  "previous page", "cursor");
