@@ -296,14 +296,15 @@ book(engine_ctx *c, const lead_event *ev, char *err, size_t errlen)
 	engine_supersede_tasks(c, SUPERSEDE_CONTACT | SUPERSEDE_REVIEW,
 			       engine_fmt(c, "%s booked", kind_name(c, &a)));
 	engine_human_touch(c, engine_fmt(c, "%s booked", kind_name(c, &a)));
+	/* the inquiry follow-ups are moot: the lead has a visit (stopped first,
+	 * so a sequence the booked stage starts runs) */
+	engine_stop_sequence(c, engine_fmt(c, "%s booked", kind_name(c, &a)));
 	if (ra->stage != NULL && !engine_streq(c->stage, ra->stage)) {
 		lead_event st = lead_event_init(EV_STAGE);
 
 		st.actor = ev->actor;
 		engine_change_stage(c, &st, ra->stage);
 	}
-	/* the inquiry follow-ups are moot: the lead has a visit */
-	engine_stop_sequence(c, engine_fmt(c, "%s booked", kind_name(c, &a)));
 	create_visit_task(c, &a);
 	message_lead(c, &a, ra->confirm_template, PURPOSE_ACK, "confirmation");
 	plan_timers(c, &a);
