@@ -162,6 +162,15 @@ apply(cli_env *e, const char *sub, int64_t lead_id, const appt_args *a)
 		return cli_usage(appointments_help, "--amount: \"%s\" is not an amount", a->amount);
 	if ((rc = flow_run(e->store, run_change, &c, err, sizeof err)) != FLOW_OK)
 		return cli_flow_fail(rc, err);
+	if (e->json) {
+		json_t *shown = NULL;
+
+		if (read_lead_json(e->store, e->business_id, lead_id, false, &shown) != 1)
+			return cli_fail(EXIT_RUNTIME, "cannot read lead #%lld", (long long)lead_id);
+		cli_print_json(shown);
+		json_decref(shown);
+		return EXIT_OK;
+	}
 	printf("Lead #%lld: appointment %s\n", (long long)lead_id,
 	       strcmp(sub, "book") == 0 ? "booked" : strcmp(sub, "reschedule") == 0 ? "moved" :
 	       strcmp(sub, "confirm") == 0 ? "confirmed" : strcmp(sub, "cancel") == 0 ? "cancelled" :

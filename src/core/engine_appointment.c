@@ -574,6 +574,10 @@ engine_on_appt_timer(engine_ctx *c, const lead_event *ev)
 
 	if (a == NULL)
 		return DECIDE_OK;	/* cancelled or done since: nothing to remind of */
+	/* a lead that went lost or archived is not reminded of it (a won
+	 * customer's service call is) */
+	if (engine_streq(c->status, LEAD_STATUS_LOST) || engine_streq(c->status, LEAD_STATUS_ARCHIVED))
+		return DECIDE_OK;
 	if (ev->timer == TIMER_APPT_CHECK) {
 		const lead_task *t = visit_task(c, a);
 		action *x;

@@ -45,6 +45,9 @@ expect_eq "reschedule moves it, to the new person" "$(sql "SELECT state, person 
 expect_eq "the new person and the old one are told" "$(sql "SELECT group_concat(person) FROM (SELECT person FROM outbox WHERE body LIKE 'Moved:%' OR body LIKE 'Taken off your day:%' ORDER BY id)")" "alice,bob"
 expect_eq "the old reminders are cancelled" "$(sql "SELECT count(*) FROM timers WHERE appointment_id = 2 AND state = 'cancelled'")" 3
 
+out=$(lk appointments confirm 2 --by alice --json 2>&1)
+expect_eq "appointments confirm --json prints the lead" "$(json_get "$out" 'd["id"]')" 2
+expect_eq "... confirmed" "$(sql "SELECT state FROM appointments WHERE id = 2")" confirmed
 out=$(lk lead callback 2 "call me after 5" --by alice 2>&1)
 expect_eq "lead callback" "$?" 0
 expect_eq "the next call is due at 17:00 local (23:00 UTC)" "$(sql "SELECT datetime(due_at, 'unixepoch') FROM tasks WHERE lead_id = 2 AND state = 'open' AND verb = 'call'")" "2026-12-03 23:00:00"

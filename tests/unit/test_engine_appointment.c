@@ -324,6 +324,17 @@ a_reminder_goes_unless_paused_moved_or_over_the_limit(void **state)
 	assert_non_null(strstr(event(d, "appointment.message_skipped")->text, "touch limit"));
 	decision_free(d);
 
+	/* the lead was lost since: not reminded, nobody asked */
+	st.ntouches = 0;
+	st.lead.status = LEAD_STATUS_LOST;
+	d = fire(&st, TIMER_APPT_REMIND, 0, due, due);
+	assert_int_equal(decision_count(d), 0);
+	decision_free(d);
+	st.lead.status = LEAD_STATUS_WON;	/* a customer's service call is */
+	d = fire(&st, TIMER_APPT_REMIND, 0, due, due);
+	assert_non_null(to_lead(d));
+	decision_free(d);
+
 	/* cancelled since: nothing to remind of */
 	st.nappointments = 0;
 	d = fire(&st, TIMER_APPT_REMIND, 0, due, due);
