@@ -85,9 +85,8 @@ appt_day_words(const tz_zone *zone, int64_t t, char *buf, size_t len)
 	snprintf(buf, len, "%s, %s %d", wdays[lt.wday], months[lt.month - 1], lt.day);
 }
 
-/* "3:05 PM" */
-static void
-clock_text(const tz_zone *zone, int64_t t, char *buf, size_t len)
+void
+appt_clock_words(const tz_zone *zone, int64_t t, char *buf, size_t len)
 {
 	tz_local lt;
 
@@ -101,8 +100,8 @@ appt_window_words(const tz_zone *zone, int64_t starts, int64_t ends, char *buf, 
 {
 	char s[16], e[16];
 
-	clock_text(zone, starts, s, sizeof s);
-	clock_text(zone, ends, e, sizeof e);
+	appt_clock_words(zone, starts, s, sizeof s);
+	appt_clock_words(zone, ends, e, sizeof e);
 	snprintf(buf, len, "%s - %s", s, e);
 }
 

@@ -52,6 +52,8 @@ int64_t appt_reminder_at(const tz_zone *zone, const rules_reminder *m, int64_t s
 
 /* "Tuesday, Dec 8", into buf. */
 void appt_day_words(const tz_zone *zone, int64_t t, char *buf, size_t len);
+/* "5:00 PM", into buf. */
+void appt_clock_words(const tz_zone *zone, int64_t t, char *buf, size_t len);
 /* "10:00 AM - 11:00 AM", into buf. */
 void appt_window_words(const tz_zone *zone, int64_t starts, int64_t ends, char *buf,
 		       size_t len);

@@ -564,6 +564,25 @@ engine_appointment_keyword_cancel(engine_ctx *c, const lead_event *ev)
 					      .amount_cents = -1 }, a, false);
 }
 
+const char *
+engine_promise_asked(engine_ctx *c, const char *text)
+{
+	static const char *const call_words[] = { "call", "ring", "phone", "reach", "talk", NULL };
+	char day[64], clock[16];
+	const char *when;
+	int64_t at;
+
+	if (text == NULL || !mentions(text, call_words) ||
+	    appt_promise_parse(engine_lead_zone(c), &c->r->business, text, c->now, &at) < 0)
+		return NULL;
+	appt_day_words(engine_lead_zone(c), at, day, sizeof day);
+	appt_clock_words(engine_lead_zone(c), at, clock, sizeof clock);
+	when = engine_fmt(c, "a call %s at %s", day, clock);
+	engine_event(c, "callback.asked", "%s asks for %s; a person logs it as a promised callback "
+		     "to keep it", engine_first_name(c), when);
+	return when;
+}
+
 /* --- the appointment's timers --------------------------------------------- */
 
 decide_result

@@ -141,6 +141,7 @@ engine_on_message_in(engine_ctx *c, const lead_event *ev)
 	c->replied = true;
 	engine_reopen_if_cold(c, "the lead replied");
 	engine_stop_if_moot(c, UNLESS_REPLIED, engine_fmt(c, "%s replied", engine_first_name(c)));
+	c->reply_asks = engine_promise_asked(c, ev->text);
 	engine_reply_task(c, ev->channel);
 	return DECIDE_OK;
 }
@@ -152,8 +153,11 @@ engine_reply_task(engine_ctx *c, const char *channel)
 	action *a;
 
 	engine_task_for_owner(c, sms ? "text" : engine_streq(channel, "email") ? "email" : "call",
-			      engine_fmt(c, "%s" REPLY_TITLE "%s", engine_first_name(c),
-					 sms ? "by text or call" : "them"));
+			      engine_fmt(c, "%s" REPLY_TITLE "%s%s%s%s", engine_first_name(c),
+					 sms ? "by text or call" : "them",
+					 c->reply_asks ? " (asks for " : "",
+					 c->reply_asks ? c->reply_asks : "",
+					 c->reply_asks ? ": log it as a callback to keep it)" : ""));
 	if (c->r->unanswered.after <= 0)
 		return;
 	/* If nobody has answered by then, the lead goes back to follow-up or

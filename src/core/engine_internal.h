@@ -52,6 +52,9 @@ typedef struct {
 	const char *plan_skip;	/* step ids the running plan never runs */
 	const lead_appointment *appt; /* the appointment a message being rendered is
 				       * about ({{appointment_*}}), NULL = none */
+	const char *reply_asks;	/* the call time the lead's reply asks for ("a call
+				 * Thursday, Dec 3 at 5:00 PM"), for its reply task's
+				 * title; NULL = none */
 } engine_ctx;
 
 /* The title of the task the promise makes ("Decide the next step for Marcus
@@ -277,6 +280,11 @@ bool engine_appointment_reply(engine_ctx *c, const lead_event *ev);
  * engine_on_opt): its next appointment is off too, and the person going is
  * told; the opt-out's own task asks the owner to reach the lead. */
 void engine_appointment_keyword_cancel(engine_ctx *c, const lead_event *ev);
+/* The call time a lead's words ask for ("call me after 5" -> "a call
+ * Thursday, Dec 3 at 5:00 PM"), for a person to confirm as a promised
+ * callback; NULL when the words ask for none (a time needs a word about
+ * calling next to it: "call", "ring", "phone", "reach", "talk"). */
+const char *engine_promise_asked(engine_ctx *c, const char *text);
 /* {{appointment_kind|day|window|person|place}} of c->appt; NULL when none. */
 const char *engine_appt_field(engine_ctx *c, const char *field);
 /* The zone the lead's times are shown and promised in. The one place that

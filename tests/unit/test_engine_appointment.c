@@ -512,6 +512,30 @@ a_promise_makes_the_call_due_then_and_stops_the_automation(void **state)
 	assert_non_null(strstr(err, "promise: no time in \"sometime\""));
 }
 
+static void
+a_lead_asking_for_a_call_later_is_shown_to_a_person_to_confirm(void **state)
+{
+	lead_state st = a_lead();
+	int64_t now = local(2026, 12, 3, 15, 0);
+	decision *d;
+	const action *t;
+
+	(void)state;
+	d = reply(&st, "Busy now, call me after 5", now);
+	assert_non_null(t = find(d, ACT_TASK_CREATE, 0));
+	assert_string_equal(t->text, "Marcus replied - answer by text or call (asks for a call "
+			    "Thursday, Dec 3 at 5:00 PM: log it as a callback to keep it)");
+	assert_int_equal(t->at, local(2026, 12, 3, 15, 15));	/* a person answers first */
+	assert_non_null(event(d, "callback.asked"));
+	decision_free(d);
+	/* a time with no word about calling is not a request for a call */
+	d = reply(&st, "We have 2 dogs, is that ok?", now);
+	assert_string_equal(find(d, ACT_TASK_CREATE, 0)->text,
+			    "Marcus replied - answer by text or call");
+	assert_null(event(d, "callback.asked"));
+	decision_free(d);
+}
+
 int
 main(void)
 {
@@ -527,6 +551,7 @@ main(void)
 		cmocka_unit_test(a_day_before_reminder_keeps_local_time_across_daylight_saving),
 		cmocka_unit_test(a_promised_time_is_read_from_the_words),
 		cmocka_unit_test(a_promise_makes_the_call_due_then_and_stops_the_automation),
+		cmocka_unit_test(a_lead_asking_for_a_call_later_is_shown_to_a_person_to_confirm),
 	};
 
 	return cmocka_run_group_tests(tests, demo_rules_setup, demo_rules_teardown);
