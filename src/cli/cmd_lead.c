@@ -110,6 +110,17 @@ print_lead(const rules *r, json_t *l)
 		json_object_foreach(json_object_get(l, "custom"), k, v)
 			printf("  %-16s %s\n", k, json_string_value(v) ? json_string_value(v) : "");
 	}
+	if (json_array_size(json_object_get(l, "appointments")) > 0)
+		puts("Appointments");
+	json_array_foreach(json_object_get(l, "appointments"), i, v) {
+		cli_local_time(r, json_string_value(json_object_get(v, "starts_at")), when, sizeof when);
+		printf("  #%lld %-11s %s %s with %s%s%s%s\n",
+		       (long long)json_integer_value(json_object_get(v, "id")),
+		       cli_str(v, "state", "-"), when, cli_str(v, "kind", "-"),
+		       cli_str(v, "person", "-"), cli_str(v, "place", NULL) ? " at " : "",
+		       cli_str(v, "place", ""),
+		       json_is_true(json_object_get(v, "reminders_paused")) ? " (reminders paused)" : "");
+	}
 	puts("Tasks");
 	json_array_foreach(json_object_get(l, "tasks"), i, v) {
 		cli_local_time(r, json_string_value(json_object_get(v, "due_at")), when, sizeof when);

@@ -212,6 +212,15 @@ read_lead_json(store *s, int64_t business_id, int64_t id, bool with_timeline, js
 
 	*out = NULL;
 	if (rc == 1 && d.lead != NULL) {
+		store_appointment_filter f = { .lead_id = id };
+		json_t *appts = read_appointments_json(s, business_id, &f);
+
+		if (appts == NULL) {
+			rc = -1;
+			json_decref(d.lead);
+			goto out;
+		}
+		json_object_set_new(d.lead, "appointments", appts);
 		json_object_set(d.lead, "tasks", d.tasks);
 		json_object_set(d.lead, "timers", d.timers);
 		json_object_set(d.lead, "messages", d.messages);
@@ -221,6 +230,7 @@ read_lead_json(store *s, int64_t business_id, int64_t id, bool with_timeline, js
 	} else {
 		json_decref(d.lead);
 	}
+out:
 	json_decref(d.tasks);
 	json_decref(d.timers);
 	json_decref(d.messages);

@@ -13,8 +13,8 @@
 
 #include "store/store_read.h"
 
-/* Lead id with its tasks, pending timers, messages and (when asked) its
- * timeline into *out. 1 found, 0 no such lead, -1 storage error. */
+/* Lead id with its appointments, tasks, pending timers, messages and (when
+ * asked) its timeline into *out. 1 found, 0 no such lead, -1 storage error. */
 int read_lead_json(store *s, int64_t business_id, int64_t id, bool with_timeline,
 		   json_t **out);
 

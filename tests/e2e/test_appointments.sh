@@ -20,6 +20,9 @@ expect_eq "the person going is told" "$(sql "SELECT count(*) FROM outbox WHERE p
 expect_eq "the lead gets its confirmation" "$(sql "SELECT count(*) FROM outbox WHERE lead_id = 1 AND person IS NULL AND body LIKE '%booked for Tuesday, Dec 8, 10:00 AM - 11:00 AM%'")" 1
 expect_eq "reminders and the outcome check are timers" "$(sql "SELECT group_concat(kind) FROM (SELECT kind FROM timers WHERE lead_id = 1 AND appointment_id = 1 AND state = 'pending' ORDER BY due_at)")" "appt_remind,appt_remind,appt_check"
 
+show=$(lk lead show 1 2>&1)
+expect_contains "lead show lists the lead's appointments" "$show" "Appointments
+  #1 booked      Tue Dec 8 10:00 AM estimate_visit with bob at 12 Oak St, Chicago"
 day=$(lk appointments --person bob --day 2026-12-08 2>&1)
 expect_contains "the day lists the visit with the lead's phone and the job" "$day" "Tue Dec 8 10:00 AM - 11:00 AM  bob  estimate_visit  Marcus Johnson  +13125550199  deck repair @ 12 Oak St, Chicago"
 expect_contains "... and a maps link" "$day" "https://www.google.com/maps/search/?api=1&query=12%20Oak%20St%2C%20Chicago"
@@ -76,6 +79,7 @@ r=$(api GET "/api/v1/appointments?day=tomorrow")
 expect_eq "a bad day: 400 naming it" "$(status_of "$r") $(json_get "$(body_of "$r")" 'd["error"]["field"]')" "400 day"
 r=$(api POST /api/v1/leads/1/appointments '{"action":"done","amount_cents":120000,"by":"bob"}')
 expect_eq "POST .../appointments done with a quote: 200" "$(status_of "$r")" 200
+expect_eq "... the lead it answers has the appointment, done" "$(json_get "$(body_of "$r")" '[(a["id"], a["state"]) for a in d["appointments"]]')" "[(1, 'done')]"
 expect_eq "... the quote's follow-up starts" "$(sql "SELECT stage, sequence, quote_cents FROM leads WHERE id = 1")" "quoted|quote_sent|120000"
 r=$(api POST /api/v1/leads/1/appointments '{"action":"dance"}')
 expect_eq "an unknown action: 422 naming it" "$(status_of "$r") $(json_get "$(body_of "$r")" 'd["error"]["field"]')" "422 action"
