@@ -201,3 +201,36 @@ cli_flow_fail(flow_result r, const char *err)
 	return cli_fail(code, "%s", err && *err ? err : r == FLOW_BUSY ?
 			"the database is busy: try again" : "could not save: nothing was changed");
 }
+
+/* "1200", "1,200.50", "$1200" -> cents; -1 when not a amount. */
+int64_t
+cli_parse_amount(const char *s)
+{
+	char digits[32];
+	size_t n = 0;
+	char *end;
+	double v;
+
+	if (s == NULL)
+		return -1;
+	for (; *s && n < sizeof digits - 1; s++)
+		if (*s != ',' && *s != '$' && *s != ' ')
+			digits[n++] = *s;
+	digits[n] = '\0';
+	v = strtod(digits, &end);
+	if (n == 0 || *end != '\0' || v < 0 || v > 1e12)
+		return -1;
+	return (int64_t)(v * 100 + 0.5);
+}
+
+int64_t
+cli_parse_id(const char *s)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL)
+		return -1;
+	v = strtoll(s, &end, 10);
+	return *end == '\0' && v > 0 ? v : -1;
+}

@@ -98,6 +98,11 @@ int64_t cli_now(void);
  * zone when no Z or offset) into UTC seconds. Returns 0 / -1. */
 int cli_parse_time(const rules *r, const char *s, int64_t *out);
 
+/* "1200", "1,200.50", "$1200" -> cents; -1 when not an amount. */
+int64_t cli_parse_amount(const char *s);
+/* A positive decimal id, or -1. */
+int64_t cli_parse_id(const char *s);
+
 /* An ISO UTC string from the store as local time "Tue Nov 24 2:02 PM". */
 void cli_local_time(const rules *r, const char *iso, char *buf, size_t len);
 
@@ -127,5 +132,6 @@ int cmd_restore(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
+int cmd_appointments(int argc, char **argv);
 
 #endif

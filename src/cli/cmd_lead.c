@@ -1,5 +1,5 @@
 /*
- * cmd_lead.c - `leadkeep lead add|list|show|edit|stage|log|owner|opt-out`.
+ * cmd_lead.c - `leadkeep lead add|list|show|edit|stage|log|owner|opt-out|callback`.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +26,9 @@ static const char lead_help[] =
 	"  log ID call|visit|note|reply|stop [--outcome O] [--text T] [--amount DOLLARS]\n"
 	"      [--by PERSON] [--contact]   record what happened; automation follows it\n"
 	"  owner ID PERSON     give the lead to someone else\n"
+	"  callback ID WORDS [--by PERSON]\n"
+	"                      a call promised to the lead (\"after 5 pm\", \"Thursday\n"
+	"                      morning\"): the next call is due then, automation waits\n"
 	"  opt-out ID --confirm|--dismiss [--by PERSON]\n"
 	"                      answer a possible opt-out (\"stop texting me\"): confirm it,\n"
 	"                      or dismiss it and let automated messages go again\n"
@@ -66,39 +69,6 @@ typedef struct {
 	const char *review;	/* opt-out: "confirm" or "dismiss" */
 	const char *timezone;	/* edit */
 } lead_args;
-
-/* "1200", "1,200.50", "$1200" -> cents; -1 when not a amount. */
-static int64_t
-parse_amount(const char *s)
-{
-	char digits[32];
-	size_t n = 0;
-	char *end;
-	double v;
-
-	if (s == NULL)
-		return -1;
-	for (; *s && n < sizeof digits - 1; s++)
-		if (*s != ',' && *s != '$' && *s != ' ')
-			digits[n++] = *s;
-	digits[n] = '\0';
-	v = strtod(digits, &end);
-	if (n == 0 || *end != '\0' || v < 0 || v > 1e12)
-		return -1;
-	return (int64_t)(v * 100 + 0.5);
-}
-
-static int64_t
-parse_id(const char *s)
-{
-	char *end;
-	long long v;
-
-	if (s == NULL)
-		return -1;
-	v = strtoll(s, &end, 10);
-	return *end == '\0' && v > 0 ? v : -1;
-}
 
 static void
 print_lead_line(const rules *r, json_t *l)
@@ -145,6 +115,17 @@ print_lead(const rules *r, json_t *l)
 		puts("Custom fields");
 		json_object_foreach(json_object_get(l, "custom"), k, v)
 			printf("  %-16s %s\n", k, json_string_value(v) ? json_string_value(v) : "");
+	}
+	if (json_array_size(json_object_get(l, "appointments")) > 0)
+		puts("Appointments");
+	json_array_foreach(json_object_get(l, "appointments"), i, v) {
+		cli_local_time(r, json_string_value(json_object_get(v, "starts_at")), when, sizeof when);
+		printf("  #%lld %-11s %s %s with %s%s%s%s\n",
+		       (long long)json_integer_value(json_object_get(v, "id")),
+		       cli_str(v, "state", "-"), when, cli_str(v, "kind", "-"),
+		       cli_str(v, "person", "-"), cli_str(v, "place", NULL) ? " at " : "",
+		       cli_str(v, "place", ""),
+		       json_is_true(json_object_get(v, "reminders_paused")) ? " (reminders paused)" : "");
 	}
 	puts("Tasks");
 	json_array_foreach(json_object_get(l, "tasks"), i, v) {
@@ -326,7 +307,7 @@ log_event(cli_env *e, int64_t id, const char *what, const lead_args *a)
 	ev.actor = a->by;
 	ev.contact = a->contact;
 	ev.channel = "sms";
-	if (a->amount && (ev.amount_cents = parse_amount(a->amount)) < 0)
+	if (a->amount && (ev.amount_cents = cli_parse_amount(a->amount)) < 0)
 		return cli_usage(lead_help, "--amount: \"%s\" is not an amount", a->amount);
 	return process(e, id, &ev);
 }
@@ -389,16 +370,16 @@ cmd_lead(int argc, char **argv)
 	} else if (strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0 &&
 		   strcmp(sub, "stage") != 0 && strcmp(sub, "log") != 0 &&
 		   strcmp(sub, "owner") != 0 && strcmp(sub, "opt-out") != 0 &&
-		   strcmp(sub, "edit") != 0) {
+		   strcmp(sub, "edit") != 0 && strcmp(sub, "callback") != 0) {
 		return cli_usage(lead_help, "lead: unknown subcommand \"%s\"", sub);
 	}
 	if ((strcmp(sub, "show") == 0 || strcmp(sub, "stage") == 0 || strcmp(sub, "log") == 0 ||
 	     strcmp(sub, "owner") == 0 || strcmp(sub, "opt-out") == 0 ||
-	     strcmp(sub, "edit") == 0) &&
-	    (argc < 1 || parse_id(argv[0]) < 0))
+	     strcmp(sub, "edit") == 0 || strcmp(sub, "callback") == 0) &&
+	    (argc < 1 || cli_parse_id(argv[0]) < 0))
 		return cli_usage(lead_help, "lead %s: expected a lead ID", sub);
-	if ((strcmp(sub, "stage") == 0 || strcmp(sub, "log") == 0 || strcmp(sub, "owner") == 0) &&
-	    argc < 2)
+	if ((strcmp(sub, "stage") == 0 || strcmp(sub, "log") == 0 || strcmp(sub, "owner") == 0 ||
+	     strcmp(sub, "callback") == 0) && argc < 2)
 		return cli_usage(lead_help, "lead %s: missing argument after the ID", sub);
 
 	if (strcmp(sub, "opt-out") == 0 && (a.review == NULL || strcmp(a.review, "both") == 0))
@@ -413,23 +394,23 @@ cmd_lead(int argc, char **argv)
 	} else if (strcmp(sub, "list") == 0) {
 		rc = list(&e, &a);
 	} else if (strcmp(sub, "show") == 0) {
-		rc = show(&e, parse_id(argv[0]));
+		rc = show(&e, cli_parse_id(argv[0]));
 	} else if (strcmp(sub, "stage") == 0) {
 		lead_event ev = lead_event_init(EV_STAGE);
 
 		ev.stage = argv[1];
 		ev.reason = a.reason;
 		ev.actor = a.by;
-		if (a.amount && (ev.amount_cents = parse_amount(a.amount)) < 0)
+		if (a.amount && (ev.amount_cents = cli_parse_amount(a.amount)) < 0)
 			rc = cli_usage(lead_help, "--amount: \"%s\" is not an amount", a.amount);
 		else
-			rc = process(&e, parse_id(argv[0]), &ev);
+			rc = process(&e, cli_parse_id(argv[0]), &ev);
 	} else if (strcmp(sub, "opt-out") == 0) {
 		lead_event ev = lead_event_init(EV_OPT_OUT_REVIEW);
 
 		ev.outcome = a.review;
 		ev.actor = a.by;
-		rc = process(&e, parse_id(argv[0]), &ev);
+		rc = process(&e, cli_parse_id(argv[0]), &ev);
 	} else if (strcmp(sub, "edit") == 0) {
 		/* The contact edit the API's PATCH and the web app make (flow_contact's
 		 * event): the engine normalises, flags and says what changed. */
@@ -441,15 +422,21 @@ cmd_lead(int argc, char **argv)
 					   .neighbourhood = a.in.neighbourhood,
 					   .timezone = a.timezone };
 		ev.actor = a.by;
-		rc = process(&e, parse_id(argv[0]), &ev);
+		rc = process(&e, cli_parse_id(argv[0]), &ev);
+	} else if (strcmp(sub, "callback") == 0) {
+		lead_event ev = lead_event_init(EV_FOLLOWUP);
+
+		ev.promise = ev.text = argv[1];
+		ev.actor = a.by;
+		rc = process(&e, cli_parse_id(argv[0]), &ev);
 	} else if (strcmp(sub, "owner") == 0) {
 		lead_event ev = lead_event_init(EV_OWNER);
 
 		ev.owner = argv[1];
 		ev.actor = a.by;
-		rc = process(&e, parse_id(argv[0]), &ev);
+		rc = process(&e, cli_parse_id(argv[0]), &ev);
 	} else {
-		rc = log_event(&e, parse_id(argv[0]), argv[1], &a);
+		rc = log_event(&e, cli_parse_id(argv[0]), argv[1], &a);
 	}
 	cli_close(&e);
 	return rc;

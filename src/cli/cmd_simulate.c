@@ -327,6 +327,8 @@ observe(void *ctx, int64_t lead_id, const action *a, int64_t row, int64_t now)
 			json_object_set_new(o, "level", json_integer(a->level));
 		if (a->step_id)
 			json_object_set_new(o, "step_id", json_string(a->step_id));
+		if (a->timer == TIMER_APPT_REMIND || a->timer == TIMER_APPT_CHECK)
+			json_object_set_new(o, "appointment_id", json_integer(a->appointment_id));
 		break;
 	case ACT_SET_PLAN: {
 		char v[13];
@@ -343,6 +345,17 @@ observe(void *ctx, int64_t lead_id, const action *a, int64_t row, int64_t now)
 	case ACT_TIMERS_CANCEL:
 		o = line_head(sm, now, lead_id, "timers_cancelled");
 		json_object_set_new(o, "timer", json_string(store_timer_kind_name(a->timer)));
+		break;
+	case ACT_APPOINTMENT:
+		o = line_head(sm, now, lead_id, "appointment");
+		json_object_set_new(o, "appointment_id", json_integer(row));
+		json_object_set_new(o, "kind", json_string(a->appt.kind));
+		json_object_set_new(o, "state", json_string(a->appt.state));
+		json_object_set_new(o, "start_local", local_str(sm->r, a->appt.starts_at));
+		json_object_set_new(o, "end_local", local_str(sm->r, a->appt.ends_at));
+		json_object_set_new(o, "person", json_string(a->appt.person));
+		json_object_set_new(o, "place", a->appt.place ? json_string(a->appt.place) : json_null());
+		json_object_set_new(o, "paused", json_boolean(a->appt.paused));
 		break;
 	case ACT_OUTBOX:
 		o = line_head(sm, now, lead_id, "message");
@@ -452,6 +465,12 @@ apply_text(sim *sm, store *s, int64_t bid, const sim_input *in)
 	return problem;
 }
 
+static bool
+appt_outcome_known(const char *o)
+{
+	return o != NULL && (strcmp(o, "done") == 0 || strcmp(o, "no_show") == 0);
+}
+
 static int
 event_for(const char *type, json_t *ev, lead_event *out)
 {
@@ -461,6 +480,9 @@ event_for(const char *type, json_t *ev, lead_event *out)
 		{ "task_done", EV_TASK_DONE }, { "stop", EV_OPT_OUT }, { "start", EV_OPT_IN },
 		{ "inquiry", EV_INQUIRY_AGAIN }, { "delivery", EV_DELIVERY },
 		{ "opt_out_review", EV_OPT_OUT_REVIEW }, { "contact", EV_CONTACT },
+		{ "book", EV_APPOINTMENT }, { "confirm", EV_APPOINTMENT },
+		{ "reschedule", EV_APPOINTMENT }, { "cancel", EV_APPOINTMENT },
+		{ "outcome", EV_APPOINTMENT }, { "callback", EV_FOLLOWUP },
 	};
 
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
@@ -491,6 +513,22 @@ event_for(const char *type, json_t *ev, lead_event *out)
 						     .timezone = str(ev, "timezone") };
 		out->attempts = json_is_integer(json_object_get(ev, "attempts")) ?
 				(int)json_integer_value(json_object_get(ev, "attempts")) : 1;
+		if (out->kind == EV_APPOINTMENT) {
+			/* book, confirm, reschedule, cancel; "outcome" names done or no_show */
+			if (strcmp(type, "outcome") != 0)
+				out->outcome = type;
+			else if (!appt_outcome_known(out->outcome))
+				return -3;
+			out->appt_kind = str(ev, "kind");
+			out->place = str(ev, "place");
+			out->assignee = str(ev, "person");
+			out->appointment_id = json_is_integer(json_object_get(ev, "appointment")) ?
+					      json_integer_value(json_object_get(ev, "appointment")) : 0;
+		}
+		if (out->kind == EV_FOLLOWUP) {
+			out->promise = out->text;
+			out->verb = str(ev, "verb");
+		}
 		if (out->kind == EV_DELIVERY) {
 			out->actor = "delivery";
 			if (delivery_outcome_parse(out->outcome, &out->delivery) < 0)
@@ -572,11 +610,18 @@ apply_input(sim *sm, store *s, int64_t bid, const sim_input *in, char *err, size
 	switch (event_for(type, in->ev, &ev)) {
 	case -1:
 		return "type: unknown (lead, text, reply, call, visit, note, stage, owner, "
-		       "task_done, stop, start, inquiry, delivery, opt_out_review, contact, rules)";
+		       "task_done, stop, start, inquiry, delivery, opt_out_review, contact, rules, book, "
+		       "confirm, reschedule, cancel, outcome, callback)";
 	case -2:
 		return "outcome: a delivery outcome is one of sent, failed, dead, unknown, "
 		       "confirmed, carrier_opt_out, invalid_phone, bounced, cancelled, not_textable";
+	case -3:
+		return "outcome: an appointment's outcome is done or no_show";
 	}
+	if (ev.kind == EV_APPOINTMENT &&
+	    ((str(in->ev, "start") && cli_parse_time(sm->r, str(in->ev, "start"), &ev.starts_at) < 0) ||
+	     (str(in->ev, "end") && cli_parse_time(sm->r, str(in->ev, "end"), &ev.ends_at) < 0)))
+		return "start, end: a time like \"2026-12-08 10:00\" (local) or ISO 8601";
 	if ((id = ref_get(&sm->refs, str(in->ev, "lead"))) <= 0)
 		return "lead: no lead with this ref (give \"ref\" to the lead)";
 	if (ev.kind == EV_TASK_DONE) {

@@ -17,9 +17,11 @@ static const char usage[] =
 	"\n"
 	"Commands:\n"
 	"  serve                 run the server: intake, scheduler, delivery\n"
-	"  lead add|list|show|edit|stage|log|owner|opt-out\n"
+	"  lead add|list|show|edit|stage|log|owner|opt-out|callback\n"
 	"                        work with leads\n"
 	"  task list|done        the task queue\n"
+	"  appointments list|book|reschedule|confirm|cancel|done|no-show\n"
+	"                        a technician's day; book and follow up visits\n"
 	"  rules check|diff|history|show-default\n"
 	"                        validate a rules file, see what an edit does to the leads\n"
 	"                        in flight, the versions used, the built-in demo\n"
@@ -85,5 +87,7 @@ main(int argc, char **argv)
 		return cmd_import(argc - 1, argv + 1);
 	if (strcmp(cmd, "calendar") == 0)
 		return cmd_calendar(argc - 1, argv + 1);
+	if (strcmp(cmd, "appointments") == 0)
+		return cmd_appointments(argc - 1, argv + 1);
 	return cli_usage(usage, "unknown command \"%s\"", cmd);
 }

@@ -101,6 +101,7 @@ decide(const lead_state *st, const lead_event *ev, const rules *r, const rr_coun
 	case EV_OPT_OUT_REVIEW:	res = engine_on_opt_out_review(&c, ev, err, errlen); break;
 	case EV_RULES:		res = engine_on_rules(&c, ev); break;
 	case EV_PEOPLE:		res = engine_on_people(&c); break;
+	case EV_APPOINTMENT:	res = engine_on_appointment(&c, ev, err, errlen); break;
 	}
 	if (res != DECIDE_OK) {
 		decision_free(c.d);

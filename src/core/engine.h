@@ -44,6 +44,9 @@ typedef enum {
 				 * never runs the steps in .name (space-separated ids,
 				 * NULL = none); the plan number is unchanged */
 	ACT_SET_TIMEZONE,	/* the lead's zone is now .name (NULL = unknown) */
+	ACT_APPOINTMENT,	/* .appt: .appt.id 0 = a new appointment of the lead (at
+				 * most one per decision), else that appointment's
+				 * kind, times, place, person, state and pause now */
 } action_kind;
 
 /* Why a message is sent: only lead-facing automated touches count toward limits. */
@@ -77,6 +80,10 @@ typedef struct {
 	lead_fields fields;	/* ACT_SET_CONTACT */
 	const char *step_id;	/* ACT_TIMER_SET of TIMER_STEP: the step's id (.step
 				 * is its position, for people reading the row) */
+	lead_appointment appt;	/* ACT_APPOINTMENT */
+	int64_t appointment_id;	/* ACT_TIMER_SET, ACT_TIMERS_CANCEL of TIMER_APPT_*:
+				 * the appointment (0 = the one this decision books;
+				 * ACT_TIMERS_CANCEL: 0 = all of the lead's) */
 } action;
 
 /* Round-robin counters the engine reads; the store keeps them per business. */

@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "appointment.h"
 #include "bizclock.h"
 #include "engine_internal.h"
+#include "lead_zone.h"
 
 const char *const engine_human_event_types[] = {
 	"call.logged", "visit.logged", "note", "note.contact", "stage.changed", "task.done",
@@ -77,6 +79,12 @@ engine_on_followup(engine_ctx *c, const lead_event *ev, char *err, size_t errlen
 	const char *by, *note = ev->text && *ev->text ? ev->text : NULL;
 	action *a;
 
+	if (ev->promise != NULL && due == 0 &&
+	    appt_promise_parse(lead_zone(c->r, c->l), &c->r->business, ev->promise, c->now, &due) < 0) {
+		snprintf(err, errlen, "promise: no time in \"%s\" (say \"after 5 pm\", \"tomorrow "
+			 "10:30\", \"Thursday morning\")", ev->promise);
+		return DECIDE_INVALID;
+	}
 	if (verb == NULL) {
 		snprintf(err, errlen, "verb: \"%s\" is not one of call, text, email, visit, review",
 			 ev->verb);
@@ -95,7 +103,11 @@ engine_on_followup(engine_ctx *c, const lead_event *ev, char *err, size_t errlen
 		snprintf(err, errlen, "owner: the lead has no owner to follow up; give it one first");
 		return DECIDE_INVALID;
 	}
-	if (strcmp(verb, "visit") != 0 && !bizclock_is_open(&c->r->business, due)) {
+	/* A promise to the lead is kept at the time promised, not the next opening;
+	 * until then the automation stays quiet. */
+	if (ev->promise != NULL)
+		engine_stop_sequence(c, engine_fmt(c, "a person promised the lead: %s", ev->promise));
+	else if (strcmp(verb, "visit") != 0 && !bizclock_is_open(&c->r->business, due)) {
 		int64_t open = bizclock_next_open(&c->r->business, due);
 
 		if (open > due)

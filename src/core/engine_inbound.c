@@ -91,9 +91,15 @@ engine_on_message_in(engine_ctx *c, const lead_event *ev)
 
 	switch (kw) {
 	case WORDS_STOP:
-	case WORDS_START:
+	case WORDS_START: {
+		decide_result res;
+
 		engine_event(c, "message.received", "Text from the lead: %s", ev->text);
-		return engine_on_opt(c, "sms", kw == WORDS_STOP, OPT_BY_LEAD);
+		res = engine_on_opt(c, "sms", kw == WORDS_STOP, OPT_BY_LEAD);
+		if (kw == WORDS_STOP)
+			engine_appointment_keyword_cancel(c, ev);
+		return res;
+	}
 	case WORDS_HELP:
 		engine_event(c, "message.received", "Text from the lead: %s", ev->text);
 		engine_queue_to_lead(c, "sms", engine_fmt(c, "%s: call us at %s. Reply STOP to "
@@ -108,6 +114,9 @@ engine_on_message_in(engine_ctx *c, const lead_event *ev)
 			     "replying): %s", how, engine_first_name(c), ev->text);
 		return DECIDE_OK;
 	case WORDS_MAYBE_STOP:
+		/* "please cancel it" is about the visit, not the texts */
+		if (engine_appointment_reply(c, ev))
+			return DECIDE_OK;
 		engine_event(c, "message.received", "%s replied by %s: %s", engine_first_name(c), how,
 			     ev->text);
 		engine_mark(c, "inbound");
@@ -117,6 +126,8 @@ engine_on_message_in(engine_ctx *c, const lead_event *ev)
 		engine_possible_opt_out(c, sms ? "sms" : "email", ev->text);
 		return DECIDE_OK;
 	case WORDS_REPLY:
+		if (engine_appointment_reply(c, ev))
+			return DECIDE_OK;
 		break;
 	}
 	engine_event(c, "message.received", "%s replied by %s: %s", engine_first_name(c), how,
@@ -130,6 +141,7 @@ engine_on_message_in(engine_ctx *c, const lead_event *ev)
 	c->replied = true;
 	engine_reopen_if_cold(c, "the lead replied");
 	engine_stop_if_moot(c, UNLESS_REPLIED, engine_fmt(c, "%s replied", engine_first_name(c)));
+	c->reply_asks = engine_promise_asked(c, ev->text);
 	engine_reply_task(c, ev->channel);
 	return DECIDE_OK;
 }
@@ -141,8 +153,11 @@ engine_reply_task(engine_ctx *c, const char *channel)
 	action *a;
 
 	engine_task_for_owner(c, sms ? "text" : engine_streq(channel, "email") ? "email" : "call",
-			      engine_fmt(c, "%s" REPLY_TITLE "%s", engine_first_name(c),
-					 sms ? "by text or call" : "them"));
+			      engine_fmt(c, "%s" REPLY_TITLE "%s%s%s%s", engine_first_name(c),
+					 sms ? "by text or call" : "them",
+					 c->reply_asks ? " (asks for " : "",
+					 c->reply_asks ? c->reply_asks : "",
+					 c->reply_asks ? ": log it as a callback to keep it)" : ""));
 	if (c->r->unanswered.after <= 0)
 		return;
 	/* If nobody has answered by then, the lead goes back to follow-up or

@@ -52,6 +52,11 @@ typedef struct {
 	const char *plan_skip;	/* step ids the running plan never runs */
 	bool urgent;		/* this decision's notifications go at once (an
 				 * urgent routing rule took the lead) */
+	const lead_appointment *appt; /* the appointment a message being rendered is
+				       * about ({{appointment_*}}), NULL = none */
+	const char *reply_asks;	/* the call time the lead's reply asks for ("a call
+				 * Thursday, Dec 3 at 5:00 PM"), for its reply task's
+				 * title; NULL = none */
 } engine_ctx;
 
 /* The title of the task the promise makes ("Decide the next step for Marcus
@@ -150,8 +155,8 @@ void engine_queue_to_lead(engine_ctx *c, const char *channel, const char *body,
 			  outbox_purpose purpose, bool respect_quiet);
 /* The rendered template, caller frees; engine_oom() when out of memory. */
 char *engine_render(engine_ctx *c, const char *tpl);
-/* A message to the lead rendered with each lead-typed field capped; owned by
- * the decision. */
+/* A message to the lead: rendered with each lead-typed field capped
+ * (limits.max_echo_chars); owned by the decision. */
 const char *engine_render_to_lead(engine_ctx *c, const char *tpl);
 /* Queues the `missed_call` template to the lead by text, if both exist. */
 void engine_missed_call_text(engine_ctx *c);
@@ -162,6 +167,8 @@ bool engine_lead_reachable(const engine_ctx *c, const char *channel);
 bool engine_sms_allowed(const engine_ctx *c);
 /* "US, CA" (or "none"), for timeline and task text; owned by the decision. */
 const char *engine_sms_countries(engine_ctx *c);
+/* Automated touches to the lead within the limit window, this decision's too. */
+size_t engine_recent_touches(const engine_ctx *c);
 
 /* timing (engine_timing.c) */
 /* When a notification to p may go: now when urgent (c->urgent, or due > 0
@@ -291,6 +298,26 @@ decide_result engine_on_followup(engine_ctx *c, const lead_event *ev, char *err,
 /* someone went away: their open tasks on this lead go to who covers
  * (engine_cover.c) */
 decide_result engine_on_people(engine_ctx *c);
+/* appointments (engine_appointment.c) */
+decide_result engine_on_appointment(engine_ctx *c, const lead_event *ev, char *err,
+				    size_t errlen);
+decide_result engine_on_appt_timer(engine_ctx *c, const lead_event *ev);
+/* The lead answers about its next appointment ("yes", "C", "cancel", "can we
+ * do Thursday instead?"): true when handled; false for anything else (the
+ * ordinary reply task) or when it has none ahead. */
+bool engine_appointment_reply(engine_ctx *c, const lead_event *ev);
+/* The lead texted the carrier keyword CANCEL (an opt-out, decided by
+ * engine_on_opt): its next appointment is off too, and the person going is
+ * told; the opt-out's own task asks the owner to reach the lead. */
+void engine_appointment_keyword_cancel(engine_ctx *c, const lead_event *ev);
+/* The call time a lead's words ask for ("call me after 5" -> "a call
+ * Thursday, Dec 3 at 5:00 PM"), for a person to confirm as a promised
+ * callback; NULL when the words ask for none (a time needs a word about
+ * calling next to it: "call", "ring", "phone", "reach", "talk"). */
+const char *engine_promise_asked(engine_ctx *c, const char *text);
+/* {{appointment_kind|day|window|person|place}} of c->appt; NULL when none. */
+const char *engine_appt_field(engine_ctx *c, const char *field);
+
 /* the rules changed: re-plan the running sequence (engine_rules.c) */
 decide_result engine_on_rules(engine_ctx *c, const lead_event *ev);
 /* The step a step timer names in seq: by its id (a timer from before step

@@ -87,6 +87,8 @@ lookup_field(void *vctx, const char *field)
 		return engine_contact_verb(c);
 	if (strncmp(field, "custom.", 7) == 0)
 		return lead_custom_get(l, field + 7);
+	if (strncmp(field, "appointment_", 12) == 0)
+		return engine_appt_field(c, field);
 	if (strcmp(field, "quote_amount") == 0) {
 		if (c->quote_cents < 0)
 			return NULL;
@@ -104,7 +106,9 @@ business_field(const char *field)
 {
 	static const char *const own[] = {
 		"business_name", "business_phone", "owner_name", "owner_first_name",
-		"owner_phone", "next_contact_window", "task_due", "quote_amount", "source", NULL,
+		"owner_phone", "next_contact_window", "task_due", "quote_amount", "source",
+		"appointment_kind", "appointment_day", "appointment_window", "appointment_person",
+		"appointment_place", NULL,
 	};
 
 	for (size_t i = 0; own[i]; i++)
@@ -148,7 +152,8 @@ const char *const engine_template_fields[] = {
 	"first_name", "last_name", "name", "phone", "email", "service", "neighbourhood",
 	"source", "message", "business_name", "business_phone", "owner_name",
 	"owner_first_name", "owner_phone", "next_contact_window", "task_due",
-	"quote_amount", "next_contact_verb", "custom.*", NULL,
+	"quote_amount", "next_contact_verb", "custom.*", "appointment_kind", "appointment_day",
+	"appointment_window", "appointment_person", "appointment_place", NULL,
 };
 
 char *
@@ -172,9 +177,8 @@ render_kept(engine_ctx *c, const char *tpl)
 	return kept;
 }
 
-/* A message to the lead: rendered with each lead-typed field capped. */
-static const char *
-render_to_lead(engine_ctx *c, const char *tpl)
+const char *
+engine_render_to_lead(engine_ctx *c, const char *tpl)
 {
 	field_ctx f = { .c = c, .echo_max = c->r->max_echo };
 	char *s = template_render(tpl, lookup_capped, &f);
@@ -185,12 +189,6 @@ render_to_lead(engine_ctx *c, const char *tpl)
 	kept = engine_str(c, s);
 	free(s);
 	return kept;
-}
-
-const char *
-engine_render_to_lead(engine_ctx *c, const char *tpl)
-{
-	return render_to_lead(c, tpl);
 }
 
 void
@@ -308,9 +306,8 @@ engine_notify_due(engine_ctx *c, const rules_person *p, const char *text, int64_
 			     "until %s", p->name ? p->name : p->id, engine_due_phrase(c, a->at) + 3);
 }
 
-/* Automated touches to the lead within the limit window, including this decision's. */
-static size_t
-recent_touches(const engine_ctx *c)
+size_t
+engine_recent_touches(const engine_ctx *c)
 {
 	size_t n = c->followups_added;
 
@@ -466,7 +463,7 @@ send_blocker(engine_ctx *c, const rules_step *s, bool ack, rules_channel *ch)
 	}
 	if (why != NULL)
 		return first;
-	if (!ack && c->r->max_touches > 0 && recent_touches(c) >= (size_t)c->r->max_touches)
+	if (!ack && c->r->max_touches > 0 && engine_recent_touches(c) >= (size_t)c->r->max_touches)
 		return engine_fmt(c, "touch limit reached (%d automated messages per %lld days)",
 				  c->r->max_touches, (long long)(c->r->touch_window / 86400));
 	return NULL;
@@ -498,7 +495,7 @@ run_send(engine_ctx *c, const rules_sequence *seq, int k, bool on_intake)
 		return;
 	}
 	engine_queue_to_lead(c, ch == CHANNEL_SMS ? "sms" : "email",
-			     render_to_lead(c, ack_template(c, s, ch)->text),
+			     engine_render_to_lead(c, ack_template(c, s, ch)->text),
 			     ack ? PURPOSE_ACK : PURPOSE_FOLLOWUP,
 			     !(ack && c->r->business.ack_ignores_quiet));
 }
@@ -510,7 +507,7 @@ engine_missed_call_text(engine_ctx *c)
 
 	if (t != NULL && engine_sms_allowed(c) &&
 	    !(c->flags & (LEAD_MAYBE_OPT_OUT_SMS | LEAD_MAYBE_OPT_OUT_EMAIL)))
-		engine_queue_to_lead(c, "sms", render_to_lead(c, t->text), PURPOSE_ACK,
+		engine_queue_to_lead(c, "sms", engine_render_to_lead(c, t->text), PURPOSE_ACK,
 				     !c->r->business.ack_ignores_quiet);
 }
 

@@ -177,6 +177,9 @@ engine_on_timer(engine_ctx *c, const lead_event *ev)
 		return DECIDE_OK;
 	case TIMER_UNANSWERED:
 		return on_unanswered(c);
+	case TIMER_APPT_REMIND:
+	case TIMER_APPT_CHECK:
+		return engine_on_appt_timer(c, ev);
 	case TIMER_NURTURE:
 		if (!engine_streq(c->status, LEAD_STATUS_NURTURE))
 			return DECIDE_OK;

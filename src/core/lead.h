@@ -89,6 +89,20 @@ typedef struct {
 	int64_t due_at;
 } lead_task;
 
+/* An appointment of the lead that is still ahead of an outcome: booked,
+ * confirmed or rescheduled (src/core/appointment.h has the states). Times
+ * are UTC instants; the business's zone shows them. */
+typedef struct {
+	int64_t id;
+	const char *kind;	/* an id of rules.appointments.kinds */
+	int64_t starts_at;
+	int64_t ends_at;
+	const char *place;	/* address, or NULL */
+	const char *person;	/* the assigned person's id */
+	const char *state;	/* "booked", "confirmed", "rescheduled" */
+	bool paused;		/* the lead asked to move it: reminders wait for a person */
+} lead_appointment;
+
 /* How many open leads a person owns (for people.max_open_leads). */
 typedef struct {
 	const char *person;	/* person id */
@@ -106,6 +120,8 @@ typedef struct {
 				 * max_open_leads (NULL: none known, no limit
 				 * applies) */
 	size_t nloads;
+	const lead_appointment *appointments; /* ahead of an outcome, soonest first */
+	size_t nappointments;
 } lead_state;
 
 typedef enum {
@@ -135,6 +151,10 @@ typedef enum {
 				 * rules themselves) with the pending step timer in
 				 * .sequence, .step_id (.step for a timer written before
 				 * step ids), .due_at; .sequence NULL: none pending */
+	EV_APPOINTMENT,		/* an appointment changes: .outcome is book, confirm,
+				 * reschedule, cancel, done or no_show (.appointment_id,
+				 * 0 = the lead's next one; book and reschedule read
+				 * .appt_kind, .starts_at, .ends_at, .place, .assignee) */
 } lead_event_kind;
 
 /* A lead from old records (`leadkeep import`), not someone asking now, and
@@ -170,6 +190,10 @@ typedef enum {
 	TIMER_NURTURE,		/* periodic check-in of a nurtured lead */
 	TIMER_UNANSWERED,	/* the lead's reply task .task_id may still be open:
 				 * rules.unanswered applies */
+	TIMER_APPT_REMIND,	/* reminder .level of rules.appointments.reminders for
+				 * appointment .appointment_id */
+	TIMER_APPT_CHECK,	/* appointment .appointment_id ended a while ago: was
+				 * an outcome logged? */
 } timer_kind;
 
 /* Contact fields as a person edits them: NULL = unchanged, "" = cleared.
@@ -233,6 +257,17 @@ typedef struct {
 	const struct rules *old_rules; /* EV_RULES */
 	const char *purpose;	/* EV_DELIVERY: what the message was for (ack,
 				 * followup, notify, compliance), NULL unknown */
+	/* EV_APPOINTMENT; .appointment_id also EV_TIMER (TIMER_APPT_*) */
+	int64_t appointment_id;
+	const char *appt_kind;	/* NULL = the first of rules.appointments.kinds */
+	int64_t starts_at;
+	int64_t ends_at;	/* 0 = starts_at + the kind's minutes */
+	const char *place;
+	const char *assignee;	/* person id; NULL = the lead's owner */
+	/* EV_FOLLOWUP: what a person promised the lead, in their words ("after
+	 * 5 pm", "Thursday morning"): .until is read from it (engine_promise.c)
+	 * and the automation stays quiet until then. NULL = none. */
+	const char *promise;
 } lead_event;
 
 /* "sent", "failed", "dead", "unknown", "confirmed", "carrier_opt_out",

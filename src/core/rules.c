@@ -105,6 +105,18 @@ rules_free(rules *r)
 	free(r->templates);
 	free(r->text);
 	free(r->version);
+	for (size_t i = 0; i < r->appointments.nkinds; i++) {
+		free(r->appointments.kinds[i].id);
+		free(r->appointments.kinds[i].name);
+	}
+	free(r->appointments.kinds);
+	for (size_t i = 0; i < r->appointments.nreminders; i++)
+		free(r->appointments.reminders[i].template_name);
+	free(r->appointments.reminders);
+	free(r->appointments.stage);
+	free(r->appointments.confirm_template);
+	free(r->appointments.done_stage);
+	free(r->appointments.no_show_sequence);
 	free(r);
 }
 
@@ -165,6 +177,15 @@ rules_stage_find(const rules *r, const char *name)
 	for (size_t i = 0; i < r->nstages; i++)
 		if (same(r->stages[i].name, name))
 			return &r->stages[i];
+	return NULL;
+}
+
+const rules_appt_kind *
+rules_appt_kind_find(const rules *r, const char *id)
+{
+	for (size_t i = 0; i < r->appointments.nkinds; i++)
+		if (same(r->appointments.kinds[i].id, id))
+			return &r->appointments.kinds[i];
 	return NULL;
 }
 

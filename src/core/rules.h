@@ -197,6 +197,34 @@ typedef struct {
 	char *name;		/* IANA name */
 	tz_zone *zone;		/* owned */
 } rules_zone;
+/* A kind of appointment (rules `appointments.kinds`): "estimate visit". */
+typedef struct {
+	char *id;		/* estimate_visit */
+	char *name;		/* "estimate visit", for people and templates */
+	int64_t length;		/* seconds, when a booking gives no end */
+} rules_appt_kind;
+
+/* A reminder before an appointment: `before` it (exact seconds), or the day
+ * before at a local time (day_before_at_min >= 0). */
+typedef struct {
+	int64_t before;
+	int day_before_at_min;	/* local minutes from midnight, -1 = use before */
+	char *template_name;
+	int line;
+} rules_reminder;
+
+/* What a booking plans (docs/appointments.md). No kinds = no appointments. */
+typedef struct {
+	rules_appt_kind *kinds;
+	size_t nkinds;
+	char *stage;		/* the stage a booking moves the lead to, NULL = unchanged */
+	char *confirm_template;	/* sent at booking and at a new time, NULL = none */
+	rules_reminder *reminders;
+	size_t nreminders;
+	int64_t check_after;	/* after the end with no outcome: ask the person; 0 = never */
+	char *done_stage;	/* done with a quote amount: the stage, NULL = "quoted" if any */
+	char *no_show_sequence;	/* started on a no-show, NULL = "no_show" if any */
+} rules_appointments;
 
 typedef struct rules {
 	rules_business business;
@@ -233,6 +261,7 @@ typedef struct rules {
 	 * rules were built by hand. */
 	rules_zone *zones;
 	size_t nzones;
+	rules_appointments appointments;
 } rules;
 
 /* Frees everything rules owns, then r itself. rules_free(NULL) is a no-op. */
@@ -268,6 +297,8 @@ int64_t rules_presence_change(const rules *r, int64_t t);
 bool rules_anyone_absent(const rules *r);
 /* Whether anyone has max_open_leads. */
 bool rules_anyone_capped(const rules *r);
+/* The appointment kind with this id, or NULL. */
+const rules_appt_kind *rules_appt_kind_find(const rules *r, const char *id);
 /* True when reason (not NULL) is one of r's lost reasons, compared exactly. */
 bool rules_lost_reason_known(const rules *r, const char *reason);
 

@@ -140,6 +140,7 @@ flow_timer(store *s, const rules *r, const store_timer *t, int64_t now, char *er
 	ev.plan = t->plan;
 	ev.due_at = t->due_at;
 	ev.step_id = t->step_id[0] ? t->step_id : NULL;
+	ev.appointment_id = t->appointment_id;
 	res = flow_event(s, t->business_id, r, t->lead_id, &ev, now, NULL, err, errlen);
 	/* The lead is gone: the timer has nothing left to do. */
 	return res == FLOW_NOT_FOUND ? FLOW_OK : res;

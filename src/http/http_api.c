@@ -138,6 +138,26 @@ api_id(const char *s)
 }
 
 bool
+api_limit(http_req *rq, int max, int *out, enum MHD_Result *ret)
+{
+	const char *v = http_arg(rq, "limit");
+	char msg[48];
+	char *end;
+	long l;
+
+	if (v == NULL)
+		return true;
+	l = strtol(v, &end, 10);
+	if (*end != '\0' || end == v || l < 1 || l > max) {
+		snprintf(msg, sizeof msg, "limit: expected 1 to %d", max);
+		*ret = http_error(rq, 400, "bad_parameter", msg, "limit");
+		return false;
+	}
+	*out = (int)l;
+	return true;
+}
+
+bool
 api_idempotency(http_req *rq, api_idem *id, job *j, enum MHD_Result *ret)
 {
 	const char *k = http_header(rq, "Idempotency-Key");

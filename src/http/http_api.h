@@ -32,6 +32,17 @@ bool api_only(http_req *rq, json_t *o, const char *const *keys, enum MHD_Result 
 /* "2026-11-24T20:02:00Z", "...+02:00" or seconds since 1970. 0 / -1. */
 int api_parse_time(const char *s, int64_t *out);
 
+/* The "limit" query argument into *out (untouched when absent); false with a
+ * 400 in *ret when it is not 1 to max. */
+bool api_limit(http_req *rq, int max, int *out, enum MHD_Result *ret);
+
+/* Checks "by": absent, or a person of the rules; else a 422 in *ret. */
+bool api_actor_ok(http_req *rq, const char *by, enum MHD_Result *ret);
+/* o[k] as an amount in cents (a non-negative integer) into *out, -1 when
+ * absent; false with a 422 in *ret otherwise. */
+bool api_amount_field(http_req *rq, json_t *o, const char *k, int64_t *out,
+		      enum MHD_Result *ret);
+
 /* A positive decimal id from a path segment, else -1. */
 int64_t api_id(const char *s);
 
@@ -64,5 +75,7 @@ enum MHD_Result api_tasks_list(http_req *rq);
 enum MHD_Result api_task_complete(http_req *rq);
 enum MHD_Result api_task_snooze(http_req *rq);
 enum MHD_Result api_people_list(http_req *rq);
+enum MHD_Result api_appointments_list(http_req *rq);
+enum MHD_Result api_lead_appointments(http_req *rq);
 
 #endif

@@ -18,9 +18,8 @@
 #define MAX_TEXT 4000	/* message / note text */
 #define MAX_FIELD 256
 
-/* Checks "by": absent, or a person of the rules. */
-static bool
-actor_ok(http_req *rq, const char *by, enum MHD_Result *ret)
+bool
+api_actor_ok(http_req *rq, const char *by, enum MHD_Result *ret)
 {
 	if (by != NULL && rules_person_find(http_rules(rq->srv), by) == NULL) {
 		*ret = http_error(rq, 422, "invalid_field", "by: no person with this id in the "
@@ -30,9 +29,8 @@ actor_ok(http_req *rq, const char *by, enum MHD_Result *ret)
 	return true;
 }
 
-/* o[k] as an amount in cents (a non-negative integer), -1 when absent. */
-static bool
-amount_field(http_req *rq, json_t *o, const char *k, int64_t *out, enum MHD_Result *ret)
+bool
+api_amount_field(http_req *rq, json_t *o, const char *k, int64_t *out, enum MHD_Result *ret)
 {
 	json_t *v = json_object_get(o, k);
 
@@ -113,15 +111,8 @@ api_leads_list(http_req *rq)
 	f.source = http_arg(rq, "source");
 	f.q = http_arg(rq, "q");
 	f.limit = 50;
-	if ((v = http_arg(rq, "limit")) != NULL) {
-		char *end;
-		long l = strtol(v, &end, 10);
-
-		if (*end != '\0' || l < 1 || l > 200)
-			return http_error(rq, 400, "bad_parameter", "limit: expected 1 to 200",
-					  "limit");
-		f.limit = (int)l;
-	}
+	if (!api_limit(rq, 200, &f.limit, &ret))
+		return ret;
 	if ((v = http_arg(rq, "cursor")) != NULL && (f.after_id = api_id(v)) < 0)
 		return http_error(rq, 400, "bad_parameter", "cursor: pass next_cursor from the "
 				  "previous page", "cursor");
@@ -197,7 +188,7 @@ api_lead_patch(http_req *rq)
 	j.ev.fields.neighbourhood = api_str(rq, o, "neighbourhood", MAX_FIELD, &bad, &ret);
 	j.ev.fields.timezone = api_str(rq, o, "timezone", 64, &bad, &ret);
 	j.ev.actor = api_str(rq, o, "by", 64, &bad, &ret);
-	if (bad || !actor_ok(rq, j.ev.actor, &ret))
+	if (bad || !api_actor_ok(rq, j.ev.actor, &ret))
 		goto out;
 	if (json_object_size(o) == 0 ||
 	    (json_object_size(o) == 1 && json_object_get(o, "by") != NULL)) {
@@ -220,7 +211,7 @@ run_event(http_req *rq, job *j, json_t *o)
 
 	if ((j->lead_id = api_id(rq->params[0])) < 0)
 		return http_error(rq, 404, "lead_not_found", "no lead with this id", NULL);
-	if (!actor_ok(rq, j->ev.actor, &ret) || !api_idempotency(rq, &idem, j, &ret))
+	if (!api_actor_ok(rq, j->ev.actor, &ret) || !api_idempotency(rq, &idem, j, &ret))
 		return ret;
 	(void)o;
 	return api_run_lead_job(rq, j, 200);
@@ -245,7 +236,7 @@ api_lead_stage(http_req *rq)
 	j.ev.stage = api_str(rq, o, "stage", 64, &bad, &ret);
 	j.ev.reason = api_str(rq, o, "reason", 64, &bad, &ret);
 	j.ev.actor = api_str(rq, o, "by", 64, &bad, &ret);
-	if (bad || !amount_field(rq, o, "amount_cents", &j.ev.amount_cents, &ret))
+	if (bad || !api_amount_field(rq, o, "amount_cents", &j.ev.amount_cents, &ret))
 		goto out;
 	if (j.ev.stage == NULL) {
 		ret = http_error(rq, 422, "missing_field", "stage: which stage to move to",
@@ -330,7 +321,7 @@ api_lead_events(http_req *rq)
 		j.ev = lead_event_init(EV_CALL_LOGGED);
 	} else if (strcmp(type, "visit") == 0) {
 		j.ev = lead_event_init(EV_VISIT_LOGGED);
-		if (!amount_field(rq, o, "amount_cents", &j.ev.amount_cents, &ret))
+		if (!api_amount_field(rq, o, "amount_cents", &j.ev.amount_cents, &ret))
 			goto out;
 	} else if (strcmp(type, "note") == 0) {
 		j.ev = lead_event_init(EV_NOTE);

@@ -14,7 +14,7 @@ enum MHD_Result
 api_tasks_list(http_req *rq)
 {
 	enum MHD_Result ret;
-	const char *state = http_arg(rq, "state"), *v;
+	const char *state = http_arg(rq, "state");
 	int limit = 100;
 	task_state ts;
 	store *s;
@@ -25,15 +25,8 @@ api_tasks_list(http_req *rq)
 	if (state && task_state_parse(state, &ts) < 0)
 		return http_error(rq, 400, "bad_parameter", "state: one of open, done, cancelled, "
 				  "reassigned", "state");
-	if ((v = http_arg(rq, "limit")) != NULL) {
-		char *end;
-		long l = strtol(v, &end, 10);
-
-		if (*end != '\0' || l < 1 || l > 500)
-			return http_error(rq, 400, "bad_parameter", "limit: expected 1 to 500",
-					  "limit");
-		limit = (int)l;
-	}
+	if (!api_limit(rq, 500, &limit, &ret))
+		return ret;
 	if ((s = http_store(rq)) == NULL)
 		return http_error(rq, 503, "unavailable", "the database cannot be opened", NULL);
 	arr = read_tasks_json(s, rq->srv->cfg.business_id, http_arg(rq, "assignee"), state,

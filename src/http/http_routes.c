@@ -24,6 +24,8 @@ const http_route http_routes[] = {
 	{ "POST", "/api/v1/tasks/*/complete", api_task_complete, false },
 	{ "POST", "/api/v1/tasks/*/snooze", api_task_snooze, false },
 	{ "GET", "/api/v1/people", api_people_list, false },
+	{ "GET", "/api/v1/appointments", api_appointments_list, false },
+	{ "POST", "/api/v1/leads/*/appointments", api_lead_appointments, false },
 
 	{ "POST", "/in/form/*", http_form, false },
 	{ "POST", "/in/hook/*", http_hook, false },

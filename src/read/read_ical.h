@@ -1,6 +1,8 @@
 /*
- * read_ical.h - a person's open tasks as an iCalendar feed (RFC 5545): one
- * VEVENT per open task, at its due time, for the calendar on their phone.
+ * read_ical.h - a person's open tasks and appointments as an iCalendar feed
+ * (RFC 5545): one VEVENT per appointment ahead (its start, end and place)
+ * and per open task (at its due time; a visit task of an appointment is that
+ * appointment), for the calendar on their phone.
  * Lines end in CRLF and are folded at 75 octets (never inside a UTF-8
  * character); text values are escaped (\\ \; \, \n).
  */
@@ -11,7 +13,8 @@
 
 #include "store/store.h"
 
-/* The feed of person's open tasks (at most 1000, earliest first) in a new
+/* The feed of person's appointments ahead and open tasks (at most 1000 of
+ * each, earliest first) in a new
  * string (*out, *len; caller frees). calname names the calendar; now stamps
  * it. 0, or -1 on a storage error or out of memory. */
 int read_ical_tasks(store *s, int64_t business_id, const char *person, const char *calname,

@@ -215,6 +215,15 @@ read_lead_json(store *s, int64_t business_id, int64_t id, bool with_timeline, js
 
 	*out = NULL;
 	if (rc == 1 && d.lead != NULL) {
+		store_appointment_filter f = { .lead_id = id };
+		json_t *appts = read_appointments_json(s, business_id, &f);
+
+		if (appts == NULL) {
+			rc = -1;
+			json_decref(d.lead);
+			goto out;
+		}
+		json_object_set_new(d.lead, "appointments", appts);
 		json_object_set(d.lead, "tasks", d.tasks);
 		json_object_set(d.lead, "timers", d.timers);
 		json_object_set(d.lead, "messages", d.messages);
@@ -224,6 +233,7 @@ read_lead_json(store *s, int64_t business_id, int64_t id, bool with_timeline, js
 	} else {
 		json_decref(d.lead);
 	}
+out:
 	json_decref(d.tasks);
 	json_decref(d.timers);
 	json_decref(d.messages);
@@ -260,6 +270,57 @@ add_token(void *ctx, const store_token_row *r)
 	json_array_append_new(ctx, o);
 }
 
+/* A maps search link for an address: everything but unreserved characters
+ * percent-encoded. */
+static json_t *
+maps_link(const char *place)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *base = "https://www.google.com/maps/search/?api=1&query=";
+	size_t n = strlen(base), len = strlen(place);
+	char *buf;
+	json_t *j;
+
+	if ((buf = malloc(n + len * 3 + 1)) == NULL)
+		return NULL;
+	memcpy(buf, base, n);
+	for (const unsigned char *p = (const unsigned char *)place; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+			buf[n++] = (char)*p;
+		} else {
+			buf[n++] = '%';
+			buf[n++] = hex[*p >> 4];
+			buf[n++] = hex[*p & 15];
+		}
+	}
+	buf[n] = '\0';
+	j = text(buf);
+	free(buf);
+	return j;
+}
+
+static void
+add_appointment(void *ctx, const store_appointment_row *r)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_integer(r->id));
+	json_object_set_new(o, "lead_id", json_integer(r->lead_id));
+	json_object_set_new(o, "kind", text(r->kind));
+	json_object_set_new(o, "state", text(r->state));
+	json_object_set_new(o, "starts_at", iso_time(r->starts_at));
+	json_object_set_new(o, "ends_at", iso_time(r->ends_at));
+	json_object_set_new(o, "person", text(r->person));
+	json_object_set_new(o, "place", text(r->place));
+	json_object_set_new(o, "maps_url", r->place && *r->place ? maps_link(r->place) : json_null());
+	json_object_set_new(o, "reminders_paused", json_boolean(r->paused));
+	json_object_set_new(o, "lead_name", text(r->lead_name));
+	json_object_set_new(o, "lead_phone", text(r->lead_phone));
+	json_object_set_new(o, "service", text(r->service));
+	json_array_append_new(ctx, o);
+}
+
 /* a, or NULL (a freed) when the read failed. */
 static json_t *
 list_or_null(json_t *a, int rc)
@@ -286,6 +347,14 @@ read_tasks_json(store *s, int64_t business_id, const char *assignee, const char 
 
 	return list_or_null(a, store_tasks_read(s, business_id, assignee, state, limit,
 						add_task, a));
+}
+
+json_t *
+read_appointments_json(store *s, int64_t business_id, const store_appointment_filter *f)
+{
+	json_t *a = json_array();
+
+	return list_or_null(a, store_appointments_read(s, business_id, f, add_appointment, a));
 }
 
 json_t *

@@ -13,8 +13,8 @@
 
 #include "store/store_read.h"
 
-/* Lead id with its tasks, pending timers, messages and (when asked) its
- * timeline into *out. 1 found, 0 no such lead, -1 storage error. */
+/* Lead id with its appointments, tasks, pending timers, messages and (when
+ * asked) its timeline into *out. 1 found, 0 no such lead, -1 storage error. */
 int read_lead_json(store *s, int64_t business_id, int64_t id, bool with_timeline,
 		   json_t **out);
 
@@ -30,6 +30,12 @@ json_t *read_tasks_json(store *s, int64_t business_id, const char *assignee,
  * timeline entry: for exports. Never NULL unless out of memory. */
 json_t *read_lead_row_json(const store_lead_row *r);
 json_t *read_event_json(const store_event_row *r);
+
+/* Appointments matching f in start order (store_appointments_read), each with
+ * its lead's name, phone and service and a maps link for its place; NULL on
+ * a storage error. */
+json_t *read_appointments_json(store *s, int64_t business_id,
+			       const store_appointment_filter *f);
 
 /* API tokens without secrets, newest first; NULL on a storage error. */
 json_t *read_tokens_json(store *s, int64_t business_id);

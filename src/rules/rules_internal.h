@@ -3,7 +3,8 @@
  *
  * One load owns one rl_ctx: the parsed YAML document, the model being built and
  * the diagnostics. Sections are read in a fixed order (business, people,
- * lost_reasons, templates, sequences, stages, routing, escalation, cold, limits)
+ * lost_reasons, templates, sequences, stages, routing, escalation, cold, limits,
+ * appointments)
  * whatever their order in the file, so a reference is checked where it is made.
  */
 #ifndef LK_RULES_INTERNAL_H
@@ -141,6 +142,7 @@ int rl_lead_zones(rules *r);
  * "alice is", for the error when no day is open. */
 void rl_hours(rl_ctx *c, yaml_node_t *n, rules_span hours[7][RULES_MAX_SPANS_PER_DAY],
 	      int nspans[7], const char *whose);
+void rl_appointments(rl_ctx *c, yaml_node_t *n);
 /* after every section: touch-limit and SMS-length warnings */
 void rl_check_limits(rl_ctx *c);
 void rl_check_sms_length(rl_ctx *c);

@@ -17,7 +17,8 @@ const char *const rl_template_fields[] = {
 	"first_name", "last_name", "name", "phone", "email", "service", "neighbourhood",
 	"source", "message", "business_name", "business_phone", "owner_name",
 	"owner_first_name", "owner_phone", "next_contact_window", "task_due",
-	"quote_amount", "next_contact_verb", "custom.*", NULL
+	"quote_amount", "next_contact_verb", "custom.*", "appointment_kind", "appointment_day",
+	"appointment_window", "appointment_person", "appointment_place", NULL
 };
 
 /* Values of a typical, slightly long lead, to estimate a message's length. */
@@ -38,6 +39,11 @@ static const char *const sample_values[][2] = {
 	{ "task_due", "tomorrow at 10:00 AM" },
 	{ "quote_amount", "$4,850.00" },
 	{ "next_contact_verb", "call" },
+	{ "appointment_kind", "estimate visit" },
+	{ "appointment_day", "Tuesday, Dec 8" },
+	{ "appointment_window", "10:00 AM - 11:00 AM" },
+	{ "appointment_person", "Jordan Mitchell" },
+	{ "appointment_place", "1420 North Wells Street" },
 };
 
 typedef struct {

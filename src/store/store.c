@@ -339,6 +339,13 @@ store_leads_read(store *s, int64_t business_id, const store_lead_filter *f, void
 }
 
 int
+store_appointments_read(store *s, int64_t business_id, const store_appointment_filter *f,
+			void (*fn)(void *ctx, const store_appointment_row *r), void *ctx)
+{
+	return be(s)->appointments_read(s, business_id, f, fn, ctx);
+}
+
+int
 store_tasks_read(store *s, int64_t business_id, const char *assignee, const char *state,
 		 int limit, void (*fn)(void *ctx, const store_task_row *r), void *ctx)
 {

@@ -224,6 +224,7 @@ typedef struct {
 	int64_t plan;
 	char step_id[72];	/* TIMER_STEP: the step's id; "" for a timer from
 				 * before step ids (step is its position) */
+	int64_t appointment_id;	/* TIMER_APPT_*: the appointment; 0 none */
 } store_timer;
 
 /* Up to max pending timers due at or before now, in due-time order. Returns

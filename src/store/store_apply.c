@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/appointment.h"
 #include "core/states.h"
 #include "store_internal.h"
 
@@ -22,6 +23,8 @@ store_timer_kind_name(timer_kind k)
 	case TIMER_REACTIVATE:	return "reactivate";
 	case TIMER_NURTURE:	return "nurture";
 	case TIMER_UNANSWERED:	return "unanswered";
+	case TIMER_APPT_REMIND:	return "appt_remind";
+	case TIMER_APPT_CHECK:	return "appt_check";
 	}
 	return "step";
 }
@@ -30,7 +33,8 @@ int
 store_timer_kind_parse(const char *name, timer_kind *out)
 {
 	static const timer_kind kinds[] = { TIMER_STEP, TIMER_ESCALATE, TIMER_REACTIVATE,
-					    TIMER_NURTURE, TIMER_UNANSWERED };
+					    TIMER_NURTURE, TIMER_UNANSWERED, TIMER_APPT_REMIND,
+					    TIMER_APPT_CHECK };
 
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
 		if (name && strcmp(name, store_timer_kind_name(kinds[i])) == 0) {
@@ -88,15 +92,16 @@ insert_task(store *s, int64_t bid, int64_t lead_id, const action *a, int64_t now
 	return sqlite3_last_insert_rowid(s->db);
 }
 
-/* plan: the lead's plan the timer belongs to, or -1 for the row's current one. */
+/* plan: the lead's plan the timer belongs to, or -1 for the row's current one.
+ * appointment_id: the appointment it is about, 0 none. */
 static int64_t
 insert_timer(store *s, int64_t bid, int64_t lead_id, const action *a, int64_t task_id,
-	     int64_t plan, int64_t now)
+	     int64_t plan, int64_t appointment_id, int64_t now)
 {
 	static const char *const sql =
 		"INSERT INTO timers (business_id, lead_id, due_at, kind, sequence, step, level,"
-		" task_id, plan, created_at, step_id)"
-		" SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, iif(?10 >= 0, ?10, plan), ?9, ?11"
+		" task_id, plan, created_at, step_id, appointment_id)"
+		" SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, iif(?10 >= 0, ?10, plan), ?9, ?11, ?12"
 		" FROM leads WHERE id = ?2";
 	sqlite3_stmt *st = store_stmt(s, sql);
 
@@ -116,9 +121,72 @@ insert_timer(store *s, int64_t bid, int64_t lead_id, const action *a, int64_t ta
 	sqlite3_bind_int64(st, 9, now);
 	sqlite3_bind_int64(st, 10, plan);
 	store_bind_text(st, 11, a->step_id);
+	if (appointment_id > 0)
+		sqlite3_bind_int64(st, 12, appointment_id);
+	else
+		sqlite3_bind_null(st, 12);
 	if (store_step_done(st) < 0)
 		return -1;
 	return sqlite3_last_insert_rowid(s->db);
+}
+
+/* ACT_APPOINTMENT: a new appointment (its id into *row), or a change of one
+ * along a legal edge of its states (appointment.h); staying in its state
+ * (a pause, say) is no edge. */
+static int
+apply_appointment(store *s, int64_t bid, int64_t lead_id, const action *a, int64_t now,
+		  int64_t *row)
+{
+	const lead_appointment *p = &a->appt;
+	sqlite3_stmt *st;
+	appt_state from, to;
+	char cur[32] = "";
+	int rc;
+
+	if (appt_state_parse(p->state, &to) < 0)
+		store_illegal_edge("appointment", p->id, "(new)", p->state);
+	if (p->id == 0) {
+		if (to != APPT_BOOKED)
+			store_illegal_edge("appointment", 0, "(new)", p->state);
+		if ((st = store_stmt(s, "INSERT INTO appointments (business_id, lead_id, kind,"
+				     " starts_at, ends_at, place, person, state, paused, created_at,"
+				     " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+				     " ?10)")) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, bid);
+		sqlite3_bind_int64(st, 2, lead_id);
+	} else {
+		if ((st = store_stmt(s, "SELECT state FROM appointments WHERE id = ?1"
+				     " AND lead_id = ?2")) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, p->id);
+		sqlite3_bind_int64(st, 2, lead_id);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			snprintf(cur, sizeof cur, "%s", (const char *)sqlite3_column_text(st, 0));
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return -1;
+		if (appt_state_parse(cur, &from) < 0 || (from != to && !appt_state_allowed(from, to)))
+			store_illegal_edge("appointment", p->id, cur[0] ? cur : "(none)", p->state);
+		if ((st = store_stmt(s, "UPDATE appointments SET kind = ?3, starts_at = ?4,"
+				     " ends_at = ?5, place = ?6, person = ?7, state = ?8, paused = ?9,"
+				     " updated_at = ?10 WHERE id = ?1 AND lead_id = ?2")) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, p->id);
+		sqlite3_bind_int64(st, 2, lead_id);
+	}
+	store_bind_text(st, 3, p->kind);
+	sqlite3_bind_int64(st, 4, p->starts_at);
+	sqlite3_bind_int64(st, 5, p->ends_at);
+	store_bind_text(st, 6, p->place);
+	store_bind_text(st, 7, p->person);
+	store_bind_text(st, 8, appt_state_name(to));
+	sqlite3_bind_int(st, 9, p->paused);
+	sqlite3_bind_int64(st, 10, now);
+	if (store_step_done(st) < 0)
+		return -1;
+	*row = p->id ? p->id : sqlite3_last_insert_rowid(s->db);
+	return 0;
 }
 
 static int64_t
@@ -303,6 +371,7 @@ typedef struct {
 	size_t ntasks;
 	int64_t first_task;
 	int64_t plan;		/* the plan timers get; -1 = the lead row's */
+	int64_t appointment_id;	/* the appointment it booked, 0 none */
 } applying;
 
 static int
@@ -412,11 +481,20 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 		if (a->task_ref >= 0 && (size_t)a->task_ref < ap->ntasks &&
 		    (size_t)a->task_ref < sizeof ap->task_ids / sizeof ap->task_ids[0])
 			task_id = ap->task_ids[a->task_ref];
-		return (*row = insert_timer(s, bid, lead_id, a, task_id, ap->plan, now)) < 0 ?
-			-1 : 0;
+		bool appt = a->timer == TIMER_APPT_REMIND || a->timer == TIMER_APPT_CHECK;
+
+		return (*row = insert_timer(s, bid, lead_id, a, task_id, ap->plan,
+					    !appt ? 0 : a->appointment_id > 0 ? a->appointment_id :
+					    ap->appointment_id, now)) < 0 ? -1 : 0;
 	}
 	case ACT_TIMERS_CANCEL:
-		return store_timers_cancel(s, lead_id, a->timer, a->task_id);
+		return store_timers_cancel(s, lead_id, a->timer, a->task_id, a->appointment_id);
+	case ACT_APPOINTMENT:
+		if (apply_appointment(s, bid, lead_id, a, now, row) < 0)
+			return -1;
+		if (a->appt.id == 0)
+			ap->appointment_id = *row;
+		return 0;
 	case ACT_OUTBOX:
 		return (*row = insert_outbox(s, bid, lead_id, a, now)) < 0 ? -1 : 0;
 	case ACT_TASK_DUE:

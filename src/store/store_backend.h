@@ -128,6 +128,9 @@ struct store_backend {
 				int64_t *count);
 	int (*assignee_leads)(store *s, int64_t business_id, const char *assignee, int64_t after,
 			      int64_t *ids, int max);
+	int (*appointments_read)(store *s, int64_t business_id,
+				 const store_appointment_filter *f,
+				 void (*fn)(void *ctx, const store_appointment_row *r), void *ctx);
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the
@@ -151,6 +154,8 @@ struct store_lead_state {
 	char *rr_keys[64];	/* the business's round-robin counters */
 	int64_t rr_values[64];
 	rr_counters rr;
+	lead_appointment *appts; /* the lead's appointments ahead of an outcome */
+	char **appt_strs;	/* 4 per appointment */
 	json_t *custom_obj;	/* the lead's custom fields; owns the strings of: */
 	lead_custom *custom;
 	/* A prepared lead (store_lead_prepare), not written yet: */

@@ -70,7 +70,10 @@ void store_bind_human_types(sqlite3_stmt *st);
 
 /* Cancels the lead's pending timers of kind (only task_id's when > 0):
  * pending -> cancelled. 0 / -1. */
-int store_timers_cancel(store *s, int64_t lead_id, timer_kind kind, int64_t task_id);
+/* Cancels the lead's pending timers of kind: only task task_id's (> 0), or
+ * only appointment appointment_id's (> 0), else all. */
+int store_timers_cancel(store *s, int64_t lead_id, timer_kind kind, int64_t task_id,
+			int64_t appointment_id);
 
 /* An illegal state transition of a timer, task or lead ("task", id, "done",
  * "cancelled"): a bug. Says so on stderr and aborts. */
@@ -148,6 +151,8 @@ int sqlite_lead_read(store *s, int64_t business_id, int64_t id, const store_lead
 		     void *ctx);
 int sqlite_leads_read(store *s, int64_t business_id, const store_lead_filter *f,
 		      void (*fn)(void *ctx, const store_lead_row *r), void *ctx);
+int sqlite_appointments_read(store *s, int64_t business_id, const store_appointment_filter *f,
+			     void (*fn)(void *ctx, const store_appointment_row *r), void *ctx);
 int sqlite_tasks_read(store *s, int64_t business_id, const char *assignee, const char *state,
 		      int limit, void (*fn)(void *ctx, const store_task_row *r), void *ctx);
 int sqlite_tokens_read(store *s, int64_t business_id, void (*fn)(void *ctx,

@@ -216,6 +216,46 @@ load_tasks(store *s, store_lead_state *ls, int64_t id)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* At most this many appointments ahead per lead are seen by the engine. */
+#define MAX_APPTS 16
+
+static int
+load_appointments(store *s, store_lead_state *ls, int64_t id)
+{
+	static const char *const sql =
+		"SELECT id, kind, starts_at, ends_at, place, person, state, paused FROM appointments"
+		" WHERE lead_id = ?1 AND state IN ('booked', 'confirmed', 'rescheduled')"
+		" ORDER BY starts_at, id LIMIT 16"; /* MAX_APPTS */
+	sqlite3_stmt *st = store_stmt(s, sql);
+	size_t n = 0;
+	int rc = SQLITE_DONE;
+
+	if (st == NULL)
+		return -1;
+	ls->appts = calloc(MAX_APPTS, sizeof *ls->appts);
+	ls->appt_strs = calloc(MAX_APPTS * 4, sizeof *ls->appt_strs);
+	if (ls->appts == NULL || ls->appt_strs == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while (n < MAX_APPTS && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		lead_appointment *a = &ls->appts[n];
+
+		a->id = sqlite3_column_int64(st, 0);
+		a->kind = ls->appt_strs[n * 4] = store_col_strdup(st, 1);
+		a->starts_at = sqlite3_column_int64(st, 2);
+		a->ends_at = sqlite3_column_int64(st, 3);
+		a->place = ls->appt_strs[n * 4 + 1] = store_col_strdup(st, 4);
+		a->person = ls->appt_strs[n * 4 + 2] = store_col_strdup(st, 5);
+		a->state = ls->appt_strs[n * 4 + 3] = store_col_strdup(st, 6);
+		a->paused = sqlite3_column_int(st, 7) != 0;
+		n++;
+	}
+	sqlite3_reset(st);
+	ls->st.appointments = ls->appts;
+	ls->st.nappointments = n;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
 static int
 load_touches(store *s, store_lead_state *ls, int64_t id, int64_t since)
 {
@@ -331,7 +371,7 @@ sqlite_lead_state_load(store *s, int64_t business_id, int64_t id, int64_t now,
 	}
 	sqlite3_reset(st);
 	if (load_tasks(s, ls, id) < 0 || load_touches(s, ls, id, now - touch_window) < 0 ||
-	    load_rr(s, ls, business_id) < 0) {
+	    load_appointments(s, ls, id) < 0 || load_rr(s, ls, business_id) < 0) {
 		store_fail(s, err, errlen, "loading a lead");
 		store_lead_state_free(ls);
 		return -1;
@@ -433,6 +473,11 @@ store_lead_state_free(store_lead_state *ls)
 		free(ls->rr_keys[i]);
 	free(ls->task_strs);
 	free(ls->tasks);
+	if (ls->appt_strs != NULL)
+		for (size_t i = 0; i < MAX_APPTS * 4; i++)
+			free(ls->appt_strs[i]);
+	free(ls->appt_strs);
+	free(ls->appts);
 	free(ls->touches);
 	free(ls->custom);
 	json_decref(ls->custom_obj);

@@ -17,6 +17,7 @@ col_text(sqlite3_stmt *st, int i)
 typedef struct {
 	store_lead_visitor v;
 	void (*token)(void *ctx, const store_token_row *r);
+	void (*appointment)(void *ctx, const store_appointment_row *r);
 	void *ctx;
 } reader;
 
@@ -290,4 +291,48 @@ sqlite_task_oldest_open(store *s, int64_t lead_id, const char *verb)
 		id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return id;
+}
+
+static void
+appointment_row(sqlite3_stmt *st, const reader *rd)
+{
+	store_appointment_row r = {
+		.id = sqlite3_column_int64(st, 0), .lead_id = sqlite3_column_int64(st, 1),
+		.kind = col_text(st, 2), .starts_at = sqlite3_column_int64(st, 3),
+		.ends_at = sqlite3_column_int64(st, 4), .place = col_text(st, 5),
+		.person = col_text(st, 6), .state = col_text(st, 7),
+		.paused = sqlite3_column_int(st, 8) != 0, .lead_name = col_text(st, 9),
+		.lead_phone = col_text(st, 10), .service = col_text(st, 11),
+	};
+
+	rd->appointment(rd->ctx, &r);
+}
+
+int
+sqlite_appointments_read(store *s, int64_t business_id, const store_appointment_filter *f,
+			 void (*fn)(void *ctx, const store_appointment_row *r), void *ctx)
+{
+	static const char *const sql =
+		"SELECT a.id, a.lead_id, a.kind, a.starts_at, a.ends_at, a.place, a.person,"
+		" a.state, a.paused, l.name, l.phone, l.service FROM appointments a"
+		" JOIN leads l ON l.id = a.lead_id WHERE a.business_id = ?1"
+		" AND (?2 IS NULL OR a.person = ?2) AND (?3 IS NULL OR a.state = ?3)"
+		" AND (?4 = 0 OR a.lead_id = ?4) AND (?5 = 0 OR a.starts_at >= ?5)"
+		" AND (?6 = 0 OR a.starts_at < ?6)"
+		" AND (?8 = 0 OR a.state IN ('booked', 'confirmed', 'rescheduled'))"
+		" ORDER BY a.starts_at, a.id LIMIT ?7";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	reader rd = { .appointment = fn, .ctx = ctx };
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, business_id);
+	store_bind_text(st, 2, f->person);
+	store_bind_text(st, 3, f->state);
+	sqlite3_bind_int64(st, 4, f->lead_id);
+	sqlite3_bind_int64(st, 5, f->from);
+	sqlite3_bind_int64(st, 6, f->to);
+	sqlite3_bind_int(st, 7, f->limit > 0 ? f->limit : 200);
+	sqlite3_bind_int(st, 8, f->ahead);
+	return each_row(st, appointment_row, &rd);
 }

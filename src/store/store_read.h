@@ -107,6 +107,29 @@ typedef struct {
 	int64_t created_at, revoked_at;	/* revoked_at 0 = active */
 } store_token_row;
 
+/* An appointment with what a technician needs of its lead. */
+typedef struct {
+	int64_t id, lead_id;
+	const char *kind, *place, *person, *state;
+	int64_t starts_at, ends_at;
+	bool paused;
+	const char *lead_name, *lead_phone, *service;
+} store_appointment_row;
+
+typedef struct {
+	const char *person;	/* NULL = everyone */
+	const char *state;	/* NULL = any */
+	bool ahead;		/* only those ahead of an outcome (booked, confirmed,
+				 * rescheduled) */
+	int64_t lead_id;	/* 0 = any */
+	int64_t from, to;	/* starts in [from, to); 0 = no bound */
+	int limit;		/* 0 = 200 */
+} store_appointment_filter;
+
+/* The business's appointments matching f, in start order. How many, or -1. */
+int store_appointments_read(store *s, int64_t business_id, const store_appointment_filter *f,
+			    void (*fn)(void *ctx, const store_appointment_row *r), void *ctx);
+
 /* The business's API tokens (no secrets), newest first. How many, or -1. */
 int store_tokens_read(store *s, int64_t business_id,
 		      void (*fn)(void *ctx, const store_token_row *r), void *ctx);

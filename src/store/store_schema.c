@@ -232,6 +232,26 @@ const char *const store_migrations[] = {
 	 * by a person; NULL = unknown, the business's stands in): its quiet
 	 * hours follow its clock. */
 	"ALTER TABLE leads ADD COLUMN timezone TEXT;",
+	/* 9: appointments - a visit or call booked with a lead (kind from the
+	 * rules, start and end as UTC instants, place, the person coming, its
+	 * state, whether the lead asked to move it); reminder and check timers
+	 * name the appointment they are about. */
+	"CREATE TABLE appointments ("
+	"  id INTEGER PRIMARY KEY,"
+	"  business_id INTEGER NOT NULL REFERENCES businesses(id),"
+	"  lead_id INTEGER NOT NULL REFERENCES leads(id),"
+	"  kind TEXT NOT NULL,"
+	"  starts_at INTEGER NOT NULL,"
+	"  ends_at INTEGER NOT NULL,"
+	"  place TEXT,"
+	"  person TEXT NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  paused INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE INDEX appointments_by_lead ON appointments(lead_id, state);"
+	"CREATE INDEX appointments_by_day ON appointments(business_id, starts_at);"
+	"ALTER TABLE timers ADD COLUMN appointment_id INTEGER;",
 };
 
 const int store_nmigrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

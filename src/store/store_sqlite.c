@@ -489,4 +489,5 @@ const store_backend store_sqlite_backend = {
 	.lead_pending_step = sqlite_lead_pending_step,
 	.owner_open_leads = sqlite_owner_open_leads,
 	.assignee_leads = sqlite_assignee_leads,
+	.appointments_read = sqlite_appointments_read,
 };

@@ -28,6 +28,7 @@ store_timer_read_row(sqlite3_stmt *st, store_timer *t)
 	t->task_id = sqlite3_column_int64(st, 8);
 	t->plan = sqlite3_column_int64(st, 9);
 	snprintf(t->step_id, sizeof t->step_id, "%s", step_id ? (const char *)step_id : "");
+	t->appointment_id = sqlite3_column_int64(st, 11);
 	return 0;
 }
 
@@ -36,7 +37,7 @@ sqlite_timers_due(store *s, int64_t now, store_timer *out, int max)
 {
 	static const char *const sql =
 		"SELECT id, business_id, lead_id, due_at, kind, sequence, step, level,"
-		" task_id, plan, step_id FROM timers WHERE state = 'pending' AND due_at <= ?1"
+		" task_id, plan, step_id, appointment_id FROM timers WHERE state = 'pending' AND due_at <= ?1"
 		" ORDER BY due_at, id LIMIT ?2";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	int n = 0, rc;
@@ -59,7 +60,7 @@ sqlite_lead_pending_step(store *s, int64_t lead_id, store_timer *out)
 {
 	static const char *const sql =
 		"SELECT t.id, t.business_id, t.lead_id, t.due_at, t.kind, t.sequence, t.step,"
-		" t.level, t.task_id, t.plan, t.step_id FROM timers t JOIN leads l ON l.id = t.lead_id"
+		" t.level, t.task_id, t.plan, t.step_id, t.appointment_id FROM timers t JOIN leads l ON l.id = t.lead_id"
 		" WHERE t.lead_id = ?1 AND t.state = 'pending' AND t.kind = 'step'"
 		" AND t.plan = l.plan ORDER BY t.due_at, t.id LIMIT 1";
 	sqlite3_stmt *st = store_stmt(s, sql);
@@ -106,20 +107,24 @@ sqlite_timer_claim(store *s, int64_t timer_id, int64_t now)
 }
 
 int
-store_timers_cancel(store *s, int64_t lead_id, timer_kind kind, int64_t task_id)
+store_timers_cancel(store *s, int64_t lead_id, timer_kind kind, int64_t task_id,
+		    int64_t appointment_id)
 {
 	static const char *const all =
 		"UPDATE timers SET state = ?3 WHERE lead_id = ?1 AND kind = ?2 AND state = ?4";
 	static const char *const of_task =
 		"UPDATE timers SET state = ?3 WHERE lead_id = ?1 AND kind = ?2 AND state = ?4"
 		" AND task_id = ?5";
+	static const char *const of_appt =
+		"UPDATE timers SET state = ?3 WHERE lead_id = ?1 AND kind = ?2 AND state = ?4"
+		" AND appointment_id = ?5";
 	sqlite3_stmt *st;
 	int rc;
 
 	if (!timer_state_allowed(TIMER_PENDING, TIMER_CANCELLED))
 		store_illegal_edge("timer", 0, timer_state_name(TIMER_PENDING),
 				   timer_state_name(TIMER_CANCELLED));
-	if ((st = store_stmt(s, task_id > 0 ? of_task : all)) == NULL)
+	if ((st = store_stmt(s, task_id > 0 ? of_task : appointment_id > 0 ? of_appt : all)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, lead_id);
 	store_bind_text(st, 2, store_timer_kind_name(kind));
@@ -127,6 +132,8 @@ store_timers_cancel(store *s, int64_t lead_id, timer_kind kind, int64_t task_id)
 	store_bind_text(st, 4, timer_state_name(TIMER_PENDING));
 	if (task_id > 0)
 		sqlite3_bind_int64(st, 5, task_id);
+	else if (appointment_id > 0)
+		sqlite3_bind_int64(st, 5, appointment_id);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : -1;

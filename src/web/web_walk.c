@@ -640,14 +640,22 @@ web_walk_outcome(http_req *rq)
 		wj.w[0].check_task = task_id;
 		ev = step(&c, &wj, EV_TASK_DONE, lead_id, true);
 		ev->outcome = "booked";
-		if (sched_stage) {
-			ev = step(&c, &wj, EV_STAGE, lead_id, false);
-			ev->stage = sched_stage;
+		if (c.rules->appointments.nkinds > 0) {
+			/* a real appointment: its stage, visit task, confirmation and
+			 * reminders are the engine's (docs/appointments.md) */
+			ev = step(&c, &wj, EV_APPOINTMENT, lead_id, false);
+			ev->outcome = "book";
+			ev->starts_at = booked;
+		} else {
+			if (sched_stage) {
+				ev = step(&c, &wj, EV_STAGE, lead_id, false);
+				ev->stage = sched_stage;
+			}
+			ev = step(&c, &wj, EV_FOLLOWUP, lead_id, false);
+			ev->verb = "visit";
+			ev->until = booked;
+			ev->text = "booked";
 		}
-		ev = step(&c, &wj, EV_FOLLOWUP, lead_id, false);
-		ev->verb = "visit";
-		ev->until = booked;
-		ev->text = "booked";
 	} else if (outcome && strcmp(outcome, "quoted") == 0) {
 		const char *stage = quote_stage(c.rules);
 

@@ -177,6 +177,22 @@ conforms "POST /api/v1/tasks/{id}/complete of no task: 404" 404
 vapi GET /api/v1/people
 conforms "GET /api/v1/people" 200
 
+# --- appointments -------------------------------------------------------------------
+day=$(date -u -d '+3 days' +%Y-%m-%d)
+vapi POST "/api/v1/leads/$id/appointments" "{\"action\":\"book\",\"kind\":\"estimate_visit\",\"start\":\"${day}T16:00:00Z\",\"place\":\"12 Oak St\",\"person\":\"bob\",\"by\":\"alice\"}"
+conforms "POST .../appointments (book): 200, the lead with its reminder timers" 200
+vapi GET "/api/v1/appointments?person=bob&day=$day"
+conforms "GET /api/v1/appointments?person=bob&day=...: 200" 200
+expect_eq "the technician's day holds the visit, with a maps link" "$(field 'd["data"][0]["place"] + " " + d["data"][0]["maps_url"][:35]')" "12 Oak St https://www.google.com/maps/search/"
+vapi POST "/api/v1/leads/$id/appointments" '{"action":"reschedule","start":"2001-01-01T10:00:00Z"}'
+conforms "POST .../appointments (reschedule into the past): 422" 422
+vapi POST "/api/v1/leads/$id/appointments" '{"action":"cancel","note":"customer called","by":"alice"}'
+conforms "POST .../appointments (cancel): 200" 200
+vapi POST "/api/v1/leads/$id/appointments" '{"action":"done"}'
+conforms "POST .../appointments (done, none ahead): 409" 409
+vapi GET "/api/v1/appointments?state=cancelled&limit=5"
+conforms "GET /api/v1/appointments?state=cancelled: 200" 200
+
 # --- 429: the burst token's allowance spent directly, then one more via prism -------
 for _ in $(seq 1 150); do
 	[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $BTOKEN" "$BASE/api/v1/people")" = 429 ] && break

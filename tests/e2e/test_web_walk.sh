@@ -119,6 +119,9 @@ expect_eq "a visit task at the booked time" \
 	"$(sql "SELECT verb || ' ' || datetime(due_at, 'unixepoch') FROM tasks WHERE lead_id = $ben AND state = 'open'")" \
 	"visit 2026-11-27 16:00:00"
 expect_eq "the booking reached the lead" "$(sql "SELECT last_touch_at > 0 FROM leads WHERE id = $ben")" 1
+expect_eq "it is a real appointment (docs/appointments.md), with its reminders" \
+	"$(sql "SELECT state || ' ' || datetime(starts_at, 'unixepoch') || ' ' || (SELECT count(*) FROM timers WHERE appointment_id = a.id AND kind = 'appt_remind') FROM appointments a WHERE lead_id = $ben")" \
+	"booked 2026-11-27 16:00:00 2"
 expect_eq "the first contact is marked" "$(sql "SELECT count(*) FROM events WHERE lead_id = $ben AND type = 'contact.first'")" 1
 
 # --- quote sent -----------------------------------------------------------------------------------

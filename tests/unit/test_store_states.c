@@ -1,6 +1,6 @@
 /*
- * test_store_states.c - the store checks every timer, task and lead-status
- * transition it applies against src/core/states.c: legal edges apply, and an
+ * test_store_states.c - the store checks every timer, task, lead-status and
+ * appointment transition it applies against src/core/states.c: legal edges apply, and an
  * illegal one stops the process loudly (abort, naming the edge), as the
  * outbox does. The illegal cases run in a child process.
  */
@@ -178,6 +178,52 @@ a_fired_timer_never_goes_back_to_pending(void **state)
 	assert_stops_loudly(&(child_job){ .f = f, .timer_id = timer }, edge);
 }
 
+static flow_result
+appointment(fixture *f, int64_t lead_id, const char *what, int64_t at)
+{
+	lead_event ev = lead_event_init(EV_APPOINTMENT);
+	flow_result rc;
+	char err[256];
+
+	ev.outcome = what;
+	ev.starts_at = f->t0 + 3 * 86400;
+	ev.assignee = "bob";
+	assert_int_equal(store_begin(f->s), 0);
+	rc = flow_event(f->s, f->bid, f->r, lead_id, &ev, at, NULL, err, sizeof err);
+	assert_int_equal(store_commit(f->s), 0);
+	return rc;
+}
+
+static void
+an_appointment_moves_only_along_legal_edges(void **state)
+{
+	fixture *f = *state;
+	int64_t id = add_lead(f);
+	lead_event ev = lead_event_init(EV_APPOINTMENT);
+	store_lead_state *ls;
+	decision *d = NULL;
+	char err[256];
+
+	assert_int_equal(appointment(f, id, "book", f->t0 + 60), FLOW_OK);
+	/* a cancellation decided while it was booked ... */
+	ev.outcome = "cancel";
+	assert_int_equal(store_begin(f->s), 0);
+	assert_int_equal(store_lead_state_load(f->s, f->bid, id, f->t0, f->r->touch_window, &ls,
+					       err, sizeof err), 1);
+	assert_int_equal(decide(store_lead_state_get(ls), &ev, f->r, store_lead_state_rr(ls),
+				f->t0 + 120, &d, err, sizeof err), DECIDE_OK);
+	store_rollback(f->s);
+	/* ... is stale once it is done: done is final */
+	assert_int_equal(appointment(f, id, "done", f->t0 + 180), FLOW_OK);
+	assert_int_equal(appointment(f, id, "cancel", f->t0 + 240), FLOW_CONFLICT);
+	assert_stops_loudly(&(child_job){ .f = f, .lead_id = id, .d = d },
+			    "appointment 1: illegal transition done -> cancelled");
+	assert_int_equal(demo_count(f->s, "SELECT count(*) FROM appointments WHERE state = 'done'"),
+			 1);
+	decision_free(d);
+	store_lead_state_free(ls);
+}
+
 int
 main(void)
 {
@@ -186,6 +232,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(lead_status_moves_only_along_legal_edges, demo_setup,
 						demo_teardown),
 		cmocka_unit_test_setup_teardown(a_fired_timer_never_goes_back_to_pending, demo_setup,
+						demo_teardown),
+		cmocka_unit_test_setup_teardown(an_appointment_moves_only_along_legal_edges, demo_setup,
 						demo_teardown),
 	};
 
