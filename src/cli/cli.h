@@ -127,5 +127,6 @@ int cmd_restore(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
+int cmd_config(int argc, char **argv);
 
 #endif

@@ -9,6 +9,8 @@
 #include <time.h>
 
 #include "cli.h"
+#include "deliver/deliver.h"
+#include "http/http_settings.h"
 #include "core/engine.h"
 #include "rules/rules_load.h"
 
@@ -20,7 +22,8 @@ static const char rules_help[] =
 	"       leadkeep rules show-default   print the built-in demo rules to start from\n"
 	"\n"
 	"check prints every problem as FILE:LINE:COL: error|warning: message and exits 3\n"
-	"when there is an error, 0 otherwise (warnings alone do not fail). diff changes\n"
+	"when there is an error, 0 otherwise (warnings alone do not fail); it reads the\n"
+	"file's sources and providers too (secrets: their env:/file: form). diff changes\n"
 	"nothing: it compares NEW with the rules serve runs (the active version in the\n"
 	"database) and replays the change for every lead in a sequence; apply it by\n"
 	"putting NEW in DIR/rules.yaml and sending serve SIGHUP. It exits 3 when NEW has\n"
@@ -32,6 +35,44 @@ static const struct option rules_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* Moves every problem of from to the end of to. */
+static void
+diags_move(rules_diags *to, rules_diags *from)
+{
+	rules_diag *items;
+
+	if (from->n > 0 &&
+	    (items = realloc(to->items, (to->n + from->n) * sizeof *items)) != NULL) {
+		to->items = items;
+		memcpy(to->items + to->n, from->items, from->n * sizeof *items);
+		to->n += from->n;
+		to->nerrors += from->nerrors;
+		free(from->items);
+		from->items = NULL;
+		from->n = from->nerrors = 0;
+	}
+	rules_diags_free(from);
+}
+
+/* The business file's other sections, as serve reads them: the sources and
+ * the providers, secrets checked for form only (their variables and files
+ * belong to the server, not to whoever checks). */
+static void
+check_sections(const char *path, rules_diags *d)
+{
+	rules_diags more;
+	settings *st = settings_load(NULL, &more);
+
+	rules_diags_free(&more);
+	if (st != NULL) {
+		settings_load_sources(st, path, true, &more);
+		diags_move(d, &more);
+		settings_free(st);
+	}
+	deliver_config_check(path, &more);
+	diags_move(d, &more);
+}
+
 static int
 check(const char *path, bool json)
 {
@@ -39,9 +80,15 @@ check(const char *path, bool json)
 	rules *r;
 	int rc;
 
-	if (path != NULL)
+	if (path != NULL) {
 		r = rules_load_file(path, &d);
-	else
+		if (r != NULL)
+			check_sections(path, &d);
+		if (d.nerrors > 0) {
+			rules_free(r);
+			r = NULL;
+		}
+	} else
 		r = rules_load_string(rules_default_yaml, strlen(rules_default_yaml),
 				      RULES_DEFAULT_NAME, &d);
 	if (json) {
