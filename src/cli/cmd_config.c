@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "deliver/deliver.h"
@@ -151,6 +152,59 @@ put_secret(text *t, out_parts *o, const char *sec, const char *key, const char *
 	put(t, "env:%s", var);
 }
 
+/* The old reader's durations ("20", "15min", "2hour", "1d") in seconds, or -1. */
+static long long
+old_seconds(const char *v)
+{
+	static const struct {
+		const char *unit;
+		long long secs;
+	} units[] = {
+		{ "", 1 }, { "s", 1 }, { "m", 60 }, { "min", 60 }, { "minute", 60 },
+		{ "h", 3600 }, { "hour", 3600 }, { "d", 86400 }, { "day", 86400 },
+	};
+	char *end;
+	long long n = strtoll(v, &end, 10);
+
+	if (end == v || n < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (strcmp(end, units[i].unit) == 0)
+			return n * units[i].secs;
+	return -1;
+}
+
+/* A value as the new readers take it: the old booleans (yes, on, ...) as
+ * true or false, the durations of sources and providers in seconds ("20s"),
+ * anything else quoted as it was (the reader says what is wrong with it). */
+static void
+put_value(text *t, const char *k, const char *v)
+{
+	static const char *const bools[] = { "require_timestamp", "store_test_leads", NULL };
+	static const char *const durations[] = {
+		"dial_timeout", "missed_call_under", "max_age", "backoff", "backoff_cap",
+		"timeout", NULL
+	};
+	long long secs;
+
+	for (size_t i = 0; bools[i]; i++)
+		if (strcmp(k, bools[i]) == 0) {
+			if (strcmp(v, "yes") == 0 || strcmp(v, "on") == 0 || strcmp(v, "true") == 0)
+				v = "true";
+			else if (strcmp(v, "no") == 0 || strcmp(v, "off") == 0 ||
+				 strcmp(v, "false") == 0)
+				v = "false";
+			put(t, "%s", v);
+			return;
+		}
+	for (size_t i = 0; durations[i]; i++)
+		if (strcmp(k, durations[i]) == 0 && (secs = old_seconds(v)) >= 0) {
+			put(t, "%llds", secs);
+			return;
+		}
+	put_quoted(t, v);
+}
+
 static void
 put_nets(text *t, const char *v)
 {
@@ -199,7 +253,7 @@ translate(out_parts *o, const char *sec, const char *key, const char *k, const c
 		if (is_secret(sec, k))
 			put_secret(t, o, sec, key, k, v);
 		else
-			put_quoted(t, v);
+			put_value(t, k, v);
 		put(t, "\n");
 		return 0;
 	}
@@ -211,7 +265,7 @@ translate(out_parts *o, const char *sec, const char *key, const char *k, const c
 	}
 	if (strcmp(sec, "twilio") == 0) {
 		put(&o->twilio_in, "    %s: ", k);
-		put_quoted(&o->twilio_in, v);
+		put_value(&o->twilio_in, k, v);
 		put(&o->twilio_in, "\n");
 		return 0;
 	}
@@ -221,7 +275,7 @@ translate(out_parts *o, const char *sec, const char *key, const char *k, const c
 		if (is_secret(sec, k))
 			put_secret(&o->other, o, sec, "", k, v);
 		else
-			put_quoted(&o->other, v);
+			put_value(&o->other, k, v);
 		put(&o->other, " }\n");
 		return 0;
 	}
@@ -318,7 +372,7 @@ env_plain(text *t, const char *indent, const char *name, const char *var, bool *
 	if (v == NULL)
 		return;
 	put(t, "%s%s: ", indent, name);
-	put_quoted(t, v);
+	put_value(t, name, v);
 	put(t, "\n");
 	*any = true;
 	fprintf(stderr, "leadkeep: found %s: now providers %s\n", var, name);
@@ -523,37 +577,60 @@ append_to(const char *path, const char *body)
 	return EXIT_OK;
 }
 
-/* Reads what was written back as serve will. */
-static int
-check_written(const char *server, const char *business)
+/* Prints d's problems, naming the printed sections when they were read
+ * from a temporary copy, and frees them. True when there was an error. */
+static bool
+report(rules_diags *d, const char *tmp)
 {
+	bool bad = d->nerrors > 0;
+
+	for (size_t i = 0; tmp != NULL && i < d->n; i++)
+		if (strcmp(d->items[i].file, tmp) == 0) {
+			char *name = strdup("<the sections printed above>");
+
+			if (name != NULL) {
+				free(d->items[i].file);
+				d->items[i].file = name;
+			}
+		}
+	rules_diags_print(d, stderr);
+	rules_diags_free(d);
+	return bad;
+}
+
+/* Reads what was written back as serve will; printed sections (no
+ * business file named) from a temporary copy. */
+static int
+check_written(const char *server, const char *business, const char *sections)
+{
+	char tmp[] = "/tmp/leadkeep-migrate-XXXXXX";
 	rules_diags d;
 	settings *st = settings_load(server, &d);
-	int rc = EXIT_OK;
+	bool bad = report(&d, NULL);
+	int fd = -1;
 
-	rules_diags_print(&d, stderr);
-	if (st == NULL)
-		rc = EXIT_CONFIG;
-	rules_diags_free(&d);
+	if (business == NULL && sections != NULL && (fd = mkstemp(tmp)) >= 0) {
+		if (write(fd, sections, strlen(sections)) == (ssize_t)strlen(sections))
+			business = tmp;
+		close(fd);
+	}
 	if (st != NULL && business != NULL) {
-		if (settings_load_sources(st, business, true, &d) < 0)
-			rc = EXIT_CONFIG;
-		rules_diags_print(&d, stderr);
-		rules_diags_free(&d);
-		if (deliver_config_check(business, &d) < 0)
-			rc = EXIT_CONFIG;
-		rules_diags_print(&d, stderr);
-		rules_diags_free(&d);
+		settings_load_sources(st, business, true, &d);
+		bad |= report(&d, tmp);
+		deliver_config_check(business, &d);
+		bad |= report(&d, tmp);
 	}
 	settings_free(st);
-	return rc;
+	if (fd >= 0)
+		unlink(tmp);
+	return bad || st == NULL ? EXIT_CONFIG : EXIT_OK;
 }
 
 static int
 migrate(const char *old, const char *server, const char *append)
 {
 	out_parts o = { 0 };
-	text sections = { 0 };
+	text sections = { 0 }, head = { 0 };
 	char path[4096];
 	int rc;
 
@@ -566,10 +643,11 @@ migrate(const char *old, const char *server, const char *append)
 			 old);
 		server = path;
 	}
-	put(&o.server, "%s", "");
+	put(&head, "# from leadkeep config migrate %s (man 5 leadkeep-server.yaml)\n%s", old,
+	    o.server.s ? o.server.s : "");
 	sources_text(&sections, &o);
 	providers_from_env(&sections, &o);
-	if ((rc = write_new(server, o.server.s)) != EXIT_OK)
+	if ((rc = write_new(server, head.s)) != EXIT_OK)
 		goto out;
 	fprintf(stderr, "leadkeep: wrote %s (serve --config %s)\n", server, server);
 	if (sections.n > 0 && append != NULL) {
@@ -580,11 +658,12 @@ migrate(const char *old, const char *server, const char *append)
 		fputs("# add to the business's file (serve --rules):\n", stdout);
 		fputs(sections.s, stdout);
 	}
-	rc = check_written(server, append);
+	rc = check_written(server, append, sections.n > 0 ? sections.s : NULL);
 	if (rc == EXIT_OK && o.secrets_to_set > 0)
 		fprintf(stderr, "leadkeep: %d secret(s) to set in the environment before serve "
 			"starts (above)\n", o.secrets_to_set);
 out:
+	free(head.s);
 	free(o.server.s);
 	free(o.forms.s);
 	free(o.hooks.s);

@@ -106,6 +106,7 @@ typedef struct {
 	const char *config;	/* --config; NULL = defaults */
 	http_server *srv;
 	deliver_options dopt;	/* to check the providers again */
+	const settings *now;	/* in force */
 	settings **kept;
 	size_t nkept;
 } serve_conf;
@@ -160,6 +161,37 @@ refused:
 	return NULL;
 }
 
+static bool
+same_str(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Says which changed keys wait for a restart: they shaped the listening
+ * socket, the thread pool or the data in use. */
+static void
+log_at_restart(const settings *was, const settings *st)
+{
+	char keys[256] = "";
+
+#define CHANGED(cond, name) \
+	if (cond) \
+		snprintf(keys + strlen(keys), sizeof keys - strlen(keys), "%s%s", \
+			 keys[0] ? " " : "", name)
+	CHANGED(!same_str(was->listen, st->listen), "listen");
+	CHANGED(was->threads != st->threads, "threads");
+	CHANGED(!same_str(was->data_dir, st->data_dir), "data");
+	CHANGED(!same_str(was->rules_file, st->rules_file), "rules");
+	CHANGED(was->connection_limit != st->connection_limit, "connection_limit");
+	CHANGED(was->per_ip_connection_limit != st->per_ip_connection_limit,
+		"per_ip_connection_limit");
+	CHANGED(was->connection_timeout != st->connection_timeout, "connection_timeout");
+	CHANGED(was->body_memory != st->body_memory, "body_memory");
+#undef CHANGED
+	if (keys[0] != '\0')
+		log_line("warn", "config_at_restart", "keys=\"%s\"", keys);
+}
+
 /* Keeps st for the rest of the run and puts it in force. */
 static void
 reload_apply_settings(serve_conf *sc, settings *st)
@@ -173,6 +205,8 @@ reload_apply_settings(serve_conf *sc, settings *st)
 	}
 	sc->kept = k;
 	k[sc->nkept++] = st;
+	log_at_restart(sc->now, st);
+	sc->now = st;
 	http_set_settings(sc->srv, st);
 	log_line("info", "config_reloaded", "config=%s sources=%zu providers=at_restart",
 		 sc->config ? sc->config : "defaults", st->nsources);
@@ -396,6 +430,7 @@ cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	conf.srv = srv;
+	conf.now = st;
 	if ((rc = serve_deliver(&e, live, st, listen, http_port(srv), deliver_log, bus, &conf,
 				&dl)) != EXIT_OK)
 		goto out;

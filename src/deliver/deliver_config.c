@@ -151,7 +151,7 @@ read_webhooks(rl_ctx *c, yaml_node_t *n, deliver_config *cfg)
 		if ((cfg->webhook_urls[cfg->nwebhooks] = rl_strdup(c, u)) != NULL)
 			cfg->nwebhooks++;
 	}
-	if (cfg->nwebhooks > 0 && v[1] == NULL)
+	if (count > 0 && v[1] == NULL)
 		rl_error(c, n, "webhooks has urls: set its secret too (receivers check the "
 			 "X-Leadkeep-Signature header with it)");
 }

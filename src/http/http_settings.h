@@ -19,7 +19,7 @@
 /* A field mapping: the source's field name -> a lead field. */
 typedef intake_map settings_map;
 
-/* A [form KEY] or [hook KEY] section. */
+/* A form or a hook of the sources: /in/form/KEY, /in/hook/KEY. */
 typedef struct {
 	char *type;		/* "form" or "hook" */
 	char *key;		/* the URL's source key */
@@ -106,7 +106,7 @@ int settings_load_sources(settings *st, const char *path, bool check_only, rules
 void settings_defaults(settings *st);
 void settings_free(settings *st);
 
-/* The [type key] section, or NULL. */
+/* The source of that type ("form", "hook") and key, or NULL. */
 const settings_source *settings_source_find(const settings *st, const char *type,
 					    const char *key);
 

@@ -104,9 +104,17 @@ expect_contains "...and the rules stay too" "$(cat "$T/serve.log")" "msg=rules_r
 expect_eq "...the forms in force still answer" \
 	"$(curl -s -o /dev/null -w '%{http_code}' --data 'name=Est+Three&phone=3125550113' "$BASE/in/form/estimate")" 200
 server_config "$T/server.yaml" <<YAML
-listen: 127.0.0.1:0
+listen: 127.0.0.1:1
 data: $LEADKEEP_DATA
+api_rate_limit: 5/min
 YAML
+check "SIGHUP with a new listen address and API limit: reloaded" hup msg=config_reloaded
+expect_contains "...the address waits for a restart, and says so" "$(cat "$T/serve.log")" \
+	'msg=config_at_restart keys="listen"'
+TOKEN=$(lk token create --name limited --role staff 2>/dev/null)
+codes=""
+for i in 1 2 3 4 5 6; do codes="$codes $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/leads")"; done
+expect_eq "...the API limit applies to the next requests" "$codes" " 200 200 200 200 200 429"
 business_config <<'YAML'
 sources:
   forms:
@@ -157,7 +165,7 @@ expect_contains "the business file has the form, its map merged" "$biz" 'map: { 
 expect_contains "...the hook's secret as a reference" "$biz" "secret: env:LEADKEEP_HOOK_ZAP_SECRET"
 expect_contains "...an env: value kept as it was" "$biz" 'key: "env:SG_KEY"'
 expect_contains "...the smtp provider from the environment" "$biz" "password: env:LEADKEEP_SMTP_PASSWORD"
-expect_contains "...and the dispatcher's pace" "$biz" 'backoff: "2m"'
+expect_contains "...and the dispatcher's pace, in seconds" "$biz" 'backoff: 120s'
 out=$(lk config migrate "$T/etc/serve.conf" 2>&1); rc=$?
 expect_eq "a second migrate does not overwrite server.yaml: exit 2" "$rc" 2
 export LEADKEEP_TWILIO_AUTH_TOKEN=old-tw-in-clear LEADKEEP_HOOK_ZAP_SECRET=old-hook-in-clear \
