@@ -197,19 +197,12 @@ enum { S_LISTEN, S_THREADS, S_DATA, S_RULES, S_PUBLIC_URL, S_TRUSTED, S_MAX_BODY
 #define RATE_WORDS "a rate like 10/min, 100/hour or 5/10m"
 #define SECS_WORDS "a duration from 1s to 1h, like 30s or 2m"
 
-/* The scalar's text, or NULL after reporting. */
-static const char *
-text_of(rl_ctx *c, yaml_node_t *n, const char *key)
-{
-	return rl_scalar(c, n, key);
-}
-
 static void
 read_size(rl_ctx *c, yaml_node_t *n, const char *key, size_t *out)
 {
 	const char *v;
 
-	if (n != NULL && (v = text_of(c, n, key)) != NULL && parse_size(v, out) < 0)
+	if (n != NULL && (v = rl_scalar(c, n, key)) != NULL && parse_size(v, out) < 0)
 		rl_error(c, n, "\"%s\" must be " SIZE_WORDS, key);
 }
 
@@ -219,7 +212,7 @@ read_rate(rl_ctx *c, yaml_node_t *n, const char *key, bool may_be_off, int *coun
 {
 	const char *v;
 
-	if (n == NULL || (v = text_of(c, n, key)) == NULL)
+	if (n == NULL || (v = rl_scalar(c, n, key)) == NULL)
 		return;
 	if ((may_be_off ? parse_rate_or_off(v, count, period) : parse_rate(v, count, period)) < 0)
 		rl_error(c, n, "\"%s\" must be " RATE_WORDS "%s", key, may_be_off ? ", or off" : "");
@@ -230,7 +223,7 @@ read_seconds(rl_ctx *c, yaml_node_t *n, const char *key, int *out)
 {
 	const char *v;
 
-	if (n != NULL && (v = text_of(c, n, key)) != NULL && parse_seconds(v, 1, 3600, out) < 0)
+	if (n != NULL && (v = rl_scalar(c, n, key)) != NULL && parse_seconds(v, 1, 3600, out) < 0)
 		rl_error(c, n, "\"%s\" must be " SECS_WORDS, key);
 }
 
@@ -249,7 +242,7 @@ read_public_url(rl_ctx *c, yaml_node_t *n, char **out)
 	const char *v;
 	size_t len;
 
-	if (n == NULL || (v = text_of(c, n, "public_url")) == NULL)
+	if (n == NULL || (v = rl_scalar(c, n, "public_url")) == NULL)
 		return;
 	if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0) {
 		rl_error(c, n, "\"public_url\" must start with http:// or https://");
@@ -270,7 +263,7 @@ read_trusted(rl_ctx *c, yaml_node_t *n, settings *st)
 	if (n == NULL)
 		return;
 	if (n->type == YAML_SCALAR_NODE) {
-		if ((v = text_of(c, n, "trusted_proxies")) != NULL && parse_nets(st, v) < 0)
+		if ((v = rl_scalar(c, n, "trusted_proxies")) != NULL && parse_nets(st, v) < 0)
 			rl_error(c, n, "\"trusted_proxies\" must be IPv4 addresses or networks "
 				 "like 127.0.0.1 or 10.0.0.0/8");
 		return;
@@ -280,7 +273,7 @@ read_trusted(rl_ctx *c, yaml_node_t *n, settings *st)
 	for (size_t i = 0; i < rl_list_len(n); i++) {
 		yaml_node_t *it = rl_list_item(c, n, i);
 
-		if (it != NULL && (v = text_of(c, it, "trusted_proxies")) != NULL &&
+		if (it != NULL && (v = rl_scalar(c, it, "trusted_proxies")) != NULL &&
 		    parse_nets(st, v) < 0)
 			rl_error(c, it, "\"trusted_proxies\": \"%s\" is not an IPv4 address or "
 				 "network like 10.0.0.0/8", v);
@@ -291,10 +284,10 @@ static void
 walk_server(rl_ctx *c, yaml_node_t *root)
 {
 	settings *st = c->user;
-	yaml_node_t *v[S_N], *k[S_N];
+	yaml_node_t *v[S_N];
 	long threads;
 
-	if (!rl_fields(c, root, "the server configuration", server_keys, v, k))
+	if (!rl_fields(c, root, "the server configuration", server_keys, v, NULL))
 		return;
 	if (v[S_LISTEN] != NULL)
 		rl_string(c, v[S_LISTEN], "listen", &st->listen);
@@ -346,7 +339,8 @@ looks_like_serve_conf(const char *path)
 			continue;
 		/* "[section]" or "key = value": no YAML key reads like that */
 		q = p + strspn(p, "abcdefghijklmnopqrstuvwxyz_.");
-		old = *p == '[' || (q > p && q[strspn(q, " \t")] == '=');
+		old = (*p == '[' && strchr(p, ']') != NULL && strchr(p, ',') == NULL) ||
+		      (q > p && q[strspn(q, " \t")] == '=');
 		break;
 	}
 	fclose(f);
@@ -482,6 +476,11 @@ read_doors(rl_ctx *c, yaml_node_t *n, settings *st, bool form)
 			continue;
 		}
 		snprintf(where, sizeof where, "%s %s", form ? "form" : "hook", key);
+		/* "contact:" with nothing: a door with every default */
+		if (rl_is_null(body)) {
+			add_source(c, st, form ? "form" : "hook", key);
+			continue;
+		}
 		if (!rl_fields(c, body, where, form ? form_keys : hook_keys, v, NULL) ||
 		    (src = add_source(c, st, form ? "form" : "hook", key)) == NULL)
 			continue;
@@ -534,7 +533,7 @@ read_secs_range(rl_ctx *c, yaml_node_t *n, const char *key, int64_t lo, int64_t 
 }
 
 static void
-read_providers_sources(rl_ctx *c, yaml_node_t *n, settings *st)
+read_sources(rl_ctx *c, yaml_node_t *n, settings *st)
 {
 	yaml_node_t *v[SRC_N], *x[4];
 	int64_t d;
@@ -591,7 +590,7 @@ walk_sources(rl_ctx *c, yaml_node_t *root)
 
 	/* The rules loader reports a root that is not a mapping. */
 	if (n != NULL && !rl_is_null(n))
-		read_providers_sources(c, n, st);
+		read_sources(c, n, st);
 	/* Twilio signs its requests to us with the account's auth token, the one
 	 * the texts are sent with; the providers' reader checks the rest. */
 	if (token != NULL)
