@@ -363,9 +363,10 @@ env(const char *name)
 	return v && *v ? v : NULL;
 }
 
-/* name: VALUE (quoted) when $VAR is set. */
+/* name: VALUE when $VAR is set; part names its place for the message. */
 static void
-env_plain(text *t, const char *indent, const char *name, const char *var, bool *any)
+env_plain(text *t, const char *indent, const char *part, const char *name, const char *var,
+	  bool *any)
 {
 	const char *v = env(var);
 
@@ -375,13 +376,14 @@ env_plain(text *t, const char *indent, const char *name, const char *var, bool *
 	put_value(t, name, v);
 	put(t, "\n");
 	*any = true;
-	fprintf(stderr, "leadkeep: found %s: now providers %s\n", var, name);
+	fprintf(stderr, "leadkeep: found %s: now providers %s\n", var, part);
 }
 
 /* name: env:VAR (or file:PATH from $VAR_FILE) when either is set: the
  * variable stays where the secret is; its value is never printed. */
 static void
-env_secret(text *t, const char *indent, const char *name, const char *var, bool *any)
+env_secret(text *t, const char *indent, const char *part, const char *name, const char *var,
+	   bool *any)
 {
 	char fvar[128];
 	const char *path;
@@ -389,80 +391,103 @@ env_secret(text *t, const char *indent, const char *name, const char *var, bool 
 	snprintf(fvar, sizeof fvar, "%s_FILE", var);
 	if (env(var) != NULL) {
 		put(t, "%s%s: env:%s\n", indent, name, var);
-		fprintf(stderr, "leadkeep: found %s: now providers %s: env:%s\n", var, name, var);
+		fprintf(stderr, "leadkeep: found %s: now providers %s: env:%s\n", var, part, var);
 	} else if ((path = env(fvar)) != NULL) {
 		put(t, "%s%s: ", indent, name);
 		put(t, "file:%s\n", path);
-		fprintf(stderr, "leadkeep: found %s: now providers %s: file:%s\n", fvar, name, path);
+		fprintf(stderr, "leadkeep: found %s: now providers %s: file:%s\n", fvar, part, path);
 	} else {
 		return;
 	}
 	*any = true;
 }
 
-/* The providers section from the delivery variables of the old setup. */
+/* The delivery variables of the old set-up, by the part of the providers
+ * section each goes to. */
+enum { TO_SMS, TO_EMAIL, TO_TWILIO, TO_SMTP, TO_WEBHOOKS, TO_DELIVERY, TO_N };
+static const char *const part_names[TO_N] = {
+	"sms", "email", "twilio", "smtp", "webhooks", "delivery"
+};
+static const struct {
+	int part;
+	const char *key, *var;
+	bool secret;
+} env_keys[] = {
+	{ TO_SMS, NULL, "LEADKEEP_SMS_PROVIDER", false },
+	{ TO_EMAIL, NULL, "LEADKEEP_EMAIL_PROVIDER", false },
+	{ TO_TWILIO, "account_sid", "LEADKEEP_TWILIO_ACCOUNT_SID", false },
+	{ TO_TWILIO, "auth_token", "LEADKEEP_TWILIO_AUTH_TOKEN", true },
+	{ TO_TWILIO, "from", "LEADKEEP_TWILIO_FROM", false },
+	{ TO_TWILIO, "messaging_service_sid", "LEADKEEP_TWILIO_MESSAGING_SERVICE_SID", false },
+	{ TO_TWILIO, "base_url", "LEADKEEP_TWILIO_BASE_URL", false },
+	{ TO_SMTP, "url", "LEADKEEP_SMTP_URL", true },	/* may hold credentials */
+	{ TO_SMTP, "user", "LEADKEEP_SMTP_USER", false },
+	{ TO_SMTP, "password", "LEADKEEP_SMTP_PASSWORD", true },
+	{ TO_SMTP, "from", "LEADKEEP_SMTP_FROM", false },
+	{ TO_SMTP, "tls", "LEADKEEP_SMTP_TLS", false },
+	{ TO_SMTP, "ca_file", "LEADKEEP_SMTP_CA_FILE", false },
+	{ TO_WEBHOOKS, "secret", "LEADKEEP_WEBHOOK_SECRET", true },
+	{ TO_DELIVERY, "concurrency", "LEADKEEP_DELIVER_CONCURRENCY", false },
+	{ TO_DELIVERY, "max_attempts", "LEADKEEP_DELIVER_MAX_ATTEMPTS", false },
+	{ TO_DELIVERY, "sms_rate", "LEADKEEP_SMS_RATE", false },
+	{ TO_DELIVERY, "email_rate", "LEADKEEP_EMAIL_RATE", false },
+	{ TO_DELIVERY, "backoff", "LEADKEEP_DELIVER_BACKOFF", false },
+	{ TO_DELIVERY, "backoff_cap", "LEADKEEP_DELIVER_BACKOFF_CAP", false },
+	{ TO_DELIVERY, "timeout", "LEADKEEP_DELIVER_TIMEOUT", false },
+};
+
+/* The providers section from the delivery variables of the old set-up (and
+ * the old file's Twilio auth token, which the texts were sent with too). */
 static void
 providers_from_env(text *t, const out_parts *o)
 {
-	text tw = { 0 }, sm = { 0 }, wh = { 0 }, dl = { 0 };
-	bool any_tw = o->twilio_out.n > 0, any_sm = false, any_wh = false, any_dl = false, any = false;
+	text part[TO_N] = { { 0 } };
+	bool any[TO_N] = { false }, some = false;
 	const char *urls;
 
-	env_plain(&tw, "    ", "account_sid", "LEADKEEP_TWILIO_ACCOUNT_SID", &any_tw);
-	if (o->twilio_out.n > 0)
-		put(&tw, "%s", o->twilio_out.s);
-	else
-		env_secret(&tw, "    ", "auth_token", "LEADKEEP_TWILIO_AUTH_TOKEN", &any_tw);
-	env_plain(&tw, "    ", "from", "LEADKEEP_TWILIO_FROM", &any_tw);
-	env_plain(&tw, "    ", "messaging_service_sid", "LEADKEEP_TWILIO_MESSAGING_SERVICE_SID",
-		  &any_tw);
-	env_plain(&tw, "    ", "base_url", "LEADKEEP_TWILIO_BASE_URL", &any_tw);
-	env_secret(&sm, "    ", "url", "LEADKEEP_SMTP_URL", &any_sm);
-	env_plain(&sm, "    ", "user", "LEADKEEP_SMTP_USER", &any_sm);
-	env_secret(&sm, "    ", "password", "LEADKEEP_SMTP_PASSWORD", &any_sm);
-	env_plain(&sm, "    ", "from", "LEADKEEP_SMTP_FROM", &any_sm);
-	env_plain(&sm, "    ", "tls", "LEADKEEP_SMTP_TLS", &any_sm);
-	env_plain(&sm, "    ", "ca_file", "LEADKEEP_SMTP_CA_FILE", &any_sm);
+	if (o->twilio_out.n > 0) {
+		put(&part[TO_TWILIO], "%s", o->twilio_out.s);
+		any[TO_TWILIO] = true;
+	}
 	if ((urls = env("LEADKEEP_WEBHOOK_URLS")) != NULL) {
 		char buf[4096], *save = NULL;
 
 		snprintf(buf, sizeof buf, "%s", urls);
-		put(&wh, "    urls:\n");
+		put(&part[TO_WEBHOOKS], "    urls:\n");
 		for (char *u = strtok_r(buf, ", \t\n", &save); u; u = strtok_r(NULL, ", \t\n", &save)) {
-			put(&wh, "      - ");
-			put_quoted(&wh, u);
-			put(&wh, "\n");
+			put(&part[TO_WEBHOOKS], "      - ");
+			put_quoted(&part[TO_WEBHOOKS], u);
+			put(&part[TO_WEBHOOKS], "\n");
 		}
-		any_wh = true;
+		any[TO_WEBHOOKS] = true;
 		fprintf(stderr, "leadkeep: found LEADKEEP_WEBHOOK_URLS: now providers webhooks urls\n");
 	}
-	env_secret(&wh, "    ", "secret", "LEADKEEP_WEBHOOK_SECRET", &any_wh);
-	env_plain(&dl, "    ", "concurrency", "LEADKEEP_DELIVER_CONCURRENCY", &any_dl);
-	env_plain(&dl, "    ", "max_attempts", "LEADKEEP_DELIVER_MAX_ATTEMPTS", &any_dl);
-	env_plain(&dl, "    ", "sms_rate", "LEADKEEP_SMS_RATE", &any_dl);
-	env_plain(&dl, "    ", "email_rate", "LEADKEEP_EMAIL_RATE", &any_dl);
-	env_plain(&dl, "    ", "backoff", "LEADKEEP_DELIVER_BACKOFF", &any_dl);
-	env_plain(&dl, "    ", "backoff_cap", "LEADKEEP_DELIVER_BACKOFF_CAP", &any_dl);
-	env_plain(&dl, "    ", "timeout", "LEADKEEP_DELIVER_TIMEOUT", &any_dl);
-	if (any_tw || any_sm || any_wh || any_dl || env("LEADKEEP_SMS_PROVIDER") ||
-	    env("LEADKEEP_EMAIL_PROVIDER")) {
-		put(t, "providers:\n");
-		any = true;
+	for (size_t i = 0; i < sizeof env_keys / sizeof env_keys[0]; i++) {
+		int p = env_keys[i].part;
+		const char *key = env_keys[i].key ? env_keys[i].key : part_names[p];
+		const char *indent = env_keys[i].key ? "    " : "  ";
+		char where[64];
+
+		if (p == TO_TWILIO && o->twilio_out.n > 0 && strcmp(key, "auth_token") == 0)
+			continue;	/* the old file's wins, as it did for inbound */
+		snprintf(where, sizeof where, "%s%s%s", part_names[p], env_keys[i].key ? " " : "",
+			 env_keys[i].key ? key : "");
+		if (env_keys[i].secret)
+			env_secret(&part[p], indent, where, key, env_keys[i].var, &any[p]);
+		else
+			env_plain(&part[p], indent, where, key, env_keys[i].var, &any[p]);
 	}
-	env_plain(t, "  ", "sms", "LEADKEEP_SMS_PROVIDER", &any);
-	env_plain(t, "  ", "email", "LEADKEEP_EMAIL_PROVIDER", &any);
-	if (any_tw)
-		put(t, "  twilio:\n%s", tw.s ? tw.s : "");
-	if (any_sm)
-		put(t, "  smtp:\n%s", sm.s);
-	if (any_wh)
-		put(t, "  webhooks:\n%s", wh.s);
-	if (any_dl)
-		put(t, "  delivery:\n%s", dl.s);
-	free(tw.s);
-	free(sm.s);
-	free(wh.s);
-	free(dl.s);
+	for (int p = 0; p < TO_N; p++)
+		some |= any[p];
+	if (some)
+		put(t, "providers:\n");
+	for (int p = 0; p < TO_N; p++) {
+		if (any[p] && p >= TO_TWILIO)
+			put(t, "  %s:\n%s", part_names[p], part[p].s);
+		else if (any[p])
+			put(t, "%s", part[p].s);
+		free(part[p].s);
+	}
 }
 
 /* The sources from the old file's sections, then the old secret variables. */

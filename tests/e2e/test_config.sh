@@ -157,7 +157,7 @@ out=$(LEADKEEP_SMTP_URL=smtp://127.0.0.1:2525/x LEADKEEP_SMTP_FROM="Acme <a@acme
 expect_eq "config migrate: exit 0" "$rc" 0
 expect_contains "...writes server.yaml beside it" "$out" "wrote $T/etc/server.yaml"
 expect_contains "...names the variable a secret in clear needs" "$out" "set LEADKEEP_TWILIO_AUTH_TOKEN"
-expect_contains "...the provider variables as env: references" "$out" "LEADKEEP_SMTP_PASSWORD: now providers password: env:LEADKEEP_SMTP_PASSWORD"
+expect_contains "...the provider variables as env: references" "$out" "LEADKEEP_SMTP_PASSWORD: now providers smtp password: env:LEADKEEP_SMTP_PASSWORD"
 check "...and never a secret's value" bash -c "! grep -Eq 'old-tw-in-clear|old-hook-in-clear|smtp-pass-in-env' <<<'$out' $T/etc/server.yaml $T/etc/rules.yaml"
 expect_contains "server.yaml has the server's keys" "$(cat "$T/etc/server.yaml")" 'trusted_proxies: ["127.0.0.1", "10.0.0.0/8"]'
 biz=$(cat "$T/etc/rules.yaml")
