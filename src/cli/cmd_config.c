@@ -115,7 +115,8 @@ old_value(char *v)
 
 /* Each section's lines, in file order, kept per destination. */
 typedef struct {
-	text server, forms, hooks, twilio_in, twilio_out, other;
+	text server, forms, hooks, twilio_in, twilio_out;
+	text inbound[4];	/* sendgrid, mailgun, meta, google: "    key: value" lines */
 	int secrets_to_set;
 	bool any_sources;
 } out_parts;
@@ -221,6 +222,18 @@ put_nets(text *t, const char *v)
 	put(t, "]");
 }
 
+static const char *const inbound_names[4] = { "sendgrid", "mailgun", "meta", "google" };
+
+/* The inbound provider's index in out_parts.inbound, or -1. */
+static int
+inbound_index(const char *sec)
+{
+	for (int i = 0; i < 4; i++)
+		if (strcmp(sec, inbound_names[i]) == 0)
+			return i;
+	return -1;
+}
+
 /* One key = value line to its place in the new files. */
 static int
 translate(out_parts *o, const char *sec, const char *key, const char *k, const char *v,
@@ -269,14 +282,15 @@ translate(out_parts *o, const char *sec, const char *key, const char *k, const c
 		put(&o->twilio_in, "\n");
 		return 0;
 	}
-	if (strcmp(sec, "sendgrid") == 0 || strcmp(sec, "mailgun") == 0 ||
-	    strcmp(sec, "meta") == 0 || strcmp(sec, "google") == 0) {
-		put(&o->other, "  %s: { %s: ", sec, k);
+	if (inbound_index(sec) >= 0) {
+		text *in = &o->inbound[inbound_index(sec)];
+
+		put(in, "    %s: ", k);
 		if (is_secret(sec, k))
-			put_secret(&o->other, o, sec, "", k, v);
+			put_secret(in, o, sec, "", k, v);
 		else
-			put_value(&o->other, k, v);
-		put(&o->other, " }\n");
+			put_value(in, k, v);
+		put(in, "\n");
 		return 0;
 	}
 	snprintf(err, errlen, "unknown section [%s]", sec);
@@ -504,23 +518,21 @@ sources_text(text *t, out_parts *o)
 		{ "meta", "verify_token", "LEADKEEP_META_VERIFY_TOKEN" },
 		{ "google", "key", "LEADKEEP_GOOGLE_KEY" },
 	};
-	text extra = { 0 };
-	bool any = false;
 
 	/* The old variables won over the file: they win here too. */
 	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
-		char pat[64];
+		text *in = &o->inbound[inbound_index(vars[i].sec)];
+		char line[64];
 
-		snprintf(pat, sizeof pat, "  %s: { %s: ", vars[i].sec, vars[i].key);
-		if (env(vars[i].var) == NULL ||
-		    (o->other.s != NULL && strstr(o->other.s, pat) != NULL))
+		snprintf(line, sizeof line, "    %s: ", vars[i].key);
+		if (env(vars[i].var) == NULL || (in->s != NULL && strstr(in->s, line) != NULL))
 			continue;
-		put(&extra, "%senv:%s }\n", pat, vars[i].var);
+		put(in, "%senv:%s\n", line, vars[i].var);
 		fprintf(stderr, "leadkeep: found %s: now sources %s %s: env:%s\n", vars[i].var,
 			vars[i].sec, vars[i].key, vars[i].var);
-		any = true;
+		o->any_sources = true;
 	}
-	if (!o->any_sources && !any)
+	if (!o->any_sources)
 		return;
 	put(t, "sources:\n");
 	if (o->forms.n)
@@ -529,29 +541,9 @@ sources_text(text *t, out_parts *o)
 		put(t, "  hooks:\n%s", o->hooks.s);
 	if (o->twilio_in.n)
 		put(t, "  twilio:\n%s", o->twilio_in.s);
-	/* "sendgrid: { key: ... }" lines of one section merged into one mapping */
-	for (const char *p = o->other.s ? o->other.s : ""; *p;) {
-		const char *nl = strchr(p, '\n');
-
-		put(&extra, "%.*s\n", (int)(nl - p), p);
-		p = nl + 1;
-	}
-	if (extra.n) {
-		char *save = NULL, *copy = strdup(extra.s), last[32] = "";
-
-		for (char *ln = strtok_r(copy, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save)) {
-			char name[32];
-			const char *open = strchr(ln, '{');
-
-			sscanf(ln, " %31[a-z]", name);
-			if (strcmp(name, last) != 0)
-				put(t, "  %s:\n", name);
-			snprintf(last, sizeof last, "%s", name);
-			put(t, "    %.*s\n", (int)(strrchr(ln, '}') - open - 3), open + 2);
-		}
-		free(copy);
-	}
-	free(extra.s);
+	for (int i = 0; i < 4; i++)
+		if (o->inbound[i].n)
+			put(t, "  %s:\n%s", inbound_names[i], o->inbound[i].s);
 }
 
 static int
@@ -694,7 +686,8 @@ out:
 	free(o.hooks.s);
 	free(o.twilio_in.s);
 	free(o.twilio_out.s);
-	free(o.other.s);
+	for (int i = 0; i < 4; i++)
+		free(o.inbound[i].s);
 	free(sections.s);
 	return rc;
 }

@@ -139,7 +139,7 @@ reload_settings(serve_conf *sc, const char *business)
 	rules_diags d;
 	settings *st = settings_load(sc->config, &d);
 	deliver_config *dc;
-	char err[512];
+	char err[512] = "";
 
 	if (st == NULL)
 		goto refused;
@@ -155,6 +155,11 @@ reload_settings(serve_conf *sc, const char *business)
 	return st;
 refused:
 	log_problems(&d, "config_problem");
+	if (d.n == 0 && err[0] != '\0') {	/* not the file's fault: the link key, memory */
+		char q[600];
+
+		log_line("error", "config_problem", "problem=%s", log_quote(err, q, sizeof q));
+	}
 	log_line("error", "config_refused", "errors=%zu kept=current", d.nerrors ? d.nerrors : 1);
 	rules_diags_free(&d);
 	settings_free(st);
