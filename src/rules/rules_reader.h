@@ -31,13 +31,14 @@ struct rl_ctx {
 	size_t nlines;
 	yaml_document_t *doc;
 	rules_diags *diags;
-	rules *r;
 	size_t budget;		/* node visits left: aliases cannot expand without bound */
 	size_t dropped;		/* diagnostics counted but not stored */
 	bool stop;		/* budget exhausted: stop walking */
 	bool oom;
-	/* Sections that were unusable (wrong type): references into them are not
-	 * reported again as "does not exist". */
+	/* The rules loader's own: the model being built; sections that were
+	 * unusable (wrong type), so references into them are not reported again
+	 * as "does not exist". */
+	rules *r;
 	bool bad_people, bad_templates, bad_sequences, bad_reasons;
 	/* Parallel to r->templates / r->sequences: where each was defined. */
 	yaml_node_t **tpl_nodes;
