@@ -1,10 +1,10 @@
 /*
  * cmd_serve.c - `leadkeep serve`: the HTTP server, the scheduler and the
  * outbox dispatcher, joined by one commit bus, until SIGTERM or SIGINT;
- * SIGHUP reloads the configuration (the business's file: rules and sources;
- * the server's file), all or nothing. Signals are blocked in every thread and
- * taken by the main thread with sigwait(), so shutdown and reloads run as
- * ordinary code, not in a handler.
+ * SIGHUP reloads the configuration (the business's file: rules, sources and
+ * providers; the server's file), all or nothing. Signals are blocked in every
+ * thread and taken by the main thread with sigwait(), so shutdown and
+ * reloads run as ordinary code, not in a handler.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -36,8 +36,8 @@ static const char serve_help[] =
 	"providers) and the server's file: any error is refused (each FILE:LINE:COL\n"
 	"logged) and everything in force stays; good files take over: the rules' version\n"
 	"is kept and the leads in flight move onto it (see `rules diff`), sources and\n"
-	"request limits apply to the next request. Providers, listen, threads and\n"
-	"connection limits apply at the next start.\n"
+	"request limits apply to the next request, providers once the messages in\n"
+	"flight are done. Listen, threads and connection limits apply at the next start.\n"
 	"\n"
 	"  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080)\n"
 	"  --threads N          HTTP worker threads (default: 32 per core, 32..256)\n"
@@ -105,7 +105,9 @@ log_moved(const char *what, const rules *r, const flow_rules_stats *st)
 typedef struct {
 	const char *config;	/* --config; NULL = defaults */
 	http_server *srv;
-	deliver_options dopt;	/* to check the providers again */
+	deliver *dl;
+	deliver_options dopt;	/* to read the providers again */
+	char pub[300];		/* the links' base without a public_url */
 	const settings *now;	/* in force */
 	settings **kept;
 	size_t nkept;
@@ -131,14 +133,13 @@ log_problems(const rules_diags *d, const char *what)
 }
 
 /* The rest of the configuration for a reload: the server's file, the
- * business file's sources, and its providers (checked, applied at start).
- * NULL after logging every problem. */
+ * business file's sources, and its providers (*dc). NULL after logging
+ * every problem. */
 static settings *
-reload_settings(serve_conf *sc, const char *business)
+reload_settings(serve_conf *sc, const char *business, deliver_config **dc)
 {
 	rules_diags d;
 	settings *st = settings_load(sc->config, &d);
-	deliver_config *dc;
 	char err[512] = "";
 
 	if (st == NULL)
@@ -148,9 +149,12 @@ reload_settings(serve_conf *sc, const char *business)
 		goto refused;
 	rules_diags_free(&d);
 	sc->dopt.business_file = business;
-	if ((dc = deliver_config_load(&sc->dopt, &d, err, sizeof err)) == NULL)
+	sc->dopt.public_url = st->public_url ? st->public_url : sc->pub;
+	*dc = deliver_config_load(&sc->dopt, &d, err, sizeof err);
+	sc->dopt.business_file = NULL;	/* borrowed for the call */
+	sc->dopt.public_url = NULL;
+	if (*dc == NULL)
 		goto refused;
-	deliver_config_free(dc);
 	rules_diags_free(&d);
 	return st;
 refused:
@@ -213,7 +217,7 @@ reload_apply_settings(serve_conf *sc, settings *st)
 	log_at_restart(sc->now, st);
 	sc->now = st;
 	http_set_settings(sc->srv, st);
-	log_line("info", "config_reloaded", "config=%s sources=%zu providers=at_restart",
+	log_line("info", "config_reloaded", "config=%s sources=%zu",
 		 sc->config ? sc->config : "defaults", st->nsources);
 }
 
@@ -233,6 +237,7 @@ reload(cli_env *e, rules_live *live, serve_conf *sc)
 	const rules *old = rules_live_get(live);
 	flow_rules_stats st;
 	rules *r = cli_rules_read(e, &d, name, sizeof name);
+	deliver_config *dc = NULL;
 	settings *nst;
 
 	if (r == NULL) {
@@ -243,14 +248,15 @@ reload(cli_env *e, rules_live *live, serve_conf *sc)
 		return;
 	}
 	rules_diags_free(&d);
-	if ((nst = reload_settings(sc, strcmp(name, RULES_DEFAULT_NAME) == 0 ? NULL : name)) ==
-	    NULL) {
+	if ((nst = reload_settings(sc, strcmp(name, RULES_DEFAULT_NAME) == 0 ? NULL : name,
+				   &dc)) == NULL) {
 		log_line("error", "rules_refused", "file=%s errors=0 reason=configuration kept=%s",
 			 name, rules_version_short(old->version, v));
 		rules_free(r);
 		return;
 	}
 	reload_apply_settings(sc, nst);
+	deliver_reconfigure(sc->dl, dc);	/* once the messages in flight are done */
 	if (strcmp(r->version, old->version) == 0) {
 		log_line("info", "rules_unchanged", "file=%s version=%s", name,
 			 rules_version_short(r->version, v));
@@ -293,16 +299,14 @@ serve_deliver(cli_env *e, const rules_live *live, const settings *st, const char
 	deliver_config *cfg;
 	rules_diags d;
 
-	snprintf(pub, sizeof pub, "http://%.*s:%u", (int)(strrchr(listen, ':') - listen), listen,
-		 port);
-	/* Kept for reloads: the public URL outlives this call in st or here. */
+	snprintf(sc->pub, sizeof sc->pub, "http://%.*s:%u", (int)(strrchr(listen, ':') - listen),
+		 listen, port);
+	/* Kept for reloads, which name the files and the public URL each time. */
 	sc->dopt = (deliver_options){ .data_dir = e->data, .log_path = log_path,
-		.public_url = st->public_url ? st->public_url : NULL,
-		.business_file = e->rules_file[0] ? e->rules_file : NULL,
 		.rules = rules_live_get(live), .live = live, .business_id = e->business_id };
 	cfg = deliver_config_load(&(deliver_options){ .data_dir = e->data, .log_path = log_path,
-			.public_url = st->public_url ? st->public_url : pub,
-			.business_file = sc->dopt.business_file,
+			.public_url = st->public_url ? st->public_url : sc->pub,
+			.business_file = e->rules_file[0] ? e->rules_file : NULL,
 			.rules = rules_live_get(live), .live = live,
 			.business_id = e->business_id }, &d, err, sizeof err);
 	rules_diags_print(&d, stderr);
@@ -439,6 +443,7 @@ cmd_serve(int argc, char **argv)
 	if ((rc = serve_deliver(&e, live, st, listen, http_port(srv), deliver_log, bus, &conf,
 				&dl)) != EXIT_OK)
 		goto out;
+	conf.dl = dl;
 	http_on_ready(srv, dispatcher_running, dl);
 	log_line("info", "listening", "addr=%s port=%u pid=%d data=%s business=\"%s\"", listen,
 		 http_port(srv), (int)getpid(), e.data, rules_live_get(live)->business.name);

@@ -61,6 +61,13 @@ typedef int64_t (*deliver_clock)(void);
 deliver *deliver_start(deliver_config *cfg, deliver_clock clock, store_bus *bus, char *err,
 		       size_t errlen);
 
+/* Puts cfg (taken; from deliver_config_load) in force for what is claimed
+ * from now on - a reload's providers: the dispatcher starts nothing new,
+ * lets the requests in flight finish with the configuration they began
+ * with, then swaps (logged as msg=delivery_reloaded). A configuration
+ * replaced by a later one before it took over is freed. */
+void deliver_reconfigure(deliver *d, deliver_config *cfg);
+
 /* True while the thread runs its loop (for /readyz). */
 bool deliver_running(deliver *d);
 

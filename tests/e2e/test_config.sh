@@ -76,6 +76,13 @@ hup() {	# EXPECTED-LOG-WORD: sends SIGHUP, waits for the word after the last one
 	done
 	return 1
 }
+hup_seen() {	# TEXT: waits for it in the log (what follows a reload on its own time)
+	for _ in $(seq 1 100); do
+		grep -qF "$1" "$T/serve.log" && return 0
+		sleep 0.1
+	done
+	return 1
+}
 business_config <<YAML
 sources:
   forms:
@@ -85,13 +92,23 @@ sources:
     zap: { secret: env:LK_ZAP_SECRET }
 providers:
   twilio: { auth_token: env:LK_TW_TOKEN }
-  webhooks: { urls: ["http://127.0.0.1:9/none"], secret: "file:$T/webhook.secret" }
-  delivery: { backoff: 1s }
+  webhooks: { urls: ["http://127.0.0.1:9/none", "http://127.0.0.1:9/other"], secret: "file:$T/webhook.secret" }
+  delivery: { backoff: 1s, concurrency: 2 }
 YAML
-check "SIGHUP with a new form: reloaded" hup msg=config_reloaded
+check "SIGHUP with a new form and providers: reloaded" hup msg=config_reloaded
+check "...the providers take over once nothing is in flight" hup_seen "msg=delivery_reloaded sms=log email=log webhooks=2 concurrency=2"
 expect_eq "...the new form answers without a restart" \
 	"$(curl -s -o /dev/null -w '%{http_code}' --data 'name=Est+Two&phone=3125550112' "$BASE/in/form/estimate")" 200
 expect_eq "...as the file says (owner bob)" "$(sql "SELECT owner FROM leads WHERE name = 'Est Two'")" bob
+wait_other() {	# the new lead's events reach the webhook URL the reload added
+	for _ in $(seq 1 100); do
+		[ "$(sql "SELECT count(*) FROM webhook_deliveries w JOIN events e ON e.id = w.event_id
+			JOIN leads l ON l.id = e.lead_id WHERE l.name = 'Est Two' AND w.url LIKE '%/other'")" -gt 0 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+check "...and its events go to the webhook URL the reload added" wait_other
 server_config "$T/server.yaml" <<YAML
 listen: 127.0.0.1:0
 data: $LEADKEEP_DATA
