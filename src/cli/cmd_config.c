@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "deliver/deliver.h"
 #include "http/http_settings.h"
 #include "util/str.h"
 
@@ -632,9 +631,8 @@ check_written(const char *server, const char *business, const char *sections)
 		close(fd);
 	}
 	if (st != NULL && business != NULL) {
-		settings_load_sources(st, business, true, &d);
-		bad |= report(&d, tmp);
-		deliver_config_check(business, &d);
+		memset(&d, 0, sizeof d);
+		cli_sections_check(business, &d);
 		bad |= report(&d, tmp);
 	}
 	settings_free(st);

@@ -9,8 +9,6 @@
 #include <time.h>
 
 #include "cli.h"
-#include "deliver/deliver.h"
-#include "http/http_settings.h"
 #include "core/engine.h"
 #include "rules/rules_load.h"
 
@@ -35,44 +33,6 @@ static const struct option rules_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Moves every problem of from to the end of to. */
-static void
-diags_move(rules_diags *to, rules_diags *from)
-{
-	rules_diag *items;
-
-	if (from->n > 0 &&
-	    (items = realloc(to->items, (to->n + from->n) * sizeof *items)) != NULL) {
-		to->items = items;
-		memcpy(to->items + to->n, from->items, from->n * sizeof *items);
-		to->n += from->n;
-		to->nerrors += from->nerrors;
-		free(from->items);
-		from->items = NULL;
-		from->n = from->nerrors = 0;
-	}
-	rules_diags_free(from);
-}
-
-/* The business file's other sections, as serve reads them: the sources and
- * the providers, secrets checked for form only (their variables and files
- * belong to the server, not to whoever checks). */
-static void
-check_sections(const char *path, rules_diags *d)
-{
-	rules_diags more;
-	settings *st = settings_load(NULL, &more);
-
-	rules_diags_free(&more);
-	if (st != NULL) {
-		settings_load_sources(st, path, true, &more);
-		diags_move(d, &more);
-		settings_free(st);
-	}
-	deliver_config_check(path, &more);
-	diags_move(d, &more);
-}
-
 static int
 check(const char *path, bool json)
 {
@@ -83,7 +43,7 @@ check(const char *path, bool json)
 	if (path != NULL) {
 		r = rules_load_file(path, &d);
 		if (r != NULL)
-			check_sections(path, &d);
+			cli_sections_check(path, &d);
 		if (d.nerrors > 0) {
 			rules_free(r);
 			r = NULL;

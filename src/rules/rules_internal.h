@@ -29,7 +29,6 @@
 #define RL_MAX_TEMPLATES	1000
 #define RL_MAX_HOLIDAYS		1000
 
-
 /* text forms of time (rules_time.c); pure, return 0 or -1 ("15m", "3d" also
  * -2 when longer than RL_MAX_DURATION) */
 #define RL_MAX_DURATION ((int64_t)3650 * 86400)
