@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "diags_text.h"
+
 #include "deliver/deliver_internal.h"
 
 static char dir[64], path[96];
@@ -30,19 +32,6 @@ write_file(const char *text)
 	fputs(text, f);
 	fclose(f);
 	return path;
-}
-
-static char *
-all(const rules_diags *d)
-{
-	static char buf[4096];
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < d->n && n < sizeof buf; i++)
-		n += (size_t)snprintf(buf + n, sizeof buf - n, "%d:%d: %s\n", d->items[i].line,
-				      d->items[i].col, d->items[i].message);
-	return buf;
 }
 
 static deliver_config *
@@ -114,7 +103,7 @@ the_section_is_read(void **state)
 		c = load(write_file(text), &d);
 	}
 	if (c == NULL)
-		fail_msg("%s", all(&d));
+		fail_msg("%s", diags_text(&d));
 	rules_diags_free(&d);
 	assert_string_equal(c->sms->name, "twilio");
 	assert_string_equal(c->email->name, "smtp");
@@ -146,22 +135,22 @@ mistakes_are_placed_and_secrets_never_shown(void **state)
 	/* twilio chosen, but no sending number: said where it was chosen */
 	assert_null(load(write_file("providers:\n  sms: twilio\n  twilio: { account_sid: AC1,"
 				    " auth_token: env:LK_TEST_TW_TOKEN }\n"), &d));
-	assert_non_null(strstr(all(&d), "2:8: SMS provider twilio: set twilio: from"));
+	assert_non_null(strstr(diags_text(&d), "2:8: SMS provider twilio: set twilio: from"));
 	rules_diags_free(&d);
 	assert_null(load(write_file("providers:\n  email: carrier_pigeon\n  smtp:\n"
 				    "    tls: maybe\n    password: hunter2-in-clear\n"
 				    "  webhooks: { urls: [ftp://x] }\n  delivery: { concurrency: 0 }\n"),
 			 &d));
-	assert_non_null(strstr(all(&d), "2:10: \"email\" must be log or smtp"));
-	assert_non_null(strstr(all(&d), "4:10: \"tls\" must be one of: off, try, require"));
-	assert_non_null(strstr(all(&d), "5:15: \"password\" is a secret"));
-	assert_non_null(strstr(all(&d), "6:22: \"urls\": \"ftp://x\" is not an http(s) URL"));
-	assert_non_null(strstr(all(&d), "webhooks has urls: set its secret too"));
-	assert_non_null(strstr(all(&d), "7:28: \"concurrency\" must be a whole number"));
-	assert_null(strstr(all(&d), "hunter2-in-clear"));
+	assert_non_null(strstr(diags_text(&d), "2:10: \"email\" must be log or smtp"));
+	assert_non_null(strstr(diags_text(&d), "4:10: \"tls\" must be one of: off, try, require"));
+	assert_non_null(strstr(diags_text(&d), "5:15: \"password\" is a secret"));
+	assert_non_null(strstr(diags_text(&d), "6:22: \"urls\": \"ftp://x\" is not an http(s) URL"));
+	assert_non_null(strstr(diags_text(&d), "webhooks has urls: set its secret too"));
+	assert_non_null(strstr(diags_text(&d), "7:28: \"concurrency\" must be a whole number"));
+	assert_null(strstr(diags_text(&d), "hunter2-in-clear"));
 	rules_diags_free(&d);
 	assert_null(load(write_file("providers:\n  fax: { number: 1 }\n"), &d));
-	assert_non_null(strstr(all(&d), "2:3: unknown key \"fax\" in providers"));
+	assert_non_null(strstr(diags_text(&d), "2:3: unknown key \"fax\" in providers"));
 	rules_diags_free(&d);
 	/* rules check: a reference's form only, nothing read */
 	unsetenv("LK_NOT_SET_ANYWHERE");
@@ -170,7 +159,7 @@ mistakes_are_placed_and_secrets_never_shown(void **state)
 	assert_int_equal(deliver_config_check(path, &d), 0);
 	rules_diags_free(&d);
 	assert_null(load(path, &d));
-	assert_non_null(strstr(all(&d), "\"auth_token\": environment variable LK_NOT_SET_ANYWHERE "
+	assert_non_null(strstr(diags_text(&d), "\"auth_token\": environment variable LK_NOT_SET_ANYWHERE "
 				   "is not set"));
 	rules_diags_free(&d);
 	write_file("providers:\n  twilio: { auth_token: \"env:bad name\" }\n");

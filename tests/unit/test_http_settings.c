@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "diags_text.h"
+
 #include "http/http_settings.h"
 
 static char path[64];
@@ -63,20 +65,6 @@ docs_example(int nth)
 	return out;
 }
 
-/* All problems of d on one string, for asserts. */
-static char *
-all(const rules_diags *d)
-{
-	static char buf[4096];
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < d->n && n < sizeof buf; i++)
-		n += (size_t)snprintf(buf + n, sizeof buf - n, "%d:%d: %s\n", d->items[i].line,
-				      d->items[i].col, d->items[i].message);
-	return buf;
-}
-
 static void
 documented_examples_read(void **state)
 {
@@ -96,7 +84,7 @@ documented_examples_read(void **state)
 	setenv("ZAPIER_HOOK_SECRET", "zap-secret", 1);
 	st = settings_load(write_file(server), &d);
 	if (st == NULL)
-		fail_msg("%s", all(&d));
+		fail_msg("%s", diags_text(&d));
 	rules_diags_free(&d);
 	assert_string_equal(st->listen, "127.0.0.1:8080");
 	assert_string_equal(st->data_dir, "/var/lib/leadkeep");
@@ -109,7 +97,7 @@ documented_examples_read(void **state)
 	assert_true(settings_trusted(st, 0x0a010203));
 	assert_false(settings_trusted(st, 0xc0a80001));
 	if (settings_load_sources(st, write_file(business), false, &d) < 0)
-		fail_msg("%s", all(&d));
+		fail_msg("%s", diags_text(&d));
 	rules_diags_free(&d);
 	assert_string_equal(st->twilio_auth_token, "tw-secret");
 	assert_string_equal(st->twilio_forward_to, "+13125550100");
@@ -156,13 +144,13 @@ secrets_are_references_only(void **state)
 	(void)state;
 	assert_int_equal(settings_load_sources(st, write_file("sources:\n  sendgrid:\n"
 							      "    key: plain-s3cret\n"), false, &d), -1);
-	assert_non_null(strstr(all(&d), "3:10: \"key\" is a secret: write it as env:NAME"));
-	assert_null(strstr(all(&d), "plain-s3cret"));
+	assert_non_null(strstr(diags_text(&d), "3:10: \"key\" is a secret: write it as env:NAME"));
+	assert_null(strstr(diags_text(&d), "plain-s3cret"));
 	rules_diags_free(&d);
 	unsetenv("LK_NOT_SET_ANYWHERE");
 	assert_int_equal(settings_load_sources(st, write_file("sources:\n  hooks:\n    z:\n"
 		"      secret: env:LK_NOT_SET_ANYWHERE\n"), false, &d), -1);
-	assert_non_null(strstr(all(&d), "4:15: \"secret\": environment variable "
+	assert_non_null(strstr(diags_text(&d), "4:15: \"secret\": environment variable "
 				   "LK_NOT_SET_ANYWHERE is not set"));
 	rules_diags_free(&d);
 	/* check_only: the reference's form, nothing read */
@@ -184,8 +172,8 @@ secrets_are_references_only(void **state)
 		rules_diags_free(&d);
 		unlink(secret);
 		assert_int_equal(settings_load_sources(st, path, false, &d), -1);
-		assert_non_null(strstr(all(&d), "cannot read"));
-		assert_non_null(strstr(all(&d), secret));
+		assert_non_null(strstr(diags_text(&d), "cannot read"));
+		assert_non_null(strstr(diags_text(&d), secret));
 		rules_diags_free(&d);
 	}
 	settings_free(st);
@@ -202,7 +190,7 @@ mistakes_name_file_line_and_column(void **state)
 	assert_null(settings_load(write_file("listen: 127.0.0.1:8080\nmax_agee: 5m\n"), &d));
 	assert_int_equal(d.n, 1);
 	assert_string_equal(d.items[0].file, path);
-	assert_non_null(strstr(all(&d), "2:1: unknown key \"max_agee\" in the server "
+	assert_non_null(strstr(diags_text(&d), "2:1: unknown key \"max_agee\" in the server "
 				   "configuration"));
 	rules_diags_free(&d);
 	/* every problem at once, in file order */
@@ -215,21 +203,21 @@ mistakes_name_file_line_and_column(void **state)
 	assert_int_equal(settings_load_sources(st, write_file("sources:\n  forms:\n"
 		"    \"bad key!\": {}\n    a: { map: { x: shoe_size } }\n    b: { colour: red }\n"),
 		false, &d), -1);
-	assert_non_null(strstr(all(&d), "3:5: forms: \"bad key!\" cannot be a URL key"));
-	assert_non_null(strstr(all(&d), "4:20: map: \"shoe_size\" is not a lead field"));
-	assert_non_null(strstr(all(&d), "5:10: unknown key \"colour\" in form b"));
+	assert_non_null(strstr(diags_text(&d), "3:5: forms: \"bad key!\" cannot be a URL key"));
+	assert_non_null(strstr(diags_text(&d), "4:20: map: \"shoe_size\" is not a lead field"));
+	assert_non_null(strstr(diags_text(&d), "5:10: unknown key \"colour\" in form b"));
 	rules_diags_free(&d);
 	settings_free(st);
 	st = settings_load(NULL, &d);
 	assert_int_equal(settings_load_sources(st, write_file("sources:\n  forms:\n    a:\n"
 							      "    a: {}\n"), false, &d), -1);
 	assert_int_equal(d.n, 1);
-	assert_non_null(strstr(all(&d), "4:5: forms: \"a\" appears twice"));
+	assert_non_null(strstr(diags_text(&d), "4:5: forms: \"a\" appears twice"));
 	assert_non_null(settings_source_find(st, "form", "a"));	/* "a:" alone: the defaults */
 	rules_diags_free(&d);
 	settings_free(st);
 	assert_null(settings_load("/nonexistent/server.yaml", &d));
-	assert_non_null(strstr(all(&d), "cannot open"));
+	assert_non_null(strstr(diags_text(&d), "cannot open"));
 	rules_diags_free(&d);
 	unlink(path);
 }
@@ -242,7 +230,7 @@ the_old_format_is_named(void **state)
 	(void)state;
 	assert_null(settings_load(write_file("# old\nlisten = 127.0.0.1:8080\n[form a]\n"), &d));
 	assert_int_equal(d.n, 1);
-	assert_non_null(strstr(all(&d), "leadkeep config migrate"));
+	assert_non_null(strstr(diags_text(&d), "leadkeep config migrate"));
 	rules_diags_free(&d);
 	unlink(path);
 }
@@ -260,7 +248,7 @@ connection_and_body_limits_are_read(void **state)
 				      "public_rate_limit: 5/min\npublic_rate_limit_all: off\n"
 				      "trusted_proxies: 192.168.0.0/16, 127.0.0.1\n"), &d);
 	if (st == NULL)
-		fail_msg("%s", all(&d));
+		fail_msg("%s", diags_text(&d));
 	rules_diags_free(&d);
 	assert_int_equal(st->connection_limit, 500);
 	assert_int_equal(st->per_ip_connection_limit, 0);
@@ -276,7 +264,7 @@ connection_and_body_limits_are_read(void **state)
 	settings_free(st);
 	/* one request of the largest size must fit in the body memory */
 	assert_null(settings_load(write_file("email_max_body: 25M\nbody_memory: 8M\n"), &d));
-	assert_non_null(strstr(all(&d), "body_memory"));
+	assert_non_null(strstr(diags_text(&d), "body_memory"));
 	rules_diags_free(&d);
 	unlink(path);
 }
