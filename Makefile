@@ -63,7 +63,7 @@ run: deps build
 	@echo "leadkeep: serving the demo business on http://127.0.0.1:8080 (data in ./leadkeep-data)"
 	@echo "leadkeep: staff web app: open http://127.0.0.1:8080/app/"
 	@echo "leadkeep: stop with Ctrl-C"
-	./build/leadkeep serve --listen 127.0.0.1:8080 --data ./leadkeep-data
+	./build/leadkeep serve --config examples/server.yaml
 
 test: deps
 	@scripts/npm-deps.sh
@@ -147,7 +147,7 @@ fuzz: deps
 
 # make install [PREFIX=/usr/local] [DESTDIR=] : the binary, the systemd unit,
 # the man pages, the bash completion, the documentation, and - unless already there - /etc/leadkeep/rules.yaml
-# (the demo's, to edit) and serve.conf. INSTALL_BIN picks another build.
+# (the demo's, to edit) and server.yaml. INSTALL_BIN picks another build.
 PREFIX      ?= /usr/local
 BINDIR      ?= $(PREFIX)/bin
 SYSCONFDIR  ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
@@ -168,11 +168,14 @@ install: $(INSTALL_BIN)
 	install -m 0644 README.md docs/*.md docs/openapi.yaml $(DESTDIR)$(DOCDIR)/
 	install -m 0644 man/leadkeep.1 $(DESTDIR)$(MANDIR)/man1/leadkeep.1
 	install -m 0644 man/leadkeep-rules.5 $(DESTDIR)$(MANDIR)/man5/leadkeep-rules.5
+	install -m 0644 man/leadkeep-server.yaml.5 $(DESTDIR)$(MANDIR)/man5/leadkeep-server.yaml.5
 	install -m 0644 packaging/leadkeep.bash-completion $(DESTDIR)$(COMPLETIONDIR)/leadkeep
 	[ -e $(DESTDIR)$(SYSCONFDIR)/leadkeep/rules.yaml ] || \
 		install -m 0644 examples/default-rules.yaml $(DESTDIR)$(SYSCONFDIR)/leadkeep/rules.yaml
-	[ -e $(DESTDIR)$(SYSCONFDIR)/leadkeep/serve.conf ] || \
-		install -m 0644 packaging/serve.conf $(DESTDIR)$(SYSCONFDIR)/leadkeep/serve.conf
+	[ -e $(DESTDIR)$(SYSCONFDIR)/leadkeep/server.yaml ] || { \
+		sed 's|/etc/leadkeep|$(SYSCONFDIR)/leadkeep|g' packaging/server.yaml \
+			>$(DESTDIR)$(SYSCONFDIR)/leadkeep/server.yaml && \
+		chmod 0644 $(DESTDIR)$(SYSCONFDIR)/leadkeep/server.yaml; }
 
 # make deb: the Debian package (debian/), built from a copy of the tree in
 # build/deb/leadkeep (dpkg-buildpackage's clean would remove build/), then

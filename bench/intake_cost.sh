@@ -7,7 +7,7 @@
 
 # bench_intake_cost SECONDS RATE SQL_LEADS
 bench_intake_cost() {
-	local secs=$1 rate=$2 sql_leads=$3 d=$WORK/intake_cost conf=$WORK/intake_cost.conf out cpu0 cpu1 ok
+	local secs=$1 rate=$2 sql_leads=$3 d=$WORK/intake_cost conf=$WORK/intake_cost.rules.yaml out cpu0 cpu1 ok
 	if [ -x "$BIN/intake_sql" ]; then
 		out=$("$BIN/intake_sql" "$WORK/intake_sql" "$sql_leads" 2>"$WORK/intake_sql.statements")
 		if [ -n "$out" ]; then
@@ -21,8 +21,8 @@ bench_intake_cost() {
 	fi
 
 	# The form source (no per-IP limit: the load generator is one address).
-	{ cat bench/serve.conf; printf '\n[form bench]\nrate_limit = 1000000/1s\n'; } >"$conf"
-	SERVE_CONF=$conf serve_start intake_cost "$d" || return 1
+	{ "$LK" rules show-default; printf 'sources:\n  forms:\n    bench: { rate_limit: 1000000/1s }\n'; } >"$conf"
+	serve_start intake_cost "$d" --rules "$conf" || return 1
 	cpu0=$(cpu_ticks "$SERVE_PID")
 	out=$("$BIN/loadgen" --url "$SERVE_URL/in/form/bench" --form --clients 16 --rate "$rate" \
 		--duration "$secs" --expect 200 --seed 5 --name intake_cost)

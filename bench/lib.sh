@@ -84,6 +84,20 @@ fsync_count() {
 }
 
 # The project's token command, for a data dir: prints a new token of ROLE.
+# twilio_business OUT SMS_RATE [RULES]: the business's file OUT - RULES (or
+# the built-in demo's) with a providers section that texts through the
+# stand-in at $STUB_URL at SMS_RATE per second (0 = unlimited); the token is
+# read from $BENCH_TW_TOKEN, which SERVE_ENV sets.
+twilio_business() {
+	if [ -n "${3:-}" ]; then cat "$3"; else "$LK" rules show-default; fi >"$1"
+	cat >>"$1" <<YAML
+providers:
+  twilio: { account_sid: AC00000000000000000000000000000000, auth_token: env:BENCH_TW_TOKEN,
+            from: "+13125550100", base_url: "$STUB_URL" }
+  delivery: { sms_rate: $2 }
+YAML
+}
+
 token_for() { "$LK" token create --data "$1" ${3:+--rules "$3"} --name bench --role "$2" 2>/dev/null; }
 
 # Whether serve (the binary under test) answers a route: 404 means "not yet".

@@ -28,7 +28,7 @@ WORK=$OUT/work$([ $SMOKE = 1 ] && echo -smoke)
 RESULTS=$OUT/results$([ $SMOKE = 1 ] && echo -smoke).jsonl
 SERVE_PID=
 SERVE_ENV=()
-SERVE_CONF=bench/serve.conf	# the API rate limit only: see the file
+SERVE_CONF=bench/server.yaml	# the abuse guards only: see the file
 
 . bench/lib.sh
 . bench/disk.sh
@@ -111,14 +111,13 @@ step disk bench_disk "$DISK_S"
 step intake bench_intake "$INTAKE_S" "$CLIENTS" "$IDLE_S"
 step intake_cost bench_intake_cost "$COST_S" "$COST_RATE" "$SQL_LEADS"
 step sms_standin bench_sms_standin "$STANDIN_S"
-# The dispatcher's SMS rate (LEADKEEP_SMS_RATE, default 10/s) is the account's
+# The dispatcher's SMS rate (providers: delivery: sms_rate, default 10/s) is the account's
 # throughput at the provider - a setting, like the base URL. The stand-in has
 # no limit, so it is lifted here; 200 leads/s cannot be texted at 10/s.
-step speed_to_lead bench_speed speed_to_lead "$SPEED_RATE" "$SPEED_S" "$DRAIN_S" \
-	LEADKEEP_SMS_RATE=0
+step speed_to_lead bench_speed speed_to_lead "$SPEED_RATE" "$SPEED_S" "$DRAIN_S" 0
 # Diagnostic: a tenth of the rate, below every ceiling: what one lead waits alone.
 [ $SMOKE = 0 ] && step speed_to_lead_low bench_speed speed_to_lead_low \
-	$((SPEED_RATE / 10)) "$SPEED_S" "$DRAIN_S" LEADKEEP_SMS_RATE=0
+	$((SPEED_RATE / 10)) "$SPEED_S" "$DRAIN_S" 0
 # A text made by a timer (one second after intake), one lead at a time.
 step timer_message bench_timer_message "$TIMER_MSGS"
 step scale bench_scale "$SCALE_N" "$ITERS" "$SCALE_INTAKE_S"

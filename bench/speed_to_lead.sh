@@ -44,7 +44,7 @@ bench_sms_standin() {
 		"\"p50_ms\":$(jget p50_ms "$out"),\"p99_ms\":$(jget p99_ms "$out"),\"clients\":8,\"errors\":$(jget errors "$out"),\"what\":\"tests/stubs/twilio_stub.py alone, the ceiling of any sender\""
 }
 
-# bench_speed NAME RATE SECONDS DRAIN [env assignments for serve...]
+# bench_speed NAME RATE SECONDS DRAIN SMS_RATE
 bench_speed() {
 	local name=$1 rate=$2 secs=$3 drain=$4 d tok out p50 p99 max n sent met
 	d=$WORK/$name
@@ -55,11 +55,10 @@ bench_speed() {
 	fi
 	tok=$(token_for "$d" intake)
 	stub_start "$name"
-	SERVE_ENV=(LEADKEEP_TWILIO_BASE_URL="$STUB_URL"
-		LEADKEEP_TWILIO_ACCOUNT_SID=AC00000000000000000000000000000000
-		LEADKEEP_TWILIO_AUTH_TOKEN=bench_token LEADKEEP_TWILIO_FROM=+13125550100 "$@")
+	twilio_business "$WORK/$name.rules.yaml" "$1"
+	SERVE_ENV=(BENCH_TW_TOKEN=bench_token)
 	SERVE_URL=
-	serve_start "$name" "$d"
+	serve_start "$name" "$d" --rules "$WORK/$name.rules.yaml"
 	SERVE_ENV=()
 	if [ -z "${SERVE_URL:-}" ] || ! has_route "$SERVE_URL" POST /api/v1/leads; then
 		missing "$name" "p50 <= 5 ms, p99 <= 20 ms" "serve with the Twilio provider did not start, or no intake endpoint"

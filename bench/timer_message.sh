@@ -27,12 +27,10 @@ bench_timer_message() {
 	fi
 	tok=$(token_for "$d" intake "$rules")
 	stub_start "$name"
-	SERVE_ENV=(LEADKEEP_TWILIO_BASE_URL="$STUB_URL"
-		LEADKEEP_TWILIO_ACCOUNT_SID=AC00000000000000000000000000000000
-		LEADKEEP_TWILIO_AUTH_TOKEN=bench_token LEADKEEP_TWILIO_FROM=+13125550100
-		LEADKEEP_SMS_RATE=0)
+	twilio_business "$WORK/$name.rules.yaml" 0 "$rules"
+	SERVE_ENV=(BENCH_TW_TOKEN=bench_token)
 	SERVE_URL=
-	serve_start "$name" "$d" --rules "$rules"
+	serve_start "$name" "$d" --rules "$WORK/$name.rules.yaml"
 	SERVE_ENV=()
 	if [ -z "${SERVE_URL:-}" ] || [ -z "$tok" ]; then
 		missing "$name" "p99 <= 20 ms" "serve with the Twilio provider did not start, or no token"

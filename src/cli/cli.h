@@ -72,6 +72,11 @@ void cli_close(cli_env *e);
  * file's name as diagnostics print it. */
 rules *cli_rules_read(const cli_env *e, rules_diags *diags, char *name, size_t namelen);
 
+/* Appends to d the problems of the business file's other sections, as serve
+ * reads them: the sources and the providers, secrets checked for their
+ * env:/file: form only (the variables and files are the server's). */
+void cli_sections_check(const char *path, rules_diags *d);
+
 /* Rules versions read back from the database and parsed once each, for a
  * rules change (flow_rules_version_fn). `known` rules (may be NULL) are
  * found without the database; they are borrowed. */
@@ -133,5 +138,6 @@ int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
 int cmd_appointments(int argc, char **argv);
+int cmd_config(int argc, char **argv);
 
 #endif

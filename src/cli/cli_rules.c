@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "deliver/deliver.h"
+#include "http/http_settings.h"
 
 rules *
 cli_rules_read(const cli_env *e, rules_diags *diags, char *name, size_t namelen)
@@ -28,6 +30,41 @@ cli_rules_read(const cli_env *e, rules_diags *diags, char *name, size_t namelen)
 		return rules_load_file(file, diags);
 	return rules_load_string(rules_default_yaml, strlen(rules_default_yaml),
 				 RULES_DEFAULT_NAME, diags);
+}
+
+/* Moves every problem of from to the end of to. */
+static void
+diags_move(rules_diags *to, rules_diags *from)
+{
+	rules_diag *items;
+
+	if (from->n > 0 &&
+	    (items = realloc(to->items, (to->n + from->n) * sizeof *items)) != NULL) {
+		to->items = items;
+		memcpy(to->items + to->n, from->items, from->n * sizeof *items);
+		to->n += from->n;
+		to->nerrors += from->nerrors;
+		free(from->items);
+		from->items = NULL;
+		from->n = from->nerrors = 0;
+	}
+	rules_diags_free(from);
+}
+
+void
+cli_sections_check(const char *path, rules_diags *d)
+{
+	rules_diags more;
+	settings *st = settings_load(NULL, &more);
+
+	rules_diags_free(&more);
+	if (st != NULL) {
+		settings_load_sources(st, path, true, &more);
+		diags_move(d, &more);
+		settings_free(st);
+	}
+	deliver_config_check(path, &more);
+	diags_move(d, &more);
 }
 
 #define VERSIONS_MAX 16	/* versions parsed and kept; more are parsed again */

@@ -20,7 +20,8 @@ static const char rules_help[] =
 	"       leadkeep rules show-default   print the built-in demo rules to start from\n"
 	"\n"
 	"check prints every problem as FILE:LINE:COL: error|warning: message and exits 3\n"
-	"when there is an error, 0 otherwise (warnings alone do not fail). diff changes\n"
+	"when there is an error, 0 otherwise (warnings alone do not fail); it reads the\n"
+	"file's sources and providers too (secrets: their env:/file: form). diff changes\n"
 	"nothing: it compares NEW with the rules serve runs (the active version in the\n"
 	"database) and replays the change for every lead in a sequence; apply it by\n"
 	"putting NEW in DIR/rules.yaml and sending serve SIGHUP. It exits 3 when NEW has\n"
@@ -39,9 +40,15 @@ check(const char *path, bool json)
 	rules *r;
 	int rc;
 
-	if (path != NULL)
+	if (path != NULL) {
 		r = rules_load_file(path, &d);
-	else
+		if (r != NULL)
+			cli_sections_check(path, &d);
+		if (d.nerrors > 0) {
+			rules_free(r);
+			r = NULL;
+		}
+	} else
 		r = rules_load_string(rules_default_yaml, strlen(rules_default_yaml),
 				      RULES_DEFAULT_NAME, &d);
 	if (json) {

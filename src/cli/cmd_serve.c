@@ -1,9 +1,10 @@
 /*
  * cmd_serve.c - `leadkeep serve`: the HTTP server, the scheduler and the
  * outbox dispatcher, joined by one commit bus, until SIGTERM or SIGINT;
- * SIGHUP reloads the rules file. Signals are blocked in every thread and
- * taken by the main thread with sigwait(), so shutdown and reloads run as
- * ordinary code, not in a handler.
+ * SIGHUP reloads the configuration (the business's file: rules, sources and
+ * providers; the server's file), all or nothing. Signals are blocked in every
+ * thread and taken by the main thread with sigwait(), so shutdown and
+ * reloads run as ordinary code, not in a handler.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -26,20 +27,25 @@
 #include "util/log.h"
 
 static const char serve_help[] =
-	"Usage: leadkeep serve [--listen ADDR:PORT] [--threads N] [--config FILE]\n"
+	"Usage: leadkeep serve [--config FILE] [--listen ADDR:PORT] [--threads N]\n"
 	"\n"
 	"Runs the HTTP server (intake, API, health checks) and the scheduler that\n"
 	"fires follow-ups, escalations and reactivations on time. Stops cleanly on\n"
 	"SIGTERM or SIGINT: stops accepting, finishes requests in flight, exits 0.\n"
-	"SIGHUP reads the rules file again: a file with errors is refused (each\n"
-	"FILE:LINE:COL logged) and the rules in force stay; a good one takes over, its\n"
-	"version is kept, and the leads in flight move onto it (see `rules diff`).\n"
+	"SIGHUP reads the configuration again - the business's file (rules, sources,\n"
+	"providers) and the server's file: any error is refused (each FILE:LINE:COL\n"
+	"logged) and everything in force stays; good files take over: the rules' version\n"
+	"is kept and the leads in flight move onto it (see `rules diff`), sources and\n"
+	"request limits apply to the next request, providers once the messages in\n"
+	"flight are done. Listen, threads and connection limits apply at the next start.\n"
 	"\n"
 	"  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080)\n"
 	"  --threads N          HTTP worker threads (default: 32 per core, 32..256)\n"
-	"  --deliver-log FILE   where the log provider writes (default DIR/outbox.log);\n"
-	"                       providers are set by LEADKEEP_* variables (docs/delivery.md)\n"
-	"  --config FILE        server and intake-source settings (docs/sources.md)\n"
+	"  --deliver-log FILE   where the log provider writes (default DIR/outbox.log)\n"
+	"  --config FILE        the server's file, e.g. /etc/leadkeep/server.yaml: listen,\n"
+	"                       threads, proxies, limits, data and rules (see\n"
+	"                       leadkeep-server.yaml(5)); sources and providers are in the\n"
+	"                       business's file (--rules; docs/sources.md, docs/delivery.md)\n"
 	"\n" CLI_COMMON_HELP;
 
 static const struct option serve_options[] = {
@@ -94,37 +100,163 @@ log_moved(const char *what, const rules *r, const flow_rules_stats *st)
 		 st->cold_sooner);
 }
 
+/* What a reload needs besides the rules: the files and every settings
+ * version put in force (requests may still read an old one). */
+typedef struct {
+	const char *config;	/* --config; NULL = defaults */
+	http_server *srv;
+	deliver *dl;
+	deliver_options dopt;	/* to read the providers again */
+	char pub[300];		/* the links' base without a public_url */
+	const settings *now;	/* in force */
+	settings **kept;
+	size_t nkept;
+} serve_conf;
+
+/* Every problem of a refused file on its own log line, FILE:LINE:COL first. */
+static void
+log_problems(const rules_diags *d, const char *what)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		char q[1024], line[900];
+
+		if (d->items[i].line > 0)
+			snprintf(line, sizeof line, "%s:%d:%d: %s: %s", d->items[i].file,
+				 d->items[i].line, d->items[i].col,
+				 d->items[i].warning ? "warning" : "error", d->items[i].message);
+		else
+			snprintf(line, sizeof line, "%s: %s: %s", d->items[i].file,
+				 d->items[i].warning ? "warning" : "error", d->items[i].message);
+		log_line(d->items[i].warning ? "warn" : "error", what, "problem=%s",
+			 log_quote(line, q, sizeof q));
+	}
+}
+
+/* The rest of the configuration for a reload: the server's file, the
+ * business file's sources, and its providers (*dc). NULL after logging
+ * every problem. */
+static settings *
+reload_settings(serve_conf *sc, const char *business, deliver_config **dc)
+{
+	rules_diags d;
+	settings *st = settings_load(sc->config, &d);
+	char err[512] = "";
+
+	if (st == NULL)
+		goto refused;
+	rules_diags_free(&d);
+	if (settings_load_sources(st, business, false, &d) < 0)
+		goto refused;
+	rules_diags_free(&d);
+	sc->dopt.business_file = business;
+	sc->dopt.public_url = st->public_url ? st->public_url : sc->pub;
+	*dc = deliver_config_load(&sc->dopt, &d, err, sizeof err);
+	sc->dopt.business_file = NULL;	/* borrowed for the call */
+	sc->dopt.public_url = NULL;
+	if (*dc == NULL)
+		goto refused;
+	rules_diags_free(&d);
+	return st;
+refused:
+	log_problems(&d, "config_problem");
+	if (d.n == 0 && err[0] != '\0') {	/* not the file's fault: the link key, memory */
+		char q[600];
+
+		log_line("error", "config_problem", "problem=%s", log_quote(err, q, sizeof q));
+	}
+	log_line("error", "config_refused", "errors=%zu kept=current", d.nerrors ? d.nerrors : 1);
+	rules_diags_free(&d);
+	settings_free(st);
+	return NULL;
+}
+
+static bool
+same_str(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Says which changed keys wait for a restart: they shaped the listening
+ * socket, the thread pool or the data in use. */
+static void
+log_at_restart(const settings *was, const settings *st)
+{
+	char keys[256] = "";
+
+#define CHANGED(cond, name) \
+	if (cond) \
+		snprintf(keys + strlen(keys), sizeof keys - strlen(keys), "%s%s", \
+			 keys[0] ? " " : "", name)
+	CHANGED(!same_str(was->listen, st->listen), "listen");
+	CHANGED(was->threads != st->threads, "threads");
+	CHANGED(!same_str(was->data_dir, st->data_dir), "data");
+	CHANGED(!same_str(was->rules_file, st->rules_file), "rules");
+	CHANGED(was->connection_limit != st->connection_limit, "connection_limit");
+	CHANGED(was->per_ip_connection_limit != st->per_ip_connection_limit,
+		"per_ip_connection_limit");
+	CHANGED(was->connection_timeout != st->connection_timeout, "connection_timeout");
+	CHANGED(was->body_memory != st->body_memory, "body_memory");
+#undef CHANGED
+	if (keys[0] != '\0')
+		log_line("warn", "config_at_restart", "keys=\"%s\"", keys);
+}
+
+/* Keeps st for the rest of the run and puts it in force. */
+static void
+reload_apply_settings(serve_conf *sc, settings *st)
+{
+	settings **k = realloc(sc->kept, (sc->nkept + 1) * sizeof *k);
+
+	if (k == NULL) {
+		log_line("error", "config_refused", "error=\"out of memory\"");
+		settings_free(st);
+		return;
+	}
+	sc->kept = k;
+	k[sc->nkept++] = st;
+	log_at_restart(sc->now, st);
+	sc->now = st;
+	http_set_settings(sc->srv, st);
+	log_line("info", "config_reloaded", "config=%s sources=%zu",
+		 sc->config ? sc->config : "defaults", st->nsources);
+}
+
 /*
- * SIGHUP: the rules file again. Refused (every problem logged as
- * FILE:LINE:COL, the rules in force stay) unless it has no error; else it
- * is put in force for every thread at once (rules_live: readers never see
- * freed rules), its version kept, and the leads in flight moved onto it.
+ * SIGHUP: the configuration again, all or nothing. Refused (every problem
+ * logged as FILE:LINE:COL, everything in force stays) unless the rules, the
+ * sources, the providers and the server's file have no error; else the
+ * rules are put in force for every thread at once (rules_live: readers never
+ * see freed rules), their version kept and the leads in flight moved onto
+ * them, and the settings swapped for the next request.
  */
 static void
-reload(cli_env *e, rules_live *live)
+reload(cli_env *e, rules_live *live, serve_conf *sc)
 {
 	rules_diags d = { 0 };
 	char name[4096], err[512] = "", v[13];
 	const rules *old = rules_live_get(live);
 	flow_rules_stats st;
 	rules *r = cli_rules_read(e, &d, name, sizeof name);
+	deliver_config *dc = NULL;
+	settings *nst;
 
 	if (r == NULL) {
-		for (size_t i = 0; i < d.n; i++) {
-			char q[1024], line[900];
-
-			snprintf(line, sizeof line, "%s:%d:%d: %s: %s", d.items[i].file,
-				 d.items[i].line, d.items[i].col,
-				 d.items[i].warning ? "warning" : "error", d.items[i].message);
-			log_line(d.items[i].warning ? "warn" : "error", "rules_problem", "problem=%s",
-				 log_quote(line, q, sizeof q));
-		}
+		log_problems(&d, "rules_problem");
 		log_line("error", "rules_refused", "file=%s errors=%zu kept=%s", name, d.nerrors,
 			 rules_version_short(old->version, v));
 		rules_diags_free(&d);
 		return;
 	}
 	rules_diags_free(&d);
+	if ((nst = reload_settings(sc, strcmp(name, RULES_DEFAULT_NAME) == 0 ? NULL : name,
+				   &dc)) == NULL) {
+		log_line("error", "rules_refused", "file=%s errors=0 reason=configuration kept=%s",
+			 name, rules_version_short(old->version, v));
+		rules_free(r);
+		return;
+	}
+	reload_apply_settings(sc, nst);
+	deliver_reconfigure(sc->dl, dc);	/* once the messages in flight are done */
 	if (strcmp(r->version, old->version) == 0) {
 		log_line("info", "rules_unchanged", "file=%s version=%s", name,
 			 rules_version_short(r->version, v));
@@ -160,17 +292,25 @@ dispatcher_running(void *dl)
  * the links it hands out). */
 static int
 serve_deliver(cli_env *e, const rules_live *live, const settings *st, const char *listen,
-	      unsigned port, const char *log_path, store_bus *bus, deliver **out)
+	      unsigned port, const char *log_path, store_bus *bus, serve_conf *sc,
+	      deliver **out)
 {
 	char err[512], pub[300];
 	deliver_config *cfg;
+	rules_diags d;
 
-	snprintf(pub, sizeof pub, "http://%.*s:%u", (int)(strrchr(listen, ':') - listen), listen,
-		 port);
+	snprintf(sc->pub, sizeof sc->pub, "http://%.*s:%u", (int)(strrchr(listen, ':') - listen),
+		 listen, port);
+	/* Kept for reloads, which name the files and the public URL each time. */
+	sc->dopt = (deliver_options){ .data_dir = e->data, .log_path = log_path,
+		.rules = rules_live_get(live), .live = live, .business_id = e->business_id };
 	cfg = deliver_config_load(&(deliver_options){ .data_dir = e->data, .log_path = log_path,
-			.public_url = st->public_url ? st->public_url : pub,
+			.public_url = st->public_url ? st->public_url : sc->pub,
+			.business_file = e->rules_file[0] ? e->rules_file : NULL,
 			.rules = rules_live_get(live), .live = live,
-			.business_id = e->business_id }, err, sizeof err);
+			.business_id = e->business_id }, &d, err, sizeof err);
+	rules_diags_print(&d, stderr);
+	rules_diags_free(&d);
 	if (cfg == NULL)
 		return cli_fail(EXIT_CONFIG, "delivery: %s", err);
 	deliver_config_describe(cfg, pub, sizeof pub);
@@ -197,12 +337,17 @@ cmd_serve(int argc, char **argv)
 	char *rules_text = NULL;
 	rules_live *live = NULL;
 	flow_rules_stats moved;
+	serve_conf conf = { 0 };
+	rules_diags d = { 0 };
+	bool data_given = false, rules_given = false;
 	int opt, sig = 0, rc;
 
 	cli_env_init(&e);
 	e.rules_by = "serve";
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "", serve_options, NULL)) != -1) {
+		data_given |= opt == 'D';
+		rules_given |= opt == 'R';
 		if (cli_common_option(&e, opt, optarg))
 			continue;
 		switch (opt) {
@@ -225,14 +370,26 @@ cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if ((st = settings_load(config, err, sizeof err)) == NULL) {
-		rc = cli_fail(EXIT_CONFIG, "%s", err);
+	conf.config = config;
+	if ((st = settings_load(config, &d)) == NULL) {
+		rules_diags_print(&d, stderr);
+		rc = cli_fail(EXIT_CONFIG, "%s: not started", config);
 		goto out;
 	}
 	if (listen == NULL)
 		listen = st->listen ? st->listen : "127.0.0.1:8080";
+	/* The command line wins over the server's file. */
+	if (!data_given && st->data_dir != NULL)
+		e.data = st->data_dir;
+	if (!rules_given && st->rules_file != NULL)
+		e.rules_path = st->rules_file;
 	if ((rc = cli_open(&e, true)) != EXIT_OK)
 		goto out;
+	if (settings_load_sources(st, e.rules_file[0] ? e.rules_file : NULL, false, &d) < 0) {
+		rules_diags_print(&d, stderr);
+		rc = cli_fail(EXIT_CONFIG, "%s: not started", e.rules_file);
+		goto out;
+	}
 	/* Rules edited while serve was down: the leads in flight move onto them
 	 * before anything fires. */
 	err[0] = '\0';
@@ -281,9 +438,12 @@ cmd_serve(int argc, char **argv)
 		rc = cli_fail(strstr(err, "--listen") ? EXIT_USAGE : EXIT_RUNTIME, "%s", err);
 		goto out;
 	}
-	if ((rc = serve_deliver(&e, live, st, listen, http_port(srv), deliver_log, bus,
+	conf.srv = srv;
+	conf.now = st;
+	if ((rc = serve_deliver(&e, live, st, listen, http_port(srv), deliver_log, bus, &conf,
 				&dl)) != EXIT_OK)
 		goto out;
+	conf.dl = dl;
 	http_on_ready(srv, dispatcher_running, dl);
 	log_line("info", "listening", "addr=%s port=%u pid=%d data=%s business=\"%s\"", listen,
 		 http_port(srv), (int)getpid(), e.data, rules_live_get(live)->business.name);
@@ -297,7 +457,7 @@ cmd_serve(int argc, char **argv)
 		if (sig != SIGHUP)
 			break;
 		sd_notify(0, "RELOADING=1");
-		reload(&e, live);
+		reload(&e, live, &conf);
 		sd_notify(0, "READY=1");
 	}
 	log_line("info", "stopping", "signal=%s", sig == SIGTERM ? "TERM" : "INT");
@@ -315,6 +475,10 @@ out:
 	cli_close(&e);
 	rules_live_free(live);	/* after every thread that reads the rules */
 	settings_free(st);
+	for (size_t i = 0; i < conf.nkept; i++)
+		settings_free(conf.kept[i]);
+	free(conf.kept);
+	rules_diags_free(&d);
 	free(rules_text);
 	if (rc == EXIT_OK)
 		log_line("info", "stopped", "status=clean");

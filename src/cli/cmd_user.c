@@ -48,13 +48,17 @@ typedef struct {
 static int
 link_for(const char *config, const char *token, char *buf, size_t len)
 {
-	char err[512];
+	rules_diags d = { 0 };
 	settings *st = NULL;
 	const char *base = "";
 	size_t n;
 
-	if (config != NULL && (st = settings_load(config, err, sizeof err)) == NULL)
-		return cli_fail(EXIT_CONFIG, "%s", err);
+	if (config != NULL && (st = settings_load(config, &d)) == NULL) {
+		rules_diags_print(&d, stderr);
+		rules_diags_free(&d);
+		return cli_fail(EXIT_CONFIG, "%s: no link made", config);
+	}
+	rules_diags_free(&d);
 	if (st != NULL && st->public_url != NULL)
 		base = st->public_url;
 	n = strlen(base);

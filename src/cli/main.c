@@ -35,6 +35,7 @@ static const char usage[] =
 	"  export                every lead as CSV or JSON lines\n"
 	"  import FILE.csv       leads from a spreadsheet or another CRM\n"
 	"  calendar token PERSON a person's private calendar address of their tasks\n"
+	"  config migrate        an old serve.conf into the YAML files serve reads\n"
 	"  version               print the version\n"
 	"\n"
 	"Run `leadkeep COMMAND --help` for a command's options.\n"
@@ -89,5 +90,7 @@ main(int argc, char **argv)
 		return cmd_calendar(argc - 1, argv + 1);
 	if (strcmp(cmd, "appointments") == 0)
 		return cmd_appointments(argc - 1, argv + 1);
+	if (strcmp(cmd, "config") == 0)
+		return cmd_config(argc - 1, argv + 1);
 	return cli_usage(usage, "unknown command \"%s\"", cmd);
 }

@@ -3,8 +3,8 @@
  * their provider (SMS, email, log), outbound webhooks, and the two inbound
  * doors delivery needs (provider status callbacks, email unsubscribe links).
  *
- * Configuration comes from environment variables (see docs/delivery.md);
- * secrets are kept in memory only and never logged. The dispatcher owns its
+ * Configuration comes from the `providers` section of the business's file
+ * (see docs/delivery.md); secrets are kept in memory only and never logged. The dispatcher owns its
  * own store connection and thread, like the scheduler.
  */
 #ifndef LK_DELIVER_H
@@ -16,6 +16,7 @@
 
 #include "core/rules.h"
 #include "rules/rules_live.h"
+#include "rules/rules_load.h"
 #include "flow/flow.h"
 #include "store/store.h"
 #include "store/store_bus.h"
@@ -24,7 +25,8 @@
 typedef struct {
 	const char *data_dir;
 	const char *log_path;	/* --deliver-log; NULL = DATA/outbox.log */
-	const char *public_url;	/* base for links when $LEADKEEP_PUBLIC_URL is unset */
+	const char *public_url;	/* base for links (the server's public_url) */
+	const char *business_file; /* its providers section; NULL = the log provider */
 	const rules *rules;	/* borrowed; must outlive the dispatcher */
 	int64_t business_id;
 	const rules_live *live;	/* borrowed, may be NULL: the rules in force are
@@ -33,9 +35,15 @@ typedef struct {
 
 typedef struct deliver_config deliver_config;
 
-/* Reads the environment into a config. NULL with err set (naming the
- * variable) when a setting is wrong or a provider lacks what it needs. */
-deliver_config *deliver_config_load(const deliver_options *o, char *err, size_t errlen);
+/* Reads the providers section of o->business_file into a config, secrets
+ * resolved. NULL when a setting is wrong or a provider lacks what it needs:
+ * diags holds each problem as FILE:LINE:COL (never a value), err says what
+ * failed. The caller frees diags either way. */
+deliver_config *deliver_config_load(const deliver_options *o, rules_diags *diags, char *err,
+				    size_t errlen);
+/* Checks the providers section of path (`rules check`): every key and value,
+ * secrets' references by form only (nothing read). 0, or -1 with diags. */
+int deliver_config_check(const char *path, rules_diags *diags);
 void deliver_config_free(deliver_config *c);
 /* "sms=twilio email=smtp webhooks=2": for the start-up log line (no secrets). */
 void deliver_config_describe(const deliver_config *c, char *buf, size_t len);
@@ -52,6 +60,13 @@ typedef int64_t (*deliver_clock)(void);
  * NULL with err set on failure (cfg freed). */
 deliver *deliver_start(deliver_config *cfg, deliver_clock clock, store_bus *bus, char *err,
 		       size_t errlen);
+
+/* Puts cfg (taken; from deliver_config_load) in force for what is claimed
+ * from now on - a reload's providers: the dispatcher starts nothing new,
+ * lets the requests in flight finish with the configuration they began
+ * with, then swaps (logged as msg=delivery_reloaded). A configuration
+ * replaced by a later one before it took over is freed. */
+void deliver_reconfigure(deliver *d, deliver_config *cfg);
 
 /* True while the thread runs its loop (for /readyz). */
 bool deliver_running(deliver *d);

@@ -67,6 +67,8 @@ struct deliver {
 	strike strikes[2][STRIKE_SLOTS];	/* [0] outbox rows, [1] webhook deliveries */
 	unsigned strike_next;
 	int lockfd;
+	pthread_mutex_t pending_mu;	/* guards pending */
+	deliver_config *pending;	/* a reload's, until nothing is in flight */
 	bool stop;		/* __atomic */
 	bool running;		/* __atomic */
 };
@@ -495,6 +497,56 @@ drain(deliver *d)
 	}
 }
 
+/* The commits that wake the dispatcher: its own rows, and new events when
+ * webhooks are configured (they become webhook deliveries). */
+static unsigned
+bus_kinds(const deliver_config *cfg)
+{
+	return STORE_BUS_OUTBOX | STORE_BUS_WEBHOOKS | (cfg->nwebhooks > 0 ? STORE_BUS_LEADS : 0);
+}
+
+static void on_commit(void *arg, unsigned kinds);
+
+/* A reload's configuration takes over once no request is in flight (every
+ * job borrows the configuration it started with): the slots, the send rates
+ * and what wakes the loop follow it, and the old one is freed. Returns true
+ * while one waits: start nothing new, so the requests in flight run out. */
+static bool
+reconfigure_pending(deliver *d)
+{
+	deliver_config *next;
+	slot *slots;
+	char what[512];
+
+	pthread_mutex_lock(&d->pending_mu);
+	next = d->pending;
+	if (next != NULL && d->inflight == 0)
+		d->pending = NULL;
+	pthread_mutex_unlock(&d->pending_mu);
+	if (next == NULL)
+		return false;
+	if (d->inflight > 0)
+		return true;
+	if ((slots = calloc((size_t)next->concurrency, sizeof *slots)) == NULL) {
+		log_line("error", "delivery_not_reloaded", "error=\"out of memory\"");
+		deliver_config_free(next);
+		return false;
+	}
+	free(d->slots);
+	d->slots = slots;
+	if (d->bus != NULL && bus_kinds(next) != bus_kinds(d->cfg)) {
+		store_bus_unsubscribe(d->bus, d->sub);
+		d->sub = store_bus_subscribe(d->bus, bus_kinds(next), on_commit, d);
+	}
+	d->sms_rate.rate = next->sms_rate;
+	d->email_rate.rate = next->email_rate;
+	deliver_config_free(d->cfg);
+	d->cfg = next;
+	deliver_config_describe(next, what, sizeof what);
+	log_line("info", "delivery_reloaded", "%s", what);
+	return false;
+}
+
 static void *
 run(void *arg)
 {
@@ -505,9 +557,11 @@ run(void *arg)
 		int64_t now = d->clock();
 		int started = 0, running;
 
-		started += fill_channel(d, "sms", d->cfg->sms, &d->sms_rate, now);
-		started += fill_channel(d, "email", d->cfg->email, &d->email_rate, now);
-		started += fill_webhooks(d, now);
+		if (!reconfigure_pending(d)) {
+			started += fill_channel(d, "sms", d->cfg->sms, &d->sms_rate, now);
+			started += fill_channel(d, "email", d->cfg->email, &d->email_rate, now);
+			started += fill_webhooks(d, now);
+		}
 		curl_multi_perform(d->multi, &running);
 		reap(d);
 		curl_multi_poll(d->multi, NULL, 0, wait_ms(d, now, started > 0), NULL);
@@ -558,6 +612,8 @@ free_deliver(deliver *d)
 	if (d->lockfd >= 0)
 		close(d->lockfd);
 	deliver_config_free(d->cfg);
+	deliver_config_free(d->pending);
+	pthread_mutex_destroy(&d->pending_mu);
 	free(d->slots);
 	free(d);
 }
@@ -578,6 +634,7 @@ deliver_start(deliver_config *cfg, deliver_clock clock, store_bus *bus, char *er
 	d->clock = clock;
 	d->sub = -1;
 	d->lockfd = -1;
+	pthread_mutex_init(&d->pending_mu, NULL);
 	if ((d->lockfd = take_lock(cfg->data_dir, err, errlen)) < 0)
 		goto fail;
 	if ((d->store = store_open(cfg->data_dir, err, errlen)) == NULL)
@@ -593,11 +650,7 @@ deliver_start(deliver_config *cfg, deliver_clock clock, store_bus *bus, char *er
 	d->bus = bus;
 	store_set_bus(d->store, bus);
 	if (bus != NULL) {
-		unsigned kinds = STORE_BUS_OUTBOX | STORE_BUS_WEBHOOKS;
-
-		if (cfg->nwebhooks > 0)
-			kinds |= STORE_BUS_LEADS;	/* new events: webhooks to queue */
-		if ((d->sub = store_bus_subscribe(bus, kinds, on_commit, d)) < 0) {
+		if ((d->sub = store_bus_subscribe(bus, bus_kinds(cfg), on_commit, d)) < 0) {
 			snprintf(err, errlen, "the commit bus has no free subscription for the "
 				 "dispatcher");
 			goto fail;
@@ -636,6 +689,19 @@ bool
 deliver_running(deliver *d)
 {
 	return d != NULL && __atomic_load_n(&d->running, __ATOMIC_ACQUIRE);
+}
+
+void
+deliver_reconfigure(deliver *d, deliver_config *cfg)
+{
+	deliver_config *was;
+
+	pthread_mutex_lock(&d->pending_mu);
+	was = d->pending;
+	d->pending = cfg;
+	pthread_mutex_unlock(&d->pending_mu);
+	deliver_config_free(was);	/* replaced before it took over */
+	curl_multi_wakeup(d->multi);
 }
 
 void

@@ -21,18 +21,18 @@ smtp_check(const deliver_config *c, char *err, size_t errlen)
 {
 	if (c->smtp_url == NULL || (strncmp(c->smtp_url, "smtp://", 7) != 0 &&
 				    strncmp(c->smtp_url, "smtps://", 8) != 0)) {
-		snprintf(err, errlen, "email provider smtp: set LEADKEEP_SMTP_URL to smtp://HOST:587 "
+		snprintf(err, errlen, "email provider smtp: set smtp: url to smtp://HOST:587 "
 			 "(STARTTLS) or smtps://HOST:465");
 		return -1;
 	}
 	if (c->smtp_from_addr == NULL) {
-		snprintf(err, errlen, "email provider smtp: set LEADKEEP_SMTP_FROM, e.g. "
+		snprintf(err, errlen, "email provider smtp: set smtp: from, e.g. "
 			 "\"Acme Plumbing <leads@acme.example>\"");
 		return -1;
 	}
 	if (c->smtp_user != NULL && c->smtp_password == NULL) {
-		snprintf(err, errlen, "email provider smtp: LEADKEEP_SMTP_USER is set: set "
-			 "LEADKEEP_SMTP_PASSWORD (or LEADKEEP_SMTP_PASSWORD_FILE) too");
+		snprintf(err, errlen, "email provider smtp: smtp: user is set: set "
+			 "password (env:NAME or file:PATH) too");
 		return -1;
 	}
 	return 0;
@@ -51,7 +51,7 @@ on_read(char *buf, size_t size, size_t nitems, void *arg)
 	return n;
 }
 
-/* The display name of LEADKEEP_SMTP_FROM ("Acme <a@b>" -> "Acme"), else the business's. */
+/* The display name of smtp: from ("Acme <a@b>" -> "Acme"), else the business's. */
 static void
 from_name(const deliver_config *c, char *out, size_t len)
 {
@@ -170,7 +170,7 @@ smtp_finish(deliver_job *job, CURLcode cc, deliver_result *res)
 		/* Our credentials, not the message: keep it queued until they are fixed. */
 		res->kind = DELIVER_TEMP;
 		snprintf(res->error, sizeof res->error, "SMTP authentication failed (%ld): check "
-			 "LEADKEEP_SMTP_USER and LEADKEEP_SMTP_PASSWORD", code);
+			 "the providers' smtp user and password", code);
 		return;
 	}
 	if (code >= 400 && code < 600) {

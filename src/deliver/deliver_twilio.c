@@ -29,18 +29,18 @@ static int
 tw_check(const deliver_config *c, char *err, size_t errlen)
 {
 	if (!alnum_only(c->tw_sid)) {
-		snprintf(err, errlen, "SMS provider twilio: set LEADKEEP_TWILIO_ACCOUNT_SID "
+		snprintf(err, errlen, "SMS provider twilio: set twilio: account_sid "
 			 "(letters and digits, e.g. AC0123...)");
 		return -1;
 	}
 	if (c->tw_token == NULL) {
-		snprintf(err, errlen, "SMS provider twilio: set LEADKEEP_TWILIO_AUTH_TOKEN "
-			 "(or LEADKEEP_TWILIO_AUTH_TOKEN_FILE)");
+		snprintf(err, errlen, "SMS provider twilio: set twilio: auth_token "
+			 "(env:NAME or file:PATH)");
 		return -1;
 	}
 	if (c->tw_from == NULL && c->tw_msid == NULL) {
-		snprintf(err, errlen, "SMS provider twilio: set LEADKEEP_TWILIO_FROM (an E.164 "
-			 "number such as +13125550100) or LEADKEEP_TWILIO_MESSAGING_SERVICE_SID");
+		snprintf(err, errlen, "SMS provider twilio: set twilio: from (an E.164 "
+			 "number such as +13125550100) or messaging_service_sid");
 		return -1;
 	}
 	return 0;

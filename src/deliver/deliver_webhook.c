@@ -1,6 +1,6 @@
 /*
  * deliver_webhook.c - outbound webhooks: each lead event is POSTed as JSON to
- * every URL of LEADKEEP_WEBHOOK_URLS, signed so the receiver can trust it:
+ * every URL of the business file's providers.webhooks, signed so the receiver can trust it:
  *   X-Leadkeep-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>
  * At-least-once (a receiver deduplicates by X-Leadkeep-Event-Id), retried
  * like messages: exponential backoff with jitter, dead after max attempts.

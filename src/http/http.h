@@ -48,6 +48,13 @@ unsigned http_port(const http_server *s);
  * dispatcher, which starts after the server. */
 void http_on_ready(http_server *s, bool (*running)(void *), void *arg);
 
+/* Puts st (borrowed: the caller keeps every version alive until
+ * http_stop) in force for the requests that start from now: sources, their
+ * secrets, proxies, rate limits, body sizes and timeouts a request reads.
+ * What is fixed at http_start (listen, threads, connection limits, the body
+ * memory budget) stays until a restart. */
+void http_set_settings(http_server *s, const settings *st);
+
 /* Stops accepting, lets requests in flight finish (up to five seconds),
  * commits what the writer holds, then frees s. NULL is a no-op. */
 void http_stop(http_server *s);

@@ -7,6 +7,7 @@
 #define LK_HTTP_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,6 +27,9 @@ struct http_server {
 	struct MHD_Daemon *mhd;
 	http_config cfg;
 	settings defaults;	/* used when cfg.settings is NULL */
+	/* The settings in force: cfg.settings (or defaults) until a reload
+	 * swaps them (http_set_settings). */
+	_Atomic(const settings *) settings_now;
 	unsigned port;
 	store_writer *writer;
 	ratelimit *limits;

@@ -68,7 +68,7 @@ http_write(http_req *rq, store_writer_fn fn, void *arg, char *err, size_t errlen
 const settings *
 http_settings(http_req *rq)
 {
-	return rq->srv->cfg.settings ? rq->srv->cfg.settings : &rq->srv->defaults;
+	return atomic_load_explicit(&rq->srv->settings_now, memory_order_acquire);
 }
 
 int64_t
@@ -610,7 +610,7 @@ METRICS_HISTOGRAM(http_latency, "leadkeep_http_request_duration_seconds",
 static const settings *
 settings_of(const http_server *s)
 {
-	return s->cfg.settings ? s->cfg.settings : &s->defaults;
+	return atomic_load_explicit(&((http_server *)s)->settings_now, memory_order_acquire);
 }
 
 static void
@@ -797,6 +797,7 @@ http_start(const http_config *cfg, char *err, size_t errlen)
 	s->db_ok = true;	/* the writer just opened it */
 	s->cfg = *cfg;
 	settings_defaults(&s->defaults);
+	atomic_init(&s->settings_now, cfg->settings ? cfg->settings : &s->defaults);
 	st = settings_of(s);
 	if (threads == 0 && cfg->settings != NULL)
 		threads = cfg->settings->threads;
@@ -866,6 +867,13 @@ fail:
 	pthread_mutex_destroy(&s->dispatcher_mu);
 	free(s);
 	return NULL;
+}
+
+void
+http_set_settings(http_server *s, const settings *st)
+{
+	/* Release: a request that sees st sees it whole. */
+	atomic_store_explicit(&s->settings_now, st, memory_order_release);
 }
 
 void

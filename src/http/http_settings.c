@@ -1,32 +1,24 @@
 /*
- * http_settings.c - reads the server configuration file (see
- * http_settings.h and docs/sources.md). Line-oriented: comments with '#',
- * "[section]" or "[form KEY]" headers, "key = value" lines. Every error names
- * FILE:LINE and what was expected. Values are never logged.
+ * http_settings.c - reads the server's file (server.yaml) and the `sources`
+ * section of the business's file into settings (http_settings.h): the keys
+ * of each and what their values mean. The walking, FILE:LINE:COL messages
+ * and secrets (env:NAME, file:PATH) are the one reader's
+ * (rules/rules_reader.h). Values are never logged or put in a message.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "http_settings.h"
-#include "util/str.h"
-
-#define LINE_MAX_LEN 4096
-
-static char *
-xstrdup_or_null(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
+#include "rules/rules_reader.h"
 
 static void
 set_str(char **dst, const char *v)
 {
 	free(*dst);
-	*dst = xstrdup_or_null(v);
+	*dst = v ? strdup(v) : NULL;
 }
 
 /* "15m", "2h", "30", "1d" -> seconds; -1 when not a duration. */
@@ -94,18 +86,6 @@ parse_size(const char *v, size_t *out)
 }
 
 static int
-parse_bool(const char *v, bool *out)
-{
-	if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 || strcmp(v, "on") == 0)
-		*out = true;
-	else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 || strcmp(v, "off") == 0)
-		*out = false;
-	else
-		return -1;
-	return 0;
-}
-
-static int
 parse_int(const char *v, int lo, int hi, int *out)
 {
 	char *end;
@@ -114,17 +94,6 @@ parse_int(const char *v, int lo, int hi, int *out)
 	if (end == v || *end != '\0' || n < lo || n > hi)
 		return -1;
 	*out = (int)n;
-	return 0;
-}
-
-static int
-parse_uint(const char *v, int lo, int hi, unsigned *out)
-{
-	int n;
-
-	if (parse_int(v, lo, hi, &n) < 0)
-		return -1;
-	*out = (unsigned)n;
 	return 0;
 }
 
@@ -156,9 +125,11 @@ parse_rate_or_off(const char *v, int *count, int64_t *period)
 static int
 parse_nets(settings *st, const char *v)
 {
-	char buf[LINE_MAX_LEN];
+	char buf[1024];
 	char *save = NULL;
 
+	if (strlen(v) >= sizeof buf)
+		return -1;
 	snprintf(buf, sizeof buf, "%s", v);
 	for (char *tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
 		char *slash = strchr(tok, '/');
@@ -210,167 +181,430 @@ valid_key(const char *k)
 	return true;
 }
 
-static int
-source_set(settings_source *src, const char *k, const char *v)
-{
-	if (strncmp(k, "map.", 4) == 0) {
-		settings_map *m;
+/* --- the server's file --------------------------------------------------- */
 
-		if (!known_lead_field(v) || k[4] == '\0')
-			return -1;
-		if ((m = realloc(src->map, (src->nmap + 1) * sizeof *m)) == NULL)
-			return -1;
-		src->map = m;
-		m[src->nmap].from = strdup(k + 4);
-		m[src->nmap].to = strdup(v);
-		src->nmap++;
-		return 0;
-	}
-	if (strcmp(k, "honeypot") == 0)
-		set_str(&src->honeypot, v);
-	else if (strcmp(k, "thank_you") == 0)
-		set_str(&src->thank_you, v);
-	else if (strcmp(k, "secret") == 0)
-		set_str(&src->secret, v);
-	else if (strcmp(k, "signature_header") == 0)
-		set_str(&src->signature_header, v);
-	else if (strcmp(k, "require_timestamp") == 0)
-		return parse_bool(v, &src->require_timestamp);
-	else if (strcmp(k, "kind") == 0)
-		set_str(&src->lead_kind, v);
-	else if (strcmp(k, "service") == 0)
-		set_str(&src->service, v);
-	else if (strcmp(k, "owner") == 0)
-		set_str(&src->owner, v);
-	else if (strcmp(k, "source") == 0)
-		set_str(&src->source, v);
-	else if (strcmp(k, "rate_limit") == 0)
-		return parse_rate(v, &src->rate_count, &src->rate_period);
-	else
-		return -1;
-	return 0;
+static const char *const server_keys[] = {
+	"listen", "threads", "data", "rules", "public_url", "trusted_proxies", "max_body",
+	"email_max_body", "api_rate_limit", "connection_limit", "per_ip_connection_limit",
+	"connection_timeout", "header_timeout", "body_timeout", "body_memory", "body_spill",
+	"public_rate_limit", "public_rate_limit_all", NULL
+};
+enum { S_LISTEN, S_THREADS, S_DATA, S_RULES, S_PUBLIC_URL, S_TRUSTED, S_MAX_BODY,
+       S_EMAIL_MAX_BODY, S_API_RATE, S_CONN_LIMIT, S_PER_IP, S_CONN_TIMEOUT, S_HEADER_TIMEOUT,
+       S_BODY_TIMEOUT, S_BODY_MEMORY, S_BODY_SPILL, S_PUBLIC_RATE, S_PUBLIC_RATE_ALL, S_N };
+
+#define SIZE_WORDS "a size from 1k to 256M, like 512k or 1M"
+#define RATE_WORDS "a rate like 10/min, 100/hour or 5/10m"
+#define SECS_WORDS "a duration from 1s to 1h, like 30s or 2m"
+
+static void
+read_size(rl_ctx *c, yaml_node_t *n, const char *key, size_t *out)
+{
+	const char *v;
+
+	if (n != NULL && (v = rl_scalar(c, n, key)) != NULL && parse_size(v, out) < 0)
+		rl_error(c, n, "\"%s\" must be " SIZE_WORDS, key);
 }
 
-/* Sets key k of section sec; returns 0, or -1 when k or v is wrong. */
-static int
-apply(settings *st, const char *sec, settings_source *src, const char *k, const char *v)
+static void
+read_rate(rl_ctx *c, yaml_node_t *n, const char *key, bool may_be_off, int *count,
+	  int64_t *period)
 {
-	int64_t d;
+	const char *v;
 
-	if (src != NULL)
-		return source_set(src, k, v);
-	if (strcmp(sec, "") == 0 || strcmp(sec, "server") == 0) {
-		if (strcmp(k, "listen") == 0)
-			set_str(&st->listen, v);
-		else if (strcmp(k, "threads") == 0) {
-			int n;
+	if (n == NULL || (v = rl_scalar(c, n, key)) == NULL)
+		return;
+	if ((may_be_off ? parse_rate_or_off(v, count, period) : parse_rate(v, count, period)) < 0)
+		rl_error(c, n, "\"%s\" must be " RATE_WORDS "%s", key, may_be_off ? ", or off" : "");
+}
 
-			if (parse_int(v, 0, 1024, &n) < 0)
-				return -1;
-			st->threads = (unsigned)n;
-		} else if (strcmp(k, "max_body") == 0)
-			return parse_size(v, &st->max_body);
-		else if (strcmp(k, "email_max_body") == 0)
-			return parse_size(v, &st->email_max_body);
-		else if (strcmp(k, "public_url") == 0) {
-			if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
-				return -1;
-			set_str(&st->public_url, v);
-			/* no trailing slash: paths are appended */
-			while (strlen(st->public_url) > 8 &&
-			       st->public_url[strlen(st->public_url) - 1] == '/')
-				st->public_url[strlen(st->public_url) - 1] = '\0';
-		} else if (strcmp(k, "trusted_proxies") == 0)
-			return parse_nets(st, v);
-		else if (strcmp(k, "api_rate_limit") == 0)
-			return parse_rate(v, &st->api_rate_count, &st->api_rate_period);
-		else if (strcmp(k, "connection_limit") == 0)
-			return parse_uint(v, 16, 1000000, &st->connection_limit);
-		else if (strcmp(k, "per_ip_connection_limit") == 0)
-			return parse_uint(v, 0, 1000000, &st->per_ip_connection_limit);
-		else if (strcmp(k, "connection_timeout") == 0)
-			return parse_seconds(v, 1, 3600, &st->connection_timeout);
-		else if (strcmp(k, "header_timeout") == 0)
-			return parse_seconds(v, 1, 3600, &st->header_timeout);
-		else if (strcmp(k, "body_timeout") == 0)
-			return parse_seconds(v, 1, 3600, &st->body_timeout);
-		else if (strcmp(k, "body_memory") == 0)
-			return parse_size(v, &st->body_memory);
-		else if (strcmp(k, "body_spill") == 0)
-			return parse_size(v, &st->body_spill);
-		else if (strcmp(k, "public_rate_limit") == 0)
-			return parse_rate_or_off(v, &st->public_rate_count, &st->public_rate_period);
-		else if (strcmp(k, "public_rate_limit_all") == 0)
-			return parse_rate_or_off(v, &st->public_rate_all_count,
-						 &st->public_rate_all_period);
-		else
-			return -1;
-		return 0;
+static void
+read_seconds(rl_ctx *c, yaml_node_t *n, const char *key, int *out)
+{
+	const char *v;
+
+	if (n != NULL && (v = rl_scalar(c, n, key)) != NULL && parse_seconds(v, 1, 3600, out) < 0)
+		rl_error(c, n, "\"%s\" must be " SECS_WORDS, key);
+}
+
+static void
+read_count(rl_ctx *c, yaml_node_t *n, const char *key, long lo, long hi, unsigned *out)
+{
+	long x;
+
+	if (n != NULL && rl_int(c, n, key, lo, hi, &x) == 0)
+		*out = (unsigned)x;
+}
+
+static void
+read_public_url(rl_ctx *c, yaml_node_t *n, char **out)
+{
+	const char *v;
+	size_t len;
+
+	if (n == NULL || (v = rl_scalar(c, n, "public_url")) == NULL)
+		return;
+	if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0) {
+		rl_error(c, n, "\"public_url\" must start with http:// or https://");
+		return;
 	}
-	if (strcmp(sec, "twilio") == 0) {
-		if (strcmp(k, "auth_token") == 0)
-			set_str(&st->twilio_auth_token, v);
-		else if (strcmp(k, "forward_to") == 0)
-			set_str(&st->twilio_forward_to, v);
-		else if (strcmp(k, "dial_timeout") == 0)
-			return (d = parse_duration(v)) < 5 || d > 600 ? -1 :
-			       (st->twilio_dial_timeout = (int)d, 0);
-		else if (strcmp(k, "missed_call_under") == 0)
-			return (d = parse_duration(v)) < 0 || d > 3600 ? -1 :
-			       (st->twilio_missed_seconds = (int)d, 0);
-		else
-			return -1;
-		return 0;
+	set_str(out, v);
+	/* no trailing slash: paths are appended */
+	while (*out != NULL && (len = strlen(*out)) > 8 && (*out)[len - 1] == '/')
+		(*out)[len - 1] = '\0';
+}
+
+/* A list of addresses and networks, or one string of them ("a, b"). */
+static void
+read_trusted(rl_ctx *c, yaml_node_t *n, settings *st)
+{
+	const char *v;
+
+	if (n == NULL)
+		return;
+	if (n->type == YAML_SCALAR_NODE) {
+		if ((v = rl_scalar(c, n, "trusted_proxies")) != NULL && parse_nets(st, v) < 0)
+			rl_error(c, n, "\"trusted_proxies\" must be IPv4 addresses or networks "
+				 "like 127.0.0.1 or 10.0.0.0/8");
+		return;
 	}
-	if (strcmp(sec, "sendgrid") == 0 && strcmp(k, "key") == 0)
-		return set_str(&st->sendgrid_key, v), 0;
-	if (strcmp(sec, "mailgun") == 0) {
-		if (strcmp(k, "signing_key") == 0)
-			set_str(&st->mailgun_signing_key, v);
-		else if (strcmp(k, "key") == 0)
-			set_str(&st->mailgun_key, v);
-		else if (strcmp(k, "max_age") == 0)
-			return (d = parse_duration(v)) < 0 ? -1 : (st->mailgun_max_age = d, 0);
-		else
-			return -1;
-		return 0;
+	if (!rl_is_list(c, n, "trusted_proxies"))
+		return;
+	for (size_t i = 0; i < rl_list_len(n); i++) {
+		yaml_node_t *it = rl_list_item(c, n, i);
+
+		if (it != NULL && (v = rl_scalar(c, it, "trusted_proxies")) != NULL &&
+		    parse_nets(st, v) < 0)
+			rl_error(c, it, "\"trusted_proxies\": \"%s\" is not an IPv4 address or "
+				 "network like 10.0.0.0/8", v);
 	}
-	if (strcmp(sec, "meta") == 0) {
-		if (strcmp(k, "app_secret") == 0)
-			set_str(&st->meta_app_secret, v);
-		else if (strcmp(k, "verify_token") == 0)
-			set_str(&st->meta_verify_token, v);
-		else
-			return -1;
-		return 0;
+}
+
+static void
+walk_server(rl_ctx *c, yaml_node_t *root)
+{
+	settings *st = c->user;
+	yaml_node_t *v[S_N];
+	long threads;
+
+	if (!rl_fields(c, root, "the server configuration", server_keys, v, NULL))
+		return;
+	if (v[S_LISTEN] != NULL)
+		rl_string(c, v[S_LISTEN], "listen", &st->listen);
+	if (v[S_THREADS] != NULL && rl_int(c, v[S_THREADS], "threads", 0, 1024, &threads) == 0)
+		st->threads = (unsigned)threads;
+	if (v[S_DATA] != NULL)
+		rl_string(c, v[S_DATA], "data", &st->data_dir);
+	if (v[S_RULES] != NULL)
+		rl_string(c, v[S_RULES], "rules", &st->rules_file);
+	read_public_url(c, v[S_PUBLIC_URL], &st->public_url);
+	read_trusted(c, v[S_TRUSTED], st);
+	read_size(c, v[S_MAX_BODY], "max_body", &st->max_body);
+	read_size(c, v[S_EMAIL_MAX_BODY], "email_max_body", &st->email_max_body);
+	read_rate(c, v[S_API_RATE], "api_rate_limit", false, &st->api_rate_count,
+		  &st->api_rate_period);
+	read_count(c, v[S_CONN_LIMIT], "connection_limit", 16, 1000000, &st->connection_limit);
+	read_count(c, v[S_PER_IP], "per_ip_connection_limit", 0, 1000000,
+		   &st->per_ip_connection_limit);
+	read_seconds(c, v[S_CONN_TIMEOUT], "connection_timeout", &st->connection_timeout);
+	read_seconds(c, v[S_HEADER_TIMEOUT], "header_timeout", &st->header_timeout);
+	read_seconds(c, v[S_BODY_TIMEOUT], "body_timeout", &st->body_timeout);
+	read_size(c, v[S_BODY_MEMORY], "body_memory", &st->body_memory);
+	read_size(c, v[S_BODY_SPILL], "body_spill", &st->body_spill);
+	read_rate(c, v[S_PUBLIC_RATE], "public_rate_limit", true, &st->public_rate_count,
+		  &st->public_rate_period);
+	read_rate(c, v[S_PUBLIC_RATE_ALL], "public_rate_limit_all", true,
+		  &st->public_rate_all_count, &st->public_rate_all_period);
+	if (st->body_memory < st->max_body || st->body_memory < st->email_max_body)
+		rl_error(c, v[S_BODY_MEMORY] ? v[S_BODY_MEMORY] : root, "\"body_memory\" must be "
+			 "at least max_body and email_max_body (one request of the largest size "
+			 "must fit)");
+}
+
+/* "key = value" or "[section]" on the first line that says anything: the
+ * old serve.conf. */
+static bool
+looks_like_serve_conf(const char *path)
+{
+	char line[512];
+	FILE *f = fopen(path, "r");
+	bool old = false;
+
+	if (f == NULL)
+		return false;
+	while (fgets(line, sizeof line, f) != NULL) {
+		const char *p = line + strspn(line, " \t"), *q;
+
+		if (*p == '#' || *p == ';' || *p == '\n' || *p == '\r' || *p == '\0')
+			continue;
+		/* "[section]" or "key = value": no YAML key reads like that */
+		q = p + strspn(p, "abcdefghijklmnopqrstuvwxyz_.");
+		old = (*p == '[' && strchr(p, ']') != NULL && strchr(p, ',') == NULL) ||
+		      (q > p && q[strspn(q, " \t")] == '=');
+		break;
 	}
-	if (strcmp(sec, "google") == 0) {
-		if (strcmp(k, "key") == 0)
-			set_str(&st->google_key, v);
-		else if (strcmp(k, "store_test_leads") == 0)
-			return parse_bool(v, &st->google_store_tests);
-		else
-			return -1;
-		return 0;
+	fclose(f);
+	return old;
+}
+
+settings *
+settings_load(const char *path, rules_diags *diags)
+{
+	settings *st = calloc(1, sizeof *st);
+
+	memset(diags, 0, sizeof *diags);
+	if (st == NULL)
+		return NULL;
+	settings_defaults(st);
+	if (path == NULL)
+		return st;
+	if (rl_read_file(path, "server configuration", walk_server, st, RL_EMPTY_OK, diags) < 0) {
+		/* The one format the reader cannot help with: say what to run. */
+		if (looks_like_serve_conf(path)) {
+			rules_diags_free(diags);
+			rules_diags_add(diags, path, 1, 1, false, "this is the old key = value "
+					"serve.conf: translate it with `leadkeep config migrate %s`",
+					path);
+		}
+		settings_free(st);
+		return NULL;
 	}
-	return -1;
+	return st;
+}
+
+/* --- the business's sources ------------------------------------------------ */
+
+static const char *const form_keys[] = {
+	"map", "honeypot", "thank_you", "kind", "service", "owner", "source", "rate_limit", NULL
+};
+enum { F_MAP, F_HONEYPOT, F_THANK_YOU, F_KIND, F_SERVICE, F_OWNER, F_SOURCE, F_RATE, F_N };
+static const char *const hook_keys[] = {
+	"map", "secret", "signature_header", "require_timestamp", "kind", "service", "owner",
+	"source", NULL
+};
+enum { H_MAP, H_SECRET, H_SIGNATURE_HEADER, H_REQUIRE_TIMESTAMP, H_KIND, H_SERVICE,
+       H_OWNER, H_SOURCE, H_N };
+static const char *const sources_keys[] = {
+	"forms", "hooks", "twilio", "sendgrid", "mailgun", "meta", "google", NULL
+};
+enum { SRC_FORMS, SRC_HOOKS, SRC_TWILIO, SRC_SENDGRID, SRC_MAILGUN, SRC_META, SRC_GOOGLE,
+       SRC_N };
+static const char *const twilio_source_keys[] = {
+	"forward_to", "dial_timeout", "missed_call_under", NULL
+};
+static const char *const sendgrid_keys[] = { "key", NULL };
+static const char *const mailgun_keys[] = { "signing_key", "key", "max_age", NULL };
+static const char *const meta_keys[] = { "app_secret", "verify_token", NULL };
+static const char *const google_keys[] = { "key", "store_test_leads", NULL };
+
+static void
+read_map(rl_ctx *c, yaml_node_t *n, settings_source *src)
+{
+	if (!rl_is_map(c, n, "map"))
+		return;
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+	     p < n->data.mapping.pairs.top && rl_tick(c); p++) {
+		yaml_node_t *k = rl_node(c, p->key), *v = rl_node(c, p->value);
+		const char *from = rl_scalar(c, k, "map"), *to = rl_scalar(c, v, "map");
+		settings_map *m;
+		char list[256];
+
+		if (from == NULL || to == NULL)
+			continue;
+		if (!known_lead_field(to)) {
+			rl_error(c, v, "map: \"%s\" is not a lead field (expected one of: %s)", to,
+				 rl_join(list, sizeof list, lead_fields,
+					 sizeof lead_fields / sizeof *lead_fields - 1,
+					 sizeof *lead_fields));
+			continue;
+		}
+		if ((m = realloc(src->map, (src->nmap + 1) * sizeof *m)) == NULL) {
+			c->oom = true;
+			return;
+		}
+		src->map = m;
+		m[src->nmap].from = rl_strdup(c, from);
+		m[src->nmap].to = rl_strdup(c, to);
+		src->nmap++;
+	}
 }
 
 static settings_source *
-add_source(settings *st, const char *type, const char *key)
+add_source(rl_ctx *c, settings *st, const char *type, const char *key)
 {
 	settings_source *s = realloc(st->sources, (st->nsources + 1) * sizeof *s);
 
-	if (s == NULL)
+	if (s == NULL) {
+		c->oom = true;
 		return NULL;
+	}
 	st->sources = s;
 	s = &st->sources[st->nsources++];
 	memset(s, 0, sizeof *s);
-	s->type = strdup(type);
-	s->key = strdup(key);
+	s->type = rl_strdup(c, type);
+	s->key = rl_strdup(c, key);
 	s->rate_count = 10;
 	s->rate_period = 60;
 	return s;
+}
+
+/* forms: or hooks: - a mapping from each source's KEY (its URL) to its settings. */
+static void
+read_doors(rl_ctx *c, yaml_node_t *n, settings *st, bool form)
+{
+	const char *what = form ? "forms" : "hooks";
+
+	if (n == NULL || !rl_is_map(c, n, what))
+		return;
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+	     p < n->data.mapping.pairs.top && rl_tick(c); p++) {
+		yaml_node_t *kn = rl_node(c, p->key), *body = rl_node(c, p->value);
+		yaml_node_t *v[(int)F_N > (int)H_N ? (int)F_N : (int)H_N];
+		const char *key = rl_scalar(c, kn, what);
+		char where[128];
+		settings_source *src;
+
+		if (key == NULL)
+			continue;
+		if (!valid_key(key)) {
+			rl_error(c, kn, "%s: \"%.64s\" cannot be a URL key (letters, digits, - and _, "
+				 "at most 64)", what, key);
+			continue;
+		}
+		if (settings_source_find(st, form ? "form" : "hook", key) != NULL) {
+			rl_error(c, kn, "%s: \"%s\" appears twice", what, key);
+			continue;
+		}
+		snprintf(where, sizeof where, "%s %s", form ? "form" : "hook", key);
+		/* "contact:" with nothing: a door with every default */
+		if (rl_is_null(body)) {
+			add_source(c, st, form ? "form" : "hook", key);
+			continue;
+		}
+		if (!rl_fields(c, body, where, form ? form_keys : hook_keys, v, NULL) ||
+		    (src = add_source(c, st, form ? "form" : "hook", key)) == NULL)
+			continue;
+		if (v[form ? F_MAP : H_MAP] != NULL)
+			read_map(c, v[form ? F_MAP : H_MAP], src);
+		if (v[form ? F_KIND : H_KIND] != NULL)
+			rl_string(c, v[form ? F_KIND : H_KIND], "kind", &src->lead_kind);
+		if (v[form ? F_SERVICE : H_SERVICE] != NULL)
+			rl_string(c, v[form ? F_SERVICE : H_SERVICE], "service", &src->service);
+		if (v[form ? F_OWNER : H_OWNER] != NULL)
+			rl_string(c, v[form ? F_OWNER : H_OWNER], "owner", &src->owner);
+		if (v[form ? F_SOURCE : H_SOURCE] != NULL)
+			rl_string(c, v[form ? F_SOURCE : H_SOURCE], "source", &src->source);
+		if (form) {
+			if (v[F_HONEYPOT] != NULL)
+				rl_string(c, v[F_HONEYPOT], "honeypot", &src->honeypot);
+			if (v[F_THANK_YOU] != NULL)
+				rl_string(c, v[F_THANK_YOU], "thank_you", &src->thank_you);
+			read_rate(c, v[F_RATE], "rate_limit", false, &src->rate_count,
+				  &src->rate_period);
+			continue;
+		}
+		if (v[H_SECRET] != NULL)
+			rl_secret(c, v[H_SECRET], "secret", false, &src->secret);
+		if (v[H_SIGNATURE_HEADER] != NULL)
+			rl_string(c, v[H_SIGNATURE_HEADER], "signature_header",
+				  &src->signature_header);
+		if (v[H_REQUIRE_TIMESTAMP] != NULL)
+			rl_bool(c, v[H_REQUIRE_TIMESTAMP], "require_timestamp",
+				&src->require_timestamp);
+	}
+}
+
+/* A duration in seconds within [lo, hi]. */
+static void
+read_secs_range(rl_ctx *c, yaml_node_t *n, const char *key, int64_t lo, int64_t hi,
+		int64_t *out)
+{
+	int64_t d;
+
+	if (n == NULL)
+		return;
+	if (rl_duration(c, n, key, &d) == 0) {
+		if (d < lo || d > hi)
+			rl_error(c, n, "\"%s\" must be from %llds to %llds", key, (long long)lo,
+				 (long long)hi);
+		else
+			*out = d;
+	}
+}
+
+static void
+read_sources(rl_ctx *c, yaml_node_t *n, settings *st)
+{
+	yaml_node_t *v[SRC_N], *x[4];
+	int64_t d;
+
+	if (!rl_fields(c, n, "sources", sources_keys, v, NULL))
+		return;
+	read_doors(c, v[SRC_FORMS], st, true);
+	read_doors(c, v[SRC_HOOKS], st, false);
+	if (v[SRC_TWILIO] != NULL &&
+	    rl_fields(c, v[SRC_TWILIO], "sources twilio", twilio_source_keys, x, NULL)) {
+		if (x[0] != NULL)
+			rl_string(c, x[0], "forward_to", &st->twilio_forward_to);
+		d = st->twilio_dial_timeout;
+		read_secs_range(c, x[1], "dial_timeout", 5, 600, &d);
+		st->twilio_dial_timeout = (int)d;
+		d = st->twilio_missed_seconds;
+		read_secs_range(c, x[2], "missed_call_under", 0, 3600, &d);
+		st->twilio_missed_seconds = (int)d;
+	}
+	if (v[SRC_SENDGRID] != NULL &&
+	    rl_fields(c, v[SRC_SENDGRID], "sources sendgrid", sendgrid_keys, x, NULL) &&
+	    x[0] != NULL)
+		rl_secret(c, x[0], "key", false, &st->sendgrid_key);
+	if (v[SRC_MAILGUN] != NULL &&
+	    rl_fields(c, v[SRC_MAILGUN], "sources mailgun", mailgun_keys, x, NULL)) {
+		if (x[0] != NULL)
+			rl_secret(c, x[0], "signing_key", false, &st->mailgun_signing_key);
+		if (x[1] != NULL)
+			rl_secret(c, x[1], "key", false, &st->mailgun_key);
+		read_secs_range(c, x[2], "max_age", 0, (int64_t)3650 * 86400, &st->mailgun_max_age);
+	}
+	if (v[SRC_META] != NULL && rl_fields(c, v[SRC_META], "sources meta", meta_keys, x, NULL)) {
+		if (x[0] != NULL)
+			rl_secret(c, x[0], "app_secret", false, &st->meta_app_secret);
+		if (x[1] != NULL)
+			rl_secret(c, x[1], "verify_token", false, &st->meta_verify_token);
+	}
+	if (v[SRC_GOOGLE] != NULL &&
+	    rl_fields(c, v[SRC_GOOGLE], "sources google", google_keys, x, NULL)) {
+		if (x[0] != NULL)
+			rl_secret(c, x[0], "key", false, &st->google_key);
+		if (x[1] != NULL)
+			rl_bool(c, x[1], "store_test_leads", &st->google_store_tests);
+	}
+}
+
+static void
+walk_sources(rl_ctx *c, yaml_node_t *root)
+{
+	settings *st = c->user;
+	yaml_node_t *n = rl_map_get(c, root, "sources");
+	yaml_node_t *tw = rl_map_get(c, rl_map_get(c, root, "providers"), "twilio");
+	yaml_node_t *token = rl_map_get(c, tw, "auth_token");
+
+	/* The rules loader reports a root that is not a mapping. */
+	if (n != NULL && !rl_is_null(n))
+		read_sources(c, n, st);
+	/* Twilio signs its requests to us with the account's auth token, the one
+	 * the texts are sent with; the providers' reader checks the rest. */
+	if (token != NULL)
+		rl_secret(c, token, "auth_token", false, &st->twilio_auth_token);
+}
+
+int
+settings_load_sources(settings *st, const char *path, bool check_only, rules_diags *diags)
+{
+	memset(diags, 0, sizeof *diags);
+	if (path == NULL)
+		return 0;
+	return rl_read_file(path, "business file", walk_sources, st,
+			    check_only ? RL_CHECK_ONLY : 0, diags);
 }
 
 void
@@ -396,187 +630,6 @@ settings_defaults(settings *st)
 	st->mailgun_max_age = 15 * 60;
 }
 
-/* The LEADKEEP_* variables: secrets stay out of files when wanted. A secret
- * may also be given as a file, $VAR_FILE (its first line), as delivery reads
- * them (docs/delivery.md): the SMS status callback is checked with the same
- * Twilio auth token the texts are sent with. -1 with err when the file
- * cannot be read. */
-static int
-from_env(settings *st, char *err, size_t errlen)
-{
-	static const struct {
-		const char *var;
-		size_t off;
-	} vars[] = {
-		{ "LEADKEEP_TWILIO_AUTH_TOKEN", offsetof(settings, twilio_auth_token) },
-		{ "LEADKEEP_SENDGRID_KEY", offsetof(settings, sendgrid_key) },
-		{ "LEADKEEP_MAILGUN_SIGNING_KEY", offsetof(settings, mailgun_signing_key) },
-		{ "LEADKEEP_MAILGUN_KEY", offsetof(settings, mailgun_key) },
-		{ "LEADKEEP_META_APP_SECRET", offsetof(settings, meta_app_secret) },
-		{ "LEADKEEP_META_VERIFY_TOKEN", offsetof(settings, meta_verify_token) },
-		{ "LEADKEEP_GOOGLE_KEY", offsetof(settings, google_key) },
-		{ "LEADKEEP_PUBLIC_URL", offsetof(settings, public_url) },
-	};
-
-	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
-		const char *v = getenv(vars[i].var), *path;
-		char name[64], line[1024];
-		FILE *f;
-
-		if (v != NULL && *v != '\0') {
-			set_str((char **)((char *)st + vars[i].off), v);
-			continue;
-		}
-		snprintf(name, sizeof name, "%s_FILE", vars[i].var);
-		if ((path = getenv(name)) == NULL || *path == '\0')
-			continue;
-		if ((f = fopen(path, "r")) == NULL) {
-			snprintf(err, errlen, "%s: cannot read %s", name, path);
-			return -1;
-		}
-		if (fgets(line, sizeof line, f) == NULL)
-			line[0] = '\0';
-		fclose(f);
-		line[strcspn(line, "\r\n")] = '\0';
-		if (line[0] != '\0')
-			set_str((char **)((char *)st + vars[i].off), line);
-	}
-	return 0;
-}
-
-settings *
-settings_load(const char *path, char *err, size_t errlen)
-{
-	settings *st = calloc(1, sizeof *st);
-	settings_source *src = NULL;
-	char line[LINE_MAX_LEN], sec[128] = "";
-	FILE *f = NULL;
-	int lineno = 0;
-
-	if (st == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	settings_defaults(st);
-	if (path != NULL && (f = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	while (f != NULL && fgets(line, sizeof line, f) != NULL) {
-		char *p, *eq, *k, *v;
-
-		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(f)) {
-			snprintf(err, errlen, "%s:%d: line longer than %d bytes", path, lineno,
-				 LINE_MAX_LEN);
-			goto fail;
-		}
-		p = str_trim(line);
-		if (*p == '#' || *p == ';' || *p == '\0')
-			continue;
-		if (*p == '[') {
-			char type[32], key[96], extra[2];
-			int n;
-
-			char *close = strchr(p, ']'), *rest = close ? str_trim(close + 1) : NULL;
-
-			if (close == NULL || (*rest != '\0' && *rest != '#')) {
-				snprintf(err, errlen, "%s:%d: expected \"[section]\"", path, lineno);
-				goto fail;
-			}
-			*close = '\0';
-			n = sscanf(p + 1, "%31s %95s %1s", type, key, extra);
-			src = NULL;
-			if (n == 1 && (strcmp(type, "server") == 0 || strcmp(type, "twilio") == 0 ||
-				       strcmp(type, "sendgrid") == 0 || strcmp(type, "mailgun") == 0 ||
-				       strcmp(type, "meta") == 0 || strcmp(type, "google") == 0)) {
-				snprintf(sec, sizeof sec, "%s", type);
-				continue;
-			}
-			if (n == 2 && (strcmp(type, "form") == 0 || strcmp(type, "hook") == 0) &&
-			    valid_key(key)) {
-				if (settings_source_find(st, type, key) != NULL) {
-					snprintf(err, errlen, "%s:%d: [%s %s] appears twice", path,
-						 lineno, type, key);
-					goto fail;
-				}
-				snprintf(sec, sizeof sec, "%s", type);
-				if ((src = add_source(st, type, key)) == NULL)
-					goto oom;
-				continue;
-			}
-			snprintf(err, errlen, "%s:%d: unknown section \"[%s]\": expected [server], "
-				 "[twilio], [sendgrid], [mailgun], [meta], [google], [form KEY] or "
-				 "[hook KEY] (KEY: letters, digits, - and _)", path, lineno, p + 1);
-			goto fail;
-		}
-		if ((eq = strchr(p, '=')) == NULL) {
-			snprintf(err, errlen, "%s:%d: expected \"key = value\"", path, lineno);
-			goto fail;
-		}
-		*eq = '\0';
-		k = str_trim(p);
-		v = str_trim(eq + 1);
-		if (*v == '"' && strchr(v + 1, '"') != NULL) {
-			/* "quoted": may hold '#'; anything after the quote must be a comment */
-			char *close = strchr(v + 1, '"'), *rest = str_trim(close + 1);
-
-			if (*rest != '\0' && *rest != '#') {
-				snprintf(err, errlen, "%s:%d: %s: text after the closing quote", path,
-					 lineno, k);
-				goto fail;
-			}
-			*close = '\0';
-			v++;
-		} else {
-			/* a '#' after a blank starts a comment */
-			for (char *c = v; *c; c++)
-				if (*c == '#' && c > v && (c[-1] == ' ' || c[-1] == '\t')) {
-					*c = '\0';
-					v = str_trim(v);
-					break;
-				}
-		}
-		if (strncmp(v, "env:", 4) == 0) {
-			const char *ev = getenv(v + 4);
-
-			if (ev == NULL) {
-				snprintf(err, errlen, "%s:%d: %s: environment variable %s is not set",
-					 path, lineno, k, v + 4);
-				goto fail;
-			}
-			v = (char *)ev;
-		}
-		if (apply(st, sec, src, k, v) < 0) {
-			/* never echo the value: it may be a secret */
-			snprintf(err, errlen, "%s:%d: [%s%s%s] %s: unknown key or bad value "
-				 "(see docs/sources.md)", path, lineno, sec[0] ? sec : "server",
-				 src ? " " : "", src ? src->key : "", k);
-			goto fail;
-		}
-	}
-	if (f != NULL)
-		fclose(f);
-	if (from_env(st, err, errlen) < 0) {
-		settings_free(st);
-		return NULL;
-	}
-	if (st->body_memory < st->max_body || st->body_memory < st->email_max_body) {
-		snprintf(err, errlen, "%s: body_memory must be at least max_body and email_max_body "
-			 "(one request of the largest size must fit)", path ? path : "settings");
-		settings_free(st);
-		return NULL;
-	}
-	return st;
-oom:
-	snprintf(err, errlen, "out of memory");
-fail:
-	if (f != NULL)
-		fclose(f);
-	settings_free(st);
-	return NULL;
-}
-
 void
 settings_free(settings *st)
 {
@@ -594,7 +647,7 @@ settings_free(settings *st)
 		free(s->key);
 		free(s->honeypot);
 		free(s->thank_you);
-		free(s->secret);
+		rl_secret_free(s->secret);
 		free(s->signature_header);
 		free(s->lead_kind);
 		free(s->service);
@@ -604,15 +657,17 @@ settings_free(settings *st)
 	free(st->sources);
 	free(st->trusted);
 	free(st->listen);
+	free(st->data_dir);
+	free(st->rules_file);
 	free(st->public_url);
-	free(st->twilio_auth_token);
+	rl_secret_free(st->twilio_auth_token);
 	free(st->twilio_forward_to);
-	free(st->sendgrid_key);
-	free(st->mailgun_signing_key);
-	free(st->mailgun_key);
-	free(st->meta_app_secret);
-	free(st->meta_verify_token);
-	free(st->google_key);
+	rl_secret_free(st->sendgrid_key);
+	rl_secret_free(st->mailgun_signing_key);
+	rl_secret_free(st->mailgun_key);
+	rl_secret_free(st->meta_app_secret);
+	rl_secret_free(st->meta_verify_token);
+	rl_secret_free(st->google_key);
 	free(st);
 }
 

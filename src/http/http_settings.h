@@ -1,9 +1,10 @@
 /*
- * http_settings.h - the server's own configuration (`serve --config FILE`):
- * where it listens, proxies it trusts, and each intake source's settings and
- * secrets. A small `key = value` file with [sections]; see docs/sources.md.
- * Not the rules file (business governance lives there) and never logged:
- * it holds secrets.
+ * http_settings.h - what the HTTP server follows: the server's own file
+ * (`serve --config server.yaml`: where it listens, proxies it trusts, limits,
+ * the data directory; leadkeep-server.yaml(5)) and the `sources` section of
+ * the business's file (each intake source's settings and secrets;
+ * docs/sources.md). Both YAML, read by the one reader (rules/rules_reader.h)
+ * with FILE:LINE:COL errors. Never logged: it holds secrets.
  */
 #ifndef LK_HTTP_SETTINGS_H
 #define LK_HTTP_SETTINGS_H
@@ -13,11 +14,12 @@
 #include <stdint.h>
 
 #include "intake/intake_fields.h"
+#include "rules/rules_load.h"
 
 /* A field mapping: the source's field name -> a lead field. */
 typedef intake_map settings_map;
 
-/* A [form KEY] or [hook KEY] section. */
+/* A form or a hook of the sources: /in/form/KEY, /in/hook/KEY. */
 typedef struct {
 	char *type;		/* "form" or "hook" */
 	char *key;		/* the URL's source key */
@@ -42,6 +44,8 @@ typedef struct {
 
 typedef struct {
 	char *listen;		/* NULL = the command line's or the default */
+	char *data_dir;		/* NULL = --data, $LEADKEEP_DATA or the default */
+	char *rules_file;	/* the business's file; NULL = --rules or DATA/rules.yaml */
 	unsigned threads;
 	size_t max_body;	/* bytes, API and webhooks */
 	size_t email_max_body;	/* bytes, inbound email (attachments) */
@@ -84,16 +88,25 @@ typedef struct {
 } settings;
 
 /*
- * Reads FILE (NULL: defaults only), then the LEADKEEP_* secret variables,
- * which win over the file. A value "env:NAME" is read from $NAME. Returns
- * NULL with "FILE:LINE: what was expected" in err. Caller frees.
+ * Reads the server's file (NULL: defaults only). NULL when it has an error:
+ * diags holds every problem as FILE:LINE:COL (never a value). Caller frees
+ * the settings with settings_free and diags with rules_diags_free.
  */
-settings *settings_load(const char *path, char *err, size_t errlen);
+settings *settings_load(const char *path, rules_diags *diags);
+
+/*
+ * Adds the `sources` section of the business's file at path (and the Twilio
+ * auth token of its `providers` section, which signs Twilio's requests to
+ * us), secrets resolved from env:NAME / file:PATH; with check_only they are
+ * only checked for form. 0, or -1 with every problem in diags.
+ */
+int settings_load_sources(settings *st, const char *path, bool check_only, rules_diags *diags);
+
 /* Fills st (zeroed by the caller) with the defaults settings_load starts from. */
 void settings_defaults(settings *st);
 void settings_free(settings *st);
 
-/* The [type key] section, or NULL. */
+/* The source of that type ("form", "hook") and key, or NULL. */
 const settings_source *settings_source_find(const settings *st, const char *type,
 					    const char *key);
 

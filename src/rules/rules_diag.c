@@ -161,3 +161,18 @@ rules_diags_print(const rules_diags *d, FILE *out)
 			fprintf(out, "%s: %s: %s\n", it->file, kind, it->message);
 	}
 }
+
+void
+rules_diags_add(rules_diags *d, const char *file, int line, int col, bool warning,
+		const char *fmt, ...)
+{
+	rl_ctx c;
+	va_list ap;
+
+	memset(&c, 0, sizeof c);
+	c.file = file;
+	c.diags = d;
+	va_start(ap, fmt);
+	diag_vadd(&c, line, col, warning, false, fmt, ap);
+	va_end(ap);
+}

@@ -40,6 +40,11 @@ rules *rules_load_file(const char *path, rules_diags *diags);
 
 void rules_diags_free(rules_diags *d);
 
+/* Adds one problem (a caller's own finding about a file: FILE:LINE:COL, or
+ * line 0 for the file as a whole). */
+void rules_diags_add(rules_diags *d, const char *file, int line, int col, bool warning,
+		     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
 /* Prints "FILE:LINE:COL: error: message" lines. */
 void rules_diags_print(const rules_diags *d, FILE *out);
 

@@ -321,3 +321,19 @@ rl_join(char *buf, size_t len, const char *const *names, size_t n, size_t stride
 	}
 	return buf;
 }
+
+yaml_node_t *
+rl_map_get(rl_ctx *c, const yaml_node_t *n, const char *key)
+{
+	if (n == NULL || n->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = rl_node(c, p->key);
+
+		if (k != NULL && k->type == YAML_SCALAR_NODE &&
+		    strcmp((const char *)k->data.scalar.value, key) == 0)
+			return rl_node(c, p->value);
+	}
+	return NULL;
+}

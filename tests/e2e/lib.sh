@@ -34,6 +34,24 @@ expect_contains() {
 
 lk() { "$LK_BIN" "$@"; }
 
+# server_config [FILE]: writes the server's own file (leadkeep-server.yaml(5):
+# listen, proxies, limits...) from the YAML on stdin; FILE defaults to
+# $T/server.yaml. The one way a test configures serve itself: start it with
+# --config FILE.
+server_config() { cat >"${1:-$T/server.yaml}"; }
+
+# business_config [FILE]: the business's file with the sections on stdin
+# (sources:, providers:) after its rules. FILE (default
+# $LEADKEEP_DATA/rules.yaml, which serve reads without --rules) keeps the
+# rules it has, else gets the built-in demo's; the sections an earlier call
+# added are replaced. Secrets go in as env:NAME with NAME exported.
+business_config() {
+	local f=${1:-$LEADKEEP_DATA/rules.yaml} mark='# --- sections written by business_config'
+	(umask 077; mkdir -p "$(dirname "$f")")	# as serve makes a data dir: 0700
+	if [ -f "$f" ]; then sed -i "/^$mark/,\$d" "$f"; else "$LK_BIN" rules show-default >"$f"; fi
+	{ echo "$mark"; cat; } >>"$f"
+}
+
 # A free TCP port on loopback.
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'

@@ -11,14 +11,15 @@
 . "$(dirname "$0")/node_lib.sh"
 need_node_tools
 
-cat >"$T/serve.conf" <<'CONF'
+server_config "$T/serve.yaml" <<'YAML'
 # enough for this test's staff token; the burst token runs out (429)
-api_rate_limit = 100/day
-CONF
+api_rate_limit: 100/day
+YAML
+business_config </dev/null
 TOKEN=$(lk token create --name contract --role staff 2>/dev/null)
 ITOKEN=$(lk token create --name site --role intake 2>/dev/null)
 BTOKEN=$(lk token create --name burst --role staff 2>/dev/null)
-start_server --config "$T/serve.conf" || { not_ok "server starts"; cat "$T/serve.log"; exit 1; }
+start_server --config "$T/serve.yaml" || { not_ok "server starts"; cat "$T/serve.log"; exit 1; }
 
 # Prism reads the document as it is, plus a canary route whose contract the
 # server cannot meet (it answers /contract-canary with its own 404), to show

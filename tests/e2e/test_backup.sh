@@ -31,8 +31,11 @@ consistent() {
 }
 
 TOKEN=$(lk token create --name backup --role intake 2>/dev/null)
-printf 'api_rate_limit = 1000000/min\n' >"$T/burst.conf"
-start_server --config "$T/burst.conf" || { not_ok "serve starts"; exit 1; }
+server_config "$T/burst.yaml" <<'YAML'
+api_rate_limit: 1000000/min
+YAML
+business_config </dev/null
+start_server --config "$T/burst.yaml" || { not_ok "serve starts"; exit 1; }
 "$LOADGEN" --url "$BASE/api/v1/leads" --header "Authorization: Bearer $TOKEN" --clients 32 \
 	--rate 300 --duration 6 --expect 202 --seed "$$" --name backup \
 	>"$T/loadgen.json" 2>"$T/loadgen.err" &

@@ -32,13 +32,14 @@ errs=$(lintian "$LK_ROOT"/build/deb/leadkeep_*.changes 2>/dev/null | grep '^E:')
 expect_eq "lintian reports no error" "$errs" ""
 dpkg-deb -c "$deb" | awk '{print $6}' >"$T/files"
 for f in ./usr/bin/leadkeep ./lib/systemd/system/leadkeep.service ./etc/leadkeep/rules.yaml \
-	./etc/leadkeep/serve.conf ./usr/share/man/man1/leadkeep.1.gz \
+	./etc/leadkeep/server.yaml ./usr/share/man/man1/leadkeep.1.gz ./usr/share/man/man5/leadkeep-server.yaml.5.gz \
 	./usr/share/man/man5/leadkeep-rules.5.gz ./usr/share/bash-completion/completions/leadkeep \
 	./usr/share/doc/leadkeep/operations.md; do
 	check "the package has $f" grep -qx "$f" "$T/files"
 done
 dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles >"$T/conffiles" 2>/dev/null
 check "/etc/leadkeep/rules.yaml is a conffile" grep -qx /etc/leadkeep/rules.yaml "$T/conffiles"
+check "/etc/leadkeep/server.yaml is a conffile" grep -qx /etc/leadkeep/server.yaml "$T/conffiles"
 dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./postinst >"$T/postinst" 2>/dev/null
 check "the postinst enables the unit" grep -q "deb-systemd-helper enable 'leadkeep.service'" "$T/postinst"
 dpkg-deb -x "$deb" "$T/root"

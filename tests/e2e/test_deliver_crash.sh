@@ -15,8 +15,7 @@ LEADS=${LK_CRASH_LEADS:-16}
 ROUNDS=${LK_CRASH_ROUNDS:-14}
 start_twilio_stub --delay 400 --callback-tries 1
 start_smtp_sink --slow-ms 400
-export LEADKEEP_DELIVER_CONCURRENCY=4 LEADKEEP_SMS_RATE=0 LEADKEEP_EMAIL_RATE=0
-export LEADKEEP_DELIVER_BACKOFF=1 LEADKEEP_DELIVER_BACKOFF_CAP=1
+DELIVERY="concurrency: 4, sms_rate: 0, email_rate: 0, backoff: 1s, backoff_cap: 1s"
 unset LEADKEEP_NOW
 
 for i in $(seq 1 "$LEADS"); do

@@ -7,9 +7,8 @@
 . "$LK_ROOT/tests/stubs/stubs.sh"
 
 PORT=$(free_port)
-export LEADKEEP_DELIVER_BACKOFF=1 LEADKEEP_DELIVER_BACKOFF_CAP=1 LEADKEEP_DELIVER_MAX_ATTEMPTS=3
-export LEADKEEP_EMAIL_RATE=0
-unset LEADKEEP_NOW LEADKEEP_TWILIO_ACCOUNT_SID
+DELIVERY="backoff: 1s, backoff_cap: 1s, max_attempts: 3, email_rate: 0"
+unset LEADKEEP_NOW
 mkdir -p "$LEADKEEP_DATA"
 lk rules show-default | sed 's/name: Northside Home Services/name: "Café Ñoño Plumbing"/' \
 	>"$LEADKEEP_DATA/rules.yaml"
@@ -125,7 +124,8 @@ SMTP_DIR0=$SMTP_DIR
 T2="$T/tls"; mkdir -p "$T2"
 T_SAVE=$T; T=$T2 start_smtp_sink --auth "lk-user:s3cret-pass" --tls "$T_SAVE/cert.pem" "$T_SAVE/key.pem"
 T=$T_SAVE
-export LEADKEEP_SMTP_USER=lk-user LEADKEEP_SMTP_PASSWORD=s3cret-pass LEADKEEP_SMTP_CA_FILE="$T/cert.pem"
+export SMTP_PASSWORD=s3cret-pass
+SMTP_MORE="user: lk-user, password: env:SMTP_PASSWORD, ca_file: \"$T/cert.pem\""
 TLS_ID=$(add "Tess Tls" tess@example.com)
 start_serve
 check "sent with AUTH over STARTTLS" \
@@ -133,7 +133,7 @@ check "sent with AUTH over STARTTLS" \
 expect_eq "the session was TLS and authenticated" "$(mail tess@example.com '(env["tls"], env["auth"])')" \
 	"(True, 'lk-user')"
 stop_serve
-export LEADKEEP_SMTP_PASSWORD=wrong-pass
+export SMTP_PASSWORD=wrong-pass
 WRONG_ID=$(add "Walt Wrong" walt@example.com)
 start_serve
 check "a wrong password keeps the message queued for a retry" \

@@ -14,8 +14,9 @@ python3 "$LK_ROOT/tests/stubs/webhook_sink.py" --port-file "$T/wh.port" --record
 _pids+=($!)
 for i in $(seq 1 100); do [ -s "$T/wh.port" ] && break; sleep 0.05; done
 URL="http://127.0.0.1:$(cat "$T/wh.port")/hook"
-export LEADKEEP_WEBHOOK_URLS="$URL" LEADKEEP_WEBHOOK_SECRET=whsec-poison
-export LEADKEEP_DELIVER_CONCURRENCY=1 LEADKEEP_DELIVER_BACKOFF=1 LEADKEEP_DELIVER_BACKOFF_CAP=1
+export WEBHOOK_SECRET=whsec-poison
+WEBHOOKS="urls: [\"$URL\"], secret: env:WEBHOOK_SECRET"
+DELIVERY="concurrency: 1, backoff: 1s, backoff_cap: 1s"
 unset LEADKEEP_NOW
 
 start_serve || { not_ok "serve starts"; cat "$T/serve.log"; exit 1; }

@@ -16,8 +16,7 @@ cat >"$T/twilio.json" <<'EOF'
  "+13125550917": "21614", "+13125550918": "undelivered:30006"}
 EOF
 start_twilio_stub
-export LEADKEEP_DELIVER_BACKOFF=1 LEADKEEP_DELIVER_BACKOFF_CAP=2 LEADKEEP_DELIVER_MAX_ATTEMPTS=3
-export LEADKEEP_SMS_RATE=0
+DELIVERY="backoff: 1s, backoff_cap: 2s, max_attempts: 3, sms_rate: 0"
 unset LEADKEEP_NOW
 
 add() { lk lead add --name "$1" --phone "$2" --service "deck repair" --json | json_get "$(cat)" "d['id']"; }
@@ -73,7 +72,7 @@ expect_contains "the owner's notification carries a link to the lead" \
 # (X-Twilio-Signature with the auth token, or TOKEN; "-" sends none).
 callback() {
 	local sig
-	sig=$(python3 - "$1" "$2" "${3:-$LEADKEEP_TWILIO_AUTH_TOKEN}" <<'PY'
+	sig=$(python3 - "$1" "$2" "${3:-$TW_AUTH_TOKEN}" <<'PY'
 import base64, hashlib, hmac, sys, urllib.parse
 url, form, token = sys.argv[1:4]
 p = dict(urllib.parse.parse_qsl(form, keep_blank_values=True))

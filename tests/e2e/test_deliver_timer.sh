@@ -19,7 +19,7 @@ unset LEADKEEP_NOW
 
 PORT=$(free_port)
 start_twilio_stub
-export LEADKEEP_SMS_RATE=0
+DELIVERY="sms_rate: 0"
 TOKEN=$(lk token create --name e2e --role staff 2>/dev/null)
 check "serve is ready" start_serve
 touch "$TW_REC"

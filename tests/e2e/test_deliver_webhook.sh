@@ -10,9 +10,9 @@ python3 "$LK_ROOT/tests/stubs/webhook_sink.py" --port-file "$T/wh.port" --record
 	--fail 2 2>>"$T/wh.err" &
 _pids+=($!)
 for i in $(seq 1 100); do [ -s "$T/wh.port" ] && break; sleep 0.05; done
-export LEADKEEP_WEBHOOK_URLS="http://127.0.0.1:$(cat "$T/wh.port")/hook/a, http://127.0.0.1:$(cat "$T/wh.port")/hook/b"
-export LEADKEEP_WEBHOOK_SECRET=whsec-test-secret
-export LEADKEEP_DELIVER_BACKOFF=1 LEADKEEP_DELIVER_BACKOFF_CAP=1
+export WEBHOOK_SECRET=whsec-test-secret
+WEBHOOKS="urls: [\"http://127.0.0.1:$(cat "$T/wh.port")/hook/a\", \"http://127.0.0.1:$(cat "$T/wh.port")/hook/b\"], secret: env:WEBHOOK_SECRET"
+DELIVERY="backoff: 1s, backoff_cap: 1s"
 unset LEADKEEP_NOW
 
 lk lead add --name "Old Lead" --phone +13125550100 >/dev/null	# before the first start: not replayed

@@ -8,8 +8,11 @@
 
 TOKEN=$(lk token create --name burst --role intake 2>/dev/null)
 # no per-token limit here: the burst is meant to pile up in the writer
-printf 'api_rate_limit = 1000000/min\n' >"$T/burst.conf"
-start_server --threads 8 --config "$T/burst.conf" || { not_ok "server starts"; exit 1; }
+server_config "$T/burst.yaml" <<'YAML'
+api_rate_limit: 1000000/min
+YAML
+business_config </dev/null
+start_server --threads 8 --config "$T/burst.yaml" || { not_ok "server starts"; exit 1; }
 ok "server starts"
 
 python3 - "$BASE" "$TOKEN" "$SRV_PID" "$T/acked" <<'PY' &

@@ -8,12 +8,14 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/http_lib.sh"
 
-cat >"$T/serve.conf" <<CONF
-[sendgrid]
-key = sg-secret
-CONF
+export LK_SENDGRID_KEY=sg-secret
+server_config "$T/serve.yaml" </dev/null
+business_config <<'YAML'
+sources:
+  sendgrid: { key: "env:LK_SENDGRID_KEY" }
+YAML
 TOKEN=$(lk token create --name e2e --role admin 2>/dev/null)
-start_server --config "$T/serve.conf" || { not_ok "server starts"; cat "$T/serve.log"; exit 1; }
+start_server --config "$T/serve.yaml" || { not_ok "server starts"; cat "$T/serve.log"; exit 1; }
 ok "server starts"
 
 # raw REQUEST-BYTES: sends them as they are; prints the status line, and

@@ -10,40 +10,36 @@ FX="$LK_ROOT/tests/e2e/fixtures"
 export LEADKEEP_NOW=2026-02-12T18:27:00Z
 export TW_TOKEN=12345
 
-cat >"$T/serve.conf" <<CONF
+export LK_SENDGRID_KEY=sg-secret
+export LK_MAILGUN_SIGNING_KEY=test-signing-key
+export LK_META_APP_SECRET=test-app-secret
+export LK_META_VERIFY_TOKEN=meatyhamhock
+export LK_GOOGLE_KEY=test@111
+export LK_HOOK_ZAPIER_SECRET=hook-secret
+export LK_HOOK_STRICT_SECRET=strict-secret
+server_config "$T/serve.yaml" <<'YAML'
 # the test's own proxy is trusted, so X-Forwarded-Proto/Host rebuild the
 # public URL Twilio signed
-trusted_proxies = 127.0.0.1
-[twilio]
-auth_token = env:TW_TOKEN
-forward_to = +14155550100
-missed_call_under = 10s
-[sendgrid]
-key = sg-secret
-[mailgun]
-signing_key = test-signing-key
-max_age = 5m
-[meta]
-app_secret = test-app-secret
-verify_token = meatyhamhock
-[google]
-key = test@111
-store_test_leads = yes
-[form contact]
-thank_you = https://www.example.test/thanks
-honeypot = website
-[form limited]
-rate_limit = 2/min
-[hook zapier]
-secret = hook-secret
-map.customer = name
-map.tel = phone
-[hook open]
-[hook strict]
-secret = strict-secret
-require_timestamp = yes
-CONF
-start_server --config "$T/serve.conf" || { not_ok "server starts"; cat "$T/serve.log"; exit 1; }
+trusted_proxies: [127.0.0.1]
+YAML
+business_config <<'YAML'
+sources:
+  forms:
+    contact: { thank_you: "https://www.example.test/thanks", honeypot: website }
+    limited: { rate_limit: 2/min }
+  hooks:
+    zapier: { secret: "env:LK_HOOK_ZAPIER_SECRET", map: { customer: name, tel: phone } }
+    open: {}
+    strict: { secret: "env:LK_HOOK_STRICT_SECRET", require_timestamp: true }
+  twilio: { forward_to: +14155550100, missed_call_under: 10s }
+  sendgrid: { key: "env:LK_SENDGRID_KEY" }
+  mailgun: { signing_key: "env:LK_MAILGUN_SIGNING_KEY", max_age: 5m }
+  meta: { app_secret: "env:LK_META_APP_SECRET", verify_token: "env:LK_META_VERIFY_TOKEN" }
+  google: { key: "env:LK_GOOGLE_KEY", store_test_leads: true }
+providers:
+  twilio: { auth_token: "env:TW_TOKEN" }
+YAML
+start_server --config "$T/serve.yaml" || { not_ok "server starts"; cat "$T/serve.log"; exit 1; }
 ok "server starts with a config file"
 
 # replay NAME PATH [curl args]: the fixture's body and headers, as sent to
@@ -267,12 +263,15 @@ stop_server
 expect_eq "SIGTERM: exit 0" "$?" 0
 
 # --- the same install behind public_url instead of a proxy ----------------------------------
-cat >"$T/public.conf" <<CONF
-public_url = https://engine.example.test/
-[twilio]
-auth_token = 12345
-CONF
-start_server --config "$T/public.conf" || { not_ok "server restarts"; exit 1; }
+export LK_TWILIO_AUTH_TOKEN=12345
+server_config "$T/public.yaml" <<'YAML'
+public_url: "https://engine.example.test/"
+YAML
+business_config <<'YAML'
+providers:
+  twilio: { auth_token: "env:LK_TWILIO_AUTH_TOKEN" }
+YAML
+start_server --config "$T/public.yaml" || { not_ok "server restarts"; exit 1; }
 out=$(req POST /webhooks/twilio/sms -H 'Content-Type: application/x-www-form-urlencoded' \
 	-H "X-Twilio-Signature: $(cat "$FX/twilio_sms_1a.x-twilio-signature")" --data-binary @"$FX/twilio_sms_1a.body")
 expect_eq "public_url: the reference signature validates without a proxy" "$(status_of "$out")" 200

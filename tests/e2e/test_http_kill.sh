@@ -24,13 +24,16 @@ if ! cc -O2 -std=c17 -D_GNU_SOURCE $(pkg-config --cflags libcurl) -o "$LOADGEN" 
 fi
 
 TOKEN=$(lk token create --name kill --role intake 2>/dev/null)
-printf 'api_rate_limit = 1000000/min\n' >"$T/kill.conf"	# the burst must reach the writer
+server_config "$T/kill.yaml" <<'YAML'	# the burst must reach the writer
+api_rate_limit: 1000000/min
+YAML
+business_config </dev/null
 PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
 
 # serve on the same port each time (the clients keep their URL); ready = /readyz 200.
 serve_up() {
-	"$LK_BIN" serve --listen "127.0.0.1:$PORT" --config "$T/kill.conf" >>"$T/serve.log" 2>&1 &
+	"$LK_BIN" serve --listen "127.0.0.1:$PORT" --config "$T/kill.yaml" >>"$T/serve.log" 2>&1 &
 	SRV_PID=$!
 	_pids+=("$SRV_PID")
 	wait_http "$BASE/readyz" 300

@@ -9,20 +9,23 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/http_lib.sh"
 
-cat >"$T/serve.conf" <<'CONF'
-max_body = 1M
-email_max_body = 3M
-body_memory = 4M
-body_spill = 64K
-header_timeout = 2s
-body_timeout = 3s
-per_ip_connection_limit = 20
-[sendgrid]
-key = sg-secret
-[mailgun]
-signing_key = mg-secret
-CONF
-start_server --config "$T/serve.conf" || { not_ok "server starts"; cat "$T/serve.log"; exit 1; }
+export LK_SENDGRID_KEY=sg-secret
+export LK_MAILGUN_SIGNING_KEY=mg-secret
+server_config "$T/serve.yaml" <<'YAML'
+max_body: 1M
+email_max_body: 3M
+body_memory: 4M
+body_spill: 64K
+header_timeout: 2s
+body_timeout: 3s
+per_ip_connection_limit: "20"
+YAML
+business_config <<'YAML'
+sources:
+  sendgrid: { key: "env:LK_SENDGRID_KEY" }
+  mailgun: { signing_key: "env:LK_MAILGUN_SIGNING_KEY" }
+YAML
+start_server --config "$T/serve.yaml" || { not_ok "server starts"; cat "$T/serve.log"; exit 1; }
 ok "server starts with the limits configured"
 expect_contains "the limits are logged at start" "$(cat "$T/serve.log")" \
 	"msg=limits connections=1000 per_ip=20 idle_timeout=30 header_timeout=2 body_timeout=3"

@@ -8,16 +8,20 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/http_lib.sh"
 
-cat >"$T/serve.conf" <<'CONF'
-public_rate_limit = 3/min
-public_rate_limit_all = 5/min
-[form contact]
-rate_limit = 100/min
-[hook open]
-[hook signed]
-secret = hook-secret
-CONF
-start_server --config "$T/serve.conf" || { not_ok "server starts"; cat "$T/serve.log"; exit 1; }
+export LK_HOOK_SIGNED_SECRET=hook-secret
+server_config "$T/serve.yaml" <<'YAML'
+public_rate_limit: 3/min
+public_rate_limit_all: 5/min
+YAML
+business_config <<'YAML'
+sources:
+  forms:
+    contact: { rate_limit: 100/min }
+  hooks:
+    open: {}
+    signed: { secret: "env:LK_HOOK_SIGNED_SECRET" }
+YAML
+start_server --config "$T/serve.yaml" || { not_ok "server starts"; cat "$T/serve.log"; exit 1; }
 
 # form FROM-ADDRESS N: posts a form from that source address; prints the status.
 form() {
@@ -46,8 +50,13 @@ expect_eq "the refused posts stored nothing" \
 stop_server
 
 # --- texts only to the countries the business serves ---------------------------
-printf '[form contact]\n' >"$T/open.conf"
-start_server --config "$T/open.conf" || { not_ok "server restarts"; exit 1; }
+server_config "$T/open.yaml" </dev/null
+business_config <<'YAML'
+sources:
+  forms:
+    contact: {}
+YAML
+start_server --config "$T/open.yaml" || { not_ok "server restarts"; exit 1; }
 lead() { sql "SELECT $2 FROM leads WHERE name = '$1'"; }
 out=$(req POST /in/form/contact --data 'name=Abroad+Abe&phone=%2B447911123456&email=abe%40example.com')
 expect_eq "a form lead with a UK number (the demo serves US): accepted" "$(status_of "$out")" 200

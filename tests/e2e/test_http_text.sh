@@ -9,17 +9,22 @@
 . "$(dirname "$0")/http_lib.sh"
 export TW_TOKEN=tw-text-token
 
-cat >"$T/serve.conf" <<CONF
-public_url = https://engine.example.test
-[twilio]
-auth_token = env:TW_TOKEN
-[sendgrid]
-key = sg-secret
-[form contact]
-[hook zapier]
-CONF
+export LK_SENDGRID_KEY=sg-secret
+server_config "$T/serve.yaml" <<'YAML'
+public_url: "https://engine.example.test"
+YAML
+business_config <<'YAML'
+sources:
+  forms:
+    contact: {}
+  hooks:
+    zapier: {}
+  sendgrid: { key: "env:LK_SENDGRID_KEY" }
+providers:
+  twilio: { auth_token: "env:TW_TOKEN" }
+YAML
 TOKEN=$(lk token create --name e2e --role admin 2>/dev/null)
-start_server --config "$T/serve.conf" || { not_ok "server starts"; cat "$T/serve.log"; exit 1; }
+start_server --config "$T/serve.yaml" || { not_ok "server starts"; cat "$T/serve.log"; exit 1; }
 ok "server starts"
 
 # lead_of FIELD: the newest lead's FIELD as the API shows it (Python repr).

@@ -19,15 +19,18 @@ s = s.replace("{{next_contact_window}}. Reply STOP to opt out.",
               "{{next_contact_window}}.{{#custom.zip}} We serve {{custom.zip}}.{{/custom.zip}} Reply STOP to opt out.", 1)
 sys.stdout.write(s)' >"$LEADKEEP_DATA/rules.yaml"
 check "rules with {{custom.zip}} and a custom routing rule check clean" lk rules check
-cat >"$T/serve.conf" <<'CONF'
-[meta]
-app_secret = test-app-secret
-verify_token = v
-[hook typeform]
-CONF
+export LK_META_APP_SECRET=test-app-secret
+export LK_META_VERIFY_TOKEN=v
+server_config "$T/serve.yaml" </dev/null
+business_config <<'YAML'
+sources:
+  hooks:
+    typeform: {}
+  meta: { app_secret: "env:LK_META_APP_SECRET", verify_token: "env:LK_META_VERIFY_TOKEN" }
+YAML
 TOKEN=$(lk token create --name keep --role staff 2>/dev/null)
 ITOKEN=$(lk token create --name site --role intake 2>/dev/null)
-start_server --config "$T/serve.conf" || { not_ok "server starts"; cat "$T/serve.log"; exit 1; }
+start_server --config "$T/serve.yaml" || { not_ok "server starts"; cat "$T/serve.log"; exit 1; }
 ok "server starts"
 
 lead_of() { json_get "$(body_of "$1")" "$2"; }

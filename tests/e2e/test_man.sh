@@ -8,9 +8,10 @@
 
 m1=$LK_ROOT/man/leadkeep.1
 m5=$LK_ROOT/man/leadkeep-rules.5
+ms=$LK_ROOT/man/leadkeep-server.yaml.5
 esc() { sed 's/-/\\-/g' <<<"$1"; }	# roff writes a hyphen-minus as \-
 
-for page in "$m1" "$m5"; do
+for page in "$m1" "$m5" "$ms"; do
 	w=$(groff -man -Tutf8 -ww "$page" 2>&1 >/dev/null)
 	expect_eq "groff -man -ww renders $(basename "$page") without warnings" "$w" ""
 	out=$(MANWIDTH=80 man -l "$page" 2>"$T/man.err")
@@ -37,16 +38,42 @@ done
 expect_eq "every command, subcommand and option is in leadkeep(1)" "$missing" ""
 
 # Rules keys, straight from the loader's lists.
-keys=$(for f in "$LK_ROOT"/src/rules/*.c; do
-	awk '/static const char \*const [a-z_]+_keys\[\] = \{/,/NULL/' "$f"; done |
-	grep -o '"[a-z_]*"' | tr -d '"' | sort -u)
+# key_lists FILE...: the keys of every *_keys list but the server's own
+key_lists() {
+	for f in "$@"; do
+		awk '/static const char \*const [a-z_]+_keys\[\] = \{/,/NULL/' "$f" |
+			awk '/server_keys\[\]/,/NULL/ { next } { print }'
+	done | grep -o '"[a-z_]*"' | tr -d '"' | sort -u
+}
+keys=$(key_lists "$LK_ROOT"/src/rules/*.c "$LK_ROOT/src/http/http_settings.c" \
+	"$LK_ROOT/src/deliver/deliver_config.c")
 n=$(wc -w <<<"$keys")
 [ "$n" -ge 40 ] && ok "the loader's key lists are found ($n keys)" || not_ok "the loader's key lists are found ($n keys)"
 missing=""
 for k in $keys; do
 	grep -qE "^\.BR? $k( |$)" "$m5" || missing="$missing $k"
 done
-expect_eq "every rules key is in leadkeep-rules(5)" "$missing" ""
+expect_eq "every rules, sources and providers key is in leadkeep-rules(5)" "$missing" ""
+for k in forms hooks signature_header account_sid backoff_cap; do
+	grep -qx "$k" <<<"$keys" || missing="$missing $k"
+done
+expect_eq "the sources' and providers' key lists are among them" "$missing" ""
 # The check itself bites: a key no page has is reported.
 grep -qE "^\.BR? no_such_key( |$)" "$m5" && not_ok "the key check can fail" || ok "the key check can fail"
+
+# leadkeep-server.yaml(5): every key of the server's reader, and no other
+skeys=$(awk '/static const char \*const server_keys\[\] = \{/,/NULL/' "$LK_ROOT/src/http/http_settings.c" |
+	grep -o '"[a-z_]*"' | tr -d '"' | sort -u)
+n=$(wc -w <<<"$skeys")
+[ "$n" -ge 15 ] && ok "the server's key list is found ($n keys)" || not_ok "the server's key list is found ($n keys)"
+missing=""
+for k in $skeys; do
+	grep -qE "^\.B $k$" "$ms" || missing="$missing $k"
+done
+expect_eq "every server key is in leadkeep-server.yaml(5)" "$missing" ""
+extra=""
+for k in $(awk '/^\.SH KEYS/,/^\.SH EXAMPLE/ { if (prev == ".TP" && $1 == ".B" && NF == 2) print $2; prev = $0 }' "$ms"); do
+	grep -qx "$k" <<<"$skeys" || extra="$extra $k"
+done
+expect_eq "leadkeep-server.yaml(5) names no key the reader refuses" "$extra" ""
 echo "1..$_n"

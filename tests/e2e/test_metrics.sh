@@ -10,8 +10,11 @@ unset LEADKEEP_NOW
 TOKEN=$(lk token create --name metrics --role staff 2>/dev/null)
 ITOKEN=$(lk token create --name site --role intake 2>/dev/null)
 lk lead add --name "From The CLI" --phone 3125550901 >/dev/null 2>&1
-printf 'trusted_proxies = 127.0.0.1\n' >"$T/serve.conf"
-start_server --config "$T/serve.conf" || { not_ok "serve starts"; exit 1; }
+server_config "$T/serve.yaml" <<'YAML'
+trusted_proxies: [127.0.0.1]
+YAML
+business_config </dev/null
+start_server --config "$T/serve.yaml" || { not_ok "serve starts"; exit 1; }
 for i in 1 2 3; do
 	curl -s -o /dev/null -X POST "$BASE/api/v1/leads" -H "Authorization: Bearer $ITOKEN" \
 		-H 'Content-Type: application/json' \

@@ -22,12 +22,16 @@ done
 # The unit's command line, with the paths moved into the test's directory.
 mkdir -p "$T/etc"
 lk rules show-default >"$T/etc/rules.yaml"
-printf 'listen = 127.0.0.1:0\n' >"$T/etc/serve.conf"
-cmd=$(sed -n 's/^ExecStart=//p' "$unit" | sed "s|/var/lib/leadkeep|$T/var|; s|/etc/leadkeep|$T/etc|g")
+# the packaged server.yaml, its paths moved too
+sed "s|^listen:.*|listen: 127.0.0.1:0|; s|/var/lib/leadkeep|$T/var|; s|/etc/leadkeep|$T/etc|g" \
+	"$LK_ROOT/packaging/server.yaml" | server_config "$T/etc/server.yaml"
+cmd=$(sed -n 's/^ExecStart=//p' "$unit" | sed "s|/etc/leadkeep|$T/etc|g")
 $cmd >"$T/serve.log" 2>&1 &
 pid=$!; _pids+=("$pid")
 for i in $(seq 1 100); do grep -q "msg=listening" "$T/serve.log" && break; sleep 0.1; done
 check "the unit's command line starts serve" grep -q "msg=listening" "$T/serve.log"
+check "on the packaged server.yaml's data directory" grep -q "data=$T/var " "$T/serve.log"
+check "the unit reloads with SIGHUP" grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$unit"
 kill -TERM "$pid"; wait "$pid"; rc=$?
 expect_eq "and SIGTERM (KillSignal) stops it cleanly" "$rc" 0
 # sd_notify: READY=1 once serving, STOPPING=1 on SIGTERM, STATUS= lines, to
@@ -71,8 +75,9 @@ else
 	not_ok "make install PREFIX=/usr DESTDIR=..."; sed 's/^/#   /' "$T/install.out" | head -n 10
 fi
 for f in usr/bin/leadkeep lib/systemd/system/leadkeep.service etc/leadkeep/rules.yaml \
-	etc/leadkeep/serve.conf usr/share/doc/leadkeep/operations.md \
-	usr/share/man/man1/leadkeep.1 usr/share/man/man5/leadkeep-rules.5 usr/share/bash-completion/completions/leadkeep; do
+	etc/leadkeep/server.yaml usr/share/doc/leadkeep/operations.md \
+	usr/share/man/man1/leadkeep.1 usr/share/man/man5/leadkeep-rules.5 \
+	usr/share/man/man5/leadkeep-server.yaml.5 usr/share/bash-completion/completions/leadkeep; do
 	check "installs /$f" test -e "$T/root/$f"
 done
 check "the installed unit runs the installed binary" grep -q "^ExecStart=/usr/bin/leadkeep serve" \

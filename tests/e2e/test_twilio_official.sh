@@ -22,13 +22,16 @@ for f in twilio_sms_1a:/webhooks/twilio/sms twilio_sms_1b_stop:/webhooks/twilio/
 		node "$SIGN" check 12345 "$PUBLIC$p" "$(cat "$FX/$n.x-twilio-signature")" <"$FX/$n.body"
 done
 
-cat >"$T/serve.conf" <<'CONF'
-public_url = https://engine.example.test/
-[twilio]
-auth_token = env:TW_TOKEN
-forward_to = +14155550100
-CONF
-start_server --config "$T/serve.conf" || { not_ok "server starts"; cat "$T/serve.log"; exit 1; }
+server_config "$T/serve.yaml" <<'YAML'
+public_url: "https://engine.example.test/"
+YAML
+business_config <<'YAML'
+sources:
+  twilio: { forward_to: +14155550100 }
+providers:
+  twilio: { auth_token: "env:TW_TOKEN" }
+YAML
+start_server --config "$T/serve.yaml" || { not_ok "server starts"; cat "$T/serve.log"; exit 1; }
 
 # signed TOKEN URL JSON: sets SIG and BODY with Twilio's code.
 signed() {

@@ -8,12 +8,7 @@
 . "$(dirname "$0")/http_lib.sh"
 
 export LEADKEEP_NOW=2026-11-24T20:02:00Z	# Tuesday 14:02 in America/Chicago: open
-cat >"$T/serve.conf" <<CONF
-[form alice]
-owner = alice
-[form bob]
-owner = bob
-CONF
+server_config "$T/serve.yaml" </dev/null
 
 lk demo-users 2>"$T/demo.out"
 expect_contains "demo-users prints the sign-ins" "$(cat "$T/demo.out")" "maria@demo"
@@ -22,7 +17,14 @@ expect_eq "no password is stored in clear" \
 	"$(sql "SELECT count(*) FROM users WHERE password_hash LIKE '\$argon2id\$%'")" 3
 lk demo-users 2>/dev/null
 expect_eq "demo-users again adds nobody" "$(sql 'SELECT count(*) FROM users')" 3
-start_server --config "$T/serve.conf" || { not_ok "server starts"; exit 1; }
+# after demo-users: it is for the built-in demo rules alone
+business_config <<'YAML'
+sources:
+  forms:
+    alice: { owner: alice }
+    bob: { owner: bob }
+YAML
+start_server --config "$T/serve.yaml" || { not_ok "server starts"; exit 1; }
 ok "server starts"
 
 # page PATH JAR [curl args]: GET, body to $T/page, prints the status.
@@ -260,8 +262,11 @@ expect_contains "manifest: starts at Today" "$out" '"start_url": "/app/"'
 check "server stops cleanly" stop_server
 
 # --- behind https: Secure cookies, and another site's form is refused ----------------------------------
-printf 'public_url = https://app.example.test\n' >"$T/https.conf"
-start_server --config "$T/https.conf" || { not_ok "https server starts"; exit 1; }
+server_config "$T/https.yaml" <<'YAML'
+public_url: "https://app.example.test"
+YAML
+business_config </dev/null
+start_server --config "$T/https.yaml" || { not_ok "https server starts"; exit 1; }
 # curl keeps no Secure cookie over plain http: the cookie is carried by hand
 curl -s -D "$T/hdr" -o "$T/page" "$BASE/app/login"
 expect_contains "https: the form's CSRF cookie is Secure" "$(cookie_line lk_pre)" "; Secure"

@@ -17,17 +17,19 @@ if [ ! -d "$LK_ROOT/node_modules/playwright-core" ] || [ ! -f "$LK_ROOT/node_mod
 fi
 
 export LEADKEEP_NOW=2026-11-24T20:02:00Z	# Tuesday 14:02 in America/Chicago: open
-cat >"$T/serve.conf" <<CONF
-[form alice]
-owner = alice
-[form bob]
-owner = bob
-CONF
+server_config "$T/serve.yaml" </dev/null
 lk demo-seed >/dev/null 2>&1 && ok "the demo's week is seeded" || not_ok "the demo's week is seeded"
 lk demo-users >/dev/null 2>&1 && ok "the demo sign-ins exist" || not_ok "the demo sign-ins exist"
 LK_LOCK_LINK=$(lk user add --email lock@demo --name "Lou Locke" --role office 2>/dev/null)
 LK_SETPW_LINK=$(lk user add --email new@demo --name "Nia Novak" --role office 2>/dev/null)
-start_server --config "$T/serve.conf" || { not_ok "server starts"; exit 1; }
+# after demo-users: it is for the built-in demo rules alone
+business_config <<'YAML'
+sources:
+  forms:
+    alice: { owner: alice }
+    bob: { owner: bob }
+YAML
+start_server --config "$T/serve.yaml" || { not_ok "server starts"; exit 1; }
 ok "server starts"
 
 for t in "$LK_ROOT"/tests/browser/*.test.js; do

@@ -9,12 +9,15 @@
 . "$(dirname "$0")/http_lib.sh"
 
 export LEADKEEP_NOW=2026-11-24T20:02:00Z	# Tuesday 14:02 in America/Chicago: open
-cat >"$T/serve.conf" <<CONF
-[form alice]
-owner = alice
-CONF
+server_config "$T/serve.yaml" </dev/null
 lk demo-users 2>/dev/null
-start_server --config "$T/serve.conf" || { not_ok "server starts"; exit 1; }
+# after demo-users: it is for the built-in demo rules alone
+business_config <<'YAML'
+sources:
+  forms:
+    alice: { owner: alice }
+YAML
+start_server --config "$T/serve.yaml" || { not_ok "server starts"; exit 1; }
 ok "server starts"
 
 page() {
@@ -129,7 +132,7 @@ expect_eq "the stream ended cleanly, not cut" "$?" 0
 for p in "${pids[@]:1}"; do wait "$p"; done
 
 # --- the server's cap: half the pool (16 threads: at least 8 streams) ----------------------------------
-start_server --config "$T/serve.conf" --threads 16 || { not_ok "a small server starts"; exit 1; }
+start_server --config "$T/serve.yaml" --threads 16 || { not_ok "a small server starts"; exit 1; }
 pids=()
 for j in "$A" "$M"; do
 	for i in 1 2 3 4; do

@@ -20,18 +20,16 @@ s = s.replace("people:\n", "# owner: <script>alert(\"rules\")</script> & co\npeo
 s = s.replace("  - { id: maria,", "  - { id: terry, name: Terry Tech, role: technician, phone: \"+13125550104\", email: terry@northside.example, notify: email }\n  - { id: maria,", 1)
 print(s, end="")' >"$LEADKEEP_DATA/rules.yaml"
 expect_contains "the rules file checks" "$(lk rules check "$LEADKEEP_DATA/rules.yaml")" "ok (5 people"
-cat >"$T/serve.conf" <<CONF
-[form alice]
-owner = alice
-[form bob]
-owner = bob
-[form terry]
-owner = terry
-[form estimate]
-owner = bob
-kind = estimate
-CONF
-start_server --config "$T/serve.conf" || { not_ok "server starts"; exit 1; }
+server_config "$T/serve.yaml" </dev/null
+business_config <<'YAML'
+sources:
+  forms:
+    alice: { owner: alice }
+    bob: { owner: bob }
+    terry: { owner: terry }
+    estimate: { owner: bob, kind: estimate }
+YAML
+start_server --config "$T/serve.yaml" || { not_ok "server starts"; exit 1; }
 ok "server starts"
 
 page() {

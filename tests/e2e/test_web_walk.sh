@@ -12,14 +12,16 @@
 
 export LEADKEEP_NOW=2026-11-24T20:02:00Z	# Tuesday 14:02 in America/Chicago: open
 NOW=$(date -u -d 2026-11-24T20:02:00Z +%s)
-cat >"$T/serve.conf" <<CONF
-[form alice]
-owner = alice
-[form bob]
-owner = bob
-CONF
+server_config "$T/serve.yaml" </dev/null
 lk demo-users 2>/dev/null
-start_server --config "$T/serve.conf" || { not_ok "server starts"; exit 1; }
+# after demo-users: it is for the built-in demo rules alone
+business_config <<'YAML'
+sources:
+  forms:
+    alice: { owner: alice }
+    bob: { owner: bob }
+YAML
+start_server --config "$T/serve.yaml" || { not_ok "server starts"; exit 1; }
 ok "server starts"
 
 page() {

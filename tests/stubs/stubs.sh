@@ -2,7 +2,8 @@
 # stand-in providers and serve, read the database, wait for the outbox.
 
 # start_twilio_stub [ARGS...]: the stand-in Twilio API; sets TW_PORT, TW_REC,
-# TW_BEH (behaviour file, JSON) and exports the LEADKEEP_TWILIO_* settings.
+# TW_BEH (behaviour file, JSON) and exports TW_AUTH_TOKEN (the providers
+# section reads it as env:TW_AUTH_TOKEN).
 start_twilio_stub() {
 	TW_REC="$T/twilio.jsonl"
 	TW_BEH="$T/twilio.json"
@@ -14,14 +15,11 @@ start_twilio_stub() {
 	_pids+=("$TW_PID")
 	for _i in $(seq 1 200); do [ -s "$T/twilio.port" ] && break; sleep 0.05; done
 	TW_PORT=$(cat "$T/twilio.port")
-	export LEADKEEP_TWILIO_ACCOUNT_SID=AC00000000000000000000000000000000
-	export LEADKEEP_TWILIO_AUTH_TOKEN=test_auth_token
-	export LEADKEEP_TWILIO_FROM=+13125550100
-	export LEADKEEP_TWILIO_BASE_URL="http://127.0.0.1:$TW_PORT"
+	export TW_AUTH_TOKEN=test_auth_token
 }
 
 # start_smtp_sink [ARGS...]: a real SMTP server (aiosmtpd) on loopback that
-# stores each message in $SMTP_DIR; exports LEADKEEP_SMTP_URL and _FROM.
+# stores each message in $SMTP_DIR; sets SMTP_PORT.
 start_smtp_sink() {
 	SMTP_DIR="$T/mail"
 	mkdir -p "$SMTP_DIR"
@@ -32,12 +30,25 @@ start_smtp_sink() {
 	_pids+=("$SMTP_PID")
 	for _i in $(seq 1 200); do [ -s "$T/smtp.port" ] && break; sleep 0.05; done
 	SMTP_PORT=$(cat "$T/smtp.port")
-	export LEADKEEP_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT/leadkeep.test"
-	export LEADKEEP_SMTP_FROM="Northside Home Services <leads@northside.example>"
 }
 
-# start_serve: serve on $PORT with the current environment; sets SERVE_PID.
+# providers_config: the business file's providers section for the stand-ins
+# started, with the keys of $SMTP_MORE (smtp), $WEBHOOKS (webhooks) and
+# $DELIVERY (delivery: the dispatcher's pace), each "key: value, ...".
+providers_config() {
+	{
+		echo "providers:"
+		[ -z "${TW_PORT:-}" ] || printf '  twilio: { account_sid: AC00000000000000000000000000000000, auth_token: env:TW_AUTH_TOKEN, from: "+13125550100", base_url: "http://127.0.0.1:%s" }\n' "$TW_PORT"
+		[ -z "${SMTP_PORT:-}" ] || printf '  smtp: { url: "smtp://127.0.0.1:%s/leadkeep.test", from: "Northside Home Services <leads@northside.example>"%s }\n' "$SMTP_PORT" "${SMTP_MORE:+, $SMTP_MORE}"
+		[ -z "${WEBHOOKS:-}" ] || printf '  webhooks: { %s }\n' "$WEBHOOKS"
+		[ -z "${DELIVERY:-}" ] || printf '  delivery: { %s }\n' "$DELIVERY"
+	} | business_config
+}
+
+# start_serve: the providers section as set now, then serve on $PORT; sets
+# SERVE_PID.
 start_serve() {
+	providers_config
 	"$LK_BIN" serve --listen "127.0.0.1:$PORT" 2>>"$T/serve.log" &
 	SERVE_PID=$!
 	_pids+=("$SERVE_PID")

@@ -1,7 +1,8 @@
 /*
- * test_http_settings.c - the server configuration file: the example in
- * docs/sources.md parses as documented, env: values and LEADKEEP_* variables
- * work, and mistakes name FILE:LINE and the key without echoing values.
+ * test_http_settings.c - the server's file and the business file's sources:
+ * the examples in docs/sources.md read as documented, secrets come from
+ * env:NAME and file:PATH only, and mistakes name FILE:LINE:COL and the key
+ * without echoing a secret.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,25 +15,28 @@
 
 #include <cmocka.h>
 
+#include "diags_text.h"
+
 #include "http/http_settings.h"
 
 static char path[64];
 
-static void
-write_conf(const char *text)
+static const char *
+write_file(const char *text)
 {
 	FILE *f;
 
-	snprintf(path, sizeof path, "/tmp/lk-settings-%d.conf", (int)getpid());
+	snprintf(path, sizeof path, "/tmp/lk-settings-%d.yaml", (int)getpid());
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fputs(text, f);
 	fclose(f);
+	return path;
 }
 
-/* The ```ini block of docs/sources.md. */
+/* The nth (0-based) ```yaml block of docs/sources.md. */
 static char *
-docs_example(void)
+docs_example(int nth)
 {
 	const char *root = getenv("LK_ROOT");
 	char file[512], line[1024];
@@ -45,8 +49,8 @@ docs_example(void)
 	f = fopen(file, "r");
 	assert_non_null(f);
 	while (fgets(line, sizeof line, f) != NULL) {
-		if (strncmp(line, "```ini", 6) == 0) {
-			in = true;
+		if (strncmp(line, "```yaml", 7) == 0) {
+			in = nth-- == 0;
 			continue;
 		}
 		if (in && strncmp(line, "```", 3) == 0)
@@ -62,24 +66,29 @@ docs_example(void)
 }
 
 static void
-documented_example_parses(void **state)
+documented_examples_read(void **state)
 {
-	char err[256] = "", *text = docs_example();
+	char *server = docs_example(0), *business = docs_example(1);
 	const settings_source *form, *hook;
+	rules_diags d;
 	settings *st;
 
 	(void)state;
 	setenv("TWILIO_AUTH_TOKEN", "tw-secret", 1);
+	setenv("SENDGRID_INBOUND_KEY", "sg-secret", 1);
 	setenv("MAILGUN_SIGNING_KEY", "mg-secret", 1);
+	setenv("MAILGUN_URL_KEY", "mg-url", 1);
 	setenv("META_APP_SECRET", "meta-secret", 1);
+	setenv("META_VERIFY_TOKEN", "meta-verify", 1);
+	setenv("GOOGLE_LEADFORM_KEY", "g-key", 1);
 	setenv("ZAPIER_HOOK_SECRET", "zap-secret", 1);
-	unsetenv("LEADKEEP_TWILIO_AUTH_TOKEN");
-	write_conf(text);
-	free(text);
-	st = settings_load(path, err, sizeof err);
+	st = settings_load(write_file(server), &d);
 	if (st == NULL)
-		fail_msg("%s", err);
+		fail_msg("%s", diags_text(&d));
+	rules_diags_free(&d);
 	assert_string_equal(st->listen, "127.0.0.1:8080");
+	assert_string_equal(st->data_dir, "/var/lib/leadkeep");
+	assert_string_equal(st->rules_file, "/etc/leadkeep/rules.yaml");
 	assert_int_equal(st->max_body, 1024 * 1024);
 	assert_int_equal(st->email_max_body, 25 * 1024 * 1024);
 	assert_int_equal(st->api_rate_count, 600);
@@ -87,12 +96,19 @@ documented_example_parses(void **state)
 	assert_true(settings_trusted(st, 0x7f000001));
 	assert_true(settings_trusted(st, 0x0a010203));
 	assert_false(settings_trusted(st, 0xc0a80001));
+	if (settings_load_sources(st, write_file(business), false, &d) < 0)
+		fail_msg("%s", diags_text(&d));
+	rules_diags_free(&d);
 	assert_string_equal(st->twilio_auth_token, "tw-secret");
 	assert_string_equal(st->twilio_forward_to, "+13125550100");
 	assert_int_equal(st->twilio_dial_timeout, 20);
 	assert_int_equal(st->twilio_missed_seconds, 10);
+	assert_string_equal(st->sendgrid_key, "sg-secret");
 	assert_string_equal(st->mailgun_signing_key, "mg-secret");
+	assert_string_equal(st->mailgun_key, "mg-url");
 	assert_int_equal(st->mailgun_max_age, 900);
+	assert_string_equal(st->meta_verify_token, "meta-verify");
+	assert_string_equal(st->google_key, "g-key");
 	assert_false(st->google_store_tests);
 	form = settings_source_find(st, "form", "contact");
 	assert_non_null(form);
@@ -102,6 +118,7 @@ documented_example_parses(void **state)
 	assert_int_equal(form->rate_period, 60);
 	assert_int_equal(form->nmap, 3);
 	assert_string_equal(form->map[0].from, "your-name");
+	assert_string_equal(form->map[0].to, "name");
 	assert_string_equal(form->owner, "alice");
 	hook = settings_source_find(st, "hook", "zapier");
 	assert_non_null(hook);
@@ -109,67 +126,130 @@ documented_example_parses(void **state)
 	assert_string_equal(hook->map[0].from, "customer.full_name");
 	assert_null(settings_source_find(st, "form", "zapier"));
 	settings_free(st);
+	free(server);
+	free(business);
+	unlink(path);
+}
+
+/* A secret in the business's file itself would be kept in the database and
+ * shown on the Rules page: refused, at its place, without its value. */
+static void
+secrets_are_references_only(void **state)
+{
+	char secret[64];
+	rules_diags d;
+	settings *st = settings_load(NULL, &d);
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(settings_load_sources(st, write_file("sources:\n  sendgrid:\n"
+							      "    key: plain-s3cret\n"), false, &d), -1);
+	assert_non_null(strstr(diags_text(&d), "3:10: \"key\" is a secret: write it as env:NAME"));
+	assert_null(strstr(diags_text(&d), "plain-s3cret"));
+	rules_diags_free(&d);
+	unsetenv("LK_NOT_SET_ANYWHERE");
+	assert_int_equal(settings_load_sources(st, write_file("sources:\n  hooks:\n    z:\n"
+		"      secret: env:LK_NOT_SET_ANYWHERE\n"), false, &d), -1);
+	assert_non_null(strstr(diags_text(&d), "4:15: \"secret\": environment variable "
+				   "LK_NOT_SET_ANYWHERE is not set"));
+	rules_diags_free(&d);
+	/* check_only: the reference's form, nothing read */
+	settings_free(st);
+	st = settings_load(NULL, &d);
+	assert_int_equal(settings_load_sources(st, path, true, &d), 0);
+	rules_diags_free(&d);
+	snprintf(secret, sizeof secret, "/tmp/lk-secret-%d", (int)getpid());
+	f = fopen(secret, "w");
+	assert_non_null(f);
+	fputs("tw-from-file\nsecond line ignored\n", f);
+	fclose(f);
+	{
+		char text[256];
+
+		snprintf(text, sizeof text, "providers:\n  twilio:\n    auth_token: file:%s\n", secret);
+		assert_int_equal(settings_load_sources(st, write_file(text), false, &d), 0);
+		assert_string_equal(st->twilio_auth_token, "tw-from-file");
+		rules_diags_free(&d);
+		unlink(secret);
+		assert_int_equal(settings_load_sources(st, path, false, &d), -1);
+		assert_non_null(strstr(diags_text(&d), "cannot read"));
+		assert_non_null(strstr(diags_text(&d), secret));
+		rules_diags_free(&d);
+	}
+	settings_free(st);
 	unlink(path);
 }
 
 static void
-environment_wins_over_the_file(void **state)
+mistakes_name_file_line_and_column(void **state)
 {
-	char err[256];
+	rules_diags d;
 	settings *st;
 
 	(void)state;
-	write_conf("[twilio]\nauth_token = from-file\n[meta]\nverify_token = \"has # hash\"\n");
-	setenv("LEADKEEP_TWILIO_AUTH_TOKEN", "from-env", 1);
-	st = settings_load(path, err, sizeof err);
-	assert_non_null(st);
-	assert_string_equal(st->twilio_auth_token, "from-env");
-	assert_string_equal(st->meta_verify_token, "has # hash");
+	assert_null(settings_load(write_file("listen: 127.0.0.1:8080\nmax_agee: 5m\n"), &d));
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.items[0].file, path);
+	assert_non_null(strstr(diags_text(&d), "2:1: unknown key \"max_agee\" in the server "
+				   "configuration"));
+	rules_diags_free(&d);
+	/* every problem at once, in file order */
+	assert_null(settings_load(write_file("threads: many\nheader_timeout: 0s\n"
+					     "connection_limit: 3\npublic_rate_limit: lots\n"), &d));
+	assert_int_equal(d.nerrors, 4);
+	assert_int_equal(d.items[3].line, 4);
+	rules_diags_free(&d);
+	st = settings_load(NULL, &d);
+	assert_int_equal(settings_load_sources(st, write_file("sources:\n  forms:\n"
+		"    \"bad key!\": {}\n    a: { map: { x: shoe_size } }\n    b: { colour: red }\n"),
+		false, &d), -1);
+	assert_non_null(strstr(diags_text(&d), "3:5: forms: \"bad key!\" cannot be a URL key"));
+	assert_non_null(strstr(diags_text(&d), "4:20: map: \"shoe_size\" is not a lead field"));
+	assert_non_null(strstr(diags_text(&d), "5:10: unknown key \"colour\" in form b"));
+	rules_diags_free(&d);
 	settings_free(st);
-	unsetenv("LEADKEEP_TWILIO_AUTH_TOKEN");
+	st = settings_load(NULL, &d);
+	assert_int_equal(settings_load_sources(st, write_file("sources:\n  forms:\n    a:\n"
+							      "    a: {}\n"), false, &d), -1);
+	assert_int_equal(d.n, 1);
+	assert_non_null(strstr(diags_text(&d), "4:5: forms: \"a\" appears twice"));
+	assert_non_null(settings_source_find(st, "form", "a"));	/* "a:" alone: the defaults */
+	rules_diags_free(&d);
+	settings_free(st);
+	assert_null(settings_load("/nonexistent/server.yaml", &d));
+	assert_non_null(strstr(diags_text(&d), "cannot open"));
+	rules_diags_free(&d);
 	unlink(path);
 }
 
 static void
-mistakes_name_the_line_not_the_value(void **state)
+the_old_format_is_named(void **state)
 {
-	char err[256];
+	rules_diags d;
 
 	(void)state;
-	write_conf("[mailgun]\nsigning_key = s3cret\nmax_agee = 5m\n");
-	assert_null(settings_load(path, err, sizeof err));
-	assert_non_null(strstr(err, ":3:"));
-	assert_non_null(strstr(err, "max_agee"));
-	write_conf("[twilio]\nauth_token = env:LK_NOT_SET_ANYWHERE\n");
-	assert_null(settings_load(path, err, sizeof err));
-	assert_non_null(strstr(err, "LK_NOT_SET_ANYWHERE"));
-	write_conf("[form bad key!]\n");
-	assert_null(settings_load(path, err, sizeof err));
-	assert_non_null(strstr(err, ":1:"));
-	write_conf("[form a]\nmap.x = shoe_size\n");
-	assert_null(settings_load(path, err, sizeof err));
-	assert_null(strstr(err, "shoe_size"));	/* values are never echoed */
-	write_conf("[form a]\n[form a]\n");
-	assert_null(settings_load(path, err, sizeof err));
-	assert_non_null(strstr(err, "twice"));
-	assert_null(settings_load("/nonexistent/leadkeep.conf", err, sizeof err));
+	assert_null(settings_load(write_file("# old\nlisten = 127.0.0.1:8080\n[form a]\n"), &d));
+	assert_int_equal(d.n, 1);
+	assert_non_null(strstr(diags_text(&d), "leadkeep config migrate"));
+	rules_diags_free(&d);
 	unlink(path);
 }
 
 static void
 connection_and_body_limits_are_read(void **state)
 {
-	char err[256];
+	rules_diags d;
 	settings *st;
 
 	(void)state;
-	write_conf("connection_limit = 500\nper_ip_connection_limit = 0\nconnection_timeout = 1m\n"
-		   "header_timeout = 5s\nbody_timeout = 2m\nbody_memory = 64M\nbody_spill = 128K\n"
-		   "public_rate_limit = 5/min\npublic_rate_limit_all = off\n"
-		   "[mailgun]\nsigning_key = s\nkey = url-key\n");
-	st = settings_load(path, err, sizeof err);
+	st = settings_load(write_file("connection_limit: 500\nper_ip_connection_limit: 0\n"
+				      "connection_timeout: 1m\nheader_timeout: 5s\nbody_timeout: 2m\n"
+				      "body_memory: 64M\nbody_spill: 128K\n"
+				      "public_rate_limit: 5/min\npublic_rate_limit_all: off\n"
+				      "trusted_proxies: 192.168.0.0/16, 127.0.0.1\n"), &d);
 	if (st == NULL)
-		fail_msg("%s", err);
+		fail_msg("%s", diags_text(&d));
+	rules_diags_free(&d);
 	assert_int_equal(st->connection_limit, 500);
 	assert_int_equal(st->per_ip_connection_limit, 0);
 	assert_int_equal(st->connection_timeout, 60);
@@ -180,55 +260,20 @@ connection_and_body_limits_are_read(void **state)
 	assert_int_equal(st->public_rate_count, 5);
 	assert_int_equal(st->public_rate_period, 60);
 	assert_int_equal(st->public_rate_all_count, 0);
-	assert_string_equal(st->mailgun_key, "url-key");
+	assert_true(settings_trusted(st, 0xc0a80101));
 	settings_free(st);
 	/* one request of the largest size must fit in the body memory */
-	write_conf("email_max_body = 25M\nbody_memory = 8M\n");
-	assert_null(settings_load(path, err, sizeof err));
-	assert_non_null(strstr(err, "body_memory"));
-	write_conf("header_timeout = 0s\n");
-	assert_null(settings_load(path, err, sizeof err));
-	write_conf("connection_limit = 3\n");
-	assert_null(settings_load(path, err, sizeof err));
-	unlink(path);
-}
-
-/* LEADKEEP_X_FILE, as delivery reads it: the status callback's signature is
- * checked with the token the texts go out with. */
-static void
-a_secret_may_come_from_a_file(void **state)
-{
-	char err[256], secret[64];
-	settings *st;
-
-	(void)state;
-	snprintf(secret, sizeof secret, "/tmp/lk-secret-%d", (int)getpid());
-	write_conf("");
-	{
-		FILE *f = fopen(secret, "w");
-
-		assert_non_null(f);
-		fputs("tw-from-file\n", f);
-		fclose(f);
-	}
-	unsetenv("LEADKEEP_TWILIO_AUTH_TOKEN");
-	setenv("LEADKEEP_TWILIO_AUTH_TOKEN_FILE", secret, 1);
-	st = settings_load(path, err, sizeof err);
-	assert_non_null(st);
-	assert_string_equal(st->twilio_auth_token, "tw-from-file");
-	settings_free(st);
-	unlink(secret);
-	assert_null(settings_load(path, err, sizeof err));	/* the file is gone */
-	assert_non_null(strstr(err, "LEADKEEP_TWILIO_AUTH_TOKEN_FILE"));
-	unsetenv("LEADKEEP_TWILIO_AUTH_TOKEN_FILE");
+	assert_null(settings_load(write_file("email_max_body: 25M\nbody_memory: 8M\n"), &d));
+	assert_non_null(strstr(diags_text(&d), "body_memory"));
+	rules_diags_free(&d);
 	unlink(path);
 }
 
 static void
-no_file_gives_defaults(void **state)
+no_file_or_an_empty_one_gives_defaults(void **state)
 {
-	char err[64];
-	settings *st = settings_load(NULL, err, sizeof err);
+	rules_diags d;
+	settings *st = settings_load(NULL, &d);
 
 	(void)state;
 	assert_non_null(st);
@@ -241,20 +286,27 @@ no_file_gives_defaults(void **state)
 	assert_int_equal(st->body_memory, 128 * 1024 * 1024);
 	assert_int_equal(st->public_rate_count, 30);
 	assert_int_equal(st->public_rate_all_count, 300);
+	assert_int_equal(settings_load_sources(st, NULL, false, &d), 0);
+	settings_free(st);
+	st = settings_load(write_file("# nothing changed from the defaults\n"), &d);
+	assert_non_null(st);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(st->connection_limit, 1000);
 	settings_free(st);
 	settings_free(NULL);
+	unlink(path);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(documented_example_parses),
-		cmocka_unit_test(environment_wins_over_the_file),
-		cmocka_unit_test(mistakes_name_the_line_not_the_value),
+		cmocka_unit_test(documented_examples_read),
+		cmocka_unit_test(secrets_are_references_only),
+		cmocka_unit_test(mistakes_name_file_line_and_column),
+		cmocka_unit_test(the_old_format_is_named),
 		cmocka_unit_test(connection_and_body_limits_are_read),
-		cmocka_unit_test(a_secret_may_come_from_a_file),
-		cmocka_unit_test(no_file_gives_defaults),
+		cmocka_unit_test(no_file_or_an_empty_one_gives_defaults),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

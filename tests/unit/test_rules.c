@@ -230,7 +230,7 @@ unknown_key_names_the_expected_keys(void **state)
 	expect_error(BASE "sequnces: {}\n", 1, 4, 1,
 		     "unknown key \"sequnces\" in rules (expected one of: business, people, "
 		     "routing, stages, lost_reasons, sequences, escalation, cold, limits, "
-		     "templates, unanswered_reply, appointments)");
+		     "templates, unanswered_reply, appointments, ...)");
 	expect_error(BASE "limits: { max_automated_touches: 4, pre: 10d }\n", 1, 4, 37,
 		     "unknown key \"pre\" in limits (expected one of: "
 		     "max_automated_touches, per, max_echo_chars, promise_grace)");
@@ -1156,7 +1156,7 @@ diagnostics_print_as_file_line_col(void **state)
 			    "t.yaml:4:16: error: \"per\" must be a duration like 5m, 2h, 3d\n"
 			    "t.yaml:5:1: error: unknown key \"routing2\" in rules (expected one of: "
 			    "business, people, routing, stages, lost_reasons, sequences, escalation, "
-			    "cold, limits, templates, unanswered_reply, appointments)\n");
+			    "cold, limits, templates, unanswered_reply, appointments, ...)\n");
 	rules_diags_free(&d);
 }
 
