@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "core/engine.h"
 #include "core/rules.h"
 #include "http/http_api.h"
@@ -93,6 +95,7 @@ on_lead(void *ctx, const store_lead_row *r)
 	p->lead.sequence = web_keep(c, r->sequence);
 	p->lead.lost_reason = web_keep(c, r->lost_reason);
 	p->lead.external_id = web_keep(c, r->external_id);
+	p->lead.custom = web_keep(c, r->custom);
 }
 
 static void
@@ -532,6 +535,42 @@ closed_tasks(web_ctx *c, const lead_page *p)
 	html_close(h);
 }
 
+/*
+ * The lead's custom fields (what a source sent that the lead has no field
+ * for), as the store keeps them: one JSON object of strings. Names and values
+ * are text like any other - escaped, never a link, whatever they hold
+ * (`javascript:...` is shown as typed). A value that is not a string (not
+ * written by intake, but the column is plain JSON) is shown as its JSON text;
+ * text that is not an object shows nothing.
+ */
+static void
+custom_fields(web_ctx *c, const char *json)
+{
+	html *h = &c->h;
+	json_t *o = json ? json_loads(json, 0, NULL) : NULL;
+	const char *name;
+	json_t *v;
+
+	if (json_is_object(o) && json_object_size(o) > 0) {
+		html_open(h, "h3");
+		html_attr(h, "id", "custom");
+		html_text(h, "Custom fields");
+		html_close(h);
+		html_open(h, "dl");
+		html_attr(h, "class", "facts custom");
+		json_object_foreach(o, name, v) {
+			char *text = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY);
+
+			html_elem(h, "dt", name);
+			html_elem(h, "dd", json_is_string(v) ? json_string_value(v) :
+				  text ? text : "");
+			free(text);
+		}
+		html_close(h);
+	}
+	json_decref(o);
+}
+
 static void
 details(web_ctx *c, const lead_page *p)
 {
@@ -566,6 +605,7 @@ details(web_ctx *c, const lead_page *p)
 	if (l->email_opt_out)
 		fact(h, "Email", "Opted out: no emails.");
 	html_close(h);
+	custom_fields(c, l->custom);
 }
 
 /* A part of the page app.js swaps when something changes (data-live). */

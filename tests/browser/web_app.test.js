@@ -171,7 +171,10 @@ async function main() {
 			service: '"><img src=x onerror=window.__xss=2>', message: 'javascript:alert(document.cookie)',
 			neighbourhood: '<svg onload=alert(3)>', website: 'javascript:alert(4)',
 		});
-		for (const url of ['/app/', '/app/?who=all', `/app/leads/${id}`]) {
+		// custom fields (through the API: the form door keeps extra fields in the message)
+		const custom = { website: 'javascript:alert(4)', '<img src=x onerror=window.__xss=3>': '"><svg onload=alert(5)>' };
+		const cid = t.apiLead({ name: 'Cyd <b>Custom</b>', phone: '312-555-0178', owner: 'alice', ...custom });
+		for (const url of ['/app/', '/app/?who=all', `/app/leads/${id}`, `/app/leads/${cid}`]) {
 			const page = await t.newPage(alice);
 			await page.goto(BASE + url);
 			await page.waitForTimeout(300);
@@ -191,6 +194,14 @@ async function main() {
 			t.check(`${url}: no dialog fired`, page.dialogs.length === 0, page.dialogs.join('\n'));
 			t.check(`${url}: no element or handler injected`, found.bad.length === 0 && found.xss === undefined,
 				found.bad.join('\n'));
+			if (url === `/app/leads/${cid}`) {
+				t.check('lead page: the custom fields show as text, names and values',
+					Object.entries(custom).every(([k, v]) => found.text.includes(k) && found.text.includes(v)),
+					found.text);
+				t.check('lead page: a javascript: custom field is no link', !(await page.$('a[href^="javascript"]')));
+				await page.close();
+				continue;
+			}
 			t.check(`${url}: the name shows as the text typed`, found.text.includes(name));
 			if (url.startsWith('/app/leads/')) {
 				t.check('lead page: the service shows as text', found.text.includes('"><img src=x onerror=window.__xss=2>'));
