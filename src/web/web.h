@@ -162,12 +162,18 @@ typedef struct {
 	bool is_new;			/* nobody has acted on the lead yet: a "New" badge */
 	bool show_lead;			/* link to the lead (on Today) */
 	bool show_assignee;		/* another person's task is in the list */
+	const html_url *more;		/* compact (Today): the outcome buttons and a link
+					 * here for a note or a snooze; NULL = the whole card */
+	bool opened;			/* the whole card with its note and snooze shown */
 } web_task_view;
 
 /* Back targets of a task's forms: the redirect goes there. */
 #define WEB_BACK_TODAY "today"
 #define WEB_BACK_LEAD "lead"
 
+/* The card: one form (CSRF token, back) with the one-tap outcomes, and
+ * "done with a note" and "snooze" (posted to /app/tasks/ID/snooze by its own
+ * button's formaction) - or, on a compact card, a link to open it. */
 void web_task_card(web_ctx *c, const web_task_view *t, const char *back);
 /* Seconds of a snooze choice the card offers ("1h", "3d"...), 0 for none. */
 int64_t web_snooze_secs(const char *value);

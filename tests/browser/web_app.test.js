@@ -78,18 +78,18 @@ async function main() {
 	// --- CSRF: a form posted without its token is refused --------------------------------------
 	await t.test('CSRF', async () => {
 		await mp.goto(`${BASE}/app/?who=all`);
-		const form = mp.locator('form.actions:has(button[value="no_answer"])').first();
+		const form = mp.locator('form.task-form:has(button[value="no_answer"])').first();
 		const action = await form.getAttribute('action');
 		const task = Number(action.split('/')[3]);
 		await form.evaluate((f) => f.querySelector('input[name="csrf"]').remove());
-		const resp = await t.submit(mp, `form.actions[action="${action}"] button[value="no_answer"]`);
+		const resp = await t.submit(mp, `form.task-form[action="${action}"] button[value="no_answer"]`);
 		t.eq('a form posted without its CSRF token: 403', resp.status(), 403);
 		eqTask(`the refused post changed nothing (task ${task} still open)`, task, 'open');
 		await mp.goto(`${BASE}/app/?who=all`);
-		await mp.locator(`form.actions[action="${action}"]`).evaluate((f) => {
+		await mp.locator(`form.task-form[action="${action}"]`).evaluate((f) => {
 			f.querySelector('input[name="csrf"]').value = '0'.repeat(64);
 		});
-		const resp2 = await t.submit(mp, `form.actions[action="${action}"] button[value="no_answer"]`);
+		const resp2 = await t.submit(mp, `form.task-form[action="${action}"] button[value="no_answer"]`);
 		t.eq('a form posted with another CSRF token: 403', resp2.status(), 403);
 		eqTask('still nothing changed', task, 'open');
 	});
