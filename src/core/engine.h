@@ -36,6 +36,8 @@ typedef enum {
 	ACT_TASK_DUE,		/* open task .task_id is now due at .at */
 	ACT_SET_CONTACT,	/* .fields (NULL = unchanged, normalised) and .flags = the
 				 * lead's LEAD_* contact flags */
+	ACT_SET_PAUSED,		/* lead.paused_at = .at (0 = the automation runs),
+				 * lead.paused_step = .step */
 } action_kind;
 
 /* Why a message is sent: only lead-facing automated touches count toward limits. */

@@ -46,6 +46,7 @@ typedef struct {
 	size_t followups_added;	/* automated touches queued by this decision */
 	int new_tasks;		/* ACT_TASK_CREATE count, for task_ref */
 	int esc_from;		/* escalation level new tasks start at */
+	int64_t paused_at;	/* the automation is paused since (0 = it runs) */
 } engine_ctx;
 
 /* The title of the task the promise makes ("Decide the next step for Marcus
@@ -161,5 +162,11 @@ decide_result engine_on_task_snooze(engine_ctx *c, const lead_event *ev, char *e
 decide_result engine_on_contact(engine_ctx *c, const lead_event *ev, char *err, size_t errlen);
 /* the next follow-up a person sets (engine_followup.c) */
 decide_result engine_on_followup(engine_ctx *c, const lead_event *ev, char *err, size_t errlen);
+/* pausing and resuming the lead's automation (engine_pause.c) */
+decide_result engine_on_pause(engine_ctx *c, const lead_event *ev, char *err, size_t errlen);
+decide_result engine_on_resume(engine_ctx *c, const lead_event *ev, char *err, size_t errlen);
+/* A sequence started while the automation is paused: none of its steps runs
+ * now; its first one is what a resume starts with. */
+void engine_pause_hold(engine_ctx *c, const rules_sequence *seq);
 
 #endif

@@ -578,6 +578,12 @@ engine_start_sequence(engine_ctx *c, const char *name, bool on_intake, const cha
 	c->seq_started = c->now;
 	if (seq == NULL || seq->nsteps == 0)
 		return;
+	if (c->paused_at > 0) {
+		engine_event(c, "sequence.started", "Started %s (%s); held: the automation is "
+			     "paused", seq->name, why);
+		engine_pause_hold(c, seq);
+		return;
+	}
 	engine_event(c, "sequence.started", "Started %s (%s)", seq->name, why);
 	c->next_contact_due = first_task_due(c, seq);
 	if (seq->steps[0].at > 0) {

@@ -79,9 +79,10 @@ engine_on_timer(engine_ctx *c, const lead_event *ev)
 	case TIMER_STEP: {
 		const rules_sequence *seq = rules_sequence_find(c->r, ev->sequence ? ev->sequence : "");
 
-		/* A re-planned lead ignores the timers of its old plan. */
+		/* A re-planned lead ignores the timers of its old plan; a paused one
+		 * runs no step (its timer was cancelled: this one fired anyway). */
 		if (seq == NULL || ev->plan != c->l->plan || !engine_streq(c->sequence, seq->name) ||
-		    ev->step < 0 || (size_t)ev->step >= seq->nsteps)
+		    ev->step < 0 || (size_t)ev->step >= seq->nsteps || c->paused_at > 0)
 			return DECIDE_OK;
 		engine_run_step(c, seq, ev->step, false);
 		engine_chain(c, seq, ev->step);

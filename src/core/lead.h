@@ -62,6 +62,9 @@ typedef struct {
 	const char *lost_reason;
 	const lead_custom *custom;	/* custom fields, in the order given */
 	size_t ncustom;
+	int64_t paused_at;	/* a person paused the lead's automation then; 0 = it runs */
+	int paused_step;	/* paused: the step of .sequence that runs first when it is
+				 * resumed; -1 = none was waiting */
 } lead;
 
 /* An open task of the lead, as the engine needs it. */
@@ -99,6 +102,8 @@ typedef enum {
 	EV_CONTACT,		/* a person edits the contact fields in .fields */
 	EV_DELIVERY,		/* what became of a message the engine queued (.delivery) */
 	EV_FOLLOWUP,		/* a person sets the next follow-up: a .verb task due .until */
+	EV_PAUSE,		/* a person pauses the lead's automation (.reason: why) */
+	EV_RESUME,		/* a person resumes it: the held steps are planned again */
 } lead_event_kind;
 
 /* EV_DELIVERY: the outcome delivery reports for one outbox message. */

@@ -245,7 +245,8 @@ sqlite_lead_state_load(store *s, int64_t business_id, int64_t id, int64_t now,
 		"SELECT name, phone, email, source, kind, service, message, neighbourhood,"
 		" flags, stage, status, owner, sequence, sequence_started_at, plan, created_at,"
 		" last_inbound_at, last_touch_at, last_task_done_at, sms_opt_out, email_opt_out,"
-		" quote_cents, lost_reason, custom FROM leads WHERE id = ?1 AND business_id = ?2";
+		" quote_cents, lost_reason, custom, paused_at, paused_step FROM leads"
+		" WHERE id = ?1 AND business_id = ?2";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	store_lead_state *ls;
 	lead *l;
@@ -294,6 +295,8 @@ sqlite_lead_state_load(store *s, int64_t business_id, int64_t id, int64_t now,
 	l->quote_cents = sqlite3_column_type(st, 21) == SQLITE_NULL ? -1 :
 			 sqlite3_column_int64(st, 21);
 	l->lost_reason = keep(ls, st, 22);
+	l->paused_at = sqlite3_column_int64(st, 24);
+	l->paused_step = sqlite3_column_int(st, 25);
 	if (custom_load(ls, (const char *)sqlite3_column_text(st, 23)) < 0) {
 		sqlite3_reset(st);
 		store_lead_state_free(ls);
@@ -347,6 +350,7 @@ sqlite_lead_prepare(store *s, int64_t business_id, const store_new_lead *nl, int
 	l->message = copy(ls, nl->message);
 	l->neighbourhood = copy(ls, nl->neighbourhood);
 	l->flags = nl->flags;
+	l->paused_step = -1;
 	l->status = LEAD_STATUS_OPEN;
 	l->owner = copy(ls, nl->owner);
 	l->created_at = now;

@@ -31,6 +31,8 @@ typedef struct {
 	int64_t last_inbound_at, last_touch_at;
 	const char *external_id;
 	const char *custom;	/* custom fields as a JSON object of strings, NULL = none */
+	int64_t paused_at;	/* its automation is paused since (0 = it runs) */
+	int paused_step;	/* paused: the step of .sequence a resume starts with, -1 none */
 } store_lead_row;
 
 typedef struct {

@@ -193,6 +193,11 @@ const char *const store_migrations[] = {
 	/* 5: custom fields - what a source sent that the lead has no column for
 	 * ("zip", "budget"), as one JSON object of strings; NULL = none. */
 	"ALTER TABLE leads ADD COLUMN custom TEXT;",
+	/* 6: a person paused the lead's automation (since when, 0 = it runs) and
+	 * the step of its sequence that runs first when it is resumed (-1 =
+	 * none was waiting). */
+	"ALTER TABLE leads ADD COLUMN paused_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE leads ADD COLUMN paused_step INTEGER NOT NULL DEFAULT -1;",
 };
 
 const int store_nmigrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -114,8 +114,9 @@ int store_first_event_read(store *s, int64_t business_id, int64_t from, int64_t 
 			   void *ctx);
 
 /* Open leads without an owner, or without a next action (no open task and
- * no sequence running): the first limit (0 = 200), oldest first. Returns
- * how many there are in all (may exceed limit), or -1. */
+ * no sequence running - a paused one runs nothing): the first limit (0 =
+ * 200), oldest first. Returns how many there are in all (may exceed limit),
+ * or -1. */
 int store_unattended_read(store *s, int64_t business_id, int limit,
 			  void (*fn)(void *ctx, const store_lead_brief *r), void *ctx);
 
