@@ -163,6 +163,31 @@ async function main() {
 		await t.screenshot(pp, 'flow-visit-logged-360');
 	});
 
+	// --- pausing and resuming the lead's automation ----------------------------------------------
+	await t.test('pause and resume', async () => {
+		const page = await t.newPage(alice);
+		await page.goto(`${BASE}/app/leads/${wanda}`);
+		await page.fill('#pause-reason', 'on holiday until Monday');
+		const r = await t.submit(page, `form[action="/app/leads/${wanda}/pause"] button`);
+		t.eq('pause: 303', r.status(), 303);
+		eq('the lead is paused, its quote follow-up held',
+			sql(`SELECT (paused_at > 0) || ' ' || paused_step || ' ' || (SELECT count(*) FROM timers
+				WHERE lead_id = ${wanda} AND kind = 'step' AND state = 'pending') FROM leads WHERE id = ${wanda}`),
+			'1 0 0');
+		t.check('the held steps show as paused', await page.isVisible('ul.upcoming .badge.paused'));
+		const problems = await t.axeProblems(page);
+		t.check('the paused lead page: axe-core finds no serious or critical violation',
+			problems.length === 0, problems.join('\n'));
+		await t.screenshot(page, 'flow-lead-paused-1280');
+		const r2 = await t.submit(page, `form[action="/app/leads/${wanda}/resume"] button`);
+		t.eq('resume: 303', r2.status(), 303);
+		eq('resumed: the quote follow-up is planned again', sql(`SELECT paused_at || ' ' || (SELECT count(*)
+			FROM timers WHERE lead_id = ${wanda} AND kind = 'step' AND state = 'pending') FROM leads
+			WHERE id = ${wanda}`), '0 1');
+		t.check('no paused step shown any more', !(await page.isVisible('.badge.paused')));
+		await page.close();
+	});
+
 	// --- XSS payloads in every field render as text ----------------------------------------------------
 	await t.test('XSS', async () => {
 		const name = '<script>window.__xss=1;alert(1)</script>Xena';

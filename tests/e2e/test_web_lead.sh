@@ -20,6 +20,8 @@ cat >"$T/serve.conf" <<CONF
 owner = alice
 [form bob]
 owner = bob
+[form terry]
+owner = terry
 CONF
 TOKEN=$(lk token create --name web-lead --role staff 2>/dev/null)
 start_server --config "$T/serve.conf" || { not_ok "server starts"; exit 1; }
@@ -71,6 +73,84 @@ out=$(api POST /api/v1/leads '{"name":"Plain Pat","phone":"312 555 0132","owner"
 pat=$(json_get "$(body_of "$out")" 'd["id"]')
 page "/app/leads/$pat" "$A" >/dev/null
 check "a lead without custom fields: no section" has_not "Custom fields"
+
+# --- pausing and resuming a lead's automation --------------------------------------------------
+req POST /in/form/alice --data "name=Marcus+Johnson&phone=3125550199&service=deck+repair" >/dev/null
+marcus=$(sql "SELECT id FROM leads WHERE name = 'Marcus Johnson'")
+step_timer() { sql "SELECT step || ' ' || due_at FROM timers WHERE lead_id = $marcus AND kind = 'step' AND state = 'pending'"; }
+before=$(step_timer)
+expect_eq "the new lead's sequence waits for its step 4 (the check-in)" "${before% *}" 3
+expect_eq "alice opens the lead: 200" "$(page "/app/leads/$marcus" "$A")" 200
+expect_contains "the coming step is listed" "$(cat "$T/page")" 'Automatic text &quot;checkin&quot; (new_inquiry, step 4)'
+expect_contains "office may pause it" "$(cat "$T/page")" "action=\"/app/leads/$marcus/pause\""
+ACSRF=$(csrf_of)
+# terry (technician) holds a task on the lead but does not own it
+sql "INSERT INTO tasks (business_id, lead_id, verb, title, assignee, due_at, created_at)
+     VALUES (1, $marcus, 'visit', 'Measure the deck', 'terry', $(date -u -d 2026-11-25T16:00:00Z +%s), 0)"
+expect_eq "terry sees the lead (his task is on it): 200" "$(page "/app/leads/$marcus" "$TT")" 200
+check "... but no pause form: he does not own it" has_not "/app/leads/$marcus/pause"
+TCSRF=$(csrf_of)
+expect_eq "terry's pause is refused: 403" "$(post "/app/leads/$marcus/pause" "$TT" "csrf=$TCSRF")" 403
+page /app/ "$B" >/dev/null
+expect_eq "bob (sales) cannot see it: 404" "$(post "/app/leads/$marcus/pause" "$B" "csrf=$(csrf_of)")" 404
+expect_eq "without the CSRF token: 403" "$(post "/app/leads/$marcus/pause" "$A" "reason=x")" 403
+expect_eq "nothing paused by the refusals" "$(sql "SELECT paused_at FROM leads WHERE id = $marcus")" 0
+
+NOW=$(date -u -d "$LEADKEEP_NOW" +%s)
+expect_eq "alice pauses it: 303 back to the lead" \
+	"$(post "/app/leads/$marcus/pause" "$A" "csrf=$ACSRF&reason=away+until+Friday"); $(location)" \
+	"303; /app/leads/$marcus?ok=paused"
+expect_eq "the lead is paused since now, step 4 held" \
+	"$(sql "SELECT paused_at || ' ' || paused_step FROM leads WHERE id = $marcus")" "$NOW 3"
+expect_eq "its step timer is cancelled" "$(step_timer)" ""
+expect_eq "its tasks stay open" "$(sql "SELECT count(*) FROM tasks WHERE lead_id = $marcus AND state = 'open'")" 2
+expect_contains "the timeline says so, with who and why" \
+	"$(sql "SELECT actor || ': ' || text FROM events WHERE lead_id = $marcus AND type = 'automation.paused'")" \
+	"alice: Automation paused - away until Friday: step 4 of new_inquiry (a text, checkin) waits"
+page "/app/leads/$marcus?ok=paused" "$A" >/dev/null
+p=$(cat "$T/page")
+expect_contains "the page confirms it" "$p" "The lead&#39;s automation is paused"
+expect_contains "the page says since when" "$p" "Automation paused since Tue Nov 24, 2:02 PM"
+expect_contains "the held steps are shown as paused" "$p" \
+	'<li>Automatic text &quot;checkin&quot; (new_inquiry, step 4) <span class="badge paused">paused</span></li>'
+expect_contains "... all of them, in order" "$p" \
+	'<li>Automatic text &quot;final&quot; (new_inquiry, step 6) <span class="badge paused">paused</span></li>'
+expect_contains "the head says paused" "$p" '<span class="badge paused">Automation paused</span>'
+expect_contains "a resume button" "$p" "action=\"/app/leads/$marcus/resume\""
+expect_contains "the timeline entry is on the page" "$p" "Automation paused - away until Friday"
+expect_eq "pausing again: 409" "$(post "/app/leads/$marcus/pause" "$A" "csrf=$ACSRF")" 409
+expect_contains "... says why, next to the form" "$(cat "$T/page")" "paused already"
+page /app/ "$A" >/dev/null
+expect_contains "the call task stays on Today" "$(cat "$T/page")" "Marcus Johnson"
+
+# terry owns his own lead: he may pause it
+req POST /in/form/terry --data "name=Tina+Terryson&phone=3125550143" >/dev/null
+tina=$(sql "SELECT id FROM leads WHERE name = 'Tina Terryson'")
+page "/app/leads/$tina" "$TT" >/dev/null
+expect_contains "terry's own lead has the pause form" "$(cat "$T/page")" "action=\"/app/leads/$tina/pause\""
+expect_eq "terry pauses his own lead: 303" "$(post "/app/leads/$tina/pause" "$TT" "csrf=$(csrf_of)")" 303
+expect_eq "... paused" "$(sql "SELECT paused_at > 0 FROM leads WHERE id = $tina")" 1
+page "/app/leads/$tina" "$TT" >/dev/null
+expect_eq "... and resumes it: 303" "$(post "/app/leads/$tina/resume" "$TT" "csrf=$(csrf_of)")" 303
+
+# three days later, alice resumes Marcus: the held step comes back three days later
+check "server stops" stop_server
+export LEADKEEP_NOW=2026-11-27T20:02:00Z	# Friday 14:02
+start_server --config "$T/serve.conf" || { not_ok "server starts again"; exit 1; }
+page "/app/leads/$marcus" "$A" >/dev/null
+expect_eq "alice resumes it: 303" "$(post "/app/leads/$marcus/resume" "$A" "csrf=$(csrf_of)"); $(location)" \
+	"303; /app/leads/$marcus?ok=resumed"
+expect_eq "not paused any more" "$(sql "SELECT paused_at || ' ' || paused_step FROM leads WHERE id = $marcus")" "0 -1"
+after=$(step_timer)
+expect_eq "step 4 is planned again" "${after% *}" 3
+expect_eq "... three days later than it was" "$(( ${after#* } - ${before#* } ))" $((3 * 86400))
+expect_contains "the timeline says so" \
+	"$(sql "SELECT text FROM events WHERE lead_id = $marcus AND type = 'automation.resumed'")" \
+	"Automation resumed after 3 d: step 4 of new_inquiry (a text, checkin) is due"
+page "/app/leads/$marcus?ok=resumed" "$A" >/dev/null
+check "the page shows no paused step" has_not 'badge paused'
+expect_contains "... and the step coming" "$(cat "$T/page")" 'Automatic text &quot;checkin&quot; (new_inquiry, step 4)<span class="meta"> - in 2'
+expect_eq "resuming again: 409" "$(post "/app/leads/$marcus/resume" "$A" "csrf=$(csrf_of)")" 409
 
 check "server stops cleanly" stop_server
 check "no sanitizer report in the server log" bash -c "! grep -q 'ERROR: AddressSanitizer\|runtime error' '$T/serve.log'"
