@@ -3,7 +3,9 @@
 // week: every page of pages.js checked by axe-core and photographed at 360 and
 // 1280 px; then signing in and out, lockout, CSRF, cookie flags, a lead from
 // the form door on its owner's Today, walking a task, a visit with a quote
-// from a phone, XSS payloads in every field, and who may open which lead.
+// from a phone, pausing and resuming a lead's automation, XSS payloads in
+// every field (custom fields too), and who may open which lead (a sales rep,
+// a technician).
 // Prints TAP lines; run by tests/e2e/test_web_browser.sh.
 'use strict';
 
@@ -237,26 +239,40 @@ async function main() {
 		}
 	});
 
-	// --- who may open which lead ------------------------------------------------------------------
-	await t.test('authorisation', async () => {
-		const bob = await as('bob@demo');
-		const bp = bob.page;
-		const resp = await bp.goto(`${BASE}/app/leads/${wanda}`);
-		t.eq('bob (sales) opens alice\'s lead: 404', resp.status(), 404);
-		t.check('the 404 tells nothing of the lead', !(await bp.content()).includes('Wanda'));
-		await bp.goto(`${BASE}/app/?who=all`);
-		t.check('bob\'s Today never shows alice\'s lead, even with ?who=all',
-			!(await bp.textContent('main')).includes('Wanda Browser'));
-		const csrf = await bp.getAttribute('input[name="csrf"]', 'value');
-		const task = sql(`SELECT id FROM tasks WHERE lead_id = ${wanda} AND state = 'open' LIMIT 1`);
-		const r2 = await bp.request.post(`${BASE}/app/tasks/${task}/outcome`, {
-			form: { csrf, back: 'today', outcome: 'talked' }, maxRedirects: 0,
-			headers: { Origin: BASE } });
-		t.eq('bob records an outcome on alice\'s task: 404', r2.status(), 404);
-		eqTask('alice\'s task is untouched', Number(task), 'open');
-		const own = sql(`SELECT id FROM leads WHERE owner = 'bob' AND status = 'open' LIMIT 1`);
-		t.eq('bob opens his own lead: 200', (await bp.goto(`${BASE}/app/leads/${own}`)).status(), 200);
+	// --- who may open which lead: a sales rep and a technician -----------------------------------
+	await t.test('search finds the lead for its owner', async () => {
+		await ap.goto(`${BASE}/app/search?q=Wanda`);
+		t.check('alice\'s search finds her lead Wanda', (await ap.textContent('main')).includes('Wanda Browser'));
 	});
+	for (const [email, who] of [['bob@demo', 'bob (sales)'], ['tom@demo', 'tom (technician)']]) {
+		await t.test(`authorisation: ${who}`, async () => {
+			const ctx = await as(email);
+			const bp = ctx.page;
+			const resp = await bp.goto(`${BASE}/app/leads/${wanda}`);
+			t.eq(`${who} opens alice's lead: 404`, resp.status(), 404);
+			t.check('the 404 tells nothing of the lead', !(await bp.content()).includes('Wanda'));
+			await bp.goto(`${BASE}/app/?who=all`);
+			t.check(`${who}'s Today never shows alice's lead, even with ?who=all`,
+				!(await bp.textContent('main')).includes('Wanda Browser'));
+			await bp.goto(`${BASE}/app/search?q=Wanda`);
+			t.check(`${who}'s search does not find alice's lead`,
+				!(await bp.textContent('main')).includes('Wanda Browser'), await bp.textContent('main'));
+			const csrf = await bp.getAttribute('input[name="csrf"]', 'value');
+			const task = sql(`SELECT id FROM tasks WHERE lead_id = ${wanda} AND state = 'open' LIMIT 1`);
+			const r2 = await bp.request.post(`${BASE}/app/tasks/${task}/outcome`, {
+				form: { csrf, back: 'today', outcome: 'talked' }, maxRedirects: 0,
+				headers: { Origin: BASE } });
+			t.eq(`${who} records an outcome on alice's task: 404`, r2.status(), 404);
+			const r3 = await bp.request.post(`${BASE}/app/leads/${wanda}/pause`, {
+				form: { csrf }, maxRedirects: 0, headers: { Origin: BASE } });
+			t.eq(`${who} pauses alice's lead: 404`, r3.status(), 404);
+			eqTask('alice\'s task is untouched', Number(task), 'open');
+			eq('alice\'s lead is not paused', sql(`SELECT paused_at FROM leads WHERE id = ${wanda}`), '0');
+			const own = sql(`SELECT id FROM leads WHERE owner = '${email.split('@')[0]}' AND status = 'open' LIMIT 1`);
+			if (own)
+				t.eq(`${who} opens his own lead: 200`, (await bp.goto(`${BASE}/app/leads/${own}`)).status(), 200);
+		});
+	}
 
 	// --- signing out --------------------------------------------------------------------------------
 	await t.test('sign-out', async () => {
