@@ -167,6 +167,6 @@ decide_result engine_on_pause(engine_ctx *c, const lead_event *ev, char *err, si
 decide_result engine_on_resume(engine_ctx *c, const lead_event *ev, char *err, size_t errlen);
 /* A sequence started while the automation is paused: none of its steps runs
  * now; its first one is what a resume starts with. */
-void engine_pause_hold(engine_ctx *c, const rules_sequence *seq);
+void engine_pause_hold(engine_ctx *c);
 
 #endif

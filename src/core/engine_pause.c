@@ -64,9 +64,8 @@ set_paused(engine_ctx *c, int64_t at, int step)
 }
 
 void
-engine_pause_hold(engine_ctx *c, const rules_sequence *seq)
+engine_pause_hold(engine_ctx *c)
 {
-	(void)seq;
 	set_paused(c, c->paused_at, 0);
 }
 

@@ -581,7 +581,7 @@ engine_start_sequence(engine_ctx *c, const char *name, bool on_intake, const cha
 	if (c->paused_at > 0) {
 		engine_event(c, "sequence.started", "Started %s (%s); held: the automation is "
 			     "paused", seq->name, why);
-		engine_pause_hold(c, seq);
+		engine_pause_hold(c);
 		return;
 	}
 	engine_event(c, "sequence.started", "Started %s (%s)", seq->name, why);
