@@ -17,6 +17,8 @@ module.exports = [
 	{ name: 'login', path: '/app/login', as: null, docs: true },
 	{ name: 'set-password', path: ({ env }) => env.LK_SETPW_LINK, as: null },
 	{ name: 'today', path: '/app/', as: 'alice@demo', docs: true },
+	{ name: 'today-opened', as: 'alice@demo',	// a card's note and snooze opened
+	  path: ({ sql }) => `/app/?open=${sql("SELECT id FROM tasks WHERE assignee = 'alice' AND state = 'open' ORDER BY due_at, id LIMIT 1")}` },
 	{ name: 'today-everyone', path: '/app/?who=all', as: 'maria@demo' },
 	{ name: 'today-sales', path: '/app/', as: 'bob@demo' },
 	{ name: 'today-technician', path: '/app/', as: 'tom@demo' },
