@@ -43,6 +43,8 @@ typedef enum {
 	ACT_SET_PLAN,		/* the running plan now follows rules version .text, and
 				 * never runs the steps in .name (space-separated ids,
 				 * NULL = none); the plan number is unchanged */
+	ACT_SET_PAUSED,		/* lead.paused_at = .at (0 = the automation runs),
+				 * lead.paused_step = .step_id (NULL = none held) */
 } action_kind;
 
 /* Why a message is sent: only lead-facing automated touches count toward limits. */

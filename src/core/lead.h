@@ -72,6 +72,9 @@ typedef struct {
 				 * (space-separated): steps a rules change moved past
 				 * the point the lead reached, or added after their
 				 * time; NULL = none. Cleared when a sequence starts. */
+	int64_t paused_at;	/* a person paused the lead's automation then; 0 = it runs */
+	const char *paused_step; /* paused: the id of the step of .sequence that runs
+				  * first when it is resumed; NULL = none was waiting */
 } lead;
 
 /* An open task of the lead, as the engine needs it. */
@@ -129,6 +132,8 @@ typedef enum {
 				 * rules themselves) with the pending step timer in
 				 * .sequence, .step_id (.step for a timer written before
 				 * step ids), .due_at; .sequence NULL: none pending */
+	EV_PAUSE,		/* a person pauses the lead's automation (.reason: why) */
+	EV_RESUME,		/* a person resumes it: the held steps are planned again */
 } lead_event_kind;
 
 /* A lead from old records (`leadkeep import`), not someone asking now, and
@@ -240,6 +245,9 @@ const char *lead_custom_get(const lead *l, const char *name);
 
 /* Whether name names someone: not NULL, and not junk like ".", "-", "n/a". */
 bool lead_name_usable(const char *name);
+/* Whether id is one of the space-separated ids of list (may be NULL): a
+ * step of lead.plan_skip, say. */
+bool lead_id_listed(const char *list, const char *id);
 
 /* How to greet the person: "Marcus" from "Marcus Johnson" (or "MARCUS
  * JOHNSON"), "Dr. Smith" from "Dr. Smith" or "Dr. Jane Smith" (a title greets

@@ -31,6 +31,10 @@ typedef struct {
 	int64_t last_inbound_at, last_touch_at;
 	const char *external_id;
 	const char *custom;	/* custom fields as a JSON object of strings, NULL = none */
+	int64_t paused_at;	/* its automation is paused since (0 = it runs) */
+	const char *paused_step; /* paused: the id of the step of .sequence a resume
+				  * starts with; NULL = none */
+	const char *plan_skip;	/* step ids the running plan never runs (lead.h) */
 } store_lead_row;
 
 typedef struct {

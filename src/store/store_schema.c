@@ -228,6 +228,11 @@ const char *const store_migrations[] = {
 	"  version_id INTEGER NOT NULL REFERENCES rules_versions(id),"
 	"  at INTEGER NOT NULL,"
 	"  by TEXT NOT NULL);",
+	/* 8: a person paused the lead's automation (since when, 0 = it runs) and
+	 * the id of the step of its sequence that runs first when it is resumed
+	 * (NULL = none was waiting). */
+	"ALTER TABLE leads ADD COLUMN paused_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE leads ADD COLUMN paused_step TEXT;",
 };
 
 const int store_nmigrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);
