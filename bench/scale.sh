@@ -104,7 +104,7 @@ bench_scale() {
 
 	# The same two reads as the staff web app's pages, rendered as HTML for a
 	# signed-in office user linked to the 50-event lead's owner: Today (the
-	# person's first 200 open tasks, overdue first, each with its lead and
+	# person's first 50 open tasks, overdue first, each with its lead and
 	# last timeline entry) and the lead page (contact, tasks, timers,
 	# messages, the whole timeline, the forms).
 	local person jar=$WORK/web.jar
@@ -119,7 +119,7 @@ bench_scale() {
 		for ((i = 0; i < iters; i++)); do echo "$SERVE_URL/app/"; done >"$WORK/web_today.urls"
 		get_many_web "$WORK/web_today.urls" "$jar" >"$WORK/web_today.client"
 		web_figure web_today /app/ "$WORK/web_today.urls" "$WORK/web_today.client" \
-			"server time, GET /app/ (Today: $(sqlite3 "$d/leadkeep.db" "SELECT count(*) FROM tasks WHERE state = 'open' AND assignee = '$person'") open tasks of $person, the first 200 shown)"
+			"server time, GET /app/ (Today: $(sqlite3 "$d/leadkeep.db" "SELECT count(*) FROM tasks WHERE state = 'open' AND assignee = '$person'") open tasks of $person, the first 50 shown)"
 		for ((i = 0; i < iters; i++)); do echo "$SERVE_URL/app/leads/$page"; done >"$WORK/web_lead.urls"
 		get_many_web "$WORK/web_lead.urls" "$jar" >"$WORK/web_lead.client"
 		web_figure web_lead_page "/app/leads/$page" "$WORK/web_lead.urls" "$WORK/web_lead.client" \

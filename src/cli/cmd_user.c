@@ -264,8 +264,9 @@ static const char demo_help[] =
 	"Usage: leadkeep demo-users [--data DIR]\n"
 	"\n"
 	"For the demo business only (no DIR/rules.yaml, no --rules): when it has no users\n"
-	"yet, creates three with the password " DEMO_PASSWORD " and prints their sign-ins:\n"
-	"maria@demo (manager), alice@demo (office), bob@demo (sales, sees only his leads).\n"
+	"yet, creates four with the password " DEMO_PASSWORD " and prints their sign-ins:\n"
+	"maria@demo (manager), alice@demo (office), bob@demo (sales, sees only his leads),\n"
+	"tom@demo (technician, sees only the leads he owns or holds a task on).\n"
 	"`make run` calls it. Never use these accounts for a real business.\n"
 	"\n" CLI_COMMON_HELP;
 
@@ -280,6 +281,7 @@ static const struct {
 	{ "maria@demo", "Maria Olsen", "manager", "maria" },
 	{ "alice@demo", "Alice Moreno", "office", "alice" },
 	{ "bob@demo", "Bob Tran", "sales", "bob" },
+	{ "tom@demo", "Tom Becker", "technician", "tom" },
 };
 
 static void
@@ -287,8 +289,9 @@ demo_print(void)
 {
 	fprintf(stderr, "leadkeep: demo sign-ins (password %s):\n", DEMO_PASSWORD);
 	for (size_t i = 0; i < sizeof demo / sizeof demo[0]; i++)
-		fprintf(stderr, "leadkeep:   %-11s %-8s %s\n", demo[i].email, demo[i].role,
-			strcmp(demo[i].role, "sales") == 0 ? "(sees only his own leads)" : "");
+		fprintf(stderr, "leadkeep:   %-11s %-10s %s\n", demo[i].email, demo[i].role,
+			strcmp(demo[i].role, "sales") == 0 ||
+			strcmp(demo[i].role, "technician") == 0 ? "(sees only his own leads)" : "");
 }
 
 static int

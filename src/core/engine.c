@@ -2,8 +2,8 @@
  * engine.c - decide(): hands each event to its family's handler (one file
  * each: engine_intake.c, engine_inbound.c, engine_people.c, engine_stage.c,
  * engine_timer.c, engine_edit.c, engine_delivery.c, engine_followup.c,
- * engine_import.c), then keeps the promise that no open lead is left without a
- * next action. No I/O, no clock, no globals.
+ * engine_import.c, engine_pause.c), then keeps the promise that no open lead is
+ * left without a next action. No I/O, no clock, no globals.
  */
 #include <stdio.h>
 
@@ -35,7 +35,9 @@ open_tasks_after(const engine_ctx *c)
 static void
 ensure_next_action(engine_ctx *c)
 {
-	if (!engine_is_open(c) || c->sequence != NULL || open_tasks_after(c) > 0 || c->owner == NULL)
+	/* a paused lead's sequence runs nothing: a person must decide */
+	if (!engine_is_open(c) || (c->sequence != NULL && c->paused_at == 0) ||
+	    open_tasks_after(c) > 0 || c->owner == NULL)
 		return;
 	engine_create_task(c, "review", engine_fmt(c, ENGINE_DECIDE_TITLE "%s (stage %s)",
 						   engine_display_name(c->l), c->stage ? c->stage : "none"),
@@ -57,6 +59,7 @@ decide(const lead_state *st, const lead_event *ev, const rules *r, const rr_coun
 		.plan = st->lead.plan, .quote_cents = st->lead.quote_cents,
 		.sms_opt_out = st->lead.sms_opt_out, .email_opt_out = st->lead.email_opt_out,
 		.flags = st->lead.flags, .plan_skip = st->lead.plan_skip,
+		.paused_at = st->lead.paused_at,
 	};
 	decide_result res = DECIDE_OK;
 
@@ -102,6 +105,8 @@ decide(const lead_state *st, const lead_event *ev, const rules *r, const rr_coun
 	case EV_RULES:		res = engine_on_rules(&c, ev); break;
 	case EV_PEOPLE:		res = engine_on_people(&c); break;
 	case EV_APPOINTMENT:	res = engine_on_appointment(&c, ev, err, errlen); break;
+	case EV_PAUSE:		res = engine_on_pause(&c, ev, err, errlen); break;
+	case EV_RESUME:		res = engine_on_resume(&c, ev, err, errlen); break;
 	}
 	if (res != DECIDE_OK) {
 		decision_free(c.d);

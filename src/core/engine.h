@@ -47,6 +47,8 @@ typedef enum {
 	ACT_APPOINTMENT,	/* .appt: .appt.id 0 = a new appointment of the lead (at
 				 * most one per decision), else that appointment's
 				 * kind, times, place, person, state and pause now */
+	ACT_SET_PAUSED,		/* lead.paused_at = .at (0 = the automation runs),
+				 * lead.paused_step = .step_id (NULL = none held) */
 } action_kind;
 
 /* Why a message is sent: only lead-facing automated touches count toward limits. */

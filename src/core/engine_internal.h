@@ -57,6 +57,7 @@ typedef struct {
 	const char *reply_asks;	/* the call time the lead's reply asks for ("a call
 				 * Thursday, Dec 3 at 5:00 PM"), for its reply task's
 				 * title; NULL = none */
+	int64_t paused_at;	/* the automation is paused since (0 = it runs) */
 } engine_ctx;
 
 /* The title of the task the promise makes ("Decide the next step for Marcus
@@ -127,8 +128,6 @@ void engine_run_step(engine_ctx *c, const rules_sequence *seq, int k, bool on_in
 void engine_chain(engine_ctx *c, const rules_sequence *seq, int k);
 /* Whether the running plan skips step id (lead.plan_skip). */
 bool engine_plan_skips(const engine_ctx *c, const char *id);
-/* Whether id is one of the space-separated ids of list (may be NULL). */
-bool engine_id_listed(const char *list, const char *id);
 /* Sets the step timer for step k of seq, due at `at`. */
 void engine_step_timer(engine_ctx *c, const rules_sequence *seq, int k, int64_t at);
 /* The end of a sequence after its last step ran: cold (then: cold, and the
@@ -325,5 +324,13 @@ decide_result engine_on_rules(engine_ctx *c, const lead_event *ev);
  * timeline says so and the plan goes on with the next step due after it.
  * Returns its index, or -1 (handled). */
 int engine_step_of_timer(engine_ctx *c, const rules_sequence *seq, const lead_event *ev);
+/* pausing and resuming the lead's automation (engine_pause.c) */
+decide_result engine_on_pause(engine_ctx *c, const lead_event *ev, char *err, size_t errlen);
+decide_result engine_on_resume(engine_ctx *c, const lead_event *ev, char *err, size_t errlen);
+/* A sequence started while the automation is paused: none of its steps runs
+ * now; its first one is what a resume starts with. */
+void engine_pause_hold(engine_ctx *c);
+/* lead.paused_at = at (0 = the automation runs), the held step = step_id. */
+void engine_set_paused(engine_ctx *c, int64_t at, const char *step_id);
 
 #endif

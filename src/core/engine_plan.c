@@ -557,23 +557,7 @@ may_go_cold(const engine_ctx *c)
 bool
 engine_plan_skips(const engine_ctx *c, const char *id)
 {
-	return engine_id_listed(c->plan_skip, id);
-}
-
-bool
-engine_id_listed(const char *list, const char *id)
-{
-	size_t n = id ? strlen(id) : 0;
-
-	for (const char *p = list; p != NULL && n > 0 && *p; ) {
-		size_t len = strcspn(p, " ");
-
-		if (len == n && strncmp(p, id, n) == 0)
-			return true;
-		p += len;
-		p += strspn(p, " ");
-	}
-	return false;
+	return lead_id_listed(c->plan_skip, id);
 }
 
 void
@@ -677,6 +661,12 @@ engine_start_sequence(engine_ctx *c, const char *name, bool on_intake, const cha
 	c->seq_started = c->now;
 	if (seq == NULL || seq->nsteps == 0)
 		return;
+	if (c->paused_at > 0) {
+		engine_event(c, "sequence.started", "Started %s (%s); held: the automation is "
+			     "paused", seq->name, why);
+		engine_pause_hold(c);
+		return;
+	}
 	engine_event(c, "sequence.started", "Started %s (%s)", seq->name, why);
 	c->next_contact_due = first_task_due(c, seq);
 	if (seq->steps[0].at > 0) {

@@ -192,13 +192,31 @@ cold_at(engine_ctx *c, const replan *p, const rules_sequence *seq, int next, int
 				due = next_due;
 				break;
 			}
-			if (!had(c, p, id) && !engine_id_listed(p->skip, id)) {
+			if (!had(c, p, id) && !lead_id_listed(p->skip, id)) {
 				due = due_of(c, &seq->steps[j]);
 				break;
 			}
 		}
 	}
 	return due < c->now ? c->now : due;
+}
+
+/* A paused lead: the hold moves to the next step it has not had (none
+ * left: nothing is held, and a resume finishes the sequence). */
+static void
+held_moves(engine_ctx *c, replan *p, int next, char *was, char *now_v)
+{
+	const char *id = next >= 0 ? p->cur->steps[next].id : NULL;
+
+	if (!engine_streq(id, c->l->paused_step))
+		engine_set_paused(c, c->paused_at, id);
+	else if (!p->changed)
+		return;
+	engine_event(c, "rules.changed", "Rules changed (version %s -> %s): %s %s",
+		     rules_version_short(c->l->rules_version, was),
+		     rules_version_short(c->r->version, now_v), p->cur->name,
+		     id ? engine_fmt(c, "goes on with step %s when the automation is resumed", id) :
+		     "has no step left for this lead");
 }
 
 decide_result
@@ -210,6 +228,8 @@ engine_on_rules(engine_ctx *c, const lead_event *ev)
 	bool planned = false;	/* p.skip is the new plan_skip */
 	int next = -1;
 	int64_t due = 0, cold_before, cold_after;
+	lead_event held;
+	int hk;
 	action *a;
 
 	if (c->sequence == NULL)
@@ -219,6 +239,19 @@ engine_on_rules(engine_ctx *c, const lead_event *ev)
 	if (p.cur == NULL) {
 		engine_stop_sequence(c, "the sequence is no longer in the rules");
 		goto record;
+	}
+	if (c->paused_at > 0) {
+		/* Paused: the held step is what is pending; it moves as its timer
+		 * would, and stays held. */
+		if (c->l->paused_step == NULL)
+			goto record;
+		held = *ev;
+		held.sequence = c->sequence;
+		held.step_id = c->l->paused_step;
+		held.step = -1;
+		hk = rules_step_index(p.old ? p.old : p.cur, held.step_id);
+		held.due_at = hk >= 0 ? due_of(c, &(p.old ? p.old : p.cur)->steps[hk]) : c->now;
+		ev = &held;
 	}
 	if (ev->sequence == NULL || !engine_streq(ev->sequence, c->sequence))
 		goto record;	/* nothing pending: the plan has nothing to move */
@@ -246,7 +279,7 @@ engine_on_rules(engine_ctx *c, const lead_event *ev)
 	}
 	/* The next step: the first in the new order the lead has not had. */
 	for (size_t j = 0; j < p.cur->nsteps && next < 0; j++)
-		if (!had(c, &p, p.cur->steps[j].id) && !engine_id_listed(p.skip, p.cur->steps[j].id))
+		if (!had(c, &p, p.cur->steps[j].id) && !lead_id_listed(p.skip, p.cur->steps[j].id))
 			next = (int)j;
 	/* Steps after it that must not run: the lead had them (wherever they
 	 * moved), or they were added too late for it (listed above). */
@@ -269,6 +302,10 @@ engine_on_rules(engine_ctx *c, const lead_event *ev)
 			     when_text(c, cold_after), cold_before < INT64_MAX ? " instead of " : "",
 			     cold_before < INT64_MAX ? when_text(c, cold_before) : " (it never did)");
 		p.changed = true;
+	}
+	if (c->paused_at > 0) {
+		held_moves(c, &p, next, was, now_v);
+		goto record;
 	}
 	/* A timer from before step ids is written again with its id. */
 	if (next < 0 || !engine_streq(p.cur->steps[next].id, p.pending) || due != ev->due_at ||

@@ -148,8 +148,10 @@ engine_on_timer(engine_ctx *c, const lead_event *ev)
 		const rules_sequence *seq = rules_sequence_find(c->r, ev->sequence ? ev->sequence : "");
 		int k;
 
-		/* A re-planned lead ignores the timers of its old plan. */
-		if (seq == NULL || ev->plan != c->l->plan || !engine_streq(c->sequence, seq->name))
+		/* A re-planned lead ignores the timers of its old plan; a paused one
+		 * runs no step (its timer was cancelled: this one fired anyway). */
+		if (seq == NULL || ev->plan != c->l->plan || !engine_streq(c->sequence, seq->name) ||
+		    c->paused_at > 0)
 			return DECIDE_OK;
 		if ((k = engine_step_of_timer(c, seq, ev)) < 0)
 			return DECIDE_OK;

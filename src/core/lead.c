@@ -243,3 +243,19 @@ lead_name_usable(const char *name)
 			return false;
 	return true;
 }
+
+bool
+lead_id_listed(const char *list, const char *id)
+{
+	size_t n = id ? strlen(id) : 0;
+
+	for (const char *p = list; p != NULL && n > 0 && *p; ) {
+		size_t len = strcspn(p, " ");
+
+		if (len == n && strncmp(p, id, n) == 0)
+			return true;
+		p += len;
+		p += strspn(p, " ");
+	}
+	return false;
+}

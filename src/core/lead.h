@@ -78,6 +78,9 @@ typedef struct {
 	const char *timezone;	/* the lead's IANA zone (from its phone number, or set
 				 * by a person); NULL = unknown. Read it through
 				 * lead_zone.h, which falls back to the business's. */
+	int64_t paused_at;	/* a person paused the lead's automation then; 0 = it runs */
+	const char *paused_step; /* paused: the id of the step of .sequence that runs
+				  * first when it is resumed; NULL = none was waiting */
 } lead;
 
 /* An open task of the lead, as the engine needs it. */
@@ -155,6 +158,8 @@ typedef enum {
 				 * reschedule, cancel, done or no_show (.appointment_id,
 				 * 0 = the lead's next one; book and reschedule read
 				 * .appt_kind, .starts_at, .ends_at, .place, .assignee) */
+	EV_PAUSE,		/* a person pauses the lead's automation (.reason: why) */
+	EV_RESUME,		/* a person resumes it: the held steps are planned again */
 } lead_event_kind;
 
 /* A lead from old records (`leadkeep import`), not someone asking now, and
@@ -286,6 +291,9 @@ const char *lead_custom_get(const lead *l, const char *name);
 
 /* Whether name names someone: not NULL, and not junk like ".", "-", "n/a". */
 bool lead_name_usable(const char *name);
+/* Whether id is one of the space-separated ids of list (may be NULL): a
+ * step of lead.plan_skip, say. */
+bool lead_id_listed(const char *list, const char *id);
 
 /* How to greet the person: "Marcus" from "Marcus Johnson" (or "MARCUS
  * JOHNSON"), "Dr. Smith" from "Dr. Smith" or "Dr. Jane Smith" (a title greets

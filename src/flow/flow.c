@@ -33,6 +33,26 @@ failed(store *s)
 	return store_busy(s) ? FLOW_BUSY : FLOW_STORAGE;
 }
 
+/* EV_PAUSE holds the step the lead's pending step timer names: ev with it
+ * (in *copy), or NULL on a storage error. */
+static const lead_event *
+with_pending_step(store *s, int64_t lead_id, const lead_event *ev, lead_event *copy,
+		  store_timer *t)
+{
+	int rc = store_lead_pending_step(s, lead_id, t);
+
+	if (rc < 0)
+		return NULL;
+	*copy = *ev;
+	if (rc == 1) {
+		copy->sequence = t->sequence[0] ? t->sequence : NULL;
+		copy->step_id = t->step_id[0] ? t->step_id : NULL;
+		copy->step = t->step;
+		copy->due_at = t->due_at;
+	}
+	return copy;
+}
+
 flow_result
 flow_event(store *s, int64_t business_id, const rules *r, int64_t lead_id,
 	   const lead_event *ev, int64_t now, flow_out *out, char *err, size_t errlen)
@@ -43,6 +63,8 @@ flow_event(store *s, int64_t business_id, const rules *r, int64_t lead_id,
 	flow_result res;
 	lead_state st;
 	lead_load loads[64];
+	lead_event paused;
+	store_timer t;
 	int rc;
 
 	if (out == NULL)
@@ -55,6 +77,10 @@ flow_event(store *s, int64_t business_id, const rules *r, int64_t lead_id,
 		return rc == 0 ? FLOW_NOT_FOUND : failed(s);
 	if (flow_state_loads(s, business_id, r, store_lead_state_get(ls), &st, loads,
 			     sizeof loads / sizeof loads[0]) < 0) {
+		store_lead_state_free(ls);
+		return failed(s);
+	}
+	if (ev->kind == EV_PAUSE && (ev = with_pending_step(s, lead_id, ev, &paused, &t)) == NULL) {
 		store_lead_state_free(ls);
 		return failed(s);
 	}

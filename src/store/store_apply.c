@@ -506,6 +506,15 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 				" WHERE id = ?3", a->name, now);
 	case ACT_TASK_RETITLE:
 		return retitle(s, lead_id, a);
+	case ACT_SET_PAUSED:
+		if ((st = store_stmt(s, "UPDATE leads SET paused_at = ?1, paused_step = ?2,"
+				     " updated_at = ?3 WHERE id = ?4")) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, a->at);
+		store_bind_text(st, 2, a->step_id);
+		sqlite3_bind_int64(st, 3, now);
+		sqlite3_bind_int64(st, 4, lead_id);
+		return store_step_done(st);
 	case ACT_RR_ADVANCE:
 		if ((st = store_stmt(s, "INSERT INTO rr_counters (business_id, pool, value)"
 				     " VALUES (?1, ?2, 1) ON CONFLICT(business_id, pool)"

@@ -310,7 +310,8 @@ sqlite_lead_state_load(store *s, int64_t business_id, int64_t id, int64_t now,
 		"SELECT name, phone, email, source, kind, service, message, neighbourhood,"
 		" flags, stage, status, owner, sequence, sequence_started_at, plan, created_at,"
 		" last_inbound_at, last_touch_at, last_task_done_at, sms_opt_out, email_opt_out,"
-		" quote_cents, lost_reason, custom, rules_version, plan_skip, timezone FROM leads"
+		" quote_cents, lost_reason, custom, rules_version, plan_skip, timezone, paused_at,"
+		" paused_step FROM leads"
 		" WHERE id = ?1 AND business_id = ?2";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	store_lead_state *ls;
@@ -363,6 +364,8 @@ sqlite_lead_state_load(store *s, int64_t business_id, int64_t id, int64_t now,
 	l->rules_version = keep(ls, st, 24);
 	l->plan_skip = keep(ls, st, 25);
 	l->timezone = keep(ls, st, 26);
+	l->paused_at = sqlite3_column_int64(st, 27);
+	l->paused_step = keep(ls, st, 28);
 	if (custom_load(ls, (const char *)sqlite3_column_text(st, 23)) < 0) {
 		sqlite3_reset(st);
 		store_lead_state_free(ls);

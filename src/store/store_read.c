@@ -39,7 +39,7 @@ each_row(sqlite3_stmt *st, void (*row)(sqlite3_stmt *, const reader *), const re
 #define LEAD_COLS "id, name, phone, email, source, kind, service, message, neighbourhood," \
 	" flags, stage, status, owner, sequence, created_at, updated_at, quote_cents," \
 	" lost_reason, reactivate_at, sms_opt_out, email_opt_out, last_inbound_at," \
-	" last_touch_at, external_id, custom, timezone"
+	" last_touch_at, external_id, custom, timezone, paused_at, paused_step, plan_skip"
 
 static void
 lead_row(sqlite3_stmt *st, const reader *rd)
@@ -60,6 +60,8 @@ lead_row(sqlite3_stmt *st, const reader *rd)
 		.last_inbound_at = sqlite3_column_int64(st, 21),
 		.last_touch_at = sqlite3_column_int64(st, 22), .external_id = col_text(st, 23),
 		.custom = col_text(st, 24), .timezone = col_text(st, 25),
+		.paused_at = sqlite3_column_int64(st, 26), .paused_step = col_text(st, 27),
+		.plan_skip = col_text(st, 28),
 	};
 
 	rd->v.lead(rd->ctx, &r);

@@ -32,6 +32,10 @@ typedef struct {
 	const char *external_id;
 	const char *custom;	/* custom fields as a JSON object of strings, NULL = none */
 	const char *timezone;	/* the lead's own zone, NULL = unknown (the business's) */
+	int64_t paused_at;	/* its automation is paused since (0 = it runs) */
+	const char *paused_step; /* paused: the id of the step of .sequence a resume
+				  * starts with; NULL = none */
+	const char *plan_skip;	/* step ids the running plan never runs (lead.h) */
 } store_lead_row;
 
 typedef struct {

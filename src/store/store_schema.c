@@ -252,6 +252,11 @@ const char *const store_migrations[] = {
 	"CREATE INDEX appointments_by_lead ON appointments(lead_id, state);"
 	"CREATE INDEX appointments_by_day ON appointments(business_id, starts_at);"
 	"ALTER TABLE timers ADD COLUMN appointment_id INTEGER;",
+	/* 10: a person paused the lead's automation (since when, 0 = it runs) and
+	 * the id of the step of its sequence that runs first when it is resumed
+	 * (NULL = none was waiting). */
+	"ALTER TABLE leads ADD COLUMN paused_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE leads ADD COLUMN paused_step TEXT;",
 };
 
 const int store_nmigrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

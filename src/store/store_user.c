@@ -167,6 +167,14 @@ store_queue_next(store *s, int64_t business_id, const char *assignee, int64_t af
 }
 
 int
+store_queue_page(store *s, int64_t business_id, const char *assignee, int64_t after_due,
+		 int64_t after_id, int limit, void (*fn)(void *ctx, const store_queue_row *r),
+		 void *ctx)
+{
+	return be(s)->queue_page(s, business_id, assignee, after_due, after_id, limit, fn, ctx);
+}
+
+int
 store_pipeline_read(store *s, int64_t business_id, const store_pipeline_filter *f,
 		    void (*fn)(void *ctx, const store_lead_brief *r), void *ctx)
 {

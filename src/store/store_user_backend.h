@@ -48,6 +48,9 @@ typedef struct {
 	int (*queue_next)(store *s, int64_t business_id, const char *assignee,
 			  int64_t after_due, int64_t after_id, int64_t until,
 			  void (*fn)(void *ctx, const store_queue_row *r), void *ctx);
+	int (*queue_page)(store *s, int64_t business_id, const char *assignee,
+			  int64_t after_due, int64_t after_id, int limit,
+			  void (*fn)(void *ctx, const store_queue_row *r), void *ctx);
 	int (*pipeline_read)(store *s, int64_t business_id, const store_pipeline_filter *f,
 			     void (*fn)(void *ctx, const store_lead_brief *r), void *ctx);
 	int (*team_read)(store *s, int64_t business_id, int64_t now, int64_t day_start,

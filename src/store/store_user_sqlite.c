@@ -532,21 +532,24 @@ sqlite_queue_read(store *s, int64_t business_id, const char *assignee, int limit
 	return rc == SQLITE_DONE ? n : -1;
 }
 
+/* Open tasks of assignee (NULL = everyone's) after (after_due, after_id) in
+ * the queue's order and due no later than until, at most limit: each to fn.
+ * How many, or -1. */
 static int
-sqlite_queue_next(store *s, int64_t business_id, const char *assignee, int64_t after_due,
-		  int64_t after_id, int64_t until, void (*fn)(void *ctx, const store_queue_row *r),
-		  void *ctx)
+queue_after(store *s, int64_t business_id, const char *assignee, int64_t after_due,
+	    int64_t after_id, int64_t until, int limit,
+	    void (*fn)(void *ctx, const store_queue_row *r), void *ctx)
 {
 	static const char *const one =
 		"SELECT " QUEUE_COLS QUEUE_FROM " WHERE t.business_id = ?1 AND t.state = 'open'"
 		" AND t.assignee = ?2 AND (t.due_at > ?3 OR (t.due_at = ?3 AND t.id > ?4))"
-		" AND t.due_at <= ?5 ORDER BY t.due_at, t.id LIMIT 1";
+		" AND t.due_at <= ?5 ORDER BY t.due_at, t.id LIMIT ?6";
 	static const char *const all =
 		"SELECT " QUEUE_COLS QUEUE_FROM " WHERE t.business_id = ?1 AND t.state = 'open'"
 		" AND ?2 IS NULL AND (t.due_at > ?3 OR (t.due_at = ?3 AND t.id > ?4))"
-		" AND t.due_at <= ?5 ORDER BY t.due_at, t.id LIMIT 1";
+		" AND t.due_at <= ?5 ORDER BY t.due_at, t.id LIMIT ?6";
 	sqlite3_stmt *st = store_stmt(s, assignee ? one : all);
-	int rc;
+	int n = 0, rc;
 
 	if (st == NULL)
 		return -1;
@@ -555,15 +558,34 @@ sqlite_queue_next(store *s, int64_t business_id, const char *assignee, int64_t a
 	sqlite3_bind_int64(st, 3, after_due);
 	sqlite3_bind_int64(st, 4, after_id);
 	sqlite3_bind_int64(st, 5, until);
+	sqlite3_bind_int(st, 6, limit);
 	store_bind_human_types(st);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		store_queue_row r;
 
 		queue_row(st, &r);
 		fn(ctx, &r);
+		n++;
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return rc == SQLITE_DONE ? n : -1;
+}
+
+static int
+sqlite_queue_next(store *s, int64_t business_id, const char *assignee, int64_t after_due,
+		  int64_t after_id, int64_t until, void (*fn)(void *ctx, const store_queue_row *r),
+		  void *ctx)
+{
+	return queue_after(s, business_id, assignee, after_due, after_id, until, 1, fn, ctx);
+}
+
+static int
+sqlite_queue_page(store *s, int64_t business_id, const char *assignee, int64_t after_due,
+		  int64_t after_id, int limit, void (*fn)(void *ctx, const store_queue_row *r),
+		  void *ctx)
+{
+	return queue_after(s, business_id, assignee, after_due, after_id, INT64_MAX,
+			   limit > 0 ? limit : 100, fn, ctx);
 }
 
 static int
@@ -629,6 +651,7 @@ const store_user_backend store_user_sqlite = {
 	.task_brief = sqlite_task_brief,
 	.lead_worked_by = sqlite_lead_worked_by,
 	.queue_next = sqlite_queue_next,
+	.queue_page = sqlite_queue_page,
 	.pipeline_read = sqlite_pipeline_read,
 	.team_read = sqlite_team_read,
 	.first_event_read = sqlite_first_event_read,

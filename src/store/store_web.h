@@ -45,6 +45,14 @@ int store_queue_next(store *s, int64_t business_id, const char *assignee, int64_
 		     int64_t after_id, int64_t until,
 		     void (*fn)(void *ctx, const store_queue_row *r), void *ctx);
 
+/* A page of the queue: the open tasks of assignee (NULL = everyone's) after
+ * the task (after_due, after_id) in the queue's order (INT64_MIN, 0: from
+ * the start), at most limit (0 = 100), each to fn. Returns how many, or -1.
+ * A cursor, not an offset: any page costs the same. */
+int store_queue_page(store *s, int64_t business_id, const char *assignee, int64_t after_due,
+		     int64_t after_id, int limit,
+		     void (*fn)(void *ctx, const store_queue_row *r), void *ctx);
+
 /* Task task_id of the business: its lead into *lead_id and its verb into
  * verb[len]. 1 found, 0 none, -1 error. */
 int store_task_brief(store *s, int64_t business_id, int64_t task_id, int64_t *lead_id,
@@ -106,8 +114,9 @@ int store_first_event_read(store *s, int64_t business_id, int64_t from, int64_t 
 			   void *ctx);
 
 /* Open leads without an owner, or without a next action (no open task and
- * no sequence running): the first limit (0 = 200), oldest first. Returns
- * how many there are in all (may exceed limit), or -1. */
+ * no sequence running - a paused one runs nothing): the first limit (0 =
+ * 200), oldest first. Returns how many there are in all (may exceed limit),
+ * or -1. */
 int store_unattended_read(store *s, int64_t business_id, int limit,
 			  void (*fn)(void *ctx, const store_lead_brief *r), void *ctx);
 

@@ -157,7 +157,7 @@ sqlite_first_event_read(store *s, int64_t business_id, int64_t from, int64_t to,
 }
 
 #define UNATTENDED_WHERE " WHERE l.business_id = ?1 AND l.status = 'open' AND (l.owner IS NULL" \
-	" OR (l.sequence IS NULL AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.lead_id = l.id" \
+	" OR ((l.sequence IS NULL OR l.paused_at > 0) AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.lead_id = l.id" \
 	" AND t.state = 'open')))"
 
 int

@@ -507,7 +507,7 @@ html_url_query_(html_url *u, const char *key, const char *value)
 
 	if (!u->ok || value == NULL)
 		return u->ok;
-	if (n + 2 >= sizeof u->s)
+	if (n + 2 >= sizeof u->s || strchr(u->s, '#') != NULL)	/* a query after the fragment */
 		return refuse(u);
 	u->s[n++] = strchr(u->s, '?') ? '&' : '?';
 	u->s[n] = '\0';
@@ -516,6 +516,22 @@ html_url_query_(html_url *u, const char *key, const char *value)
 	u->s[n++] = '=';
 	u->s[n] = '\0';
 	if (!append_encoded(u, &n, value, NULL))
+		return refuse(u);
+	return true;
+}
+
+bool
+html_url_fragment(html_url *u, const char *id)
+{
+	size_t n = strlen(u->s);
+
+	if (!u->ok || id == NULL)
+		return u->ok;
+	if (n + 2 >= sizeof u->s || strchr(u->s, '#') != NULL)
+		return refuse(u);
+	u->s[n++] = '#';
+	u->s[n] = '\0';
+	if (!append_encoded(u, &n, id, NULL))
 		return refuse(u);
 	return true;
 }

@@ -106,6 +106,9 @@ bool html_url_mailto(html_url *u, const char *email);
  * marks u not ok) when it does not fit. */
 #define html_url_query(u, key, value) html_url_query_((u), "" key "", (value))
 #define html_url_query_int(u, key, value) html_url_query_int_((u), "" key "", (value))
+/* Appends "#id", id percent-encoded: last (a query after it, or a second
+ * fragment, refuses the URL). Returns u->ok. */
+bool html_url_fragment(html_url *u, const char *id);
 
 /* --- the functions behind the macros: call the macros, not these -------------- */
 

@@ -102,6 +102,10 @@ flow_result web_write(web_ctx *c, store_writer_fn fn, void *arg, char *err, size
  * lead; others: the leads they own or have an open task on), 0 when not,
  * -1 on a storage error. Existence is not checked here. */
 int web_may_see_lead(web_ctx *c, int64_t lead_id);
+/* 1 when the signed-in user may pause and resume lead_id's automation
+ * (web_may_pause: office, managers, admins, its owner), 0 when not (or no
+ * such lead), -1 on a storage error. */
+int web_may_pause_lead(web_ctx *c, int64_t lead_id);
 /* The person whose queue and leads the user works: "" for none. */
 const char *web_person(const web_ctx *c);
 
@@ -112,6 +116,7 @@ typedef struct {
 	job j;
 	const char *person;	/* NULL: sees every lead */
 	int64_t check_task;	/* > 0: the task the change is about */
+	bool owner_only;	/* person must own the lead, not only work on it */
 } web_job;
 
 int web_job_run(store *s, void *arg, char *err, size_t errlen);
@@ -144,7 +149,8 @@ int web_local_instant(const web_ctx *c, const char *date, const char *time, int6
 /* A person's name from the rules, or the id itself, or "nobody". */
 const char *web_person_name(const web_ctx *c, const char *id);
 /* A small label: kind "new" (nobody acted on the lead yet), "stale" (no
- * activity for long), anything else plain. */
+ * activity for long), "paused" (a step held while the automation is
+ * paused), anything else plain. */
 void web_badge(web_ctx *c, const char *kind, const char *text);
 /* <a href=asset> URL of an embedded asset, versioned for caching. */
 void web_asset_url(html_url *u, const char *name);
@@ -162,12 +168,18 @@ typedef struct {
 	bool is_new;			/* nobody has acted on the lead yet: a "New" badge */
 	bool show_lead;			/* link to the lead (on Today) */
 	bool show_assignee;		/* another person's task is in the list */
+	const html_url *more;		/* compact (Today): the outcome buttons and a link
+					 * here for a note or a snooze; NULL = the whole card */
+	bool opened;			/* the whole card with its note and snooze shown */
 } web_task_view;
 
 /* Back targets of a task's forms: the redirect goes there. */
 #define WEB_BACK_TODAY "today"
 #define WEB_BACK_LEAD "lead"
 
+/* The card: one form (CSRF token, back) with the one-tap outcomes, and
+ * "done with a note" and "snooze" (posted to /app/tasks/ID/snooze by its own
+ * button's formaction) - or, on a compact card, a link to open it. */
 void web_task_card(web_ctx *c, const web_task_view *t, const char *back);
 /* Seconds of a snooze choice the card offers ("1h", "3d"...), 0 for none. */
 int64_t web_snooze_secs(const char *value);
@@ -190,6 +202,8 @@ enum MHD_Result web_task_snooze(http_req *rq);
 enum MHD_Result web_lead_log(http_req *rq);
 enum MHD_Result web_lead_stage(http_req *rq);
 enum MHD_Result web_lead_owner(http_req *rq);
+enum MHD_Result web_lead_pause(http_req *rq);
+enum MHD_Result web_lead_resume(http_req *rq);
 /* web_login.c */
 enum MHD_Result web_login_form(http_req *rq);
 enum MHD_Result web_login(http_req *rq);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store/store_read.h"
 #include "store/store_web.h"
 #include "util/log.h"
 #include "web.h"
@@ -29,6 +30,48 @@ web_may_see_lead(web_ctx *c, int64_t lead_id)
 	if ((s = http_store(c->rq)) == NULL)
 		return -1;
 	return store_lead_worked_by(s, c->business_id, lead_id, c->user.person);
+}
+
+typedef struct {
+	const char *person;
+	bool owns;
+} owner_check;
+
+static void
+on_owner(void *ctx, const store_lead_row *r)
+{
+	owner_check *o = ctx;
+
+	o->owns = r->owner != NULL && strcmp(r->owner, o->person) == 0;
+}
+
+/* 1 when person owns lead_id, 0 when not (or no such lead), -1 on an error. */
+static int
+lead_owned_by(store *s, int64_t business_id, int64_t lead_id, const char *person)
+{
+	static const store_lead_visitor v = { .lead = on_owner };
+	owner_check o = { .person = person };
+	int rc;
+
+	if (person == NULL || *person == '\0')
+		return 0;
+	if ((rc = store_lead_read(s, business_id, lead_id, &v, &o)) <= 0)
+		return rc;
+	return o.owns;
+}
+
+int
+web_may_pause_lead(web_ctx *c, int64_t lead_id)
+{
+	store *s;
+
+	if (!c->signed_in)
+		return 0;
+	if (web_role_sees_all(c->user.role))
+		return 1;
+	if ((s = http_store(c->rq)) == NULL)
+		return -1;
+	return lead_owned_by(s, c->business_id, lead_id, c->user.person);
 }
 
 void
@@ -64,6 +107,12 @@ web_job_run(store *s, void *arg, char *err, size_t errlen)
 			       FLOW_STORAGE;
 		if (rc == 0)	/* not theirs: as if it did not exist */
 			return snprintf(err, errlen, "no such lead"), FLOW_NOT_FOUND;
+		if (w->owner_only &&
+		    (rc = lead_owned_by(s, w->j.business_id, lead_id, w->person)) <= 0)
+			return rc < 0 ? (snprintf(err, errlen, "reading the lead: %s", store_errmsg(s)),
+					 FLOW_STORAGE) :
+			       (snprintf(err, errlen, "Only the lead's owner, the office or a manager "
+					 "may do this."), FLOW_CONFLICT);
 	}
 	if (w->check_task > 0) {
 		if ((rc = store_task_state(s, w->j.business_id, w->check_task, state,

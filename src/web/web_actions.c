@@ -1,9 +1,9 @@
 /*
  * web_actions.c - what the pages' forms do: record a task's outcome, snooze
- * it, log a call/visit/note, change a lead's stage or owner. Each is an
- * engine event through the flow, written by the group-commit writer as a
- * web_job (which checks, in its own transaction, that the user may touch
- * the lead). Success answers 303 back to the page (post/redirect/get); a
+ * it, log a call/visit/note, change a lead's stage or owner, pause or resume
+ * its automation. Each is an engine event through the flow, written by the
+ * group-commit writer as a web_job (which checks, in its own transaction,
+ * that the user may touch the lead). Success answers 303 back to the page (post/redirect/get); a
  * refusal shows the same page again with the reason next to the form.
  */
 #include <stdio.h>
@@ -383,4 +383,52 @@ web_lead_owner(http_req *rq)
 out:
 	web_end(&c);
 	return ret;
+}
+
+/* Pause or resume the lead's automation: EV_PAUSE (with an optional reason)
+ * or EV_RESUME. Office, managers, admins and the lead's owner (403 for
+ * anyone else who may see it); checked again inside the writer's job. */
+static enum MHD_Result
+automation(http_req *rq, bool pause)
+{
+	enum MHD_Result ret;
+	const char *reason;
+	int64_t id;
+	web_job w;
+	web_ctx c;
+	int rc;
+
+	if (!lead_begin(&c, rq, &id, &ret))
+		goto out;
+	if ((rc = web_may_pause_lead(&c, id)) <= 0) {
+		ret = rc < 0 ? web_error_page(&c, 503, "Unavailable", "Try again in a moment.") :
+		      web_error_page(&c, 403, "Not allowed", "Only the lead's owner, office staff, "
+				     "managers and admins may pause or resume its automation.");
+		goto out;
+	}
+	reason = web_form_get(&c.form, "reason");
+	if (!short_enough(&c, reason, MAX_SHORT, "Why", "automation")) {
+		ret = again(&c, WEB_BACK_LEAD, id, 422);
+		goto out;
+	}
+	web_job_init(&c, &w, JOB_EVENT);
+	w.j.ev = lead_event_init(pause ? EV_PAUSE : EV_RESUME);
+	w.j.ev.reason = pause ? reason : NULL;
+	w.owner_only = true;
+	ret = run_lead(&c, &w, id, "automation", pause ? "paused" : "resumed");
+out:
+	web_end(&c);
+	return ret;
+}
+
+enum MHD_Result
+web_lead_pause(http_req *rq)
+{
+	return automation(rq, true);
+}
+
+enum MHD_Result
+web_lead_resume(http_req *rq)
+{
+	return automation(rq, false);
 }

@@ -108,6 +108,13 @@ web_role_may_assign(const char *role)
 }
 
 bool
+web_may_pause(const char *role, const char *person, const char *owner)
+{
+	return web_role_sees_all(role) ||
+	       (person != NULL && *person != '\0' && owner != NULL && strcmp(person, owner) == 0);
+}
+
+bool
 web_role_sees_team(const char *role)
 {
 	return web_role_sees_all(role);

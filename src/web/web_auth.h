@@ -50,6 +50,9 @@ bool web_role_sees_all(const char *role);
 bool web_role_may_assign(const char *role);
 /* Who sees the Team page (everyone's numbers): office, manager, admin. */
 bool web_role_sees_team(const char *role);
+/* Who may pause and resume a lead's automation: office, manager, admin, and
+ * the lead's owner (person is the user's, owner the lead's; NULL = none). */
+bool web_may_pause(const char *role, const char *person, const char *owner);
 /* Who sees the Rules page (the rules file and its check): manager, admin. */
 bool web_role_sees_rules(const char *role);
 

@@ -191,6 +191,9 @@ web_notice_from_query(web_ctx *c)
 		{ "logged", "Saved. It is in the timeline." },
 		{ "stage", "Saved. The stage changed." },
 		{ "owner", "Saved. The lead has a new owner." },
+		{ "paused", "Saved. The lead's automation is paused: no automated step runs "
+		  "until it is resumed." },
+		{ "resumed", "Saved. The lead's automation runs again." },
 		{ "password", "Your password is set. You are signed in." },
 	};
 	const char *ok = http_arg(c->rq, "ok");
@@ -238,6 +241,8 @@ web_badge(web_ctx *c, const char *kind, const char *text)
 		html_attr(&c->h, "class", "badge new");
 	else if (strcmp(kind, "stale") == 0)
 		html_attr(&c->h, "class", "badge stale");
+	else if (strcmp(kind, "paused") == 0)
+		html_attr(&c->h, "class", "badge paused");
 	else
 		html_attr(&c->h, "class", "badge");
 	html_text(&c->h, text);

@@ -1,14 +1,18 @@
 /*
  * web_lead.c - the lead page: contact with tap-to-call/text/email, stage
- * and owner, open tasks with their buttons, the automated steps still to
- * come, every message with its delivery state, the whole timeline (newest
- * first), and the forms to log a call/visit/note, change the stage and -
- * for office, managers and admins - the owner. A lead the user may not see
- * is answered exactly like one that does not exist.
+ * and owner, custom fields, open tasks with their buttons, the automated
+ * steps still to come (held ones marked paused), every message with its
+ * delivery state, the whole timeline (newest first), and the forms to log a
+ * call/visit/note, change the stage, pause or resume the automation (office,
+ * managers, admins, the owner) and - for office, managers and admins - the
+ * owner. A lead the user may not see is answered exactly like one that does
+ * not exist.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "core/engine.h"
 #include "core/rules.h"
@@ -95,6 +99,9 @@ on_lead(void *ctx, const store_lead_row *r)
 	p->lead.sequence = web_keep(c, r->sequence);
 	p->lead.lost_reason = web_keep(c, r->lost_reason);
 	p->lead.external_id = web_keep(c, r->external_id);
+	p->lead.custom = web_keep(c, r->custom);
+	p->lead.paused_step = web_keep(c, r->paused_step);
+	p->lead.plan_skip = web_keep(c, r->plan_skip);
 }
 
 static void
@@ -182,6 +189,10 @@ lead_form(web_ctx *c, int64_t id, const char *what)
 
 	if (strcmp(what, "stage") == 0)
 		html_url_pathf(&u, "/app/leads/%lld/stage", (long long)id);
+	else if (strcmp(what, "pause") == 0)
+		html_url_pathf(&u, "/app/leads/%lld/pause", (long long)id);
+	else if (strcmp(what, "resume") == 0)
+		html_url_pathf(&u, "/app/leads/%lld/resume", (long long)id);
 	else if (strcmp(what, "owner") == 0)
 		html_url_pathf(&u, "/app/leads/%lld/owner", (long long)id);
 	else
@@ -353,6 +364,26 @@ owner_form(web_ctx *c, const lead_page *p)
 	html_close(h);
 }
 
+/* What step k of seq does, in words: "Automatic text "checkin" (new_inquiry,
+ * step 4)". */
+static void
+step_words(const rules_sequence *seq, int k, char *buf, size_t len)
+{
+	const rules_step *st = &seq->steps[k];
+
+	if (st->kind == STEP_SEND)
+		snprintf(buf, len, "Automatic %s \"%s\" (%s, step %d)",
+			 st->nchannels > 1 ? (st->channel == CHANNEL_SMS ? "text or email" :
+			 "email or text") : st->channel == CHANNEL_SMS ? "text" : "email",
+			 st->template_name ? st->template_name : "", seq->name, k + 1);
+	else if (st->kind == STEP_TASK)
+		snprintf(buf, len, "A %s task (%s, step %d)", st->verb ? st->verb : "", seq->name,
+			 k + 1);
+	else
+		snprintf(buf, len, "A notice to %s (%s, step %d)", st->notify ? st->notify : "",
+			 seq->name, k + 1);
+}
+
 /* What a pending timer will do, in words. */
 static void
 timer_words(web_ctx *c, const timer_copy *t, char *buf, size_t len)
@@ -363,19 +394,7 @@ timer_words(web_ctx *c, const timer_copy *t, char *buf, size_t len)
 		t->has_step && t->step >= 0 && (size_t)t->step < seq->nsteps ? t->step : -1;
 
 	if (t->kind && strcmp(t->kind, "step") == 0 && k >= 0) {
-		const rules_step *st = &seq->steps[k];
-
-		if (st->kind == STEP_SEND)
-			snprintf(buf, len, "Automatic %s \"%s\" (%s, step %d)",
-				 st->nchannels > 1 ? (st->channel == CHANNEL_SMS ? "text or email" :
-				 "email or text") : st->channel == CHANNEL_SMS ? "text" : "email",
-				 st->template_name ? st->template_name : "", seq->name, k + 1);
-		else if (st->kind == STEP_TASK)
-			snprintf(buf, len, "A %s task (%s, step %d)", st->verb ? st->verb : "",
-				 seq->name, k + 1);
-		else
-			snprintf(buf, len, "A notice to %s (%s, step %d)",
-				 st->notify ? st->notify : "", seq->name, k + 1);
+		step_words(seq, k, buf, len);
 	} else if (t->kind && strcmp(t->kind, "escalate") == 0) {
 		snprintf(buf, len, "Escalation, if the task is still open");
 	} else if (t->kind && strcmp(t->kind, "reactivate") == 0) {
@@ -389,35 +408,103 @@ timer_words(web_ctx *c, const timer_copy *t, char *buf, size_t len)
 	}
 }
 
+/* Pause or resume, for those who may (office, managers, admins, the owner). */
+static void
+automation_form(web_ctx *c, const lead_page *p, bool paused)
+{
+	html *h = &c->h;
+
+	if (!web_may_pause(c->user.role, web_person(c), p->lead.owner))
+		return;
+	lead_form(c, p->lead.id, paused ? "resume" : "pause");
+	web_notice_show(c, "automation");
+	if (paused) {
+		html_open(h, "button");
+		html_text(h, "Resume the automation");
+		html_close(h);
+	} else {
+		label(h, "pause-reason", "Pause this lead's automated steps (tasks stay) - why?");
+		html_open(h, "div");
+		html_attr(h, "class", "row");
+		html_void(h, "input");
+		html_attr(h, "id", "pause-reason");
+		html_attr(h, "name", "reason");
+		html_attr(h, "maxlength", "500");
+		html_attr(h, "placeholder", "optional, e.g. away until Friday");
+		html_attr(h, "autocomplete", "off");
+		html_open(h, "button");
+		html_attr(h, "class", "secondary");
+		html_text(h, "Pause");
+		html_close(h);
+		html_close(h);	/* row */
+	}
+	html_close(h);	/* form */
+}
+
 static void
 upcoming(web_ctx *c, const lead_page *p)
 {
 	html *h = &c->h;
+	const store_lead_row *l = &p->lead;
+	bool paused = l->paused_at > 0;
+	const rules_sequence *seq = paused && l->sequence ?
+				    rules_sequence_find(c->rules, l->sequence) : NULL;
+	/* the held step and those after it the plan still runs */
+	int from = seq != NULL && l->paused_step != NULL ? rules_step_index(seq, l->paused_step) : -1;
+	size_t held = 0;
 
 	html_elem(h, "h2", "Coming up automatically");
-	if (p->ntimers == 0) {
+	if (paused) {
+		char since[64];
+
+		web_local_time(c, l->paused_at, since, sizeof since);
+		html_open(h, "p");
+		html_attr(h, "class", "notice paused");
+		html_attr(h, "id", "paused");
+		html_textf(h, "Automation paused since %s: no automated step runs until it is "
+			   "resumed. Tasks stay as they are.", since);
+		html_close(h);
+	}
+	if (from >= 0)
+		held = seq->nsteps - (size_t)from;
+	if (p->ntimers == 0 && held == 0) {
 		html_open(h, "p");
 		html_attr(h, "class", "empty");
 		html_text(h, "Nothing scheduled.");
 		html_close(h);
-		return;
-	}
-	html_open(h, "ul");
-	for (size_t i = 0; i < p->ntimers; i++) {
-		char what[256], due[48], when[64];
+	} else {
+		html_open(h, "ul");
+		html_attr(h, "class", "upcoming");
+		/* the held steps, in order: what a resume plans again */
+		for (size_t k = 0; k < held; k++) {
+			char what[256];
 
-		timer_words(c, &p->timers[i], what, sizeof what);
-		web_countdown(c->now, p->timers[i].due_at, due, sizeof due);
-		web_local_time(c, p->timers[i].due_at, when, sizeof when);
-		html_open(h, "li");
-		html_text(h, what);
-		html_open(h, "span");
-		html_attr(h, "class", "meta");
-		html_textf(h, " - %s, %s", due, when);
-		html_close(h);
+			if (lead_id_listed(l->plan_skip, seq->steps[(size_t)from + k].id))
+				continue;
+			step_words(seq, from + (int)k, what, sizeof what);
+			html_open(h, "li");
+			html_text(h, what);
+			html_text(h, " ");
+			web_badge(c, "paused", "paused");
+			html_close(h);
+		}
+		for (size_t i = 0; i < p->ntimers; i++) {
+			char what[256], due[48], when[64];
+
+			timer_words(c, &p->timers[i], what, sizeof what);
+			web_countdown(c->now, p->timers[i].due_at, due, sizeof due);
+			web_local_time(c, p->timers[i].due_at, when, sizeof when);
+			html_open(h, "li");
+			html_text(h, what);
+			html_open(h, "span");
+			html_attr(h, "class", "meta");
+			html_textf(h, " - %s, %s", due, when);
+			html_close(h);
+			html_close(h);
+		}
 		html_close(h);
 	}
-	html_close(h);
+	automation_form(c, p, paused);
 }
 
 static void
@@ -540,6 +627,42 @@ closed_tasks(web_ctx *c, const lead_page *p)
 	html_close(h);
 }
 
+/*
+ * The lead's custom fields (what a source sent that the lead has no field
+ * for), as the store keeps them: one JSON object of strings. Names and values
+ * are text like any other - escaped, never a link, whatever they hold
+ * (`javascript:...` is shown as typed). A value that is not a string (not
+ * written by intake, but the column is plain JSON) is shown as its JSON text;
+ * text that is not an object shows nothing.
+ */
+static void
+custom_fields(web_ctx *c, const char *json)
+{
+	html *h = &c->h;
+	json_t *o = json ? json_loads(json, 0, NULL) : NULL;
+	const char *name;
+	json_t *v;
+
+	if (json_is_object(o) && json_object_size(o) > 0) {
+		html_open(h, "h3");
+		html_attr(h, "id", "custom");
+		html_text(h, "Custom fields");
+		html_close(h);
+		html_open(h, "dl");
+		html_attr(h, "class", "facts custom");
+		json_object_foreach(o, name, v) {
+			char *text = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY);
+
+			html_elem(h, "dt", name);
+			html_elem(h, "dd", json_is_string(v) ? json_string_value(v) :
+				  text ? text : "");
+			free(text);
+		}
+		html_close(h);
+	}
+	json_decref(o);
+}
+
 static void
 details(web_ctx *c, const lead_page *p)
 {
@@ -575,6 +698,7 @@ details(web_ctx *c, const lead_page *p)
 	if (l->email_opt_out)
 		fact(h, "Email", "Opted out: no emails.");
 	html_close(h);
+	custom_fields(c, l->custom);
 }
 
 /* A part of the page app.js swaps when something changes (data-live). */
@@ -607,6 +731,10 @@ render(web_ctx *c, lead_page *p)
 	html_textf(h, "Lead #%lld \xc2\xb7 stage %s \xc2\xb7 %s \xc2\xb7 owner ", (long long)l->id,
 		   l->stage ? l->stage : "-", l->status ? l->status : "-");
 	html_text(h, web_person_name(c, l->owner));
+	if (l->paused_at > 0) {
+		html_text(h, " ");
+		web_badge(c, "paused", "Automation paused");
+	}
 	html_close(h);
 	html_close(h);	/* lead-head */
 	web_contact_links(c, l->phone, l->email, l->sms_opt_out, l->email_opt_out);

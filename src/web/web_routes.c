@@ -19,6 +19,8 @@ const http_route web_routes[] = {
 	{ "POST", "/app/leads/*/log", web_lead_log, false },
 	{ "POST", "/app/leads/*/stage", web_lead_stage, false },
 	{ "POST", "/app/leads/*/owner", web_lead_owner, false },
+	{ "POST", "/app/leads/*/pause", web_lead_pause, false },
+	{ "POST", "/app/leads/*/resume", web_lead_resume, false },
 	{ "POST", "/app/tasks/*/outcome", web_task_outcome, false },
 	{ "POST", "/app/tasks/*/snooze", web_task_snooze, false },
 	{ "GET", "/app/walk", web_walk, false },

@@ -63,29 +63,6 @@ web_contact_links(web_ctx *c, const char *phone, const char *email, bool sms_opt
 	html_close(h);
 }
 
-/* The start of a form that posts to /app/tasks/ID/<what>. */
-static void
-task_form(web_ctx *c, int64_t id, const char *what, const char *back, const char *cls)
-{
-	html *h = &c->h;
-	html_url u;
-
-	if (strcmp(what, "snooze") == 0)
-		html_url_pathf(&u, "/app/tasks/%lld/snooze", (long long)id);
-	else
-		html_url_pathf(&u, "/app/tasks/%lld/outcome", (long long)id);
-	html_open(h, "form");
-	html_attr(h, "method", "post");
-	html_url_attr(h, "action", &u);
-	if (cls != NULL)
-		html_attr(h, "class", cls);
-	web_csrf_field(c);
-	html_void(h, "input");
-	html_attr(h, "type", "hidden");
-	html_attr(h, "name", "back");
-	html_attr(h, "value", back);
-}
-
 static void
 button(web_ctx *c, const char *name, const char *value, const char *label, bool secondary)
 {
@@ -96,6 +73,67 @@ button(web_ctx *c, const char *name, const char *value, const char *label, bool 
 		html_attr(&c->h, "class", "secondary");
 	html_text(&c->h, label);
 	html_close(&c->h);
+}
+
+/* A label and, in a row, a text input and what comes after it (the caller
+ * closes the row). */
+static void
+labelled_input(web_ctx *c, const char *id, const char *label, const char *name)
+{
+	html *h = &c->h;
+
+	html_open(h, "label");
+	html_attr(h, "for", id);
+	html_text(h, label);
+	html_close(h);
+	html_open(h, "div");
+	html_attr(h, "class", "row");
+	html_void(h, "input");
+	html_attr(h, "id", id);
+	html_attr(h, "name", name);
+	html_attr(h, "maxlength", "500");
+	html_attr(h, "autocomplete", "off");
+}
+
+/* Done with a note, and snooze, inside the card's form: "Snooze" posts the
+ * same form to /app/tasks/ID/snooze (formaction). The reason is checked by
+ * the server (422 next to the card), not with `required`, which would stop
+ * the outcome buttons of the same form too. */
+static void
+more_fields(web_ctx *c, const web_task_view *t)
+{
+	html *h = &c->h;
+	char id[48];
+	html_url u;
+
+	snprintf(id, sizeof id, "t%lld-text", (long long)t->id);
+	labelled_input(c, id, "What happened", "text");
+	button(c, "outcome", "done", "Mark done", false);
+	html_close(h);	/* row */
+	snprintf(id, sizeof id, "t%lld-for", (long long)t->id);
+	html_open(h, "label");
+	html_attr(h, "for", id);
+	html_text(h, "Snooze for");
+	html_close(h);
+	html_open(h, "select");
+	html_attr(h, "id", id);
+	html_attr(h, "name", "for");
+	for (size_t i = 0; i < sizeof snoozes / sizeof snoozes[0]; i++) {
+		html_open(h, "option");
+		html_attr(h, "value", snoozes[i].value);
+		html_text(h, snoozes[i].label);
+		html_close(h);
+	}
+	html_close(h);
+	snprintf(id, sizeof id, "t%lld-reason", (long long)t->id);
+	labelled_input(c, id, "Why it waits", "reason");
+	html_url_pathf(&u, "/app/tasks/%lld/snooze", (long long)t->id);
+	html_open(h, "button");
+	html_url_attr(h, "formaction", &u);
+	html_attr(h, "class", "secondary");
+	html_text(h, "Snooze");
+	html_close(h);
+	html_close(h);	/* row */
 }
 
 /* text cut to about max bytes on a character boundary, with an ellipsis. */
@@ -118,7 +156,7 @@ void
 web_task_card(web_ctx *c, const web_task_view *t, const char *back)
 {
 	html *h = &c->h;
-	char when[64], due[48], id[48], fid[32];
+	char when[64], due[48], fid[32];
 	web_due urgency = web_countdown(c->now, t->due_at, due, sizeof due);
 	bool call = t->verb && strcmp(t->verb, "call") == 0;
 	html_url u;
@@ -177,8 +215,20 @@ web_task_card(web_ctx *c, const web_task_view *t, const char *back)
 	web_contact_links(c, t->phone, t->email, t->sms_opt_out, t->email_opt_out);
 	web_notice_show(c, fid);
 
-	/* the one-tap outcomes */
-	task_form(c, t->id, "outcome", back, "actions");
+	/* One form per card: the one-tap outcomes, then (opened) a note or a
+	 * snooze; on a compact card a link opens it instead. */
+	html_url_pathf(&u, "/app/tasks/%lld/outcome", (long long)t->id);
+	html_open(h, "form");
+	html_attr(h, "method", "post");
+	html_url_attr(h, "action", &u);
+	html_attr(h, "class", "task-form");
+	web_csrf_field(c);
+	html_void(h, "input");
+	html_attr(h, "type", "hidden");
+	html_attr(h, "name", "back");
+	html_attr(h, "value", back);
+	html_open(h, "div");
+	html_attr(h, "class", "actions");
 	if (call) {
 		button(c, "outcome", "talked", "Talked", false);
 		button(c, "outcome", "no_answer", "No answer", true);
@@ -186,63 +236,23 @@ web_task_card(web_ctx *c, const web_task_view *t, const char *back)
 	} else {
 		button(c, "outcome", "done", "Done", false);
 	}
-	html_close(h);
-
-	html_open(h, "details");
-	html_open(h, "summary");
-	html_text(h, "Done with a note, or snooze");
-	html_close(h);
-	task_form(c, t->id, "outcome", back, NULL);
-	snprintf(id, sizeof id, "t%lld-text", (long long)t->id);
-	html_open(h, "label");
-	html_attr(h, "for", id);
-	html_text(h, "What happened");
-	html_close(h);
-	html_open(h, "div");
-	html_attr(h, "class", "row");
-	html_void(h, "input");
-	html_attr(h, "id", id);
-	html_attr(h, "name", "text");
-	html_attr(h, "maxlength", "500");
-	html_attr(h, "autocomplete", "off");
-	button(c, "outcome", "done", "Mark done", false);
-	html_close(h);
-	html_close(h);	/* form */
-
-	task_form(c, t->id, "snooze", back, NULL);
-	snprintf(id, sizeof id, "t%lld-for", (long long)t->id);
-	html_open(h, "label");
-	html_attr(h, "for", id);
-	html_text(h, "Snooze for");
-	html_close(h);
-	html_open(h, "select");
-	html_attr(h, "id", id);
-	html_attr(h, "name", "for");
-	for (size_t i = 0; i < sizeof snoozes / sizeof snoozes[0]; i++) {
-		html_open(h, "option");
-		html_attr(h, "value", snoozes[i].value);
-		html_text(h, snoozes[i].label);
+	if (t->more != NULL) {
+		html_open(h, "a");
+		html_attr(h, "class", "button secondary");
+		html_url_attr(h, "href", t->more);
+		html_text(h, "Note or snooze");
 		html_close(h);
 	}
-	html_close(h);
-	snprintf(id, sizeof id, "t%lld-reason", (long long)t->id);
-	html_open(h, "label");
-	html_attr(h, "for", id);
-	html_text(h, "Why it waits");
-	html_close(h);
-	html_open(h, "div");
-	html_attr(h, "class", "row");
-	html_void(h, "input");
-	html_attr(h, "id", id);
-	html_attr(h, "name", "reason");
-	html_attr(h, "maxlength", "500");
-	html_flag(h, "required", true);
-	html_open(h, "button");
-	html_attr(h, "class", "secondary");
-	html_text(h, "Snooze");
-	html_close(h);
-	html_close(h);	/* row */
+	html_close(h);	/* actions */
+	if (t->more == NULL) {
+		html_open(h, "details");
+		html_flag(h, "open", t->opened);
+		html_open(h, "summary");
+		html_text(h, "Done with a note, or snooze");
+		html_close(h);
+		more_fields(c, t);
+		html_close(h);	/* details */
+	}
 	html_close(h);	/* form */
-	html_close(h);	/* details */
 	html_close(h);	/* article */
 }

@@ -17,8 +17,11 @@ module.exports = [
 	{ name: 'login', path: '/app/login', as: null, docs: true },
 	{ name: 'set-password', path: ({ env }) => env.LK_SETPW_LINK, as: null },
 	{ name: 'today', path: '/app/', as: 'alice@demo', docs: true },
+	{ name: 'today-opened', as: 'alice@demo',	// a card's note and snooze opened
+	  path: ({ sql }) => `/app/?open=${sql("SELECT id FROM tasks WHERE assignee = 'alice' AND state = 'open' ORDER BY due_at, id LIMIT 1")}` },
 	{ name: 'today-everyone', path: '/app/?who=all', as: 'maria@demo' },
 	{ name: 'today-sales', path: '/app/', as: 'bob@demo' },
+	{ name: 'today-technician', path: '/app/', as: 'tom@demo' },
 	{ name: 'lead', path: lead('Diego Garcia'), as: 'alice@demo', docs: true },
 	{ name: 'lead-won', path: lead('Marcus Johnson'), as: 'maria@demo' },
 	{ name: 'lead-sales', path: ({ sql }) => `/app/leads/${sql("SELECT min(id) FROM leads WHERE owner = 'bob' AND status = 'open'")}`,
@@ -29,6 +32,7 @@ module.exports = [
 	{ name: 'team', path: '/app/team', as: 'maria@demo', docs: true },
 	{ name: 'rules', path: '/app/rules', as: 'maria@demo' },
 	{ name: 'search', path: '/app/search?q=a', as: 'alice@demo' },
+	{ name: 'search-technician', path: '/app/search?q=a', as: 'tom@demo' },
 	{ name: 'not-found', path: '/app/leads/999999', as: 'bob@demo', status: 404 },
 	{ name: 'no-such-page', path: '/app/nope', as: 'alice@demo', status: 404 },
 ];

@@ -3,7 +3,9 @@
 // week: every page of pages.js checked by axe-core and photographed at 360 and
 // 1280 px; then signing in and out, lockout, CSRF, cookie flags, a lead from
 // the form door on its owner's Today, walking a task, a visit with a quote
-// from a phone, XSS payloads in every field, and who may open which lead.
+// from a phone, pausing and resuming a lead's automation, XSS payloads in
+// every field (custom fields too), and who may open which lead (a sales rep,
+// a technician).
 // Prints TAP lines; run by tests/e2e/test_web_browser.sh.
 'use strict';
 
@@ -78,18 +80,18 @@ async function main() {
 	// --- CSRF: a form posted without its token is refused --------------------------------------
 	await t.test('CSRF', async () => {
 		await mp.goto(`${BASE}/app/?who=all`);
-		const form = mp.locator('form.actions:has(button[value="no_answer"])').first();
+		const form = mp.locator('form.task-form:has(button[value="no_answer"])').first();
 		const action = await form.getAttribute('action');
 		const task = Number(action.split('/')[3]);
 		await form.evaluate((f) => f.querySelector('input[name="csrf"]').remove());
-		const resp = await t.submit(mp, `form.actions[action="${action}"] button[value="no_answer"]`);
+		const resp = await t.submit(mp, `form.task-form[action="${action}"] button[value="no_answer"]`);
 		t.eq('a form posted without its CSRF token: 403', resp.status(), 403);
 		eqTask(`the refused post changed nothing (task ${task} still open)`, task, 'open');
 		await mp.goto(`${BASE}/app/?who=all`);
-		await mp.locator(`form.actions[action="${action}"]`).evaluate((f) => {
+		await mp.locator(`form.task-form[action="${action}"]`).evaluate((f) => {
 			f.querySelector('input[name="csrf"]').value = '0'.repeat(64);
 		});
-		const resp2 = await t.submit(mp, `form.actions[action="${action}"] button[value="no_answer"]`);
+		const resp2 = await t.submit(mp, `form.task-form[action="${action}"] button[value="no_answer"]`);
 		t.eq('a form posted with another CSRF token: 403', resp2.status(), 403);
 		eqTask('still nothing changed', task, 'open');
 	});
@@ -163,6 +165,31 @@ async function main() {
 		await t.screenshot(pp, 'flow-visit-logged-360');
 	});
 
+	// --- pausing and resuming the lead's automation ----------------------------------------------
+	await t.test('pause and resume', async () => {
+		const page = await t.newPage(alice);
+		await page.goto(`${BASE}/app/leads/${wanda}`);
+		await page.fill('#pause-reason', 'on holiday until Monday');
+		const r = await t.submit(page, `form[action="/app/leads/${wanda}/pause"] button`);
+		t.eq('pause: 303', r.status(), 303);
+		eq('the lead is paused, its quote follow-up held',
+			sql(`SELECT (paused_at > 0) || ' ' || (paused_step LIKE 'call.%') || ' ' || (SELECT count(*) FROM timers
+				WHERE lead_id = ${wanda} AND kind = 'step' AND state = 'pending') FROM leads WHERE id = ${wanda}`),
+			'1 1 0');
+		t.check('the held steps show as paused', await page.isVisible('ul.upcoming .badge.paused'));
+		const problems = await t.axeProblems(page);
+		t.check('the paused lead page: axe-core finds no serious or critical violation',
+			problems.length === 0, problems.join('\n'));
+		await t.screenshot(page, 'flow-lead-paused-1280');
+		const r2 = await t.submit(page, `form[action="/app/leads/${wanda}/resume"] button`);
+		t.eq('resume: 303', r2.status(), 303);
+		eq('resumed: the quote follow-up is planned again', sql(`SELECT paused_at || ' ' || (SELECT count(*)
+			FROM timers WHERE lead_id = ${wanda} AND kind = 'step' AND state = 'pending') FROM leads
+			WHERE id = ${wanda}`), '0 1');
+		t.check('no paused step shown any more', !(await page.isVisible('.badge.paused')));
+		await page.close();
+	});
+
 	// --- XSS payloads in every field render as text ----------------------------------------------------
 	await t.test('XSS', async () => {
 		const name = '<script>window.__xss=1;alert(1)</script>Xena';
@@ -171,7 +198,10 @@ async function main() {
 			service: '"><img src=x onerror=window.__xss=2>', message: 'javascript:alert(document.cookie)',
 			neighbourhood: '<svg onload=alert(3)>', website: 'javascript:alert(4)',
 		});
-		for (const url of ['/app/', '/app/?who=all', `/app/leads/${id}`]) {
+		// custom fields (through the API: the form door keeps extra fields in the message)
+		const custom = { website: 'javascript:alert(4)', '<img src=x onerror=window.__xss=3>': '"><svg onload=alert(5)>' };
+		const cid = t.apiLead({ name: 'Cyd <b>Custom</b>', phone: '312-555-0178', owner: 'alice', ...custom });
+		for (const url of ['/app/', '/app/?who=all', `/app/leads/${id}`, `/app/leads/${cid}`]) {
 			const page = await t.newPage(alice);
 			await page.goto(BASE + url);
 			await page.waitForTimeout(300);
@@ -191,6 +221,14 @@ async function main() {
 			t.check(`${url}: no dialog fired`, page.dialogs.length === 0, page.dialogs.join('\n'));
 			t.check(`${url}: no element or handler injected`, found.bad.length === 0 && found.xss === undefined,
 				found.bad.join('\n'));
+			if (url === `/app/leads/${cid}`) {
+				t.check('lead page: the custom fields show as text, names and values',
+					Object.entries(custom).every(([k, v]) => found.text.includes(k) && found.text.includes(v)),
+					found.text);
+				t.check('lead page: a javascript: custom field is no link', !(await page.$('a[href^="javascript"]')));
+				await page.close();
+				continue;
+			}
 			t.check(`${url}: the name shows as the text typed`, found.text.includes(name));
 			if (url.startsWith('/app/leads/')) {
 				t.check('lead page: the service shows as text', found.text.includes('"><img src=x onerror=window.__xss=2>'));
@@ -201,28 +239,42 @@ async function main() {
 		}
 	});
 
-	// --- who may open which lead ------------------------------------------------------------------
-	await t.test('authorisation', async () => {
-		const bob = await as('bob@demo');
-		const bp = bob.page;
-		const resp = await bp.goto(`${BASE}/app/leads/${wanda}`);
-		t.eq('bob (sales) opens alice\'s lead: 404', resp.status(), 404);
-		t.check('the 404 tells nothing of the lead', !(await bp.content()).includes('Wanda'));
-		await bp.goto(`${BASE}/app/?who=all`);
-		t.check('bob\'s Today never shows alice\'s lead, even with ?who=all',
-			!(await bp.textContent('main')).includes('Wanda Browser'));
-		const csrf = await bp.getAttribute('input[name="csrf"]', 'value');
-		// the visit closed Wanda's tasks (it superseded them): any open task of alice's leads
-		const task = sql(`SELECT t.id FROM tasks t JOIN leads l ON l.id = t.lead_id
-			WHERE l.owner = 'alice' AND t.state = 'open' LIMIT 1`);
-		const r2 = await bp.request.post(`${BASE}/app/tasks/${task}/outcome`, {
-			form: { csrf, back: 'today', outcome: 'talked' }, maxRedirects: 0,
-			headers: { Origin: BASE } });
-		t.eq('bob records an outcome on alice\'s task: 404', r2.status(), 404);
-		eqTask('alice\'s task is untouched', Number(task), 'open');
-		const own = sql(`SELECT id FROM leads WHERE owner = 'bob' AND status = 'open' LIMIT 1`);
-		t.eq('bob opens his own lead: 200', (await bp.goto(`${BASE}/app/leads/${own}`)).status(), 200);
+	// --- who may open which lead: a sales rep and a technician -----------------------------------
+	await t.test('search finds the lead for its owner', async () => {
+		await ap.goto(`${BASE}/app/search?q=Wanda`);
+		t.check('alice\'s search finds her lead Wanda', (await ap.textContent('main')).includes('Wanda Browser'));
 	});
+	for (const [email, who] of [['bob@demo', 'bob (sales)'], ['tom@demo', 'tom (technician)']]) {
+		await t.test(`authorisation: ${who}`, async () => {
+			const ctx = await as(email);
+			const bp = ctx.page;
+			const resp = await bp.goto(`${BASE}/app/leads/${wanda}`);
+			t.eq(`${who} opens alice's lead: 404`, resp.status(), 404);
+			t.check('the 404 tells nothing of the lead', !(await bp.content()).includes('Wanda'));
+			await bp.goto(`${BASE}/app/?who=all`);
+			t.check(`${who}'s Today never shows alice's lead, even with ?who=all`,
+				!(await bp.textContent('main')).includes('Wanda Browser'));
+			await bp.goto(`${BASE}/app/search?q=Wanda`);
+			t.check(`${who}'s search does not find alice's lead`,
+				!(await bp.textContent('main')).includes('Wanda Browser'), await bp.textContent('main'));
+			const csrf = await bp.getAttribute('input[name="csrf"]', 'value');
+			// the visit closed Wanda's tasks (it superseded them): any open task of alice's leads
+			const task = sql(`SELECT t.id FROM tasks t JOIN leads l ON l.id = t.lead_id
+				WHERE l.owner = 'alice' AND t.state = 'open' LIMIT 1`);
+			const r2 = await bp.request.post(`${BASE}/app/tasks/${task}/outcome`, {
+				form: { csrf, back: 'today', outcome: 'talked' }, maxRedirects: 0,
+				headers: { Origin: BASE } });
+			t.eq(`${who} records an outcome on alice's task: 404`, r2.status(), 404);
+			const r3 = await bp.request.post(`${BASE}/app/leads/${wanda}/pause`, {
+				form: { csrf }, maxRedirects: 0, headers: { Origin: BASE } });
+			t.eq(`${who} pauses alice's lead: 404`, r3.status(), 404);
+			eqTask('alice\'s task is untouched', Number(task), 'open');
+			eq('alice\'s lead is not paused', sql(`SELECT paused_at FROM leads WHERE id = ${wanda}`), '0');
+			const own = sql(`SELECT id FROM leads WHERE owner = '${email.split('@')[0]}' AND status = 'open' LIMIT 1`);
+			if (own)
+				t.eq(`${who} opens his own lead: 200`, (await bp.goto(`${BASE}/app/leads/${own}`)).status(), 200);
+		});
+	}
 
 	// --- signing out --------------------------------------------------------------------------------
 	await t.test('sign-out', async () => {

@@ -12,11 +12,14 @@ server_config "$T/serve.yaml" </dev/null
 
 lk demo-users 2>"$T/demo.out"
 expect_contains "demo-users prints the sign-ins" "$(cat "$T/demo.out")" "maria@demo"
-expect_eq "demo-users made three users" "$(sql 'SELECT count(*) FROM users')" 3
+expect_contains "... the technician's too" "$(cat "$T/demo.out")" "tom@demo    technician"
+expect_eq "demo-users made four users" "$(sql 'SELECT count(*) FROM users')" 4
+expect_eq "the technician is linked to his person" "$(sql "SELECT role || ' ' || person_id FROM users WHERE email = 'tom@demo'")" \
+	"technician tom"
 expect_eq "no password is stored in clear" \
-	"$(sql "SELECT count(*) FROM users WHERE password_hash LIKE '\$argon2id\$%'")" 3
+	"$(sql "SELECT count(*) FROM users WHERE password_hash LIKE '\$argon2id\$%'")" 4
 lk demo-users 2>/dev/null
-expect_eq "demo-users again adds nobody" "$(sql 'SELECT count(*) FROM users')" 3
+expect_eq "demo-users again adds nobody" "$(sql 'SELECT count(*) FROM users')" 4
 # after demo-users: it is for the built-in demo rules alone
 business_config <<'YAML'
 sources:

@@ -21,6 +21,7 @@ server_config "$T/serve.yaml" </dev/null
 lk demo-seed >/dev/null 2>&1 && ok "the demo's week is seeded" || not_ok "the demo's week is seeded"
 lk demo-users >/dev/null 2>&1 && ok "the demo sign-ins exist" || not_ok "the demo sign-ins exist"
 LK_LOCK_LINK=$(lk user add --email lock@demo --name "Lou Locke" --role office 2>/dev/null)
+LK_TOKEN=$(lk token create --name browser --role staff 2>/dev/null)
 LK_SETPW_LINK=$(lk user add --email new@demo --name "Nia Novak" --role office 2>/dev/null)
 # after demo-users: it is for the built-in demo rules alone
 business_config <<'YAML'
@@ -35,7 +36,7 @@ ok "server starts"
 for t in "$LK_ROOT"/tests/browser/*.test.js; do
 	out=$(cd "$LK_ROOT" && LK_BASE="$BASE" LK_DB="$LEADKEEP_DATA/leadkeep.db" \
 		LK_ROOT="$LK_ROOT" LK_SHOTS="$LK_ROOT/build/screenshots" LK_TAP_START=$_n \
-		LK_LOCK_LINK="$BASE$LK_LOCK_LINK" LK_SETPW_LINK="$LK_SETPW_LINK" \
+		LK_LOCK_LINK="$BASE$LK_LOCK_LINK" LK_SETPW_LINK="$LK_SETPW_LINK" LK_TOKEN="$LK_TOKEN" \
 		timeout 180 node "$t" 2>&1)
 	rc=$?
 	echo "$out"

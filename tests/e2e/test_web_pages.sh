@@ -19,7 +19,7 @@ s = sys.stdin.read()
 s = s.replace("people:\n", "# owner: <script>alert(\"rules\")</script> & co\npeople:\n", 1)
 s = s.replace("  - { id: maria,", "  - { id: terry, name: Terry Tech, role: technician, phone: \"+13125550104\", email: terry@northside.example, notify: email }\n  - { id: maria,", 1)
 print(s, end="")' >"$LEADKEEP_DATA/rules.yaml"
-expect_contains "the rules file checks" "$(lk rules check "$LEADKEEP_DATA/rules.yaml")" "ok (5 people"
+expect_contains "the rules file checks" "$(lk rules check "$LEADKEEP_DATA/rules.yaml")" "ok (6 people"
 server_config "$T/serve.yaml" </dev/null
 business_config <<'YAML'
 sources:
@@ -176,7 +176,7 @@ expect_eq "rules: sales may not: 403" "$(page /app/rules "$B")" 403
 expect_eq "rules: the manager: 200" "$(page /app/rules "$M")" 200
 r=$(cat "$T/page")
 expect_contains "the file's path" "$r" "$LEADKEEP_DATA/rules.yaml"
-expect_contains "its check" "$r" "ok (5 people"
+expect_contains "its check" "$r" "ok (6 people"
 expect_contains "the file, escaped" "$r" "# owner: &lt;script&gt;alert(&quot;rules&quot;)&lt;/script&gt; &amp; co"
 check "no script element from the file" bash -c "! grep -q '<script>alert' <<<\"\$1\"" _ "$r"
 expect_contains "the history: said plainly" "$r" "does not keep versions of the rules file yet"
@@ -186,7 +186,7 @@ page /app/rules "$M" >/dev/null
 r=$(cat "$T/page")
 expect_contains "a changed file on disk is noticed" "$r" "The file on disk has changed since the server started."
 expect_contains "and its check names the line" "$r" "rules.yaml:$(wc -l <"$LEADKEEP_DATA/rules.yaml"):1: error:"
-expect_contains "the server still runs the rules it loaded" "$r" "ok (5 people"
+expect_contains "the server still runs the rules it loaded" "$r" "ok (6 people"
 
 # --- 404 -----------------------------------------------------------------------------------------------------------
 hdr=$(curl -s -D - -o "$T/page" -b "$M" "$BASE/app/nope")

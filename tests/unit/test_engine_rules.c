@@ -337,6 +337,114 @@ a_timer_for_a_step_the_rules_lack_goes_on_with_the_next(void **state)
 	rules_free(v2);
 }
 
+/* --- a paused lead: the held step is named by id too ------------------------ */
+
+static decision *
+rules_change_paused(const lead_state *st, const rules *old, const rules *cur, int64_t now)
+{
+	lead_event ev = lead_event_init(EV_RULES);	/* no pending timer: it is paused */
+	decision *d = NULL;
+
+	ev.old_rules = old;
+	assert_int_equal(decide(st, &ev, cur, NULL, now, &d, NULL, 0), DECIDE_OK);
+	return d;
+}
+
+static decision *
+resume(const lead_state *st, const rules *r, int64_t now)
+{
+	decision *d = NULL;
+
+	assert_int_equal(decide(st, &(lead_event){ .kind = EV_RESUME }, r, NULL, now, &d, NULL, 0),
+			 DECIDE_OK);
+	return d;
+}
+
+static void
+a_step_inserted_while_paused_shifts_the_held_step_nowhere(void **state)
+{
+	rules *v1 = load("    - { at: 1d, send: sms, template: a }\n"
+			 "    - { at: 3d, send: sms, template: b }\n"
+			 "    - { at: 7d, send: sms, template: c, then: cold }\n");
+	/* a new step before the held one: b is at index 2 now */
+	rules *v2 = load("    - { at: 1d, send: sms, template: a }\n"
+			 "    - { at: 2d, send: sms, template: d }\n"
+			 "    - { at: 3d, send: sms, template: b }\n"
+			 "    - { at: 7d, send: sms, template: c, then: cold }\n");
+	lead_state st = running(v1, NULL);
+	decision *d;
+	const action *a;
+
+	(void)state;
+	st.lead.paused_at = T0 + 2 * DAY + 3600;	/* paused on day 2: b held */
+	st.lead.paused_step = "sms.b";
+	d = rules_change_paused(&st, v1, v2, T0 + 2 * DAY + 7200);
+	/* d's time has passed for this lead: not run; b stays held, no timer */
+	assert_non_null(find(d, ACT_EVENT, "step.not_applied"));
+	assert_null(find(d, ACT_SET_PAUSED, NULL));
+	assert_null(find(d, ACT_TIMER_SET, NULL));
+	assert_non_null(a = find(d, ACT_SET_PLAN, NULL));
+	assert_string_equal(a->name, "sms.d");
+	decision_free(d);
+	/* resumed a day later: b, by id, a day later than planned; then c */
+	st.lead.rules_version = v2->version;
+	st.lead.plan_skip = "sms.d";
+	d = resume(&st, v2, T0 + 3 * DAY + 3600);
+	assert_non_null(a = find(d, ACT_TIMER_SET, NULL));
+	assert_string_equal(a->step_id, "sms.b");
+	assert_int_equal(a->step, 2);
+	assert_int_equal(a->at, T0 + 4 * DAY);
+	assert_non_null(a = find(d, ACT_SET_PLAN, NULL));	/* the skip is kept */
+	assert_string_equal(a->name, "sms.d");
+	assert_null(find(d, ACT_OUTBOX, NULL));
+	decision_free(d);
+	rules_free(v1);
+	rules_free(v2);
+}
+
+static void
+the_held_step_removed_while_paused_hands_the_hold_on(void **state)
+{
+	rules *v1 = load("    - { at: 1d, send: sms, template: a }\n"
+			 "    - { at: 3d, send: sms, template: b }\n"
+			 "    - { at: 7d, send: sms, template: c, then: cold }\n");
+	rules *v2 = load("    - { at: 1d, send: sms, template: a }\n"
+			 "    - { at: 7d, send: sms, template: c, then: cold }\n");
+	rules *v3 = load("    - { at: 1d, send: sms, template: a }\n");
+	lead_state st = running(v1, NULL);
+	decision *d;
+	const action *a;
+
+	(void)state;
+	st.lead.paused_at = T0 + 2 * DAY;
+	st.lead.paused_step = "sms.b";
+	d = rules_change_paused(&st, v1, v2, T0 + 2 * DAY + 60);
+	assert_non_null(find(d, ACT_EVENT, "step.cancelled"));
+	assert_non_null(a = find(d, ACT_SET_PAUSED, NULL));
+	assert_int_equal(a->at, st.lead.paused_at);		/* still paused */
+	assert_string_equal(a->step_id, "sms.c");
+	assert_non_null(a = find(d, ACT_EVENT, "rules.changed"));
+	assert_non_null(strstr(a->text, "goes on with step sms.c when the automation is resumed"));
+	assert_null(find(d, ACT_TIMER_SET, NULL));		/* paused: nothing planned */
+	decision_free(d);
+	/* every step after the pause gone: nothing held; a resume ends it */
+	st.lead.paused_step = "sms.c";
+	st.lead.rules_version = v2->version;
+	d = rules_change_paused(&st, v2, v3, T0 + 2 * DAY + 120);
+	assert_non_null(a = find(d, ACT_SET_PAUSED, NULL));
+	assert_null(a->step_id);
+	assert_null(find(d, ACT_TIMER_SET, NULL));
+	assert_null(find(d, ACT_SET_STATUS, NULL));		/* not cold while paused */
+	decision_free(d);
+	st.lead.paused_step = NULL;
+	d = resume(&st, v3, T0 + 3 * DAY);
+	assert_non_null(find(d, ACT_EVENT, "sequence.finished"));
+	decision_free(d);
+	rules_free(v1);
+	rules_free(v2);
+	rules_free(v3);
+}
+
 int
 main(void)
 {
@@ -348,6 +456,8 @@ main(void)
 		cmocka_unit_test(a_shorter_sequence_can_send_a_lead_cold_at_once),
 		cmocka_unit_test(a_removed_sequence_stops_and_a_timer_from_before_ids_gets_one),
 		cmocka_unit_test(a_timer_for_a_step_the_rules_lack_goes_on_with_the_next),
+		cmocka_unit_test(a_step_inserted_while_paused_shifts_the_held_step_nowhere),
+		cmocka_unit_test(the_held_step_removed_while_paused_hands_the_hold_on),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -152,8 +152,10 @@ default_rules_load_without_errors_or_warnings(void **state)
 	assert_non_null(r->business.zone);
 	assert_string_equal(r->business.country, "US");
 	assert_string_equal(r->business.phone, "+13125550100");
-	assert_int_equal(r->npeople, 4);
+	assert_int_equal(r->npeople, 5);
 	assert_int_equal(r->people[1].notify, NOTIFY_EMAIL);
+	assert_string_equal(r->people[3].role, "business_owner");
+	assert_string_equal(r->people[4].role, "technician");	/* no routing rule names him */
 	assert_int_equal(r->nroutes, 4);
 	assert_int_equal(r->routes[2].after_hours, 1);
 	assert_int_equal(r->routes[3].after_hours, -1);

@@ -178,6 +178,40 @@ walking_the_queue_goes_one_task_at_a_time_in_due_order(void **state)
 }
 
 static void
+the_queue_reads_in_pages_after_a_cursor(void **state)
+{
+	fixture *f = *state;
+	int64_t ids[5];
+	seen q = { 0 };
+
+	for (int i = 0; i < 5; i++) {
+		char name[32], phone[32];
+
+		snprintf(name, sizeof name, "Paged Lead %d", i);
+		snprintf(phone, sizeof phone, "31255502%02d", i);
+		ids[i] = add_lead(f, name, phone, NULL, "alice", NULL, f->t0 + 60 * i);
+	}
+	add_lead(f, "Bob's Own", "3125550299", NULL, "bob", NULL, f->t0);
+	/* the first page: from the start */
+	assert_int_equal(store_queue_page(f->s, f->bid, "alice", INT64_MIN, 0, 2, on_queue, &q), 2);
+	assert_int_equal(q.ids[0], ids[0]);
+	assert_int_equal(q.ids[1], ids[1]);
+	/* the next page starts after the last task shown */
+	assert_int_equal(store_queue_page(f->s, f->bid, "alice", q.due[1], q.task[1], 2, on_queue,
+					  &q), 2);
+	assert_int_equal(q.ids[2], ids[2]);
+	assert_int_equal(q.ids[3], ids[3]);
+	assert_int_equal(store_queue_page(f->s, f->bid, "alice", q.due[3], q.task[3], 2, on_queue,
+					  &q), 1);
+	assert_int_equal(q.ids[4], ids[4]);
+	assert_int_equal(store_queue_page(f->s, f->bid, "alice", q.due[4], q.task[4], 2, on_queue,
+					  &q), 0);
+	/* everyone's: bob's task too */
+	q.n = 0;
+	assert_int_equal(store_queue_page(f->s, f->bid, NULL, INT64_MIN, 0, 0, on_queue, &q), 6);
+}
+
+static void
 the_pipeline_filters_and_shows_a_person_only_their_leads(void **state)
 {
 	fixture *f = *state;
@@ -313,6 +347,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(a_lead_is_new_until_a_person_acts, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_queue_reads_in_pages_after_a_cursor, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(walking_the_queue_goes_one_task_at_a_time_in_due_order,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(the_pipeline_filters_and_shows_a_person_only_their_leads,

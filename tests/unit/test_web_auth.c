@@ -97,6 +97,12 @@ roles(void **state)
 	assert_true(web_role_sees_all("admin"));
 	assert_false(web_role_sees_all("sales"));
 	assert_false(web_role_sees_all("technician"));
+	assert_true(web_may_pause("office", NULL, "bob"));
+	assert_true(web_may_pause("manager", "maria", "bob"));
+	assert_true(web_may_pause("technician", "terry", "terry"));
+	assert_false(web_may_pause("technician", "terry", "bob"));
+	assert_false(web_may_pause("sales", "bob", NULL));
+	assert_false(web_may_pause("sales", "", ""));
 	assert_false(web_role_sees_all(NULL));
 	assert_true(web_role_may_assign("office"));
 	assert_false(web_role_may_assign("technician"));

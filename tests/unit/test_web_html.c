@@ -332,6 +332,12 @@ paths_stay_on_this_site(void **state)
 	assert_string_equal(u.s, "/app/leads/42?q=a%26b%3D%3Cc%3E%20d");
 	assert_true(html_url_query_int(&u, "n", 7));
 	assert_string_equal(u.s, "/app/leads/42?q=a%26b%3D%3Cc%3E%20d&n=7");
+	assert_true(html_url_fragment(&u, "task-7\"><b>"));
+	assert_string_equal(u.s, "/app/leads/42?q=a%26b%3D%3Cc%3E%20d&n=7#task-7%22%3E%3Cb%3E");
+	assert_false(html_url_query(&u, "k", "v"));	/* nothing after the fragment */
+	assert_true(html_url_path(&u, "/app/"));
+	assert_true(html_url_fragment(&u, "a"));
+	assert_false(html_url_fragment(&u, "b"));	/* one fragment */
 	assert_false(html_url_pathf(&u, "%s", "//evil.example/x"));
 	assert_false(html_url_pathf(&u, "%s", "/\\evil.example"));
 	assert_false(html_url_pathf(&u, "%s", "javascript:alert(1)"));
