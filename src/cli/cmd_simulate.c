@@ -335,6 +335,12 @@ observe(void *ctx, int64_t lead_id, const action *a, int64_t row, int64_t now)
 		json_object_set_new(o, "skip", a->name ? json_string(a->name) : json_null());
 		break;
 	}
+	case ACT_SET_PAUSED:
+		o = line_head(sm, now, lead_id, "paused");
+		json_object_set_new(o, "paused", json_boolean(a->at > 0));
+		json_object_set_new(o, "since", a->at > 0 ? utc_str(a->at) : json_null());
+		json_object_set_new(o, "step_id", a->step_id ? json_string(a->step_id) : json_null());
+		break;
 	case ACT_TIMERS_CANCEL:
 		o = line_head(sm, now, lead_id, "timers_cancelled");
 		json_object_set_new(o, "timer", json_string(store_timer_kind_name(a->timer)));
@@ -455,7 +461,8 @@ event_for(const char *type, json_t *ev, lead_event *out)
 		{ "note", EV_NOTE }, { "stage", EV_STAGE }, { "owner", EV_OWNER },
 		{ "task_done", EV_TASK_DONE }, { "stop", EV_OPT_OUT }, { "start", EV_OPT_IN },
 		{ "inquiry", EV_INQUIRY_AGAIN }, { "delivery", EV_DELIVERY },
-		{ "opt_out_review", EV_OPT_OUT_REVIEW },
+		{ "opt_out_review", EV_OPT_OUT_REVIEW }, { "pause", EV_PAUSE },
+		{ "resume", EV_RESUME }, { "followup", EV_FOLLOWUP },
 	};
 
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
@@ -468,6 +475,7 @@ event_for(const char *type, json_t *ev, lead_event *out)
 		out->stage = str(ev, "stage");
 		out->reason = str(ev, "reason");
 		out->owner = str(ev, "owner");
+		out->verb = str(ev, "verb");
 		out->actor = str(ev, "by");
 		out->source = str(ev, "source");
 		out->amount_cents = cents(ev);
@@ -559,7 +567,8 @@ apply_input(sim *sm, store *s, int64_t bid, const sim_input *in, char *err, size
 	switch (event_for(type, in->ev, &ev)) {
 	case -1:
 		return "type: unknown (lead, text, reply, call, visit, note, stage, owner, "
-		       "task_done, stop, start, inquiry, delivery, opt_out_review, rules)";
+		       "task_done, stop, start, inquiry, delivery, opt_out_review, pause, resume, "
+		       "followup, rules)";
 	case -2:
 		return "outcome: a delivery outcome is one of sent, failed, dead, unknown, "
 		       "confirmed, carrier_opt_out, invalid_phone, bounced, cancelled";
@@ -574,6 +583,8 @@ apply_input(sim *sm, store *s, int64_t bid, const sim_input *in, char *err, size
 		if (ev.task_id <= 0)
 			return "task: the lead has no such open task";
 	}
+	if (ev.kind == EV_FOLLOWUP && cli_parse_time(sm->r, str(in->ev, "due"), &ev.until) < 0)
+		return "due: when the follow-up is due, a time like \"2026-11-27 10:00\"";
 	if (store_begin(s) < 0)
 		return "the database is busy";
 	rc = flow_event(s, bid, sm->r, id, &ev, in->at, NULL, err, errlen);

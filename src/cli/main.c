@@ -17,7 +17,7 @@ static const char usage[] =
 	"\n"
 	"Commands:\n"
 	"  serve                 run the server: intake, scheduler, delivery\n"
-	"  lead add|list|show|stage|log|owner|opt-out\n"
+	"  lead add|list|show|stage|log|owner|opt-out|pause|resume|followup\n"
 	"                        work with leads\n"
 	"  task list|done        the task queue\n"
 	"  rules check|diff|history|show-default\n"

@@ -13,7 +13,7 @@ comp() {	# the words typed; prints the completions of the last one
 check "complete -F _leadkeep leadkeep is registered" bash -c \
 	". '$LK_ROOT/packaging/leadkeep.bash-completion'; complete -p leadkeep"
 expect_eq "leadkeep se<TAB>" "$(comp leadkeep se)" "serve "
-expect_eq "leadkeep lead <TAB>" "$(comp leadkeep lead '')" "add list log opt-out owner show stage "
+expect_eq "leadkeep lead <TAB>" "$(comp leadkeep lead '')" "add followup list log opt-out owner pause resume show stage "
 expect_eq "leadkeep export --f<TAB>" "$(comp leadkeep export --f)" "--format "
 expect_eq "leadkeep export --format <TAB>" "$(comp leadkeep export --format '')" "csv jsonl "
 expect_eq "leadkeep import x.csv --d<TAB>" "$(comp leadkeep import x.csv --d)" "--data --dry-run "
