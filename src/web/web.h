@@ -176,6 +176,7 @@ typedef struct {
 /* Back targets of a task's forms: the redirect goes there. */
 #define WEB_BACK_TODAY "today"
 #define WEB_BACK_LEAD "lead"
+#define WEB_BACK_PIPELINE "pipeline"
 
 /* The card: one form (CSRF token, back) with the one-tap outcomes, and
  * "done with a note" and "snooze" (posted to /app/tasks/ID/snooze by its own
@@ -196,6 +197,13 @@ enum MHD_Result web_root(http_req *rq);
 /* web_lead.c: renders lead id into c->h; 1 shown, 0 not found / not yours, -1 error. */
 enum MHD_Result web_lead(http_req *rq);
 int web_lead_render(web_ctx *c, int64_t id);
+/* The form that moves lead id to another stage (posted to
+ * /app/leads/ID/stage: the rules' required fields are checked there), with
+ * the lead's current stage chosen; back is where it returns (WEB_BACK_*). */
+void web_stage_form(web_ctx *c, int64_t lead_id, const char *current, const char *back);
+/* web_pipeline.c: renders the pipeline into c->h, with lead move's stage form
+ * open (0 = none): 0, or -1 when it cannot be read. */
+int web_pipeline_render(web_ctx *c, int64_t move);
 /* web_actions.c */
 enum MHD_Result web_task_outcome(http_req *rq);
 enum MHD_Result web_task_snooze(http_req *rq);

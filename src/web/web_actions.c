@@ -24,6 +24,8 @@ back_to(web_ctx *c, const char *back, int64_t lead_id, const char *ok)
 
 	if (back && strcmp(back, WEB_BACK_LEAD) == 0 && lead_id > 0)
 		snprintf(loc, sizeof loc, "/app/leads/%lld?ok=%s", (long long)lead_id, ok);
+	else if (back && strcmp(back, WEB_BACK_PIPELINE) == 0)
+		snprintf(loc, sizeof loc, "/app/pipeline?ok=%s#lead-%lld", ok, (long long)lead_id);
 	else
 		snprintf(loc, sizeof loc, "/app/?ok=%s", ok);
 	return web_redirect(c, loc, NULL);
@@ -46,6 +48,10 @@ again(web_ctx *c, const char *back, int64_t lead_id, int status)
 					      "not one of yours.");
 		if (rc < 0)
 			return web_error_page(c, 503, "Unavailable", "The lead cannot be read just "
+					      "now. Try again in a moment.");
+	} else if (back && strcmp(back, WEB_BACK_PIPELINE) == 0) {
+		if (web_pipeline_render(c, lead_id) < 0)
+			return web_error_page(c, 503, "Unavailable", "The pipeline cannot be read just "
 					      "now. Try again in a moment.");
 	} else {
 		web_today_render(c);
@@ -240,9 +246,11 @@ lead_begin(web_ctx *c, http_req *rq, int64_t *id, enum MHD_Result *ret)
 	return true;
 }
 
-/* Runs w for lead id and answers: 303 back to the lead, or the page again. */
+/* Runs w for lead id and answers: 303 back to the page the form was on
+ * (back: WEB_BACK_LEAD or WEB_BACK_PIPELINE), or that page again. */
 static enum MHD_Result
-run_lead(web_ctx *c, web_job *w, int64_t id, const char *form, const char *ok)
+run_lead_from(web_ctx *c, web_job *w, int64_t id, const char *back, const char *form,
+	      const char *ok)
 {
 	char err[512] = "";
 	flow_result rc;
@@ -251,8 +259,14 @@ run_lead(web_ctx *c, web_job *w, int64_t id, const char *form, const char *ok)
 	w->j.ev.actor = actor(c);
 	rc = web_write(c, web_job_run, w, err, sizeof err);
 	if (rc == FLOW_OK)
-		return back_to(c, WEB_BACK_LEAD, id, ok);
-	return again(c, WEB_BACK_LEAD, id, web_flow_notice(c, rc, err, form));
+		return back_to(c, back, id, ok);
+	return again(c, back, id, web_flow_notice(c, rc, err, form));
+}
+
+static enum MHD_Result
+run_lead(web_ctx *c, web_job *w, int64_t id, const char *form, const char *ok)
+{
+	return run_lead_from(c, w, id, WEB_BACK_LEAD, form, ok);
 }
 
 enum MHD_Result
@@ -319,7 +333,7 @@ enum MHD_Result
 web_lead_stage(http_req *rq)
 {
 	enum MHD_Result ret;
-	const char *stage, *amount, *reason;
+	const char *stage, *amount, *reason, *back;
 	int64_t id;
 	web_job w;
 	web_ctx c;
@@ -329,26 +343,27 @@ web_lead_stage(http_req *rq)
 	stage = web_form_get(&c.form, "stage");
 	amount = web_form_get(&c.form, "amount");
 	reason = web_form_get(&c.form, "reason");
+	/* from the lead's page, or from the pipeline: back there either way */
+	back = web_form_get(&c.form, "back");
+	back = back && strcmp(back, WEB_BACK_PIPELINE) == 0 ? WEB_BACK_PIPELINE : WEB_BACK_LEAD;
 	web_job_init(&c, &w, JOB_EVENT);
 	w.j.ev = lead_event_init(EV_STAGE);
 	if (stage == NULL || rules_stage_find(c.rules, stage) == NULL) {
-		ret = again(&c, WEB_BACK_LEAD, id, invalid(&c, "stage", "stage: pick one from the "
-							   "list."));
+		ret = again(&c, back, id, invalid(&c, "stage", "stage: pick one from the list."));
 		goto out;
 	}
 	if (amount && (w.j.ev.amount_cents = web_parse_amount(amount)) < 0) {
-		ret = again(&c, WEB_BACK_LEAD, id, invalid(&c, "stage", "amount: expected dollars, "
-							   "e.g. 1250 or 1,250.50."));
+		ret = again(&c, back, id, invalid(&c, "stage", "amount: expected dollars, e.g. 1250 "
+						  "or 1,250.50."));
 		goto out;
 	}
 	if (reason && !rules_lost_reason_known(c.rules, reason)) {
-		ret = again(&c, WEB_BACK_LEAD, id, invalid(&c, "stage", "reason: pick one from the "
-							   "list."));
+		ret = again(&c, back, id, invalid(&c, "stage", "reason: pick one from the list."));
 		goto out;
 	}
 	w.j.ev.stage = stage;
 	w.j.ev.reason = reason;
-	ret = run_lead(&c, &w, id, "stage", "stage");
+	ret = run_lead_from(&c, &w, id, back, "stage", "stage");
 out:
 	web_end(&c);
 	return ret;

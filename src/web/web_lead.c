@@ -284,8 +284,8 @@ log_form(web_ctx *c, const lead_page *p)
 	html_close(h);	/* form */
 }
 
-static void
-stage_form(web_ctx *c, const lead_page *p)
+void
+web_stage_form(web_ctx *c, int64_t lead_id, const char *current, const char *back)
 {
 	html *h = &c->h;
 	const rules *r = c->rules;
@@ -296,8 +296,13 @@ stage_form(web_ctx *c, const lead_page *p)
 		if (r->stages[i].requires_amount)
 			n += (size_t)snprintf(needs + n, sizeof needs - n, "%s%s", n ? ", " : "",
 					      r->stages[i].name);
-	html_elem(h, "h2", "Stage");
-	lead_form(c, p->lead.id, "stage");
+	lead_form(c, lead_id, "stage");
+	if (back != NULL && strcmp(back, WEB_BACK_LEAD) != 0) {
+		html_void(h, "input");
+		html_attr(h, "type", "hidden");
+		html_attr(h, "name", "back");
+		html_attr(h, "value", back);
+	}
 	web_notice_show(c, "stage");
 	label(h, "stage-name", "Move to");
 	html_open(h, "select");
@@ -305,7 +310,7 @@ stage_form(web_ctx *c, const lead_page *p)
 	html_attr(h, "name", "stage");
 	for (size_t i = 0; i < r->nstages; i++)
 		option(h, r->stages[i].name, r->stages[i].name,
-		       p->lead.stage && strcmp(p->lead.stage, r->stages[i].name) == 0);
+		       current && strcmp(current, r->stages[i].name) == 0);
 	html_close(h);
 	label(h, "stage-amount", "Amount");
 	html_void(h, "input");
@@ -771,7 +776,8 @@ render(web_ctx *c, lead_page *p)
 	html_close(h);	/* section */
 	html_open(h, "section");
 	details(c, p);
-	stage_form(c, p);
+	html_elem(&c->h, "h2", "Stage");
+	web_stage_form(c, p->lead.id, p->lead.stage, WEB_BACK_LEAD);
 	owner_form(c, p);
 	live_part(h, "lead-upcoming");
 	upcoming(c, p);
