@@ -164,6 +164,7 @@ typedef struct {
 	const char *name, *phone, *email, *source, *stage;
 	bool sms_opt_out, email_opt_out;
 	const char *last_text;		/* the lead's last timeline entry, may be NULL */
+	const char *promise;		/* the acknowledgment the lead was sent, may be NULL */
 	int64_t last_at;
 	bool is_new;			/* nobody has acted on the lead yet: a "New" badge */
 	bool show_lead;			/* link to the lead (on Today) */

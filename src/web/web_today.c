@@ -60,6 +60,7 @@ row(void *ctx, const store_queue_row *r)
 		.email = r->email, .source = r->source, .stage = r->stage,
 		.sms_opt_out = r->sms_opt_out, .email_opt_out = r->email_opt_out,
 		.last_text = r->last_text, .last_at = r->last_at, .show_lead = true,
+		.promise = r->promise,
 		.is_new = r->is_new,
 		.show_assignee = l->show_assignee,
 	};
