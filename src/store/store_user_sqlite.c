@@ -473,12 +473,13 @@ sqlite_pwtoken_use(store *s, int64_t business_id, const char *token, int64_t now
 #define QUEUE_COLS "t.id, t.lead_id, t.verb, t.title, t.assignee, t.due_at, t.created_at," \
 	" l.name, l.phone, l.email, l.source, l.kind, l.service, l.stage, l.owner, l.flags," \
 	" l.sms_opt_out, l.email_opt_out, e.type, e.text, e.at, " STORE_IS_NEW_SQL ", ack.body"
-/* the newest event of the lead: one probe of events_by_lead; its newest
- * acknowledgment: a few rows of outbox_by_lead */
+/* the newest event of the lead: one probe of events_by_lead; the first
+ * message of the lead, when it is the acknowledgment to the lead (intake
+ * queues it first): one probe of outbox_by_lead and one row */
 #define QUEUE_FROM " FROM tasks t JOIN leads l ON l.id = t.lead_id" \
 	" LEFT JOIN events e ON e.id = (SELECT max(id) FROM events WHERE lead_id = t.lead_id)" \
-	" LEFT JOIN outbox ack ON ack.id = (SELECT max(id) FROM outbox WHERE lead_id = t.lead_id" \
-	"  AND person IS NULL AND purpose = 'ack')"
+	" LEFT JOIN outbox ack ON ack.id = (SELECT min(id) FROM outbox WHERE lead_id = t.lead_id)" \
+	"  AND ack.purpose = 'ack' AND ack.person IS NULL"
 
 static const char *
 col(sqlite3_stmt *st, int i)

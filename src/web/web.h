@@ -207,6 +207,10 @@ void web_stage_form(web_ctx *c, int64_t lead_id, const char *current, const char
 int web_pipeline_render(web_ctx *c, int64_t move);
 /* web_actions.c */
 enum MHD_Result web_task_outcome(http_req *rq);
+enum MHD_Result web_lead_opt_out(http_req *rq);
+/* web_new_lead.c */
+enum MHD_Result web_new_lead_form(http_req *rq);
+enum MHD_Result web_new_lead(http_req *rq);
 enum MHD_Result web_task_snooze(http_req *rq);
 enum MHD_Result web_lead_log(http_req *rq);
 enum MHD_Result web_lead_stage(http_req *rq);

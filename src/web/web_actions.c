@@ -1,7 +1,7 @@
 /*
  * web_actions.c - what the pages' forms do: record a task's outcome, snooze
- * it, log a call/visit/note, change a lead's stage or owner, pause or resume
- * its automation. Each is an engine event through the flow, written by the
+ * it, log a call/visit/note, change a lead's stage or owner, decide a
+ * possible opt-out, pause or resume its automation. Each is an engine event through the flow, written by the
  * group-commit writer as a web_job (which checks, in its own transaction,
  * that the user may touch the lead). Success answers 303 back to the page (post/redirect/get); a
  * refusal shows the same page again with the reason next to the form.
@@ -395,6 +395,33 @@ web_lead_owner(http_req *rq)
 	w.j.ev = lead_event_init(EV_OWNER);
 	w.j.ev.owner = owner;
 	ret = run_lead(&c, &w, id, "owner", "owner");
+out:
+	web_end(&c);
+	return ret;
+}
+
+/* A possible opt-out decided: EV_OPT_OUT_REVIEW, outcome "confirm" or
+ * "dismiss" (409 when there is none to decide any more). */
+enum MHD_Result
+web_lead_opt_out(http_req *rq)
+{
+	enum MHD_Result ret;
+	const char *outcome;
+	int64_t id;
+	web_job w;
+	web_ctx c;
+
+	if (!lead_begin(&c, rq, &id, &ret))
+		goto out;
+	outcome = web_form_get(&c.form, "outcome");
+	if (outcome == NULL || (strcmp(outcome, "confirm") != 0 && strcmp(outcome, "dismiss") != 0)) {
+		ret = again(&c, WEB_BACK_LEAD, id, invalid(&c, "opt-out", "Pick yes or no."));
+		goto out;
+	}
+	web_job_init(&c, &w, JOB_EVENT);
+	w.j.ev = lead_event_init(EV_OPT_OUT_REVIEW);
+	w.j.ev.outcome = outcome;
+	ret = run_lead(&c, &w, id, "opt-out", strcmp(outcome, "confirm") == 0 ? "optout" : "kept");
 out:
 	web_end(&c);
 	return ret;

@@ -194,6 +194,8 @@ lead_form(web_ctx *c, int64_t id, const char *what)
 		html_url_pathf(&u, "/app/leads/%lld/resume", (long long)id);
 	else if (strcmp(what, "owner") == 0)
 		html_url_pathf(&u, "/app/leads/%lld/owner", (long long)id);
+	else if (strcmp(what, "opt-out") == 0)
+		html_url_pathf(&u, "/app/leads/%lld/opt-out", (long long)id);
 	else
 		html_url_pathf(&u, "/app/leads/%lld/log", (long long)id);
 	html_open(&c->h, "form");
@@ -704,6 +706,38 @@ details(web_ctx *c, const lead_page *p)
 	custom_fields(c, l->custom);
 }
 
+/* The lead's words may ask to stop ("stop texting me"): a person decides -
+ * the same EV_OPT_OUT_REVIEW as `leadkeep lead opt-out ID --confirm|--dismiss`. */
+static void
+opt_out_review(web_ctx *c, const store_lead_row *l)
+{
+	html *h = &c->h;
+
+	if (!(l->flags & (LEAD_MAYBE_OPT_OUT_SMS | LEAD_MAYBE_OPT_OUT_EMAIL)))
+		return;
+	lead_form(c, l->id, "opt-out");
+	html_elem(h, "h2", "Did they ask to stop?");
+	web_notice_show(c, "opt-out");
+	html_elem(h, "p", "Something the lead wrote may ask us to stop messaging them (the "
+		  "timeline shows it). Until someone decides, no automated message goes to them "
+		  "on that channel.");
+	html_open(h, "div");
+	html_attr(h, "class", "row");
+	html_open(h, "button");
+	html_attr(h, "name", "outcome");
+	html_attr(h, "value", "confirm");
+	html_text(h, "Yes: opt them out");
+	html_close(h);
+	html_open(h, "button");
+	html_attr(h, "name", "outcome");
+	html_attr(h, "value", "dismiss");
+	html_attr(h, "class", "secondary");
+	html_text(h, "No: keep messaging them");
+	html_close(h);
+	html_close(h);	/* row */
+	html_close(h);	/* form */
+}
+
 /* A part of the page app.js swaps when something changes (data-live). */
 static void
 live_part(html *h, const char *id)
@@ -742,6 +776,7 @@ render(web_ctx *c, lead_page *p)
 	html_close(h);	/* lead-head */
 	web_contact_links(c, l->phone, l->email, l->sms_opt_out, l->email_opt_out);
 	web_notice_show(c, "");
+	opt_out_review(c, l);
 	html_open(h, "div");
 	html_attr(h, "class", "columns");
 	html_open(h, "section");

@@ -180,6 +180,16 @@ web_today_render(web_ctx *c)
 		html_text(h, "Start");
 		html_close(h);
 	}
+	{
+		html_url u;
+
+		html_url_path(&u, "/app/leads/new");
+		html_open(h, "a");
+		html_attr(h, "class", "button secondary");
+		html_url_attr(h, "href", &u);
+		html_text(h, "New lead");
+		html_close(h);
+	}
 	html_close(h);
 	web_notice_show(c, "");
 	if (sees_all && mine) {
