@@ -154,8 +154,9 @@ held_step(engine_ctx *c, const rules_sequence *seq, int64_t since)
  * follows keeps its spacing. The start never moves past the lead's last
  * reply, contact or task done since the old start that a step still to run
  * asks about (`unless:`), so that step still sees it - and is skipped, not
- * sent late with the others due by then. A held step already due (an immediate step of a sequence
- * started while paused) runs now. Steps the plan skips stay skipped.
+ * sent late with the others due by then. A held step already due (an
+ * immediate step of a sequence started while paused) runs now. Steps the
+ * plan skips stay skipped.
  * Refused when the automation runs.
  */
 decide_result
