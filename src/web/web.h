@@ -134,6 +134,8 @@ void web_page_start(web_ctx *c, const char *title, const char *nav);
 void web_page_end(web_ctx *c);
 /* The hidden CSRF field of a state-changing form. */
 void web_csrf_field(web_ctx *c);
+/* <label for=for_id>text</label>: every form field has one. */
+void web_label(html *h, const char *for_id, const char *text);
 /* The notice, when there is one for this form ("" = the page's). */
 void web_notice_show(web_ctx *c, const char *form);
 /* A ?ok= code of a redirect after a change, as a confirmation notice. */

@@ -168,6 +168,15 @@ web_csrf_field(web_ctx *c)
 }
 
 void
+web_label(html *h, const char *for_id, const char *text)
+{
+	html_open(h, "label");
+	html_attr(h, "for", for_id);
+	html_text(h, text);
+	html_close(h);
+}
+
+void
 web_notice_show(web_ctx *c, const char *form)
 {
 	if (c->notice.text[0] == '\0' || strcmp(c->notice.form, form) != 0)

@@ -206,15 +206,6 @@ lead_form(web_ctx *c, int64_t id, const char *what)
 }
 
 static void
-label(html *h, const char *for_id, const char *text)
-{
-	html_open(h, "label");
-	html_attr(h, "for", for_id);
-	html_text(h, text);
-	html_close(h);
-}
-
-static void
 option(html *h, const char *value, const char *text, bool selected)
 {
 	html_open(h, "option");
@@ -243,7 +234,7 @@ log_form(web_ctx *c, const lead_page *p)
 	html_close(h);
 	lead_form(c, p->lead.id, "log");
 	web_notice_show(c, "log");
-	label(h, "log-type", "What");
+	web_label(h, "log-type", "What");
 	html_open(h, "select");
 	html_attr(h, "id", "log-type");
 	html_attr(h, "name", "type");
@@ -251,7 +242,7 @@ log_form(web_ctx *c, const lead_page *p)
 	option(h, "visit", "A visit", false);
 	option(h, "note", "A note", false);
 	html_close(h);
-	label(h, "log-outcome", "Outcome");
+	web_label(h, "log-outcome", "Outcome");
 	html_open(h, "select");
 	html_attr(h, "id", "log-outcome");
 	html_attr(h, "name", "outcome");
@@ -261,13 +252,13 @@ log_form(web_ctx *c, const lead_page *p)
 	option(h, "left_voicemail", "Left a message", false);
 	option(h, "no_show", "Visit: they were not there", false);
 	html_close(h);
-	label(h, "log-amount", "Quote amount (a visit with a quote)");
+	web_label(h, "log-amount", "Quote amount (a visit with a quote)");
 	html_void(h, "input");
 	html_attr(h, "id", "log-amount");
 	html_attr(h, "name", "amount");
 	html_attr(h, "inputmode", "decimal");
 	html_attr(h, "placeholder", "e.g. 1250");
-	label(h, "log-text", "Notes");
+	web_label(h, "log-text", "Notes");
 	html_open(h, "textarea");
 	html_attr(h, "id", "log-text");
 	html_attr(h, "name", "text");
@@ -306,7 +297,7 @@ web_stage_form(web_ctx *c, int64_t lead_id, const char *current, const char *bac
 		html_attr(h, "value", back);
 	}
 	web_notice_show(c, "stage");
-	label(h, "stage-name", "Move to");
+	web_label(h, "stage-name", "Move to");
 	html_open(h, "select");
 	html_attr(h, "id", "stage-name");
 	html_attr(h, "name", "stage");
@@ -314,7 +305,7 @@ web_stage_form(web_ctx *c, int64_t lead_id, const char *current, const char *bac
 		option(h, r->stages[i].name, r->stages[i].name,
 		       current && strcmp(current, r->stages[i].name) == 0);
 	html_close(h);
-	label(h, "stage-amount", "Amount");
+	web_label(h, "stage-amount", "Amount");
 	html_void(h, "input");
 	html_attr(h, "id", "stage-amount");
 	html_attr(h, "name", "amount");
@@ -327,7 +318,7 @@ web_stage_form(web_ctx *c, int64_t lead_id, const char *current, const char *bac
 	html_text(h, needs);
 	html_close(h);
 	if (r->nlost_reasons > 0) {
-		label(h, "stage-reason", "Reason (when lost)");
+		web_label(h, "stage-reason", "Reason (when lost)");
 		html_open(h, "select");
 		html_attr(h, "id", "stage-reason");
 		html_attr(h, "name", "reason");
@@ -354,7 +345,7 @@ owner_form(web_ctx *c, const lead_page *p)
 	}
 	lead_form(c, p->lead.id, "owner");
 	web_notice_show(c, "owner");
-	label(h, "owner-id", "Give the lead to");
+	web_label(h, "owner-id", "Give the lead to");
 	html_open(h, "select");
 	html_attr(h, "id", "owner-id");
 	html_attr(h, "name", "owner");
@@ -429,7 +420,7 @@ automation_form(web_ctx *c, const lead_page *p, bool paused)
 		html_text(h, "Resume the automation");
 		html_close(h);
 	} else {
-		label(h, "pause-reason", "Pause this lead's automated steps (tasks stay) - why?");
+		web_label(h, "pause-reason", "Pause this lead's automated steps (tasks stay) - why?");
 		html_open(h, "div");
 		html_attr(h, "class", "row");
 		html_void(h, "input");

@@ -41,10 +41,7 @@ static void
 input(html *h, const char *id, const char *label, const char *type, const char *mode,
       const char *value)
 {
-	html_open(h, "label");
-	html_attr(h, "for", id);
-	html_text(h, label);
-	html_close(h);
+	web_label(h, id, label);
 	html_void(h, "input");
 	html_attr(h, "id", id);
 	html_attr(h, "name", id);
@@ -79,10 +76,7 @@ form(web_ctx *c)
 	input(h, "phone", "Phone", "tel", "tel", web_form_get(&c->form, "phone"));
 	input(h, "email", "Email", "email", "email", web_form_get(&c->form, "email"));
 	input(h, "service", "What they need", "text", NULL, web_form_get(&c->form, "service"));
-	html_open(h, "label");
-	html_attr(h, "for", "message");
-	html_text(h, "Notes (what they said)");
-	html_close(h);
+	web_label(h, "message", "Notes (what they said)");
 	html_open(h, "textarea");
 	html_attr(h, "id", "message");
 	html_attr(h, "name", "message");
@@ -90,10 +84,7 @@ form(web_ctx *c)
 	html_attr(h, "maxlength", "4000");
 	html_text(h, web_form_get(&c->form, "message") ? web_form_get(&c->form, "message") : "");
 	html_close(h);
-	html_open(h, "label");
-	html_attr(h, "for", "source");
-	html_text(h, "How they reached us");
-	html_close(h);
+	web_label(h, "source", "How they reached us");
 	html_open(h, "select");
 	html_attr(h, "id", "source");
 	html_attr(h, "name", "source");
@@ -106,10 +97,7 @@ form(web_ctx *c)
 	}
 	html_close(h);
 	if (web_role_may_assign(c->user.role)) {
-		html_open(h, "label");
-		html_attr(h, "for", "owner");
-		html_text(h, "Owner");
-		html_close(h);
+		web_label(h, "owner", "Owner");
 		html_open(h, "select");
 		html_attr(h, "id", "owner");
 		html_attr(h, "name", "owner");

@@ -171,10 +171,7 @@ static void
 field(html *h, const char *id, const char *label, const char *type, const char *name,
       const char *hint)
 {
-	html_open(h, "label");
-	html_attr(h, "for", id);
-	html_text(h, label);
-	html_close(h);
+	web_label(h, id, label);
 	html_void(h, "input");
 	html_attr(h, "id", id);
 	html_attr(h, "type", type);
