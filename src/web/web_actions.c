@@ -316,9 +316,21 @@ web_lead_log(http_req *rq)
 		}
 		w.j.ev = lead_event_init(EV_NOTE);
 		w.j.ev.contact = web_form_get(&c.form, "contact") != NULL;
+	} else if (type && strcmp(type, "reply") == 0) {
+		/* the lead wrote to someone directly (a personal phone): as a reply
+		 * through the business's number, it stops the automation */
+		if (text == NULL) {
+			ret = again(&c, WEB_BACK_LEAD, id, invalid(&c, "log", "Write what they wrote."));
+			goto out;
+		}
+		w.j.ev = lead_event_init(EV_MESSAGE_IN);
+		w.j.ev.channel = "sms";
+	} else if (type && (strcmp(type, "stop_sms") == 0 || strcmp(type, "stop_email") == 0)) {
+		w.j.ev = lead_event_init(EV_OPT_OUT);
+		w.j.ev.channel = strcmp(type, "stop_sms") == 0 ? "sms" : "email";
 	} else {
-		ret = again(&c, WEB_BACK_LEAD, id, invalid(&c, "log", "Pick a call, a visit or a "
-							   "note."));
+		ret = again(&c, WEB_BACK_LEAD, id, invalid(&c, "log", "Pick a call, a visit, a note, "
+							   "a message or an opt-out."));
 		goto out;
 	}
 	w.j.ev.outcome = outcome;

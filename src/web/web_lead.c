@@ -241,6 +241,9 @@ log_form(web_ctx *c, const lead_page *p)
 	option(h, "call", "A call", true);
 	option(h, "visit", "A visit", false);
 	option(h, "note", "A note", false);
+	option(h, "reply", "A message from them (text it in Notes)", false);
+	option(h, "stop_sms", "They asked us to stop texting", false);
+	option(h, "stop_email", "They asked us to stop emailing", false);
 	html_close(h);
 	web_label(h, "log-outcome", "Outcome");
 	html_open(h, "select");

@@ -172,6 +172,22 @@ page "/app/leads/$cora" "$A" >/dev/null
 check "the question is gone" has_not "Did they ask to stop?"
 expect_eq "nothing left to decide: 409" "$(post "/app/leads/$cora/opt-out" "$A" "csrf=$(csrf_of)&outcome=dismiss")" 409
 
+# --- what the lead said elsewhere, logged by hand: a message, an opt-out ------------------------------
+out=$(api POST /api/v1/leads '{"name":"Lena Log","phone":"312 555 0133","owner":"alice"}')
+lena=$(json_get "$(body_of "$out")" 'd["id"]')
+page "/app/leads/$lena" "$A" >/dev/null
+expect_contains "the log form offers a message and the opt-outs" "$(cat "$T/page")" \
+	'<option value="reply">A message from them (text it in Notes)</option><option value="stop_sms">They asked us to stop texting</option>'
+expect_eq "a message without its words: 422" "$(post "/app/leads/$lena/log" "$A" "csrf=$(csrf_of)&type=reply")" 422
+expect_eq "Lena texted alice's own phone: logged, 303" \
+	"$(post "/app/leads/$lena/log" "$A" "csrf=$(csrf_of)&type=reply&text=Can+you+come+Friday%3F")" 303
+expect_eq "... a reply through the engine: the inquiry follow-ups stop" \
+	"$(sql "SELECT count(*) FROM events WHERE lead_id = $lena AND type = 'message.received'") $(sql "SELECT ifnull(sequence, '-') FROM leads WHERE id = $lena")" "1 -"
+page "/app/leads/$lena" "$A" >/dev/null
+expect_eq "she asked not to be texted: 303" "$(post "/app/leads/$lena/log" "$A" "csrf=$(csrf_of)&type=stop_sms")" 303
+expect_eq "... opted out of texts, not of email" \
+	"$(sql "SELECT sms_opt_out || ' ' || email_opt_out FROM leads WHERE id = $lena")" "1 0"
+
 # --- a lead taken by hand: the New lead form, through the same door as every lead -------------------
 expect_eq "the New lead form: 200" "$(page /app/leads/new "$A")" 200
 expect_contains "... posting to /app/leads" "$(cat "$T/page")" 'action="/app/leads"'
