@@ -67,12 +67,15 @@ JOIN svc ON svc.k = (i / 7) % 10
 JOIN src ON src.k = (i / 3) % 8
 JOIN staff st ON st.k = i % (SELECT count(*) FROM staff);
 
+-- @rules_version: the version (SHA-256) of the rules serve will run, which a
+-- plan made by intake records; unset (NULL), every lead counts as planned under
+-- another version and serve re-plans them all when it starts.
 INSERT INTO leads (id, business_id, name, phone, email, source, kind, service, message,
                    flags, stage, status, owner, sequence, sequence_started_at, plan,
-                   created_at, updated_at)
+                   created_at, updated_at, rules_version)
 SELECT id, 1, name, '+1312' || (2000000 + id % 8000000), lower(first) || '.' || id || '@example.com',
        source, 'new_inquiry', service, 'Need a quote for the ' || service || ', any weekday after 3pm works',
-       0, 'new', 'open', owner, 'new_inquiry', created, 1, created, created + 3600
+       0, 'new', 'open', owner, 'new_inquiry', created, 1, created, created + 3600, @rules_version
 FROM g;
 
 -- The intake decision's six events, then four of the days after. Phase by

@@ -58,7 +58,9 @@ bench_scale() {
 	t0=$(now_ns)
 	if ! sqlite3 -bail -cmd ".parameter set @n $n" -cmd ".parameter set @now $(date +%s)" \
 		-cmd ".parameter set @per_sec 0" -cmd ".parameter set @start 0" \
-		-cmd ".parameter set @page $page" "$d/leadkeep.db" <bench/fixture.sql >/dev/null; then
+		-cmd ".parameter set @page $page" \
+		-cmd ".parameter set @rules_version '$(sha256sum "$rules" | cut -d' ' -f1)'" \
+		"$d/leadkeep.db" <bench/fixture.sql >/dev/null; then
 		echo "bench: fixture.sql failed" >&2
 		return 1
 	fi

@@ -1,5 +1,6 @@
 /*
- * cmd_lead.c - `leadkeep lead add|list|show|edit|stage|log|owner|opt-out|callback`.
+ * cmd_lead.c - `leadkeep lead add|list|show|edit|stage|log|owner|opt-out|callback|
+ * pause|resume|followup`.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,13 @@ static const char lead_help[] =
 	"  opt-out ID --confirm|--dismiss [--by PERSON]\n"
 	"                      answer a possible opt-out (\"stop texting me\"): confirm it,\n"
 	"                      or dismiss it and let automated messages go again\n"
+	"  pause ID [--reason WHY] [--by PERSON]\n"
+	"                      pause the lead's automated steps (its tasks stay)\n"
+	"  resume ID [--by PERSON]\n"
+	"                      resume them: the held step runs later by the pause\n"
+	"  followup ID WHEN [--verb call|text|email|visit|review] [--text T] [--by PERSON]\n"
+	"                      the next follow-up: a task for the owner due WHEN (+1d, +3d,\n"
+	"                      +1w, +4h, or a time: \"2026-11-27 10:00\" local, or ISO 8601)\n"
 	"\n" CLI_COMMON_HELP;
 
 static const struct option lead_options[] = {
@@ -57,6 +65,7 @@ static const struct option lead_options[] = {
 	{ "confirm", no_argument, NULL, 'C' },
 	{ "dismiss", no_argument, NULL, 'D' },
 	{ "timezone", required_argument, NULL, 'z' },
+	{ "verb", required_argument, NULL, 'W' },
 	CLI_COMMON_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
@@ -64,7 +73,7 @@ static const struct option lead_options[] = {
 typedef struct {
 	intake_lead in;
 	store_lead_filter filter;
-	const char *amount, *reason, *outcome, *text, *by;
+	const char *amount, *reason, *outcome, *text, *by, *verb;
 	bool contact;
 	const char *review;	/* opt-out: "confirm" or "dismiss" */
 	const char *timezone;	/* edit */
@@ -108,6 +117,12 @@ print_lead(const rules *r, json_t *l)
 		json_array_foreach(flags, i, v)
 			printf(" %s", json_string_value(v));
 		putchar('\n');
+	}
+	if (json_string_value(json_object_get(l, "paused_at")) != NULL) {
+		cli_local_time(r, json_string_value(json_object_get(l, "paused_at")), when, sizeof when);
+		printf("  paused  since %s: no automated step runs until `lead resume`%s%s\n", when,
+		       json_string_value(json_object_get(l, "paused_step")) ? "; held: " : "",
+		       cli_str(l, "paused_step", ""));
 	}
 	if (json_object_size(json_object_get(l, "custom")) > 0) {
 		const char *k;
@@ -312,6 +327,56 @@ log_event(cli_env *e, int64_t id, const char *what, const lead_args *a)
 	return process(e, id, &ev);
 }
 
+static bool
+plan_sub(const char *sub)
+{
+	return strcmp(sub, "pause") == 0 || strcmp(sub, "resume") == 0 ||
+	       strcmp(sub, "followup") == 0;
+}
+
+/* WHEN for followup: "+3d", "+1w", "+4h" from now, or a time. */
+static int
+parse_when(const rules *r, const char *s, int64_t now, int64_t *out)
+{
+	char unit = 0, end = 0;
+	long n;
+
+	if (s[0] != '+')
+		return cli_parse_time(r, s, out);
+	if (sscanf(s + 1, "%ld%c%c", &n, &unit, &end) != 2 || n < 1 || n > 3650)
+		return -1;
+	switch (unit) {
+	case 'h': *out = now + n * 3600; return 0;
+	case 'd': *out = now + n * 86400; return 0;
+	case 'w': *out = now + n * 7 * 86400; return 0;
+	default: return -1;
+	}
+}
+
+/* The lead's plan by hand, the same events as the web app's: EV_PAUSE,
+ * EV_RESUME, EV_FOLLOWUP. */
+static int
+plan(cli_env *e, int64_t id, const char *sub, const char *when, const lead_args *a)
+{
+	lead_event ev;
+
+	if (strcmp(sub, "pause") == 0) {
+		ev = lead_event_init(EV_PAUSE);
+		ev.reason = a->reason;
+	} else if (strcmp(sub, "resume") == 0) {
+		ev = lead_event_init(EV_RESUME);
+	} else {
+		ev = lead_event_init(EV_FOLLOWUP);
+		if (parse_when(e->rules, when, cli_now(), &ev.until) < 0)
+			return cli_usage(lead_help, "lead followup: WHEN \"%s\": +3d, +1w, +4h or a "
+					 "time like \"2026-11-27 10:00\"", when);
+		ev.verb = a->verb;
+		ev.text = a->text;
+	}
+	ev.actor = a->by;
+	return process(e, id, &ev);
+}
+
 int
 cmd_lead(int argc, char **argv)
 {
@@ -357,6 +422,7 @@ cmd_lead(int argc, char **argv)
 		case 'C': a.review = a.review ? "both" : "confirm"; break;
 		case 'D': a.review = a.review ? "both" : "dismiss"; break;
 		case 'z': a.timezone = optarg; break;
+		case 'W': a.verb = optarg; break;
 		default: return cli_usage(lead_help, "lead %s: bad option", sub);
 		}
 	}
@@ -370,16 +436,16 @@ cmd_lead(int argc, char **argv)
 	} else if (strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0 &&
 		   strcmp(sub, "stage") != 0 && strcmp(sub, "log") != 0 &&
 		   strcmp(sub, "owner") != 0 && strcmp(sub, "opt-out") != 0 &&
-		   strcmp(sub, "edit") != 0 && strcmp(sub, "callback") != 0) {
+		   strcmp(sub, "edit") != 0 && strcmp(sub, "callback") != 0 && !plan_sub(sub)) {
 		return cli_usage(lead_help, "lead: unknown subcommand \"%s\"", sub);
 	}
 	if ((strcmp(sub, "show") == 0 || strcmp(sub, "stage") == 0 || strcmp(sub, "log") == 0 ||
 	     strcmp(sub, "owner") == 0 || strcmp(sub, "opt-out") == 0 ||
-	     strcmp(sub, "edit") == 0 || strcmp(sub, "callback") == 0) &&
+	     strcmp(sub, "edit") == 0 || strcmp(sub, "callback") == 0 || plan_sub(sub)) &&
 	    (argc < 1 || cli_parse_id(argv[0]) < 0))
 		return cli_usage(lead_help, "lead %s: expected a lead ID", sub);
 	if ((strcmp(sub, "stage") == 0 || strcmp(sub, "log") == 0 || strcmp(sub, "owner") == 0 ||
-	     strcmp(sub, "callback") == 0) && argc < 2)
+	     strcmp(sub, "callback") == 0 || strcmp(sub, "followup") == 0) && argc < 2)
 		return cli_usage(lead_help, "lead %s: missing argument after the ID", sub);
 
 	if (strcmp(sub, "opt-out") == 0 && (a.review == NULL || strcmp(a.review, "both") == 0))
@@ -435,6 +501,8 @@ cmd_lead(int argc, char **argv)
 		ev.owner = argv[1];
 		ev.actor = a.by;
 		rc = process(&e, cli_parse_id(argv[0]), &ev);
+	} else if (plan_sub(sub)) {
+		rc = plan(&e, cli_parse_id(argv[0]), sub, argc > 1 ? argv[1] : NULL, &a);
 	} else {
 		rc = log_event(&e, cli_parse_id(argv[0]), argv[1], &a);
 	}

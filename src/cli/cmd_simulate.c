@@ -342,6 +342,12 @@ observe(void *ctx, int64_t lead_id, const action *a, int64_t row, int64_t now)
 		o = line_head(sm, now, lead_id, "timezone");
 		json_object_set_new(o, "timezone", a->name ? json_string(a->name) : json_null());
 		break;
+	case ACT_SET_PAUSED:
+		o = line_head(sm, now, lead_id, "paused");
+		json_object_set_new(o, "paused", json_boolean(a->at > 0));
+		json_object_set_new(o, "since", a->at > 0 ? utc_str(a->at) : json_null());
+		json_object_set_new(o, "step_id", a->step_id ? json_string(a->step_id) : json_null());
+		break;
 	case ACT_TIMERS_CANCEL:
 		o = line_head(sm, now, lead_id, "timers_cancelled");
 		json_object_set_new(o, "timer", json_string(store_timer_kind_name(a->timer)));
@@ -483,6 +489,7 @@ event_for(const char *type, json_t *ev, lead_event *out)
 		{ "book", EV_APPOINTMENT }, { "confirm", EV_APPOINTMENT },
 		{ "reschedule", EV_APPOINTMENT }, { "cancel", EV_APPOINTMENT },
 		{ "outcome", EV_APPOINTMENT }, { "callback", EV_FOLLOWUP },
+		{ "pause", EV_PAUSE }, { "resume", EV_RESUME }, { "followup", EV_FOLLOWUP },
 	};
 
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
@@ -495,6 +502,7 @@ event_for(const char *type, json_t *ev, lead_event *out)
 		out->stage = str(ev, "stage");
 		out->reason = str(ev, "reason");
 		out->owner = str(ev, "owner");
+		out->verb = str(ev, "verb");
 		out->actor = str(ev, "by");
 		out->source = str(ev, "source");
 		out->amount_cents = cents(ev);
@@ -526,7 +534,9 @@ event_for(const char *type, json_t *ev, lead_event *out)
 					      json_integer_value(json_object_get(ev, "appointment")) : 0;
 		}
 		if (out->kind == EV_FOLLOWUP) {
-			out->promise = out->text;
+			/* callback: a time in the person's words; followup: a "due" time */
+			if (strcmp(type, "callback") == 0)
+				out->promise = out->text;
 			out->verb = str(ev, "verb");
 		}
 		if (out->kind == EV_DELIVERY) {
@@ -611,7 +621,7 @@ apply_input(sim *sm, store *s, int64_t bid, const sim_input *in, char *err, size
 	case -1:
 		return "type: unknown (lead, text, reply, call, visit, note, stage, owner, "
 		       "task_done, stop, start, inquiry, delivery, opt_out_review, contact, rules, book, "
-		       "confirm, reschedule, cancel, outcome, callback)";
+		       "confirm, reschedule, cancel, outcome, callback, pause, resume, followup)";
 	case -2:
 		return "outcome: a delivery outcome is one of sent, failed, dead, unknown, "
 		       "confirmed, carrier_opt_out, invalid_phone, bounced, cancelled, not_textable";
@@ -632,6 +642,9 @@ apply_input(sim *sm, store *s, int64_t bid, const sim_input *in, char *err, size
 		if (ev.task_id <= 0)
 			return "task: the lead has no such open task";
 	}
+	if (ev.kind == EV_FOLLOWUP && ev.promise == NULL &&
+	    cli_parse_time(sm->r, str(in->ev, "due"), &ev.until) < 0)
+		return "due: when the follow-up is due, a time like \"2026-11-27 10:00\"";
 	if (store_begin(s) < 0)
 		return "the database is busy";
 	rc = flow_event(s, bid, sm->r, id, &ev, in->at, NULL, err, errlen);

@@ -17,7 +17,7 @@ static const char usage[] =
 	"\n"
 	"Commands:\n"
 	"  serve                 run the server: intake, scheduler, delivery\n"
-	"  lead add|list|show|edit|stage|log|owner|opt-out|callback\n"
+	"  lead add|list|show|edit|stage|log|owner|opt-out|callback|pause|resume|followup\n"
 	"                        work with leads\n"
 	"  task list|done        the task queue\n"
 	"  appointments list|book|reschedule|confirm|cancel|done|no-show\n"

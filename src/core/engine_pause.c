@@ -152,9 +152,11 @@ held_step(engine_ctx *c, const rules_sequence *seq, int64_t since)
  * by the time the automation was paused (or, for a sequence started while it
  * was, from now): the sequence's start moves by that much, so the chain that
  * follows keeps its spacing. The start never moves past the lead's last
- * reply, contact or task done since the old start, so a step's `unless:`
- * still sees them. A held step already due (an immediate step of a sequence
- * started while paused) runs now. Steps the plan skips stay skipped.
+ * reply, contact or task done since the old start that a step still to run
+ * asks about (`unless:`), so that step still sees it - and is skipped, not
+ * sent late with the others due by then. A held step already due (an
+ * immediate step of a sequence started while paused) runs now. Steps the
+ * plan skips stay skipped.
  * Refused when the automation runs.
  */
 decide_result
@@ -164,6 +166,8 @@ engine_on_resume(engine_ctx *c, const lead_event *ev, char *err, size_t errlen)
 	const lead *l = c->l;
 	int64_t since = c->paused_at, held_from, start, due;
 	const int64_t marks[] = { l->last_inbound_at, l->last_touch_at, l->last_task_done_at };
+	const unsigned mark_flags[] = { UNLESS_REPLIED, UNLESS_TOUCHED, UNLESS_TASK_DONE };
+	unsigned unless = 0;
 	const char *skip = c->plan_skip;
 	int k, last = -1;
 	action *a;
@@ -186,8 +190,10 @@ engine_on_resume(engine_ctx *c, const lead_event *ev, char *err, size_t errlen)
 	}
 	held_from = c->seq_started > since ? c->seq_started : since;
 	start = c->seq_started + (c->now - held_from);
+	for (size_t j = (size_t)k; j < seq->nsteps; j++)
+		unless |= seq->steps[j].unless;
 	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
-		if (marks[i] >= c->seq_started && marks[i] < start)
+		if ((unless & mark_flags[i]) && marks[i] >= c->seq_started && marks[i] < start)
 			start = marks[i];
 	/* The same plan, started later: the steps it skips are kept. */
 	a = engine_push(c, ACT_SET_SEQUENCE);

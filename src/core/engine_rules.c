@@ -9,7 +9,9 @@
  *    lead already had does not run again, wherever it moved);
  *  - a step added to the rules applies to a lead that has not yet passed its
  *    time; one whose time has passed is not run for this lead;
- *  - the plan records the rules version it now runs.
+ *  - the plan records the rules version it now runs;
+ *  - a paused lead's held step (lead.paused_step) is pending like a timer:
+ *    it moves the same way and stays held; nothing is planned while paused.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -229,7 +231,6 @@ engine_on_rules(engine_ctx *c, const lead_event *ev)
 	int next = -1;
 	int64_t due = 0, cold_before, cold_after;
 	lead_event held;
-	int hk;
 	action *a;
 
 	if (c->sequence == NULL)
@@ -243,14 +244,17 @@ engine_on_rules(engine_ctx *c, const lead_event *ev)
 	if (c->paused_at > 0) {
 		/* Paused: the held step is what is pending; it moves as its timer
 		 * would, and stays held. */
+		const rules_sequence *ran = p.old ? p.old : p.cur;
+		int k;
+
 		if (c->l->paused_step == NULL)
 			goto record;
 		held = *ev;
 		held.sequence = c->sequence;
 		held.step_id = c->l->paused_step;
 		held.step = -1;
-		hk = rules_step_index(p.old ? p.old : p.cur, held.step_id);
-		held.due_at = hk >= 0 ? due_of(c, &(p.old ? p.old : p.cur)->steps[hk]) : c->now;
+		k = rules_step_index(ran, held.step_id);
+		held.due_at = k >= 0 ? due_of(c, &ran->steps[k]) : c->now;
 		ev = &held;
 	}
 	if (ev->sequence == NULL || !engine_streq(ev->sequence, c->sequence))

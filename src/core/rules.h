@@ -156,6 +156,8 @@ typedef struct {
 	bool requires_reason;
 	char *sequence;		/* sequence started on entry, may be NULL */
 	bool closed;		/* leaving the active pipeline (won, lost) */
+	int64_t stale_after;	/* a lead here with no activity for longer is stale
+				 * (the pipeline marks it, reports count it); 0 = never */
 } rules_stage;
 
 typedef enum { ESC_NOTIFY, ESC_REASSIGN } rules_esc_kind;

@@ -4,7 +4,9 @@
  * events people log on a lead (stage, owner, call, visit, note, message).
  * Every write is a writer job; reads use this thread's own connection.
  * An intake token's create is answered with a receipt that says nothing
- * about the leads already there (not even whether it matched one).
+ * about the leads already there (not even whether it matched one). The
+ * lead's plan by hand - pause and resume its automation, set its next
+ * follow-up - is the same engine event the web app sends.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -357,6 +359,85 @@ api_lead_events(http_req *rq)
 	j.ev.text = text;
 	j.ev.outcome = outcome;
 	j.ev.actor = by;
+	ret = run_event(rq, &j, o);
+out:
+	json_decref(o);
+	return ret;
+}
+
+/* POST /api/v1/leads/ID/pause {reason?, by?} and /resume {by?}: EV_PAUSE and
+ * EV_RESUME, as the lead page's buttons. 409 when it is paused already (or
+ * not paused). */
+static enum MHD_Result
+automation(http_req *rq, bool pause)
+{
+	static const char *const pause_keys[] = { "reason", "by", NULL };
+	static const char *const resume_keys[] = { "by", NULL };
+	enum MHD_Result ret;
+	job j = api_job(rq, JOB_EVENT);
+	bool bad = false;
+	json_t *o;
+
+	if (!http_auth(rq, HTTP_ROLE_STAFF, &ret))
+		return ret;
+	if ((o = api_body(rq, &ret)) == NULL)
+		return ret;
+	j.ev = lead_event_init(pause ? EV_PAUSE : EV_RESUME);
+	if (!api_only(rq, o, pause ? pause_keys : resume_keys, &ret))
+		goto out;
+	if (pause)
+		j.ev.reason = api_str(rq, o, "reason", MAX_FIELD, &bad, &ret);
+	j.ev.actor = api_str(rq, o, "by", 64, &bad, &ret);
+	if (!bad)
+		ret = run_event(rq, &j, o);
+out:
+	json_decref(o);
+	return ret;
+}
+
+enum MHD_Result
+api_lead_pause(http_req *rq)
+{
+	return automation(rq, true);
+}
+
+enum MHD_Result
+api_lead_resume(http_req *rq)
+{
+	return automation(rq, false);
+}
+
+/* POST /api/v1/leads/ID/followup {due, verb?, text?, by?}: EV_FOLLOWUP, the
+ * next follow-up a person picks (the walk's "+3 days"): a task for the
+ * lead's owner due then, replacing an open one of the same verb. */
+enum MHD_Result
+api_lead_followup(http_req *rq)
+{
+	static const char *const keys[] = { "due", "verb", "text", "by", NULL };
+	enum MHD_Result ret;
+	job j = api_job(rq, JOB_EVENT);
+	const char *due;
+	bool bad = false;
+	json_t *o;
+
+	if (!http_auth(rq, HTTP_ROLE_STAFF, &ret))
+		return ret;
+	if ((o = api_body(rq, &ret)) == NULL)
+		return ret;
+	j.ev = lead_event_init(EV_FOLLOWUP);
+	if (!api_only(rq, o, keys, &ret))
+		goto out;
+	due = api_str(rq, o, "due", 40, &bad, &ret);
+	j.ev.verb = api_str(rq, o, "verb", 16, &bad, &ret);
+	j.ev.text = api_str(rq, o, "text", MAX_FIELD, &bad, &ret);
+	j.ev.actor = api_str(rq, o, "by", 64, &bad, &ret);
+	if (bad)
+		goto out;
+	if (due == NULL || api_parse_time(due, &j.ev.until) < 0) {
+		ret = http_error(rq, 422, due ? "invalid_field" : "missing_field",
+				 "due: when, a time like 2026-11-27T15:00:00Z", "due");
+		goto out;
+	}
 	ret = run_event(rq, &j, o);
 out:
 	json_decref(o);

@@ -110,6 +110,8 @@ lead_json(const store_lead_row *r)
 	json_object_set_new(o, "last_touch_at", iso_time(r->last_touch_at));
 	json_object_set_new(o, "external_id", text(r->external_id));
 	json_object_set_new(o, "custom", custom_json(r->custom));
+	json_object_set_new(o, "paused_at", iso_time(r->paused_at));
+	json_object_set_new(o, "paused_step", text(r->paused_step));
 	return o;
 }
 

@@ -1,7 +1,8 @@
 /*
  * rules_stages.c - the `stages` and `lost_reasons` sections, with the defaults
  * used when a file leaves them out. The first stage is where new leads start;
- * a stage may hand the lead to a role and start a sequence on entry.
+ * a stage may hand the lead to a role and start a sequence on entry, and
+ * says how long a lead may sit in it without activity before it is stale.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +10,9 @@
 #include "rules_internal.h"
 
 static const char *const stage_keys[] = {
-	"name", "owner_role", "requires", "sequence", "closed", NULL
+	"name", "owner_role", "requires", "sequence", "closed", "stale_after", NULL
 };
-enum { T_NAME, T_ROLE, T_REQUIRES, T_SEQUENCE, T_CLOSED };
+enum { T_NAME, T_ROLE, T_REQUIRES, T_SEQUENCE, T_CLOSED, T_STALE };
 
 static const char *const requires_words[] = { "amount", "reason", NULL };
 
@@ -92,7 +93,11 @@ default_stages(rl_ctx *c)
 	st = c->r->stages;
 	if (rules_sequence_find(c->r, "new_inquiry") != NULL)
 		st[0].sequence = rl_strdup(c, "new_inquiry");
+	st[0].stale_after = 2 * 86400;
+	st[1].stale_after = 5 * 86400;
+	st[2].stale_after = 7 * 86400;
 	st[3].requires_amount = true;
+	st[3].stale_after = 7 * 86400;
 	st[4].closed = true;
 	st[5].requires_reason = true;
 	st[5].closed = true;
@@ -122,7 +127,7 @@ static void
 read_stage(rl_ctx *c, yaml_node_t *n)
 {
 	rules_stage *st;
-	yaml_node_t *v[5];
+	yaml_node_t *v[6];
 	char *name = NULL;
 
 	if (!rl_fields(c, n, "stage", stage_keys, v, NULL))
@@ -149,6 +154,14 @@ read_stage(rl_ctx *c, yaml_node_t *n)
 		rl_sequence_ref(c, v[T_SEQUENCE], st->sequence);
 	if (v[T_CLOSED] != NULL)
 		rl_bool(c, v[T_CLOSED], "closed", &st->closed);
+	if (v[T_STALE] != NULL && rl_duration(c, v[T_STALE], "stale_after", &st->stale_after) == 0) {
+		if (st->stale_after <= 0)
+			rl_error(c, v[T_STALE], "\"stale_after\" must be longer than 0m (leave it "
+				 "out: leads in \"%s\" are never stale)", st->name);
+		else if (st->closed)
+			rl_error(c, v[T_STALE], "stage \"%s\" is closed: its leads are never stale, "
+				 "so it takes no \"stale_after\"", st->name);
+	}
 }
 
 void

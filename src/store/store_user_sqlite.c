@@ -472,10 +472,14 @@ sqlite_pwtoken_use(store *s, int64_t business_id, const char *token, int64_t now
 
 #define QUEUE_COLS "t.id, t.lead_id, t.verb, t.title, t.assignee, t.due_at, t.created_at," \
 	" l.name, l.phone, l.email, l.source, l.kind, l.service, l.stage, l.owner, l.flags," \
-	" l.sms_opt_out, l.email_opt_out, e.type, e.text, e.at, " STORE_IS_NEW_SQL
-/* the newest event of the lead: one probe of events_by_lead */
+	" l.sms_opt_out, l.email_opt_out, e.type, e.text, e.at, " STORE_IS_NEW_SQL ", ack.body"
+/* the newest event of the lead: one probe of events_by_lead; the first
+ * message of the lead, when it is the acknowledgment to the lead (intake
+ * queues it first): one probe of outbox_by_lead and one row */
 #define QUEUE_FROM " FROM tasks t JOIN leads l ON l.id = t.lead_id" \
-	" LEFT JOIN events e ON e.id = (SELECT max(id) FROM events WHERE lead_id = t.lead_id)"
+	" LEFT JOIN events e ON e.id = (SELECT max(id) FROM events WHERE lead_id = t.lead_id)" \
+	" LEFT JOIN outbox ack ON ack.id = (SELECT min(id) FROM outbox WHERE lead_id = t.lead_id)" \
+	"  AND ack.purpose = 'ack' AND ack.person IS NULL"
 
 static const char *
 col(sqlite3_stmt *st, int i)
@@ -499,6 +503,7 @@ queue_row(sqlite3_stmt *st, store_queue_row *r)
 		.last_type = col(st, 18), .last_text = col(st, 19),
 		.last_at = sqlite3_column_int64(st, 20),
 		.is_new = sqlite3_column_int(st, 21) != 0,
+		.promise = col(st, 22),
 	};
 }
 

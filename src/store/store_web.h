@@ -30,6 +30,9 @@ typedef struct {
 	const char *last_type, *last_text;
 	int64_t last_at;
 	bool is_new;		/* nobody has acted on the lead yet */
+	const char *promise;	/* the acknowledgment the lead was first sent -
+				 * what it promised them ("Alice will call you
+				 * today by 2:07 PM"); NULL when none was */
 } store_queue_row;
 
 /* Open tasks of the business assigned to assignee (NULL = everyone's), due

@@ -134,6 +134,8 @@ void web_page_start(web_ctx *c, const char *title, const char *nav);
 void web_page_end(web_ctx *c);
 /* The hidden CSRF field of a state-changing form. */
 void web_csrf_field(web_ctx *c);
+/* <label for=for_id>text</label>: every form field has one. */
+void web_label(html *h, const char *for_id, const char *text);
 /* The notice, when there is one for this form ("" = the page's). */
 void web_notice_show(web_ctx *c, const char *form);
 /* A ?ok= code of a redirect after a change, as a confirmation notice. */
@@ -164,6 +166,7 @@ typedef struct {
 	const char *name, *phone, *email, *source, *stage;
 	bool sms_opt_out, email_opt_out;
 	const char *last_text;		/* the lead's last timeline entry, may be NULL */
+	const char *promise;		/* the acknowledgment the lead was sent, may be NULL */
 	int64_t last_at;
 	bool is_new;			/* nobody has acted on the lead yet: a "New" badge */
 	bool show_lead;			/* link to the lead (on Today) */
@@ -176,6 +179,7 @@ typedef struct {
 /* Back targets of a task's forms: the redirect goes there. */
 #define WEB_BACK_TODAY "today"
 #define WEB_BACK_LEAD "lead"
+#define WEB_BACK_PIPELINE "pipeline"
 
 /* The card: one form (CSRF token, back) with the one-tap outcomes, and
  * "done with a note" and "snooze" (posted to /app/tasks/ID/snooze by its own
@@ -196,8 +200,19 @@ enum MHD_Result web_root(http_req *rq);
 /* web_lead.c: renders lead id into c->h; 1 shown, 0 not found / not yours, -1 error. */
 enum MHD_Result web_lead(http_req *rq);
 int web_lead_render(web_ctx *c, int64_t id);
+/* The form that moves lead id to another stage (posted to
+ * /app/leads/ID/stage: the rules' required fields are checked there), with
+ * the lead's current stage chosen; back is where it returns (WEB_BACK_*). */
+void web_stage_form(web_ctx *c, int64_t lead_id, const char *current, const char *back);
+/* web_pipeline.c: renders the pipeline into c->h, with lead move's stage form
+ * open (0 = none): 0, or -1 when it cannot be read. */
+int web_pipeline_render(web_ctx *c, int64_t move);
 /* web_actions.c */
 enum MHD_Result web_task_outcome(http_req *rq);
+enum MHD_Result web_lead_opt_out(http_req *rq);
+/* web_new_lead.c */
+enum MHD_Result web_new_lead_form(http_req *rq);
+enum MHD_Result web_new_lead(http_req *rq);
 enum MHD_Result web_task_snooze(http_req *rq);
 enum MHD_Result web_lead_log(http_req *rq);
 enum MHD_Result web_lead_stage(http_req *rq);

@@ -1,7 +1,7 @@
 /*
  * web_actions.c - what the pages' forms do: record a task's outcome, snooze
- * it, log a call/visit/note, change a lead's stage or owner, pause or resume
- * its automation. Each is an engine event through the flow, written by the
+ * it, log a call/visit/note, change a lead's stage or owner, decide a
+ * possible opt-out, pause or resume its automation. Each is an engine event through the flow, written by the
  * group-commit writer as a web_job (which checks, in its own transaction,
  * that the user may touch the lead). Success answers 303 back to the page (post/redirect/get); a
  * refusal shows the same page again with the reason next to the form.
@@ -24,6 +24,8 @@ back_to(web_ctx *c, const char *back, int64_t lead_id, const char *ok)
 
 	if (back && strcmp(back, WEB_BACK_LEAD) == 0 && lead_id > 0)
 		snprintf(loc, sizeof loc, "/app/leads/%lld?ok=%s", (long long)lead_id, ok);
+	else if (back && strcmp(back, WEB_BACK_PIPELINE) == 0)
+		snprintf(loc, sizeof loc, "/app/pipeline?ok=%s#lead-%lld", ok, (long long)lead_id);
 	else
 		snprintf(loc, sizeof loc, "/app/?ok=%s", ok);
 	return web_redirect(c, loc, NULL);
@@ -46,6 +48,10 @@ again(web_ctx *c, const char *back, int64_t lead_id, int status)
 					      "not one of yours.");
 		if (rc < 0)
 			return web_error_page(c, 503, "Unavailable", "The lead cannot be read just "
+					      "now. Try again in a moment.");
+	} else if (back && strcmp(back, WEB_BACK_PIPELINE) == 0) {
+		if (web_pipeline_render(c, lead_id) < 0)
+			return web_error_page(c, 503, "Unavailable", "The pipeline cannot be read just "
 					      "now. Try again in a moment.");
 	} else {
 		web_today_render(c);
@@ -240,9 +246,11 @@ lead_begin(web_ctx *c, http_req *rq, int64_t *id, enum MHD_Result *ret)
 	return true;
 }
 
-/* Runs w for lead id and answers: 303 back to the lead, or the page again. */
+/* Runs w for lead id and answers: 303 back to the page the form was on
+ * (back: WEB_BACK_LEAD or WEB_BACK_PIPELINE), or that page again. */
 static enum MHD_Result
-run_lead(web_ctx *c, web_job *w, int64_t id, const char *form, const char *ok)
+run_lead_from(web_ctx *c, web_job *w, int64_t id, const char *back, const char *form,
+	      const char *ok)
 {
 	char err[512] = "";
 	flow_result rc;
@@ -251,8 +259,14 @@ run_lead(web_ctx *c, web_job *w, int64_t id, const char *form, const char *ok)
 	w->j.ev.actor = actor(c);
 	rc = web_write(c, web_job_run, w, err, sizeof err);
 	if (rc == FLOW_OK)
-		return back_to(c, WEB_BACK_LEAD, id, ok);
-	return again(c, WEB_BACK_LEAD, id, web_flow_notice(c, rc, err, form));
+		return back_to(c, back, id, ok);
+	return again(c, back, id, web_flow_notice(c, rc, err, form));
+}
+
+static enum MHD_Result
+run_lead(web_ctx *c, web_job *w, int64_t id, const char *form, const char *ok)
+{
+	return run_lead_from(c, w, id, WEB_BACK_LEAD, form, ok);
 }
 
 enum MHD_Result
@@ -302,9 +316,21 @@ web_lead_log(http_req *rq)
 		}
 		w.j.ev = lead_event_init(EV_NOTE);
 		w.j.ev.contact = web_form_get(&c.form, "contact") != NULL;
+	} else if (type && strcmp(type, "reply") == 0) {
+		/* the lead wrote to someone directly (a personal phone): as a reply
+		 * through the business's number, it stops the automation */
+		if (text == NULL) {
+			ret = again(&c, WEB_BACK_LEAD, id, invalid(&c, "log", "Write what they wrote."));
+			goto out;
+		}
+		w.j.ev = lead_event_init(EV_MESSAGE_IN);
+		w.j.ev.channel = "sms";
+	} else if (type && (strcmp(type, "stop_sms") == 0 || strcmp(type, "stop_email") == 0)) {
+		w.j.ev = lead_event_init(EV_OPT_OUT);
+		w.j.ev.channel = strcmp(type, "stop_sms") == 0 ? "sms" : "email";
 	} else {
-		ret = again(&c, WEB_BACK_LEAD, id, invalid(&c, "log", "Pick a call, a visit or a "
-							   "note."));
+		ret = again(&c, WEB_BACK_LEAD, id, invalid(&c, "log", "Pick a call, a visit, a note, "
+							   "a message or an opt-out."));
 		goto out;
 	}
 	w.j.ev.outcome = outcome;
@@ -319,7 +345,7 @@ enum MHD_Result
 web_lead_stage(http_req *rq)
 {
 	enum MHD_Result ret;
-	const char *stage, *amount, *reason;
+	const char *stage, *amount, *reason, *back;
 	int64_t id;
 	web_job w;
 	web_ctx c;
@@ -329,26 +355,27 @@ web_lead_stage(http_req *rq)
 	stage = web_form_get(&c.form, "stage");
 	amount = web_form_get(&c.form, "amount");
 	reason = web_form_get(&c.form, "reason");
+	/* from the lead's page, or from the pipeline: back there either way */
+	back = web_form_get(&c.form, "back");
+	back = back && strcmp(back, WEB_BACK_PIPELINE) == 0 ? WEB_BACK_PIPELINE : WEB_BACK_LEAD;
 	web_job_init(&c, &w, JOB_EVENT);
 	w.j.ev = lead_event_init(EV_STAGE);
 	if (stage == NULL || rules_stage_find(c.rules, stage) == NULL) {
-		ret = again(&c, WEB_BACK_LEAD, id, invalid(&c, "stage", "stage: pick one from the "
-							   "list."));
+		ret = again(&c, back, id, invalid(&c, "stage", "stage: pick one from the list."));
 		goto out;
 	}
 	if (amount && (w.j.ev.amount_cents = web_parse_amount(amount)) < 0) {
-		ret = again(&c, WEB_BACK_LEAD, id, invalid(&c, "stage", "amount: expected dollars, "
-							   "e.g. 1250 or 1,250.50."));
+		ret = again(&c, back, id, invalid(&c, "stage", "amount: expected dollars, e.g. 1250 "
+						  "or 1,250.50."));
 		goto out;
 	}
 	if (reason && !rules_lost_reason_known(c.rules, reason)) {
-		ret = again(&c, WEB_BACK_LEAD, id, invalid(&c, "stage", "reason: pick one from the "
-							   "list."));
+		ret = again(&c, back, id, invalid(&c, "stage", "reason: pick one from the list."));
 		goto out;
 	}
 	w.j.ev.stage = stage;
 	w.j.ev.reason = reason;
-	ret = run_lead(&c, &w, id, "stage", "stage");
+	ret = run_lead_from(&c, &w, id, back, "stage", "stage");
 out:
 	web_end(&c);
 	return ret;
@@ -380,6 +407,33 @@ web_lead_owner(http_req *rq)
 	w.j.ev = lead_event_init(EV_OWNER);
 	w.j.ev.owner = owner;
 	ret = run_lead(&c, &w, id, "owner", "owner");
+out:
+	web_end(&c);
+	return ret;
+}
+
+/* A possible opt-out decided: EV_OPT_OUT_REVIEW, outcome "confirm" or
+ * "dismiss" (409 when there is none to decide any more). */
+enum MHD_Result
+web_lead_opt_out(http_req *rq)
+{
+	enum MHD_Result ret;
+	const char *outcome;
+	int64_t id;
+	web_job w;
+	web_ctx c;
+
+	if (!lead_begin(&c, rq, &id, &ret))
+		goto out;
+	outcome = web_form_get(&c.form, "outcome");
+	if (outcome == NULL || (strcmp(outcome, "confirm") != 0 && strcmp(outcome, "dismiss") != 0)) {
+		ret = again(&c, WEB_BACK_LEAD, id, invalid(&c, "opt-out", "Pick yes or no."));
+		goto out;
+	}
+	web_job_init(&c, &w, JOB_EVENT);
+	w.j.ev = lead_event_init(EV_OPT_OUT_REVIEW);
+	w.j.ev.outcome = outcome;
+	ret = run_lead(&c, &w, id, "opt-out", strcmp(outcome, "confirm") == 0 ? "optout" : "kept");
 out:
 	web_end(&c);
 	return ret;

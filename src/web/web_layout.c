@@ -168,6 +168,15 @@ web_csrf_field(web_ctx *c)
 }
 
 void
+web_label(html *h, const char *for_id, const char *text)
+{
+	html_open(h, "label");
+	html_attr(h, "for", for_id);
+	html_text(h, text);
+	html_close(h);
+}
+
+void
 web_notice_show(web_ctx *c, const char *form)
 {
 	if (c->notice.text[0] == '\0' || strcmp(c->notice.form, form) != 0)
@@ -194,6 +203,13 @@ web_notice_from_query(web_ctx *c)
 		{ "paused", "Saved. The lead's automation is paused: no automated step runs "
 		  "until it is resumed." },
 		{ "resumed", "Saved. The lead's automation runs again." },
+		{ "optout", "Saved. The lead is opted out: no automated message goes to them on "
+		  "that channel." },
+		{ "kept", "Saved. Not an opt-out: automated messages go to the lead again." },
+		{ "added", "Saved. The lead is in: it has an owner, its acknowledgment and a "
+		  "first task." },
+		{ "attached", "Saved. This contact already had an open lead: the inquiry joined "
+		  "it (see the timeline)." },
 		{ "password", "Your password is set. You are signed in." },
 	};
 	const char *ok = http_arg(c->rq, "ok");

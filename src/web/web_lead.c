@@ -195,6 +195,8 @@ lead_form(web_ctx *c, int64_t id, const char *what)
 		html_url_pathf(&u, "/app/leads/%lld/resume", (long long)id);
 	else if (strcmp(what, "owner") == 0)
 		html_url_pathf(&u, "/app/leads/%lld/owner", (long long)id);
+	else if (strcmp(what, "opt-out") == 0)
+		html_url_pathf(&u, "/app/leads/%lld/opt-out", (long long)id);
 	else
 		html_url_pathf(&u, "/app/leads/%lld/log", (long long)id);
 	html_open(&c->h, "form");
@@ -202,15 +204,6 @@ lead_form(web_ctx *c, int64_t id, const char *what)
 	html_url_attr(&c->h, "action", &u);
 	html_attr(&c->h, "class", "card");
 	web_csrf_field(c);
-}
-
-static void
-label(html *h, const char *for_id, const char *text)
-{
-	html_open(h, "label");
-	html_attr(h, "for", for_id);
-	html_text(h, text);
-	html_close(h);
 }
 
 static void
@@ -242,15 +235,18 @@ log_form(web_ctx *c, const lead_page *p)
 	html_close(h);
 	lead_form(c, p->lead.id, "log");
 	web_notice_show(c, "log");
-	label(h, "log-type", "What");
+	web_label(h, "log-type", "What");
 	html_open(h, "select");
 	html_attr(h, "id", "log-type");
 	html_attr(h, "name", "type");
 	option(h, "call", "A call", true);
 	option(h, "visit", "A visit", false);
 	option(h, "note", "A note", false);
+	option(h, "reply", "A message from them (text it in Notes)", false);
+	option(h, "stop_sms", "They asked us to stop texting", false);
+	option(h, "stop_email", "They asked us to stop emailing", false);
 	html_close(h);
-	label(h, "log-outcome", "Outcome");
+	web_label(h, "log-outcome", "Outcome");
 	html_open(h, "select");
 	html_attr(h, "id", "log-outcome");
 	html_attr(h, "name", "outcome");
@@ -260,13 +256,13 @@ log_form(web_ctx *c, const lead_page *p)
 	option(h, "left_voicemail", "Left a message", false);
 	option(h, "no_show", "Visit: they were not there", false);
 	html_close(h);
-	label(h, "log-amount", "Quote amount (a visit with a quote)");
+	web_label(h, "log-amount", "Quote amount (a visit with a quote)");
 	html_void(h, "input");
 	html_attr(h, "id", "log-amount");
 	html_attr(h, "name", "amount");
 	html_attr(h, "inputmode", "decimal");
 	html_attr(h, "placeholder", "e.g. 1250");
-	label(h, "log-text", "Notes");
+	web_label(h, "log-text", "Notes");
 	html_open(h, "textarea");
 	html_attr(h, "id", "log-text");
 	html_attr(h, "name", "text");
@@ -285,8 +281,8 @@ log_form(web_ctx *c, const lead_page *p)
 	html_close(h);	/* form */
 }
 
-static void
-stage_form(web_ctx *c, const lead_page *p)
+void
+web_stage_form(web_ctx *c, int64_t lead_id, const char *current, const char *back)
 {
 	html *h = &c->h;
 	const rules *r = c->rules;
@@ -297,18 +293,23 @@ stage_form(web_ctx *c, const lead_page *p)
 		if (r->stages[i].requires_amount)
 			n += (size_t)snprintf(needs + n, sizeof needs - n, "%s%s", n ? ", " : "",
 					      r->stages[i].name);
-	html_elem(h, "h2", "Stage");
-	lead_form(c, p->lead.id, "stage");
+	lead_form(c, lead_id, "stage");
+	if (back != NULL && strcmp(back, WEB_BACK_LEAD) != 0) {
+		html_void(h, "input");
+		html_attr(h, "type", "hidden");
+		html_attr(h, "name", "back");
+		html_attr(h, "value", back);
+	}
 	web_notice_show(c, "stage");
-	label(h, "stage-name", "Move to");
+	web_label(h, "stage-name", "Move to");
 	html_open(h, "select");
 	html_attr(h, "id", "stage-name");
 	html_attr(h, "name", "stage");
 	for (size_t i = 0; i < r->nstages; i++)
 		option(h, r->stages[i].name, r->stages[i].name,
-		       p->lead.stage && strcmp(p->lead.stage, r->stages[i].name) == 0);
+		       current && strcmp(current, r->stages[i].name) == 0);
 	html_close(h);
-	label(h, "stage-amount", "Amount");
+	web_label(h, "stage-amount", "Amount");
 	html_void(h, "input");
 	html_attr(h, "id", "stage-amount");
 	html_attr(h, "name", "amount");
@@ -321,7 +322,7 @@ stage_form(web_ctx *c, const lead_page *p)
 	html_text(h, needs);
 	html_close(h);
 	if (r->nlost_reasons > 0) {
-		label(h, "stage-reason", "Reason (when lost)");
+		web_label(h, "stage-reason", "Reason (when lost)");
 		html_open(h, "select");
 		html_attr(h, "id", "stage-reason");
 		html_attr(h, "name", "reason");
@@ -348,7 +349,7 @@ owner_form(web_ctx *c, const lead_page *p)
 	}
 	lead_form(c, p->lead.id, "owner");
 	web_notice_show(c, "owner");
-	label(h, "owner-id", "Give the lead to");
+	web_label(h, "owner-id", "Give the lead to");
 	html_open(h, "select");
 	html_attr(h, "id", "owner-id");
 	html_attr(h, "name", "owner");
@@ -423,7 +424,7 @@ automation_form(web_ctx *c, const lead_page *p, bool paused)
 		html_text(h, "Resume the automation");
 		html_close(h);
 	} else {
-		label(h, "pause-reason", "Pause this lead's automated steps (tasks stay) - why?");
+		web_label(h, "pause-reason", "Pause this lead's automated steps (tasks stay) - why?");
 		html_open(h, "div");
 		html_attr(h, "class", "row");
 		html_void(h, "input");
@@ -701,6 +702,38 @@ details(web_ctx *c, const lead_page *p)
 	custom_fields(c, l->custom);
 }
 
+/* The lead's words may ask to stop ("stop texting me"): a person decides -
+ * the same EV_OPT_OUT_REVIEW as `leadkeep lead opt-out ID --confirm|--dismiss`. */
+static void
+opt_out_review(web_ctx *c, const store_lead_row *l)
+{
+	html *h = &c->h;
+
+	if (!(l->flags & (LEAD_MAYBE_OPT_OUT_SMS | LEAD_MAYBE_OPT_OUT_EMAIL)))
+		return;
+	lead_form(c, l->id, "opt-out");
+	html_elem(h, "h2", "Did they ask to stop?");
+	web_notice_show(c, "opt-out");
+	html_elem(h, "p", "Something the lead wrote may ask us to stop messaging them (the "
+		  "timeline shows it). Until someone decides, no automated message goes to them "
+		  "on that channel.");
+	html_open(h, "div");
+	html_attr(h, "class", "row");
+	html_open(h, "button");
+	html_attr(h, "name", "outcome");
+	html_attr(h, "value", "confirm");
+	html_text(h, "Yes: opt them out");
+	html_close(h);
+	html_open(h, "button");
+	html_attr(h, "name", "outcome");
+	html_attr(h, "value", "dismiss");
+	html_attr(h, "class", "secondary");
+	html_text(h, "No: keep messaging them");
+	html_close(h);
+	html_close(h);	/* row */
+	html_close(h);	/* form */
+}
+
 /* A part of the page app.js swaps when something changes (data-live). */
 static void
 live_part(html *h, const char *id)
@@ -739,6 +772,7 @@ render(web_ctx *c, lead_page *p)
 	html_close(h);	/* lead-head */
 	web_contact_links(c, l->phone, l->email, l->sms_opt_out, l->email_opt_out);
 	web_notice_show(c, "");
+	opt_out_review(c, l);
 	html_open(h, "div");
 	html_attr(h, "class", "columns");
 	html_open(h, "section");
@@ -773,7 +807,8 @@ render(web_ctx *c, lead_page *p)
 	html_close(h);	/* section */
 	html_open(h, "section");
 	details(c, p);
-	stage_form(c, p);
+	html_elem(&c->h, "h2", "Stage");
+	web_stage_form(c, p->lead.id, p->lead.stage, WEB_BACK_LEAD);
 	owner_form(c, p);
 	live_part(h, "lead-upcoming");
 	upcoming(c, p);

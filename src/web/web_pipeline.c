@@ -3,23 +3,22 @@
  * stage with its count, total quote value, median age and the leads in it,
  * longest idle first; stale leads marked. Filters by owner, source and kind.
  * Who sees what as everywhere: office, managers and admins every lead, sales
- * and technicians the leads they work. A stage change is made on the lead's
- * page, through the same gates as ever.
+ * and technicians the leads they work.
  *
- * Stale: the rules have no threshold (yet), so a lead is stale when nothing
- * has happened on its timeline for longer than three times the median age of
- * its stage's leads, and at least WEB_STALE_MIN; closed stages (won, lost)
- * are never stale.
+ * Stale: no activity on the lead's timeline for longer than its stage's
+ * `stale_after` in the rules (a stage without one, and a closed stage, is
+ * never stale). A lead's "Move" opens the same stage form as its page
+ * (?move=ID): it posts to /app/leads/ID/stage, through the same gates.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/http_api.h"
 #include "store/store_web.h"
 #include "web.h"
 #include "web_time.h"
 
-#define WEB_STALE_MIN (3 * 86400)	/* never stale sooner */
 #define STAGE_SHOWN 25			/* leads listed per stage */
 #define VALUES_SHOWN 20			/* sources and kinds offered in the filters */
 
@@ -32,6 +31,7 @@ typedef struct {
 typedef struct {
 	const char *name;	/* the rules' (borrowed), or a kept copy for others */
 	bool closed;
+	int64_t stale_after;	/* the rules' threshold; 0 = never stale */
 	int count, nquoted;
 	int64_t value;
 	int64_t *ages;		/* every lead's age, for the median */
@@ -48,6 +48,8 @@ typedef struct {
 	size_t nsources, nkinds;
 	int total;
 	bool failed;
+	const store_pipeline_filter *f;
+	int64_t move;		/* the lead whose stage form is open, 0 none */
 } pipeline;
 
 static stage_sum *
@@ -225,19 +227,93 @@ filters(web_ctx *c, const pipeline *p, const store_pipeline_filter *f)
 	html_close(h);
 }
 
+/* /app/pipeline with the filters in use (and ?move=ID#lead-ID: its form). */
 static void
-stage_section(web_ctx *c, stage_sum *s)
+pipeline_url(html_url *u, const pipeline *p, int64_t move)
+{
+	html_url_path(u, "/app/pipeline");
+	if (p->f->owner)
+		html_url_query(u, "owner", p->f->owner);
+	if (p->f->source)
+		html_url_query(u, "source", p->f->source);
+	if (p->f->kind)
+		html_url_query(u, "kind", p->f->kind);
+	if (move > 0) {
+		char frag[32];
+
+		html_url_query_int(u, "move", move);
+		snprintf(frag, sizeof frag, "lead-%lld", (long long)move);
+		html_url_fragment(u, frag);
+	}
+}
+
+static void
+lead_item(web_ctx *c, const pipeline *p, const stage_sum *s, const shown_lead *l)
+{
+	html *h = &c->h;
+	bool stale = s->stale_after > 0 && l->idle > s->stale_after;
+	char idle[48], money[48], id[32];
+	html_url u;
+
+	web_span(l->idle, idle, sizeof idle);
+	snprintf(id, sizeof id, "lead-%lld", (long long)l->id);
+	html_open(h, "li");
+	html_attr(h, "id", id);
+	html_url_pathf(&u, "/app/leads/%lld", (long long)l->id);
+	html_open(h, "a");
+	html_url_attr(h, "href", &u);
+	html_text(h, l->name && *l->name ? l->name : "(no name)");
+	html_close(h);
+	if (l->is_new) {
+		html_text(h, " ");
+		web_badge(c, "new", "New");
+	}
+	if (stale) {
+		html_text(h, " ");
+		web_badge(c, "stale", "Stale");
+	}
+	html_open(h, "span");
+	html_attr(h, "class", "meta");
+	html_text(h, " \xc2\xb7 ");
+	html_text(h, web_person_name(c, l->owner));
+	html_textf(h, " \xc2\xb7 %s \xc2\xb7 last activity %s ago", l->source ? l->source : "-",
+		   idle);
+	if (l->has_quote) {
+		web_money(l->quote_cents, money, sizeof money);
+		html_textf(h, " \xc2\xb7 %s", money);
+	}
+	html_close(h);
+	if (l->id == p->move) {
+		web_stage_form(c, l->id, s->name, WEB_BACK_PIPELINE);
+	} else {
+		html_text(h, " ");
+		pipeline_url(&u, p, l->id);
+		html_open(h, "a");
+		html_url_attr(h, "href", &u);
+		html_attr(h, "class", "move");
+		html_text(h, "Move");
+		html_open(h, "span");
+		html_attr(h, "class", "visually-hidden");
+		html_textf(h, " %s to another stage", l->name && *l->name ? l->name : "this lead");
+		html_close(h);
+		html_close(h);
+	}
+	html_close(h);	/* li */
+}
+
+static void
+stage_section(web_ctx *c, const pipeline *p, stage_sum *s)
 {
 	html *h = &c->h;
 	int64_t med = median(s->ages, s->nages);
-	int64_t stale_after = 3 * med > WEB_STALE_MIN ? 3 * med : WEB_STALE_MIN;
-	char value[48], age[48];
+	char value[48], age[48], after[48];
 	int nstale = 0;
 
 	for (int i = 0; i < s->nshown; i++)
-		nstale += !s->closed && s->shown[i].idle > stale_after;
+		nstale += s->stale_after > 0 && s->shown[i].idle > s->stale_after;
 	web_money(s->value, value, sizeof value);
 	web_span(med, age, sizeof age);
+	web_span(s->stale_after, after, sizeof after);
 	html_open(h, "section");
 	html_attr(h, "class", "card stage");
 	html_open(h, "h2");
@@ -262,46 +338,16 @@ stage_section(web_ctx *c, stage_sum *s)
 	if (s->nquoted > 0)
 		html_textf(h, "%s quoted (%d) \xc2\xb7 ", value, s->nquoted);
 	html_textf(h, "median age %s", age);
-	if (!s->closed)
-		html_textf(h, " \xc2\xb7 stale after %lld d without activity%s",
-			   (long long)(stale_after / 86400),
+	if (s->stale_after > 0)
+		html_textf(h, " \xc2\xb7 stale after %s without activity%s", after,
 			   nstale ? "" : ": none shown is stale");
+	else if (!s->closed)
+		html_text(h, " \xc2\xb7 never stale (the rules give this stage no stale_after)");
 	html_close(h);
 	html_open(h, "ul");
 	html_attr(h, "class", "leads");
-	for (int i = 0; i < s->nshown; i++) {
-		const shown_lead *l = &s->shown[i];
-		char idle[48], money[48];
-		html_url u;
-
-		web_span(l->idle, idle, sizeof idle);
-		html_open(h, "li");
-		html_url_pathf(&u, "/app/leads/%lld", (long long)l->id);
-		html_open(h, "a");
-		html_url_attr(h, "href", &u);
-		html_text(h, l->name && *l->name ? l->name : "(no name)");
-		html_close(h);
-		if (l->is_new) {
-			html_text(h, " ");
-			web_badge(c, "new", "New");
-		}
-		if (!s->closed && l->idle > stale_after) {
-			html_text(h, " ");
-			web_badge(c, "stale", "Stale");
-		}
-		html_open(h, "span");
-		html_attr(h, "class", "meta");
-		html_text(h, " \xc2\xb7 ");
-		html_text(h, web_person_name(c, l->owner));
-		html_textf(h, " \xc2\xb7 %s \xc2\xb7 last activity %s ago", l->source ? l->source : "-",
-			   idle);
-		if (l->has_quote) {
-			web_money(l->quote_cents, money, sizeof money);
-			html_textf(h, " \xc2\xb7 %s", money);
-		}
-		html_close(h);
-		html_close(h);	/* li */
-	}
+	for (int i = 0; i < s->nshown; i++)
+		lead_item(c, p, s, &s->shown[i]);
 	html_close(h);	/* ul */
 	if (s->count > s->nshown) {
 		html_open(h, "p");
@@ -312,66 +358,78 @@ stage_section(web_ctx *c, stage_sum *s)
 	html_close(h);	/* section */
 }
 
+int
+web_pipeline_render(web_ctx *c, int64_t move)
+{
+	store_pipeline_filter f = { 0 };
+	pipeline p = { .c = c, .f = &f, .move = move };
+	html *h = &c->h;
+	store *s = http_store(c->rq);
+	int rc = 0;
+
+	f.owner = arg(c, "owner");
+	f.source = arg(c, "source");
+	f.kind = arg(c, "kind");
+	f.person = web_role_sees_all(c->user.role) ? NULL : web_person(c);
+	/* the rules' stages first, in their order */
+	for (size_t i = 0; i < c->rules->nstages; i++) {
+		stage_sum *st = stage_of(&p, c->rules->stages[i].name);
+
+		if (st != NULL) {
+			st->closed = c->rules->stages[i].closed;
+			st->stale_after = c->rules->stages[i].stale_after;
+		}
+	}
+	if (f.person != NULL && *f.person == '\0')
+		rc = 0;	/* not linked to a person: nothing is theirs */
+	else if (s == NULL || (rc = store_pipeline_read(s, c->business_id, &f, on_lead, &p)) < 0 ||
+		 p.failed)
+		rc = -1;
+	if (rc >= 0) {
+		web_page_start(c, "Pipeline", "pipeline");
+		html_open(h, "div");
+		html_attr_int(h, "data-now", c->now);
+		html_elem(h, "h1", f.person ? "Pipeline: my leads" : "Pipeline");
+		web_notice_show(c, "");
+		filters(c, &p, &f);
+		html_open(h, "div");
+		html_attr(h, "id", "pipeline");
+		html_flag(h, "data-live", true);
+		html_open(h, "p");
+		html_attr(h, "class", "meta");
+		html_textf(h, "%d %s (archived leads are not shown).", rc, rc == 1 ? "lead" : "leads");
+		if (rc >= STORE_PIPELINE_MAX)
+			html_textf(h, " Only the first %d are counted.", STORE_PIPELINE_MAX);
+		html_close(h);
+		for (size_t i = 0; i < p.n; i++)
+			if (p.stages[i].count > 0 || i < c->rules->nstages)
+				stage_section(c, &p, &p.stages[i]);
+		html_close(h);	/* pipeline */
+		html_close(h);	/* div */
+		web_page_end(c);
+	}
+	for (size_t i = 0; i < p.n; i++)
+		free(p.stages[i].ages);
+	free(p.stages);
+	return rc < 0 ? -1 : 0;
+}
+
 enum MHD_Result
 web_pipeline(http_req *rq)
 {
 	enum MHD_Result ret;
-	store_pipeline_filter f = { 0 };
-	pipeline p = { 0 };
-	store *s;
+	const char *move;
 	web_ctx c;
-	html *h;
-	int rc = 0;
 
 	if (!web_begin(&c, rq, true, &ret))
 		goto out;
-	h = &c.h;
-	p.c = &c;
-	f.owner = arg(&c, "owner");
-	f.source = arg(&c, "source");
-	f.kind = arg(&c, "kind");
-	f.person = web_role_sees_all(c.user.role) ? NULL : web_person(&c);
-	/* the rules' stages first, in their order */
-	for (size_t i = 0; i < c.rules->nstages; i++) {
-		stage_sum *st = stage_of(&p, c.rules->stages[i].name);
-
-		if (st != NULL)
-			st->closed = c.rules->stages[i].closed;
-	}
-	s = http_store(rq);
-	if (f.person != NULL && *f.person == '\0')
-		rc = 0;	/* not linked to a person: nothing is theirs */
-	else if (s == NULL || (rc = store_pipeline_read(s, c.business_id, &f, on_lead, &p)) < 0 ||
-		 p.failed) {
+	web_notice_from_query(&c);
+	move = http_arg(rq, "move");
+	if (web_pipeline_render(&c, move ? api_id(move) : 0) < 0)
 		ret = web_error_page(&c, 503, "Unavailable", "The pipeline cannot be read just now. "
 				     "Try again in a moment.");
-		goto done;
-	}
-	web_page_start(&c, "Pipeline", "pipeline");
-	html_open(h, "div");
-	html_attr_int(h, "data-now", c.now);
-	html_elem(h, "h1", f.person ? "Pipeline: my leads" : "Pipeline");
-	filters(&c, &p, &f);
-	html_open(h, "div");
-	html_attr(h, "id", "pipeline");
-	html_flag(h, "data-live", true);
-	html_open(h, "p");
-	html_attr(h, "class", "meta");
-	html_textf(h, "%d %s (archived leads are not shown).", rc, rc == 1 ? "lead" : "leads");
-	if (rc >= STORE_PIPELINE_MAX)
-		html_textf(h, " Only the first %d are counted.", STORE_PIPELINE_MAX);
-	html_close(h);
-	for (size_t i = 0; i < p.n; i++)
-		if (p.stages[i].count > 0 || i < c.rules->nstages)
-			stage_section(&c, &p.stages[i]);
-	html_close(h);	/* pipeline */
-	html_close(h);	/* div */
-	web_page_end(&c);
-	ret = web_send(&c, 200, NULL);
-done:
-	for (size_t i = 0; i < p.n; i++)
-		free(p.stages[i].ages);
-	free(p.stages);
+	else
+		ret = web_send(&c, 200, NULL);
 out:
 	web_end(&c);
 	return ret;

@@ -1,19 +1,22 @@
 /*
- * web_rules.c - the rules (managers, admins): the file the server runs, as
- * it was loaded at start, read-only and escaped like any text; what `rules
- * check` says of it (the loader's own diagnostics, FILE:LINE:COL); whether
- * the file on disk has changed since (it takes effect on restart) and what
- * the check says of the new one; and the history, which leadkeep does not
- * keep (the page says so). Never writes.
+ * web_rules.c - the rules (managers, admins): the version the server runs
+ * now (as loaded at start or by the last reload), read-only and escaped like
+ * any text; what `rules check` says of it (the loader's own diagnostics,
+ * FILE:LINE:COL); whether the file on disk has changed since (it takes
+ * effect on reload) and what the check says of the new one; and the
+ * history: every version that became active, when, by what, and how many
+ * leads' plans run it (`rules history`). Never writes.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rules/rules_load.h"
+#include "store/store.h"
 #include "web.h"
 
 #define RULES_MAX_TEXT (1024 * 1024)	/* the loader's own limit */
+#define HISTORY_SHOWN 20		/* versions listed, newest first */
 
 /* The file at path now, or NULL (unreadable, or over the limit); caller frees. */
 static char *
@@ -76,13 +79,90 @@ check(web_ctx *c, const char *text, const char *name)
 	rules_diags_free(&d);
 }
 
+/* --- history -------------------------------------------------------------- */
+
+typedef struct {
+	web_ctx *c;
+	int n;
+} history_ctx;
+
+static void
+history_row(void *ctx, const store_rules_row *r)
+{
+	history_ctx *hc = ctx;
+	web_ctx *c = hc->c;
+	html *h = &c->h;
+	char when[64], v[13];
+
+	web_local_time(c, r->at, when, sizeof when);
+	html_open(h, "tr");
+	html_elem(h, "td", when);
+	html_open(h, "td");
+	html_open(h, "code");
+	html_text(h, rules_version_short(r->hash, v));
+	html_close(h);
+	if (c->rules->version && strcmp(r->hash, c->rules->version) == 0 && hc->n == 0)
+		html_text(h, " (running)");
+	html_close(h);
+	html_elem(h, "td", r->by ? r->by : "-");
+	html_open(h, "td");
+	html_attr(h, "class", "num");
+	html_int(h, r->leads);
+	html_close(h);
+	html_close(h);	/* tr */
+	hc->n++;
+}
+
+/* The versions that became active, newest first: a table, or a plain word. */
+static void
+history(web_ctx *c)
+{
+	html *h = &c->h;
+	store *s = http_store(c->rq);
+	history_ctx hc = { c, 0 };
+
+	html_elem(h, "h2", "History");
+	html_elem(h, "p", "Every version of the rules this business ran is kept (leadkeep rules "
+		  "history; leadkeep rules diff shows what an edit does to the leads in flight).");
+	html_open(h, "div");
+	html_attr(h, "class", "scroll");
+	/* A region that scrolls sideways on a phone must take the keyboard focus. */
+	html_attr(h, "tabindex", "0");
+	html_attr(h, "role", "region");
+	html_attr(h, "aria-label", "Rules history");
+	html_open(h, "table");
+	html_open(h, "thead");
+	html_open(h, "tr");
+	html_elem(h, "th", "Active from");
+	html_elem(h, "th", "Version");
+	html_elem(h, "th", "By");
+	html_open(h, "th");
+	html_attr(h, "class", "num");
+	html_text(h, "Leads on it");
+	html_close(h);
+	html_close(h);
+	html_close(h);	/* thead */
+	html_open(h, "tbody");
+	if (s == NULL || store_rules_history(s, c->business_id, HISTORY_SHOWN, history_row, &hc) < 0) {
+		html_open(h, "tr");
+		html_open(h, "td");
+		html_attr(h, "colspan", "4");
+		html_text(h, "The history cannot be read just now.");
+		html_close(h);
+		html_close(h);
+	}
+	html_close(h);	/* tbody */
+	html_close(h);	/* table */
+	html_close(h);	/* div */
+}
+
 enum MHD_Result
 web_rules(http_req *rq)
 {
 	enum MHD_Result ret;
 	const http_config *cfg = &rq->srv->cfg;
 	const char *name = cfg->rules_file ? cfg->rules_file : RULES_DEFAULT_NAME;
-	const char *text = cfg->rules_file ? cfg->rules_text : rules_default_yaml;
+	const char *text;
 	char *disk = NULL;
 	web_ctx c;
 	html *h;
@@ -95,6 +175,8 @@ web_rules(http_req *rq)
 		goto out;
 	}
 	h = &c.h;
+	/* what runs now: a reload may have replaced what was read at start */
+	text = c.rules->text ? c.rules->text : cfg->rules_file ? cfg->rules_text : rules_default_yaml;
 	web_page_start(&c, "Rules", "rules");
 	html_elem(h, "h1", "Rules");
 	html_open(h, "p");
@@ -104,8 +186,10 @@ web_rules(http_req *rq)
 	html_open(h, "code");
 	html_text(h, name);
 	html_close(h);
-	html_text(h, ". Read-only here: edit the file, check it with leadkeep rules check, "
-		  "and restart the server.");
+	html_text(h, ". Read-only here: edit the file, check it with leadkeep rules check, see "
+		  "what it does to the leads in flight with leadkeep rules diff, then reload the "
+		  "server (systemctl reload leadkeep, or SIGHUP): a file that checks takes effect "
+		  "at once.");
 	html_close(h);
 
 	html_elem(h, "h2", "Check");
@@ -122,23 +206,20 @@ web_rules(http_req *rq)
 		} else if (text == NULL || strcmp(disk, text) != 0) {
 			html_open(h, "p");
 			html_attr(h, "class", "notice error");
-			html_text(h, "The file on disk has changed since the server started. The "
-				  "server runs the version it loaded until it restarts; the file on "
-				  "disk now checks:");
+			html_text(h, "The file on disk has changed since the server loaded it. The "
+				  "server runs the version it loaded until it is reloaded; the file "
+				  "on disk now checks:");
 			html_close(h);
 			check(&c, disk, name);
 		}
 	}
 
-	html_elem(h, "h2", "History");
-	html_elem(h, "p", "leadkeep does not keep versions of the rules file yet: only the file "
-		  "itself is read, at start. Keep it in version control (git) to have its "
-		  "history, who changed what and when.");
+	history(&c);
 
 	html_elem(h, "h2", "The file");
 	if (text == NULL) {
 		html_elem(h, "p", "The text of the file as loaded was not kept (it could not be "
-			  "read again at start).");
+			  "read again when it was loaded).");
 	} else {
 		html_open(h, "pre");
 		html_attr(h, "class", "rules");

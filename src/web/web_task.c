@@ -212,6 +212,13 @@ web_task_card(web_ctx *c, const web_task_view *t, const char *back)
 		}
 		html_close(h);
 	}
+	if (t->promise) {
+		html_open(h, "p");
+		html_attr(h, "class", "why");
+		html_text(h, "We told them: ");
+		snippet(h, t->promise, 160);
+		html_close(h);
+	}
 	web_contact_links(c, t->phone, t->email, t->sms_opt_out, t->email_opt_out);
 	web_notice_show(c, fid);
 

@@ -60,6 +60,7 @@ row(void *ctx, const store_queue_row *r)
 		.email = r->email, .source = r->source, .stage = r->stage,
 		.sms_opt_out = r->sms_opt_out, .email_opt_out = r->email_opt_out,
 		.last_text = r->last_text, .last_at = r->last_at, .show_lead = true,
+		.promise = r->promise,
 		.is_new = r->is_new,
 		.show_assignee = l->show_assignee,
 	};
@@ -177,6 +178,16 @@ web_today_render(web_ctx *c)
 		html_attr(h, "class", "button start");
 		html_url_attr(h, "href", &u);
 		html_text(h, "Start");
+		html_close(h);
+	}
+	{
+		html_url u;
+
+		html_url_path(&u, "/app/leads/new");
+		html_open(h, "a");
+		html_attr(h, "class", "button secondary");
+		html_url_attr(h, "href", &u);
+		html_text(h, "New lead");
 		html_close(h);
 	}
 	html_close(h);

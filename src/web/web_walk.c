@@ -90,6 +90,7 @@ on_next(void *ctx, const store_queue_row *r)
 	n->r.owner = web_keep(c, r->owner);
 	n->r.last_type = web_keep(c, r->last_type);
 	n->r.last_text = web_keep(c, r->last_text);
+	n->r.promise = web_keep(c, r->promise);
 }
 
 /* What the engine made next for the lead just handled. */
@@ -170,10 +171,7 @@ static void
 field(html *h, const char *id, const char *label, const char *type, const char *name,
       const char *hint)
 {
-	html_open(h, "label");
-	html_attr(h, "for", id);
-	html_text(h, label);
-	html_close(h);
+	web_label(h, id, label);
 	html_void(h, "input");
 	html_attr(h, "id", id);
 	html_attr(h, "type", type);
@@ -346,6 +344,13 @@ lead_card(web_ctx *c, const store_queue_row *t)
 		html_attr(h, "class", "why overflow");
 		html_text(h, "Last: ");
 		html_text(h, t->last_text);
+		html_close(h);
+	}
+	if (t->promise) {
+		html_open(h, "p");
+		html_attr(h, "class", "why overflow");
+		html_text(h, "We told them: ");
+		html_text(h, t->promise);
 		html_close(h);
 	}
 	web_contact_links(c, t->phone, t->email, t->sms_opt_out, t->email_opt_out);

@@ -27,7 +27,10 @@ module.exports = [
 	{ name: 'lead-sales', path: ({ sql }) => `/app/leads/${sql("SELECT min(id) FROM leads WHERE owner = 'bob' AND status = 'open'")}`,
 	  as: 'bob@demo' },
 	{ name: 'walk', path: '/app/walk', as: 'alice@demo' },
+	{ name: 'new-lead', path: '/app/leads/new', as: 'alice@demo' },
 	{ name: 'pipeline', path: '/app/pipeline', as: 'maria@demo', docs: true },
+	{ name: 'pipeline-move', as: 'maria@demo',	// a lead's stage form opened
+	  path: ({ sql }) => `/app/pipeline?move=${sql("SELECT min(id) FROM leads WHERE status = 'open'")}` },
 	{ name: 'pipeline-sales', path: '/app/pipeline', as: 'bob@demo' },
 	{ name: 'team', path: '/app/team', as: 'maria@demo', docs: true },
 	{ name: 'rules', path: '/app/rules', as: 'maria@demo' },

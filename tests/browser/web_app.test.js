@@ -142,6 +142,51 @@ async function main() {
 			sql(`SELECT count(*) FROM events WHERE lead_id = ${wanda} AND type = 'sequence.stopped'`), '0');
 	});
 
+	// --- Start: walking the queue one lead at a time --------------------------------------------------
+	// The walk of alice's queue, starting at the given lead's call task.
+	const walkTo = async (page, lead) => {
+		const [task, due] = sql(`SELECT id || ' ' || due_at FROM tasks WHERE lead_id = ${lead}
+			AND state = 'open' AND verb = 'call'`).split(' ').map(Number);
+		await page.goto(`${BASE}/app/walk?due=${due}&task=${task - 1}`);
+		t.check('the walk shows the lead', (await page.textContent('main')).includes(
+			sql(`SELECT name FROM leads WHERE id = ${lead}`)));
+		return task;
+	};
+	await t.test('walk: no answer, again in a day', async () => {
+		const walt = t.formLead('alice', { name: 'Walt Walker', phone: '312-555-0178', service: 'gutters' });
+		const task = await walkTo(ap, walt);
+		await ap.check('input[name="outcome"][value="no_answer"]');
+		await ap.check('input[name="next"][value="1d"]');
+		const resp = await t.submit(ap, 'form.walk button:has-text("Save and next")');
+		t.eq('save and next: 303', resp.status(), 303);
+		eq('the task is done: no answer', sql(`SELECT state || ' ' || outcome FROM tasks WHERE id = ${task}`),
+			'done no_answer');
+		eq('one next attempt, a day later (the follow-up picked replaced the engine\'s)',
+			sql(`SELECT count(*) || ' ' || (min(due_at) - strftime('%s', '2026-11-24T20:02:00Z') BETWEEN 86400 - 600 AND 86400 + 600)
+				FROM tasks WHERE lead_id = ${walt} AND state = 'open' AND verb = 'call'`), '1 1');
+		t.check('the next lead\'s page says what the engine made for Walt',
+			(await ap.textContent('main')).includes('Next for Walt Walker'));
+		t.eq('no contact: the inquiry follow-ups go on', sql(`SELECT sequence FROM leads WHERE id = ${walt}`),
+			'new_inquiry');
+	});
+	await t.test('walk: booked stops the inquiry follow-ups', async () => {
+		const bea = t.formLead('alice', { name: 'Bea Booked', phone: '312-555-0179', service: 'roof' });
+		await walkTo(ap, bea);
+		await ap.check('input[name="outcome"][value="booked"]');
+		await ap.click('form.walk summary');	// the details: when it is booked for
+		await ap.fill('#walk-book-date', '2026-11-27');
+		await ap.fill('#walk-book-time', '10:00');
+		await ap.check('input[name="next"][value="none"]');
+		const resp = await t.submit(ap, 'form.walk button:has-text("Save and next")');
+		t.eq('booked: 303', resp.status(), 303);
+		eq('the lead is scheduled, its inquiry sequence stopped',
+			sql(`SELECT stage || ' ' || ifnull(sequence, '-') FROM leads WHERE id = ${bea}`), 'scheduled -');
+		eq('no inquiry follow-up left to send',
+			sql(`SELECT count(*) FROM timers WHERE lead_id = ${bea} AND kind = 'step' AND state = 'pending'`), '0');
+		t.check('a visit task at the booked time', Number(sql(`SELECT count(*) FROM tasks WHERE lead_id = ${bea}
+			AND state = 'open' AND verb = 'visit'`)) === 1);
+	});
+
 	// --- a visit with a quote, from a phone -------------------------------------------------------
 	await t.test('visit from a phone', async () => {
 		const phone = await as('alice@demo', t.PHONE);

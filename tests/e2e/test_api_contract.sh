@@ -156,6 +156,20 @@ vapi POST "/api/v1/leads/$id/events" '{"type":"message","direction":"in","channe
 conforms "POST .../events (inbound message): 200" 200
 vapi POST /api/v1/leads/99999/events '{"type":"note","text":"x"}'
 conforms "POST .../events on no lead: 404" 404
+vapi POST "/api/v1/leads/$id/pause" '{"reason":"away until Friday","by":"maria"}'
+conforms "POST .../pause: 200" 200
+expect_eq "... the lead says it is paused" "$(field "d['paused_at'] is not None")" True
+vapi POST "/api/v1/leads/$id/pause" '{}'
+conforms "POST .../pause again: 409" 409
+vapi POST "/api/v1/leads/$id/resume" '{"by":"maria"}'
+conforms "POST .../resume: 200" 200
+expect_eq "... and runs again" "$(field "d['paused_at']")" None
+vapi POST "/api/v1/leads/$id/resume" '{}'
+conforms "POST .../resume when it runs: 409" 409
+vapi POST "/api/v1/leads/$id/followup" '{"due":"2099-01-05T15:00:00Z","verb":"call","by":"bob"}'
+conforms "POST .../followup: 200" 200
+vapi POST "/api/v1/leads/$id/followup" '{"due":"2001-01-05T15:00:00Z"}'
+conforms "POST .../followup in the past: 422" 422
 
 # --- tasks and people -------------------------------------------------------------
 vapi GET "/api/v1/tasks?assignee=bob"

@@ -117,3 +117,22 @@ j=$(lk lead show 4 --json)
 expect_eq "confirmed: opted out of texts" "$(json_get "$j" 'd["sms_opt_out"]')" True
 expect_eq "confirmed: flag gone" "$(json_get "$j" '"possible_opt_out" in d["flags"]')" False
 lk lead opt-out 4 --dismiss >/dev/null 2>&1; expect_eq "nothing left to dismiss exits 2 (conflict)" "$?" 2
+
+# The lead's plan by hand, the same events as the web app's buttons: pause, resume, followup.
+lk lead add --name "Pia Pause" --phone 3125550145 >/dev/null
+check "lead pause" lk lead pause 5 --reason "away until Friday" --by alice
+j=$(lk lead show 5 --json)
+expect_eq "paused: the 24h check-in held by its id" "$(json_get "$j" 'd["paused_step"]')" sms.checkin
+expect_eq "paused: no step timer pending" "$(json_get "$j" '[t["kind"] for t in d["timers"] if t["kind"]=="step"]')" "[]"
+expect_contains "lead show says it is paused" "$(lk lead show 5)" "paused  since Tue Nov 24 2:02 PM"
+lk lead pause 5 >/dev/null 2>&1; expect_eq "pausing twice exits 2 (conflict)" "$?" 2
+LEADKEEP_NOW=2026-11-25T20:02:00Z lk lead resume 5 --by alice >/dev/null
+j=$(lk lead show 5 --json)
+expect_eq "resumed" "$(json_get "$j" 'd["paused_at"]')" None
+expect_eq "... the check-in a day later than planned" \
+	"$(json_get "$j" '[t["due_at"] for t in d["timers"] if t["kind"]=="step"][0]')" 2026-11-26T20:02:00Z
+check "lead followup +3d" lk lead followup 5 +3d --verb call --text "asked for Friday" --by alice
+expect_contains "a call task for the owner, due in 3 days" \
+	"$(json_get "$(lk lead show 5 --json)" '[t["title"] for t in d["tasks"] if t["state"]=="open"]')" "Call Pia Pause by Friday"
+lk lead followup 5 "2026-11-20 10:00" >/dev/null 2>&1; expect_eq "a follow-up in the past exits 2" "$?" 2
+lk lead followup 5 soon >/dev/null 2>&1; expect_eq "an unreadable WHEN exits 2" "$?" 2

@@ -13,7 +13,7 @@ comp() {	# the words typed; prints the completions of the last one
 check "complete -F _leadkeep leadkeep is registered" bash -c \
 	". '$LK_ROOT/packaging/leadkeep.bash-completion'; complete -p leadkeep"
 expect_eq "leadkeep se<TAB>" "$(comp leadkeep se)" "serve "
-expect_eq "leadkeep lead <TAB>" "$(comp leadkeep lead '')" "add callback edit list log opt-out owner show stage "
+expect_eq "leadkeep lead <TAB>" "$(comp leadkeep lead '')" "add callback edit followup list log opt-out owner pause resume show stage "
 expect_eq "leadkeep appointments --state <TAB>" "$(comp leadkeep appointments --state '')" "booked cancelled confirmed done no_show rescheduled "
 expect_eq "leadkeep export --f<TAB>" "$(comp leadkeep export --f)" "--format "
 expect_eq "leadkeep export --format <TAB>" "$(comp leadkeep export --format '')" "csv jsonl "

@@ -152,5 +152,68 @@ check "the page shows no paused step" has_not 'badge paused'
 expect_contains "... and the step coming" "$(cat "$T/page")" 'Automatic text or email &quot;checkin&quot; (new_inquiry, step 4)<span class="meta"> - in 2'
 expect_eq "resuming again: 409" "$(post "/app/leads/$marcus/resume" "$A" "csrf=$(csrf_of)")" 409
 
+# --- a possible opt-out, decided from the lead page -----------------------------------------------
+out=$(api POST "/api/v1/leads/$cora/events" '{"type":"message","direction":"in","channel":"sms","text":"Stop texting me please"}')
+expect_eq "Cora writes \"Stop texting me please\"" "$(status_of "$out")" 200
+expect_eq "alice opens her lead" "$(page "/app/leads/$cora" "$A")" 200
+expect_contains "the page asks whether she asked to stop" "$(cat "$T/page")" "Did they ask to stop?"
+expect_contains "... with a form to decide" "$(cat "$T/page")" "action=\"/app/leads/$cora/opt-out\""
+expect_eq "a wrong answer: 422" "$(post "/app/leads/$cora/opt-out" "$A" "csrf=$(csrf_of)&outcome=maybe")" 422
+page /app/ "$TT" >/dev/null
+expect_eq "terry (a technician, not his lead) may not see it: 404" \
+	"$(post "/app/leads/$cora/opt-out" "$TT" "csrf=$(csrf_of)&outcome=confirm")" 404
+page "/app/leads/$cora" "$A" >/dev/null
+expect_eq "alice confirms it: 303" "$(post "/app/leads/$cora/opt-out" "$A" "csrf=$(csrf_of)&outcome=confirm"); $(location)" \
+	"303; /app/leads/$cora?ok=optout"
+expect_eq "... through the engine: opted out of texts, the flag gone" \
+	"$(sql "SELECT sms_opt_out || ' ' || (flags & 16) FROM leads WHERE id = $cora")" "1 0"
+expect_eq "... the timeline says who" "$(sql "SELECT actor FROM events WHERE lead_id = $cora AND type = 'consent.confirmed'")" alice
+page "/app/leads/$cora" "$A" >/dev/null
+check "the question is gone" has_not "Did they ask to stop?"
+expect_eq "nothing left to decide: 409" "$(post "/app/leads/$cora/opt-out" "$A" "csrf=$(csrf_of)&outcome=dismiss")" 409
+
+# --- what the lead said elsewhere, logged by hand: a message, an opt-out ------------------------------
+out=$(api POST /api/v1/leads '{"name":"Lena Log","phone":"312 555 0133","owner":"alice"}')
+lena=$(json_get "$(body_of "$out")" 'd["id"]')
+page "/app/leads/$lena" "$A" >/dev/null
+expect_contains "the log form offers a message and the opt-outs" "$(cat "$T/page")" \
+	'<option value="reply">A message from them (text it in Notes)</option><option value="stop_sms">They asked us to stop texting</option>'
+expect_eq "a message without its words: 422" "$(post "/app/leads/$lena/log" "$A" "csrf=$(csrf_of)&type=reply")" 422
+expect_eq "Lena texted alice's own phone: logged, 303" \
+	"$(post "/app/leads/$lena/log" "$A" "csrf=$(csrf_of)&type=reply&text=Can+you+come+Friday%3F")" 303
+expect_eq "... a reply through the engine: the inquiry follow-ups stop" \
+	"$(sql "SELECT count(*) FROM events WHERE lead_id = $lena AND type = 'message.received'") $(sql "SELECT ifnull(sequence, '-') FROM leads WHERE id = $lena")" "1 -"
+page "/app/leads/$lena" "$A" >/dev/null
+expect_eq "she asked not to be texted: 303" "$(post "/app/leads/$lena/log" "$A" "csrf=$(csrf_of)&type=stop_sms")" 303
+expect_eq "... opted out of texts, not of email" \
+	"$(sql "SELECT sms_opt_out || ' ' || email_opt_out FROM leads WHERE id = $lena")" "1 0"
+
+# --- a lead taken by hand: the New lead form, through the same door as every lead -------------------
+expect_eq "the New lead form: 200" "$(page /app/leads/new "$A")" 200
+expect_contains "... posting to /app/leads" "$(cat "$T/page")" 'action="/app/leads"'
+expect_contains "... the office may name the owner" "$(cat "$T/page")" '<option value="">As the routing rules say</option>'
+expect_eq "without the CSRF token: 403" "$(post /app/leads "$A" "name=Nina+New")" 403
+expect_eq "an empty lead: 422" "$(post /app/leads "$A" "csrf=$(csrf_of)&name=&phone=")" 422
+expect_contains "... saying what is needed" "$(cat "$T/page")" "Give at least a name, a phone or an email."
+expect_eq "Nina rang the office: 303 to her page" \
+	"$(post /app/leads "$A" "csrf=$(csrf_of)&name=Nina+New&phone=(312)+555-0177&service=boiler&source=phone_call&owner=bob&message=Boiler+makes+a+noise"); $(location | sed 's/[0-9][0-9]*/ID/')" \
+	"303; /app/leads/ID?ok=added"
+nina=$(sql "SELECT id FROM leads WHERE name = 'Nina New'")
+expect_eq "... through intake: normalised, her source, the owner named, entered by alice" \
+	"$(sql "SELECT phone || ' ' || source || ' ' || owner FROM leads WHERE id = $nina"); $(sql "SELECT actor FROM events WHERE lead_id = $nina AND type = 'lead.created'")" \
+	"+13125550177 phone_call bob; alice"
+expect_eq "... acknowledged and given a first task" \
+	"$(sql "SELECT count(*) FROM outbox WHERE lead_id = $nina AND purpose = 'ack'") $(sql "SELECT count(*) FROM tasks WHERE lead_id = $nina AND state = 'open'")" "1 1"
+page /app/leads/new "$A" >/dev/null
+expect_eq "the same phone again joins her open lead" \
+	"$(post /app/leads "$A" "csrf=$(csrf_of)&name=Nina+New&phone=3125550177"); $(location)" "303; /app/leads/$nina?ok=attached"
+page /app/leads/new "$TT" >/dev/null
+check "a technician's form names no owner" has_not 'name="owner"'
+expect_eq "terry adds a lead met on a job, with a phone that is not a number" \
+	"$(post /app/leads "$TT" "csrf=$(csrf_of)&name=Otto+Onsite&phone=ask+at+the+gate&source=on_the_job")" 303
+expect_eq "... his own, kept as typed and flagged, never refused" \
+	"$(sql "SELECT owner || ' ' || source || ' ' || phone || ' ' || (flags & 1) FROM leads WHERE name = 'Otto Onsite'")" \
+	"terry on_the_job ask at the gate 1"
+
 check "server stops cleanly" stop_server
 check "no sanitizer report in the server log" bash -c "! grep -q 'ERROR: AddressSanitizer\|runtime error' '$T/serve.log'"

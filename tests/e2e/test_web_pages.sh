@@ -68,9 +68,12 @@ dana=$(lead "Dana Bobson" 3125550142 estimate)
 tina=$(lead "Tina Terryson" 3125550143 terry)
 old=$(lead "Olga Oldham" 3125550144 alice)
 expect_eq "five leads" "$(sql 'SELECT count(*) FROM leads')" 5
-# Olga arrived 40 days ago and nothing has happened for 30
+# Olga arrived 40 days ago and nothing has happened for 30; Xena's last word was
+# 3 days ago - past the rules' stale_after for "new" (2d)
 sql "UPDATE leads SET created_at = created_at - 40 * 86400 WHERE id = $old;
-     UPDATE events SET at = at - 30 * 86400 WHERE lead_id = $old"
+     UPDATE events SET at = at - 30 * 86400 WHERE lead_id = $old;
+     UPDATE leads SET created_at = created_at - 3 * 86400 WHERE id = $xena;
+     UPDATE events SET at = at - 3 * 86400 WHERE lead_id = $xena"
 
 # --- nav ----------------------------------------------------------------------------------------------
 page /app/ "$M" >/dev/null
@@ -96,7 +99,14 @@ for n in "Marcus Johnson" "Dana Bobson" "Tina Terryson" "Olga Oldham"; do
 done
 expect_contains "a New mark" "$p" 'class="badge new"'
 expect_contains "Olga is stale" "$p" 'Olga Oldham</a> <span class="badge new">New</span> <span class="badge stale">Stale</span>'
-expect_eq "only Olga is stale" "$(grep -o 'badge stale' <<<"$p" | wc -l)" 1
+expect_contains "Xena is stale: 3 days idle, the rules say 2d for new" "$p" \
+	'Xena</a> <span class="badge new">New</span> <span class="badge stale">Stale</span>'
+expect_eq "only Olga and Xena are stale" "$(grep -o 'badge stale' <<<"$p" | wc -l)" 2
+expect_contains "the stage says its threshold" "$p" "stale after 2 d without activity"
+expect_contains "quoted's own threshold" "$p" "stale after 7 d without activity: none shown is stale"
+expect_contains "each lead can be moved from here" "$p" \
+	"<a href=\"/app/pipeline?move=$dana#lead-$dana\" class=\"move\">Move"
+check "no stage form until one is opened" has_not 'name="back" value="pipeline"'
 expect_contains "the XSS name is text" "$p" "&lt;script&gt;alert(1)&lt;/script&gt;Xena"
 check "no script element from a lead" bash -c "! grep -q '<script>alert' <<<\"\$1\"" _ "$p"
 page "/app/pipeline?owner=bob" "$M" >/dev/null
@@ -122,6 +132,33 @@ check "a technician's owner filter cannot widen what he sees" has_not "Marcus Jo
 page /app/pipeline "$TT" >/dev/null
 check "the technician sees his lead" grep -q "Tina Terryson" "$T/page"
 check "the technician does not see bob's lead" has_not "Dana Bobson"
+
+# A stage change from the pipeline: the lead page's form, through the same gates.
+page "/app/pipeline?owner=alice&move=$old" "$M" >/dev/null
+expect_contains "Move keeps the filters in the other leads' links" "$(cat "$T/page")" \
+	"href=\"/app/pipeline?owner=alice&amp;move=$marcus#lead-$marcus\""
+expect_eq "Move opens Dana's stage form in the pipeline" "$(page "/app/pipeline?owner=bob&move=$dana" "$M")" 200
+p=$(cat "$T/page")
+expect_contains "... posting to the lead's stage action" "$p" "action=\"/app/leads/$dana/stage\""
+expect_contains "... and back to the pipeline" "$p" 'name="back" value="pipeline"'
+expect_eq "quoted without the amount the rules require: 422" \
+	"$(post "/app/leads/$dana/stage" "$M" "csrf=$(csrf_of)&back=pipeline&stage=quoted")" 422
+expect_contains "... the pipeline again, the reason next to the form" "$(cat "$T/page")" \
+	'<h1>Pipeline</h1>'
+expect_contains "... naming the field" "$(cat "$T/page")" 'role="alert">amount'
+expect_eq "... Dana still new" "$(sql "SELECT stage FROM leads WHERE id = $dana")" new
+expect_eq "quoted at 900 from the pipeline: 303 back to it" \
+	"$(post "/app/leads/$dana/stage" "$M" "csrf=$(csrf_of)&back=pipeline&stage=quoted&amount=900"); $(grep -i '^location:' "$T/hdr" | tr -d '\r' | cut -d' ' -f2)" \
+	"303; /app/pipeline?ok=stage#lead-$dana"
+expect_eq "... through the engine: stage, quote, the quote sequence, who did it" \
+	"$(sql "SELECT stage || ' ' || quote_cents || ' ' || sequence FROM leads WHERE id = $dana"); $(sql "SELECT actor FROM events WHERE lead_id = $dana AND type = 'stage.changed'")" \
+	"quoted 90000 quote_sent; maria"
+page "/app/pipeline?ok=stage" "$M" >/dev/null
+expect_contains "... and the pipeline says so" "$(cat "$T/page")" "Saved. The stage changed."
+page /app/pipeline "$B" >/dev/null
+expect_eq "a sales rep cannot move alice's lead from the pipeline: 404" \
+	"$(post "/app/leads/$marcus/stage" "$B" "csrf=$(csrf_of)&back=pipeline&stage=lost&reason=price")" 404
+expect_eq "... Marcus still quoted" "$(sql "SELECT stage FROM leads WHERE id = $marcus")" quoted
 
 # --- search ----------------------------------------------------------------------------------------------
 expect_eq "search: 200" "$(page "/app/search" "$M")" 200
@@ -179,12 +216,25 @@ expect_contains "the file's path" "$r" "$LEADKEEP_DATA/rules.yaml"
 expect_contains "its check" "$r" "ok (6 people"
 expect_contains "the file, escaped" "$r" "# owner: &lt;script&gt;alert(&quot;rules&quot;)&lt;/script&gt; &amp; co"
 check "no script element from the file" bash -c "! grep -q '<script>alert' <<<\"\$1\"" _ "$r"
-expect_contains "the history: said plainly" "$r" "does not keep versions of the rules file yet"
-check "an unchanged file is not flagged" has_not "has changed since the server started"
+v1=$(sha256sum "$LEADKEEP_DATA/rules.yaml" | cut -c1-12)
+expect_contains "the history: the version running, since serve started it" "$r" \
+	"<td><code>$v1</code> (running)</td><td>serve</td>"
+check "an unchanged file is not flagged" has_not "has changed since the server loaded it"
+# A reload (SIGHUP) that takes: the page shows what runs now, and the history both versions.
+printf '# a comment the reload brings\n' >>"$LEADKEEP_DATA/rules.yaml"
+v2=$(sha256sum "$LEADKEEP_DATA/rules.yaml" | cut -c1-12)
+kill -HUP "$SRV_PID"
+for i in $(seq 1 100); do grep -q "msg=rules_reloaded" "$T/serve.log" && break; sleep 0.1; done
+page /app/rules "$M" >/dev/null
+r=$(cat "$T/page")
+expect_contains "after a reload the page shows the rules that run now" "$r" "# a comment the reload brings"
+check "... not flagged as changed" has_not "has changed since the server loaded it"
+expect_contains "... the new version on top" "$r" "<td><code>$v2</code> (running)</td><td>serve reload</td>"
+expect_contains "... the first below it" "$r" "<td><code>$v1</code></td><td>serve</td>"
 printf 'bogus_section: 1\n' >>"$LEADKEEP_DATA/rules.yaml"
 page /app/rules "$M" >/dev/null
 r=$(cat "$T/page")
-expect_contains "a changed file on disk is noticed" "$r" "The file on disk has changed since the server started."
+expect_contains "a changed file on disk is noticed" "$r" "The file on disk has changed since the server loaded it."
 expect_contains "and its check names the line" "$r" "rules.yaml:$(wc -l <"$LEADKEEP_DATA/rules.yaml"):1: error:"
 expect_contains "the server still runs the rules it loaded" "$r" "ok (6 people"
 

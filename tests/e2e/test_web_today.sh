@@ -63,6 +63,8 @@ expect_contains "a call card's one-tap outcomes" "$(cat "$T/page")" \
 	'<button name="outcome" value="talked">Talked</button><button name="outcome" value="no_answer" class="secondary">No answer</button>'
 check "no card is opened: no snooze field" bash -c "! grep -q 'name=\"reason\"' '$T/page'"
 expect_contains "the countdown and the why stay" "$(cat "$T/page")" 'class="why">From web_form'
+expect_contains "... and what the acknowledgment promised the lead" "$(cat "$T/page")" \
+	'class="why">We told them: Hi Queue, thanks for contacting Northside Home Services about gutters. Alice will call you'
 more=$(href_of "Show more")
 expect_contains "a Show more link after the last task shown" "$more" "after=$(order 1 49)&page=2"
 

@@ -360,6 +360,30 @@ resume_keeps_a_contact_made_while_paused_in_view(void **state)
 }
 
 static void
+resume_moves_the_schedule_past_a_task_no_step_asks_about(void **state)
+{
+	lead_state st = a_lead();
+	int64_t start = st.lead.sequence_started_at;
+	int64_t paused = local(2026, 11, 24, 16, 0), now = local(2026, 11, 27, 16, 0);
+	const action *a;
+	decision *d;
+
+	(void)state;
+	st.lead.paused_at = paused;
+	st.lead.paused_step = step_id("new_inquiry", 3);
+	/* "no answer" on the first call: a task done, not a contact; no step of
+	 * new_inquiry has `unless: task_done`, so it does not hold the start
+	 * back, and the check-in and the 3 d text do not both go out at once */
+	st.lead.last_task_done_at = local(2026, 11, 24, 14, 10);
+	d = run(&st, lead_event_init(EV_RESUME), now, DECIDE_OK, NULL, 0);
+	assert_int_equal(find(d, ACT_SET_SEQUENCE, 0)->at, start + (now - paused));
+	assert_int_equal(count(d, ACT_OUTBOX), 0);
+	assert_non_null(a = find(d, ACT_TIMER_SET, 0));
+	assert_string_equal(a->step_id, step_id("new_inquiry", 3));
+	decision_free(d);
+}
+
+static void
 resume_runs_the_immediate_steps_of_a_sequence_started_while_paused(void **state)
 {
 	lead_state st = a_lead();
@@ -513,6 +537,7 @@ main(void)
 		cmocka_unit_test(a_sequence_started_while_paused_is_held_from_its_first_step),
 		cmocka_unit_test(resume_plans_the_held_step_later_by_the_pause),
 		cmocka_unit_test(resume_keeps_a_contact_made_while_paused_in_view),
+		cmocka_unit_test(resume_moves_the_schedule_past_a_task_no_step_asks_about),
 		cmocka_unit_test(resume_runs_the_immediate_steps_of_a_sequence_started_while_paused),
 		cmocka_unit_test(resume_with_nothing_held),
 		cmocka_unit_test(pause_and_resume_through_the_flow),

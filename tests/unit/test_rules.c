@@ -957,7 +957,7 @@ stage_requirements_are_parsed(void **state)
 	rules_diags d;
 	rules *r = expect_ok(BASE "sequences: { q: [ { at: 1d, task: call } ] }\n"
 			     "stages:\n"
-			     "  - { name: new }\n"
+			     "  - { name: new, stale_after: 36h }\n"
 			     "  - { name: quoted, requires: [amount], sequence: q, owner_role: sales }\n"
 			     "  - { name: lost, requires: [reason, amount], closed: true }\n", &d);
 	const rules_stage *st;
@@ -975,8 +975,16 @@ stage_requirements_are_parsed(void **state)
 	assert_true(st->requires_reason);
 	assert_true(st->closed);
 	assert_null(rules_stage_find(r, "new")->sequence);
+	assert_int_equal(rules_stage_find(r, "new")->stale_after, 36 * 3600);
+	assert_int_equal(st->stale_after, 0);			/* never stale */
 	rules_diags_free(&d);
 	rules_free(r);
+	expect_error(BASE "stages: [ { name: new }, { name: lost, closed: true, stale_after: 2d } ]\n",
+		     1, 4, 67, "stage \"lost\" is closed: its leads are never stale, so it takes no "
+		     "\"stale_after\"");
+	expect_error(BASE "stages: [ { name: new, stale_after: 0m } ]\n", 1, 4, 37,
+		     "\"stale_after\" must be longer than 0m (leave it out: leads in \"new\" are "
+		     "never stale)");
 	expect_error(BASE "stages: [ { name: new, requires: [money] } ]\n", 1, 4, 35,
 		     "\"requires\" must be one of: amount, reason");
 	expect_error(BASE "stages: [ { name: new, sequence: nope } ]\n", 1, 4, 34,
@@ -998,7 +1006,10 @@ default_stages_when_none_are_given(void **state)
 	assert_false(rules_stage_find(r, "won")->requires_amount);
 	assert_true(rules_stage_find(r, "lost")->requires_reason);
 	assert_true(rules_stage_find(r, "lost")->closed);
-	assert_non_null(rules_stage_find(r, "nurture"));
+	assert_int_equal(rules_stage_find(r, "new")->stale_after, 2 * 86400);
+	assert_int_equal(rules_stage_find(r, "quoted")->stale_after, 7 * 86400);
+	assert_int_equal(rules_stage_find(r, "lost")->stale_after, 0);
+	assert_int_equal(rules_stage_find(r, "nurture")->stale_after, 0);
 	assert_int_equal(r->nlost_reasons, 6);
 	assert_string_equal(r->lost_reasons[5], "spam");
 	rules_diags_free(&d);
