@@ -40,6 +40,11 @@ int64_t bizclock_next_open(const rules_business *b, int64_t t);
  * consecutive days are closed (holidays), or when minutes exceeds a year. */
 int64_t bizclock_add_business_minutes(const rules_business *b, int64_t t, int64_t minutes);
 
+/* The open seconds in [from, to): how long a wait lasted in business time.
+ * 0 when to <= from. Looks at most about two years past from (a longer wait
+ * counts its first two years). Cost: a few zone lookups per local day. */
+int64_t bizclock_open_seconds(const rules_business *b, int64_t from, int64_t to);
+
 /* t plus a rules offset ("24h", "3d", "180d"). Whole days are calendar days
  * in the business's zone, so a step "3d" after 10:00 comes at 10:00 local even
  * across a daylight-saving change; other offsets are exact seconds. */

@@ -133,6 +133,7 @@ void rl_escalation(rl_ctx *c, yaml_node_t *n);
 void rl_cold(rl_ctx *c, yaml_node_t *n, yaml_node_t *reasons);
 void rl_unanswered(rl_ctx *c, yaml_node_t *n);
 void rl_limits(rl_ctx *c, yaml_node_t *n);
+void rl_reports(rl_ctx *c, yaml_node_t *n);
 /* after every section: touch-limit and SMS-length warnings */
 void rl_check_limits(rl_ctx *c);
 void rl_check_sms_length(rl_ctx *c);

@@ -15,10 +15,10 @@
 
 static const char *const top_keys[] = {
 	"business", "people", "routing", "stages", "lost_reasons", "sequences",
-	"escalation", "cold", "limits", "templates", "unanswered_reply", NULL
+	"escalation", "cold", "limits", "templates", "unanswered_reply", "reports", NULL
 };
 enum { K_BUSINESS, K_PEOPLE, K_ROUTING, K_STAGES, K_REASONS, K_SEQUENCES, K_ESCALATION,
-       K_COLD, K_LIMITS, K_TEMPLATES, K_UNANSWERED, K_N };
+       K_COLD, K_LIMITS, K_TEMPLATES, K_UNANSWERED, K_REPORTS, K_N };
 
 static void
 load_sections(rl_ctx *c, yaml_node_t *root)
@@ -45,6 +45,7 @@ load_sections(rl_ctx *c, yaml_node_t *root)
 	rl_cold(c, v[K_COLD], v[K_REASONS]);
 	rl_unanswered(c, v[K_UNANSWERED]);
 	rl_limits(c, v[K_LIMITS]);
+	rl_reports(c, v[K_REPORTS]);
 	if (c->stop)
 		return;
 	rl_check_limits(c);

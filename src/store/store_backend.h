@@ -15,6 +15,7 @@
 #include "store_api.h"
 #include "store_outbox.h"
 #include "store_read.h"
+#include "store_report.h"
 #include "store_webhook.h"
 #include "store_user_backend.h"
 
@@ -128,6 +129,17 @@ struct store_backend {
 				int64_t *count);
 	int (*assignee_leads)(store *s, int64_t business_id, const char *assignee, int64_t after,
 			      int64_t *ids, int max);
+	/* store_report.h */
+	int (*report_leads)(store *s, int64_t business_id,
+			    void (*fn)(void *ctx, const store_report_lead *r), void *ctx);
+	int (*report_events)(store *s, int64_t business_id,
+			     void (*fn)(void *ctx, const store_report_event *r), void *ctx);
+	int (*report_tasks)(store *s, int64_t business_id,
+			    void (*fn)(void *ctx, const store_report_task *r), void *ctx);
+	int (*report_timers)(store *s, int64_t business_id,
+			     void (*fn)(void *ctx, const store_report_timer *r), void *ctx);
+	int (*report_messages)(store *s, int64_t business_id,
+			       void (*fn)(void *ctx, const store_report_message *r), void *ctx);
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the

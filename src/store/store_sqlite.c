@@ -489,4 +489,9 @@ const store_backend store_sqlite_backend = {
 	.lead_pending_step = sqlite_lead_pending_step,
 	.owner_open_leads = sqlite_owner_open_leads,
 	.assignee_leads = sqlite_assignee_leads,
+	.report_leads = sqlite_report_leads,
+	.report_events = sqlite_report_events,
+	.report_tasks = sqlite_report_tasks,
+	.report_timers = sqlite_report_timers,
+	.report_messages = sqlite_report_messages,
 };
