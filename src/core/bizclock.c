@@ -246,6 +246,39 @@ bizclock_open_seconds(const rules_business *b, int64_t from, int64_t to)
 	return sum;
 }
 
+int
+bizclock_open_intervals(const rules_business *b, int64_t from, int64_t to, int64_t (*iv)[2],
+			int max)
+{
+	biz_iv day_iv[RULES_MAX_SPANS_PER_DAY];
+	int64_t last;
+	int n = 0;
+
+	if (to <= from || from < BIZ_T_MIN || to > BIZ_T_MAX)
+		return 0;
+	last = local_day(b, to);
+	for (int64_t day = local_day(b, from) - 1; day <= last; day++) {
+		int k = day_intervals(b, day, day_iv);
+
+		for (int i = 0; i < k; i++) {
+			if (day_iv[i].e <= from || day_iv[i].s >= to)
+				continue;
+			/* the previous date's span may run into this one's */
+			if (n > 0 && day_iv[i].s <= iv[n - 1][1]) {
+				if (day_iv[i].e > iv[n - 1][1])
+					iv[n - 1][1] = day_iv[i].e;
+				continue;
+			}
+			if (n == max)
+				return -1;
+			iv[n][0] = day_iv[i].s;
+			iv[n][1] = day_iv[i].e;
+			n++;
+		}
+	}
+	return n;
+}
+
 int64_t
 bizclock_next_open(const rules_business *b, int64_t t)
 {

@@ -115,24 +115,40 @@ report_groups_free(report_groups *g)
 	memset(g, 0, sizeof *g);
 }
 
-int
-report_cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 int64_t
-report_pctl(const int64_t *v, size_t n, int p)
+report_pctl(int64_t *v, size_t n, int p)
 {
+	int64_t k, lo = 0, hi = (int64_t)n - 1;
 	size_t rank;
 
 	if (n == 0)
 		return 0;
 	/* nearest rank: the smallest value with at least p% at or below it */
 	rank = ((size_t)p * n + 99) / 100;
-	return v[rank == 0 ? 0 : rank - 1];
+	k = rank == 0 ? 0 : (int64_t)rank - 1;
+	/* Wirth's selection: O(n) on average, v reordered around v[k]. */
+	while (lo < hi) {
+		int64_t x = v[k], i = lo, j = hi, t;
+
+		do {
+			while (v[i] < x)
+				i++;
+			while (x < v[j])
+				j--;
+			if (i <= j) {
+				t = v[i];
+				v[i] = v[j];
+				v[j] = t;
+				i++;
+				j--;
+			}
+		} while (i <= j);
+		if (j < k)
+			lo = i;
+		if (k < i)
+			hi = j;
+	}
+	return v[k];
 }
 
 size_t
@@ -193,8 +209,7 @@ report_build(store *s, int64_t business_id, const rules *r, const report_options
 		return NULL;
 	doc = header(&d, "pipeline");
 	report_speed(&d, doc);
-	report_windows(&d, doc);
-	report_owners(&d, doc);
+	report_people(&d, doc);
 	report_attention(&d, doc);
 	report_conversion(&d, doc);
 	report_accuracy(&d, doc);

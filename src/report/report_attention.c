@@ -57,82 +57,102 @@ stage_medians(const report_data *d, size_t *n)
 		st[j].stints[st[j].n++] = d->o.now - l->stage_at;
 	}
 	for (size_t j = 0; j < k; j++) {
-		qsort(st[j].stints, st[j].n, sizeof(int64_t), report_cmp_i64);
 		st[j].median = st[j].n >= STAGE_MIN_PEERS ? report_pctl(st[j].stints, st[j].n, 50) : 0;
 	}
 	*n = k;
 	return st;
 }
 
-static void
-list_add(json_t *list, size_t max, json_t *item)
+/* What a list shows of each lead beyond report_lead_json(). */
+typedef struct {
+	const report_data *d;
+	const stage_stints *st;
+	size_t nst;
+} attention_ctx;
+
+/* Whether l is stale, and why into buf (when not NULL). */
+static bool
+stale_why(const attention_ctx *c, const report_lead *l, char *buf, size_t len)
 {
-	if (json_array_size(list) < max)
-		json_array_append_new(list, item);
-	else
-		json_decref(item);
+	int64_t stale_after = report_stale_after(c->d->r), now = c->d->o.now;
+
+	if (now - l->activity_at > stale_after) {
+		if (buf != NULL)
+			snprintf(buf, len, "no activity for %lld d %lld h (threshold %lld d)",
+				 (long long)((now - l->activity_at) / 86400),
+				 (long long)((now - l->activity_at) % 86400 / 3600),
+				 (long long)(stale_after / 86400));
+		return true;
+	}
+	for (size_t k = 0; k < c->nst; k++)
+		if (c->st[k].stage == l->stage && c->st[k].median > 0 &&
+		    now - l->stage_at > 3 * c->st[k].median) {
+			if (buf != NULL)
+				snprintf(buf, len, "in stage %s for %lld h, 3x its median is "
+					 "%lld h", l->stage, (long long)((now - l->stage_at) / 3600),
+					 (long long)(3 * c->st[k].median / 3600));
+			return true;
+		}
+	return false;
+}
+
+/* The oldest of the n leads in v (by arrival), at most the list cap, as a
+ * JSON list; stale ones say why. Sorts v. */
+static json_t *
+oldest(const attention_ctx *c, const report_lead **v, size_t n, bool stale)
+{
+	json_t *list = json_array();
+
+	qsort(v, n, sizeof *v, cmp_oldest);
+	for (size_t i = 0; i < n && i < report_list_max(c->d); i++) {
+		json_t *j = report_lead_json(v[i]);
+		char why[160];
+
+		if (stale && stale_why(c, v[i], why, sizeof why)) {
+			json_object_set_new(j, "idle_s", json_integer(c->d->o.now - v[i]->activity_at));
+			json_object_set_new(j, "why", json_string(why));
+		} else {
+			json_object_set_new(j, "age_s", json_integer(c->d->o.now - v[i]->created_at));
+		}
+		json_array_append_new(list, j);
+	}
+	return list;
 }
 
 void
 report_attention(const report_data *d, json_t *doc)
 {
-	int64_t stale_after = report_stale_after(d->r), now = d->o.now;
-	size_t nst = 0, nact = 0, nunworked = 0, nstale = 0, nmissed = 0;
-	stage_stints *st = stage_medians(d, &nst);
-	report_lead **act = malloc((d->n + 1) * sizeof *act);
-	json_t *unworked = json_array(), *stale = json_array(), *cost = json_object(), *o;
+	attention_ctx c = { .d = d };
+	size_t nunworked = 0, nstale = 0, nmissed = 0;
+	const report_lead **unworked = malloc((d->n + 1) * sizeof *unworked);
+	const report_lead **stale = malloc((d->n + 1) * sizeof *stale);
+	json_t *cost = json_object(), *o;
 
-	if (act == NULL)
+	if (unworked == NULL || stale == NULL)
 		abort();
-	for (size_t i = 0; i < d->n; i++)
-		if (report_active(&d->leads[i]))
-			act[nact++] = &d->leads[i];
-	qsort(act, nact, sizeof *act, cmp_oldest);
-	for (size_t i = 0; i < nact; i++) {
-		const report_lead *l = act[i];
-		bool is_unworked = l->first_human_at == 0, is_stale = false;
-		char why[160] = "";
-		json_t *j;
+	c.st = stage_medians(d, &c.nst);
+	for (size_t i = 0; i < d->n; i++) {
+		const report_lead *l = &d->leads[i];
+		bool is_unworked, is_stale;
 
-		if (is_unworked) {
-			nunworked++;
-			j = report_lead_json(l);
-			json_object_set_new(j, "age_s", json_integer(now - l->created_at));
-			list_add(unworked, report_list_max(d), j);
-		}
-		if (now - l->activity_at > stale_after) {
-			is_stale = true;
-			snprintf(why, sizeof why, "no activity for %lld d (threshold %lld d)",
-				 (long long)((now - l->activity_at) / 86400),
-				 (long long)(stale_after / 86400));
-		} else {
-			for (size_t k = 0; k < nst; k++)
-				if (st[k].stage == l->stage && st[k].median > 0 &&
-				    now - l->stage_at > 3 * st[k].median) {
-					is_stale = true;
-					snprintf(why, sizeof why, "in stage %s for %lld h, 3x its median "
-						 "is %lld h", l->stage,
-						 (long long)((now - l->stage_at) / 3600),
-						 (long long)(3 * st[k].median / 3600));
-				}
-		}
-		if (is_stale) {
-			nstale++;
-			j = report_lead_json(l);
-			json_object_set_new(j, "idle_s", json_integer(now - l->activity_at));
-			json_object_set_new(j, "why", json_string(why));
-			list_add(stale, report_list_max(d), j);
-		}
+		if (!report_active(l))
+			continue;
+		is_unworked = l->first_human_at == 0;
+		is_stale = stale_why(&c, l, NULL, 0);
+		if (is_unworked)
+			unworked[nunworked++] = l;
+		if (is_stale)
+			stale[nstale++] = l;
 		nmissed += is_unworked || is_stale;
 	}
 	o = json_object();
 	json_object_set_new(o, "count", json_integer((json_int_t)nunworked));
-	json_object_set_new(o, "leads", unworked);
+	json_object_set_new(o, "leads", oldest(&c, unworked, nunworked, false));
 	json_object_set_new(doc, "unworked", o);
 	o = json_object();
 	json_object_set_new(o, "count", json_integer((json_int_t)nstale));
-	json_object_set_new(o, "threshold_s", json_integer(stale_after));
-	json_object_set_new(o, "leads", stale);
+	json_object_set_new(o, "threshold_s", json_integer(report_stale_after(d->r)));
+	json_object_set_new(o, "leads", oldest(&c, stale, nstale, true));
 	json_object_set_new(doc, "stale", o);
 	json_object_set_new(cost, "leads", json_integer((json_int_t)nmissed));
 	if (d->r->job_value_cents > 0 && d->r->close_rate_pct > 0) {
@@ -149,8 +169,9 @@ report_attention(const report_data *d, json_t *doc)
 							      "rules"));
 	}
 	json_object_set_new(doc, "missed_lead_cost", cost);
-	for (size_t k = 0; k < nst; k++)
-		free(st[k].stints);
-	free(st);
-	free(act);
+	for (size_t k = 0; k < c.nst; k++)
+		free(c.st[k].stints);
+	free((void *)c.st);
+	free(unworked);
+	free(stale);
 }

@@ -4,6 +4,7 @@
  * lead: when it was acknowledged, attempted, reached, last active, when it
  * entered its stage, what is due next and what takes over. Which timeline
  * types are a person's act is the engine's list (engine_human_event_types).
+ * The timeline comes lead by lead, each lead's entries in time order.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,32 +15,59 @@
 #include "report_internal.h"
 #include "store/store_report.h"
 
-/* The few distinct words of a column (sources, owners, stages...), kept once. */
+static uint32_t
+hash(const char *s)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* The few distinct words of a column (sources, owners, stages...), kept once
+ * in an open-addressing table (power-of-two size, at most half full). */
 static const char *
 intern(report_data *d, const char *s)
 {
-	char **p;
+	size_t mask, i;
 
 	if (s == NULL || *s == '\0')
 		return NULL;
-	for (size_t i = d->npool; i-- > 0;)
-		if (strcmp(d->pool[i], s) == 0)
-			return d->pool[i];
-	if (d->npool == d->poolcap) {
-		size_t cap = d->poolcap ? d->poolcap * 2 : 64;
+	if (2 * (d->npool + 1) > d->poolcap) {
+		size_t cap = d->poolcap ? d->poolcap * 2 : 256;
+		char **p = calloc(cap, sizeof *p);
 
-		if ((p = realloc(d->pool, cap * sizeof *p)) == NULL) {
+		if (p == NULL) {
 			d->oom = true;
 			return NULL;
 		}
+		for (size_t k = 0; k < d->poolcap; k++)
+			if (d->pool[k] != NULL) {
+				for (i = hash(d->pool[k]) & (cap - 1); p[i] != NULL; i = (i + 1) & (cap - 1))
+					;
+				p[i] = d->pool[k];
+			}
+		free(d->pool);
 		d->pool = p;
 		d->poolcap = cap;
 	}
-	if ((d->pool[d->npool] = strdup(s)) == NULL) {
+	mask = d->poolcap - 1;
+	for (i = hash(s) & mask; d->pool[i] != NULL; i = (i + 1) & mask)
+		if (strcmp(d->pool[i], s) == 0)
+			return d->pool[i];
+	if ((d->pool[i] = strdup(s)) == NULL) {
 		d->oom = true;
 		return NULL;
 	}
-	return d->pool[d->npool++];
+	d->npool++;
+	return d->pool[i];
+}
+
+static bool
+type_is(const char *type, const char *want)
+{
+	return type != NULL && strcmp(type, want) == 0;
 }
 
 static void
@@ -80,26 +108,56 @@ on_lead(void *ctx, const store_report_lead *r)
 	l->has_sequence = r->sequence != NULL;
 	l->created_at = r->created_at;
 	l->paused_at = r->paused_at;
+	l->in_period = r->created_at >= d->o.from && r->created_at < d->o.to;
+	l->status_code = type_is(r->status, LEAD_STATUS_OPEN) ? 'o' :
+			 type_is(r->status, LEAD_STATUS_WON) ? 'w' :
+			 type_is(r->status, LEAD_STATUS_LOST) ? 'l' : 'x';
 	l->stage_at = r->created_at;
 	l->activity_at = r->created_at;
 	d->n++;
 }
 
-static bool
-type_is(const char *type, const char *want)
-{
-	return type != NULL && strcmp(type, want) == 0;
-}
+/* What a timeline entry of each type the store hands over means here. */
+enum {
+	RE_HUMAN = 1,		/* a person's act (the engine's list) */
+	RE_ATTEMPT = 2,		/* a person reached out: call, visit, contact noted */
+	RE_CALL = 4,
+	RE_CONTACT = 8,		/* the first contact */
+	RE_INBOUND = 16,	/* the lead wrote */
+	RE_STAGE = 32,
+};
 
-/* The stage a "stage.changed" entry moved to: "Stage new -> won by bob, ..." */
-static bool
-moved_to(const char *text, const char *stage)
-{
-	const char *p = text ? strstr(text, " -> ") : NULL;
-	size_t n = strlen(stage);
+static const struct {
+	const char *type;
+	unsigned bits;		/* RE_HUMAN is added from the engine's list */
+} event_kinds[] = {
+	{ "call.logged", RE_ATTEMPT | RE_CALL },
+	{ "visit.logged", RE_ATTEMPT },
+	{ "note.contact", RE_ATTEMPT },
+	{ ENGINE_EVENT_FIRST_CONTACT, RE_CONTACT },
+	{ "message.received", RE_INBOUND },
+	{ "stage.changed", RE_STAGE },
+};
 
-	return p != NULL && strncmp(p + 4, stage, n) == 0 &&
-	       (p[4 + n] == '\0' || p[4 + n] == ' ' || p[4 + n] == ',');
+/* The bits of type: the first character picks the candidates, so a row
+ * costs one or two string compares, not one per known type. */
+static unsigned
+event_bits(const char *type, const char **human)
+{
+	unsigned bits = 0;
+
+	*human = NULL;
+	for (size_t i = 0; engine_human_event_types[i]; i++)
+		if (engine_human_event_types[i][0] == type[0] &&
+		    strcmp(engine_human_event_types[i], type) == 0) {
+			bits |= RE_HUMAN;
+			*human = engine_human_event_types[i];
+			break;
+		}
+	for (size_t i = 0; i < sizeof event_kinds / sizeof event_kinds[0]; i++)
+		if (event_kinds[i].type[0] == type[0] && strcmp(event_kinds[i].type, type) == 0)
+			return bits | event_kinds[i].bits;
+	return bits;
 }
 
 static void
@@ -107,45 +165,32 @@ on_event(void *ctx, const store_report_event *r)
 {
 	report_data *d = ctx;
 	report_lead *l = report_data_lead(d, r->lead_id);
-	const char *t = r->type;
+	const char *human;
+	unsigned bits;
 
-	if (l == NULL || t == NULL)
+	if (l == NULL || r->type == NULL)
 		return;
-	if (engine_event_type_human(t)) {
+	bits = event_bits(r->type, &human);
+	if (bits & RE_HUMAN) {
 		if (r->at > l->human_at)
 			l->human_at = r->at;
 		if (l->first_human_at == 0) {
 			l->first_human_at = r->at;
-			l->first_human_type = engine_human_event_types[0];
-			for (size_t i = 0; engine_human_event_types[i]; i++)
-				if (strcmp(t, engine_human_event_types[i]) == 0)
-					l->first_human_type = engine_human_event_types[i];
+			l->first_human_type = human;
 		}
-		if (r->at > l->activity_at)
-			l->activity_at = r->at;
 	}
-	if (type_is(t, "message.received")) {
-		if (r->at > l->inbound_at)
-			l->inbound_at = r->at;
-		if (r->at > l->activity_at)
-			l->activity_at = r->at;
-	}
-	/* A person's attempt: a call or visit logged, a contact noted. */
-	if ((type_is(t, "call.logged") || type_is(t, "visit.logged") ||
-	     type_is(t, "note.contact")) && (l->attempt_at == 0 || r->at < l->attempt_at))
+	if ((bits & (RE_HUMAN | RE_INBOUND)) && r->at > l->activity_at)
+		l->activity_at = r->at;
+	if ((bits & RE_INBOUND) && r->at > l->inbound_at)
+		l->inbound_at = r->at;
+	if ((bits & (RE_ATTEMPT | RE_CONTACT)) && (l->attempt_at == 0 || r->at < l->attempt_at))
 		l->attempt_at = r->at;
-	if (type_is(t, "call.logged") && l->contact_at == 0)
+	if ((bits & RE_CALL) && l->contact_at == 0)
 		l->calls++;
-	if (type_is(t, ENGINE_EVENT_FIRST_CONTACT) && l->contact_at == 0) {
+	if ((bits & RE_CONTACT) && l->contact_at == 0)
 		l->contact_at = r->at;
-		if (l->attempt_at == 0 || r->at < l->attempt_at)
-			l->attempt_at = r->at;
-	}
-	if (type_is(t, "stage.changed")) {
+	if ((bits & RE_STAGE) && r->at >= l->stage_at)
 		l->stage_at = r->at;
-		if (moved_to(r->text, "won"))
-			l->won_at = r->at;
-	}
 }
 
 static void
@@ -200,28 +245,30 @@ on_timer(void *ctx, const store_report_timer *r)
 
 	if (l == NULL || r->kind == NULL)
 		return;
-	if (strcmp(r->kind, "escalate") == 0) {
+	if (r->kind[0] == 'e' && strcmp(r->kind, "escalate") == 0) {
 		l->has_escalation = true;
 		return;
 	}
 	l->has_timer = true;
-	if (strcmp(r->kind, "step") == 0 && !l->next_is_task &&
+	if (r->kind[0] == 's' && strcmp(r->kind, "step") == 0 && !l->next_is_task &&
 	    (l->next_due == 0 || r->due_at < l->next_due))
 		l->next_due = r->due_at;
 }
 
 static void
-on_message(void *ctx, const store_report_message *r)
+on_ack(void *ctx, const store_report_ack *r)
 {
 	report_data *d = ctx;
 	report_lead *l = report_data_lead(d, r->lead_id);
 
-	if (l == NULL || r->purpose == NULL || strcmp(r->purpose, "ack") != 0 || r->state == NULL)
+	if (l == NULL || r->state == NULL)
 		return;
 	/* Left, or still on its way: a failed, dead or cancelled one never
 	 * acknowledged anybody. A queued one counts from when it is due. */
-	if (strcmp(r->state, "failed") == 0 || strcmp(r->state, "dead") == 0 ||
-	    strcmp(r->state, "cancelled") == 0 || r->send_at > d->o.now)
+	if (r->send_at > d->o.now ||
+	    (r->state[0] == 'f' && strcmp(r->state, "failed") == 0) ||
+	    (r->state[0] == 'd' && strcmp(r->state, "dead") == 0) ||
+	    (r->state[0] == 'c' && strcmp(r->state, "cancelled") == 0))
 		return;
 	if (l->ack_at == 0 || r->send_at < l->ack_at)
 		l->ack_at = r->send_at;
@@ -270,10 +317,16 @@ report_data_load(report_data *d, store *s, int64_t business_id, const rules *r,
 	if (store_report_events(s, business_id, on_event, d) < 0 ||
 	    store_report_tasks(s, business_id, on_task, d) < 0 ||
 	    store_report_timers(s, business_id, on_timer, d) < 0 ||
-	    store_report_messages(s, business_id, on_message, d) < 0)
+	    store_report_acks(s, business_id, on_ack, d) < 0)
 		goto storage;
 	if (d->oom)
 		goto oom;
+	/* A won lead's last stage change is the one that won it: won is a
+	 * closed stage, and leaving it would have changed the status. */
+	for (size_t i = 0; i < d->n; i++)
+		if (d->leads[i].status_code == 'w' &&
+		    d->leads[i].stage_at > d->leads[i].created_at)
+			d->leads[i].won_at = d->leads[i].stage_at;
 	return 0;
 storage:
 	snprintf(err, errlen, "reading the store for the report failed: %s", store_errmsg(s));
@@ -290,23 +343,11 @@ report_data_free(report_data *d)
 {
 	for (size_t i = 0; i < d->n; i++)
 		free((char *)d->leads[i].name);
-	for (size_t i = 0; i < d->npool; i++)
+	for (size_t i = 0; i < d->poolcap; i++)
 		free(d->pool[i]);
 	free(d->pool);
 	free(d->leads);
 	free(d->tasks);
 	free(d->index);
 	memset(d, 0, sizeof *d);
-}
-
-bool
-report_in_period(const report_data *d, const report_lead *l)
-{
-	return l->created_at >= d->o.from && l->created_at < d->o.to;
-}
-
-bool
-report_active(const report_lead *l)
-{
-	return l->status != NULL && strcmp(l->status, LEAD_STATUS_OPEN) == 0;
 }

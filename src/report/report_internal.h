@@ -17,6 +17,8 @@
 typedef struct {
 	int64_t id;
 	const char *name, *source, *kind, *stage, *status, *owner, *lost_reason;
+	char status_code;	/* 'o' open, 'w' won, 'l' lost, 'x' anything else */
+	bool in_period;		/* arrived in [o.from, o.to) */
 	bool has_quote, has_sequence;
 	int64_t quote_cents, created_at, paused_at;
 	/* from the timeline (0 = never) */
@@ -55,7 +57,7 @@ struct report_data {
 	size_t ntasks, taskcap;
 	int64_t min_id, max_id;
 	int32_t *index;		/* lead id - min_id -> leads[] index, -1 none */
-	/* interned strings */
+	/* interned strings: a hash table, NULL = free slot */
 	char **pool;
 	size_t npool, poolcap;
 	bool oom;
@@ -68,8 +70,8 @@ void report_data_free(report_data *d);
 /* The record of lead id, or NULL. */
 report_lead *report_data_lead(const report_data *d, int64_t id);
 /* Whether l arrived in the period / is active now (status open). */
-bool report_in_period(const report_data *d, const report_lead *l);
-bool report_active(const report_lead *l);
+#define report_in_period(d, l) ((void)(d), (l)->in_period)
+#define report_active(l) ((l)->status_code == 'o')
 /* The group of l under d->o.by ("all" for REPORT_BY_NONE; "(none)" when the
  * field is empty); buf holds the hour's words. */
 const char *report_group(const report_data *d, const report_lead *l, char *buf, size_t len);
@@ -89,17 +91,16 @@ void report_groups_free(report_groups *g);
 
 /* Sections: each adds its object to doc. */
 void report_speed(const report_data *d, json_t *doc);
-void report_windows(const report_data *d, json_t *doc);
-void report_owners(const report_data *d, json_t *doc);
+void report_people(const report_data *d, json_t *doc);	/* windows and owners */
 void report_attention(const report_data *d, json_t *doc);	/* unworked, stale, cost */
 void report_conversion(const report_data *d, json_t *doc);
 void report_accuracy(const report_data *d, json_t *doc);
 void report_card(const report_data *d, json_t *doc);
 
 /* Helpers the sections share (report_stats.c). */
-int report_cmp_i64(const void *a, const void *b);
-/* The p-th percentile (0..100, nearest rank) of sorted v[n]; 0 when n == 0. */
-int64_t report_pctl(const int64_t *v, size_t n, int p);
+/* The p-th percentile (0..100, nearest rank) of v[n], which it reorders
+ * (a selection, not a sort: O(n) on average); 0 when n == 0. */
+int64_t report_pctl(int64_t *v, size_t n, int p);
 /* {"id":..,"name":..} plus the given fields: a lead as lists show it. */
 json_t *report_lead_json(const report_lead *l);
 /* The list cap (o.list_max or 50). */

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/lead.h"
 #include "report_internal.h"
 
 #define REPLY_UNANSWERED (3 * 86400)	/* a reply this old with no answer since */
@@ -60,7 +59,7 @@ static void
 count(tally *t, const report_lead *l)
 {
 	t->leads++;
-	if (is(l->status, LEAD_STATUS_WON)) {
+	if (l->status_code == 'w') {
 		t->won++;
 		t->value += l->has_quote ? l->quote_cents : 0;
 		if (l->won_at >= l->created_at && l->won_at > 0) {
@@ -71,7 +70,7 @@ count(tally *t, const report_lead *l)
 			}
 			t->wins[t->nwins++] = l->won_at - l->created_at;
 		}
-	} else if (is(l->status, LEAD_STATUS_LOST)) {
+	} else if (l->status_code == 'l') {
 		size_t i;
 
 		t->lost++;
@@ -85,7 +84,7 @@ count(tally *t, const report_lead *l)
 			t->reasons[i].n++;
 		else
 			t->reasons_other++;
-	} else if (is(l->status, LEAD_STATUS_OPEN)) {
+	} else if (l->status_code == 'o') {
 		t->open++;
 	} else {
 		t->other++;	/* archived, nurture */
@@ -97,8 +96,6 @@ tally_json(tally *t)
 {
 	json_t *o = json_object(), *reasons = json_object();
 
-	if (t->nwins > 0)
-		qsort(t->wins, t->nwins, sizeof *t->wins, report_cmp_i64);
 	json_object_set_new(o, "leads", json_integer(t->leads));
 	json_object_set_new(o, "won", json_integer(t->won));
 	json_object_set_new(o, "lost", json_integer(t->lost));

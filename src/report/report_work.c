@@ -114,16 +114,14 @@ name_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-void
-report_windows(const report_data *d, json_t *doc)
+static void
+windows(const people *p, json_t *doc)
 {
-	people p = { 0 };
 	json_t *o = json_object(), *rows = json_array();
 	long due = 0, on_time = 0, late = 0, handed = 0, open_late = 0, esc = 0, overdue = 0;
 
-	tally(d, &p);
-	for (size_t i = 0; i < p.n; i++) {
-		person_row *r = &p.rows[i];
+	for (size_t i = 0; i < p->n; i++) {
+		const person_row *r = &p->rows[i];
 		json_t *j;
 
 		due += r->due;
@@ -159,26 +157,19 @@ report_windows(const report_data *d, json_t *doc)
 				  json_null());
 	json_object_set_new(o, "by_person", rows);
 	json_object_set_new(doc, "response_windows", o);
-	for (size_t i = 0; i < p.n; i++)
-		free(p.rows[i].delays);
-	free(p.rows);
 }
 
-void
-report_owners(const report_data *d, json_t *doc)
+static void
+owners(people *p, json_t *doc)
 {
-	people p = { 0 };
 	json_t *rows = json_array();
 
-	tally(d, &p);
-	for (size_t i = 0; i < p.n; i++) {
-		person_row *r = &p.rows[i];
+	for (size_t i = 0; i < p->n; i++) {
+		person_row *r = &p->rows[i];
 		json_t *j;
 
 		if (r->open_now == 0 && r->done == 0 && r->contacted == 0)
 			continue;
-		if (r->ndelays > 0)
-			qsort(r->delays, r->ndelays, sizeof *r->delays, report_cmp_i64);
 		j = json_object();
 		json_object_set_new(j, "person", name_or_null(r->person));
 		json_object_set_new(j, "open", json_integer(r->open_now));
@@ -192,6 +183,16 @@ report_owners(const report_data *d, json_t *doc)
 		json_array_append_new(rows, j);
 	}
 	json_object_set_new(doc, "owners", rows);
+}
+
+void
+report_people(const report_data *d, json_t *doc)
+{
+	people p = { 0 };
+
+	tally(d, &p);
+	windows(&p, doc);
+	owners(&p, doc);
 	for (size_t i = 0; i < p.n; i++)
 		free(p.rows[i].delays);
 	free(p.rows);

@@ -502,8 +502,8 @@ store_report_timers(store *s, int64_t business_id,
 }
 
 int
-store_report_messages(store *s, int64_t business_id,
-		      void (*fn)(void *ctx, const store_report_message *r), void *ctx)
+store_report_acks(store *s, int64_t business_id,
+		      void (*fn)(void *ctx, const store_report_ack *r), void *ctx)
 {
-	return be(s)->report_messages(s, business_id, fn, ctx);
+	return be(s)->report_acks(s, business_id, fn, ctx);
 }

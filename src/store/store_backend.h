@@ -138,8 +138,8 @@ struct store_backend {
 			    void (*fn)(void *ctx, const store_report_task *r), void *ctx);
 	int (*report_timers)(store *s, int64_t business_id,
 			     void (*fn)(void *ctx, const store_report_timer *r), void *ctx);
-	int (*report_messages)(store *s, int64_t business_id,
-			       void (*fn)(void *ctx, const store_report_message *r), void *ctx);
+	int (*report_acks)(store *s, int64_t business_id,
+			       void (*fn)(void *ctx, const store_report_ack *r), void *ctx);
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the

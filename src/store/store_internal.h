@@ -208,8 +208,8 @@ int sqlite_report_tasks(store *s, int64_t business_id,
 			void (*fn)(void *ctx, const store_report_task *r), void *ctx);
 int sqlite_report_timers(store *s, int64_t business_id,
 			 void (*fn)(void *ctx, const store_report_timer *r), void *ctx);
-int sqlite_report_messages(store *s, int64_t business_id,
-			   void (*fn)(void *ctx, const store_report_message *r), void *ctx);
+int sqlite_report_acks(store *s, int64_t business_id,
+			   void (*fn)(void *ctx, const store_report_ack *r), void *ctx);
 /* A timer row's columns id, business_id, lead_id, due_at, kind, sequence,
  * step, level, task_id, plan, step_id (in this order from column 0) into t.
  * 0, or -1 for a kind this build does not know. */

@@ -6,8 +6,9 @@
  * between two calls is seen by one and not the other - reports skip events
  * of leads they have not read). Rows as in store_read.h: strings borrowed for
  * the callback only, NULL = empty, times UTC seconds (0 = none).
- * Known limit: each call scans its table; at 1,000,000 leads a report reads
- * about 10 million timeline rows (docs/benchmarks.md, "report").
+ * Known limit: each call reads all of its kind of the business (leads,
+ * tasks and pending timers by scanning their tables; timeline entries and
+ * acknowledgments through the narrow indexes of migration 9).
  */
 #ifndef LK_STORE_REPORT_H
 #define LK_STORE_REPORT_H
@@ -31,10 +32,13 @@ int store_report_leads(store *s, int64_t business_id,
 
 typedef struct {
 	int64_t lead_id, at;
-	const char *type, *actor, *text;
+	const char *type;
 } store_report_event;
 
-/* Every timeline entry of the business, in the order written. How many, or -1. */
+/* The timeline entries of the business a report reads - a person's act
+ * (engine_human_event_types), a message from the lead (message.received),
+ * a first contact (contact.first) - lead by lead, each lead's in time order.
+ * Reads an index of these alone (migration 9). How many, or -1. */
 int store_report_events(store *s, int64_t business_id,
 			void (*fn)(void *ctx, const store_report_event *r), void *ctx);
 
@@ -59,13 +63,13 @@ int store_report_timers(store *s, int64_t business_id,
 			void (*fn)(void *ctx, const store_report_timer *r), void *ctx);
 
 typedef struct {
-	int64_t lead_id, send_at, updated_at;
-	const char *state, *purpose, *channel;
-} store_report_message;
+	int64_t lead_id, send_at;
+	const char *state;	/* outbox_state_name() */
+} store_report_ack;
 
-/* Every message to a lead (not to staff) of the business, by id. How many,
- * or -1. */
-int store_report_messages(store *s, int64_t business_id,
-			  void (*fn)(void *ctx, const store_report_message *r), void *ctx);
+/* Every acknowledgment to a lead (purpose ack, not to staff) of the
+ * business. Reads an index of these alone (migration 9). How many, or -1. */
+int store_report_acks(store *s, int64_t business_id,
+			  void (*fn)(void *ctx, const store_report_ack *r), void *ctx);
 
 #endif

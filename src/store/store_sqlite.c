@@ -493,5 +493,5 @@ const store_backend store_sqlite_backend = {
 	.report_events = sqlite_report_events,
 	.report_tasks = sqlite_report_tasks,
 	.report_timers = sqlite_report_timers,
-	.report_messages = sqlite_report_messages,
+	.report_acks = sqlite_report_acks,
 };

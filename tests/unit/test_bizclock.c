@@ -620,6 +620,22 @@ open_seconds_agree_with_adding_business_minutes(void **state)
 	tz_free(b.zone);
 }
 
+static void
+open_intervals_list_the_open_hours_of_a_range(void **state)
+{
+	rules_business b = acme();
+	int64_t iv[8][2];
+
+	(void)state;
+	/* Fri 16:30 -> Mon 08:15: Friday to 17:00, Saturday 09-12, Monday from 08:00 */
+	assert_int_equal(bizclock_open_intervals(&b, 1795213800, 1795443300, iv, 8), 3);
+	assert_int_equal(iv[0][1], 1795215600);			/* Fri 17:00 */
+	assert_int_equal(iv[1][1] - iv[1][0], 3 * 3600);	/* Saturday */
+	assert_int_equal(iv[2][0], 1795442400);			/* Mon 08:00 */
+	assert_int_equal(bizclock_open_intervals(&b, 1795213800, 1795443300, iv, 2), -1);
+	tz_free(b.zone);
+}
+
 int
 main(void)
 {
@@ -657,6 +673,7 @@ main(void)
 		cmocka_unit_test(day_offset_into_a_spring_forward_gap_moves_by_the_gap),
 		cmocka_unit_test(open_seconds_count_only_business_hours),
 		cmocka_unit_test(open_seconds_agree_with_adding_business_minutes),
+		cmocka_unit_test(open_intervals_list_the_open_hours_of_a_range),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -343,6 +343,32 @@ scorecard_grades_the_active_leads(void **state)
 	assert_int_at(x->card, "scorecard.complete", 4);
 	assert_int_at(x->card, "scorecard.defect_count", 0);
 	assert_int_at(x->card, "scorecard.grade", 4);
+}
+
+/* The report reads the timeline through migration 9's partial index: every
+ * type the engine counts as a person's act must be in it. */
+static void
+the_report_index_holds_every_human_type(void **state)
+{
+	fixture *x = *state;
+	sqlite3_stmt *st;
+	const char *sql;
+
+	assert_int_equal(sqlite3_prepare_v2(store_sqlite_db(x->d.s), "SELECT sql FROM sqlite_master"
+					    " WHERE name = 'events_report'", -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	sql = (const char *)sqlite3_column_text(st, 0);
+	for (size_t i = 0; engine_human_event_types[i] != NULL; i++) {
+		char quoted[64];
+
+		snprintf(quoted, sizeof quoted, "'%s'", engine_human_event_types[i]);
+		if (strstr(sql, quoted) == NULL)
+			fail_msg("events_report lacks %s", quoted);
+	}
+	assert_non_null(strstr(sql, "'" ENGINE_EVENT_FIRST_CONTACT "'"));
+	assert_non_null(strstr(sql, "'message.received'"));
+	sqlite3_finalize(st);
 	(void)demo_count;
 }
 
@@ -359,6 +385,7 @@ main(void)
 		cmocka_unit_test(conversion_and_loss),
 		cmocka_unit_test(stage_accuracy_lists_contradictions),
 		cmocka_unit_test(scorecard_grades_the_active_leads),
+		cmocka_unit_test(the_report_index_holds_every_human_type),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
