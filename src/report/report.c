@@ -213,6 +213,7 @@ report_build(store *s, int64_t business_id, const rules *r, const report_options
 	report_attention(&d, doc);
 	report_conversion(&d, doc);
 	report_accuracy(&d, doc);
+	report_card(&d, doc);
 	report_data_free(&d);
 	return doc;
 }

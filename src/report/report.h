@@ -47,7 +47,8 @@ const char *report_by_name(report_by by);
 int64_t report_stale_after(const rules *r);
 
 /*
- * The report for o, as one JSON document (its shape: docs/reports.md).
+ * The report for o, as one JSON document (its shape: docs/reports.md), the
+ * scorecard included.
  * Returns a new reference (caller json_decref), or NULL with err set on a
  * storage error. Memory: one small record per lead of the business, freed
  * before it returns.

@@ -235,10 +235,11 @@ scorecard(FILE *out, const json_t *doc)
 int
 report_write_table(FILE *out, const json_t *doc)
 {
-	if (strcmp(str(doc, "report"), "scorecard") == 0)
-		scorecard(out, doc);
-	else
+	if (strcmp(str(doc, "report"), "scorecard") != 0) {
 		pipeline(out, doc);
+		fputc('\n', out);
+	}
+	scorecard(out, doc);
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }
 
