@@ -116,13 +116,15 @@ cmd_report(int argc, char **argv)
 	o.now = cli_now();
 	o.to = o.now;
 	o.from = o.now - secs;
-	if ((until != NULL && cli_parse_time(e.rules, until, &o.to) < 0) ||
-	    (since != NULL && cli_parse_time(e.rules, since, &o.from) < 0)) {
+	if (until != NULL && cli_parse_time(e.rules, until, &o.to) < 0) {
 		cli_close(&e);
-		return cli_usage(report_help, "report: --%s \"%s\" is not a time like 2026-11-24 "
-				 "or 2026-11-24 14:02", until && cli_parse_time(e.rules, until,
-				 &o.to) < 0 ? "until" : "since", until && cli_parse_time(e.rules,
-				 until, &o.to) < 0 ? until : since);
+		return cli_usage(report_help, "report: --until \"%s\" is not a time like "
+				 "2026-11-24 or 2026-11-24 14:02", until);
+	}
+	if (since != NULL && cli_parse_time(e.rules, since, &o.from) < 0) {
+		cli_close(&e);
+		return cli_usage(report_help, "report: --since \"%s\" is not a time like "
+				 "2026-11-24 or 2026-11-24 14:02", since);
 	}
 	if (since == NULL && until != NULL)
 		o.from = o.to - secs;

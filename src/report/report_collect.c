@@ -1,6 +1,6 @@
 /*
  * report_collect.c - one pass over each of the business's tables (leads,
- * timeline, tasks, pending timers, messages to leads) into one record per
+ * timeline, tasks, pending timers, acknowledgments) into one record per
  * lead: when it was acknowledged, attempted, reached, last active, when it
  * entered its stage, what is due next and what takes over. Which timeline
  * types are a person's act is the engine's list (engine_human_event_types).
@@ -215,11 +215,9 @@ on_task(void *ctx, const store_report_task *r)
 	}
 	t = &d->tasks[d->ntasks++];
 	*t = (report_task){
-		.assignee = intern(d, r->assignee), .verb = intern(d, r->verb),
-		.state = intern(d, r->state), .lead_id = r->lead_id, .due_at = r->due_at,
+		.assignee = intern(d, r->assignee), .state = intern(d, r->state), .lead_id = r->lead_id, .due_at = r->due_at,
 		.created_at = r->created_at, .closed_at = r->closed_at,
 		.escalations = r->escalations,
-		/* only whether it was superseded matters: the rest is a person's words */
 		.outcome = r->outcome && strncmp(r->outcome, "superseded", 10) == 0 ?
 			   "superseded" : NULL,
 	};

@@ -42,7 +42,8 @@ typedef struct {
 } report_lead;
 
 typedef struct {
-	const char *assignee, *verb, *state, *outcome;
+	const char *assignee, *state;
+	const char *outcome;	/* "superseded" or NULL: the rest is a person's words */
 	int64_t lead_id, due_at, created_at, closed_at;
 	int escalations;
 } report_task;
