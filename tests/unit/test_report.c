@@ -1,7 +1,8 @@
 /*
  * test_report.c - the report's figures against values computed by hand, on
  * one fixed week of six leads made through the real flow and engine on a
- * virtual clock (never rows written by hand). The demo business: Chicago,
+ * virtual clock (never rows written by hand); and, on its own database, a
+ * lead nobody calls with the scheduler run on that clock (escalations). The demo business: Chicago,
  * open Mon-Fri 08:00-17:00 and Sat 09:00-12:00.
  *
  *   A  Tue 14:02 alice   reached by a call at 14:06
@@ -27,6 +28,7 @@
 #include "demo_store.h"
 #include "flow/flow.h"
 #include "report/report.h"
+#include "sched/sched.h"
 
 typedef struct {
 	demo_store d;
@@ -372,6 +374,55 @@ the_report_index_holds_every_human_type(void **state)
 	(void)demo_count;
 }
 
+/* A lead nobody calls, on its own database, with the scheduler run on the
+ * virtual clock: its call task (due Tue 14:07) escalates to the manager at
+ * 14:22 (15 min overdue) and is handed to the next person at 16:07 (2 h):
+ * one task due in the day, handed on, two escalations fired on it. */
+static void
+escalations_fired_and_tasks_handed_on(void **state)
+{
+	fixture x = { 0 };
+	report_options o = { .by = REPORT_BY_NONE };
+	const json_t *rows, *r;
+	char err[256];
+	json_t *doc;
+	size_t i;
+	bool seen = false;
+
+	(void)state;
+	demo_store_open(&x.d);
+	x.a = new_lead(&x, "Ann Able", "3125550201", "alice", at(&x, 24, 14, 2));
+	o.from = at(&x, 24, 0, 0);
+	o.now = o.to = at(&x, 24, 14, 30);
+	assert_true(sched_run_due(x.d.s, x.d.r, o.now, 16) >= 1);
+	doc = report_build(x.d.s, x.d.bid, x.d.r, &o, err, sizeof err);
+	assert_non_null(doc);
+	assert_int_at(doc, "response_windows.due", 1);
+	assert_int_at(doc, "response_windows.open_past_due", 1);
+	assert_int_at(doc, "response_windows.escalations", 1);
+	assert_share(doc, "response_windows.compliance", 0, 1);
+	assert_int_at(doc, "unworked.count", 1);
+	assert_int_at(doc, "unworked.leads.0.age_s", 28 * 60);
+	json_decref(doc);
+
+	o.now = o.to = at(&x, 24, 16, 30);
+	assert_true(sched_run_due(x.d.s, x.d.r, o.now, 16) >= 1);
+	doc = report_build(x.d.s, x.d.bid, x.d.r, &o, err, sizeof err);
+	assert_non_null(doc);
+	rows = get(doc, "response_windows.by_person");
+	json_array_foreach(rows, i, r) {
+		if (strcmp(json_string_value(json_object_get(r, "person")), "alice") != 0)
+			continue;
+		seen = true;
+		assert_int_equal(json_integer_value(json_object_get(r, "due")), 1);
+		assert_int_equal(json_integer_value(json_object_get(r, "handed_on")), 1);
+		assert_int_equal(json_integer_value(json_object_get(r, "escalations")), 2);
+	}
+	assert_true(seen);
+	json_decref(doc);
+	assert_int_equal(demo_store_close(&x.d), 0);
+}
+
 int
 main(void)
 {
@@ -386,6 +437,7 @@ main(void)
 		cmocka_unit_test(stage_accuracy_lists_contradictions),
 		cmocka_unit_test(scorecard_grades_the_active_leads),
 		cmocka_unit_test(the_report_index_holds_every_human_type),
+		cmocka_unit_test(escalations_fired_and_tasks_handed_on),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
