@@ -4,7 +4,8 @@
 # fresh data directories: durable intake, what one web-form lead costs (CPU,
 # SQL statements), speed to lead, a timer-made message's latency, memory, a
 # restart at 1,000,000 leads, Today queue and lead page at that size (API and
-# the web app's HTML pages), timer precision under load, storage per lead,
+# the web app's HTML pages), `leadkeep report` and the Reports page at that
+# size, timer precision under load, storage per lead,
 # `simulate` on a busy month, and `leadkeep import` of a 100,000-row spreadsheet.
 # Prints one JSON line per figure as it is taken, then a table.
 #
@@ -37,6 +38,7 @@ SERVE_CONF=bench/server.yaml	# the abuse guards only: see the file
 . bench/speed_to_lead.sh
 . bench/timer_message.sh
 . bench/scale.sh
+. bench/report.sh
 . bench/timers.sh
 . bench/simulate.sh
 . bench/import.sh
@@ -87,11 +89,13 @@ cc $CFLAGS $SAN -Isrc $(pkg-config --cflags sqlite3 jansson) -o "$BIN/intake_sql
 if [ $SMOKE = 1 ]; then
 	DISK_S=0.3 IDLE_S=0.5 INTAKE_S=1 CLIENTS=8 STANDIN_S=0.5 SPEED_RATE=20 SPEED_S=1 DRAIN_S=1
 	COST_S=1 COST_RATE=20 SQL_LEADS=50 TIMER_MSGS=3
+	REPORT_ITERS=3
 	SCALE_N=2000 ITERS=50 SCALE_INTAKE_S=1 TIMER_RATE=20 TIMER_S=2 TIMER_INTAKE=20 TIMER_LEAD=3
 	MONTH=200 IMPORT_ROWS=1000
 else
 	DISK_S=3 IDLE_S=2 INTAKE_S=20 CLIENTS=64 STANDIN_S=3 SPEED_RATE=200 SPEED_S=10 DRAIN_S=5
 	COST_S=10 COST_RATE=500 SQL_LEADS=1000 TIMER_MSGS=30
+	REPORT_ITERS=10
 	SCALE_N=1000000 ITERS=1000 SCALE_INTAKE_S=5 TIMER_RATE=1000 TIMER_S=60 TIMER_INTAKE=1000 TIMER_LEAD=8
 	MONTH=10000 IMPORT_ROWS=100000
 fi
@@ -121,6 +125,7 @@ step speed_to_lead bench_speed speed_to_lead "$SPEED_RATE" "$SPEED_S" "$DRAIN_S"
 # A text made by a timer (one second after intake), one lead at a time.
 step timer_message bench_timer_message "$TIMER_MSGS"
 step scale bench_scale "$SCALE_N" "$ITERS" "$SCALE_INTAKE_S"
+step report bench_report "$REPORT_ITERS"
 step timers bench_timers "$TIMER_RATE" "$TIMER_S" "$TIMER_INTAKE" "$TIMER_LEAD"
 # Diagnostic: the same on a quiet server (no intake waking the scheduler).
 [ $SMOKE = 0 ] && step timers_idle bench_timers 100 10 0 5 timer_lateness_idle

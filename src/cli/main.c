@@ -33,6 +33,8 @@ static const char usage[] =
 	"  backup FILE           a consistent copy of the database, while serve runs\n"
 	"  restore FILE          that copy into a new data directory (--data DIR)\n"
 	"  export                every lead as CSV or JSON lines\n"
+	"  report                speed to lead, windows, owners, conversion, stage accuracy,\n"
+	"                        measured from the timeline; --scorecard: the four elements\n"
 	"  import FILE.csv       leads from a spreadsheet or another CRM\n"
 	"  calendar token PERSON a person's private calendar address of their tasks\n"
 	"  config migrate        an old serve.conf into the YAML files serve reads\n"
@@ -82,6 +84,8 @@ main(int argc, char **argv)
 		return cmd_backup(argc - 1, argv + 1);
 	if (strcmp(cmd, "restore") == 0)
 		return cmd_restore(argc - 1, argv + 1);
+	if (strcmp(cmd, "report") == 0)
+		return cmd_report(argc - 1, argv + 1);
 	if (strcmp(cmd, "export") == 0)
 		return cmd_export(argc - 1, argv + 1);
 	if (strcmp(cmd, "import") == 0)

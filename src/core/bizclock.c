@@ -37,6 +37,8 @@
 #define BIZ_DAY_MAX INT64_C(2932896)	/* 9999-12-31 */
 
 #define DAY_MIN 1440
+/* bizclock_open_seconds() looks at most this far (about two years). */
+#define BIZ_OPEN_SPAN_MAX (INT64_C(731) * 86400)
 
 typedef struct {
 	int64_t s, e;	/* [s, e) in UTC seconds */
@@ -216,6 +218,65 @@ bizclock_add_business_minutes(const rules_business *b, int64_t t, int64_t minute
 			return -1;
 	}
 	return -1;
+}
+
+int64_t
+bizclock_open_seconds(const rules_business *b, int64_t from, int64_t to)
+{
+	biz_iv iv[RULES_MAX_SPANS_PER_DAY];
+	int64_t sum = 0, last;
+
+	if (to <= from || from < BIZ_T_MIN || to > BIZ_T_MAX)
+		return 0;
+	if (to - from > BIZ_OPEN_SPAN_MAX)
+		to = from + BIZ_OPEN_SPAN_MAX;
+	last = local_day(b, to);
+	/* A day early: the previous date's last span may still be open. */
+	for (int64_t day = local_day(b, from) - 1; day <= last; day++) {
+		int n = day_intervals(b, day, iv);
+
+		for (int i = 0; i < n; i++) {
+			int64_t s = iv[i].s > from ? iv[i].s : from;
+			int64_t e = iv[i].e < to ? iv[i].e : to;
+
+			if (e > s)
+				sum += e - s;
+		}
+	}
+	return sum;
+}
+
+int
+bizclock_open_intervals(const rules_business *b, int64_t from, int64_t to, int64_t (*iv)[2],
+			int max)
+{
+	biz_iv day_iv[RULES_MAX_SPANS_PER_DAY];
+	int64_t last;
+	int n = 0;
+
+	if (to <= from || from < BIZ_T_MIN || to > BIZ_T_MAX)
+		return 0;
+	last = local_day(b, to);
+	for (int64_t day = local_day(b, from) - 1; day <= last; day++) {
+		int k = day_intervals(b, day, day_iv);
+
+		for (int i = 0; i < k; i++) {
+			if (day_iv[i].e <= from || day_iv[i].s >= to)
+				continue;
+			/* the previous date's span may run into this one's */
+			if (n > 0 && day_iv[i].s <= iv[n - 1][1]) {
+				if (day_iv[i].e > iv[n - 1][1])
+					iv[n - 1][1] = day_iv[i].e;
+				continue;
+			}
+			if (n == max)
+				return -1;
+			iv[n][0] = day_iv[i].s;
+			iv[n][1] = day_iv[i].e;
+			n++;
+		}
+	}
+	return n;
 }
 
 int64_t

@@ -40,6 +40,19 @@ int64_t bizclock_next_open(const rules_business *b, int64_t t);
  * consecutive days are closed (holidays), or when minutes exceeds a year. */
 int64_t bizclock_add_business_minutes(const rules_business *b, int64_t t, int64_t minutes);
 
+/* The open seconds in [from, to): how long a wait lasted in business time.
+ * 0 when to <= from. Looks at most about two years past from (a longer wait
+ * counts its first two years). Cost: a few zone lookups per local day. */
+int64_t bizclock_open_seconds(const rules_business *b, int64_t from, int64_t to);
+
+/* The open intervals [iv[i][0], iv[i][1]) that meet [from, to), in order
+ * and not overlapping (the first and last may reach outside [from, to)),
+ * into iv[max]. Returns how many, or -1 when there are more than max. For
+ * many open-time questions over one range (reports): a few zone lookups
+ * per local day once, then none. */
+int bizclock_open_intervals(const rules_business *b, int64_t from, int64_t to, int64_t (*iv)[2],
+			    int max);
+
 /* t plus a rules offset ("24h", "3d", "180d"). Whole days are calendar days
  * in the business's zone, so a step "3d" after 10:00 comes at 10:00 local even
  * across a daylight-saving change; other offsets are exact seconds. */

@@ -250,6 +250,11 @@ typedef struct rules {
 				 * the lead repeats; 0 = no limit */
 	rules_template *templates;
 	size_t ntemplates;
+	/* reports: what a job is worth on average (cents) and the share of
+	 * leads that become one (percent); 0 = not given. What unworked and
+	 * stale leads cost is computed from them (docs/reports.md). */
+	int64_t job_value_cents;
+	int close_rate_pct;
 	/* The file these rules were read from, and its SHA-256 in hex: the
 	 * version a lead's plan records and the database keeps. NULL when the
 	 * rules were built by hand. */

@@ -63,6 +63,7 @@ int rl_lead_zones(rules *r);
 void rl_hours(rl_ctx *c, yaml_node_t *n, rules_span hours[7][RULES_MAX_SPANS_PER_DAY],
 	      int nspans[7], const char *whose);
 void rl_appointments(rl_ctx *c, yaml_node_t *n);
+void rl_reports(rl_ctx *c, yaml_node_t *n);
 /* after every section: touch-limit and SMS-length warnings */
 void rl_check_limits(rl_ctx *c);
 void rl_check_sms_length(rl_ctx *c);

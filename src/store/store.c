@@ -479,3 +479,38 @@ store_assignee_leads(store *s, int64_t business_id, const char *assignee, int64_
 {
 	return be(s)->assignee_leads(s, business_id, assignee, after, ids, max);
 }
+
+int
+store_report_leads(store *s, int64_t business_id,
+		   void (*fn)(void *ctx, const store_report_lead *r), void *ctx)
+{
+	return be(s)->report_leads(s, business_id, fn, ctx);
+}
+
+int
+store_report_events(store *s, int64_t business_id,
+		    void (*fn)(void *ctx, const store_report_event *r), void *ctx)
+{
+	return be(s)->report_events(s, business_id, fn, ctx);
+}
+
+int
+store_report_tasks(store *s, int64_t business_id,
+		   void (*fn)(void *ctx, const store_report_task *r), void *ctx)
+{
+	return be(s)->report_tasks(s, business_id, fn, ctx);
+}
+
+int
+store_report_timers(store *s, int64_t business_id,
+		    void (*fn)(void *ctx, const store_report_timer *r), void *ctx)
+{
+	return be(s)->report_timers(s, business_id, fn, ctx);
+}
+
+int
+store_report_acks(store *s, int64_t business_id,
+		      void (*fn)(void *ctx, const store_report_ack *r), void *ctx)
+{
+	return be(s)->report_acks(s, business_id, fn, ctx);
+}

@@ -15,6 +15,7 @@
 #include "store_api.h"
 #include "store_outbox.h"
 #include "store_read.h"
+#include "store_report.h"
 #include "store_webhook.h"
 #include "store_user_backend.h"
 
@@ -131,6 +132,17 @@ struct store_backend {
 	int (*appointments_read)(store *s, int64_t business_id,
 				 const store_appointment_filter *f,
 				 void (*fn)(void *ctx, const store_appointment_row *r), void *ctx);
+	/* store_report.h */
+	int (*report_leads)(store *s, int64_t business_id,
+			    void (*fn)(void *ctx, const store_report_lead *r), void *ctx);
+	int (*report_events)(store *s, int64_t business_id,
+			     void (*fn)(void *ctx, const store_report_event *r), void *ctx);
+	int (*report_tasks)(store *s, int64_t business_id,
+			    void (*fn)(void *ctx, const store_report_task *r), void *ctx);
+	int (*report_timers)(store *s, int64_t business_id,
+			     void (*fn)(void *ctx, const store_report_timer *r), void *ctx);
+	int (*report_acks)(store *s, int64_t business_id,
+			       void (*fn)(void *ctx, const store_report_ack *r), void *ctx);
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the

@@ -205,6 +205,16 @@ int sqlite_lead_pending_step(store *s, int64_t lead_id, store_timer *out);
 int sqlite_owner_open_leads(store *s, int64_t business_id, const char *owner, int64_t *count);
 int sqlite_assignee_leads(store *s, int64_t business_id, const char *assignee, int64_t after,
 			  int64_t *ids, int max);
+int sqlite_report_leads(store *s, int64_t business_id,
+			void (*fn)(void *ctx, const store_report_lead *r), void *ctx);
+int sqlite_report_events(store *s, int64_t business_id,
+			 void (*fn)(void *ctx, const store_report_event *r), void *ctx);
+int sqlite_report_tasks(store *s, int64_t business_id,
+			void (*fn)(void *ctx, const store_report_task *r), void *ctx);
+int sqlite_report_timers(store *s, int64_t business_id,
+			 void (*fn)(void *ctx, const store_report_timer *r), void *ctx);
+int sqlite_report_acks(store *s, int64_t business_id,
+			   void (*fn)(void *ctx, const store_report_ack *r), void *ctx);
 /* A timer row's columns id, business_id, lead_id, due_at, kind, sequence,
  * step, level, task_id, plan, step_id (in this order from column 0) into t.
  * 0, or -1 for a kind this build does not know. */

@@ -257,6 +257,18 @@ const char *const store_migrations[] = {
 	 * (NULL = none was waiting). */
 	"ALTER TABLE leads ADD COLUMN paused_at INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE leads ADD COLUMN paused_step TEXT;",
+	/* 11: what reports read, kept narrow so a report over a million leads
+	 * reads indexes, not rows: the timeline entries that say a person acted
+	 * (the engine's engine_human_event_types), the lead wrote, or was first
+	 * reached; and every acknowledgment to a lead. Partial: automated
+	 * entries, most of the timeline, cost no index write. The report's
+	 * statements name these indexes (INDEXED BY), so a list that stopped
+	 * matching fails loudly; test_report checks the engine's types are in. */
+	"CREATE INDEX events_report ON events(business_id, lead_id, at, type) WHERE type IN"
+	"  ('call.logged', 'visit.logged', 'note', 'note.contact', 'stage.changed', 'task.done',"
+	"   'task.snoozed', 'lead.updated', 'followup.set', 'message.received', 'contact.first');"
+	"CREATE INDEX outbox_acks ON outbox(business_id, lead_id, send_at, state)"
+	"  WHERE purpose = 'ack' AND person IS NULL;",
 };
 
 const int store_nmigrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

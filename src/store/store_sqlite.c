@@ -490,4 +490,9 @@ const store_backend store_sqlite_backend = {
 	.owner_open_leads = sqlite_owner_open_leads,
 	.assignee_leads = sqlite_assignee_leads,
 	.appointments_read = sqlite_appointments_read,
+	.report_leads = sqlite_report_leads,
+	.report_events = sqlite_report_events,
+	.report_tasks = sqlite_report_tasks,
+	.report_timers = sqlite_report_timers,
+	.report_acks = sqlite_report_acks,
 };

@@ -233,6 +233,8 @@ enum MHD_Result web_pipeline(http_req *rq);
 enum MHD_Result web_team(http_req *rq);
 enum MHD_Result web_rules(http_req *rq);
 enum MHD_Result web_search(http_req *rq);
+/* web_reports.c: the pipeline measured (src/report/), with charts */
+enum MHD_Result web_reports(http_req *rq);
 /* web_live.c: the server-sent events of live pages */
 enum MHD_Result web_events(http_req *rq);
 /* web_assets.c */

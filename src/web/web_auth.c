@@ -125,3 +125,9 @@ web_role_sees_rules(const char *role)
 {
 	return role != NULL && (strcmp(role, "manager") == 0 || strcmp(role, "admin") == 0);
 }
+
+bool
+web_role_sees_reports(const char *role)
+{
+	return web_role_sees_rules(role);
+}

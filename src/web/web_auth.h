@@ -55,5 +55,8 @@ bool web_role_sees_team(const char *role);
 bool web_may_pause(const char *role, const char *person, const char *owner);
 /* Who sees the Rules page (the rules file and its check): manager, admin. */
 bool web_role_sees_rules(const char *role);
+/* Who sees the Reports page (the pipeline measured, everyone's figures):
+ * manager, admin. */
+bool web_role_sees_reports(const char *role);
 
 #endif

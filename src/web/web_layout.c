@@ -103,6 +103,8 @@ nav(web_ctx *c, const char *current)
 	nav_link(c, "/app/pipeline", "Pipeline", "pipeline", current);
 	if (web_role_sees_team(c->user.role))
 		nav_link(c, "/app/team", "Team", "team", current);
+	if (web_role_sees_reports(c->user.role))
+		nav_link(c, "/app/reports", "Reports", "reports", current);
 	if (web_role_sees_rules(c->user.role))
 		nav_link(c, "/app/rules", "Rules", "rules", current);
 	html_url_path(&u, "/app/search");

@@ -30,6 +30,7 @@ const http_route web_routes[] = {
 	{ "GET", "/app/pipeline", web_pipeline, false },
 	{ "GET", "/app/team", web_team, false },
 	{ "GET", "/app/rules", web_rules, false },
+	{ "GET", "/app/reports", web_reports, false },
 	{ "GET", "/app/search", web_search, false },
 	{ "POST", "/app/walk/*", web_walk_outcome, false },
 	{ "GET", "/app/events", web_events, false },

@@ -34,6 +34,8 @@ module.exports = [
 	{ name: 'pipeline-sales', path: '/app/pipeline', as: 'bob@demo' },
 	{ name: 'team', path: '/app/team', as: 'maria@demo', docs: true },
 	{ name: 'rules', path: '/app/rules', as: 'maria@demo' },
+	{ name: 'reports', path: '/app/reports', as: 'maria@demo', docs: true },
+	{ name: 'reports-by-owner', path: '/app/reports?period=30d&by=owner', as: 'maria@demo' },
 	{ name: 'search', path: '/app/search?q=a', as: 'alice@demo' },
 	{ name: 'search-technician', path: '/app/search?q=a', as: 'tom@demo' },
 	{ name: 'not-found', path: '/app/leads/999999', as: 'bob@demo', status: 404 },

@@ -584,6 +584,58 @@ day_offset_into_a_spring_forward_gap_moves_by_the_gap(void **state)
 	tz_free(b.zone);
 }
 
+/* ---- open seconds between two instants (Acme, Chicago) ---- */
+
+static void
+open_seconds_count_only_business_hours(void **state)
+{
+	rules_business b = acme();
+
+	(void)state;
+	/* Fri 2026-11-20 16:30 CST -> Mon 2026-11-23 08:15: 30 min Friday, 3 h
+	 * Saturday, 15 min Monday. */
+	assert_int_equal(bizclock_open_seconds(&b, 1795213800, 1795443300), (30 + 180 + 15) * 60);
+	/* Wed 2026-11-25 10:00 -> 10:07: plain difference while open. */
+	assert_int_equal(bizclock_open_seconds(&b, 1795622400, 1795622820), 7 * 60);
+	/* Thu 2026-12-24 18:00 -> Sat 2026-12-26 08:00: Christmas is closed. */
+	assert_int_equal(bizclock_open_seconds(&b, 1798156800, 1798293600), 0);
+	/* the wrong way round is nothing */
+	assert_int_equal(bizclock_open_seconds(&b, 1795622820, 1795622400), 0);
+	tz_free(b.zone);
+}
+
+static void
+open_seconds_agree_with_adding_business_minutes(void **state)
+{
+	rules_business b = acme();
+
+	(void)state;
+	/* Sat 2026-11-21 22:00 plus n business minutes is an instant whose open
+	 * time since the start is exactly n minutes. */
+	for (int64_t n = 1; n < 3000; n += 97) {
+		int64_t end = bizclock_add_business_minutes(&b, 1795320000, n);
+
+		assert_int_equal(bizclock_open_seconds(&b, 1795320000, end), n * 60);
+	}
+	tz_free(b.zone);
+}
+
+static void
+open_intervals_list_the_open_hours_of_a_range(void **state)
+{
+	rules_business b = acme();
+	int64_t iv[8][2];
+
+	(void)state;
+	/* Fri 16:30 -> Mon 08:15: Friday to 17:00, Saturday 09-12, Monday from 08:00 */
+	assert_int_equal(bizclock_open_intervals(&b, 1795213800, 1795443300, iv, 8), 3);
+	assert_int_equal(iv[0][1], 1795215600);			/* Fri 17:00 */
+	assert_int_equal(iv[1][1] - iv[1][0], 3 * 3600);	/* Saturday */
+	assert_int_equal(iv[2][0], 1795442400);			/* Mon 08:00 */
+	assert_int_equal(bizclock_open_intervals(&b, 1795213800, 1795443300, iv, 2), -1);
+	tz_free(b.zone);
+}
+
 int
 main(void)
 {
@@ -619,6 +671,9 @@ main(void)
 		cmocka_unit_test(words_fit_small_buffers),
 		cmocka_unit_test(day_offsets_keep_the_local_time_across_dst),
 		cmocka_unit_test(day_offset_into_a_spring_forward_gap_moves_by_the_gap),
+		cmocka_unit_test(open_seconds_count_only_business_hours),
+		cmocka_unit_test(open_seconds_agree_with_adding_business_minutes),
+		cmocka_unit_test(open_intervals_list_the_open_hours_of_a_range),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

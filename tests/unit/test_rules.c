@@ -136,6 +136,30 @@ sms_countries_default_to_the_business_country(void **state)
 		     "\"max_echo_chars\" must be a whole number from 0 to 1000");
 }
 
+/* reports: what a job is worth and the close rate; none by default. */
+static void
+reports_keys_give_the_job_value_and_close_rate(void **state)
+{
+	rules_diags d;
+	rules *r;
+
+	(void)state;
+	r = expect_ok("business: { name: A, timezone: UTC }\n" PEOPLE, &d);
+	assert_int_equal(r->job_value_cents, 0);
+	assert_int_equal(r->close_rate_pct, 0);
+	rules_free(r);
+	rules_diags_free(&d);
+	r = expect_ok("business: { name: A, timezone: UTC }\n" PEOPLE
+		      "reports: { average_job_value: 850, close_rate_percent: 30 }\n", &d);
+	assert_int_equal(r->job_value_cents, 85000);
+	assert_int_equal(r->close_rate_pct, 30);
+	rules_free(r);
+	rules_diags_free(&d);
+	expect_error("business: { name: A, timezone: UTC }\n" PEOPLE
+		     "reports: { close_rate_percent: 130 }\n", 1, 4, 32,
+		     "\"close_rate_percent\" must be a whole number from 0 to 100");
+}
+
 static void
 default_rules_load_without_errors_or_warnings(void **state)
 {
@@ -1320,6 +1344,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sms_countries_default_to_the_business_country),
 		cmocka_unit_test(default_rules_load_without_errors_or_warnings),
+		cmocka_unit_test(reports_keys_give_the_job_value_and_close_rate),
 		cmocka_unit_test(default_sequences_are_parsed_step_by_step),
 		cmocka_unit_test(unknown_key_names_the_expected_keys),
 		cmocka_unit_test(wrong_types_say_what_was_expected),

@@ -1,0 +1,351 @@
+/*
+ * report_collect.c - one pass over each of the business's tables (leads,
+ * timeline, tasks, pending timers, acknowledgments) into one record per
+ * lead: when it was acknowledged, attempted, reached, last active, when it
+ * entered its stage, what is due next and what takes over. Which timeline
+ * types are a person's act is the engine's list (engine_human_event_types).
+ * The timeline comes lead by lead, each lead's entries in time order.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/engine.h"
+#include "core/lead.h"
+#include "report_internal.h"
+#include "store/store_report.h"
+
+static uint32_t
+hash(const char *s)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* The few distinct words of a column (sources, owners, stages...), kept once
+ * in an open-addressing table (power-of-two size, at most half full). */
+static const char *
+intern(report_data *d, const char *s)
+{
+	size_t mask, i;
+
+	if (s == NULL || *s == '\0')
+		return NULL;
+	if (2 * (d->npool + 1) > d->poolcap) {
+		size_t cap = d->poolcap ? d->poolcap * 2 : 256;
+		char **p = calloc(cap, sizeof *p);
+
+		if (p == NULL) {
+			d->oom = true;
+			return NULL;
+		}
+		for (size_t k = 0; k < d->poolcap; k++)
+			if (d->pool[k] != NULL) {
+				for (i = hash(d->pool[k]) & (cap - 1); p[i] != NULL; i = (i + 1) & (cap - 1))
+					;
+				p[i] = d->pool[k];
+			}
+		free(d->pool);
+		d->pool = p;
+		d->poolcap = cap;
+	}
+	mask = d->poolcap - 1;
+	for (i = hash(s) & mask; d->pool[i] != NULL; i = (i + 1) & mask)
+		if (strcmp(d->pool[i], s) == 0)
+			return d->pool[i];
+	if ((d->pool[i] = strdup(s)) == NULL) {
+		d->oom = true;
+		return NULL;
+	}
+	d->npool++;
+	return d->pool[i];
+}
+
+static bool
+type_is(const char *type, const char *want)
+{
+	return type != NULL && strcmp(type, want) == 0;
+}
+
+static void
+on_lead(void *ctx, const store_report_lead *r)
+{
+	report_data *d = ctx;
+	report_lead *l;
+
+	if (d->oom)
+		return;
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 1024;
+		report_lead *p = realloc(d->leads, cap * sizeof *p);
+
+		if (p == NULL) {
+			d->oom = true;
+			return;
+		}
+		d->leads = p;
+		d->cap = cap;
+	}
+	l = &d->leads[d->n];
+	memset(l, 0, sizeof *l);
+	l->id = r->id;
+	l->name = r->name ? strdup(r->name) : NULL;
+	if (r->name != NULL && l->name == NULL) {
+		d->oom = true;
+		return;
+	}
+	l->source = intern(d, r->source);
+	l->kind = intern(d, r->kind);
+	l->stage = intern(d, r->stage);
+	l->status = intern(d, r->status);
+	l->owner = intern(d, r->owner);
+	l->lost_reason = intern(d, r->lost_reason);
+	l->has_quote = r->has_quote;
+	l->quote_cents = r->quote_cents;
+	l->has_sequence = r->sequence != NULL;
+	l->created_at = r->created_at;
+	l->paused_at = r->paused_at;
+	l->in_period = r->created_at >= d->o.from && r->created_at < d->o.to;
+	l->status_code = type_is(r->status, LEAD_STATUS_OPEN) ? 'o' :
+			 type_is(r->status, LEAD_STATUS_WON) ? 'w' :
+			 type_is(r->status, LEAD_STATUS_LOST) ? 'l' : 'x';
+	l->stage_at = r->created_at;
+	l->activity_at = r->created_at;
+	d->n++;
+}
+
+/* What a timeline entry of each type the store hands over means here. */
+enum {
+	RE_HUMAN = 1,		/* a person's act (the engine's list) */
+	RE_ATTEMPT = 2,		/* a person reached out: call, visit, contact noted */
+	RE_CALL = 4,
+	RE_CONTACT = 8,		/* the first contact */
+	RE_INBOUND = 16,	/* the lead wrote */
+	RE_STAGE = 32,
+};
+
+static const struct {
+	const char *type;
+	unsigned bits;		/* RE_HUMAN is added from the engine's list */
+} event_kinds[] = {
+	{ "call.logged", RE_ATTEMPT | RE_CALL },
+	{ "visit.logged", RE_ATTEMPT },
+	{ "note.contact", RE_ATTEMPT },
+	{ ENGINE_EVENT_FIRST_CONTACT, RE_CONTACT },
+	{ "message.received", RE_INBOUND },
+	{ "stage.changed", RE_STAGE },
+};
+
+/* The bits of type: the first character picks the candidates, so a row
+ * costs one or two string compares, not one per known type. */
+static unsigned
+event_bits(const char *type, const char **human)
+{
+	unsigned bits = 0;
+
+	*human = NULL;
+	for (size_t i = 0; engine_human_event_types[i]; i++)
+		if (engine_human_event_types[i][0] == type[0] &&
+		    strcmp(engine_human_event_types[i], type) == 0) {
+			bits |= RE_HUMAN;
+			*human = engine_human_event_types[i];
+			break;
+		}
+	for (size_t i = 0; i < sizeof event_kinds / sizeof event_kinds[0]; i++)
+		if (event_kinds[i].type[0] == type[0] && strcmp(event_kinds[i].type, type) == 0)
+			return bits | event_kinds[i].bits;
+	return bits;
+}
+
+static void
+on_event(void *ctx, const store_report_event *r)
+{
+	report_data *d = ctx;
+	report_lead *l = report_data_lead(d, r->lead_id);
+	const char *human;
+	unsigned bits;
+
+	if (l == NULL || r->type == NULL)
+		return;
+	bits = event_bits(r->type, &human);
+	if (bits & RE_HUMAN) {
+		if (r->at > l->human_at)
+			l->human_at = r->at;
+		if (l->first_human_at == 0) {
+			l->first_human_at = r->at;
+			l->first_human_type = human;
+		}
+	}
+	if ((bits & (RE_HUMAN | RE_INBOUND)) && r->at > l->activity_at)
+		l->activity_at = r->at;
+	if ((bits & RE_INBOUND) && r->at > l->inbound_at)
+		l->inbound_at = r->at;
+	if ((bits & (RE_ATTEMPT | RE_CONTACT)) && (l->attempt_at == 0 || r->at < l->attempt_at))
+		l->attempt_at = r->at;
+	if ((bits & RE_CALL) && l->contact_at == 0)
+		l->calls++;
+	if ((bits & RE_CONTACT) && l->contact_at == 0)
+		l->contact_at = r->at;
+	if ((bits & RE_STAGE) && r->at >= l->stage_at)
+		l->stage_at = r->at;
+}
+
+static void
+on_task(void *ctx, const store_report_task *r)
+{
+	report_data *d = ctx;
+	report_lead *l = report_data_lead(d, r->lead_id);
+	report_task *t;
+
+	if (l == NULL || d->oom)
+		return;
+	if (d->ntasks == d->taskcap) {
+		size_t cap = d->taskcap ? d->taskcap * 2 : 1024;
+		report_task *p = realloc(d->tasks, cap * sizeof *p);
+
+		if (p == NULL) {
+			d->oom = true;
+			return;
+		}
+		d->tasks = p;
+		d->taskcap = cap;
+	}
+	t = &d->tasks[d->ntasks++];
+	*t = (report_task){
+		.assignee = intern(d, r->assignee), .state = intern(d, r->state), .lead_id = r->lead_id, .due_at = r->due_at,
+		.created_at = r->created_at, .closed_at = r->closed_at,
+		.escalations = r->escalations,
+		.outcome = r->outcome && strncmp(r->outcome, "superseded", 10) == 0 ?
+			   "superseded" : NULL,
+	};
+	if (type_is(r->state, "open")) {
+		l->open_tasks++;
+		if (!l->next_is_task || r->due_at < l->next_due) {
+			l->next_due = r->due_at;
+			l->next_is_task = true;
+		}
+	}
+	/* A task a person closed as done that reached out is an attempt too. */
+	if (type_is(r->state, "done") && t->outcome == NULL && r->closed_at > 0 &&
+	    r->verb != NULL && strcmp(r->verb, "review") != 0 &&
+	    (l->attempt_at == 0 || r->closed_at < l->attempt_at))
+		l->attempt_at = r->closed_at;
+}
+
+static void
+on_timer(void *ctx, const store_report_timer *r)
+{
+	report_data *d = ctx;
+	report_lead *l = report_data_lead(d, r->lead_id);
+
+	if (l == NULL || r->kind == NULL)
+		return;
+	if (r->kind[0] == 'e' && strcmp(r->kind, "escalate") == 0) {
+		l->has_escalation = true;
+		return;
+	}
+	l->has_timer = true;
+	if (r->kind[0] == 's' && strcmp(r->kind, "step") == 0 && !l->next_is_task &&
+	    (l->next_due == 0 || r->due_at < l->next_due))
+		l->next_due = r->due_at;
+}
+
+static void
+on_ack(void *ctx, const store_report_ack *r)
+{
+	report_data *d = ctx;
+	report_lead *l = report_data_lead(d, r->lead_id);
+
+	if (l == NULL || r->state == NULL)
+		return;
+	/* Left, or still on its way: a failed, dead or cancelled one never
+	 * acknowledged anybody. A queued one counts from when it is due. */
+	if (r->send_at > d->o.now ||
+	    (r->state[0] == 'f' && strcmp(r->state, "failed") == 0) ||
+	    (r->state[0] == 'd' && strcmp(r->state, "dead") == 0) ||
+	    (r->state[0] == 'c' && strcmp(r->state, "cancelled") == 0))
+		return;
+	if (l->ack_at == 0 || r->send_at < l->ack_at)
+		l->ack_at = r->send_at;
+}
+
+static int
+build_index(report_data *d)
+{
+	size_t span;
+
+	if (d->n == 0)
+		return 0;
+	d->min_id = d->leads[0].id;
+	d->max_id = d->leads[d->n - 1].id;
+	span = (size_t)(d->max_id - d->min_id + 1);
+	if ((d->index = malloc(span * sizeof *d->index)) == NULL)
+		return -1;
+	memset(d->index, 0xff, span * sizeof *d->index);
+	for (size_t i = 0; i < d->n; i++)
+		d->index[d->leads[i].id - d->min_id] = (int32_t)i;
+	return 0;
+}
+
+report_lead *
+report_data_lead(const report_data *d, int64_t id)
+{
+	int32_t i;
+
+	if (d->index == NULL || id < d->min_id || id > d->max_id)
+		return NULL;
+	i = d->index[id - d->min_id];
+	return i < 0 ? NULL : &d->leads[i];
+}
+
+int
+report_data_load(report_data *d, store *s, int64_t business_id, const rules *r,
+		 const report_options *o, char *err, size_t errlen)
+{
+	memset(d, 0, sizeof *d);
+	d->r = r;
+	d->o = *o;
+	if (store_report_leads(s, business_id, on_lead, d) < 0)
+		goto storage;
+	if (d->oom || build_index(d) < 0)
+		goto oom;
+	if (store_report_events(s, business_id, on_event, d) < 0 ||
+	    store_report_tasks(s, business_id, on_task, d) < 0 ||
+	    store_report_timers(s, business_id, on_timer, d) < 0 ||
+	    store_report_acks(s, business_id, on_ack, d) < 0)
+		goto storage;
+	if (d->oom)
+		goto oom;
+	/* A won lead's last stage change is the one that won it: won is a
+	 * closed stage, and leaving it would have changed the status. */
+	for (size_t i = 0; i < d->n; i++)
+		if (d->leads[i].status_code == 'w' &&
+		    d->leads[i].stage_at > d->leads[i].created_at)
+			d->leads[i].won_at = d->leads[i].stage_at;
+	return 0;
+storage:
+	snprintf(err, errlen, "reading the store for the report failed: %s", store_errmsg(s));
+	report_data_free(d);
+	return -1;
+oom:
+	snprintf(err, errlen, "out of memory reading %zu leads for the report", d->n);
+	report_data_free(d);
+	return -1;
+}
+
+void
+report_data_free(report_data *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free((char *)d->leads[i].name);
+	for (size_t i = 0; i < d->poolcap; i++)
+		free(d->pool[i]);
+	free(d->pool);
+	free(d->leads);
+	free(d->tasks);
+	free(d->index);
+	memset(d, 0, sizeof *d);
+}

@@ -1,0 +1,75 @@
+/*
+ * store_report.h - what reports read: every row of one kind of the business,
+ * streamed once, in one statement each (src/report/ aggregates them). Reads
+ * only, no transaction: each call is one statement, so in WAL mode it never
+ * holds the writer back; a report's calls may straddle a commit (a lead made
+ * between two calls is seen by one and not the other - reports skip events
+ * of leads they have not read). Rows as in store_read.h: strings borrowed for
+ * the callback only, NULL = empty, times UTC seconds (0 = none).
+ * Known limit: each call reads all of its kind of the business (leads,
+ * tasks and pending timers by scanning their tables; timeline entries and
+ * acknowledgments through the narrow indexes of migration 9).
+ */
+#ifndef LK_STORE_REPORT_H
+#define LK_STORE_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store.h"
+
+typedef struct {
+	int64_t id;
+	const char *name, *source, *kind, *stage, *status, *owner, *lost_reason, *sequence;
+	bool has_quote;
+	int64_t quote_cents;
+	int64_t created_at, paused_at;
+} store_report_lead;
+
+/* Every lead of the business, by id. How many, or -1. */
+int store_report_leads(store *s, int64_t business_id,
+		       void (*fn)(void *ctx, const store_report_lead *r), void *ctx);
+
+typedef struct {
+	int64_t lead_id, at;
+	const char *type;
+} store_report_event;
+
+/* The timeline entries of the business a report reads - a person's act
+ * (engine_human_event_types), a message from the lead (message.received),
+ * a first contact (contact.first) - lead by lead, each lead's in time order.
+ * Reads an index of these alone (migration 9). How many, or -1. */
+int store_report_events(store *s, int64_t business_id,
+			void (*fn)(void *ctx, const store_report_event *r), void *ctx);
+
+typedef struct {
+	int64_t id, lead_id;
+	const char *verb, *assignee, *state, *outcome;
+	int64_t due_at, created_at, closed_at;	/* closed_at 0: open */
+	int escalations;	/* escalation timers of this task that fired */
+} store_report_task;
+
+/* Every task of the business, by id. How many, or -1. */
+int store_report_tasks(store *s, int64_t business_id,
+		       void (*fn)(void *ctx, const store_report_task *r), void *ctx);
+
+typedef struct {
+	int64_t lead_id, task_id, due_at;
+	const char *kind;	/* store_timer_kind_name(): "step", "escalate", ... */
+} store_report_timer;
+
+/* Every pending timer of the business. How many, or -1. */
+int store_report_timers(store *s, int64_t business_id,
+			void (*fn)(void *ctx, const store_report_timer *r), void *ctx);
+
+typedef struct {
+	int64_t lead_id, send_at;
+	const char *state;	/* outbox_state_name() */
+} store_report_ack;
+
+/* Every acknowledgment to a lead (purpose ack, not to staff) of the
+ * business. Reads an index of these alone (migration 9). How many, or -1. */
+int store_report_acks(store *s, int64_t business_id,
+			  void (*fn)(void *ctx, const store_report_ack *r), void *ctx);
+
+#endif
