@@ -145,6 +145,7 @@ static void
 plan_timers(engine_ctx *c, const lead_appointment *a)
 {
 	const rules_appointments *ra = &c->r->appointments;
+	rules_business lead_time = c->r->business;
 	action *t;
 
 	for (size_t i = 0; i < ra->nreminders; i++) {
@@ -153,10 +154,10 @@ plan_timers(engine_ctx *c, const lead_appointment *a)
 
 		if (at <= c->now)
 			continue;
-		bizclock_describe_due(&c->r->business, c->now, at, when, sizeof when);
-		if (bizclock_in_quiet(&c->r->business, at)) {
-			engine_event(c, "appointment.reminder_skipped", "Reminder %zu would go %s, in "
-				     "quiet hours: not sent", i + 1, when);
+		if (bizclock_in_quiet(&lead_time, at)) {
+			bizclock_describe_due(&lead_time, c->now, at, when, sizeof when);
+			engine_event(c, "appointment.reminder_skipped", "Reminder %zu would go %s "
+				     "(the lead's time), in quiet hours: not sent", i + 1, when);
 			continue;
 		}
 		t = engine_push(c, ACT_TIMER_SET);
@@ -561,19 +562,26 @@ const char *
 engine_promise_asked(engine_ctx *c, const char *text)
 {
 	static const char *const call_words[] = { "call", "ring", "phone", "reach", "talk", NULL };
-	char day[64], clock[16];
+	const rules_person *p = engine_person(c, c->owner);
 	const char *when;
-	int64_t at;
+	int64_t at, keep;
 
 	if (text == NULL || !mentions(text, call_words) ||
 	    appt_promise_parse(lead_zone(c->r, c->l), &c->r->business, text, c->now, &at) < 0)
 		return NULL;
-	appt_day_words(lead_zone(c->r, c->l), at, day, sizeof day);
-	appt_clock_words(lead_zone(c->r, c->l), at, clock, sizeof clock);
-	when = engine_fmt(c, "a call %s at %s", day, clock);
+	when = engine_fmt(c, "a call %s", engine_lead_time_words(c, at));
+	keep = p != NULL ? engine_call_keepable(c, p, at) : at;
+	if (keep != at) {
+		const char *offer = keep > 0 ? engine_fmt(c, ": offer %s",
+							  engine_lead_time_words(c, keep)) : "";
+
+		engine_event(c, "callback.asked", "%s asks for %s, when %s is not at work%s",
+			     engine_first_name(c), when, p->name, offer);
+		return engine_fmt(c, "asks for %s, when %s is not at work%s", when, p->name, offer);
+	}
 	engine_event(c, "callback.asked", "%s asks for %s; a person logs it as a promised callback "
 		     "to keep it", engine_first_name(c), when);
-	return when;
+	return engine_fmt(c, "asks for %s: log it as a callback to keep it", when);
 }
 
 /* --- the appointment's timers --------------------------------------------- */
@@ -583,6 +591,7 @@ engine_on_appt_timer(engine_ctx *c, const lead_event *ev)
 {
 	const rules_appointments *ra = &c->r->appointments;
 	const lead_appointment *a = ev->appointment_id > 0 ? find_appt(c, ev->appointment_id) : NULL;
+	rules_business lead_time;
 
 	if (a == NULL)
 		return DECIDE_OK;	/* cancelled or done since: nothing to remind of */
@@ -619,7 +628,8 @@ engine_on_appt_timer(engine_ctx *c, const lead_event *ev)
 			     "move the %s, a person sets the new time", ev->level + 1, kind_name(c, a));
 		return DECIDE_OK;
 	}
-	if (bizclock_in_quiet(&c->r->business, c->now)) {
+	lead_time = c->r->business;
+	if (bizclock_in_quiet(&lead_time, c->now)) {
 		engine_event(c, "appointment.message_skipped", "No reminder %d: quiet hours",
 			     ev->level + 1);
 		return DECIDE_OK;

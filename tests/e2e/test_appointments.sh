@@ -3,7 +3,7 @@
 # books, lists a technician's day (address, maps link, phone, job) and logs
 # outcomes, each through the engine; a change tells the person going; bad
 # input is a usage error naming the field; `lead callback` makes the next
-# call due at the promised time; the person's calendar feed carries the
+# call due at the promised time, and refuses one nobody is at work for; the person's calendar feed carries the
 # appointment with its start, end and place (read back by python3-icalendar),
 # and GET /api/v1/appointments filters by person and day.
 . "$(dirname "$0")/lib.sh"
@@ -56,6 +56,10 @@ expect_eq "lead callback" "$?" 0
 expect_eq "the next call is due at 17:00 local (23:00 UTC)" "$(sql "SELECT datetime(due_at, 'unixepoch') FROM tasks WHERE lead_id = 2 AND state = 'open' AND verb = 'call'")" "2026-12-03 23:00:00"
 out=$(lk lead callback 2 "whenever suits" 2>&1); rc=$?
 expect_eq "words with no time: exit 2" "$rc" 2
+out=$(lk lead callback 2 "Saturday afternoon" --by alice 2>&1); rc=$?
+expect_eq "a time nobody is at work: exit 2" "$rc" 2
+expect_contains "... naming the first time the rules can keep" "$out" \
+	"is not at work Saturday, Dec 5 at 1:00 PM; the first time the rules can keep is Monday, Dec 7 at 8:00 AM (the lead's time)"
 
 # --- the calendar feed and the API ------------------------------------------------
 url=$(lk calendar token bob 2>/dev/null)
