@@ -145,7 +145,7 @@ static void
 plan_timers(engine_ctx *c, const lead_appointment *a)
 {
 	const rules_appointments *ra = &c->r->appointments;
-	rules_business lead_time = c->r->business;
+	rules_business lead_time = lead_clock(c->r, c->l);	/* quiet hours are the lead's */
 	action *t;
 
 	for (size_t i = 0; i < ra->nreminders; i++) {
@@ -628,7 +628,7 @@ engine_on_appt_timer(engine_ctx *c, const lead_event *ev)
 			     "move the %s, a person sets the new time", ev->level + 1, kind_name(c, a));
 		return DECIDE_OK;
 	}
-	lead_time = c->r->business;
+	lead_time = lead_clock(c->r, c->l);	/* quiet hours are the lead's */
 	if (bizclock_in_quiet(&lead_time, c->now)) {
 		engine_event(c, "appointment.message_skipped", "No reminder %d: quiet hours",
 			     ev->level + 1);
