@@ -138,11 +138,26 @@ message_lead(engine_ctx *c, const lead_appointment *a, const char *tpl, outbox_p
 	engine_queue_to_lead(c, ch, body, purpose, true);
 }
 
+/* Whether the lead already had a reminder from template tpl for appointment
+ * a under the reminders `had` (a rules change's old ones): its time passed. */
+static bool
+reminded_with(engine_ctx *c, const rules_appointments *had, const lead_appointment *a,
+	      const char *tpl)
+{
+	for (size_t i = 0; had != NULL && i < had->nreminders; i++)
+		if (engine_streq(had->reminders[i].template_name, tpl) &&
+		    appt_reminder_at(lead_zone(c->r, c->l), &had->reminders[i], a->starts_at) <=
+		    c->now)
+			return true;
+	return false;
+}
+
 /* The reminders and the outcome check of appointment a (id 0 = the one this
  * decision books). A reminder whose time has passed, or falls in quiet hours,
- * is not planned: the timeline says so. */
+ * is not planned: the timeline says so. After a rules change (had = the old
+ * reminders) one the lead already had is not planned again. */
 static void
-plan_timers(engine_ctx *c, const lead_appointment *a)
+plan_timers(engine_ctx *c, const lead_appointment *a, const rules_appointments *had)
 {
 	const rules_appointments *ra = &c->r->appointments;
 	rules_business lead_time = lead_clock(c->r, c->l);	/* quiet hours are the lead's */
@@ -154,6 +169,11 @@ plan_timers(engine_ctx *c, const lead_appointment *a)
 
 		if (at <= c->now)
 			continue;
+		if (reminded_with(c, had, a, ra->reminders[i].template_name)) {
+			engine_event(c, "appointment.reminder_skipped", "Reminder %zu (%s) is not sent "
+				     "again: the lead had it", i + 1, ra->reminders[i].template_name);
+			continue;
+		}
 		if (bizclock_in_quiet(&lead_time, at)) {
 			bizclock_describe_due(&lead_time, c->now, at, when, sizeof when);
 			engine_event(c, "appointment.reminder_skipped", "Reminder %zu would go %s "
@@ -301,7 +321,7 @@ book(engine_ctx *c, const lead_event *ev, char *err, size_t errlen)
 	}
 	create_visit_task(c, &a);
 	message_lead(c, &a, ra->confirm_template, PURPOSE_ACK, "confirmation");
-	plan_timers(c, &a);
+	plan_timers(c, &a, NULL);
 	notify_person(c, &a, "New", ev->actor);
 	return DECIDE_OK;
 }
@@ -330,7 +350,7 @@ move(engine_ctx *c, const lead_event *ev, const lead_appointment *old, char *err
 	}
 	create_visit_task(c, &a);
 	message_lead(c, &a, c->r->appointments.confirm_template, PURPOSE_ACK, "confirmation");
-	plan_timers(c, &a);
+	plan_timers(c, &a, NULL);
 	notify_person(c, &a, "Moved", ev->actor);
 	if (!engine_streq(old->person, a.person))
 		notify_person(c, old, "Taken off your day", ev->actor);
@@ -582,6 +602,37 @@ engine_promise_asked(engine_ctx *c, const char *text)
 	engine_event(c, "callback.asked", "%s asks for %s; a person logs it as a promised callback "
 		     "to keep it", engine_first_name(c), when);
 	return engine_fmt(c, "asks for %s: log it as a callback to keep it", when);
+}
+
+/* Whether two rules plan the same reminders and outcome check. */
+static bool
+same_timers(const rules_appointments *x, const rules_appointments *y)
+{
+	if (x->nreminders != y->nreminders || x->check_after != y->check_after)
+		return false;
+	for (size_t i = 0; i < x->nreminders; i++)
+		if (x->reminders[i].before != y->reminders[i].before ||
+		    x->reminders[i].day_before_at_min != y->reminders[i].day_before_at_min ||
+		    !engine_streq(x->reminders[i].template_name, y->reminders[i].template_name))
+			return false;
+	return true;
+}
+
+void
+engine_appointments_rules(engine_ctx *c, const rules *old)
+{
+	if (old == NULL || old == c->r || same_timers(&old->appointments, &c->r->appointments))
+		return;
+	for (size_t i = 0; i < c->st->nappointments; i++) {
+		const lead_appointment *a = &c->st->appointments[i];
+
+		if (a->starts_at <= c->now)
+			continue;	/* under way: its check stays as planned */
+		engine_event(c, "appointment.replanned", "Rules changed: the reminders of the %s "
+			     "are planned again", appt_words(c, a));
+		cancel_timers(c, a->id);
+		plan_timers(c, a, &old->appointments);
+	}
 }
 
 /* --- the appointment's timers --------------------------------------------- */

@@ -327,6 +327,10 @@ void engine_appointment_keyword_cancel(engine_ctx *c, const lead_event *ev);
  * the words ask for none (a time needs a word about
  * calling next to it: "call", "ring", "phone", "reach", "talk"). */
 const char *engine_promise_asked(engine_ctx *c, const char *text);
+/* The rules changed under the lead (old = the rules it ran): when they plan
+ * other reminders or another outcome check, those of its appointments ahead
+ * are planned again from the new rules - never one the lead already had. */
+void engine_appointments_rules(engine_ctx *c, const rules *old);
 /* {{appointment_kind|day|window|person|place}} of c->appt; NULL when none. */
 const char *engine_appt_field(engine_ctx *c, const char *field);
 

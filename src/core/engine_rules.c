@@ -9,6 +9,8 @@
  *    lead already had does not run again, wherever it moved);
  *  - a step added to the rules applies to a lead that has not yet passed its
  *    time; one whose time has passed is not run for this lead;
+ *  - the reminders of the lead's appointments ahead are planned again when
+ *    the reminder rules changed (engine_appointment.c);
  *  - the plan records the rules version it now runs.
  */
 #include <stdio.h>
@@ -212,6 +214,7 @@ engine_on_rules(engine_ctx *c, const lead_event *ev)
 	int64_t due = 0, cold_before, cold_after;
 	action *a;
 
+	engine_appointments_rules(c, old);
 	if (c->sequence == NULL)
 		goto record;
 	p.cur = rules_sequence_find(c->r, c->sequence);
