@@ -245,11 +245,28 @@ load_twilio(deliver_config *c, char *err, size_t errlen)
 	c->tw_sid = xstrdup_or_null(env("LEADKEEP_TWILIO_ACCOUNT_SID"));
 	c->tw_from = xstrdup_or_null(env("LEADKEEP_TWILIO_FROM"));
 	c->tw_msid = xstrdup_or_null(env("LEADKEEP_TWILIO_MESSAGING_SERVICE_SID"));
-	if (c->tw_base == NULL)
+	c->tw_lookup_base = strip_slash(strdup(env("LEADKEEP_TWILIO_LOOKUP_URL") ?
+					       env("LEADKEEP_TWILIO_LOOKUP_URL") :
+					       "https://lookups.twilio.com"));
+	if (c->tw_base == NULL || c->tw_lookup_base == NULL)
 		return -1;
 	if (!is_http_url(c->tw_base)) {
 		snprintf(err, errlen, "LEADKEEP_TWILIO_BASE_URL: expected an http(s) URL");
 		return -1;
+	}
+	if (!is_http_url(c->tw_lookup_base)) {
+		snprintf(err, errlen, "LEADKEEP_TWILIO_LOOKUP_URL: expected an http(s) URL");
+		return -1;
+	}
+	/* off by default: each lookup is billed by Twilio */
+	if (env("LEADKEEP_TWILIO_LOOKUP") != NULL) {
+		const char *v = env("LEADKEEP_TWILIO_LOOKUP");
+
+		if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0) {
+			snprintf(err, errlen, "LEADKEEP_TWILIO_LOOKUP=\"%.40s\": expected on or off", v);
+			return -1;
+		}
+		c->tw_lookup = strcmp(v, "on") == 0;
 	}
 	return env_secret("LEADKEEP_TWILIO_AUTH_TOKEN", &c->tw_token, err, errlen);
 }
@@ -352,6 +369,7 @@ deliver_config_free(deliver_config *c)
 	free(c->log_path);
 	free(c->public_url);
 	free(c->tw_base);
+	free(c->tw_lookup_base);
 	free(c->tw_sid);
 	free_secret(c->tw_token);
 	free(c->tw_from);
