@@ -124,8 +124,8 @@ engine_on_followup(engine_ctx *c, const lead_event *ev, char *err, size_t errlen
 				 "to keep a call in", p->name, engine_lead_time_words(c, due));
 		else
 			snprintf(err, errlen, "promise: %s is not at work %s; the first time the rules "
-				 "can keep is %s (the lead's time)", p->name, engine_lead_time_words(c, due),
-				 engine_lead_time_words(c, keep));
+				 "can keep is %s (the lead's time)", p->name,
+				 engine_lead_time_words(c, due), engine_lead_time_words(c, keep));
 		return DECIDE_INVALID;
 	}
 	if (ev->promise != NULL)
