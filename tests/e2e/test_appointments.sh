@@ -61,6 +61,13 @@ expect_eq "a time nobody is at work: exit 2" "$rc" 2
 expect_contains "... naming the first time the rules can keep" "$out" \
 	"is not at work Saturday, Dec 5 at 1:00 PM; the first time the rules can keep is Monday, Dec 7 at 8:00 AM (the lead's time)"
 
+# A rules change that edits the reminders plans those of the visits ahead again.
+out=$(lk rules diff "$LK_ROOT/tests/scenarios/reminders-edited.yaml" 2>&1)
+expect_contains "rules diff: the leads with a visit ahead are in flight" "$out" \
+	"Leads in flight on another version: 2, of which 2 change"
+expect_contains "... and each says its reminders are planned again" "$out" \
+	"Rules changed: the reminders of the estimate visit on Tuesday, Dec 8, 10:00 AM - 11:00 AM"
+
 # --- the calendar feed and the API ------------------------------------------------
 url=$(lk calendar token bob 2>/dev/null)
 TOKEN=$(lk token create --name t --role staff 2>/dev/null)
