@@ -71,6 +71,7 @@ enum MHD_Result api_lead_patch(http_req *rq);
 enum MHD_Result api_lead_stage(http_req *rq);
 enum MHD_Result api_lead_owner(http_req *rq);
 enum MHD_Result api_lead_events(http_req *rq);
+enum MHD_Result api_lead_callback(http_req *rq);
 enum MHD_Result api_tasks_list(http_req *rq);
 enum MHD_Result api_task_complete(http_req *rq);
 enum MHD_Result api_task_snooze(http_req *rq);

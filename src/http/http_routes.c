@@ -20,6 +20,7 @@ const http_route http_routes[] = {
 	{ "POST", "/api/v1/leads/*/stage", api_lead_stage, false },
 	{ "POST", "/api/v1/leads/*/owner", api_lead_owner, false },
 	{ "POST", "/api/v1/leads/*/events", api_lead_events, false },
+	{ "POST", "/api/v1/leads/*/callback", api_lead_callback, false },
 	{ "GET", "/api/v1/tasks", api_tasks_list, false },
 	{ "POST", "/api/v1/tasks/*/complete", api_task_complete, false },
 	{ "POST", "/api/v1/tasks/*/snooze", api_task_snooze, false },
