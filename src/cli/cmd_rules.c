@@ -166,7 +166,8 @@ diff_lead(void *ctx, const lead_state *st, const decision *d)
 			continue;
 		if (strncmp(a->name, "step.", 5) == 0 || strcmp(a->name, "plan.cold_sooner") == 0 ||
 		    strcmp(a->name, "lead.cold") == 0 || strcmp(a->name, "sequence.stopped") == 0 ||
-		    strcmp(a->name, "sequence.finished") == 0)
+		    strcmp(a->name, "sequence.finished") == 0 ||
+		    strncmp(a->name, "appointment.", 12) == 0)
 			json_array_append_new(lines, json_pack("{s:s,s:s}", "event", a->name, "text",
 							       a->text ? a->text : ""));
 		sooner |= strcmp(a->name, "plan.cold_sooner") == 0;

@@ -138,13 +138,29 @@ message_lead(engine_ctx *c, const lead_appointment *a, const char *tpl, outbox_p
 	engine_queue_to_lead(c, ch, body, purpose, true);
 }
 
+/* Whether the lead already had a reminder from template tpl for appointment
+ * a under the reminders `had` (a rules change's old ones): its time passed. */
+static bool
+reminded_with(engine_ctx *c, const rules_appointments *had, const lead_appointment *a,
+	      const char *tpl)
+{
+	for (size_t i = 0; had != NULL && i < had->nreminders; i++)
+		if (engine_streq(had->reminders[i].template_name, tpl) &&
+		    appt_reminder_at(lead_zone(c->r, c->l), &had->reminders[i], a->starts_at) <=
+		    c->now)
+			return true;
+	return false;
+}
+
 /* The reminders and the outcome check of appointment a (id 0 = the one this
  * decision books). A reminder whose time has passed, or falls in quiet hours,
- * is not planned: the timeline says so. */
+ * is not planned: the timeline says so. After a rules change (had = the old
+ * reminders) one the lead already had is not planned again. */
 static void
-plan_timers(engine_ctx *c, const lead_appointment *a)
+plan_timers(engine_ctx *c, const lead_appointment *a, const rules_appointments *had)
 {
 	const rules_appointments *ra = &c->r->appointments;
+	rules_business lead_time = lead_clock(c->r, c->l);	/* quiet hours are the lead's */
 	action *t;
 
 	for (size_t i = 0; i < ra->nreminders; i++) {
@@ -153,10 +169,15 @@ plan_timers(engine_ctx *c, const lead_appointment *a)
 
 		if (at <= c->now)
 			continue;
-		bizclock_describe_due(&c->r->business, c->now, at, when, sizeof when);
-		if (bizclock_in_quiet(&c->r->business, at)) {
-			engine_event(c, "appointment.reminder_skipped", "Reminder %zu would go %s, in "
-				     "quiet hours: not sent", i + 1, when);
+		if (reminded_with(c, had, a, ra->reminders[i].template_name)) {
+			engine_event(c, "appointment.reminder_skipped", "Reminder %zu (%s) is not sent "
+				     "again: the lead had it", i + 1, ra->reminders[i].template_name);
+			continue;
+		}
+		if (bizclock_in_quiet(&lead_time, at)) {
+			bizclock_describe_due(&lead_time, c->now, at, when, sizeof when);
+			engine_event(c, "appointment.reminder_skipped", "Reminder %zu would go %s "
+				     "(the lead's time), in quiet hours: not sent", i + 1, when);
 			continue;
 		}
 		t = engine_push(c, ACT_TIMER_SET);
@@ -300,7 +321,7 @@ book(engine_ctx *c, const lead_event *ev, char *err, size_t errlen)
 	}
 	create_visit_task(c, &a);
 	message_lead(c, &a, ra->confirm_template, PURPOSE_ACK, "confirmation");
-	plan_timers(c, &a);
+	plan_timers(c, &a, NULL);
 	notify_person(c, &a, "New", ev->actor);
 	return DECIDE_OK;
 }
@@ -329,7 +350,7 @@ move(engine_ctx *c, const lead_event *ev, const lead_appointment *old, char *err
 	}
 	create_visit_task(c, &a);
 	message_lead(c, &a, c->r->appointments.confirm_template, PURPOSE_ACK, "confirmation");
-	plan_timers(c, &a);
+	plan_timers(c, &a, NULL);
 	notify_person(c, &a, "Moved", ev->actor);
 	if (!engine_streq(old->person, a.person))
 		notify_person(c, old, "Taken off your day", ev->actor);
@@ -561,19 +582,57 @@ const char *
 engine_promise_asked(engine_ctx *c, const char *text)
 {
 	static const char *const call_words[] = { "call", "ring", "phone", "reach", "talk", NULL };
-	char day[64], clock[16];
+	const rules_person *p = engine_person(c, c->owner);
 	const char *when;
-	int64_t at;
+	int64_t at, keep;
 
 	if (text == NULL || !mentions(text, call_words) ||
 	    appt_promise_parse(lead_zone(c->r, c->l), &c->r->business, text, c->now, &at) < 0)
 		return NULL;
-	appt_day_words(lead_zone(c->r, c->l), at, day, sizeof day);
-	appt_clock_words(lead_zone(c->r, c->l), at, clock, sizeof clock);
-	when = engine_fmt(c, "a call %s at %s", day, clock);
+	when = engine_fmt(c, "a call %s", engine_lead_time_words(c, at));
+	keep = p != NULL ? engine_call_keepable(c, p, at) : at;
+	if (keep != at) {
+		const char *offer = keep > 0 ? engine_fmt(c, ": offer %s",
+							  engine_lead_time_words(c, keep)) : "";
+
+		engine_event(c, "callback.asked", "%s asks for %s, when %s is not at work%s",
+			     engine_first_name(c), when, p->name, offer);
+		return engine_fmt(c, "asks for %s, when %s is not at work%s", when, p->name, offer);
+	}
 	engine_event(c, "callback.asked", "%s asks for %s; a person logs it as a promised callback "
 		     "to keep it", engine_first_name(c), when);
-	return when;
+	return engine_fmt(c, "asks for %s: log it as a callback to keep it", when);
+}
+
+/* Whether two rules plan the same reminders and outcome check. */
+static bool
+same_timers(const rules_appointments *x, const rules_appointments *y)
+{
+	if (x->nreminders != y->nreminders || x->check_after != y->check_after)
+		return false;
+	for (size_t i = 0; i < x->nreminders; i++)
+		if (x->reminders[i].before != y->reminders[i].before ||
+		    x->reminders[i].day_before_at_min != y->reminders[i].day_before_at_min ||
+		    !engine_streq(x->reminders[i].template_name, y->reminders[i].template_name))
+			return false;
+	return true;
+}
+
+void
+engine_appointments_rules(engine_ctx *c, const rules *old)
+{
+	if (old == NULL || old == c->r || same_timers(&old->appointments, &c->r->appointments))
+		return;
+	for (size_t i = 0; i < c->st->nappointments; i++) {
+		const lead_appointment *a = &c->st->appointments[i];
+
+		if (a->starts_at <= c->now)
+			continue;	/* under way: its check stays as planned */
+		engine_event(c, "appointment.replanned", "Rules changed: the reminders of the %s "
+			     "are planned again", appt_words(c, a));
+		cancel_timers(c, a->id);
+		plan_timers(c, a, &old->appointments);
+	}
 }
 
 /* --- the appointment's timers --------------------------------------------- */
@@ -583,6 +642,7 @@ engine_on_appt_timer(engine_ctx *c, const lead_event *ev)
 {
 	const rules_appointments *ra = &c->r->appointments;
 	const lead_appointment *a = ev->appointment_id > 0 ? find_appt(c, ev->appointment_id) : NULL;
+	rules_business lead_time;
 
 	if (a == NULL)
 		return DECIDE_OK;	/* cancelled or done since: nothing to remind of */
@@ -619,7 +679,8 @@ engine_on_appt_timer(engine_ctx *c, const lead_event *ev)
 			     "move the %s, a person sets the new time", ev->level + 1, kind_name(c, a));
 		return DECIDE_OK;
 	}
-	if (bizclock_in_quiet(&c->r->business, c->now)) {
+	lead_time = lead_clock(c->r, c->l);	/* quiet hours are the lead's */
+	if (bizclock_in_quiet(&lead_time, c->now)) {
 		engine_event(c, "appointment.message_skipped", "No reminder %d: quiet hours",
 			     ev->level + 1);
 		return DECIDE_OK;

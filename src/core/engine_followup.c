@@ -56,6 +56,16 @@ open_task(const engine_ctx *c, const char *verb, const char *assignee)
 	return best;
 }
 
+const char *
+engine_lead_time_words(engine_ctx *c, int64_t t)
+{
+	char day[64], clock[16];
+
+	appt_day_words(lead_zone(c->r, c->l), t, day, sizeof day);
+	appt_clock_words(lead_zone(c->r, c->l), t, clock, sizeof clock);
+	return engine_fmt(c, "%s at %s", day, clock);
+}
+
 /*
  * EV_FOLLOWUP: the lead's next follow-up is a .verb task for its owner due at
  * .until: a task with its escalation from then. When the owner already has
@@ -75,7 +85,7 @@ engine_on_followup(engine_ctx *c, const lead_event *ev, char *err, size_t errlen
 	const char *assignee = c->owner ? c->owner : ev->actor;
 	const rules_person *p = engine_person(c, assignee);
 	const lead_task *t;
-	int64_t due = ev->until;
+	int64_t due = ev->until, keep;
 	const char *by, *note = ev->text && *ev->text ? ev->text : NULL;
 	action *a;
 
@@ -103,8 +113,21 @@ engine_on_followup(engine_ctx *c, const lead_event *ev, char *err, size_t errlen
 		snprintf(err, errlen, "owner: the lead has no owner to follow up; give it one first");
 		return DECIDE_INVALID;
 	}
-	/* A promise to the lead is kept at the time promised, not the next opening;
-	 * until then the automation stays quiet. */
+	/* A promise to the lead is kept at the time promised, not the next opening
+	 * - so only a time the rules can keep is promised: the person doing the
+	 * call is at work then (their hours, else the business's; holidays).
+	 * Refused, not moved: the lead was told that time. Until then the
+	 * automation stays quiet. */
+	if (ev->promise != NULL && (keep = engine_call_keepable(c, p, due)) != due) {
+		if (keep < 0)
+			snprintf(err, errlen, "promise: %s is not at work %s and has no working hours "
+				 "to keep a call in", p->name, engine_lead_time_words(c, due));
+		else
+			snprintf(err, errlen, "promise: %s is not at work %s; the first time the rules "
+				 "can keep is %s (the lead's time)", p->name,
+				 engine_lead_time_words(c, due), engine_lead_time_words(c, keep));
+		return DECIDE_INVALID;
+	}
 	if (ev->promise != NULL)
 		engine_stop_sequence(c, engine_fmt(c, "a person promised the lead: %s", ev->promise));
 	else if (strcmp(verb, "visit") != 0 && !bizclock_is_open(&c->r->business, due)) {

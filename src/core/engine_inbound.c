@@ -155,9 +155,9 @@ engine_reply_task(engine_ctx *c, const char *channel)
 	engine_task_for_owner(c, sms ? "text" : engine_streq(channel, "email") ? "email" : "call",
 			      engine_fmt(c, "%s" REPLY_TITLE "%s%s%s%s", engine_first_name(c),
 					 sms ? "by text or call" : "them",
-					 c->reply_asks ? " (asks for " : "",
+					 c->reply_asks ? " (" : "",
 					 c->reply_asks ? c->reply_asks : "",
-					 c->reply_asks ? ": log it as a callback to keep it)" : ""));
+					 c->reply_asks ? ")" : ""));
 	if (c->r->unanswered.after <= 0)
 		return;
 	/* If nobody has answered by then, the lead goes back to follow-up or

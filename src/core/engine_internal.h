@@ -54,8 +54,9 @@ typedef struct {
 				 * urgent routing rule took the lead) */
 	const lead_appointment *appt; /* the appointment a message being rendered is
 				       * about ({{appointment_*}}), NULL = none */
-	const char *reply_asks;	/* the call time the lead's reply asks for ("a call
-				 * Thursday, Dec 3 at 5:00 PM"), for its reply task's
+	const char *reply_asks;	/* the call time the lead's reply asks for and what
+				 * to do about it ("asks for a call Thursday, Dec 3
+				 * at 5:00 PM: log it ..."), for its reply task's
 				 * title; NULL = none */
 	int64_t paused_at;	/* the automation is paused since (0 = it runs) */
 } engine_ctx;
@@ -170,6 +171,13 @@ const char *engine_sms_countries(engine_ctx *c);
 size_t engine_recent_touches(const engine_ctx *c);
 
 /* timing (engine_timing.c) */
+/* The business's clock with p's working hours (people[].hours, else the
+ * business's): the zone and holidays stay. */
+rules_business engine_person_clock(const engine_ctx *c, const rules_person *p);
+/* Whether a call p makes at `at` is one the rules can keep: at itself when p
+ * is at work then (engine_person_clock; its closing minute counts, "after 5"
+ * with hours to 17:00), else the first time p is (-1: never). */
+int64_t engine_call_keepable(const engine_ctx *c, const rules_person *p, int64_t at);
 /* When a notification to p may go: now when urgent (c->urgent, or due > 0
  * and before p's working hours begin) or p is at work, else when p's working
  * hours (people[].hours, else the business's) next begin. */
@@ -293,6 +301,8 @@ decide_result engine_on_task_snooze(engine_ctx *c, const lead_event *ev, char *e
 				    size_t errlen);
 decide_result engine_on_contact(engine_ctx *c, const lead_event *ev, char *err, size_t errlen);
 /* the next follow-up a person sets (engine_followup.c) */
+/* "Thursday, Dec 3 at 5:00 PM" in the lead's zone; owned by the decision. */
+const char *engine_lead_time_words(engine_ctx *c, int64_t t);
 decide_result engine_on_followup(engine_ctx *c, const lead_event *ev, char *err, size_t errlen);
 /* someone went away: their open tasks on this lead go to who covers
  * (engine_cover.c) */
@@ -309,11 +319,17 @@ bool engine_appointment_reply(engine_ctx *c, const lead_event *ev);
  * engine_on_opt): its next appointment is off too, and the person going is
  * told; the opt-out's own task asks the owner to reach the lead. */
 void engine_appointment_keyword_cancel(engine_ctx *c, const lead_event *ev);
-/* The call time a lead's words ask for ("call me after 5" -> "a call
- * Thursday, Dec 3 at 5:00 PM"), for a person to confirm as a promised
- * callback; NULL when the words ask for none (a time needs a word about
+/* The call time a lead's words ask for, for a person to confirm as a
+ * promised callback ("call me after 5" -> "asks for a call Thursday, Dec 3 at
+ * 5:00 PM: log it as a callback to keep it"), or, when the owner is not at
+ * work then, the first time the rules can keep to offer instead; NULL when
+ * the words ask for none (a time needs a word about
  * calling next to it: "call", "ring", "phone", "reach", "talk"). */
 const char *engine_promise_asked(engine_ctx *c, const char *text);
+/* The rules changed under the lead (old = the rules it ran): when they plan
+ * other reminders or another outcome check, those of its appointments ahead
+ * are planned again from the new rules - never one the lead already had. */
+void engine_appointments_rules(engine_ctx *c, const rules *old);
 /* {{appointment_kind|day|window|person|place}} of c->appt; NULL when none. */
 const char *engine_appt_field(engine_ctx *c, const char *field);
 

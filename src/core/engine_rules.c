@@ -9,9 +9,11 @@
  *    lead already had does not run again, wherever it moved);
  *  - a step added to the rules applies to a lead that has not yet passed its
  *    time; one whose time has passed is not run for this lead;
- *  - the plan records the rules version it now runs;
  *  - a paused lead's held step (lead.paused_step) is pending like a timer:
- *    it moves the same way and stays held; nothing is planned while paused.
+ *    it moves the same way and stays held; nothing is planned while paused;
+ *  - the reminders of the lead's appointments ahead are planned again when
+ *    the reminder rules changed (engine_appointment.c);
+ *  - the plan records the rules version it now runs.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,6 +235,7 @@ engine_on_rules(engine_ctx *c, const lead_event *ev)
 	lead_event held;
 	action *a;
 
+	engine_appointments_rules(c, old);
 	if (c->sequence == NULL)
 		goto record;
 	p.cur = rules_sequence_find(c->r, c->sequence);

@@ -5,16 +5,16 @@
  * `urgent`, or it is about a task due before those hours begin (the rules
  * asked for it sooner). A sequence's message to the lead waits until the
  * contact time the lead was promised has passed, plus limits.promise_grace,
- * so "Do you still need help?" never arrives before the promised call. No I/O.
+ * so "Do you still need help?" never arrives before the promised call. A
+ * call is promised only when the person making it is at work then. No I/O.
  */
 #include <string.h>
 
 #include "bizclock.h"
 #include "engine_internal.h"
 
-/* The business's clock with p's working hours: the zone and holidays stay. */
-static rules_business
-person_clock(const engine_ctx *c, const rules_person *p)
+rules_business
+engine_person_clock(const engine_ctx *c, const rules_person *p)
 {
 	rules_business b = c->r->business;
 
@@ -33,13 +33,25 @@ engine_notify_time(const engine_ctx *c, const rules_person *p, int64_t due)
 
 	if (c->urgent || p == NULL)
 		return c->now;
-	b = person_clock(c, p);
+	b = engine_person_clock(c, p);
 	if (bizclock_is_open(&b, c->now))
 		return c->now;
 	at = bizclock_next_open(&b, c->now);
 	if (at < 0 || (due > 0 && due < at))
 		return c->now;
 	return at;
+}
+
+int64_t
+engine_call_keepable(const engine_ctx *c, const rules_person *p, int64_t at)
+{
+	rules_business b = engine_person_clock(c, p);
+
+	/* the closing minute itself is the day's last call: "after 5" with hours
+	 * to 17:00 is kept */
+	if (bizclock_is_open(&b, at) || bizclock_is_open(&b, at - 60))
+		return at;
+	return bizclock_next_open(&b, at);
 }
 
 /* The earliest due time of the lead's open contact tasks (call, text or

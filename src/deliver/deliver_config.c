@@ -18,9 +18,10 @@ static const char *const providers_keys[] = {
 };
 enum { P_SMS, P_EMAIL, P_TWILIO, P_SMTP, P_WEBHOOKS, P_DELIVERY, P_N };
 static const char *const twilio_keys[] = {
-	"account_sid", "auth_token", "from", "messaging_service_sid", "base_url", NULL
+	"account_sid", "auth_token", "from", "messaging_service_sid", "base_url", "lookup",
+	"lookup_url", NULL
 };
-enum { TW_SID, TW_TOKEN, TW_FROM, TW_MSID, TW_BASE, TW_N };
+enum { TW_SID, TW_TOKEN, TW_FROM, TW_MSID, TW_BASE, TW_LOOKUP, TW_LOOKUP_URL, TW_N };
 static const char *const smtp_keys[] = {
 	"url", "user", "password", "from", "tls", "ca_file", NULL
 };
@@ -90,6 +91,15 @@ read_twilio(rl_ctx *c, yaml_node_t *n, deliver_config *cfg)
 		strip_slash(cfg->tw_base);
 		if (!is_http_url(cfg->tw_base))
 			rl_error(c, v[TW_BASE], "\"base_url\" must be an http(s) URL");
+	}
+	/* off by default: Twilio bills each lookup */
+	if (v[TW_LOOKUP] != NULL)
+		rl_bool(c, v[TW_LOOKUP], "lookup", &cfg->tw_lookup);
+	if (v[TW_LOOKUP_URL] != NULL &&
+	    rl_string(c, v[TW_LOOKUP_URL], "lookup_url", &cfg->tw_lookup_base) == 0) {
+		strip_slash(cfg->tw_lookup_base);
+		if (!is_http_url(cfg->tw_lookup_base))
+			rl_error(c, v[TW_LOOKUP_URL], "\"lookup_url\" must be an http(s) URL");
 	}
 }
 
@@ -327,8 +337,9 @@ deliver_config_load(const deliver_options *o, rules_diags *diags, char *err, siz
 	c->log_path = strdup(o->log_path ? o->log_path : path);
 	c->public_url = strip_slash(strdup(o->public_url ? o->public_url : ""));
 	c->tw_base = strdup("https://api.twilio.com");
+	c->tw_lookup_base = strdup("https://lookups.twilio.com");
 	if (c->data_dir == NULL || c->log_path == NULL || c->public_url == NULL ||
-	    c->tw_base == NULL)
+	    c->tw_base == NULL || c->tw_lookup_base == NULL)
 		goto fail;
 	if (read_file(c, o->business_file, false, diags) < 0) {
 		snprintf(err, errlen, "%s: the providers section has errors", o->business_file);
@@ -352,6 +363,7 @@ deliver_config_free(deliver_config *c)
 	free(c->log_path);
 	free(c->public_url);
 	free(c->tw_base);
+	free(c->tw_lookup_base);
 	free(c->tw_sid);
 	rl_secret_free(c->tw_token);
 	free(c->tw_from);

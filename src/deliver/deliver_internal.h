@@ -35,6 +35,8 @@ struct deliver_config {
 	char *tw_token;		/* secret */
 	char *tw_from;
 	char *tw_msid;		/* MessagingServiceSid, alternative to From */
+	bool tw_lookup;		/* Lookup v2 line type before a lead's number is first texted */
+	char *tw_lookup_base;	/* https://lookups.twilio.com */
 	/* SMTP */
 	char *smtp_url;		/* may hold credentials: never logged */
 	char *smtp_user;
@@ -148,6 +150,14 @@ const deliver_provider *deliver_provider_find(const char *name, const char *chan
 /* Common curl set-up for a job: timeouts, write-to-buffer, error buffer, no
  * signals, protocols limited to http(s)/smtp(s). Returns the handle or NULL. */
 CURL *deliver_easy_new(deliver_job *job);
+
+/* Lookup (deliver_lookup.c): true when the text of job is not to be sent -
+ * a Twilio Lookup v2 before the first text to a lead's number (when
+ * tw_lookup) says it is a landline; res is then the not_textable failure. */
+bool deliver_lookup_landline(deliver_job *job, deliver_result *res);
+/* line_type_intelligence.type of a Lookup v2 answer into type: 0, or -1 when
+ * it has none (not JSON, not asked for, or too long). */
+int deliver_lookup_line_type(const char *body, size_t len, char *type, size_t typelen);
 
 /* Frees everything a job owns (not the job). */
 void deliver_job_clear(deliver_job *job);

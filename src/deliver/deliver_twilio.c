@@ -72,9 +72,11 @@ tw_start(deliver_job *job, deliver_result *res)
 	const deliver_config *c = job->cfg;
 	const outbox_msg *m = &job->msg;
 	char url[1024], cb[1024], tok[64];
-	CURL *e = deliver_easy_new(job);
+	CURL *e;
 
-	if (e == NULL)
+	if (deliver_lookup_landline(job, res))
+		return 1;	/* not sent: the number cannot take texts */
+	if ((e = deliver_easy_new(job)) == NULL)
 		goto oom;
 	snprintf(url, sizeof url, "%s/2010-04-01/Accounts/%s/Messages.json", c->tw_base, c->tw_sid);
 	if (form_add(e, &job->req, &job->req_len, "To", m->recipient) < 0 ||

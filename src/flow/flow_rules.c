@@ -35,7 +35,8 @@ count(const decision *d, flow_rules_stats *out)
 		else if (strcmp(a->name, "lead.cold") == 0)
 			cold = true;
 		changed |= strcmp(a->name, "rules.changed") == 0 ||
-			   strcmp(a->name, "sequence.stopped") == 0;
+			   strcmp(a->name, "sequence.stopped") == 0 ||
+			   strcmp(a->name, "appointment.replanned") == 0;
 	}
 	out->changed += changed;
 	out->cold_sooner += sooner || cold;

@@ -74,6 +74,7 @@ enum MHD_Result api_lead_events(http_req *rq);
 enum MHD_Result api_lead_pause(http_req *rq);
 enum MHD_Result api_lead_resume(http_req *rq);
 enum MHD_Result api_lead_followup(http_req *rq);
+enum MHD_Result api_lead_callback(http_req *rq);
 enum MHD_Result api_tasks_list(http_req *rq);
 enum MHD_Result api_task_complete(http_req *rq);
 enum MHD_Result api_task_snooze(http_req *rq);

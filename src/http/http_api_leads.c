@@ -282,6 +282,40 @@ out:
 	return ret;
 }
 
+/* What a person promised the lead ("after 5 pm", "Thursday morning"): the next
+ * call is due then, as `leadkeep lead callback` does; a time the rules cannot
+ * keep is a 422 naming the first one they can (docs/appointments.md). */
+enum MHD_Result
+api_lead_callback(http_req *rq)
+{
+	static const char *const keys[] = { "promise", "by", NULL };
+	enum MHD_Result ret;
+	job j = api_job(rq, JOB_EVENT);
+	bool bad = false;
+	json_t *o;
+
+	if (!http_auth(rq, HTTP_ROLE_STAFF, &ret))
+		return ret;
+	if ((o = api_body(rq, &ret)) == NULL)
+		return ret;
+	j.ev = lead_event_init(EV_FOLLOWUP);
+	if (!api_only(rq, o, keys, &ret))
+		goto out;
+	j.ev.promise = j.ev.text = api_str(rq, o, "promise", MAX_TEXT, &bad, &ret);
+	j.ev.actor = api_str(rq, o, "by", 64, &bad, &ret);
+	if (bad)
+		goto out;
+	if (j.ev.promise == NULL) {
+		ret = http_error(rq, 422, "missing_field", "promise: what the lead was promised "
+				 "(\"after 5 pm\", \"Thursday morning\")", "promise");
+		goto out;
+	}
+	ret = run_event(rq, &j, o);
+out:
+	json_decref(o);
+	return ret;
+}
+
 enum MHD_Result
 api_lead_events(http_req *rq)
 {

@@ -23,6 +23,7 @@ const http_route http_routes[] = {
 	{ "POST", "/api/v1/leads/*/pause", api_lead_pause, false },
 	{ "POST", "/api/v1/leads/*/resume", api_lead_resume, false },
 	{ "POST", "/api/v1/leads/*/followup", api_lead_followup, false },
+	{ "POST", "/api/v1/leads/*/callback", api_lead_callback, false },
 	{ "GET", "/api/v1/tasks", api_tasks_list, false },
 	{ "POST", "/api/v1/tasks/*/complete", api_task_complete, false },
 	{ "POST", "/api/v1/tasks/*/snooze", api_task_snooze, false },

@@ -285,7 +285,8 @@ typedef struct {
 int store_rules_history(store *s, int64_t business_id, int limit,
 			void (*fn)(void *ctx, const store_rules_row *r), void *ctx);
 
-/* Leads of the business with a running sequence whose plan does not run
+/* Leads of the business in flight - a running sequence or an appointment
+ * ahead of an outcome - whose plan does not run
  * version hash (or records none), with ids above `after`, ascending: up to
  * max ids into ids. Returns how many, or -1. */
 int store_leads_off_version(store *s, int64_t business_id, const char *hash, int64_t after,

@@ -117,7 +117,10 @@ sqlite_outbox_claim(store *s, int64_t id, int64_t now, outbox_msg *m)
 	static const char *const sel =
 		"SELECT o.state, o.send_at, o.purpose, o.channel, o.person, o.recipient,"
 		" o.subject, o.body, o.business_id, o.lead_id, o.attempts, l.owner,"
-		" l.sms_opt_out, l.email_opt_out, l.flags, l.id IS NULL"
+		" l.sms_opt_out, l.email_opt_out, l.flags, l.id IS NULL,"
+		" EXISTS (SELECT 1 FROM outbox p WHERE p.lead_id = o.lead_id"
+		"  AND p.channel = 'sms' AND p.recipient = o.recipient"
+		"  AND p.state IN ('sent', 'delivered'))"
 		" FROM outbox o LEFT JOIN leads l ON l.id = o.lead_id WHERE o.id = ?1";
 	sqlite3_stmt *st = store_stmt(s, sel);
 	const char *state, *purpose;
@@ -155,6 +158,7 @@ sqlite_outbox_claim(store *s, int64_t id, int64_t now, outbox_msg *m)
 		  lead_unreachable(m->channel, sqlite3_column_int(st, 12),
 				   sqlite3_column_int(st, 13), (unsigned)sqlite3_column_int(st, 14));
 	orphan = sqlite3_column_int(st, 15) != 0;
+	m->texted_before = sqlite3_column_int(st, 16) != 0;
 	sqlite3_reset(st);
 	if (orphan) {
 		/* Nobody to send it to or to tell: out of the queue, saying why. */

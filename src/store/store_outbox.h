@@ -50,6 +50,8 @@ typedef struct {
 	int64_t send_at;
 	int attempts;		/* including the attempt just claimed */
 	char *owner;		/* the lead's owner (person id), may be NULL */
+	bool texted_before;	/* an earlier text to this lead at this recipient was
+				 * accepted by the provider */
 } outbox_msg;
 
 /* Frees m's strings (not m). NULL is a no-op. */

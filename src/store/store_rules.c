@@ -163,8 +163,13 @@ int
 sqlite_leads_off_version(store *s, int64_t business_id, const char *hash, int64_t after,
 			 int64_t *ids, int max)
 {
+	/* in flight: a sequence running, or an appointment ahead (its reminders
+	 * come from the rules too) */
 	static const char *const sql =
-		"SELECT id FROM leads WHERE business_id = ?1 AND sequence IS NOT NULL"
+		"SELECT id FROM leads WHERE business_id = ?1"
+		" AND (sequence IS NOT NULL OR EXISTS (SELECT 1 FROM appointments a"
+		"  WHERE a.lead_id = leads.id"
+		"  AND a.state IN ('booked', 'confirmed', 'rescheduled')))"
 		" AND id > ?2 AND (rules_version IS NULL OR rules_version <> ?3)"
 		" ORDER BY id LIMIT ?4";
 	sqlite3_stmt *st = store_stmt(s, sql);

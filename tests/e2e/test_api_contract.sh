@@ -208,6 +208,14 @@ conforms "POST .../appointments (done, none ahead): 409" 409
 vapi GET "/api/v1/appointments?state=cancelled&limit=5"
 conforms "GET /api/v1/appointments?state=cancelled: 200" 200
 
+# --- promised callbacks ----------------------------------------------------------------
+vapi POST "/api/v1/leads/$id/callback" '{"promise":"Sunday at 3 am","by":"alice"}'
+conforms "POST .../callback at a time the rules cannot keep: 422" 422
+monday=$(date -u -d 'next monday' +%m-%d)	# a Monday holiday of the demo rules: Tuesday
+case $monday in 12-25|01-01) promise="Tuesday at 10 am" ;; *) promise="Monday at 10 am" ;; esac
+vapi POST "/api/v1/leads/$id/callback" "{\"promise\":\"$promise\",\"by\":\"alice\"}"
+conforms "POST .../callback: 200, the lead" 200
+
 # --- 429: the burst token's allowance spent directly, then one more via prism -------
 for _ in $(seq 1 150); do
 	[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $BTOKEN" "$BASE/api/v1/people")" = 429 ] && break

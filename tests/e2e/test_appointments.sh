@@ -3,7 +3,8 @@
 # books, lists a technician's day (address, maps link, phone, job) and logs
 # outcomes, each through the engine; a change tells the person going; bad
 # input is a usage error naming the field; `lead callback` makes the next
-# call due at the promised time; the person's calendar feed carries the
+# call due at the promised time, and refuses one nobody is at work for (the
+# API's POST .../callback too); the person's calendar feed carries the
 # appointment with its start, end and place (read back by python3-icalendar),
 # and GET /api/v1/appointments filters by person and day.
 . "$(dirname "$0")/lib.sh"
@@ -56,6 +57,17 @@ expect_eq "lead callback" "$?" 0
 expect_eq "the next call is due at 17:00 local (23:00 UTC)" "$(sql "SELECT datetime(due_at, 'unixepoch') FROM tasks WHERE lead_id = 2 AND state = 'open' AND verb = 'call'")" "2026-12-03 23:00:00"
 out=$(lk lead callback 2 "whenever suits" 2>&1); rc=$?
 expect_eq "words with no time: exit 2" "$rc" 2
+out=$(lk lead callback 2 "Saturday afternoon" --by alice 2>&1); rc=$?
+expect_eq "a time nobody is at work: exit 2" "$rc" 2
+expect_contains "... naming the first time the rules can keep" "$out" \
+	"is not at work Saturday, Dec 5 at 1:00 PM; the first time the rules can keep is Monday, Dec 7 at 8:00 AM (the lead's time)"
+
+# A rules change that edits the reminders plans those of the visits ahead again.
+out=$(lk rules diff "$LK_ROOT/tests/scenarios/reminders-edited.yaml" 2>&1)
+expect_contains "rules diff: the leads with a visit ahead are in flight" "$out" \
+	"Leads in flight on another version: 2, of which 2 change"
+expect_contains "... and each says its reminders are planned again" "$out" \
+	"Rules changed: the reminders of the estimate visit on Tuesday, Dec 8, 10:00 AM - 11:00 AM"
 
 # --- the calendar feed and the API ------------------------------------------------
 url=$(lk calendar token bob 2>/dev/null)
@@ -81,6 +93,14 @@ r=$(api POST /api/v1/leads/1/appointments '{"action":"done","amount_cents":12000
 expect_eq "POST .../appointments done with a quote: 200" "$(status_of "$r")" 200
 expect_eq "... the lead it answers has the appointment, done" "$(json_get "$(body_of "$r")" '[(a["id"], a["state"]) for a in d["appointments"]]')" "[(1, 'done')]"
 expect_eq "... the quote's follow-up starts" "$(sql "SELECT stage, sequence, quote_cents FROM leads WHERE id = 1")" "quoted|quote_sent|120000"
+r=$(api POST /api/v1/leads/2/callback '{"promise":"Saturday afternoon","by":"alice"}')
+expect_eq "POST .../callback at a time nobody works: 422 naming the promise" "$(status_of "$r") $(json_get "$(body_of "$r")" 'd["error"]["field"]')" "422 promise"
+expect_contains "... and the first time the rules can keep" "$(body_of "$r")" "the first time the rules can keep is Monday, Dec 7 at 8:00 AM"
+r=$(api POST /api/v1/leads/2/callback '{"promise":"tomorrow at 10","by":"alice"}')
+expect_eq "POST .../callback: 200" "$(status_of "$r")" 200
+expect_eq "... the next call is due then (10:00 Chicago)" "$(sql "SELECT datetime(due_at, 'unixepoch') FROM tasks WHERE lead_id = 2 AND state = 'open' AND verb = 'call'")" "2026-12-04 16:00:00"
+r=$(api POST /api/v1/leads/2/callback '{"by":"alice"}')
+expect_eq "POST .../callback without a promise: 422" "$(status_of "$r") $(json_get "$(body_of "$r")" 'd["error"]["code"]')" "422 missing_field"
 r=$(api POST /api/v1/leads/1/appointments '{"action":"dance"}')
 expect_eq "an unknown action: 422 naming it" "$(status_of "$r") $(json_get "$(body_of "$r")" 'd["error"]["field"]')" "422 action"
 stop_server

@@ -33,12 +33,12 @@ start_smtp_sink() {
 }
 
 # providers_config: the business file's providers section for the stand-ins
-# started, with the keys of $SMTP_MORE (smtp), $WEBHOOKS (webhooks) and
-# $DELIVERY (delivery: the dispatcher's pace), each "key: value, ...".
+# started, with the keys of $TWILIO_MORE (twilio), $SMTP_MORE (smtp), $WEBHOOKS
+# (webhooks) and $DELIVERY (delivery: the dispatcher's pace), each "key: value, ...".
 providers_config() {
 	{
 		echo "providers:"
-		[ -z "${TW_PORT:-}" ] || printf '  twilio: { account_sid: AC00000000000000000000000000000000, auth_token: env:TW_AUTH_TOKEN, from: "+13125550100", base_url: "http://127.0.0.1:%s" }\n' "$TW_PORT"
+		[ -z "${TW_PORT:-}" ] || printf '  twilio: { account_sid: AC00000000000000000000000000000000, auth_token: env:TW_AUTH_TOKEN, from: "+13125550100", base_url: "http://127.0.0.1:%s"%s }\n' "$TW_PORT" "${TWILIO_MORE:+, $TWILIO_MORE}"
 		[ -z "${SMTP_PORT:-}" ] || printf '  smtp: { url: "smtp://127.0.0.1:%s/leadkeep.test", from: "Northside Home Services <leads@northside.example>"%s }\n' "$SMTP_PORT" "${SMTP_MORE:+, $SMTP_MORE}"
 		[ -z "${WEBHOOKS:-}" ] || printf '  webhooks: { %s }\n' "$WEBHOOKS"
 		[ -z "${DELIVERY:-}" ] || printf '  delivery: { %s }\n' "$DELIVERY"

@@ -22,6 +22,16 @@ Behaviour per recipient (--behaviour FILE, JSON, re-read at every request):
   {"+13125550992": "21614"}           400 'To' is not a mobile number
   {"+13125550994": "silent"}          accept, send no status callback
   {"*": "delay:1500"}                 accept after 1.5 s (also per number)
+  {"lookup:+13125550990": "landline"} Lookup v2 line type of that number
+                                      (default "mobile"; "404" answers 20404)
+
+Also a stand-in for Lookup v2 (there is no Lookup capture in the shared
+reference; this follows Twilio's documented v2 response shape,
+https://www.twilio.com/docs/lookup/v2-api and .../line-type-intelligence):
+GET /v2/PhoneNumbers/{E.164}?Fields=line_type_intelligence, basic auth,
+200 with {"phone_number", "valid", "line_type_intelligence": {"type",
+"carrier_name", "mobile_country_code", "mobile_network_code", "error_code"},
+...}; a line type is only given when Fields asks for it.
 Usage: twilio_stub.py --port-file F --record F --sid AC.. --token T [--delay MS]
 """
 import argparse
@@ -115,7 +125,37 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/_stub/health":
             return self.reply(200, {"ok": True})
+        url = urllib.parse.urlsplit(self.path)
+        if url.path.startswith("/v2/PhoneNumbers/"):
+            return self.lookup(urllib.parse.unquote(url.path[len("/v2/PhoneNumbers/"):]),
+                               urllib.parse.parse_qs(url.query))
         return self.error(404, 20404, "The requested resource was not found")
+
+    def lookup(self, number, query):
+        auth = self.headers.get("Authorization", "")
+        good = "Basic " + base64.b64encode(("%s:%s" % (ARGS.sid, ARGS.token)).encode()).decode()
+        fields = ",".join(query.get("Fields", [])).split(",")
+        entry = {"ts": time.time(), "lookup": number, "fields": fields, "auth_ok": auth == good}
+        beh = behaviour_for("lookup:" + number) or "mobile"
+        if auth != good:
+            entry["answer"] = self.error(401, 20003, "Authenticate")
+        elif beh == "404":
+            entry["answer"] = self.error(404, 20404, "The requested resource /PhoneNumbers/%s was not found" % number)
+        else:
+            entry["answer"] = 200
+            lti = None
+            if "line_type_intelligence" in fields:
+                lti = {"error_code": None, "mobile_country_code": "310",
+                       "mobile_network_code": "456", "carrier_name": "Stub Carrier", "type": beh}
+            self.reply(200, {
+                "calling_country_code": "1", "country_code": "US", "phone_number": number,
+                "national_format": number, "valid": True, "validation_errors": [],
+                "caller_name": None, "sim_swap": None, "call_forwarding": None,
+                "line_status": None, "line_type_intelligence": lti, "identity_match": None,
+                "reassigned_number": None, "sms_pumping_risk": None,
+                "phone_number_quality_score": None, "pre_fill": None,
+                "url": "https://lookups.twilio.com/v2/PhoneNumbers/%s" % number})
+        record(entry)
 
     def do_POST(self):
         n = int(self.headers.get("Content-Length") or 0)

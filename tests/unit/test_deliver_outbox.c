@@ -224,6 +224,61 @@ sent_records_the_provider_id_and_an_event(void **state)
 	outbox_msg_free(&m);
 }
 
+/* The Lookup asks only before a lead's number is first texted: a claim says
+ * whether a text to it was accepted before. */
+static void
+a_number_is_new_until_a_text_to_it_was_accepted(void **state)
+{
+	fixture *f = *state;
+	deliver_result res = { .kind = DELIVER_OK, .provider_id = "SM123" };
+	outbox_msg m;
+	int64_t next;
+
+	assert_int_equal(claim(f, &m), OUTBOX_CLAIMED);
+	assert_false(m.texted_before);
+	assert_int_equal(deliver_record(f->s, &f->cfg, &m, "twilio", &res, f->now), 0);
+	outbox_msg_free(&m);
+	assert_int_equal(sqlite3_exec(store_sqlite_db(f->s), "INSERT INTO outbox (business_id,"
+				      " lead_id, channel, recipient, body, purpose, send_at, created_at,"
+				      " updated_at) SELECT business_id, lead_id, channel, recipient,"
+				      " 'Still there?', 'followup', send_at, created_at, updated_at"
+				      " FROM outbox WHERE purpose = 'ack' AND channel = 'sms'",
+				      NULL, NULL, NULL), SQLITE_OK);
+	next = one(f->s, "SELECT max(id) FROM outbox");
+	assert_int_equal(claim_row(f->s, f->r, next, f->now, &m), OUTBOX_CLAIMED);
+	assert_true(m.texted_before);
+	outbox_msg_free(&m);
+}
+
+/* Lookup v2's answer (Twilio's documented shape): the line type, or none. */
+static void
+the_line_type_is_read_from_a_lookup_answer(void **state)
+{
+	static const char answer[] =
+		"{\"calling_country_code\": \"1\", \"country_code\": \"US\", \"phone_number\":"
+		" \"+13125550920\", \"valid\": true, \"validation_errors\": [],"
+		" \"line_type_intelligence\": {\"error_code\": null, \"mobile_country_code\": null,"
+		" \"mobile_network_code\": null, \"carrier_name\": \"AT&T\", \"type\": \"landline\"},"
+		" \"url\": \"https://lookups.twilio.com/v2/PhoneNumbers/+13125550920\"}";
+	char type[32];
+
+	(void)state;
+	assert_int_equal(deliver_lookup_line_type(answer, strlen(answer), type, sizeof type), 0);
+	assert_string_equal(type, "landline");
+	/* Fields not asked for: line_type_intelligence is null */
+	assert_int_equal(deliver_lookup_line_type("{\"line_type_intelligence\": null}", 32, type,
+						  sizeof type), -1);
+	assert_int_equal(deliver_lookup_line_type("<html>", 6, type, sizeof type), -1);
+	assert_int_equal(deliver_lookup_line_type(NULL, 0, type, sizeof type), -1);
+	{
+		const char *long_type = "{\"line_type_intelligence\": {\"type\": "
+					"\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}}";
+
+		assert_int_equal(deliver_lookup_line_type(long_type, strlen(long_type), type,
+							  sizeof type), -1);
+	}
+}
+
 static void
 temporary_failures_back_off_then_die_with_a_task(void **state)
 {
@@ -607,6 +662,8 @@ main(void)
 		T(a_row_is_not_claimed_before_its_time),
 		T(opted_out_leads_get_no_automated_text_but_do_get_compliance),
 		T(sent_records_the_provider_id_and_an_event),
+		T(a_number_is_new_until_a_text_to_it_was_accepted),
+		cmocka_unit_test(the_line_type_is_read_from_a_lookup_answer),
 		T(temporary_failures_back_off_then_die_with_a_task),
 		T(a_retry_after_longer_than_the_backoff_is_honoured),
 		T(unsubscribed_at_the_carrier_opts_the_lead_out),
