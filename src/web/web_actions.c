@@ -1,7 +1,8 @@
 /*
  * web_actions.c - what the pages' forms do: record a task's outcome, snooze
  * it, log a call/visit/note, change a lead's stage or owner, decide a
- * possible opt-out, pause or resume its automation. Each is an engine event through the flow, written by the
+ * possible opt-out, pause or resume its automation, book or change an
+ * appointment. Each is an engine event through the flow, written by the
  * group-commit writer as a web_job (which checks, in its own transaction,
  * that the user may touch the lead). Success answers 303 back to the page (post/redirect/get); a
  * refusal shows the same page again with the reason next to the form.

@@ -6,8 +6,8 @@
  * call/visit/note, change the stage, pause or resume the automation (office,
  * managers, admins, the owner) and - for office, managers and admins - the
  * owner; its appointments, with their buttons and a booking form
- * (web_appointments.c). A lead the user may not see is answered exactly like one that does
- * not exist.
+ * (web_appointments.c). A lead the user may not see is answered exactly like
+ * one that does not exist.
  */
 #include <stdio.h>
 #include <stdlib.h>
