@@ -272,16 +272,13 @@ add_token(void *ctx, const store_token_row *r)
 	json_array_append_new(ctx, o);
 }
 
-/* A maps search link for an address: everything but unreserved characters
- * percent-encoded. */
-static json_t *
-maps_link(const char *place)
+char *
+read_maps_url(const char *place)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const char *base = "https://www.google.com/maps/search/?api=1&query=";
 	size_t n = strlen(base), len = strlen(place);
 	char *buf;
-	json_t *j;
 
 	if ((buf = malloc(n + len * 3 + 1)) == NULL)
 		return NULL;
@@ -297,8 +294,16 @@ maps_link(const char *place)
 		}
 	}
 	buf[n] = '\0';
-	j = text(buf);
-	free(buf);
+	return buf;
+}
+
+static json_t *
+maps_link(const char *place)
+{
+	char *url = read_maps_url(place);
+	json_t *j = url ? text(url) : NULL;
+
+	free(url);
 	return j;
 }
 

@@ -37,6 +37,11 @@ json_t *read_event_json(const store_event_row *r);
 json_t *read_appointments_json(store *s, int64_t business_id,
 			       const store_appointment_filter *f);
 
+/* The maps search link of an address (everything but unreserved characters
+ * percent-encoded), as the CLI, the API and the web app show it; the caller
+ * frees it. NULL when out of memory. */
+char *read_maps_url(const char *place);
+
 /* API tokens without secrets, newest first; NULL on a storage error. */
 json_t *read_tokens_json(store *s, int64_t business_id);
 

@@ -463,6 +463,22 @@ append_encoded(html_url *u, size_t *n, const char *s, const char *keep)
 }
 
 bool
+html_url_https(html_url *u, const char *url)
+{
+	size_t n;
+
+	if (url == NULL || strncmp(url, "https://", 8) != 0 || url[8] == '\0' ||
+	    (n = strlen(url)) >= sizeof u->s)
+		return refuse(u);
+	for (const char *p = url; *p; p++)
+		if (!unreserved((unsigned char)*p) && strchr(":/?&=%+", *p) == NULL)
+			return refuse(u);
+	memcpy(u->s, url, n + 1);
+	u->ok = true;
+	return true;
+}
+
+bool
 html_url_mailto(html_url *u, const char *email)
 {
 	const char *at;

@@ -97,6 +97,11 @@ bool html_url_sms(html_url *u, const char *phone);
 /* "mailto:" + the address percent-encoded; one '@' with text either side,
  * no white space or control characters, else refused. */
 bool html_url_mailto(html_url *u, const char *email);
+/* An address on another site, as built by the caller (a maps link): must
+ * start with "https://" and hold only A-Z a-z 0-9 - . _ ~ : / ? & = % +;
+ * else refused (no quote, space, angle bracket or backslash gets through).
+ * Returns u->ok. */
+bool html_url_https(html_url *u, const char *url);
 /* A same-site path: must start with one '/' (not "//" nor "/\"), and only
  * A-Z a-z 0-9 / - _ . ~ may appear; else refused. */
 #define html_url_path(u, lit) html_url_pathf_((u), "%s", "" lit "")

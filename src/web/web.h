@@ -16,6 +16,7 @@
 
 #include "http/http_internal.h"
 #include "http/http_jobs.h"
+#include "store/store_read.h"
 #include "store/store_user.h"
 #include "html.h"
 #include "web_auth.h"
@@ -204,6 +205,10 @@ int web_lead_render(web_ctx *c, int64_t id);
  * /app/leads/ID/stage: the rules' required fields are checked there), with
  * the lead's current stage chosen; back is where it returns (WEB_BACK_*). */
 void web_stage_form(web_ctx *c, int64_t lead_id, const char *current, const char *back);
+/* web_appointments.c: the signed-in person's visits of today (nothing when
+ * they have none), and a lead's appointments with their forms */
+void web_my_day(web_ctx *c);
+void web_lead_appointments(web_ctx *c, const store_lead_row *l);
 /* web_pipeline.c: renders the pipeline into c->h, with lead move's stage form
  * open (0 = none): 0, or -1 when it cannot be read. */
 int web_pipeline_render(web_ctx *c, int64_t move);
@@ -219,6 +224,7 @@ enum MHD_Result web_lead_stage(http_req *rq);
 enum MHD_Result web_lead_owner(http_req *rq);
 enum MHD_Result web_lead_pause(http_req *rq);
 enum MHD_Result web_lead_resume(http_req *rq);
+enum MHD_Result web_lead_appointment(http_req *rq);
 /* web_login.c */
 enum MHD_Result web_login_form(http_req *rq);
 enum MHD_Result web_login(http_req *rq);

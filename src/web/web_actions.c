@@ -1,7 +1,8 @@
 /*
  * web_actions.c - what the pages' forms do: record a task's outcome, snooze
  * it, log a call/visit/note, change a lead's stage or owner, decide a
- * possible opt-out, pause or resume its automation. Each is an engine event through the flow, written by the
+ * possible opt-out, pause or resume its automation, book or change an
+ * appointment. Each is an engine event through the flow, written by the
  * group-commit writer as a web_job (which checks, in its own transaction,
  * that the user may touch the lead). Success answers 303 back to the page (post/redirect/get); a
  * refusal shows the same page again with the reason next to the form.
@@ -485,4 +486,86 @@ enum MHD_Result
 web_lead_resume(http_req *rq)
 {
 	return automation(rq, false);
+}
+
+/* --- appointments ------------------------------------------------------------------------ */
+
+/* A datetime-local value "YYYY-MM-DDTHH:MM" of the business's zone into *out:
+ * 0, or -1 when it is not one. */
+static int
+local_datetime(web_ctx *c, const char *v, int64_t *out)
+{
+	char date[16];
+	const char *t = v ? strchr(v, 'T') : NULL;
+
+	if (t == NULL || (size_t)(t - v) >= sizeof date)
+		return -1;
+	memcpy(date, v, (size_t)(t - v));
+	date[t - v] = '\0';
+	return web_local_instant(c, date, t + 1, out);
+}
+
+/*
+ * Book, confirm, reschedule, cancel, done or no_show: the EV_APPOINTMENT
+ * `leadkeep appointments` and POST /api/v1/leads/{id}/appointments send,
+ * with the same fields (action, kind, start, place, person, appointment id,
+ * quote amount). The engine checks the action, kind, person and times and
+ * says what is wrong; here only the form's own formats are read.
+ */
+enum MHD_Result
+web_lead_appointment(http_req *rq)
+{
+	enum MHD_Result ret;
+	const char *what, *start, *amount, *appt;
+	int64_t id;
+	web_job w;
+	web_ctx c;
+
+	if (!lead_begin(&c, rq, &id, &ret))
+		goto out;
+	what = web_form_get(&c.form, "action");
+	start = web_form_get(&c.form, "start");
+	amount = web_form_get(&c.form, "amount");
+	appt = web_form_get(&c.form, "appointment");
+	web_job_init(&c, &w, JOB_EVENT);
+	w.j.ev = lead_event_init(EV_APPOINTMENT);
+	w.j.ev.outcome = what;
+	w.j.ev.appt_kind = web_form_get(&c.form, "kind");
+	w.j.ev.place = web_form_get(&c.form, "place");
+	w.j.ev.assignee = web_form_get(&c.form, "person");
+	if (!short_enough(&c, w.j.ev.place, MAX_SHORT, "Place", "appointments")) {
+		ret = again(&c, WEB_BACK_LEAD, id, 422);
+		goto out;
+	}
+	if (appt && (w.j.ev.appointment_id = api_id(appt)) < 0) {
+		ret = again(&c, WEB_BACK_LEAD, id, invalid(&c, "appointments", "appointment: not "
+							   "one of this lead's."));
+		goto out;
+	}
+	if (what && (strcmp(what, "book") == 0 || strcmp(what, "reschedule") == 0) &&
+	    start == NULL) {
+		ret = again(&c, WEB_BACK_LEAD, id, invalid(&c, "appointments", "start: give the "
+							   "day and time of the visit."));
+		goto out;
+	}
+	if (start && local_datetime(&c, start, &w.j.ev.starts_at) < 0) {
+		ret = again(&c, WEB_BACK_LEAD, id, invalid(&c, "appointments", "start: expected a "
+							   "day and a time."));
+		goto out;
+	}
+	if (amount && (what == NULL || strcmp(what, "done") != 0)) {
+		ret = again(&c, WEB_BACK_LEAD, id, invalid(&c, "appointments", "amount: only a "
+							   "visit done carries a quote amount."));
+		goto out;
+	}
+	if (amount && (w.j.ev.amount_cents = web_parse_amount(amount)) < 0) {
+		ret = again(&c, WEB_BACK_LEAD, id, invalid(&c, "appointments", "amount: expected "
+							   "dollars, e.g. 1250 or 1,250.50."));
+		goto out;
+	}
+	ret = run_lead(&c, &w, id, "appointments",
+		       what && strcmp(what, "book") == 0 ? "booked" : "appointment");
+out:
+	web_end(&c);
+	return ret;
 }

@@ -212,6 +212,9 @@ web_notice_from_query(web_ctx *c)
 		  "first task." },
 		{ "attached", "Saved. This contact already had an open lead: the inquiry joined "
 		  "it (see the timeline)." },
+		{ "booked", "Saved. The visit is booked: the lead is sent a confirmation and "
+		  "reminders, and the person going is told." },
+		{ "appointment", "Saved. The appointment changed." },
 		{ "password", "Your password is set. You are signed in." },
 	};
 	const char *ok = http_arg(c->rq, "ok");

@@ -5,8 +5,9 @@
  * delivery state, the whole timeline (newest first), and the forms to log a
  * call/visit/note, change the stage, pause or resume the automation (office,
  * managers, admins, the owner) and - for office, managers and admins - the
- * owner. A lead the user may not see is answered exactly like one that does
- * not exist.
+ * owner; its appointments, with their buttons and a booking form
+ * (web_appointments.c). A lead the user may not see is answered exactly like
+ * one that does not exist.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -806,6 +807,7 @@ render(web_ctx *c, lead_page *p)
 	html_close(h);
 	html_close(h);	/* section */
 	html_open(h, "section");
+	web_lead_appointments(c, l);
 	details(c, p);
 	html_elem(&c->h, "h2", "Stage");
 	web_stage_form(c, p->lead.id, p->lead.stage, WEB_BACK_LEAD);

@@ -24,6 +24,7 @@ const http_route web_routes[] = {
 	{ "POST", "/app/leads/*/pause", web_lead_pause, false },
 	{ "POST", "/app/leads/*/opt-out", web_lead_opt_out, false },
 	{ "POST", "/app/leads/*/resume", web_lead_resume, false },
+	{ "POST", "/app/leads/*/appointments", web_lead_appointment, false },
 	{ "POST", "/app/tasks/*/outcome", web_task_outcome, false },
 	{ "POST", "/app/tasks/*/snooze", web_task_snooze, false },
 	{ "GET", "/app/walk", web_walk, false },

@@ -5,6 +5,7 @@
  * shown). A card's note and snooze open on request (?open=TASK), so a queue
  * of thousands stays a small page. Office, managers and admins may look at
  * everyone's queue (?who=all); sales and technicians only ever see their own.
+ * Above the tasks, the person's own visits of today (web_appointments.c).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -192,6 +193,7 @@ web_today_render(web_ctx *c)
 	}
 	html_close(h);
 	web_notice_show(c, "");
+	web_my_day(c);
 	if (sees_all && mine) {
 		html_open(h, "p");
 		html_attr(h, "class", "filter");

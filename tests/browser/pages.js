@@ -21,11 +21,12 @@ module.exports = [
 	  path: ({ sql }) => `/app/?open=${sql("SELECT id FROM tasks WHERE assignee = 'alice' AND state = 'open' ORDER BY due_at, id LIMIT 1")}` },
 	{ name: 'today-everyone', path: '/app/?who=all', as: 'maria@demo' },
 	{ name: 'today-sales', path: '/app/', as: 'bob@demo' },
-	{ name: 'today-technician', path: '/app/', as: 'tom@demo' },
+	{ name: 'today-technician', path: '/app/', as: 'tom@demo' },	// his visits of today on top
 	{ name: 'lead', path: lead('Diego Garcia'), as: 'alice@demo', docs: true },
 	{ name: 'lead-won', path: lead('Marcus Johnson'), as: 'maria@demo' },
 	{ name: 'lead-sales', path: ({ sql }) => `/app/leads/${sql("SELECT min(id) FROM leads WHERE owner = 'bob' AND status = 'open'")}`,
 	  as: 'bob@demo' },
+	{ name: 'lead-appointment', path: lead('Kenji Tanaka'), as: 'tom@demo' },	// a visit's buttons
 	{ name: 'walk', path: '/app/walk', as: 'alice@demo' },
 	{ name: 'new-lead', path: '/app/leads/new', as: 'alice@demo' },
 	{ name: 'pipeline', path: '/app/pipeline', as: 'maria@demo', docs: true },

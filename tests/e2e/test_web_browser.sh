@@ -20,6 +20,10 @@ export LEADKEEP_NOW=2026-11-24T20:02:00Z	# Tuesday 14:02 in America/Chicago: ope
 server_config "$T/serve.yaml" </dev/null
 lk demo-seed >/dev/null 2>&1 && ok "the demo's week is seeded" || not_ok "the demo's week is seeded"
 lk demo-users >/dev/null 2>&1 && ok "the demo sign-ins exist" || not_ok "the demo sign-ins exist"
+# a visit of Tom's today, for his Today and the lead page's appointments
+lk appointments book "$(sql "SELECT id FROM leads WHERE name = 'Kenji Tanaka'")" --kind service_call \
+	--start "2026-11-24 16:00" --place "2150 N Clark St, Chicago" --person tom >/dev/null 2>&1 &&
+	ok "a visit is booked for Tom" || not_ok "a visit is booked for Tom"
 LK_LOCK_LINK=$(lk user add --email lock@demo --name "Lou Locke" --role office 2>/dev/null)
 LK_TOKEN=$(lk token create --name browser --role staff 2>/dev/null)
 LK_SETPW_LINK=$(lk user add --email new@demo --name "Nia Novak" --role office 2>/dev/null)

@@ -321,6 +321,24 @@ mailto_encodes_the_address(void **state)
 }
 
 static void
+https_urls_take_only_safe_characters(void **state)
+{
+	html_url u;
+
+	(void)state;
+	assert_true(html_url_https(&u, "https://www.google.com/maps/search/?api=1&query=12%20Elm"));
+	assert_string_equal(u.s, "https://www.google.com/maps/search/?api=1&query=12%20Elm");
+	assert_false(html_url_https(&u, "http://example.com/"));
+	assert_string_equal(u.s, "");
+	assert_false(html_url_https(&u, "javascript:alert(1)"));
+	assert_false(html_url_https(&u, "https://"));
+	assert_false(html_url_https(&u, "https://x.y/\"><script>"));
+	assert_false(html_url_https(&u, "https://x.y/a b"));
+	assert_false(html_url_https(&u, "https://x.y/'"));
+	assert_false(html_url_https(&u, NULL));
+}
+
+static void
 paths_stay_on_this_site(void **state)
 {
 	html_url u;
@@ -513,6 +531,7 @@ main(void)
 		cmocka_unit_test(cap_fails_the_whole_page),
 		cmocka_unit_test(tel_and_sms_urls_keep_only_a_number),
 		cmocka_unit_test(mailto_encodes_the_address),
+		cmocka_unit_test(https_urls_take_only_safe_characters),
 		cmocka_unit_test(paths_stay_on_this_site),
 		cmocka_unit_test(url_attributes_take_only_built_urls),
 		cmocka_unit_test(countdown_words),
