@@ -36,7 +36,11 @@ run_one() {	# name, command...
 for t in build/asan/tests/test_*; do
 	[ -x "$t" ] || continue
 	[ -n "$filter" ] && [[ "$t" != *"$filter"* ]] && continue
-	run_one "unit/$(basename "$t")" "$t"
+	if [[ "$t" == *_pg ]]; then	# the PostgreSQL engine's: on a throwaway cluster
+		run_one "unit/$(basename "$t")" tests/pg_cluster.sh "$t"
+	else
+		run_one "unit/$(basename "$t")" "$t"
+	fi
 done
 
 for t in tests/e2e/test_*.sh; do

@@ -1,0 +1,88 @@
+/*
+ * store_pg.h - the PostgreSQL engine's own (libpq): its store, opening one,
+ * its statement helpers and the functions of its table (store_backend.h).
+ * Not a contract for anyone outside src/store/ and the store's tests.
+ *
+ * Work in progress: the table fills only the operations this engine
+ * implements (store_pg.c says which); the others are NULL. So store_open()
+ * does not pick this engine yet - only the store's tests open one, with
+ * store_pg_open(), on a throwaway cluster (tests/pg_cluster.sh).
+ *
+ * SQL is sent with PQexecParams only, values as parameters ($1, $2, ...):
+ * never built from values. Statements without parameters (BEGIN, the
+ * migrations) go through PQexec.
+ */
+#ifndef LK_STORE_PG_H
+#define LK_STORE_PG_H
+
+#include <libpq-fe.h>
+
+#include "store_backend.h"
+
+#define PG_MAXPARAMS 24
+
+typedef struct {
+	const store_backend *be;	/* first: see store_backend_of() */
+	PGconn *conn;
+	store_bus *bus;		/* borrowed; announced to after each commit, or NULL */
+	unsigned heard;		/* STORE_BUS_* kinds notified, not yet published */
+	int64_t others;		/* commit notifications from other connections */
+	store_observer observer;
+	void *observer_ctx;
+	char sqlstate[6];	/* of the last error, "" when none */
+	char err[512];		/* the last error */
+} pg_store;
+
+/* The values of one statement's parameters, as text (NULL = SQL NULL). */
+typedef struct {
+	const char *v[PG_MAXPARAMS];
+	char num[PG_MAXPARAMS][24];
+	int n;
+} pg_params;
+
+extern const char *const store_pg_migrations[];
+extern const int store_pg_nmigrations;
+extern const store_backend store_pg_backend;
+
+/* Connects to conninfo (a postgres:// URI or key=value string) and brings
+ * the database to the latest schema. NULL with err set. */
+store *store_pg_open(const char *conninfo, char *err, size_t errlen);
+
+/* The engine's latest schema version (its own numbering). */
+int store_pg_schema_latest(void);
+
+/* The connection, for the store's tests. */
+PGconn *store_pg_conn(store *s);
+
+static inline pg_store *
+pg_of(store *s)
+{
+	return (pg_store *)(void *)s;
+}
+
+/* Appends a parameter. */
+void pg_int(pg_params *p, int64_t v);
+void pg_text(pg_params *p, const char *v);
+
+/* Runs sql with params (NULL = none). The result when it succeeded (the
+ * caller PQclear()s it), else NULL with the error kept for store_errmsg(). */
+PGresult *pg_run(pg_store *p, const char *sql, const pg_params *params);
+/* pg_run() for a statement whose rows are not wanted: 0 / -1. */
+int pg_run_done(pg_store *p, const char *sql, const pg_params *params);
+
+/* Column col of row as an integer (0 when NULL), or as a malloc'd string
+ * (NULL when NULL). */
+int64_t pg_get_int(const PGresult *r, int row, int col);
+char *pg_get_strdup(const PGresult *r, int row, int col);
+
+/* "postgres: <what>: <message>" into err. Returns -1. */
+int pg_fail(pg_store *p, char *err, size_t errlen, const char *what);
+
+/* The table's functions (store_backend.h says what each does). */
+int64_t pg_business_sync(store *s, const rules *r, char *err, size_t errlen);
+int64_t pg_lead_find_open(store *s, int64_t business_id, const char *phone,
+			  const char *email, int64_t since);
+int64_t pg_lead_find_customer(store *s, int64_t business_id, const char *phone,
+			      const char *email);
+
+#endif
