@@ -3,10 +3,11 @@
  * (store_pg_schema.c), transactions and savepoints, the commit bus through
  * LISTEN/NOTIFY, the statement helpers, and the engine's table.
  *
- * Implemented so far: everything in this file, and business_sync,
- * lead_find_open and lead_find_customer (store_pg_lead.c). The rest of the
- * table is NULL, which is why store_open() does not select this engine yet
- * (store_pg.h).
+ * Implemented so far: everything in this file; business_sync,
+ * lead_find_open and lead_find_customer (store_pg_lead.c); tokens,
+ * idempotency records and task_state (store_pg_api.c); timers
+ * (store_pg_timer.c). The rest of the table is NULL, which is why
+ * store_open() does not select this engine yet (store_pg.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -424,4 +425,16 @@ const store_backend store_pg_backend = {
 	.business_sync = pg_business_sync,
 	.lead_find_open = pg_lead_find_open,
 	.lead_find_customer = pg_lead_find_customer,
+	.token_create = pg_token_create,
+	.token_check = pg_token_check,
+	.token_revoke = pg_token_revoke,
+	.idem_get = pg_idem_get,
+	.idem_put = pg_idem_put,
+	.task_state = pg_task_state,
+	.timers_due = pg_timers_due,
+	.lead_pending_step = pg_lead_pending_step,
+	.timer_move = pg_timer_move,
+	.timer_claim = pg_timer_claim,
+	.timer_next_due = pg_timer_next_due,
+	.timer_set_error = pg_timer_set_error,
 };

@@ -84,5 +84,21 @@ int64_t pg_lead_find_open(store *s, int64_t business_id, const char *phone,
 			  const char *email, int64_t since);
 int64_t pg_lead_find_customer(store *s, int64_t business_id, const char *phone,
 			      const char *email);
+int pg_token_create(store *s, int64_t business_id, const char *name, const char *role,
+		    int64_t now, char *token, int64_t *id, char *err, size_t errlen);
+int pg_token_check(store *s, const char *token, int64_t *business_id, int64_t *token_id,
+		   char *role, size_t rolelen);
+int pg_token_revoke(store *s, int64_t business_id, int64_t id, int64_t now);
+int pg_idem_get(store *s, int64_t business_id, const char *key, const char *req_hash,
+		int *status, char **body, bool *same);
+int pg_idem_put(store *s, int64_t business_id, const char *key, const char *req_hash,
+		int status, const char *body, int64_t now);
+int pg_task_state(store *s, int64_t business_id, int64_t task_id, char *buf, size_t len);
+int pg_timers_due(store *s, int64_t now, store_timer *out, int max);
+int pg_lead_pending_step(store *s, int64_t lead_id, store_timer *out);
+int pg_timer_move(store *s, int64_t timer_id, timer_state from, timer_state to, int64_t now);
+int pg_timer_claim(store *s, int64_t timer_id, int64_t now);
+int64_t pg_timer_next_due(store *s);
+int pg_timer_set_error(store *s, int64_t timer_id);
 
 #endif

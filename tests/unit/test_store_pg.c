@@ -20,6 +20,7 @@
 
 #include "rules/rules_load.h"
 #include "store/store.h"
+#include "store/store_api.h"
 #include "store/store_bus.h"
 #include "store/store_pg.h"
 
@@ -388,6 +389,160 @@ open_leads_and_customers_are_found_by_phone_or_email(void **state)
 	store_close(s);
 }
 
+static void
+tokens_are_checked_by_hash_and_revoked_once(void **state)
+{
+	store *s = open_ok();
+	rules *r = demo_rules();
+	char err[512], token[STORE_TOKEN_LEN], role[16], bad[STORE_TOKEN_LEN];
+	int64_t bid, id, got_bid = 0, got_id = 0;
+
+	assert_int_equal(store_begin(s), 0);
+	bid = store_business_sync(s, r, err, sizeof err);
+	assert_int_equal(store_commit(s), 0);
+	assert_int_equal(store_token_create(s, bid, "zapier", "intake", 100, token, &id, err,
+					    sizeof err), 0);
+	assert_true(id > 0);
+	assert_int_equal(store_token_check(s, token, &got_bid, &got_id, role, sizeof role), 0);
+	assert_int_equal(got_bid, bid);
+	assert_int_equal(got_id, id);
+	assert_string_equal(role, "intake");
+	/* Only the hash is stored; a wrong secret with the right prefix fails. */
+	assert_int_equal(count(store_pg_conn(s), "SELECT count(*) FROM api_tokens"
+			       " WHERE length(hash) = 64 AND position('lk_' IN hash) = 0"), 1);
+	snprintf(bad, sizeof bad, "%s", token);
+	bad[strlen(bad) - 1] = bad[strlen(bad) - 1] == 'A' ? 'B' : 'A';
+	assert_int_equal(store_token_check(s, bad, &got_bid, &got_id, role, sizeof role), 1);
+	assert_int_equal(store_token_check(s, "lk_nonsense", &got_bid, &got_id, role,
+					   sizeof role), 1);
+	assert_int_equal(store_token_create(s, bid, "x", "owner", 100, token, &id, err,
+					    sizeof err), -1);
+	assert_non_null(strstr(err, "role"));
+	assert_int_equal(store_token_revoke(s, bid + 1, id, 200), 0);	/* not its business */
+	assert_int_equal(store_token_revoke(s, bid, id, 200), 1);
+	assert_int_equal(store_token_revoke(s, bid, id, 300), 0);
+	rules_free(r);
+	store_close(s);
+}
+
+static void
+idempotency_records_replay_and_tell_a_different_request(void **state)
+{
+	store *s = open_ok();
+	char *body = NULL;
+	int status = 0;
+	bool same = false;
+
+	sql_ok(store_pg_conn(s), "INSERT INTO businesses VALUES (1, 'default', 'Acme', 'UTC', 0)");
+	assert_int_equal(store_idem_get(s, 1, "k1", "h1", &status, &body, &same), 0);
+	assert_int_equal(store_idem_put(s, 1, "k1", "h1", 201, "{\"id\":7}", 100), 0);
+	assert_int_equal(store_idem_get(s, 1, "k1", "h1", &status, &body, &same), 1);
+	assert_int_equal(status, 201);
+	assert_string_equal(body, "{\"id\":7}");
+	assert_true(same);
+	free(body);
+	assert_int_equal(store_idem_get(s, 1, "k1", "h2", &status, &body, &same), 1);
+	assert_false(same);
+	free(body);
+	/* Put again: replaced, not a second row. */
+	assert_int_equal(store_idem_put(s, 1, "k1", "h3", 409, "{}", 200), 0);
+	assert_int_equal(store_idem_get(s, 1, "k1", "h3", &status, &body, &same), 1);
+	assert_int_equal(status, 409);
+	free(body);
+	assert_int_equal(count(store_pg_conn(s), "SELECT count(*) FROM idempotency_keys"), 1);
+	store_close(s);
+}
+
+/* A business, lead 1 with an open task 1, and timers 1 (due 100, step),
+ * 2 (due 200, escalate of task 1) and 3 (due 900), all pending. */
+static void
+timers_fixture(PGconn *c)
+{
+	sql_ok(c, "INSERT INTO businesses VALUES (1, 'default', 'Acme', 'UTC', 0);"
+		  "INSERT INTO leads (id, business_id, plan, created_at, updated_at)"
+		  " VALUES (1, 1, 2, 0, 0);"
+		  "INSERT INTO tasks (id, business_id, lead_id, verb, title, due_at, created_at)"
+		  " VALUES (1, 1, 1, 'call', 'Call', 50, 0);"
+		  "INSERT INTO timers (id, business_id, lead_id, due_at, kind, sequence, step,"
+		  " level, task_id, plan, created_at, step_id) VALUES"
+		  " (1, 1, 1, 100, 'step', 'new', 0, -1, NULL, 2, 0, 'first'),"
+		  " (2, 1, 1, 200, 'escalate', NULL, -1, 1, 1, 2, 0, NULL),"
+		  " (3, 1, 1, 900, 'step', 'new', 1, -1, NULL, 2, 0, 'second')");
+}
+
+static void
+timers_come_due_in_order_and_fire_once(void **state)
+{
+	store *s = open_ok();
+	store_timer t[4];
+	char buf[16];
+
+	timers_fixture(store_pg_conn(s));
+	assert_int_equal(store_task_state(s, 1, 1, buf, sizeof buf), 1);
+	assert_string_equal(buf, "open");
+	assert_int_equal(store_task_state(s, 2, 1, buf, sizeof buf), 0);	/* other business */
+	assert_int_equal(store_timer_next_due(s), 100);
+	assert_int_equal(store_timers_due(s, 99, t, 4), 0);
+	assert_int_equal(store_timers_due(s, 250, t, 4), 2);
+	assert_int_equal(t[0].id, 1);
+	assert_int_equal(t[0].kind, TIMER_STEP);
+	assert_string_equal(t[0].sequence, "new");
+	assert_string_equal(t[0].step_id, "first");
+	assert_int_equal(t[0].plan, 2);
+	assert_int_equal(t[1].id, 2);
+	assert_int_equal(t[1].kind, TIMER_ESCALATE);
+	assert_int_equal(t[1].task_id, 1);
+	assert_int_equal(t[1].level, 1);
+	assert_string_equal(t[1].sequence, "");
+	assert_int_equal(store_timers_due(s, 250, t, 1), 1);	/* max */
+
+	assert_int_equal(store_lead_pending_step(s, 1, t), 1);
+	assert_int_equal(t[0].id, 1);
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_timer_claim(s, 1, 120), 1);
+	assert_int_equal(store_commit(s), 0);
+	assert_int_equal(store_timer_claim(s, 1, 130), 0);	/* fired already */
+	assert_int_equal(count(store_pg_conn(s), "SELECT fired_at FROM timers WHERE id = 1"), 120);
+	assert_int_equal(store_lead_pending_step(s, 1, t), 1);
+	assert_int_equal(t[0].id, 3);
+	assert_int_equal(store_timer_set_error(s, 2), 0);
+	assert_int_equal(count(store_pg_conn(s), "SELECT count(*) FROM timers"
+			       " WHERE id = 2 AND state = 'error'"), 1);
+	assert_int_equal(store_timer_next_due(s), 900);
+	assert_int_equal(store_timer_move(s, 3, TIMER_PENDING, TIMER_CANCELLED, 0), 1);
+	assert_int_equal(store_timer_next_due(s), 0);	/* none pending */
+	assert_int_equal(store_lead_pending_step(s, 1, t), 0);
+	store_close(s);
+}
+
+static void
+a_timer_another_node_is_firing_is_skipped_then_found_fired(void **state)
+{
+	store *a = open_ok(), *b = open_ok();
+	store_timer t[4];
+
+	timers_fixture(store_pg_conn(a));
+	/* Node a takes the due timers in its transaction... */
+	assert_int_equal(store_begin(a), 0);
+	assert_int_equal(store_timers_due(a, 250, t, 4), 2);
+	/* ...node b does not wait for them: it sees none while a holds them. */
+	assert_int_equal(store_timers_due(b, 250, t, 4), 0);
+	assert_int_equal(store_timers_due(b, 1000, t, 4), 1);
+	assert_int_equal(t[0].id, 3);
+	assert_int_equal(store_timer_claim(a, 1, 120), 1);
+	assert_int_equal(store_timer_claim(a, 2, 120), 1);
+	assert_int_equal(store_commit(a), 0);
+	/* After a's commit they are fired, for b too. */
+	assert_int_equal(store_timers_due(b, 250, t, 4), 0);
+	assert_int_equal(store_begin(b), 0);
+	assert_int_equal(store_timer_claim(b, 1, 130), 0);
+	assert_int_equal(store_commit(b), 0);
+	assert_int_equal(count(store_pg_conn(b), "SELECT count(*) FROM timers"
+			       " WHERE state = 'fired'"), 2);
+	store_close(b);
+	store_close(a);
+}
+
 int
 main(void)
 {
@@ -404,6 +559,12 @@ main(void)
 				       empty_schema),
 		cmocka_unit_test_setup(another_connections_commit_is_heard, empty_schema),
 		cmocka_unit_test_setup(open_leads_and_customers_are_found_by_phone_or_email,
+				       empty_schema),
+		cmocka_unit_test_setup(tokens_are_checked_by_hash_and_revoked_once, empty_schema),
+		cmocka_unit_test_setup(idempotency_records_replay_and_tell_a_different_request,
+				       empty_schema),
+		cmocka_unit_test_setup(timers_come_due_in_order_and_fire_once, empty_schema),
+		cmocka_unit_test_setup(a_timer_another_node_is_firing_is_skipped_then_found_fired,
 				       empty_schema),
 	};
 

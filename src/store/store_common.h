@@ -1,0 +1,40 @@
+/*
+ * store_common.h - what every engine shares, so that only the SQL differs
+ * between them: API tokens and idempotency records (store_api.c), timer
+ * kinds and the stop on an illegal state transition (store_apply.c). For
+ * the store's own files only.
+ */
+#ifndef LK_STORE_COMMON_H
+#define LK_STORE_COMMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store.h"
+
+#define STORE_TOKEN_PREFIX_HEX 12	/* the lookup prefix, in hex */
+#define STORE_TOKEN_HASH_HEX 64	/* BLAKE2b-256 of the token, in hex */
+
+/* A new random token into token (STORE_TOKEN_LEN bytes), its lookup prefix
+ * and the hash the table keeps. -1 when libsodium cannot start. */
+int store_token_make(char *token, char prefix[STORE_TOKEN_PREFIX_HEX + 1],
+		     char hex[STORE_TOKEN_HASH_HEX + 1]);
+/* The lookup prefix of a well-formed token; -1 when it is not one. */
+int store_token_prefix(const char *token, char prefix[STORE_TOKEN_PREFIX_HEX + 1]);
+/* Whether token hashes to stored (constant-time compare). */
+bool store_token_matches(const char *token, const char *stored);
+
+/* The idempotency record kept for a response (JSON text, malloc'd; NULL
+ * when out of memory), and the response read back from one: *body
+ * malloc'd, *same whether req_hash is the one it was stored for. 1 / -1. */
+char *store_idem_record(const char *req_hash, const char *body);
+int store_idem_unpack(const char *text, const char *req_hash, char **body, bool *same);
+
+int store_timer_kind_parse(const char *name, timer_kind *out);
+
+/* An illegal state transition of a timer, task or lead ("task", id, "done",
+ * "cancelled"): a bug. Says so on stderr and aborts. */
+_Noreturn void store_illegal_edge(const char *what, int64_t id, const char *from,
+				  const char *to);
+
+#endif
