@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "store.h"
+#include "store_outbox.h"
 
 #define STORE_TOKEN_PREFIX_HEX 12	/* the lookup prefix, in hex */
 #define STORE_TOKEN_HASH_HEX 64	/* BLAKE2b-256 of the token, in hex */
@@ -29,6 +30,20 @@ bool store_token_matches(const char *token, const char *stored);
  * malloc'd, *same whether req_hash is the one it was stored for. 1 / -1. */
 char *store_idem_record(const char *req_hash, const char *body);
 int store_idem_unpack(const char *text, const char *req_hash, char **body, bool *same);
+
+/* What a claim needs to know of an outbox row's lead. */
+typedef struct {
+	int sms_opt_out, email_opt_out;
+	unsigned flags;
+	bool orphan;	/* the lead is gone */
+} store_outbox_lead;
+
+/* The rest of store_outbox_claim() once the engine has read queued, due row
+ * id into m (attempts already + 1) and its lead into l: bury an orphan,
+ * cancel a message to a lead who opted out, else queued -> sending. Frees
+ * m when it returns OUTBOX_SKIPPED or -1. */
+int store_outbox_claim_row(store *s, int64_t id, int64_t now, outbox_msg *m,
+			   const store_outbox_lead *l);
 
 int store_timer_kind_parse(const char *name, timer_kind *out);
 

@@ -6,7 +6,7 @@
  * Implemented so far: everything in this file; business_sync,
  * lead_find_open and lead_find_customer (store_pg_lead.c); tokens,
  * idempotency records and task_state (store_pg_api.c); timers
- * (store_pg_timer.c). The rest of the table is NULL, which is why
+ * (store_pg_timer.c); the outbox (store_pg_outbox.c). The rest of the table is NULL, which is why
  * store_open() does not select this engine yet (store_pg.h).
  */
 #include <stdio.h>
@@ -437,4 +437,13 @@ const store_backend store_pg_backend = {
 	.timer_claim = pg_timer_claim,
 	.timer_next_due = pg_timer_next_due,
 	.timer_set_error = pg_timer_set_error,
+	.outbox_due = pg_outbox_due,
+	.outbox_next_due = pg_outbox_next_due,
+	.outbox_claim = pg_outbox_claim,
+	.outbox_defer = pg_outbox_defer,
+	.outbox_bury = pg_outbox_bury,
+	.outbox_load = pg_outbox_load,
+	.outbox_move = pg_outbox_move,
+	.outbox_get = pg_outbox_get,
+	.outbox_in_state = pg_outbox_in_state,
 };

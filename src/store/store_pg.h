@@ -100,5 +100,16 @@ int pg_timer_move(store *s, int64_t timer_id, timer_state from, timer_state to, 
 int pg_timer_claim(store *s, int64_t timer_id, int64_t now);
 int64_t pg_timer_next_due(store *s);
 int pg_timer_set_error(store *s, int64_t timer_id);
+int pg_outbox_due(store *s, const char *channel, int64_t now, int64_t *ids, int max);
+int64_t pg_outbox_next_due(store *s);
+int pg_outbox_claim(store *s, int64_t id, int64_t now, outbox_msg *m);
+int pg_outbox_defer(store *s, int64_t id, int64_t send_at, const char *error, int64_t now);
+int pg_outbox_bury(store *s, int64_t id, const char *error, int64_t task_id, int64_t now);
+int pg_outbox_load(store *s, int64_t id, outbox_msg *m);
+int pg_outbox_move(store *s, int64_t id, outbox_state from, outbox_state to,
+		   const outbox_update *u, int64_t now);
+int pg_outbox_get(store *s, int64_t id, outbox_state *state, char *pid, size_t pidlen,
+		  int64_t *lead_id, int64_t *task_id);
+int pg_outbox_in_state(store *s, outbox_state st, int64_t *ids, int max);
 
 #endif
