@@ -25,8 +25,8 @@ store_role_valid(const char *role)
 				strcmp(role, STORE_ROLE_INTAKE) == 0);
 }
 
-static void
-token_hash(const char *token, char hex[STORE_TOKEN_HASH_HEX + 1])
+void
+store_secret_hash(const char *token, char hex[STORE_TOKEN_HASH_HEX + 1])
 {
 	unsigned char h[crypto_generichash_BYTES];
 
@@ -50,7 +50,7 @@ store_token_make(char *token, char prefix[STORE_TOKEN_PREFIX_HEX + 1],
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	snprintf(token, STORE_TOKEN_LEN, "lk_%s_%s", prefix, b64);
 	sodium_memzero(secret, sizeof secret);
-	token_hash(token, hex);
+	store_secret_hash(token, hex);
 	return 0;
 }
 
@@ -72,7 +72,7 @@ store_token_matches(const char *token, const char *stored)
 
 	if (sodium_init() < 0 || stored == NULL)
 		return false;
-	token_hash(token, hex);
+	store_secret_hash(token, hex);
 	return strlen(stored) == strlen(hex) && sodium_memcmp(stored, hex, strlen(hex)) == 0;
 }
 

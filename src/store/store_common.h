@@ -1,8 +1,9 @@
 /*
  * store_common.h - what every engine shares, so that only the SQL differs
- * between them: API tokens and idempotency records (store_api.c), timer
- * kinds and the stop on an illegal state transition (store_apply.c). For
- * the store's own files only.
+ * between them: API tokens, calendar tokens and idempotency records
+ * (store_api.c, store_calendar.c), what an outbox claim decides
+ * (store_outbox.c), timer kinds and the stop on an illegal state
+ * transition (store_apply.c). For the store's own files only.
  */
 #ifndef LK_STORE_COMMON_H
 #define LK_STORE_COMMON_H
@@ -16,6 +17,10 @@
 #define STORE_TOKEN_PREFIX_HEX 12	/* the lookup prefix, in hex */
 #define STORE_TOKEN_HASH_HEX 64	/* BLAKE2b-256 of the token, in hex */
 
+/* BLAKE2b-256 of a random secret (a token), in hex: what the tables keep.
+ * A fast hash suffices for 256-bit random secrets. */
+void store_secret_hash(const char *token, char hex[STORE_TOKEN_HASH_HEX + 1]);
+
 /* A new random token into token (STORE_TOKEN_LEN bytes), its lookup prefix
  * and the hash the table keeps. -1 when libsodium cannot start. */
 int store_token_make(char *token, char prefix[STORE_TOKEN_PREFIX_HEX + 1],
@@ -24,6 +29,10 @@ int store_token_make(char *token, char prefix[STORE_TOKEN_PREFIX_HEX + 1],
 int store_token_prefix(const char *token, char prefix[STORE_TOKEN_PREFIX_HEX + 1]);
 /* Whether token hashes to stored (constant-time compare). */
 bool store_token_matches(const char *token, const char *stored);
+
+/* A new calendar feed token into token (STORE_CAL_TOKEN_LEN bytes) and its
+ * hash. -1 when libsodium cannot start. */
+int store_cal_token_make(char *token, char hex[STORE_TOKEN_HASH_HEX + 1]);
 
 /* The idempotency record kept for a response (JSON text, malloc'd; NULL
  * when out of memory), and the response read back from one: *body

@@ -5,7 +5,7 @@
  *
  * Implemented so far: everything in this file; business_sync,
  * lead_find_open and lead_find_customer (store_pg_lead.c); tokens,
- * idempotency records and task_state (store_pg_api.c); timers
+ * idempotency records, task_state and calendar tokens (store_pg_api.c); timers
  * (store_pg_timer.c); the outbox (store_pg_outbox.c). The rest of the table is NULL, which is why
  * store_open() does not select this engine yet (store_pg.h).
  */
@@ -431,6 +431,9 @@ const store_backend store_pg_backend = {
 	.idem_get = pg_idem_get,
 	.idem_put = pg_idem_put,
 	.task_state = pg_task_state,
+	.calendar_token = pg_calendar_token,
+	.calendar_revoke = pg_calendar_revoke,
+	.calendar_check = pg_calendar_check,
 	.timers_due = pg_timers_due,
 	.lead_pending_step = pg_lead_pending_step,
 	.timer_move = pg_timer_move,

@@ -94,6 +94,11 @@ int pg_idem_get(store *s, int64_t business_id, const char *key, const char *req_
 int pg_idem_put(store *s, int64_t business_id, const char *key, const char *req_hash,
 		int status, const char *body, int64_t now);
 int pg_task_state(store *s, int64_t business_id, int64_t task_id, char *buf, size_t len);
+int pg_calendar_token(store *s, int64_t business_id, const char *person, int64_t now,
+		      char *token, char *err, size_t errlen);
+int pg_calendar_revoke(store *s, int64_t business_id, const char *person, int64_t now);
+int pg_calendar_check(store *s, const char *token, int64_t *business_id, char *person,
+		      size_t personlen);
 int pg_timers_due(store *s, int64_t now, store_timer *out, int max);
 int pg_lead_pending_step(store *s, int64_t lead_id, store_timer *out);
 int pg_timer_move(store *s, int64_t timer_id, timer_state from, timer_state to, int64_t now);

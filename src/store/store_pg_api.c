@@ -1,7 +1,8 @@
 /*
- * store_pg_api.c - the PostgreSQL engine's API tokens, idempotency records
- * and a task's state: store_api.c's operations in PostgreSQL's words (the
- * token's shape and hashing are shared, store_common.h).
+ * store_pg_api.c - the PostgreSQL engine's API tokens, idempotency records,
+ * a task's state and calendar feed tokens: store_api.c's and
+ * store_calendar.c's operations in PostgreSQL's words (the tokens' shape
+ * and hashing are shared, store_common.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,6 +156,63 @@ pg_task_state(store *s, int64_t business_id, int64_t task_id, char *buf, size_t 
 		return -1;
 	if ((found = PQntuples(r) == 1))
 		snprintf(buf, len, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return found;
+}
+
+int
+pg_calendar_revoke(store *s, int64_t business_id, const char *person, int64_t now)
+{
+	pg_params pp = { 0 };
+
+	pg_int(&pp, business_id);
+	pg_text(&pp, person);
+	pg_int(&pp, now);
+	return changed_rows(pg_of(s), "UPDATE calendar_tokens SET revoked_at = $3"
+			    " WHERE business_id = $1 AND person = $2 AND revoked_at IS NULL", &pp);
+}
+
+int
+pg_calendar_token(store *s, int64_t business_id, const char *person, int64_t now,
+		  char *token, char *err, size_t errlen)
+{
+	char hex[STORE_TOKEN_HASH_HEX + 1];
+	pg_params pp = { 0 };
+
+	if (store_cal_token_make(token, hex) < 0)
+		return snprintf(err, errlen, "libsodium failed to start"), -1;
+	if (pg_calendar_revoke(s, business_id, person, now) < 0)
+		return pg_fail(pg_of(s), err, errlen, "revoking the old calendar address");
+	pg_int(&pp, business_id);
+	pg_text(&pp, person);
+	pg_text(&pp, hex);
+	pg_int(&pp, now);
+	if (pg_run_done(pg_of(s), "INSERT INTO calendar_tokens (business_id, person, hash,"
+			" created_at) VALUES ($1, $2, $3, $4)", &pp) < 0)
+		return pg_fail(pg_of(s), err, errlen, "saving the calendar token");
+	return 0;
+}
+
+int
+pg_calendar_check(store *s, const char *token, int64_t *business_id, char *person,
+		  size_t personlen)
+{
+	char hex[STORE_TOKEN_HASH_HEX + 1];
+	pg_params pp = { 0 };
+	PGresult *r;
+	int found;
+
+	if (token == NULL || strlen(token) != STORE_CAL_TOKEN_LEN - 1)
+		return 0;
+	store_secret_hash(token, hex);
+	pg_text(&pp, hex);
+	if ((r = pg_run(pg_of(s), "SELECT business_id, person FROM calendar_tokens"
+			" WHERE hash = $1 AND revoked_at IS NULL", &pp)) == NULL)
+		return -1;
+	if ((found = PQntuples(r) == 1)) {
+		*business_id = pg_get_int(r, 0, 0);
+		snprintf(person, personlen, "%s", PQgetvalue(r, 0, 1));
+	}
 	PQclear(r);
 	return found;
 }

@@ -646,6 +646,32 @@ a_message_another_node_is_claiming_is_skipped_then_found_sending(void **state)
 	store_close(a);
 }
 
+static void
+calendar_tokens_are_one_live_per_person(void **state)
+{
+	store *s = open_ok();
+	char err[512], first[STORE_CAL_TOKEN_LEN], second[STORE_CAL_TOKEN_LEN], who[32];
+	int64_t bid = 0;
+
+	sql_ok(store_pg_conn(s), "INSERT INTO businesses VALUES (1, 'default', 'Acme', 'UTC', 0)");
+	assert_int_equal(store_calendar_token(s, 1, "alice", 100, first, err, sizeof err), 0);
+	assert_int_equal(strlen(first), STORE_CAL_TOKEN_LEN - 1);
+	assert_int_equal(store_calendar_check(s, first, &bid, who, sizeof who), 1);
+	assert_int_equal(bid, 1);
+	assert_string_equal(who, "alice");
+	/* A new address revokes the old one. */
+	assert_int_equal(store_calendar_token(s, 1, "alice", 200, second, err, sizeof err), 0);
+	assert_int_equal(store_calendar_check(s, first, &bid, who, sizeof who), 0);
+	assert_int_equal(store_calendar_check(s, second, &bid, who, sizeof who), 1);
+	assert_int_equal(store_calendar_check(s, "short", &bid, who, sizeof who), 0);
+	assert_int_equal(store_calendar_revoke(s, 1, "alice", 300), 1);
+	assert_int_equal(store_calendar_revoke(s, 1, "alice", 400), 0);
+	assert_int_equal(store_calendar_check(s, second, &bid, who, sizeof who), 0);
+	assert_int_equal(count(store_pg_conn(s), "SELECT count(*) FROM calendar_tokens"
+			       " WHERE length(hash) = 64"), 2);
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -666,6 +692,7 @@ main(void)
 		cmocka_unit_test_setup(tokens_are_checked_by_hash_and_revoked_once, empty_schema),
 		cmocka_unit_test_setup(idempotency_records_replay_and_tell_a_different_request,
 				       empty_schema),
+		cmocka_unit_test_setup(calendar_tokens_are_one_live_per_person, empty_schema),
 		cmocka_unit_test_setup(timers_come_due_in_order_and_fire_once, empty_schema),
 		cmocka_unit_test_setup(a_timer_another_node_is_firing_is_skipped_then_found_fired,
 				       empty_schema),
