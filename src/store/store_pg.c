@@ -6,7 +6,8 @@
  * Implemented so far: everything in this file; business_sync,
  * lead_find_open and lead_find_customer (store_pg_lead.c); tokens,
  * idempotency records, task_state and calendar tokens (store_pg_api.c); timers
- * (store_pg_timer.c); the outbox (store_pg_outbox.c). The rest of the table is NULL, which is why
+ * (store_pg_timer.c); the outbox (store_pg_outbox.c); rules versions and
+ * the reads a rules change and people's absences need (store_pg_rules.c). The rest of the table is NULL, which is why
  * store_open() does not select this engine yet (store_pg.h).
  */
 #include <stdio.h>
@@ -79,6 +80,32 @@ pg_run_done(pg_store *p, const char *sql, const pg_params *params)
 
 	PQclear(r);
 	return r != NULL ? 0 : -1;
+}
+
+int
+pg_changed(pg_store *p, const char *sql, const pg_params *params)
+{
+	PGresult *r = pg_run(p, sql, params);
+	int n;
+
+	if (r == NULL)
+		return -1;
+	n = atoi(PQcmdTuples(r));
+	PQclear(r);
+	return n > 0;
+}
+
+int
+pg_collect_ids(PGresult *r, int64_t *ids, int max)
+{
+	int n = 0;
+
+	if (r == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(r) && n < max; i++)
+		ids[n++] = pg_get_int(r, i, 0);
+	PQclear(r);
+	return n;
 }
 
 int64_t
@@ -449,4 +476,11 @@ const store_backend store_pg_backend = {
 	.outbox_move = pg_outbox_move,
 	.outbox_get = pg_outbox_get,
 	.outbox_in_state = pg_outbox_in_state,
+	.rules_activate = pg_rules_activate,
+	.rules_text = pg_rules_text,
+	.rules_active = pg_rules_active,
+	.rules_history = pg_rules_history,
+	.leads_off_version = pg_leads_off_version,
+	.owner_open_leads = pg_owner_open_leads,
+	.assignee_leads = pg_assignee_leads,
 };

@@ -70,6 +70,12 @@ PGresult *pg_run(pg_store *p, const char *sql, const pg_params *params);
 /* pg_run() for a statement whose rows are not wanted: 0 / -1. */
 int pg_run_done(pg_store *p, const char *sql, const pg_params *params);
 
+/* pg_run() for an UPDATE: 1 when it changed a row, 0 none, -1 on an error. */
+int pg_changed(pg_store *p, const char *sql, const pg_params *params);
+/* The ids in the first column of r (from pg_run(), may be NULL: -1), at
+ * most max; clears r. Returns the count. */
+int pg_collect_ids(PGresult *r, int64_t *ids, int max);
+
 /* Column col of row as an integer (0 when NULL), or as a malloc'd string
  * (NULL when NULL). */
 int64_t pg_get_int(const PGresult *r, int row, int col);
@@ -116,5 +122,17 @@ int pg_outbox_move(store *s, int64_t id, outbox_state from, outbox_state to,
 int pg_outbox_get(store *s, int64_t id, outbox_state *state, char *pid, size_t pidlen,
 		  int64_t *lead_id, int64_t *task_id);
 int pg_outbox_in_state(store *s, outbox_state st, int64_t *ids, int max);
+int pg_rules_activate(store *s, int64_t business_id, const char *hash, const char *text,
+		      const char *by, int64_t now, char *prev, size_t prevlen);
+int pg_rules_text(store *s, int64_t business_id, const char *hash, char **text);
+int pg_rules_active(store *s, int64_t business_id, char *hash, size_t hashlen, int64_t *at,
+		    char *by, size_t bylen);
+int pg_rules_history(store *s, int64_t business_id, int limit,
+		     void (*fn)(void *ctx, const store_rules_row *r), void *ctx);
+int pg_leads_off_version(store *s, int64_t business_id, const char *hash, int64_t after,
+			 int64_t *ids, int max);
+int pg_owner_open_leads(store *s, int64_t business_id, const char *owner, int64_t *count);
+int pg_assignee_leads(store *s, int64_t business_id, const char *assignee, int64_t after,
+		      int64_t *ids, int max);
 
 #endif

@@ -67,20 +67,6 @@ pg_token_check(store *s, const char *token, int64_t *business_id, int64_t *token
 	return ok;
 }
 
-/* 1 when sql changed a row, 0 when none, -1 on an error. */
-static int
-changed_rows(pg_store *p, const char *sql, const pg_params *pp)
-{
-	PGresult *r = pg_run(p, sql, pp);
-	int n;
-
-	if (r == NULL)
-		return -1;
-	n = atoi(PQcmdTuples(r));
-	PQclear(r);
-	return n > 0;
-}
-
 int
 pg_token_revoke(store *s, int64_t business_id, int64_t id, int64_t now)
 {
@@ -89,7 +75,7 @@ pg_token_revoke(store *s, int64_t business_id, int64_t id, int64_t now)
 	pg_int(&pp, id);
 	pg_int(&pp, business_id);
 	pg_int(&pp, now);
-	return changed_rows(pg_of(s), "UPDATE api_tokens SET revoked_at = $3"
+	return pg_changed(pg_of(s), "UPDATE api_tokens SET revoked_at = $3"
 			    " WHERE id = $1 AND business_id = $2 AND revoked_at IS NULL", &pp);
 }
 
@@ -168,7 +154,7 @@ pg_calendar_revoke(store *s, int64_t business_id, const char *person, int64_t no
 	pg_int(&pp, business_id);
 	pg_text(&pp, person);
 	pg_int(&pp, now);
-	return changed_rows(pg_of(s), "UPDATE calendar_tokens SET revoked_at = $3"
+	return pg_changed(pg_of(s), "UPDATE calendar_tokens SET revoked_at = $3"
 			    " WHERE business_id = $1 AND person = $2 AND revoked_at IS NULL", &pp);
 }
 

@@ -13,34 +13,6 @@
 #include "store_common.h"
 #include "store_pg.h"
 
-/* The ids of a result's first column, at most max. */
-static int
-collect_ids(PGresult *r, int64_t *ids, int max)
-{
-	int n = 0;
-
-	if (r == NULL)
-		return -1;
-	for (int i = 0; i < PQntuples(r) && n < max; i++)
-		ids[n++] = pg_get_int(r, i, 0);
-	PQclear(r);
-	return n;
-}
-
-/* 1 when sql changed a row, 0 when none, -1 on an error. */
-static int
-changed(pg_store *p, const char *sql, const pg_params *pp)
-{
-	PGresult *r = pg_run(p, sql, pp);
-	int n;
-
-	if (r == NULL)
-		return -1;
-	n = atoi(PQcmdTuples(r));
-	PQclear(r);
-	return n > 0;
-}
-
 int
 pg_outbox_due(store *s, const char *channel, int64_t now, int64_t *ids, int max)
 {
@@ -49,7 +21,7 @@ pg_outbox_due(store *s, const char *channel, int64_t now, int64_t *ids, int max)
 	pg_int(&pp, now);
 	pg_text(&pp, channel);
 	pg_int(&pp, max);
-	return collect_ids(pg_run(pg_of(s), "SELECT id FROM outbox WHERE state = 'queued'"
+	return pg_collect_ids(pg_run(pg_of(s), "SELECT id FROM outbox WHERE state = 'queued'"
 				  " AND send_at <= $1 AND channel = $2 ORDER BY send_at, id"
 				  " LIMIT $3 FOR UPDATE SKIP LOCKED", &pp), ids, max);
 }
@@ -120,7 +92,7 @@ pg_outbox_defer(store *s, int64_t id, int64_t send_at, const char *error, int64_
 	pg_text(&pp, error);
 	pg_int(&pp, now);
 	pg_int(&pp, id);
-	return changed(pg_of(s), "UPDATE outbox SET send_at = $1, last_error = $2,"
+	return pg_changed(pg_of(s), "UPDATE outbox SET send_at = $1, last_error = $2,"
 		       " updated_at = $3 WHERE id = $4 AND state = 'queued'", &pp);
 }
 
@@ -218,7 +190,7 @@ pg_outbox_move(store *s, int64_t id, outbox_state from, outbox_state to,
 	pg_text(&pp, u->provider);
 	pg_int(&pp, id);
 	pg_text(&pp, outbox_state_name(from));
-	return changed(pg_of(s), sql, &pp);
+	return pg_changed(pg_of(s), sql, &pp);
 }
 
 int
@@ -257,6 +229,6 @@ pg_outbox_in_state(store *s, outbox_state state, int64_t *ids, int max)
 
 	pg_text(&pp, outbox_state_name(state));
 	pg_int(&pp, max);
-	return collect_ids(pg_run(pg_of(s), "SELECT id FROM outbox WHERE state = $1"
+	return pg_collect_ids(pg_run(pg_of(s), "SELECT id FROM outbox WHERE state = $1"
 				  " ORDER BY id LIMIT $2", &pp), ids, max);
 }

@@ -9,7 +9,6 @@
  * transaction, keeps the rows it returns locked until it ends.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "core/states.h"
@@ -89,8 +88,6 @@ pg_timer_move(store *s, int64_t timer_id, timer_state from, timer_state to, int6
 		" fired_at = CASE WHEN $1 = 'fired' THEN $2::bigint ELSE fired_at END"
 		" WHERE id = $3 AND state = $4";
 	pg_params pp = { 0 };
-	PGresult *r;
-	int n;
 
 	if (!timer_state_allowed(from, to))
 		store_illegal_edge("timer", timer_id, timer_state_name(from), timer_state_name(to));
@@ -98,11 +95,8 @@ pg_timer_move(store *s, int64_t timer_id, timer_state from, timer_state to, int6
 	pg_int(&pp, now);
 	pg_int(&pp, timer_id);
 	pg_text(&pp, timer_state_name(from));
-	if ((r = pg_run(pg_of(s), sql, &pp)) == NULL)
-		return -1;
-	n = atoi(PQcmdTuples(r));
-	PQclear(r);
-	return n > 0;	/* 0: not in `from` (fired or cancelled elsewhere) */
+	/* 0: not in `from` (fired or cancelled elsewhere) */
+	return pg_changed(pg_of(s), sql, &pp);
 }
 
 int

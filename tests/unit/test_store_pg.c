@@ -672,6 +672,63 @@ calendar_tokens_are_one_live_per_person(void **state)
 	store_close(s);
 }
 
+static void
+history_row(void *ctx, const store_rules_row *r)
+{
+	char *out = ctx;
+
+	snprintf(out + strlen(out), 256 - strlen(out), "%s@%lld by %s, %lld leads;", r->hash,
+		 (long long)r->at, r->by, (long long)r->leads);
+}
+
+static void
+rules_versions_are_kept_once_and_every_activation_recorded(void **state)
+{
+	store *s = open_ok();
+	char prev[80], hash[80], by[32], history[256] = "", *text = NULL;
+	int64_t at = 0, ids[8], n = -1;
+
+	sql_ok(store_pg_conn(s), "INSERT INTO businesses VALUES (1, 'default', 'Acme', 'UTC', 0);"
+		 "INSERT INTO leads (id, business_id, owner, sequence, rules_version, created_at,"
+		 " updated_at) VALUES (1, 1, 'alice', 'new', 'aaa', 0, 0),"
+		 " (2, 1, 'alice', 'new', 'bbb', 0, 0), (3, 1, 'bob', NULL, NULL, 0, 0);"
+		 "INSERT INTO tasks (business_id, lead_id, verb, title, assignee, due_at, created_at)"
+		 " VALUES (1, 2, 'call', 'Call', 'bob', 0, 0), (1, 3, 'call', 'Call', 'bob', 0, 0),"
+		 " (1, 3, 'visit', 'Visit', 'bob', 0, 0)");
+	assert_int_equal(store_rules_active(s, 1, hash, sizeof hash, &at, by, sizeof by), 0);
+	assert_int_equal(store_rules_activate(s, 1, "aaa", "v: 1", "serve", 100, prev,
+					      sizeof prev), 1);
+	assert_string_equal(prev, "");
+	assert_int_equal(store_rules_activate(s, 1, "aaa", "v: 1", "serve", 110, prev,
+					      sizeof prev), 0);	/* already active */
+	assert_int_equal(store_rules_activate(s, 1, "bbb", "v: 2", "ann", 200, prev,
+					      sizeof prev), 1);
+	assert_string_equal(prev, "aaa");
+	assert_int_equal(store_rules_activate(s, 1, "aaa", "v: 1", "ann", 300, prev,
+					      sizeof prev), 1);	/* back: the text kept once */
+	assert_int_equal(count(store_pg_conn(s), "SELECT count(*) FROM rules_versions"), 2);
+	assert_int_equal(store_rules_active(s, 1, hash, sizeof hash, &at, by, sizeof by), 1);
+	assert_string_equal(hash, "aaa");
+	assert_int_equal(at, 300);
+	assert_string_equal(by, "ann");
+	assert_int_equal(store_rules_text(s, 1, "bbb", &text), 1);
+	assert_string_equal(text, "v: 2");
+	free(text);
+	assert_int_equal(store_rules_text(s, 1, "ccc", &text), 0);
+	assert_int_equal(store_rules_history(s, 1, 10, history_row, history), 3);
+	assert_string_equal(history, "aaa@300 by ann, 1 leads;bbb@200 by ann, 1 leads;"
+			    "aaa@100 by serve, 1 leads;");
+	assert_int_equal(store_leads_off_version(s, 1, "aaa", 0, ids, 8), 1);
+	assert_int_equal(ids[0], 2);
+	assert_int_equal(store_owner_open_leads(s, 1, "alice", &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_assignee_leads(s, 1, "bob", 0, ids, 8), 2);
+	assert_int_equal(ids[0], 2);
+	assert_int_equal(ids[1], 3);
+	assert_int_equal(store_assignee_leads(s, 1, "bob", 2, ids, 8), 1);
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -693,6 +750,8 @@ main(void)
 		cmocka_unit_test_setup(idempotency_records_replay_and_tell_a_different_request,
 				       empty_schema),
 		cmocka_unit_test_setup(calendar_tokens_are_one_live_per_person, empty_schema),
+		cmocka_unit_test_setup(rules_versions_are_kept_once_and_every_activation_recorded,
+				       empty_schema),
 		cmocka_unit_test_setup(timers_come_due_in_order_and_fire_once, empty_schema),
 		cmocka_unit_test_setup(a_timer_another_node_is_firing_is_skipped_then_found_fired,
 				       empty_schema),
