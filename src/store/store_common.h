@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "store.h"
+#include "store_backend.h"
 #include "store_outbox.h"
 
 #define STORE_TOKEN_PREFIX_HEX 12	/* the lookup prefix, in hex */
@@ -53,6 +53,43 @@ typedef struct {
  * m when it returns OUTBOX_SKIPPED or -1. */
 int store_outbox_claim_row(store *s, int64_t id, int64_t now, outbox_msg *m,
 			   const store_outbox_lead *l);
+
+/* Applying a decision (store_apply.c): where its actions put their rows. */
+typedef struct {
+	int64_t task_ids[32];	/* the tasks it created, for task_ref */
+	size_t ntasks;
+	int64_t first_task;
+	int64_t plan;		/* the plan timers get; -1 = the lead row's */
+	int64_t appointment_id;	/* the appointment it booked, 0 none */
+} store_applying;
+
+/* Notes a task the decision created. */
+void store_applying_task_made(store_applying *ap, int64_t task_id);
+/* The task an ACT_TIMER_SET is about (its task_ref resolved), 0 none. */
+int64_t store_applying_task(const store_applying *ap, const action *a);
+/* The appointment an ACT_TIMER_SET is about (reminders and checks), 0 none. */
+int64_t store_applying_appointment(const store_applying *ap, const action *a);
+
+/* A new lead's row as its decision leaves it (store_lead_create). */
+typedef struct {
+	lead l;
+	int64_t reactivate_at;
+} store_new_row;
+
+/* Whether a changes the lead row and nothing else. */
+bool store_action_row_only(const action *a);
+/* Folds a store_action_row_only() action into r. */
+void store_new_row_fold(store_new_row *r, const action *a);
+
+/* Loading a lead's state (store_lead.c): takes ownership of v (may be NULL)
+ * as one of the lead's strings; the lead's stored custom fields (JSON text,
+ * may be NULL) into ls (0 / -1); a prepared lead's fields from nl, with the
+ * row's defaults (0 / -1 out of memory; ls's id and counters are the
+ * engine's). */
+const char *store_lead_own(store_lead_state *ls, char *v);
+int store_lead_custom_load(store_lead_state *ls, const char *text);
+int store_lead_prepare_fill(store_lead_state *ls, int64_t business_id,
+			    const store_new_lead *nl, int64_t now);
 
 int store_timer_kind_parse(const char *name, timer_kind *out);
 

@@ -4,11 +4,14 @@
  * LISTEN/NOTIFY, the statement helpers, and the engine's table.
  *
  * Implemented so far: everything in this file; business_sync,
- * lead_find_open and lead_find_customer (store_pg_lead.c); tokens,
- * idempotency records, task_state and calendar tokens (store_pg_api.c); timers
- * (store_pg_timer.c); the outbox (store_pg_outbox.c); rules versions and
- * the reads a rules change and people's absences need (store_pg_rules.c). The rest of the table is NULL, which is why
- * store_open() does not select this engine yet (store_pg.h).
+ * lead_find_open, lead_find_customer, lead_state_load and lead_prepare
+ * (store_pg_lead.c); lead_create and apply (store_pg_apply.c); tokens,
+ * idempotency records, task_state and calendar tokens (store_pg_api.c);
+ * timers (store_pg_timer.c); the outbox (store_pg_outbox.c); rules versions
+ * and the reads a rules change and people's absences need
+ * (store_pg_rules.c). The rest of the table (webhooks, the readers, users
+ * and sessions, backup, stats) is NULL, which is why store_open() does not
+ * select this engine yet (store_pg.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -452,6 +455,10 @@ const store_backend store_pg_backend = {
 	.business_sync = pg_business_sync,
 	.lead_find_open = pg_lead_find_open,
 	.lead_find_customer = pg_lead_find_customer,
+	.lead_state_load = pg_lead_state_load,
+	.lead_prepare = pg_lead_prepare,
+	.lead_create = pg_lead_create,
+	.apply = pg_apply,
 	.token_create = pg_token_create,
 	.token_check = pg_token_check,
 	.token_revoke = pg_token_revoke,

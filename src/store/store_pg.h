@@ -19,7 +19,7 @@
 
 #include "store_backend.h"
 
-#define PG_MAXPARAMS 24
+#define PG_MAXPARAMS 32
 
 typedef struct {
 	const store_backend *be;	/* first: see store_backend_of() */
@@ -90,6 +90,14 @@ int64_t pg_lead_find_open(store *s, int64_t business_id, const char *phone,
 			  const char *email, int64_t since);
 int64_t pg_lead_find_customer(store *s, int64_t business_id, const char *phone,
 			      const char *email);
+int pg_lead_state_load(store *s, int64_t business_id, int64_t id, int64_t now,
+		       int64_t touch_window, store_lead_state **out, char *err, size_t errlen);
+int pg_lead_prepare(store *s, int64_t business_id, const store_new_lead *nl, int64_t now,
+		    store_lead_state **out, char *err, size_t errlen);
+int pg_lead_create(store *s, store_lead_state *ls, const decision *d, const char *actor,
+		   int64_t now, int64_t *first_task, char *err, size_t errlen);
+int pg_apply(store *s, int64_t business_id, int64_t lead_id, const decision *d,
+	     const char *actor, int64_t now, int64_t *first_task, char *err, size_t errlen);
 int pg_token_create(store *s, int64_t business_id, const char *name, const char *role,
 		    int64_t now, char *token, int64_t *id, char *err, size_t errlen);
 int pg_token_check(store *s, const char *token, int64_t *business_id, int64_t *token_id,

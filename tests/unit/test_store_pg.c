@@ -18,7 +18,11 @@
 
 #include <cmocka.h>
 
+#include "core/engine.h"
+#include "core/tz.h"
+#include "flow/flow.h"
 #include "rules/rules_load.h"
+#include "sched/sched.h"
 #include "store/store.h"
 #include "store/store_api.h"
 #include "store/store_bus.h"
@@ -729,6 +733,180 @@ rules_versions_are_kept_once_and_every_activation_recorded(void **state)
 	store_close(s);
 }
 
+/* --- leads through the flow, as test_store.c does on SQLite --------------- */
+
+typedef struct {
+	store *s;
+	rules *r;
+	int64_t bid;
+	int64_t t0;		/* Tuesday 2026-11-24 14:02 in the demo's Chicago */
+} demo;
+
+static int
+demo_setup(void **state)
+{
+	demo *d = calloc(1, sizeof *d);
+	char err[512];
+
+	empty_schema(state);
+	d->s = open_ok();
+	d->r = demo_rules();
+	assert_int_equal(store_begin(d->s), 0);
+	assert_true((d->bid = store_business_sync(d->s, d->r, err, sizeof err)) > 0);
+	assert_int_equal(store_commit(d->s), 0);
+	tz_from_local(d->r->business.zone, 2026, 11, 24, 14, 2, &d->t0);
+	*state = d;
+	return 0;
+}
+
+static int
+demo_teardown(void **state)
+{
+	demo *d = *state;
+
+	store_close(d->s);
+	rules_free(d->r);
+	free(d);
+	return 0;
+}
+
+static int64_t
+add_lead(demo *d, const char *name, const char *phone, const char *source, int64_t now,
+	 bool *dup)
+{
+	intake_lead in = { .name = name, .phone = phone, .source = source,
+			   .service = "deck repair" };
+	flow_out res;
+	char err[256];
+
+	assert_int_equal(store_begin(d->s), 0);
+	assert_int_equal(flow_intake(d->s, d->bid, d->r, &in, now, &res, err, sizeof err), FLOW_OK);
+	assert_int_equal(store_commit(d->s), 0);
+	if (dup)
+		*dup = res.duplicate;
+	return res.lead_id;
+}
+
+static void
+intake_commits_lead_owner_task_timers_and_ack_together(void **state)
+{
+	demo *d = *state;
+	PGconn *c = store_pg_conn(d->s);
+	int64_t id = add_lead(d, "Marcus Johnson", "(312) 555-0199", "web_form", d->t0, NULL);
+
+	assert_true(id > 0);
+	assert_int_equal(count(c, "SELECT count(*) FROM leads WHERE owner = 'alice'"
+			       " AND phone = '+13125550199' AND status = 'open'"), 1);
+	assert_int_equal(count(c, "SELECT count(*) FROM tasks WHERE state = 'open'"), 1);
+	assert_true(count(c, "SELECT count(*) FROM timers WHERE state = 'pending'") >= 2);
+	assert_int_equal(count(c, "SELECT count(*) FROM outbox WHERE purpose = 'ack'"), 1);
+	assert_true(count(c, "SELECT count(*) FROM events") >= 4);
+	assert_int_equal(count(c, "SELECT count(DISTINCT l.id) FROM leads l"
+			       " JOIN tasks t ON t.lead_id = l.id JOIN outbox o ON o.lead_id = l.id"), 1);
+}
+
+static void
+rolled_back_intake_leaves_nothing(void **state)
+{
+	demo *d = *state;
+	PGconn *c = store_pg_conn(d->s);
+	intake_lead in = { .name = "Ghost", .phone = "3125550111", .source = "web_form" };
+	flow_out res;
+	char err[256];
+
+	assert_int_equal(store_begin(d->s), 0);
+	assert_int_equal(flow_intake(d->s, d->bid, d->r, &in, d->t0, &res, err, sizeof err),
+			 FLOW_OK);
+	store_rollback(d->s);
+	assert_int_equal(count(c, "SELECT count(*) FROM leads"), 0);
+	assert_int_equal(count(c, "SELECT count(*) FROM tasks"), 0);
+	assert_int_equal(count(c, "SELECT count(*) FROM outbox"), 0);
+	assert_int_equal(count(c, "SELECT count(*) FROM timers"), 0);
+}
+
+static void
+same_phone_again_joins_the_open_lead_without_a_second_ack(void **state)
+{
+	demo *d = *state;
+	PGconn *c = store_pg_conn(d->s);
+	bool dup = false;
+	int64_t a = add_lead(d, "Marcus Johnson", "(312) 555-0199", "web_form", d->t0, &dup);
+	int64_t b;
+
+	assert_false(dup);
+	b = add_lead(d, "Marcus", "+1 312 555 0199", "meta_ads", d->t0 + 2 * 86400, &dup);
+	assert_true(dup);
+	assert_int_equal(a, b);
+	assert_int_equal(count(c, "SELECT count(*) FROM leads"), 1);
+	assert_int_equal(count(c, "SELECT count(*) FROM outbox WHERE purpose = 'ack'"), 1);
+	assert_int_equal(count(c, "SELECT count(*) FROM events WHERE type = 'lead.inquiry_again'"), 1);
+	assert_int_equal(count(c, "SELECT count(*) FROM tasks WHERE title LIKE"
+			       " '%asked again by Meta ad%'"), 1);
+}
+
+static void
+bad_contact_is_stored_and_flagged_not_dropped(void **state)
+{
+	demo *d = *state;
+
+	add_lead(d, "No Digits", "call me maybe", "web_form", d->t0, NULL);
+	assert_int_equal(count(store_pg_conn(d->s), "SELECT count(*) FROM leads"
+			       " WHERE phone = 'call me maybe' AND flags <> 0"), 1);
+}
+
+static void
+due_timers_fire_once_in_order(void **state)
+{
+	demo *d = *state;
+	PGconn *c = store_pg_conn(d->s);
+	int64_t t = d->t0;
+
+	add_lead(d, "Marcus Johnson", "(312) 555-0199", "web_form", t, NULL);
+	assert_true(count(c, "SELECT count(*) FROM timers WHERE state = 'pending'") >= 2);
+	assert_int_equal(sched_run_due(d->s, d->r, t, 16), 0);
+	/* 20 minutes on: the first escalation (due + 15m) fires, once. */
+	assert_int_equal(sched_run_due(d->s, d->r, t + 20 * 60, 16), 1);
+	assert_int_equal(sched_run_due(d->s, d->r, t + 20 * 60, 16), 0);
+	assert_int_equal(count(c, "SELECT count(*) FROM events WHERE type = 'task.escalated'"), 1);
+	assert_int_equal(count(c, "SELECT count(*) FROM timers WHERE state = 'fired'"), 1);
+	assert_true(store_timer_next_due(d->s) > t + 20 * 60);
+}
+
+static void
+a_task_done_closes_it_and_the_lead_moves_on(void **state)
+{
+	demo *d = *state;
+	PGconn *c = store_pg_conn(d->s);
+	int64_t id = add_lead(d, "Marcus Johnson", "(312) 555-0199", "web_form", d->t0, NULL);
+	int64_t task = count(c, "SELECT id FROM tasks WHERE state = 'open' ORDER BY id LIMIT 1");
+	lead_event ev = lead_event_init(EV_TASK_DONE);
+	store_lead_state *ls;
+	decision *dec = NULL;
+	char err[256];
+
+	ev.task_id = task;
+	ev.outcome = "reached";
+	assert_int_equal(store_begin(d->s), 0);
+	assert_int_equal(store_lead_state_load(d->s, d->bid, id, d->t0, d->r->touch_window, &ls,
+					       err, sizeof err), 1);
+	assert_int_equal(store_lead_state_get(ls)->ntasks, 1);
+	assert_string_equal(store_lead_state_get(ls)->lead.owner, "alice");
+	assert_int_equal(decide(store_lead_state_get(ls), &ev, d->r, store_lead_state_rr(ls),
+				d->t0 + 60, &dec, err, sizeof err), DECIDE_OK);
+	assert_int_equal(store_apply(d->s, d->bid, id, dec, "alice", d->t0 + 60, NULL, err,
+				     sizeof err), 0);
+	assert_int_equal(store_commit(d->s), 0);
+	assert_int_equal(count(c, "SELECT count(*) FROM tasks WHERE state = 'done'"
+			       " AND outcome IS NOT NULL"), 1);
+	assert_true(count(c, "SELECT last_task_done_at FROM leads") > 0);
+	decision_free(dec);
+	store_lead_state_free(ls);
+	/* A lead that is not there, or not this business's. */
+	assert_int_equal(store_lead_state_load(d->s, d->bid + 1, id, d->t0, 0, &ls, err,
+					       sizeof err), 0);
+	assert_null(ls);
+}
+
 int
 main(void)
 {
@@ -759,6 +937,18 @@ main(void)
 				       empty_schema),
 		cmocka_unit_test_setup(a_message_another_node_is_claiming_is_skipped_then_found_sending,
 				       empty_schema),
+		cmocka_unit_test_setup_teardown(intake_commits_lead_owner_task_timers_and_ack_together,
+						demo_setup, demo_teardown),
+		cmocka_unit_test_setup_teardown(rolled_back_intake_leaves_nothing, demo_setup,
+						demo_teardown),
+		cmocka_unit_test_setup_teardown(same_phone_again_joins_the_open_lead_without_a_second_ack,
+						demo_setup, demo_teardown),
+		cmocka_unit_test_setup_teardown(bad_contact_is_stored_and_flagged_not_dropped,
+						demo_setup, demo_teardown),
+		cmocka_unit_test_setup_teardown(due_timers_fire_once_in_order, demo_setup,
+						demo_teardown),
+		cmocka_unit_test_setup_teardown(a_task_done_closes_it_and_the_lead_moves_on,
+						demo_setup, demo_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
