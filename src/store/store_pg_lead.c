@@ -75,6 +75,22 @@ one_id(pg_store *p, const char *sql, const pg_params *params)
 	return id;
 }
 
+/* Inside a transaction, finding a lead by contact is the start of an
+ * intake: the business's intakes take turns until the transaction ends, on
+ * every node, so two inquiries from one phone at once cannot both make a
+ * lead (SQLite gets the same from its one writer). Key space (1, business):
+ * the two-key advisory locks do not overlap the migrations' one-key lock. */
+static int
+intake_turn(pg_store *p, int64_t business_id)
+{
+	pg_params pp = { 0 };
+
+	if (PQtransactionStatus(p->conn) == PQTRANS_IDLE)
+		return 0;
+	pg_int(&pp, business_id);
+	return pg_run_done(p, "SELECT pg_advisory_xact_lock(1, $1::int)", &pp);
+}
+
 int64_t
 pg_lead_find_open(store *s, int64_t business_id, const char *phone, const char *email,
 		  int64_t since)
@@ -91,6 +107,8 @@ pg_lead_find_open(store *s, int64_t business_id, const char *phone, const char *
 
 	if ((phone == NULL || !*phone) && (email == NULL || !*email))
 		return 0;
+	if (intake_turn(pg_of(s), business_id) < 0)
+		return -1;
 	pg_int(&pp, business_id);
 	pg_text(&pp, phone && *phone ? phone : NULL);
 	pg_text(&pp, email && *email ? email : NULL);
@@ -253,7 +271,11 @@ pg_lead_state_load(store *s, int64_t business_id, int64_t id, int64_t now,
 		" flags, stage, status, owner, sequence, sequence_started_at, plan, created_at,"
 		" last_inbound_at, last_touch_at, last_task_done_at, sms_opt_out, email_opt_out,"
 		" quote_cents, lost_reason, custom, rules_version, plan_skip, timezone FROM leads"
-		" WHERE id = $1 AND business_id = $2";
+		" WHERE id = $1 AND business_id = $2"
+		/* Decisions about one lead take turns, as under SQLite's one
+		 * writer: the row stays locked until the caller's transaction
+		 * ends, so no other node decides from the same state. */
+		" FOR UPDATE";
 	pg_store *p = pg_of(s);
 	pg_params pp = { 0 };
 	store_lead_state *ls;

@@ -907,6 +907,47 @@ a_task_done_closes_it_and_the_lead_moves_on(void **state)
 	assert_null(ls);
 }
 
+static void
+decisions_about_one_lead_and_intakes_of_one_business_take_turns(void **state)
+{
+	demo *d = *state;
+	store *b = open_ok();
+	int64_t id = add_lead(d, "Marcus Johnson", "(312) 555-0199", "web_form", d->t0, NULL);
+	store_lead_state *ls = NULL, *other = NULL;
+	char err[256];
+
+	/* Node b waits at most 100 ms for a lock, then reports busy. */
+	sql_ok(store_pg_conn(b), "SET lock_timeout = '100ms'");
+	assert_int_equal(store_begin(d->s), 0);
+	assert_int_equal(store_lead_state_load(d->s, d->bid, id, d->t0, 0, &ls, err, sizeof err), 1);
+	assert_int_equal(store_begin(b), 0);
+	assert_int_equal(store_lead_state_load(b, d->bid, id, d->t0, 0, &other, err, sizeof err),
+			 -1);
+	assert_true(store_busy(b));
+	assert_null(other);
+	store_rollback(b);
+	store_rollback(d->s);
+	store_lead_state_free(ls);
+
+	assert_int_equal(store_begin(d->s), 0);
+	assert_int_equal(store_lead_find_open(d->s, d->bid, "+13125550100", NULL, 0), 0);
+	assert_int_equal(store_begin(b), 0);
+	assert_int_equal(store_lead_find_open(b, d->bid, "+13125550100", NULL, 0), -1);
+	assert_true(store_busy(b));
+	store_rollback(b);
+	/* Another business's intake does not wait. */
+	assert_int_equal(store_begin(b), 0);
+	assert_int_equal(store_lead_find_open(b, d->bid + 1, "+13125550100", NULL, 0), 0);
+	store_rollback(b);
+	store_rollback(d->s);
+	/* Once a's transaction ended, b's turn. */
+	assert_int_equal(store_begin(b), 0);
+	assert_int_equal(store_lead_state_load(b, d->bid, id, d->t0, 0, &other, err, sizeof err), 1);
+	store_rollback(b);
+	store_lead_state_free(other);
+	store_close(b);
+}
+
 int
 main(void)
 {
@@ -949,6 +990,9 @@ main(void)
 						demo_teardown),
 		cmocka_unit_test_setup_teardown(a_task_done_closes_it_and_the_lead_moves_on,
 						demo_setup, demo_teardown),
+		cmocka_unit_test_setup_teardown(
+			decisions_about_one_lead_and_intakes_of_one_business_take_turns, demo_setup,
+			demo_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
