@@ -91,6 +91,10 @@ int store_lead_custom_load(store_lead_state *ls, const char *text);
 int store_lead_prepare_fill(store_lead_state *ls, int64_t business_id,
 			    const store_new_lead *nl, int64_t now);
 
+/* Which kind of rows a table holds (STORE_BUS_*), for the commit bus
+ * (store_sqlite.c). */
+unsigned store_table_kind(const char *table);
+
 int store_timer_kind_parse(const char *name, timer_kind *out);
 
 /* An illegal state transition of a timer, task or lead ("task", id, "done",

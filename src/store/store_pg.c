@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "store_bus.h"
+#include "store_common.h"
 #include "store_pg.h"
 
 /* Serialises migrations of several nodes starting at once (any constant
@@ -133,28 +134,6 @@ pg_fail(pg_store *p, char *err, size_t errlen, const char *what)
 	return -1;
 }
 
-/* Which kind of rows a table holds, for the commit bus (as SQLite's). */
-static unsigned
-table_kind(const char *table)
-{
-	static const struct {
-		const char *name;
-		unsigned kind;
-	} kinds[] = {
-		{ "leads", STORE_BUS_LEADS },
-		{ "events", STORE_BUS_LEADS },
-		{ "tasks", STORE_BUS_LEADS },
-		{ "timers", STORE_BUS_TIMERS },
-		{ "outbox", STORE_BUS_OUTBOX },
-		{ "webhook_deliveries", STORE_BUS_WEBHOOKS },
-	};
-
-	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-		if (strcmp(table, kinds[i].name) == 0)
-			return kinds[i].kind;
-	return STORE_BUS_OTHER;
-}
-
 /* Takes in the notifications the server has sent: our own commits' and
  * other connections' (any node's). */
 static void
@@ -164,7 +143,7 @@ drain_notifications(pg_store *p)
 
 	PQconsumeInput(p->conn);
 	while ((n = PQnotifies(p->conn)) != NULL) {
-		p->heard |= table_kind(n->extra);
+		p->heard |= store_table_kind(n->extra);
 		if (n->be_pid != PQbackendPID(p->conn))
 			p->others++;
 		PQfreemem(n);
