@@ -6,10 +6,10 @@
  * Implemented so far: everything in this file; business_sync,
  * lead_find_open, lead_find_customer, lead_state_load and lead_prepare
  * (store_pg_lead.c); lead_create and apply (store_pg_apply.c); tokens,
- * idempotency records, task_state and calendar tokens (store_pg_api.c);
- * timers (store_pg_timer.c); the outbox (store_pg_outbox.c); rules versions
- * and the reads a rules change and people's absences need
- * (store_pg_rules.c). The rest of the table (webhooks, the readers, users
+ * idempotency records, task_state, task_lead, task_oldest_open and
+ * calendar tokens (store_pg_api.c); timers (store_pg_timer.c); the outbox
+ * (store_pg_outbox.c); rules versions and the reads a rules change and
+ * people's absences need (store_pg_rules.c). The rest of the table (webhooks, the readers, users
  * and sessions, backup, stats) is NULL, which is why store_open() does not
  * select this engine yet (store_pg.h).
  */
@@ -444,6 +444,8 @@ const store_backend store_pg_backend = {
 	.idem_get = pg_idem_get,
 	.idem_put = pg_idem_put,
 	.task_state = pg_task_state,
+	.task_lead = pg_task_lead,
+	.task_oldest_open = pg_task_oldest_open,
 	.calendar_token = pg_calendar_token,
 	.calendar_revoke = pg_calendar_revoke,
 	.calendar_check = pg_calendar_check,

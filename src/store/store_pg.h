@@ -108,6 +108,8 @@ int pg_idem_get(store *s, int64_t business_id, const char *key, const char *req_
 int pg_idem_put(store *s, int64_t business_id, const char *key, const char *req_hash,
 		int status, const char *body, int64_t now);
 int pg_task_state(store *s, int64_t business_id, int64_t task_id, char *buf, size_t len);
+int64_t pg_task_lead(store *s, int64_t business_id, int64_t task_id);
+int64_t pg_task_oldest_open(store *s, int64_t lead_id, const char *verb);
 int pg_calendar_token(store *s, int64_t business_id, const char *person, int64_t now,
 		      char *token, char *err, size_t errlen);
 int pg_calendar_revoke(store *s, int64_t business_id, const char *person, int64_t now);

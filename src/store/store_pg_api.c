@@ -1,7 +1,8 @@
 /*
  * store_pg_api.c - the PostgreSQL engine's API tokens, idempotency records,
- * a task's state and calendar feed tokens: store_api.c's and
- * store_calendar.c's operations in PostgreSQL's words (the tokens' shape
+ * a task's state, lead and a lead's oldest open task, and calendar feed
+ * tokens: store_api.c's, store_read.c's and store_calendar.c's operations
+ * in PostgreSQL's words (the tokens' shape
  * and hashing are shared, store_common.h).
  */
 #include <stdio.h>
@@ -144,6 +145,42 @@ pg_task_state(store *s, int64_t business_id, int64_t task_id, char *buf, size_t 
 		snprintf(buf, len, "%s", PQgetvalue(r, 0, 0));
 	PQclear(r);
 	return found;
+}
+
+/* The first column of sql's first row as an id: 0 when none, -1 on an error. */
+static int64_t
+first_id(pg_store *p, const char *sql, const pg_params *pp)
+{
+	PGresult *r = pg_run(p, sql, pp);
+	int64_t id;
+
+	if (r == NULL)
+		return -1;
+	id = PQntuples(r) > 0 ? pg_get_int(r, 0, 0) : 0;
+	PQclear(r);
+	return id;
+}
+
+int64_t
+pg_task_lead(store *s, int64_t business_id, int64_t task_id)
+{
+	pg_params pp = { 0 };
+
+	pg_int(&pp, task_id);
+	pg_int(&pp, business_id);
+	return first_id(pg_of(s), "SELECT lead_id FROM tasks WHERE id = $1 AND business_id = $2",
+			&pp);
+}
+
+int64_t
+pg_task_oldest_open(store *s, int64_t lead_id, const char *verb)
+{
+	pg_params pp = { 0 };
+
+	pg_int(&pp, lead_id);
+	pg_text(&pp, verb);
+	return first_id(pg_of(s), "SELECT id FROM tasks WHERE lead_id = $1 AND state = 'open'"
+			" AND ($2::text IS NULL OR verb = $2) ORDER BY id LIMIT 1", &pp);
 }
 
 int
