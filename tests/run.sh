@@ -43,8 +43,9 @@ for t in build/asan/tests/test_*; do
 	fi
 done
 
-# The store and flow tests that also run on the PostgreSQL engine (demo_store.h's
-# LK_STORE=pg), each on a throwaway cluster. More join as the engine grows.
+# The store and flow tests that also run on the PostgreSQL engine
+# (demo_store.h's LK_STORE=pg), each on a throwaway cluster. More join as the
+# engine grows.
 for t in build/asan/tests/test_store_states build/asan/tests/test_flow_submit; do
 	[ -x "$t" ] || continue
 	[ -n "$filter" ] && [[ "$t" != *"$filter"* ]] && continue
