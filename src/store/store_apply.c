@@ -392,7 +392,6 @@ set_contact(store *s, int64_t lead_id, const action *a, int64_t now)
 	return store_step_done(st);
 }
 
-
 static int
 apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *actor,
 	  int64_t now, store_applying *ap, int64_t *row)
