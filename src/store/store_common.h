@@ -13,6 +13,7 @@
 
 #include "store_backend.h"
 #include "store_outbox.h"
+#include "store_webhook.h"
 
 #define STORE_TOKEN_PREFIX_HEX 12	/* the lookup prefix, in hex */
 #define STORE_TOKEN_HASH_HEX 64	/* BLAKE2b-256 of the token, in hex */
@@ -94,6 +95,19 @@ int store_lead_prepare_fill(store_lead_state *ls, int64_t business_id,
 /* Which kind of rows a table holds (STORE_BUS_*), for the commit bus
  * (store_sqlite.c). */
 unsigned store_table_kind(const char *table);
+
+/* A column's text and length, as a row gives them (v NULL: SQL NULL). */
+typedef struct {
+	const char *v;
+	size_t n;
+} store_text;
+
+/* A claimed webhook row's texts: the event's type, actor and text, then its
+ * lead's name, phone, email, source, kind, service, stage, status, owner. */
+#define STORE_WEBHOOK_NTEXTS 12
+/* Fills w->type and w->payload (NULL when out of memory) from the event
+ * (w->event_id, at) and its lead (lead_id) (store_webhook.c). */
+void store_webhook_payload(store_webhook *w, int64_t at, int64_t lead_id, const store_text *t);
 
 int store_timer_kind_parse(const char *name, timer_kind *out);
 

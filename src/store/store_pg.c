@@ -8,9 +8,10 @@
  * (store_pg_lead.c); lead_create and apply (store_pg_apply.c); tokens,
  * idempotency records, task_state, task_lead, task_oldest_open and
  * calendar tokens (store_pg_api.c); timers (store_pg_timer.c); the outbox
- * (store_pg_outbox.c); rules versions and the reads a rules change and
- * people's absences need (store_pg_rules.c). The rest of the table (webhooks, the readers, users
- * and sessions, backup, stats) is NULL, which is why store_open() does not
+ * (store_pg_outbox.c); webhook deliveries (store_pg_webhook.c); rules
+ * versions and the reads a rules change and people's absences need
+ * (store_pg_rules.c). The rest of the table (the readers, users and
+ * sessions, backup, stats) is NULL, which is why store_open() does not
  * select this engine yet (store_pg.h).
  */
 #include <stdio.h>
@@ -464,6 +465,14 @@ const store_backend store_pg_backend = {
 	.outbox_move = pg_outbox_move,
 	.outbox_get = pg_outbox_get,
 	.outbox_in_state = pg_outbox_in_state,
+	.webhook_enqueue = pg_webhook_enqueue,
+	.webhook_due = pg_webhook_due,
+	.webhook_next_due = pg_webhook_next_due,
+	.webhook_claim = pg_webhook_claim,
+	.webhook_finish = pg_webhook_finish,
+	.webhook_defer = pg_webhook_defer,
+	.webhook_bury = pg_webhook_bury,
+	.webhook_recover = pg_webhook_recover,
 	.rules_activate = pg_rules_activate,
 	.rules_text = pg_rules_text,
 	.rules_active = pg_rules_active,

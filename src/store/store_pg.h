@@ -132,6 +132,16 @@ int pg_outbox_move(store *s, int64_t id, outbox_state from, outbox_state to,
 int pg_outbox_get(store *s, int64_t id, outbox_state *state, char *pid, size_t pidlen,
 		  int64_t *lead_id, int64_t *task_id);
 int pg_outbox_in_state(store *s, outbox_state st, int64_t *ids, int max);
+int pg_webhook_enqueue(store *s, const char *const *urls, size_t nurls, int64_t now,
+		       int max);
+int pg_webhook_due(store *s, int64_t now, int64_t *ids, int max);
+int64_t pg_webhook_next_due(store *s);
+int pg_webhook_claim(store *s, int64_t id, int64_t now, store_webhook *w);
+int pg_webhook_finish(store *s, int64_t id, const char *state, int status, const char *error,
+		      int64_t send_at, int64_t now);
+int pg_webhook_defer(store *s, int64_t id, int64_t send_at, const char *error, int64_t now);
+int pg_webhook_bury(store *s, int64_t id, const char *error, int64_t now);
+int pg_webhook_recover(store *s);
 int pg_rules_activate(store *s, int64_t business_id, const char *hash, const char *text,
 		      const char *by, int64_t now, char *prev, size_t prevlen);
 int pg_rules_text(store *s, int64_t business_id, const char *hash, char **text);

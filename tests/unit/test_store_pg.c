@@ -28,6 +28,7 @@
 #include "store/store_bus.h"
 #include "store/store_outbox.h"
 #include "store/store_pg.h"
+#include "store/store_webhook.h"
 
 static const char *
 url(void)
@@ -948,6 +949,65 @@ decisions_about_one_lead_and_intakes_of_one_business_take_turns(void **state)
 	store_close(b);
 }
 
+static void
+webhooks_are_queued_per_event_and_url_and_claimed_once(void **state)
+{
+	demo *d = *state;
+	PGconn *c = store_pg_conn(d->s);
+	const char *const urls[] = { "https://a.example/hook", "https://b.example/hook" };
+	store *b = open_ok();
+	store_webhook w;
+	int64_t ids[64], events;
+	int n;
+
+	/* The first call only places the cursor: no history replayed. */
+	add_lead(d, "Old Lead", "(312) 555-0100", "web_form", d->t0, NULL);
+	assert_int_equal(store_webhook_enqueue(d->s, urls, 2, d->t0, 100), 0);
+	assert_int_equal(count(c, "SELECT count(*) FROM webhook_deliveries"), 0);
+	add_lead(d, "Marcus Johnson", "(312) 555-0199", "web_form", d->t0 + 10, NULL);
+	events = count(c, "SELECT count(*) FROM events e JOIN leads l ON l.id = e.lead_id"
+		       " WHERE l.name = 'Marcus Johnson'");
+	assert_true(events >= 1);
+	assert_int_equal(store_webhook_enqueue(d->s, urls, 2, d->t0 + 20, 100), events);
+	assert_int_equal(store_webhook_enqueue(d->s, urls, 2, d->t0 + 20, 100), 0);
+	assert_int_equal(count(c, "SELECT count(*) FROM webhook_deliveries"), 2 * events);
+	assert_int_equal(store_webhook_next_due(d->s), d->t0 + 20);
+
+	n = store_webhook_due(d->s, d->t0 + 20, ids, 64);
+	assert_int_equal(n, 2 * events);
+	assert_int_equal(store_begin(d->s), 0);
+	assert_int_equal(store_webhook_claim(d->s, ids[0], d->t0 + 30, &w), 1);
+	assert_int_equal(w.attempts, 1);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(w.payload, "lead"),
+							      "name")), "Marcus Johnson");
+	assert_string_equal(json_string_value(json_object_get(w.payload, "type")), w.type);
+	store_webhook_free(&w);
+	/* Another connection neither waits for nor takes what this one claims. */
+	assert_int_equal(store_begin(b), 0);
+	assert_int_equal(store_webhook_claim(b, ids[0], d->t0 + 30, &w), 0);
+	assert_int_equal(store_webhook_due(b, d->t0 + 20, ids + 32, 32), n - 1);
+	assert_int_equal(store_commit(b), 0);
+	assert_int_equal(store_commit(d->s), 0);
+	assert_int_equal(store_webhook_claim(b, ids[0], d->t0 + 40, &w), 0);	/* sending */
+
+	assert_int_equal(store_webhook_finish(d->s, ids[0], "delivered", 200, NULL, 0,
+					      d->t0 + 50), 0);
+	assert_int_equal(store_webhook_defer(d->s, ids[1], d->t0 + 999, "later", d->t0 + 50), 0);
+	assert_int_equal(store_webhook_bury(d->s, ids[n - 1], "gone", d->t0 + 50), 0);
+	assert_int_equal(count(c, "SELECT count(*) FROM webhook_deliveries WHERE state = 'dead'"
+			       " AND last_error = 'gone'"), 1);
+	assert_int_equal(count(c, "SELECT count(*) FROM webhook_deliveries"
+			       " WHERE state = 'delivered' AND status = 200"), 1);
+	assert_int_equal(store_begin(d->s), 0);
+	assert_int_equal(store_webhook_claim(d->s, ids[1], d->t0 + 60, &w), 1);
+	store_webhook_free(&w);
+	assert_int_equal(store_commit(d->s), 0);
+	assert_int_equal(store_webhook_recover(d->s), 1);	/* a crash left it sending */
+	assert_int_equal(count(c, "SELECT count(*) FROM webhook_deliveries"
+			       " WHERE state = 'sending'"), 0);
+	store_close(b);
+}
+
 int
 main(void)
 {
@@ -993,6 +1053,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 			decisions_about_one_lead_and_intakes_of_one_business_take_turns, demo_setup,
 			demo_teardown),
+		cmocka_unit_test_setup_teardown(webhooks_are_queued_per_event_and_url_and_claimed_once,
+						demo_setup, demo_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
