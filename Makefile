@@ -7,7 +7,7 @@
 #   make bench   benchmarks (see docs/benchmarks.md)
 #   make fuzz    build the libFuzzer targets and run each briefly
 
-PKGS    := sqlite3 libmicrohttpd jansson libcurl yaml-0.1 libsodium
+PKGS    := sqlite3 libpq libmicrohttpd jansson libcurl yaml-0.1 libsodium
 # libsystemd (libsystemd-dev) when present: serve reports readiness and
 # stopping through sd_notify (Type=notify); without it those calls are no-ops.
 ifeq ($(shell pkg-config --exists libsystemd && echo yes),yes)

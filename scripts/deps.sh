@@ -7,7 +7,7 @@ PKGS="build-essential pkg-config clang libclang-rt-14-dev git curl sqlite3 tzdat
 libsqlite3-dev libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libyaml-dev
 libsodium-dev libcmocka-dev libcsv-dev libsystemd-dev python3 python3-aiosmtpd
 python3-icalendar prometheus chromium systemd debhelper dpkg-dev fakeroot lintian
-groff-base man-db"
+groff-base man-db libpq-dev postgresql-15"
 
 missing=""
 for p in $PKGS; do

@@ -36,7 +36,20 @@ run_one() {	# name, command...
 for t in build/asan/tests/test_*; do
 	[ -x "$t" ] || continue
 	[ -n "$filter" ] && [[ "$t" != *"$filter"* ]] && continue
-	run_one "unit/$(basename "$t")" "$t"
+	if [[ "$t" == *_pg ]]; then	# the PostgreSQL engine's: on a throwaway cluster
+		run_one "unit/$(basename "$t")" tests/pg_cluster.sh "$t"
+	else
+		run_one "unit/$(basename "$t")" "$t"
+	fi
+done
+
+# The store and flow tests that also run on the PostgreSQL engine
+# (demo_store.h's LK_STORE=pg), each on a throwaway cluster. More join as the
+# engine grows.
+for t in build/asan/tests/test_store_states build/asan/tests/test_flow_submit; do
+	[ -x "$t" ] || continue
+	[ -n "$filter" ] && [[ "$t" != *"$filter"* ]] && continue
+	run_one "unit/$(basename "$t") (pg)" env LK_STORE=pg tests/pg_cluster.sh "$t"
 done
 
 for t in tests/e2e/test_*.sh; do

@@ -215,6 +215,33 @@ insert_outbox(store *s, int64_t bid, int64_t lead_id, const action *a, int64_t n
 	return sqlite3_last_insert_rowid(s->db);
 }
 
+void
+store_applying_task_made(store_applying *ap, int64_t task_id)
+{
+	if (ap->ntasks < sizeof ap->task_ids / sizeof ap->task_ids[0])
+		ap->task_ids[ap->ntasks] = task_id;
+	ap->ntasks++;
+	if (ap->first_task == 0)
+		ap->first_task = task_id;
+}
+
+int64_t
+store_applying_task(const store_applying *ap, const action *a)
+{
+	if (a->task_ref >= 0 && (size_t)a->task_ref < ap->ntasks &&
+	    (size_t)a->task_ref < sizeof ap->task_ids / sizeof ap->task_ids[0])
+		return ap->task_ids[a->task_ref];
+	return a->task_id;
+}
+
+int64_t
+store_applying_appointment(const store_applying *ap, const action *a)
+{
+	if (a->timer != TIMER_APPT_REMIND && a->timer != TIMER_APPT_CHECK)
+		return 0;
+	return a->appointment_id > 0 ? a->appointment_id : ap->appointment_id;
+}
+
 /* --- state transitions: every one checked against src/core/states.c ------- */
 
 void
@@ -365,18 +392,9 @@ set_contact(store *s, int64_t lead_id, const action *a, int64_t now)
 	return store_step_done(st);
 }
 
-/* Where the actions of one decision put their rows. */
-typedef struct {
-	int64_t task_ids[32];	/* the tasks it created, for task_ref */
-	size_t ntasks;
-	int64_t first_task;
-	int64_t plan;		/* the plan timers get; -1 = the lead row's */
-	int64_t appointment_id;	/* the appointment it booked, 0 none */
-} applying;
-
 static int
 apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *actor,
-	  int64_t now, applying *ap, int64_t *row)
+	  int64_t now, store_applying *ap, int64_t *row)
 {
 	sqlite3_stmt *st;
 
@@ -467,26 +485,13 @@ apply_one(store *s, int64_t bid, int64_t lead_id, const action *a, const char *a
 	case ACT_TASK_CREATE:
 		if ((*row = insert_task(s, bid, lead_id, a, now)) < 0)
 			return -1;
-		if (ap->ntasks < sizeof ap->task_ids / sizeof ap->task_ids[0])
-			ap->task_ids[ap->ntasks] = *row;
-		ap->ntasks++;
-		if (ap->first_task == 0)
-			ap->first_task = *row;
+		store_applying_task_made(ap, *row);
 		return 0;
 	case ACT_TASK_CLOSE:
 		return close_task(s, lead_id, a, now);
-	case ACT_TIMER_SET: {
-		int64_t task_id = a->task_id;
-
-		if (a->task_ref >= 0 && (size_t)a->task_ref < ap->ntasks &&
-		    (size_t)a->task_ref < sizeof ap->task_ids / sizeof ap->task_ids[0])
-			task_id = ap->task_ids[a->task_ref];
-		bool appt = a->timer == TIMER_APPT_REMIND || a->timer == TIMER_APPT_CHECK;
-
-		return (*row = insert_timer(s, bid, lead_id, a, task_id, ap->plan,
-					    !appt ? 0 : a->appointment_id > 0 ? a->appointment_id :
-					    ap->appointment_id, now)) < 0 ? -1 : 0;
-	}
+	case ACT_TIMER_SET:
+		return (*row = insert_timer(s, bid, lead_id, a, store_applying_task(ap, a), ap->plan,
+					    store_applying_appointment(ap, a), now)) < 0 ? -1 : 0;
 	case ACT_TIMERS_CANCEL:
 		return store_timers_cancel(s, lead_id, a->timer, a->task_id, a->appointment_id);
 	case ACT_APPOINTMENT:
@@ -543,7 +548,7 @@ int
 sqlite_apply(store *s, int64_t business_id, int64_t lead_id, const decision *d,
 	    const char *actor, int64_t now, int64_t *first_task, char *err, size_t errlen)
 {
-	applying ap = { .plan = -1 };
+	store_applying ap = { .plan = -1 };
 
 	if (first_task != NULL)
 		*first_task = 0;
@@ -563,15 +568,8 @@ sqlite_apply(store *s, int64_t business_id, int64_t lead_id, const decision *d,
 	return 0;
 }
 
-/* A new lead's row as its decision leaves it. */
-typedef struct {
-	lead l;
-	int64_t reactivate_at;
-} new_row;
-
-/* Whether a changes the lead row and nothing else. */
-static bool
-row_only(const action *a)
+bool
+store_action_row_only(const action *a)
 {
 	switch (a->kind) {
 	case ACT_SET_OWNER: case ACT_SET_STAGE: case ACT_SET_STATUS: case ACT_SET_SEQUENCE:
@@ -583,9 +581,8 @@ row_only(const action *a)
 	}
 }
 
-/* Folds a row_only() action into r. */
-static void
-fold(new_row *r, const action *a)
+void
+store_new_row_fold(store_new_row *r, const action *a)
 {
 	lead *l = &r->l;
 
@@ -636,7 +633,7 @@ fold(new_row *r, const action *a)
 }
 
 static int
-insert_lead(store *s, const store_lead_state *ls, const new_row *r, int64_t now)
+insert_lead(store *s, const store_lead_state *ls, const store_new_row *r, int64_t now)
 {
 	const lead *l = &r->l;
 	static const char *const sql =
@@ -692,8 +689,8 @@ int
 sqlite_lead_create(store *s, store_lead_state *ls, const decision *d, const char *actor,
 		  int64_t now, int64_t *first_task, char *err, size_t errlen)
 {
-	new_row r = { .l = ls->st.lead };	/* strings: the state's and the decision's */
-	applying ap = { .plan = r.l.plan };
+	store_new_row r = { .l = ls->st.lead };	/* strings: the state's and the decision's */
+	store_applying ap = { .plan = r.l.plan };
 	size_t n = decision_count(d);
 
 	if (first_task != NULL)
@@ -701,8 +698,8 @@ sqlite_lead_create(store *s, store_lead_state *ls, const decision *d, const char
 	if (injected_fault(s, err, errlen) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++)
-		if (row_only(decision_get(d, i)))
-			fold(&r, decision_get(d, i));
+		if (store_action_row_only(decision_get(d, i)))
+			store_new_row_fold(&r, decision_get(d, i));
 	if (insert_lead(s, ls, &r, now) < 0)
 		return store_fail(s, err, errlen, "storing the lead");
 	/* The rest in order; timers get the plan as it stood at their place. */
@@ -712,7 +709,7 @@ sqlite_lead_create(store *s, store_lead_state *ls, const decision *d, const char
 
 		if (a->kind == ACT_SET_SEQUENCE)
 			ap.plan++;
-		if (!row_only(a) &&
+		if (!store_action_row_only(a) &&
 		    apply_one(s, ls->business_id, r.l.id, a, actor, now, &ap, &row) < 0)
 			return store_fail(s, err, errlen, "applying a decision");
 		if (s->observer != NULL)

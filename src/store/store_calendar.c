@@ -10,13 +10,19 @@
 
 #include "store_internal.h"
 
-static void
-cal_hash(const char *token, char hex[crypto_generichash_BYTES * 2 + 1])
+int
+store_cal_token_make(char *token, char hex[STORE_TOKEN_HASH_HEX + 1])
 {
-	unsigned char h[crypto_generichash_BYTES];
+	unsigned char secret[32];
 
-	crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
-	sodium_bin2hex(hex, crypto_generichash_BYTES * 2 + 1, h, sizeof h);
+	if (sodium_init() < 0)
+		return -1;
+	randombytes_buf(secret, sizeof secret);
+	sodium_bin2base64(token, STORE_CAL_TOKEN_LEN, secret, sizeof secret,
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(secret, sizeof secret);
+	store_secret_hash(token, hex);
+	return 0;
 }
 
 int
@@ -44,19 +50,13 @@ sqlite_calendar_token(store *s, int64_t business_id, const char *person, int64_t
 	static const char *const sql =
 		"INSERT INTO calendar_tokens (business_id, person, hash, created_at)"
 		" VALUES (?1, ?2, ?3, ?4)";
-	unsigned char secret[32];
-	char hex[crypto_generichash_BYTES * 2 + 1];
+	char hex[STORE_TOKEN_HASH_HEX + 1];
 	sqlite3_stmt *st;
 
-	if (sodium_init() < 0)
+	if (store_cal_token_make(token, hex) < 0)
 		return snprintf(err, errlen, "libsodium failed to start"), -1;
 	if (sqlite_calendar_revoke(s, business_id, person, now) < 0)
 		return store_fail(s, err, errlen, "revoking the old calendar address");
-	randombytes_buf(secret, sizeof secret);
-	sodium_bin2base64(token, STORE_CAL_TOKEN_LEN, secret, sizeof secret,
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	sodium_memzero(secret, sizeof secret);
-	cal_hash(token, hex);
 	if ((st = store_stmt(s, sql)) == NULL)
 		return store_fail(s, err, errlen, "calendar tokens");
 	sqlite3_bind_int64(st, 1, business_id);
@@ -75,13 +75,13 @@ sqlite_calendar_check(store *s, const char *token, int64_t *business_id, char *p
 	static const char *const sql =
 		"SELECT business_id, person FROM calendar_tokens"
 		" WHERE hash = ?1 AND revoked_at IS NULL";
-	char hex[crypto_generichash_BYTES * 2 + 1];
+	char hex[STORE_TOKEN_HASH_HEX + 1];
 	sqlite3_stmt *st;
 	int rc;
 
 	if (token == NULL || strlen(token) != STORE_CAL_TOKEN_LEN - 1)
 		return 0;
-	cal_hash(token, hex);
+	store_secret_hash(token, hex);
 	if ((st = store_stmt(s, sql)) == NULL)
 		return -1;
 	store_bind_text(st, 1, hex);

@@ -8,6 +8,7 @@
 
 #include "store_backend.h"
 #include "store_bus.h"
+#include "store_common.h"
 #include "store_sqlite.h"
 
 #define STMT_CACHE 160	/* distinct statements per connection; more aborts */
@@ -58,8 +59,6 @@ char *store_col_strdup(sqlite3_stmt *st, int i);
 /* "sqlite: <message>" into err. Returns -1. */
 int store_fail(store *s, char *err, size_t errlen, const char *what);
 
-int store_timer_kind_parse(const char *name, timer_kind *out);
-
 /* SQL: lead l has no timeline entry of a type in engine_human_event_types
  * (core/engine.h) - nobody has acted on it. The types are parameters ?40 to
  * ?55, bound by store_bind_human_types(): the policy stays the engine's. */
@@ -74,11 +73,6 @@ void store_bind_human_types(sqlite3_stmt *st);
  * only appointment appointment_id's (> 0), else all. */
 int store_timers_cancel(store *s, int64_t lead_id, timer_kind kind, int64_t task_id,
 			int64_t appointment_id);
-
-/* An illegal state transition of a timer, task or lead ("task", id, "done",
- * "cancelled"): a bug. Says so on stderr and aborts. */
-_Noreturn void store_illegal_edge(const char *what, int64_t id, const char *from,
-				  const char *to);
 
 /* The SQLite engine's functions in store_sqlite_backend (see the public
  * headers for each one's contract). */

@@ -142,9 +142,8 @@ custom_adopt(store_lead_state *ls, json_t *obj)
 	return 0;
 }
 
-/* A lead's stored custom fields (JSON text, may be NULL) into ls. */
-static int
-custom_load(store_lead_state *ls, const char *text)
+int
+store_lead_custom_load(store_lead_state *ls, const char *text)
 {
 	json_t *o;
 
@@ -158,9 +157,8 @@ custom_load(store_lead_state *ls, const char *text)
 	return custom_adopt(ls, o);
 }
 
-/* Takes ownership of v (may be NULL) as one of the lead's strings. */
-static const char *
-own(store_lead_state *ls, char *v)
+const char *
+store_lead_own(store_lead_state *ls, char *v)
 {
 	if (v != NULL && ls->nstrs < (int)(sizeof ls->strs / sizeof ls->strs[0]))
 		ls->strs[ls->nstrs++] = v;
@@ -174,13 +172,13 @@ own(store_lead_state *ls, char *v)
 static const char *
 keep(store_lead_state *ls, sqlite3_stmt *st, int col)
 {
-	return own(ls, store_col_strdup(st, col));
+	return store_lead_own(ls, store_col_strdup(st, col));
 }
 
 static const char *
 copy(store_lead_state *ls, const char *v)
 {
-	return v != NULL && *v ? own(ls, strdup(v)) : NULL;
+	return v != NULL && *v ? store_lead_own(ls, strdup(v)) : NULL;
 }
 
 static int
@@ -366,7 +364,7 @@ sqlite_lead_state_load(store *s, int64_t business_id, int64_t id, int64_t now,
 	l->timezone = keep(ls, st, 26);
 	l->paused_at = sqlite3_column_int64(st, 27);
 	l->paused_step = keep(ls, st, 28);
-	if (custom_load(ls, (const char *)sqlite3_column_text(st, 23)) < 0) {
+	if (store_lead_custom_load(ls, (const char *)sqlite3_column_text(st, 23)) < 0) {
 		sqlite3_reset(st);
 		store_lead_state_free(ls);
 		snprintf(err, errlen, "out of memory loading a lead");
@@ -409,6 +407,21 @@ sqlite_lead_prepare(store *s, int64_t business_id, const store_new_lead *nl, int
 		store_lead_state_free(ls);
 		return store_fail(s, err, errlen, "preparing a lead");
 	}
+	if (store_lead_prepare_fill(ls, business_id, nl, now) < 0) {
+		store_lead_state_free(ls);
+		snprintf(err, errlen, "out of memory preparing a lead");
+		return -1;
+	}
+	*out = ls;
+	return 1;
+}
+
+int
+store_lead_prepare_fill(store_lead_state *ls, int64_t business_id, const store_new_lead *nl,
+			int64_t now)
+{
+	lead *l = &ls->st.lead;
+
 	/* What the row's defaults say (store_schema.c), as a loaded lead would be. */
 	l->name = copy(ls, nl->name);
 	l->phone = copy(ls, nl->phone);
@@ -441,13 +454,10 @@ sqlite_lead_prepare(store *s, int64_t business_id, const store_new_lead *nl, int
 		    custom_adopt(ls, o) < 0) {
 			if (ls->custom_obj == NULL)
 				json_decref(o);
-			store_lead_state_free(ls);
-			snprintf(err, errlen, "out of memory preparing a lead");
 			return -1;
 		}
 	}
-	*out = ls;
-	return 1;
+	return 0;
 }
 
 const lead_state *

@@ -112,55 +112,16 @@ lead_unreachable(const char *channel, int sms_out, int email_out, unsigned flags
 }
 
 int
-sqlite_outbox_claim(store *s, int64_t id, int64_t now, outbox_msg *m)
+store_outbox_claim_row(store *s, int64_t id, int64_t now, outbox_msg *m,
+		       const store_outbox_lead *l)
 {
-	static const char *const sel =
-		"SELECT o.state, o.send_at, o.purpose, o.channel, o.person, o.recipient,"
-		" o.subject, o.body, o.business_id, o.lead_id, o.attempts, l.owner,"
-		" l.sms_opt_out, l.email_opt_out, l.flags, l.id IS NULL,"
-		" EXISTS (SELECT 1 FROM outbox p WHERE p.lead_id = o.lead_id"
-		"  AND p.channel = 'sms' AND p.recipient = o.recipient"
-		"  AND p.state IN ('sent', 'delivered'))"
-		" FROM outbox o LEFT JOIN leads l ON l.id = o.lead_id WHERE o.id = ?1";
-	sqlite3_stmt *st = store_stmt(s, sel);
-	const char *state, *purpose;
-	bool lead_facing, blocked, orphan;
+	const char *purpose = m->purpose ? m->purpose : "";
+	bool lead_facing = strcmp(purpose, "ack") == 0 || strcmp(purpose, "followup") == 0;
+	bool blocked = lead_facing && m->channel &&
+		       lead_unreachable(m->channel, l->sms_opt_out, l->email_opt_out, l->flags);
 	int rc;
 
-	memset(m, 0, sizeof *m);
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? OUTBOX_SKIPPED : -1;
-	}
-	state = (const char *)sqlite3_column_text(st, 0);
-	if (state == NULL || strcmp(state, "queued") != 0 || sqlite3_column_int64(st, 1) > now) {
-		sqlite3_reset(st);
-		return OUTBOX_SKIPPED;
-	}
-	m->id = id;
-	m->send_at = sqlite3_column_int64(st, 1);
-	m->purpose = store_col_strdup(st, 2);
-	m->channel = store_col_strdup(st, 3);
-	m->person = store_col_strdup(st, 4);
-	m->recipient = store_col_strdup(st, 5);
-	m->subject = store_col_strdup(st, 6);
-	m->body = store_col_strdup(st, 7);
-	m->business_id = sqlite3_column_int64(st, 8);
-	m->lead_id = sqlite3_column_int64(st, 9);
-	m->attempts = sqlite3_column_int(st, 10) + 1;
-	m->owner = store_col_strdup(st, 11);
-	purpose = m->purpose ? m->purpose : "";
-	lead_facing = strcmp(purpose, "ack") == 0 || strcmp(purpose, "followup") == 0;
-	blocked = lead_facing && m->channel &&
-		  lead_unreachable(m->channel, sqlite3_column_int(st, 12),
-				   sqlite3_column_int(st, 13), (unsigned)sqlite3_column_int(st, 14));
-	orphan = sqlite3_column_int(st, 15) != 0;
-	m->texted_before = sqlite3_column_int(st, 16) != 0;
-	sqlite3_reset(st);
-	if (orphan) {
+	if (l->orphan) {
 		/* Nobody to send it to or to tell: out of the queue, saying why. */
 		if ((rc = store_outbox_bury(s, id, "its lead no longer exists", 0, now)) != 1) {
 			outbox_msg_free(m);
@@ -188,6 +149,56 @@ sqlite_outbox_claim(store *s, int64_t id, int64_t now, outbox_msg *m)
 		return rc < 0 ? -1 : OUTBOX_SKIPPED;
 	}
 	return OUTBOX_CLAIMED;
+}
+
+int
+sqlite_outbox_claim(store *s, int64_t id, int64_t now, outbox_msg *m)
+{
+	static const char *const sel =
+		"SELECT o.state, o.send_at, o.purpose, o.channel, o.person, o.recipient,"
+		" o.subject, o.body, o.business_id, o.lead_id, o.attempts, l.owner,"
+		" l.sms_opt_out, l.email_opt_out, l.flags, l.id IS NULL,"
+		" EXISTS (SELECT 1 FROM outbox p WHERE p.lead_id = o.lead_id"
+		"  AND p.channel = 'sms' AND p.recipient = o.recipient"
+		"  AND p.state IN ('sent', 'delivered'))"
+		" FROM outbox o LEFT JOIN leads l ON l.id = o.lead_id WHERE o.id = ?1";
+	sqlite3_stmt *st = store_stmt(s, sel);
+	const char *state;
+	store_outbox_lead l;
+	int rc;
+
+	memset(m, 0, sizeof *m);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? OUTBOX_SKIPPED : -1;
+	}
+	state = (const char *)sqlite3_column_text(st, 0);
+	if (state == NULL || strcmp(state, "queued") != 0 || sqlite3_column_int64(st, 1) > now) {
+		sqlite3_reset(st);
+		return OUTBOX_SKIPPED;
+	}
+	m->id = id;
+	m->send_at = sqlite3_column_int64(st, 1);
+	m->purpose = store_col_strdup(st, 2);
+	m->channel = store_col_strdup(st, 3);
+	m->person = store_col_strdup(st, 4);
+	m->recipient = store_col_strdup(st, 5);
+	m->subject = store_col_strdup(st, 6);
+	m->body = store_col_strdup(st, 7);
+	m->business_id = sqlite3_column_int64(st, 8);
+	m->lead_id = sqlite3_column_int64(st, 9);
+	m->attempts = sqlite3_column_int(st, 10) + 1;
+	m->owner = store_col_strdup(st, 11);
+	m->texted_before = sqlite3_column_int(st, 16) != 0;
+	l = (store_outbox_lead){ .sms_opt_out = sqlite3_column_int(st, 12),
+				 .email_opt_out = sqlite3_column_int(st, 13),
+				 .flags = (unsigned)sqlite3_column_int(st, 14),
+				 .orphan = sqlite3_column_int(st, 15) != 0 };
+	sqlite3_reset(st);
+	return store_outbox_claim_row(s, id, now, m, &l);
 }
 
 int

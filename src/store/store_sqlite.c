@@ -151,9 +151,8 @@ sqlite_migrate_to(store *s, int version, char *err, size_t errlen)
 	return 0;
 }
 
-/* Which kind of rows a table holds, for the commit bus. */
-static unsigned
-table_kind(const char *table)
+unsigned
+store_table_kind(const char *table)
 {
 	static const struct {
 		const char *name;
@@ -180,7 +179,7 @@ on_row_change(void *arg, int op, const char *dbname, const char *table, sqlite3_
 {
 	store *s = arg;
 
-	s->changed |= table_kind(table);
+	s->changed |= store_table_kind(table);
 }
 
 /* Any end of a transaction other than COMMIT, also SQLite's own (I/O error,

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "store_common.h"
 #include "store_internal.h"
 #include "store_webhook.h"
 #include "util/utf8.h"
@@ -116,21 +117,20 @@ sqlite_webhook_next_due(store *s)
 	return v;
 }
 
-/* A column as a JSON string; bytes that are not UTF-8 become U+FFFD, so one
+/* A value as a JSON string; bytes that are not UTF-8 become U+FFFD, so one
  * bad byte never keeps an event from being posted. NULL only on OOM. */
 static json_t *
-col(sqlite3_stmt *st, int i)
+col(store_text t)
 {
-	const char *v = (const char *)sqlite3_column_text(st, i);
-	size_t n = (size_t)sqlite3_column_bytes(st, i);
 	char *clean;
+	size_t n = t.n;
 	json_t *j;
 
-	if (v == NULL)
+	if (t.v == NULL)
 		return json_null();
-	if ((j = json_stringn(v, n)) != NULL)
+	if ((j = json_stringn(t.v, n)) != NULL)
 		return j;
-	if ((clean = utf8_sanitize(v, n, &n, NULL)) == NULL)
+	if ((clean = utf8_sanitize(t.v, n, &n, NULL)) == NULL)
 		return NULL;
 	j = json_stringn(clean, n);
 	free(clean);
@@ -149,6 +149,21 @@ iso(int64_t t)
 	return json_string(buf);
 }
 
+void
+store_webhook_payload(store_webhook *w, int64_t at, int64_t lead_id, const store_text *t)
+{
+	static const char *const names[] = { "name", "phone", "email", "source", "kind",
+					     "service", "stage", "status", "owner" };
+	json_t *who = json_pack("{s:I}", "id", (json_int_t)lead_id);
+
+	for (int i = 0; who && i < 9; i++)
+		json_object_set_new(who, names[i], col(t[3 + i]));
+	w->type = t[0].v ? strndup(t[0].v, t[0].n) : NULL;
+	w->payload = who ? json_pack("{s:I,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)w->event_id,
+				      "type", col(t[0]), "at", iso(at), "actor", col(t[1]),
+				      "text", col(t[2]), "lead", who) : NULL;
+}
+
 int
 sqlite_webhook_claim(store *s, int64_t id, int64_t now, store_webhook *w)
 {
@@ -158,10 +173,10 @@ sqlite_webhook_claim(store *s, int64_t id, int64_t now, store_webhook *w)
 		" d.event_id"
 		" FROM webhook_deliveries d LEFT JOIN events e ON e.id = d.event_id"
 		" LEFT JOIN leads l ON l.id = e.lead_id WHERE d.id = ?1 AND d.state = 'queued'";
-	static const char *const names[] = { "name", "phone", "email", "source", "kind",
-					     "service", "stage", "status", "owner" };
+	static const int text_cols[STORE_WEBHOOK_NTEXTS] = { 3, 5, 6, 8, 9, 10, 11, 12, 13, 14,
+							     15, 16 };
+	store_text t[STORE_WEBHOOK_NTEXTS];
 	sqlite3_stmt *st;
-	json_t *who;
 	int rc;
 
 	memset(w, 0, sizeof *w);
@@ -184,13 +199,10 @@ sqlite_webhook_claim(store *s, int64_t id, int64_t now, store_webhook *w)
 	w->url = store_col_strdup(st, 0);
 	w->attempts = sqlite3_column_int(st, 1) + 1;
 	w->event_id = sqlite3_column_int64(st, 2);
-	w->type = store_col_strdup(st, 3);
-	who = json_pack("{s:I}", "id", (json_int_t)sqlite3_column_int64(st, 7));
-	for (int i = 0; who && i < 9; i++)
-		json_object_set_new(who, names[i], col(st, 8 + i));
-	w->payload = who ? json_pack("{s:I,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)w->event_id,
-				      "type", col(st, 3), "at", iso(sqlite3_column_int64(st, 4)),
-				      "actor", col(st, 5), "text", col(st, 6), "lead", who) : NULL;
+	for (int i = 0; i < STORE_WEBHOOK_NTEXTS; i++)
+		t[i] = (store_text){ (const char *)sqlite3_column_text(st, text_cols[i]),
+				     (size_t)sqlite3_column_bytes(st, text_cols[i]) };
+	store_webhook_payload(w, sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 7), t);
 	sqlite3_reset(st);
 	if (w->url == NULL || w->type == NULL || w->payload == NULL)
 		goto fail;

@@ -2,6 +2,10 @@
  * demo_store.h - for the unit tests that need a real database: the embedded
  * demo rules and a fresh store in its own temp dir, and one-value queries.
  * Header-only (static) because each test is one program of one .c file.
+ *
+ * With LK_STORE=pg in the environment the store is the PostgreSQL engine
+ * instead, on an emptied database at LK_PG_URL (tests/pg_cluster.sh; the
+ * tests tests/run.sh runs on both engines say so, see there).
  */
 #ifndef LK_TEST_DEMO_STORE_H
 #define LK_TEST_DEMO_STORE_H
@@ -13,6 +17,7 @@
 #include "core/tz.h"
 #include "rules/rules_load.h"
 #include "store/store.h"
+#include "store/store_pg.h"
 #include "store/store_sqlite.h"
 
 typedef struct {
@@ -22,6 +27,46 @@ typedef struct {
 	int64_t bid;
 	int64_t t0;		/* Tuesday 2026-11-24 14:02 in the demo's Chicago */
 } demo_store;
+
+/* Whether the tests run on the PostgreSQL engine (LK_STORE=pg). */
+static bool
+demo_on_pg(void)
+{
+	const char *e = getenv("LK_STORE");
+
+	return e != NULL && strcmp(e, "pg") == 0;
+}
+
+static void
+demo_pg_quiet(void *arg, const char *message)
+{
+}
+
+/* A store on the database at LK_PG_URL; empty first when fresh. */
+static store *
+demo_pg_open(bool fresh)
+{
+	const char *url = getenv("LK_PG_URL");
+	char err[512];
+	store *s;
+
+	if (url == NULL)
+		fail_msg("LK_STORE=pg without LK_PG_URL: run through tests/pg_cluster.sh");
+	if (fresh) {
+		PGconn *c = PQconnectdb(url);
+		PGresult *r;
+
+		PQsetNoticeProcessor(c, demo_pg_quiet, NULL);
+		r = PQexec(c, "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			fail_msg("emptying the database: %s", PQerrorMessage(c));
+		PQclear(r);
+		PQfinish(c);
+	}
+	if ((s = store_pg_open(url, err, sizeof err)) == NULL)
+		fail_msg("%s", err);
+	return s;
+}
 
 /* Opens everything or fails the test. */
 static void
@@ -36,7 +81,10 @@ demo_store_open(demo_store *d)
 				 &diags);
 	rules_diags_free(&diags);
 	assert_non_null(d->r);
-	assert_non_null(d->s = store_open(d->dir, err, sizeof err));
+	if (demo_on_pg())
+		d->s = demo_pg_open(true);
+	else
+		assert_non_null(d->s = store_open(d->dir, err, sizeof err));
 	assert_int_equal(store_begin(d->s), 0);
 	assert_true((d->bid = store_business_sync(d->s, d->r, err, sizeof err)) > 0);
 	assert_int_equal(store_commit(d->s), 0);
@@ -82,6 +130,16 @@ demo_count(store *s, const char *sql)
 	sqlite3_stmt *st;
 	int64_t n = -1;
 
+	if (demo_on_pg()) {
+		PGresult *r = PQexec(store_pg_conn(s), sql);
+
+		if (PQresultStatus(r) != PGRES_TUPLES_OK)
+			fail_msg("%s: %s", sql, PQresultErrorMessage(r));
+		if (PQntuples(r) > 0)
+			n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		PQclear(r);
+		return n;
+	}
 	assert_int_equal(sqlite3_prepare_v2(store_sqlite_db(s), sql, -1, &st, NULL), SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);

@@ -57,19 +57,20 @@ typedef struct {
 } child_job;
 
 /* In the child: no cmocka (a failed assert would run the other tests there
- * too); exit 3 for anything but the expected stop. */
+ * too); exit 3 for anything but the expected stop. On PostgreSQL the child
+ * has a connection of its own (the parent's must not be shared). */
 static void
 child_run(const child_job *j)
 {
+	store *s = demo_on_pg() ? demo_pg_open(false) : j->f->s;
 	char err[256];
 
-	if (store_begin(j->f->s) < 0)
+	if (store_begin(s) < 0)
 		_exit(3);
 	if (j->d != NULL)
-		store_apply(j->f->s, j->f->bid, j->lead_id, j->d, NULL, j->f->t0, NULL, err,
-			    sizeof err);
+		store_apply(s, j->f->bid, j->lead_id, j->d, NULL, j->f->t0, NULL, err, sizeof err);
 	else
-		store_timer_move(j->f->s, j->timer_id, TIMER_FIRED, TIMER_PENDING, j->f->t0);
+		store_timer_move(s, j->timer_id, TIMER_FIRED, TIMER_PENDING, j->f->t0);
 	_exit(0);	/* it was applied: the edge was not refused */
 }
 

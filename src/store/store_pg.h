@@ -1,0 +1,158 @@
+/*
+ * store_pg.h - the PostgreSQL engine's own (libpq): its store, opening one,
+ * its statement helpers and the functions of its table (store_backend.h).
+ * Not a contract for anyone outside src/store/ and the store's tests.
+ *
+ * Work in progress: the table fills only the operations this engine
+ * implements (store_pg.c says which); the others are NULL. So store_open()
+ * does not pick this engine yet - only the store's tests open one, with
+ * store_pg_open(), on a throwaway cluster (tests/pg_cluster.sh).
+ *
+ * SQL is sent with PQexecParams only, values as parameters ($1, $2, ...):
+ * never built from values. Statements without parameters (BEGIN, the
+ * migrations) go through PQexec.
+ */
+#ifndef LK_STORE_PG_H
+#define LK_STORE_PG_H
+
+#include <libpq-fe.h>
+
+#include "store_backend.h"
+
+#define PG_MAXPARAMS 32
+
+typedef struct {
+	const store_backend *be;	/* first: see store_backend_of() */
+	PGconn *conn;
+	store_bus *bus;		/* borrowed; announced to after each commit, or NULL */
+	unsigned heard;		/* STORE_BUS_* kinds notified, not yet published */
+	int64_t others;		/* commit notifications from other connections */
+	store_observer observer;
+	void *observer_ctx;
+	char sqlstate[6];	/* of the last error, "" when none */
+	char err[512];		/* the last error */
+} pg_store;
+
+/* The values of one statement's parameters, as text (NULL = SQL NULL). */
+typedef struct {
+	const char *v[PG_MAXPARAMS];
+	char num[PG_MAXPARAMS][24];
+	int n;
+} pg_params;
+
+extern const char *const store_pg_migrations[];
+extern const int store_pg_nmigrations;
+extern const store_backend store_pg_backend;
+
+/* Connects to conninfo (a postgres:// URI or key=value string) and brings
+ * the database to the latest schema. NULL with err set. */
+store *store_pg_open(const char *conninfo, char *err, size_t errlen);
+
+/* The engine's latest schema version (its own numbering). */
+int store_pg_schema_latest(void);
+
+/* The connection, for the store's tests. */
+PGconn *store_pg_conn(store *s);
+
+static inline pg_store *
+pg_of(store *s)
+{
+	return (pg_store *)(void *)s;
+}
+
+/* Appends a parameter. */
+void pg_int(pg_params *p, int64_t v);
+void pg_text(pg_params *p, const char *v);
+
+/* Runs sql with params (NULL = none). The result when it succeeded (the
+ * caller PQclear()s it), else NULL with the error kept for store_errmsg(). */
+PGresult *pg_run(pg_store *p, const char *sql, const pg_params *params);
+/* pg_run() for a statement whose rows are not wanted: 0 / -1. */
+int pg_run_done(pg_store *p, const char *sql, const pg_params *params);
+
+/* pg_run() for an UPDATE: 1 when it changed a row, 0 none, -1 on an error. */
+int pg_changed(pg_store *p, const char *sql, const pg_params *params);
+/* The ids in the first column of r (from pg_run(), may be NULL: -1), at
+ * most max; clears r. Returns the count. */
+int pg_collect_ids(PGresult *r, int64_t *ids, int max);
+
+/* Column col of row as an integer (0 when NULL), or as a malloc'd string
+ * (NULL when NULL). */
+int64_t pg_get_int(const PGresult *r, int row, int col);
+char *pg_get_strdup(const PGresult *r, int row, int col);
+
+/* "postgres: <what>: <message>" into err. Returns -1. */
+int pg_fail(pg_store *p, char *err, size_t errlen, const char *what);
+
+/* The table's functions (store_backend.h says what each does). */
+int64_t pg_business_sync(store *s, const rules *r, char *err, size_t errlen);
+int64_t pg_lead_find_open(store *s, int64_t business_id, const char *phone,
+			  const char *email, int64_t since);
+int64_t pg_lead_find_customer(store *s, int64_t business_id, const char *phone,
+			      const char *email);
+int pg_lead_state_load(store *s, int64_t business_id, int64_t id, int64_t now,
+		       int64_t touch_window, store_lead_state **out, char *err, size_t errlen);
+int pg_lead_prepare(store *s, int64_t business_id, const store_new_lead *nl, int64_t now,
+		    store_lead_state **out, char *err, size_t errlen);
+int pg_lead_create(store *s, store_lead_state *ls, const decision *d, const char *actor,
+		   int64_t now, int64_t *first_task, char *err, size_t errlen);
+int pg_apply(store *s, int64_t business_id, int64_t lead_id, const decision *d,
+	     const char *actor, int64_t now, int64_t *first_task, char *err, size_t errlen);
+int pg_token_create(store *s, int64_t business_id, const char *name, const char *role,
+		    int64_t now, char *token, int64_t *id, char *err, size_t errlen);
+int pg_token_check(store *s, const char *token, int64_t *business_id, int64_t *token_id,
+		   char *role, size_t rolelen);
+int pg_token_revoke(store *s, int64_t business_id, int64_t id, int64_t now);
+int pg_idem_get(store *s, int64_t business_id, const char *key, const char *req_hash,
+		int *status, char **body, bool *same);
+int pg_idem_put(store *s, int64_t business_id, const char *key, const char *req_hash,
+		int status, const char *body, int64_t now);
+int pg_task_state(store *s, int64_t business_id, int64_t task_id, char *buf, size_t len);
+int64_t pg_task_lead(store *s, int64_t business_id, int64_t task_id);
+int64_t pg_task_oldest_open(store *s, int64_t lead_id, const char *verb);
+int pg_calendar_token(store *s, int64_t business_id, const char *person, int64_t now,
+		      char *token, char *err, size_t errlen);
+int pg_calendar_revoke(store *s, int64_t business_id, const char *person, int64_t now);
+int pg_calendar_check(store *s, const char *token, int64_t *business_id, char *person,
+		      size_t personlen);
+int pg_timers_due(store *s, int64_t now, store_timer *out, int max);
+int pg_lead_pending_step(store *s, int64_t lead_id, store_timer *out);
+int pg_timer_move(store *s, int64_t timer_id, timer_state from, timer_state to, int64_t now);
+int pg_timer_claim(store *s, int64_t timer_id, int64_t now);
+int64_t pg_timer_next_due(store *s);
+int pg_timer_set_error(store *s, int64_t timer_id);
+int pg_outbox_due(store *s, const char *channel, int64_t now, int64_t *ids, int max);
+int64_t pg_outbox_next_due(store *s);
+int pg_outbox_claim(store *s, int64_t id, int64_t now, outbox_msg *m);
+int pg_outbox_defer(store *s, int64_t id, int64_t send_at, const char *error, int64_t now);
+int pg_outbox_bury(store *s, int64_t id, const char *error, int64_t task_id, int64_t now);
+int pg_outbox_load(store *s, int64_t id, outbox_msg *m);
+int pg_outbox_move(store *s, int64_t id, outbox_state from, outbox_state to,
+		   const outbox_update *u, int64_t now);
+int pg_outbox_get(store *s, int64_t id, outbox_state *state, char *pid, size_t pidlen,
+		  int64_t *lead_id, int64_t *task_id);
+int pg_outbox_in_state(store *s, outbox_state st, int64_t *ids, int max);
+int pg_webhook_enqueue(store *s, const char *const *urls, size_t nurls, int64_t now,
+		       int max);
+int pg_webhook_due(store *s, int64_t now, int64_t *ids, int max);
+int64_t pg_webhook_next_due(store *s);
+int pg_webhook_claim(store *s, int64_t id, int64_t now, store_webhook *w);
+int pg_webhook_finish(store *s, int64_t id, const char *state, int status, const char *error,
+		      int64_t send_at, int64_t now);
+int pg_webhook_defer(store *s, int64_t id, int64_t send_at, const char *error, int64_t now);
+int pg_webhook_bury(store *s, int64_t id, const char *error, int64_t now);
+int pg_webhook_recover(store *s);
+int pg_rules_activate(store *s, int64_t business_id, const char *hash, const char *text,
+		      const char *by, int64_t now, char *prev, size_t prevlen);
+int pg_rules_text(store *s, int64_t business_id, const char *hash, char **text);
+int pg_rules_active(store *s, int64_t business_id, char *hash, size_t hashlen, int64_t *at,
+		    char *by, size_t bylen);
+int pg_rules_history(store *s, int64_t business_id, int limit,
+		     void (*fn)(void *ctx, const store_rules_row *r), void *ctx);
+int pg_leads_off_version(store *s, int64_t business_id, const char *hash, int64_t after,
+			 int64_t *ids, int max);
+int pg_owner_open_leads(store *s, int64_t business_id, const char *owner, int64_t *count);
+int pg_assignee_leads(store *s, int64_t business_id, const char *assignee, int64_t after,
+		      int64_t *ids, int max);
+
+#endif
