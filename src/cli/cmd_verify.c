@@ -303,9 +303,15 @@ print_results(const verify_run *v, const rules *r, bool json)
 {
 	json_t *list = json_array();
 	size_t failed = 0, passed = 0;
+	int ws = 6, wk = 4;	/* the columns as wide as their longest name */
 
+	for (size_t i = 0; i < v->ncases; i++) {
+		ws = (int)strlen(v->cases[i].source) > ws ? (int)strlen(v->cases[i].source) : ws;
+		wk = (int)strlen(v->cases[i].kind) > wk ? (int)strlen(v->cases[i].kind) : wk;
+	}
 	if (!json)
-		printf("%-12s %-14s %-10s %-6s %s\n", "SOURCE", "KIND", "TEST", "RESULT", "REASON");
+		printf("%-*s  %-*s  %-9s  %-6s  %s\n", ws, "SOURCE", wk, "KIND", "TEST", "RESULT",
+		       "REASON");
 	for (size_t i = 0; i < v->ncases; i++) {
 		verify_verdict out[VERIFY_NTESTS];
 
@@ -313,8 +319,8 @@ print_results(const verify_run *v, const rules *r, bool json)
 		for (int t = 0; t < VERIFY_NTESTS; t++) {
 			out[t].pass ? passed++ : failed++;
 			if (!json) {
-				printf("%-12s %-14s %-10s %-6s %s\n", v->cases[i].source,
-				       v->cases[i].kind, verify_test_name(t),
+				printf("%-*s  %-*s  %-9s  %-6s  %s\n", ws, v->cases[i].source,
+				       wk, v->cases[i].kind, verify_test_name(t),
 				       out[t].pass ? "pass" : "FAIL", out[t].reason);
 				continue;
 			}
