@@ -208,7 +208,7 @@ inject(verify_run *v, store *s, int64_t bid, const rules *r, int64_t at, char *e
 		const verify_case *c = &v->cases[i];
 		bool phone_only = strcmp(c->source, "phone_call") == 0 || strcmp(c->source, "sms") == 0;
 		bool email_only = strcmp(c->source, "email") == 0;
-		char phone[16], email[48], name[32];
+		char phone[24], email[48], name[40];
 		intake_lead il = {
 			.name = phone_only ? NULL : name,
 			.phone = email_only ? NULL : phone,
@@ -218,9 +218,9 @@ inject(verify_run *v, store *s, int64_t bid, const rules *r, int64_t at, char *e
 		};
 		flow_out res;
 
-		snprintf(phone, sizeof phone, "+1312555%04zu", 100 + i);
-		snprintf(email, sizeof email, "verify%zu@example.com", i);
-		snprintf(name, sizeof name, "Verify Lead %zu", i + 1);
+		snprintf(phone, sizeof phone, "+1312555%04d", 100 + (int)i);
+		snprintf(email, sizeof email, "verify%d@example.com", (int)i);
+		snprintf(name, sizeof name, "Verify Lead %d", (int)i + 1);
 		v->leads[i].source = c->source;
 		v->leads[i].kind = c->kind;
 		v->leads[i].arrived = at;
@@ -301,7 +301,7 @@ sandbox_run(verify_run *v, cli_env *e, char *err, size_t errlen)
 static int
 print_results(const verify_run *v, const rules *r, bool json)
 {
-	json_t *list = json_array();
+	json_t *list = json ? json_array() : NULL;
 	size_t failed = 0, passed = 0;
 	int ws = 6, wk = 4;	/* the columns as wide as their longest name */
 
@@ -332,11 +332,14 @@ print_results(const verify_run *v, const rules *r, bool json)
 							      out[t].reason));
 		}
 	}
-	if (json)
-		cli_print_json(json_pack("{s:b,s:I,s:I,s:o}", "pass", failed == 0, "passed",
-					 (json_int_t)passed, "failed", (json_int_t)failed,
-					 "results", list));
-	else
+	if (json) {
+		json_t *doc = json_pack("{s:b,s:I,s:I,s:o}", "pass", failed == 0, "passed",
+					(json_int_t)passed, "failed", (json_int_t)failed,
+					"results", list);
+
+		cli_print_json(doc);
+		json_decref(doc);
+	} else
 		printf("\n%zu passed, %zu failed\n", passed, failed);
 	if (v->too_many)
 		fprintf(stderr, "verify: only the first %d sources and kinds were checked\n",
