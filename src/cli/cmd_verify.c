@@ -137,7 +137,6 @@ observe(void *ctx, int64_t lead_id, const action *a, int64_t row, int64_t now)
 	verify_lead *l;
 	bool first, before_cold;
 
-	(void)row;
 	if (i < 0 && v->pending >= 0) {
 		v->ids[v->pending] = lead_id;	/* the lead being made */
 		i = v->pending;
