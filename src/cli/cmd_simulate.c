@@ -655,33 +655,11 @@ apply_input(sim *sm, store *s, int64_t bid, const sim_input *in, char *err, size
 	return NULL;
 }
 
-/* Fires every timer due up to `until`, each at its own due time; at each
- * time someone goes away or comes back on the way, hands over the tasks of
- * whoever is away then, as serve's scheduler does. */
 static int
 run_timers(sim *sm, store *s, int64_t until, long *firings)
 {
-	for (;;) {
-		int64_t next = store_timer_next_due(s);
-		int64_t away = rules_presence_change(sm->r, sm->clock);
-		int n;
-
-		if (away > 0 && away <= until && (next <= 0 || away <= next)) {
-			if (sched_handoff(s, sm->r, sm->e->business_id, away) < 0)
-				return -1;
-			sm->clock = away;
-			continue;
-		}
-		if (next <= 0 || next > until)
-			return 0;
-		if (next > sm->clock)
-			sm->clock = next;
-		if ((n = sched_run_due(s, sm->r, next, 256)) < 0)
-			return -1;
-		*firings += n;
-		if (*firings > MAX_FIRINGS)
-			return -1;
-	}
+	return sched_run_until(s, sm->r, sm->e->business_id, &sm->clock, until, firings,
+			       MAX_FIRINGS);
 }
 
 static int

@@ -26,6 +26,7 @@ static const char usage[] =
 	"                        validate a rules file, see what an edit does to the leads\n"
 	"                        in flight, the versions used, the built-in demo\n"
 	"  simulate              rehearse rules on a virtual clock\n"
+	"  verify                the verification checklist per source, in a sandbox\n"
 	"  token create|list|revoke             API tokens for /api/v1\n"
 	"  user add|list|link    people who sign in to the staff web app (/app/)\n"
 	"  demo-users            sign-ins for the built-in demo (make run)\n"
@@ -72,6 +73,8 @@ main(int argc, char **argv)
 		return cmd_rules(argc - 1, argv + 1);
 	if (strcmp(cmd, "simulate") == 0)
 		return cmd_simulate(argc - 1, argv + 1);
+	if (strcmp(cmd, "verify") == 0)
+		return cmd_verify(argc - 1, argv + 1);
 	if (strcmp(cmd, "token") == 0)
 		return cmd_token(argc - 1, argv + 1);
 	if (strcmp(cmd, "user") == 0)

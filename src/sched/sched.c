@@ -119,6 +119,33 @@ sched_handoff(store *s, const rules *r, int64_t business_id, int64_t now)
 	return (int)moved;
 }
 
+int
+sched_run_until(store *s, const rules *r, int64_t business_id, int64_t *clock, int64_t until,
+		long *firings, long max_firings)
+{
+	for (;;) {
+		int64_t next = store_timer_next_due(s);
+		int64_t away = rules_presence_change(r, *clock);
+		int n;
+
+		if (away > 0 && away <= until && (next <= 0 || away <= next)) {
+			if (sched_handoff(s, r, business_id, away) < 0)
+				return -1;
+			*clock = away;
+			continue;
+		}
+		if (next <= 0 || next > until)
+			return 0;
+		if (next > *clock)
+			*clock = next;
+		if ((n = sched_run_due(s, r, next, 256)) < 0)
+			return -1;
+		*firings += n;
+		if (*firings > max_firings)
+			return -1;
+	}
+}
+
 /* Someone's absence may have begun: their open tasks go to who covers. At
  * start, after a reload, and every HANDOFF_EVERY seconds. */
 static void

@@ -34,6 +34,15 @@ int sched_run_due(store *s, const rules *r, int64_t now, int batch);
  * every time someone's presence changes). */
 int sched_handoff(store *s, const rules *r, int64_t business_id, int64_t now);
 
+/* The virtual clock of simulate and verify: fires every timer due up to
+ * `until`, each at its own due time, and at each time someone goes away or
+ * comes back on the way hands over the tasks of whoever is away then, as the
+ * scheduler thread does. *clock is how far the run has come (moved forward).
+ * *firings counts the timers fired; past max_firings it stops. 0, or -1 on a
+ * storage error or a run that never settles. */
+int sched_run_until(store *s, const rules *r, int64_t business_id, int64_t *clock,
+		    int64_t until, long *firings, long max_firings);
+
 typedef struct sched sched;
 
 /* A wall clock in UTC seconds; the tests inject their own. */
