@@ -28,7 +28,10 @@ run_one() {	# name, command...
 	failed=$((failed + nok))
 	if [ "$nok" -gt 0 ]; then
 		failed_names+=("$name")
-		printf '%s\n' "--- $name (exit $rc)" "$out" | tail -n 60
+		# every failed check with its diagnostics, then the end of the output
+		printf '%s\n' "--- $name (exit $rc)"
+		grep -E -A8 '^not ok ' <<<"$out" | head -n 80
+		printf '%s\n' "--- $name: last lines" "$out" | tail -n 30
 	fi
 	printf '%-40s %4d passed %4d failed\n' "$name" "$ok" "$nok"
 }
