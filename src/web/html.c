@@ -359,6 +359,17 @@ html_int(html *h, int64_t v)
 }
 
 void
+html_th(html *h, const char *text, bool numeric)
+{
+	html_open(h, "th");
+	html_attr(h, "scope", "col");
+	if (numeric)
+		html_attr(h, "class", "num");
+	html_text(h, text);
+	html_close(h);
+}
+
+void
 html_elem_(html *h, const char *tag, const char *text)
 {
 	html_open_(h, tag);

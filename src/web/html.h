@@ -80,6 +80,9 @@ void html_textn(html *h, const char *s, size_t n);
 /* printf into the page, the whole result escaped. fmt must be a literal. */
 #define html_textf(h, fmt, ...) html_textf_((h), "" fmt "", __VA_ARGS__)
 void html_int(html *h, int64_t v);
+/* A column header (<th scope="col">) with text; numeric right-aligns it
+ * (class "num") over a column of figures. */
+void html_th(html *h, const char *text, bool numeric);
 
 /* --- URLs --------------------------------------------------------------------- */
 

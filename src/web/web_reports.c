@@ -70,17 +70,6 @@ choice(html *h, const char *id, const char *label, const char *name, const char 
 }
 
 static void
-th(html *h, const char *text, bool numeric)
-{
-	html_open(h, "th");
-	html_attr(h, "scope", "col");
-	if (numeric)
-		html_attr(h, "class", "num");
-	html_text(h, text);
-	html_close(h);
-}
-
-static void
 td_text(html *h, const char *text)
 {
 	html_open(h, "td");
@@ -266,14 +255,14 @@ speed(web_ctx *c, const json_t *doc)
 	table_start(h, "Speed to lead table");
 	html_open(h, "thead");
 	html_open(h, "tr");
-	th(h, "Arrival to", false);
-	th(h, "Clock", false);
-	th(h, "Median", true);
-	th(h, "90%", true);
-	th(h, "Longest", true);
-	th(h, "In 5 min", true);
-	th(h, "In 1 h", true);
-	th(h, "Never", true);
+	html_th(h, "Arrival to", false);
+	html_th(h, "Clock", false);
+	html_th(h, "Median", true);
+	html_th(h, "90%", true);
+	html_th(h, "Longest", true);
+	html_th(h, "In 5 min", true);
+	html_th(h, "In 1 h", true);
+	html_th(h, "Never", true);
 	html_close(h);
 	html_close(h);
 	html_open(h, "tbody");
@@ -320,12 +309,12 @@ groups(web_ctx *c, const json_t *doc, const char *by_label)
 	table_start(h, title);
 	html_open(h, "thead");
 	html_open(h, "tr");
-	th(h, by_label, false);
-	th(h, "Leads", true);
-	th(h, "Reached", true);
-	th(h, "Median", true);
-	th(h, "Median, business hours", true);
-	th(h, "In 1 h", true);
+	html_th(h, by_label, false);
+	html_th(h, "Leads", true);
+	html_th(h, "Reached", true);
+	html_th(h, "Median", true);
+	html_th(h, "Median, business hours", true);
+	html_th(h, "In 1 h", true);
 	html_close(h);
 	html_close(h);
 	html_open(h, "tbody");
@@ -384,15 +373,15 @@ windows(web_ctx *c, const json_t *doc)
 	table_start(h, "Response windows table");
 	html_open(h, "thead");
 	html_open(h, "tr");
-	th(h, "Person", false);
-	th(h, "Due", true);
-	th(h, "In time", true);
-	th(h, "Late", true);
-	th(h, "Handed on", true);
-	th(h, "Open past due", true);
-	th(h, "Overdue now", true);
-	th(h, "Escalations", true);
-	th(h, "Compliance", true);
+	html_th(h, "Person", false);
+	html_th(h, "Due", true);
+	html_th(h, "In time", true);
+	html_th(h, "Late", true);
+	html_th(h, "Handed on", true);
+	html_th(h, "Open past due", true);
+	html_th(h, "Overdue now", true);
+	html_th(h, "Escalations", true);
+	html_th(h, "Compliance", true);
 	html_close(h);
 	html_close(h);
 	html_open(h, "tbody");
@@ -424,13 +413,13 @@ owners(web_ctx *c, const json_t *doc)
 	table_start(h, "Owners table");
 	html_open(h, "thead");
 	html_open(h, "tr");
-	th(h, "Person", false);
-	th(h, "Open", true);
-	th(h, "Done", true);
-	th(h, "Overdue", true);
-	th(h, "Median to done", true);
-	th(h, "Leads reached", true);
-	th(h, "Calls per reach", true);
+	html_th(h, "Person", false);
+	html_th(h, "Open", true);
+	html_th(h, "Done", true);
+	html_th(h, "Overdue", true);
+	html_th(h, "Median to done", true);
+	html_th(h, "Leads reached", true);
+	html_th(h, "Calls per reach", true);
 	html_close(h);
 	html_close(h);
 	html_open(h, "tbody");
@@ -605,15 +594,15 @@ conversion(web_ctx *c, const json_t *doc)
 	table_start(h, "Conversion table");
 	html_open(h, "thead");
 	html_open(h, "tr");
-	th(h, "Source", false);
-	th(h, "Leads", true);
-	th(h, "Won", true);
-	th(h, "Lost", true);
-	th(h, "Open", true);
-	th(h, "Win rate", true);
-	th(h, "Median to win", true);
-	th(h, "Value won", true);
-	th(h, "Lost because", false);
+	html_th(h, "Source", false);
+	html_th(h, "Leads", true);
+	html_th(h, "Won", true);
+	html_th(h, "Lost", true);
+	html_th(h, "Open", true);
+	html_th(h, "Win rate", true);
+	html_th(h, "Median to win", true);
+	html_th(h, "Value won", true);
+	html_th(h, "Lost because", false);
 	html_close(h);
 	html_close(h);
 	html_open(h, "tbody");

@@ -126,17 +126,6 @@ num(html *h, int v, bool alarm)
 }
 
 static void
-th(html *h, const char *text, bool numeric)
-{
-	html_open(h, "th");
-	html_attr(h, "scope", "col");
-	if (numeric)
-		html_attr(h, "class", "num");
-	html_text(h, text);
-	html_close(h);
-}
-
-static void
 member_row(web_ctx *c, member *m)
 {
 	html *h = &c->h;
@@ -283,12 +272,12 @@ web_team(http_req *rq)
 	html_close(h);
 	html_open(h, "thead");
 	html_open(h, "tr");
-	th(h, "Person", false);
-	th(h, "Open", true);
-	th(h, "Due today", true);
-	th(h, "Overdue", true);
-	th(h, "Done today", true);
-	th(h, "Median to first contact", true);
+	html_th(h, "Person", false);
+	html_th(h, "Open", true);
+	html_th(h, "Due today", true);
+	html_th(h, "Overdue", true);
+	html_th(h, "Done today", true);
+	html_th(h, "Median to first contact", true);
 	html_close(h);
 	html_close(h);
 	html_open(h, "tbody");
