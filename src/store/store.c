@@ -3,7 +3,10 @@
  * store (store_backend.h). Opening picks the engine; nothing else here
  * knows one.
  */
+#include <string.h>
+
 #include "store_backend.h"
+#include "store_pg.h"
 
 static inline const store_backend *
 be(store *s)
@@ -14,6 +17,8 @@ be(store *s)
 store *
 store_open(const char *dir, char *err, size_t errlen)
 {
+	if (strncmp(dir, "postgres://", 11) == 0 || strncmp(dir, "postgresql://", 13) == 0)
+		return store_pg_open(dir, err, errlen);
 	return store_sqlite_open(dir, err, errlen);
 }
 
