@@ -236,7 +236,7 @@ phone_for(const rules *r, size_t i, char *buf, size_t len)
 	if (n >= 10 && bp[0] == '+')
 		snprintf(buf, len, "%.*s9%04zu", (int)(n - 5), bp, i);
 	else
-		snprintf(buf, len, "+13125559%04zu", i);
+		snprintf(buf, len, "+1312559%04zu", i);
 }
 
 static int

@@ -97,8 +97,9 @@ print_gaps(const char *name, const prove_report *rep, double secs)
 	for (size_t i = 0; i < rep->ngaps; i++) {
 		const prove_gap *g = &rep->gaps[i];
 
-		printf("%s: gap: %s: a %s lead of kind %s (%s) arriving %s (%s): %s\n", name,
-		       prove_finding_name(g->finding), g->source, g->kind,
+		printf("%s: gap: %s: %s %s lead of kind %s (%s) arriving %s (%s): %s\n", name,
+		       prove_finding_name(g->finding),
+		       g->source[0] && strchr("aeiou", g->source[0]) ? "an" : "a", g->source, g->kind,
 		       prove_channels_name(g->channels), g->local, prove_class_name(g->cls),
 		       g->what);
 		if (g->leads > 1)
@@ -118,21 +119,24 @@ check(const char *path, bool json, bool syntax_only)
 	prove_report *rep = NULL;
 	const char *name = path ? path : RULES_DEFAULT_NAME;
 	double secs = 0;
+	bool gap = false;	/* the one error is a routing gap */
 	rules *r;
 	int rc;
 
 	if (path != NULL) {
-		r = rules_load_file(path, &d);
+		/* A routing gap is an error, but the prover runs all the same to
+		 * show the leads it leaves without an owner. */
+		r = rules_load_file_proving(path, &d, &gap);
 		if (r != NULL)
 			cli_sections_check(path, &d);
-		if (d.nerrors > 0) {
+		if (d.nerrors > (gap && !syntax_only ? 1u : 0u)) {
 			rules_free(r);
 			r = NULL;
 		}
 	} else
 		r = rules_load_string(rules_default_yaml, strlen(rules_default_yaml),
 				      RULES_DEFAULT_NAME, &d);
-	rc = r != NULL ? EXIT_OK : EXIT_CONFIG;
+	rc = r != NULL && d.nerrors == 0 ? EXIT_OK : EXIT_CONFIG;
 	if (r != NULL && !syntax_only) {
 		settings *st = check_sources(path);
 		char err[512] = "";
@@ -140,11 +144,13 @@ check(const char *path, bool json, bool syntax_only)
 
 		if ((rep = malloc(sizeof *rep)) == NULL ||
 		    cli_prove_run(r, st, cli_now(), rep, err, sizeof err) < 0) {
-			rc = cli_fail(EXIT_RUNTIME, "rules check: the prover's sandbox failed: %s",
-				      rep ? err : "out of memory");
+			int f = cli_fail(EXIT_RUNTIME, "rules check: the prover's sandbox failed: "
+					 "%s", rep ? err : "out of memory");
+
+			rc = rc == EXIT_OK ? f : rc;
 			free(rep);
 			rep = NULL;
-		} else if (rep->ngaps > 0 || rep->dropped > 0) {
+		} else if (rc == EXIT_OK && (rep->ngaps > 0 || rep->dropped > 0)) {
 			rc = EXIT_GAPS;
 		}
 		secs = (double)(mono_ns() - t0) / 1e9;
@@ -173,7 +179,7 @@ check(const char *path, bool json, bool syntax_only)
 		json_decref(doc);
 	} else {
 		rules_diags_print(&d, stdout);
-		if (r != NULL)
+		if (r != NULL && d.nerrors == 0)
 			printf("%s: ok (%zu people, %zu routing rules, %zu sequences, %zu warnings)\n",
 			       name, r->npeople, r->nroutes, r->nsequences, d.n - d.nerrors);
 		if (rep != NULL)

@@ -78,8 +78,10 @@ keep_version(rules *r, const char *text, size_t len)
 	return 0;
 }
 
-rules *
-rules_load_string(const char *text, size_t len, const char *name, rules_diags *diags)
+/* keep_gap: a routing gap alone does not fail the load (*gap says there was one). */
+static rules *
+load_string(const char *text, size_t len, const char *name, rules_diags *diags, bool keep_gap,
+	    bool *gap)
 {
 	rl_ctx c;
 	rules *r;
@@ -90,6 +92,9 @@ rules_load_string(const char *text, size_t len, const char *name, rules_diags *d
 	c.text = text;
 	c.len = len;
 	c.diags = diags;
+	c.keep_routing_gap = keep_gap;
+	if (gap != NULL)
+		*gap = false;
 	if (len > RL_MAX_INPUT) {
 		rl_diag_at(&c, 0, 0, false, "the rules file is larger than 1 MiB");
 		return NULL;
@@ -106,7 +111,9 @@ rules_load_string(const char *text, size_t len, const char *name, rules_diags *d
 	if (c.oom)
 		rl_diag_at(&c, 0, 0, false, "out of memory while reading the rules");
 	rl_diag_finish(&c);
-	if (diags->nerrors > 0) {
+	if (gap != NULL)
+		*gap = c.routing_gap;
+	if (diags->nerrors > (keep_gap && c.routing_gap ? 1u : 0u)) {
 		rules_free(r);
 		return NULL;
 	}
@@ -119,7 +126,13 @@ rules_load_string(const char *text, size_t len, const char *name, rules_diags *d
 }
 
 rules *
-rules_load_file(const char *path, rules_diags *diags)
+rules_load_string(const char *text, size_t len, const char *name, rules_diags *diags)
+{
+	return load_string(text, len, name, diags, false, NULL);
+}
+
+static rules *
+load_file(const char *path, rules_diags *diags, bool keep_gap, bool *gap)
 {
 	rl_ctx c;
 	char *buf;
@@ -132,7 +145,19 @@ rules_load_file(const char *path, rules_diags *diags)
 	c.diags = diags;
 	if ((buf = rl_slurp(&c, path, &n)) == NULL)
 		return NULL;
-	r = rules_load_string(buf, n, path, diags);
+	r = load_string(buf, n, path, diags, keep_gap, gap);
 	free(buf);
 	return r;
+}
+
+rules *
+rules_load_file(const char *path, rules_diags *diags)
+{
+	return load_file(path, diags, false, NULL);
+}
+
+rules *
+rules_load_file_proving(const char *path, rules_diags *diags, bool *routing_gap)
+{
+	return load_file(path, diags, true, routing_gap);
 }

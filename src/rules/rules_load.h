@@ -38,6 +38,13 @@ extern const char rules_default_yaml[];
 rules *rules_load_string(const char *text, size_t len, const char *name, rules_diags *diags);
 rules *rules_load_file(const char *path, rules_diags *diags);
 
+/* As rules_load_file, for `rules check`'s prover: when the only error is a
+ * routing gap ("routing can leave a lead without an owner"), the rules are
+ * returned all the same, with that error in diags and *routing_gap set, so
+ * the prover can show the leads left without an owner. Such rules must not
+ * run: the caller reports the error and exits as for any. */
+rules *rules_load_file_proving(const char *path, rules_diags *diags, bool *routing_gap);
+
 void rules_diags_free(rules_diags *d);
 
 /* Adds one problem (a caller's own finding about a file: FILE:LINE:COL, or

@@ -47,6 +47,9 @@ struct rl_ctx {
 	void *user;
 	bool check_only;	/* rl_secret: check the reference's form, read nothing */
 	bool empty_ok;		/* a file of comments only is all defaults */
+	/* rules_load_file_proving: a routing gap alone keeps the model. */
+	bool keep_routing_gap;
+	bool routing_gap;	/* the routing gap error was reported */
 };
 
 /* diagnostics (rules_diag.c) */

@@ -197,7 +197,9 @@ rl_routing(rl_ctx *c, yaml_node_t *n)
 			alone = all;
 		}
 	}
-	if (catch_all == SIZE_MAX && rl_routing_gap(r, r->nroutes, gap, sizeof gap))
+	if (catch_all == SIZE_MAX && rl_routing_gap(r, r->nroutes, gap, sizeof gap)) {
 		rl_error(c, n, "routing can leave a lead without an owner: %s matches no rule; "
 			 "add a rule for it or a last rule without \"when\"", gap);
+		c->routing_gap = true;
+	}
 }

@@ -20,7 +20,7 @@ sequences:
     - { at: 0m, task: call, within: 2d, business_hours: false }
 YAML
 db() { sqlite3 "$LEADKEEP_DATA/leadkeep.db" "$1"; }
-check "the rules with an away time and a fallback pass rules check" lk rules check
+check "the rules with an away time and a fallback pass rules check" lk rules check --syntax
 
 out=$(LEADKEEP_NOW=2026-12-18T16:00:00Z lk lead add --name "Eve Early" --phone 3125550141 \
 	--source phone_call --owner alce 2>&1); rc=$?

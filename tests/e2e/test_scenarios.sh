@@ -22,12 +22,12 @@ for ev in "$S"/*.jsonl; do
 done
 
 # Scenario 9's rules: `rules check` warns that the cap will cut the sequence.
-out=$(lk rules check "$S/too-many-touches.yaml")
+out=$(lk rules check --syntax "$S/too-many-touches.yaml")
 expect_contains "rules check warns about the touch limit" "$out" "warning: sequence \"new_inquiry\" would send 6 automated messages within 10d"
 
 # Scenario 25's companion: `rules check` warns on an optional field printed bare, at the field,
 # and says nothing of fields with a fallback, inside their own section, or always set.
-out=$(lk rules check "$S/optional-fields.yaml")
+out=$(lk rules check --syntax "$S/optional-fields.yaml")
 expect_contains "rules check warns on {{first_name}} without a fallback" "$out" \
 	"optional-fields.yaml:15:16: warning: template \"hello\" uses {{first_name}} without a fallback"
 expect_contains "... and on {{business_phone}} when the rules give no business phone" "$out" \
