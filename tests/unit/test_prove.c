@@ -12,7 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -305,6 +308,45 @@ gaps_keep_the_first_example(void **state)
 	assert_string_equal(prove_class_name(PROVE_AT_WEEKEND), "weekend");
 }
 
+/* rules check's loader: a routing gap alone keeps the model (and is still an
+ * error); a routing gap with another error does not. */
+static void
+routing_gap_keeps_the_model_for_the_prover(void **state)
+{
+	static const char gap[] =
+		"business: { name: X, timezone: America/Chicago, hours: { mon-fri: \"08:00-17:00\" } }\n"
+		"people: [ { id: alice, name: Alice, role: office } ]\n"
+		"routing: [ { when: { after_hours: false }, owner: alice } ]\n";
+	char path[] = "/tmp/test_prove.XXXXXX";
+	int fd = mkstemp(path);
+	rules_diags d;
+	bool had = false;
+	rules *r;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, gap, sizeof gap - 1), (ssize_t)(sizeof gap - 1));
+	close(fd);
+	assert_null(rules_load_file(path, &d));
+	rules_diags_free(&d);
+	r = rules_load_file_proving(path, &d, &had);
+	assert_non_null(r);
+	assert_true(had);
+	assert_int_equal(d.nerrors, 1);
+	assert_non_null(strstr(d.items[0].message, "routing can leave a lead without an owner"));
+	rules_diags_free(&d);
+	rules_free(r);
+	/* another error as well: no model */
+	fd = open(path, O_WRONLY | O_APPEND);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "sequnces: {}\n", 13), 13);
+	close(fd);
+	assert_null(rules_load_file_proving(path, &d, &had));
+	assert_int_equal(d.nerrors, 2);
+	rules_diags_free(&d);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -318,6 +360,7 @@ main(void)
 		cmocka_unit_test(more_follow_ups_than_the_cap),
 		cmocka_unit_test(arrivals_cover_every_class),
 		cmocka_unit_test(gaps_keep_the_first_example),
+		cmocka_unit_test(routing_gap_keeps_the_model_for_the_prover),
 	};
 
 	return cmocka_run_group_tests(tests, demo_rules_setup, demo_rules_teardown);
