@@ -77,8 +77,12 @@ gaps_json(const prove_report *rep)
 
 	for (size_t i = 0; i < rep->ngaps; i++) {
 		const prove_gap *g = &rep->gaps[i];
+		json_t *classes = json_array();
 
-		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:i}",
+		for (int c = 0; c < PROVE_NCLASSES; c++)
+			if (g->classes & (1u << c))
+				json_array_append_new(classes, json_string(prove_class_name(c)));
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:i,s:o}",
 						     "finding", prove_finding_name(g->finding),
 						     "kind", g->kind,
 						     "channels", prove_channels_name(g->channels),
@@ -86,7 +90,8 @@ gaps_json(const prove_report *rep)
 						     "arrival_class", prove_class_name(g->cls),
 						     "arrival_local", g->local,
 						     "arrival", (json_int_t)g->arrived,
-						     "what", g->what, "leads", g->leads));
+						     "what", g->what, "leads", g->leads,
+						     "arrival_classes", classes));
 	}
 	return arr;
 }
@@ -102,9 +107,14 @@ print_gaps(const char *name, const prove_report *rep, double secs)
 		       g->source[0] && strchr("aeiou", g->source[0]) ? "an" : "a", g->source, g->kind,
 		       prove_channels_name(g->channels), g->local, prove_class_name(g->cls),
 		       g->what);
-		if (g->leads > 1)
-			printf("  (and %d more leads of kind %s with %s)\n", g->leads - 1, g->kind,
-			       prove_channels_name(g->channels));
+		if (g->leads > 1) {
+			printf("  (and %d more leads of kind %s with %s; arriving", g->leads - 1,
+			       g->kind, prove_channels_name(g->channels));
+			for (int c = 0, n = 0; c < PROVE_NCLASSES; c++)
+				if (g->classes & (1u << c))
+					printf("%s %s", n++ ? "," : "", prove_class_name(c));
+			printf(")\n");
+		}
 	}
 	if (rep->dropped > 0)
 		printf("%s: %zu more gaps not listed\n", name, rep->dropped);

@@ -269,6 +269,7 @@ prove_add(prove_report *rep, const rules *r, const prove_obs *o)
 				g = &rep->gaps[i];
 		if (g != NULL) {
 			g->leads++;
+			g->classes |= 1u << o->cls;
 			continue;
 		}
 		if (rep->ngaps == PROVE_MAX_GAPS) {
@@ -286,5 +287,6 @@ prove_add(prove_report *rep, const rules *r, const prove_obs *o)
 		local_when(r->business.zone, o->arrived, g->local, sizeof g->local);
 		snprintf(g->what, sizeof g->what, "%s", why[f]);
 		g->leads = 1;
+		g->classes = 1u << o->cls;
 	}
 }

@@ -134,6 +134,7 @@ typedef struct {
 	char local[32];		/* its arrival, "Sat 2026-12-05 10:30" local */
 	char what[256];		/* what happened */
 	int leads;
+	unsigned classes;	/* the arrival classes it was found in: bit 1 << cls */
 } prove_gap;
 
 #define PROVE_MAX_GAPS 256	/* distinct (finding, kind, channels); more are counted only */

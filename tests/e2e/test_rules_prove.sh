@@ -60,6 +60,9 @@ expect_contains "(a) weekend phone leads have no owner, with the example" "$out"
 j=$(lk rules check --json "$T/a.yaml" 2>/dev/null)
 expect_eq "(a) --json names the finding" "$(json_get "$j" '[g["finding"] for g in d["gaps"]]')" "['no_owner']"
 expect_eq "(a) --json gives the example's class" "$(json_get "$j" 'd["gaps"][0]["arrival_class"]')" weekend
+expect_eq "(a) ... and every class it was found in: never a weekday" \
+	"$(json_get "$j" 'd["gaps"][0]["arrival_classes"]')" \
+	"['weekend', 'before a daylight-saving change', 'after a daylight-saving change']"
 
 # (b) A kind whose sequence only texts: an email-only estimate lead gets
 # nothing on arrival (a person is handed it two days later).

@@ -302,6 +302,7 @@ gaps_keep_the_first_example(void **state)
 	assert_string_equal(rep.gaps[0].source, "web_form");
 	assert_string_equal(rep.gaps[0].local, "Wed 2026-12-02 10:00");
 	assert_int_equal(rep.gaps[0].leads, 2);
+	assert_int_equal(rep.gaps[0].classes, (1u << PROVE_AT_OPEN) | (1u << PROVE_AT_WEEKEND));
 	assert_int_equal(rep.gaps[1].channels, PROVE_PHONE_ONLY);
 	assert_string_equal(prove_finding_name(PROVE_QUIET_TEXT), "quiet_text");
 	assert_string_equal(prove_channels_name(PROVE_EMAIL_ONLY), "email only");
