@@ -96,6 +96,13 @@ gaps_json(const prove_report *rep)
 	return arr;
 }
 
+/* "an" before a vowel ("an email task"), else "a". */
+static const char *
+article(const char *word)
+{
+	return word[0] != '\0' && strchr("aeiou", word[0]) != NULL ? "an" : "a";
+}
+
 static void
 print_gaps(const char *name, const prove_report *rep, double secs)
 {
@@ -104,7 +111,7 @@ print_gaps(const char *name, const prove_report *rep, double secs)
 
 		printf("%s: gap: %s: %s %s lead of kind %s (%s) arriving %s (%s): %s\n", name,
 		       prove_finding_name(g->finding),
-		       g->source[0] && strchr("aeiou", g->source[0]) ? "an" : "a", g->source, g->kind,
+		       article(g->source), g->source, g->kind,
 		       prove_channels_name(g->channels), g->local, prove_class_name(g->cls),
 		       g->what);
 		if (g->leads > 1) {

@@ -50,6 +50,13 @@ prove_finding_name(prove_finding f)
 	return f < PROVE_NFINDINGS ? names[f] : "?";
 }
 
+/* "an" before a vowel ("an email task"), else "a". */
+static const char *
+article(const char *word)
+{
+	return word[0] != '\0' && strchr("aeiou", word[0]) != NULL ? "an" : "a";
+}
+
 static void __attribute__((format(printf, 4, 5)))
 found_it(bool found[PROVE_NFINDINGS], char why[PROVE_NFINDINGS][256], prove_finding f,
 	 const char *fmt, ...)
@@ -157,7 +164,7 @@ judge_tasks(const rules *r, const prove_obs *o, bool *found, char why[][256])
 			continue;
 		local_when(r->business.zone, t->due, when, sizeof when);
 		found_it(found, why, PROVE_CLOSED_MINUTE, "%s %s task for %s is due %s, outside %s",
-			 strchr("aeiou", t->verb[0]) && t->verb[0] ? "an" : "a", t->verb, t->person[0] ? t->person : "nobody", when,
+			 article(t->verb), t->verb, t->person[0] ? t->person : "nobody", when,
 			 p != NULL && p->has_hours ? "their working hours" : "business hours");
 		return;
 	}
