@@ -37,11 +37,11 @@ static const char rules_help[] =
 	"example (no_owner, no_next_action, closed_minute, no_recovery, over_cap,\n"
 	"quiet_text). Exit 4 when a gap is found, 1 when the sandbox failed, 0 when clean.\n"
 	"--syntax checks the file only. Details: docs/rules.md, \"What rules check proves\".\n"
-	"diff changes\n"
-	"nothing: it compares NEW with the rules serve runs (the active version in the\n"
-	"database) and replays the change for every lead in a sequence; apply it by\n"
-	"putting NEW in DIR/rules.yaml and sending serve SIGHUP. It exits 3 when NEW has\n"
-	"an error.\n"
+	"\n"
+	"diff changes nothing: it compares NEW with the rules serve runs (the active\n"
+	"version in the database) and replays the change for every lead in a sequence;\n"
+	"apply it by putting NEW in DIR/rules.yaml and sending serve SIGHUP. It exits 3\n"
+	"when NEW has an error.\n"
 	"\n" CLI_COMMON_HELP;
 
 static const struct option rules_options[] = {
