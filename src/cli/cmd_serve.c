@@ -21,6 +21,7 @@
 
 #include "cli.h"
 #include "deliver/deliver.h"
+#include "health/health_watch.h"
 #include "http/http.h"
 #include "sched/sched.h"
 #include "store/store_bus.h"
@@ -329,6 +330,7 @@ cmd_serve(int argc, char **argv)
 	unsigned threads = 0;
 	const char *deliver_log = NULL;
 	deliver *dl = NULL;
+	health_watch *hw = NULL;
 	char err[512];
 	sigset_t sigs;
 	sched *sc = NULL;
@@ -445,6 +447,14 @@ cmd_serve(int argc, char **argv)
 		goto out;
 	conf.dl = dl;
 	http_on_ready(srv, dispatcher_running, dl);
+	/* The self-watch tells the owner through the dispatcher's providers. */
+	if ((hw = health_watch_start(&(health_watch_options){ .data_dir = e.data, .live = live,
+			.business_id = e.business_id, .clock = wall_clock, .dl = dl },
+			err, sizeof err)) == NULL) {
+		rc = cli_fail(EXIT_RUNTIME, "health watch: %s", err);
+		goto out;
+	}
+	http_set_health(srv, hw);
 	log_line("info", "listening", "addr=%s port=%u pid=%d data=%s business=\"%s\"", listen,
 		 http_port(srv), (int)getpid(), e.data, rules_live_get(live)->business.name);
 	fprintf(stderr, "leadkeep: listening on http://%.*s:%u - stop with Ctrl-C or "
@@ -464,8 +474,11 @@ cmd_serve(int argc, char **argv)
 	sd_notify(0, "STOPPING=1\nSTATUS=stopping: finishing requests in flight");
 	rc = EXIT_OK;
 out:
-	if (srv != NULL)
+	if (srv != NULL) {
 		http_on_ready(srv, NULL, NULL);
+		http_set_health(srv, NULL);	/* no request uses the watch after this */
+	}
+	health_watch_stop(hw);	/* before the dispatcher it tells through */
 	deliver_stop(dl);
 	http_stop(srv);
 	sched_stop(sc);

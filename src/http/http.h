@@ -55,6 +55,12 @@ void http_on_ready(http_server *s, bool (*running)(void *), void *arg);
  * memory budget) stays until a restart. */
 void http_set_settings(http_server *s, const settings *st);
 
+struct health_watch;
+/* Puts serve's self-watch (borrowed) behind GET /api/v1/health/report, the
+ * web app's health banner and /metrics; NULL takes it away and returns once
+ * no request uses it any more (then the watch may be stopped). */
+void http_set_health(http_server *s, struct health_watch *w);
+
 /* Stops accepting, lets requests in flight finish (up to five seconds),
  * commits what the writer holds, then frees s. NULL is a no-op. */
 void http_stop(http_server *s);
