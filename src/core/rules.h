@@ -233,7 +233,8 @@ typedef struct {
  * Durations in seconds. */
 typedef struct {
 	int64_t check_every;	/* how often the watcher looks */
-	char *notify;		/* person id or role told; NULL = role "owner", else "manager" */
+	char *notify;		/* person id or role told; NULL = the role "owner", else
+				 * "business_owner", else "manager" */
 	int failure_percent;	/* outbound failures of the messages finished in window */
 	int min_messages;	/* fewer finished than this: no rate judged */
 	int64_t window;		/* failure rate, refused credentials, late timers */

@@ -212,8 +212,8 @@ tell_person(health_watch *w, const rules_person *p, const char *subject, const c
 }
 
 /* Who hears about health: health.notify (a person or everyone with that
- * role), else the role "owner", else "manager". true when at least one
- * person was told. */
+ * role), else everyone with the first of the roles "owner", "business_owner"
+ * and "manager" that someone has. true when at least one person was told. */
 static bool
 tell(health_watch *w, const rules *r, const char *subject, const char *text)
 {
@@ -226,7 +226,8 @@ tell(health_watch *w, const rules *r, const char *subject, const char *text)
 	if (target != NULL && (p = rules_person_find(r, target)) != NULL)
 		return tell_person(w, p, subject, text);
 	if (target == NULL)
-		target = rules_person_by_role(r, "owner") ? "owner" : "manager";
+		target = rules_person_by_role(r, "owner") ? "owner" :
+			 rules_person_by_role(r, "business_owner") ? "business_owner" : "manager";
 	for (size_t i = 0; i < r->npeople; i++) {
 		if (r->people[i].role == NULL || strcmp(r->people[i].role, target) != 0)
 			continue;
