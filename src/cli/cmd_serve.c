@@ -429,12 +429,19 @@ cmd_serve(int argc, char **argv)
 	}
 	if (e.rules_file[0] != '\0')
 		rules_text = read_rules_text(e.rules_file);
+	if ((hw = health_watch_new(&(health_watch_options){ .data_dir = e.data, .live = live,
+			.business_id = e.business_id, .clock = wall_clock }, err,
+			sizeof err)) == NULL) {
+		rc = cli_fail(EXIT_RUNTIME, "health watch: %s", err);
+		goto out;
+	}
 	srv = http_start(&(http_config){ .listen = listen, .data_dir = e.data,
 					 .rules = rules_live_get(live), .live = live,
 					 .rules_file = e.rules_file[0] ? e.rules_file : NULL,
 					 .rules_text = rules_text,
 					 .business_id = e.business_id, .sched = sc, .bus = bus,
-					 .threads = threads, .settings = st, .clock = wall_clock },
+					 .threads = threads, .settings = st, .clock = wall_clock,
+					 .health = hw },
 			 err, sizeof err);
 	if (srv == NULL) {
 		rc = cli_fail(strstr(err, "--listen") ? EXIT_USAGE : EXIT_RUNTIME, "%s", err);
@@ -448,13 +455,10 @@ cmd_serve(int argc, char **argv)
 	conf.dl = dl;
 	http_on_ready(srv, dispatcher_running, dl);
 	/* The self-watch tells the owner through the dispatcher's providers. */
-	if ((hw = health_watch_start(&(health_watch_options){ .data_dir = e.data, .live = live,
-			.business_id = e.business_id, .clock = wall_clock, .dl = dl },
-			err, sizeof err)) == NULL) {
+	if (health_watch_run(hw, dl, err, sizeof err) < 0) {
 		rc = cli_fail(EXIT_RUNTIME, "health watch: %s", err);
 		goto out;
 	}
-	http_set_health(srv, hw);
 	log_line("info", "listening", "addr=%s port=%u pid=%d data=%s business=\"%s\"", listen,
 		 http_port(srv), (int)getpid(), e.data, rules_live_get(live)->business.name);
 	fprintf(stderr, "leadkeep: listening on http://%.*s:%u - stop with Ctrl-C or "

@@ -48,6 +48,7 @@ struct health_watch {
 	deliver *dl;
 	store *s;
 	pthread_t thread;
+	bool running;		/* the thread was started */
 	pthread_mutex_t mu;	/* everything below */
 	pthread_cond_t cv;	/* CLOCK_MONOTONIC */
 	bool stop;
@@ -89,31 +90,31 @@ state_save(health_watch *w)
 static void
 state_load(health_watch *w)
 {
-	char line[512], kind[64], subject[HEALTH_SUBJECT];
-	long long since;
-	int notified;
+	char line[512];
 	FILE *f = fopen(w->state_path, "r");
 
 	if (f == NULL)
 		return;
 	while (w->nep < MAX_EPISODES && fgets(line, sizeof line, f) != NULL) {
 		episode *e = &w->ep[w->nep];
+		char *p = line, *field[4];
+		int n = 0;
 
-		subject[0] = '\0';
-		if (sscanf(line, "%63[^\t]\t%63[^\t]\t%lld\t%d", kind, subject, &since,
-			   &notified) != 4 &&
-		    sscanf(line, "%63[^\t]\t\t%lld\t%d", kind, &since, &notified) != 3)
+		line[strcspn(line, "\n")] = '\0';
+		while (n < 4 && p != NULL)	/* strsep keeps the empty subject */
+			field[n++] = strsep(&p, "\t");
+		if (n != 4 || p != NULL)
 			continue;
 		memset(e, 0, sizeof *e);
 		e->a.kind = HEALTH_NKINDS;
 		for (int k = 0; k < HEALTH_NKINDS; k++)
-			if (strcmp(kind, health_kind_name((health_kind)k)) == 0)
+			if (strcmp(field[0], health_kind_name((health_kind)k)) == 0)
 				e->a.kind = (health_kind)k;
 		if (e->a.kind == HEALTH_NKINDS)
 			continue;
-		snprintf(e->a.subject, sizeof e->a.subject, "%s", subject);
-		e->since = since;
-		e->notified = notified != 0;
+		snprintf(e->a.subject, sizeof e->a.subject, "%s", field[1]);
+		e->since = strtoll(field[2], NULL, 10);
+		e->notified = strcmp(field[3], "1") == 0;
 		w->nep++;
 	}
 	fclose(f);
@@ -438,7 +439,7 @@ watch_free(health_watch *w)
 }
 
 health_watch *
-health_watch_start(const health_watch_options *o, char *err, size_t errlen)
+health_watch_new(const health_watch_options *o, char *err, size_t errlen)
 {
 	health_watch *w = calloc(1, sizeof *w);
 	pthread_condattr_t ca;
@@ -457,7 +458,6 @@ health_watch_start(const health_watch_options *o, char *err, size_t errlen)
 	w->live = o->live;
 	w->business_id = o->business_id;
 	w->clock = o->clock;
-	w->dl = o->dl;
 	len = strlen(o->data_dir) + sizeof "/health.state";
 	w->data_dir = strdup(o->data_dir);
 	if (w->data_dir == NULL || (w->state_path = malloc(len)) == NULL) {
@@ -468,14 +468,24 @@ health_watch_start(const health_watch_options *o, char *err, size_t errlen)
 	if ((w->s = store_open(o->data_dir, err, errlen)) == NULL)
 		goto fail;
 	state_load(w);
-	if (pthread_create(&w->thread, NULL, run, w) != 0) {
-		snprintf(err, errlen, "cannot start the health watch thread");
-		goto fail;
-	}
 	return w;
 fail:
 	watch_free(w);
 	return NULL;
+}
+
+int
+health_watch_run(health_watch *w, deliver *dl, char *err, size_t errlen)
+{
+	pthread_mutex_lock(&w->mu);
+	w->dl = dl;
+	pthread_mutex_unlock(&w->mu);
+	if (pthread_create(&w->thread, NULL, run, w) != 0) {
+		snprintf(err, errlen, "cannot start the health watch thread");
+		return -1;
+	}
+	w->running = true;
+	return 0;
 }
 
 void
@@ -487,7 +497,8 @@ health_watch_stop(health_watch *w)
 	w->stop = true;
 	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
-	pthread_join(w->thread, NULL);
+	if (w->running)
+		pthread_join(w->thread, NULL);
 	watch_free(w);
 }
 

@@ -28,13 +28,17 @@ typedef struct {
 	const rules_live *live;		/* borrowed, must outlive the watch */
 	int64_t business_id;
 	int64_t (*clock)(void);		/* UTC seconds */
-	deliver *dl;			/* borrowed, may be NULL: nobody is told */
 } health_watch_options;
 
-/* Opens its own store connection and starts the thread, which looks at once
- * and then every health.check_every.
- * NULL with err set. */
-health_watch *health_watch_start(const health_watch_options *o, char *err, size_t errlen);
+/* Opens its own store connection and reads the episodes a previous run left
+ * open; no thread yet, and nobody is told (reports already look). NULL with
+ * err set. */
+health_watch *health_watch_new(const health_watch_options *o, char *err, size_t errlen);
+
+/* From now on tells the owner through dl (borrowed, must outlive the watch;
+ * NULL: nobody is told) and starts the thread, which looks at once and then
+ * every health.check_every. 0 / -1 with err set. Once. */
+int health_watch_run(health_watch *w, deliver *dl, char *err, size_t errlen);
 
 /* Stops the thread and frees w (NULL is a no-op). */
 void health_watch_stop(health_watch *w);

@@ -797,6 +797,7 @@ http_start(const http_config *cfg, char *err, size_t errlen)
 	pthread_rwlock_init(&s->watch_lock, NULL);
 	s->db_ok = true;	/* the writer just opened it */
 	s->cfg = *cfg;
+	s->watch = cfg->health;
 	settings_defaults(&s->defaults);
 	atomic_init(&s->settings_now, cfg->settings ? cfg->settings : &s->defaults);
 	st = settings_of(s);
