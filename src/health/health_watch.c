@@ -58,6 +58,8 @@ struct health_watch {
 	int64_t checked_at;	/* 0 = never */
 	char error[256];	/* the last look's failure, "" = none */
 	json_t *sources;	/* the last look's judged sources */
+	health_alert judged[MAX_EPISODES]; /* a look's alerts (off the stack: looks also
+					    * run on the server's threads) */
 	/* A copy of the open alerts for pages, under its own lock: a page never
 	 * waits for a look that is telling someone. */
 	pthread_mutex_t snap_mu;
@@ -351,7 +353,7 @@ look(health_watch *w)
 	arrivals_set set = { 0 };
 	health_source *src = NULL;
 	health_figures f = { .now = now };
-	health_alert al[MAX_EPISODES];
+	health_alert *al = w->judged;
 	store_health sh;
 	struct statvfs vfs;
 	int n;
