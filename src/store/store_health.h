@@ -16,8 +16,9 @@ typedef struct {
 	int64_t sent;		/* rows sent or delivered, updated in [since, now] */
 	int64_t failed;		/* failed, dead, unknown, or queued again after an error */
 	int64_t dead;		/* dead, updated in [dead_since, now] */
-	int64_t refused_sms;	/* waiting (queued, dead, failed) after a credentials
-				 * refusal (Twilio 20003, HTTP 401/403), updated since */
+	int64_t refused_sms;	/* after a credentials refusal (Twilio 20003, HTTP
+				 * 401/403): queued (however long ago), or dead or
+				 * failed since */
 	int64_t refused_email;	/* same for SMTP 530/534/535 */
 	int64_t late_timers;	/* timers fired in [since, now] more than late_after
 				 * after their due time */

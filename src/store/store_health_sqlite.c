@@ -10,18 +10,22 @@
 /* Error codes that mean "your credentials": Twilio's 20003 (and the bare
  * HTTP 401/403 it answers without a code), SMTP's 530/534/535; an SMTP
  * login curl refused before a reply code is recognised by its message
- * (deliver_smtp.c). */
+ * (deliver_smtp.c). A queued message whose last attempt was refused counts
+ * however long ago that was (its next attempt may be an hour away: the
+ * credentials are no better for the wait); dead and failed ones within the
+ * window. */
 static const char *const outbox_sql =
 	"SELECT coalesce(sum(updated_at >= ?2 AND state IN ('sent', 'delivered')), 0),"
 	" coalesce(sum(updated_at >= ?2 AND (state IN ('failed', 'dead', 'unknown') OR"
 	"  (state = 'queued' AND attempts > 0 AND last_error IS NOT NULL))), 0),"
 	" coalesce(sum(updated_at >= ?3 AND state = 'dead'), 0),"
-	" coalesce(sum(updated_at >= ?2 AND state IN ('queued', 'dead', 'failed')"
+	" coalesce(sum((state = 'queued' OR (updated_at >= ?2 AND state IN ('dead', 'failed')))"
 	"  AND channel = 'sms' AND error_code IN (20003, 401, 403)), 0),"
-	" coalesce(sum(updated_at >= ?2 AND state IN ('queued', 'dead', 'failed')"
+	" coalesce(sum((state = 'queued' OR (updated_at >= ?2 AND state IN ('dead', 'failed')))"
 	"  AND channel = 'email' AND (error_code IN (530, 534, 535)"
 	"  OR last_error LIKE 'SMTP authentication failed%')), 0)"
-	" FROM outbox WHERE business_id = ?1 AND updated_at >= min(?2, ?3) AND updated_at <= ?4";
+	" FROM outbox WHERE business_id = ?1 AND updated_at <= ?4"
+	" AND (updated_at >= min(?2, ?3) OR (state = 'queued' AND attempts > 0))";
 
 static const char *const timers_sql =
 	"SELECT count(*), coalesce(max(fired_at - due_at), 0) FROM timers"
