@@ -21,6 +21,7 @@
 
 #include "cli.h"
 #include "deliver/deliver.h"
+#include "health/health_watch.h"
 #include "http/http.h"
 #include "sched/sched.h"
 #include "store/store_bus.h"
@@ -329,6 +330,7 @@ cmd_serve(int argc, char **argv)
 	unsigned threads = 0;
 	const char *deliver_log = NULL;
 	deliver *dl = NULL;
+	health_watch *hw = NULL;
 	char err[512];
 	sigset_t sigs;
 	sched *sc = NULL;
@@ -427,12 +429,19 @@ cmd_serve(int argc, char **argv)
 	}
 	if (e.rules_file[0] != '\0')
 		rules_text = read_rules_text(e.rules_file);
+	if ((hw = health_watch_new(&(health_watch_options){ .data_dir = e.data, .live = live,
+			.business_id = e.business_id, .clock = wall_clock }, err,
+			sizeof err)) == NULL) {
+		rc = cli_fail(EXIT_RUNTIME, "health watch: %s", err);
+		goto out;
+	}
 	srv = http_start(&(http_config){ .listen = listen, .data_dir = e.data,
 					 .rules = rules_live_get(live), .live = live,
 					 .rules_file = e.rules_file[0] ? e.rules_file : NULL,
 					 .rules_text = rules_text,
 					 .business_id = e.business_id, .sched = sc, .bus = bus,
-					 .threads = threads, .settings = st, .clock = wall_clock },
+					 .threads = threads, .settings = st, .clock = wall_clock,
+					 .health = hw },
 			 err, sizeof err);
 	if (srv == NULL) {
 		rc = cli_fail(strstr(err, "--listen") ? EXIT_USAGE : EXIT_RUNTIME, "%s", err);
@@ -445,6 +454,11 @@ cmd_serve(int argc, char **argv)
 		goto out;
 	conf.dl = dl;
 	http_on_ready(srv, dispatcher_running, dl);
+	/* The self-watch tells the owner through the dispatcher's providers. */
+	if (health_watch_run(hw, dl, err, sizeof err) < 0) {
+		rc = cli_fail(EXIT_RUNTIME, "health watch: %s", err);
+		goto out;
+	}
 	log_line("info", "listening", "addr=%s port=%u pid=%d data=%s business=\"%s\"", listen,
 		 http_port(srv), (int)getpid(), e.data, rules_live_get(live)->business.name);
 	fprintf(stderr, "leadkeep: listening on http://%.*s:%u - stop with Ctrl-C or "
@@ -464,8 +478,11 @@ cmd_serve(int argc, char **argv)
 	sd_notify(0, "STOPPING=1\nSTATUS=stopping: finishing requests in flight");
 	rc = EXIT_OK;
 out:
-	if (srv != NULL)
+	if (srv != NULL) {
 		http_on_ready(srv, NULL, NULL);
+		http_set_health(srv, NULL);	/* no request uses the watch after this */
+	}
+	health_watch_stop(hw);	/* before the dispatcher it tells through */
 	deliver_stop(dl);
 	http_stop(srv);
 	sched_stop(sc);

@@ -117,7 +117,30 @@ rules_free(rules *r)
 	free(r->appointments.confirm_template);
 	free(r->appointments.done_stage);
 	free(r->appointments.no_show_sequence);
+	free(r->health.notify);
 	free(r);
+}
+
+void
+rules_health_defaults(rules_health *h)
+{
+	*h = (rules_health){
+		.check_every = 60,
+		.failure_percent = 20,
+		.min_messages = 10,
+		.window = 3600,
+		.dead_count = 1,
+		.dead_window = 86400,
+		.timer_late = 300,
+		.stall_after = 600,
+		.disk_free_percent = 5,
+		.silence_percentile = 90,
+		.silence_factor_pct = 300,
+		.silence_min_history = 10,
+		.silence_min = 3600,
+		.silence_lookback = 90 * 86400,
+		.silence_business_hours = false,
+	};
 }
 
 /* Names are compared only when present: a model being built may hold gaps. */

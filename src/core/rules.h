@@ -228,6 +228,32 @@ typedef struct {
 	char *no_show_sequence;	/* started on a no-show, NULL = "no_show" if any */
 } rules_appointments;
 
+/* health: when serve tells the owner that something is wrong with the
+ * system itself (docs/rules.md, "health"; the judge is src/health/health.h).
+ * Durations in seconds. */
+typedef struct {
+	int64_t check_every;	/* how often the watcher looks */
+	char *notify;		/* person id or role told; NULL = the role "owner", else
+				 * "business_owner", else "manager" */
+	int failure_percent;	/* outbound failures of the messages finished in window */
+	int min_messages;	/* fewer finished than this: no rate judged */
+	int64_t window;		/* failure rate, refused credentials, late timers */
+	int dead_count;		/* dead messages in dead_window that raise the alert */
+	int64_t dead_window;
+	int64_t timer_late;	/* a timer that fired later than this is late */
+	int64_t stall_after;	/* the same due item at the head of a queue this long */
+	int disk_free_percent;	/* below this much free space in the data dir */
+	int silence_percentile;	/* of a source's past gaps between leads */
+	int silence_factor_pct;	/* times the percentile, in percent (300 = 3x) */
+	int silence_min_history; /* gaps a source needs before it is judged */
+	int64_t silence_min;	/* never alert on a gap shorter than this */
+	int64_t silence_lookback; /* how far back gaps are read */
+	bool silence_business_hours; /* gaps counted in business hours only */
+} rules_health;
+
+/* The defaults of every health threshold (no notify). */
+void rules_health_defaults(rules_health *h);
+
 typedef struct rules {
 	rules_business business;
 	rules_person *people;
@@ -269,6 +295,7 @@ typedef struct rules {
 	rules_zone *zones;
 	size_t nzones;
 	rules_appointments appointments;
+	rules_health health;
 } rules;
 
 /* Frees everything rules owns, then r itself. rules_free(NULL) is a no-op. */

@@ -114,4 +114,21 @@ flow_result deliver_status_apply(store *s, const rules *r, int64_t id, const cha
 flow_result deliver_unsubscribe(store *s, int64_t business_id, const rules *r, int64_t lead_id,
 			int64_t now, char *err, size_t errlen);
 
+/* --- notices ------------------------------------------------------------ */
+
+/*
+ * Sends one notice about the system itself (serve's health watch) to person
+ * (a person id of the rules; borrowed strings) at `to` on channel ("sms" or
+ * "email"), through the provider the providers section configures for it,
+ * on the caller's thread, at once. Not an outbox row: the outbox holds
+ * messages of leads (each row has its lead, its outcome is the lead's
+ * event), and a notice is no lead's. So it is not retried here and leaves
+ * no row; the caller tries again at its next look. Returns 0 when the
+ * provider took it, -1 with err (no secrets) and *refused set when the
+ * provider refused our credentials. Blocks up to the providers' timeout.
+ */
+int deliver_notice(deliver *d, const char *channel, const char *person, const char *to,
+		   const char *subject, const char *body, bool *refused, char *err,
+		   size_t errlen);
+
 #endif

@@ -68,6 +68,7 @@ struct deliver {
 	unsigned strike_next;
 	int lockfd;
 	pthread_mutex_t pending_mu;	/* guards pending */
+	pthread_mutex_t cfg_mu;		/* held to replace cfg, and by a notice using it */
 	deliver_config *pending;	/* a reload's, until nothing is in flight */
 	bool stop;		/* __atomic */
 	bool running;		/* __atomic */
@@ -540,8 +541,10 @@ reconfigure_pending(deliver *d)
 	}
 	d->sms_rate.rate = next->sms_rate;
 	d->email_rate.rate = next->email_rate;
+	pthread_mutex_lock(&d->cfg_mu);	/* a notice may be using the old one */
 	deliver_config_free(d->cfg);
 	d->cfg = next;
+	pthread_mutex_unlock(&d->cfg_mu);
 	deliver_config_describe(next, what, sizeof what);
 	log_line("info", "delivery_reloaded", "%s", what);
 	return false;
@@ -614,6 +617,7 @@ free_deliver(deliver *d)
 	deliver_config_free(d->cfg);
 	deliver_config_free(d->pending);
 	pthread_mutex_destroy(&d->pending_mu);
+	pthread_mutex_destroy(&d->cfg_mu);
 	free(d->slots);
 	free(d);
 }
@@ -635,6 +639,7 @@ deliver_start(deliver_config *cfg, deliver_clock clock, store_bus *bus, char *er
 	d->sub = -1;
 	d->lockfd = -1;
 	pthread_mutex_init(&d->pending_mu, NULL);
+	pthread_mutex_init(&d->cfg_mu, NULL);
 	if ((d->lockfd = take_lock(cfg->data_dir, err, errlen)) < 0)
 		goto fail;
 	if ((d->store = store_open(cfg->data_dir, err, errlen)) == NULL)
@@ -683,6 +688,19 @@ deliver_start(deliver_config *cfg, deliver_clock clock, store_bus *bus, char *er
 fail:
 	free_deliver(d);
 	return NULL;
+}
+
+const deliver_config *
+deliver_cfg_hold(deliver *d)
+{
+	pthread_mutex_lock(&d->cfg_mu);
+	return d->cfg;
+}
+
+void
+deliver_cfg_release(deliver *d)
+{
+	pthread_mutex_unlock(&d->cfg_mu);
 }
 
 bool

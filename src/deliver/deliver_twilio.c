@@ -84,7 +84,7 @@ tw_start(deliver_job *job, deliver_result *res)
 		     c->tw_msid ? c->tw_msid : c->tw_from) < 0 ||
 	    form_add(e, &job->req, &job->req_len, "Body", m->body) < 0)
 		goto oom;
-	if (c->public_url[0]) {
+	if (c->public_url[0] && m->id > 0) {	/* a notice (id 0) has no row to update */
 		deliver_token_make(c->link_key, "status", m->id, tok, sizeof tok);
 		snprintf(cb, sizeof cb, "%s/hooks/twilio/status?m=%s", c->public_url, tok);
 		if (form_add(e, &job->req, &job->req_len, "StatusCallback", cb) < 0)

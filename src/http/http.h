@@ -17,6 +17,8 @@
 #include "sched/sched.h"
 #include "store/store_bus.h"
 
+struct health_watch;
+
 typedef struct {
 	const char *listen;	/* "127.0.0.1:8080"; port 0 picks a free one */
 	const char *data_dir;
@@ -33,6 +35,8 @@ typedef struct {
 	const rules_live *live;	/* borrowed, may be NULL: when given, the rules in
 				 * force are read from it per request (a reload
 				 * swaps them), and .rules is unused */
+	struct health_watch *health; /* borrowed, may be NULL: serve's self-watch
+				 * (http_set_health) */
 } http_config;
 
 typedef struct http_server http_server;
@@ -54,6 +58,11 @@ void http_on_ready(http_server *s, bool (*running)(void *), void *arg);
  * What is fixed at http_start (listen, threads, connection limits, the body
  * memory budget) stays until a restart. */
 void http_set_settings(http_server *s, const settings *st);
+
+/* Puts serve's self-watch (borrowed) behind GET /api/v1/health/report, the
+ * web app's health banner and /metrics; NULL takes it away and returns once
+ * no request uses it any more (then the watch may be stopped). */
+void http_set_health(http_server *s, struct health_watch *w);
 
 /* Stops accepting, lets requests in flight finish (up to five seconds),
  * commits what the writer holds, then frees s. NULL is a no-op. */

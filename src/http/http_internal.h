@@ -16,6 +16,7 @@
 #include <microhttpd.h>
 
 #include "flow/flow.h"
+#include "health/health.h"
 #include "http.h"
 #include "http_body.h"
 #include "http_ratelimit.h"
@@ -48,6 +49,11 @@ struct http_server {
 	int64_t db_locked_since_ns;	/* another connection held the write lock since */
 	bool db_ok;
 	struct web_live *live;	/* the web app's live pages (web/web_live.h); NULL: none */
+	/* serve's self-watch (health/health_watch.h), NULL until set: read
+	 * under a read lock for as long as it is used, so http_set_health(NULL)
+	 * returns only once no request uses it (http_health_report.c). */
+	pthread_rwlock_t watch_lock;
+	struct health_watch *watch;
 };
 
 /* The rules in force now: the live ones when serve reloads them, else the
@@ -183,6 +189,11 @@ bool http_auth(http_req *rq, http_role need, enum MHD_Result *ret);
 
 enum MHD_Result http_healthz(http_req *rq);
 enum MHD_Result http_readyz(http_req *rq);
+/* http_health_report.c: GET /api/v1/health/report, serve's self-watch. */
+enum MHD_Result http_health_report(http_req *rq);
+/* The alerts open at the self-watch's last look into out[max] (none when
+ * serve runs no watch): for the web app's banner and /metrics. */
+int http_health_alerts(http_req *rq, health_alert *out, int max);
 /* http_metrics.c: GET /metrics, the Prometheus text format. */
 enum MHD_Result http_metrics(http_req *rq);
 /* http_calendar.c: GET /cal/TOKEN.ics, a person's open tasks as iCalendar. */

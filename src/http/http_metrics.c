@@ -51,6 +51,27 @@ database_gauges(FILE *out, const store_stats *st)
 			    "write-ahead log.", "file", files, sizes, 2);
 }
 
+/* One gauge per kind of alert: how many of that kind the self-watch had
+ * open at its last look (0 without a watch). */
+static void
+health_gauges(FILE *out, http_req *rq)
+{
+	enum { MAX = 512 };	/* more than the watch keeps (health_watch.c) */
+	health_alert *al = malloc(MAX * sizeof *al);
+	const char *kinds[HEALTH_NKINDS];
+	double open[HEALTH_NKINDS] = { 0 };
+	int n = al ? http_health_alerts(rq, al, MAX) : 0;
+
+	for (int i = 0; i < HEALTH_NKINDS; i++)
+		kinds[i] = health_kind_name((health_kind)i);
+	for (int i = 0; i < n; i++)
+		open[al[i].kind]++;
+	free(al);
+	metrics_write_gauge(out, "leadkeep_health_alerts", "Health alerts open at the self-watch's "
+			    "last look, by kind (GET /api/v1/health/report).", "kind", kinds, open,
+			    HEALTH_NKINDS);
+}
+
 enum MHD_Result
 http_metrics(http_req *rq)
 {
@@ -73,6 +94,7 @@ http_metrics(http_req *rq)
 			    "for this scrape.", NULL, NULL, &up, 1);
 	if (up)
 		database_gauges(out, &st);
+	health_gauges(out, rq);
 	if (fclose(out) != 0) {
 		free(buf);
 		return http_error(rq, 500, "internal", "out of memory", NULL);

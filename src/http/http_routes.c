@@ -29,6 +29,7 @@ const http_route http_routes[] = {
 	{ "POST", "/api/v1/tasks/*/snooze", api_task_snooze, false },
 	{ "GET", "/api/v1/people", api_people_list, false },
 	{ "GET", "/api/v1/appointments", api_appointments_list, false },
+	{ "GET", "/api/v1/health/report", http_health_report, false },
 	{ "POST", "/api/v1/leads/*/appointments", api_lead_appointments, false },
 
 	{ "POST", "/in/form/*", http_form, false },

@@ -794,8 +794,10 @@ http_start(const http_config *cfg, char *err, size_t errlen)
 	pthread_mutex_init(&s->dispatcher_mu, NULL);
 	pthread_mutex_init(&s->log_mu, NULL);
 	pthread_mutex_init(&s->health_mu, NULL);
+	pthread_rwlock_init(&s->watch_lock, NULL);
 	s->db_ok = true;	/* the writer just opened it */
 	s->cfg = *cfg;
+	s->watch = cfg->health;
 	settings_defaults(&s->defaults);
 	atomic_init(&s->settings_now, cfg->settings ? cfg->settings : &s->defaults);
 	st = settings_of(s);
@@ -865,6 +867,7 @@ fail:
 	ratelimit_free(s->limits);
 	pthread_mutex_destroy(&s->log_mu);
 	pthread_mutex_destroy(&s->dispatcher_mu);
+	pthread_rwlock_destroy(&s->watch_lock);
 	free(s);
 	return NULL;
 }
@@ -923,5 +926,6 @@ http_stop(http_server *s)
 	pthread_mutex_destroy(&s->log_mu);
 	pthread_mutex_destroy(&s->dispatcher_mu);
 	pthread_mutex_destroy(&s->health_mu);
+	pthread_rwlock_destroy(&s->watch_lock);
 	free(s);
 }

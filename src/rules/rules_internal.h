@@ -64,6 +64,8 @@ void rl_hours(rl_ctx *c, yaml_node_t *n, rules_span hours[7][RULES_MAX_SPANS_PER
 	      int nspans[7], const char *whose);
 void rl_appointments(rl_ctx *c, yaml_node_t *n);
 void rl_reports(rl_ctx *c, yaml_node_t *n);
+/* health: thresholds of serve's self-watch (rules_health.c); defaults when n is NULL. */
+void rl_health(rl_ctx *c, yaml_node_t *n);
 /* after every section: touch-limit and SMS-length warnings */
 void rl_check_limits(rl_ctx *c);
 void rl_check_sms_length(rl_ctx *c);

@@ -15,13 +15,13 @@
 static const char *const top_keys[] = {
 	"business", "people", "routing", "stages", "lost_reasons", "sequences",
 	"escalation", "cold", "limits", "templates", "unanswered_reply", "appointments", "reports",
-	"sources", "providers", NULL
+	"sources", "providers", "health", NULL
 };
 /* sources and providers are the business's doors and accounts: read by their
  * own readers (http_settings.c, deliver_config.c), not part of the rules model. */
 enum { K_BUSINESS, K_PEOPLE, K_ROUTING, K_STAGES, K_REASONS, K_SEQUENCES, K_ESCALATION,
        K_COLD, K_LIMITS, K_TEMPLATES, K_UNANSWERED, K_APPOINTMENTS, K_REPORTS, K_SOURCES,
-       K_PROVIDERS, K_N };
+       K_PROVIDERS, K_HEALTH, K_N };
 
 static void
 load_sections(rl_ctx *c, yaml_node_t *root)
@@ -50,6 +50,7 @@ load_sections(rl_ctx *c, yaml_node_t *root)
 	rl_limits(c, v[K_LIMITS]);
 	rl_appointments(c, v[K_APPOINTMENTS]);
 	rl_reports(c, v[K_REPORTS]);
+	rl_health(c, v[K_HEALTH]);
 	if (c->stop)
 		return;
 	rl_check_limits(c);

@@ -413,6 +413,25 @@ store_stats_read(store *s, int64_t now, int64_t late_after, store_stats *out)
 }
 
 int
+store_health_read(store *s, int64_t business_id, int64_t now, int64_t since, int64_t dead_since,
+		  int64_t late_after, store_health *out)
+{
+	if (be(s)->health_read == NULL)
+		return -1;	/* an engine without it yet */
+	return be(s)->health_read(s, business_id, now, since, dead_since, late_after, out);
+}
+
+int
+store_health_arrivals(store *s, int64_t business_id, int64_t since, int64_t now,
+		      int max_per_source, void (*fn)(void *ctx, const char *source, int64_t at),
+		      void *ctx)
+{
+	if (be(s)->health_arrivals == NULL)
+		return -1;
+	return be(s)->health_arrivals(s, business_id, since, now, max_per_source, fn, ctx);
+}
+
+int
 store_calendar_token(store *s, int64_t business_id, const char *person, int64_t now, char *token,
 		     char *err, size_t errlen)
 {

@@ -15,6 +15,7 @@
 #include "store_api.h"
 #include "store_outbox.h"
 #include "store_read.h"
+#include "store_health.h"
 #include "store_report.h"
 #include "store_webhook.h"
 #include "store_user_backend.h"
@@ -143,6 +144,12 @@ struct store_backend {
 			     void (*fn)(void *ctx, const store_report_timer *r), void *ctx);
 	int (*report_acks)(store *s, int64_t business_id,
 			       void (*fn)(void *ctx, const store_report_ack *r), void *ctx);
+	/* store_health.h */
+	int (*health_read)(store *s, int64_t business_id, int64_t now, int64_t since,
+			   int64_t dead_since, int64_t late_after, store_health *out);
+	int (*health_arrivals)(store *s, int64_t business_id, int64_t since, int64_t now,
+			       int max_per_source,
+			       void (*fn)(void *ctx, const char *source, int64_t at), void *ctx);
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the

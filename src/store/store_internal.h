@@ -176,6 +176,11 @@ int sqlite_webhook_bury(store *s, int64_t id, const char *error, int64_t now);
 int sqlite_backup(store *s, const char *path, char *err, size_t errlen);
 int sqlite_restore(store *s, const char *path, char *err, size_t errlen);
 int sqlite_stats(store *s, int64_t now, int64_t late_after, store_stats *out);
+int sqlite_health_read(store *s, int64_t business_id, int64_t now, int64_t since,
+		       int64_t dead_since, int64_t late_after, store_health *out);
+int sqlite_health_arrivals(store *s, int64_t business_id, int64_t since, int64_t now,
+			   int max_per_source,
+			   void (*fn)(void *ctx, const char *source, int64_t at), void *ctx);
 int sqlite_calendar_token(store *s, int64_t business_id, const char *person, int64_t now,
 			  char *token, char *err, size_t errlen);
 int sqlite_calendar_revoke(store *s, int64_t business_id, const char *person, int64_t now);

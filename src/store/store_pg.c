@@ -10,7 +10,7 @@
  * calendar tokens (store_pg_api.c); timers (store_pg_timer.c); the outbox
  * (store_pg_outbox.c); webhook deliveries (store_pg_webhook.c); rules
  * versions and the reads a rules change and people's absences need
- * (store_pg_rules.c). The rest of the table (the readers, users and
+ * (store_pg_rules.c); the health watch's reads (store_pg_health.c). The rest of the table (the readers, users and
  * sessions, backup, stats) is NULL, which is why store_open() does not
  * select this engine yet (store_pg.h).
  */
@@ -480,4 +480,6 @@ const store_backend store_pg_backend = {
 	.leads_off_version = pg_leads_off_version,
 	.owner_open_leads = pg_owner_open_leads,
 	.assignee_leads = pg_assignee_leads,
+	.health_read = pg_health_read,
+	.health_arrivals = pg_health_arrivals,
 };

@@ -126,6 +126,11 @@ int64_t pg_outbox_next_due(store *s);
 int pg_outbox_claim(store *s, int64_t id, int64_t now, outbox_msg *m);
 int pg_outbox_defer(store *s, int64_t id, int64_t send_at, const char *error, int64_t now);
 int pg_outbox_bury(store *s, int64_t id, const char *error, int64_t task_id, int64_t now);
+int pg_health_read(store *s, int64_t business_id, int64_t now, int64_t since,
+		   int64_t dead_since, int64_t late_after, store_health *out);
+int pg_health_arrivals(store *s, int64_t business_id, int64_t since, int64_t now,
+		       int max_per_source,
+		       void (*fn)(void *ctx, const char *source, int64_t at), void *ctx);
 int pg_outbox_load(store *s, int64_t id, outbox_msg *m);
 int pg_outbox_move(store *s, int64_t id, outbox_state from, outbox_state to,
 		   const outbox_update *u, int64_t now);

@@ -494,4 +494,6 @@ const store_backend store_sqlite_backend = {
 	.report_tasks = sqlite_report_tasks,
 	.report_timers = sqlite_report_timers,
 	.report_acks = sqlite_report_acks,
+	.health_read = sqlite_health_read,
+	.health_arrivals = sqlite_health_arrivals,
 };

@@ -155,6 +155,9 @@ const char *web_person_name(const web_ctx *c, const char *id);
  * activity for long), "paused" (a step held while the automation is
  * paused), anything else plain. */
 void web_badge(web_ctx *c, const char *kind, const char *text);
+/* web_health.c: the alerts of serve's self-watch, for managers and admins;
+ * nothing for other roles or when nothing is wrong. */
+void web_health_banner(web_ctx *c);
 /* <a href=asset> URL of an embedded asset, versioned for caching. */
 void web_asset_url(html_url *u, const char *name);
 

@@ -678,6 +678,7 @@ web_reports(http_req *rq)
 	h = &c.h;
 	web_page_start(&c, "Reports", "reports");
 	html_elem(h, "h1", "Reports");
+	web_health_banner(&c);
 	{
 		html_url u;
 

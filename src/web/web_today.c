@@ -192,6 +192,7 @@ web_today_render(web_ctx *c)
 		html_close(h);
 	}
 	html_close(h);
+	web_health_banner(c);
 	web_notice_show(c, "");
 	web_my_day(c);
 	if (sees_all && mine) {

@@ -191,6 +191,8 @@ vapi POST /api/v1/tasks/99999/complete '{}'
 conforms "POST /api/v1/tasks/{id}/complete of no task: 404" 404
 vapi GET /api/v1/people
 conforms "GET /api/v1/people" 200
+vapi GET /api/v1/health/report
+conforms "GET /api/v1/health/report" 200
 
 # --- appointments -------------------------------------------------------------------
 day=$(date -u -d '+3 days' +%Y-%m-%d)

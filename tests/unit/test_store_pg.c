@@ -26,6 +26,7 @@
 #include "store/store.h"
 #include "store/store_api.h"
 #include "store/store_bus.h"
+#include "store/store_health.h"
 #include "store/store_outbox.h"
 #include "store/store_pg.h"
 #include "store/store_webhook.h"
@@ -845,6 +846,65 @@ same_phone_again_joins_the_open_lead_without_a_second_ack(void **state)
 			       " '%asked again by Meta ad%'"), 1);
 }
 
+typedef struct {
+	char src[8][32];
+	int64_t at[8][16];
+	int n[8], nsrc;
+} seen_arrivals;
+
+static void
+on_arrival(void *ctx, const char *source, int64_t at)
+{
+	seen_arrivals *a = ctx;
+
+	if (a->nsrc == 0 || strcmp(a->src[a->nsrc - 1], source) != 0)
+		snprintf(a->src[a->nsrc++], sizeof a->src[0], "%s", source);
+	a->at[a->nsrc - 1][a->n[a->nsrc - 1]++] = at;
+}
+
+static void
+health_reads_count_outcomes_heads_and_arrivals(void **state)
+{
+	demo *d = *state;
+	PGconn *c = store_pg_conn(d->s);
+	seen_arrivals a = { 0 };
+	store_health h;
+	char phone[32], sql[300];
+
+	for (int i = 0; i < 4; i++) {	/* web_form every hour, one phone call */
+		snprintf(phone, sizeof phone, "312555020%d", i);
+		add_lead(d, "Form Lead", phone, "web_form", d->t0 + i * 3600, NULL);
+	}
+	add_lead(d, "Caller", "3125550299", "phone_call", d->t0 + 600, NULL);
+	/* the last three hours: 2 of the 4 leads' most recent per source */
+	assert_int_equal(store_health_arrivals(d->s, d->bid, d->t0, d->t0 + 3 * 3600, 3,
+					       on_arrival, &a), 0);
+	assert_int_equal(a.nsrc, 2);
+	assert_string_equal(a.src[0], "phone_call");
+	assert_string_equal(a.src[1], "web_form");
+	assert_int_equal(a.n[1], 3);
+	assert_int_equal(a.at[1][0], d->t0 + 3600);	/* oldest first */
+	assert_int_equal(a.at[1][2], d->t0 + 3 * 3600);
+	/* One ack dead, one refused for credentials, one sent, in the window. */
+	snprintf(sql, sizeof sql, "UPDATE outbox SET state = 'dead', updated_at = %lld WHERE id ="
+		 " (SELECT min(id) FROM outbox WHERE purpose = 'ack')", (long long)d->t0 + 7200);
+	sql_ok(c, sql);
+	snprintf(sql, sizeof sql, "UPDATE outbox SET attempts = 1, error_code = 20003, last_error ="
+		 " 'HTTP 401', updated_at = %lld, send_at = %lld WHERE id = (SELECT max(id) FROM"
+		 " outbox WHERE purpose = 'ack' AND state = 'queued')", (long long)d->t0 + 7200,
+		 (long long)d->t0 + 99999);
+	sql_ok(c, sql);
+	assert_int_equal(store_health_read(d->s, d->bid, d->t0 + 3 * 3600, d->t0, d->t0, 300, &h),
+			 0);
+	assert_int_equal(h.dead, 1);
+	assert_int_equal(h.refused_sms, 1);
+	assert_int_equal(h.refused_email, 0);
+	assert_int_equal(h.failed, 2);
+	assert_true(h.timer_head_id > 0);	/* the first lead's timers are due by now */
+	assert_true(h.timer_head_due <= d->t0 + 3 * 3600);
+	assert_true(h.outbox_head_id > 0);	/* the acks still queued */
+}
+
 static void
 bad_contact_is_stored_and_flagged_not_dropped(void **state)
 {
@@ -1045,6 +1105,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(same_phone_again_joins_the_open_lead_without_a_second_ack,
 						demo_setup, demo_teardown),
 		cmocka_unit_test_setup_teardown(bad_contact_is_stored_and_flagged_not_dropped,
+						demo_setup, demo_teardown),
+		cmocka_unit_test_setup_teardown(health_reads_count_outcomes_heads_and_arrivals,
 						demo_setup, demo_teardown),
 		cmocka_unit_test_setup_teardown(due_timers_fire_once_in_order, demo_setup,
 						demo_teardown),
