@@ -101,6 +101,19 @@ pg_changed(pg_store *p, const char *sql, const pg_params *params)
 }
 
 int
+pg_changed_count(pg_store *p, const char *sql, const pg_params *params)
+{
+	PGresult *r = pg_run(p, sql, params);
+	int n;
+
+	if (r == NULL)
+		return -1;
+	n = atoi(PQcmdTuples(r));
+	PQclear(r);
+	return n;
+}
+
+int
 pg_collect_ids(PGresult *r, int64_t *ids, int max)
 {
 	int n = 0;
@@ -301,13 +314,22 @@ pg_set_throwaway(store *s)
 }
 
 /* Changes when another connection (any node) has committed since the last
- * call, as SQLite's PRAGMA data_version. */
+ * call, as SQLite's PRAGMA data_version. A lost connection is -1 (the
+ * watcher then publishes everything: polling is the fallback) and is
+ * opened again, LISTENing, for the next call. */
 static int64_t
 pg_data_version(store *s)
 {
 	pg_store *p = pg_of(s);
 
 	drain_notifications(p);
+	if (PQstatus(p->conn) != CONNECTION_OK) {
+		snprintf(p->err, sizeof p->err, "the connection to PostgreSQL was lost");
+		PQreset(p->conn);
+		if (PQstatus(p->conn) == CONNECTION_OK)
+			pg_run_done(p, "LISTEN leadkeep_commit", NULL);
+		return -1;
+	}
 	return p->others;
 }
 
@@ -480,4 +502,9 @@ const store_backend store_pg_backend = {
 	.leads_off_version = pg_leads_off_version,
 	.owner_open_leads = pg_owner_open_leads,
 	.assignee_leads = pg_assignee_leads,
+	.node_join = pg_node_join,
+	.lease_renew = pg_lease_renew,
+	.outbox_orphans = pg_outbox_orphans,
+	.webhook_orphans = pg_webhook_orphans,
+	.wait_commit = pg_wait_commit,
 };

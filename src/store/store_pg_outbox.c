@@ -4,13 +4,15 @@
  * claim decides are shared). Several nodes may dispatch one outbox: a claim
  * locks its row (FOR UPDATE SKIP LOCKED), so a row another node is claiming
  * right now is skipped, not waited for, and one that node has claimed is
- * found `sending`, not queued: each message is claimed once.
+ * found `sending`, not queued: each message is claimed once. A claim carries
+ * its node's lease (store_node.h, store_pg_node.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store_common.h"
+#include "store_node.h"
 #include "store_pg.h"
 
 int
@@ -161,7 +163,9 @@ pg_outbox_move(store *s, int64_t id, outbox_state from, outbox_state to,
 		" error_code = coalesce($6::bigint, error_code),"
 		" send_at = coalesce($7::bigint, send_at),"
 		" task_id = coalesce($8::bigint, task_id),"
-		" provider = coalesce($9, provider)"
+		" provider = coalesce($9, provider),"
+		" lease_owner = CASE WHEN $1 = 'sending' THEN $12 END,"
+		" lease_until = CASE WHEN $1 = 'sending' THEN " PG_DB_NOW " + $13 ELSE 0 END"
 		" WHERE id = $10 AND state = $11";
 	static const outbox_update none;
 	pg_params pp = { 0 };
@@ -194,6 +198,10 @@ pg_outbox_move(store *s, int64_t id, outbox_state from, outbox_state to,
 	pg_text(&pp, u->provider);
 	pg_int(&pp, id);
 	pg_text(&pp, outbox_state_name(from));
+	/* A claim holds a lease (store_node.h); a connection that did not join
+	 * as a node claims for the default lease, in no node's name. */
+	pg_text(&pp, pg_of(s)->node[0] ? pg_of(s)->node : NULL);
+	pg_int(&pp, pg_of(s)->lease_s > 0 ? pg_of(s)->lease_s : STORE_LEASE_DEFAULT);
 	return pg_changed(pg_of(s), sql, &pp);
 }
 
