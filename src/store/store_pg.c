@@ -10,7 +10,8 @@
  * calendar tokens (store_pg_api.c); timers (store_pg_timer.c); the outbox
  * (store_pg_outbox.c); webhook deliveries (store_pg_webhook.c); rules
  * versions and the reads a rules change and people's absences need
- * (store_pg_rules.c). The rest of the table (the readers, users and
+ * (store_pg_rules.c); several nodes' names, leases and takeovers
+ * (store_pg_node.c, store_node.h). The rest of the table (the readers, users and
  * sessions, backup, stats) is NULL, which is why store_open() does not
  * select this engine yet (store_pg.h).
  */
