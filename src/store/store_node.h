@@ -35,7 +35,7 @@
 
 /* Default and least lease, seconds (LEADKEEP_LEASE overrides the default). */
 #define STORE_LEASE_DEFAULT 30
-#define STORE_LEASE_MIN 1
+#define STORE_LEASE_MIN 2	/* the dispatcher renews about once a second */
 
 /*
  * Makes s the connection of node `node` (borrowed, copied) whose claims hold
