@@ -122,7 +122,7 @@ main(int argc, char **argv)
 		 " send_at, created_at, updated_at) SELECT 1, g, 'sms',"
 		 " '+1312' || lpad(g::text, 7, '0'), 'Thanks, we got your request', 'ack', g / 1000,"
 		 " 0, 0 FROM generate_series(1, %ld) g;"
-		 "VACUUM ANALYZE outbox; VACUUM ANALYZE leads", rows, rows);
+		 "VACUUM ANALYZE outbox; VACUUM ANALYZE leads; CHECKPOINT", rows, rows);
 	{
 		PGconn *c = PQconnectdb(argv[1]);
 		char *one = strtok(q, ";");

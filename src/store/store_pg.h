@@ -33,6 +33,9 @@ typedef struct {
 	int64_t others;		/* commit notifications from other connections */
 	store_observer observer;
 	void *observer_ctx;
+	int64_t due_floor[2];	/* the outbox due scan's start, per channel (sms,
+				 * email; store_pg_outbox.c), 0 = the start */
+	int64_t due_full_ns;	/* monotonic: when it next starts from the start */
 	char node[128];		/* store_node_join()'s name, "" when not joined */
 	int lease_s;		/* its claims' lease, seconds */
 	char sqlstate[6];	/* of the last error, "" when none */

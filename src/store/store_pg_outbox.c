@@ -14,28 +14,71 @@
 #include "store_common.h"
 #include "store_node.h"
 #include "store_pg.h"
+#include "util/mono.h"
+
+/*
+ * Where the due scan starts. Each claim leaves the row's queued version
+ * behind in the queued rows' index; vacuum removes it, but not while any
+ * session anywhere keeps a transaction open, and a scan from the start of
+ * the index then walks past every claim made since (bench/pg_claim.sh). So
+ * the scan starts DUE_MARGIN seconds before the earliest row it last
+ * returned: what was claimed longer ago is skipped. A row that appears
+ * below that floor - committed more than DUE_MARGIN after its send_at was
+ * set, from a node whose clock is that far behind, or released by a claim
+ * rolled back on another node - waits for the next scan from the start,
+ * every DUE_RESCAN seconds (and at every new connection).
+ */
+#define DUE_MARGIN 10
+#define DUE_RESCAN 10
+
+/* The floor for channel (1 email, 0 sms); 0 when the next scan must start
+ * from the start (then the next one after it is due in DUE_RESCAN). */
+static int64_t
+due_floor(pg_store *p, int ch)
+{
+	if (mono_ns() >= p->due_full_ns) {
+		p->due_full_ns = mono_ns() + (int64_t)DUE_RESCAN * 1000000000;
+		p->due_floor[0] = p->due_floor[1] = 0;
+	}
+	return p->due_floor[ch];
+}
 
 int
 pg_outbox_due(store *s, const char *channel, int64_t now, int64_t *ids, int max)
 {
+	pg_store *p = pg_of(s);
+	int ch = strcmp(channel, "email") == 0, n = 0;
 	pg_params pp = { 0 };
+	PGresult *r;
 
 	pg_int(&pp, now);
 	pg_text(&pp, channel);
 	pg_int(&pp, max);
-	return pg_collect_ids(pg_run(pg_of(s), "SELECT id FROM outbox WHERE state = 'queued'"
-				  " AND send_at <= $1 AND channel = $2 ORDER BY send_at, id"
-				  " LIMIT $3 FOR UPDATE SKIP LOCKED", &pp), ids, max);
+	pg_int(&pp, due_floor(p, ch));
+	if ((r = pg_run(p, "SELECT id, send_at FROM outbox WHERE state = 'queued'"
+			" AND send_at <= $1 AND send_at >= $4 AND channel = $2"
+			" ORDER BY send_at, id LIMIT $3 FOR UPDATE SKIP LOCKED", &pp)) == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(r) && n < max; i++)
+		ids[n++] = pg_get_int(r, i, 0);
+	if (n > 0)	/* in send_at order: row 0 is the earliest */
+		p->due_floor[ch] = pg_get_int(r, 0, 1) - DUE_MARGIN;
+	PQclear(r);
+	return n;
 }
 
 int64_t
 pg_outbox_next_due(store *s)
 {
-	PGresult *r = pg_run(pg_of(s), "SELECT min(send_at) FROM outbox WHERE state = 'queued'",
-			     NULL);
+	pg_store *p = pg_of(s);
+	pg_params pp = { 0 };
+	PGresult *r;
 	int64_t v;
 
-	if (r == NULL)
+	/* From the lower floor, for the reason above. */
+	pg_int(&pp, p->due_floor[0] < p->due_floor[1] ? p->due_floor[0] : p->due_floor[1]);
+	if ((r = pg_run(p, "SELECT min(send_at) FROM outbox WHERE state = 'queued'"
+			" AND send_at >= $1", &pp)) == NULL)
 		return -1;
 	v = pg_get_int(r, 0, 0);	/* NULL, none queued: 0 */
 	PQclear(r);
