@@ -207,7 +207,7 @@ pg_outbox_move(store *s, int64_t id, outbox_state from, outbox_state to,
 		" send_at = coalesce($7::bigint, send_at),"
 		" task_id = coalesce($8::bigint, task_id),"
 		" provider = coalesce($9, provider),"
-		" lease_owner = CASE WHEN $1 = 'sending' THEN $12 END,"
+		" lease_owner = CASE WHEN $1 = 'sending' THEN $12 ELSE lease_owner END,"
 		" lease_until = CASE WHEN $1 = 'sending' THEN " PG_DB_NOW " + $13 ELSE 0 END"
 		" WHERE id = $10 AND state = $11";
 	static const outbox_update none;
@@ -242,7 +242,9 @@ pg_outbox_move(store *s, int64_t id, outbox_state from, outbox_state to,
 	pg_int(&pp, id);
 	pg_text(&pp, outbox_state_name(from));
 	/* A claim holds a lease (store_node.h); a connection that did not join
-	 * as a node claims for the default lease, in no node's name. */
+	 * as a node claims for the default lease, in no node's name. The lease
+	 * ends when the row leaves `sending`; its owner stays, saying which
+	 * node sent it (or held it when it died). */
 	pg_text(&pp, pg_of(s)->node[0] ? pg_of(s)->node : NULL);
 	pg_int(&pp, pg_of(s)->lease_s > 0 ? pg_of(s)->lease_s : STORE_LEASE_DEFAULT);
 	return pg_changed(pg_of(s), sql, &pp);

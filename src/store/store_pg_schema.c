@@ -176,7 +176,8 @@ const char *const store_pg_migrations[] = {
 	"SELECT 1;",
 
 	/* 15: several nodes (store_node.h). A claim in flight carries its node
-	 * and the lease's expiry on the database's clock; the indexes keep the
+	 * and the lease's expiry on the database's clock (the node stays after,
+	 * saying who sent the row or held it when it died); the indexes keep the
 	 * takeover's scan (rows in flight whose lease expired) and the due
 	 * lists (rows queued, by channel) to the few rows they want. */
 	"ALTER TABLE outbox ADD COLUMN lease_owner TEXT;"

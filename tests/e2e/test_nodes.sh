@@ -125,6 +125,31 @@ check "every message of the next day settles" wait_for 30 settled
 for k in 1 2 3; do kill -TERM "${PIDS[$k]}" 2>/dev/null; wait "${PIDS[$k]}" 2>/dev/null; done
 echo "# $LEADS leads, $PENDING timers due on the next day, outbox: $(db "SELECT string_agg(state || '=' || n, ' ') FROM (SELECT state, count(*) n FROM outbox GROUP BY state) x")"
 
+# Who made which row unknown: a node at its start only rows it held itself
+# before it died, a node taking over only rows another node held.
+for k in 1 2 3; do
+	sed -n 's/.*msg=message_unknown outbox=\([0-9]*\) .*reason=\([a-z_]*\).*/\1 \2/p' \
+		"$T/node$k.log" | while read -r id why; do echo "$id $why node$k"; done
+done >"$T/recovered.txt"
+db "SELECT id, lease_owner FROM outbox WHERE state = 'unknown'" | tr '|' ' ' >"$T/owners.txt"
+python3 - "$T/recovered.txt" "$T/owners.txt" <<PY
+import sys
+n = $_n
+owner = dict(l.split() for l in open(sys.argv[2]))
+rec = [l.split() for l in open(sys.argv[1])]
+wrong = [r for r in rec if (owner.get(r[0]) == r[2]) != (r[1] == "crash_recovery")]
+def check(ok, what, detail):
+    global n
+    n += 1
+    print(("ok %d - %s" if ok else "not ok %d - %s") % (n, what))
+    if not ok:
+        print("#   " + str(detail)[:2000])
+check(rec and not wrong, "a restart made unknown only its own rows, a takeover only another node's",
+      (wrong, rec))
+check(len(rec) == len(owner), "every unknown row was made so once, by one node", (rec, owner))
+PY
+_n=$((_n + 2))
+
 expect_eq "every lead is in the database exactly once" \
 	"$(db "SELECT count(*), count(DISTINCT name) FROM leads")" "$LEADS|$LEADS"
 expect_eq "every start joined the database as its node" \
