@@ -6,7 +6,8 @@
 # restart at 1,000,000 leads, Today queue and lead page at that size (API and
 # the web app's HTML pages), `leadkeep report` and the Reports page at that
 # size, timer precision under load, storage per lead,
-# `simulate` on a busy month, and `leadkeep import` of a 100,000-row spreadsheet.
+# `simulate` on a busy month, `leadkeep import` of a 100,000-row spreadsheet,
+# and PostgreSQL's outbox claim latency beside a long open transaction.
 # Prints one JSON line per figure as it is taken, then a table.
 #
 #   bench/run.sh           the full run (about 5 minutes on 2 cores; docs/benchmarks.md)
@@ -131,6 +132,19 @@ step timers bench_timers "$TIMER_RATE" "$TIMER_S" "$TIMER_INTAKE" "$TIMER_LEAD"
 [ $SMOKE = 0 ] && step timers_idle bench_timers 100 10 0 5 timer_lateness_idle
 step simulate bench_simulate "$MONTH"
 step import bench_import "$IMPORT_ROWS"
+# Outbox claims on PostgreSQL beside a long open transaction (several nodes):
+# a minute of it here; bench/pg_claim.sh alone runs the 5-minute one.
+bench_pg_claim() {
+	local out
+	if [ $SMOKE = 1 ]; then
+		out=$(bench/pg_claim.sh --smoke) || return 1
+	else
+		out=$(LK_CLAIM_ROWS=500000 LK_CLAIM_QUIET=20 LK_CLAIM_OPEN=60 bench/pg_claim.sh) ||
+			return 1
+	fi
+	echo "$out" | tee -a "$RESULTS"
+}
+step pg_claim bench_pg_claim
 
 echo
 awk -f bench/table.awk "$RESULTS"

@@ -58,7 +58,11 @@ done
 for t in tests/e2e/test_*.sh; do
 	[ -f "$t" ] || continue
 	[ -n "$filter" ] && [[ "$t" != *"$filter"* ]] && continue
-	run_one "e2e/$(basename "$t" .sh)" bash "$t"
+	if grep -q '^# tests/run.sh: on a throwaway PostgreSQL cluster' "$t"; then
+		run_one "e2e/$(basename "$t" .sh) (pg)" tests/pg_cluster.sh bash "$t"
+	else
+		run_one "e2e/$(basename "$t" .sh)" bash "$t"
+	fi
 done
 
 if [ -z "$filter" ] && [ -x bench/smoke.sh ] && [ "${LK_SKIP_BENCH:-0}" != 1 ]; then

@@ -5,7 +5,11 @@
  * outcome in its own transaction, sleep until the next due row, a transfer's
  * activity, a commit announced on the bus or one second. A crash leaves at most the rows in flight
  * in `sending`; the next start turns them into `unknown` with a task, never
- * into a second send. One dispatcher per data directory (a file lock).
+ * into a second send. One dispatcher per data directory (a file lock) - or,
+ * on a database that several nodes share (PostgreSQL), one per node name:
+ * each claim then holds the node's lease, renewed here every third of it,
+ * and a row whose lease expired (its node died) is taken over by whichever
+ * node looks first, as a start after a crash would (store_node.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +23,7 @@
 #include <unistd.h>
 
 #include "deliver_internal.h"
+#include "store/store_node.h"
 #include "util/bucket.h"
 #include "util/log.h"
 #include "util/mono.h"
@@ -67,6 +72,9 @@ struct deliver {
 	strike strikes[2][STRIKE_SLOTS];	/* [0] outbox rows, [1] webhook deliveries */
 	unsigned strike_next;
 	int lockfd;
+	bool node;		/* joined as a node: leases to renew, orphans to take */
+	int lease_s;		/* the node's lease, seconds */
+	int64_t next_lease_ns;	/* monotonic: when to renew and look for orphans */
 	pthread_mutex_t pending_mu;	/* guards pending */
 	pthread_mutex_t cfg_mu;		/* held to replace cfg, and by a notice using it */
 	deliver_config *pending;	/* a reload's, until nothing is in flight */
@@ -550,6 +558,32 @@ reconfigure_pending(deliver *d)
 	return false;
 }
 
+/* Every third of a lease: this node's rows in flight keep theirs, and the
+ * rows of nodes whose lease expired are taken over (outbox: unknown with a
+ * task, as after a crash; webhooks: queued again). */
+static void
+tend_leases(deliver *d, int64_t now)
+{
+	int n;
+
+	if (!d->node || mono_ns() < d->next_lease_ns)
+		return;
+	d->next_lease_ns = mono_ns() + (int64_t)d->lease_s * 1000000000 / 3;
+	if (store_lease_renew(d->store) < 0)
+		log_line("error", "lease_renew", "error=\"%s\"", store_errmsg(d->store));
+	if ((n = deliver_recover_orphans(d->store, deliver_rules(d->cfg), now, false)) > 0)
+		log_line("warn", "delivery_taken_over", "unknown=%d note=\"their node stopped "
+			 "while sending: tasks created\"", n);
+	if (store_begin(d->store) < 0)
+		return;
+	if ((n = store_webhook_orphans(d->store, false)) < 0 || store_commit(d->store) < 0) {
+		store_rollback(d->store);
+		return;
+	}
+	if (n > 0)
+		log_line("warn", "webhooks_taken_over", "queued=%d", n);
+}
+
 static void *
 run(void *arg)
 {
@@ -560,6 +594,7 @@ run(void *arg)
 		int64_t now = d->clock();
 		int started = 0, running;
 
+		tend_leases(d, now);
 		if (!reconfigure_pending(d)) {
 			started += fill_channel(d, "sms", d->cfg->sms, &d->sms_rate, now);
 			started += fill_channel(d, "email", d->cfg->email, &d->email_rate, now);
@@ -592,6 +627,35 @@ take_lock(const char *dir, char *err, size_t errlen)
 		return -1;
 	}
 	return fd;
+}
+
+/* Joins the database as this node (LEADKEEP_NODE, else host:pid) with a
+ * lease of LEADKEEP_LEASE seconds (else STORE_LEASE_DEFAULT). 1 joined, 0
+ * the engine has no nodes (take the file lock), -1 with err set. */
+static int
+join_node(deliver *d, char *err, size_t errlen)
+{
+	const char *name = getenv("LEADKEEP_NODE"), *lease = getenv("LEADKEEP_LEASE");
+	char node[128], host[64] = "localhost";
+	int rc;
+
+	if (name != NULL && *name)
+		snprintf(node, sizeof node, "%s", name);
+	else {
+		gethostname(host, sizeof host - 1);
+		snprintf(node, sizeof node, "%s:%d", host, (int)getpid());
+	}
+	d->lease_s = lease != NULL && *lease ? atoi(lease) : STORE_LEASE_DEFAULT;
+	if (d->lease_s < STORE_LEASE_MIN) {
+		snprintf(err, errlen, "LEADKEEP_LEASE=%s: not a number of seconds of at least %d",
+			 lease, STORE_LEASE_MIN);
+		return -1;
+	}
+	if ((rc = store_node_join(d->store, node, d->lease_s, err, errlen)) == 1) {
+		d->node = true;
+		log_line("info", "node", "name=\"%s\" lease=%d", node, d->lease_s);
+	}
+	return rc;
 }
 
 /* The bus's callback: a commit wrote what may be due now. Must not block:
@@ -640,9 +704,11 @@ deliver_start(deliver_config *cfg, deliver_clock clock, store_bus *bus, char *er
 	d->lockfd = -1;
 	pthread_mutex_init(&d->pending_mu, NULL);
 	pthread_mutex_init(&d->cfg_mu, NULL);
-	if ((d->lockfd = take_lock(cfg->data_dir, err, errlen)) < 0)
-		goto fail;
 	if ((d->store = store_open(cfg->data_dir, err, errlen)) == NULL)
+		goto fail;
+	if ((n = join_node(d, err, errlen)) < 0)
+		goto fail;
+	if (n == 0 && (d->lockfd = take_lock(cfg->data_dir, err, errlen)) < 0)
 		goto fail;
 	d->slots = calloc((size_t)cfg->concurrency, sizeof *d->slots);
 	if (d->slots == NULL || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
@@ -672,9 +738,11 @@ deliver_start(deliver_config *cfg, deliver_clock clock, store_bus *bus, char *er
 			 store_errmsg(d->store));
 		goto fail;
 	}
-	if (store_webhook_recover(d->store) < 0) {
+	if (store_begin(d->store) < 0 || store_webhook_orphans(d->store, true) < 0 ||
+	    store_commit(d->store) < 0) {
 		snprintf(err, errlen, "recovering webhooks left in flight: %s",
 			 store_errmsg(d->store));
+		store_rollback(d->store);
 		goto fail;
 	}
 	if (n > 0)

@@ -181,6 +181,11 @@ int deliver_record(store *s, const deliver_config *cfg, const outbox_msg *m,
  * asks a person to check). Count / -1. */
 int deliver_recover(store *s, const rules *r, int64_t now);
 
+/* The same for the rows no living node holds (store_outbox_orphans): at
+ * start those deliver_recover takes, later those whose node's lease
+ * expired. Count / -1. */
+int deliver_recover_orphans(store *s, const rules *r, int64_t now, bool at_start);
+
 /* Claims row id (store_outbox_claim) inside the caller's transaction, in a
  * savepoint of its own; a row cancelled because the lead may no longer get
  * it is reported in the same savepoint. Returns the outbox_claim (m filled

@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "deliver_internal.h"
+#include "store/store_node.h"
 #include "util/metrics.h"
 #include "util/log.h"
 
@@ -230,6 +231,12 @@ deliver_record(store *s, const deliver_config *cfg, const outbox_msg *m, const c
 int
 deliver_recover(store *s, const rules *r, int64_t now)
 {
+	return deliver_recover_orphans(s, r, now, true);
+}
+
+int
+deliver_recover_orphans(store *s, const rules *r, int64_t now, bool at_start)
+{
 	static const char why[] = "leadkeep stopped while sending";
 	int64_t ids[64];
 	int n, total = 0;
@@ -238,7 +245,7 @@ deliver_recover(store *s, const rules *r, int64_t now)
 	do {
 		if (store_begin(s) < 0)
 			return -1;
-		if ((n = store_outbox_in_state(s, OUTBOX_SENDING, ids, 64)) < 0)
+		if ((n = store_outbox_orphans(s, at_start, ids, 64)) < 0)
 			goto fail;
 		for (int i = 0; i < n; i++) {
 			outbox_msg m;
@@ -264,8 +271,9 @@ deliver_recover(store *s, const rules *r, int64_t now)
 				goto fail;
 			}
 			log_line("warn", "message_unknown", "outbox=%lld lead=%lld channel=%s "
-				 "reason=crash_recovery task=%lld", (long long)m.id,
-				 (long long)m.lead_id, m.channel, (long long)task);
+				 "reason=%s task=%lld", (long long)m.id, (long long)m.lead_id,
+				 m.channel, at_start ? "crash_recovery" : "lease_expired",
+				 (long long)task);
 			outbox_msg_free(&m);
 		}
 		if (store_commit(s) < 0)

@@ -150,6 +150,14 @@ struct store_backend {
 	int (*health_arrivals)(store *s, int64_t business_id, int64_t since, int64_t now,
 			       int max_per_source,
 			       void (*fn)(void *ctx, const char *source, int64_t at), void *ctx);
+	/* store_node.h: several nodes on one database. Optional: NULL in an
+	 * engine whose database has one dispatcher (SQLite: a file lock). */
+	int (*node_join)(store *s, const char *node, int lease_seconds, char *err,
+			 size_t errlen);
+	int (*lease_renew)(store *s);
+	int (*outbox_orphans)(store *s, bool at_start, int64_t *ids, int max);
+	int (*webhook_orphans)(store *s, bool at_start);
+	int (*wait_commit)(store *s, int timeout_ms);
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the

@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "store.h"
+#include "store_node.h"
 #include "store_bus.h"
 #include "util/log.h"
 
@@ -114,6 +116,10 @@ store_bus_published(store_bus *b)
 
 /* --- the watcher ----------------------------------------------------------- */
 
+/* Longest wait on a connection that announces commits, so that
+ * store_bus_free() is not kept waiting. */
+#define WAIT_SLICE_MS 100
+
 static void *
 watch(void *arg)
 {
@@ -126,15 +132,26 @@ watch(void *arg)
 		struct timespec until;
 		int64_t v;
 
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += b->interval_ms / 1000;
-		until.tv_nsec += (long)(b->interval_ms % 1000) * 1000000;
-		if (until.tv_nsec >= 1000000000) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000;
+		if (store_can_wait_commit(b->wstore)) {
+			/* Announced commits (PostgreSQL's NOTIFY, any node's) wake us
+			 * at once; in slices, so a stop is seen within one. */
+			pthread_mutex_unlock(&b->wmu);
+			if (store_wait_commit(b->wstore, b->interval_ms < WAIT_SLICE_MS ?
+					      b->interval_ms : WAIT_SLICE_MS) < 0)
+				usleep(WAIT_SLICE_MS * 1000);	/* lost: reconnects below */
+			pthread_mutex_lock(&b->wmu);
+		} else {
+			clock_gettime(CLOCK_MONOTONIC, &until);
+			until.tv_sec += b->interval_ms / 1000;
+			until.tv_nsec += (long)(b->interval_ms % 1000) * 1000000;
+			if (until.tv_nsec >= 1000000000) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000;
+			}
+			while (!b->wstop &&
+			       pthread_cond_timedwait(&b->wcv, &b->wmu, &until) != ETIMEDOUT)
+				;
 		}
-		while (!b->wstop && pthread_cond_timedwait(&b->wcv, &b->wmu, &until) != ETIMEDOUT)
-			;
 		if (b->wstop)
 			break;
 		pthread_mutex_unlock(&b->wmu);

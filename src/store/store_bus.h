@@ -8,6 +8,15 @@
  * every successful store_commit() the kinds of rows its transaction wrote,
  * as SQLite's update hook saw them: no call site can forget to announce.
  *
+ * On PostgreSQL (several nodes, store_node.h) the watcher's connection
+ * LISTENs: every commit on any node is NOTIFYed at once (store_pg.c), so the
+ * watcher waits on that connection and publishes STORE_BUS_ALL as soon as
+ * one arrives - another node's new lead, timer or outbox row wakes this
+ * node's scheduler, dispatcher and live pages within milliseconds. Should
+ * the connection be lost, each read fails and publishes STORE_BUS_ALL every
+ * slice while it reconnects, and every subscriber also wakes on its own
+ * every second: polling is the fallback, never the only way.
+ *
  * Commits made by other processes (the CLI, an import, the sqlite3 shell)
  * reach the bus through store_bus_watch(): a thread that reads
  * `PRAGMA data_version` on its own connection once per interval and publishes

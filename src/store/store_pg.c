@@ -10,7 +10,9 @@
  * calendar tokens (store_pg_api.c); timers (store_pg_timer.c); the outbox
  * (store_pg_outbox.c); webhook deliveries (store_pg_webhook.c); rules
  * versions and the reads a rules change and people's absences need
- * (store_pg_rules.c); the health watch's reads (store_pg_health.c). The rest of the table (the readers, users and
+ * (store_pg_rules.c); the health watch's reads (store_pg_health.c); several
+ * nodes' names, leases and takeovers (store_pg_node.c, store_node.h). The
+ * rest of the table (the readers, users and
  * sessions, backup, stats) is NULL, which is why store_open() does not
  * select this engine yet (store_pg.h).
  */
@@ -98,6 +100,19 @@ pg_changed(pg_store *p, const char *sql, const pg_params *params)
 	n = atoi(PQcmdTuples(r));
 	PQclear(r);
 	return n > 0;
+}
+
+int
+pg_changed_count(pg_store *p, const char *sql, const pg_params *params)
+{
+	PGresult *r = pg_run(p, sql, params);
+	int n;
+
+	if (r == NULL)
+		return -1;
+	n = atoi(PQcmdTuples(r));
+	PQclear(r);
+	return n;
 }
 
 int
@@ -301,13 +316,22 @@ pg_set_throwaway(store *s)
 }
 
 /* Changes when another connection (any node) has committed since the last
- * call, as SQLite's PRAGMA data_version. */
+ * call, as SQLite's PRAGMA data_version. A lost connection is -1 (the
+ * watcher then publishes everything: polling is the fallback) and is
+ * opened again, LISTENing, for the next call. */
 static int64_t
 pg_data_version(store *s)
 {
 	pg_store *p = pg_of(s);
 
 	drain_notifications(p);
+	if (PQstatus(p->conn) != CONNECTION_OK) {
+		snprintf(p->err, sizeof p->err, "the connection to PostgreSQL was lost");
+		PQreset(p->conn);
+		if (PQstatus(p->conn) == CONNECTION_OK)
+			pg_run_done(p, "LISTEN leadkeep_commit", NULL);
+		return -1;
+	}
 	return p->others;
 }
 
@@ -482,4 +506,9 @@ const store_backend store_pg_backend = {
 	.assignee_leads = pg_assignee_leads,
 	.health_read = pg_health_read,
 	.health_arrivals = pg_health_arrivals,
+	.node_join = pg_node_join,
+	.lease_renew = pg_lease_renew,
+	.outbox_orphans = pg_outbox_orphans,
+	.webhook_orphans = pg_webhook_orphans,
+	.wait_commit = pg_wait_commit,
 };

@@ -21,6 +21,10 @@
 
 #define PG_MAXPARAMS 32
 
+/* The database's clock in UTC seconds: leases are measured on it, so the
+ * nodes' clocks (skewed, or a test's fixed one) do not matter. */
+#define PG_DB_NOW "extract(epoch from clock_timestamp())::bigint"
+
 typedef struct {
 	const store_backend *be;	/* first: see store_backend_of() */
 	PGconn *conn;
@@ -29,6 +33,11 @@ typedef struct {
 	int64_t others;		/* commit notifications from other connections */
 	store_observer observer;
 	void *observer_ctx;
+	int64_t due_floor[2];	/* the outbox due scan's start, per channel (sms,
+				 * email; store_pg_outbox.c), 0 = the start */
+	int64_t due_full_ns;	/* monotonic: when it next starts from the start */
+	char node[128];		/* store_node_join()'s name, "" when not joined */
+	int lease_s;		/* its claims' lease, seconds */
 	char sqlstate[6];	/* of the last error, "" when none */
 	char err[512];		/* the last error */
 } pg_store;
@@ -72,6 +81,8 @@ int pg_run_done(pg_store *p, const char *sql, const pg_params *params);
 
 /* pg_run() for an UPDATE: 1 when it changed a row, 0 none, -1 on an error. */
 int pg_changed(pg_store *p, const char *sql, const pg_params *params);
+/* The same, with how many rows it changed. */
+int pg_changed_count(pg_store *p, const char *sql, const pg_params *params);
 /* The ids in the first column of r (from pg_run(), may be NULL: -1), at
  * most max; clears r. Returns the count. */
 int pg_collect_ids(PGresult *r, int64_t *ids, int max);
@@ -147,6 +158,13 @@ int pg_webhook_finish(store *s, int64_t id, const char *state, int status, const
 int pg_webhook_defer(store *s, int64_t id, int64_t send_at, const char *error, int64_t now);
 int pg_webhook_bury(store *s, int64_t id, const char *error, int64_t now);
 int pg_webhook_recover(store *s);
+
+/* store_pg_node.c (store_node.h) */
+int pg_node_join(store *s, const char *node, int lease_seconds, char *err, size_t errlen);
+int pg_lease_renew(store *s);
+int pg_outbox_orphans(store *s, bool at_start, int64_t *ids, int max);
+int pg_webhook_orphans(store *s, bool at_start);
+int pg_wait_commit(store *s, int timeout_ms);
 int pg_rules_activate(store *s, int64_t business_id, const char *hash, const char *text,
 		      const char *by, int64_t now, char *prev, size_t prevlen);
 int pg_rules_text(store *s, int64_t business_id, const char *hash, char **text);

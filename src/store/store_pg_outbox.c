@@ -4,36 +4,81 @@
  * claim decides are shared). Several nodes may dispatch one outbox: a claim
  * locks its row (FOR UPDATE SKIP LOCKED), so a row another node is claiming
  * right now is skipped, not waited for, and one that node has claimed is
- * found `sending`, not queued: each message is claimed once.
+ * found `sending`, not queued: each message is claimed once. A claim carries
+ * its node's lease (store_node.h, store_pg_node.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store_common.h"
+#include "store_node.h"
 #include "store_pg.h"
+#include "util/mono.h"
+
+/*
+ * Where the due scan starts. Each claim leaves the row's queued version
+ * behind in the queued rows' index; vacuum removes it, but not while any
+ * session anywhere keeps a transaction open, and a scan from the start of
+ * the index then walks past every claim made since (bench/pg_claim.sh). So
+ * the scan starts DUE_MARGIN seconds before the earliest row it last
+ * returned: what was claimed longer ago is skipped. A row that appears
+ * below that floor - committed more than DUE_MARGIN after its send_at was
+ * set, from a node whose clock is that far behind, or released by a claim
+ * rolled back on another node - waits for the next scan from the start,
+ * every DUE_RESCAN seconds (and at every new connection).
+ */
+#define DUE_MARGIN 10
+#define DUE_RESCAN 10
+
+/* The floor for channel (1 email, 0 sms); 0 when the next scan must start
+ * from the start (then the next one after it is due in DUE_RESCAN). */
+static int64_t
+due_floor(pg_store *p, int ch)
+{
+	if (mono_ns() >= p->due_full_ns) {
+		p->due_full_ns = mono_ns() + (int64_t)DUE_RESCAN * 1000000000;
+		p->due_floor[0] = p->due_floor[1] = 0;
+	}
+	return p->due_floor[ch];
+}
 
 int
 pg_outbox_due(store *s, const char *channel, int64_t now, int64_t *ids, int max)
 {
+	pg_store *p = pg_of(s);
+	int ch = strcmp(channel, "email") == 0, n = 0;
 	pg_params pp = { 0 };
+	PGresult *r;
 
 	pg_int(&pp, now);
 	pg_text(&pp, channel);
 	pg_int(&pp, max);
-	return pg_collect_ids(pg_run(pg_of(s), "SELECT id FROM outbox WHERE state = 'queued'"
-				  " AND send_at <= $1 AND channel = $2 ORDER BY send_at, id"
-				  " LIMIT $3 FOR UPDATE SKIP LOCKED", &pp), ids, max);
+	pg_int(&pp, due_floor(p, ch));
+	if ((r = pg_run(p, "SELECT id, send_at FROM outbox WHERE state = 'queued'"
+			" AND send_at <= $1 AND send_at >= $4 AND channel = $2"
+			" ORDER BY send_at, id LIMIT $3 FOR UPDATE SKIP LOCKED", &pp)) == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(r) && n < max; i++)
+		ids[n++] = pg_get_int(r, i, 0);
+	if (n > 0)	/* in send_at order: row 0 is the earliest */
+		p->due_floor[ch] = pg_get_int(r, 0, 1) - DUE_MARGIN;
+	PQclear(r);
+	return n;
 }
 
 int64_t
 pg_outbox_next_due(store *s)
 {
-	PGresult *r = pg_run(pg_of(s), "SELECT min(send_at) FROM outbox WHERE state = 'queued'",
-			     NULL);
+	pg_store *p = pg_of(s);
+	pg_params pp = { 0 };
+	PGresult *r;
 	int64_t v;
 
-	if (r == NULL)
+	/* From the lower floor, for the reason above. */
+	pg_int(&pp, p->due_floor[0] < p->due_floor[1] ? p->due_floor[0] : p->due_floor[1]);
+	if ((r = pg_run(p, "SELECT min(send_at) FROM outbox WHERE state = 'queued'"
+			" AND send_at >= $1", &pp)) == NULL)
 		return -1;
 	v = pg_get_int(r, 0, 0);	/* NULL, none queued: 0 */
 	PQclear(r);
@@ -161,7 +206,9 @@ pg_outbox_move(store *s, int64_t id, outbox_state from, outbox_state to,
 		" error_code = coalesce($6::bigint, error_code),"
 		" send_at = coalesce($7::bigint, send_at),"
 		" task_id = coalesce($8::bigint, task_id),"
-		" provider = coalesce($9, provider)"
+		" provider = coalesce($9, provider),"
+		" lease_owner = CASE WHEN $1 = 'sending' THEN $12 ELSE lease_owner END,"
+		" lease_until = CASE WHEN $1 = 'sending' THEN " PG_DB_NOW " + $13 ELSE 0 END"
 		" WHERE id = $10 AND state = $11";
 	static const outbox_update none;
 	pg_params pp = { 0 };
@@ -194,6 +241,12 @@ pg_outbox_move(store *s, int64_t id, outbox_state from, outbox_state to,
 	pg_text(&pp, u->provider);
 	pg_int(&pp, id);
 	pg_text(&pp, outbox_state_name(from));
+	/* A claim holds a lease (store_node.h); a connection that did not join
+	 * as a node claims for the default lease, in no node's name. The lease
+	 * ends when the row leaves `sending`; its owner stays, saying which
+	 * node sent it (or held it when it died). */
+	pg_text(&pp, pg_of(s)->node[0] ? pg_of(s)->node : NULL);
+	pg_int(&pp, pg_of(s)->lease_s > 0 ? pg_of(s)->lease_s : STORE_LEASE_DEFAULT);
 	return pg_changed(pg_of(s), sql, &pp);
 }
 

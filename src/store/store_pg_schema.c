@@ -168,6 +168,26 @@ const char *const store_pg_migrations[] = {
 	 * (partial indexes for reports) waits for the report reads here. */
 	"ALTER TABLE leads ADD COLUMN paused_at BIGINT NOT NULL DEFAULT 0;"
 	"ALTER TABLE leads ADD COLUMN paused_step TEXT;",
+
+	/* 12 to 14: placeholders for other branches' migrations (the integrator
+	 * renumbers 15 when they merge). */
+	"SELECT 1;",
+	"SELECT 1;",
+	"SELECT 1;",
+
+	/* 15: several nodes (store_node.h). A claim in flight carries its node
+	 * and the lease's expiry on the database's clock (the node stays after,
+	 * saying who sent the row or held it when it died); the indexes keep the
+	 * takeover's scan (rows in flight whose lease expired) and the due
+	 * lists (rows queued, by channel) to the few rows they want. */
+	"ALTER TABLE outbox ADD COLUMN lease_owner TEXT;"
+	"ALTER TABLE outbox ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0;"
+	"ALTER TABLE webhook_deliveries ADD COLUMN lease_owner TEXT;"
+	"ALTER TABLE webhook_deliveries ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0;"
+	"CREATE INDEX outbox_in_flight ON outbox(lease_until) WHERE state = 'sending';"
+	"CREATE INDEX outbox_queued ON outbox(channel, send_at, id) WHERE state = 'queued';"
+	"CREATE INDEX webhook_in_flight ON webhook_deliveries(lease_until)"
+	" WHERE state = 'sending';",
 };
 
 const int store_pg_nmigrations =

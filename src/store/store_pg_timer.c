@@ -6,7 +6,10 @@
  * and then finds it fired (0 rows: not fired twice). So that nodes do not
  * queue behind each other's claims, the due list skips rows another
  * transaction holds (FOR UPDATE SKIP LOCKED) and, inside the caller's
- * transaction, keeps the rows it returns locked until it ends.
+ * transaction, keeps the rows it returns locked until it ends. That
+ * transaction is the claim's lease (store_node.h): a node killed mid-batch
+ * drops its connection, the server rolls the batch back, and the timers are
+ * due again for whichever node looks next - fired once, never half.
  */
 #include <stdio.h>
 #include <string.h>

@@ -3,13 +3,15 @@
  * events cursor that feeds them: store_webhook.c's operations in
  * PostgreSQL's words (the payload is built by the same code). A claim locks
  * its row (FOR UPDATE SKIP LOCKED): a delivery another connection is
- * claiming is skipped, and once claimed it is `sending`.
+ * claiming is skipped, and once claimed it is `sending`, under its node's
+ * lease (store_node.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store_common.h"
+#include "store_node.h"
 #include "store_pg.h"
 
 int
@@ -143,8 +145,11 @@ pg_webhook_claim(store *s, int64_t id, int64_t now, store_webhook *w)
 		goto fail;
 	pg_int(&pu, now);
 	pg_int(&pu, id);
+	pg_text(&pu, p->node[0] ? p->node : NULL);
+	pg_int(&pu, p->lease_s > 0 ? p->lease_s : STORE_LEASE_DEFAULT);
 	if (pg_run_done(p, "UPDATE webhook_deliveries SET state = 'sending',"
-			" attempts = attempts + 1, updated_at = $1"
+			" attempts = attempts + 1, updated_at = $1, lease_owner = $3,"
+			" lease_until = " PG_DB_NOW " + $4"
 			" WHERE id = $2 AND state = 'queued'", &pu) < 0)
 		goto fail;
 	return 1;
