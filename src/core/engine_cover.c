@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bizclock.h"
 #include "engine_internal.h"
 
 static int64_t
@@ -107,6 +108,20 @@ engine_note_skipped(engine_ctx *c, int first, int picked)
 		     engine_absence(c, first), c->r->people[picked].name);
 }
 
+/* A task handed over is due no earlier than the taker's next working
+ * minute: an absence begins at midnight, and a task "due now" then would
+ * be due in a closed minute nobody can keep. */
+static int64_t
+when_at_work(const engine_ctx *c, const rules_person *p, int64_t due)
+{
+	rules_business clock = engine_person_clock(c, p);
+	int64_t open;
+
+	if (bizclock_is_open(&clock, due) || (open = bizclock_next_open(&clock, due)) < 0)
+		return due;
+	return open;
+}
+
 decide_result
 engine_on_people(engine_ctx *c)
 {
@@ -124,6 +139,7 @@ engine_on_people(engine_ctx *c)
 		    engine_task_closing(c, t->id) || (q = engine_fallback(&av, p, false, NULL)) < 0)
 			continue;
 		to = &c->r->people[q];
+		due = when_at_work(c, to, due);
 		engine_event(c, "task.covered", "%s is %s: \"%s\" goes to %s", c->r->people[p].name,
 			     engine_absence(c, p), t->title, to->name);
 		a = engine_push(c, ACT_TASK_CLOSE);
