@@ -95,13 +95,13 @@ same_actor(const replay_input *in, const replay_row *row)
 	return strcmp(in->actor, row->actor ? row->actor : "") == 0;
 }
 
-/* Whether row is the consequence of an input already read: the same lead,
- * second and actor as the last one (one decision writes all its entries at
+/* Whether row is the consequence of prev, the input read last (NULL none):
+ * the same lead, second and actor (one decision writes all its entries at
  * one time by one actor). */
 static bool
-consequence(const replay_input *first, size_t n, const replay_row *row)
+consequence(const replay_input *prev, const replay_row *row)
 {
-	return n > 0 && first[n - 1].at == row->at && same_actor(&first[n - 1], row);
+	return prev != NULL && prev->at == row->at && same_actor(prev, row);
 }
 
 static const char *
@@ -117,7 +117,7 @@ channel_word(const char *word)
 /* Fills in from row; false when the row makes no input. */
 static bool
 read_row(const replay_row *row, const replay_task_row *tasks, size_t ntasks,
-	 const rules *people, replay_input *in, const replay_input *mine, size_t nmine)
+	 const rules *people, replay_input *in, const replay_input *prev)
 {
 	static const char *const dash[] = { " - ", NULL };
 	static const char *const visit_end[] = { ", quote ", " - ", NULL };
@@ -149,7 +149,7 @@ read_row(const replay_row *row, const replay_task_row *tasks, size_t ntasks,
 		bool out = strcmp(row->type, "consent.opted_out") == 0;
 		const char *ch;
 
-		if (consequence(mine, nmine, row))
+		if (consequence(prev, row))
 			return false;	/* the words of a reply read just before */
 		p = after(t, out ? " opted out of " : " opted back in to ");
 		if (p == NULL || (ch = channel_word(p)) == NULL)
@@ -182,7 +182,7 @@ read_row(const replay_row *row, const replay_task_row *tasks, size_t ntasks,
 		PUT(in->text, after(t, ": ") ? after(t, ": ") : t);
 		return true;
 	}
-	if (consequence(mine, nmine, row))
+	if (consequence(prev, row))
 		return false;	/* a stage, owner or task a call or visit moved */
 	if (strcmp(row->type, "stage.changed") == 0) {
 		if ((p = after(t, " -> ")) == NULL || strstr(p, " by ") == NULL)
@@ -249,6 +249,8 @@ replay_read_timeline(int64_t lead_id, const replay_row *rows, size_t nrows,
 		     replay_input *out, size_t max, replay_skipped *sk)
 {
 	size_t n = 0;
+	replay_input prev;
+	bool have_prev = false;
 
 	for (size_t i = 0; i < nrows; i++) {
 		replay_input in = { .lead = lead_id, .at = rows[i].at, .amount_cents = -1 };
@@ -257,11 +259,13 @@ replay_read_timeline(int64_t lead_id, const replay_row *rows, size_t nrows,
 			continue;
 		if (rows[i].actor)
 			PUT(in.actor, rows[i].actor);
-		if (!read_row(&rows[i], tasks, ntasks, people, &in, out, n)) {
+		if (!read_row(&rows[i], tasks, ntasks, people, &in, have_prev ? &prev : NULL)) {
 			if (left_out(&rows[i]))
 				replay_skip(sk, rows[i].type);
 			continue;
 		}
+		prev = in;
+		have_prev = true;
 		if (n == max) {
 			replay_skip(sk, "(over the cap)");
 			continue;
