@@ -749,9 +749,9 @@ print_text(const replay_run *run, const rules *r, const replay_diff *diffs,
 	}
 	if (!head)
 		printf("No lead would have been handled differently.\n");
-	printf("\n%-24s %8s %8s\n", "TOTAL", "WAS", "NEW");
-	printf("%-24s %8ld %8ld\n", "leads changed", 0L, t->changed);
-	printf("%-24s %8ld %8ld\n", "owners changed", 0L, t->owners_changed);
+	printf("\n%ld of %ld leads handled differently, %ld with another owner\n", t->changed,
+	       t->leads, t->owners_changed);
+	printf("%-24s %8s %8s\n", "TOTAL", "WAS", "NEW");
 	printf("%-24s %8ld %8ld\n", "automated touches", t->touches_was, t->touches_now);
 	printf("%-24s %8ld %8ld\n", "staff notifications", t->notifications_was,
 	       t->notifications_now);

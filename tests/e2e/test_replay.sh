@@ -103,8 +103,9 @@ expect_eq "replay: exit 0" "$rc" 0
 expect_contains "table: Web Two's owner and window" "$out" "Web Two "
 expect_contains "table: the window now missed" "$out" "now missed: call by maria due Nov 3 10:15"
 expect_contains "table: the missing text" "$out" "- sms followup Nov 7 10:00"
-expect_eq "table: four leads changed" "$(grep -c '^[0-9]' <<<"$out")" 4
+expect_eq "table: four leads changed" "$(grep -c '^[0-9]\+   ' <<<"$out")" 4
 expect_contains "table: totals" "$out" "messages: 0 added, 1 removed, 0 moved"
+expect_contains "table: leads changed" "$out" "4 of 5 leads handled differently, 3 with another owner"
 
 # The same rules: nothing differs.
 same=$(lk replay --rules "$LEADKEEP_DATA/rules.yaml" --json)
