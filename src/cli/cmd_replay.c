@@ -821,7 +821,7 @@ parse_since(const char *s)
 	char *end;
 	long long n = strtoll(s, &end, 10);
 
-	if (end == s || n <= 0 || n > 3660 || end[1] != '\0')
+	if (end == s || n <= 0 || n > 3660 || *end == '\0' || end[1] != '\0')
 		return -1;
 	switch (*end) {
 	case 'h': return n * 3600;

@@ -48,7 +48,9 @@ typedef enum {
 	REPLAY_OPT_IN,
 	REPLAY_PAUSE,		/* a person paused the automation */
 	REPLAY_RESUME,
-	REPLAY_NOT_TEXTABLE,	/* delivery found the phone cannot take texts */
+	REPLAY_DELIVERY,	/* delivery found a contact unusable: .outcome is
+				 * not_textable, invalid_phone (.channel sms) or
+				 * bounced (email) */
 } replay_what;
 
 /* Caps: a reply's text is cut to REPLAY_TEXT_MAX - 1 bytes (the engine reads

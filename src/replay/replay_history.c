@@ -158,10 +158,22 @@ read_row(const replay_row *row, const replay_task_row *tasks, size_t ntasks,
 		PUT(in->channel, ch);
 		return true;
 	}
-	if (strcmp(row->type, "contact.flagged") == 0 && strstr(t, "cannot take texts")) {
-		in->what = REPLAY_NOT_TEXTABLE;
-		PUT(in->channel, "sms");
-		return true;
+	if (strcmp(row->type, "contact.flagged") == 0) {
+		/* engine_delivery.c and engine_textable.c: what delivery found */
+		static const struct { const char *words, *outcome, *channel; } found[] = {
+			{ "cannot take texts", "not_textable", "sms" },
+			{ "not a valid number", "invalid_phone", "sms" },
+			{ "the message bounced", "bounced", "email" },
+		};
+
+		for (size_t i = 0; i < sizeof found / sizeof found[0]; i++)
+			if (strstr(t, found[i].words)) {
+				in->what = REPLAY_DELIVERY;
+				PUT(in->outcome, found[i].outcome);
+				PUT(in->channel, found[i].channel);
+				return true;
+			}
+		return false;
 	}
 	if (row->actor == NULL)
 		return false;	/* below: what only a person does */
@@ -285,7 +297,7 @@ replay_input_event(const replay_input *in)
 		[REPLAY_STAGE] = EV_STAGE, [REPLAY_OWNER] = EV_OWNER,
 		[REPLAY_TASK_DONE] = EV_TASK_DONE, [REPLAY_OPT_OUT] = EV_OPT_OUT,
 		[REPLAY_OPT_IN] = EV_OPT_IN, [REPLAY_PAUSE] = EV_PAUSE,
-		[REPLAY_RESUME] = EV_RESUME, [REPLAY_NOT_TEXTABLE] = EV_DELIVERY,
+		[REPLAY_RESUME] = EV_RESUME, [REPLAY_DELIVERY] = EV_DELIVERY,
 	};
 	lead_event ev = lead_event_init(kinds[in->what]);
 
@@ -300,9 +312,12 @@ replay_input_event(const replay_input *in)
 	ev.amount_cents = in->amount_cents;
 	ev.contact = in->contact;
 #undef OR_NULL
-	if (in->what == REPLAY_NOT_TEXTABLE) {
-		ev.delivery = DELIVERY_NOT_TEXTABLE;
+	if (in->what == REPLAY_DELIVERY) {
+		if (delivery_outcome_parse(in->outcome, &ev.delivery) < 0)
+			ev.delivery = DELIVERY_FAILED;
+		ev.outcome = NULL;
 		ev.actor = "delivery";
+		ev.purpose = "followup";
 		ev.attempts = 1;
 	}
 	return ev;
@@ -313,7 +328,7 @@ replay_what_name(replay_what w)
 {
 	static const char *const names[] = {
 		"arrival", "again", "reply", "call", "visit", "note", "stage", "owner",
-		"task_done", "opt_out", "opt_in", "pause", "resume", "not_textable",
+		"task_done", "opt_out", "opt_in", "pause", "resume", "delivery",
 	};
 
 	return (size_t)w < sizeof names / sizeof names[0] ? names[w] : "?";

@@ -46,6 +46,8 @@ static const replay_row timeline[] = {
 	{ T0 + 9 * DAY, "automation.paused", "maria", "Automation paused: waits" },
 	{ T0 + 9 * DAY, "contact.flagged", "delivery", "Phone number +13125550301 flagged: it cannot take texts (a landline)" },
 	{ T0 + 10 * DAY, "lead.inquiry_again", NULL, "Web One asked again by the web form: any news?" },
+	{ T0 + 11 * DAY, "contact.flagged", "delivery", "Email address flagged: the message bounced" },
+	{ T0 + 11 * DAY + 1, "contact.flagged", NULL, "Web One has no usable phone or email" },
 };
 
 static const replay_task_row tasks[] = {
@@ -62,8 +64,8 @@ timeline_becomes_outside_events(void **state)
 					R, in, 32, &sk);
 	static const replay_what want[] = {
 		REPLAY_TASK_DONE, REPLAY_CALL, REPLAY_VISIT, REPLAY_STAGE, REPLAY_REPLY, REPLAY_REPLY,
-		REPLAY_OPT_OUT, REPLAY_OWNER, REPLAY_NOTE, REPLAY_PAUSE, REPLAY_NOT_TEXTABLE,
-		REPLAY_AGAIN,
+		REPLAY_OPT_OUT, REPLAY_OWNER, REPLAY_NOTE, REPLAY_PAUSE, REPLAY_DELIVERY,
+		REPLAY_AGAIN, REPLAY_DELIVERY,
 	};
 
 	(void)state;
@@ -99,7 +101,10 @@ timeline_becomes_outside_events(void **state)
 	assert_string_equal(in[7].owner, "maria");
 	assert_true(in[8].contact);
 	assert_string_equal(in[8].text, "spoke at the door");
+	assert_string_equal(in[10].outcome, "not_textable");
 	assert_string_equal(in[11].text, "any news?");
+	assert_string_equal(in[12].outcome, "bounced");
+	assert_string_equal(in[12].channel, "email");
 	/* What a person did that is not replayed is counted by type. */
 	assert_int_equal(sk.n, 1);
 	assert_string_equal(sk.type[0], "appointment.booked");
@@ -128,6 +133,9 @@ inputs_make_the_events_they_stand_for(void **state)
 	ev = replay_input_event(&in[10]);
 	assert_int_equal(ev.kind, EV_DELIVERY);
 	assert_int_equal(ev.delivery, DELIVERY_NOT_TEXTABLE);
+	assert_string_equal(ev.channel, "sms");
+	ev = replay_input_event(&in[12]);
+	assert_int_equal(ev.delivery, DELIVERY_BOUNCED);
 	assert_string_equal(replay_what_name(REPLAY_TASK_DONE), "task_done");
 }
 
@@ -142,7 +150,7 @@ inputs_over_the_cap_are_counted(void **state)
 	(void)state;
 	assert_int_equal(n, 3);
 	assert_string_equal(sk.type[0], "(over the cap)");
-	assert_int_equal(sk.count[0], 9);	/* the 12 inputs less 3 */
+	assert_int_equal(sk.count[0], 10);	/* the 13 inputs less 3 */
 }
 
 static void
