@@ -175,8 +175,9 @@ read_row(const replay_row *row, const replay_task_row *tasks, size_t ntasks,
 			}
 		return false;
 	}
-	if (row->actor == NULL)
-		return false;	/* below: what only a person does */
+	/* Below: entries only a person's event writes (whoever it names: the
+	 * CLI's --by is optional), or a stage a booked or finished appointment
+	 * moved (the caller skips those). */
 	if (strcmp(row->type, "call.logged") == 0 || strcmp(row->type, "visit.logged") == 0) {
 		bool call = row->type[0] == 'c';
 
@@ -197,10 +198,11 @@ read_row(const replay_row *row, const replay_task_row *tasks, size_t ntasks,
 	if (consequence(prev, row))
 		return false;	/* a stage, owner or task a call or visit moved */
 	if (strcmp(row->type, "stage.changed") == 0) {
-		if ((p = after(t, " -> ")) == NULL || strstr(p, " by ") == NULL)
+		if ((p = after(t, " -> ")) == NULL)
 			return false;
 		in->what = REPLAY_STAGE;
 		upto(in->stage, sizeof in->stage, p, stage_end);
+		in->amount_cents = money(after(p, ", amount "));
 		if ((p = after(p, ", reason ")) != NULL)
 			PUT(in->reason, p);
 		return true;
@@ -238,6 +240,18 @@ read_row(const replay_row *row, const replay_task_row *tasks, size_t ntasks,
 	return false;
 }
 
+/* Whether rows[i] was written at the same second, by the same actor, as an
+ * appointment entry before it: the stage a booking or a finished visit moved. */
+static bool
+after_appointment(const replay_row *rows, size_t i)
+{
+	for (size_t j = i; j-- > 0 && rows[j].at == rows[i].at;)
+		if (rows[j].type && strncmp(rows[j].type, "appointment.", 12) == 0 &&
+		    strcmp(rows[j].actor ? rows[j].actor : "", rows[i].actor ? rows[i].actor : "") == 0)
+			return true;
+	return false;
+}
+
 /* Entries a person or the lead was behind that no input is made of. */
 static bool
 left_out(const replay_row *row)
@@ -271,7 +285,8 @@ replay_read_timeline(int64_t lead_id, const replay_row *rows, size_t nrows,
 			continue;
 		if (rows[i].actor)
 			PUT(in.actor, rows[i].actor);
-		if (!read_row(&rows[i], tasks, ntasks, people, &in, have_prev ? &prev : NULL)) {
+		if ((strcmp(rows[i].type, "stage.changed") == 0 && after_appointment(rows, i)) ||
+		    !read_row(&rows[i], tasks, ntasks, people, &in, have_prev ? &prev : NULL)) {
 			if (left_out(&rows[i]))
 				replay_skip(sk, rows[i].type);
 			continue;

@@ -45,6 +45,7 @@ call_done "$phone3" 2026-11-04T16:05:00Z no_answer		# nobody reached: the texts 
 est4=$(add 2026-11-05T16:00:00Z --name "Estimate Four" --phone +13125550304 --source api --kind estimate --service deck)
 call_done "$est4" 2026-11-05T16:03:00Z reached
 LEADKEEP_NOW=2026-11-06T15:00:00Z lk lead log "$est4" reply --text "Thursday works" >/dev/null
+LEADKEEP_NOW=2026-11-09T16:00:00Z lk lead stage "$est4" quoted --amount 1200 >/dev/null	# no --by
 web5=$(add 2026-11-06T16:00:00Z --name "Web Five" --phone +13125550305 --source web_form)
 call_done "$web5" 2026-11-06T16:04:00Z reached
 LEADKEEP_NOW=2026-11-07T16:00:00Z lk lead log "$web5" stop >/dev/null
@@ -91,9 +92,11 @@ expect_eq "touches: one fewer" "$(json_get "$j" "d['totals']['touches_was'] - d[
 expect_eq "the phone lead goes cold in both, at the 7-day step" \
 	"$(lead "$phone3" "['was']['cold_at']") $(lead "$phone3" "['new']['cold_at']")" \
 	"2026-11-11T16:00:00Z 2026-11-11T16:00:00Z"
-expect_eq "the reply, the calls and the STOP were replayed, nothing refused" \
+expect_eq "the reply, the calls, the stage move and the STOP were replayed, nothing refused" \
 	"$(json_get "$j" "[d['totals']['inputs'], d['refused']]")" \
-	"[12, {'was': {}, 'new': {}}]"
+	"[13, {'was': {}, 'new': {}}]"
+expect_eq "the quote's follow-up call two days on, in both runs (no timer fired in the real database)" \
+	"$(lead "$est4" "['was']['tasks'] - d['leads'][3]['real']['tasks']") $(lead "$est4" "['new']['tasks'] - d['leads'][3]['real']['tasks']")" "1 1"
 expect_eq "the STOP stops Web Five's texts in both runs" \
 	"$(lead "$web5" "['was']['touches']") $(lead "$web5" "['new']['touches']")" "1 1"
 

@@ -34,7 +34,9 @@ static const replay_row timeline[] = {
 	{ T0 + 2 * DAY, "visit.logged", "bob", "Bob Tran visited: done, quote $1,200.50 - roof" },
 	{ T0 + 2 * DAY, "stage.changed", "bob", "Stage new -> quoted by bob, amount $1,200.50" },
 	{ T0 + 3 * DAY, "stage.changed", "maria", "Stage quoted -> lost by maria, reason price" },
-	{ T0 + 3 * DAY + 1, "stage.changed", NULL, "Stage lost -> new" },
+	{ T0 + 3 * DAY + 1, "appointment.booked", "tom", "Booked: a visit Thu Nov 5 9:00 AM" },
+	{ T0 + 3 * DAY + 1, "task.created", "tom", "Task for Tom Becker: Visit" },
+	{ T0 + 3 * DAY + 1, "stage.changed", "tom", "Stage lost -> scheduled by tom" },
 	{ T0 + 4 * DAY, "message.received", NULL, "Text from the lead: STOP" },
 	{ T0 + 4 * DAY, "consent.opted_out", NULL, "Web One opted out of texts" },
 	{ T0 + 5 * DAY, "message.received", NULL, "Web replied by email: Thursday works" },
@@ -48,6 +50,9 @@ static const replay_row timeline[] = {
 	{ T0 + 10 * DAY, "lead.inquiry_again", NULL, "Web One asked again by the web form: any news?" },
 	{ T0 + 11 * DAY, "contact.flagged", "delivery", "Email address flagged: the message bounced" },
 	{ T0 + 11 * DAY + 1, "contact.flagged", NULL, "Web One has no usable phone or email" },
+	/* The CLI's --by is optional: a person's entries without an actor. */
+	{ T0 + 12 * DAY, "stage.changed", NULL, "Stage new -> won, amount $980.00" },
+	{ T0 + 12 * DAY + 1, "call.logged", NULL, "Someone called: reached" },
 };
 
 static const replay_task_row tasks[] = {
@@ -65,7 +70,7 @@ timeline_becomes_outside_events(void **state)
 	static const replay_what want[] = {
 		REPLAY_TASK_DONE, REPLAY_CALL, REPLAY_VISIT, REPLAY_STAGE, REPLAY_REPLY, REPLAY_REPLY,
 		REPLAY_OPT_OUT, REPLAY_OWNER, REPLAY_NOTE, REPLAY_PAUSE, REPLAY_DELIVERY,
-		REPLAY_AGAIN, REPLAY_DELIVERY,
+		REPLAY_AGAIN, REPLAY_DELIVERY, REPLAY_STAGE, REPLAY_CALL,
 	};
 
 	(void)state;
@@ -105,10 +110,15 @@ timeline_becomes_outside_events(void **state)
 	assert_string_equal(in[11].text, "any news?");
 	assert_string_equal(in[12].outcome, "bounced");
 	assert_string_equal(in[12].channel, "email");
+	assert_string_equal(in[13].stage, "won");
+	assert_int_equal(in[13].amount_cents, 98000);
+	assert_int_equal(in[3].amount_cents, -1);
+	assert_string_equal(in[13].actor, "");
+	assert_string_equal(in[14].outcome, "reached");
 	/* What a person did that is not replayed is counted by type. */
 	assert_int_equal(sk.n, 1);
 	assert_string_equal(sk.type[0], "appointment.booked");
-	assert_int_equal(sk.count[0], 1);
+	assert_int_equal(sk.count[0], 2);
 }
 
 static void
@@ -150,7 +160,7 @@ inputs_over_the_cap_are_counted(void **state)
 	(void)state;
 	assert_int_equal(n, 3);
 	assert_string_equal(sk.type[0], "(over the cap)");
-	assert_int_equal(sk.count[0], 10);	/* the 13 inputs less 3 */
+	assert_int_equal(sk.count[0], 12);	/* the 15 inputs less 3 */
 }
 
 static void
