@@ -9,13 +9,13 @@
 # replying the next day. Then times `leadkeep replay --rules NEW --since 30d`
 # (NEW: web leads to maria, a 15-minute first call, no 3-day check-in) and
 # prints one JSON line. Needs sqlite3 (only to find task ids). LK_BIN picks
-# the binary (default build/leadkeep).
+# the binary (default build/leadkeep); LK_BENCH_KEEP=1 keeps the scratch directory.
 set -u
 cd "$(dirname "$0")/.."
 LK=${LK_BIN:-$PWD/build/leadkeep}
 N=${1:-1000}
 W=$(mktemp -d /tmp/lk-bench-replay.XXXXXX)
-trap 'rm -rf "$W"' EXIT
+[ -n "${LK_BENCH_KEEP:-}" ] && echo "kept: $W" >&2 || trap 'rm -rf "$W"' EXIT
 export LEADKEEP_DATA=$W/data
 mkdir -p "$LEADKEEP_DATA"
 "$LK" rules show-default >"$LEADKEEP_DATA/rules.yaml"
