@@ -15,6 +15,7 @@ mkdir -p "$LEADKEEP_DATA"
 lk rules show-default | sed \
 	-e 's/{ at: 0m,  task: call, within: 5m, business_hours: true }/{ at: 0m,  task: call, within: 1h, business_hours: true }/' \
 	-e '/task_overdue: 2h,  reassign/d' >"$LEADKEEP_DATA/rules.yaml"
+printf 'business: [\n' >"$T/bad.yaml"
 python3 - "$LEADKEEP_DATA/rules.yaml" "$T/new.yaml" <<'PY'
 import sys
 s = open(sys.argv[1]).read()
@@ -114,6 +115,14 @@ expect_contains "table: leads changed" "$out" "4 of 5 leads handled differently,
 same=$(lk replay --rules "$LEADKEEP_DATA/rules.yaml" --json)
 expect_eq "the rules in use: nothing changes" "$(json_get "$same" "d['totals']['changed']")" 0
 
+# --was: the rules the history ran, named instead of read from the database.
+was=$(lk replay --rules "$T/new.yaml" --was "$LEADKEEP_DATA/rules.yaml" --json)
+expect_eq "--was the same rules: the same four leads change" \
+	"$(json_get "$was" "[d['totals']['changed'], d['rules']]")" \
+	"$(json_get "$j" "[d['totals']['changed'], d['rules']]")"
+out=$(lk replay --rules "$T/new.yaml" --was "$T/bad.yaml" 2>&1); rc=$?
+expect_eq "--was with errors: exit 3" "$rc" 3
+
 # --since: only the leads of the last 21 days (from Nov 4, 12:00).
 since=$(lk replay --rules "$T/new.yaml" --since 21d --json)
 expect_eq "--since 21d: the last two leads" "$(json_get "$since" "[l['id'] for l in d['leads']]")" \
@@ -133,7 +142,6 @@ expect_eq "no --rules: usage error" "$rc" 2
 expect_contains "and says what is missing" "$out" "--rules NEW"
 out=$(lk replay --rules "$T/new.yaml" --since 3x 2>&1); rc=$?
 expect_eq "bad --since: usage error" "$rc" 2
-printf 'business: [\n' >"$T/bad.yaml"
 out=$(lk replay --rules "$T/bad.yaml" 2>&1); rc=$?
 expect_eq "bad rules: exit 3" "$rc" 3
 out=$(lk replay --rules "$T/new.yaml" --data "$T/nothing" 2>&1); rc=$?
