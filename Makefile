@@ -33,7 +33,7 @@ ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 CORE_SRC  := $(wildcard src/core/*.c)
 LIB_SRC   := $(CORE_SRC) $(wildcard src/util/*.c src/rules/*.c src/store/*.c src/flow/*.c src/read/*.c src/sched/*.c \
              src/intake/*.c src/deliver/*.c src/http/*.c src/report/*.c src/health/*.c src/web/*.c \
-             src/verify/*.c src/prove/*.c)
+             src/verify/*.c src/prove/*.c src/replay/*.c)
 CLI_SRC   := $(wildcard src/cli/*.c)
 GEN_SRC   := build/gen/default_rules.c
 WEB_GEN   := build/gen/web_assets.c

@@ -129,6 +129,7 @@ int cmd_task(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_demo_users(int argc, char **argv);

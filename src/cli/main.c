@@ -27,6 +27,8 @@ static const char usage[] =
 	"                        in flight, the versions used, the built-in demo\n"
 	"  simulate              rehearse rules on a virtual clock\n"
 	"  verify                the verification checklist per source, in a sandbox\n"
+	"  replay                rehearse new rules (--rules NEW) on the real history of the\n"
+	"                        last 30 days: owners, messages, windows missed, cold leads\n"
 	"  token create|list|revoke             API tokens for /api/v1\n"
 	"  user add|list|link    people who sign in to the staff web app (/app/)\n"
 	"  demo-users            sign-ins for the built-in demo (make run)\n"
@@ -75,6 +77,8 @@ main(int argc, char **argv)
 		return cmd_simulate(argc - 1, argv + 1);
 	if (strcmp(cmd, "verify") == 0)
 		return cmd_verify(argc - 1, argv + 1);
+	if (strcmp(cmd, "replay") == 0)
+		return cmd_replay(argc - 1, argv + 1);
 	if (strcmp(cmd, "token") == 0)
 		return cmd_token(argc - 1, argv + 1);
 	if (strcmp(cmd, "user") == 0)
