@@ -10,8 +10,9 @@
  * calendar tokens (store_pg_api.c); timers (store_pg_timer.c); the outbox
  * (store_pg_outbox.c); webhook deliveries (store_pg_webhook.c); rules
  * versions and the reads a rules change and people's absences need
- * (store_pg_rules.c). The rest of the table (the readers, users and
- * sessions, backup, stats) is NULL, which is why store_open() does not
+ * (store_pg_rules.c); users, sessions, set-password links (store_pg_user.c)
+ * and the web app's reads (store_pg_web.c), the table store_user_pg. The
+ * rest of the table (the readers, backup, stats) is NULL, which is why store_open() does not
  * select this engine yet (store_pg.h).
  */
 #include <stdio.h>
@@ -480,4 +481,5 @@ const store_backend store_pg_backend = {
 	.leads_off_version = pg_leads_off_version,
 	.owner_open_leads = pg_owner_open_leads,
 	.assignee_leads = pg_assignee_leads,
+	.user = &store_user_pg,
 };
