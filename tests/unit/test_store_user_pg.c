@@ -6,8 +6,9 @@
  * store and on a PostgreSQL one, each read written down as text, and the
  * two transcripts must be equal: same rows, same order, same limits, same
  * answers; then what each read must say is checked on its own, so a fault
- * both engines share still fails. Also: a storage error is -1 (with err
- * naming the engine) on every operation.
+ * both engines share still fails. Also: search folds ASCII letters only
+ * (as SQLite's LIKE) in a database whose locale folds more (C.utf8), and a
+ * storage error is -1 (with err naming the engine) on every operation.
  *
  * test_web_auth and test_store_web also run on this engine (LK_STORE=pg in
  * tests/run.sh); this file covers what they do not: users_read, disabled
