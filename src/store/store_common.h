@@ -31,6 +31,15 @@ int store_token_prefix(const char *token, char prefix[STORE_TOKEN_PREFIX_HEX + 1
 /* Whether token hashes to stored (constant-time compare). */
 bool store_token_matches(const char *token, const char *stored);
 
+/* Session and set-password tokens (store_user_token.c): a fresh one of
+ * this kind ('s' session, 'p' password link) into out[STORE_SECRET_LEN]
+ * (-1 when libsodium cannot start); the hash the table keeps when token has
+ * the shape of one of this kind (false when not: nothing can match it); a
+ * fresh CSRF secret, 64 hex digits (-1 when libsodium cannot start). */
+int store_user_token_new(char kind, char *out);
+bool store_user_token_hash(char kind, const char *token, char hex[STORE_TOKEN_HASH_HEX + 1]);
+int store_csrf_new(char *out);
+
 /* A new calendar feed token into token (STORE_CAL_TOKEN_LEN bytes) and its
  * hash. -1 when libsodium cannot start. */
 int store_cal_token_make(char *token, char hex[STORE_TOKEN_HASH_HEX + 1]);

@@ -11,9 +11,10 @@
  * (store_pg_outbox.c); webhook deliveries (store_pg_webhook.c); rules
  * versions and the reads a rules change and people's absences need
  * (store_pg_rules.c); the health watch's reads (store_pg_health.c); several
- * nodes' names, leases and takeovers (store_pg_node.c, store_node.h). The
- * rest of the table (the readers, users and
- * sessions, backup, stats) is NULL, which is why store_open() does not
+ * nodes' names, leases and takeovers (store_pg_node.c, store_node.h);
+ * users, sessions, set-password links (store_pg_user.c) and the web app's
+ * reads (store_pg_web.c), the table store_user_pg. The rest of the table
+ * (the readers, backup, stats) is NULL, which is why store_open() does not
  * select this engine yet (store_pg.h).
  */
 #include <stdio.h>
@@ -511,4 +512,5 @@ const store_backend store_pg_backend = {
 	.outbox_orphans = pg_outbox_orphans,
 	.webhook_orphans = pg_webhook_orphans,
 	.wait_commit = pg_wait_commit,
+	.user = &store_user_pg,
 };

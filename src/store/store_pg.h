@@ -178,4 +178,33 @@ int pg_owner_open_leads(store *s, int64_t business_id, const char *owner, int64_
 int pg_assignee_leads(store *s, int64_t business_id, const char *assignee, int64_t after,
 		      int64_t *ids, int max);
 
+/* The web app's reads (store_pg_web.c; store_web.h says what each does), in
+ * the engine's table store_user_pg (store_pg_user.c) with its users,
+ * sessions and set-password links. */
+int pg_queue_read(store *s, int64_t business_id, const char *assignee, int limit,
+		  void (*fn)(void *ctx, const store_queue_row *r), void *ctx);
+int pg_queue_next(store *s, int64_t business_id, const char *assignee, int64_t after_due,
+		  int64_t after_id, int64_t until,
+		  void (*fn)(void *ctx, const store_queue_row *r), void *ctx);
+int pg_queue_page(store *s, int64_t business_id, const char *assignee, int64_t after_due,
+		  int64_t after_id, int limit,
+		  void (*fn)(void *ctx, const store_queue_row *r), void *ctx);
+int pg_task_brief(store *s, int64_t business_id, int64_t task_id, int64_t *lead_id,
+		  char *verb, size_t len);
+int pg_lead_worked_by(store *s, int64_t business_id, int64_t lead_id, const char *person);
+int pg_pipeline_read(store *s, int64_t business_id, const store_pipeline_filter *f,
+		     void (*fn)(void *ctx, const store_lead_brief *r), void *ctx);
+int pg_team_read(store *s, int64_t business_id, int64_t now, int64_t day_start,
+		 int64_t day_end, void (*fn)(void *ctx, const store_team_row *r), void *ctx);
+int pg_first_event_read(store *s, int64_t business_id, int64_t from, int64_t to,
+			const char *type,
+			void (*fn)(void *ctx, const char *owner, int64_t created_at,
+				   int64_t first_at),
+			void *ctx);
+int pg_unattended_read(store *s, int64_t business_id, int limit,
+		       void (*fn)(void *ctx, const store_lead_brief *r), void *ctx);
+int pg_search_read(store *s, int64_t business_id, const char *q, const char *digits,
+		   const char *person, int limit,
+		   void (*fn)(void *ctx, const store_lead_brief *r), void *ctx);
+
 #endif

@@ -68,7 +68,9 @@ typedef struct {
 			   void (*fn)(void *ctx, const store_lead_brief *r), void *ctx);
 } store_user_backend;
 
-/* The SQLite engine's (store_user_sqlite.c). */
+/* The SQLite engine's (store_user_sqlite.c) and the PostgreSQL engine's
+ * (store_pg_user.c, store_pg_web.c). */
 extern const store_user_backend store_user_sqlite;
+extern const store_user_backend store_user_pg;
 
 #endif

@@ -1,59 +1,16 @@
 /*
  * store_user_sqlite.c - the SQLite engine's users, sessions, set-password
  * links (store_user.h) and the web app's reads (store_web.h), as the table
- * store_user_sqlite (store_user_backend.h). Tokens: a kind letter ('s'
- * session, 'p' password link), '_', and 256 random bits in base64url; the
- * tables keep BLAKE2b(token) in hex.
+ * store_user_sqlite (store_user_backend.h). Tokens (store_user_token.c): the
+ * tables keep only their BLAKE2b hash.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "store_internal.h"
+#include "store_common.h"
 #include "store_user_backend.h"
-
-#define TOKEN_CHARS 43	/* base64url of 32 bytes, no padding */
-#define HASH_HEX (crypto_generichash_BYTES * 2 + 1)
-
-/* A fresh token of this kind into out[STORE_SECRET_LEN]. -1 when libsodium
- * cannot start. */
-static int
-new_token(char kind, char *out)
-{
-	unsigned char rnd[32];
-
-	if (sodium_init() < 0)
-		return -1;
-	randombytes_buf(rnd, sizeof rnd);
-	out[0] = kind;
-	out[1] = '_';
-	sodium_bin2base64(out + 2, STORE_SECRET_LEN - 2, rnd, sizeof rnd,
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	sodium_memzero(rnd, sizeof rnd);
-	return 0;
-}
-
-/* Hashes token into hex when it has the shape of a token of this kind. */
-static bool
-token_hash(char kind, const char *token, char hex[HASH_HEX])
-{
-	unsigned char h[crypto_generichash_BYTES];
-
-	if (token == NULL || token[0] != kind || token[1] != '_' ||
-	    strlen(token) != 2 + TOKEN_CHARS)
-		return false;
-	for (const char *p = token + 2; *p; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
-			return false;
-	if (sodium_init() < 0)
-		return false;
-	crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
-	sodium_bin2hex(hex, HASH_HEX, h, sizeof h);
-	return true;
-}
 
 static void
 copy_col(sqlite3_stmt *st, int i, char *buf, size_t len)
@@ -283,8 +240,7 @@ sqlite_session_create(store *s, int64_t business_id, int64_t user_id, int64_t no
 	sqlite3_stmt *st = store_stmt(s, "INSERT INTO sessions (business_id, user_id, token_hash,"
 				      " csrf, created_at, expires_at)"
 				      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-	unsigned char rnd[32];
-	char hex[HASH_HEX], secret[STORE_CSRF_LEN];
+	char hex[STORE_TOKEN_HASH_HEX + 1], secret[STORE_CSRF_LEN];
 
 	if (purge == NULL || st == NULL)
 		return store_fail(s, err, errlen, "sessions");
@@ -292,10 +248,10 @@ sqlite_session_create(store *s, int64_t business_id, int64_t user_id, int64_t no
 	sqlite3_bind_int64(purge, 2, now);
 	if (store_step_done(purge) < 0)
 		return store_fail(s, err, errlen, "removing expired sessions");
-	if (new_token('s', token) < 0 || !token_hash('s', token, hex))
+	if (store_user_token_new('s', token) < 0 || !store_user_token_hash('s', token, hex))
 		return snprintf(err, errlen, "libsodium failed to start"), -1;
-	randombytes_buf(rnd, sizeof rnd);
-	sodium_bin2hex(secret, sizeof secret, rnd, sizeof rnd);
+	if (store_csrf_new(secret) < 0)
+		return snprintf(err, errlen, "libsodium failed to start"), -1;
 	sqlite3_bind_int64(st, 1, business_id);
 	sqlite3_bind_int64(st, 2, user_id);
 	store_bind_text(st, 3, hex);
@@ -317,10 +273,10 @@ sqlite_session_find(store *s, int64_t business_id, const char *token, int64_t no
 				      " FROM sessions x JOIN users u ON u.id = x.user_id"
 				      " WHERE x.token_hash = ?1 AND x.business_id = ?2"
 				      " AND x.expires_at > ?3 AND u.disabled_at IS NULL");
-	char hex[HASH_HEX];
+	char hex[STORE_TOKEN_HASH_HEX + 1];
 	int rc;
 
-	if (!token_hash('s', token, hex))
+	if (!store_user_token_hash('s', token, hex))
 		return 0;
 	if (st == NULL)
 		return -1;
@@ -357,9 +313,9 @@ sqlite_session_end(store *s, int64_t business_id, const char *token)
 {
 	sqlite3_stmt *st = store_stmt(s, "DELETE FROM sessions WHERE token_hash = ?1"
 				      " AND business_id = ?2");
-	char hex[HASH_HEX];
+	char hex[STORE_TOKEN_HASH_HEX + 1];
 
-	if (!token_hash('s', token, hex))
+	if (!store_user_token_hash('s', token, hex))
 		return 0;
 	if (st == NULL)
 		return -1;
@@ -395,7 +351,7 @@ sqlite_pwtoken_create(store *s, int64_t business_id, int64_t user_id, int64_t no
 	sqlite3_stmt *st = store_stmt(s, "INSERT INTO password_tokens (business_id, user_id,"
 				      " token_hash, created_at, expires_at)"
 				      " VALUES (?1, ?2, ?3, ?4, ?5)");
-	char hex[HASH_HEX];
+	char hex[STORE_TOKEN_HASH_HEX + 1];
 
 	if (old == NULL || st == NULL)
 		return store_fail(s, err, errlen, "set-password links");
@@ -404,7 +360,7 @@ sqlite_pwtoken_create(store *s, int64_t business_id, int64_t user_id, int64_t no
 	sqlite3_bind_int64(old, 3, now);
 	if (store_step_done(old) < 0)
 		return store_fail(s, err, errlen, "retiring older links");
-	if (new_token('p', token) < 0 || !token_hash('p', token, hex))
+	if (store_user_token_new('p', token) < 0 || !store_user_token_hash('p', token, hex))
 		return snprintf(err, errlen, "libsodium failed to start"), -1;
 	sqlite3_bind_int64(st, 1, business_id);
 	sqlite3_bind_int64(st, 2, user_id);
@@ -423,10 +379,10 @@ sqlite_pwtoken_find(store *s, int64_t business_id, const char *token, int64_t no
 	sqlite3_stmt *st = store_stmt(s, "SELECT user_id FROM password_tokens"
 				      " WHERE token_hash = ?1 AND business_id = ?2"
 				      " AND used_at IS NULL AND expires_at > ?3");
-	char hex[HASH_HEX];
+	char hex[STORE_TOKEN_HASH_HEX + 1];
 	int rc;
 
-	if (!token_hash('p', token, hex))
+	if (!store_user_token_hash('p', token, hex))
 		return 0;
 	if (st == NULL)
 		return -1;
@@ -448,10 +404,10 @@ sqlite_pwtoken_use(store *s, int64_t business_id, const char *token, int64_t now
 				      " WHERE token_hash = ?1 AND business_id = ?2"
 				      " AND used_at IS NULL AND expires_at > ?3"
 				      " RETURNING user_id");
-	char hex[HASH_HEX];
+	char hex[STORE_TOKEN_HASH_HEX + 1];
 	int rc;
 
-	if (!token_hash('p', token, hex))
+	if (!store_user_token_hash('p', token, hex))
 		return 0;
 	if (st == NULL)
 		return -1;

@@ -3,6 +3,7 @@
  * argon2id passwords, the CSRF comparison, roles, sessions (only a hash
  * kept, expiry, sign out, sign out everywhere), failed sign-ins and the
  * lockout, one-time set-password links, and which leads a person works.
+ * tests/run.sh runs it on both engines (demo_store.h's LK_STORE=pg).
  */
 #include <setjmp.h>
 #include <stdarg.h>
