@@ -14,6 +14,7 @@
 
 #include "health_watch.h"
 #include "store/store_health.h"
+#include "store/store_node.h"
 #include "util/log.h"
 
 #define MAX_ARRIVALS 500	/* per source: the gaps judged are the last 499 */
@@ -298,11 +299,15 @@ sources_json(const rules_health *h, const rules_business *b, const health_source
 }
 
 /* Reconciles the episodes with the alerts open now: new ones opened and
- * told, gone ones cleared and told. Returns whether anything changed. */
+ * told, gone ones cleared and told. Several nodes on one database each watch
+ * (each shows its banner) but only the one holding the "health" duty tells
+ * the owner, so a notice goes once, not once per node. Returns whether
+ * anything changed. */
 static bool
 reconcile(health_watch *w, const rules *r, const health_alert *al, int n, int64_t now)
 {
 	bool changed = false, seen[MAX_EPISODES] = { false };
+	bool teller = store_node_duty(w->s, "health") == 1;
 	char q[400];
 
 	for (int i = 0; i < n; i++) {
@@ -335,7 +340,7 @@ reconcile(health_watch *w, const rules *r, const health_alert *al, int n, int64_
 		j--;
 		changed = true;
 	}
-	for (int j = 0; j < w->nep; j++)
+	for (int j = 0; teller && j < w->nep; j++)
 		if (!w->ep[j].notified) {
 			tell_opened(w, r, &w->ep[j]);
 			changed |= w->ep[j].notified;

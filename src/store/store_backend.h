@@ -158,6 +158,7 @@ struct store_backend {
 	int (*outbox_orphans)(store *s, bool at_start, int64_t *ids, int max);
 	int (*webhook_orphans)(store *s, bool at_start);
 	int (*wait_commit)(store *s, int timeout_ms);
+	int (*node_duty)(store *s, const char *duty);
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the

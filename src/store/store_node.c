@@ -52,3 +52,9 @@ store_wait_commit(store *s, int timeout_ms)
 {
 	return be(s)->wait_commit ? be(s)->wait_commit(s, timeout_ms) : 0;
 }
+
+int
+store_node_duty(store *s, const char *duty)
+{
+	return be(s)->node_duty ? be(s)->node_duty(s, duty) : 1;
+}

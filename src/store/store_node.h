@@ -72,4 +72,14 @@ bool store_can_wait_commit(store *s);
  * connection failed; 0 at once where it cannot wait. */
 int store_wait_commit(store *s, int timeout_ms);
 
+/*
+ * Whether this connection holds `duty` (a short name) among all the nodes:
+ * the first connection to ask takes it and keeps it until it closes, so one
+ * living node does the work that must not be done once per node (telling the
+ * owner about health). 1 held, 0 another node holds it, -1 the database
+ * failed. 1 always in an engine without nodes. Its own statement: call
+ * outside a transaction.
+ */
+int store_node_duty(store *s, const char *duty);
+
 #endif

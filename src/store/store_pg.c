@@ -512,5 +512,6 @@ const store_backend store_pg_backend = {
 	.outbox_orphans = pg_outbox_orphans,
 	.webhook_orphans = pg_webhook_orphans,
 	.wait_commit = pg_wait_commit,
+	.node_duty = pg_node_duty,
 	.user = &store_user_pg,
 };

@@ -37,6 +37,7 @@ typedef struct {
 				 * email; store_pg_outbox.c), 0 = the start */
 	int64_t due_full_ns;	/* monotonic: when it next starts from the start */
 	char node[128];		/* store_node_join()'s name, "" when not joined */
+	char duty[32];		/* the store_node_duty() this connection holds, "" none */
 	int lease_s;		/* its claims' lease, seconds */
 	char sqlstate[6];	/* of the last error, "" when none */
 	char err[512];		/* the last error */
@@ -165,6 +166,7 @@ int pg_lease_renew(store *s);
 int pg_outbox_orphans(store *s, bool at_start, int64_t *ids, int max);
 int pg_webhook_orphans(store *s, bool at_start);
 int pg_wait_commit(store *s, int timeout_ms);
+int pg_node_duty(store *s, const char *duty);
 int pg_rules_activate(store *s, int64_t business_id, const char *hash, const char *text,
 		      const char *by, int64_t now, char *prev, size_t prevlen);
 int pg_rules_text(store *s, int64_t business_id, const char *hash, char **text);

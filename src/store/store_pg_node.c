@@ -16,6 +16,7 @@
 /* The advisory lock class of node names; the leads' locks are class 1
  * (store_pg_lead.c), the migrations' a one-key lock (store_pg.c). */
 #define NODE_LOCK_CLASS "2"
+#define DUTY_LOCK_CLASS "3"
 
 int
 pg_node_join(store *s, const char *node, int lease_seconds, char *err, size_t errlen)
@@ -112,4 +113,25 @@ pg_wait_commit(store *s, int timeout_ms)
 	if (rc < 0)
 		return -1;
 	return rc > 0 ? 1 : 0;
+}
+
+int
+pg_node_duty(store *s, const char *duty)
+{
+	pg_store *p = pg_of(s);
+	pg_params pp = { 0 };
+	PGresult *r;
+	bool got;
+
+	if (strcmp(p->duty, duty) == 0)
+		return 1;	/* a session lock: held until the connection closes */
+	pg_text(&pp, duty);
+	r = pg_run(p, "SELECT pg_try_advisory_lock(" DUTY_LOCK_CLASS ", hashtext($1))", &pp);
+	if (r == NULL)
+		return -1;
+	got = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	if (got)
+		snprintf(p->duty, sizeof p->duty, "%s", duty);
+	return got;
 }

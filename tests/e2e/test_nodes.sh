@@ -157,19 +157,32 @@ expect_eq "every start joined the database as its node" \
 	"$(cat "$T"/node*.log | grep -c 'msg=listening')"
 check "the fired timers include the check-ins" test "$PENDING" -ge "$LEADS"
 
-python3 - "$TW_REC" "$SMTP_DIR" >"$T/received.txt" <<'PY'
+# Messages by outbox id; health notices to the owner (no outbox row: no
+# status callback, Message-ID id 0) by their words, in notices.txt.
+python3 - "$TW_REC" "$SMTP_DIR" "$T/notices.txt" >"$T/received.txt" <<'PY'
 import collections, email, glob, json, re, sys
 got = collections.Counter()
+notices = collections.Counter()
 for line in open(sys.argv[1]):
     r = json.loads(line)
     if r.get("answer") == 201:
         m = re.search(r"[?&]m=(\d+)\.", r["form"].get("StatusCallback", ""))
-        got[int(m.group(1))] += 1
+        if m:
+            got[int(m.group(1))] += 1
+        else:
+            notices["sms " + r["form"].get("Body", "")] += 1
 for f in glob.glob(sys.argv[2] + "/*.eml"):
     msg = email.message_from_bytes(open(f, "rb").read())
-    got[int(re.match(r"<(\d+)\.", msg["Message-ID"]).group(1))] += 1
+    i = int(re.match(r"<(\d+)\.", msg["Message-ID"]).group(1))
+    if i:
+        got[i] += 1
+    else:
+        notices["email " + str(msg["Subject"])] += 1
 for k, v in sorted(got.items()):
     print(k, v)
+with open(sys.argv[3], "w") as out:
+    for k, v in sorted(notices.items()):
+        print(v, k.replace("\n", " "), file=out)
 PY
 db "SELECT o.id, o.state, coalesce(t.state, '-'), o.lead_id, o.purpose, o.channel,
 	coalesce(o.person, '-') FROM outbox o LEFT JOIN tasks t ON t.id = o.task_id" |
@@ -192,6 +205,8 @@ def check(ok, what, detail=""):
         print("#   " + str(detail)[:2000])
 ids = {int(r[0]) for r in rows}
 twice = [(i, c) for i, c in got.items() if c > 1]
+notices = [l.rstrip("\n").split(" ", 1) for l in open("$T/notices.txt")]
+check(all(int(c) == 1 for c, _ in notices), "each health notice reached the owner once, not once per node", notices)
 check(not twice, "no message reached a provider twice (per message id)", twice)
 check(set(got) <= ids, "every received message is an outbox row", set(got) - ids)
 sent_bad = [r for r in rows if r[1] in ("sent", "delivered") and got.get(int(r[0]), 0) != 1]
