@@ -20,6 +20,7 @@
 #endif
 
 #include "cli.h"
+#include "serve_digest.h"
 #include "deliver/deliver.h"
 #include "http/http.h"
 #include "sched/sched.h"
@@ -329,6 +330,7 @@ cmd_serve(int argc, char **argv)
 	unsigned threads = 0;
 	const char *deliver_log = NULL;
 	deliver *dl = NULL;
+	serve_digest *dg = NULL;
 	char err[512];
 	sigset_t sigs;
 	sched *sc = NULL;
@@ -444,6 +446,14 @@ cmd_serve(int argc, char **argv)
 				&dl)) != EXIT_OK)
 		goto out;
 	conf.dl = dl;
+	/* The weekly digest: its own thread, no lead's business (serve_digest.h). */
+	if ((dg = serve_digest_start(e.data, live, e.business_id, wall_clock,
+				     &(deliver_options){ .data_dir = e.data, .log_path = deliver_log,
+					     .business_file = e.rules_file[0] ? e.rules_file : NULL },
+				     st->public_url, err, sizeof err)) == NULL) {
+		rc = cli_fail(EXIT_RUNTIME, "digest: %s", err);
+		goto out;
+	}
 	http_on_ready(srv, dispatcher_running, dl);
 	log_line("info", "listening", "addr=%s port=%u pid=%d data=%s business=\"%s\"", listen,
 		 http_port(srv), (int)getpid(), e.data, rules_live_get(live)->business.name);
@@ -466,6 +476,7 @@ cmd_serve(int argc, char **argv)
 out:
 	if (srv != NULL)
 		http_on_ready(srv, NULL, NULL);
+	serve_digest_stop(dg);
 	deliver_stop(dl);
 	http_stop(srv);
 	sched_stop(sc);

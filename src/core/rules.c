@@ -117,6 +117,9 @@ rules_free(rules *r)
 	free(r->appointments.confirm_template);
 	free(r->appointments.done_stage);
 	free(r->appointments.no_show_sequence);
+	for (size_t i = 0; i < r->digest.nto; i++)
+		free(r->digest.to[i]);
+	free(r->digest.to);
 	free(r);
 }
 

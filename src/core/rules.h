@@ -228,6 +228,16 @@ typedef struct {
 	char *no_show_sequence;	/* started on a no-show, NULL = "no_show" if any */
 } rules_appointments;
 
+/* The weekly digest: who gets it (person ids or roles, each reaching the
+ * people of that role), and when, in the business's zone. */
+typedef struct {
+	bool on;
+	char **to;
+	size_t nto;
+	int wday;		/* 0 Sunday ... 6 Saturday */
+	int at_min;		/* minutes after local midnight */
+} rules_digest;
+
 typedef struct rules {
 	rules_business business;
 	rules_person *people;
@@ -269,6 +279,9 @@ typedef struct rules {
 	rules_zone *zones;
 	size_t nzones;
 	rules_appointments appointments;
+	/* reports.digest: the weekly digest email (docs/reports.md, "Weekly
+	 * digest"); on = false when the rules have none. */
+	rules_digest digest;
 } rules;
 
 /* Frees everything rules owns, then r itself. rules_free(NULL) is a no-op. */

@@ -83,6 +83,26 @@ void deliver_stop(deliver *d);
  * how many were sent, or -1 on a storage error. */
 int deliver_log_due(store *s, const rules *r, const char *log_path, int64_t now);
 
+/* How a direct send ended. */
+typedef enum {
+	DELIVER_DIRECT_SENT,	/* the provider accepted it */
+	DELIVER_DIRECT_LATER,	/* nothing was sent; try again later */
+	DELIVER_DIRECT_NEVER,	/* never going to work (a refused address) */
+	DELIVER_DIRECT_UNKNOWN,	/* the provider may have it: do not send again */
+} deliver_direct;
+
+/*
+ * Sends one email to staff that is no lead's message (the weekly digest) at
+ * once, in the caller's thread, through the email provider of o's providers
+ * section (read again for each send: the file in force), outside the outbox
+ * and without telling the engine anything. ref (> 0) tells this mail's
+ * Message-ID apart; person (may be NULL) is the recipient's person id; the
+ * body is plain text. err (set unless sent) says why, never a secret.
+ */
+deliver_direct deliver_email_direct(const deliver_options *o, int64_t ref, const char *person,
+				    const char *to, const char *subject, const char *body,
+				    char *err, size_t errlen);
+
 /* --- inbound ----------------------------------------------------------- */
 
 /* The secret that signs unsubscribe and callback links: $LEADKEEP_LINK_SECRET,

@@ -519,3 +519,32 @@ store_report_acks(store *s, int64_t business_id,
 {
 	return be(s)->report_acks(s, business_id, fn, ctx);
 }
+
+int
+store_digest_claim(store *s, int64_t business_id, const char *week, const char *recipient,
+		 int64_t now)
+{
+	return be(s)->digest_claim(s, business_id, week, recipient, now);
+}
+
+int
+store_digest_finish(store *s, int64_t business_id, const char *week, const char *recipient,
+		 const char *state,
+		    const char *error, int64_t retry_at, int64_t now)
+{
+	return be(s)->digest_finish(s, business_id, week, recipient, state, error, retry_at, now);
+}
+
+int
+store_digest_recover(store *s, int64_t business_id, int64_t now)
+{
+	return be(s)->digest_recover(s, business_id, now);
+}
+
+int
+store_digest_get(store *s, int64_t business_id, const char *week, const char *recipient,
+		 char *state, size_t statelen,
+		 int *attempts)
+{
+	return be(s)->digest_get(s, business_id, week, recipient, state, statelen, attempts);
+}

@@ -480,4 +480,8 @@ const store_backend store_pg_backend = {
 	.leads_off_version = pg_leads_off_version,
 	.owner_open_leads = pg_owner_open_leads,
 	.assignee_leads = pg_assignee_leads,
+	.digest_claim = pg_digest_claim,
+	.digest_finish = pg_digest_finish,
+	.digest_recover = pg_digest_recover,
+	.digest_get = pg_digest_get,
 };

@@ -168,6 +168,13 @@ const char *const store_pg_migrations[] = {
 	 * (partial indexes for reports) waits for the report reads here. */
 	"ALTER TABLE leads ADD COLUMN paused_at BIGINT NOT NULL DEFAULT 0;"
 	"ALTER TABLE leads ADD COLUMN paused_step TEXT;",
+
+	/* SQLite's 12 (the weekly digest's sends); PostgreSQL 14 once merged
+	 * (the integrator renumbers: appended here as the next). */
+	"CREATE TABLE digests (business_id BIGINT NOT NULL REFERENCES businesses(id), "
+	"week TEXT NOT NULL, recipient TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, "
+	"retry_at BIGINT NOT NULL DEFAULT 0, last_error TEXT, created_at BIGINT NOT NULL, "
+	"updated_at BIGINT NOT NULL, PRIMARY KEY (business_id, week, recipient));",
 };
 
 const int store_pg_nmigrations =
