@@ -46,6 +46,7 @@ typedef struct {
 	const char *outcome;	/* "superseded" or NULL: the rest is a person's words */
 	int64_t lead_id, due_at, created_at, closed_at;
 	int escalations;
+	bool attempt;		/* closed as done by a person who reached out (not a review) */
 } report_task;
 
 typedef struct report_data report_data;

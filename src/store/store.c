@@ -520,6 +520,12 @@ store_report_acks(store *s, int64_t business_id,
 	return be(s)->report_acks(s, business_id, fn, ctx);
 }
 
+store *
+store_report_reader(store *s)
+{
+	return be(s)->report_reader != NULL ? be(s)->report_reader(s) : NULL;
+}
+
 int
 store_digest_claim(store *s, int64_t business_id, const char *week, const char *recipient,
 		 int64_t now)

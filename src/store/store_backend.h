@@ -144,6 +144,7 @@ struct store_backend {
 			     void (*fn)(void *ctx, const store_report_timer *r), void *ctx);
 	int (*report_acks)(store *s, int64_t business_id,
 			       void (*fn)(void *ctx, const store_report_ack *r), void *ctx);
+	store *(*report_reader)(store *s);	/* NULL: none */
 	/* store_digest.h */
 	int (*digest_claim)(store *s, int64_t business_id, const char *week,
 			const char *recipient, int64_t now);

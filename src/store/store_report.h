@@ -72,4 +72,11 @@ typedef struct {
 int store_report_acks(store *s, int64_t business_id,
 			  void (*fn)(void *ctx, const store_report_ack *r), void *ctx);
 
+/* A second connection to s's database, for a report that reads two tables
+ * at once (one thread each; each connection used by one thread at a time).
+ * NULL when the engine has none to give (PostgreSQL, or a database held
+ * exclusively, as simulate's throwaway one): read everything on s then.
+ * Close it with store_close(). */
+store *store_report_reader(store *s);
+
 #endif

@@ -3,6 +3,9 @@
  * (store_report.h): one prepared statement per table, streamed row by row.
  * Reads only; no transaction of its own, so the writer is never held back.
  */
+#include <stdio.h>
+#include <string.h>
+
 #include "store_internal.h"
 
 static const char *
@@ -184,4 +187,25 @@ sqlite_report_acks(store *s, int64_t business_id,
 		return -1;
 	sqlite3_bind_int64(st, 1, business_id);
 	return emit_acks(st, fn, ctx);
+}
+
+store *
+sqlite_report_reader(store *s)
+{
+	sqlite3_stmt *st = store_stmt(s, "PRAGMA locking_mode");
+	char dir[4096], err[256];
+	const char *slash;
+	bool exclusive;
+
+	if (st == NULL)
+		return NULL;
+	exclusive = sqlite3_step(st) == SQLITE_ROW &&
+		    strcmp((const char *)sqlite3_column_text(st, 0), "exclusive") == 0;
+	sqlite3_reset(st);
+	/* DIR/leadkeep.db -> DIR; a second connection would wait on the lock */
+	if (exclusive || (slash = strrchr(s->path, '/')) == NULL ||
+	    (size_t)(slash - s->path) >= sizeof dir)
+		return NULL;
+	snprintf(dir, sizeof dir, "%.*s", (int)(slash - s->path), s->path);
+	return store_sqlite_open(dir, err, sizeof err);
 }

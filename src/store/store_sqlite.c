@@ -494,6 +494,7 @@ const store_backend store_sqlite_backend = {
 	.report_tasks = sqlite_report_tasks,
 	.report_timers = sqlite_report_timers,
 	.report_acks = sqlite_report_acks,
+	.report_reader = sqlite_report_reader,
 	.digest_claim = sqlite_digest_claim,
 	.digest_finish = sqlite_digest_finish,
 	.digest_recover = sqlite_digest_recover,
