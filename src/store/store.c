@@ -489,35 +489,36 @@ int
 store_report_leads(store *s, int64_t business_id,
 		   void (*fn)(void *ctx, const store_report_lead *r), void *ctx)
 {
-	return be(s)->report_leads(s, business_id, fn, ctx);
+	/* an engine without reports (PostgreSQL, for now) fails the read */
+	return be(s)->report_leads != NULL ? be(s)->report_leads(s, business_id, fn, ctx) : -1;
 }
 
 int
 store_report_events(store *s, int64_t business_id,
 		    void (*fn)(void *ctx, const store_report_event *r), void *ctx)
 {
-	return be(s)->report_events(s, business_id, fn, ctx);
+	return be(s)->report_events != NULL ? be(s)->report_events(s, business_id, fn, ctx) : -1;
 }
 
 int
 store_report_tasks(store *s, int64_t business_id,
 		   void (*fn)(void *ctx, const store_report_task *r), void *ctx)
 {
-	return be(s)->report_tasks(s, business_id, fn, ctx);
+	return be(s)->report_tasks != NULL ? be(s)->report_tasks(s, business_id, fn, ctx) : -1;
 }
 
 int
 store_report_timers(store *s, int64_t business_id,
 		    void (*fn)(void *ctx, const store_report_timer *r), void *ctx)
 {
-	return be(s)->report_timers(s, business_id, fn, ctx);
+	return be(s)->report_timers != NULL ? be(s)->report_timers(s, business_id, fn, ctx) : -1;
 }
 
 int
 store_report_acks(store *s, int64_t business_id,
 		      void (*fn)(void *ctx, const store_report_ack *r), void *ctx)
 {
-	return be(s)->report_acks(s, business_id, fn, ctx);
+	return be(s)->report_acks != NULL ? be(s)->report_acks(s, business_id, fn, ctx) : -1;
 }
 
 store *
