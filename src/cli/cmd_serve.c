@@ -26,6 +26,7 @@
 #include "sched/sched.h"
 #include "store/store_bus.h"
 #include "util/log.h"
+#include "web/web_reports_cache.h"
 
 static const char serve_help[] =
 	"Usage: leadkeep serve [--config FILE] [--listen ADDR:PORT] [--threads N]\n"
@@ -479,6 +480,7 @@ out:
 	serve_digest_stop(dg);
 	deliver_stop(dl);
 	http_stop(srv);
+	web_reports_cache_wait();	/* a background report reads the rules */
 	sched_stop(sc);
 	if (e.store != NULL)
 		store_set_bus(e.store, NULL);

@@ -10,7 +10,10 @@
  * it was computed for (and not before it), under the same rules (a reload
  * puts new rules in force: a new entry); else it is computed again. While
  * one request computes an entry the others asking for it wait for it instead
- * of computing it again. At most WEB_REPORTS_CACHE_MAX entries, the oldest
+ * of computing it again. An entry asked for when it is WEB_REPORTS_REFRESH_AT
+ * seconds old or more is computed again in the background (one at a time,
+ * on a second connection: store_report_reader), so that a page read now and
+ * then seldom waits. At most WEB_REPORTS_CACHE_MAX entries, the oldest
  * dropped first. Thread-safe; the documents are shared read-only.
  */
 #ifndef LK_WEB_REPORTS_CACHE_H
@@ -25,6 +28,7 @@
 #include "store/store.h"
 
 #define WEB_REPORTS_MAX_AGE 60
+#define WEB_REPORTS_REFRESH_AT 30
 #define WEB_REPORTS_CACHE_MAX 64
 
 /*
@@ -38,7 +42,12 @@
 json_t *web_reports_doc(store *s, int64_t business_id, const rules *r, const report_options *o,
 			const char *key, int64_t *as_of, char *err, size_t errlen);
 
-/* Drops every entry (tests; a data change that must show at once). */
+/* Waits for a background computation to end (serve, before the rules and
+ * the database it reads go away; tests). */
+void web_reports_cache_wait(void);
+
+/* web_reports_cache_wait(), then drops every entry (tests; a data change
+ * that must show at once). */
 void web_reports_cache_clear(void);
 
 #endif
