@@ -201,8 +201,8 @@ on_event(void *ctx, const store_report_event *r)
  * one, and applied to the leads once both sides are done: the leads' index
  * exists only then. */
 typedef struct {
-	int64_t lead_id, due_at;
-	char kind;		/* 'e' escalate, 's' step, 'o' any other */
+	int64_t lead_id, task_id, due_at;
+	char kind;		/* 'e' escalate, 's' step, 'o' any other, 'f' a fired escalation */
 } side_timer;
 
 typedef struct {
@@ -250,9 +250,9 @@ on_task(void *ctx, const store_report_task *r)
 	}
 	t = &d->tasks[d->ntasks++];
 	*t = (report_task){
-		.assignee = intern(d, r->assignee), .state = intern(d, r->state), .lead_id = r->lead_id, .due_at = r->due_at,
+		.id = r->id, .assignee = intern(d, r->assignee), .state = intern(d, r->state),
+		.lead_id = r->lead_id, .due_at = r->due_at,
 		.created_at = r->created_at, .closed_at = r->closed_at,
-		.escalations = r->escalations,
 		.outcome = r->outcome && strncmp(r->outcome, "superseded", 10) == 0 ?
 			   "superseded" : NULL,
 	};
@@ -273,8 +273,10 @@ on_timer(void *ctx, const store_report_timer *r)
 		return;
 	}
 	sd->timers[sd->ntimers++] = (side_timer){
-		.lead_id = r->lead_id, .due_at = r->due_at,
-		.kind = strcmp(r->kind, "escalate") == 0 ? 'e' : strcmp(r->kind, "step") == 0 ? 's' : 'o',
+		.lead_id = r->lead_id, .task_id = r->task_id, .due_at = r->due_at,
+		.kind = strcmp(r->kind, "escalate") == 0 ?
+			(r->state != NULL && strcmp(r->state, "fired") == 0 ? 'f' : 'e') :
+			strcmp(r->kind, "step") == 0 ? 's' : 'o',
 	};
 }
 
@@ -318,10 +320,36 @@ side_run(void *arg)
  * task), then acknowledgments. The tasks move into d, their words interned
  * in d's pool (owners and assignees compare by address); a task whose lead
  * was not read is dropped. */
+/* The task of id among the n read (in id order), or NULL. */
+static report_task *
+task_of(report_task *t, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && t[lo].id == id ? &t[lo] : NULL;
+}
+
 static void
 side_apply(report_data *d, side *sd)
 {
 	size_t k = 0;
+
+	/* escalations that fired, counted on their tasks */
+	for (size_t i = 0; i < sd->ntimers; i++) {
+		report_task *t;
+
+		if (sd->timers[i].kind == 'f' &&
+		    (t = task_of(sd->rows.tasks, sd->rows.ntasks, sd->timers[i].task_id)) != NULL)
+			t->escalations++;
+	}
 
 	free(d->tasks);
 	d->tasks = sd->rows.tasks;
@@ -353,7 +381,7 @@ side_apply(report_data *d, side *sd)
 		const side_timer *r = &sd->timers[i];
 		report_lead *l = report_data_lead(d, r->lead_id);
 
-		if (l == NULL)
+		if (l == NULL || r->kind == 'f')
 			continue;
 		if (r->kind == 'e') {
 			l->has_escalation = true;

@@ -42,6 +42,7 @@ typedef struct {
 } report_lead;
 
 typedef struct {
+	int64_t id;
 	const char *assignee, *state;
 	const char *outcome;	/* "superseded" or NULL: the rest is a person's words */
 	int64_t lead_id, due_at, created_at, closed_at;

@@ -99,7 +99,6 @@ emit_tasks(sqlite3_stmt *st, void (*fn)(void *ctx, const store_report_task *r), 
 			.verb = col(st, 2), .assignee = col(st, 3), .state = col(st, 4),
 			.outcome = col(st, 5), .due_at = sqlite3_column_int64(st, 6),
 			.created_at = sqlite3_column_int64(st, 7), .closed_at = sqlite3_column_int64(st, 8),
-			.escalations = sqlite3_column_int(st, 9),
 		};
 
 		fn(ctx, &r);
@@ -113,12 +112,9 @@ int
 sqlite_report_tasks(store *s, int64_t business_id,
 		    void (*fn)(void *ctx, const store_report_task *r), void *ctx)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT t.id, t.lead_id, t.verb, t.assignee, t.state,"
-				      " t.outcome, t.due_at, t.created_at, coalesce(t.closed_at, 0),"
-				      " coalesce(x.n, 0) FROM tasks t LEFT JOIN (SELECT task_id,"
-				      " count(*) AS n FROM timers WHERE business_id = ?1 AND"
-				      " kind = 'escalate' AND state = 'fired' GROUP BY task_id) x"
-				      " ON x.task_id = t.id WHERE +t.business_id = ?1 ORDER BY t.id");
+	sqlite3_stmt *st = store_stmt(s, "SELECT id, lead_id, verb, assignee, state, outcome,"
+				      " due_at, created_at, coalesce(closed_at, 0) FROM tasks"
+				      " WHERE +business_id = ?1 ORDER BY id");
 
 	if (st == NULL)
 		return -1;
@@ -135,6 +131,7 @@ emit_timers(sqlite3_stmt *st, void (*fn)(void *ctx, const store_report_timer *r)
 		store_report_timer r = {
 			.lead_id = sqlite3_column_int64(st, 0), .task_id = sqlite3_column_int64(st, 1),
 			.due_at = sqlite3_column_int64(st, 2), .kind = col(st, 3),
+			.state = col(st, 4),
 		};
 
 		fn(ctx, &r);
@@ -148,8 +145,9 @@ int
 sqlite_report_timers(store *s, int64_t business_id,
 		     void (*fn)(void *ctx, const store_report_timer *r), void *ctx)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT lead_id, coalesce(task_id, 0), due_at, kind"
-				      " FROM timers NOT INDEXED WHERE state = 'pending' AND business_id = ?1");
+	sqlite3_stmt *st = store_stmt(s, "SELECT lead_id, coalesce(task_id, 0), due_at, kind, state"
+				      " FROM timers NOT INDEXED WHERE business_id = ?1 AND (state ="
+				      " 'pending' OR (kind = 'escalate' AND state = 'fired'))");
 
 	if (st == NULL)
 		return -1;

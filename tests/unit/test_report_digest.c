@@ -213,8 +213,9 @@ the_page_cache_keeps_figures_a_minute(void **state)
 	assert_int_equal(as_of, t);
 	json_decref(doc);
 	add_lead(x, "3125550102", x->t0 + 60);
-	/* within the minute: the kept figures, as of when they were taken */
-	doc = page_doc(x, x->r, t + 60, &as_of);
+	/* within the minute (and too young to be computed again in the
+	 * background): the kept figures, as of when they were taken */
+	doc = page_doc(x, x->r, t + WEB_REPORTS_REFRESH_AT - 1, &as_of);
 	assert_int_equal(leads_of(doc), 1);
 	assert_int_equal(as_of, t);
 	json_decref(doc);
