@@ -22,6 +22,7 @@
 #define DIGEST_LATE_MAX 86400	/* a digest more than a day late is skipped */
 #define DIGEST_RETRY 300	/* after a temporary failure */
 #define DIGEST_CHECK_MS 60000
+#define RECIPIENTS_MAX 64
 
 struct serve_digest {
 	pthread_t thread;
@@ -36,7 +37,7 @@ struct serve_digest {
 };
 
 /* The people the digest goes to: each `to` names a person or a role; one
- * mail per address. */
+ * mail per address, at most RECIPIENTS_MAX (the rest are left out). */
 typedef struct {
 	const char *person, *email;
 } recipient;
@@ -68,7 +69,7 @@ check(serve_digest *d)
 {
 	const rules *r = rules_live_get(d->live);
 	int64_t now = d->clock(), slot;
-	recipient to[64];
+	recipient to[RECIPIENTS_MAX];
 	char week[16], subject[256], err[512];
 	char *body = NULL;
 	size_t n;
@@ -211,6 +212,10 @@ serve_digest_start(const char *dir, const rules_live *live, int64_t business_id,
 		free_digest(d);
 		return NULL;
 	}
+	/* "https://crm.example/" -> "https://crm.example": links add "/app/..." */
+	for (size_t n = d->public_url ? strlen(d->public_url) : 0; n > 0 && d->public_url[n - 1] == '/';
+	     n--)
+		d->public_url[n - 1] = '\0';
 	if ((d->store = store_open(dir, err, errlen)) == NULL) {
 		free_digest(d);
 		return NULL;

@@ -31,7 +31,8 @@ typedef struct serve_digest serve_digest;
  * public_url (may be NULL: no links) is the web app's address for links.
  * It checks at start, then every minute and at each digest time: a week's
  * digest not sent yet goes out up to a day after its time (later than that
- * it is skipped: next week's comes as usual). NULL with err set on failure.
+ * it is skipped: next week's comes as usual). At most 64 addresses get it.
+ * NULL with err set on failure.
  */
 serve_digest *serve_digest_start(const char *dir, const rules_live *live, int64_t business_id,
 				 int64_t (*clock)(void), const deliver_options *o,
