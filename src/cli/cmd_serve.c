@@ -20,12 +20,14 @@
 #endif
 
 #include "cli.h"
+#include "serve_digest.h"
 #include "deliver/deliver.h"
 #include "health/health_watch.h"
 #include "http/http.h"
 #include "sched/sched.h"
 #include "store/store_bus.h"
 #include "util/log.h"
+#include "web/web_reports_cache.h"
 
 static const char serve_help[] =
 	"Usage: leadkeep serve [--config FILE] [--listen ADDR:PORT] [--threads N]\n"
@@ -331,6 +333,7 @@ cmd_serve(int argc, char **argv)
 	const char *deliver_log = NULL;
 	deliver *dl = NULL;
 	health_watch *hw = NULL;
+	serve_digest *dg = NULL;
 	char err[512];
 	sigset_t sigs;
 	sched *sc = NULL;
@@ -453,6 +456,12 @@ cmd_serve(int argc, char **argv)
 				&dl)) != EXIT_OK)
 		goto out;
 	conf.dl = dl;
+	/* The weekly digest: its own thread, no lead's business (serve_digest.h). */
+	if ((dg = serve_digest_start(e.data, live, e.business_id, wall_clock, dl, st->public_url,
+				     err, sizeof err)) == NULL) {
+		rc = cli_fail(EXIT_RUNTIME, "digest: %s", err);
+		goto out;
+	}
 	http_on_ready(srv, dispatcher_running, dl);
 	/* The self-watch tells the owner through the dispatcher's providers. */
 	if (health_watch_run(hw, dl, err, sizeof err) < 0) {
@@ -483,8 +492,10 @@ out:
 		http_set_health(srv, NULL);	/* no request uses the watch after this */
 	}
 	health_watch_stop(hw);	/* before the dispatcher it tells through */
+	serve_digest_stop(dg);
 	deliver_stop(dl);
 	http_stop(srv);
+	web_reports_cache_wait();	/* a background report reads the rules */
 	sched_stop(sc);
 	if (e.store != NULL)
 		store_set_bus(e.store, NULL);

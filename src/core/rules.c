@@ -118,6 +118,9 @@ rules_free(rules *r)
 	free(r->appointments.done_stage);
 	free(r->appointments.no_show_sequence);
 	free(r->health.notify);
+	for (size_t i = 0; i < r->digest.nto; i++)
+		free(r->digest.to[i]);
+	free(r->digest.to);
 	free(r);
 }
 

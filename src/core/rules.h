@@ -253,6 +253,15 @@ typedef struct {
 
 /* The defaults of every health threshold (no notify). */
 void rules_health_defaults(rules_health *h);
+/* The weekly digest: who gets it (person ids or roles, each reaching the
+ * people of that role), and when, in the business's zone. */
+typedef struct {
+	bool on;
+	char **to;
+	size_t nto;
+	int wday;		/* 0 Sunday ... 6 Saturday */
+	int at_min;		/* minutes after local midnight */
+} rules_digest;
 
 typedef struct rules {
 	rules_business business;
@@ -296,6 +305,9 @@ typedef struct rules {
 	size_t nzones;
 	rules_appointments appointments;
 	rules_health health;
+	/* reports.digest: the weekly digest email (docs/reports.md, "Weekly
+	 * digest"); on = false when the rules have none. */
+	rules_digest digest;
 } rules;
 
 /* Frees everything rules owns, then r itself. rules_free(NULL) is a no-op. */

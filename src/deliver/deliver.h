@@ -83,6 +83,33 @@ void deliver_stop(deliver *d);
  * how many were sent, or -1 on a storage error. */
 int deliver_log_due(store *s, const rules *r, const char *log_path, int64_t now);
 
+/* How a direct send ended. */
+typedef enum {
+	DELIVER_DIRECT_SENT,	/* the provider accepted it */
+	DELIVER_DIRECT_LATER,	/* nothing was sent; try again later */
+	DELIVER_DIRECT_NEVER,	/* never going to work (a refused address, no provider) */
+	DELIVER_DIRECT_UNKNOWN,	/* the provider may have it: do not send again */
+} deliver_direct;
+
+/*
+ * Sends one message to staff that is no lead's - a health notice, the weekly
+ * digest - at once, on the caller's thread, through the provider the
+ * dispatcher d uses for channel ("sms" or "email"; the configuration is held
+ * against a reload's swap). Not an outbox row: the outbox holds messages of
+ * leads (each row has its lead, its outcome is the lead's event); these are
+ * no lead's, so nothing is retried or recorded here and the engine is told
+ * nothing: the caller keeps its own account. purpose names it in the log
+ * ("health", "digest"); ref (>= 0) tells its Message-ID apart (the id is
+ * -ref, never an outbox row's). person (may be NULL) is the recipient's
+ * person id; the body is plain text. *refused (may be NULL) says whether the
+ * provider refused our credentials. err is set unless sent, never a secret.
+ * Blocks up to the provider's timeout.
+ */
+deliver_direct deliver_direct_send(deliver *d, const char *channel, const char *purpose,
+				   int64_t ref, const char *person, const char *to,
+				   const char *subject, const char *body, bool *refused,
+				   char *err, size_t errlen);
+
 /* --- inbound ----------------------------------------------------------- */
 
 /* The secret that signs unsubscribe and callback links: $LEADKEEP_LINK_SECRET,
@@ -113,22 +140,5 @@ flow_result deliver_status_apply(store *s, const rules *r, int64_t id, const cha
  * opted out (nothing changes); FLOW_NOT_FOUND when the lead does not exist. */
 flow_result deliver_unsubscribe(store *s, int64_t business_id, const rules *r, int64_t lead_id,
 			int64_t now, char *err, size_t errlen);
-
-/* --- notices ------------------------------------------------------------ */
-
-/*
- * Sends one notice about the system itself (serve's health watch) to person
- * (a person id of the rules; borrowed strings) at `to` on channel ("sms" or
- * "email"), through the provider the providers section configures for it,
- * on the caller's thread, at once. Not an outbox row: the outbox holds
- * messages of leads (each row has its lead, its outcome is the lead's
- * event), and a notice is no lead's. So it is not retried here and leaves
- * no row; the caller tries again at its next look. Returns 0 when the
- * provider took it, -1 with err (no secrets) and *refused set when the
- * provider refused our credentials. Blocks up to the providers' timeout.
- */
-int deliver_notice(deliver *d, const char *channel, const char *person, const char *to,
-		   const char *subject, const char *body, bool *refused, char *err,
-		   size_t errlen);
 
 #endif

@@ -232,7 +232,7 @@ void deliver_fault(const deliver_config *cfg, const char *point);
 void deliver_lead_link(const deliver_config *cfg, int64_t lead_id, char *out, size_t outlen);
 
 /* The configuration in force, held against a reload's swap until
- * deliver_cfg_release (deliver_notice.c: a send outside the dispatcher's
+ * deliver_cfg_release (deliver_direct.c: a send outside the dispatcher's
  * thread). Hold it briefly: the dispatcher waits for it to take a reload. */
 const deliver_config *deliver_cfg_hold(deliver *d);
 void deliver_cfg_release(deliver *d);

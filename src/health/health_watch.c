@@ -202,8 +202,8 @@ tell_person(health_watch *w, const rules_person *p, const char *subject, const c
 		to[n++] = p->email;
 	}
 	for (int i = 0; i < n; i++) {
-		if (deliver_notice(w->dl, order[i], p->id, to[i], subject, text, &refused, err,
-				   sizeof err) == 0) {
+		if (deliver_direct_send(w->dl, order[i], "health", 0, p->id, to[i], subject, text,
+					&refused, err, sizeof err) == DELIVER_DIRECT_SENT) {
 			log_line("info", "health_notice_sent", "person=%s channel=%s", p->id,
 				 order[i]);
 			return true;

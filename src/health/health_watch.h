@@ -4,7 +4,7 @@
  * the figures (store_health.h, statvfs of the data dir), has the pure judge
  * (health.h) say which alerts are open, and tells the owner once per alert
  * episode - a notice when it opens, a "recovered" one when it clears - by
- * deliver_notice (deliver.h), never through a lead's outbox. Time is serve's
+ * deliver_direct_send (deliver.h), never through a lead's outbox. Time is serve's
  * clock (injected), so a test moves it; the thread's own wait between looks
  * is monotonic.
  *

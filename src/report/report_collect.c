@@ -5,7 +5,10 @@
  * entered its stage, what is due next and what takes over. Which timeline
  * types are a person's act is the engine's list (engine_human_event_types).
  * The timeline comes lead by lead, each lead's entries in time order.
+ * Tasks, pending timers and acknowledgments are read on a second connection
+ * in a thread of their own when the store gives one (store_report_reader).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,83 +196,215 @@ on_event(void *ctx, const store_report_event *r)
 		l->stage_at = r->at;
 }
 
+/* The side's reads (tasks, pending timers, acknowledgments) are collected
+ * as rows, on a connection and thread of their own when the store gives
+ * one, and applied to the leads once both sides are done: the leads' index
+ * exists only then. */
+typedef struct {
+	int64_t lead_id, task_id, due_at;
+	char kind;		/* 'e' escalate, 's' step, 'o' any other, 'f' a fired escalation */
+} side_timer;
+
+typedef struct {
+	int64_t lead_id, send_at;
+} side_ack;
+
+typedef struct {
+	store *s;
+	int64_t business_id, now;
+	report_data rows;	/* its own interned words and tasks */
+	side_timer *timers;
+	size_t ntimers, timercap;
+	side_ack *acks;
+	size_t nacks, ackcap;
+	bool failed;
+	char err[256];
+} side;
+
+/* Grows *p (n used of *cap, each size bytes) for one more; false when out of memory. */
+static bool
+grow(void *p, size_t n, size_t *cap, size_t size)
+{
+	void **v = p, *np;
+
+	if (n < *cap)
+		return true;
+	if ((np = realloc(*v, (*cap ? *cap * 2 : 1024) * size)) == NULL)
+		return false;
+	*v = np;
+	*cap = *cap ? *cap * 2 : 1024;
+	return true;
+}
+
 static void
 on_task(void *ctx, const store_report_task *r)
 {
 	report_data *d = ctx;
-	report_lead *l = report_data_lead(d, r->lead_id);
 	report_task *t;
 
-	if (l == NULL || d->oom)
+	if (d->oom)
 		return;
-	if (d->ntasks == d->taskcap) {
-		size_t cap = d->taskcap ? d->taskcap * 2 : 1024;
-		report_task *p = realloc(d->tasks, cap * sizeof *p);
-
-		if (p == NULL) {
-			d->oom = true;
-			return;
-		}
-		d->tasks = p;
-		d->taskcap = cap;
+	if (!grow(&d->tasks, d->ntasks, &d->taskcap, sizeof *d->tasks)) {
+		d->oom = true;
+		return;
 	}
 	t = &d->tasks[d->ntasks++];
 	*t = (report_task){
-		.assignee = intern(d, r->assignee), .state = intern(d, r->state), .lead_id = r->lead_id, .due_at = r->due_at,
+		.id = r->id, .assignee = intern(d, r->assignee), .state = intern(d, r->state),
+		.lead_id = r->lead_id, .due_at = r->due_at,
 		.created_at = r->created_at, .closed_at = r->closed_at,
-		.escalations = r->escalations,
 		.outcome = r->outcome && strncmp(r->outcome, "superseded", 10) == 0 ?
 			   "superseded" : NULL,
 	};
-	if (type_is(r->state, "open")) {
-		l->open_tasks++;
-		if (!l->next_is_task || r->due_at < l->next_due) {
-			l->next_due = r->due_at;
-			l->next_is_task = true;
-		}
-	}
 	/* A task a person closed as done that reached out is an attempt too. */
-	if (type_is(r->state, "done") && t->outcome == NULL && r->closed_at > 0 &&
-	    r->verb != NULL && strcmp(r->verb, "review") != 0 &&
-	    (l->attempt_at == 0 || r->closed_at < l->attempt_at))
-		l->attempt_at = r->closed_at;
+	t->attempt = type_is(r->state, "done") && t->outcome == NULL && r->closed_at > 0 &&
+		     r->verb != NULL && strcmp(r->verb, "review") != 0;
 }
 
 static void
 on_timer(void *ctx, const store_report_timer *r)
 {
-	report_data *d = ctx;
-	report_lead *l = report_data_lead(d, r->lead_id);
+	side *sd = ctx;
 
-	if (l == NULL || r->kind == NULL)
+	if (r->kind == NULL || sd->rows.oom)
 		return;
-	if (r->kind[0] == 'e' && strcmp(r->kind, "escalate") == 0) {
-		l->has_escalation = true;
+	if (!grow(&sd->timers, sd->ntimers, &sd->timercap, sizeof *sd->timers)) {
+		sd->rows.oom = true;
 		return;
 	}
-	l->has_timer = true;
-	if (r->kind[0] == 's' && strcmp(r->kind, "step") == 0 && !l->next_is_task &&
-	    (l->next_due == 0 || r->due_at < l->next_due))
-		l->next_due = r->due_at;
+	sd->timers[sd->ntimers++] = (side_timer){
+		.lead_id = r->lead_id, .task_id = r->task_id, .due_at = r->due_at,
+		.kind = strcmp(r->kind, "escalate") == 0 ?
+			(r->state != NULL && strcmp(r->state, "fired") == 0 ? 'f' : 'e') :
+			strcmp(r->kind, "step") == 0 ? 's' : 'o',
+	};
 }
 
 static void
 on_ack(void *ctx, const store_report_ack *r)
 {
-	report_data *d = ctx;
-	report_lead *l = report_data_lead(d, r->lead_id);
+	side *sd = ctx;
 
-	if (l == NULL || r->state == NULL)
+	if (r->state == NULL || sd->rows.oom)
 		return;
 	/* Left, or still on its way: a failed, dead or cancelled one never
 	 * acknowledged anybody. A queued one counts from when it is due. */
-	if (r->send_at > d->o.now ||
+	if (r->send_at > sd->now ||
 	    (r->state[0] == 'f' && strcmp(r->state, "failed") == 0) ||
 	    (r->state[0] == 'd' && strcmp(r->state, "dead") == 0) ||
 	    (r->state[0] == 'c' && strcmp(r->state, "cancelled") == 0))
 		return;
-	if (l->ack_at == 0 || r->send_at < l->ack_at)
-		l->ack_at = r->send_at;
+	if (!grow(&sd->acks, sd->nacks, &sd->ackcap, sizeof *sd->acks)) {
+		sd->rows.oom = true;
+		return;
+	}
+	sd->acks[sd->nacks++] = (side_ack){ .lead_id = r->lead_id, .send_at = r->send_at };
+}
+
+static void *
+side_run(void *arg)
+{
+	side *sd = arg;
+
+	if (store_report_tasks(sd->s, sd->business_id, on_task, &sd->rows) < 0 ||
+	    store_report_timers(sd->s, sd->business_id, on_timer, sd) < 0 ||
+	    store_report_acks(sd->s, sd->business_id, on_ack, sd) < 0) {
+		sd->failed = true;
+		snprintf(sd->err, sizeof sd->err, "%s", store_errmsg(sd->s));
+	}
+	return NULL;
+}
+
+/* The side's rows onto the leads, in the order a single pass would have
+ * read them: tasks, then timers (a step counts as next only without an open
+ * task), then acknowledgments. The tasks move into d, their words interned
+ * in d's pool (owners and assignees compare by address); a task whose lead
+ * was not read is dropped. */
+/* The task of id among the n read (in id order), or NULL. */
+static report_task *
+task_of(report_task *t, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && t[lo].id == id ? &t[lo] : NULL;
+}
+
+static void
+side_apply(report_data *d, side *sd)
+{
+	size_t k = 0;
+
+	/* escalations that fired, counted on their tasks */
+	for (size_t i = 0; i < sd->ntimers; i++) {
+		report_task *t;
+
+		if (sd->timers[i].kind == 'f' &&
+		    (t = task_of(sd->rows.tasks, sd->rows.ntasks, sd->timers[i].task_id)) != NULL)
+			t->escalations++;
+	}
+
+	free(d->tasks);
+	d->tasks = sd->rows.tasks;
+	d->taskcap = sd->rows.taskcap;
+	sd->rows.tasks = NULL;
+	sd->rows.taskcap = 0;
+	for (size_t i = 0; i < sd->rows.ntasks; i++) {
+		report_task t = d->tasks[i];
+		report_lead *l = report_data_lead(d, t.lead_id);
+
+		if (l == NULL)
+			continue;
+		t.assignee = intern(d, t.assignee);
+		t.state = intern(d, t.state);
+		if (type_is(t.state, "open")) {
+			l->open_tasks++;
+			if (!l->next_is_task || t.due_at < l->next_due) {
+				l->next_due = t.due_at;
+				l->next_is_task = true;
+			}
+		}
+		if (t.attempt && (l->attempt_at == 0 || t.closed_at < l->attempt_at))
+			l->attempt_at = t.closed_at;
+		d->tasks[k++] = t;
+	}
+	d->ntasks = k;
+	sd->rows.ntasks = 0;
+	for (size_t i = 0; i < sd->ntimers; i++) {
+		const side_timer *r = &sd->timers[i];
+		report_lead *l = report_data_lead(d, r->lead_id);
+
+		if (l == NULL || r->kind == 'f')
+			continue;
+		if (r->kind == 'e') {
+			l->has_escalation = true;
+			continue;
+		}
+		l->has_timer = true;
+		if (r->kind == 's' && !l->next_is_task && (l->next_due == 0 || r->due_at < l->next_due))
+			l->next_due = r->due_at;
+	}
+	for (size_t i = 0; i < sd->nacks; i++) {
+		report_lead *l = report_data_lead(d, sd->acks[i].lead_id);
+
+		if (l != NULL && (l->ack_at == 0 || sd->acks[i].send_at < l->ack_at))
+			l->ack_at = sd->acks[i].send_at;
+	}
+}
+
+static void
+side_free(side *sd)
+{
+	report_data_free(&sd->rows);
+	free(sd->timers);
+	free(sd->acks);
 }
 
 static int
@@ -305,18 +440,42 @@ int
 report_data_load(report_data *d, store *s, int64_t business_id, const rules *r,
 		 const report_options *o, char *err, size_t errlen)
 {
+	side sd = { .business_id = business_id, .now = o->now };
+	store *reader = store_report_reader(s);
+	pthread_t th;
+	bool threaded = false;
+	int rc = -1;
+
 	memset(d, 0, sizeof *d);
 	d->r = r;
 	d->o = *o;
+	/* Two connections, two threads: the leads and the timeline here, the
+	 * tasks, timers and acknowledgments beside (a report over a million
+	 * leads is two thirds reading). Else all of it here, one after the
+	 * other. */
+	sd.s = reader != NULL ? reader : s;
+	if (reader != NULL)
+		threaded = pthread_create(&th, NULL, side_run, &sd) == 0;
 	if (store_report_leads(s, business_id, on_lead, d) < 0)
 		goto storage;
 	if (d->oom || build_index(d) < 0)
 		goto oom;
-	if (store_report_events(s, business_id, on_event, d) < 0 ||
-	    store_report_tasks(s, business_id, on_task, d) < 0 ||
-	    store_report_timers(s, business_id, on_timer, d) < 0 ||
-	    store_report_acks(s, business_id, on_ack, d) < 0)
+	if (store_report_events(s, business_id, on_event, d) < 0)
 		goto storage;
+	if (threaded) {
+		pthread_join(th, NULL);
+		threaded = false;
+	} else {
+		sd.s = s;
+		side_run(&sd);
+	}
+	if (sd.failed) {
+		snprintf(err, errlen, "reading the store for the report failed: %s", sd.err);
+		goto fail;
+	}
+	if (d->oom || sd.rows.oom)
+		goto oom;
+	side_apply(d, &sd);
 	if (d->oom)
 		goto oom;
 	/* A won lead's last stage change is the one that won it: won is a
@@ -325,15 +484,21 @@ report_data_load(report_data *d, store *s, int64_t business_id, const rules *r,
 		if (d->leads[i].status_code == 'w' &&
 		    d->leads[i].stage_at > d->leads[i].created_at)
 			d->leads[i].won_at = d->leads[i].stage_at;
-	return 0;
+	rc = 0;
+	goto out;
 storage:
 	snprintf(err, errlen, "reading the store for the report failed: %s", store_errmsg(s));
-	report_data_free(d);
-	return -1;
+	goto fail;
 oom:
 	snprintf(err, errlen, "out of memory reading %zu leads for the report", d->n);
+fail:
 	report_data_free(d);
-	return -1;
+out:
+	if (threaded)
+		pthread_join(th, NULL);
+	side_free(&sd);
+	store_close(reader);
+	return rc;
 }
 
 void

@@ -42,10 +42,12 @@ typedef struct {
 } report_lead;
 
 typedef struct {
+	int64_t id;
 	const char *assignee, *state;
 	const char *outcome;	/* "superseded" or NULL: the rest is a person's words */
 	int64_t lead_id, due_at, created_at, closed_at;
 	int escalations;
+	bool attempt;		/* closed as done by a person who reached out (not a review) */
 } report_task;
 
 typedef struct report_data report_data;

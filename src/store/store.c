@@ -508,33 +508,69 @@ int
 store_report_leads(store *s, int64_t business_id,
 		   void (*fn)(void *ctx, const store_report_lead *r), void *ctx)
 {
-	return be(s)->report_leads(s, business_id, fn, ctx);
+	/* an engine without reports (PostgreSQL, for now) fails the read */
+	return be(s)->report_leads != NULL ? be(s)->report_leads(s, business_id, fn, ctx) : -1;
 }
 
 int
 store_report_events(store *s, int64_t business_id,
 		    void (*fn)(void *ctx, const store_report_event *r), void *ctx)
 {
-	return be(s)->report_events(s, business_id, fn, ctx);
+	return be(s)->report_events != NULL ? be(s)->report_events(s, business_id, fn, ctx) : -1;
 }
 
 int
 store_report_tasks(store *s, int64_t business_id,
 		   void (*fn)(void *ctx, const store_report_task *r), void *ctx)
 {
-	return be(s)->report_tasks(s, business_id, fn, ctx);
+	return be(s)->report_tasks != NULL ? be(s)->report_tasks(s, business_id, fn, ctx) : -1;
 }
 
 int
 store_report_timers(store *s, int64_t business_id,
 		    void (*fn)(void *ctx, const store_report_timer *r), void *ctx)
 {
-	return be(s)->report_timers(s, business_id, fn, ctx);
+	return be(s)->report_timers != NULL ? be(s)->report_timers(s, business_id, fn, ctx) : -1;
 }
 
 int
 store_report_acks(store *s, int64_t business_id,
 		      void (*fn)(void *ctx, const store_report_ack *r), void *ctx)
 {
-	return be(s)->report_acks(s, business_id, fn, ctx);
+	return be(s)->report_acks != NULL ? be(s)->report_acks(s, business_id, fn, ctx) : -1;
+}
+
+store *
+store_report_reader(store *s)
+{
+	return be(s)->report_reader != NULL ? be(s)->report_reader(s) : NULL;
+}
+
+int
+store_digest_claim(store *s, int64_t business_id, const char *week, const char *recipient,
+		 int64_t now)
+{
+	return be(s)->digest_claim(s, business_id, week, recipient, now);
+}
+
+int
+store_digest_finish(store *s, int64_t business_id, const char *week, const char *recipient,
+		 const char *state,
+		    const char *error, int64_t retry_at, int64_t now)
+{
+	return be(s)->digest_finish(s, business_id, week, recipient, state, error, retry_at, now);
+}
+
+int
+store_digest_recover(store *s, int64_t business_id, int64_t now)
+{
+	return be(s)->digest_recover(s, business_id, now);
+}
+
+int
+store_digest_get(store *s, int64_t business_id, const char *week, const char *recipient,
+		 char *state, size_t statelen,
+		 int *attempts)
+{
+	return be(s)->digest_get(s, business_id, week, recipient, state, statelen, attempts);
 }

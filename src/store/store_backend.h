@@ -13,6 +13,7 @@
 
 #include "store.h"
 #include "store_api.h"
+#include "store_digest.h"
 #include "store_outbox.h"
 #include "store_read.h"
 #include "store_health.h"
@@ -159,6 +160,17 @@ struct store_backend {
 	int (*webhook_orphans)(store *s, bool at_start);
 	int (*wait_commit)(store *s, int timeout_ms);
 	int (*node_duty)(store *s, const char *duty);
+	store *(*report_reader)(store *s);	/* NULL: none */
+	/* store_digest.h */
+	int (*digest_claim)(store *s, int64_t business_id, const char *week,
+			const char *recipient, int64_t now);
+	int (*digest_finish)(store *s, int64_t business_id, const char *week,
+			const char *recipient, const char *state,
+			     const char *error, int64_t retry_at, int64_t now);
+	int (*digest_recover)(store *s, int64_t business_id, int64_t now);
+	int (*digest_get)(store *s, int64_t business_id, const char *week,
+			const char *recipient, char *state,
+			  size_t statelen, int *attempts);
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the

@@ -214,6 +214,17 @@ int sqlite_report_timers(store *s, int64_t business_id,
 			 void (*fn)(void *ctx, const store_report_timer *r), void *ctx);
 int sqlite_report_acks(store *s, int64_t business_id,
 			   void (*fn)(void *ctx, const store_report_ack *r), void *ctx);
+store *sqlite_report_reader(store *s);
+/* store_digest.h (store_digest_sqlite.c) */
+int sqlite_digest_claim(store *s, int64_t business_id, const char *week,
+			const char *recipient, int64_t now);
+int sqlite_digest_finish(store *s, int64_t business_id, const char *week,
+			const char *recipient, const char *state,
+			 const char *error, int64_t retry_at, int64_t now);
+int sqlite_digest_recover(store *s, int64_t business_id, int64_t now);
+int sqlite_digest_get(store *s, int64_t business_id, const char *week,
+			const char *recipient, char *state,
+		      size_t statelen, int *attempts);
 /* A timer row's columns id, business_id, lead_id, due_at, kind, sequence,
  * step, level, task_id, plan, step_id (in this order from column 0) into t.
  * 0, or -1 for a kind this build does not know. */

@@ -514,4 +514,8 @@ const store_backend store_pg_backend = {
 	.wait_commit = pg_wait_commit,
 	.node_duty = pg_node_duty,
 	.user = &store_user_pg,
+	.digest_claim = pg_digest_claim,
+	.digest_finish = pg_digest_finish,
+	.digest_recover = pg_digest_recover,
+	.digest_get = pg_digest_get,
 };

@@ -125,6 +125,15 @@ int64_t pg_task_oldest_open(store *s, int64_t lead_id, const char *verb);
 int pg_calendar_token(store *s, int64_t business_id, const char *person, int64_t now,
 		      char *token, char *err, size_t errlen);
 int pg_calendar_revoke(store *s, int64_t business_id, const char *person, int64_t now);
+int pg_digest_claim(store *s, int64_t business_id, const char *week,
+			const char *recipient, int64_t now);
+int pg_digest_finish(store *s, int64_t business_id, const char *week,
+			const char *recipient, const char *state,
+		     const char *error, int64_t retry_at, int64_t now);
+int pg_digest_recover(store *s, int64_t business_id, int64_t now);
+int pg_digest_get(store *s, int64_t business_id, const char *week,
+			const char *recipient, char *state, size_t statelen,
+		  int *attempts);
 int pg_calendar_check(store *s, const char *token, int64_t *business_id, char *person,
 		      size_t personlen);
 int pg_timers_due(store *s, int64_t now, store_timer *out, int max);

@@ -169,13 +169,7 @@ const char *const store_pg_migrations[] = {
 	"ALTER TABLE leads ADD COLUMN paused_at BIGINT NOT NULL DEFAULT 0;"
 	"ALTER TABLE leads ADD COLUMN paused_step TEXT;",
 
-	/* 12 to 14: placeholders for other branches' migrations (the integrator
-	 * renumbers 15 when they merge). */
-	"SELECT 1;",
-	"SELECT 1;",
-	"SELECT 1;",
-
-	/* 15: several nodes (store_node.h). A claim in flight carries its node
+	/* 12: several nodes (store_node.h). A claim in flight carries its node
 	 * and the lease's expiry on the database's clock (the node stays after,
 	 * saying who sent the row or held it when it died); the indexes keep the
 	 * takeover's scan (rows in flight whose lease expired) and the due
@@ -188,6 +182,12 @@ const char *const store_pg_migrations[] = {
 	"CREATE INDEX outbox_queued ON outbox(channel, send_at, id) WHERE state = 'queued';"
 	"CREATE INDEX webhook_in_flight ON webhook_deliveries(lease_until)"
 	" WHERE state = 'sending';",
+
+	/* 13: SQLite's 12, the weekly digest's sends. */
+	"CREATE TABLE digests (business_id BIGINT NOT NULL REFERENCES businesses(id), "
+	"week TEXT NOT NULL, recipient TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, "
+	"retry_at BIGINT NOT NULL DEFAULT 0, last_error TEXT, created_at BIGINT NOT NULL, "
+	"updated_at BIGINT NOT NULL, PRIMARY KEY (business_id, week, recipient));",
 };
 
 const int store_pg_nmigrations =

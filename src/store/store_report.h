@@ -46,7 +46,6 @@ typedef struct {
 	int64_t id, lead_id;
 	const char *verb, *assignee, *state, *outcome;
 	int64_t due_at, created_at, closed_at;	/* closed_at 0: open */
-	int escalations;	/* escalation timers of this task that fired */
 } store_report_task;
 
 /* Every task of the business, by id. How many, or -1. */
@@ -56,9 +55,11 @@ int store_report_tasks(store *s, int64_t business_id,
 typedef struct {
 	int64_t lead_id, task_id, due_at;
 	const char *kind;	/* store_timer_kind_name(): "step", "escalate", ... */
+	const char *state;	/* "pending", or "fired" (an escalation) */
 } store_report_timer;
 
-/* Every pending timer of the business. How many, or -1. */
+/* Every pending timer of the business, and every escalation that fired
+ * (one scan of the table). How many, or -1. */
 int store_report_timers(store *s, int64_t business_id,
 			void (*fn)(void *ctx, const store_report_timer *r), void *ctx);
 
@@ -71,5 +72,12 @@ typedef struct {
  * business. Reads an index of these alone (migration 9). How many, or -1. */
 int store_report_acks(store *s, int64_t business_id,
 			  void (*fn)(void *ctx, const store_report_ack *r), void *ctx);
+
+/* A second connection to s's database, for a report that reads two tables
+ * at once (one thread each; each connection used by one thread at a time).
+ * NULL when the engine has none to give (PostgreSQL, or a database held
+ * exclusively, as simulate's throwaway one): read everything on s then.
+ * Close it with store_close(). */
+store *store_report_reader(store *s);
 
 #endif

@@ -3,6 +3,9 @@
  * (store_report.h): one prepared statement per table, streamed row by row.
  * Reads only; no transaction of its own, so the writer is never held back.
  */
+#include <stdio.h>
+#include <string.h>
+
 #include "store_internal.h"
 
 static const char *
@@ -96,7 +99,6 @@ emit_tasks(sqlite3_stmt *st, void (*fn)(void *ctx, const store_report_task *r), 
 			.verb = col(st, 2), .assignee = col(st, 3), .state = col(st, 4),
 			.outcome = col(st, 5), .due_at = sqlite3_column_int64(st, 6),
 			.created_at = sqlite3_column_int64(st, 7), .closed_at = sqlite3_column_int64(st, 8),
-			.escalations = sqlite3_column_int(st, 9),
 		};
 
 		fn(ctx, &r);
@@ -110,12 +112,9 @@ int
 sqlite_report_tasks(store *s, int64_t business_id,
 		    void (*fn)(void *ctx, const store_report_task *r), void *ctx)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT t.id, t.lead_id, t.verb, t.assignee, t.state,"
-				      " t.outcome, t.due_at, t.created_at, coalesce(t.closed_at, 0),"
-				      " coalesce(x.n, 0) FROM tasks t LEFT JOIN (SELECT task_id,"
-				      " count(*) AS n FROM timers WHERE business_id = ?1 AND"
-				      " kind = 'escalate' AND state = 'fired' GROUP BY task_id) x"
-				      " ON x.task_id = t.id WHERE +t.business_id = ?1 ORDER BY t.id");
+	sqlite3_stmt *st = store_stmt(s, "SELECT id, lead_id, verb, assignee, state, outcome,"
+				      " due_at, created_at, coalesce(closed_at, 0) FROM tasks"
+				      " WHERE +business_id = ?1 ORDER BY id");
 
 	if (st == NULL)
 		return -1;
@@ -132,6 +131,7 @@ emit_timers(sqlite3_stmt *st, void (*fn)(void *ctx, const store_report_timer *r)
 		store_report_timer r = {
 			.lead_id = sqlite3_column_int64(st, 0), .task_id = sqlite3_column_int64(st, 1),
 			.due_at = sqlite3_column_int64(st, 2), .kind = col(st, 3),
+			.state = col(st, 4),
 		};
 
 		fn(ctx, &r);
@@ -145,8 +145,9 @@ int
 sqlite_report_timers(store *s, int64_t business_id,
 		     void (*fn)(void *ctx, const store_report_timer *r), void *ctx)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT lead_id, coalesce(task_id, 0), due_at, kind"
-				      " FROM timers NOT INDEXED WHERE state = 'pending' AND business_id = ?1");
+	sqlite3_stmt *st = store_stmt(s, "SELECT lead_id, coalesce(task_id, 0), due_at, kind, state"
+				      " FROM timers NOT INDEXED WHERE business_id = ?1 AND (state ="
+				      " 'pending' OR (kind = 'escalate' AND state = 'fired'))");
 
 	if (st == NULL)
 		return -1;
@@ -184,4 +185,25 @@ sqlite_report_acks(store *s, int64_t business_id,
 		return -1;
 	sqlite3_bind_int64(st, 1, business_id);
 	return emit_acks(st, fn, ctx);
+}
+
+store *
+sqlite_report_reader(store *s)
+{
+	sqlite3_stmt *st = store_stmt(s, "PRAGMA locking_mode");
+	char dir[4096], err[256];
+	const char *slash;
+	bool exclusive;
+
+	if (st == NULL)
+		return NULL;
+	exclusive = sqlite3_step(st) == SQLITE_ROW &&
+		    strcmp((const char *)sqlite3_column_text(st, 0), "exclusive") == 0;
+	sqlite3_reset(st);
+	/* DIR/leadkeep.db -> DIR; a second connection would wait on the lock */
+	if (exclusive || (slash = strrchr(s->path, '/')) == NULL ||
+	    (size_t)(slash - s->path) >= sizeof dir)
+		return NULL;
+	snprintf(dir, sizeof dir, "%.*s", (int)(slash - s->path), s->path);
+	return store_sqlite_open(dir, err, sizeof err);
 }

@@ -269,6 +269,22 @@ const char *const store_migrations[] = {
 	"   'task.snoozed', 'lead.updated', 'followup.set', 'message.received', 'contact.first');"
 	"CREATE INDEX outbox_acks ON outbox(business_id, lead_id, send_at, state)"
 	"  WHERE purpose = 'ack' AND person IS NULL;",
+
+	/* 12: the weekly digest's sends, one row per business, week (the
+	 * local date of the slot) and recipient (an email address), so a
+	 * week's digest reaches each once whatever restarts: claimed (sending) before the provider is called. Not a
+	 * lead's row: a digest changes no lead (store_digest.h). */
+	"CREATE TABLE digests ("
+	"  business_id INTEGER NOT NULL REFERENCES businesses(id),"
+	"  week TEXT NOT NULL,"
+	"  recipient TEXT NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  retry_at INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (business_id, week, recipient));",
 };
 
 const int store_nmigrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

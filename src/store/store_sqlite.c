@@ -496,4 +496,9 @@ const store_backend store_sqlite_backend = {
 	.report_acks = sqlite_report_acks,
 	.health_read = sqlite_health_read,
 	.health_arrivals = sqlite_health_arrivals,
+	.report_reader = sqlite_report_reader,
+	.digest_claim = sqlite_digest_claim,
+	.digest_finish = sqlite_digest_finish,
+	.digest_recover = sqlite_digest_recover,
+	.digest_get = sqlite_digest_get,
 };

@@ -4,13 +4,16 @@
  * with charts drawn here as inline SVG through the HTML writer - speed to
  * lead as stacked bars of how soon leads were acknowledged, attempted and
  * reached, response-window compliance per person, and where each source's
- * leads went. Reads only; every number comes from the report document.
+ * leads went. Reads only; every number comes from the report document,
+ * computed at most once a minute (web_reports_cache.h), and the page says
+ * when it was.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "report/report.h"
 #include "web.h"
+#include "web_reports_cache.h"
 #include "web_time.h"
 
 static const char *const period_values[] = { "1d", "7d", "30d", "90d" };
@@ -650,7 +653,8 @@ web_reports(http_req *rq)
 	enum MHD_Result ret;
 	report_options o = { 0 };
 	size_t period, by;
-	char err[256], from[64], to[64];
+	char err[256], from[64], to[64], asof[64], key[32];
+	int64_t as_of;
 	json_t *doc = NULL;
 	store *s;
 	web_ctx c;
@@ -669,8 +673,10 @@ web_reports(http_req *rq)
 	if (by > 0)
 		report_by_parse(by_values[by], &o.by);
 	o.list_max = 25;
+	snprintf(key, sizeof key, "%s/%s", period_values[period], by_values[by]);
 	if ((s = http_store(rq)) == NULL ||
-	    (doc = report_build(s, c.business_id, c.rules, &o, err, sizeof err)) == NULL) {
+	    (doc = web_reports_doc(s, c.business_id, c.rules, &o, key, &as_of, err,
+				   sizeof err)) == NULL) {
 		ret = web_error_page(&c, 503, "Unavailable", "The report cannot be read just now. "
 				     "Try again in a moment.");
 		goto out;
@@ -695,12 +701,15 @@ web_reports(http_req *rq)
 		html_close(h);
 		html_close(h);
 	}
-	web_local_time(&c, o.from, from, sizeof from);
-	web_local_time(&c, o.to, to, sizeof to);
+	/* The figures' own period: a kept document's is up to a minute older. */
+	web_local_time(&c, as_of - period_secs[period], from, sizeof from);
+	web_local_time(&c, as_of, to, sizeof to);
+	web_local_time(&c, as_of, asof, sizeof asof);
 	html_open(h, "p");
 	html_attr(h, "class", "meta");
 	html_textf(h, "From %s to %s. Measured from what happened to each lead (its timeline), "
-		   "never from the stage someone set.", from, to);
+		   "never from the stage someone set. Figures as of %s; they are computed "
+		   "again at most once a minute.", from, to, asof);
 	html_close(h);
 	scorecard(&c, doc);
 	speed(&c, doc);
