@@ -47,9 +47,14 @@ for t in build/asan/tests/test_*; do
 done
 
 # The store and flow tests that also run on the PostgreSQL engine
-# (demo_store.h's LK_STORE=pg), each on a throwaway cluster. More join as the
-# engine grows.
-for t in build/asan/tests/test_store_states build/asan/tests/test_flow_submit; do
+# (demo_store.h's LK_STORE=pg), each on a throwaway cluster. Not here:
+# test_store_web and test_web_auth (users and sessions: the engine's .user
+# table), test_store_bus, test_store_writer and test_deliver_outbox (they
+# open a SQLite data directory of their own), and the engine's own tests,
+# which run on PostgreSQL only (test_*_pg above).
+pg_unit=(store_states flow_submit flow_edit engine_pause report sched store)
+for n in "${pg_unit[@]}"; do
+	t=build/asan/tests/test_$n
 	[ -x "$t" ] || continue
 	[ -n "$filter" ] && [[ "$t" != *"$filter"* ]] && continue
 	run_one "unit/$(basename "$t") (pg)" env LK_STORE=pg tests/pg_cluster.sh "$t"

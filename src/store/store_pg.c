@@ -10,9 +10,10 @@
  * calendar tokens (store_pg_api.c); timers (store_pg_timer.c); the outbox
  * (store_pg_outbox.c); webhook deliveries (store_pg_webhook.c); rules
  * versions and the reads a rules change and people's absences need
- * (store_pg_rules.c). The rest of the table (the readers, users and
- * sessions, backup, stats) is NULL, which is why store_open() does not
- * select this engine yet (store_pg.h).
+ * (store_pg_rules.c); the readers (store_pg_read.c) and reports
+ * (store_pg_report.c); stats, and backup and restore, which refuse in
+ * favour of PostgreSQL's own tools (store_pg_stats.c). Users, sessions and
+ * the web's reads (the table's .user) are store_pg_user*.c's.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -480,4 +481,17 @@ const store_backend store_pg_backend = {
 	.leads_off_version = pg_leads_off_version,
 	.owner_open_leads = pg_owner_open_leads,
 	.assignee_leads = pg_assignee_leads,
+	.lead_read = pg_lead_read,
+	.leads_read = pg_leads_read,
+	.tasks_read = pg_tasks_read,
+	.tokens_read = pg_tokens_read,
+	.appointments_read = pg_appointments_read,
+	.report_leads = pg_report_leads,
+	.report_events = pg_report_events,
+	.report_tasks = pg_report_tasks,
+	.report_timers = pg_report_timers,
+	.report_acks = pg_report_acks,
+	.stats = pg_stats,
+	.backup = pg_backup,
+	.restore = pg_restore,
 };
