@@ -635,7 +635,7 @@ deliver_start(deliver_config *cfg, deliver_clock clock, store_bus *bus, char *er
 	d->sub = -1;
 	d->lockfd = -1;
 	pthread_mutex_init(&d->pending_mu, NULL);
-	if ((d->lockfd = take_lock(cfg->data_dir, err, errlen)) < 0)
+	if ((d->lockfd = take_lock(cfg->files_dir, err, errlen)) < 0)
 		goto fail;
 	if ((d->store = store_open(cfg->data_dir, err, errlen)) == NULL)
 		goto fail;

@@ -30,6 +30,17 @@ typedef struct store store;
 store *store_open(const char *dir, char *err, size_t errlen);
 void store_close(store *s);
 
+/* Whether data (what --data names) is a PostgreSQL address (postgres:// or
+ * postgresql://) rather than a data directory: store_open() then connects to
+ * that database (store_pg.h), creates no directory and makes no upgrade
+ * copy, and leadkeep's own files live in the files directory instead
+ * (cli.h's --files). */
+bool store_is_address(const char *data);
+/* data as a log line or message may show it: a PostgreSQL address without
+ * its user, password and parameters (postgres://HOST/DB); a directory as
+ * it is. */
+void store_data_shown(const char *data, char *buf, size_t len);
+
 /* For throwaway databases only (simulate): commits stop waiting for the disk. */
 int store_set_throwaway(store *s);
 
