@@ -66,6 +66,31 @@ for t in tests/e2e/test_*.sh; do
 	run_one "e2e/$(basename "$t" .sh)" bash "$t"
 done
 
+# The end-to-end tests that also run on the PostgreSQL engine, all on one
+# throwaway cluster (tests/e2e_pg.sh; lib.sh empties the database for each;
+# LK_SKIP_PG=1 skips them). The others, and why, in docs/scaling.md.
+pg_e2e=(api_contract appointments backup calendar cli config deliver_crash)
+if [ "${LK_SKIP_PG:-0}" != 1 ]; then
+	sel=()
+	for n in "${pg_e2e[@]}"; do
+		t=tests/e2e/test_$n.sh
+		[ -f "$t" ] || continue
+		[ -n "$filter" ] && [[ "$t" != *"$filter"* ]] && continue
+		sel+=("$t")
+	done
+	if [ ${#sel[@]} -gt 0 ]; then
+		pgout=$(mktemp -d /tmp/lk-e2e-pg.XXXXXX)
+		tests/pg_cluster.sh tests/e2e_pg.sh "$pgout" "${sel[@]}" >"$pgout/cluster.log" 2>&1
+		for t in "${sel[@]}"; do
+			n=$(basename "$t" .sh)
+			# no status: the cluster did not start (its log says why)
+			run_one "e2e/$n (pg)" bash -c '[ -f "$2" ] || { cat "$3"; exit 1; }; cat "$1"; exit "$(cat "$2")"' \
+				_ "$pgout/$n.out" "$pgout/$n.rc" "$pgout/cluster.log"
+		done
+		rm -rf "$pgout"
+	fi
+fi
+
 if [ -z "$filter" ] && [ -x bench/smoke.sh ] && [ "${LK_SKIP_BENCH:-0}" != 1 ]; then
 	run_one "bench/smoke" bench/smoke.sh	# runs, prints its table; no timing asserted
 fi

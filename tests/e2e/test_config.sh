@@ -34,7 +34,7 @@ data: $LEADKEEP_DATA
 YAML
 out=$(lk serve --config "$T/server.yaml" 2>&1); rc=$?
 expect_eq "a secret written in the business file: exit 3" "$rc" 3
-line=$(grep -n 'plain-text-s3cret' "$LEADKEEP_DATA/rules.yaml" | cut -d: -f1)
+line=$(grep -n 'plain-text-s3cret' "$LK_FILES/rules.yaml" | cut -d: -f1)
 expect_contains "...refused at its place" "$out" "rules.yaml:$line:"
 expect_contains "...saying how to write it" "$out" "\"secret\" is a secret: write it as env:NAME or file:PATH"
 check "...without showing it" bash -c "! grep -q plain-text-s3cret <<<'$out'"

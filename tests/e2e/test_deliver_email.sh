@@ -9,9 +9,9 @@
 PORT=$(free_port)
 DELIVERY="backoff: 1s, backoff_cap: 1s, max_attempts: 3, email_rate: 0"
 unset LEADKEEP_NOW
-mkdir -p "$LEADKEEP_DATA"
+mkdir -p "$LK_FILES"
 lk rules show-default | sed 's/name: Northside Home Services/name: "Café Ñoño Plumbing"/' \
-	>"$LEADKEEP_DATA/rules.yaml"
+	>"$LK_FILES/rules.yaml"
 start_smtp_sink
 
 add() { lk lead add --name "$1" --email "$2" --service "boiler" --json | json_get "$(cat)" "d['id']"; }
