@@ -275,6 +275,8 @@ store_pg_open(const char *conninfo, char *err, size_t errlen)
 		return NULL;
 	}
 	PQsetNoticeProcessor(p->conn, ignore_notice, NULL);
+	if (getenv("LEADKEEP_FAULT_APPLY") != NULL)
+		p->fail_applies = atoi(getenv("LEADKEEP_FAULT_APPLY"));
 	if (pg_run_done(p, "LISTEN leadkeep_commit", NULL) < 0) {
 		pg_fail(p, err, errlen, "LISTEN");
 		pg_close((store *)(void *)p);

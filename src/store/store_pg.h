@@ -30,6 +30,7 @@ typedef struct {
 	void *observer_ctx;
 	char sqlstate[6];	/* of the last error, "" when none */
 	char err[512];		/* the last error */
+	int fail_applies;	/* test seam: LEADKEEP_FAULT_APPLY (store.h) */
 } pg_store;
 
 /* The values of one statement's parameters, as text (NULL = SQL NULL). */

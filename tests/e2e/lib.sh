@@ -62,6 +62,9 @@ db_sql() {
 	esac
 }
 
+# hex_of TEXT: its bytes in upper-case hex, as SQLite's hex() writes them.
+hex_of() { printf %s "$1" | od -An -v -tx1 | tr -d ' \n' | tr a-f A-F; }
+
 # utc SECONDS: the UTC time as SQLite's datetime(x, 'unixepoch') writes it.
 utc() { [ -n "$1" ] && date -u -d "@$1" '+%Y-%m-%d %H:%M:%S'; }
 
