@@ -46,19 +46,40 @@ for t in build/asan/tests/test_*; do
 	fi
 done
 
+# pg_pass KIND NAME...: runs the tests (unit binaries or e2e scripts) a
+# second time on the PostgreSQL engine, all on one throwaway cluster
+# (tests/pg_pass.sh; each test empties the database first), and counts each
+# as run_one does. Its status missing: the cluster did not start (its log
+# says why).
+pg_pass() {
+	local kind=$1 t n out; shift
+	local sel=()
+	for t in "$@"; do
+		[ -e "$t" ] || continue
+		[ -n "$filter" ] && [[ "$t" != *"$filter"* ]] && continue
+		sel+=("$t")
+	done
+	[ ${#sel[@]} -gt 0 ] || return 0
+	out=$(mktemp -d /tmp/lk-pg-pass.XXXXXX)
+	tests/pg_cluster.sh tests/pg_pass.sh "$out" "${sel[@]}" >"$out/cluster.log" 2>&1
+	for t in "${sel[@]}"; do
+		n=$(basename "$t" .sh)
+		run_one "$kind/$n (pg)" bash -c '[ -f "$2" ] || { cat "$3"; exit 1; }; cat "$1"; exit "$(cat "$2")"' \
+			_ "$out/$n.out" "$out/$n.rc" "$out/cluster.log"
+	done
+	rm -rf "$out"
+}
+
 # The store and flow tests that also run on the PostgreSQL engine
-# (demo_store.h's LK_STORE=pg), each on a throwaway cluster. Not here:
-# test_store_web and test_web_auth (users and sessions: the engine's .user
-# table), test_store_bus, test_store_writer and test_deliver_outbox (they
-# open a SQLite data directory of their own), and the engine's own tests,
-# which run on PostgreSQL only (test_*_pg above).
+# (demo_store.h's LK_STORE=pg; LK_SKIP_PG=1 skips every PostgreSQL pass).
+# Not here: test_store_web and test_web_auth (users and sessions: the
+# engine's .user table), test_store_bus, test_store_writer and
+# test_deliver_outbox (they open a SQLite data directory of their own), and
+# the engine's own tests, which run on PostgreSQL only (test_*_pg above).
 pg_unit=(store_states flow_submit flow_edit engine_pause report sched store)
-for n in "${pg_unit[@]}"; do
-	t=build/asan/tests/test_$n
-	[ -x "$t" ] || continue
-	[ -n "$filter" ] && [[ "$t" != *"$filter"* ]] && continue
-	run_one "unit/$(basename "$t") (pg)" env LK_STORE=pg tests/pg_cluster.sh "$t"
-done
+if [ "${LK_SKIP_PG:-0}" != 1 ]; then
+	pg_pass unit "${pg_unit[@]/#/build/asan/tests/test_}"
+fi
 
 for t in tests/e2e/test_*.sh; do
 	[ -f "$t" ] || continue
@@ -67,8 +88,7 @@ for t in tests/e2e/test_*.sh; do
 done
 
 # The end-to-end tests that also run on the PostgreSQL engine, all on one
-# throwaway cluster (tests/e2e_pg.sh; lib.sh empties the database for each;
-# LK_SKIP_PG=1 skips them). Not here:
+# throwaway cluster (lib.sh empties the database for each). Not here:
 # - test_web_*: they sign in, and users and sessions (the engine's .user
 #   table) are not on PostgreSQL yet; test_demo_seed stops before its
 #   sign-in there (lib.sh's sqlite_only);
@@ -84,24 +104,7 @@ pg_e2e=(api_contract appointments backup calendar cli config deliver_crash deliv
 	http_public http_text import intake_keep metrics people_away report rules_change serve
 	twilio_official)
 if [ "${LK_SKIP_PG:-0}" != 1 ]; then
-	sel=()
-	for n in "${pg_e2e[@]}"; do
-		t=tests/e2e/test_$n.sh
-		[ -f "$t" ] || continue
-		[ -n "$filter" ] && [[ "$t" != *"$filter"* ]] && continue
-		sel+=("$t")
-	done
-	if [ ${#sel[@]} -gt 0 ]; then
-		pgout=$(mktemp -d /tmp/lk-e2e-pg.XXXXXX)
-		tests/pg_cluster.sh tests/e2e_pg.sh "$pgout" "${sel[@]}" >"$pgout/cluster.log" 2>&1
-		for t in "${sel[@]}"; do
-			n=$(basename "$t" .sh)
-			# no status: the cluster did not start (its log says why)
-			run_one "e2e/$n (pg)" bash -c '[ -f "$2" ] || { cat "$3"; exit 1; }; cat "$1"; exit "$(cat "$2")"' \
-				_ "$pgout/$n.out" "$pgout/$n.rc" "$pgout/cluster.log"
-		done
-		rm -rf "$pgout"
-	fi
+	pg_pass e2e $(printf "tests/e2e/test_%s.sh " "${pg_e2e[@]}")
 fi
 
 if [ -z "$filter" ] && [ -x bench/smoke.sh ] && [ "${LK_SKIP_BENCH:-0}" != 1 ]; then

@@ -85,6 +85,30 @@ old_schema_upgrades_with_data_intact(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* --data names a directory or a PostgreSQL address; a log line shows the
+ * address without its user, password or parameters. */
+static void
+an_address_is_told_from_a_directory_and_shown_without_secrets(void **state)
+{
+	char buf[256];
+
+	(void)state;
+	assert_true(store_is_address("postgres://db/leadkeep"));
+	assert_true(store_is_address("postgresql://u@db:5433/lk"));
+	assert_false(store_is_address("/var/lib/leadkeep"));
+	assert_false(store_is_address("./postgres:/x"));
+	assert_false(store_is_address(NULL));
+	store_data_shown("postgres://lk:s3cr%40t@db.example.com:5433/leadkeep?sslmode=require&"
+			 "password=x", buf, sizeof buf);
+	assert_string_equal(buf, "postgres://db.example.com:5433/leadkeep");
+	store_data_shown("postgresql://a@b@host/db", buf, sizeof buf);
+	assert_string_equal(buf, "postgres://host/db");
+	store_data_shown("postgres:///leadkeep?host=/tmp/x&user=postgres", buf, sizeof buf);
+	assert_string_equal(buf, "postgres:///leadkeep");
+	store_data_shown("/var/lib/leadkeep", buf, sizeof buf);
+	assert_string_equal(buf, "/var/lib/leadkeep");
+}
+
 static void
 newer_schema_is_refused(void **state)
 {
@@ -203,6 +227,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(old_schema_upgrades_with_data_intact),
 		cmocka_unit_test(newer_schema_is_refused),
+		cmocka_unit_test(an_address_is_told_from_a_directory_and_shown_without_secrets),
 		cmocka_unit_test_setup_teardown(intake_commits_lead_owner_task_timers_and_ack_together,
 						demo_setup, demo_teardown),
 		cmocka_unit_test_setup_teardown(rolled_back_intake_leaves_nothing, demo_setup, demo_teardown),
