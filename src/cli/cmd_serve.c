@@ -390,9 +390,11 @@ cmd_serve(int argc, char **argv)
 		e.data = st->data_dir;
 	if (!files_given && st->files_dir != NULL)
 		e.files = st->files_dir;
-	/* A database elsewhere: leadkeep's own files still need a directory
-	 * (a data directory is made by store_open). */
-	if (store_is_address(e.data) && mkdir(cli_files_dir(&e), 0700) < 0 && errno != EEXIST) {
+	/* leadkeep's own files away from the database (always so with a
+	 * PostgreSQL address): their directory, as store_open makes a data
+	 * directory. */
+	if (strcmp(cli_files_dir(&e), e.data) != 0 && mkdir(cli_files_dir(&e), 0700) < 0 &&
+	    errno != EEXIST) {
 		rc = cli_fail(EXIT_RUNTIME, "cannot create the files directory %s: %s",
 			      cli_files_dir(&e), strerror(errno));
 		goto out;
