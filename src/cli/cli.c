@@ -16,10 +16,19 @@
 void
 cli_env_init(cli_env *e)
 {
-	const char *d = getenv("LEADKEEP_DATA");
+	const char *d = getenv("LEADKEEP_DATA"), *f = getenv("LEADKEEP_FILES");
 
 	memset(e, 0, sizeof *e);
 	e->data = d && *d ? d : "./leadkeep-data";
+	e->files = f && *f ? f : NULL;
+}
+
+const char *
+cli_files_dir(const cli_env *e)
+{
+	if (e->files != NULL)
+		return e->files;
+	return store_is_address(e->data) ? "./leadkeep-data" : e->data;
 }
 
 bool
@@ -27,6 +36,7 @@ cli_common_option(cli_env *e, int opt, const char *arg)
 {
 	switch (opt) {
 	case 'D': e->data = arg; return true;
+	case 'F': e->files = arg; return true;
 	case 'R': e->rules_path = arg; return true;
 	case 'j': e->json = true; return true;
 	}

@@ -26,7 +26,9 @@ enum {
 };
 
 typedef struct {
-	const char *data;	/* --data, $LEADKEEP_DATA, ./leadkeep-data */
+	const char *data;	/* --data, $LEADKEEP_DATA, ./leadkeep-data: a data
+				 * directory or a PostgreSQL address */
+	const char *files;	/* --files, $LEADKEEP_FILES; NULL = see cli_files_dir() */
 	const char *rules_path;	/* --rules; NULL = DATA/rules.yaml, else the default */
 	char rules_file[4096];	/* after cli_open: the file loaded, "" = the built-in rules */
 	bool json;
@@ -37,23 +39,32 @@ typedef struct {
 				 * database: "cli" unless the command says */
 } cli_env;
 
-/* Options every subcommand accepts; 'D', 'R', 'j', 'h' are reserved. */
+/* Options every subcommand accepts; 'D', 'F', 'R', 'j', 'h' are reserved. */
 #define CLI_COMMON_OPTIONS \
 	{ "data", required_argument, NULL, 'D' }, \
+	{ "files", required_argument, NULL, 'F' }, \
 	{ "rules", required_argument, NULL, 'R' }, \
 	{ "json", no_argument, NULL, 'j' }, \
 	{ "help", no_argument, NULL, 'h' }
 
 #define CLI_COMMON_HELP \
 	"Common options:\n" \
-	"  --data DIR     data directory (default $LEADKEEP_DATA or ./leadkeep-data)\n" \
-	"  --rules FILE   rules file (default DIR/rules.yaml, else the built-in demo)\n" \
+	"  --data DIR     data directory (default $LEADKEEP_DATA or ./leadkeep-data), or a\n" \
+	"                 PostgreSQL database: postgres://[USER@]HOST[:PORT]/DB[?...]\n" \
+	"  --files DIR    leadkeep's own files (rules.yaml, link.key, outbox.log); default\n" \
+	"                 $LEADKEEP_FILES, else the data directory, else ./leadkeep-data\n" \
+	"  --rules FILE   rules file (default FILES/rules.yaml, else the built-in demo)\n" \
 	"  --json         machine-readable output\n" \
 	"  --help         this help\n" \
 	"Exit codes: 0 ok, 1 runtime or storage error, 2 usage error (also an ID that names\n" \
 	"nothing), 3 bad rules or configuration.\n"
 
 void cli_env_init(cli_env *e);
+/* Where leadkeep keeps its own files - the rules file it reads by default,
+ * the link key, the outbox log, the dispatcher's lock, spilled request
+ * bodies: --files, else the data directory, else (the data is a PostgreSQL
+ * address, store_is_address) ./leadkeep-data. */
+const char *cli_files_dir(const cli_env *e);
 /* Handles a common option; returns true when opt was one. */
 bool cli_common_option(cli_env *e, int opt, const char *arg);
 

@@ -20,7 +20,7 @@ cli_rules_read(const cli_env *e, rules_diags *diags, char *name, size_t namelen)
 	struct stat sb;
 
 	if (file == NULL) {
-		snprintf(path, sizeof path, "%s/rules.yaml", e->data);
+		snprintf(path, sizeof path, "%s/rules.yaml", cli_files_dir(e));
 		if (stat(path, &sb) == 0)
 			file = path;
 	}

@@ -20,7 +20,8 @@ static const char backup_help[] =
 	"(SQLite's online backup: one snapshot, intake is not stopped). FILE is written\n"
 	"beside itself first and renamed into place when complete and checked, mode\n"
 	"0600. The rules file and the server configuration are not in it: keep them\n"
-	"with your configuration.\n"
+	"with your configuration. A PostgreSQL database (--data postgres://...) is\n"
+	"copied with pg_dump instead: refused, exit 1 (docs/operations.md).\n"
 	"\n" CLI_COMMON_HELP;
 
 static const char restore_help[] =
@@ -29,7 +30,8 @@ static const char restore_help[] =
 	"Makes DIR a data directory holding the copy FILE (from `leadkeep backup`),\n"
 	"brought up to this leadkeep's schema. DIR must not exist or be empty: a\n"
 	"directory in use, or holding anything, is refused and left as it is (stop\n"
-	"leadkeep and move it aside first). Exit 1 when refused.\n"
+	"leadkeep and move it aside first). Exit 1 when refused; for a PostgreSQL\n"
+	"database use pg_restore (docs/operations.md).\n"
 	"\n" CLI_COMMON_HELP;
 
 static const struct option copy_options[] = {
@@ -74,7 +76,8 @@ cmd_backup(int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
-	if (stat(e.data, &sb) < 0)
+	/* A PostgreSQL database: the engine refuses, naming pg_dump. */
+	if (!store_is_address(e.data) && stat(e.data, &sb) < 0)
 		return cli_fail(EXIT_RUNTIME, "no data directory %s: %s", e.data, strerror(errno));
 	if ((s = store_open(e.data, err, sizeof err)) == NULL)
 		return cli_fail(EXIT_RUNTIME, "%s", err);
@@ -140,14 +143,16 @@ cmd_restore(int argc, char **argv)
 		return rc;
 	if (stat(file, &sb) < 0 || !S_ISREG(sb.st_mode))
 		return cli_fail(EXIT_USAGE, "restore: no file %s", file);
-	if (!dir_fresh(e.data, err, sizeof err))
+	/* A PostgreSQL database: the engine refuses, naming pg_restore. */
+	if (!store_is_address(e.data) && !dir_fresh(e.data, err, sizeof err))
 		return cli_fail(EXIT_RUNTIME, "restore refused: %s", err);
 	if ((s = store_open(e.data, err, sizeof err)) == NULL)
 		return cli_fail(EXIT_RUNTIME, "%s", err);
 	if (store_restore(s, file, err, sizeof err) < 0) {
 		store_close(s);
 		/* Leave nothing half made: the directory was empty, it is again. */
-		for (size_t i = 0; i < sizeof db_files / sizeof db_files[0]; i++) {
+		for (size_t i = 0; !store_is_address(e.data) &&
+		     i < sizeof db_files / sizeof db_files[0]; i++) {
 			char path[4096];
 
 			snprintf(path, sizeof path, "%s/%s", e.data, db_files[i]);

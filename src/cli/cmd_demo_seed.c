@@ -540,7 +540,7 @@ seed(cli_env *e)
 		fprintf(stderr, "leadkeep: the demo already has leads; not adding a week\n");
 		return EXIT_OK;
 	}
-	snprintf(sd.log_path, sizeof sd.log_path, "%s/outbox.log", e->data);
+	snprintf(sd.log_path, sizeof sd.log_path, "%s/outbox.log", cli_files_dir(e));
 	if ((plan = plan_week(e->rules, sd.now, &n)) == NULL)
 		return cli_fail(EXIT_RUNTIME, "out of memory");
 	for (size_t i = 0; i < n && plan[i].at <= sd.now; i++) {
@@ -614,10 +614,10 @@ cmd_demo_seed(int argc, char **argv)
 	if (optind < argc)
 		return cli_usage(demo_seed_help, "demo-seed: unexpected argument \"%s\"",
 				 argv[optind]);
-	snprintf(path, sizeof path, "%s/rules.yaml", e.data);
+	snprintf(path, sizeof path, "%s/rules.yaml", cli_files_dir(&e));
 	if (e.rules_path != NULL || stat(path, &sb) == 0)
 		return cli_fail(EXIT_USAGE, "demo-seed: %s has its own rules: the demo week is only "
-				"for the built-in demo", e.data);
+				"for the built-in demo", cli_files_dir(&e));
 	if ((rc = cli_open(&e, true)) == EXIT_OK)
 		rc = seed(&e);
 	cli_close(&e);

@@ -578,7 +578,7 @@ cmd_rules(int argc, char **argv)
 		return check(argv[0], e.json, syntax_only);
 	if (e.rules_path != NULL)
 		return check(e.rules_path, e.json, syntax_only);
-	snprintf(path, sizeof path, "%s/rules.yaml", e.data);
+	snprintf(path, sizeof path, "%s/rules.yaml", cli_files_dir(&e));
 	if ((f = fopen(path, "r")) != NULL) {
 		fclose(f);
 		return check(path, e.json, syntax_only);

@@ -6,10 +6,12 @@
  * thread and taken by the main thread with sigwait(), so shutdown and
  * reloads run as ordinary code, not in a handler.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #ifdef LK_HAVE_SYSTEMD
@@ -44,9 +46,9 @@ static const char serve_help[] =
 	"\n"
 	"  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080)\n"
 	"  --threads N          HTTP worker threads (default: 32 per core, 32..256)\n"
-	"  --deliver-log FILE   where the log provider writes (default DIR/outbox.log)\n"
+	"  --deliver-log FILE   where the log provider writes (default FILES/outbox.log)\n"
 	"  --config FILE        the server's file, e.g. /etc/leadkeep/server.yaml: listen,\n"
-	"                       threads, proxies, limits, data and rules (see\n"
+	"                       threads, proxies, limits, data, files and rules (see\n"
 	"                       leadkeep-server.yaml(5)); sources and providers are in the\n"
 	"                       business's file (--rules; docs/sources.md, docs/delivery.md)\n"
 	"\n" CLI_COMMON_HELP;
@@ -193,6 +195,7 @@ log_at_restart(const settings *was, const settings *st)
 	CHANGED(!same_str(was->listen, st->listen), "listen");
 	CHANGED(was->threads != st->threads, "threads");
 	CHANGED(!same_str(was->data_dir, st->data_dir), "data");
+	CHANGED(!same_str(was->files_dir, st->files_dir), "files");
 	CHANGED(!same_str(was->rules_file, st->rules_file), "rules");
 	CHANGED(was->connection_limit != st->connection_limit, "connection_limit");
 	CHANGED(was->per_ip_connection_limit != st->per_ip_connection_limit,
@@ -305,9 +308,11 @@ serve_deliver(cli_env *e, const rules_live *live, const settings *st, const char
 	snprintf(sc->pub, sizeof sc->pub, "http://%.*s:%u", (int)(strrchr(listen, ':') - listen),
 		 listen, port);
 	/* Kept for reloads, which name the files and the public URL each time. */
-	sc->dopt = (deliver_options){ .data_dir = e->data, .log_path = log_path,
+	sc->dopt = (deliver_options){ .data_dir = e->data, .files_dir = cli_files_dir(e),
+		.log_path = log_path,
 		.rules = rules_live_get(live), .live = live, .business_id = e->business_id };
-	cfg = deliver_config_load(&(deliver_options){ .data_dir = e->data, .log_path = log_path,
+	cfg = deliver_config_load(&(deliver_options){ .data_dir = e->data,
+			.files_dir = cli_files_dir(e), .log_path = log_path,
 			.public_url = st->public_url ? st->public_url : sc->pub,
 			.business_file = e->rules_file[0] ? e->rules_file : NULL,
 			.rules = rules_live_get(live), .live = live,
@@ -344,7 +349,8 @@ cmd_serve(int argc, char **argv)
 	flow_rules_stats moved;
 	serve_conf conf = { 0 };
 	rules_diags d = { 0 };
-	bool data_given = false, rules_given = false;
+	bool data_given = false, files_given = false, rules_given = false;
+	char shown[512];
 	int opt, sig = 0, rc;
 
 	cli_env_init(&e);
@@ -352,6 +358,7 @@ cmd_serve(int argc, char **argv)
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "", serve_options, NULL)) != -1) {
 		data_given |= opt == 'D';
+		files_given |= opt == 'F';
 		rules_given |= opt == 'R';
 		if (cli_common_option(&e, opt, optarg))
 			continue;
@@ -386,6 +393,17 @@ cmd_serve(int argc, char **argv)
 	/* The command line wins over the server's file. */
 	if (!data_given && st->data_dir != NULL)
 		e.data = st->data_dir;
+	if (!files_given && st->files_dir != NULL)
+		e.files = st->files_dir;
+	/* leadkeep's own files away from the database (always so with a
+	 * PostgreSQL address): their directory, as store_open makes a data
+	 * directory. */
+	if (strcmp(cli_files_dir(&e), e.data) != 0 && mkdir(cli_files_dir(&e), 0700) < 0 &&
+	    errno != EEXIST) {
+		rc = cli_fail(EXIT_RUNTIME, "cannot create the files directory %s: %s",
+			      cli_files_dir(&e), strerror(errno));
+		goto out;
+	}
 	if (!rules_given && st->rules_file != NULL)
 		e.rules_path = st->rules_file;
 	if ((rc = cli_open(&e, true)) != EXIT_OK)
@@ -439,6 +457,7 @@ cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	srv = http_start(&(http_config){ .listen = listen, .data_dir = e.data,
+					 .files_dir = cli_files_dir(&e),
 					 .rules = rules_live_get(live), .live = live,
 					 .rules_file = e.rules_file[0] ? e.rules_file : NULL,
 					 .rules_text = rules_text,
@@ -468,8 +487,11 @@ cmd_serve(int argc, char **argv)
 		rc = cli_fail(EXIT_RUNTIME, "health watch: %s", err);
 		goto out;
 	}
-	log_line("info", "listening", "addr=%s port=%u pid=%d data=%s business=\"%s\"", listen,
-		 http_port(srv), (int)getpid(), e.data, rules_live_get(live)->business.name);
+	/* A PostgreSQL address may carry a password: never logged. */
+	store_data_shown(e.data, shown, sizeof shown);
+	log_line("info", "listening", "addr=%s port=%u pid=%d data=%s files=%s business=\"%s\"",
+		 listen, http_port(srv), (int)getpid(), shown, cli_files_dir(&e),
+		 rules_live_get(live)->business.name);
 	fprintf(stderr, "leadkeep: listening on http://%.*s:%u - stop with Ctrl-C or "
 		"kill -TERM %d\n", (int)(strrchr(listen, ':') - listen), listen, http_port(srv),
 		(int)getpid());

@@ -348,10 +348,10 @@ cmd_demo_users(int argc, char **argv)
 		}
 		return cli_usage(demo_help, "demo-users: bad option");
 	}
-	snprintf(path, sizeof path, "%s/rules.yaml", e.data);
+	snprintf(path, sizeof path, "%s/rules.yaml", cli_files_dir(&e));
 	if (e.rules_path != NULL || stat(path, &sb) == 0)
 		return cli_fail(EXIT_USAGE, "demo-users: %s has its own rules: demo users are only "
-				"for the built-in demo (use leadkeep user add)", e.data);
+				"for the built-in demo (use leadkeep user add)", cli_files_dir(&e));
 	if ((rc = cli_open(&e, true)) == EXIT_OK)
 		rc = demo_create(&e);
 	cli_close(&e);

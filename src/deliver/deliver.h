@@ -23,8 +23,9 @@
 
 /* What serve knows; strings are borrowed for the call. */
 typedef struct {
-	const char *data_dir;
-	const char *log_path;	/* --deliver-log; NULL = DATA/outbox.log */
+	const char *data_dir;	/* the database: a directory or a PostgreSQL address */
+	const char *files_dir;	/* outbox.log, link.key, dispatcher.lock; NULL = data_dir */
+	const char *log_path;	/* --deliver-log; NULL = FILES/outbox.log */
 	const char *public_url;	/* base for links (the server's public_url) */
 	const char *business_file; /* its providers section; NULL = the log provider */
 	const rules *rules;	/* borrowed; must outlive the dispatcher */

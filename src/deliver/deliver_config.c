@@ -333,12 +333,14 @@ deliver_config_load(const deliver_options *o, rules_diags *diags, char *err, siz
 	c->live = o->live;
 	c->business_id = o->business_id;
 	c->data_dir = strdup(o->data_dir);
-	snprintf(path, sizeof path, "%s/outbox.log", o->data_dir);
+	c->files_dir = strdup(o->files_dir ? o->files_dir : o->data_dir);
+	snprintf(path, sizeof path, "%s/outbox.log", c->files_dir ? c->files_dir : "");
 	c->log_path = strdup(o->log_path ? o->log_path : path);
 	c->public_url = strip_slash(strdup(o->public_url ? o->public_url : ""));
 	c->tw_base = strdup("https://api.twilio.com");
 	c->tw_lookup_base = strdup("https://lookups.twilio.com");
-	if (c->data_dir == NULL || c->log_path == NULL || c->public_url == NULL ||
+	if (c->data_dir == NULL || c->files_dir == NULL || c->log_path == NULL ||
+	    c->public_url == NULL ||
 	    c->tw_base == NULL || c->tw_lookup_base == NULL)
 		goto fail;
 	if (read_file(c, o->business_file, false, diags) < 0) {
@@ -346,7 +348,7 @@ deliver_config_load(const deliver_options *o, rules_diags *diags, char *err, siz
 		goto fail;
 	}
 	if (load_fault(c, err, errlen) < 0 ||
-	    deliver_link_key(c->data_dir, c->link_key, err, errlen) < 0)
+	    deliver_link_key(c->files_dir, c->link_key, err, errlen) < 0)
 		goto fail;
 	return c;
 fail:
@@ -360,6 +362,7 @@ deliver_config_free(deliver_config *c)
 	if (c == NULL)
 		return;
 	free(c->data_dir);
+	free(c->files_dir);
 	free(c->log_path);
 	free(c->public_url);
 	free(c->tw_base);

@@ -708,7 +708,7 @@ deliver_start(deliver_config *cfg, deliver_clock clock, store_bus *bus, char *er
 		goto fail;
 	if ((n = join_node(d, err, errlen)) < 0)
 		goto fail;
-	if (n == 0 && (d->lockfd = take_lock(cfg->data_dir, err, errlen)) < 0)
+	if (n == 0 && (d->lockfd = take_lock(cfg->files_dir, err, errlen)) < 0)
 		goto fail;
 	d->slots = calloc((size_t)cfg->concurrency, sizeof *d->slots);
 	if (d->slots == NULL || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||

@@ -21,7 +21,8 @@ typedef struct deliver_provider deliver_provider;
 enum { SMTP_TLS_OFF, SMTP_TLS_TRY, SMTP_TLS_REQUIRE };
 
 struct deliver_config {
-	char *data_dir;
+	char *data_dir;		/* the database (store_open) */
+	char *files_dir;	/* link.key, dispatcher.lock */
 	char *log_path;
 	char *public_url;	/* no trailing slash; "" = no links */
 	const rules *rules;	/* use deliver_rules(): a reload may replace them */

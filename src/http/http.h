@@ -21,7 +21,8 @@ struct health_watch;
 
 typedef struct {
 	const char *listen;	/* "127.0.0.1:8080"; port 0 picks a free one */
-	const char *data_dir;
+	const char *data_dir;	/* the database: a directory or a PostgreSQL address */
+	const char *files_dir;	/* link.key, spilled request bodies; NULL = data_dir */
 	const rules *rules;	/* borrowed, outlives the server */
 	const char *rules_file;	/* the file rules came from; NULL = the built-in rules */
 	const char *rules_text;	/* its text as loaded (borrowed); NULL = unknown */

@@ -30,7 +30,7 @@ get_key(http_req *rq, unsigned char key[32])
 
 	pthread_mutex_lock(&key_mu);
 	if (!key_loaded) {
-		if (deliver_link_key(rq->srv->cfg.data_dir, link_key, err, sizeof err) == 0)
+		if (deliver_link_key(rq->srv->cfg.files_dir, link_key, err, sizeof err) == 0)
 			key_loaded = true;
 		else {
 			log_line("error", "link_key", "error=\"%s\"", err);

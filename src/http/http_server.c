@@ -520,7 +520,7 @@ start(conn_state *cs)
 	}
 	/* The body's memory is promised before it is read: a sender told 503
 	 * retries later, and nothing waits on a body that could not be kept. */
-	body_init(&cs->body, rq->srv->budget, rq->srv->cfg.data_dir, st->body_spill);
+	body_init(&cs->body, rq->srv->budget, rq->srv->cfg.files_dir, st->body_spill);
 	if (cl != NULL && body_reserve(&cs->body, (size_t)strtoull(cl, NULL, 10)) != BODY_OK)
 		return http_busy(rq, BUSY_RETRY_AFTER, "the server holds as many request bodies "
 				 "as it may; nothing was read, try again");
@@ -798,6 +798,8 @@ http_start(const http_config *cfg, char *err, size_t errlen)
 	s->db_ok = true;	/* the writer just opened it */
 	s->cfg = *cfg;
 	s->watch = cfg->health;
+	if (s->cfg.files_dir == NULL)
+		s->cfg.files_dir = s->cfg.data_dir;
 	settings_defaults(&s->defaults);
 	atomic_init(&s->settings_now, cfg->settings ? cfg->settings : &s->defaults);
 	st = settings_of(s);

@@ -187,11 +187,12 @@ static const char *const server_keys[] = {
 	"listen", "threads", "data", "rules", "public_url", "trusted_proxies", "max_body",
 	"email_max_body", "api_rate_limit", "connection_limit", "per_ip_connection_limit",
 	"connection_timeout", "header_timeout", "body_timeout", "body_memory", "body_spill",
-	"public_rate_limit", "public_rate_limit_all", NULL
+	"public_rate_limit", "public_rate_limit_all", "files", NULL
 };
 enum { S_LISTEN, S_THREADS, S_DATA, S_RULES, S_PUBLIC_URL, S_TRUSTED, S_MAX_BODY,
        S_EMAIL_MAX_BODY, S_API_RATE, S_CONN_LIMIT, S_PER_IP, S_CONN_TIMEOUT, S_HEADER_TIMEOUT,
-       S_BODY_TIMEOUT, S_BODY_MEMORY, S_BODY_SPILL, S_PUBLIC_RATE, S_PUBLIC_RATE_ALL, S_N };
+       S_BODY_TIMEOUT, S_BODY_MEMORY, S_BODY_SPILL, S_PUBLIC_RATE, S_PUBLIC_RATE_ALL, S_FILES,
+       S_N };
 
 #define SIZE_WORDS "a size from 1k to 256M, like 512k or 1M"
 #define RATE_WORDS "a rate like 10/min, 100/hour or 5/10m"
@@ -295,6 +296,8 @@ walk_server(rl_ctx *c, yaml_node_t *root)
 		st->threads = (unsigned)threads;
 	if (v[S_DATA] != NULL)
 		rl_string(c, v[S_DATA], "data", &st->data_dir);
+	if (v[S_FILES] != NULL)
+		rl_string(c, v[S_FILES], "files", &st->files_dir);
 	if (v[S_RULES] != NULL)
 		rl_string(c, v[S_RULES], "rules", &st->rules_file);
 	read_public_url(c, v[S_PUBLIC_URL], &st->public_url);
@@ -658,6 +661,7 @@ settings_free(settings *st)
 	free(st->trusted);
 	free(st->listen);
 	free(st->data_dir);
+	free(st->files_dir);
 	free(st->rules_file);
 	free(st->public_url);
 	rl_secret_free(st->twilio_auth_token);

@@ -44,7 +44,9 @@ typedef struct {
 
 typedef struct {
 	char *listen;		/* NULL = the command line's or the default */
-	char *data_dir;		/* NULL = --data, $LEADKEEP_DATA or the default */
+	char *data_dir;		/* NULL = --data, $LEADKEEP_DATA or the default; a
+				 * directory or a PostgreSQL address */
+	char *files_dir;	/* NULL = --files, $LEADKEEP_FILES or the default */
 	char *rules_file;	/* the business's file; NULL = --rules or DATA/rules.yaml */
 	unsigned threads;
 	size_t max_body;	/* bytes, API and webhooks */

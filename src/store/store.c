@@ -3,6 +3,7 @@
  * store (store_backend.h). Opening picks the engine; nothing else here
  * knows one.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "store_backend.h"
@@ -14,10 +15,39 @@ be(store *s)
 	return store_backend_of(s);
 }
 
+bool
+store_is_address(const char *data)
+{
+	return data != NULL && (strncmp(data, "postgres://", 11) == 0 ||
+				strncmp(data, "postgresql://", 13) == 0);
+}
+
+void
+store_data_shown(const char *data, char *buf, size_t len)
+{
+	const char *rest;
+	size_t host, end;
+
+	if (!store_is_address(data)) {
+		snprintf(buf, len, "%s", data ? data : "");
+		return;
+	}
+	rest = strstr(data, "://") + 3;
+	/* user:password@ ends at the last @ of the part before the path. */
+	host = strcspn(rest, "/?#");
+	for (size_t i = host; i > 0; i--)
+		if (rest[i - 1] == '@') {
+			rest += i;
+			break;
+		}
+	end = strcspn(rest, "?#");
+	snprintf(buf, len, "postgres://%.*s", (int)end, rest);
+}
+
 store *
 store_open(const char *dir, char *err, size_t errlen)
 {
-	if (strncmp(dir, "postgres://", 11) == 0 || strncmp(dir, "postgresql://", 13) == 0)
+	if (store_is_address(dir))
 		return store_pg_open(dir, err, errlen);
 	return store_sqlite_open(dir, err, errlen);
 }

@@ -1,5 +1,6 @@
 /*
- * store.h - persistence: one SQLite file per install, in WAL mode.
+ * store.h - persistence: one SQLite file per install, in WAL mode, or a
+ * PostgreSQL database (store_pg.h) - the same operations either way.
  *
  * The store is the truth. A decision's actions are applied inside the caller's
  * transaction, so lead state, timeline, tasks, timers and outbox commit
@@ -25,10 +26,23 @@ typedef struct store store;
 /* Opens (creating dir and file if needed) DIR/leadkeep.db and brings its schema
  * up to date. A file from an older leadkeep is first copied (store_backup) to
  * DIR/leadkeep.db.schema-N.<UTC time>.bak, and a line on stderr says so; when
- * the copy fails nothing is migrated and NULL is returned. Returns NULL with
- * err set on failure. */
+ * the copy fails nothing is migrated and NULL is returned. For a PostgreSQL
+ * address (store_is_address) it connects to that database instead and
+ * migrates it (no directory, no copy: the database's backups are its own).
+ * Returns NULL with err set on failure. */
 store *store_open(const char *dir, char *err, size_t errlen);
 void store_close(store *s);
+
+/* Whether data (what --data names) is a PostgreSQL address (postgres:// or
+ * postgresql://) rather than a data directory: store_open() then connects to
+ * that database (store_pg.h), creates no directory and makes no upgrade
+ * copy, and leadkeep's own files live in the files directory instead
+ * (cli.h's --files). */
+bool store_is_address(const char *data);
+/* data as a log line or message may show it: a PostgreSQL address without
+ * its user, password and parameters (postgres://HOST/DB); a directory as
+ * it is. */
+void store_data_shown(const char *data, char *buf, size_t len);
 
 /* For throwaway databases only (simulate): commits stop waiting for the disk. */
 int store_set_throwaway(store *s);

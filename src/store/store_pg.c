@@ -3,19 +3,21 @@
  * (store_pg_schema.c), transactions and savepoints, the commit bus through
  * LISTEN/NOTIFY, the statement helpers, and the engine's table.
  *
- * Implemented so far: everything in this file; business_sync,
+ * Where each operation is: this file; business_sync,
  * lead_find_open, lead_find_customer, lead_state_load and lead_prepare
  * (store_pg_lead.c); lead_create and apply (store_pg_apply.c); tokens,
  * idempotency records, task_state, task_lead, task_oldest_open and
  * calendar tokens (store_pg_api.c); timers (store_pg_timer.c); the outbox
  * (store_pg_outbox.c); webhook deliveries (store_pg_webhook.c); rules
  * versions and the reads a rules change and people's absences need
- * (store_pg_rules.c); the health watch's reads (store_pg_health.c); several
- * nodes' names, leases and takeovers (store_pg_node.c, store_node.h);
- * users, sessions, set-password links (store_pg_user.c) and the web app's
- * reads (store_pg_web.c), the table store_user_pg. The rest of the table
- * (the readers, backup, stats) is NULL, which is why store_open() does not
- * select this engine yet (store_pg.h).
+ * (store_pg_rules.c); the readers (store_pg_read.c) and reports
+ * (store_pg_report.c); stats, and backup and restore, which refuse in
+ * favour of PostgreSQL's own tools (store_pg_stats.c); the health watch's
+ * reads (store_pg_health.c); several nodes' names, leases and takeovers
+ * (store_pg_node.c, store_node.h); the weekly digest's sends
+ * (store_pg_digest.c). Users, sessions, set-password links
+ * (store_pg_user.c) and the web app's reads (store_pg_web.c) are the
+ * table's .user, store_user_pg.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -290,6 +292,8 @@ store_pg_open(const char *conninfo, char *err, size_t errlen)
 		return NULL;
 	}
 	PQsetNoticeProcessor(p->conn, ignore_notice, NULL);
+	if (getenv("LEADKEEP_FAULT_APPLY") != NULL)
+		p->fail_applies = atoi(getenv("LEADKEEP_FAULT_APPLY"));
 	if (pg_run_done(p, "LISTEN leadkeep_commit", NULL) < 0) {
 		pg_fail(p, err, errlen, "LISTEN");
 		pg_close((store *)(void *)p);
@@ -518,4 +522,17 @@ const store_backend store_pg_backend = {
 	.digest_finish = pg_digest_finish,
 	.digest_recover = pg_digest_recover,
 	.digest_get = pg_digest_get,
+	.lead_read = pg_lead_read,
+	.leads_read = pg_leads_read,
+	.tasks_read = pg_tasks_read,
+	.tokens_read = pg_tokens_read,
+	.appointments_read = pg_appointments_read,
+	.report_leads = pg_report_leads,
+	.report_events = pg_report_events,
+	.report_tasks = pg_report_tasks,
+	.report_timers = pg_report_timers,
+	.report_acks = pg_report_acks,
+	.stats = pg_stats,
+	.backup = pg_backup,
+	.restore = pg_restore,
 };

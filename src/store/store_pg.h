@@ -3,10 +3,9 @@
  * its statement helpers and the functions of its table (store_backend.h).
  * Not a contract for anyone outside src/store/ and the store's tests.
  *
- * Work in progress: the table fills only the operations this engine
- * implements (store_pg.c says which); the others are NULL. So store_open()
- * does not pick this engine yet - only the store's tests open one, with
- * store_pg_open(), on a throwaway cluster (tests/pg_cluster.sh).
+ * store_open() picks this engine for a postgres:// or postgresql://
+ * address; the store's tests open one with store_pg_open() on a throwaway
+ * cluster (tests/pg_cluster.sh).
  *
  * SQL is sent with PQexecParams only, values as parameters ($1, $2, ...):
  * never built from values. Statements without parameters (BEGIN, the
@@ -41,6 +40,7 @@ typedef struct {
 	int lease_s;		/* its claims' lease, seconds */
 	char sqlstate[6];	/* of the last error, "" when none */
 	char err[512];		/* the last error */
+	int fail_applies;	/* test seam: LEADKEEP_FAULT_APPLY (store.h) */
 } pg_store;
 
 /* The values of one statement's parameters, as text (NULL = SQL NULL). */
@@ -188,6 +188,30 @@ int pg_leads_off_version(store *s, int64_t business_id, const char *hash, int64_
 int pg_owner_open_leads(store *s, int64_t business_id, const char *owner, int64_t *count);
 int pg_assignee_leads(store *s, int64_t business_id, const char *assignee, int64_t after,
 		      int64_t *ids, int max);
+int pg_lead_read(store *s, int64_t business_id, int64_t id, const store_lead_visitor *v,
+		 void *ctx);
+int pg_leads_read(store *s, int64_t business_id, const store_lead_filter *f,
+		  void (*fn)(void *ctx, const store_lead_row *r), void *ctx);
+int pg_tasks_read(store *s, int64_t business_id, const char *assignee, const char *state,
+		  int limit, void (*fn)(void *ctx, const store_task_row *r), void *ctx);
+int pg_tokens_read(store *s, int64_t business_id,
+		   void (*fn)(void *ctx, const store_token_row *r), void *ctx);
+int pg_appointments_read(store *s, int64_t business_id, const store_appointment_filter *f,
+			 void (*fn)(void *ctx, const store_appointment_row *r), void *ctx);
+int pg_report_leads(store *s, int64_t business_id,
+		    void (*fn)(void *ctx, const store_report_lead *r), void *ctx);
+int pg_report_events(store *s, int64_t business_id,
+		     void (*fn)(void *ctx, const store_report_event *r), void *ctx);
+int pg_report_tasks(store *s, int64_t business_id,
+		    void (*fn)(void *ctx, const store_report_task *r), void *ctx);
+int pg_report_timers(store *s, int64_t business_id,
+		     void (*fn)(void *ctx, const store_report_timer *r), void *ctx);
+int pg_report_acks(store *s, int64_t business_id,
+		   void (*fn)(void *ctx, const store_report_ack *r), void *ctx);
+int pg_stats(store *s, int64_t now, int64_t late_after, store_stats *out);
+/* Refuse, naming PostgreSQL's own tools (store_pg_stats.c says why). */
+int pg_backup(store *s, const char *path, char *err, size_t errlen);
+int pg_restore(store *s, const char *path, char *err, size_t errlen);
 
 /* The web app's reads (store_pg_web.c; store_web.h says what each does), in
  * the engine's table store_user_pg (store_pg_user.c) with its users,

@@ -426,6 +426,18 @@ apply_one(pg_store *p, int64_t bid, int64_t lead_id, const action *a, const char
 	return -1;
 }
 
+/* The test seam's refusal (store.h: LEADKEEP_FAULT_APPLY), or 0. */
+static int
+injected_fault(pg_store *p, char *err, size_t errlen)
+{
+	if (p->fail_applies <= 0)
+		return 0;
+	p->fail_applies--;
+	p->sqlstate[0] = '\0';
+	snprintf(p->err, sizeof p->err, "injected fault (LEADKEEP_FAULT_APPLY)");
+	return pg_fail(p, err, errlen, "applying a decision");
+}
+
 int
 pg_apply(store *s, int64_t business_id, int64_t lead_id, const decision *d,
 	 const char *actor, int64_t now, int64_t *first_task, char *err, size_t errlen)
@@ -435,6 +447,8 @@ pg_apply(store *s, int64_t business_id, int64_t lead_id, const decision *d,
 
 	if (first_task != NULL)
 		*first_task = 0;
+	if (injected_fault(p, err, errlen) < 0)
+		return -1;
 	for (size_t i = 0; i < decision_count(d); i++) {
 		const action *a = decision_get(d, i);
 		int64_t row;
@@ -511,6 +525,8 @@ pg_lead_create(store *s, store_lead_state *ls, const decision *d, const char *ac
 
 	if (first_task != NULL)
 		*first_task = 0;
+	if (injected_fault(p, err, errlen) < 0)
+		return -1;
 	for (size_t i = 0; i < n; i++)
 		if (store_action_row_only(decision_get(d, i)))
 			store_new_row_fold(&r, decision_get(d, i));

@@ -41,4 +41,4 @@ status_of() { head -n 1 <<<"$1"; }
 body_of() { tail -n +2 <<<"$1"; }
 
 # sql QUERY: runs against the test's database.
-sql() { sqlite3 "$LEADKEEP_DATA/leadkeep.db" "$1"; }
+sql() { db_sql "$1"; }

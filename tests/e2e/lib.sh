@@ -4,7 +4,23 @@ set -u
 LK_BIN="${LK_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/asan/leadkeep}"
 LK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 T=$(mktemp -d /tmp/lk-e2e.XXXXXX)
+# leadkeep's own files (rules.yaml, outbox.log, link.key): the data
+# directory on SQLite, beside the database on PostgreSQL.
+export LK_FILES="$T/data"
 export LEADKEEP_DATA="$T/data"
+# LK_STORE=pg (tests/run.sh's PostgreSQL pass, under tests/pg_cluster.sh):
+# the database is LK_PG_URL, emptied for this test; every command and serve
+# finds it through $LEADKEEP_DATA and their files through $LEADKEEP_FILES.
+if [ "${LK_STORE:-}" = pg ]; then
+	if [ -z "${LK_PG_URL:-}" ]; then
+		echo "LK_STORE=pg without LK_PG_URL: run through tests/pg_cluster.sh" >&2
+		exit 2
+	fi
+	psql -XAtq "$LK_PG_URL" -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public" \
+		>/dev/null 2>&1 || { echo "cannot empty $LK_PG_URL" >&2; exit 2; }
+	export LEADKEEP_DATA="$LK_PG_URL" LEADKEEP_FILES="$LK_FILES"
+	(umask 077; mkdir -p "$LK_FILES")	# what SQLite's first command would make
+fi
 _n=0
 _pids=()
 cleanup() {
@@ -34,6 +50,33 @@ expect_contains() {
 
 lk() { "$LK_BIN" "$@"; }
 
+# db_sql SQL: runs SQL on $LEADKEEP_DATA's database, whichever the engine, rows
+# as lines of |-separated columns. Portable SQL only (no group_concat, no
+# sums of comparisons): it reads the same on SQLite and PostgreSQL.
+db_sql() {
+	case $LEADKEEP_DATA in
+	postgres://* | postgresql://*)
+		psql -XAtq "$LEADKEEP_DATA" -v ON_ERROR_STOP=1 -c "$1" ;;
+	*)
+		sqlite3 -cmd ".timeout 10000" "$LEADKEEP_DATA/leadkeep.db" "$1" ;;
+	esac
+}
+
+# hex_of TEXT: its bytes in upper-case hex, as SQLite's hex() writes them.
+hex_of() { printf %s "$1" | od -An -v -tx1 | tr -d ' \n' | tr a-f A-F; }
+
+# utc SECONDS: the UTC time as SQLite's datetime(x, 'unixepoch') writes it.
+utc() { [ -n "$1" ] && date -u -d "@$1" '+%Y-%m-%d %H:%M:%S'; }
+
+# sqlite_only REASON: this test (or what follows in it) reads or writes the
+# SQLite file itself; under LK_STORE=pg it stops here, passing what ran.
+sqlite_only() {
+	if [ "${LK_STORE:-}" = pg ]; then
+		echo "# SQLite only from here: $1"
+		exit 0
+	fi
+}
+
 # server_config [FILE]: writes the server's own file (leadkeep-server.yaml(5):
 # listen, proxies, limits...) from the YAML on stdin; FILE defaults to
 # $T/server.yaml. The one way a test configures serve itself: start it with
@@ -42,11 +85,11 @@ server_config() { cat >"${1:-$T/server.yaml}"; }
 
 # business_config [FILE]: the business's file with the sections on stdin
 # (sources:, providers:) after its rules. FILE (default
-# $LEADKEEP_DATA/rules.yaml, which serve reads without --rules) keeps the
+# $LK_FILES/rules.yaml, which serve reads without --rules) keeps the
 # rules it has, else gets the built-in demo's; the sections an earlier call
 # added are replaced. Secrets go in as env:NAME with NAME exported.
 business_config() {
-	local f=${1:-$LEADKEEP_DATA/rules.yaml} mark='# --- sections written by business_config'
+	local f=${1:-$LK_FILES/rules.yaml} mark='# --- sections written by business_config'
 	(umask 077; mkdir -p "$(dirname "$f")")	# as serve makes a data dir: 0700
 	if [ -f "$f" ]; then sed -i "/^$mark/,\$d" "$f"; else "$LK_BIN" rules show-default >"$f"; fi
 	{ echo "$mark"; cat; } >>"$f"

@@ -30,6 +30,22 @@ consistent() {
 		SELECT 'lead ' || id || ' without an owner' FROM leads WHERE owner IS NULL;"
 }
 
+# On PostgreSQL leadkeep makes no copy of its own: both commands refuse,
+# exit 1, naming PostgreSQL's tools, and change nothing.
+if [ "${LK_STORE:-}" = pg ]; then
+	lk lead add --name "Kept Lead" --phone 3125550111 >/dev/null 2>&1
+	out=$(lk backup "$T/copy.db" 2>&1); rc=$?
+	expect_eq "backup on PostgreSQL: exit 1" "$rc" 1
+	expect_contains "... naming pg_dump" "$out" "pg_dump"
+	check "... and writing no file" test ! -e "$T/copy.db"
+	touch "$T/copy.db"
+	out=$(lk restore "$T/copy.db" 2>&1); rc=$?
+	expect_eq "restore on PostgreSQL: exit 1" "$rc" 1
+	expect_contains "... naming pg_restore" "$out" "pg_restore"
+	expect_eq "... and the database is as it was" "$(db_sql "SELECT count(*) FROM leads")" 1
+fi
+sqlite_only "the copies are SQLite files (leadkeep backup, restore, upgrade copies)"
+
 TOKEN=$(lk token create --name backup --role intake 2>/dev/null)
 server_config "$T/burst.yaml" <<'YAML'
 api_rate_limit: 1000000/min

@@ -100,7 +100,7 @@ expect_contains "unknown template field at 11:14" "$out" "$T/bad.yaml:11:14: err
 lk lead list --rules "$T/bad.yaml" >/dev/null 2>&1; expect_eq "a command with bad rules exits 3" "$?" 3
 
 # The rules file in the data directory is the default.
-sed 's/name: Northside Home Services/name: Data Dir Plumbing/' "$T/rules.yaml" > "$LEADKEEP_DATA/rules.yaml"
+sed 's/name: Northside Home Services/name: Data Dir Plumbing/' "$T/rules.yaml" > "$LK_FILES/rules.yaml"
 lk lead add --name "Dee Dir" --phone 3125550142 >/dev/null
 expect_contains "DATA/rules.yaml is used" "$(json_get "$(lk lead show 3 --json)" 'd["messages"][0]["body"]')" "Data Dir Plumbing"
 

@@ -15,7 +15,7 @@ check "complete -F _leadkeep leadkeep is registered" bash -c \
 expect_eq "leadkeep se<TAB>" "$(comp leadkeep se)" "serve "
 expect_eq "leadkeep lead <TAB>" "$(comp leadkeep lead '')" "add callback edit followup list log opt-out owner pause resume show stage "
 expect_eq "leadkeep appointments --state <TAB>" "$(comp leadkeep appointments --state '')" "booked cancelled confirmed done no_show rescheduled "
-expect_eq "leadkeep export --f<TAB>" "$(comp leadkeep export --f)" "--format "
+expect_eq "leadkeep export --fo<TAB>" "$(comp leadkeep export --fo)" "--format "
 expect_eq "leadkeep export --format <TAB>" "$(comp leadkeep export --format '')" "csv jsonl "
 expect_eq "leadkeep import x.csv --d<TAB>" "$(comp leadkeep import x.csv --d)" "--data --dry-run "
 expect_eq "leadkeep token create --role <TAB>" "$(comp leadkeep token create --role '')" "admin intake staff "

@@ -5,6 +5,7 @@
 # an old serve.conf; SIGHUP reloads all of it or none of it.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/http_lib.sh"
+MAIN_DATA=$LEADKEEP_DATA	# the database the test starts on (either engine)
 
 # --- the server's file -------------------------------------------------------------
 server_config "$T/bad.yaml" <<'YAML'
@@ -34,7 +35,7 @@ data: $LEADKEEP_DATA
 YAML
 out=$(lk serve --config "$T/server.yaml" 2>&1); rc=$?
 expect_eq "a secret written in the business file: exit 3" "$rc" 3
-line=$(grep -n 'plain-text-s3cret' "$LEADKEEP_DATA/rules.yaml" | cut -d: -f1)
+line=$(grep -n 'plain-text-s3cret' "$LK_FILES/rules.yaml" | cut -d: -f1)
 expect_contains "...refused at its place" "$out" "rules.yaml:$line:"
 expect_contains "...saying how to write it" "$out" "\"secret\" is a secret: write it as env:NAME or file:PATH"
 check "...without showing it" bash -c "! grep -q plain-text-s3cret <<<'$out'"
@@ -195,4 +196,26 @@ expect_eq "...the migrated form answers" \
 	"$(curl -s -o /dev/null -w '%{http_code}' --data 'your-name=Mig+Rated&tel=3125550115' "$BASE/in/form/contact")" 200
 check "serve stops cleanly" stop_server
 check "no sanitizer report in the server log" bash -c "! grep -q 'ERROR: AddressSanitizer\|runtime error' '$T/serve.log'"
+
+# files: leadkeep's own files in a directory of their own, away from the
+# database (a data directory or a PostgreSQL address alike), made 0700.
+server_config "$T/files.yaml" <<YAML
+listen: 127.0.0.1:0
+data: $MAIN_DATA
+files: $T/own-files
+YAML
+start_server --config "$T/files.yaml" || { not_ok "serve starts with files:"; tail -n 5 "$T/serve.log"; exit 1; }
+ok "serve starts with files:"
+check "...the link key and the dispatcher's lock are there" \
+	test -f "$T/own-files/link.key" -a -f "$T/own-files/dispatcher.lock"
+expect_eq "...in a directory only its owner reads" "$(stat -c %a "$T/own-files")" 700
+for i in $(seq 1 50); do	# healthz answers before the line is written
+	grep -q "msg=listening.*files=$T/own-files" "$T/serve.log" && break
+	sleep 0.1
+done
+expect_contains "...the log line names it" "$(grep msg=listening "$T/serve.log" | tail -n 1)" \
+	"files=$T/own-files"
+check "...and a database address without its parameters (user=, password=)" \
+	bash -c "! grep msg=listening '$T/serve.log' | tail -n 1 | grep -q 'data=postgres[^ ]*?'"
+check "serve stops cleanly with files:" stop_server
 echo "1..$_n"

@@ -54,7 +54,7 @@ start_serve
 check "after the last restart every message settles" wait_settled 60
 sleep 1	# late status callbacks
 stop_serve
-echo "# $TOTAL messages, $kills kills, states: $(db "SELECT group_concat(state || '=' || n, ' ') FROM (SELECT state, count(*) n FROM outbox GROUP BY state)")"
+echo "# $TOTAL messages, $kills kills, states: $(db "SELECT state || '=' || count(*) FROM outbox GROUP BY state ORDER BY state" | paste -sd' ' -)"
 
 python3 - "$TW_REC" "$SMTP_DIR" >"$T/received.txt" <<'PY'
 import collections, email, glob, json, re, sys

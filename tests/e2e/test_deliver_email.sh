@@ -9,9 +9,9 @@
 PORT=$(free_port)
 DELIVERY="backoff: 1s, backoff_cap: 1s, max_attempts: 3, email_rate: 0"
 unset LEADKEEP_NOW
-mkdir -p "$LEADKEEP_DATA"
+mkdir -p "$LK_FILES"
 lk rules show-default | sed 's/name: Northside Home Services/name: "Café Ñoño Plumbing"/' \
-	>"$LEADKEEP_DATA/rules.yaml"
+	>"$LK_FILES/rules.yaml"
 start_smtp_sink
 
 add() { lk lead add --name "$1" --email "$2" --service "boiler" --json | json_get "$(cat)" "d['id']"; }
@@ -137,7 +137,7 @@ export SMTP_PASSWORD=wrong-pass
 WRONG_ID=$(add "Walt Wrong" walt@example.com)
 start_serve
 check "a wrong password keeps the message queued for a retry" \
-	wait_sql "SELECT state || ' ' || (attempts > 0) FROM outbox WHERE lead_id = $WRONG_ID AND purpose = 'ack'" "queued 1" 15
+	wait_sql "SELECT state || ' ' || CASE WHEN attempts > 0 THEN 1 ELSE 0 END FROM outbox WHERE lead_id = $WRONG_ID AND purpose = 'ack'" "queued 1" 15
 expect_contains "...saying what to fix" "$(row "$WRONG_ID" last_error)" "SMTP authentication failed"
 stop_serve
 if grep -qE "s3cret-pass|wrong-pass" "$T/serve.log"; then not_ok "the SMTP password is never logged"

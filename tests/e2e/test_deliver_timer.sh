@@ -57,9 +57,8 @@ for frac in 0 200 400 600 800; do
 		"http://127.0.0.1:$PORT/api/v1/leads" | json_get "$(cat)" "d['id']")
 	due=$((s + 3))
 	# serve may hold the write lock (sending the ack): wait for it, as the CLI does.
-	changed=$(sqlite3 -cmd ".timeout 10000" "$LEADKEEP_DATA/leadkeep.db" "UPDATE timers
-		SET due_at = $due WHERE lead_id = $id AND kind = 'escalate' AND state = 'pending';
-		SELECT changes()")
+	changed=$(db_sql "UPDATE timers SET due_at = $due WHERE lead_id = $id
+		AND kind = 'escalate' AND state = 'pending' RETURNING id" | grep -c .)
 	[ "$changed" = 1 ] || { not_ok "lead $id: its escalation made due (changed: $changed)"; continue; }
 	sent=""
 	for _ in $(seq 1 200); do	# until it arrives (10 s at most)

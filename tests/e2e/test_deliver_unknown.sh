@@ -32,7 +32,7 @@ check "the provider's callback resolves it" \
 	wait_sql "SELECT state FROM outbox WHERE id = $ROW" delivered 15
 expect_eq "the task closed itself" "$(db "SELECT state FROM tasks WHERE id = $TASK")" done
 expect_contains "...saying why" "$(db "SELECT outcome FROM tasks WHERE id = $TASK")" "provider confirmed"
-expect_eq "the sid is recorded" "$(db "SELECT provider_id LIKE 'SM%' FROM outbox WHERE id = $ROW")" 1
+expect_eq "the sid is recorded" "$(db "SELECT count(*) FROM outbox WHERE id = $ROW AND provider_id LIKE 'SM%'")" 1
 expect_eq "the timeline says it went out" \
 	"$(db "SELECT count(*) FROM events WHERE lead_id = $ID AND type = 'message.confirmed' AND text LIKE '%to the lead%'")" 1
 sleep 1

@@ -43,15 +43,15 @@ export LEADKEEP_NOW=2026-11-24T23:02:00Z
 : >"$T/serve.log"
 LEADKEEP_FAULT_APPLY=1 start_server
 for i in $(seq 1 60); do
-	[ "$(sql "SELECT count(*) FROM timers WHERE lead_id = 1 AND kind = 'escalate' AND state = 'pending'")" = 0 ] && break
+	[ "$(sql "SELECT count(*) FROM timers WHERE lead_id = (SELECT min(id) FROM leads) AND kind = 'escalate' AND state = 'pending'")" = 0 ] && break
 	sleep 0.1
 done
 expect_contains "scheduler: the failed timer is logged" "$(cat "$T/serve.log")" "msg=timer_failed"
 expect_eq "scheduler: no timer set aside as an error" \
 	"$(sql "SELECT count(*) FROM timers WHERE state = 'error'")" 0
 expect_eq "scheduler: both escalations fired on a later pass" \
-	"$(sql "SELECT count(*) FROM timers WHERE lead_id = 1 AND kind = 'escalate' AND state = 'fired'")" 2
+	"$(sql "SELECT count(*) FROM timers WHERE lead_id = (SELECT min(id) FROM leads) AND kind = 'escalate' AND state = 'fired'")" 2
 expect_eq "scheduler: each escalation applied once" \
-	"$(sql "SELECT count(*) FROM events WHERE lead_id = 1 AND type = 'task.escalated'")" 2
+	"$(sql "SELECT count(*) FROM events WHERE lead_id = (SELECT min(id) FROM leads) AND type = 'task.escalated'")" 2
 stop_server
 expect_eq "clean stop" "$?" 0

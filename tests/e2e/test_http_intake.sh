@@ -66,7 +66,7 @@ expect_eq "form 8a: name decoded" "$(sql "SELECT name FROM leads WHERE id=1")" "
 expect_eq "form 8a: %2B is a plus" "$(sql "SELECT email FROM leads WHERE id=1")" "jane+leads@example.com"
 expect_eq "form 8a: phone normalised" "$(sql "SELECT phone FROM leads WHERE id=1")" "+14155550123"
 expect_eq "form 8a: source" "$(sql "SELECT source FROM leads WHERE id=1")" "web_form"
-expect_contains "form 8a: message kept with CRLF and UTF-8" "$(sql "SELECT hex(message) FROM leads WHERE id=1")" \
+expect_contains "form 8a: message kept with CRLF and UTF-8" "$(hex_of "$(sql "SELECT message FROM leads WHERE id=1")")" \
 	"$(printf 'Hi!\r\nCall me ~ after 5pm & ask for Zo\xc3\xab' | xxd -p -u | tr -d '\n')"
 expect_contains "form 8a: unmapped fields kept in the message" "$(sql "SELECT message FROM leads WHERE id=1")" "consent: on"
 expect_eq "form 8a: owner and task" "$(sql "SELECT count(*) FROM tasks t JOIN leads l ON l.id=t.lead_id WHERE l.id=1 AND l.owner IS NOT NULL")" 1

@@ -86,8 +86,8 @@ lk lead list --json --limit 10000000 >"$T/leads.json"
 # whether the decision landed whole (owner, task, timeline).
 sql "SELECT l.phone, (SELECT count(*) FROM events e WHERE e.lead_id = l.id
 	AND e.type IN ('lead.created', 'lead.inquiry_again')),
-	l.owner IS NOT NULL AND EXISTS (SELECT 1 FROM tasks t WHERE t.lead_id = l.id)
-	FROM leads l" | tr '|' ' ' >"$T/entries"
+	CASE WHEN l.owner IS NOT NULL AND EXISTS (SELECT 1 FROM tasks t WHERE t.lead_id = l.id)
+	THEN 1 ELSE 0 END FROM leads l" | tr '|' ' ' >"$T/entries"
 
 python3 - "$T/trace" "$T/leads.json" "$T/entries" "$_n" <<'PY'
 import collections, json, sys

@@ -109,7 +109,7 @@ expect_eq "its memory given back, the next is read" "${L[3]}" "''"
 expect_contains "...and answered" "${L[4]}" "HTTP/1.1 403"
 
 # --- a large body goes to an unlinked 0600 file in the data directory ------------
-out=$(py "$SRV_PID" "$LEADKEEP_DATA" <<'PY'
+out=$(py "$SRV_PID" "$LK_FILES" <<'PY'
 import os, stat
 pid, data = args[0], os.path.realpath(args[1])
 body = (b"from=Jane+Doe+%3Cjane%40example.com%3E&subject=Big&text=" + b"a" * 300000)
@@ -133,7 +133,7 @@ mapfile -t L <<<"$out"
 expect_eq "a body past body_spill is in an unlinked 0600 file in the data dir" "${L[0]}" "['0o600']"
 expect_contains "...and the email is taken" "${L[1]}" "HTTP/1.1 200"
 expect_eq "...as a lead" "$(sql "SELECT count(*) FROM leads WHERE email = 'jane@example.com'")" 1
-check "...and no body file is left in the data dir" test -z "$(find "$LEADKEEP_DATA" -name '.body-*')"
+check "...and no body file is left in the data dir" test -z "$(find "$LK_FILES" -name '.body-*')"
 
 # --- slow clients -------------------------------------------------------------------
 # Trickling headers (one byte every 0.3 s) are cut at header_timeout, though

@@ -40,7 +40,7 @@ form() { req POST /in/form/contact "$@"; }
 out=$(form --data 'your-name=Jos%E9+Garc%EDa&your-phone=312-555-0101')
 expect_eq "Latin-1 form, nothing declared: 200" "$(status_of "$out")" 200
 expect_eq "...the API shows José García (read as Windows-1252)" "$(lead_of name)" "'José García'"
-expect_eq "...stored as UTF-8" "$(sql "SELECT hex(name) FROM leads ORDER BY id DESC LIMIT 1")" \
+expect_eq "...stored as UTF-8" "$(hex_of "$(sql "SELECT name FROM leads ORDER BY id DESC LIMIT 1")")" \
 	"$(printf 'Jos\xc3\xa9 Garc\xc3\xada' | xxd -p -u)"
 expect_contains "...the log line says how it was read" "$(cat "$T/serve.log")" "text=windows-1252"
 
@@ -83,16 +83,19 @@ out=$(req POST /api/v1/leads -H "Authorization: Bearer $TOKEN" -H 'Content-Type:
 expect_eq "API JSON with a Latin-1 byte: 201" "$(status_of "$out")" 201
 expect_eq "...U+FFFD in its place" "$(json_get "$(body_of "$out")" "repr(d['name'])")" "'Jos� Api'"
 
-# A row written before the doors checked text (or by hand): the API still
-# shows every field, with U+FFFD for the bad bytes.
-sql "UPDATE leads SET service = CAST(X'4465636BE9' AS TEXT) WHERE id = 1"
-out=$(api GET /api/v1/leads/1)
-expect_eq "a stored invalid byte: the API keeps the field" \
-	"$(json_get "$(body_of "$out")" "repr(d.get('service', 'MISSING'))")" "'Deck�'"
-out=$(api GET '/api/v1/leads?limit=50')
-expect_eq "...in the list too" \
-	"$(json_get "$(body_of "$out")" "repr([l.get('service', 'MISSING') for l in d['data'] if l['id'] == 1])")" \
-	"['Deck�']"
+# (PostgreSQL refuses text that is not UTF-8 itself: no such row there.)
+if [ "${LK_STORE:-}" != pg ]; then
+	# A row written before the doors checked text (or by hand): the API still
+	# shows every field, with U+FFFD for the bad bytes.
+	sql "UPDATE leads SET service = CAST(X'4465636BE9' AS TEXT) WHERE id = 1"
+	out=$(api GET /api/v1/leads/1)
+	expect_eq "a stored invalid byte: the API keeps the field" \
+		"$(json_get "$(body_of "$out")" "repr(d.get('service', 'MISSING'))")" "'Deck�'"
+	out=$(api GET '/api/v1/leads?limit=50')
+	expect_eq "...in the list too" \
+		"$(json_get "$(body_of "$out")" "repr([l.get('service', 'MISSING') for l in d['data'] if l['id'] == 1])")" \
+		"['Deck�']"
+fi
 
 # --- SMS: Twilio sends UTF-8; a NUL is replaced, the rest kept, flagged -------
 twilio() {	# BODY: posts it signed for https://engine.example.test/webhooks/twilio/sms
@@ -134,6 +137,8 @@ expect_eq "...the From name decoded by its charset" "$(lead_of name)" "'José Ma
 expect_contains "...the text decoded by its charset" "$(lead_of message)" 'presupuesto para José'
 
 # --- nothing invalid was stored by any door ------------------------------------
+# (on PostgreSQL the database itself refuses invalid UTF-8 and NUL in text)
+if [ "${LK_STORE:-}" != pg ]; then
 bad=$(python3 - "$LEADKEEP_DATA/leadkeep.db" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1]); db.text_factory = bytes
@@ -153,4 +158,5 @@ print(n)
 PY
 )
 expect_eq "no door stored invalid UTF-8 or a NUL (but the row written by hand)" "$bad" 1
+fi
 stop_server

@@ -10,14 +10,14 @@
 . "$(dirname "$0")/http_lib.sh"
 export LEADKEEP_NOW=2026-03-10T15:00:00Z	# a Tuesday, 10:00 in Chicago
 
-mkdir -p "$LEADKEEP_DATA"
+mkdir -p "$LK_FILES"
 lk rules show-default | python3 -c '
 import sys
 s = sys.stdin.read()
 s = s.replace("routing:\n", "routing:\n  - { when: { custom: { zip: \"60601\" } }, owner: maria }\n", 1)
 s = s.replace("{{next_contact_window}}. Reply STOP to opt out.",
               "{{next_contact_window}}.{{#custom.zip}} We serve {{custom.zip}}.{{/custom.zip}} Reply STOP to opt out.", 1)
-sys.stdout.write(s)' >"$LEADKEEP_DATA/rules.yaml"
+sys.stdout.write(s)' >"$LK_FILES/rules.yaml"
 check "rules with {{custom.zip}} and a custom routing rule check clean" lk rules check
 export LK_META_APP_SECRET=test-app-secret
 export LK_META_VERIFY_TOKEN=v

@@ -54,7 +54,7 @@ expect_contains "an unknown path is one series" "$(curl -s "$BASE/metrics")" 'le
 expect_contains "database size" "$out" 'leadkeep_database_bytes{file="database"}'
 check "the database is a real size" bash -c "grep -E '^leadkeep_database_bytes\\{file=\"database\"\\} [1-9][0-9]{4,}' '$T/metrics.txt'"
 # A timer that came due while nobody fired it shows as late.
-sql "INSERT INTO timers (business_id, lead_id, due_at, kind, state, created_at) VALUES (1, 1, strftime('%s','now') + 3600, 'nurture', 'pending', 0)"
+sql "INSERT INTO timers (business_id, lead_id, due_at, kind, state, created_at) VALUES (1, 1, $(($(date +%s) + 3600)), 'nurture', 'pending', 0)"
 out=$(curl -s "$BASE/metrics")
 expect_contains "pending timers are counted from the database" "$out" "leadkeep_timers_pending"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-For: 203.0.113.9' "$BASE/metrics")

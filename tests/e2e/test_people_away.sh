@@ -5,8 +5,8 @@
 # through the engine. The clock is injected with LEADKEEP_NOW.
 . "$(dirname "$0")/lib.sh"
 
-mkdir -p "$LEADKEEP_DATA"
-cat > "$LEADKEEP_DATA/rules.yaml" <<'YAML'
+mkdir -p "$LK_FILES"
+cat > "$LK_FILES/rules.yaml" <<'YAML'
 business: { name: Acme, timezone: America/Chicago }
 people:
   - { id: alice, name: Alice Moreno, role: office, email: alice@acme.example, fallback: maria,
@@ -19,7 +19,7 @@ sequences:
   new_inquiry:
     - { at: 0m, task: call, within: 2d, business_hours: false }
 YAML
-db() { sqlite3 "$LEADKEEP_DATA/leadkeep.db" "$1"; }
+db() { db_sql "$1"; }
 check "the rules with an away time and a fallback pass rules check" lk rules check --syntax
 
 out=$(LEADKEEP_NOW=2026-12-18T16:00:00Z lk lead add --name "Eve Early" --phone 3125550141 \

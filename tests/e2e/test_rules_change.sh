@@ -11,7 +11,7 @@ T0=2026-11-24T20:02:00Z		# Tuesday 14:02 in America/Chicago
 LATER=2026-11-24T21:00:00Z	# nothing is due yet
 EDITED="$LK_ROOT/tests/scenarios/rules-edited.yaml"
 PORT=$(free_port)
-db() { sqlite3 "$LEADKEEP_DATA/leadkeep.db" "$1"; }
+db() { db_sql "$1"; }
 
 LEADKEEP_NOW=$T0 lk lead add --name "Sam Lee" --phone 3125550177 --service gutters >/dev/null
 expect_eq "the new lead's next step is named by id" \
@@ -64,22 +64,22 @@ hup() {	# LOG_MSG
 }
 
 sed -e 's|timezone: America/Chicago|timezone: America/Chicgo|' \
-	-e 's|template: nudge_email|template: nudge_mail|' "$EDITED" > "$LEADKEEP_DATA/rules.yaml"
+	-e 's|template: nudge_email|template: nudge_mail|' "$EDITED" > "$LK_FILES/rules.yaml"
 check "a bad file on SIGHUP is refused" hup rules_refused
 log=$(cat "$T/serve.log")
 expect_contains "the refusal logs each problem at FILE:LINE:COL" "$log" \
-	"$LEADKEEP_DATA/rules.yaml:6:13: error: unknown time zone"
+	"$LK_FILES/rules.yaml:6:13: error: unknown time zone"
 expect_contains "... every one of them" "$log" \
-	"$LEADKEEP_DATA/rules.yaml:46:41: error: template \\\"nudge_mail\\\" does not exist"
-expect_contains "the refusal says the old rules stay" "$log" "msg=rules_refused file=$LEADKEEP_DATA/rules.yaml errors="
+	"$LK_FILES/rules.yaml:46:41: error: template \\\"nudge_mail\\\" does not exist"
+expect_contains "the refusal says the old rules stay" "$log" "msg=rules_refused file=$LK_FILES/rules.yaml errors="
 expect_eq "serve still runs the old rules" "$(json_get "$(people)" 'len(d["data"])')" "$npeople"
 expect_eq "the refused file's lead plan is untouched" \
 	"$(db "SELECT step_id || ' ' || state FROM timers WHERE kind='step'")" "sms.checkin pending"
 
 sed -e 's/^  - { id: maria, .*/&\n  - { id: dana, name: Dana Kim, role: office, email: dana@northside.example }/' \
-	"$EDITED" > "$LEADKEEP_DATA/rules.yaml"
+	"$EDITED" > "$LK_FILES/rules.yaml"
 check "a good file on SIGHUP is taken" hup rules_leads_moved
-expect_contains "the reload is logged" "$(cat "$T/serve.log")" "msg=rules_reloaded file=$LEADKEEP_DATA/rules.yaml"
+expect_contains "the reload is logged" "$(cat "$T/serve.log")" "msg=rules_reloaded file=$LK_FILES/rules.yaml"
 expect_contains "the leads moved are counted" "$(cat "$T/serve.log")" "leads=1 changed=1 cancelled=1 moved=1 added=1"
 expect_eq "HTTP sees the new rules at once (the edited file's people and Dana)" \
 	"$(json_get "$(people)" 'len(d["data"])')" "$(($(grep -c '^  - { id: ' "$EDITED") + 1))"
@@ -88,14 +88,14 @@ expect_eq "the deleted step is cancelled, not shifted onto another" \
 	"sms.checkin cancelled
 sms.second pending"
 expect_eq "its timer is due at the start + 3d, as before" \
-	"$(db "SELECT datetime(due_at, 'unixepoch') FROM timers WHERE kind='step' AND state='pending'")" \
+	"$(utc "$(db "SELECT due_at FROM timers WHERE kind='step' AND state='pending'")")" \
 	"2026-11-27 20:02:00"
-expect_contains "the timeline says why" "$(db "SELECT group_concat(type) FROM events WHERE lead_id=1")" \
+expect_contains "the timeline says why" "$(db "SELECT type FROM events WHERE lead_id=1 ORDER BY id" | paste -sd, -)" \
 	"step.cancelled"
 expect_eq "the plan records the new version" \
-	"$(db "SELECT rules_version = (SELECT v.hash FROM rules_activations a JOIN rules_versions v ON v.id = a.version_id ORDER BY a.id DESC LIMIT 1) FROM leads WHERE id=1")" 1
+	"$(db "SELECT CASE WHEN rules_version = (SELECT v.hash FROM rules_activations a JOIN rules_versions v ON v.id = a.version_id ORDER BY a.id DESC LIMIT 1) THEN 1 ELSE 0 END FROM leads WHERE id=1")" 1
 expect_eq "every version used is kept: the CLI's, serve's reload" \
-	"$(db "SELECT group_concat(by, ',') FROM rules_activations")" "cli,serve reload"
+	"$(db "SELECT by FROM rules_activations ORDER BY id" | paste -sd, -)" "cli,serve reload"
 check "the same file again changes nothing" hup rules_unchanged
 hist=$(lk rules history)
 expect_contains "rules history lists the reload" "$hist" "serve reload"
@@ -104,12 +104,13 @@ expect_eq "serve stops cleanly after reloads" "$?" 0
 
 # Rules edited while serve is down: the leads move when it starts.
 sed -e 's/at: 3d,  send: sms,  template: second/at: 2d,  send: sms,  template: second/' \
-	"$EDITED" > "$LEADKEEP_DATA/rules.yaml"
+	"$EDITED" > "$LK_FILES/rules.yaml"
 LEADKEEP_NOW=$LATER "$LK_BIN" serve --listen "127.0.0.1:$PORT" 2>>"$T/serve.log" &
 SERVE_PID=$!
 _pids+=("$SERVE_PID")
 check "serve starts on the edited rules" wait_http "http://127.0.0.1:$PORT/readyz"
 expect_eq "the pending step moved to start + 2d" \
-	"$(db "SELECT step_id || ' ' || datetime(due_at, 'unixepoch') FROM timers WHERE kind='step' AND state='pending'")" \
+	"$(db "SELECT step_id || ' ' || due_at FROM timers WHERE kind='step' AND state='pending'" |
+	   while read -r id at; do echo "$id $(utc "$at")"; done)" \
 	"sms.second 2026-11-26 20:02:00"
 kill -TERM "$SERVE_PID"; wait "$SERVE_PID"

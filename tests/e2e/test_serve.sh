@@ -15,7 +15,7 @@ start_serve() {	# NOW
 	wait_http "http://127.0.0.1:$PORT/readyz"
 }
 
-db() { sqlite3 "$LEADKEEP_DATA/leadkeep.db" "$1"; }
+db() { db_sql "$1"; }
 
 LEADKEEP_NOW=$T0 lk lead add --name "Marcus Johnson" --phone 3125550199 --service "deck repair" >/dev/null
 

@@ -10,12 +10,12 @@
 . "$(dirname "$0")/http_lib.sh"
 
 export LEADKEEP_NOW=2026-11-24T20:02:00Z	# Tuesday 14:02 in America/Chicago: open
-mkdir -p "$LEADKEEP_DATA"
+mkdir -p "$LK_FILES"
 lk rules show-default | python3 -c '
 import sys
 s = sys.stdin.read()
 s = s.replace("  - { id: maria,", "  - { id: terry, name: Terry Tech, role: technician, phone: \"+13125550104\", email: terry@northside.example, notify: email }\n  - { id: ted, name: Ted Other, role: technician, phone: \"+13125550105\", email: ted@northside.example, notify: email }\n  - { id: maria,", 1)
-print(s, end="")' >"$LEADKEEP_DATA/rules.yaml"
+print(s, end="")' >"$LK_FILES/rules.yaml"
 server_config "$T/serve.yaml" </dev/null
 TOKEN=$(lk token create --name web-appointments --role staff 2>/dev/null)
 start_server --config "$T/serve.yaml" || { not_ok "server starts"; exit 1; }

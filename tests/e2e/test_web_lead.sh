@@ -9,12 +9,12 @@
 . "$(dirname "$0")/http_lib.sh"
 
 export LEADKEEP_NOW=2026-11-24T20:02:00Z	# Tuesday 14:02 in America/Chicago: open
-mkdir -p "$LEADKEEP_DATA"
+mkdir -p "$LK_FILES"
 lk rules show-default | python3 -c '
 import sys
 s = sys.stdin.read()
 s = s.replace("  - { id: maria,", "  - { id: terry, name: Terry Tech, role: technician, phone: \"+13125550104\", email: terry@northside.example, notify: email }\n  - { id: maria,", 1)
-print(s, end="")' >"$LEADKEEP_DATA/rules.yaml"
+print(s, end="")' >"$LK_FILES/rules.yaml"
 server_config "$T/serve.yaml" </dev/null
 business_config <<'YAML'
 sources:

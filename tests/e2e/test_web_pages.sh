@@ -12,14 +12,14 @@
 
 export LEADKEEP_NOW=2026-11-24T20:02:00Z	# Tuesday 14:02 in America/Chicago: open
 NOW=$(date -u -d 2026-11-24T20:02:00Z +%s)
-mkdir -p "$LEADKEEP_DATA"
+mkdir -p "$LK_FILES"
 lk rules show-default | python3 -c '
 import sys
 s = sys.stdin.read()
 s = s.replace("people:\n", "# owner: <script>alert(\"rules\")</script> & co\npeople:\n", 1)
 s = s.replace("  - { id: maria,", "  - { id: terry, name: Terry Tech, role: technician, phone: \"+13125550104\", email: terry@northside.example, notify: email }\n  - { id: maria,", 1)
-print(s, end="")' >"$LEADKEEP_DATA/rules.yaml"
-expect_contains "the rules file checks" "$(lk rules check "$LEADKEEP_DATA/rules.yaml")" "ok (6 people"
+print(s, end="")' >"$LK_FILES/rules.yaml"
+expect_contains "the rules file checks" "$(lk rules check "$LK_FILES/rules.yaml")" "ok (6 people"
 server_config "$T/serve.yaml" </dev/null
 business_config <<'YAML'
 sources:
@@ -212,17 +212,17 @@ expect_eq "rules: office may not: 403" "$(page /app/rules "$A")" 403
 expect_eq "rules: sales may not: 403" "$(page /app/rules "$B")" 403
 expect_eq "rules: the manager: 200" "$(page /app/rules "$M")" 200
 r=$(cat "$T/page")
-expect_contains "the file's path" "$r" "$LEADKEEP_DATA/rules.yaml"
+expect_contains "the file's path" "$r" "$LK_FILES/rules.yaml"
 expect_contains "its check" "$r" "ok (6 people"
 expect_contains "the file, escaped" "$r" "# owner: &lt;script&gt;alert(&quot;rules&quot;)&lt;/script&gt; &amp; co"
 check "no script element from the file" bash -c "! grep -q '<script>alert' <<<\"\$1\"" _ "$r"
-v1=$(sha256sum "$LEADKEEP_DATA/rules.yaml" | cut -c1-12)
+v1=$(sha256sum "$LK_FILES/rules.yaml" | cut -c1-12)
 expect_contains "the history: the version running, since serve started it" "$r" \
 	"<td><code>$v1</code> (running)</td><td>serve</td>"
 check "an unchanged file is not flagged" has_not "has changed since the server loaded it"
 # A reload (SIGHUP) that takes: the page shows what runs now, and the history both versions.
-printf '# a comment the reload brings\n' >>"$LEADKEEP_DATA/rules.yaml"
-v2=$(sha256sum "$LEADKEEP_DATA/rules.yaml" | cut -c1-12)
+printf '# a comment the reload brings\n' >>"$LK_FILES/rules.yaml"
+v2=$(sha256sum "$LK_FILES/rules.yaml" | cut -c1-12)
 kill -HUP "$SRV_PID"
 for i in $(seq 1 100); do grep -q "msg=rules_reloaded" "$T/serve.log" && break; sleep 0.1; done
 page /app/rules "$M" >/dev/null
@@ -231,11 +231,11 @@ expect_contains "after a reload the page shows the rules that run now" "$r" "# a
 check "... not flagged as changed" has_not "has changed since the server loaded it"
 expect_contains "... the new version on top" "$r" "<td><code>$v2</code> (running)</td><td>serve reload</td>"
 expect_contains "... the first below it" "$r" "<td><code>$v1</code></td><td>serve</td>"
-printf 'bogus_section: 1\n' >>"$LEADKEEP_DATA/rules.yaml"
+printf 'bogus_section: 1\n' >>"$LK_FILES/rules.yaml"
 page /app/rules "$M" >/dev/null
 r=$(cat "$T/page")
 expect_contains "a changed file on disk is noticed" "$r" "The file on disk has changed since the server loaded it."
-expect_contains "and its check names the line" "$r" "rules.yaml:$(wc -l <"$LEADKEEP_DATA/rules.yaml"):1: error:"
+expect_contains "and its check names the line" "$r" "rules.yaml:$(wc -l <"$LK_FILES/rules.yaml"):1: error:"
 expect_contains "the server still runs the rules it loaded" "$r" "ok (6 people"
 
 # --- 404 -----------------------------------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ stop_serve() {
 	wait "$SERVE_PID" 2>/dev/null
 }
 
-db() { sqlite3 "$LEADKEEP_DATA/leadkeep.db" "$1"; }
+db() { db_sql "$1"; }	# lib.sh: either engine
 
 # wait_sql SQL EXPECTED [SECONDS]: polls until the query prints EXPECTED.
 wait_sql() {

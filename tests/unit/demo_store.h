@@ -68,6 +68,14 @@ demo_pg_open(bool fresh)
 	return s;
 }
 
+/* Where another connection opens the same database (store_open's
+ * argument): the data directory, or LK_PG_URL on PostgreSQL. */
+static inline const char *
+demo_address(const demo_store *d)
+{
+	return demo_on_pg() ? getenv("LK_PG_URL") : d->dir;
+}
+
 /* Opens everything or fails the test. */
 static void
 demo_store_open(demo_store *d)
@@ -145,6 +153,80 @@ demo_count(store *s, const char *sql)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return n;
+}
+
+/* sql (SQLite's ?1 for its one parameter) in the engine's words: ?N -> $N. */
+static inline void
+demo_pg_sql(const char *sql, char *out, size_t len)
+{
+	snprintf(out, len, "%s", sql);
+	for (char *c = out; *c != '\0'; c++)
+		if (*c == '?')
+			*c = '$';
+}
+
+/* The first column of sql's first row as text into buf ("" when none or
+ * NULL), with ?1 bound to arg. Returns whether a row came. */
+static inline bool
+demo_text(store *s, const char *sql, int64_t arg, char *buf, size_t len)
+{
+	bool row = false;
+
+	buf[0] = '\0';
+	if (demo_on_pg()) {
+		char q[1024], num[24];
+		const char *v[1] = { num };
+		PGresult *r;
+
+		demo_pg_sql(sql, q, sizeof q);
+		snprintf(num, sizeof num, "%lld", (long long)arg);
+		r = PQexecParams(store_pg_conn(s), q, strstr(q, "$1") ? 1 : 0, NULL, v, NULL,
+				 NULL, 0);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK)
+			fail_msg("%s: %s", q, PQresultErrorMessage(r));
+		if ((row = PQntuples(r) > 0) && !PQgetisnull(r, 0, 0))
+			snprintf(buf, len, "%s", PQftype(r, 0) != 16 ? PQgetvalue(r, 0, 0) :
+				 /* a boolean, as SQLite's 0/1 */
+				 strcmp(PQgetvalue(r, 0, 0), "t") == 0 ? "1" : "0");
+		PQclear(r);
+		return row;
+	}
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_prepare_v2(store_sqlite_db(s), sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_bind_parameter_count(st) > 0)
+		sqlite3_bind_int64(st, 1, arg);
+	if ((row = sqlite3_step(st) == SQLITE_ROW) && sqlite3_column_text(st, 0) != NULL)
+		snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return row;
+}
+
+/* The first column of sql's first row as an integer, ?1 bound to arg; -1
+ * when no row. */
+static inline int64_t
+demo_one(store *s, const char *sql, int64_t arg)
+{
+	char buf[64];
+
+	if (!demo_text(s, sql, arg, buf, sizeof buf))
+		return -1;
+	return strtoll(buf, NULL, 10);
+}
+
+/* Runs a statement without parameters or rows, or fails the test. */
+static inline void
+demo_exec(store *s, const char *sql)
+{
+	if (demo_on_pg()) {
+		PGresult *r = PQexec(store_pg_conn(s), sql);
+
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			fail_msg("%s: %s", sql, PQresultErrorMessage(r));
+		PQclear(r);
+		return;
+	}
+	assert_int_equal(sqlite3_exec(store_sqlite_db(s), sql, NULL, NULL, NULL), SQLITE_OK);
 }
 
 #endif

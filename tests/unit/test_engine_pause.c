@@ -432,15 +432,7 @@ resume_with_nothing_held(void **state)
 static int64_t
 one(demo_store *f, const char *sql, int64_t arg)
 {
-	sqlite3_stmt *st;
-	int64_t n = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(store_sqlite_db(f->s), sql, -1, &st, NULL), SQLITE_OK);
-	sqlite3_bind_int64(st, 1, arg);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	return demo_one(f->s, sql, arg);
 }
 
 /* The first column of sql's first row as text (kept until the next call). */
@@ -448,14 +440,8 @@ static const char *
 text(demo_store *f, const char *sql, int64_t arg)
 {
 	static char buf[128];
-	sqlite3_stmt *st;
 
-	buf[0] = '\0';
-	assert_int_equal(sqlite3_prepare_v2(store_sqlite_db(f->s), sql, -1, &st, NULL), SQLITE_OK);
-	sqlite3_bind_int64(st, 1, arg);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
-		snprintf(buf, sizeof buf, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	demo_text(f->s, sql, arg, buf, sizeof buf);
 	return buf;
 }
 

@@ -62,15 +62,7 @@ contact_fn(store *s, void *arg, char *err, size_t errlen)
 static int64_t
 one(fixture *f, const char *sql, int64_t arg)
 {
-	sqlite3_stmt *st;
-	int64_t n = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(store_sqlite_db(f->s), sql, -1, &st, NULL), SQLITE_OK);
-	sqlite3_bind_int64(st, 1, arg);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	return demo_one(f->s, sql, arg);
 }
 
 static void
@@ -79,8 +71,7 @@ snooze_moves_the_task_and_replaces_its_escalation(void **state)
 	fixture *f = *state;
 	int64_t lid = add_lead(f, "(312) 555-0199");
 	edit e = { .f = f, .until = f->t0 + 3 * 3600 };
-	sqlite3_stmt *st;
-	char err[256] = "";
+	char err[256] = "", text[256];
 
 	e.task_id = one(f, "SELECT id FROM tasks WHERE lead_id = ?1 AND state = 'open'", lid);
 	assert_int_equal(one(f, "SELECT count(*) FROM timers WHERE task_id = ?1 AND kind ="
@@ -95,14 +86,10 @@ snooze_moves_the_task_and_replaces_its_escalation(void **state)
 	assert_int_equal(one(f, "SELECT due_at FROM timers WHERE task_id = ?1 AND kind ="
 			     " 'escalate' AND state = 'pending'", e.task_id),
 			 e.until + f->r->escalations[0].overdue);
-	assert_int_equal(sqlite3_prepare_v2(store_sqlite_db(f->s), "SELECT text FROM events WHERE type ="
-					    " 'task.snoozed' AND actor = 'bob'", -1, &st, NULL),
-			 SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_string_equal((const char *)sqlite3_column_text(st, 0),
-			    "Snoozed: Call Marcus Johnson by 2:07 PM about deck repair - customer at"
-			    " work (now due 5:02 PM)");
-	sqlite3_finalize(st);
+	assert_true(demo_text(f->s, "SELECT text FROM events WHERE type = 'task.snoozed' AND"
+			      " actor = 'bob'", 0, text, sizeof text));
+	assert_string_equal(text, "Snoozed: Call Marcus Johnson by 2:07 PM about deck repair -"
+			    " customer at work (now due 5:02 PM)");
 	/* Other timers of the lead (its sequence) are untouched. */
 	assert_true(demo_count(f->s, "SELECT count(*) FROM timers WHERE kind = 'step'"
 			       " AND state = 'pending'") >= 1);
@@ -123,8 +110,7 @@ snooze_refusals_write_nothing(void **state)
 	e.until = f->t0;	/* before now (t0 + 60) */
 	assert_int_equal(flow_run(f->s, snooze_fn, &e, err, sizeof err), FLOW_INVALID);
 	assert_string_equal(err, "until: must be in the future");
-	assert_int_equal(sqlite3_exec(store_sqlite_db(f->s), "UPDATE tasks SET state = 'done'", NULL, NULL,
-				      NULL), SQLITE_OK);
+	demo_exec(f->s, "UPDATE tasks SET state = 'done'");
 	e.until = f->t0 + 3600;
 	assert_int_equal(flow_run(f->s, snooze_fn, &e, err, sizeof err), FLOW_CONFLICT);
 	assert_non_null(strstr(err, "is done, not open"));

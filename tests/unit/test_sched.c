@@ -73,7 +73,7 @@ thread_fires_rows_another_connection_wrote(void **state)
 	int i;
 
 	__atomic_store_n(&fake_now, f->t0, __ATOMIC_SEQ_CST);
-	sc = sched_start(f->dir, f->r, fake_clock, NULL, err, sizeof err);
+	sc = sched_start(demo_address(f), f->r, fake_clock, NULL, err, sizeof err);
 	assert_non_null(sc);
 	add_leads(f, 1);	/* through this test's own connection */
 	__atomic_store_n(&fake_now, f->t0 + 25 * 60, __ATOMIC_SEQ_CST);	/* 5 min past due */
@@ -122,7 +122,7 @@ bus_wakes_the_thread_and_hears_what_it_fired(void **state)
 	/* Past the escalation's due time before the lead exists: the thread's
 	 * first pass finds nothing and it goes to sleep for a second. */
 	__atomic_store_n(&fake_now, f->t0 + 25 * 60, __ATOMIC_SEQ_CST);
-	sc = sched_start(f->dir, f->r, fake_clock, bus, err, sizeof err);
+	sc = sched_start(demo_address(f), f->r, fake_clock, bus, err, sizeof err);
 	assert_non_null(sc);
 	while (!sched_running(sc))
 		nanosleep(&(struct timespec){ 0, 1000 * 1000 }, NULL);

@@ -74,10 +74,39 @@ old_schema_upgrades_with_data_intact(void **state)
 	assert_string_equal((const char *)sqlite3_column_text(st, 0), "Old Lead");
 	assert_string_equal((const char *)sqlite3_column_text(st, 1), "+13125550100");
 	sqlite3_finalize(st);
-	assert_int_equal(demo_count(s, "SELECT count(*) FROM api_tokens"), 0);	/* v2 table */
+	/* A SQLite file whatever LK_STORE says (test_store_pg has PostgreSQL's). */
+	assert_int_equal(sqlite3_prepare_v2(store_sqlite_db(s), "SELECT count(*) FROM api_tokens",
+					    -1, &st, NULL), SQLITE_OK);	/* v2 table */
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(st, 0), 0);
+	sqlite3_finalize(st);
 	store_close(s);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
+}
+
+/* --data names a directory or a PostgreSQL address; a log line shows the
+ * address without its user, password or parameters. */
+static void
+an_address_is_told_from_a_directory_and_shown_without_secrets(void **state)
+{
+	char buf[256];
+
+	(void)state;
+	assert_true(store_is_address("postgres://db/leadkeep"));
+	assert_true(store_is_address("postgresql://u@db:5433/lk"));
+	assert_false(store_is_address("/var/lib/leadkeep"));
+	assert_false(store_is_address("./postgres:/x"));
+	assert_false(store_is_address(NULL));
+	store_data_shown("postgres://lk:s3cr%40t@db.example.com:5433/leadkeep?sslmode=require&"
+			 "password=x", buf, sizeof buf);
+	assert_string_equal(buf, "postgres://db.example.com:5433/leadkeep");
+	store_data_shown("postgresql://a@b@host/db", buf, sizeof buf);
+	assert_string_equal(buf, "postgres://host/db");
+	store_data_shown("postgres:///leadkeep?host=/tmp/x&user=postgres", buf, sizeof buf);
+	assert_string_equal(buf, "postgres:///leadkeep");
+	store_data_shown("/var/lib/leadkeep", buf, sizeof buf);
+	assert_string_equal(buf, "/var/lib/leadkeep");
 }
 
 static void
@@ -198,6 +227,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(old_schema_upgrades_with_data_intact),
 		cmocka_unit_test(newer_schema_is_refused),
+		cmocka_unit_test(an_address_is_told_from_a_directory_and_shown_without_secrets),
 		cmocka_unit_test_setup_teardown(intake_commits_lead_owner_task_timers_and_ack_together,
 						demo_setup, demo_teardown),
 		cmocka_unit_test_setup_teardown(rolled_back_intake_leaves_nothing, demo_setup, demo_teardown),
