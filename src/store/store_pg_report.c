@@ -79,13 +79,9 @@ int
 pg_report_tasks(store *s, int64_t business_id,
 		void (*fn)(void *ctx, const store_report_task *r), void *ctx)
 {
-	PGresult *res = run(s, "SELECT t.id, t.lead_id, t.verb, t.assignee, t.state,"
-			    " t.outcome, t.due_at, t.created_at, coalesce(t.closed_at, 0),"
-			    " coalesce(x.n, 0) FROM tasks t LEFT JOIN (SELECT task_id,"
-			    " count(*) AS n FROM timers WHERE business_id = $1 AND"
-			    " kind = 'escalate' AND state = 'fired' GROUP BY task_id) x"
-			    " ON x.task_id = t.id WHERE t.business_id = $1 ORDER BY t.id",
-			    business_id);
+	PGresult *res = run(s, "SELECT id, lead_id, verb, assignee, state, outcome, due_at,"
+			    " created_at, coalesce(closed_at, 0) FROM tasks"
+			    " WHERE business_id = $1 ORDER BY id", business_id);
 	int n;
 
 	if (res == NULL)
@@ -94,7 +90,7 @@ pg_report_tasks(store *s, int64_t business_id,
 		store_report_task r = {
 			.id = I(0), .lead_id = I(1), .verb = S(2), .assignee = S(3),
 			.state = S(4), .outcome = S(5), .due_at = I(6), .created_at = I(7),
-			.closed_at = I(8), .escalations = (int)I(9),
+			.closed_at = I(8),
 		};
 
 		fn(ctx, &r);
@@ -108,8 +104,9 @@ int
 pg_report_timers(store *s, int64_t business_id,
 		 void (*fn)(void *ctx, const store_report_timer *r), void *ctx)
 {
-	PGresult *res = run(s, "SELECT lead_id, coalesce(task_id, 0), due_at, kind FROM timers"
-			    " WHERE state = 'pending' AND business_id = $1", business_id);
+	PGresult *res = run(s, "SELECT lead_id, coalesce(task_id, 0), due_at, kind, state"
+			    " FROM timers WHERE business_id = $1 AND (state = 'pending' OR"
+			    " (kind = 'escalate' AND state = 'fired'))", business_id);
 	int n;
 
 	if (res == NULL)
@@ -117,6 +114,7 @@ pg_report_timers(store *s, int64_t business_id,
 	for (int i = 0; i < PQntuples(res); i++) {
 		store_report_timer r = {
 			.lead_id = I(0), .task_id = I(1), .due_at = I(2), .kind = S(3),
+			.state = S(4),
 		};
 
 		fn(ctx, &r);
