@@ -450,7 +450,8 @@ cmd_serve(int argc, char **argv)
 	}
 	if (e.rules_file[0] != '\0')
 		rules_text = read_rules_text(e.rules_file);
-	if ((hw = health_watch_new(&(health_watch_options){ .data_dir = e.data, .live = live,
+	if ((hw = health_watch_new(&(health_watch_options){ .data_dir = e.data,
+			.files_dir = cli_files_dir(&e), .live = live,
 			.business_id = e.business_id, .clock = wall_clock }, err,
 			sizeof err)) == NULL) {
 		rc = cli_fail(EXIT_RUNTIME, "health watch: %s", err);

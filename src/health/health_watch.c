@@ -41,7 +41,7 @@ typedef struct {
 } arrivals_set;
 
 struct health_watch {
-	char *data_dir;
+	char *files_dir;
 	char *state_path;
 	const rules_live *live;
 	int64_t business_id;
@@ -389,7 +389,7 @@ look(health_watch *w)
 	f.max_lateness = sh.max_lateness;
 	f.timer_head = (health_head){ sh.timer_head_id, sh.timer_head_due };
 	f.outbox_head = (health_head){ sh.outbox_head_id, sh.outbox_head_due };
-	if (statvfs(w->data_dir, &vfs) == 0) {
+	if (statvfs(w->files_dir, &vfs) == 0) {
 		f.disk_free = (uint64_t)vfs.f_bavail * vfs.f_frsize;
 		f.disk_total = (uint64_t)vfs.f_blocks * vfs.f_frsize;
 	}
@@ -440,7 +440,7 @@ watch_free(health_watch *w)
 	pthread_mutex_destroy(&w->mu);
 	pthread_mutex_destroy(&w->snap_mu);
 	pthread_cond_destroy(&w->cv);
-	free(w->data_dir);
+	free(w->files_dir);
 	free(w->state_path);
 	free(w);
 }
@@ -465,13 +465,13 @@ health_watch_new(const health_watch_options *o, char *err, size_t errlen)
 	w->live = o->live;
 	w->business_id = o->business_id;
 	w->clock = o->clock;
-	len = strlen(o->data_dir) + sizeof "/health.state";
-	w->data_dir = strdup(o->data_dir);
-	if (w->data_dir == NULL || (w->state_path = malloc(len)) == NULL) {
+	len = strlen(o->files_dir) + sizeof "/health.state";
+	w->files_dir = strdup(o->files_dir);
+	if (w->files_dir == NULL || (w->state_path = malloc(len)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	snprintf(w->state_path, len, "%s/health.state", o->data_dir);
+	snprintf(w->state_path, len, "%s/health.state", o->files_dir);
 	if ((w->s = store_open(o->data_dir, err, errlen)) == NULL)
 		goto fail;
 	state_load(w);

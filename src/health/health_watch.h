@@ -24,7 +24,8 @@
 typedef struct health_watch health_watch;
 
 typedef struct {
-	const char *data_dir;		/* copied */
+	const char *data_dir;		/* the database (store_open); borrowed */
+	const char *files_dir;		/* its state and the disk it watches; copied */
 	const rules_live *live;		/* borrowed, must outlive the watch */
 	int64_t business_id;
 	int64_t (*clock)(void);		/* UTC seconds */
