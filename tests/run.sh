@@ -49,7 +49,8 @@ done
 # The store and flow tests that also run on the PostgreSQL engine
 # (demo_store.h's LK_STORE=pg), each on a throwaway cluster. More join as the
 # engine grows.
-for t in build/asan/tests/test_store_states build/asan/tests/test_flow_submit; do
+for t in build/asan/tests/test_store_states build/asan/tests/test_flow_submit \
+	 build/asan/tests/test_store_business; do
 	[ -x "$t" ] || continue
 	[ -n "$filter" ] && [[ "$t" != *"$filter"* ]] && continue
 	run_one "unit/$(basename "$t") (pg)" env LK_STORE=pg tests/pg_cluster.sh "$t"

@@ -13,6 +13,7 @@
 
 #include "store.h"
 #include "store_api.h"
+#include "store_business.h"
 #include "store_outbox.h"
 #include "store_read.h"
 #include "store_report.h"
@@ -143,6 +144,12 @@ struct store_backend {
 			     void (*fn)(void *ctx, const store_report_timer *r), void *ctx);
 	int (*report_acks)(store *s, int64_t business_id,
 			       void (*fn)(void *ctx, const store_report_ack *r), void *ctx);
+	/* store_business.h */
+	int64_t (*business_sync_slug)(store *s, const char *slug, const rules *r, char *err,
+				      size_t errlen);
+	int (*business_update)(store *s, const char *slug, const char *file, int disabled);
+	int (*businesses_read)(store *s, const char *slug,
+			       void (*fn)(void *ctx, const store_business_row *r), void *ctx);
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the

@@ -92,6 +92,12 @@ int sqlite_release(store *s);
 void sqlite_rollback_savepoint(store *s);
 void sqlite_set_bus(store *s, store_bus *bus);
 int64_t sqlite_business_sync(store *s, const rules *r, char *err, size_t errlen);
+/* store_business_sqlite.c and store_lead.c: store_business.h */
+int64_t sqlite_business_sync_slug(store *s, const char *slug, const rules *r, char *err,
+				  size_t errlen);
+int sqlite_business_update(store *s, const char *slug, const char *file, int disabled);
+int sqlite_businesses_read(store *s, const char *slug,
+			   void (*fn)(void *ctx, const store_business_row *r), void *ctx);
 int64_t sqlite_lead_find_open(store *s, int64_t business_id, const char *phone,
 			      const char *email, int64_t since);
 int64_t sqlite_lead_find_customer(store *s, int64_t business_id, const char *phone,

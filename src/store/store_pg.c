@@ -480,4 +480,7 @@ const store_backend store_pg_backend = {
 	.leads_off_version = pg_leads_off_version,
 	.owner_open_leads = pg_owner_open_leads,
 	.assignee_leads = pg_assignee_leads,
+	.business_sync_slug = pg_business_sync_slug,
+	.business_update = pg_business_update,
+	.businesses_read = pg_businesses_read,
 };

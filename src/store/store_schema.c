@@ -269,6 +269,14 @@ const char *const store_migrations[] = {
 	"   'task.snoozed', 'lead.updated', 'followup.set', 'message.received', 'contact.first');"
 	"CREATE INDEX outbox_acks ON outbox(business_id, lead_id, send_at, state)"
 	"  WHERE purpose = 'ack' AND person IS NULL;",
+	/* 12: held for another branch's migration 12 (the integrator drops this
+	 * line when it numbers the branches' migrations). */
+	"SELECT 1;",
+	/* 13: many businesses in one install: each business's own file (rules,
+	 * people, sources, providers; NULL for the install's own, whose file
+	 * --rules names) and whether serve hosts it. */
+	"ALTER TABLE businesses ADD COLUMN file TEXT;"
+	"ALTER TABLE businesses ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;",
 };
 
 const int store_nmigrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

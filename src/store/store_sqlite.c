@@ -494,4 +494,7 @@ const store_backend store_sqlite_backend = {
 	.report_tasks = sqlite_report_tasks,
 	.report_timers = sqlite_report_timers,
 	.report_acks = sqlite_report_acks,
+	.business_sync_slug = sqlite_business_sync_slug,
+	.business_update = sqlite_business_update,
+	.businesses_read = sqlite_businesses_read,
 };

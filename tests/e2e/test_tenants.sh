@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Many businesses in one install: `business add|list|show|disable|enable`
+# and --business on every command; each business's leads get its own
+# owners and rules and never show in another's.
+. "$(dirname "$0")/lib.sh"
+
+export LEADKEEP_NOW=2026-11-24T20:02:00Z	# Tuesday 14:02 in America/Chicago
+
+# Bravo: another business, its own name, zone and people.
+lk rules show-default | sed -e 's/name: Northside Home Services/name: Bravo Roofing/' \
+	-e 's#America/Chicago#America/Denver#' \
+	-e 's/id: alice, name: Alice Moreno/id: brenda, name: Brenda Park/' \
+	-e 's/\balice\b/brenda/g' >"$T/bravo.yaml"
+
+# The install's own business works as before, no step.
+expect_eq "lead add for the install's own business" "$(lk lead add --name "Ann Own" \
+	--phone "(312) 555-0101" --source web_form)" "Created lead #1"
+
+out=$(lk business add bravo "$T/bravo.yaml")
+expect_contains "business add says what it registered" "$out" 'Business "bravo"'
+expect_contains "with the file's name and zone" "$out" "Bravo Roofing, America/Denver"
+j=$(lk business list --json)
+expect_eq "business list: both" "$(json_get "$j" '" ".join(b["slug"]+"/"+b["state"] for b in d)')" \
+	"default/enabled bravo/enabled"
+expect_eq "its file kept as an absolute path" "$(json_get "$j" 'd[1]["file"]')" "$T/bravo.yaml"
+j=$(lk business show bravo --json)
+expect_eq "business show: the zone" "$(json_get "$j" 'd["timezone"]')" "America/Denver"
+expect_eq "business show: the rules version in use" "$(json_get "$j" 'len(d["rules_version"])')" 64
+
+# Bad input: clear error, non-zero exit, nothing registered.
+printf 'business: { name: X, timezone: Mars/Base }\n' >"$T/bad.yaml"
+lk business add broken "$T/bad.yaml" >/dev/null 2>"$T/err"
+expect_eq "a file with errors exits 3" "$?" 3
+expect_contains "naming FILE:LINE" "$(cat "$T/err")" "bad.yaml:1"
+expect_eq "and registers nothing" "$(json_get "$(lk business list --json)" 'len(d)')" 2
+lk business add Bad_Slug "$T/bravo.yaml" >/dev/null 2>&1
+expect_eq "a bad slug exits 2" "$?" 2
+lk business add default "$T/bravo.yaml" >/dev/null 2>&1
+expect_eq "default cannot be added" "$?" 2
+lk business show nope >/dev/null 2>&1
+expect_eq "show of an unknown business exits 2" "$?" 2
+lk lead list --business nope >/dev/null 2>"$T/err"
+expect_eq "--business of an unknown business exits 2" "$?" 2
+expect_contains "saying so" "$(cat "$T/err")" "no such business"
+
+# Each business's leads get its own owners and rules, and stay its own.
+expect_eq "lead add --business bravo" "$(lk lead add --business bravo --name "Bob Bravo" \
+	--phone "(312) 555-0102" --source web_form)" "Created lead #2"
+j=$(lk lead show 2 --business bravo --json)
+expect_eq "bravo's lead owned by bravo's person" "$(json_get "$j" 'd["owner"]')" brenda
+expect_contains "acknowledged in bravo's name" "$(json_get "$j" 'd["messages"][0]["body"]')" \
+	"Bravo Roofing"
+expect_eq "the install's own lead by its own person" \
+	"$(json_get "$(lk lead show 1 --json)" 'd["owner"]')" alice
+expect_eq "lead list of default: only its own" \
+	"$(json_get "$(lk lead list --json)" '[l["id"] for l in d]')" "[1]"
+expect_eq "lead list of bravo: only its own" \
+	"$(json_get "$(lk lead list --business bravo --json)" '[l["id"] for l in d]')" "[2]"
+lk lead show 1 --business bravo >/dev/null 2>&1
+expect_eq "bravo cannot read default's lead" "$?" 2
+lk lead show 2 >/dev/null 2>&1
+expect_eq "default cannot read bravo's lead" "$?" 2
+lk token create --business bravo --name site --role intake >/dev/null 2>&1
+expect_eq "tokens: bravo's listed for bravo" \
+	"$(json_get "$(lk token list --business bravo --json)" 'len(d)')" 1
+expect_eq "and not for default" "$(json_get "$(lk token list --json)" 'len(d)')" 0
+
+check "business disable bravo" lk business disable bravo
+expect_eq "listed disabled" \
+	"$(json_get "$(lk business show bravo --json)" 'd["state"]')" disabled
+lk business disable default >/dev/null 2>&1
+expect_eq "default cannot be disabled" "$?" 2
+check "business enable bravo" lk business enable bravo
+expect_eq "listed enabled" \
+	"$(json_get "$(lk business show bravo --json)" 'd["state"]')" enabled
+
+echo "1..$_n"
