@@ -22,7 +22,7 @@ static const char business_help[] =
 	"                    a known SLUG: its file is FILE from now on\n"
 	"  list              every business: slug, name, time zone, state, file\n"
 	"  show SLUG         one business and the rules version in use\n"
-	"  disable SLUG      serve stops hosting it at its next start or reload; its\n"
+	"  disable SLUG      serve stops hosting it at its next start; its\n"
 	"                    leads, tokens and people stay (enable SLUG brings it back)\n"
 	"  enable SLUG\n"
 	"\n"
@@ -96,7 +96,8 @@ add(cli_env *e, const char *slug, const char *file)
 	} else {
 		printf("Business \"%s\" (#%lld): %s, %s, %zu people, from %s.\n", slug, (long long)id,
 		       r->business.name, r->business.timezone, r->npeople, path);
-		printf("serve hosts it from its next start or reload (SIGHUP); "
+		printf("serve hosts it from its next start (a reload, SIGHUP, re-reads the files of "
+		       "those it hosts); "
 		       "commands reach it with --business %s.\n", slug);
 	}
 out:
@@ -182,7 +183,7 @@ set_state(cli_env *e, const char *slug, bool disabled)
 	if (rc == 0)
 		return cli_fail(EXIT_USAGE, "no business \"%s\" (see `leadkeep business list`)",
 				slug);
-	printf("Business \"%s\" %s: serve %s it from its next start or reload (SIGHUP).\n", slug,
+	printf("Business \"%s\" %s: serve %s it from its next start.\n", slug,
 	       disabled ? "disabled" : "enabled", disabled ? "stops hosting" : "hosts");
 	return EXIT_OK;
 }

@@ -23,6 +23,7 @@
 #include "deliver/deliver.h"
 #include "http/http.h"
 #include "sched/sched.h"
+#include "serve_businesses.h"
 #include "store/store_bus.h"
 #include "util/log.h"
 
@@ -336,6 +337,8 @@ cmd_serve(int argc, char **argv)
 	http_server *srv = NULL;
 	char *rules_text = NULL;
 	rules_live *live = NULL;
+	serve_businesses others = { 0 };
+	sched_business *turns = NULL;
 	flow_rules_stats moved;
 	serve_conf conf = { 0 };
 	rules_diags d = { 0 };
@@ -420,7 +423,20 @@ cmd_serve(int argc, char **argv)
 	}
 	/* The reloads' re-plans are announced like any commit. */
 	store_set_bus(e.store, bus);
-	if ((sc = sched_start_live(e.data, live, e.business_id, wall_clock, bus, err,
+	/* Every other enabled business of the install, each on its own rules;
+	 * the scheduler gives each its turn. */
+	if (serve_businesses_load(&e, &others, err, sizeof err) < 0) {
+		rc = cli_fail(EXIT_RUNTIME, "%s", err);
+		goto out;
+	}
+	if ((turns = calloc(others.n + 1, sizeof *turns)) == NULL) {
+		rc = cli_fail(EXIT_RUNTIME, "out of memory");
+		goto out;
+	}
+	turns[0] = (sched_business){ e.business_id, live };
+	for (size_t i = 0; i < others.n; i++)
+		turns[i + 1] = (sched_business){ others.items[i].id, others.items[i].live };
+	if ((sc = sched_start_many(e.data, turns, others.n + 1, wall_clock, bus, err,
 				   sizeof err)) == NULL) {
 		rc = cli_fail(EXIT_RUNTIME, "%s", err);
 		goto out;
@@ -445,8 +461,9 @@ cmd_serve(int argc, char **argv)
 		goto out;
 	conf.dl = dl;
 	http_on_ready(srv, dispatcher_running, dl);
-	log_line("info", "listening", "addr=%s port=%u pid=%d data=%s business=\"%s\"", listen,
-		 http_port(srv), (int)getpid(), e.data, rules_live_get(live)->business.name);
+	log_line("info", "listening", "addr=%s port=%u pid=%d data=%s business=\"%s\" "
+		 "businesses=%zu not_hosted=%zu", listen, http_port(srv), (int)getpid(), e.data,
+		 rules_live_get(live)->business.name, others.n + 1, others.skipped);
 	fprintf(stderr, "leadkeep: listening on http://%.*s:%u - stop with Ctrl-C or "
 		"kill -TERM %d\n", (int)(strrchr(listen, ':') - listen), listen, http_port(srv),
 		(int)getpid());
@@ -458,6 +475,7 @@ cmd_serve(int argc, char **argv)
 			break;
 		sd_notify(0, "RELOADING=1");
 		reload(&e, live, &conf);
+		serve_businesses_reload(&e, &others);
 		sd_notify(0, "READY=1");
 	}
 	log_line("info", "stopping", "signal=%s", sig == SIGTERM ? "TERM" : "INT");
@@ -474,6 +492,8 @@ out:
 	store_bus_free(bus);	/* after everything that publishes or subscribes */
 	cli_close(&e);
 	rules_live_free(live);	/* after every thread that reads the rules */
+	serve_businesses_free(&others);
+	free(turns);
 	settings_free(st);
 	for (size_t i = 0; i < conf.nkept; i++)
 		settings_free(conf.kept[i]);

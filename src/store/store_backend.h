@@ -150,6 +150,8 @@ struct store_backend {
 	int (*business_update)(store *s, const char *slug, const char *file, int disabled);
 	int (*businesses_read)(store *s, const char *slug,
 			       void (*fn)(void *ctx, const store_business_row *r), void *ctx);
+	int (*timers_due_for)(store *s, int64_t business_id, int64_t now, store_timer *out,
+			      int max);
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the

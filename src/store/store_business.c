@@ -13,6 +13,12 @@ store_business_sync_slug(store *s, const char *slug, const rules *r, char *err,
 }
 
 int
+store_timers_due_for(store *s, int64_t business_id, int64_t now, store_timer *out, int max)
+{
+	return store_backend_of(s)->timers_due_for(s, business_id, now, out, max);
+}
+
+int
 store_business_update(store *s, const char *slug, const char *file, int disabled)
 {
 	return store_backend_of(s)->business_update(s, slug, file, disabled);

@@ -12,8 +12,7 @@
 #include <stdint.h>
 
 #include "core/rules.h"
-
-typedef struct store store;
+#include "store.h"
 
 /* The install's own business: the one every command and serve use when no
  * other is named. */
@@ -44,5 +43,10 @@ int store_business_update(store *s, const char *slug, const char *file, int disa
  * Returns how many, or -1 on an error. */
 int store_businesses_read(store *s, const char *slug,
 			  void (*fn)(void *ctx, const store_business_row *r), void *ctx);
+
+/* store_timers_due for one business: up to max of its pending timers due at
+ * or before now, in due-time order (serve gives each business its turn, so
+ * one's burst never starves another's). Returns how many, or -1. */
+int store_timers_due_for(store *s, int64_t business_id, int64_t now, store_timer *out, int max);
 
 #endif

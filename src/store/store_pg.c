@@ -483,4 +483,5 @@ const store_backend store_pg_backend = {
 	.business_sync_slug = pg_business_sync_slug,
 	.business_update = pg_business_update,
 	.businesses_read = pg_businesses_read,
+	.timers_due_for = pg_timers_due_for,
 };

@@ -176,7 +176,9 @@ const char *const store_pg_migrations[] = {
 	"SELECT 1;",
 	/* 16: SQLite's 13 (many businesses in one install). */
 	"ALTER TABLE businesses ADD COLUMN file TEXT;"
-	"ALTER TABLE businesses ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;",
+	"ALTER TABLE businesses ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX timers_pending_by_business ON timers(business_id, due_at)"
+	"  WHERE state = 'pending';",
 };
 
 const int store_pg_nmigrations =

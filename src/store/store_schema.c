@@ -276,7 +276,10 @@ const char *const store_migrations[] = {
 	 * people, sources, providers; NULL for the install's own, whose file
 	 * --rules names) and whether serve hosts it. */
 	"ALTER TABLE businesses ADD COLUMN file TEXT;"
-	"ALTER TABLE businesses ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;",
+	"ALTER TABLE businesses ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;"
+	/* each business's turn at the scheduler reads only its own timers */
+	"CREATE INDEX timers_pending_by_business ON timers(business_id, due_at)"
+	"  WHERE state = 'pending';",
 };
 
 const int store_nmigrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -497,4 +497,5 @@ const store_backend store_sqlite_backend = {
 	.business_sync_slug = sqlite_business_sync_slug,
 	.business_update = sqlite_business_update,
 	.businesses_read = sqlite_businesses_read,
+	.timers_due_for = sqlite_timers_due_for,
 };

@@ -74,4 +74,59 @@ check "business enable bravo" lk business enable bravo
 expect_eq "listed enabled" \
 	"$(json_get "$(lk business show bravo --json)" 'd["state"]')" enabled
 
+# serve hosts every enabled business: a day later each lead's check-in fires
+# under its own business's rules (its name in the text), from one scheduler.
+PORT=$(free_port)
+serve_at() {	# serve_at TIME: serve on a fixed clock, until it answers
+	LEADKEEP_NOW=$1 "$LK_BIN" serve --listen "127.0.0.1:$PORT" 2>>"$T/serve.log" &
+	SERVE_PID=$!
+	_pids+=("$SERVE_PID")
+	wait_http "http://127.0.0.1:$PORT/healthz"
+}
+stop_serve() { kill -TERM "$SERVE_PID" 2>/dev/null; wait "$SERVE_PID" 2>/dev/null; }
+checkins() {	# checkins LEAD [--business SLUG]: its check-in texts' bodies
+	json_get "$(lk lead show "$@" --json)" \
+		'" | ".join(m["body"] for m in d["messages"] if m.get("template") == "checkin" or "still need help" in m["body"])'
+}
+wait_checkin() {
+	local i
+	for i in $(seq 1 100); do
+		[ -n "$(checkins "$@")" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+check "serve starts with both businesses" serve_at 2026-11-25T21:00:00Z
+expect_contains "it says it hosts bravo" "$(cat "$T/serve.log")" "business_hosted business=bravo"
+expect_contains "and two businesses" "$(cat "$T/serve.log")" "businesses=2 not_hosted=0"
+wait_checkin 1
+expect_contains "default's check-in in default's name" "$(checkins 1)" \
+	"Northside Home Services"
+wait_checkin 2 --business bravo
+expect_contains "bravo's check-in fired, in bravo's name" "$(checkins 2 --business bravo)" \
+	"at Bravo Roofing"
+stop_serve
+
+# Disabled: serve leaves it alone (its timers wait), the others run.
+expect_eq "lead add --business bravo, again" "$(lk lead add --business bravo \
+	--name "Cy Bravo" --phone "(312) 555-0103" --source web_form)" "Created lead #3"
+lk business disable bravo >/dev/null
+check "serve starts without bravo" serve_at 2026-11-26T21:00:00Z
+expect_contains "one business hosted" "$(cat "$T/serve.log")" "businesses=1 not_hosted=0"
+sleep 1.5
+expect_eq "the disabled business's timers wait" "$(checkins 3 --business bravo)" ""
+stop_serve
+lk business enable bravo >/dev/null
+
+# A business whose file broke since: left out and logged, the others run.
+cp "$T/bravo.yaml" "$T/bravo.good"
+echo "routing: 42" >>"$T/bravo.yaml"
+check "serve starts with a broken business file" serve_at 2026-11-26T21:00:00Z
+expect_contains "naming the business and the problem" "$(cat "$T/serve.log")" \
+	"business_problem business=bravo"
+expect_contains "counted as not hosted" "$(cat "$T/serve.log")" "businesses=1 not_hosted=1"
+stop_serve
+cp "$T/bravo.good" "$T/bravo.yaml"
+
 echo "1..$_n"
