@@ -294,10 +294,11 @@ dispatcher_running(void *dl)
 static int
 serve_deliver(cli_env *e, const rules_live *live, const settings *st, const char *listen,
 	      unsigned port, const char *log_path, store_bus *bus, serve_conf *sc,
-	      deliver **out)
+	      const serve_businesses *others, deliver **out)
 {
 	char err[512], pub[300];
-	deliver_config *cfg;
+	deliver_config *cfg, **ocfg = NULL;
+	size_t nocfg = 0;
 	rules_diags d;
 
 	snprintf(sc->pub, sizeof sc->pub, "http://%.*s:%u", (int)(strrchr(listen, ':') - listen),
@@ -316,7 +317,35 @@ serve_deliver(cli_env *e, const rules_live *live, const settings *st, const char
 		return cli_fail(EXIT_CONFIG, "delivery: %s", err);
 	deliver_config_describe(cfg, pub, sizeof pub);
 	log_line("info", "delivery", "%s", pub);
-	if ((*out = deliver_start(cfg, wall_clock, bus, err, sizeof err)) == NULL)
+	/* Every other business's messages leave through its own providers only;
+	 * one whose providers cannot be read keeps its messages queued. */
+	if (others->n > 0 && (ocfg = calloc(others->n, sizeof *ocfg)) == NULL) {
+		deliver_config_free(cfg);
+		return cli_fail(EXIT_RUNTIME, "out of memory");
+	}
+	for (size_t i = 0; i < others->n; i++) {
+		const serve_business *sb = &others->items[i];
+		char q[600];
+
+		err[0] = '\0';
+		ocfg[nocfg] = deliver_config_load(&(deliver_options){ .data_dir = e->data,
+				.log_path = log_path, .public_url = st->public_url ? st->public_url :
+				sc->pub, .business_file = sb->file, .rules = rules_live_get(sb->live),
+				.live = sb->live, .business_id = sb->id }, &d, err, sizeof err);
+		rules_diags_free(&d);
+		if (ocfg[nocfg] == NULL) {
+			log_line("error", "business_not_delivering", "business=%s error=%s "
+				 "note=\"its messages wait queued\"", sb->slug,
+				 log_quote(err, q, sizeof q));
+			continue;
+		}
+		deliver_config_describe(ocfg[nocfg], pub, sizeof pub);
+		log_line("info", "delivery", "business=%s %s", sb->slug, pub);
+		nocfg++;
+	}
+	*out = deliver_start_many(cfg, ocfg, nocfg, wall_clock, bus, err, sizeof err);
+	free(ocfg);
+	if (*out == NULL)
 		return cli_fail(EXIT_RUNTIME, "delivery: %s", err);
 	return EXIT_OK;
 }
@@ -457,7 +486,7 @@ cmd_serve(int argc, char **argv)
 	conf.srv = srv;
 	conf.now = st;
 	if ((rc = serve_deliver(&e, live, st, listen, http_port(srv), deliver_log, bus, &conf,
-				&dl)) != EXIT_OK)
+				&others, &dl)) != EXIT_OK)
 		goto out;
 	conf.dl = dl;
 	http_on_ready(srv, dispatcher_running, dl);

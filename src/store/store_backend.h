@@ -152,6 +152,10 @@ struct store_backend {
 			       void (*fn)(void *ctx, const store_business_row *r), void *ctx);
 	int (*timers_due_for)(store *s, int64_t business_id, int64_t now, store_timer *out,
 			      int max);
+	int (*outbox_due_for)(store *s, int64_t business_id, const char *channel, int64_t now,
+			      int64_t *ids, int max);
+	int (*webhook_enqueue_for)(store *s, int64_t business_id, const char *const *urls,
+				   size_t nurls, int64_t now, int max);
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the

@@ -19,6 +19,20 @@ store_timers_due_for(store *s, int64_t business_id, int64_t now, store_timer *ou
 }
 
 int
+store_outbox_due_for(store *s, int64_t business_id, const char *channel, int64_t now,
+		     int64_t *ids, int max)
+{
+	return store_backend_of(s)->outbox_due_for(s, business_id, channel, now, ids, max);
+}
+
+int
+store_webhook_enqueue_for(store *s, int64_t business_id, const char *const *urls,
+			  size_t nurls, int64_t now, int max)
+{
+	return store_backend_of(s)->webhook_enqueue_for(s, business_id, urls, nurls, now, max);
+}
+
+int
 store_business_update(store *s, const char *slug, const char *file, int disabled)
 {
 	return store_backend_of(s)->business_update(s, slug, file, disabled);

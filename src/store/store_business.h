@@ -49,4 +49,15 @@ int store_businesses_read(store *s, const char *slug,
  * one's burst never starves another's). Returns how many, or -1. */
 int store_timers_due_for(store *s, int64_t business_id, int64_t now, store_timer *out, int max);
 
+/* store_outbox_due for one business: the ids of its queued messages on
+ * channel due at or before now, at most max, oldest first. Count or -1. */
+int store_outbox_due_for(store *s, int64_t business_id, const char *channel, int64_t now,
+			 int64_t *ids, int max);
+
+/* store_webhook_enqueue for one business's URLs: its new events become
+ * deliveries to urls; other businesses' events are passed over (the one
+ * cursor moves past them). Count of events read, or -1. */
+int store_webhook_enqueue_for(store *s, int64_t business_id, const char *const *urls,
+			      size_t nurls, int64_t now, int max);
+
 #endif

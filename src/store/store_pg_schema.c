@@ -178,7 +178,9 @@ const char *const store_pg_migrations[] = {
 	"ALTER TABLE businesses ADD COLUMN file TEXT;"
 	"ALTER TABLE businesses ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;"
 	"CREATE INDEX timers_pending_by_business ON timers(business_id, due_at)"
-	"  WHERE state = 'pending';",
+	"  WHERE state = 'pending';"
+	"CREATE INDEX outbox_due_by_business ON outbox(business_id, channel, send_at)"
+	"  WHERE state = 'queued';",
 };
 
 const int store_pg_nmigrations =

@@ -279,7 +279,9 @@ const char *const store_migrations[] = {
 	"ALTER TABLE businesses ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;"
 	/* each business's turn at the scheduler reads only its own timers */
 	"CREATE INDEX timers_pending_by_business ON timers(business_id, due_at)"
-	"  WHERE state = 'pending';",
+	"  WHERE state = 'pending';"
+	"CREATE INDEX outbox_due_by_business ON outbox(business_id, channel, send_at)"
+	"  WHERE state = 'queued';",
 };
 
 const int store_nmigrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -498,4 +498,6 @@ const store_backend store_sqlite_backend = {
 	.business_update = sqlite_business_update,
 	.businesses_read = sqlite_businesses_read,
 	.timers_due_for = sqlite_timers_due_for,
+	.outbox_due_for = sqlite_outbox_due_for,
+	.webhook_enqueue_for = sqlite_webhook_enqueue_for,
 };

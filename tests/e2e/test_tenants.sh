@@ -3,6 +3,7 @@
 # and --business on every command; each business's leads get its own
 # owners and rules and never show in another's.
 . "$(dirname "$0")/lib.sh"
+. "$LK_ROOT/tests/stubs/stubs.sh"
 
 export LEADKEEP_NOW=2026-11-24T20:02:00Z	# Tuesday 14:02 in America/Chicago
 
@@ -11,10 +12,17 @@ lk rules show-default | sed -e 's/name: Northside Home Services/name: Bravo Roof
 	-e 's#America/Chicago#America/Denver#' \
 	-e 's/id: alice, name: Alice Moreno/id: brenda, name: Brenda Park/' \
 	-e 's/\balice\b/brenda/g' >"$T/bravo.yaml"
+# Bravo texts through its own Twilio account (the stand-in) from its own
+# number; the install's own business has no provider (the log).
+start_twilio_stub
+business_config "$T/bravo.yaml" <<EOF2
+providers:
+  twilio: { account_sid: AC11111111111111111111111111111111, auth_token: env:TW_AUTH_TOKEN, from: "+13035550100", base_url: "http://127.0.0.1:$TW_PORT" }
+EOF2
 
 # The install's own business works as before, no step.
 expect_eq "lead add for the install's own business" "$(lk lead add --name "Ann Own" \
-	--phone "(312) 555-0101" --source web_form)" "Created lead #1"
+	--phone "(312) 555-0201" --source web_form)" "Created lead #1"
 
 out=$(lk business add bravo "$T/bravo.yaml")
 expect_contains "business add says what it registered" "$out" 'Business "bravo"'
@@ -45,7 +53,7 @@ expect_contains "saying so" "$(cat "$T/err")" "no such business"
 
 # Each business's leads get its own owners and rules, and stay its own.
 expect_eq "lead add --business bravo" "$(lk lead add --business bravo --name "Bob Bravo" \
-	--phone "(312) 555-0102" --source web_form)" "Created lead #2"
+	--phone "(312) 555-0202" --source web_form)" "Created lead #2"
 j=$(lk lead show 2 --business bravo --json)
 expect_eq "bravo's lead owned by bravo's person" "$(json_get "$j" 'd["owner"]')" brenda
 expect_contains "acknowledged in bravo's name" "$(json_get "$j" 'd["messages"][0]["body"]')" \
@@ -81,8 +89,15 @@ serve_at() {	# serve_at TIME: serve on a fixed clock, until it answers
 	LEADKEEP_NOW=$1 "$LK_BIN" serve --listen "127.0.0.1:$PORT" 2>>"$T/serve.log" &
 	SERVE_PID=$!
 	_pids+=("$SERVE_PID")
-	wait_http "http://127.0.0.1:$PORT/healthz"
+	wait_http "http://127.0.0.1:$PORT/healthz" || return 1
+	for _i in $(seq 1 50); do	# its start-up line is the last thing it logs
+		[ "$(grep -c msg=listening "$T/serve.log")" -ge "$((++_starts))" ] && return 0
+		_starts=$((_starts - 1))
+		sleep 0.1
+	done
+	return 1
 }
+_starts=0
 stop_serve() { kill -TERM "$SERVE_PID" 2>/dev/null; wait "$SERVE_PID" 2>/dev/null; }
 checkins() {	# checkins LEAD [--business SLUG]: its check-in texts' bodies
 	json_get "$(lk lead show "$@" --json)" \
@@ -106,11 +121,28 @@ expect_contains "default's check-in in default's name" "$(checkins 1)" \
 wait_checkin 2 --business bravo
 expect_contains "bravo's check-in fired, in bravo's name" "$(checkins 2 --business bravo)" \
 	"at Bravo Roofing"
+for i in $(seq 1 100); do
+	[ "$(grep -c . "$TW_REC" 2>/dev/null)" -ge 2 ] && break
+	sleep 0.1
+done
+texts=$(python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    f = json.loads(l).get("form", {}); print(f.get("From"), f.get("To"), f.get("Body", "").replace("\n", " "))' "$TW_REC")
+expect_contains "bravo's ack left through bravo's account" "$texts" \
+	"+13035550100 +13125550202 Hi Bob, thanks for contacting Bravo Roofing"
+expect_contains "and its check-in" "$texts" "+13035550100 +13125550202 Hi Bob, it's Brenda at Bravo"
+expect_eq "every text there is from bravo's number" \
+	"$(grep -vc '^+13035550100 ' <<<"$texts")" 0
+expect_eq "not one to the install's own business's lead" "$(grep -c 13125550201 <<<"$texts")" 0
+log=$(grep '"channel":"sms"' "$LEADKEEP_DATA/outbox.log")
+expect_contains "the install's own lead's texts went to its provider (the log)" "$log" \
+	'"to":"+13125550201"'
+expect_eq "none of bravo's texts did" "$(grep -c '"to":"+13125550202"' <<<"$log")" 0
 stop_serve
 
 # Disabled: serve leaves it alone (its timers wait), the others run.
 expect_eq "lead add --business bravo, again" "$(lk lead add --business bravo \
-	--name "Cy Bravo" --phone "(312) 555-0103" --source web_form)" "Created lead #3"
+	--name "Cy Bravo" --phone "(312) 555-0203" --source web_form)" "Created lead #3"
 lk business disable bravo >/dev/null
 check "serve starts without bravo" serve_at 2026-11-26T21:00:00Z
 expect_contains "one business hosted" "$(cat "$T/serve.log")" "businesses=1 not_hosted=0"
