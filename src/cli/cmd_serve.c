@@ -368,6 +368,7 @@ cmd_serve(int argc, char **argv)
 	rules_live *live = NULL;
 	serve_businesses others = { 0 };
 	sched_business *turns = NULL;
+	http_business *hosted = NULL;
 	flow_rules_stats moved;
 	serve_conf conf = { 0 };
 	rules_diags d = { 0 };
@@ -458,13 +459,16 @@ cmd_serve(int argc, char **argv)
 		rc = cli_fail(EXIT_RUNTIME, "%s", err);
 		goto out;
 	}
-	if ((turns = calloc(others.n + 1, sizeof *turns)) == NULL) {
+	if ((turns = calloc(others.n + 1, sizeof *turns)) == NULL ||
+	    (hosted = calloc(others.n + 1, sizeof *hosted)) == NULL) {
 		rc = cli_fail(EXIT_RUNTIME, "out of memory");
 		goto out;
 	}
 	turns[0] = (sched_business){ e.business_id, live };
-	for (size_t i = 0; i < others.n; i++)
+	for (size_t i = 0; i < others.n; i++) {
 		turns[i + 1] = (sched_business){ others.items[i].id, others.items[i].live };
+		hosted[i] = (http_business){ others.items[i].id, others.items[i].live };
+	}
 	if ((sc = sched_start_many(e.data, turns, others.n + 1, wall_clock, bus, err,
 				   sizeof err)) == NULL) {
 		rc = cli_fail(EXIT_RUNTIME, "%s", err);
@@ -477,7 +481,8 @@ cmd_serve(int argc, char **argv)
 					 .rules_file = e.rules_file[0] ? e.rules_file : NULL,
 					 .rules_text = rules_text,
 					 .business_id = e.business_id, .sched = sc, .bus = bus,
-					 .threads = threads, .settings = st, .clock = wall_clock },
+					 .threads = threads, .settings = st, .clock = wall_clock,
+					 .others = hosted, .nothers = others.n },
 			 err, sizeof err);
 	if (srv == NULL) {
 		rc = cli_fail(strstr(err, "--listen") ? EXIT_USAGE : EXIT_RUNTIME, "%s", err);
@@ -523,6 +528,7 @@ out:
 	rules_live_free(live);	/* after every thread that reads the rules */
 	serve_businesses_free(&others);
 	free(turns);
+	free(hosted);
 	settings_free(st);
 	for (size_t i = 0; i < conf.nkept; i++)
 		settings_free(conf.kept[i]);

@@ -17,6 +17,13 @@
 #include "sched/sched.h"
 #include "store/store_bus.h"
 
+/* Another business the server acts for (serve's other businesses): a
+ * request reaches it by what names it - an API token of its own. */
+typedef struct {
+	int64_t id;
+	const rules_live *live;	/* borrowed, outlives the server */
+} http_business;
+
 typedef struct {
 	const char *listen;	/* "127.0.0.1:8080"; port 0 picks a free one */
 	const char *data_dir;
@@ -33,6 +40,8 @@ typedef struct {
 	const rules_live *live;	/* borrowed, may be NULL: when given, the rules in
 				 * force are read from it per request (a reload
 				 * swaps them), and .rules is unused */
+	const http_business *others;	/* borrowed; the install's other businesses */
+	size_t nothers;
 } http_config;
 
 typedef struct http_server http_server;

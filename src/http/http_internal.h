@@ -58,6 +58,14 @@ http_rules(const http_server *srv)
 	return srv->cfg.live != NULL ? rules_live_get(srv->cfg.live) : srv->cfg.rules;
 }
 
+/* The rules of the business a request acts for (http_req.business_id). */
+#define http_req_rules(rq) \
+	((rq)->biz_live != NULL ? rules_live_get((rq)->biz_live) : http_rules((rq)->srv))
+
+/* The rules in force of business id when the server acts for it (the
+ * install's own or one of cfg.others), else NULL: a business not hosted. */
+const rules_live *http_business_live(const http_server *srv, int64_t id);
+
 #define HTTP_MAX_PARAMS 4
 
 typedef struct http_route http_route;
@@ -81,6 +89,10 @@ typedef struct {
 	int status;		/* set by the reply helpers, for the log */
 	int64_t started_ns;
 	char note[192];		/* extra logfmt pairs for the request line */
+	/* The business the request acts for: the install's own until what the
+	 * request carries names another (http_auth: its token's). */
+	int64_t business_id;
+	const rules_live *biz_live;	/* its rules in force; NULL: http_rules(srv) */
 	/* set by http_auth */
 	int64_t token_id;
 	char role[16];
@@ -174,8 +186,14 @@ int http_flow_status(flow_result res);
 
 typedef enum { HTTP_ROLE_INTAKE = 1, HTTP_ROLE_STAFF = 2, HTTP_ROLE_ADMIN = 3 } http_role;
 
+/* Points the request at its bearer token's business (business_id,
+ * biz_live) when the token is valid and its business hosted here; else
+ * changes nothing (http_auth refuses it later). For handlers that read the
+ * business before they authenticate (api_job). */
+void http_auth_business(http_req *rq);
+
 /* Checks the bearer token and that its role reaches `need`, and the token's
- * rate limit. Returns true when allowed; otherwise queues 401/403/429 into
+ * rate limit. Acts for the token's business from then on (business_id). Returns true when allowed; otherwise queues 401/403/429 into
  * *ret and returns false. */
 bool http_auth(http_req *rq, http_role need, enum MHD_Result *ret);
 

@@ -140,14 +140,86 @@ expect_contains "the install's own lead's texts went to its provider (the log)" 
 expect_eq "none of bravo's texts did" "$(grep -c '"to":"+13125550202"' <<<"$log")" 0
 stop_serve
 
+# The API: a token acts for its own business only. Every /api/v1 route of
+# src/http/http_routes.c is tried with bravo's admin token against the
+# install's own business's lead and task: 404 each time (a list shows none of
+# them). A route added without a line here fails the coverage check below.
+OWN_TOKEN=$(lk token create --name own --role admin 2>/dev/null)
+BRAVO_TOKEN=$(lk token create --business bravo --name admin --role admin 2>/dev/null)
+check "serve starts for the API checks" serve_at 2026-11-25T21:00:00Z
+OWN_TASK=$(json_get "$(lk lead show 1 --json)" '[t["id"] for t in d["tasks"]][0]')
+own_before=$(lk lead show 1 --json | json_get "$(cat)" '[d["name"], d["owner"], d["stage"], d["status"], len(d["timeline"]), len(d["tasks"])]')
+api() {	# api TOKEN METHOD PATH [BODY]: prints the status, the body in $T/api.out
+	curl -s -o "$T/api.out" -w '%{http_code}' -X "$2" -H "Authorization: Bearer $1" \
+		-H 'Content-Type: application/json' ${4:+--data-binary "$4"} \
+		"http://127.0.0.1:$PORT$3"
+}
+# METHOD PATTERN BODY: the other business's id where the pattern has *
+routes_tried="
+POST /api/v1/leads/*/stage {\"stage\":\"contacted\"}
+POST /api/v1/leads/*/owner {\"owner\":\"brenda\"}
+POST /api/v1/leads/*/events {\"type\":\"note\",\"text\":\"hello\"}
+POST /api/v1/leads/*/pause {\"reason\":\"asked us to wait\"}
+POST /api/v1/leads/*/resume {}
+POST /api/v1/leads/*/followup {\"due\":\"2026-11-30T15:00:00Z\",\"verb\":\"call\"}
+POST /api/v1/leads/*/callback {\"promise\":\"tomorrow morning\"}
+POST /api/v1/leads/*/appointments {\"action\":\"book\",\"start\":\"2026-11-30T15:00:00Z\",\"end\":\"2026-11-30T16:00:00Z\",\"kind\":\"estimate\",\"person\":\"brenda\"}
+PATCH /api/v1/leads/* {\"name\":\"Renamed\"}
+GET /api/v1/leads/* -
+POST /api/v1/tasks/*/complete {\"outcome\":\"reached\"}
+POST /api/v1/tasks/*/snooze {\"reason\":\"busy\",\"until\":\"2026-11-30T15:00:00Z\"}
+"
+lists_tried="GET /api/v1/leads
+GET /api/v1/tasks
+GET /api/v1/people
+GET /api/v1/appointments
+POST /api/v1/leads"
+while read -r m pat body; do
+	[ -n "$m" ] || continue
+	[ "$body" = - ] && body=""
+	id=1; [[ $pat == /api/v1/tasks/* ]] && id=$OWN_TASK
+	path=${pat/\*/$id}
+	expect_eq "bravo's token: $m $path (the install's own) is 404" \
+		"$(api "$BRAVO_TOKEN" "$m" "$path" "$body")" \
+		"404"
+done <<<"$routes_tried"
+expect_eq "and the install's own lead is unchanged" \
+	"$(lk lead show 1 --json | json_get "$(cat)" '[d["name"], d["owner"], d["stage"], d["status"], len(d["timeline"]), len(d["tasks"])]')" \
+	"$own_before"
+for pat in "/api/v1/leads" "/api/v1/tasks" "/api/v1/people" "/api/v1/appointments"; do
+	expect_eq "bravo's token: GET $pat is 200" "$(api "$BRAVO_TOKEN" GET "$pat")" 200
+	out=$(cat "$T/api.out")
+	expect_eq "with nothing of the install's own business" \
+		"$(grep -o -e 'Ann Own' -e 'Alice Moreno' -e '"lead_id": *1[,}]' <<<"$out")" ""
+done
+expect_contains "GET /api/v1/leads lists bravo's own" \
+	"$(api "$BRAVO_TOKEN" GET /api/v1/leads; cat "$T/api.out")" "Bob Bravo"
+expect_eq "POST /api/v1/leads with bravo's token" "$(api "$BRAVO_TOKEN" POST /api/v1/leads \
+	'{"name":"Dee Api","phone":"+13125550204","service":"roof leak"}')" 201
+id=$(json_get "$(cat "$T/api.out")" 'd["id"]')
+expect_contains "makes bravo's lead, acknowledged in bravo's name" \
+	"$(json_get "$(lk lead show "$id" --business bravo --json)" 'd["messages"][0]["body"]')" \
+	"Bravo Roofing"
+expect_eq "the install's own token does not see it" "$(api "$OWN_TOKEN" GET "/api/v1/leads/$id")" 404
+expect_eq "the install's own token still reads its own lead" "$(api "$OWN_TOKEN" GET /api/v1/leads/1)" 200
+# Coverage: every /api/v1 route of the route table was tried above.
+missing=""
+while read -r m pat; do
+	grep -qxF "$m $pat" <<<"$(sed -n 's/^\([A-Z]*\) \([^ ]*\).*/\1 \2/p' <<<"$routes_tried"; echo "$lists_tried")" ||
+		missing="$missing $m $pat;"
+done < <(sed -n 's/^[[:space:]]*{ "\([A-Z]*\)", "\(\/api\/v1\/[^"]*\)".*/\1 \2/p' "$LK_ROOT/src/http/http_routes.c")
+expect_eq "every /api/v1 route of http_routes.c is tried" "$missing" ""
+stop_serve
+
 # Disabled: serve leaves it alone (its timers wait), the others run.
-expect_eq "lead add --business bravo, again" "$(lk lead add --business bravo \
-	--name "Cy Bravo" --phone "(312) 555-0203" --source web_form)" "Created lead #3"
+out=$(lk lead add --business bravo --name "Cy Bravo" --phone "(312) 555-0203" --source web_form)
+expect_contains "lead add --business bravo, again" "$out" "Created lead #"
+CY=${out##*#}
 lk business disable bravo >/dev/null
 check "serve starts without bravo" serve_at 2026-11-26T21:00:00Z
 expect_contains "one business hosted" "$(cat "$T/serve.log")" "businesses=1 not_hosted=0"
 sleep 1.5
-expect_eq "the disabled business's timers wait" "$(checkins 3 --business bravo)" ""
+expect_eq "the disabled business's timers wait" "$(checkins "$CY" --business bravo)" ""
 stop_serve
 lk business enable bravo >/dev/null
 
