@@ -455,7 +455,7 @@ cmd_serve(int argc, char **argv)
 	store_set_bus(e.store, bus);
 	/* Every other enabled business of the install, each on its own rules;
 	 * the scheduler gives each its turn. */
-	if (serve_businesses_load(&e, &others, err, sizeof err) < 0) {
+	if (serve_businesses_load(&e, st, &others, err, sizeof err) < 0) {
 		rc = cli_fail(EXIT_RUNTIME, "%s", err);
 		goto out;
 	}
@@ -467,7 +467,8 @@ cmd_serve(int argc, char **argv)
 	turns[0] = (sched_business){ e.business_id, live };
 	for (size_t i = 0; i < others.n; i++) {
 		turns[i + 1] = (sched_business){ others.items[i].id, others.items[i].live };
-		hosted[i] = (http_business){ others.items[i].id, others.items[i].live };
+		hosted[i] = (http_business){ others.items[i].id, others.items[i].live,
+					     others.items[i].sources };
 	}
 	if ((sc = sched_start_many(e.data, turns, others.n + 1, wall_clock, bus, err,
 				   sizeof err)) == NULL) {

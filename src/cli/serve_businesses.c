@@ -90,8 +90,42 @@ activate(cli_env *e, const serve_business *sb, const rules *r, const rules *prev
 	return 0;
 }
 
+/* The first key of st's sources that own or one of b's first n has, or NULL. */
+static const char *
+key_taken(const settings *st, const settings *own, const serve_businesses *b, size_t n)
+{
+	for (size_t k = 0; k < st->nsources; k++) {
+		const settings_source *s = &st->sources[k];
+
+		if (own != NULL && settings_source_find(own, s->type, s->key) != NULL)
+			return s->key;
+		for (size_t i = 0; i < n; i++)
+			if (settings_source_find(b->items[i].sources, s->type, s->key) != NULL)
+				return s->key;
+	}
+	return NULL;
+}
+
+/* Its file's sources: section, on the defaults. NULL after logging. */
+static settings *
+read_sources(const serve_business *sb)
+{
+	rules_diags d = { 0 };
+	settings *st = settings_load(NULL, &d);
+
+	rules_diags_free(&d);
+	if (st != NULL && settings_load_sources(st, sb->file, false, &d) < 0) {
+		log_problems(&d, sb->slug);
+		settings_free(st);
+		st = NULL;
+	}
+	rules_diags_free(&d);
+	return st;
+}
+
 int
-serve_businesses_load(cli_env *e, serve_businesses *out, char *err, size_t errlen)
+serve_businesses_load(cli_env *e, const settings *own, serve_businesses *out, char *err,
+		      size_t errlen)
 {
 	collect_ctx c = { out, 0 };
 	size_t kept = 0;
@@ -105,7 +139,19 @@ serve_businesses_load(cli_env *e, serve_businesses *out, char *err, size_t errle
 	for (size_t i = 0; i < out->n; i++) {
 		serve_business *sb = &out->items[i];
 		rules *r = read_file(sb);
+		const char *taken;
 
+		if (r != NULL && (sb->sources = read_sources(sb)) == NULL) {
+			rules_free(r);
+			r = NULL;
+		}
+		if (r != NULL && (taken = key_taken(sb->sources, own, out, kept)) != NULL) {
+			log_line("error", "business_problem", "business=%s problem=\"the source key "
+				 "%s is another business's: a key names one business\"", sb->slug,
+				 taken);
+			rules_free(r);
+			r = NULL;
+		}
 		if (r != NULL && activate(e, sb, r, NULL) < 0) {
 			rules_free(r);
 			r = NULL;
@@ -114,6 +160,8 @@ serve_businesses_load(cli_env *e, serve_businesses *out, char *err, size_t errle
 		if (r == NULL || (sb->live = rules_live_new(r)) == NULL) {
 			log_line("error", "business_not_hosted", "business=%s file=%s "
 				 "reason=\"its file has errors\"", sb->slug, sb->file);
+			settings_free(sb->sources);
+			sb->sources = NULL;
 			out->skipped++;
 			continue;
 		}
@@ -153,8 +201,10 @@ serve_businesses_reload(cli_env *e, serve_businesses *b)
 void
 serve_businesses_free(serve_businesses *b)
 {
-	for (size_t i = 0; i < b->n; i++)
+	for (size_t i = 0; i < b->n; i++) {
 		rules_live_free(b->items[i].live);
+		settings_free(b->items[i].sources);
+	}
 	free(b->items);
 	memset(b, 0, sizeof *b);
 }

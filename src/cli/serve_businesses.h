@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "cli.h"
+#include "http/http_settings.h"
 #include "rules/rules_live.h"
 
 typedef struct {
@@ -20,6 +21,7 @@ typedef struct {
 	char slug[48];
 	char file[4096];
 	rules_live *live;	/* owned */
+	settings *sources;	/* owned: its forms and hooks (its file's sources:) */
 } serve_business;
 
 typedef struct {
@@ -30,9 +32,13 @@ typedef struct {
 
 /* Loads every enabled business but the install's own through e's store: its
  * file read, its rules version kept and its leads in flight moved onto it
- * (as serve does for its own). 0, or -1 with err set (the database); *out
- * is freed by serve_businesses_free either way. */
-int serve_businesses_load(cli_env *e, serve_businesses *out, char *err, size_t errlen);
+ * (as serve does for its own), its forms and hooks. A business with a form
+ * or hook key that own's (the install's own settings) or a business loaded
+ * before it already has is left out, logged: a key names one business. 0,
+ * or -1 with err set (the database); *out is freed by serve_businesses_free
+ * either way. */
+int serve_businesses_load(cli_env *e, const settings *own, serve_businesses *out, char *err,
+			  size_t errlen);
 
 /* SIGHUP: each hosted business's file again; a good one whose rules changed
  * is put in force and its leads moved, one with errors is refused (logged)

@@ -22,6 +22,7 @@
 typedef struct {
 	int64_t id;
 	const rules_live *live;	/* borrowed, outlives the server */
+	const settings *sources; /* its forms and hooks (borrowed); may be NULL */
 } http_business;
 
 typedef struct {

@@ -23,17 +23,6 @@ rank(const char *role)
 	return 0;
 }
 
-const rules_live *
-http_business_live(const http_server *srv, int64_t id)
-{
-	if (id == srv->cfg.business_id)
-		return srv->cfg.live;
-	for (size_t i = 0; i < srv->cfg.nothers; i++)
-		if (srv->cfg.others[i].id == id)
-			return srv->cfg.others[i].live;
-	return NULL;
-}
-
 void
 http_auth_business(http_req *rq)
 {

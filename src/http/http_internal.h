@@ -98,6 +98,12 @@ typedef struct {
 	char role[16];
 } http_req;
 
+/* The form or hook (type) with this key: the install's own business's, else
+ * another hosted business's - then the request acts for that business
+ * (business_id, biz_live) from here on. NULL: no business has it. Borrowed
+ * for the request. */
+const settings_source *http_source_find(http_req *rq, const char *type, const char *key);
+
 typedef enum MHD_Result (*http_handler)(http_req *rq);
 
 struct http_route {

@@ -7,6 +7,13 @@
 
 export LEADKEEP_NOW=2026-11-24T20:02:00Z	# Tuesday 14:02 in America/Chicago
 
+# The install's own business: the demo rules with a web form of its own.
+business_config <<EOF2
+sources:
+  forms:
+    own-site: {}
+EOF2
+
 # Bravo: another business, its own name, zone and people.
 lk rules show-default | sed -e 's/name: Northside Home Services/name: Bravo Roofing/' \
 	-e 's#America/Chicago#America/Denver#' \
@@ -18,6 +25,11 @@ start_twilio_stub
 business_config "$T/bravo.yaml" <<EOF2
 providers:
   twilio: { account_sid: AC11111111111111111111111111111111, auth_token: env:TW_AUTH_TOKEN, from: "+13035550100", base_url: "http://127.0.0.1:$TW_PORT" }
+sources:
+  forms:
+    bravo-site: {}
+  hooks:
+    bravo-zap: {}
 EOF2
 
 # The install's own business works as before, no step.
@@ -202,6 +214,37 @@ expect_contains "makes bravo's lead, acknowledged in bravo's name" \
 	"Bravo Roofing"
 expect_eq "the install's own token does not see it" "$(api "$OWN_TOKEN" GET "/api/v1/leads/$id")" 404
 expect_eq "the install's own token still reads its own lead" "$(api "$OWN_TOKEN" GET /api/v1/leads/1)" 200
+# Inbound doors find their business by the key they were sent to; a key no
+# business has is refused with a stable code, never given to one.
+form() {	# form KEY PHONE: a JSON form post; prints the status
+	curl -s -o "$T/form.out" -w '%{http_code}' -H 'Content-Type: application/json' \
+		--data-binary "{\"name\":\"Form $2\",\"phone\":\"$2\"}" "http://127.0.0.1:$PORT/in/form/$1"
+}
+expect_eq "bravo's form key takes a lead" "$(form bravo-site +13125550205)" 200
+expect_eq "into bravo" "$(json_get "$(lk lead list --business bravo --json)" \
+	'len([l for l in d if l["phone"] == "+13125550205"])')" 1
+expect_eq "not into the install's own" "$(json_get "$(lk lead list --json)" \
+	'len([l for l in d if l["phone"] == "+13125550205"])')" 0
+expect_eq "the install's own form key takes a lead" "$(form own-site +13125550206)" 200
+expect_eq "into the install's own business" "$(json_get "$(lk lead list --json)" \
+	'len([l for l in d if l["phone"] == "+13125550206"])')" 1
+expect_eq "an unknown form key is refused" \
+	"$(form no-such-site +13125550207) $(json_get "$(cat "$T/form.out")" 'd["error"]["code"]')" \
+	"404 unknown_source"
+expect_eq "bravo's hook key takes a lead" "$(curl -s -o /dev/null -w '%{http_code}' \
+	-H 'Content-Type: application/json' --data-binary '{"name":"Hook Lead","phone":"+13125550208"}' \
+	"http://127.0.0.1:$PORT/in/hook/bravo-zap")" 202
+expect_eq "into bravo" "$(json_get "$(lk lead list --business bravo --json)" \
+	'len([l for l in d if l["phone"] == "+13125550208"])')" 1
+expect_eq "an unknown hook key is refused" "$(curl -s -w '%{http_code}' -o "$T/form.out" \
+	-H 'Content-Type: application/json' --data-binary '{"name":"X","phone":"+13125550209"}' \
+	"http://127.0.0.1:$PORT/in/hook/no-such-hook") $(json_get "$(cat "$T/form.out")" 'd["error"]["code"]')" \
+	"404 unknown_source"
+expect_eq "and nothing of it was kept" "$(lk lead list --json; lk lead list --business bravo --json)" \
+	"$(lk lead list --json; lk lead list --business bravo --json)"
+expect_eq "no lead anywhere has that number" \
+	"$(sqlite3 "$LEADKEEP_DATA/leadkeep.db" "SELECT count(*) FROM leads WHERE phone = '+13125550209'")" 0
+
 # Coverage: every /api/v1 route of the route table was tried above.
 missing=""
 while read -r m pat; do
@@ -222,6 +265,25 @@ sleep 1.5
 expect_eq "the disabled business's timers wait" "$(checkins "$CY" --business bravo)" ""
 stop_serve
 lk business enable bravo >/dev/null
+
+# A form key names one business: a third that takes the install's own
+# business's key is left out, logged; the others run.
+lk rules show-default >"$T/clash.yaml"
+business_config "$T/clash.yaml" <<EOF2
+sources:
+  forms:
+    own-site: {}
+EOF2
+lk business add clash "$T/clash.yaml" >/dev/null
+check "serve starts with a clashing business" serve_at 2026-11-26T21:00:00Z
+expect_contains "naming the key" "$(cat "$T/serve.log")" \
+	'business_problem business=clash problem="the source key own-site is another business'"'"'s'
+expect_contains "clash is left out" "$(cat "$T/serve.log")" "businesses=2 not_hosted=1"
+expect_eq "own-site still the install's own" "$(form own-site +13125550210)" 200
+expect_eq "into the install's own business" "$(json_get "$(lk lead list --json)" \
+	'len([l for l in d if l["phone"] == "+13125550210"])')" 1
+stop_serve
+lk business disable clash >/dev/null
 
 # A business whose file broke since: left out and logged, the others run.
 cp "$T/bravo.yaml" "$T/bravo.good"

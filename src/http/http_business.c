@@ -1,0 +1,44 @@
+/*
+ * http_business.c - which of the install's businesses a request acts for,
+ * from what it carries that names one: a source key of its own (its token:
+ * http_auth.c). Nothing here guesses: what names no business hosted here is
+ * refused by the door.
+ */
+#include <string.h>
+
+#include "http_internal.h"
+
+const rules_live *
+http_business_live(const http_server *srv, int64_t id)
+{
+	if (id == srv->cfg.business_id)
+		return srv->cfg.live;
+	for (size_t i = 0; i < srv->cfg.nothers; i++)
+		if (srv->cfg.others[i].id == id)
+			return srv->cfg.others[i].live;
+	return NULL;
+}
+
+const settings_source *
+http_source_find(http_req *rq, const char *type, const char *key)
+{
+	const http_server *srv = rq->srv;
+	const settings_source *src = settings_source_find(http_settings(rq), type, key);
+
+	if (src != NULL)
+		return src;
+	/* serve refused to host a business whose key another already has: at
+	 * most one matches. */
+	for (size_t i = 0; i < srv->cfg.nothers; i++) {
+		const http_business *b = &srv->cfg.others[i];
+
+		if (b->sources == NULL ||
+		    (src = settings_source_find(b->sources, type, key)) == NULL)
+			continue;
+		rq->business_id = b->id;
+		rq->biz_live = b->live;
+		http_note(rq, "business=%lld", (long long)b->id);
+		return src;
+	}
+	return NULL;
+}
