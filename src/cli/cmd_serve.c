@@ -39,6 +39,8 @@ static const char serve_help[] =
 	"is kept and the leads in flight move onto it (see `rules diff`), sources and\n"
 	"request limits apply to the next request, providers once the messages in\n"
 	"flight are done. Listen, threads and connection limits apply at the next start.\n"
+	"It hosts every enabled business of `leadkeep business list` too, each on its own\n"
+	"rules and providers (its file), taking turns at the scheduler and the dispatcher.\n"
 	"\n"
 	"  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080)\n"
 	"  --threads N          HTTP worker threads (default: 32 per core, 32..256)\n"
