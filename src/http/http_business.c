@@ -37,8 +37,34 @@ http_source_find(http_req *rq, const char *type, const char *key)
 			continue;
 		rq->business_id = b->id;
 		rq->biz_live = b->live;
+		rq->biz_settings = b->sources;
 		http_note(rq, "business=%lld", (long long)b->id);
 		return src;
 	}
 	return NULL;
+}
+
+bool
+http_twilio_business(http_req *rq, const char *to)
+{
+	const http_server *srv = rq->srv;
+	const settings *own = http_settings(rq);
+
+	if (srv->cfg.nothers == 0)
+		return true;	/* one business: every number is its own, as ever */
+	if (to != NULL && own->twilio_number != NULL && strcmp(to, own->twilio_number) == 0)
+		return true;
+	for (size_t i = 0; to != NULL && i < srv->cfg.nothers; i++) {
+		const http_business *b = &srv->cfg.others[i];
+
+		if (b->sources == NULL || b->sources->twilio_number == NULL ||
+		    strcmp(to, b->sources->twilio_number) != 0)
+			continue;
+		rq->business_id = b->id;
+		rq->biz_live = b->live;
+		rq->biz_settings = b->sources;
+		http_note(rq, "business=%lld", (long long)b->id);
+		return true;
+	}
+	return false;
 }

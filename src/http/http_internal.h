@@ -58,6 +58,10 @@ http_rules(const http_server *srv)
 	return srv->cfg.live != NULL ? rules_live_get(srv->cfg.live) : srv->cfg.rules;
 }
 
+/* The sources of the business a request acts for (its forms, hooks, Twilio). */
+#define http_req_settings(rq) \
+	((rq)->biz_settings != NULL ? (rq)->biz_settings : http_settings(rq))
+
 /* The rules of the business a request acts for (http_req.business_id). */
 #define http_req_rules(rq) \
 	((rq)->biz_live != NULL ? rules_live_get((rq)->biz_live) : http_rules((rq)->srv))
@@ -93,6 +97,7 @@ typedef struct {
 	 * request carries names another (http_auth: its token's). */
 	int64_t business_id;
 	const rules_live *biz_live;	/* its rules in force; NULL: http_rules(srv) */
+	const settings *biz_settings;	/* its sources; NULL: http_settings(rq) */
 	/* set by http_auth */
 	int64_t token_id;
 	char role[16];
@@ -103,6 +108,12 @@ typedef struct {
  * (business_id, biz_live) from here on. NULL: no business has it. Borrowed
  * for the request. */
 const settings_source *http_source_find(http_req *rq, const char *type, const char *key);
+
+/* Twilio's inbound request sent To this number: true, acting for the
+ * business whose number it is (providers: twilio: from); false when the
+ * install hosts several businesses and none has it. With one business every
+ * number is its own. */
+bool http_twilio_business(http_req *rq, const char *to);
 
 typedef enum MHD_Result (*http_handler)(http_req *rq);
 

@@ -245,6 +245,31 @@ expect_eq "and nothing of it was kept" "$(lk lead list --json; lk lead list --bu
 expect_eq "no lead anywhere has that number" \
 	"$(sqlite3 "$LEADKEEP_DATA/leadkeep.db" "SELECT count(*) FROM leads WHERE phone = '+13125550209'")" 0
 
+# Twilio: a text finds its business by the number it was sent To (checked
+# with that business's auth token); a number no business has is refused.
+sms() {	# sms TO FROM SID: a signed inbound text; prints the status
+	local body="From=$(sed 's/+/%2B/' <<<"$2")&To=$(sed 's/+/%2B/' <<<"$1")&MessageSid=$3&Body=Need+a+roof+quote"
+	local sig
+	sig=$(python3 - "$body" "http://127.0.0.1:$PORT/webhooks/twilio/sms" <<'PY'
+import base64, hashlib, hmac, sys, urllib.parse
+params = urllib.parse.parse_qsl(sys.argv[1], keep_blank_values=True)
+s = sys.argv[2] + "".join(k + v for k, v in sorted(params))
+print(base64.b64encode(hmac.new(b"test_auth_token", s.encode(), hashlib.sha1).digest()).decode())
+PY
+)
+	curl -s -o "$T/sms.out" -w '%{http_code}' -H "X-Twilio-Signature: $sig" --data "$body" \
+		"http://127.0.0.1:$PORT/webhooks/twilio/sms"
+}
+expect_eq "a text to bravo's number is taken" "$(sms +13035550100 +13125550211 SMt1)" 200
+expect_eq "as bravo's lead" "$(json_get "$(lk lead list --business bravo --json)" \
+	'len([l for l in d if l["phone"] == "+13125550211"])')" 1
+expect_eq "a text to a number no business has is refused" \
+	"$(sms +13125559999 +13125550212 SMt2) $(json_get "$(cat "$T/sms.out")" 'd["error"]["code"]')" \
+	"404 unknown_number"
+expect_contains "and logged" "$(cat "$T/serve.log")" "reject=unknown_number"
+expect_eq "nothing of it kept" \
+	"$(sqlite3 "$LEADKEEP_DATA/leadkeep.db" "SELECT count(*) FROM leads WHERE phone = '+13125550212'")" 0
+
 # Coverage: every /api/v1 route of the route table was tried above.
 missing=""
 while read -r m pat; do
