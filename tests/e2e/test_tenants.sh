@@ -24,7 +24,7 @@ lk rules show-default | sed -e 's/name: Northside Home Services/name: Bravo Roof
 start_twilio_stub
 business_config "$T/bravo.yaml" <<EOF2
 providers:
-  twilio: { account_sid: AC11111111111111111111111111111111, auth_token: env:TW_AUTH_TOKEN, from: "+13035550100", base_url: "http://127.0.0.1:$TW_PORT" }
+  twilio: { account_sid: AC00000000000000000000000000000000, auth_token: env:TW_AUTH_TOKEN, from: "+13035550100", base_url: "http://127.0.0.1:$TW_PORT" }
 sources:
   forms:
     bravo-site: {}
@@ -139,13 +139,19 @@ for i in $(seq 1 100); do
 done
 texts=$(python3 -c 'import json,sys
 for l in open(sys.argv[1]):
-    f = json.loads(l).get("form", {}); print(f.get("From"), f.get("To"), f.get("Body", "").replace("\n", " "))' "$TW_REC")
+    f = json.loads(l).get("form", {})
+    if "Body" in f: print(f.get("From"), f.get("To"), f["Body"].replace("\n", " "))' "$TW_REC")
 expect_contains "bravo's ack left through bravo's account" "$texts" \
 	"+13035550100 +13125550202 Hi Bob, thanks for contacting Bravo Roofing"
 expect_contains "and its check-in" "$texts" "+13035550100 +13125550202 Hi Bob, it's Brenda at Bravo"
 expect_eq "every text there is from bravo's number" \
 	"$(grep -vc '^+13035550100 ' <<<"$texts")" 0
 expect_eq "not one to the install's own business's lead" "$(grep -c 13125550201 <<<"$texts")" 0
+ack_state() { json_get "$(lk lead show 2 --business bravo --json)" \
+	'[m["state"] for m in d["messages"] if m["purpose"] == "ack"][0]'; }
+for i in $(seq 1 50); do [ "$(ack_state)" = delivered ] && break; sleep 0.1; done
+expect_eq "Twilio's status callback for bravo's text, signed with bravo's token, is taken" \
+	"$(ack_state)" delivered
 log=$(grep '"channel":"sms"' "$LEADKEEP_DATA/outbox.log")
 expect_contains "the install's own lead's texts went to its provider (the log)" "$log" \
 	'"to":"+13125550201"'
@@ -321,3 +327,4 @@ stop_serve
 cp "$T/bravo.good" "$T/bravo.yaml"
 
 echo "1..$_n"
+[ -z "${LK_SHOW_T:-}" ] || echo "# T=$T"
