@@ -276,6 +276,67 @@ expect_contains "and logged" "$(cat "$T/serve.log")" "reject=unknown_number"
 expect_eq "nothing of it kept" \
 	"$(sqlite3 "$LEADKEEP_DATA/leadkeep.db" "SELECT count(*) FROM leads WHERE phone = '+13125550212'")" 0
 
+# The staff web app: an admin of the install's own business signed in tries
+# every page and action of src/web/web_routes.c that names a lead, a task or
+# a walk step with bravo's lead and task: 404 each (bravo's own web users
+# are bound to bravo: the install's web app does not sign them in).
+BASE="http://127.0.0.1:$PORT"
+JAR="$T/admin.jar"
+wpage() { curl -s -o "$T/page" -w '%{http_code}' -b "$JAR" -c "$JAR" "$BASE$1"; }
+wpost() { curl -s -o "$T/page" -w '%{http_code}' -b "$JAR" -c "$JAR" --data "$2" "$BASE$1"; }
+csrf_of() { grep -o 'name="csrf" value="[0-9a-f]*"' "$T/page" | head -n 1 | sed 's/.*value="//; s/"//'; }
+link=$(lk user add --email admin@own.test --name Admin --role admin 2>/dev/null)
+tok=${link#*token=}
+wpage "/app/set-password?token=$tok" >/dev/null
+expect_eq "the install's own admin signs in" \
+	"$(wpost /app/set-password "csrf=$(csrf_of)&token=$tok&password=ten+chars+at+least&confirm=ten+chars+at+least")" 303
+expect_eq "and opens the install's own lead" "$(wpage /app/leads/1)" 200
+BRAVO_LEAD=2
+BRAVO_TASK=$(json_get "$(lk lead show 2 --business bravo --json)" '[t["id"] for t in d["tasks"]][0]')
+wpage /app/ >/dev/null
+CSRF=$(csrf_of)
+bravo_before=$(lk lead show 2 --business bravo --json | json_get "$(cat)" \
+	'[d["stage"], d["status"], d["owner"], len(d["timeline"]), [t["state"] for t in d["tasks"]]]')
+web_tried="
+GET /app/leads/* -
+POST /app/leads/*/log type=note&text=hello
+POST /app/leads/*/stage stage=contacted
+POST /app/leads/*/owner owner=alice
+POST /app/leads/*/pause reason=wait
+POST /app/leads/*/opt-out outcome=confirm
+POST /app/leads/*/resume -
+POST /app/leads/*/appointments action=book&start=2026-11-30T09:00&end=2026-11-30T10:00&kind=estimate&person=alice
+POST /app/tasks/*/outcome outcome=reached
+POST /app/tasks/*/snooze reason=busy&until=2026-11-30T09:00
+POST /app/walk/* outcome=reached
+"
+while read -r m pat body; do
+	[ -n "$m" ] || continue
+	[ "$body" = - ] && body=""
+	id=$BRAVO_LEAD; [[ $pat == /app/tasks/* || $pat == /app/walk/* ]] && id=$BRAVO_TASK
+	path=${pat/\*/$id}
+	if [ "$m" = GET ]; then st=$(wpage "$path"); else st=$(wpost "$path" "csrf=$CSRF&$body"); fi
+	expect_eq "the install's own admin: $m $path (bravo's) is 404" "$st" 404
+done <<<"$web_tried"
+expect_eq "bravo's lead unchanged by it" "$(lk lead show 2 --business bravo --json | json_get "$(cat)" \
+	'[d["stage"], d["status"], d["owner"], len(d["timeline"]), [t["state"] for t in d["tasks"]]]')" \
+	"$bravo_before"
+missing=""
+while read -r m pat; do
+	grep -qF "$m $pat " <<<"$web_tried" || missing="$missing $m $pat;"
+done < <(sed -n 's/^[[:space:]]*{ "\([A-Z]*\)", "\(\/app\/[^"]*\*[^"]*\)".*/\1 \2/p' \
+	"$LK_ROOT/src/web/web_routes.c" | grep -v '/app/assets/')
+expect_eq "every web route with an id of web_routes.c is tried" "$missing" ""
+blink=$(lk user add --business bravo --email brenda@bravo.test --name Brenda --role admin 2>/dev/null)
+btok=${blink#*token=}
+BJAR="$T/brenda.jar"
+curl -s -o "$T/page" -b "$BJAR" -c "$BJAR" "$BASE/app/set-password?token=$btok" >/dev/null
+st=$(curl -s -o "$T/page" -w '%{http_code}' -b "$BJAR" -c "$BJAR" --data \
+	"csrf=$(csrf_of)&token=$btok&password=ten+chars+at+least&confirm=ten+chars+at+least" \
+	"$BASE/app/set-password")
+expect_contains "bravo's web user is not signed in by the install's web app ($st)" "$st" 4
+expect_eq "and gets no page of it" "$(curl -s -o /dev/null -w '%{http_code}' -b "$BJAR" "$BASE/app/leads/2")" 303
+
 # Coverage: every /api/v1 route of the route table was tried above.
 missing=""
 while read -r m pat; do
