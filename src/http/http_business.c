@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "http_internal.h"
+#include "intake/intake_sig.h"
 
 const rules_live *
 http_business_live(const http_server *srv, int64_t id)
@@ -67,4 +68,26 @@ http_twilio_business(http_req *rq, const char *to)
 		return true;
 	}
 	return false;
+}
+
+void
+http_keyed_business(http_req *rq, const char *(*key_of)(const settings *st), const char *key)
+{
+	const http_server *srv = rq->srv;
+	const char *own = key_of(http_settings(rq));
+
+	if (key == NULL || srv->cfg.nothers == 0 || (own != NULL && sig_equal(key, own)))
+		return;
+	for (size_t i = 0; i < srv->cfg.nothers; i++) {
+		const http_business *b = &srv->cfg.others[i];
+		const char *theirs = b->sources != NULL ? key_of(b->sources) : NULL;
+
+		if (theirs == NULL || !sig_equal(key, theirs))
+			continue;
+		rq->business_id = b->id;
+		rq->biz_live = b->live;
+		rq->biz_settings = b->sources;
+		http_note(rq, "business=%lld", (long long)b->id);
+		return;
+	}
 }

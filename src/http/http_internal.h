@@ -115,6 +115,14 @@ const settings_source *http_source_find(http_req *rq, const char *type, const ch
  * number is its own. */
 bool http_twilio_business(http_req *rq, const char *to);
 
+/* A door whose key names its business (SendGrid's and Mailgun's ?key=,
+ * Google's google_key): when key is another hosted business's (key_of its
+ * settings), the request acts for that business; else nothing changes and
+ * the door checks the key against the install's own as before (refusing a
+ * key nobody has). Compared in constant time. */
+void http_keyed_business(http_req *rq, const char *(*key_of)(const settings *st),
+			 const char *key);
+
 typedef enum MHD_Result (*http_handler)(http_req *rq);
 
 struct http_route {

@@ -22,6 +22,7 @@ lk rules show-default | sed -e 's/name: Northside Home Services/name: Bravo Roof
 # Bravo texts through its own Twilio account (the stand-in) from its own
 # number; the install's own business has no provider (the log).
 start_twilio_stub
+export BRAVO_SG_KEY=bravo-sg-key BRAVO_GOOGLE_KEY=test@111	# the Google fixture's key
 business_config "$T/bravo.yaml" <<EOF2
 providers:
   twilio: { account_sid: AC00000000000000000000000000000000, auth_token: env:TW_AUTH_TOKEN, from: "+13035550100", base_url: "http://127.0.0.1:$TW_PORT" }
@@ -30,6 +31,8 @@ sources:
     bravo-site: {}
   hooks:
     bravo-zap: {}
+  sendgrid: { key: "env:BRAVO_SG_KEY" }
+  google: { key: "env:BRAVO_GOOGLE_KEY", store_test_leads: true }
 EOF2
 
 # The install's own business works as before, no step.
@@ -336,6 +339,25 @@ st=$(curl -s -o "$T/page" -w '%{http_code}' -b "$BJAR" -c "$BJAR" --data \
 	"$BASE/app/set-password")
 expect_contains "bravo's web user is not signed in by the install's web app ($st)" "$st" 4
 expect_eq "and gets no page of it" "$(curl -s -o /dev/null -w '%{http_code}' -b "$BJAR" "$BASE/app/leads/2")" 303
+
+# Inbound email and ad forms: the key they carry names the business.
+FX="$LK_ROOT/tests/e2e/fixtures"
+fx() {	# fx FIXTURE PATH: posts the captured request; prints the status
+	curl -s -o "$T/fx.out" -w '%{http_code}' -H "Content-Type: $(cat "$FX/$1.content-type")" \
+		--data-binary @"$FX/$1.body" "http://127.0.0.1:$PORT$2"
+}
+leads_of() { json_get "$(lk lead list "$@" --json)" 'len(d)'; }
+own_n=$(leads_of); bravo_n=$(leads_of --business bravo)
+expect_eq "an email to bravo's SendGrid key is taken" \
+	"$(fx sendgrid_5a "/webhooks/sendgrid/inbound?key=bravo-sg-key")" 200
+expect_eq "as bravo's lead" "$(leads_of --business bravo)" $((bravo_n + 1))
+expect_eq "an unknown SendGrid key is refused" "$(fx sendgrid_5a "/webhooks/sendgrid/inbound?key=nobodys")" 403
+expect_eq "a Google lead form with bravo's google_key is taken" "$(fx google_7 /webhooks/google/leadform)" 200
+expect_eq "as bravo's lead" "$(leads_of --business bravo)" $((bravo_n + 2))
+sed 's/test@111/nobodys-key/' "$FX/google_7.body" >"$T/g_bad"
+expect_eq "a google_key nobody has is refused" "$(curl -s -o /dev/null -w '%{http_code}' \
+	-H 'Content-Type: application/json' --data-binary @"$T/g_bad" "http://127.0.0.1:$PORT/webhooks/google/leadform")" 403
+expect_eq "the install's own business got none of them" "$(leads_of)" "$own_n"
 
 # Coverage: every /api/v1 route of the route table was tried above.
 missing=""
