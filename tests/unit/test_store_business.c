@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "demo_store.h"
+#include "flow/flow.h"
 #include "store/store_business.h"
 
 typedef struct {
@@ -85,6 +86,58 @@ file_and_state_are_kept_and_an_unknown_slug_is_named(void **state)
 	assert_int_equal(store_businesses_read(d->s, "nope", keep, &one), 0);
 }
 
+static void
+lead_in(demo_store *d, int64_t business_id, const char *phone)
+{
+	intake_lead in = { .name = "Lead", .phone = phone, .source = "web_form" };
+	char err[256];
+	flow_out res;
+
+	assert_int_equal(store_begin(d->s), 0);
+	assert_int_equal(flow_intake(d->s, business_id, d->r, &in, d->t0, &res, err, sizeof err),
+			 FLOW_OK);
+	assert_int_equal(store_commit(d->s), 0);
+}
+
+/* A business's turn reads its own timers and messages only. */
+static void
+each_business_reads_only_its_own_timers_and_messages(void **state)
+{
+	demo_store *d = *state;
+	store_timer due[64];
+	int64_t ids[64], bravo, later = d->t0 + 30 * 86400;
+	char err[256], sql[160];
+	int n;
+
+	assert_int_equal(store_begin(d->s), 0);
+	assert_true((bravo = store_business_sync_slug(d->s, "bravo", d->r, err, sizeof err)) > 0);
+	assert_int_equal(store_commit(d->s), 0);
+	lead_in(d, d->bid, "3125550101");
+	lead_in(d, bravo, "3125550102");
+	lead_in(d, bravo, "3125550103");
+	assert_int_equal(store_begin(d->s), 0);
+	n = store_timers_due_for(d->s, bravo, later, due, 64);
+	assert_true(n > 0);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(due[i].business_id, bravo);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM timers WHERE business_id = %lld AND "
+		 "state = 'pending'", (long long)bravo);
+	assert_int_equal(n, demo_count(d->s, sql));
+	n = store_outbox_due_for(d->s, d->bid, "sms", later, ids, 64);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM outbox WHERE business_id = %lld AND "
+		 "state = 'queued' AND channel = 'sms'", (long long)d->bid);
+	assert_true(n > 0);
+	assert_int_equal(n, demo_count(d->s, sql));
+	for (int i = 0; i < n; i++) {
+		snprintf(sql, sizeof sql, "SELECT business_id FROM outbox WHERE id = %lld",
+			 (long long)ids[i]);
+		assert_int_equal(demo_count(d->s, sql), d->bid);
+	}
+	/* Nobody's due yet: nothing. */
+	assert_int_equal(store_timers_due_for(d->s, bravo, d->t0 - 1, due, 64), 0);
+	store_rollback(d->s);
+}
+
 int
 main(void)
 {
@@ -92,6 +145,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(each_slug_is_its_own_business_with_its_own_people,
 						demo_setup, demo_teardown),
 		cmocka_unit_test_setup_teardown(file_and_state_are_kept_and_an_unknown_slug_is_named,
+						demo_setup, demo_teardown),
+		cmocka_unit_test_setup_teardown(each_business_reads_only_its_own_timers_and_messages,
 						demo_setup, demo_teardown),
 	};
 
