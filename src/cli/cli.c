@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "core/tz.h"
 #include "rules/rules_load.h"
+#include "store/store_business.h"
 
 void
 cli_env_init(cli_env *e)
@@ -39,8 +40,42 @@ cli_common_option(cli_env *e, int opt, const char *arg)
 	case 'F': e->files = arg; return true;
 	case 'R': e->rules_path = arg; return true;
 	case 'j': e->json = true; return true;
+	case 'B': e->business = arg; return true;
 	}
 	return false;
+}
+
+const char *
+cli_business_slug(const cli_env *e)
+{
+	return e->business != NULL ? e->business : STORE_BUSINESS_DEFAULT;
+}
+
+static void
+found_business(void *ctx, const store_business_row *r)
+{
+	cli_env *e = ctx;
+
+	snprintf(e->business_file, sizeof e->business_file, "%s", r->file ? r->file : "");
+}
+
+/* --business SLUG: the store opened first, the business's file read from
+ * it; its file is the rules unless --rules names others. */
+static int
+open_business(cli_env *e, char *err, size_t errlen)
+{
+	int n;
+
+	if ((e->store = store_open(e->data, err, errlen)) == NULL)
+		return cli_fail(EXIT_RUNTIME, "%s", err);
+	if ((n = store_businesses_read(e->store, e->business, found_business, e)) < 0)
+		return cli_fail(EXIT_RUNTIME, "reading the businesses: %s", store_errmsg(e->store));
+	if (n == 0)
+		return cli_fail(EXIT_USAGE, "--business %s: no such business (see `leadkeep "
+				"business list`)", e->business);
+	if (e->rules_path == NULL && e->business_file[0] != '\0')
+		e->rules_path = e->business_file;
+	return EXIT_OK;
 }
 
 int
@@ -48,7 +83,11 @@ cli_open(cli_env *e, bool want_store)
 {
 	char err[512] = "", name[4096];
 	rules_diags diags = { 0 };
+	int rc;
 
+	if (e->business != NULL && strcmp(e->business, STORE_BUSINESS_DEFAULT) != 0 &&
+	    (rc = open_business(e, err, sizeof err)) != EXIT_OK)
+		return rc;
 	e->rules = cli_rules_read(e, &diags, name, sizeof name);
 	if (e->rules == NULL) {
 		rules_diags_print(&diags, stderr);
@@ -60,11 +99,12 @@ cli_open(cli_env *e, bool want_store)
 		 strcmp(name, RULES_DEFAULT_NAME) == 0 ? "" : name);
 	if (!want_store)
 		return EXIT_OK;
-	if ((e->store = store_open(e->data, err, sizeof err)) == NULL)
+	if (e->store == NULL && (e->store = store_open(e->data, err, sizeof err)) == NULL)
 		return cli_fail(EXIT_RUNTIME, "%s", err);
 	/* The version used is kept: which rules made a decision is never lost. */
 	if (store_begin(e->store) < 0 ||
-	    (e->business_id = store_business_sync(e->store, e->rules, err, sizeof err)) < 0 ||
+	    (e->business_id = store_business_sync_slug(e->store, cli_business_slug(e), e->rules,
+						       err, sizeof err)) < 0 ||
 	    store_rules_activate(e->store, e->business_id, e->rules->version, e->rules->text,
 				 e->rules_by ? e->rules_by : "cli", cli_now(), NULL, 0) < 0 ||
 	    store_commit(e->store) < 0) {

@@ -37,14 +37,17 @@ typedef struct {
 	int64_t business_id;
 	const char *rules_by;	/* who uses the rules, for the versions kept in the
 				 * database: "cli" unless the command says */
+	const char *business;	/* --business SLUG; NULL = the install's own */
+	char business_file[4096]; /* after cli_open: that business's file */
 } cli_env;
 
-/* Options every subcommand accepts; 'D', 'F', 'R', 'j', 'h' are reserved. */
+/* Options every subcommand accepts; 'D', 'F', 'R', 'j', 'B', 'h' are reserved. */
 #define CLI_COMMON_OPTIONS \
 	{ "data", required_argument, NULL, 'D' }, \
 	{ "files", required_argument, NULL, 'F' }, \
 	{ "rules", required_argument, NULL, 'R' }, \
 	{ "json", no_argument, NULL, 'j' }, \
+	{ "business", required_argument, NULL, 'B' }, \
 	{ "help", no_argument, NULL, 'h' }
 
 #define CLI_COMMON_HELP \
@@ -55,6 +58,9 @@ typedef struct {
 	"                 $LEADKEEP_FILES, else the data directory, else ./leadkeep-data\n" \
 	"  --rules FILE   rules file (default FILES/rules.yaml, else the built-in demo)\n" \
 	"  --json         machine-readable output\n" \
+	"  --business SLUG  one of the install's businesses (leadkeep business list);\n" \
+	"                 its file is the rules unless --rules says (default: the\n" \
+	"                 install's own business)\n" \
 	"  --help         this help\n" \
 	"Exit codes: 0 ok, 1 runtime or storage error, 2 usage error (also an ID that names\n" \
 	"nothing), 3 bad rules or configuration.\n"
@@ -65,6 +71,10 @@ void cli_env_init(cli_env *e);
  * bodies: --files, else the data directory, else (the data is a PostgreSQL
  * address, store_is_address) ./leadkeep-data. */
 const char *cli_files_dir(const cli_env *e);
+
+/* The slug of the business a command works on: --business, else the
+ * install's own ("default"). */
+const char *cli_business_slug(const cli_env *e);
 /* Handles a common option; returns true when opt was one. */
 bool cli_common_option(cli_env *e, int opt, const char *arg);
 
@@ -153,5 +163,6 @@ int cmd_import(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
 int cmd_appointments(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_business(int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "deliver/deliver.h"
 #include "http/http_settings.h"
+#include "store/store_business.h"
 
 rules *
 cli_rules_read(const cli_env *e, rules_diags *diags, char *name, size_t namelen)
@@ -144,7 +145,7 @@ cli_rules_activate(cli_env *e, const rules *r, const rules *prev, const char *by
 	flow_result res;
 
 	if (store_begin(e->store) < 0 ||
-	    store_business_sync(e->store, r, err, errlen) < 0 ||
+	    store_business_sync_slug(e->store, cli_business_slug(e), r, err, errlen) < 0 ||
 	    store_rules_activate(e->store, e->business_id, r->version, r->text, by, now, NULL,
 				 0) < 0 ||
 	    store_commit(e->store) < 0) {

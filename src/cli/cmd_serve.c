@@ -27,6 +27,7 @@
 #include "health/health_watch.h"
 #include "http/http.h"
 #include "sched/sched.h"
+#include "serve_businesses.h"
 #include "store/store_bus.h"
 #include "util/log.h"
 #include "web/web_reports_cache.h"
@@ -43,6 +44,8 @@ static const char serve_help[] =
 	"is kept and the leads in flight move onto it (see `rules diff`), sources and\n"
 	"request limits apply to the next request, providers once the messages in\n"
 	"flight are done. Listen, threads and connection limits apply at the next start.\n"
+	"It hosts every enabled business of `leadkeep business list` too, each on its own\n"
+	"rules and providers (its file), taking turns at the scheduler and the dispatcher.\n"
 	"\n"
 	"  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080)\n"
 	"  --threads N          HTTP worker threads (default: 32 per core, 32..256)\n"
@@ -299,10 +302,11 @@ dispatcher_running(void *dl)
 static int
 serve_deliver(cli_env *e, const rules_live *live, const settings *st, const char *listen,
 	      unsigned port, const char *log_path, store_bus *bus, serve_conf *sc,
-	      deliver **out)
+	      const serve_businesses *others, deliver **out)
 {
 	char err[512], pub[300];
-	deliver_config *cfg;
+	deliver_config *cfg, **ocfg = NULL;
+	size_t nocfg = 0;
 	rules_diags d;
 
 	snprintf(sc->pub, sizeof sc->pub, "http://%.*s:%u", (int)(strrchr(listen, ':') - listen),
@@ -323,7 +327,35 @@ serve_deliver(cli_env *e, const rules_live *live, const settings *st, const char
 		return cli_fail(EXIT_CONFIG, "delivery: %s", err);
 	deliver_config_describe(cfg, pub, sizeof pub);
 	log_line("info", "delivery", "%s", pub);
-	if ((*out = deliver_start(cfg, wall_clock, bus, err, sizeof err)) == NULL)
+	/* Every other business's messages leave through its own providers only;
+	 * one whose providers cannot be read keeps its messages queued. */
+	if (others->n > 0 && (ocfg = calloc(others->n, sizeof *ocfg)) == NULL) {
+		deliver_config_free(cfg);
+		return cli_fail(EXIT_RUNTIME, "out of memory");
+	}
+	for (size_t i = 0; i < others->n; i++) {
+		const serve_business *sb = &others->items[i];
+		char q[600];
+
+		err[0] = '\0';
+		ocfg[nocfg] = deliver_config_load(&(deliver_options){ .data_dir = e->data,
+				.log_path = log_path, .public_url = st->public_url ? st->public_url :
+				sc->pub, .business_file = sb->file, .rules = rules_live_get(sb->live),
+				.live = sb->live, .business_id = sb->id }, &d, err, sizeof err);
+		rules_diags_free(&d);
+		if (ocfg[nocfg] == NULL) {
+			log_line("error", "business_not_delivering", "business=%s error=%s "
+				 "note=\"its messages wait queued\"", sb->slug,
+				 log_quote(err, q, sizeof q));
+			continue;
+		}
+		deliver_config_describe(ocfg[nocfg], pub, sizeof pub);
+		log_line("info", "delivery", "business=%s %s", sb->slug, pub);
+		nocfg++;
+	}
+	*out = deliver_start_many(cfg, ocfg, nocfg, wall_clock, bus, err, sizeof err);
+	free(ocfg);
+	if (*out == NULL)
 		return cli_fail(EXIT_RUNTIME, "delivery: %s", err);
 	return EXIT_OK;
 }
@@ -346,6 +378,9 @@ cmd_serve(int argc, char **argv)
 	http_server *srv = NULL;
 	char *rules_text = NULL;
 	rules_live *live = NULL;
+	serve_businesses others = { 0 };
+	sched_business *turns = NULL;
+	http_business *hosted = NULL;
 	flow_rules_stats moved;
 	serve_conf conf = { 0 };
 	rules_diags d = { 0 };
@@ -443,7 +478,24 @@ cmd_serve(int argc, char **argv)
 	}
 	/* The reloads' re-plans are announced like any commit. */
 	store_set_bus(e.store, bus);
-	if ((sc = sched_start_live(e.data, live, e.business_id, wall_clock, bus, err,
+	/* Every other enabled business of the install, each on its own rules;
+	 * the scheduler gives each its turn. */
+	if (serve_businesses_load(&e, st, &others, err, sizeof err) < 0) {
+		rc = cli_fail(EXIT_RUNTIME, "%s", err);
+		goto out;
+	}
+	if ((turns = calloc(others.n + 1, sizeof *turns)) == NULL ||
+	    (hosted = calloc(others.n + 1, sizeof *hosted)) == NULL) {
+		rc = cli_fail(EXIT_RUNTIME, "out of memory");
+		goto out;
+	}
+	turns[0] = (sched_business){ e.business_id, live };
+	for (size_t i = 0; i < others.n; i++) {
+		turns[i + 1] = (sched_business){ others.items[i].id, others.items[i].live };
+		hosted[i] = (http_business){ others.items[i].id, others.items[i].live,
+					     others.items[i].sources };
+	}
+	if ((sc = sched_start_many(e.data, turns, others.n + 1, wall_clock, bus, err,
 				   sizeof err)) == NULL) {
 		rc = cli_fail(EXIT_RUNTIME, "%s", err);
 		goto out;
@@ -464,7 +516,7 @@ cmd_serve(int argc, char **argv)
 					 .rules_text = rules_text,
 					 .business_id = e.business_id, .sched = sc, .bus = bus,
 					 .threads = threads, .settings = st, .clock = wall_clock,
-					 .health = hw },
+					 .health = hw, .others = hosted, .nothers = others.n },
 			 err, sizeof err);
 	if (srv == NULL) {
 		rc = cli_fail(strstr(err, "--listen") ? EXIT_USAGE : EXIT_RUNTIME, "%s", err);
@@ -473,7 +525,7 @@ cmd_serve(int argc, char **argv)
 	conf.srv = srv;
 	conf.now = st;
 	if ((rc = serve_deliver(&e, live, st, listen, http_port(srv), deliver_log, bus, &conf,
-				&dl)) != EXIT_OK)
+				&others, &dl)) != EXIT_OK)
 		goto out;
 	conf.dl = dl;
 	/* The weekly digest: its own thread, no lead's business (serve_digest.h). */
@@ -490,9 +542,10 @@ cmd_serve(int argc, char **argv)
 	}
 	/* A PostgreSQL address may carry a password: never logged. */
 	store_data_shown(e.data, shown, sizeof shown);
-	log_line("info", "listening", "addr=%s port=%u pid=%d data=%s files=%s business=\"%s\"",
-		 listen, http_port(srv), (int)getpid(), shown, cli_files_dir(&e),
-		 rules_live_get(live)->business.name);
+	log_line("info", "listening", "addr=%s port=%u pid=%d data=%s files=%s business=\"%s\" "
+		 "businesses=%zu not_hosted=%zu", listen, http_port(srv), (int)getpid(), shown,
+		 cli_files_dir(&e), rules_live_get(live)->business.name, others.n + 1,
+		 others.skipped);
 	fprintf(stderr, "leadkeep: listening on http://%.*s:%u - stop with Ctrl-C or "
 		"kill -TERM %d\n", (int)(strrchr(listen, ':') - listen), listen, http_port(srv),
 		(int)getpid());
@@ -504,6 +557,7 @@ cmd_serve(int argc, char **argv)
 			break;
 		sd_notify(0, "RELOADING=1");
 		reload(&e, live, &conf);
+		serve_businesses_reload(&e, &others);
 		sd_notify(0, "READY=1");
 	}
 	log_line("info", "stopping", "signal=%s", sig == SIGTERM ? "TERM" : "INT");
@@ -525,6 +579,9 @@ out:
 	store_bus_free(bus);	/* after everything that publishes or subscribes */
 	cli_close(&e);
 	rules_live_free(live);	/* after every thread that reads the rules */
+	serve_businesses_free(&others);
+	free(turns);
+	free(hosted);
 	settings_free(st);
 	for (size_t i = 0; i < conf.nkept; i++)
 		settings_free(conf.kept[i]);

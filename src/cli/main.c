@@ -27,6 +27,8 @@ static const char usage[] =
 	"                        in flight, the versions used, the built-in demo\n"
 	"  simulate              rehearse rules on a virtual clock\n"
 	"  verify                the verification checklist per source, in a sandbox\n"
+	"  business add|list|show|disable|enable\n"
+	"                        the businesses one install serves, each from its file\n"
 	"  replay                rehearse new rules (--rules NEW) on the real history of the\n"
 	"                        last 30 days: owners, messages, windows missed, cold leads\n"
 	"  token create|list|revoke             API tokens for /api/v1\n"
@@ -101,6 +103,8 @@ main(int argc, char **argv)
 		return cmd_calendar(argc - 1, argv + 1);
 	if (strcmp(cmd, "appointments") == 0)
 		return cmd_appointments(argc - 1, argv + 1);
+	if (strcmp(cmd, "business") == 0)
+		return cmd_business(argc - 1, argv + 1);
 	if (strcmp(cmd, "config") == 0)
 		return cmd_config(argc - 1, argv + 1);
 	return cli_usage(usage, "unknown command \"%s\"", cmd);

@@ -62,6 +62,18 @@ typedef int64_t (*deliver_clock)(void);
 deliver *deliver_start(deliver_config *cfg, deliver_clock clock, store_bus *bus, char *err,
 		       size_t errlen);
 
+/* deliver_start for the businesses serve hosts: cfg is the install's own
+ * business's (it sets the concurrency, the webhooks, the reloads of
+ * deliver_reconfigure); others[] (each taken, with its business_id) are the
+ * other businesses' providers. Each business's messages leave only through
+ * its own providers, at its own send rates; they take turns on the shared
+ * slots, one claim batch each, so one business's burst does not hold
+ * another's acknowledgments back. Messages of a business in none of them
+ * (disabled) wait queued. Webhooks: the install's own business's events
+ * only. Every config is freed on failure. */
+deliver *deliver_start_many(deliver_config *cfg, deliver_config **others, size_t nothers,
+			    deliver_clock clock, store_bus *bus, char *err, size_t errlen);
+
 /* Puts cfg (taken; from deliver_config_load) in force for what is claimed
  * from now on - a reload's providers: the dispatcher starts nothing new,
  * lets the requests in flight finish with the configuration they began

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "deliver_internal.h"
+#include "store/store_business.h"
 #include "store/store_node.h"
 #include "util/bucket.h"
 #include "util/log.h"
@@ -42,7 +43,14 @@ typedef struct {
 typedef struct {
 	deliver_job job;
 	bool busy;
+	int lane;		/* whose send rates: -1 the install's own, else others[lane] */
 } slot;
+
+/* Another business's providers and send rates (deliver_start_many). */
+typedef struct {
+	deliver_config *cfg;	/* owned */
+	send_rate sms_rate, email_rate;
+} lane;
 
 /* A queued row whose claim failed. It waits 1, 2, 4, 8 s behind the rows
  * after it (so they go on); only a wait the database recorded counts, so a
@@ -78,6 +86,9 @@ struct deliver {
 	pthread_mutex_t pending_mu;	/* guards pending */
 	pthread_mutex_t cfg_mu;		/* held to replace cfg, and by a notice using it */
 	deliver_config *pending;	/* a reload's, until nothing is in flight */
+	lane *others;		/* deliver_start_many: the other businesses */
+	size_t nothers;
+	bool by_business;	/* each business's messages with its own providers only */
 	bool stop;		/* __atomic */
 	bool running;		/* __atomic */
 };
@@ -246,16 +257,18 @@ finish_job(deliver *d, slot *sl, deliver_result *res)
 		deliver_fault(d->cfg, "accepted");
 	if (res->kind == DELIVER_TEMP && (res->code == 429 || res->code == 20429)) {
 		/* Rate-limited: the whole channel waits, not only this message. */
-		send_rate *r = strcmp(job->msg.channel, "sms") == 0 ? &d->sms_rate : &d->email_rate;
+		bool sms = strcmp(job->msg.channel, "sms") == 0;
+		send_rate *r = sl->lane < 0 ? (sms ? &d->sms_rate : &d->email_rate) :
+			       sms ? &d->others[sl->lane].sms_rate : &d->others[sl->lane].email_rate;
 
 		int64_t wait = res->retry_after > 0 ? res->retry_after : 1;
 
-		if (wait > d->cfg->backoff_cap)
-			wait = d->cfg->backoff_cap;
+		if (wait > job->cfg->backoff_cap)
+			wait = job->cfg->backoff_cap;
 		r->paused_until_ns = mono_ns() + wait * 1000000000LL;
 	}
 	for (tries = 0; tries < 50; tries++) {
-		if (deliver_record(d->store, d->cfg, &job->msg, job->prov->name, res,
+		if (deliver_record(d->store, job->cfg, &job->msg, job->prov->name, res,
 				   d->clock()) == 0)
 			break;
 		usleep(100 * 1000);
@@ -274,14 +287,14 @@ finish_job(deliver *d, slot *sl, deliver_result *res)
 
 /* Staff notifications carry a link to the lead in the web app. */
 static void
-add_lead_link(deliver *d, outbox_msg *m)
+add_lead_link(const deliver_config *cfg, outbox_msg *m)
 {
 	char link[600], *body;
 	size_t n;
 
 	if (m->person == NULL || strcmp(m->purpose ? m->purpose : "", "notify") != 0)
 		return;
-	deliver_lead_link(d->cfg, m->lead_id, link, sizeof link);
+	deliver_lead_link(cfg, m->lead_id, link, sizeof link);
 	if (link[0] == '\0')
 		return;
 	n = strlen(m->body) + strlen(link) + 2;
@@ -293,15 +306,16 @@ add_lead_link(deliver *d, outbox_msg *m)
 }
 
 static void
-start_job(deliver *d, slot *sl, const deliver_provider *prov)
+start_job(deliver *d, slot *sl, deliver_config *cfg, int ln, const deliver_provider *prov)
 {
 	deliver_job *job = &sl->job;
 	deliver_result res = { 0 };
 
-	job->cfg = d->cfg;
+	job->cfg = cfg;
 	job->prov = prov;
 	sl->busy = true;
-	add_lead_link(d, &job->msg);
+	sl->lane = ln;
+	add_lead_link(cfg, &job->msg);
 	if (prov->start(job, &res) == 1) {
 		finish_job(d, sl, &res);
 		return;
@@ -325,10 +339,12 @@ free_slot(deliver *d)
 }
 
 /* Claims up to what the slots and the channel's rate allow, in one
- * transaction, then starts them. Returns how many were started. */
+ * transaction, then starts them with cfg's provider (lane ln's: -1 the
+ * install's own). Only cfg's business's messages when the dispatcher serves
+ * several. Returns how many were started. */
 static int
-fill_channel(deliver *d, const char *channel, const deliver_provider *prov, send_rate *r,
-	     int64_t now)
+fill_channel(deliver *d, deliver_config *cfg, int ln, const char *channel,
+	     const deliver_provider *prov, send_rate *r, int64_t now)
 {
 	int64_t ids[CLAIM_BATCH], failed[CLAIM_BATCH];
 	char why[CLAIM_BATCH][160];
@@ -340,7 +356,9 @@ fill_channel(deliver *d, const char *channel, const deliver_provider *prov, send
 		want = avail;
 	if (want > CLAIM_BATCH)
 		want = CLAIM_BATCH;
-	if (want <= 0 || (n = store_outbox_due(d->store, channel, now, ids, want)) <= 0)
+	if (want <= 0 || (n = d->by_business ?
+			  store_outbox_due_for(d->store, cfg->business_id, channel, now, ids, want) :
+			  store_outbox_due(d->store, channel, now, ids, want)) <= 0)
 		return 0;
 	if (store_begin(d->store) < 0)
 		return 0;
@@ -350,7 +368,7 @@ fill_channel(deliver *d, const char *channel, const deliver_provider *prov, send
 
 		if (sl == NULL)
 			break;
-		if ((rc = deliver_claim(d->store, deliver_rules(d->cfg), ids[i], now,
+		if ((rc = deliver_claim(d->store, deliver_rules(cfg), ids[i], now,
 					&sl->job.msg)) < 0) {
 			/* this row only: the rows behind it go on */
 			snprintf(why[nfailed], sizeof why[nfailed], "%s", store_errmsg(d->store));
@@ -386,7 +404,7 @@ fill_channel(deliver *d, const char *channel, const deliver_provider *prov, send
 	for (int i = 0; i < nclaimed; i++) {
 		deliver_fault(d->cfg, "claimed");
 		rate_take(r);
-		start_job(d, claimed[i], prov);
+		start_job(d, claimed[i], cfg, ln, prov);
 	}
 	return nclaimed;
 }
@@ -402,8 +420,14 @@ fill_webhooks(deliver *d, int64_t now)
 		return 0;
 	if (store_begin(d->store) < 0)
 		return 0;
-	if (store_webhook_enqueue(d->store, (const char *const *)d->cfg->webhook_urls,
-				  d->cfg->nwebhooks, now, 256) < 0 || store_commit(d->store) < 0) {
+	/* Serving several businesses, these URLs are the install's own
+	 * business's: only its events go to them. */
+	if ((d->by_business ?
+	     store_webhook_enqueue_for(d->store, d->cfg->business_id,
+				       (const char *const *)d->cfg->webhook_urls, d->cfg->nwebhooks,
+				       now, 256) :
+	     store_webhook_enqueue(d->store, (const char *const *)d->cfg->webhook_urls,
+				   d->cfg->nwebhooks, now, 256)) < 0 || store_commit(d->store) < 0) {
 		store_rollback(d->store);
 		log_line("error", "webhook_enqueue", "error=\"%s\"",
 			 store_errmsg(d->store));
@@ -436,7 +460,7 @@ fill_webhooks(deliver *d, int64_t now)
 				 "lead no longer exists\"", (long long)ids[i]);
 		if (rc != 1)
 			continue;
-		start_job(d, sl, &deliver_webhook_provider);
+		start_job(d, sl, d->cfg, -1, &deliver_webhook_provider);
 		started++;
 	}
 	return started;
@@ -596,8 +620,19 @@ run(void *arg)
 
 		tend_leases(d, now);
 		if (!reconfigure_pending(d)) {
-			started += fill_channel(d, "sms", d->cfg->sms, &d->sms_rate, now);
-			started += fill_channel(d, "email", d->cfg->email, &d->email_rate, now);
+			started += fill_channel(d, d->cfg, -1, "sms", d->cfg->sms, &d->sms_rate, now);
+			started += fill_channel(d, d->cfg, -1, "email", d->cfg->email,
+						&d->email_rate, now);
+			/* Each other business in turn, a claim batch each, on the same
+			 * slots: one's burst waits behind a batch of another's, no more. */
+			for (size_t i = 0; i < d->nothers; i++) {
+				lane *l = &d->others[i];
+
+				started += fill_channel(d, l->cfg, (int)i, "sms", l->cfg->sms,
+							&l->sms_rate, now);
+				started += fill_channel(d, l->cfg, (int)i, "email", l->cfg->email,
+							&l->email_rate, now);
+			}
 			started += fill_webhooks(d, now);
 		}
 		curl_multi_perform(d->multi, &running);
@@ -680,24 +715,57 @@ free_deliver(deliver *d)
 		close(d->lockfd);
 	deliver_config_free(d->cfg);
 	deliver_config_free(d->pending);
+	for (size_t i = 0; i < d->nothers; i++)
+		deliver_config_free(d->others[i].cfg);
+	free(d->others);
 	pthread_mutex_destroy(&d->pending_mu);
 	pthread_mutex_destroy(&d->cfg_mu);
 	free(d->slots);
 	free(d);
 }
 
+static deliver *start(deliver_config *cfg, deliver_config **others, size_t nothers,
+		      bool by_business, deliver_clock clock, store_bus *bus, char *err,
+		      size_t errlen);
+
 deliver *
 deliver_start(deliver_config *cfg, deliver_clock clock, store_bus *bus, char *err,
 	      size_t errlen)
 {
+	return start(cfg, NULL, 0, false, clock, bus, err, errlen);
+}
+
+deliver *
+deliver_start_many(deliver_config *cfg, deliver_config **others, size_t nothers,
+		   deliver_clock clock, store_bus *bus, char *err, size_t errlen)
+{
+	return start(cfg, others, nothers, true, clock, bus, err, errlen);
+}
+
+static deliver *
+start(deliver_config *cfg, deliver_config **others, size_t nothers, bool by_business,
+      deliver_clock clock, store_bus *bus, char *err, size_t errlen)
+{
 	deliver *d = calloc(1, sizeof *d);
 	int n;
 
-	if (d == NULL) {
+	if (d == NULL || (nothers > 0 && (d->others = calloc(nothers, sizeof *d->others)) == NULL)) {
+		free(d);
 		deliver_config_free(cfg);
+		for (size_t i = 0; i < nothers; i++)
+			deliver_config_free(others[i]);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	for (size_t i = 0; i < nothers; i++) {
+		d->others[i].cfg = others[i];
+		d->others[i].sms_rate = (send_rate){ .rate = others[i]->sms_rate };
+		d->others[i].email_rate = (send_rate){ .rate = others[i]->email_rate };
+		bucket_init(&d->others[i].sms_rate.tb, 1, mono_ns());
+		bucket_init(&d->others[i].email_rate.tb, 1, mono_ns());
+	}
+	d->nothers = nothers;
+	d->by_business = by_business;
 	d->cfg = cfg;
 	d->clock = clock;
 	d->sub = -1;

@@ -18,6 +18,13 @@
 #include "store/store_bus.h"
 
 struct health_watch;
+/* Another business the server acts for (serve's other businesses): a
+ * request reaches it by what names it - an API token of its own. */
+typedef struct {
+	int64_t id;
+	const rules_live *live;	/* borrowed, outlives the server */
+	const settings *sources; /* its forms and hooks (borrowed); may be NULL */
+} http_business;
 
 typedef struct {
 	const char *listen;	/* "127.0.0.1:8080"; port 0 picks a free one */
@@ -38,6 +45,8 @@ typedef struct {
 				 * swaps them), and .rules is unused */
 	struct health_watch *health; /* borrowed, may be NULL: serve's self-watch
 				 * (http_set_health) */
+	const http_business *others;	/* borrowed; the install's other businesses */
+	size_t nothers;
 } http_config;
 
 typedef struct http_server http_server;

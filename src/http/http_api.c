@@ -196,8 +196,10 @@ api_job(http_req *rq, job_op op)
 
 	memset(&j, 0, sizeof j);
 	j.op = op;
-	j.rules = http_rules(rq->srv);
-	j.business_id = rq->srv->cfg.business_id;
+	/* Before the handler authenticates: the job is the token's business's. */
+	http_auth_business(rq);
+	j.rules = http_req_rules(rq);
+	j.business_id = rq->business_id;
 	j.now = http_now(rq);
 	intake_request_init(&j.req, INTAKE_LEAD);
 	j.ev = lead_event_init(EV_NOTE);

@@ -48,7 +48,7 @@ api_appointments_list(http_req *rq)
 	if (day && (from || to))
 		return http_error(rq, 400, "bad_parameter", "day: give a day or from/to, not both",
 				  "day");
-	if (day && day_window(http_rules(rq->srv), day, &f.from, &f.to) < 0)
+	if (day && day_window(http_req_rules(rq), day, &f.from, &f.to) < 0)
 		return http_error(rq, 400, "bad_parameter", "day: expected YYYY-MM-DD", "day");
 	if (from && api_parse_time(from, &f.from) < 0)
 		return http_error(rq, 400, "bad_parameter", "from: expected a time like "
@@ -62,7 +62,7 @@ api_appointments_list(http_req *rq)
 		return ret;
 	if ((s = http_store(rq)) == NULL)
 		return http_error(rq, 503, "unavailable", "the database cannot be opened", NULL);
-	if ((arr = read_appointments_json(s, rq->srv->cfg.business_id, &f)) == NULL)
+	if ((arr = read_appointments_json(s, rq->business_id, &f)) == NULL)
 		return http_flow_error(rq, FLOW_STORAGE, NULL, "the appointments cannot be read");
 	return http_json(rq, 200, json_pack("{s:o}", "data", arr));
 }

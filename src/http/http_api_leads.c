@@ -23,7 +23,7 @@
 bool
 api_actor_ok(http_req *rq, const char *by, enum MHD_Result *ret)
 {
-	if (by != NULL && rules_person_find(http_rules(rq->srv), by) == NULL) {
+	if (by != NULL && rules_person_find(http_req_rules(rq), by) == NULL) {
 		*ret = http_error(rq, 422, "invalid_field", "by: no person with this id in the "
 				  "rules (GET /api/v1/people lists them)", "by");
 		return false;
@@ -65,7 +65,7 @@ api_leads_create(http_req *rq)
 	/* Never refused for a field: what the API does not name is kept as
 	 * custom fields, what is too long is kept cut (intake_api.h). */
 	custom_init(&cs);
-	switch (intake_api_json(o, http_rules(rq->srv), &cs, &j.req)) {
+	switch (intake_api_json(o, http_req_rules(rq), &cs, &j.req)) {
 	case INTAKE_OK:
 		break;
 	case INTAKE_MISSING:
@@ -127,7 +127,7 @@ api_leads_list(http_req *rq)
 	if ((s = http_store(rq)) == NULL)
 		return http_error(rq, 503, "unavailable", "the database cannot be opened", NULL);
 	f.limit++;	/* one more than asked: is there a next page? */
-	if ((arr = read_leads_json(s, rq->srv->cfg.business_id, &f)) == NULL)
+	if ((arr = read_leads_json(s, rq->business_id, &f)) == NULL)
 		return http_flow_error(rq, FLOW_STORAGE, NULL, "the leads cannot be read");
 	n = json_array_size(arr);
 	if (n == (size_t)f.limit) {
@@ -154,7 +154,7 @@ api_lead_get(http_req *rq)
 		return http_error(rq, 404, "lead_not_found", "no lead with this id", NULL);
 	if ((s = http_store(rq)) == NULL)
 		return http_error(rq, 503, "unavailable", "the database cannot be opened", NULL);
-	switch (read_lead_json(s, rq->srv->cfg.business_id, id, true, &l)) {
+	switch (read_lead_json(s, rq->business_id, id, true, &l)) {
 	case 1:
 		return http_json(rq, 200, l);
 	case 0:

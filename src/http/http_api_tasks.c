@@ -29,7 +29,7 @@ api_tasks_list(http_req *rq)
 		return ret;
 	if ((s = http_store(rq)) == NULL)
 		return http_error(rq, 503, "unavailable", "the database cannot be opened", NULL);
-	arr = read_tasks_json(s, rq->srv->cfg.business_id, http_arg(rq, "assignee"), state,
+	arr = read_tasks_json(s, rq->business_id, http_arg(rq, "assignee"), state,
 			      limit);
 	if (arr == NULL)
 		return http_flow_error(rq, FLOW_STORAGE, NULL, "the tasks cannot be read");
@@ -39,7 +39,7 @@ api_tasks_list(http_req *rq)
 static bool
 by_ok(http_req *rq, const char *by, enum MHD_Result *ret)
 {
-	if (by != NULL && rules_person_find(http_rules(rq->srv), by) == NULL) {
+	if (by != NULL && rules_person_find(http_req_rules(rq), by) == NULL) {
 		*ret = http_error(rq, 422, "invalid_field", "by: no person with this id in the "
 				  "rules", "by");
 		return false;
@@ -136,12 +136,13 @@ enum MHD_Result
 api_people_list(http_req *rq)
 {
 	static const char *const notify[] = { "none", "sms", "email" };
-	const rules *r = http_rules(rq->srv);
+	const rules *r;
 	enum MHD_Result ret;
 	json_t *arr;
 
 	if (!http_auth(rq, HTTP_ROLE_STAFF, &ret))
 		return ret;
+	r = http_req_rules(rq);	/* the token's business's: after http_auth */
 	arr = json_array();
 	for (size_t i = 0; i < r->npeople; i++) {
 		const rules_person *p = &r->people[i];

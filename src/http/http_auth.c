@@ -23,6 +23,26 @@ rank(const char *role)
 	return 0;
 }
 
+void
+http_auth_business(http_req *rq)
+{
+	const char *h = http_header(rq, "Authorization");
+	int64_t bid = 0, tid = 0;
+	char role[16];
+	const rules_live *live;
+	store *s;
+
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0 || (s = http_store(rq)) == NULL)
+		return;
+	for (h += 7; *h == ' '; h++)
+		;
+	if (store_token_check(s, h, &bid, &tid, role, sizeof role) == 0 &&
+	    bid != rq->srv->cfg.business_id && (live = http_business_live(rq->srv, bid)) != NULL) {
+		rq->business_id = bid;
+		rq->biz_live = live;
+	}
+}
+
 bool
 http_auth(http_req *rq, http_role need, enum MHD_Result *ret)
 {
@@ -50,10 +70,16 @@ http_auth(http_req *rq, http_role need, enum MHD_Result *ret)
 		*ret = http_error(rq, 503, "unavailable", "the database cannot be read", NULL);
 		return false;
 	}
-	if (rc > 0 || bid != rq->srv->cfg.business_id) {
+	/* A token acts for its own business only; one not hosted here
+	 * (disabled) is as good as revoked. */
+	if (rc > 0 || (bid != rq->srv->cfg.business_id && http_business_live(rq->srv, bid) == NULL)) {
 		*ret = http_error(rq, 401, "unauthorized", "this API token is unknown or revoked",
 				  NULL);
 		return false;
+	}
+	if (bid != rq->srv->cfg.business_id) {
+		rq->business_id = bid;
+		rq->biz_live = http_business_live(rq->srv, bid);
 	}
 	rq->token_id = tid;
 	http_note(rq, "token=%lld", (long long)tid);

@@ -17,6 +17,8 @@ http_calendar(http_req *rq)
 {
 	char token[STORE_CAL_TOKEN_LEN + 8], person[64], name[160];
 	const rules_person *p;
+	const rules_live *live = NULL;
+	const rules *r;
 	int64_t business_id;
 	const char *dot;
 	store *s;
@@ -33,10 +35,12 @@ http_calendar(http_req *rq)
 	rc = store_calendar_check(s, token, &business_id, person, sizeof person);
 	if (rc < 0)
 		return http_error(rq, 503, "storage_error", "the database cannot be read", NULL);
-	if (rc == 0 || business_id != rq->srv->cfg.business_id)
+	if (rc == 0 || (business_id != rq->srv->cfg.business_id &&
+			(live = http_business_live(rq->srv, business_id)) == NULL))
 		return http_error(rq, 404, "not_found", "no such calendar", NULL);
-	p = rules_person_find(rq->srv->cfg.rules, person);
-	snprintf(name, sizeof name, "%s - %s tasks", rq->srv->cfg.rules->business.name,
+	r = live != NULL ? rules_live_get(live) : rq->srv->cfg.rules;
+	p = rules_person_find(r, person);
+	snprintf(name, sizeof name, "%s - %s tasks", r->business.name,
 		 p && p->name ? p->name : person);
 	if (read_ical_tasks(s, business_id, person, name, http_now(rq), &ics, &len) < 0)
 		return http_error(rq, 503, "storage_error", "the tasks cannot be read", NULL);

@@ -15,6 +15,7 @@
 
 #include "deliver/deliver.h"
 #include "http_intake.h"
+#include "store/store_outbox.h"
 #include "util/log.h"
 
 static pthread_mutex_t key_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -74,6 +75,33 @@ form_value(const fields *f, const char *name, char *out, size_t len)
 	return true;
 }
 
+/* Points rq at the business of outbox row id when it is another hosted
+ * business's. False when the row's business is not hosted here; true also
+ * when the row is gone or cannot be read (the callback's own path answers). */
+static bool
+message_business(http_req *rq, int64_t id)
+{
+	store *s = http_store(rq);
+	outbox_msg m;
+	bool ok = true;
+
+	if (rq->srv->cfg.nothers == 0 || s == NULL || store_outbox_load(s, id, &m) != 1)
+		return true;
+	if (m.business_id != rq->business_id) {
+		const rules_live *live = http_business_live(rq->srv, m.business_id);
+
+		ok = live != NULL;
+		for (size_t i = 0; ok && i < rq->srv->cfg.nothers; i++)
+			if (rq->srv->cfg.others[i].id == m.business_id) {
+				rq->business_id = m.business_id;
+				rq->biz_live = live;
+				rq->biz_settings = rq->srv->cfg.others[i].sources;
+			}
+	}
+	outbox_msg_free(&m);
+	return ok;
+}
+
 /* Signed twice: the `m` token names our outbox row (link key), and
  * X-Twilio-Signature proves Twilio sent the news (auth token) - a leaked
  * callback URL alone cannot fail a message or opt a lead out (21610). The
@@ -93,6 +121,11 @@ http_twilio_status(http_req *rq)
 	if ((j.id = deliver_token_check(key, "status", http_arg(rq, "m"))) < 0)
 		return http_error(rq, 403, "bad_token", "this callback URL was not issued by this "
 				  "server", "m");
+	/* The message's business: its auth token signs the callback, its rules
+	 * decide what the news means. */
+	if (!message_business(rq, j.id))
+		return http_error(rq, 404, "not_found", "no such message", NULL);
+	j.rules = http_req_rules(rq);
 	fields_init(&f);
 	if (!twilio_verified(rq, &f, &ret))
 		goto out;

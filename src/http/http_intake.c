@@ -151,8 +151,8 @@ intake_job(http_req *rq)
 
 	memset(&j, 0, sizeof j);
 	j.op = JOB_SUBMIT;
-	j.rules = http_rules(rq->srv);
-	j.business_id = rq->srv->cfg.business_id;
+	j.rules = http_req_rules(rq);
+	j.business_id = rq->business_id;
 	j.now = http_now(rq);
 	intake_request_init(&j.req, INTAKE_LEAD);
 	j.ev = lead_event_init(EV_NOTE);

@@ -77,6 +77,12 @@ out:
 	return ret;
 }
 
+static const char *
+google_key(const settings *st)
+{
+	return st->google_key;
+}
+
 enum MHD_Result
 http_google_leadform(http_req *rq)
 {
@@ -87,13 +93,22 @@ http_google_leadform(http_req *rq)
 	google_lead g;
 	fields f;
 
-	if (st->google_key == NULL)
+	if (st->google_key == NULL && rq->srv->cfg.nothers == 0)
 		return intake_refuse(rq, "google", "not_configured");
 	memset(&answers, 0, sizeof answers);
 	fields_init(&f);
 	if (ads_google_parse(&f, rq->body, rq->len, &g, &answers) < 0) {
 		ret = http_error(rq, 400, "bad_json", "not a Google Ads lead form webhook "
 				 "(user_column_data missing)", NULL);
+		goto out;
+	}
+	/* The form's google_key names its business. */
+	http_keyed_business(rq, google_key, g.google_key);
+	st = http_req_settings(rq);
+	j.rules = http_req_rules(rq);
+	j.business_id = rq->business_id;
+	if (st->google_key == NULL) {
+		ret = intake_refuse(rq, "google", "not_configured");
 		goto out;
 	}
 	if (!sig_equal(g.google_key, st->google_key)) {

@@ -30,12 +30,27 @@ take_email(http_req *rq, fields *f, const email_in *m)
 	return ret;
 }
 
+static const char *
+sendgrid_key(const settings *st)
+{
+	return st->sendgrid_key;
+}
+
+static const char *
+mailgun_key(const settings *st)
+{
+	return st->mailgun_key;
+}
+
 /* SendGrid's only proof is the URL's key: checked before the body is read,
- * so a stranger's 25 MB is refused unread. */
+ * so a stranger's 25 MB is refused unread. The key names the business. */
 bool
 http_sendgrid_before_body(http_req *rq, enum MHD_Result *ret)
 {
-	const settings *st = http_settings(rq);
+	const settings *st;
+
+	http_keyed_business(rq, sendgrid_key, http_arg(rq, "key"));
+	st = http_req_settings(rq);
 
 	if (st->sendgrid_key == NULL)
 		*ret = intake_refuse(rq, "sendgrid", "not_configured");
@@ -47,11 +62,15 @@ http_sendgrid_before_body(http_req *rq, enum MHD_Result *ret)
 }
 
 /* Mailgun signs inside the body; what can be checked first is that it is
- * configured, and the optional [mailgun] key in the URL. */
+ * configured, and the optional [mailgun] key in the URL (which names the
+ * business when the install has several). */
 bool
 http_mailgun_before_body(http_req *rq, enum MHD_Result *ret)
 {
-	const settings *st = http_settings(rq);
+	const settings *st;
+
+	http_keyed_business(rq, mailgun_key, http_arg(rq, "key"));
+	st = http_req_settings(rq);
 
 	if (st->mailgun_signing_key == NULL)
 		*ret = intake_refuse(rq, "mailgun", "not_configured");
@@ -87,13 +106,14 @@ out:
 enum MHD_Result
 http_mailgun(http_req *rq)
 {
-	const settings *st = http_settings(rq);
+	const settings *st;
 	enum MHD_Result ret;
 	email_in m;
 	fields f;
 
 	if (!http_mailgun_before_body(rq, &ret))
 		return ret;
+	st = http_req_settings(rq);	/* the business the key named */
 	fields_init(&f);
 	if (!intake_read_form(rq, &f, &ret))
 		goto out;

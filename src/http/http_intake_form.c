@@ -115,7 +115,7 @@ too_many(http_req *rq, bool json, int retry)
 bool
 http_form_before_body(http_req *rq, enum MHD_Result *ret)
 {
-	const settings_source *src = settings_source_find(http_settings(rq), "form", rq->params[0]);
+	const settings_source *src = http_source_find(rq, "form", rq->params[0]);
 	bool json = wants_json(rq);
 	char key[128];
 	int retry = 1;
@@ -138,7 +138,7 @@ http_form_before_body(http_req *rq, enum MHD_Result *ret)
 bool
 http_hook_before_body(http_req *rq, enum MHD_Result *ret)
 {
-	const settings_source *src = settings_source_find(http_settings(rq), "hook", rq->params[0]);
+	const settings_source *src = http_source_find(rq, "hook", rq->params[0]);
 	int retry = 1;
 
 	if (src == NULL) {
@@ -157,7 +157,7 @@ http_hook_before_body(http_req *rq, enum MHD_Result *ret)
 enum MHD_Result
 http_form(http_req *rq)
 {
-	const settings_source *src = settings_source_find(http_settings(rq), "form", rq->params[0]);
+	const settings_source *src = http_source_find(rq, "form", rq->params[0]);
 	enum MHD_Result ret;
 	job j = intake_job(rq);
 	form_source fs;
@@ -206,7 +206,7 @@ out:
 enum MHD_Result
 http_hook(http_req *rq)
 {
-	const settings_source *src = settings_source_find(http_settings(rq), "hook", rq->params[0]);
+	const settings_source *src = http_source_find(rq, "hook", rq->params[0]);
 	enum MHD_Result ret;
 	job j = intake_job(rq);
 	const char *ts = http_header(rq, "X-Leadkeep-Timestamp"), *sig;

@@ -22,21 +22,30 @@ twiml(http_req *rq, const char *xml)
 	return http_reply(rq, 200, "text/xml", xml, strlen(xml));
 }
 
-bool
-twilio_verified(http_req *rq, fields *f, enum MHD_Result *ret)
+/* inbound: a text or a call to a business, found by the number it was
+ * sent To (checked with that business's auth token). */
+static bool
+verify(http_req *rq, fields *f, bool inbound, enum MHD_Result *ret)
 {
-	const settings *st = http_settings(rq);
+	const settings *st;
 	char url[2048];
 	bool form = strcmp(rq->method, "POST") == 0;
 
-	if (st->twilio_auth_token == NULL) {
-		*ret = intake_refuse(rq, "twilio", "not_configured");
-		return false;
-	}
 	if (form && !intake_read_form(rq, f, ret))
 		return false;
 	if (!form && rq->query && fields_parse_urlencoded(f, rq->query, strlen(rq->query)) < 0) {
 		*ret = http_error(rq, 400, "bad_form", "the query could not be read", NULL);
+		return false;
+	}
+	if (inbound && !http_twilio_business(rq, fields_get(f, "To"))) {
+		http_note(rq, "source=twilio reject=unknown_number");
+		*ret = http_error(rq, 404, "unknown_number", "no business of this server has the "
+				  "number this was sent to; nothing was stored", "To");
+		return false;
+	}
+	st = http_req_settings(rq);
+	if (st->twilio_auth_token == NULL) {
+		*ret = intake_refuse(rq, "twilio", "not_configured");
 		return false;
 	}
 	http_public_url(rq, url, sizeof url);
@@ -49,6 +58,12 @@ twilio_verified(http_req *rq, fields *f, enum MHD_Result *ret)
 	return intake_form_utf8(rq, f, "utf-8", ret);
 }
 
+bool
+twilio_verified(http_req *rq, fields *f, enum MHD_Result *ret)
+{
+	return verify(rq, f, false, ret);
+}
+
 enum MHD_Result
 http_twilio_sms(http_req *rq)
 {
@@ -57,8 +72,11 @@ http_twilio_sms(http_req *rq)
 	fields f;
 
 	fields_init(&f);
-	if (!twilio_verified(rq, &f, &ret))
+	if (!verify(rq, &f, true, &ret))
 		goto out;
+	/* the business the number names */
+	j.rules = http_req_rules(rq);
+	j.business_id = rq->business_id;
 	switch (intake_twilio_sms(&f, &j.req)) {
 	case INTAKE_OK:
 		if (intake_run(rq, &j, &ret) == 0)
@@ -84,7 +102,7 @@ record_call(http_req *rq, fields *f, twilio_hook hook, twilio_call *call, enum M
 {
 	job j = intake_job(rq);
 
-	switch (intake_twilio_call(f, hook, http_settings(rq)->twilio_missed_seconds, call,
+	switch (intake_twilio_call(f, hook, http_req_settings(rq)->twilio_missed_seconds, call,
 				   &j.req)) {
 	case INTAKE_OK:
 		http_note(rq, "call=%s", *call == CALL_MISSED ? "missed" : "answered");
@@ -114,15 +132,16 @@ plain_number(const char *s)
 enum MHD_Result
 http_twilio_voice(http_req *rq)
 {
-	const settings *st = http_settings(rq);
+	const settings *st;
 	enum MHD_Result ret;
 	twilio_call c = CALL_PENDING;
 	char xml[512];
 	fields f;
 
 	fields_init(&f);
-	if (!twilio_verified(rq, &f, &ret))
+	if (!verify(rq, &f, true, &ret))
 		goto out;
+	st = http_req_settings(rq);	/* the called business's */
 	if (plain_number(st->twilio_forward_to)) {
 		/* ring the business; the <Dial> action tells us how it went */
 		snprintf(xml, sizeof xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Dial "
@@ -149,7 +168,7 @@ http_twilio_dial_action(http_req *rq)
 	fields f;
 
 	fields_init(&f);
-	if (!twilio_verified(rq, &f, &ret))
+	if (!verify(rq, &f, true, &ret))
 		goto out;
 	if (record_call(rq, &f, TWILIO_DIAL_ACTION, &c, &ret) == 0)
 		ret = twiml(rq, c == CALL_MISSED ?
@@ -169,7 +188,7 @@ http_twilio_call_status(http_req *rq)
 	fields f;
 
 	fields_init(&f);
-	if (!twilio_verified(rq, &f, &ret))
+	if (!verify(rq, &f, true, &ret))
 		goto out;
 	if (record_call(rq, &f, TWILIO_CALL_STATUS, &c, &ret) == 0)
 		ret = twiml(rq, twiml_empty);

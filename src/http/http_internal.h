@@ -64,6 +64,18 @@ http_rules(const http_server *srv)
 	return srv->cfg.live != NULL ? rules_live_get(srv->cfg.live) : srv->cfg.rules;
 }
 
+/* The sources of the business a request acts for (its forms, hooks, Twilio). */
+#define http_req_settings(rq) \
+	((rq)->biz_settings != NULL ? (rq)->biz_settings : http_settings(rq))
+
+/* The rules of the business a request acts for (http_req.business_id). */
+#define http_req_rules(rq) \
+	((rq)->biz_live != NULL ? rules_live_get((rq)->biz_live) : http_rules((rq)->srv))
+
+/* The rules in force of business id when the server acts for it (the
+ * install's own or one of cfg.others), else NULL: a business not hosted. */
+const rules_live *http_business_live(const http_server *srv, int64_t id);
+
 #define HTTP_MAX_PARAMS 4
 
 typedef struct http_route http_route;
@@ -87,10 +99,35 @@ typedef struct {
 	int status;		/* set by the reply helpers, for the log */
 	int64_t started_ns;
 	char note[192];		/* extra logfmt pairs for the request line */
+	/* The business the request acts for: the install's own until what the
+	 * request carries names another (http_auth: its token's). */
+	int64_t business_id;
+	const rules_live *biz_live;	/* its rules in force; NULL: http_rules(srv) */
+	const settings *biz_settings;	/* its sources; NULL: http_settings(rq) */
 	/* set by http_auth */
 	int64_t token_id;
 	char role[16];
 } http_req;
+
+/* The form or hook (type) with this key: the install's own business's, else
+ * another hosted business's - then the request acts for that business
+ * (business_id, biz_live) from here on. NULL: no business has it. Borrowed
+ * for the request. */
+const settings_source *http_source_find(http_req *rq, const char *type, const char *key);
+
+/* Twilio's inbound request sent To this number: true, acting for the
+ * business whose number it is (providers: twilio: from); false when the
+ * install hosts several businesses and none has it. With one business every
+ * number is its own. */
+bool http_twilio_business(http_req *rq, const char *to);
+
+/* A door whose key names its business (SendGrid's and Mailgun's ?key=,
+ * Google's google_key): when key is another hosted business's (key_of its
+ * settings), the request acts for that business; else nothing changes and
+ * the door checks the key against the install's own as before (refusing a
+ * key nobody has). Compared in constant time. */
+void http_keyed_business(http_req *rq, const char *(*key_of)(const settings *st),
+			 const char *key);
 
 typedef enum MHD_Result (*http_handler)(http_req *rq);
 
@@ -180,8 +217,14 @@ int http_flow_status(flow_result res);
 
 typedef enum { HTTP_ROLE_INTAKE = 1, HTTP_ROLE_STAFF = 2, HTTP_ROLE_ADMIN = 3 } http_role;
 
+/* Points the request at its bearer token's business (business_id,
+ * biz_live) when the token is valid and its business hosted here; else
+ * changes nothing (http_auth refuses it later). For handlers that read the
+ * business before they authenticate (api_job). */
+void http_auth_business(http_req *rq);
+
 /* Checks the bearer token and that its role reaches `need`, and the token's
- * rate limit. Returns true when allowed; otherwise queues 401/403/429 into
+ * rate limit. Acts for the token's business from then on (business_id). Returns true when allowed; otherwise queues 401/403/429 into
  * *ret and returns false. */
 bool http_auth(http_req *rq, http_role need, enum MHD_Result *ret);
 

@@ -544,6 +544,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 
 		cs->started = true;
 		cs->rq.srv = srv;
+		cs->rq.business_id = srv->cfg.business_id;
+		cs->rq.biz_live = srv->cfg.live;
 		cs->rq.conn = conn;
 		cs->rq.method = method;
 		cs->rq.path = url;

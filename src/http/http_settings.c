@@ -598,6 +598,8 @@ walk_sources(rl_ctx *c, yaml_node_t *root)
 	 * the texts are sent with; the providers' reader checks the rest. */
 	if (token != NULL)
 		rl_secret(c, token, "auth_token", false, &st->twilio_auth_token);
+	if ((tw = rl_map_get(c, tw, "from")) != NULL)
+		rl_string(c, tw, "from", &st->twilio_number);
 }
 
 int
@@ -666,6 +668,7 @@ settings_free(settings *st)
 	free(st->public_url);
 	rl_secret_free(st->twilio_auth_token);
 	free(st->twilio_forward_to);
+	free(st->twilio_number);
 	rl_secret_free(st->sendgrid_key);
 	rl_secret_free(st->mailgun_signing_key);
 	rl_secret_free(st->mailgun_key);

@@ -87,6 +87,9 @@ typedef struct {
 
 	settings_source *sources;
 	size_t nsources;
+	char *twilio_number;	/* providers: twilio: from - the business's own number:
+				 * with several businesses, Twilio's requests sent To it
+				 * are this business's */
 } settings;
 
 /*

@@ -14,10 +14,18 @@
 
 #include "flow/flow.h"
 #include "sched.h"
+#include "store/store_business.h"
 #include "util/log.h"
 #include "util/mono.h"
 
 #define FIRE_BATCH 256
+
+/* One business's turn at the scheduler (sched_start_many). */
+typedef struct {
+	sched_business b;
+	const rules *handed;	/* the rules its last hand-over pass ran with */
+	int64_t next_handoff;
+} sched_turn;
 
 struct sched {
 	pthread_t thread;
@@ -32,13 +40,16 @@ struct sched {
 	const rules *handed;	/* the rules the last hand-over pass ran with */
 	int64_t next_handoff;	/* when the next pass is due */
 	sched_clock clock;
+	sched_turn *turns;	/* sched_start_many: every business hosted, in turn */
+	size_t nturns;
 	bool stop;
 	bool running;
 	bool poked;
 };
 
-int
-sched_run_due(store *s, const rules *r, int64_t now, int batch)
+/* business_id 0: every business's timers; once: one batch only. */
+static int
+fire_due(store *s, const rules *r, int64_t business_id, int64_t now, int batch, bool once)
 {
 	store_timer *due = calloc((size_t)batch, sizeof *due);
 	int fired = 0, failures = 0;
@@ -50,7 +61,8 @@ sched_run_due(store *s, const rules *r, int64_t now, int batch)
 
 		if (store_begin(s) < 0)
 			goto fail;
-		if ((n = store_timers_due(s, now, due, batch)) < 0) {
+		if ((n = business_id > 0 ? store_timers_due_for(s, business_id, now, due, batch) :
+			 store_timers_due(s, now, due, batch)) < 0) {
 			store_rollback(s);
 			goto fail;
 		}
@@ -86,7 +98,7 @@ sched_run_due(store *s, const rules *r, int64_t now, int batch)
 			store_rollback(s);
 			goto fail;
 		}
-		if (n < batch || failures > 0)
+		if (n < batch || failures > 0 || once)
 			break;	/* what failed is still due: retry on the next pass */
 	}
 	free(due);
@@ -94,6 +106,18 @@ sched_run_due(store *s, const rules *r, int64_t now, int batch)
 fail:
 	free(due);
 	return -1;
+}
+
+int
+sched_run_due(store *s, const rules *r, int64_t now, int batch)
+{
+	return fire_due(s, r, 0, now, batch, false);
+}
+
+int
+sched_run_due_for(store *s, const rules *r, int64_t business_id, int64_t now, int batch)
+{
+	return fire_due(s, r, business_id, now, batch, true);
 }
 
 #define HANDOFF_EVERY 60	/* seconds between passes over the people away */
@@ -161,6 +185,42 @@ handoff(sched *sc, const rules *r, int64_t now)
 		log_line("info", "tasks_handed_over", "leads=%d", n);
 }
 
+/* Every business hosted takes its turn: at most one batch each, round and
+ * round while any has more due, so one business's burst (an import, a
+ * campaign) delays another's timers by one batch per turn, never by the
+ * whole burst. Returns how many fired, -1 when some could not. */
+static int
+fire_turns(sched *sc, int64_t now)
+{
+	int fired = 0;
+	bool more = true, failed = false;
+
+	while (more) {
+		more = false;
+		for (size_t i = 0; i < sc->nturns; i++) {
+			sched_turn *t = &sc->turns[i];
+			const rules *r = rules_live_get(t->b.live);
+			int n;
+
+			if (r != t->handed || now >= t->next_handoff) {
+				t->handed = r;
+				t->next_handoff = now + HANDOFF_EVERY;
+				if ((n = sched_handoff(sc->store, r, t->b.business_id, now)) > 0)
+					log_line("info", "tasks_handed_over", "leads=%d business=%lld",
+						 n, (long long)t->b.business_id);
+			}
+			if ((n = sched_run_due_for(sc->store, r, t->b.business_id, now,
+						   FIRE_BATCH)) < 0) {
+				failed = true;
+				continue;
+			}
+			fired += n;
+			more |= n == FIRE_BATCH;
+		}
+	}
+	return failed ? -1 : fired;
+}
+
 static void *
 run(void *arg)
 {
@@ -175,14 +235,22 @@ run(void *arg)
 
 		pthread_mutex_unlock(&sc->mu);
 		now = sc->clock();
-		handoff(sc, sc->live ? rules_live_get(sc->live) : sc->rules, now);
-		fired = sched_run_due(sc->store, sc->live ? rules_live_get(sc->live) : sc->rules,
-				      now, FIRE_BATCH);
+		if (sc->nturns > 0) {
+			fired = fire_turns(sc, now);
+		} else {
+			handoff(sc, sc->live ? rules_live_get(sc->live) : sc->rules, now);
+			fired = sched_run_due(sc->store, sc->live ? rules_live_get(sc->live) :
+					      sc->rules, now, FIRE_BATCH);
+		}
 		if (fired > 0)
 			log_line("info", "timers_fired", "count=%d", fired);
 		else if (fired < 0)
 			log_line("error", "scheduler", "error=\"%s\"", store_errmsg(sc->store));
 		next = store_timer_next_due(sc->store);
+		/* Due but nothing fired: those timers are of a business not hosted
+		 * here (disabled); look again in a second, not at once. */
+		if (fired == 0 && next > 0 && next <= now)
+			next = 0;
 		wait_ms = 1000;
 		/* After a failure what is due is still due: retry in a second. */
 		if (fired >= 0 && next > 0 && (next - now) * 1000 < wait_ms)
@@ -225,24 +293,29 @@ on_commit(void *arg, unsigned kinds)
 	sched_poke(arg);
 }
 
+/* One business (r or live, business_id) or several (turns, taken). */
 static sched *
 start(const char *dir, const rules *r, const rules_live *live, int64_t business_id,
-      sched_clock clock, store_bus *bus, char *err, size_t errlen)
+      sched_turn *turns, size_t nturns, sched_clock clock, store_bus *bus, char *err,
+      size_t errlen)
 {
 	sched *sc = calloc(1, sizeof *sc);
 	pthread_condattr_t ca;
 
 	if (sc == NULL) {
+		free(turns);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	sc->turns = turns;
+	sc->nturns = nturns;
+	sc->rules = r;
+	sc->live = live;
+	sc->business_id = business_id;
 	if ((sc->store = store_open(dir, err, errlen)) == NULL) {
 		free(sc);
 		return NULL;
 	}
-	sc->rules = r;
-	sc->live = live;
-	sc->business_id = business_id;
 	sc->clock = clock;
 	sc->bus = bus;
 	sc->sub = -1;
@@ -270,22 +343,41 @@ fail:
 	pthread_cond_destroy(&sc->cv);
 	pthread_mutex_destroy(&sc->mu);
 	store_close(sc->store);
+	free(sc->turns);
 	free(sc);
 	return NULL;
+}
+
+sched *
+sched_start_many(const char *dir, const sched_business *biz, size_t n, sched_clock clock,
+		 store_bus *bus, char *err, size_t errlen)
+{
+	sched_turn *turns = calloc(n ? n : 1, sizeof *turns);
+	sched *sc;
+
+	if (turns == NULL || n == 0) {
+		free(turns);
+		snprintf(err, errlen, n ? "out of memory" : "no business to schedule");
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		turns[i].b = biz[i];
+	sc = start(dir, NULL, NULL, 0, turns, n, clock, bus, err, errlen);
+	return sc;
 }
 
 sched *
 sched_start(const char *dir, const rules *r, sched_clock clock, store_bus *bus, char *err,
 	    size_t errlen)
 {
-	return start(dir, r, NULL, 0, clock, bus, err, errlen);
+	return start(dir, r, NULL, 0, NULL, 0, clock, bus, err, errlen);
 }
 
 sched *
 sched_start_live(const char *dir, const rules_live *live, int64_t business_id,
 		 sched_clock clock, store_bus *bus, char *err, size_t errlen)
 {
-	return start(dir, NULL, live, business_id, clock, bus, err, errlen);
+	return start(dir, NULL, live, business_id, NULL, 0, clock, bus, err, errlen);
 }
 
 bool
@@ -323,5 +415,6 @@ sched_stop(sched *sc)
 	pthread_cond_destroy(&sc->cv);
 	pthread_mutex_destroy(&sc->mu);
 	store_close(sc->store);
+	free(sc->turns);
 	free(sc);
 }

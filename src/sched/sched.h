@@ -26,6 +26,11 @@
  * (with a virtual now). */
 int sched_run_due(store *s, const rules *r, int64_t now, int batch);
 
+/* One batch (at most `batch`, one transaction) of business_id's timers due
+ * at or before now, under its rules r. Returns how many fired (== batch:
+ * more may be due), or -1 as sched_run_due. */
+int sched_run_due_for(store *s, const rules *r, int64_t business_id, int64_t now, int batch);
+
 /* Hands the open tasks of people who cannot take work at now (rules:
  * active: false, away) to who covers for them, through the engine
  * (flow_people), in one transaction. Returns how many leads were decided, or
@@ -62,6 +67,22 @@ sched *sched_start(const char *dir, const rules *r, sched_clock clock, store_bus
  * hands the tasks of people who go away to who covers for them
  * (sched_handoff, for business_id). */
 sched *sched_start_live(const char *dir, const rules_live *live, int64_t business_id,
+			sched_clock clock, store_bus *bus, char *err, size_t errlen);
+
+/* A business serve hosts: its id and the rules in force for it (borrowed,
+ * must outlive the scheduler). */
+typedef struct {
+	int64_t business_id;
+	const rules_live *live;
+} sched_business;
+
+/* The scheduler of several businesses in one thread (serve): each fires only
+ * its own timers, under its own rules, and hands over its own people's
+ * tasks. They take turns, one batch each, round and round while any has
+ * more due: one business's burst delays another's timers by at most one
+ * batch per business, never by the whole burst. Timers of a business not in
+ * biz (disabled) stay pending. biz is copied. */
+sched *sched_start_many(const char *dir, const sched_business *biz, size_t n,
 			sched_clock clock, store_bus *bus, char *err, size_t errlen);
 
 /* True while the thread runs its loop (for /readyz). */

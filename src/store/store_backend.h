@@ -14,6 +14,7 @@
 #include "store.h"
 #include "store_api.h"
 #include "store_digest.h"
+#include "store_business.h"
 #include "store_outbox.h"
 #include "store_read.h"
 #include "store_health.h"
@@ -171,6 +172,18 @@ struct store_backend {
 	int (*digest_get)(store *s, int64_t business_id, const char *week,
 			const char *recipient, char *state,
 			  size_t statelen, int *attempts);
+	/* store_business.h */
+	int64_t (*business_sync_slug)(store *s, const char *slug, const rules *r, char *err,
+				      size_t errlen);
+	int (*business_update)(store *s, const char *slug, const char *file, int disabled);
+	int (*businesses_read)(store *s, const char *slug,
+			       void (*fn)(void *ctx, const store_business_row *r), void *ctx);
+	int (*timers_due_for)(store *s, int64_t business_id, int64_t now, store_timer *out,
+			      int max);
+	int (*outbox_due_for)(store *s, int64_t business_id, const char *channel, int64_t now,
+			      int64_t *ids, int max);
+	int (*webhook_enqueue_for)(store *s, int64_t business_id, const char *const *urls,
+				   size_t nurls, int64_t now, int max);
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the

@@ -92,6 +92,18 @@ int sqlite_release(store *s);
 void sqlite_rollback_savepoint(store *s);
 void sqlite_set_bus(store *s, store_bus *bus);
 int64_t sqlite_business_sync(store *s, const rules *r, char *err, size_t errlen);
+/* store_business_sqlite.c and store_lead.c: store_business.h */
+int64_t sqlite_business_sync_slug(store *s, const char *slug, const rules *r, char *err,
+				  size_t errlen);
+int sqlite_business_update(store *s, const char *slug, const char *file, int disabled);
+int sqlite_timers_due_for(store *s, int64_t business_id, int64_t now, store_timer *out,
+			  int max);
+int sqlite_outbox_due_for(store *s, int64_t business_id, const char *channel, int64_t now,
+			  int64_t *ids, int max);
+int sqlite_webhook_enqueue_for(store *s, int64_t business_id, const char *const *urls,
+			       size_t nurls, int64_t now, int max);
+int sqlite_businesses_read(store *s, const char *slug,
+			   void (*fn)(void *ctx, const store_business_row *r), void *ctx);
 int64_t sqlite_lead_find_open(store *s, int64_t business_id, const char *phone,
 			      const char *email, int64_t since);
 int64_t sqlite_lead_find_customer(store *s, int64_t business_id, const char *phone,

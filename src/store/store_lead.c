@@ -11,9 +11,16 @@
 int64_t
 sqlite_business_sync(store *s, const rules *r, char *err, size_t errlen)
 {
+	return sqlite_business_sync_slug(s, STORE_BUSINESS_DEFAULT, r, err, errlen);
+}
+
+int64_t
+sqlite_business_sync_slug(store *s, const char *slug, const rules *r, char *err,
+			  size_t errlen)
+{
 	static const char *const upsert_biz =
 		"INSERT INTO businesses (slug, name, timezone, created_at)"
-		" VALUES ('default', ?1, ?2, strftime('%s','now'))"
+		" VALUES (?3, ?1, ?2, strftime('%s','now'))"
 		" ON CONFLICT(slug) DO UPDATE SET name = excluded.name, timezone = excluded.timezone"
 		" RETURNING id";
 	static const char *const deactivate =
@@ -32,6 +39,7 @@ sqlite_business_sync(store *s, const rules *r, char *err, size_t errlen)
 		return store_fail(s, err, errlen, "business");
 	store_bind_text(st, 1, r->business.name);
 	store_bind_text(st, 2, r->business.timezone);
+	store_bind_text(st, 3, slug);
 	if (sqlite3_step(st) != SQLITE_ROW)
 		return store_fail(s, err, errlen, "saving the business");
 	id = sqlite3_column_int64(st, 0);

@@ -86,6 +86,23 @@ sqlite_outbox_due(store *s, const char *channel, int64_t now, int64_t *ids, int 
 	return store_collect_ids(st, ids, max);
 }
 
+int
+sqlite_outbox_due_for(store *s, int64_t business_id, const char *channel, int64_t now,
+		      int64_t *ids, int max)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT id FROM outbox INDEXED BY outbox_due_by_business"
+				      " WHERE business_id = ?4 AND state = 'queued'"
+				      " AND send_at <= ?1 AND channel = ?2"
+				      " ORDER BY send_at, id LIMIT ?3");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	store_bind_text(st, 2, channel);
+	sqlite3_bind_int(st, 3, max);
+	sqlite3_bind_int64(st, 4, business_id);
+	return store_collect_ids(st, ids, max);
+}
+
 int64_t
 sqlite_outbox_next_due(store *s)
 {

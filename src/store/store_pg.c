@@ -535,4 +535,10 @@ const store_backend store_pg_backend = {
 	.stats = pg_stats,
 	.backup = pg_backup,
 	.restore = pg_restore,
+	.business_sync_slug = pg_business_sync_slug,
+	.business_update = pg_business_update,
+	.businesses_read = pg_businesses_read,
+	.timers_due_for = pg_timers_due_for,
+	.outbox_due_for = pg_outbox_due_for,
+	.webhook_enqueue_for = pg_webhook_enqueue_for,
 };

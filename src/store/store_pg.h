@@ -98,6 +98,17 @@ int pg_fail(pg_store *p, char *err, size_t errlen, const char *what);
 
 /* The table's functions (store_backend.h says what each does). */
 int64_t pg_business_sync(store *s, const rules *r, char *err, size_t errlen);
+/* store_pg_business.c and store_pg_lead.c: store_business.h */
+int64_t pg_business_sync_slug(store *s, const char *slug, const rules *r, char *err,
+			      size_t errlen);
+int pg_business_update(store *s, const char *slug, const char *file, int disabled);
+int pg_timers_due_for(store *s, int64_t business_id, int64_t now, store_timer *out, int max);
+int pg_outbox_due_for(store *s, int64_t business_id, const char *channel, int64_t now, int64_t *ids,
+		      int max);
+int pg_webhook_enqueue_for(store *s, int64_t business_id, const char *const *urls, size_t nurls,
+			   int64_t now, int max);
+int pg_businesses_read(store *s, const char *slug,
+		       void (*fn)(void *ctx, const store_business_row *r), void *ctx);
 int64_t pg_lead_find_open(store *s, int64_t business_id, const char *phone,
 			  const char *email, int64_t since);
 int64_t pg_lead_find_customer(store *s, int64_t business_id, const char *phone,

@@ -14,9 +14,15 @@
 int64_t
 pg_business_sync(store *s, const rules *r, char *err, size_t errlen)
 {
+	return pg_business_sync_slug(s, STORE_BUSINESS_DEFAULT, r, err, errlen);
+}
+
+int64_t
+pg_business_sync_slug(store *s, const char *slug, const rules *r, char *err, size_t errlen)
+{
 	static const char *const upsert_biz =
 		"INSERT INTO businesses (slug, name, timezone, created_at)"
-		" VALUES ('default', $1, $2, extract(epoch FROM now())::bigint)"
+		" VALUES ($3, $1, $2, extract(epoch FROM now())::bigint)"
 		" ON CONFLICT (slug) DO UPDATE SET name = excluded.name,"
 		" timezone = excluded.timezone RETURNING id";
 	static const char *const deactivate =
@@ -35,6 +41,7 @@ pg_business_sync(store *s, const rules *r, char *err, size_t errlen)
 
 	pg_text(&pb, r->business.name);
 	pg_text(&pb, r->business.timezone);
+	pg_text(&pb, slug);
 	if ((res = pg_run(p, upsert_biz, &pb)) == NULL)
 		return pg_fail(p, err, errlen, "saving the business");
 	id = pg_get_int(res, 0, 0);

@@ -67,6 +67,22 @@ pg_outbox_due(store *s, const char *channel, int64_t now, int64_t *ids, int max)
 	return n;
 }
 
+int
+pg_outbox_due_for(store *s, int64_t business_id, const char *channel, int64_t now, int64_t *ids,
+		  int max)
+{
+	pg_params pp = { 0 };
+
+	pg_int(&pp, now);
+	pg_text(&pp, channel);
+	pg_int(&pp, max);
+	pg_int(&pp, business_id);
+	return pg_collect_ids(pg_run(pg_of(s), "SELECT id FROM outbox WHERE business_id = $4"
+				  " AND state = 'queued' AND send_at <= $1 AND channel = $2"
+				  " ORDER BY send_at, id LIMIT $3 FOR UPDATE SKIP LOCKED", &pp),
+			      ids, max);
+}
+
 int64_t
 pg_outbox_next_due(store *s)
 {

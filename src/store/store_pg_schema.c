@@ -197,6 +197,14 @@ const char *const store_pg_migrations[] = {
 	"week TEXT NOT NULL, recipient TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, "
 	"retry_at BIGINT NOT NULL DEFAULT 0, last_error TEXT, created_at BIGINT NOT NULL, "
 	"updated_at BIGINT NOT NULL, PRIMARY KEY (business_id, week, recipient));",
+
+	/* 15: SQLite's 13 (many businesses in one install). */
+	"ALTER TABLE businesses ADD COLUMN file TEXT;"
+	"ALTER TABLE businesses ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX timers_pending_by_business ON timers(business_id, due_at)"
+	"  WHERE state = 'pending';"
+	"CREATE INDEX outbox_due_by_business ON outbox(business_id, channel, send_at)"
+	"  WHERE state = 'queued';",
 };
 
 const int store_pg_nmigrations =

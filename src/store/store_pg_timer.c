@@ -65,6 +65,29 @@ pg_timers_due(store *s, int64_t now, store_timer *out, int max)
 }
 
 int
+pg_timers_due_for(store *s, int64_t business_id, int64_t now, store_timer *out, int max)
+{
+	static const char *const sql =
+		"SELECT " TIMER_COLUMNS " FROM timers t WHERE t.business_id = $3"
+		" AND t.state = 'pending' AND t.due_at <= $1 ORDER BY t.due_at, t.id LIMIT $2"
+		" FOR UPDATE SKIP LOCKED";
+	pg_params pp = { 0 };
+	PGresult *r;
+	int n = 0;
+
+	pg_int(&pp, now);
+	pg_int(&pp, max);
+	pg_int(&pp, business_id);
+	if ((r = pg_run(pg_of(s), sql, &pp)) == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(r) && n < max; i++)
+		if (read_timer(r, i, &out[n]) == 0)
+			n++;	/* else leave it alone */
+	PQclear(r);
+	return n;
+}
+
+int
 pg_lead_pending_step(store *s, int64_t lead_id, store_timer *out)
 {
 	static const char *const sql =

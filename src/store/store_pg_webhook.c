@@ -17,6 +17,13 @@
 int
 pg_webhook_enqueue(store *s, const char *const *urls, size_t nurls, int64_t now, int max)
 {
+	return pg_webhook_enqueue_for(s, 0, urls, nurls, now, max);
+}
+
+int
+pg_webhook_enqueue_for(store *s, int64_t business_id, const char *const *urls, size_t nurls,
+		       int64_t now, int max)
+{
 	static const char *const place =
 		"INSERT INTO deliver_cursors (name, value) SELECT 'webhooks', coalesce(max(id), 0)"
 		" FROM events ON CONFLICT (name) DO NOTHING";
@@ -46,6 +53,9 @@ pg_webhook_enqueue(store *s, const char *const *urls, size_t nurls, int64_t now,
 		return -1;
 	n = PQntuples(evs);
 	for (int i = 0; i < n; i++) {
+		/* Another business's event: not for these URLs (the cursor moves on). */
+		if (business_id != 0 && pg_get_int(evs, i, 1) != business_id)
+			continue;
 		for (size_t u = 0; u < nurls; u++) {
 			pg_params pq = { 0 };
 

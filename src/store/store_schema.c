@@ -285,6 +285,17 @@ const char *const store_migrations[] = {
 	"  created_at INTEGER NOT NULL,"
 	"  updated_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (business_id, week, recipient));",
+
+	/* 13: many businesses in one install: each business's own file (rules,
+	 * people, sources, providers; NULL for the install's own, whose file
+	 * --rules names) and whether serve hosts it. */
+	"ALTER TABLE businesses ADD COLUMN file TEXT;"
+	"ALTER TABLE businesses ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;"
+	/* each business's turn at the scheduler reads only its own timers */
+	"CREATE INDEX timers_pending_by_business ON timers(business_id, due_at)"
+	"  WHERE state = 'pending';"
+	"CREATE INDEX outbox_due_by_business ON outbox(business_id, channel, send_at)"
+	"  WHERE state = 'queued';",
 };
 
 const int store_nmigrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -501,4 +501,10 @@ const store_backend store_sqlite_backend = {
 	.digest_finish = sqlite_digest_finish,
 	.digest_recover = sqlite_digest_recover,
 	.digest_get = sqlite_digest_get,
+	.business_sync_slug = sqlite_business_sync_slug,
+	.business_update = sqlite_business_update,
+	.businesses_read = sqlite_businesses_read,
+	.timers_due_for = sqlite_timers_due_for,
+	.outbox_due_for = sqlite_outbox_due_for,
+	.webhook_enqueue_for = sqlite_webhook_enqueue_for,
 };

@@ -56,6 +56,31 @@ sqlite_timers_due(store *s, int64_t now, store_timer *out, int max)
 }
 
 int
+sqlite_timers_due_for(store *s, int64_t business_id, int64_t now, store_timer *out, int max)
+{
+	static const char *const sql =
+		"SELECT id, business_id, lead_id, due_at, kind, sequence, step, level,"
+		" task_id, plan, step_id, appointment_id FROM timers"
+		" INDEXED BY timers_pending_by_business WHERE business_id = ?3"
+		" AND state = 'pending' AND due_at <= ?1 ORDER BY due_at, id LIMIT ?2";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	int n = 0, rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, max);
+	sqlite3_bind_int64(st, 3, business_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max) {
+		if (store_timer_read_row(st, &out[n]) < 0)
+			continue;	/* written by a newer leadkeep: leave it alone */
+		n++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : -1;
+}
+
+int
 sqlite_lead_pending_step(store *s, int64_t lead_id, store_timer *out)
 {
 	static const char *const sql =

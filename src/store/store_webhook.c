@@ -44,6 +44,13 @@ cursor_set(store *s, int64_t v)
 int
 sqlite_webhook_enqueue(store *s, const char *const *urls, size_t nurls, int64_t now, int max)
 {
+	return sqlite_webhook_enqueue_for(s, 0, urls, nurls, now, max);
+}
+
+int
+sqlite_webhook_enqueue_for(store *s, int64_t business_id, const char *const *urls,
+			   size_t nurls, int64_t now, int max)
+{
 	sqlite3_stmt *st, *ins;
 	int64_t cur = cursor_get(s), last = 0;
 	int n = 0, rc;
@@ -66,7 +73,8 @@ sqlite_webhook_enqueue(store *s, const char *const *urls, size_t nurls, int64_t 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t ev = sqlite3_column_int64(st, 0), bid = sqlite3_column_int64(st, 1);
 
-		for (size_t i = 0; i < nurls; i++) {
+		/* Another business's event: not for these URLs (its cursor moves on). */
+		for (size_t i = 0; i < nurls && (business_id == 0 || bid == business_id); i++) {
 			if ((ins = store_stmt(s, "INSERT OR IGNORE INTO webhook_deliveries"
 					      " (business_id, event_id, url, send_at, created_at,"
 					      " updated_at) VALUES (?1, ?2, ?3, ?4, ?4, ?4)")) == NULL)

@@ -1,0 +1,210 @@
+/*
+ * serve_businesses.c - loading the businesses serve hosts besides the
+ * install's own (serve_businesses.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "serve_businesses.h"
+#include "store/store_business.h"
+#include "util/log.h"
+
+typedef struct {
+	serve_businesses *b;
+	int failed;
+} collect_ctx;
+
+static void
+collect(void *ctx, const store_business_row *r)
+{
+	collect_ctx *c = ctx;
+	serve_business *items;
+
+	if (r->disabled || r->file == NULL || strcmp(r->slug, STORE_BUSINESS_DEFAULT) == 0)
+		return;
+	if ((items = realloc(c->b->items, (c->b->n + 1) * sizeof *items)) == NULL) {
+		c->failed = 1;
+		return;
+	}
+	c->b->items = items;
+	memset(&items[c->b->n], 0, sizeof items[c->b->n]);
+	items[c->b->n].id = r->id;
+	snprintf(items[c->b->n].slug, sizeof items[c->b->n].slug, "%s", r->slug);
+	snprintf(items[c->b->n].file, sizeof items[c->b->n].file, "%s", r->file);
+	c->b->n++;
+}
+
+static void
+log_problems(const rules_diags *d, const char *slug)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		char q[1024], line[900];
+
+		snprintf(line, sizeof line, "%s:%d:%d: %s", d->items[i].file, d->items[i].line,
+			 d->items[i].col, d->items[i].message);
+		log_line(d->items[i].warning ? "warn" : "error", "business_problem",
+			 "business=%s problem=%s", slug, log_quote(line, q, sizeof q));
+	}
+}
+
+/* The business's file, rules and sections, as `business add` checked it.
+ * NULL after logging every problem. */
+static rules *
+read_file(const serve_business *sb)
+{
+	rules_diags d = { 0 };
+	rules *r = rules_load_file(sb->file, &d);
+
+	if (r != NULL)
+		cli_sections_check(sb->file, &d);
+	log_problems(&d, sb->slug);
+	if (r != NULL && d.nerrors > 0) {
+		rules_free(r);
+		r = NULL;
+	}
+	rules_diags_free(&d);
+	return r;
+}
+
+/* Its version kept, its leads in flight moved onto r (prev: the rules that
+ * were in force, or NULL). */
+static int
+activate(cli_env *e, const serve_business *sb, const rules *r, const rules *prev)
+{
+	cli_env be = *e;
+	flow_rules_stats st;
+	char err[512] = "", v[13], q[600];
+
+	be.business = sb->slug;
+	be.business_id = sb->id;
+	if (cli_rules_activate(&be, r, prev, "serve", cli_now(), &st, err, sizeof err) < 0) {
+		log_line("error", "business_not_hosted", "business=%s error=%s", sb->slug,
+			 log_quote(err, q, sizeof q));
+		return -1;
+	}
+	log_line("info", "business_hosted", "business=%s id=%lld name=%s version=%s "
+		 "leads_moved=%zu", sb->slug, (long long)sb->id,
+		 log_quote(r->business.name, q, sizeof q), rules_version_short(r->version, v),
+		 st.moved);
+	return 0;
+}
+
+/* The first key of st's sources that own or one of b's first n has, or NULL. */
+static const char *
+key_taken(const settings *st, const settings *own, const serve_businesses *b, size_t n)
+{
+	for (size_t k = 0; k < st->nsources; k++) {
+		const settings_source *s = &st->sources[k];
+
+		if (own != NULL && settings_source_find(own, s->type, s->key) != NULL)
+			return s->key;
+		for (size_t i = 0; i < n; i++)
+			if (settings_source_find(b->items[i].sources, s->type, s->key) != NULL)
+				return s->key;
+	}
+	return NULL;
+}
+
+/* Its file's sources: section, on the defaults. NULL after logging. */
+static settings *
+read_sources(const serve_business *sb)
+{
+	rules_diags d = { 0 };
+	settings *st = settings_load(NULL, &d);
+
+	rules_diags_free(&d);
+	if (st != NULL && settings_load_sources(st, sb->file, false, &d) < 0) {
+		log_problems(&d, sb->slug);
+		settings_free(st);
+		st = NULL;
+	}
+	rules_diags_free(&d);
+	return st;
+}
+
+int
+serve_businesses_load(cli_env *e, const settings *own, serve_businesses *out, char *err,
+		      size_t errlen)
+{
+	collect_ctx c = { out, 0 };
+	size_t kept = 0;
+
+	memset(out, 0, sizeof *out);
+	if (store_businesses_read(e->store, NULL, collect, &c) < 0 || c.failed) {
+		snprintf(err, errlen, "reading the businesses: %s",
+			 c.failed ? "out of memory" : store_errmsg(e->store));
+		return -1;
+	}
+	for (size_t i = 0; i < out->n; i++) {
+		serve_business *sb = &out->items[i];
+		rules *r = read_file(sb);
+		const char *taken;
+
+		if (r != NULL && (sb->sources = read_sources(sb)) == NULL) {
+			rules_free(r);
+			r = NULL;
+		}
+		if (r != NULL && (taken = key_taken(sb->sources, own, out, kept)) != NULL) {
+			log_line("error", "business_problem", "business=%s problem=\"the source key "
+				 "%s is another business's: a key names one business\"", sb->slug,
+				 taken);
+			rules_free(r);
+			r = NULL;
+		}
+		if (r != NULL && activate(e, sb, r, NULL) < 0) {
+			rules_free(r);
+			r = NULL;
+		}
+		/* rules_live_new takes r, also when it fails */
+		if (r == NULL || (sb->live = rules_live_new(r)) == NULL) {
+			log_line("error", "business_not_hosted", "business=%s file=%s "
+				 "reason=\"its file has errors\"", sb->slug, sb->file);
+			settings_free(sb->sources);
+			sb->sources = NULL;
+			out->skipped++;
+			continue;
+		}
+		out->items[kept++] = *sb;
+	}
+	out->n = kept;
+	return 0;
+}
+
+void
+serve_businesses_reload(cli_env *e, serve_businesses *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		serve_business *sb = &b->items[i];
+		const rules *old = rules_live_get(sb->live);
+		rules *r = read_file(sb);
+		char v[13];
+
+		if (r == NULL) {
+			log_line("error", "rules_refused", "business=%s file=%s kept=%s", sb->slug,
+				 sb->file, rules_version_short(old->version, v));
+			continue;
+		}
+		if (strcmp(r->version, old->version) == 0) {
+			rules_free(r);
+			continue;
+		}
+		if (rules_live_set(sb->live, r) < 0) {
+			log_line("error", "rules_refused", "business=%s error=\"out of memory\"",
+				 sb->slug);
+			continue;
+		}
+		activate(e, sb, r, old);
+	}
+}
+
+void
+serve_businesses_free(serve_businesses *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		rules_live_free(b->items[i].live);
+		settings_free(b->items[i].sources);
+	}
+	free(b->items);
+	memset(b, 0, sizeof *b);
+}

@@ -1,0 +1,52 @@
+/*
+ * serve_businesses.h - the businesses serve hosts besides the install's own:
+ * every enabled one of `leadkeep business list`, each with its rules in
+ * force (rules_live) read from its own file. A business whose file has
+ * errors is left out (logged FILE:LINE:COL) and the others run: one
+ * client's typo never stops an agency's install. Nothing here serves a
+ * request; cmd_serve.c gives them to the scheduler.
+ */
+#ifndef LK_SERVE_BUSINESSES_H
+#define LK_SERVE_BUSINESSES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli.h"
+#include "http/http_settings.h"
+#include "rules/rules_live.h"
+
+typedef struct {
+	int64_t id;
+	char slug[48];
+	char file[4096];
+	rules_live *live;	/* owned */
+	settings *sources;	/* owned: its forms and hooks (its file's sources:) */
+} serve_business;
+
+typedef struct {
+	serve_business *items;
+	size_t n;
+	size_t skipped;		/* enabled but not hosted: their files have errors */
+} serve_businesses;
+
+/* Loads every enabled business but the install's own through e's store: its
+ * file read, its rules version kept and its leads in flight moved onto it
+ * (as serve does for its own), its forms and hooks. A business with a form
+ * or hook key that own's (the install's own settings) or a business loaded
+ * before it already has is left out, logged: a key names one business. 0,
+ * or -1 with err set (the database); *out is freed by serve_businesses_free
+ * either way. */
+int serve_businesses_load(cli_env *e, const settings *own, serve_businesses *out, char *err,
+			  size_t errlen);
+
+/* SIGHUP: each hosted business's file again; a good one whose rules changed
+ * is put in force and its leads moved, one with errors is refused (logged)
+ * and its rules in force stay. Businesses added or disabled since start
+ * wait for the next start. */
+void serve_businesses_reload(cli_env *e, serve_businesses *b);
+
+/* After every thread that reads their rules has stopped. */
+void serve_businesses_free(serve_businesses *b);
+
+#endif

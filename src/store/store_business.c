@@ -1,0 +1,46 @@
+/*
+ * store_business.c - the businesses' store operations (store_business.h),
+ * forwarded to the engine behind the store. Nothing here knows an engine.
+ */
+#include "store_backend.h"
+#include "store_business.h"
+
+int64_t
+store_business_sync_slug(store *s, const char *slug, const rules *r, char *err,
+			 size_t errlen)
+{
+	return store_backend_of(s)->business_sync_slug(s, slug, r, err, errlen);
+}
+
+int
+store_timers_due_for(store *s, int64_t business_id, int64_t now, store_timer *out, int max)
+{
+	return store_backend_of(s)->timers_due_for(s, business_id, now, out, max);
+}
+
+int
+store_outbox_due_for(store *s, int64_t business_id, const char *channel, int64_t now,
+		     int64_t *ids, int max)
+{
+	return store_backend_of(s)->outbox_due_for(s, business_id, channel, now, ids, max);
+}
+
+int
+store_webhook_enqueue_for(store *s, int64_t business_id, const char *const *urls,
+			  size_t nurls, int64_t now, int max)
+{
+	return store_backend_of(s)->webhook_enqueue_for(s, business_id, urls, nurls, now, max);
+}
+
+int
+store_business_update(store *s, const char *slug, const char *file, int disabled)
+{
+	return store_backend_of(s)->business_update(s, slug, file, disabled);
+}
+
+int
+store_businesses_read(store *s, const char *slug,
+		      void (*fn)(void *ctx, const store_business_row *r), void *ctx)
+{
+	return store_backend_of(s)->businesses_read(s, slug, fn, ctx);
+}

@@ -1,0 +1,154 @@
+/*
+ * test_store_business.c - the businesses of one install (store_business.h):
+ * each slug its own row and people, its file and state kept, an unknown slug
+ * named as such. Runs on SQLite and, with LK_STORE=pg, on PostgreSQL.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "demo_store.h"
+#include "flow/flow.h"
+#include "store/store_business.h"
+
+typedef struct {
+	int n;
+	store_business_row rows[4];
+	char slugs[4][48], files[4][256];
+} seen;
+
+static void
+keep(void *ctx, const store_business_row *r)
+{
+	seen *s = ctx;
+
+	if (s->n == 4)
+		return;
+	s->rows[s->n] = *r;
+	snprintf(s->slugs[s->n], sizeof s->slugs[0], "%s", r->slug);
+	snprintf(s->files[s->n], sizeof s->files[0], "%s", r->file ? r->file : "(none)");
+	s->n++;
+}
+
+static void
+each_slug_is_its_own_business_with_its_own_people(void **state)
+{
+	demo_store *d = *state;
+	char err[256];
+	int64_t bravo;
+	seen all = { 0 };
+
+	assert_int_equal(store_begin(d->s), 0);
+	assert_true((bravo = store_business_sync_slug(d->s, "bravo", d->r, err, sizeof err)) > 0);
+	assert_int_equal(store_commit(d->s), 0);
+	assert_true(bravo != d->bid);
+	/* Again: the same row, not a third. */
+	assert_int_equal(store_begin(d->s), 0);
+	assert_int_equal(store_business_sync_slug(d->s, "bravo", d->r, err, sizeof err), bravo);
+	assert_int_equal(store_business_sync(d->s, d->r, err, sizeof err), d->bid);
+	assert_int_equal(store_commit(d->s), 0);
+	assert_int_equal(store_businesses_read(d->s, NULL, keep, &all), 2);
+	assert_string_equal(all.slugs[0], STORE_BUSINESS_DEFAULT);
+	assert_string_equal(all.files[0], "(none)");
+	assert_false(all.rows[0].disabled);
+	assert_string_equal(all.slugs[1], "bravo");
+	assert_int_equal(all.rows[1].id, bravo);
+	assert_int_equal(demo_count(d->s, "SELECT count(*) FROM people WHERE business_id = 2"),
+			 (int64_t)d->r->npeople);
+}
+
+static void
+file_and_state_are_kept_and_an_unknown_slug_is_named(void **state)
+{
+	demo_store *d = *state;
+	char err[256];
+	seen one = { 0 };
+
+	assert_int_equal(store_begin(d->s), 0);
+	assert_true(store_business_sync_slug(d->s, "bravo", d->r, err, sizeof err) > 0);
+	assert_int_equal(store_commit(d->s), 0);
+	assert_int_equal(store_business_update(d->s, "bravo", "/etc/b.yaml", -1), 1);
+	assert_int_equal(store_business_update(d->s, "bravo", NULL, 1), 1);
+	assert_int_equal(store_business_update(d->s, "nope", NULL, 1), 0);
+	assert_int_equal(store_businesses_read(d->s, "bravo", keep, &one), 1);
+	assert_string_equal(one.files[0], "/etc/b.yaml");	/* NULL left it */
+	assert_true(one.rows[0].disabled);
+	assert_int_equal(store_business_update(d->s, "bravo", NULL, 0), 1);
+	one.n = 0;
+	assert_int_equal(store_businesses_read(d->s, "bravo", keep, &one), 1);
+	assert_false(one.rows[0].disabled);
+	assert_int_equal(store_businesses_read(d->s, "nope", keep, &one), 0);
+}
+
+static void
+lead_in(demo_store *d, int64_t business_id, const char *phone)
+{
+	intake_lead in = { .name = "Lead", .phone = phone, .source = "web_form" };
+	char err[256];
+	flow_out res;
+
+	assert_int_equal(store_begin(d->s), 0);
+	assert_int_equal(flow_intake(d->s, business_id, d->r, &in, d->t0, &res, err, sizeof err),
+			 FLOW_OK);
+	assert_int_equal(store_commit(d->s), 0);
+}
+
+/* A business's turn reads its own timers and messages only. */
+static void
+each_business_reads_only_its_own_timers_and_messages(void **state)
+{
+	demo_store *d = *state;
+	store_timer due[64];
+	int64_t ids[64], bravo, later = d->t0 + 30 * 86400;
+	char err[256], sql[160];
+	int n;
+
+	assert_int_equal(store_begin(d->s), 0);
+	assert_true((bravo = store_business_sync_slug(d->s, "bravo", d->r, err, sizeof err)) > 0);
+	assert_int_equal(store_commit(d->s), 0);
+	lead_in(d, d->bid, "3125550101");
+	lead_in(d, bravo, "3125550102");
+	lead_in(d, bravo, "3125550103");
+	assert_int_equal(store_begin(d->s), 0);
+	n = store_timers_due_for(d->s, bravo, later, due, 64);
+	assert_true(n > 0);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(due[i].business_id, bravo);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM timers WHERE business_id = %lld AND "
+		 "state = 'pending'", (long long)bravo);
+	assert_int_equal(n, demo_count(d->s, sql));
+	n = store_outbox_due_for(d->s, d->bid, "sms", later, ids, 64);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM outbox WHERE business_id = %lld AND "
+		 "state = 'queued' AND channel = 'sms'", (long long)d->bid);
+	assert_true(n > 0);
+	assert_int_equal(n, demo_count(d->s, sql));
+	for (int i = 0; i < n; i++) {
+		snprintf(sql, sizeof sql, "SELECT business_id FROM outbox WHERE id = %lld",
+			 (long long)ids[i]);
+		assert_int_equal(demo_count(d->s, sql), d->bid);
+	}
+	/* Nobody's due yet: nothing. */
+	assert_int_equal(store_timers_due_for(d->s, bravo, d->t0 - 1, due, 64), 0);
+	store_rollback(d->s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(each_slug_is_its_own_business_with_its_own_people,
+						demo_setup, demo_teardown),
+		cmocka_unit_test_setup_teardown(file_and_state_are_kept_and_an_unknown_slug_is_named,
+						demo_setup, demo_teardown),
+		cmocka_unit_test_setup_teardown(each_business_reads_only_its_own_timers_and_messages,
+						demo_setup, demo_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
