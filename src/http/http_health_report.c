@@ -37,6 +37,11 @@ http_health_report(http_req *rq)
 
 	if (!http_auth(rq, HTTP_ROLE_STAFF, &ret))
 		return ret;
+	/* The watch looks at the install's own business: another business's
+	 * token learns nothing of it. */
+	if (rq->business_id != rq->srv->cfg.business_id)
+		return http_error(rq, 404, "not_watched", "the health watch covers the install's "
+				  "own business only", NULL);
 	pthread_rwlock_rdlock(&rq->srv->watch_lock);
 	watching = rq->srv->watch != NULL;
 	if (watching)

@@ -32,7 +32,7 @@ start_smtp_sink
 DELIVERY="concurrency: 4, sms_rate: 0, email_rate: 0"
 # The business's file (the demo's rules, the stand-ins as providers) is a
 # file of its own: the data is the database.
-LEADKEEP_DATA="$T/business" providers_config
+LK_FILES="$T/business" providers_config
 mv "$T/business/rules.yaml" "$RULES"
 export LEADKEEP_NOW=$T0
 TOKEN=$(lk token create --rules "$RULES" --name nodes --role intake 2>"$T/token.err")

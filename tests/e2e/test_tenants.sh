@@ -190,7 +190,8 @@ GET /api/v1/leads/* -
 POST /api/v1/tasks/*/complete {\"outcome\":\"reached\"}
 POST /api/v1/tasks/*/snooze {\"reason\":\"busy\",\"until\":\"2026-11-30T15:00:00Z\"}
 "
-lists_tried="GET /api/v1/leads
+lists_tried="GET /api/v1/health/report
+GET /api/v1/leads
 GET /api/v1/tasks
 GET /api/v1/people
 GET /api/v1/appointments
@@ -213,6 +214,8 @@ for pat in "/api/v1/leads" "/api/v1/tasks" "/api/v1/people" "/api/v1/appointment
 	expect_eq "with nothing of the install's own business" \
 		"$(grep -o -e 'Ann Own' -e 'Alice Moreno' -e '"lead_id": *1[,}]' <<<"$out")" ""
 done
+expect_eq "bravo's token: GET /api/v1/health/report (the install's own watch) is 404" \
+	"$(api "$BRAVO_TOKEN" GET /api/v1/health/report)" 404
 expect_contains "GET /api/v1/leads lists bravo's own" \
 	"$(api "$BRAVO_TOKEN" GET /api/v1/leads; cat "$T/api.out")" "Bob Bravo"
 expect_eq "POST /api/v1/leads with bravo's token" "$(api "$BRAVO_TOKEN" POST /api/v1/leads \
