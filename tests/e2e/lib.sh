@@ -19,6 +19,9 @@ if [ "${LK_STORE:-}" = pg ]; then
 	psql -XAtq "$LK_PG_URL" -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public" \
 		>/dev/null 2>&1 || { echo "cannot empty $LK_PG_URL" >&2; exit 2; }
 	export LEADKEEP_DATA="$LK_PG_URL" LEADKEEP_FILES="$LK_FILES"
+	# A stable node name, as docs/scaling.md asks: a restart takes back its
+	# own rows in flight at once instead of after a lease.
+	export LEADKEEP_NODE="${LEADKEEP_NODE:-e2e}"
 	(umask 077; mkdir -p "$LK_FILES")	# what SQLite's first command would make
 fi
 _n=0
