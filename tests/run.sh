@@ -92,9 +92,6 @@ done
 
 # The end-to-end tests that also run on the PostgreSQL engine, all on one
 # throwaway cluster (lib.sh empties the database for each). Not here:
-# - test_web_live: on PostgreSQL a live page hears a change every 10 s with
-#   nothing changed (the lease renewal's UPDATEs of no row still NOTIFY), so
-#   its heartbeat check fails (docs/scaling.md);
 # - test_web_browser: its Chromium script reads the SQLite file itself;
 # - test_replay: replay reads and rewrites a SQLite data directory by design;
 # - test_deliver_poison: it writes rows PostgreSQL refuses by itself (text
@@ -108,8 +105,8 @@ pg_e2e=(api_contract appointments backup calendar cli config deliver_crash deliv
 	deliver_lookup deliver_sms deliver_timer deliver_unknown deliver_webhook demo_seed digest
 	flow_errors health http_api http_burst http_hardening http_intake http_kill http_limits
 	http_public http_text import intake_keep metrics people_away report rules_change serve
-	twilio_official web_app web_appointments web_lead web_pages web_reports web_today
-	web_walk)
+	twilio_official web_app web_appointments web_lead web_live web_pages web_reports
+	web_today web_walk)
 if [ "${LK_SKIP_PG:-0}" != 1 ]; then
 	pg_pass e2e $(printf "tests/e2e/test_%s.sh " "${pg_e2e[@]}")
 fi
