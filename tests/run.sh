@@ -92,7 +92,10 @@ done
 
 # The end-to-end tests that also run on the PostgreSQL engine, all on one
 # throwaway cluster (lib.sh empties the database for each). Not here:
-# - test_web_browser: its Chromium script reads the SQLite file itself;
+# - test_web_browser: it passes on PostgreSQL (by hand: tests/pg_cluster.sh
+#   env LK_STORE=pg bash tests/e2e/test_web_browser.sh) but takes a minute;
+#   the server paths it drives run here in test_web_*, and what it adds
+#   (layout, axe-core, screenshots) is the same on either engine;
 # - test_replay: replay reads and rewrites a SQLite data directory by design;
 # - test_deliver_poison: it writes rows PostgreSQL refuses by itself (text
 #   that is not UTF-8, rows whose lead does not exist);
