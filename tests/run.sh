@@ -92,20 +92,24 @@ done
 
 # The end-to-end tests that also run on the PostgreSQL engine, all on one
 # throwaway cluster (lib.sh empties the database for each). Not here:
-# - test_web_*: they sign in, and users and sessions (the engine's .user
-#   table) are not on PostgreSQL yet; test_demo_seed stops before its
-#   sign-in there (lib.sh's sqlite_only);
+# - test_web_browser: it passes on PostgreSQL (by hand: tests/pg_cluster.sh
+#   env LK_STORE=pg bash tests/e2e/test_web_browser.sh) but takes a minute;
+#   the server paths it drives run here in test_web_*, and what it adds
+#   (layout, axe-core, screenshots) is the same on either engine;
+# - test_replay: replay reads and rewrites a SQLite data directory by design;
 # - test_deliver_poison: it writes rows PostgreSQL refuses by itself (text
 #   that is not UTF-8, rows whose lead does not exist);
 # - test_scenarios, test_verify: simulate and verify run in a throwaway
 #   SQLite sandbox of their own whatever --data says;
-# - test_debian, test_systemd, test_man, test_completion, test_api_lint: no
-#   database in them.
+# - test_rules_prove: the prover runs in a throwaway SQLite sandbox too;
+# - test_debian, test_systemd, test_man, test_completion, test_api_lint,
+#   test_web_html_literals: no database in them.
 pg_e2e=(api_contract appointments backup calendar cli config deliver_crash deliver_email
-	deliver_lookup deliver_sms deliver_timer deliver_unknown deliver_webhook demo_seed
-	flow_errors http_api http_burst http_hardening http_intake http_kill http_limits
+	deliver_lookup deliver_sms deliver_timer deliver_unknown deliver_webhook demo_seed digest
+	flow_errors health http_api http_burst http_hardening http_intake http_kill http_limits
 	http_public http_text import intake_keep metrics people_away report rules_change serve
-	twilio_official)
+	twilio_official web_app web_appointments web_lead web_live web_pages web_reports
+	web_today web_walk)
 if [ "${LK_SKIP_PG:-0}" != 1 ]; then
 	pg_pass e2e $(printf "tests/e2e/test_%s.sh " "${pg_e2e[@]}")
 fi

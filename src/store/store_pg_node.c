@@ -52,6 +52,22 @@ pg_lease_renew(store *s)
 
 	if (p->node[0] == '\0')
 		return 0;
+	/* Nothing in flight, no UPDATE: the tables' commit-bus triggers are per
+	 * statement and would NOTIFY every node (every live page, scheduler and
+	 * dispatcher) for an UPDATE of no row, every third of a lease. A row
+	 * claimed after this look has a fresh lease from its claim; the next
+	 * renewal, a third of a lease away, extends it. */
+	pg_text(&pp, p->node);
+	r = pg_run(p, "SELECT EXISTS (SELECT 1 FROM outbox WHERE state = 'sending'"
+		   " AND lease_owner = $1) OR EXISTS (SELECT 1 FROM webhook_deliveries"
+		   " WHERE state = 'sending' AND lease_owner = $1)", &pp);
+	if (r == NULL)
+		return -1;
+	n = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	if (!n)
+		return 0;
+	pp = (pg_params){ 0 };
 	pg_int(&pp, p->lease_s);
 	pg_text(&pp, p->node);
 	/* One statement: its own transaction, no lock held past it. */
@@ -91,9 +107,21 @@ pg_webhook_orphans(store *s, bool at_start)
 {
 	pg_store *p = pg_of(s);
 	pg_params pp = { 0 };
+	PGresult *r;
+	bool any;
 
 	pg_text(&pp, p->node);
 	pg_int(&pp, at_start ? 1 : 0);
+	/* None, no UPDATE: an UPDATE of no row would still NOTIFY every node
+	 * (pg_lease_renew says why that matters). One that appears after this
+	 * look is taken over at the next look, a third of a lease away. */
+	r = pg_run(p, "SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE " ORPHAN ")", &pp);
+	if (r == NULL)
+		return -1;
+	any = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	if (!any)
+		return 0;
 	return pg_changed_count(p, "UPDATE webhook_deliveries SET state = 'queued',"
 				" lease_owner = NULL, lease_until = 0 WHERE id IN (SELECT id"
 				" FROM webhook_deliveries WHERE " ORPHAN

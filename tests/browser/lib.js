@@ -44,8 +44,13 @@ async function test(desc, fn) {
 function failed() { return failures; }
 
 // --- outside the browser ------------------------------------------------------------------
-// sql(query): the first column of every row, joined by newlines.
+// sql(query): the first column of every row, joined by newlines. LK_DB is
+// the SQLite file, or on PostgreSQL (LK_STORE=pg) the database's address:
+// portable SQL only, as tests/e2e/lib.sh's db_sql.
 function sql(query) {
+	if (/^postgres(ql)?:\/\//.test(DB))
+		return execFileSync('psql', ['-XAtq', DB, '-v', 'ON_ERROR_STOP=1', '-c', query],
+			{ encoding: 'utf8' }).trim();
 	return execFileSync('sqlite3', [DB, query], { encoding: 'utf8' }).trim();
 }
 // curl(args...): runs curl against the server; returns stdout.

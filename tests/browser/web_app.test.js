@@ -162,7 +162,8 @@ async function main() {
 		eq('the task is done: no answer', sql(`SELECT state || ' ' || outcome FROM tasks WHERE id = ${task}`),
 			'done no_answer');
 		eq('one next attempt, a day later (the follow-up picked replaced the engine\'s)',
-			sql(`SELECT count(*) || ' ' || (min(due_at) - strftime('%s', '2026-11-24T20:02:00Z') BETWEEN 86400 - 600 AND 86400 + 600)
+			sql(`SELECT count(*) || ' ' || CASE WHEN min(due_at) - ${Date.parse('2026-11-24T20:02:00Z') / 1000}
+				BETWEEN 86400 - 600 AND 86400 + 600 THEN 1 ELSE 0 END
 				FROM tasks WHERE lead_id = ${walt} AND state = 'open' AND verb = 'call'`), '1 1');
 		t.check('the next lead\'s page says what the engine made for Walt',
 			(await ap.textContent('main')).includes('Next for Walt Walker'));
@@ -180,7 +181,7 @@ async function main() {
 		const resp = await t.submit(ap, 'form.walk button:has-text("Save and next")');
 		t.eq('booked: 303', resp.status(), 303);
 		eq('the lead is scheduled, its inquiry sequence stopped',
-			sql(`SELECT stage || ' ' || ifnull(sequence, '-') FROM leads WHERE id = ${bea}`), 'scheduled -');
+			sql(`SELECT stage || ' ' || coalesce(sequence, '-') FROM leads WHERE id = ${bea}`), 'scheduled -');
 		eq('no inquiry follow-up left to send',
 			sql(`SELECT count(*) FROM timers WHERE lead_id = ${bea} AND kind = 'step' AND state = 'pending'`), '0');
 		t.check('a visit task at the booked time', Number(sql(`SELECT count(*) FROM tasks WHERE lead_id = ${bea}
@@ -218,7 +219,8 @@ async function main() {
 		const r = await t.submit(page, `form[action="/app/leads/${wanda}/pause"] button`);
 		t.eq('pause: 303', r.status(), 303);
 		eq('the lead is paused, its quote follow-up held',
-			sql(`SELECT (paused_at > 0) || ' ' || (paused_step LIKE 'call.%') || ' ' || (SELECT count(*) FROM timers
+			sql(`SELECT CASE WHEN paused_at > 0 THEN 1 ELSE 0 END || ' ' ||
+				CASE WHEN paused_step LIKE 'call.%' THEN 1 ELSE 0 END || ' ' || (SELECT count(*) FROM timers
 				WHERE lead_id = ${wanda} AND kind = 'step' AND state = 'pending') FROM leads WHERE id = ${wanda}`),
 			'1 1 0');
 		t.check('the held steps show as paused', await page.isVisible('ul.upcoming .badge.paused'));

@@ -13,15 +13,15 @@
 
 PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
-LOG="$LEADKEEP_DATA/outbox.log"
+LOG="$LK_FILES/outbox.log"
 start_twilio_stub
 echo '{"+13125559999": "500:99"}' >"$TW_BEH"	# this number's texts fail
 DELIVERY="max_attempts: 1, sms_rate: 0"
 
-(umask 077; mkdir -p "$LEADKEEP_DATA")
+(umask 077; mkdir -p "$LK_FILES")
 lk demo-users >/dev/null 2>&1	# maria (manager), alice (office): for the demo's rules only,
 				# so before the file with the health section below
-{ lk rules show-default; cat <<'YAML'; } >"$LEADKEEP_DATA/rules.yaml"
+{ lk rules show-default; cat <<'YAML'; } >"$LK_FILES/rules.yaml"
 
 health:
   check_every: 1m

@@ -37,8 +37,12 @@ YAML
 start_server --config "$T/serve.yaml" || { not_ok "server starts"; exit 1; }
 ok "server starts"
 
+case $LEADKEEP_DATA in	# the browser tests' sql(): the file, or PostgreSQL's address
+postgres://* | postgresql://*) db=$LEADKEEP_DATA ;;
+*) db=$LEADKEEP_DATA/leadkeep.db ;;
+esac
 for t in "$LK_ROOT"/tests/browser/*.test.js; do
-	out=$(cd "$LK_ROOT" && LK_BASE="$BASE" LK_DB="$LEADKEEP_DATA/leadkeep.db" \
+	out=$(cd "$LK_ROOT" && LK_BASE="$BASE" LK_DB="$db" \
 		LK_ROOT="$LK_ROOT" LK_SHOTS="$LK_ROOT/build/screenshots" LK_TAP_START=$_n \
 		LK_LOCK_LINK="$BASE$LK_LOCK_LINK" LK_SETPW_LINK="$LK_SETPW_LINK" LK_TOKEN="$LK_TOKEN" \
 		timeout 180 node "$t" 2>&1)

@@ -129,7 +129,7 @@ tina=$(sql "SELECT id FROM leads WHERE name = 'Tina Terryson'")
 page "/app/leads/$tina" "$TT" >/dev/null
 expect_contains "terry's own lead has the pause form" "$(cat "$T/page")" "action=\"/app/leads/$tina/pause\""
 expect_eq "terry pauses his own lead: 303" "$(post "/app/leads/$tina/pause" "$TT" "csrf=$(csrf_of)")" 303
-expect_eq "... paused" "$(sql "SELECT paused_at > 0 FROM leads WHERE id = $tina")" 1
+expect_eq "... paused" "$(sql "SELECT CASE WHEN paused_at > 0 THEN 1 ELSE 0 END FROM leads WHERE id = $tina")" 1
 page "/app/leads/$tina" "$TT" >/dev/null
 expect_eq "... and resumes it: 303" "$(post "/app/leads/$tina/resume" "$TT" "csrf=$(csrf_of)")" 303
 
@@ -140,7 +140,7 @@ start_server --config "$T/serve.yaml" || { not_ok "server starts again"; exit 1;
 page "/app/leads/$marcus" "$A" >/dev/null
 expect_eq "alice resumes it: 303" "$(post "/app/leads/$marcus/resume" "$A" "csrf=$(csrf_of)"); $(location)" \
 	"303; /app/leads/$marcus?ok=resumed"
-expect_eq "not paused any more" "$(sql "SELECT paused_at || ' ' || ifnull(paused_step, '-') FROM leads WHERE id = $marcus")" "0 -"
+expect_eq "not paused any more" "$(sql "SELECT paused_at || ' ' || coalesce(paused_step, '-') FROM leads WHERE id = $marcus")" "0 -"
 after=$(step_timer)
 expect_eq "step 4 is planned again" "${after% *}" 3
 expect_eq "... three days later than it was" "$(( ${after#* } - ${before#* } ))" $((3 * 86400))
@@ -182,7 +182,7 @@ expect_eq "a message without its words: 422" "$(post "/app/leads/$lena/log" "$A"
 expect_eq "Lena texted alice's own phone: logged, 303" \
 	"$(post "/app/leads/$lena/log" "$A" "csrf=$(csrf_of)&type=reply&text=Can+you+come+Friday%3F")" 303
 expect_eq "... a reply through the engine: the inquiry follow-ups stop" \
-	"$(sql "SELECT count(*) FROM events WHERE lead_id = $lena AND type = 'message.received'") $(sql "SELECT ifnull(sequence, '-') FROM leads WHERE id = $lena")" "1 -"
+	"$(sql "SELECT count(*) FROM events WHERE lead_id = $lena AND type = 'message.received'") $(sql "SELECT coalesce(sequence, '-') FROM leads WHERE id = $lena")" "1 -"
 page "/app/leads/$lena" "$A" >/dev/null
 expect_eq "she asked not to be texted: 303" "$(post "/app/leads/$lena/log" "$A" "csrf=$(csrf_of)&type=stop_sms")" 303
 expect_eq "... opted out of texts, not of email" \

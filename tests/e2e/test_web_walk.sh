@@ -9,6 +9,9 @@
 # task is 404; lead fields are escaped.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/http_lib.sh"
+# at_utc: rows "A|SECONDS[|B]" as "A YYYY-MM-DD HH:MM:SS[ B]" (lib.sh's utc),
+# the one time format on either engine (PostgreSQL has no datetime()).
+at_utc() { local a s b; while IFS='|' read -r a s b; do echo "$a $(utc "$s")${b:+ $b}"; done; }
 
 export LEADKEEP_NOW=2026-11-24T20:02:00Z	# Tuesday 14:02 in America/Chicago: open
 NOW=$(date -u -d 2026-11-24T20:02:00Z +%s)
@@ -114,15 +117,15 @@ expect_eq "booked without a time: 422" "$(walk "$t" "outcome=booked&next=none")"
 expect_contains "it asks for the visit's time" "$(cat "$T/page")" "Booked: pick the date and time"
 expect_eq "booked for Friday 10:00: 303" "$(walk "$t" "outcome=booked&book_date=2026-11-27&book_time=10%3A00&next=none")" 303
 expect_eq "stage scheduled, the inquiry follow-ups stopped" \
-	"$(sql "SELECT stage || ' ' || ifnull(sequence, '-') FROM leads WHERE id = $ben")" "scheduled -"
+	"$(sql "SELECT stage || ' ' || coalesce(sequence, '-') FROM leads WHERE id = $ben")" "scheduled -"
 expect_eq "no inquiry step is pending" \
 	"$(sql "SELECT count(*) FROM timers WHERE lead_id = $ben AND kind = 'step' AND state = 'pending'")" 0
 expect_eq "a visit task at the booked time" \
-	"$(sql "SELECT verb || ' ' || datetime(due_at, 'unixepoch') FROM tasks WHERE lead_id = $ben AND state = 'open'")" \
+	"$(sql "SELECT verb, due_at FROM tasks WHERE lead_id = $ben AND state = 'open'" | at_utc)" \
 	"visit 2026-11-27 16:00:00"
-expect_eq "the booking reached the lead" "$(sql "SELECT last_touch_at > 0 FROM leads WHERE id = $ben")" 1
+expect_eq "the booking reached the lead" "$(sql "SELECT CASE WHEN last_touch_at > 0 THEN 1 ELSE 0 END FROM leads WHERE id = $ben")" 1
 expect_eq "it is a real appointment (docs/appointments.md), with its reminders" \
-	"$(sql "SELECT state || ' ' || datetime(starts_at, 'unixepoch') || ' ' || (SELECT count(*) FROM timers WHERE appointment_id = a.id AND kind = 'appt_remind') FROM appointments a WHERE lead_id = $ben")" \
+	"$(sql "SELECT state, starts_at, (SELECT count(*) FROM timers WHERE appointment_id = a.id AND kind = 'appt_remind') FROM appointments a WHERE lead_id = $ben" | at_utc)" \
 	"booked 2026-11-27 16:00:00 2"
 expect_eq "the first contact is marked" "$(sql "SELECT count(*) FROM events WHERE lead_id = $ben AND type = 'contact.first'")" 1
 
@@ -159,7 +162,7 @@ expect_contains "the reason is in the timeline" "$(sql "SELECT text FROM events 
 t=$(task_of "$gus")
 expect_eq "talked + a date: 303" "$(walk "$t" "outcome=talked&next=date&next_date=2026-12-01&next_time=10%3A30&text=wants+a+callback")" 303
 expect_eq "a call task on that date" \
-	"$(sql "SELECT verb || ' ' || datetime(due_at, 'unixepoch') FROM tasks WHERE lead_id = $gus AND state = 'open'")" \
+	"$(sql "SELECT verb, due_at FROM tasks WHERE lead_id = $gus AND state = 'open'" | at_utc)" \
 	"call 2026-12-01 16:30:00"
 expect_contains "the note is with the call" "$(sql "SELECT text FROM events WHERE lead_id = $gus AND type = 'call.logged'")" "wants a callback"
 
