@@ -99,8 +99,26 @@ business_config() {
 }
 
 # A free TCP port on loopback.
+# free_port: a port to listen on, free now. Taken below the kernel's
+# ephemeral range (ip_local_port_range), where nothing else lands on it
+# meanwhile: an ephemeral one, released, may become a stub's port or a
+# client's source port before serve binds it.
 free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+	python3 - <<'PY'
+import random, socket
+lo = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+for _ in range(500):
+    p = random.randint(lo // 2, lo - 1)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(p)
+    break
+PY
 }
 
 # wait_http URL [TRIES]: polls until the URL answers 200.

@@ -15,6 +15,7 @@ RCPT with 550 5.1.1, "tempfail" with 451, "reject" after DATA with 554;
 import argparse
 import asyncio
 import json
+import random
 import os
 import socket
 import ssl
@@ -29,11 +30,20 @@ LOCK = threading.Lock()
 
 
 def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    """A port free now, below the kernel's ephemeral range (as lib.sh's
+    free_port): no client's source port lands on it before the bind."""
+    lo = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+    for _ in range(500):
+        p = random.randint(lo // 2, lo - 1)
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", p))
+        except OSError:
+            continue
+        finally:
+            s.close()
+        return p
+    raise SystemExit("smtp_sink: no free port")
 
 
 def store(envelope, session):
