@@ -77,14 +77,14 @@ fi
 rm -f "$BIN/queries"
 cc $CFLAGS $SAN -Isrc $(pkg-config --cflags sqlite3 jansson) -o "$BIN/queries" bench/queries.c \
 	$OBJ/src/store/*.o $OBJ/src/read/*.o $OBJ/src/core/*.o $OBJ/src/util/*.o \
-	$(pkg-config --libs sqlite3 jansson libsodium) -lm 2>"$WORK/queries.link" ||
+	$(pkg-config --libs sqlite3 jansson libsodium libpq) -lm 2>"$WORK/queries.link" ||
 	echo "bench: queries.c did not link (store-level query times skipped): $(head -n 2 "$WORK/queries.link")" >&2
 # intake_sql runs the writer's intake job in process: the objects below the CLI.
 rm -f "$BIN/intake_sql"
 cc $CFLAGS $SAN -Isrc $(pkg-config --cflags sqlite3 jansson) -o "$BIN/intake_sql" bench/intake_sql.c \
 	$OBJ/src/http/http_jobs.o $OBJ/src/intake/*.o $OBJ/src/flow/*.o $OBJ/src/store/*.o $OBJ/src/core/*.o \
 	$OBJ/src/rules/*.o $OBJ/src/util/*.o $OBJ/build/gen/default_rules.o \
-	$(pkg-config --libs sqlite3 jansson libsodium yaml-0.1) -lm 2>"$WORK/intake_sql.link" ||
+	$(pkg-config --libs sqlite3 jansson libsodium yaml-0.1 libpq) -lm 2>"$WORK/intake_sql.link" ||
 	echo "bench: intake_sql.c did not link (SQL statements per lead skipped): $(head -n 2 "$WORK/intake_sql.link")" >&2
 
 if [ $SMOKE = 1 ]; then
