@@ -22,26 +22,8 @@
 #include "store/store_read.h"
 #include "store/store_report.h"
 
-static const char *
-url(void)
-{
-	const char *u = getenv("LK_PG_URL");
+#include "pg_test.h"
 
-	if (u == NULL)
-		fail_msg("LK_PG_URL is not set: run this test through tests/pg_cluster.sh");
-	return u;
-}
-
-static void
-sql_ok(PGconn *conn, const char *sql)
-{
-	PGresult *r = PQexec(conn, sql);
-	ExecStatusType st = PQresultStatus(r);
-
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-		fail_msg("%s: %s", sql, PQresultErrorMessage(r));
-	PQclear(r);
-}
 
 static void
 quiet(void *arg, const char *message)
