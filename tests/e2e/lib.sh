@@ -98,7 +98,22 @@ business_config() {
 	{ echo "$mark"; cat; } >>"$f"
 }
 
-# A free TCP port on loopback.
+# open_around_the_clock [FILE]: the business file (default
+# $LK_FILES/rules.yaml; the demo's rules when there is none) open every
+# minute of every day, with no holidays and no quiet hours. For the tests on
+# the real clock: staff notifications wait for working hours, and what such a
+# test waits for must not depend on the hour it happens to run.
+open_around_the_clock() {
+	local f=${1:-$LK_FILES/rules.yaml}
+	(umask 077; mkdir -p "$(dirname "$f")")
+	[ -f "$f" ] || "$LK_BIN" rules show-default >"$f"
+	sed -i -e 's/^    mon-fri: "08:00-17:00"$/    mon-sun: "00:00-24:00"/' \
+		-e '/^    sat: "09:00-12:00"$/d' -e 's/^  holidays: .*/  holidays: []/' \
+		-e '/^  quiet_hours:/d' "$f"
+	grep -q '^    mon-sun: "00:00-24:00"$' "$f" ||
+		{ echo "open_around_the_clock: $f has no demo hours to open" >&2; exit 2; }
+}
+
 # free_port: a port to listen on, free now. Taken below the kernel's
 # ephemeral range (ip_local_port_range), where nothing else lands on it
 # meanwhile: an ephemeral one, released, may become a stub's port or a

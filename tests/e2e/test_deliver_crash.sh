@@ -17,6 +17,7 @@ start_twilio_stub --delay 400 --callback-tries 1
 start_smtp_sink --slow-ms 400
 DELIVERY="concurrency: 4, sms_rate: 0, email_rate: 0, backoff: 1s, backoff_cap: 1s"
 unset LEADKEEP_NOW
+open_around_the_clock
 
 for i in $(seq 1 "$LEADS"); do
 	lk lead add --name "Crash Test$i" --phone "+1312555$((3000 + i))" \

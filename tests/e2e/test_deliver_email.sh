@@ -12,6 +12,7 @@ unset LEADKEEP_NOW
 mkdir -p "$LK_FILES"
 lk rules show-default | sed 's/name: Northside Home Services/name: "Café Ñoño Plumbing"/' \
 	>"$LK_FILES/rules.yaml"
+open_around_the_clock
 start_smtp_sink
 
 add() { lk lead add --name "$1" --email "$2" --service "boiler" --json | json_get "$(cat)" "d['id']"; }

@@ -18,6 +18,7 @@ start_smtp_sink
 DELIVERY="sms_rate: 0"
 TWILIO_MORE="lookup: true, lookup_url: \"http://127.0.0.1:$TW_PORT\""
 unset LEADKEEP_NOW
+open_around_the_clock
 
 add() { lk lead add --name "$1" --phone "$2" ${3:+--email "$3"} --service "deck repair" --json | json_get "$(cat)" "d['id']"; }
 LAND_ID=$(add "Lee Landline" +13125550920 lee@example.com)

@@ -19,6 +19,7 @@ export WEBHOOK_SECRET=whsec-poison
 WEBHOOKS="urls: [\"$URL\"], secret: env:WEBHOOK_SECRET"
 DELIVERY="concurrency: 1, backoff: 1s, backoff_cap: 1s"
 unset LEADKEEP_NOW
+open_around_the_clock
 
 start_serve || { not_ok "serve starts"; cat "$T/serve.log"; exit 1; }
 sleep 1		# the first start places the webhook cursor

@@ -18,6 +18,7 @@ EOF
 start_twilio_stub
 DELIVERY="backoff: 1s, backoff_cap: 2s, max_attempts: 3, sms_rate: 0"
 unset LEADKEEP_NOW
+open_around_the_clock
 
 add() { lk lead add --name "$1" --phone "$2" --service "deck repair" --json | json_get "$(cat)" "d['id']"; }
 OK_ID=$(add "Marcus Johnson" +13125550199)

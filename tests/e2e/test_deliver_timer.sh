@@ -16,6 +16,7 @@
 MANAGER=+13125550103		# maria: escalations notify her by SMS
 BOUND_MS=500			# the dispatcher's idle tick is 1000 ms
 unset LEADKEEP_NOW
+open_around_the_clock
 
 PORT=$(free_port)
 start_twilio_stub

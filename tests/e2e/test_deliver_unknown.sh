@@ -10,6 +10,7 @@
 PORT=$(free_port)
 start_twilio_stub --delay 1500 --callback-delay 2500
 unset LEADKEEP_NOW
+open_around_the_clock
 ID=$(lk lead add --name "Marcus Johnson" --phone +13125550199 --owner alice --json | json_get "$(cat)" "d['id']")
 ROW=$(db "SELECT id FROM outbox WHERE lead_id = $ID AND purpose = 'ack'")
 

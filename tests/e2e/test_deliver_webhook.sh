@@ -14,6 +14,7 @@ export WEBHOOK_SECRET=whsec-test-secret
 WEBHOOKS="urls: [\"http://127.0.0.1:$(cat "$T/wh.port")/hook/a\", \"http://127.0.0.1:$(cat "$T/wh.port")/hook/b\"], secret: env:WEBHOOK_SECRET"
 DELIVERY="backoff: 1s, backoff_cap: 1s"
 unset LEADKEEP_NOW
+open_around_the_clock
 
 lk lead add --name "Old Lead" --phone +13125550100 >/dev/null	# before the first start: not replayed
 start_serve
