@@ -205,6 +205,14 @@ const char *const store_pg_migrations[] = {
 	"  WHERE state = 'pending';"
 	"CREATE INDEX outbox_due_by_business ON outbox(business_id, channel, send_at)"
 	"  WHERE state = 'queued';",
+
+	/* 16: SQLite's 14 (the web app across businesses). */
+	"CREATE TABLE user_grants (user_id BIGINT NOT NULL REFERENCES users(id), "
+	"business_id BIGINT NOT NULL REFERENCES businesses(id), person_id TEXT, "
+	"created_at BIGINT NOT NULL, PRIMARY KEY (user_id, business_id));"
+	"ALTER TABLE sessions ADD COLUMN shown_business_id BIGINT;"
+	"CREATE INDEX users_by_email ON users(email);"
+	ANNOUNCE("user_grants"),
 };
 
 const int store_pg_nmigrations =

@@ -423,6 +423,167 @@ pg_pwtoken_use(store *s, int64_t business_id, const char *token, int64_t now, in
 			 " AND expires_at > $3 RETURNING user_id", token, business_id, now, user_id);
 }
 
+/* --- across businesses: sign-in, grants, the business a session shows ------------- */
+
+static int
+pg_user_find_all(store *s, const char *email, store_user *out, int max)
+{
+	pg_params pp = { 0 };
+	char lower[sizeof out->email];
+	PGresult *r;
+	int n;
+
+	if (email == NULL || !lower_email(email, lower, sizeof lower))
+		return 0;
+	pg_text(&pp, lower);
+	pg_int(&pp, max);
+	if ((r = pg_run(pg_of(s), "SELECT " USER_COLS " FROM users u WHERE u.email = $1"
+			" AND u.disabled_at IS NULL ORDER BY u.business_id LIMIT $2", &pp)) == NULL)
+		return -1;
+	n = PQntuples(r);
+	for (int i = 0; i < n && i < max; i++)
+		user_row(r, i, 0, &out[i]);
+	PQclear(r);
+	return n < max ? n : max;
+}
+
+static int
+pg_session_find_any(store *s, const char *token, int64_t now, store_session *sess,
+		    store_user *user)
+{
+	pg_params pp = { 0 };
+	char hex[STORE_TOKEN_HASH_HEX + 1];
+	PGresult *r;
+	int found;
+
+	if (!store_user_token_hash('s', token, hex))
+		return 0;
+	pg_text(&pp, hex);
+	pg_int(&pp, now);
+	/* the grant of the business shown, if it still holds: a revoked one
+	 * leaves the session on its user's own business */
+	if ((r = pg_run(pg_of(s), "SELECT " USER_COLS ", x.id, x.expires_at, x.csrf,"
+			" coalesce(g.business_id, u.business_id),"
+			" CASE WHEN g.user_id IS NULL THEN 0 ELSE 1 END, g.person_id"
+			" FROM sessions x JOIN users u ON u.id = x.user_id"
+			" LEFT JOIN user_grants g ON g.user_id = u.id"
+			"  AND g.business_id = x.shown_business_id"
+			" WHERE x.token_hash = $1 AND x.expires_at > $2"
+			" AND u.disabled_at IS NULL", &pp)) == NULL)
+		return -1;
+	if ((found = PQntuples(r) > 0)) {
+		user_row(r, 0, 0, user);
+		sess->id = pg_get_int(r, 0, 10);
+		sess->expires_at = pg_get_int(r, 0, 11);
+		copy_col(r, 0, 12, sess->csrf, sizeof sess->csrf);
+		sess->business_id = pg_get_int(r, 0, 13);
+		if (pg_get_int(r, 0, 14) != 0)
+			copy_col(r, 0, 15, user->person, sizeof user->person);
+	}
+	PQclear(r);
+	return found;
+}
+
+static int
+pg_session_show(store *s, int64_t business_id, int64_t id, int64_t shown)
+{
+	pg_params pp = { 0 };
+
+	pg_int(&pp, id);
+	pg_int(&pp, business_id);
+	pg_int(&pp, shown);
+	return pg_changed(pg_of(s), "UPDATE sessions SET shown_business_id ="
+			  " CASE WHEN $3::bigint = $2::bigint THEN NULL ELSE $3::bigint END"
+			  " WHERE id = $1 AND business_id = $2::bigint"
+			  " AND ($3::bigint = $2::bigint OR EXISTS (SELECT 1 FROM user_grants g"
+			  "  WHERE g.user_id = sessions.user_id AND g.business_id = $3::bigint))",
+			  &pp);
+}
+
+static int
+pg_user_grant(store *s, int64_t business_id, int64_t id, int64_t to, const char *person,
+	      int64_t now)
+{
+	pg_params pp = { 0 };
+
+	pg_int(&pp, id);
+	pg_int(&pp, business_id);
+	pg_int(&pp, to);
+	pg_text(&pp, person && *person ? person : NULL);
+	pg_int(&pp, now);
+	return pg_changed(pg_of(s), "INSERT INTO user_grants (user_id, business_id, person_id,"
+			  " created_at) SELECT u.id, $3::bigint, $4, $5 FROM users u"
+			  " WHERE u.id = $1 AND u.business_id = $2 AND u.business_id <> $3::bigint"
+			  " ON CONFLICT (user_id, business_id)"
+			  " DO UPDATE SET person_id = excluded.person_id", &pp);
+}
+
+static int
+pg_user_revoke(store *s, int64_t business_id, int64_t id, int64_t from)
+{
+	pg_store *p = pg_of(s);
+	pg_params pp = { 0 };
+	int rc;
+
+	pg_int(&pp, id);
+	pg_int(&pp, business_id);
+	pg_int(&pp, from);
+	if ((rc = pg_changed(p, "DELETE FROM user_grants WHERE user_id = $1"
+			     " AND business_id = $3 AND EXISTS (SELECT 1 FROM users u"
+			     "  WHERE u.id = $1 AND u.business_id = $2)", &pp)) < 0)
+		return -1;
+	if (pg_run_done(p, "UPDATE sessions SET shown_business_id = NULL WHERE user_id = $1"
+			" AND business_id = $2 AND shown_business_id = $3", &pp) < 0)
+		return -1;
+	return rc;
+}
+
+static int
+pg_user_grants_read(store *s, int64_t business_id, int64_t id,
+		    void (*fn)(void *ctx, int64_t business, const char *person), void *ctx)
+{
+	pg_params pp = { 0 };
+	PGresult *r;
+	int n;
+
+	pg_int(&pp, id);
+	pg_int(&pp, business_id);
+	if ((r = pg_run(pg_of(s), "SELECT g.business_id, g.person_id FROM user_grants g"
+			" JOIN users u ON u.id = g.user_id WHERE g.user_id = $1"
+			" AND u.business_id = $2 ORDER BY g.business_id", &pp)) == NULL)
+		return -1;
+	n = PQntuples(r);
+	for (int i = 0; i < n; i++)
+		fn(ctx, pg_get_int(r, i, 0), PQgetisnull(r, i, 1) ? "" : PQgetvalue(r, i, 1));
+	PQclear(r);
+	return n;
+}
+
+static int
+pg_pwtoken_find_any(store *s, const char *token, int64_t now, int64_t *business_id,
+		    int64_t *user_id)
+{
+	pg_params pp = { 0 };
+	char hex[STORE_TOKEN_HASH_HEX + 1];
+	PGresult *r;
+	int found;
+
+	if (!store_user_token_hash('p', token, hex))
+		return 0;
+	pg_text(&pp, hex);
+	pg_int(&pp, now);
+	if ((r = pg_run(pg_of(s), "SELECT business_id, user_id FROM password_tokens"
+			" WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+			&pp)) == NULL)
+		return -1;
+	if ((found = PQntuples(r) > 0)) {
+		*business_id = pg_get_int(r, 0, 0);
+		*user_id = pg_get_int(r, 0, 1);
+	}
+	PQclear(r);
+	return found;
+}
+
 const store_user_backend store_user_pg = {
 	.create = pg_user_create,
 	.get = pg_user_get,
@@ -450,4 +611,11 @@ const store_user_backend store_user_pg = {
 	.first_event_read = pg_first_event_read,
 	.unattended_read = pg_unattended_read,
 	.search_read = pg_search_read,
+	.find_all = pg_user_find_all,
+	.session_find_any = pg_session_find_any,
+	.session_show = pg_session_show,
+	.grant = pg_user_grant,
+	.revoke = pg_user_revoke,
+	.grants_read = pg_user_grants_read,
+	.pwtoken_find_any = pg_pwtoken_find_any,
 };

@@ -296,6 +296,20 @@ const char *const store_migrations[] = {
 	"  WHERE state = 'pending';"
 	"CREATE INDEX outbox_due_by_business ON outbox(business_id, channel, send_at)"
 	"  WHERE state = 'queued';",
+
+	/* 14: the web app across businesses. A user is one business's; a grant
+	 * lets them work another too (an agency's admins), with the person of
+	 * that business's rules they are there (NULL = none). A session shows
+	 * one business at a time: its user's own (NULL) or one granted, chosen
+	 * with the switcher. Sign-in finds a user by email in any business. */
+	"CREATE TABLE user_grants ("
+	"  user_id INTEGER NOT NULL REFERENCES users(id),"
+	"  business_id INTEGER NOT NULL REFERENCES businesses(id),"
+	"  person_id TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (user_id, business_id));"
+	"ALTER TABLE sessions ADD COLUMN shown_business_id INTEGER;"
+	"CREATE INDEX users_by_email ON users(email);",
 };
 
 const int store_nmigrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -212,3 +212,51 @@ store_search_read(store *s, int64_t business_id, const char *q, const char *digi
 {
 	return be(s)->search_read(s, business_id, q, digits, person, limit, fn, ctx);
 }
+
+/* --- across businesses ------------------------------------------------------------ */
+
+int
+store_user_find_all(store *s, const char *email, store_user *out, int max)
+{
+	return be(s)->find_all(s, email, out, max);
+}
+
+int
+store_session_find_any(store *s, const char *token, int64_t now, store_session *sess,
+		       store_user *user)
+{
+	return be(s)->session_find_any(s, token, now, sess, user);
+}
+
+int
+store_session_show(store *s, int64_t business_id, int64_t id, int64_t shown)
+{
+	return be(s)->session_show(s, business_id, id, shown);
+}
+
+int
+store_user_grant(store *s, int64_t business_id, int64_t id, int64_t to, const char *person,
+		 int64_t now)
+{
+	return be(s)->grant(s, business_id, id, to, person, now);
+}
+
+int
+store_user_revoke(store *s, int64_t business_id, int64_t id, int64_t from)
+{
+	return be(s)->revoke(s, business_id, id, from);
+}
+
+int
+store_user_grants_read(store *s, int64_t business_id, int64_t id,
+		       void (*fn)(void *ctx, int64_t business, const char *person), void *ctx)
+{
+	return be(s)->grants_read(s, business_id, id, fn, ctx);
+}
+
+int
+store_pwtoken_find_any(store *s, const char *token, int64_t now, int64_t *business_id,
+		       int64_t *user_id)
+{
+	return be(s)->pwtoken_find_any(s, token, now, business_id, user_id);
+}

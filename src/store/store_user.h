@@ -52,6 +52,11 @@ int store_user_create(store *s, int64_t business_id, const char *email, const ch
 int store_user_get(store *s, int64_t business_id, int64_t id, store_user *out);
 int store_user_find(store *s, int64_t business_id, const char *email, store_user *out);
 
+/* Sign-in across businesses: the enabled users with this email (any case)
+ * in every business, by business id, into out[max]. How many were found
+ * (more than max are not returned: at most max), or -1. */
+int store_user_find_all(store *s, const char *email, store_user *out, int max);
+
 /* The business's users by id (password_hash left empty). How many, or -1. */
 int store_users_read(store *s, int64_t business_id,
 		     void (*fn)(void *ctx, const store_user *u), void *ctx);
@@ -84,6 +89,9 @@ typedef struct {
 	int64_t id;
 	int64_t expires_at;
 	char csrf[STORE_CSRF_LEN];
+	/* The business the session shows: its user's own, or one granted to
+	 * them (store_session_show); a grant revoked since: the user's own. */
+	int64_t business_id;
 } store_session;
 
 /*
@@ -100,6 +108,18 @@ int store_session_create(store *s, int64_t business_id, int64_t user_id, int64_t
 int store_session_find(store *s, int64_t business_id, const char *token, int64_t now,
 		       store_session *sess, store_user *user);
 
+/* The unexpired session holding token, whatever the business (the cookie
+ * names none): sess->business_id the business it shows, user its (enabled)
+ * user with person set to who they are in that business (the grant's
+ * person in a granted one, "" for none). 1 found, 0 none, -1 error. */
+int store_session_find_any(store *s, const char *token, int64_t now, store_session *sess,
+			   store_user *user);
+
+/* Makes session id (of a user of business_id) show business `shown`: the
+ * user's own or one granted to them. 1 done, 0 when neither (or no such
+ * session), -1 error. */
+int store_session_show(store *s, int64_t business_id, int64_t id, int64_t shown);
+
 /* Moves session id's expiry to expires_at. 0 / -1. */
 int store_session_extend(store *s, int64_t business_id, int64_t id, int64_t expires_at);
 
@@ -109,6 +129,25 @@ int store_session_end(store *s, int64_t business_id, const char *token);
 /* Ends every session of the user (sign out everywhere, a new password).
  * How many ended, or -1. */
 int store_session_end_all(store *s, int64_t business_id, int64_t user_id);
+
+/* --- grants: a user of one business working others too (agency admins) ---------- */
+
+/* Lets user id of business_id work business `to` too, as person (NULL =
+ * none) of to's rules; again for a granted business: its person is
+ * replaced. 1 done, 0 no such user (or `to` is the user's own), -1 error. */
+int store_user_grant(store *s, int64_t business_id, int64_t id, int64_t to,
+		     const char *person, int64_t now);
+
+/* Takes business `from` away from user id of business_id; their sessions
+ * showing it show their own business from their next request. 1 done, 0
+ * not granted, -1 error. */
+int store_user_revoke(store *s, int64_t business_id, int64_t id, int64_t from);
+
+/* The businesses granted to user id of business_id, by business id: each to
+ * fn with its person ("" = none). How many, or -1. */
+int store_user_grants_read(store *s, int64_t business_id, int64_t id,
+			   void (*fn)(void *ctx, int64_t business, const char *person),
+			   void *ctx);
 
 /* --- one-time set-password links -------------------------------------------------- */
 
@@ -120,6 +159,11 @@ int store_pwtoken_create(store *s, int64_t business_id, int64_t user_id, int64_t
 /* Whether token is unused and unexpired: 1 (*user_id set), 0 not, -1 error. */
 int store_pwtoken_find(store *s, int64_t business_id, const char *token, int64_t now,
 		       int64_t *user_id);
+
+/* store_pwtoken_find whatever the business (the link names none): 1 with
+ * *business_id (its user's) and *user_id set, 0 not valid, -1 error. */
+int store_pwtoken_find_any(store *s, const char *token, int64_t now, int64_t *business_id,
+			   int64_t *user_id);
 
 /* Uses token up (once: a second use, even concurrent, gets 0). 1 (*user_id
  * set), 0 unknown / used / expired, -1 error. */

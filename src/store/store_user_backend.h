@@ -66,6 +66,18 @@ typedef struct {
 	int (*search_read)(store *s, int64_t business_id, const char *q, const char *digits,
 			   const char *person, int limit,
 			   void (*fn)(void *ctx, const store_lead_brief *r), void *ctx);
+	/* store_user.h: across businesses */
+	int (*find_all)(store *s, const char *email, store_user *out, int max);
+	int (*session_find_any)(store *s, const char *token, int64_t now, store_session *sess,
+				store_user *user);
+	int (*session_show)(store *s, int64_t business_id, int64_t id, int64_t shown);
+	int (*grant)(store *s, int64_t business_id, int64_t id, int64_t to, const char *person,
+		     int64_t now);
+	int (*revoke)(store *s, int64_t business_id, int64_t id, int64_t from);
+	int (*grants_read)(store *s, int64_t business_id, int64_t id,
+			   void (*fn)(void *ctx, int64_t business, const char *person), void *ctx);
+	int (*pwtoken_find_any)(store *s, const char *token, int64_t now, int64_t *business_id,
+				int64_t *user_id);
 } store_user_backend;
 
 /* The SQLite engine's (store_user_sqlite.c) and the PostgreSQL engine's

@@ -424,6 +424,181 @@ sqlite_pwtoken_use(store *s, int64_t business_id, const char *token, int64_t now
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* --- across businesses: sign-in, grants, the business a session shows ------------- */
+
+static int
+sqlite_user_find_all(store *s, const char *email, store_user *out, int max)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT " USER_COLS " FROM users u"
+				      " WHERE u.email = lower(?1) AND u.disabled_at IS NULL"
+				      " ORDER BY u.business_id LIMIT ?2");
+	int n = 0, rc;
+
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, email);
+	sqlite3_bind_int(st, 2, max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max)
+		user_row(st, 0, &out[n++]);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? n : -1;
+}
+
+static int
+sqlite_session_find_any(store *s, const char *token, int64_t now, store_session *sess,
+			store_user *user)
+{
+	/* the grant of the business shown, if it still holds: a revoked one
+	 * leaves the session on its user's own business */
+	sqlite3_stmt *st = store_stmt(s, "SELECT " USER_COLS ", x.id, x.expires_at, x.csrf,"
+				      " coalesce(g.business_id, u.business_id),"
+				      " g.user_id IS NOT NULL, g.person_id"
+				      " FROM sessions x JOIN users u ON u.id = x.user_id"
+				      " LEFT JOIN user_grants g ON g.user_id = u.id"
+				      "  AND g.business_id = x.shown_business_id"
+				      " WHERE x.token_hash = ?1 AND x.expires_at > ?2"
+				      " AND u.disabled_at IS NULL");
+	char hex[STORE_TOKEN_HASH_HEX + 1];
+	int rc;
+
+	if (!store_user_token_hash('s', token, hex))
+		return 0;
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, hex);
+	sqlite3_bind_int64(st, 2, now);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		user_row(st, 0, user);
+		sess->id = sqlite3_column_int64(st, 10);
+		sess->expires_at = sqlite3_column_int64(st, 11);
+		copy_col(st, 12, sess->csrf, sizeof sess->csrf);
+		sess->business_id = sqlite3_column_int64(st, 13);
+		if (sqlite3_column_int(st, 14) != 0)
+			copy_col(st, 15, user->person, sizeof user->person);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+sqlite_session_show(store *s, int64_t business_id, int64_t id, int64_t shown)
+{
+	sqlite3_stmt *st = store_stmt(s, "UPDATE sessions SET shown_business_id ="
+				      " CASE WHEN ?3 = ?2 THEN NULL ELSE ?3 END"
+				      " WHERE id = ?1 AND business_id = ?2 AND (?3 = ?2 OR EXISTS"
+				      " (SELECT 1 FROM user_grants g WHERE g.user_id = sessions.user_id"
+				      "  AND g.business_id = ?3))");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, business_id);
+	sqlite3_bind_int64(st, 3, shown);
+	if (store_step_done(st) < 0)
+		return -1;
+	return sqlite3_changes(s->db) > 0 ? 1 : 0;
+}
+
+static int
+sqlite_user_grant(store *s, int64_t business_id, int64_t id, int64_t to, const char *person,
+		  int64_t now)
+{
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO user_grants (user_id, business_id,"
+				      " person_id, created_at)"
+				      " SELECT u.id, ?3, ?4, ?5 FROM users u WHERE u.id = ?1"
+				      " AND u.business_id = ?2 AND u.business_id != ?3"
+				      " ON CONFLICT (user_id, business_id)"
+				      " DO UPDATE SET person_id = excluded.person_id");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, business_id);
+	sqlite3_bind_int64(st, 3, to);
+	store_bind_text(st, 4, person && *person ? person : NULL);
+	sqlite3_bind_int64(st, 5, now);
+	if (store_step_done(st) < 0)
+		return -1;
+	return sqlite3_changes(s->db) > 0 ? 1 : 0;
+}
+
+static int
+sqlite_user_revoke(store *s, int64_t business_id, int64_t id, int64_t from)
+{
+	sqlite3_stmt *del = store_stmt(s, "DELETE FROM user_grants WHERE user_id = ?1"
+				       " AND business_id = ?3 AND EXISTS (SELECT 1 FROM users u"
+				       "  WHERE u.id = ?1 AND u.business_id = ?2)");
+	sqlite3_stmt *back = store_stmt(s, "UPDATE sessions SET shown_business_id = NULL"
+					" WHERE user_id = ?1 AND business_id = ?2"
+					" AND shown_business_id = ?3");
+	int n;
+
+	if (del == NULL || back == NULL)
+		return -1;
+	sqlite3_bind_int64(del, 1, id);
+	sqlite3_bind_int64(del, 2, business_id);
+	sqlite3_bind_int64(del, 3, from);
+	if (store_step_done(del) < 0)
+		return -1;
+	n = sqlite3_changes(s->db);
+	sqlite3_bind_int64(back, 1, id);
+	sqlite3_bind_int64(back, 2, business_id);
+	sqlite3_bind_int64(back, 3, from);
+	if (store_step_done(back) < 0)
+		return -1;
+	return n > 0 ? 1 : 0;
+}
+
+static int
+sqlite_user_grants_read(store *s, int64_t business_id, int64_t id,
+			void (*fn)(void *ctx, int64_t business, const char *person), void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT g.business_id, g.person_id FROM user_grants g"
+				      " JOIN users u ON u.id = g.user_id"
+				      " WHERE g.user_id = ?1 AND u.business_id = ?2"
+				      " ORDER BY g.business_id");
+	int n = 0, rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, business_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *p = sqlite3_column_text(st, 1);
+
+		fn(ctx, sqlite3_column_int64(st, 0), p ? (const char *)p : "");
+		n++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? n : -1;
+}
+
+static int
+sqlite_pwtoken_find_any(store *s, const char *token, int64_t now, int64_t *business_id,
+			int64_t *user_id)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT business_id, user_id FROM password_tokens"
+				      " WHERE token_hash = ?1 AND used_at IS NULL"
+				      " AND expires_at > ?2");
+	char hex[STORE_TOKEN_HASH_HEX + 1];
+	int rc;
+
+	if (!store_user_token_hash('p', token, hex))
+		return 0;
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, hex);
+	sqlite3_bind_int64(st, 2, now);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*business_id = sqlite3_column_int64(st, 0);
+		*user_id = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* --- the web app's reads (store_web.h) --------------------------------------------- */
 
 #define QUEUE_COLS "t.id, t.lead_id, t.verb, t.title, t.assignee, t.due_at, t.created_at," \
@@ -618,4 +793,11 @@ const store_user_backend store_user_sqlite = {
 	.first_event_read = sqlite_first_event_read,
 	.unattended_read = sqlite_unattended_read,
 	.search_read = sqlite_search_read,
+	.find_all = sqlite_user_find_all,
+	.session_find_any = sqlite_session_find_any,
+	.session_show = sqlite_session_show,
+	.grant = sqlite_user_grant,
+	.revoke = sqlite_user_revoke,
+	.grants_read = sqlite_user_grants_read,
+	.pwtoken_find_any = sqlite_pwtoken_find_any,
 };
