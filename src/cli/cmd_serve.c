@@ -493,7 +493,7 @@ cmd_serve(int argc, char **argv)
 	for (size_t i = 0; i < others.n; i++) {
 		turns[i + 1] = (sched_business){ others.items[i].id, others.items[i].live };
 		hosted[i] = (http_business){ others.items[i].id, others.items[i].live,
-					     others.items[i].sources };
+					     others.items[i].sources, others.items[i].file };
 	}
 	if ((sc = sched_start_many(e.data, turns, others.n + 1, wall_clock, bus, err,
 				   sizeof err)) == NULL) {

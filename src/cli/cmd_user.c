@@ -1,7 +1,10 @@
 /*
- * cmd_user.c - `leadkeep user add|list|link`: the staff web app's accounts.
- * A new user gets a one-time link to set a password; leadkeep never sees
- * or prints anyone's password. `leadkeep demo-users`: the demo business's
+ * cmd_user.c - `leadkeep user add|list|link|grant|revoke`: the staff web
+ * app's accounts. A user is one business's (--business); grant lets them
+ * work other businesses too, with the web app's switcher (an agency's
+ * admins). One email is one sign-in: add refuses an email another business
+ * already has. A new user gets a one-time link to set a password; leadkeep
+ * never sees or prints anyone's password. `leadkeep demo-users`: the demo business's
  * sign-ins, for `make run` only.
  */
 #include <stdio.h>
@@ -11,6 +14,7 @@
 
 #include "cli.h"
 #include "http/http_settings.h"
+#include "store/store_business.h"
 #include "store/store_user.h"
 #include "web/web_auth.h"
 
@@ -22,9 +26,20 @@ static const char user_help[] =
 	"                      to set a password (valid 7 days). --person links the user to a\n"
 	"                      person of the rules: sales and technicians (who need one) see\n"
 	"                      the leads they own; office, managers and admins see every lead\n"
-	"  list                the users, their roles and people, and who is locked out\n"
+	"  list                the users, their roles and people, who is locked out, and the\n"
+	"                      other businesses each may work (grants)\n"
 	"  link --email E [--config FILE]\n"
 	"                      a new one-time link (a forgotten password); also ends a lockout\n"
+	"  grant --email E [--person ID]\n"
+	"                      lets the user E (of whichever business) work the business of\n"
+	"                      --business too, with the same role: the web app shows them a\n"
+	"                      business switcher. --person: who they are in this business's\n"
+	"                      rules (required for sales and technicians)\n"
+	"  revoke --email E    takes the business of --business away from E again\n"
+	"\n"
+	"A user is one business's: add --business SLUG makes a user of that business, who\n"
+	"signs in at the same /app/ and sees that business only. One email is one sign-in:\n"
+	"add refuses an email another business already has (grant it instead).\n"
 	"\n"
 	"The link starts with the server's public_url from --config FILE (the file given to\n"
 	"`serve --config`), else it is a path to open on the server's address.\n"
@@ -109,6 +124,51 @@ print_link(cli_env *e, const user_args *a, int64_t id, const char *token, bool c
 	return EXIT_OK;
 }
 
+typedef struct {
+	int64_t id;
+	char slug[48];
+} slug_of_ctx;
+
+static void
+on_business(void *ctx, const store_business_row *r)
+{
+	slug_of_ctx *c = ctx;
+
+	if (r->id == c->id)
+		snprintf(c->slug, sizeof c->slug, "%s", r->slug);
+}
+
+/* The slug of business id into buf ("#ID" when it cannot be read). */
+static const char *
+slug_of(cli_env *e, int64_t id, char *buf, size_t len)
+{
+	slug_of_ctx c = { .id = id };
+
+	if (store_businesses_read(e->store, NULL, on_business, &c) < 0 || c.slug[0] == '\0')
+		snprintf(c.slug, sizeof c.slug, "#%lld", (long long)id);
+	snprintf(buf, len, "%s", c.slug);
+	return buf;
+}
+
+/* EXIT_OK unless email is already a user of another business (one email is
+ * one sign-in: the web app finds the user by email in every business). */
+static int
+other_business_user(cli_env *e, const char *email, const char *cmd)
+{
+	store_user u;
+	char slug[48];
+	int n = store_user_find_all(e->store, email, &u, 1);
+
+	if (n < 0)
+		return cli_fail(EXIT_RUNTIME, "cannot read users: %s", store_errmsg(e->store));
+	if (n == 0 || u.business_id == e->business_id)
+		return EXIT_OK;
+	return cli_fail(EXIT_USAGE, "%s: %s is already a user of business %s (one email is one "
+			"sign-in); to let them work this business too: leadkeep user grant "
+			"--business %s --email %s", cmd, email,
+			slug_of(e, u.business_id, slug, sizeof slug), cli_business_slug(e), email);
+}
+
 static int
 add(cli_env *e, const user_args *a)
 {
@@ -119,6 +179,8 @@ add(cli_env *e, const user_args *a)
 	if (a->person && rules_person_find(e->rules, a->person) == NULL)
 		return cli_fail(EXIT_USAGE, "user add: --person \"%s\": no person with this id in "
 				"the rules", a->person);
+	if ((rc = other_business_user(e, a->email, "user add")) != EXIT_OK)
+		return rc;
 	if (store_begin(e->store) < 0)
 		return cli_fail(EXIT_RUNTIME, "the database is busy");
 	rc = store_user_create(e->store, e->business_id, a->email, a->name, a->role, a->person,
@@ -158,28 +220,136 @@ new_link_cmd(cli_env *e, const user_args *a)
 	return print_link(e, a, u.id, token, false);
 }
 
+/* The one user with this email, in whichever business: 0 with *u set, or
+ * an exit code (no such user; an email two businesses had before add
+ * refused it). */
+static int
+user_anywhere(cli_env *e, const char *email, const char *cmd, store_user *u)
+{
+	store_user two[2];
+	int n = store_user_find_all(e->store, email, two, 2);
+
+	if (n < 0)
+		return cli_fail(EXIT_RUNTIME, "cannot read users: %s", store_errmsg(e->store));
+	if (n == 0)
+		return cli_fail(EXIT_USAGE, "%s: no user %s (leadkeep user list --business SLUG)",
+				cmd, email);
+	if (n > 1)
+		return cli_fail(EXIT_USAGE, "%s: %s is a user of two businesses; grants are for "
+				"one account of one email", cmd, email);
+	*u = two[0];
+	return EXIT_OK;
+}
+
+static int
+grant(cli_env *e, const user_args *a)
+{
+	store_user u;
+	char slug[48];
+	int rc;
+
+	if ((rc = user_anywhere(e, a->email, "user grant", &u)) != EXIT_OK)
+		return rc;
+	if (u.business_id == e->business_id)
+		return cli_fail(EXIT_USAGE, "user grant: %s is a user of %s already (their own "
+				"business)", a->email, cli_business_slug(e));
+	if (a->person && rules_person_find(e->rules, a->person) == NULL)
+		return cli_fail(EXIT_USAGE, "user grant: --person \"%s\": no person with this id "
+				"in the rules of %s", a->person, cli_business_slug(e));
+	if (a->person == NULL && !web_role_sees_all(u.role))
+		return cli_fail(EXIT_USAGE, "user grant: --person is required for %s users: they "
+				"see the leads of that person of %s's rules", u.role,
+				cli_business_slug(e));
+	if (store_begin(e->store) < 0)
+		return cli_fail(EXIT_RUNTIME, "the database is busy");
+	if ((rc = store_user_grant(e->store, u.business_id, u.id, e->business_id, a->person,
+				   cli_now())) != 1 || store_commit(e->store) < 0) {
+		store_rollback(e->store);
+		return cli_fail(EXIT_RUNTIME, "grant not saved: %s", store_errmsg(e->store));
+	}
+	if (e->json) {
+		json_t *o = json_pack("{s:I,s:s,s:s,s:s?}", "user", (json_int_t)u.id, "email",
+				      u.email, "business", cli_business_slug(e), "person", a->person);
+
+		cli_print_json(o);
+		json_decref(o);
+	} else {
+		printf("%s (%s of %s) may work %s too: the web app shows them a business "
+		       "switcher.\n", u.email, u.role, slug_of(e, u.business_id, slug, sizeof slug),
+		       cli_business_slug(e));
+	}
+	return EXIT_OK;
+}
+
+static int
+revoke(cli_env *e, const user_args *a)
+{
+	store_user u;
+	int rc;
+
+	if ((rc = user_anywhere(e, a->email, "user revoke", &u)) != EXIT_OK)
+		return rc;
+	if (store_begin(e->store) < 0)
+		return cli_fail(EXIT_RUNTIME, "the database is busy");
+	if ((rc = store_user_revoke(e->store, u.business_id, u.id, e->business_id)) < 0 ||
+	    store_commit(e->store) < 0) {
+		store_rollback(e->store);
+		return cli_fail(EXIT_RUNTIME, "grant not revoked: %s", store_errmsg(e->store));
+	}
+	if (rc == 0)
+		return cli_fail(EXIT_USAGE, "user revoke: %s may not work %s (nothing to revoke)",
+				a->email, cli_business_slug(e));
+	printf("%s may no longer work %s; a page of it open now shows their own business at "
+	       "its next request.\n", u.email, cli_business_slug(e));
+	return EXIT_OK;
+}
+
 typedef struct {
 	cli_env *e;
 	json_t *arr;
 	int64_t now;
 } list_ctx;
 
+typedef struct {
+	cli_env *e;
+	json_t *arr;
+	char text[256];
+} grants_ctx;
+
+static void
+on_granted(void *ctx, int64_t business, const char *person)
+{
+	grants_ctx *g = ctx;
+	char slug[48];
+	size_t n = strlen(g->text);
+
+	slug_of(g->e, business, slug, sizeof slug);
+	if (g->arr != NULL)
+		json_array_append_new(g->arr, json_pack("{s:s,s:s?}", "business", slug, "person",
+							*person ? person : NULL));
+	snprintf(g->text + n, sizeof g->text - n, "%s%s", n ? "," : "", slug);
+}
+
 static void
 list_row(void *ctx, const store_user *u)
 {
 	list_ctx *l = ctx;
 	bool locked = u->locked_until > l->now;
+	grants_ctx g = { .e = l->e, .arr = l->e->json ? json_array() : NULL };
 
+	/* a failed read lists no grants; the user is listed all the same */
+	store_user_grants_read(l->e->store, u->business_id, u->id, on_granted, &g);
 	if (l->e->json) {
-		json_array_append_new(l->arr, json_pack("{s:I,s:s,s:s,s:s,s:s?,s:b}", "id",
+		json_array_append_new(l->arr, json_pack("{s:I,s:s,s:s,s:s,s:s?,s:b,s:o}", "id",
 							(json_int_t)u->id, "email", u->email,
 							"name", u->name, "role", u->role, "person",
 							u->person[0] ? u->person : NULL, "locked",
-							locked));
+							locked, "grants", g.arr ? g.arr : json_array()));
 		return;
 	}
-	printf("#%-4lld %-10s %-28s %-20s %s%s\n", (long long)u->id, u->role, u->email, u->name,
-	       u->person[0] ? u->person : "-", locked ? "  (locked)" : "");
+	printf("#%-4lld %-10s %-28s %-20s %s%s%s%s\n", (long long)u->id, u->role, u->email,
+	       u->name, u->person[0] ? u->person : "-", locked ? "  (locked)" : "",
+	       g.text[0] ? "  also: " : "", g.text);
 }
 
 static int
@@ -246,12 +416,19 @@ cmd_user(int argc, char **argv)
 	} else if (strcmp(sub, "link") == 0) {
 		if (a.email == NULL)
 			return cli_usage(user_help, "user link: --email is required");
+	} else if (strcmp(sub, "grant") == 0 || strcmp(sub, "revoke") == 0) {
+		if (a.email == NULL)
+			return cli_usage(user_help, "user %s: --email is required", sub);
+		if (e.business == NULL)
+			return cli_usage(user_help, "user %s: --business SLUG is required (the "
+					 "business the user may work besides their own)", sub);
 	} else if (strcmp(sub, "list") != 0) {
 		return cli_usage(user_help, "user: unknown subcommand \"%s\"", sub);
 	}
 	if ((rc = cli_open(&e, true)) == EXIT_OK)
 		rc = strcmp(sub, "add") == 0 ? add(&e, &a) : strcmp(sub, "link") == 0 ?
-		     new_link_cmd(&e, &a) : list(&e);
+		     new_link_cmd(&e, &a) : strcmp(sub, "grant") == 0 ? grant(&e, &a) :
+		     strcmp(sub, "revoke") == 0 ? revoke(&e, &a) : list(&e);
 	cli_close(&e);
 	return rc;
 }

@@ -24,6 +24,7 @@ typedef struct {
 	int64_t id;
 	const rules_live *live;	/* borrowed, outlives the server */
 	const settings *sources; /* its forms and hooks (borrowed); may be NULL */
+	const char *file;	/* its file (borrowed), for the web app's Rules page */
 } http_business;
 
 typedef struct {

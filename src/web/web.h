@@ -35,13 +35,17 @@ typedef struct {
 
 typedef struct {
 	http_req *rq;
-	const rules *rules;
+	const rules *rules;	/* business_id's rules in force */
+	/* The business shown: the install's own until a session names one (its
+	 * user's own, or one granted to them and chosen with the switcher);
+	 * every read and write of a page is this business's. */
 	int64_t business_id;
 	int64_t now;
 	bool signed_in;
 	store_user user;
 	store_session sess;
 	char token[STORE_SECRET_LEN];	/* the session cookie's value */
+	char csrf[STORE_CSRF_LEN];	/* its forms' CSRF token, bound to business_id */
 	web_form form;			/* a POST's fields */
 	html h;				/* the page */
 	web_notice notice;
@@ -126,6 +130,20 @@ void web_job_init(web_ctx *c, web_job *w, job_op op);
 /* The HTTP status a refused change gets (http_flow_status) and the words
  * for the page; 0 for FLOW_OK. */
 int web_flow_notice(web_ctx *c, flow_result rc, const char *err, const char *form);
+
+/* --- businesses (web_business.c) -------------------------------------------------- */
+
+/* The rules in force of business id when this server hosts it (the
+ * install's own or an enabled one that loaded), else NULL. Borrowed for the
+ * request. */
+const rules *web_business_rules(const http_server *srv, int64_t id);
+/* In the header of every signed-in page: the business shown, and for a
+ * user granted others (hosted here) the switcher, a form posted to
+ * /app/business with the CSRF token. */
+void web_business_bar(web_ctx *c);
+/* POST /app/business: shows the business the form names, when it is the
+ * user's own or granted to them and hosted here (404 otherwise). */
+enum MHD_Result web_business_switch(http_req *rq);
 
 /* --- layout (web_layout.c) -------------------------------------------------------- */
 

@@ -82,6 +82,22 @@ web_csrf_ok(const char *secret, const char *given)
 }
 
 void
+web_csrf_for(const char *secret, int64_t business_id, char *out)
+{
+	unsigned char mac[32];
+	char msg[48];
+
+	out[0] = '\0';
+	if (secret == NULL || strlen(secret) != STORE_CSRF_LEN - 1 || sodium_init() < 0)
+		return;
+	snprintf(msg, sizeof msg, "leadkeep csrf business %lld", (long long)business_id);
+	/* the secret's 64 hex digits are the key (crypto_generichash_KEYBYTES_MAX) */
+	crypto_generichash(mac, sizeof mac, (const unsigned char *)msg, strlen(msg),
+			   (const unsigned char *)secret, STORE_CSRF_LEN - 1);
+	sodium_bin2hex(out, STORE_CSRF_LEN, mac, sizeof mac);
+}
+
+void
 web_csrf_new(char *out)
 {
 	unsigned char rnd[32];

@@ -21,6 +21,8 @@
 #define WEB_SIGNIN_PER_MIN 20		/* sign-in and set-password posts per IP per minute */
 #define WEB_SESSION_TTL (14 * 86400)	/* a session lasts; renewed when half is used */
 #define WEB_PWLINK_TTL (7 * 86400)	/* a set-password link works this long, once */
+#define WEB_SIGNIN_ACCOUNTS 4		/* accounts of one email a sign-in tries (businesses
+					 * before `user add` refused a second one) */
 
 /* argon2id hash of password into out[WEB_HASH_LEN] (interactive limits:
  * about 64 MiB and a tenth of a second). 0 / -1 (out of memory). */
@@ -38,6 +40,14 @@ const char *web_password_problem(const char *password, const char *email);
 /* The form's CSRF token against the session's secret, in constant time.
  * False when either is missing or their lengths differ. */
 bool web_csrf_ok(const char *secret, const char *given);
+
+/* The CSRF token of the forms a session's pages show for business_id:
+ * 64 hex digits into out[STORE_CSRF_LEN], keyed BLAKE2b of the business
+ * with the session's secret. A form shown for one business is refused once
+ * the session shows another (after the switcher), so a page left open on
+ * one business never changes the other. out[0] = '\0' when secret is not
+ * 64 characters or libsodium cannot start (then no token matches). */
+void web_csrf_for(const char *secret, int64_t business_id, char *out);
 
 /* A fresh random secret for a pre-session (sign-in form) CSRF cookie:
  * 64 hex digits into out[STORE_CSRF_LEN]. */

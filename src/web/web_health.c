@@ -1,7 +1,8 @@
 /*
  * web_health.c - the health banner on the Today and Reports pages: the
  * alerts serve's self-watch had open at its last look (health_watch.h), for
- * the people who run the business (managers and admins). Reads memory only.
+ * the people who run the business (managers and admins) - the install's own
+ * business, which the watch looks at. Reads memory only.
  */
 #include "web.h"
 #include "web_auth.h"
@@ -15,7 +16,9 @@ web_health_banner(web_ctx *c)
 	html *h = &c->h;
 	int n;
 
-	if (!web_role_sees_reports(c->user.role))
+	/* The watch looks at the install's own business (as GET
+	 * /api/v1/health/report): another business's page shows none of it. */
+	if (!web_role_sees_reports(c->user.role) || c->business_id != c->rq->srv->cfg.business_id)
 		return;
 	if ((n = http_health_alerts(c->rq, al, BANNER_MAX)) == 0)
 		return;

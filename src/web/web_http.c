@@ -40,6 +40,8 @@ web_end(web_ctx *c)
 		free(c->keep[i]);
 	free(c->keep);
 	sodium_memzero(c->token, sizeof c->token);
+	sodium_memzero(c->csrf, sizeof c->csrf);
+	sodium_memzero(c->sess.csrf, sizeof c->sess.csrf);
 	c->keep = NULL;
 	c->nkeep = c->capkeep = 0;
 }
@@ -110,7 +112,37 @@ run_renew(store *s, void *arg, char *err, size_t errlen)
 	return store_session_extend(s, r->business_id, r->id, r->expires_at) < 0 ? -1 : 0;
 }
 
-/* Looks up the session of the cookie; fills c's user when it is valid. */
+/* The business the session shows, when this server hosts it; else its
+ * user's own (a granted business disabled since, or not loaded), with the
+ * user read again for who they are there. 1 with c's business and rules
+ * set, 0 when neither is hosted (as if signed out), -1 on an error. */
+static int
+session_business(web_ctx *c, store *s)
+{
+	const rules *r = web_business_rules(c->rq->srv, c->sess.business_id);
+	int rc;
+
+	if (r == NULL && c->sess.business_id != c->user.business_id) {
+		c->sess.business_id = c->user.business_id;
+		if ((r = web_business_rules(c->rq->srv, c->user.business_id)) != NULL &&
+		    (rc = store_user_get(s, c->user.business_id, c->user.id, &c->user)) <= 0)
+			return rc;
+	}
+	if (r == NULL) {
+		http_note(c->rq, "error=business_not_hosted");
+		return 0;
+	}
+	c->business_id = c->sess.business_id;
+	c->rules = r;
+	/* what the server's own helpers read for the request, too */
+	c->rq->business_id = c->business_id;
+	c->rq->biz_live = c->business_id == c->rq->srv->cfg.business_id ? NULL :
+			  http_business_live(c->rq->srv, c->business_id);
+	return 1;
+}
+
+/* Looks up the session of the cookie; fills c's user and the business it
+ * shows when it is valid. */
 static int
 find_session(web_ctx *c)
 {
@@ -122,14 +154,18 @@ find_session(web_ctx *c)
 		return 0;
 	if ((s = http_store(c->rq)) == NULL)
 		return -1;
-	rc = store_session_find(s, c->business_id, tok, c->now, &c->sess, &c->user);
+	rc = store_session_find_any(s, tok, c->now, &c->sess, &c->user);
+	if (rc > 0)
+		rc = session_business(c, s);
 	if (rc <= 0)
 		return rc;
 	snprintf(c->token, sizeof c->token, "%s", tok);
+	web_csrf_for(c->sess.csrf, c->business_id, c->csrf);
 	c->signed_in = true;
-	http_note(c->rq, "user=%lld", (long long)c->user.id);
+	http_note(c->rq, "user=%lld business=%lld", (long long)c->user.id,
+		  (long long)c->business_id);
 	if (c->sess.expires_at - c->now < WEB_SESSION_TTL / 2) {
-		renew_job r = { c->business_id, c->sess.id, c->now + WEB_SESSION_TTL };
+		renew_job r = { c->user.business_id, c->sess.id, c->now + WEB_SESSION_TTL };
 		char err[128];
 
 		if (web_write(c, run_renew, &r, err, sizeof err) == FLOW_OK)
@@ -211,7 +247,7 @@ web_begin_post(web_ctx *c, http_req *rq, enum MHD_Result *ret)
 		return false;
 	if (!post_common(c, ret))
 		return false;
-	if (!web_csrf_ok(c->sess.csrf, web_form_get(&c->form, "csrf"))) {
+	if (!web_csrf_ok(c->csrf, web_form_get(&c->form, "csrf"))) {
 		*ret = csrf_refused(c);
 		return false;
 	}

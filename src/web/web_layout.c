@@ -123,6 +123,7 @@ nav(web_ctx *c, const char *current)
 	html_close(h);	/* nav */
 	html_open(h, "div");
 	html_attr(h, "class", "who");
+	web_business_bar(c);
 	html_open(h, "span");
 	html_text(h, c->user.name);
 	html_textf(h, " (%s)", c->user.role);
@@ -166,7 +167,7 @@ web_csrf_field(web_ctx *c)
 	html_void(&c->h, "input");
 	html_attr(&c->h, "type", "hidden");
 	html_attr(&c->h, "name", "csrf");
-	html_attr(&c->h, "value", c->sess.csrf);
+	html_attr(&c->h, "value", c->csrf);
 }
 
 void

@@ -17,10 +17,13 @@
 /* --- writer jobs ------------------------------------------------------------------ */
 
 typedef struct {
-	int64_t business_id, user_id, now;
+	int64_t business_id, user_id, now;	/* the user's own business */
 	const char *pwtoken;		/* set-password: the link's token */
 	const char *hash;		/* set-password: the new password's hash */
-	bool failed;			/* sign-in: count a failure */
+	/* sign-in: a failure, counted on each of these accounts (the email's
+	 * that are not locked) */
+	const store_user *failed;
+	int nfailed;
 	/* out */
 	int64_t locked_until;
 	char token[STORE_SECRET_LEN];
@@ -30,11 +33,17 @@ static int
 run_signin(store *s, void *arg, char *err, size_t errlen)
 {
 	auth_job *a = arg;
+	int64_t until;
 
-	if (a->failed)
-		return store_user_sign_in_failed(s, a->business_id, a->user_id, WEB_MAX_FAILED,
-						 WEB_LOCK_SECS, a->now, &a->locked_until) < 0 ?
-		       (snprintf(err, errlen, "%s", store_errmsg(s)), -1) : 0;
+	for (int i = 0; i < a->nfailed; i++) {
+		if (store_user_sign_in_failed(s, a->failed[i].business_id, a->failed[i].id,
+					      WEB_MAX_FAILED, WEB_LOCK_SECS, a->now, &until) < 0)
+			return snprintf(err, errlen, "%s", store_errmsg(s)), -1;
+		if (until > a->locked_until)
+			a->locked_until = until;
+	}
+	if (a->failed != NULL)
+		return 0;
 	if (store_user_sign_in_ok(s, a->business_id, a->user_id, a->now) < 0)
 		return snprintf(err, errlen, "%s", store_errmsg(s)), -1;
 	return store_session_create(s, a->business_id, a->user_id, a->now, WEB_SESSION_TTL,
@@ -223,6 +232,35 @@ out:
 	return ret;
 }
 
+/* The account of email whose password this is, among the email's accounts
+ * in every business (one, unless it was added to two before `user add`
+ * refused that: then the first, by business, that the password opens).
+ * Returns its index in u, -1 when none: *nlocked then counts the accounts
+ * skipped because they are locked (their lock's end in *locked_until), and
+ * open[0..*nopen) the others, whose failure counts. Every account checked
+ * costs one argon2id verification; no account costs one as well. */
+static int
+match_account(const char *password, store_user *u, int n, int64_t now, const store_user **open,
+	      int *nopen, int *nlocked, int64_t *locked_until)
+{
+	*nopen = *nlocked = 0;
+	*locked_until = 0;
+	if (n == 0)
+		web_password_verify(NULL, password);
+	for (int i = 0; i < n; i++) {
+		if (u[i].locked_until > now) {
+			(*nlocked)++;
+			if (u[i].locked_until > *locked_until)
+				*locked_until = u[i].locked_until;
+			continue;
+		}
+		if (web_password_verify(u[i].password_hash, password))
+			return i;
+		open[(*nopen)++] = &u[i];
+	}
+	return -1;
+}
+
 enum MHD_Result
 web_login(http_req *rq)
 {
@@ -230,17 +268,19 @@ web_login(http_req *rq)
 	const char *email, *password, *next;
 	char cookie[256], err[256];
 	auth_job a = { 0 };
-	store_user u;
+	store_user accounts[WEB_SIGNIN_ACCOUNTS], nofail[WEB_SIGNIN_ACCOUNTS];
+	const store_user *open[WEB_SIGNIN_ACCOUNTS];
+	store_user *u;
 	store *s;
 	web_ctx c;
-	int found, retry = 1, status;
+	int found, nopen, nlocked, i, retry = 1, status;
+	int64_t locked_until;
 
 	if (!web_begin_post_anon(&c, rq, &ret))
 		goto out;
 	email = web_form_get(&c.form, "email");
 	password = web_form_get(&c.form, "password");
 	next = web_form_get(&c.form, "next");
-	a.business_id = c.business_id;
 	a.now = c.now;
 	if (!signin_allowed(&c, &retry)) {
 		char text[160];
@@ -256,40 +296,58 @@ web_login(http_req *rq)
 		status = 422;
 		goto page;
 	}
+	/* The email's account in whichever business it is: one sign-in page
+	 * for every business the install hosts. */
 	if ((s = http_store(rq)) == NULL ||
-	    (found = store_user_find(s, c.business_id, email, &u)) < 0) {
+	    (found = store_user_find_all(s, email, accounts, WEB_SIGNIN_ACCOUNTS)) < 0) {
 		notice(&c, "Signing in is not possible just now. Try again in a moment.");
 		status = 503;
 		goto page;
 	}
-	if (found && u.locked_until > c.now) {
-		locked_notice(&c, u.locked_until);
-		http_note(rq, "error=locked user=%lld", (long long)u.id);
+	i = match_account(password, accounts, found, c.now, open, &nopen, &nlocked,
+			  &locked_until);
+	if (i < 0 && nlocked > 0 && nopen == 0) {
+		locked_notice(&c, locked_until);
+		http_note(rq, "error=locked");
 		status = 429;
 		goto page;
 	}
-	if (!web_password_verify(found ? u.password_hash : NULL, password)) {
+	if (i < 0) {
 		http_note(rq, "error=wrong_password");
 		notice(&c, "Wrong email or password.");
 		status = 401;
-		if (found) {
-			a.user_id = u.id;
-			a.failed = true;
+		if (nopen > 0) {
+			for (int k = 0; k < nopen; k++)
+				nofail[k] = *open[k];
+			a.failed = nofail;
+			a.nfailed = nopen;
 			if (web_write(&c, run_signin, &a, err, sizeof err) == FLOW_OK &&
-			    a.locked_until > 0) {
+			    a.locked_until > 0 && nopen == found) {
 				locked_notice(&c, a.locked_until);
 				status = 429;
 			}
 		}
 		goto page;
 	}
-	a.user_id = u.id;
+	u = &accounts[i];
+	/* The password was right: saying that the business is not served here
+	 * (disabled, or its file did not load) tells nothing to anyone else. */
+	if (web_business_rules(rq->srv, u->business_id) == NULL) {
+		http_note(rq, "error=business_not_hosted user=%lld", (long long)u->id);
+		notice(&c, "Your business is not served by this server just now, so nobody of it "
+		       "can sign in. Ask whoever runs leadkeep for your business.");
+		status = 403;
+		goto page;
+	}
+	a.business_id = u->business_id;
+	a.user_id = u->id;
 	if (web_write(&c, run_signin, &a, err, sizeof err) != FLOW_OK) {
 		notice(&c, "Signing in is not possible just now. Try again in a moment.");
 		status = 503;
 		goto page;
 	}
-	http_note(rq, "user=%lld signed_in=true", (long long)u.id);
+	http_note(rq, "user=%lld business=%lld signed_in=true", (long long)u->id,
+		  (long long)u->business_id);
 	web_set_cookie(&c, WEB_SESSION_COOKIE, a.token, WEB_SESSION_TTL, cookie, sizeof cookie);
 	sodium_memzero(a.token, sizeof a.token);
 	ret = web_redirect(&c, safe_next(next), cookie);
@@ -312,7 +370,7 @@ web_logout(http_req *rq)
 
 	if (!web_begin_post(&c, rq, &ret))
 		goto out;
-	l = (logout_job){ c.business_id, c.user.id, c.token,
+	l = (logout_job){ c.user.business_id, c.user.id, c.token,
 			  web_form_get(&c.form, "everywhere") != NULL };
 	if (web_write(&c, run_logout, &l, err, sizeof err) != FLOW_OK) {
 		ret = web_error_page(&c, 503, "Unavailable", "Signing out did not work just now. "
@@ -365,14 +423,14 @@ static int
 link_user(web_ctx *c, const char *token, store_user *u)
 {
 	store *s = http_store(c->rq);
-	int64_t uid = 0;
+	int64_t uid = 0, bid = 0;
 	int rc;
 
 	if (s == NULL)
 		return -1;
-	if ((rc = store_pwtoken_find(s, c->business_id, token, c->now, &uid)) <= 0)
+	if ((rc = store_pwtoken_find_any(s, token, c->now, &bid, &uid)) <= 0)
 		return rc;
-	return store_user_get(s, c->business_id, uid, u);
+	return store_user_get(s, bid, uid, u);
 }
 
 static enum MHD_Result
@@ -450,7 +508,7 @@ web_set_password(http_req *rq)
 		status = 503;
 		goto page;
 	}
-	a = (auth_job){ .business_id = c.business_id, .user_id = u.id, .now = c.now,
+	a = (auth_job){ .business_id = u.business_id, .user_id = u.id, .now = c.now,
 			.pwtoken = token, .hash = hash };
 	fr = web_write(&c, run_set_password, &a, err, sizeof err);
 	sodium_memzero(hash, sizeof hash);

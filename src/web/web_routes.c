@@ -13,6 +13,7 @@ const http_route web_routes[] = {
 	{ "GET", "/app/login", web_login_form, false },
 	{ "POST", "/app/login", web_login, false },
 	{ "POST", "/app/logout", web_logout, false },
+	{ "POST", "/app/business", web_business_switch, false },
 	{ "GET", "/app/set-password", web_set_password_form, false },
 	{ "POST", "/app/set-password", web_set_password, false },
 	{ "GET", "/app/leads/new", web_new_lead_form, false },	/* before leads/ID */

@@ -161,8 +161,7 @@ web_rules(http_req *rq)
 {
 	enum MHD_Result ret;
 	const http_config *cfg = &rq->srv->cfg;
-	const char *name = cfg->rules_file ? cfg->rules_file : RULES_DEFAULT_NAME;
-	const char *text;
+	const char *file = cfg->rules_file, *name, *text;
 	char *disk = NULL;
 	web_ctx c;
 	html *h;
@@ -175,12 +174,19 @@ web_rules(http_req *rq)
 		goto out;
 	}
 	h = &c.h;
+	/* another business's page shows its own file */
+	for (size_t i = 0; c.business_id != cfg->business_id && i < cfg->nothers; i++)
+		if (cfg->others[i].id == c.business_id)
+			file = cfg->others[i].file;
+	name = file ? file : RULES_DEFAULT_NAME;
 	/* what runs now: a reload may have replaced what was read at start */
-	text = c.rules->text ? c.rules->text : cfg->rules_file ? cfg->rules_text : rules_default_yaml;
+	text = c.rules->text ? c.rules->text :
+	       c.business_id != cfg->business_id ? NULL :
+	       file ? cfg->rules_text : rules_default_yaml;
 	web_page_start(&c, "Rules", "rules");
 	html_elem(h, "h1", "Rules");
 	html_open(h, "p");
-	html_text(h, cfg->rules_file ? "The rules file this server runs: " :
+	html_text(h, file ? "The rules file this server runs: " :
 		  "This server runs the built-in demo rules (no rules.yaml in its data "
 		  "directory and no --rules): ");
 	html_open(h, "code");
@@ -195,8 +201,8 @@ web_rules(http_req *rq)
 	html_elem(h, "h2", "Check");
 	if (text != NULL)
 		check(&c, text, name);
-	if (cfg->rules_file != NULL) {
-		disk = read_file(cfg->rules_file);
+	if (file != NULL) {
+		disk = read_file(file);
 		if (disk == NULL) {
 			html_open(h, "p");
 			html_attr(h, "class", "notice error");

@@ -2,7 +2,9 @@
  * test_web_auth.c - the web app's accounts against a real database:
  * argon2id passwords, the CSRF comparison, roles, sessions (only a hash
  * kept, expiry, sign out, sign out everywhere), failed sign-ins and the
- * lockout, one-time set-password links, and which leads a person works.
+ * lockout, one-time set-password links, and which leads a person works;
+ * across businesses: sign-in by email in any business, grants, the business
+ * a session shows and CSRF tokens bound to it.
  * tests/run.sh runs it on both engines (demo_store.h's LK_STORE=pg).
  */
 #include <setjmp.h>
@@ -17,6 +19,7 @@
 
 #include "demo_store.h"
 #include "flow/flow.h"
+#include "store/store_business.h"
 #include "store/store_user.h"
 #include "store/store_web.h"
 #include "web/web_auth.h"
@@ -322,6 +325,168 @@ who_works_a_lead(void **state)
 	assert_int_equal(store_queue_read(f->s, f->bid, NULL, 0, queue_row, &q), 2);
 }
 
+static void
+csrf_is_bound_to_a_business(void **state)
+{
+	char secret[STORE_CSRF_LEN], other[STORE_CSRF_LEN], a[STORE_CSRF_LEN], a2[STORE_CSRF_LEN],
+	     b[STORE_CSRF_LEN], x[STORE_CSRF_LEN];
+
+	(void)state;
+	web_csrf_new(secret);
+	web_csrf_new(other);
+	web_csrf_for(secret, 1, a);
+	web_csrf_for(secret, 1, a2);
+	web_csrf_for(secret, 2, b);
+	web_csrf_for(other, 1, x);
+	assert_int_equal(strlen(a), 64);
+	assert_string_equal(a, a2);		/* the same business: the same token */
+	assert_true(web_csrf_ok(a, a2));
+	assert_false(web_csrf_ok(a, b));	/* another business's form is refused */
+	assert_false(web_csrf_ok(a, x));	/* another session's too */
+	assert_false(web_csrf_ok(a, secret));	/* and the secret itself is no token */
+	web_csrf_for("short", 1, x);
+	assert_string_equal(x, "");
+	web_csrf_for(NULL, 1, x);
+	assert_string_equal(x, "");
+}
+
+/* A second business of the demo's rules: its id. */
+static int64_t
+add_business(fixture *f, const char *slug)
+{
+	char err[256];
+	int64_t id;
+
+	assert_int_equal(store_begin(f->s), 0);
+	id = store_business_sync_slug(f->s, slug, f->r, err, sizeof err);
+	assert_int_equal(store_commit(f->s), 0);
+	assert_true(id > 0 && id != f->bid);
+	return id;
+}
+
+static void
+sign_in_finds_an_email_in_every_business(void **state)
+{
+	fixture *f = *state;
+	int64_t b2 = add_business(f, "acme"), id1, id2 = 0;
+	store_user u[4];
+	char err[256];
+
+	id1 = add_user(f, "Pat@Agency.Example", "admin", NULL);
+	assert_int_equal(store_user_create(f->s, b2, "pat@agency.example", "Pat", "office", NULL,
+					   f->t0, &id2, err, sizeof err), 0);
+	add_user(f, "someone@else.example", "office", NULL);
+	assert_int_equal(store_user_find_all(f->s, "PAT@agency.example", u, 4), 2);
+	assert_int_equal(u[0].id, id1);		/* by business */
+	assert_int_equal(u[0].business_id, f->bid);
+	assert_int_equal(u[1].id, id2);
+	assert_int_equal(u[1].business_id, b2);
+	assert_string_equal(u[1].role, "office");
+	assert_int_equal(store_user_find_all(f->s, "pat@agency.example", u, 1), 1);
+	assert_int_equal(u[0].id, id1);
+	assert_int_equal(store_user_find_all(f->s, "nobody@agency.example", u, 4), 0);
+}
+
+static void
+grants_and_the_business_a_session_shows(void **state)
+{
+	fixture *f = *state;
+	int64_t b2 = add_business(f, "acme"), b3 = add_business(f, "bravo");
+	int64_t uid = add_user(f, "pat@agency.example", "manager", "maria");
+	char token[STORE_SECRET_LEN], err[256];
+	store_session sess;
+	store_user u;
+	int n;
+
+	assert_int_equal(store_session_create(f->s, f->bid, uid, f->t0, 3600, token, NULL, err,
+					      sizeof err), 0);
+	assert_int_equal(store_session_find_any(f->s, token, f->t0, &sess, &u), 1);
+	assert_int_equal(sess.business_id, f->bid);	/* the user's own at first */
+	assert_int_equal(u.business_id, f->bid);
+	assert_string_equal(u.person, "maria");
+	/* another business only once granted */
+	assert_int_equal(store_session_show(f->s, f->bid, sess.id, b2), 0);
+	assert_int_equal(store_user_grant(f->s, f->bid, uid, b2, "bob", f->t0), 1);
+	assert_int_equal(store_user_grant(f->s, f->bid, uid, b3, NULL, f->t0), 1);
+	assert_int_equal(store_user_grant(f->s, f->bid, uid, f->bid, NULL, f->t0), 0); /* own */
+	assert_int_equal(store_user_grant(f->s, b2, uid, b3, NULL, f->t0), 0); /* not b2's user */
+	assert_int_equal(store_session_show(f->s, b2, sess.id, b2), 0);	/* not b2's session */
+	assert_int_equal(store_session_show(f->s, f->bid, sess.id, b2), 1);
+	assert_int_equal(store_session_find_any(f->s, token, f->t0, &sess, &u), 1);
+	assert_int_equal(sess.business_id, b2);
+	assert_int_equal(u.business_id, f->bid);	/* still the user's own account */
+	assert_string_equal(u.person, "bob");		/* who they are in b2 */
+	assert_string_equal(u.role, "manager");
+	/* granting again changes the person */
+	assert_int_equal(store_user_grant(f->s, f->bid, uid, b2, NULL, f->t0), 1);
+	assert_int_equal(store_session_find_any(f->s, token, f->t0, &sess, &u), 1);
+	assert_string_equal(u.person, "");
+	n = demo_count(f->s, "SELECT count(*) FROM user_grants");
+	assert_int_equal(n, 2);
+	/* revoked: the session shows the user's own again */
+	assert_int_equal(store_user_revoke(f->s, f->bid, uid, b2), 1);
+	assert_int_equal(store_user_revoke(f->s, f->bid, uid, b2), 0);
+	assert_int_equal(store_session_find_any(f->s, token, f->t0, &sess, &u), 1);
+	assert_int_equal(sess.business_id, f->bid);
+	assert_string_equal(u.person, "maria");
+	assert_int_equal(store_session_show(f->s, f->bid, sess.id, b2), 0);
+	/* and back to the own business is always allowed */
+	assert_int_equal(store_session_show(f->s, f->bid, sess.id, b3), 1);
+	assert_int_equal(store_session_show(f->s, f->bid, sess.id, f->bid), 1);
+	assert_int_equal(store_session_find_any(f->s, token, f->t0, &sess, &u), 1);
+	assert_int_equal(sess.business_id, f->bid);
+	assert_int_equal(store_session_find_any(f->s, token, f->t0 + 3600, &sess, &u), 0);
+	assert_int_equal(store_session_find_any(f->s, "s_short", f->t0, &sess, &u), 0);
+}
+
+typedef struct {
+	int n;
+	int64_t business[4];
+	char person[4][16];
+} grants_seen;
+
+static void
+on_grant(void *ctx, int64_t business, const char *person)
+{
+	grants_seen *g = ctx;
+
+	if (g->n < 4) {
+		g->business[g->n] = business;
+		snprintf(g->person[g->n], sizeof g->person[0], "%s", person);
+	}
+	g->n++;
+}
+
+static void
+grants_are_listed_and_links_found_in_any_business(void **state)
+{
+	fixture *f = *state;
+	int64_t b2 = add_business(f, "acme"), b3 = add_business(f, "bravo"), uid, bid = 0,
+		found = 0;
+	char token[STORE_SECRET_LEN], err[256];
+	grants_seen g = { 0 };
+
+	assert_int_equal(store_user_create(f->s, b2, "sam@acme.example", "Sam", "sales", "bob",
+					   f->t0, &uid, err, sizeof err), 0);
+	assert_int_equal(store_user_grant(f->s, b2, uid, b3, "alice", f->t0), 1);
+	assert_int_equal(store_user_grant(f->s, b2, uid, f->bid, NULL, f->t0), 1);
+	assert_int_equal(store_user_grants_read(f->s, b2, uid, on_grant, &g), 2);
+	assert_int_equal(g.business[0], f->bid);
+	assert_string_equal(g.person[0], "");
+	assert_int_equal(g.business[1], b3);
+	assert_string_equal(g.person[1], "alice");
+	g.n = 0;
+	assert_int_equal(store_user_grants_read(f->s, b3, uid, on_grant, &g), 0); /* not b3's */
+	assert_int_equal(store_pwtoken_create(f->s, b2, uid, f->t0, 3600, token, err, sizeof err),
+			 0);
+	assert_int_equal(store_pwtoken_find_any(f->s, token, f->t0, &bid, &found), 1);
+	assert_int_equal(bid, b2);
+	assert_int_equal(found, uid);
+	assert_int_equal(store_pwtoken_find_any(f->s, token, f->t0 + 3600, &bid, &found), 0);
+	assert_int_equal(store_pwtoken_use(f->s, b2, token, f->t0, &found), 1);
+	assert_int_equal(store_pwtoken_find_any(f->s, token, f->t0, &bid, &found), 0);
+}
+
 int
 main(void)
 {
@@ -337,6 +502,13 @@ main(void)
 		cmocka_unit_test_setup_teardown(lockout_after_max_failures, demo_setup, demo_teardown),
 		cmocka_unit_test_setup_teardown(set_password_links_work_once, demo_setup, demo_teardown),
 		cmocka_unit_test_setup_teardown(who_works_a_lead, demo_setup, demo_teardown),
+		cmocka_unit_test(csrf_is_bound_to_a_business),
+		cmocka_unit_test_setup_teardown(sign_in_finds_an_email_in_every_business, demo_setup,
+						demo_teardown),
+		cmocka_unit_test_setup_teardown(grants_and_the_business_a_session_shows, demo_setup,
+						demo_teardown),
+		cmocka_unit_test_setup_teardown(grants_are_listed_and_links_found_in_any_business,
+						demo_setup, demo_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
