@@ -72,7 +72,11 @@ web_business_bar(web_ctx *c)
 	html_url_attr(h, "action", &u);
 	html_attr(h, "class", "switcher");
 	web_csrf_field(c);
-	web_label(h, "switch-business", "Business");
+	html_open(h, "label");
+	html_attr(h, "for", "switch-business");
+	html_attr(h, "class", "visually-hidden");
+	html_text(h, "Business shown");
+	html_close(h);
 	html_open(h, "select");
 	html_attr(h, "id", "switch-business");
 	html_attr(h, "name", "business");
