@@ -375,12 +375,14 @@ stop_serve
 out=$(lk lead add --business bravo --name "Cy Bravo" --phone "(312) 555-0203" --source web_form)
 expect_contains "lead add --business bravo, again" "$out" "Created lead #"
 CY=${out##*#}
+out=$(lk lead add --name "Di Default" --phone "(312) 555-0213" --source web_form)
+DI=${out##*#}	# the install's own, its check-in due with Cy's
 lk business disable bravo >/dev/null
 check "serve starts without bravo" serve_at 2026-11-26T21:00:00Z
 expect_contains "one business hosted" "$(cat "$T/serve.log")" "businesses=1 not_hosted=0"
-sleep 1.5
-expect_eq "the disabled business's timers wait" "$(checkins "$CY" --business bravo)" ""
+check "the hosted business's check-in, due with it, fired" wait_checkin "$DI"
 stop_serve
+expect_eq "the disabled business's timers wait" "$(checkins "$CY" --business bravo)" ""
 lk business enable bravo >/dev/null
 
 # A form key names one business: a third that takes the install's own
