@@ -24,6 +24,7 @@
 #include "core/tz.h"
 #include "replay/replay.h"
 #include "sched/sched.h"
+#include "store/store_business.h"
 #include "store/store_read.h"
 
 static const char replay_help[] =
@@ -543,14 +544,18 @@ run_sides(replay_run *run, const rules *was, const rules *now, char *err, size_t
 
 /* --- the history's copy and its rules ------------------------------------ */
 
-/* Copies DATA's database into dir (store_backup: a consistent snapshot that
- * takes no write lock) and opens the copy. */
+/* The history to read. A data directory: its database copied into dir
+ * (store_backup: a consistent snapshot that takes no write lock) and the copy
+ * opened. A PostgreSQL database: opened where it is, for reads only (what
+ * happened after the replay's end is cut from each lead's inputs). */
 static store *
-open_copy(const char *data, const char *dir, char *err, size_t errlen)
+open_history(const char *data, const char *dir, char *err, size_t errlen)
 {
 	char path[4096];
 	store *real, *copy;
 
+	if (store_is_address(data))
+		return store_open(data, err, errlen);
 	if (access(data, F_OK) != 0) {
 		snprintf(err, errlen, "no data directory %s", data);
 		return NULL;
@@ -571,6 +576,26 @@ open_copy(const char *data, const char *dir, char *err, size_t errlen)
 	if ((copy = store_open(dir, err, errlen)) != NULL)
 		store_set_throwaway(copy);
 	return copy;
+}
+
+static void
+found_business(void *ctx, const store_business_row *r)
+{
+	*(int64_t *)ctx = r->id;
+}
+
+/* The id of the business whose history is replayed (--business), read only. */
+static int64_t
+history_business(store *h, const char *slug, char *err, size_t errlen)
+{
+	int64_t id = -1;
+	int n = store_businesses_read(h, slug, found_business, &id);
+
+	if (n < 0)
+		snprintf(err, errlen, "reading the businesses: %s", store_errmsg(h));
+	else if (n == 0)
+		snprintf(err, errlen, "the database has no history of the business %s", slug);
+	return n == 1 ? id : -1;
 }
 
 /* The rules the history ran: --was FILE, else the version the copy records
@@ -908,14 +933,9 @@ replay(cli_env *e, const char *was_path, int64_t since, char *err, size_t errlen
 		snprintf(err, errlen, "cannot create a throwaway directory");
 		return -1;
 	}
-	if ((h = open_copy(e->data, dir, err, errlen)) == NULL)
+	if ((h = open_history(e->data, dir, err, errlen)) == NULL ||
+	    (bid = history_business(h, cli_business_slug(e), err, errlen)) < 0)
 		goto out;
-	/* The copy's business (one per install) - synced in the copy only. */
-	if (store_begin(h) < 0 || (bid = store_business_sync(h, e->rules, err, errlen)) < 0 ||
-	    store_commit(h) < 0) {
-		store_rollback(h);
-		goto out;
-	}
 	if ((was = history_rules(h, bid, was_path, err, errlen)) == NULL)
 		goto out;
 	run.was = was;
