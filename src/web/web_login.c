@@ -306,6 +306,10 @@ web_login(http_req *rq)
 	}
 	i = match_account(password, accounts, found, c.now, open, &nopen, &nlocked,
 			  &locked_until);
+	/* the lock's end in the account's business's time: the first
+	 * account's (by business) is the one nearly every email has */
+	if (found > 0 && web_business_rules(rq->srv, accounts[0].business_id) != NULL)
+		c.rules = web_business_rules(rq->srv, accounts[0].business_id);
 	if (i < 0 && nlocked > 0 && nopen == 0) {
 		locked_notice(&c, locked_until);
 		http_note(rq, "error=locked");

@@ -64,14 +64,22 @@ expect_eq "user list --business default shows the grant" \
 	"[{'business': 'bravo', 'person': None}]"
 check "business disable charlie (not hosted by serve)" lk business disable charlie
 
-start_server
+# Each person signs in from an address of their own (through the trusted
+# proxy): the sign-in limit per address is not what this test is about.
+server_config <<'YAML'
+trusted_proxies: [127.0.0.1]
+YAML
+start_server --config "$T/server.yaml" || { not_ok "serve starts"; cat "$T/serve.log"; exit 1; }
 for _i in $(seq 1 50); do grep -q msg=listening "$T/serve.log" && break; sleep 0.1; done
 expect_contains "serve hosts bravo, not charlie" "$(cat "$T/serve.log")" "businesses=2 not_hosted=0"
 
 # jar NAME: a cookie jar; page JAR PATH and post JAR PATH BODY print the status
 # and leave the page in $T/page.
-page() { curl -s -o "$T/page" -w '%{http_code}' -b "$T/$1.jar" -c "$T/$1.jar" "$BASE$2"; }
-post() { curl -s -o "$T/page" -w '%{http_code}' -b "$T/$1.jar" -c "$T/$1.jar" --data "$3" "$BASE$2"; }
+ip_of() { echo "10.0.0.$(($(cksum <<<"$1" | cut -d' ' -f1) % 250 + 1))"; }
+page() { curl -s -o "$T/page" -w '%{http_code}' -H "X-Forwarded-For: $(ip_of "$1")" \
+	-b "$T/$1.jar" -c "$T/$1.jar" "$BASE$2"; }
+post() { curl -s -o "$T/page" -w '%{http_code}' -H "X-Forwarded-For: $(ip_of "$1")" \
+	-b "$T/$1.jar" -c "$T/$1.jar" --data "$3" "$BASE$2"; }
 csrf_of() { grep -o 'name="csrf" value="[0-9a-f]*"' "$T/page" | head -n 1 | sed 's/.*value="//; s/"//'; }
 shown() { sed -n 's/.*<span class="business" id="business">\([^<]*\)<.*/\1/p' "$T/page" | head -n 1; }
 PW="csrf=CSRF&password=ten+chars+at+least&confirm=ten+chars+at+least"
@@ -99,6 +107,11 @@ expect_eq "a wrong password: 401" "$(sign_in x brenda@bravo.test wrong+password+
 expect_contains "Wrong email or password" "$(cat "$T/page")" "Wrong email or password."
 expect_eq "an unknown email: the same 401" "$(sign_in x nobody@bravo.test)" 401
 expect_contains "and the same words" "$(cat "$T/page")" "Wrong email or password."
+for i in 1 2 3 4; do sign_in x bob@bravo.test wrong+password+here >/dev/null; done
+expect_eq "the fifth wrong password locks bravo's account" \
+	"$(sign_in x bob@bravo.test wrong+password+here)" 429
+expect_contains "saying so" "$(cat "$T/page")" "This account is locked after 5 failed sign-ins"
+expect_eq "the right one is refused while locked" "$(sign_in x bob@bravo.test)" 429
 expect_eq "a disabled business's user cannot sign in: 403" "$(sign_in cora cora@charlie.test)" 403
 expect_contains "told so in words" "$(cat "$T/page")" "Your business is not served by this server"
 expect_eq "naming nothing of it" "$(grep -ci -e 'charlie cleaning' -e disabled "$T/page")" 0

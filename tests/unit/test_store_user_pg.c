@@ -674,6 +674,11 @@ nop_user(void *ctx, const store_user *u)
 }
 
 static void
+nop_grant(void *ctx, int64_t business, const char *person)
+{
+}
+
+static void
 nop_queue(void *ctx, const store_queue_row *r)
 {
 }
@@ -788,6 +793,14 @@ a_storage_error_is_minus_one_everywhere(void **state)
 	assert_non_null(strstr(err, "postgres: retiring older links: "));
 	assert_int_equal(store_pwtoken_find(d->s, d->bid, link, d->t0, &id), -1);
 	assert_int_equal(store_pwtoken_use(d->s, d->bid, link, d->t0, &id), -1);
+	/* across businesses */
+	assert_int_equal(store_user_find_all(d->s, "a@b.c", &u, 1), -1);
+	assert_int_equal(store_session_find_any(d->s, tok, d->t0, &sess, &u), -1);
+	assert_int_equal(store_session_show(d->s, d->bid, 1, d->bid), -1);
+	assert_int_equal(store_user_grant(d->s, d->bid, uid, d->bid + 1, NULL, d->t0), -1);
+	assert_int_equal(store_user_revoke(d->s, d->bid, uid, d->bid + 1), -1);
+	assert_int_equal(store_user_grants_read(d->s, d->bid, uid, nop_grant, NULL), -1);
+	assert_int_equal(store_pwtoken_find_any(d->s, link, d->t0, &lead_id, &id), -1);
 	assert_int_equal(store_queue_read(d->s, d->bid, NULL, 0, nop_queue, NULL), -1);
 	assert_int_equal(store_queue_read(d->s, d->bid, "bob", 0, nop_queue, NULL), -1);
 	assert_int_equal(store_queue_next(d->s, d->bid, NULL, INT64_MIN, 0, d->t0, nop_queue,
