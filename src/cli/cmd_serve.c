@@ -381,6 +381,7 @@ cmd_serve(int argc, char **argv)
 	serve_businesses others = { 0 };
 	sched_business *turns = NULL;
 	http_business *hosted = NULL;
+	web_reports_business *warm = NULL;
 	flow_rules_stats moved;
 	serve_conf conf = { 0 };
 	rules_diags d = { 0 };
@@ -500,6 +501,20 @@ cmd_serve(int argc, char **argv)
 		rc = cli_fail(EXIT_RUNTIME, "%s", err);
 		goto out;
 	}
+	/* The Reports page's default view of every hosted business, computed
+	 * now and whenever its leads change (web_reports_cache.h). */
+	if ((warm = calloc(others.n + 1, sizeof *warm)) == NULL) {
+		rc = cli_fail(EXIT_RUNTIME, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < others.n + 1; i++)
+		warm[i] = (web_reports_business){ turns[i].business_id, turns[i].live };
+	if (web_reports_warm_start(&(web_reports_warm_config){ .dir = e.data, .businesses = warm,
+			.n = others.n + 1, .clock = wall_clock, .bus = bus }, err,
+			sizeof err) < 0) {
+		rc = cli_fail(EXIT_RUNTIME, "%s", err);
+		goto out;
+	}
 	if (e.rules_file[0] != '\0')
 		rules_text = read_rules_text(e.rules_file);
 	if ((hw = health_watch_new(&(health_watch_options){ .data_dir = e.data,
@@ -572,7 +587,7 @@ out:
 	serve_digest_stop(dg);
 	deliver_stop(dl);
 	http_stop(srv);
-	web_reports_cache_wait();	/* a background report reads the rules */
+	web_reports_cache_wait();	/* the warmer reads the rules and the bus */
 	sched_stop(sc);
 	if (e.store != NULL)
 		store_set_bus(e.store, NULL);
@@ -582,6 +597,7 @@ out:
 	serve_businesses_free(&others);
 	free(turns);
 	free(hosted);
+	free(warm);
 	settings_free(st);
 	for (size_t i = 0; i < conf.nkept; i++)
 		settings_free(conf.kept[i]);
