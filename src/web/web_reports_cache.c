@@ -6,11 +6,14 @@
  * named by their index, never by a pointer held across the unlock.
  * Must not render anything: web_reports.c does, from the document.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "store/store_report.h"
 #include "util/log.h"
@@ -67,6 +70,7 @@ static struct {
 	bool changed;		/* the bus said leads changed */
 	int64_t after;		/* the newest timeline entry read; -1: not yet */
 	int64_t pause_until;	/* mono ms: no computation of its own before */
+	int64_t changes_at;	/* mono ms of the last look at the timeline */
 	unsigned long settle_want, settled;
 } w = { .after = -1 };
 
@@ -81,6 +85,9 @@ conds_init(void)
 	pthread_cond_init(&wake, &ca);
 	pthread_condattr_destroy(&ca);
 }
+
+#define WEB_REPORTS_CHANGES_MS 1000	/* looks at the timeline at most this often */
+#define WEB_REPORTS_NICE 10		/* the warmer's priority: below the requests' */
 
 static int64_t
 now_ms(void)
@@ -303,6 +310,11 @@ static void *
 warm_run(void *arg)
 {
 	(void)arg;
+	/* Work nobody waits for yields to the requests: a lower priority for
+	 * this thread and the report's reader thread it starts (Linux: the
+	 * nice value is per thread, inherited by the threads it creates). */
+	if (setpriority(PRIO_PROCESS, (id_t)gettid(), WEB_REPORTS_NICE) < 0)
+		log_line("info", "report_warm_priority", "error=\"%s\"", strerror(errno));
 	pthread_mutex_lock(&mu);
 	while (!w.stopping) {
 		bool settling = w.settle_want != w.settled, waiting = false;
@@ -310,11 +322,16 @@ warm_run(void *arg)
 		struct timespec ts;
 		long i;
 
-		if (w.changed || w.after < 0) {
+		/* At most one look at the timeline a second, however many commits
+		 * woke it: a changed view is due only WEB_REPORTS_REFRESH_AT later. */
+		if (w.changed && !settling && now_mono < w.changes_at + WEB_REPORTS_CHANGES_MS)
+			waiting = true;
+		else if (w.changed || w.after < 0) {
 			int64_t after = w.after;
 			int rc;
 
 			w.changed = false;
+			w.changes_at = now_mono;
 			pthread_mutex_unlock(&mu);
 			rc = store_report_changed(w.s, &after, mark, NULL);
 			pthread_mutex_lock(&mu);
@@ -360,9 +377,13 @@ warm_run(void *arg)
 		 * pause, or a changed view not old enough yet, needs the clock
 		 * too; else it sleeps. */
 		if (waiting) {
-			int64_t ms = w.pause_until > now_mono ? w.pause_until - now_mono : 1000;
+			int64_t ms = 1000;
 
-			ts = mono_deadline_ms(ms < 1000 ? ms : 1000);
+			if (w.pause_until > now_mono && w.pause_until - now_mono < ms)
+				ms = w.pause_until - now_mono;
+			if (w.changed && w.changes_at + WEB_REPORTS_CHANGES_MS - now_mono < ms)
+				ms = w.changes_at + WEB_REPORTS_CHANGES_MS - now_mono;
+			ts = mono_deadline_ms(ms > 0 ? ms : 0);
 			pthread_cond_timedwait(&wake, &mu, &ts);
 		} else {
 			pthread_cond_wait(&wake, &mu);

@@ -19,6 +19,9 @@
  *  - computes what requests ask for (another view, or a view older than
  *    WEB_REPORTS_MAX_AGE: the newest figures are shown meanwhile, with their
  *    time), before any of the above;
+ *  - runs at a lower priority than the requests (nice 10, its report's
+ *    reader thread too), so a report in the background does not slow the
+ *    pages served meanwhile;
  *  - does one computation at a time, and after each one it did on its own
  *    (not asked for by a request) pauses as long as it took, so it never
  *    takes more than half of its time: an agency's thousand businesses are
@@ -55,9 +58,10 @@
 
 #define WEB_REPORTS_MAX_AGE 60		/* a view asked for when older: computed again */
 #define WEB_REPORTS_REFRESH_AT 30	/* a changed business's default view, at most this often */
-#define WEB_REPORTS_WAIT_MS 150		/* what a request waits for figures being computed */
+#define WEB_REPORTS_WAIT_MS 100		/* what a page waits for figures being computed
+					 * (LEADKEEP_REPORTS_WAIT_MS in serve's environment:
+					 * a test seam, web_reports.c) */
 #define WEB_REPORTS_CACHE_MAX 64	/* other views kept, besides the default views */
-#define WEB_REPORTS_QUEUE_MAX 32	/* views requests asked for, waiting for the warmer */
 #define WEB_REPORTS_LIST_MAX 25		/* leads in each list of the page */
 #define WEB_REPORTS_DEFAULT_KEY "7d/"	/* the page's default: the last 7 days, no split */
 #define WEB_REPORTS_DEFAULT_PERIOD (7 * 86400)

@@ -20,6 +20,8 @@ LEADKEEP_NOW=2026-11-24T20:03:00Z lk lead add --name "$XSS" --phone 3125550198 \
 	--source phone_call --owner bob >/dev/null
 LEADKEEP_NOW=2026-11-24T20:05:00Z lk lead log 1 call --outcome reached --by alice >/dev/null
 export LEADKEEP_NOW=2026-11-24T20:10:00Z
+# A view not computed yet shows "computing" at once, however fast the machine.
+export LEADKEEP_REPORTS_WAIT_MS=0
 start_server || { not_ok "server starts"; exit 1; }
 ok "server starts"
 # warmed_count: how many times the default view was computed so far.
@@ -85,6 +87,12 @@ expect_contains "the stage contradiction" "$p" "stage new, but a person acted on
 expect_contains "the scorecard" "$p" "Grade 4: a working follow-up system. 2 of 2 active leads"
 expect_contains "conversion: all sources" "$p" '<th scope="row">All sources</th><td class="num">2</td>'
 
+expect_eq "another view, first asked: 200" "$(page '/app/reports?period=30d&by=source' "$M")" 200
+p=$(cat "$T/page")
+expect_contains "... says its figures are being computed" "$p" "Computing these figures..."
+expect_contains "... and reloads itself" "$p" '<meta http-equiv="refresh" content="2">'
+expect_contains "... with the choice kept" "$p" '<option value="30d" selected>'
+check "... and no figures yet" has_not "<h2>Speed to lead</h2>"
 expect_eq "split by source: 200" "$(figures '/app/reports?period=30d&by=source' "$M")" 200
 p=$(cat "$T/page")
 expect_contains "the period chosen is selected" "$p" '<option value="30d" selected>'
