@@ -36,7 +36,11 @@
  * Without the warmer (nothing started it) a request computes what it lacks,
  * as before, and keeps it up to WEB_REPORTS_MAX_AGE.
  *
- * Memory: the default view of each hosted business, plus at most
+ * Memory: while a report is computed, its working set (report.h: one
+ * record per lead and per task of the business - about 380 MiB at
+ * 1,000,000 of each), so serve's peak RSS includes it from its start on;
+ * returned to the system after each report (malloc_trim). Kept: the
+ * default view of each hosted business, plus at most
  * WEB_REPORTS_CACHE_MAX other documents (the oldest dropped first); a
  * document is what report_build returns with lists of at most
  * WEB_REPORTS_LIST_MAX leads. Thread-safe; the documents are shared
