@@ -381,7 +381,6 @@ cmd_serve(int argc, char **argv)
 	serve_businesses others = { 0 };
 	sched_business *turns = NULL;
 	http_business *hosted = NULL;
-	web_reports_business *warm = NULL;
 	flow_rules_stats moved;
 	serve_conf conf = { 0 };
 	rules_diags d = { 0 };
@@ -501,19 +500,20 @@ cmd_serve(int argc, char **argv)
 		rc = cli_fail(EXIT_RUNTIME, "%s", err);
 		goto out;
 	}
-	/* The Reports page's default view of every hosted business, computed
-	 * now and whenever its leads change (web_reports_cache.h). */
-	if ((warm = calloc(others.n + 1, sizeof *warm)) == NULL) {
-		rc = cli_fail(EXIT_RUNTIME, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < others.n + 1; i++)
-		warm[i] = (web_reports_business){ turns[i].business_id, turns[i].live };
-	if (web_reports_warm_start(&(web_reports_warm_config){ .dir = e.data, .businesses = warm,
-			.n = others.n + 1, .clock = wall_clock, .bus = bus }, err,
-			sizeof err) < 0) {
-		rc = cli_fail(EXIT_RUNTIME, "%s", err);
-		goto out;
+	/* The Reports page's default view, computed now and whenever the leads
+	 * change (web_reports_cache.h): of the businesses whose page the web app
+	 * shows - the install's own (its sign-in is to that one). Another hosted
+	 * business joins this list when the web app serves it: warming a page
+	 * nobody can open would cost a report per business at every start. */
+	{
+		web_reports_business warm = { e.business_id, live };
+
+		if (web_reports_warm_start(&(web_reports_warm_config){ .dir = e.data,
+				.businesses = &warm, .n = 1, .clock = wall_clock, .bus = bus },
+				err, sizeof err) < 0) {
+			rc = cli_fail(EXIT_RUNTIME, "%s", err);
+			goto out;
+		}
 	}
 	if (e.rules_file[0] != '\0')
 		rules_text = read_rules_text(e.rules_file);
@@ -597,7 +597,6 @@ out:
 	serve_businesses_free(&others);
 	free(turns);
 	free(hosted);
-	free(warm);
 	settings_free(st);
 	for (size_t i = 0; i < conf.nkept; i++)
 		settings_free(conf.kept[i]);

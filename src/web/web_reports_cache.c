@@ -185,6 +185,8 @@ install(size_t i, json_t *doc, const rules *r, int64_t as_of, const char *err)
 	e->busy = false;
 	if (doc == NULL) {
 		e->failed = e->doc == NULL || e->r != r;
+		if (e->doc == NULL)
+			e->r = r;	/* failed under r: tried again when leads change */
 		log_line("error", "report_failed", "business=%lld view=%s error=\"%s\"",
 			 (long long)e->business_id, e->key, err);
 	} else if (e->doc == NULL || e->r != r || as_of >= e->as_of) {

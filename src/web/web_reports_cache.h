@@ -9,8 +9,9 @@
  * the rules version it was computed under. Serve starts the warmer
  * (web_reports_warm_start): one thread, its own store connection, that
  *
- *  - computes the default view (WEB_REPORTS_DEFAULT_KEY) of every hosted
- *    business at start, so the first request after a start finds it;
+ *  - computes the default view (WEB_REPORTS_DEFAULT_KEY) of every business
+ *    it is given (serve: those whose page the web app shows) at start, so
+ *    the first request after a start finds it;
  *  - computes a business's default view again when its leads changed (the
  *    commit bus wakes it; store_report_changed names the businesses whose
  *    timelines grew - every change to a lead writes an entry), at most once
@@ -40,7 +41,7 @@
  * record per lead and per task of the business - about 380 MiB at
  * 1,000,000 of each), so serve's peak RSS includes it from its start on;
  * returned to the system after each report (malloc_trim). Kept: the
- * default view of each hosted business, plus at most
+ * default view of each business given, plus at most
  * WEB_REPORTS_CACHE_MAX other documents (the oldest dropped first); a
  * document is what report_build returns with lists of at most
  * WEB_REPORTS_LIST_MAX leads. Thread-safe; the documents are shared
