@@ -570,6 +570,13 @@ store_report_acks(store *s, int64_t business_id,
 	return be(s)->report_acks != NULL ? be(s)->report_acks(s, business_id, fn, ctx) : -1;
 }
 
+int
+store_report_changed(store *s, int64_t *after,
+		     void (*fn)(void *ctx, int64_t business_id, int64_t newest), void *ctx)
+{
+	return be(s)->report_changed != NULL ? be(s)->report_changed(s, after, fn, ctx) : -1;
+}
+
 store *
 store_report_reader(store *s)
 {

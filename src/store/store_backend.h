@@ -184,6 +184,10 @@ struct store_backend {
 			      int64_t *ids, int max);
 	int (*webhook_enqueue_for)(store *s, int64_t business_id, const char *const *urls,
 				   size_t nurls, int64_t now, int max);
+	/* store_report.h: which businesses' timelines grew */
+	int (*report_changed)(store *s, int64_t *after,
+			      void (*fn)(void *ctx, int64_t business_id, int64_t newest),
+			      void *ctx);
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the

@@ -227,6 +227,8 @@ int sqlite_report_timers(store *s, int64_t business_id,
 int sqlite_report_acks(store *s, int64_t business_id,
 			   void (*fn)(void *ctx, const store_report_ack *r), void *ctx);
 store *sqlite_report_reader(store *s);
+int sqlite_report_changed(store *s, int64_t *after,
+			  void (*fn)(void *ctx, int64_t business_id, int64_t newest), void *ctx);
 /* store_digest.h (store_digest_sqlite.c) */
 int sqlite_digest_claim(store *s, int64_t business_id, const char *week,
 			const char *recipient, int64_t now);

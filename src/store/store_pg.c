@@ -541,4 +541,5 @@ const store_backend store_pg_backend = {
 	.timers_due_for = pg_timers_due_for,
 	.outbox_due_for = pg_outbox_due_for,
 	.webhook_enqueue_for = pg_webhook_enqueue_for,
+	.report_changed = pg_report_changed,
 };

@@ -219,6 +219,8 @@ int pg_report_timers(store *s, int64_t business_id,
 		     void (*fn)(void *ctx, const store_report_timer *r), void *ctx);
 int pg_report_acks(store *s, int64_t business_id,
 		   void (*fn)(void *ctx, const store_report_ack *r), void *ctx);
+int pg_report_changed(store *s, int64_t *after,
+		      void (*fn)(void *ctx, int64_t business_id, int64_t newest), void *ctx);
 int pg_stats(store *s, int64_t now, int64_t late_after, store_stats *out);
 /* Refuse, naming PostgreSQL's own tools (store_pg_stats.c says why). */
 int pg_backup(store *s, const char *path, char *err, size_t errlen);

@@ -144,3 +144,35 @@ pg_report_acks(store *s, int64_t business_id,
 	PQclear(res);
 	return n;
 }
+
+int
+pg_report_changed(store *s, int64_t *after,
+		  void (*fn)(void *ctx, int64_t business_id, int64_t newest), void *ctx)
+{
+	PGresult *res;
+	int n;
+
+	if (*after < 0) {
+		if ((res = pg_run(pg_of(s), "SELECT coalesce(max(id), 0) FROM events", NULL)) ==
+		    NULL)
+			return -1;
+		*after = PQntuples(res) > 0 ? pg_get_int(res, 0, 0) : 0;
+		PQclear(res);
+		return 0;
+	}
+	/* By the primary key; the look-back sees an identity taken before a
+	 * higher one and committed after it. */
+	if ((res = run(s, "SELECT business_id, max(id) FROM events WHERE id > $1"
+		       " GROUP BY business_id", *after - STORE_REPORT_CHANGED_LOOKBACK)) == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		int64_t newest = I(1);
+
+		fn(ctx, I(0), newest);
+		if (newest > *after)
+			*after = newest;
+	}
+	n = PQntuples(res);
+	PQclear(res);
+	return n;
+}

@@ -73,6 +73,24 @@ typedef struct {
 int store_report_acks(store *s, int64_t business_id,
 			  void (*fn)(void *ctx, const store_report_ack *r), void *ctx);
 
+/*
+ * Which businesses' timelines grew: *after < 0 sets *after to the newest
+ * timeline entry's id (0 when none) and calls nothing; else fn(ctx,
+ * business_id, newest) for every business with entries whose id is above
+ * *after - STORE_REPORT_CHANGED_LOOKBACK (newest: its highest such id), and
+ * *after becomes the highest id seen. The look-back sees an entry whose id
+ * was taken before a higher one but committed after it (PostgreSQL's
+ * identity in concurrent transactions): the caller compares newest with
+ * what it already knew, so an entry seen twice is news once. One statement
+ * over the table's primary key: its cost is the entries since *after, plus
+ * the look-back. Every change to a lead writes a timeline entry (the one
+ * door), so this is how a report kept in memory knows it is out of date.
+ * How many businesses, or -1.
+ */
+#define STORE_REPORT_CHANGED_LOOKBACK 1000
+int store_report_changed(store *s, int64_t *after,
+			 void (*fn)(void *ctx, int64_t business_id, int64_t newest), void *ctx);
+
 /* A second connection to s's database, for a report that reads two tables
  * at once (one thread each; each connection used by one thread at a time).
  * NULL when the engine has none to give (PostgreSQL, or a database held

@@ -207,3 +207,36 @@ sqlite_report_reader(store *s)
 	snprintf(dir, sizeof dir, "%.*s", (int)(slash - s->path), s->path);
 	return store_sqlite_open(dir, err, sizeof err);
 }
+
+int
+sqlite_report_changed(store *s, int64_t *after,
+		      void (*fn)(void *ctx, int64_t business_id, int64_t newest), void *ctx)
+{
+	sqlite3_stmt *st;
+	int n = 0, rc;
+
+	if (*after < 0) {
+		if ((st = store_stmt(s, "SELECT coalesce(max(id), 0) FROM events")) == NULL)
+			return -1;
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			*after = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		return rc == SQLITE_ROW ? 0 : -1;
+	}
+	/* By the primary key: only the entries since *after (and the look-back). */
+	if ((st = store_stmt(s, "SELECT business_id, max(id) FROM events WHERE id > ?1"
+			     " GROUP BY business_id")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, *after - STORE_REPORT_CHANGED_LOOKBACK);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t newest = sqlite3_column_int64(st, 1);
+
+		fn(ctx, sqlite3_column_int64(st, 0), newest);
+		if (newest > *after)
+			*after = newest;
+		n++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? n : -1;
+}

@@ -507,4 +507,5 @@ const store_backend store_sqlite_backend = {
 	.timers_due_for = sqlite_timers_due_for,
 	.outbox_due_for = sqlite_outbox_due_for,
 	.webhook_enqueue_for = sqlite_webhook_enqueue_for,
+	.report_changed = sqlite_report_changed,
 };

@@ -52,6 +52,7 @@ typedef struct {
 	char **keep;			/* strings copied for the page (web_keep) */
 	size_t nkeep, capkeep;
 	bool keep_failed;
+	int refresh_s;			/* > 0: the page reloads itself after this long */
 } web_ctx;
 
 /* --- requests (web_http.c) ---------------------------------------------------- */

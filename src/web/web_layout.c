@@ -41,6 +41,11 @@ head(web_ctx *c, const char *title)
 	html_void(h, "meta");
 	html_attr(h, "name", "theme-color");
 	html_attr(h, "content", "#0b4f8a");
+	if (c->refresh_s > 0) {	/* a page whose content is on its way */
+		html_void(h, "meta");
+		html_attr(h, "http-equiv", "refresh");
+		html_attr_int(h, "content", c->refresh_s);
+	}
 	html_open(h, "title");
 	html_text(h, title);
 	html_text(h, " - leadkeep");

@@ -5,10 +5,12 @@
  * lead as stacked bars of how soon leads were acknowledged, attempted and
  * reached, response-window compliance per person, and where each source's
  * leads went. Reads only; every number comes from the report document,
- * computed at most once a minute (web_reports_cache.h), and the page says
- * when it was.
+ * computed in the background (web_reports_cache.h), and the page says when
+ * it was - or, while a view nobody asked for before is computed, says so
+ * and reloads itself.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/report.h"
@@ -647,6 +649,17 @@ scorecard(web_ctx *c, const json_t *doc)
 	lead_list(c, json_object_get(card, "defects"), "missing", false);
 }
 
+/* WEB_REPORTS_WAIT_MS; test seam: LEADKEEP_REPORTS_WAIT_MS=0 in serve's
+ * environment shows "computing" at once for a view not computed yet, so a
+ * test sees that page whatever the machine's speed. */
+static int
+wait_ms(void)
+{
+	const char *v = getenv("LEADKEEP_REPORTS_WAIT_MS");
+
+	return v != NULL && *v != '\0' ? atoi(v) : WEB_REPORTS_WAIT_MS;
+}
+
 enum MHD_Result
 web_reports(http_req *rq)
 {
@@ -656,6 +669,7 @@ web_reports(http_req *rq)
 	char err[256], from[64], to[64], asof[64], key[32];
 	int64_t as_of;
 	json_t *doc = NULL;
+	web_reports_state got;
 	store *s;
 	web_ctx c;
 	html *h;
@@ -672,16 +686,18 @@ web_reports(http_req *rq)
 	o.from = c.now - period_secs[period];
 	if (by > 0)
 		report_by_parse(by_values[by], &o.by);
-	o.list_max = 25;
+	o.list_max = WEB_REPORTS_LIST_MAX;
 	snprintf(key, sizeof key, "%s/%s", period_values[period], by_values[by]);
 	if ((s = http_store(rq)) == NULL ||
-	    (doc = web_reports_doc(s, c.business_id, c.rules, &o, key, &as_of, err,
-				   sizeof err)) == NULL) {
+	    (got = web_reports_get(s, c.business_id, c.rules, &o, key, wait_ms(), &doc, &as_of,
+				   err, sizeof err)) == WEB_REPORTS_FAILED) {
 		ret = web_error_page(&c, 503, "Unavailable", "The report cannot be read just now. "
 				     "Try again in a moment.");
 		goto out;
 	}
 	h = &c.h;
+	if (got == WEB_REPORTS_COMPUTING)
+		c.refresh_s = 2;	/* the figures are on their way: ask again */
 	web_page_start(&c, "Reports", "reports");
 	html_elem(h, "h1", "Reports");
 	web_health_banner(&c);
@@ -701,15 +717,32 @@ web_reports(http_req *rq)
 		html_close(h);
 		html_close(h);
 	}
-	/* The figures' own period: a kept document's is up to a minute older. */
+	if (got == WEB_REPORTS_COMPUTING) {
+		html_open(h, "p");
+		html_attr(h, "class", "notice");
+		html_attr(h, "role", "status");
+		html_text(h, "Computing these figures... This page shows them when they are "
+			  "ready (it reloads itself every 2 seconds).");
+		html_close(h);
+		web_page_end(&c);
+		ret = web_send(&c, 200, NULL);
+		goto out;
+	}
+	/* The figures' own period: a kept document's may be older than now. */
 	web_local_time(&c, as_of - period_secs[period], from, sizeof from);
 	web_local_time(&c, as_of, to, sizeof to);
 	web_local_time(&c, as_of, asof, sizeof asof);
 	html_open(h, "p");
 	html_attr(h, "class", "meta");
 	html_textf(h, "From %s to %s. Measured from what happened to each lead (its timeline), "
-		   "never from the stage someone set. Figures as of %s; they are computed "
-		   "again at most once a minute.", from, to, asof);
+		   "never from the stage someone set. Figures as of %s", from, to, asof);
+	if (c.now - as_of > WEB_REPORTS_MAX_AGE) {
+		char age[48];
+
+		web_span(c.now - as_of, age, sizeof age);
+		html_textf(h, " (%s ago; newer ones are being computed)", age);
+	}
+	html_text(h, "; they are computed again when leads change.");
 	html_close(h);
 	scorecard(&c, doc);
 	speed(&c, doc);
