@@ -136,14 +136,14 @@ BID=$(db "SELECT id FROM businesses WHERE slug = 'bravo'")
 load0=$(load)
 
 # B alone.
-"$BIN/loadgen" --url "$FORM" --form --clients 4 --rate "$RATE" --duration "$ALONE" --expect 200 \
+"$BIN/loadgen" --url "$FORM" --form --clients 32 --rate "$RATE" --duration "$ALONE" --expect 200 \
 	--seed 11 --trace "$WORK/alone.trace" --name fair_alone >"$WORK/alone.out"
 sleep "$DRAIN"
 
 # B beside A's import.
 import_csv "$ROWS" "$WORK/import.csv"
 load1=$(load)
-"$BIN/loadgen" --url "$FORM" --form --clients 4 --rate "$RATE" --duration 36000 --expect 200 \
+"$BIN/loadgen" --url "$FORM" --form --clients 32 --rate "$RATE" --duration 36000 --expect 200 \
 	--seed 12 --trace "$WORK/during.trace" --name fair_during >"$WORK/during.out" &
 gen=$!
 t0=$(now_ns)

@@ -88,6 +88,7 @@ struct deliver {
 	deliver_config *pending;	/* a reload's, until nothing is in flight */
 	lane *others;		/* deliver_start_many: the other businesses */
 	size_t nothers;
+	unsigned long round;	/* the loop's rounds: who picks first (deliver_turn_lane) */
 	bool by_business;	/* each business's messages with its own providers only */
 	bool stop;		/* __atomic */
 	bool running;		/* __atomic */
@@ -582,6 +583,12 @@ reconfigure_pending(deliver *d)
 	return false;
 }
 
+size_t
+deliver_turn_lane(unsigned long round, size_t k, size_t nlanes)
+{
+	return nlanes == 0 ? 0 : (size_t)((round + k) % nlanes);
+}
+
 /* Every third of a lease: this node's rows in flight keep theirs, and the
  * rows of nodes whose lease expired are taken over (outbox: unknown with a
  * task, as after a crash; webhooks: queued again). */
@@ -620,18 +627,29 @@ run(void *arg)
 
 		tend_leases(d, now);
 		if (!reconfigure_pending(d)) {
-			started += fill_channel(d, d->cfg, -1, "sms", d->cfg->sms, &d->sms_rate, now);
-			started += fill_channel(d, d->cfg, -1, "email", d->cfg->email,
-						&d->email_rate, now);
-			/* Each other business in turn, a claim batch each, on the same
-			 * slots: one's burst waits behind a batch of another's, no more. */
-			for (size_t i = 0; i < d->nothers; i++) {
-				lane *l = &d->others[i];
+			/* Each business in turn, a claim batch each, on the same
+			 * slots: one's burst waits behind a batch of another's, no
+			 * more. Who picks first moves on every round (lane 0 is the
+			 * install's own business). */
+			size_t nlanes = d->nothers + 1;
+			unsigned long round = d->round++;
 
-				started += fill_channel(d, l->cfg, (int)i, "sms", l->cfg->sms,
+			for (size_t k = 0; k < nlanes; k++) {
+				size_t j = deliver_turn_lane(round, k, nlanes);
+
+				if (j == 0) {
+					started += fill_channel(d, d->cfg, -1, "sms", d->cfg->sms,
+								&d->sms_rate, now);
+					started += fill_channel(d, d->cfg, -1, "email", d->cfg->email,
+								&d->email_rate, now);
+					continue;
+				}
+				lane *l = &d->others[j - 1];
+
+				started += fill_channel(d, l->cfg, (int)(j - 1), "sms", l->cfg->sms,
 							&l->sms_rate, now);
-				started += fill_channel(d, l->cfg, (int)i, "email", l->cfg->email,
-							&l->email_rate, now);
+				started += fill_channel(d, l->cfg, (int)(j - 1), "email",
+							l->cfg->email, &l->email_rate, now);
 			}
 			started += fill_webhooks(d, now);
 		}

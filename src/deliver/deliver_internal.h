@@ -168,6 +168,15 @@ void deliver_job_clear(deliver_job *job);
 void deliver_classify_transport(deliver_job *job, CURLcode cc, bool all_sent,
 				deliver_result *res);
 
+/* The lane (0: the install's own business, i: the dispatcher's other
+ * business i - 1) that takes the k-th turn of a round, of nlanes. The
+ * first pick moves on by one every round: the business picking first
+ * takes every slot free then, and the install's own business, always
+ * first, kept every slot a reply freed while it had a backlog at an
+ * unlimited send rate; another business's acknowledgment waited for the
+ * whole backlog (bench/fairness.sh). */
+size_t deliver_turn_lane(unsigned long round, size_t k, size_t nlanes);
+
 /* Seconds to wait before the next attempt after `attempts` failed ones:
  * min(cap, base * 2^(attempts-1)), then "equal jitter" (half fixed, half
  * random from rnd). Never below 1. */
