@@ -13,7 +13,7 @@
 # businesses and leads, 1 and 3 PostgreSQL nodes.
 # Prints one JSON line per figure as it is taken, then a table.
 #
-#   bench/run.sh           the full run (about 5 minutes on 2 cores; docs/benchmarks.md)
+#   bench/run.sh           the full run (about 9 minutes on 2 cores; docs/benchmarks.md)
 #   bench/run.sh --smoke   every piece for a second or two: proves the benchmarks
 #                          still run; asserts no timing (tests/run.sh runs it)
 #
