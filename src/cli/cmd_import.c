@@ -244,8 +244,11 @@ submit(importer *im, const intake_request *req)
 		im->failed++;
 		report(im, im->rec_line, "%s", err[0] ? err : flow_result_name(res));
 	}
+	/* A dry run's batches are rows only: what it matches must not depend
+	 * on the machine's speed. */
 	if (im->in_batch && (++im->in_batch > IMPORT_BATCH ||
-			      mono_ns() - im->batch_ns >= (int64_t)IMPORT_BATCH_MS * 1000000))
+			      (!im->dry && mono_ns() - im->batch_ns >=
+					   (int64_t)IMPORT_BATCH_MS * 1000000)))
 		batch_end(im);
 }
 
