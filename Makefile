@@ -49,7 +49,7 @@ UNIT_BIN  := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 
 VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
 
-.PHONY: all deps build run test unit asan bench bench-smoke fuzz clean install deb
+.PHONY: all deps build run test unit asan bench bench-smoke bench-scale fuzz clean install deb
 all: build
 
 deps:
@@ -142,6 +142,13 @@ bench: deps build
 
 bench-smoke: deps build
 	@bench/run.sh --smoke
+
+# Many businesses on SQLite and PostgreSQL (1 and 3 nodes); the size is a
+# parameter: make bench-scale SCALE_BIZ=1000 SCALE_LEADS=1000000
+SCALE_BIZ ?= 10000
+SCALE_LEADS ?= 10000000
+bench-scale: deps build
+	@LK_SCALE_BIZ=$(SCALE_BIZ) LK_SCALE_LEADS=$(SCALE_LEADS) bench/scale_many.sh
 
 fuzz: deps
 	@fuzz/run.sh

@@ -7,10 +7,13 @@
 # the web app's HTML pages), `leadkeep report` and the Reports page at that
 # size, timer precision under load, storage per lead,
 # `simulate` on a busy month, `leadkeep import` of a 100,000-row spreadsheet,
-# and PostgreSQL's outbox claim latency beside a long open transaction.
+# PostgreSQL's outbox claim latency beside a long open transaction, and a
+# quiet business's acknowledgments while another imports (SQLite and
+# PostgreSQL). `make bench-scale` (bench/scale_many.sh) is apart: many
+# businesses and leads, 1 and 3 PostgreSQL nodes.
 # Prints one JSON line per figure as it is taken, then a table.
 #
-#   bench/run.sh           the full run (about 5 minutes on 2 cores; docs/benchmarks.md)
+#   bench/run.sh           the full run (about 9 minutes on 2 cores; docs/benchmarks.md)
 #   bench/run.sh --smoke   every piece for a second or two: proves the benchmarks
 #                          still run; asserts no timing (tests/run.sh runs it)
 #
@@ -145,6 +148,20 @@ bench_pg_claim() {
 	echo "$out" | tee -a "$RESULTS"
 }
 step pg_claim bench_pg_claim
+# One install, two businesses: one's acknowledgments while the other imports.
+# PostgreSQL's import is slower (a round trip per statement): fewer rows there.
+bench_fairness() {
+	local out
+	if [ $SMOKE = 1 ]; then
+		out=$(bench/fairness.sh --smoke) || return 1
+	else
+		out=$(bench/fairness.sh && LK_FAIR_ROWS=${LK_FAIR_PG_ROWS:-5000} bench/fairness.sh --pg) ||
+			return 1
+	fi
+	echo "$out" >>"$RESULTS"
+	echo "$out"
+}
+step fairness bench_fairness
 
 echo
 awk -f bench/table.awk "$RESULTS"

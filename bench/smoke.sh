@@ -14,7 +14,8 @@ else
 fi
 missing=""
 for f in fsync_limit naive_insert storage_limit rss_idle intake rss_intake intake_form_sql \
-	intake_form_cpu speed_to_lead timer_message restart rss_at_scale today_queue lead_page web_today web_lead_page report web_reports storage timer_lateness simulate_month import_100k pg_claim pg_claim_open_tx; do
+	intake_form_cpu speed_to_lead timer_message restart rss_at_scale today_queue lead_page web_today web_lead_page report web_reports storage timer_lateness simulate_month import_100k pg_claim pg_claim_open_tx \
+	fair_ack_alone_sqlite fair_ack_import_sqlite; do
 	grep -qE "^$f +" <<<"$out" || missing="$missing $f"
 done
 if [ -z "$missing" ]; then

@@ -42,9 +42,12 @@ if ! "${as_pg[@]}" "$PG_BIN/initdb" -D "$dir/data" -U postgres --auth=trust \
 	cat "$dir/initdb.log" >&2
 	exit 2
 fi
-# fsync off: a throwaway cluster need not survive a power cut.
+# fsync off: a throwaway cluster need not survive a power cut. LK_PG_DURABLE=1
+# keeps PostgreSQL's defaults (the benchmarks that set a durable SQLite beside it).
+durability="-c fsync=off -c full_page_writes=off"
+[ "${LK_PG_DURABLE:-0}" = 1 ] && durability=""
 if ! "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-	-o "-c listen_addresses='' -k $dir -c fsync=off -c full_page_writes=off" \
+	-o "-c listen_addresses='' -k $dir $durability" \
 	start >/dev/null 2>&1; then
 	echo "pg_cluster: the server did not start:" >&2
 	cat "$dir/server.log" >&2

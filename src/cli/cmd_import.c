@@ -25,9 +25,17 @@
 #include "util/utf8.h"
 
 /* Rows per transaction: short enough that serve's writer never waits long
- * for the lock (a batch takes well under a second), long enough that the
- * commit's fsync is shared by many rows. */
+ * for the lock, long enough that the commit's fsync is shared by many rows.
+ * A batch ends at IMPORT_BATCH rows or after IMPORT_BATCH_MS, whichever
+ * comes first (a loaded machine makes rows slower, not the wait longer);
+ * after each commit the import steps aside for IMPORT_YIELD_MS, so a writer
+ * waiting for the lock (serve's: it tries every millisecond) takes it before
+ * the next batch does. Without the pause the next BEGIN came microseconds
+ * after the commit and a quiet business's leads waited seconds behind an
+ * import (bench/fairness.sh). */
 #define IMPORT_BATCH 500
+#define IMPORT_BATCH_MS 20
+#define IMPORT_YIELD_MS 3
 /* A record longer than this is refused (a runaway quote would swallow the
  * rest of the file into one field). */
 #define IMPORT_RECORD_MAX (1 << 20)
@@ -94,6 +102,7 @@ typedef struct {
 	/* the batch */
 	int in_batch;
 	long batch_line;	/* first line of the open batch */
+	int64_t batch_ns;	/* mono_ns() when it began */
 	long b_imported, b_merged, b_flagged;
 	/* totals (committed) */
 	long imported, merged, flagged, failed, rows;
@@ -163,6 +172,11 @@ batch_end(importer *im)
 		im->stop = EXIT_RUNTIME;
 		return;
 	}
+	if (!im->dry) {
+		struct timespec yield = { 0, IMPORT_YIELD_MS * 1000000L };
+
+		nanosleep(&yield, NULL);
+	}
 	im->imported += im->b_imported;
 	im->merged += im->b_merged;
 	im->flagged += im->b_flagged;
@@ -198,6 +212,7 @@ submit(importer *im, const intake_request *req)
 		}
 		im->in_batch = 1;
 		im->batch_line = im->rec_line;
+		im->batch_ns = mono_ns();
 	}
 	if (store_savepoint(s) < 0) {
 		report(im, im->rec_line, "the database failed: %s", store_errmsg(s));
@@ -229,7 +244,11 @@ submit(importer *im, const intake_request *req)
 		im->failed++;
 		report(im, im->rec_line, "%s", err[0] ? err : flow_result_name(res));
 	}
-	if (im->in_batch && ++im->in_batch > IMPORT_BATCH)
+	/* A dry run's batches are rows only: what it matches must not depend
+	 * on the machine's speed. */
+	if (im->in_batch && (++im->in_batch > IMPORT_BATCH ||
+			      (!im->dry && mono_ns() - im->batch_ns >=
+					   (int64_t)IMPORT_BATCH_MS * 1000000)))
 		batch_end(im);
 }
 

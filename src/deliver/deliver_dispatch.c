@@ -88,6 +88,7 @@ struct deliver {
 	deliver_config *pending;	/* a reload's, until nothing is in flight */
 	lane *others;		/* deliver_start_many: the other businesses */
 	size_t nothers;
+	size_t first_lane;	/* the lane that picks first next round (deliver_turns_next) */
 	bool by_business;	/* each business's messages with its own providers only */
 	bool stop;		/* __atomic */
 	bool running;		/* __atomic */
@@ -582,6 +583,18 @@ reconfigure_pending(deliver *d)
 	return false;
 }
 
+size_t
+deliver_turn_lane(size_t first, size_t k, size_t nlanes)
+{
+	return nlanes == 0 ? 0 : (first + k) % nlanes;
+}
+
+size_t
+deliver_turns_next(size_t next, size_t ln, int started, size_t nlanes)
+{
+	return started > 0 && nlanes > 0 ? (ln + 1) % nlanes : next;
+}
+
 /* Every third of a lease: this node's rows in flight keep theirs, and the
  * rows of nodes whose lease expired are taken over (outbox: unknown with a
  * task, as after a crash; webhooks: queued again). */
@@ -620,18 +633,33 @@ run(void *arg)
 
 		tend_leases(d, now);
 		if (!reconfigure_pending(d)) {
-			started += fill_channel(d, d->cfg, -1, "sms", d->cfg->sms, &d->sms_rate, now);
-			started += fill_channel(d, d->cfg, -1, "email", d->cfg->email,
-						&d->email_rate, now);
-			/* Each other business in turn, a claim batch each, on the same
-			 * slots: one's burst waits behind a batch of another's, no more. */
-			for (size_t i = 0; i < d->nothers; i++) {
-				lane *l = &d->others[i];
+			/* Each business in turn, a claim batch each, on the same
+			 * slots: one's burst waits behind a batch of another's, no
+			 * more. The business picking first takes every slot free then,
+			 * so the next round starts after the last one that started
+			 * something (deliver_turns_next; lane 0 is the install's own
+			 * business). */
+			size_t nlanes = d->nothers + 1, first = d->first_lane % nlanes;
 
-				started += fill_channel(d, l->cfg, (int)i, "sms", l->cfg->sms,
-							&l->sms_rate, now);
-				started += fill_channel(d, l->cfg, (int)i, "email", l->cfg->email,
-							&l->email_rate, now);
+			for (size_t k = 0; k < nlanes; k++) {
+				size_t j = deliver_turn_lane(first, k, nlanes);
+				int n;
+
+				if (j == 0) {
+					n = fill_channel(d, d->cfg, -1, "sms", d->cfg->sms,
+							 &d->sms_rate, now);
+					n += fill_channel(d, d->cfg, -1, "email", d->cfg->email,
+							  &d->email_rate, now);
+				} else {
+					lane *l = &d->others[j - 1];
+
+					n = fill_channel(d, l->cfg, (int)(j - 1), "sms", l->cfg->sms,
+							 &l->sms_rate, now);
+					n += fill_channel(d, l->cfg, (int)(j - 1), "email",
+							  l->cfg->email, &l->email_rate, now);
+				}
+				d->first_lane = deliver_turns_next(d->first_lane, j, n, nlanes);
+				started += n;
 			}
 			started += fill_webhooks(d, now);
 		}

@@ -168,6 +168,20 @@ void deliver_job_clear(deliver_job *job);
 void deliver_classify_transport(deliver_job *job, CURLcode cc, bool all_sent,
 				deliver_result *res);
 
+/* The dispatcher's turns among the businesses it serves, lanes 0 (the
+ * install's own) to nlanes - 1. A round offers each lane its claim batch in
+ * turn, starting at first: deliver_turn_lane is the lane of the k-th turn.
+ * The lane picking first takes every slot free at that moment, so the next
+ * round starts one past the last lane that started something this round
+ * (deliver_turns_next, called after each turn with what it started; next
+ * is the value so far). Two businesses with a backlog then alternate,
+ * however many idle ones lie between them. Before, the install's own
+ * business picked first every round and, with a backlog at an unlimited
+ * send rate, kept every slot a reply freed while another's acknowledgment
+ * waited for the whole backlog (bench/fairness.sh). */
+size_t deliver_turn_lane(size_t first, size_t k, size_t nlanes);
+size_t deliver_turns_next(size_t next, size_t ln, int started, size_t nlanes);
+
 /* Seconds to wait before the next attempt after `attempts` failed ones:
  * min(cap, base * 2^(attempts-1)), then "equal jitter" (half fixed, half
  * random from rnd). Never below 1. */

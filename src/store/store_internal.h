@@ -34,6 +34,8 @@ struct store {
 	store_bus *bus;		/* borrowed; announced to after each commit, or NULL */
 	unsigned changed;	/* STORE_BUS_* kinds written since the last commit */
 	unsigned changed_at_savepoint; /* changed when the savepoint was taken */
+	int busy_ms;		/* how long a lock is waited for (on_busy); 0: not at all */
+	int64_t busy_since;	/* mono_ns() at the first try of the current wait */
 };
 
 extern const char *const store_migrations[];

@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store_internal.h"
+#include "util/mono.h"
 
 int
 store_fail(store *s, char *err, size_t errlen, const char *what)
@@ -220,6 +222,30 @@ upgrade_backup(store *s, const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
+/* How long a connection waits for a lock another connection or process
+ * holds before it gives up with "database is busy". */
+#define BUSY_MS 10000
+
+/* Tries again every millisecond until BUSY_MS have passed. SQLite's own
+ * handler (sqlite3_busy_timeout) sleeps longer and longer between tries, up to
+ * 100 ms, so a writer waiting behind another process that commits and begins
+ * again a moment later - `leadkeep import` beside serve - kept missing the
+ * gap: serve's writer waited for whole seconds while a quiet business's
+ * leads queued behind it (bench/fairness.sh). A try costs a few system calls. */
+static int
+on_busy(void *ctx, int count)
+{
+	store *s = ctx;
+	struct timespec ms = { 0, 1000000 };
+
+	if (count == 0)
+		s->busy_since = mono_ns();
+	if (mono_ns() - s->busy_since >= (int64_t)s->busy_ms * 1000000)
+		return 0;
+	nanosleep(&ms, NULL);
+	return 1;
+}
+
 store *
 store_sqlite_open(const char *dir, char *err, size_t errlen)
 {
@@ -256,7 +282,8 @@ store_sqlite_open(const char *dir, char *err, size_t errlen)
 		sqlite_close(s);
 		return NULL;
 	}
-	sqlite3_busy_timeout(s->db, 10000);
+	s->busy_ms = BUSY_MS;
+	sqlite3_busy_handler(s->db, on_busy, s);
 	sqlite3_update_hook(s->db, on_row_change, s);
 	sqlite3_rollback_hook(s->db, on_rollback, s);
 	/* The test seam for storage errors inside a decision (tests only). */
@@ -325,9 +352,9 @@ sqlite_probe(store *s)
 {
 	int rc;
 
-	sqlite3_busy_timeout(s->db, 0);
+	s->busy_ms = 0;
 	rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-	sqlite3_busy_timeout(s->db, 10000);
+	s->busy_ms = BUSY_MS;
 	if (rc == SQLITE_OK) {
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		return 0;
