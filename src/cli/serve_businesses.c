@@ -133,6 +133,17 @@ read_sources(const serve_business *sb)
 	return st;
 }
 
+/* With several businesses a Meta lead finds its business by its page only:
+ * one with an app secret and no page_ids would never get one. Said once. */
+static void
+warn_no_pages(const settings *st, const char *slug)
+{
+	if (st != NULL && st->meta_app_secret != NULL && st->nmeta_pages == 0)
+		log_line("warn", "business_problem", "business=%s problem=\"sources: meta: "
+			 "page_ids is empty: with several businesses no Meta lead reaches it\"",
+			 slug);
+}
+
 int
 serve_businesses_load(cli_env *e, const settings *own, serve_businesses *out, char *err,
 		      size_t errlen)
@@ -177,6 +188,10 @@ serve_businesses_load(cli_env *e, const settings *own, serve_businesses *out, ch
 		out->items[kept++] = *sb;
 	}
 	out->n = kept;
+	for (size_t i = 0; i < kept; i++)
+		warn_no_pages(out->items[i].sources, out->items[i].slug);
+	if (kept > 0)
+		warn_no_pages(own, STORE_BUSINESS_DEFAULT);
 	return 0;
 }
 

@@ -171,5 +171,19 @@ expect_eq "bravo's page still bravo's" \
 	"$(meta "$BRAVO_META_SECRET" "$(note "$(entry 222222 "$(change 9010 222222)")")")" 200
 expect_eq "into bravo" "$(of_business bravo "external_id = '9010'")" 1
 stop_server
+lk business disable clash >/dev/null
+
+# Beside another business, a Meta app without page_ids gets no lead: said at
+# start, and its page's leads are nobody's.
+business_config <<'EOF2'
+sources:
+  meta: { app_secret: "env:OWN_META_SECRET", verify_token: "env:OWN_META_VERIFY" }
+EOF2
+serve 3 || { not_ok "serve starts"; cat "$T/serve.log"; exit 1; }
+expect_contains "serve warns of the install's own business without page_ids" \
+	"$(cat "$T/serve.log")" 'business_problem business=default problem="sources: meta: page_ids is empty'
+expect_eq "and its page's lead is refused" \
+	"$(meta "$OWN_META_SECRET" "$(note "$(entry 111111 "$(change 9011 111111)")")")" 404
+stop_server
 
 echo "1..$_n"
