@@ -63,27 +63,20 @@ meta_destinations(http_req *rq, const meta_lead *leads, int n, meta_dest *dest)
 }
 
 /* The refusal's reason when a business's app secret does not sign body (each
- * business checked once), else NULL. Meta signs a notification once, with
- * the app's secret: entries for two businesses' pages in one body come from
- * an app they share, and each one's secret must sign it. A notification with
- * no lead names no page: any hosted business's secret will do (nothing is
- * kept). */
+ * business checked once, the first refusal ends it: a stranger costs one
+ * HMAC however many pages a body names), else NULL. Meta signs a
+ * notification once, with the app's secret: entries for two businesses'
+ * pages in one body come from an app they share, and each one's secret must
+ * sign it. A notification with no lead names no business: it is checked
+ * with the install's own business's secret, as ever (nothing is kept). */
 static const char *
 meta_unsigned(http_req *rq, const meta_dest *dest, int n)
 {
 	const char *sig = http_header(rq, "X-Hub-Signature-256");
-	const http_server *srv = rq->srv;
 
-	if (n == 0) {
-		if (ads_meta_signature_ok(http_settings(rq)->meta_app_secret, rq->body, rq->len, sig))
-			return NULL;
-		for (size_t b = 0; b < srv->cfg.nothers; b++)
-			if (srv->cfg.others[b].sources != NULL &&
-			    ads_meta_signature_ok(srv->cfg.others[b].sources->meta_app_secret,
-						  rq->body, rq->len, sig))
-				return NULL;
-		return "bad_signature";
-	}
+	if (n == 0)
+		return ads_meta_signature_ok(http_settings(rq)->meta_app_secret, rq->body, rq->len,
+					     sig) ? NULL : "bad_signature";
 	for (int i = 0; i < n; i++) {
 		bool seen = false;
 

@@ -114,6 +114,12 @@ expect_eq "the unknown page's lead not kept" \
 	"$(db_sql "SELECT count(*) FROM leads WHERE external_id = '9009'")" 0
 expect_contains "logged" "$(cat "$T/serve.log")" "unknown_page=1"
 
+# A notification with no lead names no business: the install's own secret.
+expect_eq "a notification with no lead, signed with the install's own secret" \
+	"$(meta "$OWN_META_SECRET" '{"object":"page","entry":[]}') $(json_get "$(cat "$T/meta.out")" 'd["leads"]')" \
+	"200 0"
+expect_eq "signed with bravo's is refused" "$(meta "$BRAVO_META_SECRET" '{"object":"page","entry":[]}')" 403
+
 # Meta's GET handshake: the verify token of the business that has it.
 hub() { curl -s -o "$T/hub.out" -w '%{http_code}' \
 	"$BASE/webhooks/meta/leadgen?hub.mode=subscribe&hub.challenge=$2&hub.verify_token=$1"; }
