@@ -107,7 +107,7 @@ key_taken(const settings *st, const settings *own, const serve_businesses *b, si
 			return true;
 		}
 	}
-	/* a Meta page id, a Twilio messaging service */
+	/* a Meta page id, a Twilio messaging service or number */
 	if (settings_claims_clash(st, own, what, len))
 		return true;
 	for (size_t i = 0; i < n; i++)

@@ -127,7 +127,8 @@ bool http_twilio_business(http_req *rq, const char *to, const char *service);
  * request acting for it from here on (the install's own business included,
  * so a notification's entries can each name theirs); false when no hosted
  * business lists the page. With one business that lists no page, every page
- * is its own. Not noted on the log line (a notification names many). */
+ * is its own. Not noted on the log line (a notification names many).
+ * Linear in the hosted businesses and their pages, as the number lookup is. */
 bool http_meta_business(http_req *rq, const char *page_id);
 
 /* A door whose key names its business (SendGrid's and Mailgun's ?key=,
