@@ -2,7 +2,8 @@
 // fuzz-pkgs: jansson libsodium
 /*
  * fuzz_ads.c - libFuzzer target for the ad lead-form webhooks: Meta leadgen
- * notifications (ids as numbers or strings, batched entries), the
+ * notifications (ids as numbers or strings, batched entries, a page named
+ * by the change or its entry: the lead's business), the
  * X-Hub-Signature-256 check, Google Ads user_column_data, and the adapters
  * that make their leads requests (each Meta lead keyed by its leadgen id).
  */
@@ -29,8 +30,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (total != ads_meta_parse((const char *)data, size, NULL, 0))
 		abort();	/* the count does not depend on the room given */
 	for (int i = 0; i < n; i++)
-		if (leads[i].leadgen_id[0] == '\0' || strlen(leads[i].leadgen_id) >= 32)
-			abort();	/* every lead has its id */
+		if (leads[i].leadgen_id[0] == '\0' || strlen(leads[i].leadgen_id) >= 32 ||
+		    strlen(leads[i].page_id) >= 32)
+			abort();	/* every lead has its id; its page (its business) fits */
 	fields_init(&f);
 	if (n > 0 && intake_meta(&f, leads, n, reqs) == n)
 		for (int i = 0; i < n; i++)

@@ -90,20 +90,30 @@ activate(cli_env *e, const serve_business *sb, const rules *r, const rules *prev
 	return 0;
 }
 
-/* The first key of st's sources that own or one of b's first n has, or NULL. */
-static const char *
-key_taken(const settings *st, const settings *own, const serve_businesses *b, size_t n)
+/* What of st's sources own or one of b's first n has too, described in
+ * what ("the source key contact"); false when nothing. */
+static bool
+key_taken(const settings *st, const settings *own, const serve_businesses *b, size_t n,
+	  char *what, size_t len)
 {
 	for (size_t k = 0; k < st->nsources; k++) {
 		const settings_source *s = &st->sources[k];
+		bool taken = own != NULL && settings_source_find(own, s->type, s->key) != NULL;
 
-		if (own != NULL && settings_source_find(own, s->type, s->key) != NULL)
-			return s->key;
-		for (size_t i = 0; i < n; i++)
-			if (settings_source_find(b->items[i].sources, s->type, s->key) != NULL)
-				return s->key;
+		for (size_t i = 0; i < n && !taken; i++)
+			taken = settings_source_find(b->items[i].sources, s->type, s->key) != NULL;
+		if (taken) {
+			snprintf(what, len, "the source key %s", s->key);
+			return true;
+		}
 	}
-	return NULL;
+	/* a Meta page id, a Twilio messaging service or number */
+	if (settings_claims_clash(st, own, what, len))
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (settings_claims_clash(st, b->items[i].sources, what, len))
+			return true;
+	return false;
 }
 
 /* Its file's sources: section, on the defaults. NULL after logging. */
@@ -123,6 +133,17 @@ read_sources(const serve_business *sb)
 	return st;
 }
 
+/* With several businesses a Meta lead finds its business by its page only:
+ * one with an app secret and no page_ids would never get one. Said once. */
+static void
+warn_no_pages(const settings *st, const char *slug)
+{
+	if (st != NULL && st->meta_app_secret != NULL && st->nmeta_pages == 0)
+		log_line("warn", "business_problem", "business=%s problem=\"sources: meta: "
+			 "page_ids is empty: with several businesses no Meta lead reaches it\"",
+			 slug);
+}
+
 int
 serve_businesses_load(cli_env *e, const settings *own, serve_businesses *out, char *err,
 		      size_t errlen)
@@ -139,16 +160,15 @@ serve_businesses_load(cli_env *e, const settings *own, serve_businesses *out, ch
 	for (size_t i = 0; i < out->n; i++) {
 		serve_business *sb = &out->items[i];
 		rules *r = read_file(sb);
-		const char *taken;
+		char taken[128];
 
 		if (r != NULL && (sb->sources = read_sources(sb)) == NULL) {
 			rules_free(r);
 			r = NULL;
 		}
-		if (r != NULL && (taken = key_taken(sb->sources, own, out, kept)) != NULL) {
-			log_line("error", "business_problem", "business=%s problem=\"the source key "
-				 "%s is another business's: a key names one business\"", sb->slug,
-				 taken);
+		if (r != NULL && key_taken(sb->sources, own, out, kept, taken, sizeof taken)) {
+			log_line("error", "business_problem", "business=%s problem=\"%s is another "
+				 "business's: a key names one business\"", sb->slug, taken);
 			rules_free(r);
 			r = NULL;
 		}
@@ -168,6 +188,10 @@ serve_businesses_load(cli_env *e, const settings *own, serve_businesses *out, ch
 		out->items[kept++] = *sb;
 	}
 	out->n = kept;
+	for (size_t i = 0; i < kept; i++)
+		warn_no_pages(out->items[i].sources, out->items[i].slug);
+	if (kept > 0)
+		warn_no_pages(own, STORE_BUSINESS_DEFAULT);
 	return 0;
 }
 

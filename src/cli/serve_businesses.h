@@ -33,8 +33,10 @@ typedef struct {
 /* Loads every enabled business but the install's own through e's store: its
  * file read, its rules version kept and its leads in flight moved onto it
  * (as serve does for its own), its forms and hooks. A business with a form
- * or hook key that own's (the install's own settings) or a business loaded
- * before it already has is left out, logged: a key names one business. 0,
+ * or hook key, a Meta page, a Twilio number or messaging service that own's
+ * (the install's own settings) or a business loaded before it already has
+ * is left out, logged: a key names one business (and one with a Meta app
+ * secret but no page_ids is warned about: no Meta lead would reach it). 0,
  * or -1 with err set (the database); *out is freed by serve_businesses_free
  * either way. */
 int serve_businesses_load(cli_env *e, const settings *own, serve_businesses *out, char *err,

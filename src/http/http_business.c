@@ -20,6 +20,26 @@ http_business_live(const http_server *srv, int64_t id)
 	return NULL;
 }
 
+/* The request acts for b from here on (noted on its log line when note). */
+static void
+act_for(http_req *rq, const http_business *b, bool note)
+{
+	rq->business_id = b->id;
+	rq->biz_live = b->live;
+	rq->biz_settings = b->sources;
+	if (note)
+		http_note(rq, "business=%lld", (long long)b->id);
+}
+
+/* The install's own business again (a notification's next entry). */
+static void
+act_for_own(http_req *rq)
+{
+	rq->business_id = rq->srv->cfg.business_id;
+	rq->biz_live = NULL;
+	rq->biz_settings = NULL;
+}
+
 const settings_source *
 http_source_find(http_req *rq, const char *type, const char *key)
 {
@@ -36,36 +56,74 @@ http_source_find(http_req *rq, const char *type, const char *key)
 		if (b->sources == NULL ||
 		    (src = settings_source_find(b->sources, type, key)) == NULL)
 			continue;
-		rq->business_id = b->id;
-		rq->biz_live = b->live;
-		rq->biz_settings = b->sources;
-		http_note(rq, "business=%lld", (long long)b->id);
+		act_for(rq, b, true);
 		return src;
 	}
 	return NULL;
 }
 
+static bool
+same(const char *a, const char *b)
+{
+	return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
 bool
-http_twilio_business(http_req *rq, const char *to)
+http_twilio_business(http_req *rq, const char *to, const char *service)
 {
 	const http_server *srv = rq->srv;
 	const settings *own = http_settings(rq);
 
 	if (srv->cfg.nothers == 0)
 		return true;	/* one business: every number is its own, as ever */
-	if (to != NULL && own->twilio_number != NULL && strcmp(to, own->twilio_number) == 0)
+	/* A messaging service names its business before the number does: its
+	 * numbers are a pool the business may not list. serve refused to host
+	 * a business whose service another has: at most one matches. */
+	if (service != NULL && *service != '\0') {
+		if (same(service, own->twilio_service))
+			return true;
+		for (size_t i = 0; i < srv->cfg.nothers; i++) {
+			const http_business *b = &srv->cfg.others[i];
+
+			if (b->sources != NULL && same(service, b->sources->twilio_service)) {
+				act_for(rq, b, true);
+				return true;
+			}
+		}
+	}
+	if (same(to, own->twilio_number))
 		return true;
-	for (size_t i = 0; to != NULL && i < srv->cfg.nothers; i++) {
+	for (size_t i = 0; i < srv->cfg.nothers; i++) {
 		const http_business *b = &srv->cfg.others[i];
 
-		if (b->sources == NULL || b->sources->twilio_number == NULL ||
-		    strcmp(to, b->sources->twilio_number) != 0)
-			continue;
-		rq->business_id = b->id;
-		rq->biz_live = b->live;
-		rq->biz_settings = b->sources;
-		http_note(rq, "business=%lld", (long long)b->id);
+		if (b->sources != NULL && same(to, b->sources->twilio_number)) {
+			act_for(rq, b, true);
+			return true;
+		}
+	}
+	return false;
+}
+
+bool
+http_meta_business(http_req *rq, const char *page_id)
+{
+	const http_server *srv = rq->srv;
+	const settings *own = http_settings(rq);
+
+	act_for_own(rq);
+	/* One business that names no page: every page is its own, as ever. */
+	if (srv->cfg.nothers == 0 && own->nmeta_pages == 0)
 		return true;
+	if (settings_meta_page(own, page_id))
+		return true;
+	/* serve refused to host a business whose page another has: at most one */
+	for (size_t i = 0; i < srv->cfg.nothers; i++) {
+		const http_business *b = &srv->cfg.others[i];
+
+		if (b->sources != NULL && settings_meta_page(b->sources, page_id)) {
+			act_for(rq, b, false);
+			return true;
+		}
 	}
 	return false;
 }
@@ -84,10 +142,7 @@ http_keyed_business(http_req *rq, const char *(*key_of)(const settings *st), con
 
 		if (theirs == NULL || !sig_equal(key, theirs))
 			continue;
-		rq->business_id = b->id;
-		rq->biz_live = b->live;
-		rq->biz_settings = b->sources;
-		http_note(rq, "business=%lld", (long long)b->id);
+		act_for(rq, b, true);
 		return;
 	}
 }

@@ -22,8 +22,9 @@ twiml(http_req *rq, const char *xml)
 	return http_reply(rq, 200, "text/xml", xml, strlen(xml));
 }
 
-/* inbound: a text or a call to a business, found by the number it was
- * sent To (checked with that business's auth token). */
+/* inbound: a text or a call to a business, found by the messaging service
+ * it came through, else the number it was sent To (checked with that
+ * business's auth token). */
 static bool
 verify(http_req *rq, fields *f, bool inbound, enum MHD_Result *ret)
 {
@@ -37,10 +38,12 @@ verify(http_req *rq, fields *f, bool inbound, enum MHD_Result *ret)
 		*ret = http_error(rq, 400, "bad_form", "the query could not be read", NULL);
 		return false;
 	}
-	if (inbound && !http_twilio_business(rq, fields_get(f, "To"))) {
+	if (inbound && !http_twilio_business(rq, fields_get(f, "To"),
+					     fields_get(f, "MessagingServiceSid"))) {
 		http_note(rq, "source=twilio reject=unknown_number");
 		*ret = http_error(rq, 404, "unknown_number", "no business of this server has the "
-				  "number this was sent to; nothing was stored", "To");
+				  "number or messaging service this was sent to; nothing was "
+				  "stored", "To");
 		return false;
 	}
 	st = http_req_settings(rq);

@@ -115,11 +115,21 @@ typedef struct {
  * for the request. */
 const settings_source *http_source_find(http_req *rq, const char *type, const char *key);
 
-/* Twilio's inbound request sent To this number: true, acting for the
- * business whose number it is (providers: twilio: from); false when the
- * install hosts several businesses and none has it. With one business every
- * number is its own. */
-bool http_twilio_business(http_req *rq, const char *to);
+/* Twilio's inbound request sent To this number, through this messaging
+ * service (its MessagingServiceSid; NULL or "" for none): true, acting for
+ * the business whose service it is (providers: twilio:
+ * messaging_service_sid), else whose number it is (providers: twilio:
+ * from); false when the install hosts several businesses and none has
+ * either. With one business every number is its own. */
+bool http_twilio_business(http_req *rq, const char *to, const char *service);
+
+/* The business of this Meta page (sources: meta: page_ids): true, the
+ * request acting for it from here on (the install's own business included,
+ * so a notification's entries can each name theirs); false when no hosted
+ * business lists the page. With one business that lists no page, every page
+ * is its own. Not noted on the log line (a notification names many).
+ * Linear in the hosted businesses and their pages, as the number lookup is. */
+bool http_meta_business(http_req *rq, const char *page_id);
 
 /* A door whose key names its business (SendGrid's and Mailgun's ?key=,
  * Google's google_key): when key is another hosted business's (key_of its

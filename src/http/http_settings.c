@@ -397,7 +397,7 @@ static const char *const twilio_source_keys[] = {
 };
 static const char *const sendgrid_keys[] = { "key", NULL };
 static const char *const mailgun_keys[] = { "signing_key", "key", "max_age", NULL };
-static const char *const meta_keys[] = { "app_secret", "verify_token", NULL };
+static const char *const meta_keys[] = { "app_secret", "verify_token", "page_ids", NULL };
 static const char *const google_keys[] = { "key", "store_test_leads", NULL };
 
 static void
@@ -535,6 +535,40 @@ read_secs_range(rl_ctx *c, yaml_node_t *n, const char *key, int64_t lo, int64_t 
 	}
 }
 
+/* page_ids: [123, "456"] - a Meta page id is digits (a JSON number or
+ * string in Meta's notifications), kept as text. */
+static void
+read_pages(rl_ctx *c, yaml_node_t *n, settings *st)
+{
+	if (!rl_is_list(c, n, "page_ids"))
+		return;
+	for (size_t i = 0; i < rl_list_len(n) && rl_tick(c); i++) {
+		yaml_node_t *it = rl_list_item(c, n, i);
+		const char *id = rl_scalar(c, it, "page_ids");
+		size_t len = id ? strlen(id) : 0;
+		char **p;
+
+		if (id == NULL)
+			continue;
+		if (len == 0 || len > 31 || strspn(id, "0123456789") != len) {
+			rl_error(c, it, "page_ids: \"%.40s\" is not a Meta page id (digits, at most "
+				 "31)", id);
+			continue;
+		}
+		if (settings_meta_page(st, id)) {
+			rl_error(c, it, "page_ids: \"%s\" appears twice", id);
+			continue;
+		}
+		if ((p = realloc(st->meta_pages, (st->nmeta_pages + 1) * sizeof *p)) == NULL) {
+			c->oom = true;
+			return;
+		}
+		st->meta_pages = p;
+		if ((p[st->nmeta_pages] = rl_strdup(c, id)) != NULL)
+			st->nmeta_pages++;
+	}
+}
+
 static void
 read_sources(rl_ctx *c, yaml_node_t *n, settings *st)
 {
@@ -573,6 +607,8 @@ read_sources(rl_ctx *c, yaml_node_t *n, settings *st)
 			rl_secret(c, x[0], "app_secret", false, &st->meta_app_secret);
 		if (x[1] != NULL)
 			rl_secret(c, x[1], "verify_token", false, &st->meta_verify_token);
+		if (x[2] != NULL)
+			read_pages(c, x[2], st);
 	}
 	if (v[SRC_GOOGLE] != NULL &&
 	    rl_fields(c, v[SRC_GOOGLE], "sources google", google_keys, x, NULL)) {
@@ -590,6 +626,7 @@ walk_sources(rl_ctx *c, yaml_node_t *root)
 	yaml_node_t *n = rl_map_get(c, root, "sources");
 	yaml_node_t *tw = rl_map_get(c, rl_map_get(c, root, "providers"), "twilio");
 	yaml_node_t *token = rl_map_get(c, tw, "auth_token");
+	yaml_node_t *service = rl_map_get(c, tw, "messaging_service_sid");
 
 	/* The rules loader reports a root that is not a mapping. */
 	if (n != NULL && !rl_is_null(n))
@@ -598,6 +635,8 @@ walk_sources(rl_ctx *c, yaml_node_t *root)
 	 * the texts are sent with; the providers' reader checks the rest. */
 	if (token != NULL)
 		rl_secret(c, token, "auth_token", false, &st->twilio_auth_token);
+	if (service != NULL)
+		rl_string(c, service, "messaging_service_sid", &st->twilio_service);
 	if ((tw = rl_map_get(c, tw, "from")) != NULL)
 		rl_string(c, tw, "from", &st->twilio_number);
 }
@@ -674,6 +713,10 @@ settings_free(settings *st)
 	rl_secret_free(st->mailgun_key);
 	rl_secret_free(st->meta_app_secret);
 	rl_secret_free(st->meta_verify_token);
+	for (size_t i = 0; i < st->nmeta_pages; i++)
+		free(st->meta_pages[i]);
+	free(st->meta_pages);
+	free(st->twilio_service);
 	rl_secret_free(st->google_key);
 	free(st);
 }
@@ -685,6 +728,38 @@ settings_source_find(const settings *st, const char *type, const char *key)
 		if (strcmp(st->sources[i].type, type) == 0 && strcmp(st->sources[i].key, key) == 0)
 			return &st->sources[i];
 	return NULL;
+}
+
+bool
+settings_meta_page(const settings *st, const char *page_id)
+{
+	for (size_t i = 0; st && page_id && i < st->nmeta_pages; i++)
+		if (strcmp(st->meta_pages[i], page_id) == 0)
+			return true;
+	return false;
+}
+
+bool
+settings_claims_clash(const settings *a, const settings *b, char *what, size_t len)
+{
+	if (a == NULL || b == NULL)
+		return false;
+	for (size_t i = 0; i < a->nmeta_pages; i++)
+		if (settings_meta_page(b, a->meta_pages[i])) {
+			snprintf(what, len, "the Meta page id %s", a->meta_pages[i]);
+			return true;
+		}
+	if (a->twilio_service != NULL && b->twilio_service != NULL &&
+	    strcmp(a->twilio_service, b->twilio_service) == 0) {
+		snprintf(what, len, "the Twilio messaging service %.40s", a->twilio_service);
+		return true;
+	}
+	if (a->twilio_number != NULL && b->twilio_number != NULL &&
+	    strcmp(a->twilio_number, b->twilio_number) == 0) {
+		snprintf(what, len, "the Twilio number %.40s", a->twilio_number);
+		return true;
+	}
+	return false;
 }
 
 bool

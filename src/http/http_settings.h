@@ -82,6 +82,9 @@ typedef struct {
 	int64_t mailgun_max_age;	/* seconds a signed timestamp stays valid */
 	char *meta_app_secret;
 	char *meta_verify_token;
+	char **meta_pages;	/* sources: meta: page_ids - the Facebook pages whose
+				 * leads are this business's (digits, each at most 31) */
+	size_t nmeta_pages;
 	char *google_key;
 	bool google_store_tests;	/* store is_test leads (they get messages!) */
 
@@ -90,6 +93,9 @@ typedef struct {
 	char *twilio_number;	/* providers: twilio: from - the business's own number:
 				 * with several businesses, Twilio's requests sent To it
 				 * are this business's */
+	char *twilio_service;	/* providers: twilio: messaging_service_sid - texts
+				 * Twilio sends with this MessagingServiceSid are this
+				 * business's, whatever number they were sent To */
 } settings;
 
 /*
@@ -114,6 +120,14 @@ void settings_free(settings *st);
 /* The source of that type ("form", "hook") and key, or NULL. */
 const settings_source *settings_source_find(const settings *st, const char *type,
 					    const char *key);
+
+/* True when st's sources: meta: page_ids names page_id. */
+bool settings_meta_page(const settings *st, const char *page_id);
+
+/* What both a and b name that must name one business only (a Meta page id,
+ * a Twilio messaging service or number): true with it described in what
+ * ("the Meta page id 123"), false when they share none. Either may be NULL. */
+bool settings_claims_clash(const settings *a, const settings *b, char *what, size_t len);
 
 /* True when ip (host order) is one of the trusted proxies. */
 bool settings_trusted(const settings *st, uint32_t ip);

@@ -65,6 +65,9 @@ ads_meta_parse(const char *body, size_t len, meta_lead *out, int max)
 			if (m->leadgen_id[0] == '\0')
 				continue;
 			id_text(json_object_get(v, "page_id"), m->page_id, sizeof m->page_id);
+			if (m->page_id[0] == '\0')	/* the entry's id is its page's */
+				id_text(json_object_get(entry, "id"), m->page_id,
+					sizeof m->page_id);
 			id_text(json_object_get(v, "form_id"), m->form_id, sizeof m->form_id);
 			id_text(json_object_get(v, "ad_id"), m->ad_id, sizeof m->ad_id);
 			id_text(json_object_get(v, "adgroup_id"), m->adgroup_id, sizeof m->adgroup_id);

@@ -30,6 +30,8 @@ bool ads_meta_signature_ok(const char *app_secret, const char *body, size_t len,
 
 /* The leadgen changes of a Meta notification (every one, however many it
  * holds) into out, at most max of them (out may be NULL when max is 0).
+ * A change's page_id is its value's, else its entry's id (the page's); ""
+ * when neither is there. Ids longer than 31 characters are cut.
  * Returns how many the notification holds - call again with room for them
  * all - or -1 when the body is not a Meta notification. */
 int ads_meta_parse(const char *body, size_t len, meta_lead *out, int max);

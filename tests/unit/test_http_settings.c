@@ -297,6 +297,63 @@ no_file_or_an_empty_one_gives_defaults(void **state)
 	unlink(path);
 }
 
+/* The names that find a business (docs/operations.md): Meta page ids are
+ * digits, read as numbers or strings; a page, a messaging service or a
+ * number two businesses share is named. */
+static void
+page_ids_and_what_names_one_business(void **state)
+{
+	rules_diags d;
+	settings *a, *b;
+	char what[128];
+
+	(void)state;
+	a = settings_load(NULL, &d);
+	assert_int_equal(settings_load_sources(a, write_file("sources:\n  meta:\n"
+		"    page_ids: [123, \"456\"]\nproviders:\n  twilio: { messaging_service_sid: "
+		"MG1, from: \"+13125550100\" }\n"), false, &d), 0);
+	rules_diags_free(&d);
+	assert_int_equal(a->nmeta_pages, 2);
+	assert_true(settings_meta_page(a, "123"));
+	assert_true(settings_meta_page(a, "456"));
+	assert_false(settings_meta_page(a, "12"));
+	assert_false(settings_meta_page(a, NULL));
+	assert_string_equal(a->twilio_service, "MG1");
+	b = settings_load(NULL, &d);
+	assert_int_equal(settings_load_sources(b, write_file("sources:\n  meta:\n"
+		"    page_ids: [\"12x\", 789, 789, \"\"]\n"), false, &d), -1);
+	assert_non_null(strstr(diags_text(&d), "3:16: page_ids: \"12x\" is not a Meta page id"));
+	assert_non_null(strstr(diags_text(&d), "3:28: page_ids: \"789\" appears twice"));
+	assert_int_equal(d.nerrors, 3);
+	rules_diags_free(&d);
+	assert_false(settings_claims_clash(a, b, what, sizeof what));
+	assert_false(settings_claims_clash(a, NULL, what, sizeof what));
+	settings_free(b);
+	b = settings_load(NULL, &d);
+	assert_int_equal(settings_load_sources(b, write_file("sources:\n  meta: { page_ids: "
+		"[9, 456] }\n"), false, &d), 0);
+	rules_diags_free(&d);
+	assert_true(settings_claims_clash(b, a, what, sizeof what));
+	assert_string_equal(what, "the Meta page id 456");
+	settings_free(b);
+	b = settings_load(NULL, &d);
+	assert_int_equal(settings_load_sources(b, write_file("providers:\n  twilio: "
+		"{ messaging_service_sid: MG1 }\n"), false, &d), 0);
+	rules_diags_free(&d);
+	assert_true(settings_claims_clash(b, a, what, sizeof what));
+	assert_string_equal(what, "the Twilio messaging service MG1");
+	settings_free(b);
+	b = settings_load(NULL, &d);
+	assert_int_equal(settings_load_sources(b, write_file("providers:\n  twilio: "
+		"{ from: \"+13125550100\" }\n"), false, &d), 0);
+	rules_diags_free(&d);
+	assert_true(settings_claims_clash(a, b, what, sizeof what));
+	assert_string_equal(what, "the Twilio number +13125550100");
+	settings_free(b);
+	settings_free(a);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -307,6 +364,7 @@ main(void)
 		cmocka_unit_test(the_old_format_is_named),
 		cmocka_unit_test(connection_and_body_limits_are_read),
 		cmocka_unit_test(no_file_or_an_empty_one_gives_defaults),
+		cmocka_unit_test(page_ids_and_what_names_one_business),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -392,7 +392,10 @@ meta_notification_with_several_leads_is_several_requests(void **state)
 	assert_string_equal(rq[0].lead.message, "Meta lead ad 111 (form 77, ad 55, page 9). The "
 			    "contact details are in Meta: open Leads Center or Ads Manager, find lead "
 			    "111 and copy the name, phone and email here.");
-	assert_non_null(strstr(rq[1].lead.message, "(form ?, ad ?, page ?)"));
+	/* no page_id: its entry's id is the page; an entry without one, none */
+	assert_string_equal(leads[1].page_id, "1");
+	assert_non_null(strstr(rq[1].lead.message, "(form ?, ad ?, page 1)"));
+	assert_string_equal(leads[2].page_id, "");
 	assert_non_null(strstr(rq[2].lead.message, "(form 78, ad ?, page ?)"));
 	fields_free(&f);
 }
