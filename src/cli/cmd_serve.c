@@ -339,7 +339,7 @@ serve_deliver(cli_env *e, const rules_live *live, const settings *st, const char
 
 		err[0] = '\0';
 		ocfg[nocfg] = deliver_config_load(&(deliver_options){ .data_dir = e->data,
-				.log_path = log_path, .public_url = st->public_url ? st->public_url :
+				.files_dir = cli_files_dir(e), .log_path = log_path, .public_url = st->public_url ? st->public_url :
 				sc->pub, .business_file = sb->file, .rules = rules_live_get(sb->live),
 				.live = sb->live, .business_id = sb->id }, &d, err, sizeof err);
 		rules_diags_free(&d);

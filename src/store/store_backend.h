@@ -182,8 +182,8 @@ struct store_backend {
 			      int max);
 	int (*outbox_due_for)(store *s, int64_t business_id, const char *channel, int64_t now,
 			      int64_t *ids, int max);
-	int (*webhook_enqueue_for)(store *s, int64_t business_id, const char *const *urls,
-				   size_t nurls, int64_t now, int max);
+	int (*webhook_enqueue_each)(store *s, const store_webhook_target *t, size_t nt,
+				    int64_t now, int max);
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the
