@@ -381,6 +381,7 @@ cmd_serve(int argc, char **argv)
 	serve_businesses others = { 0 };
 	sched_business *turns = NULL;
 	http_business *hosted = NULL;
+	health_watch_business *watched = NULL;
 	flow_rules_stats moved;
 	serve_conf conf = { 0 };
 	rules_diags d = { 0 };
@@ -485,7 +486,8 @@ cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	if ((turns = calloc(others.n + 1, sizeof *turns)) == NULL ||
-	    (hosted = calloc(others.n + 1, sizeof *hosted)) == NULL) {
+	    (hosted = calloc(others.n + 1, sizeof *hosted)) == NULL ||
+	    (watched = calloc(others.n + 1, sizeof *watched)) == NULL) {
 		rc = cli_fail(EXIT_RUNTIME, "out of memory");
 		goto out;
 	}
@@ -494,6 +496,8 @@ cmd_serve(int argc, char **argv)
 		turns[i + 1] = (sched_business){ others.items[i].id, others.items[i].live };
 		hosted[i] = (http_business){ others.items[i].id, others.items[i].live,
 					     others.items[i].sources };
+		watched[i] = (health_watch_business){ others.items[i].id, others.items[i].slug,
+						      others.items[i].live };
 	}
 	if ((sc = sched_start_many(e.data, turns, others.n + 1, wall_clock, bus, err,
 				   sizeof err)) == NULL) {
@@ -504,8 +508,8 @@ cmd_serve(int argc, char **argv)
 		rules_text = read_rules_text(e.rules_file);
 	if ((hw = health_watch_new(&(health_watch_options){ .data_dir = e.data,
 			.files_dir = cli_files_dir(&e), .live = live,
-			.business_id = e.business_id, .clock = wall_clock }, err,
-			sizeof err)) == NULL) {
+			.business_id = e.business_id, .clock = wall_clock, .others = watched,
+			.nothers = others.n }, err, sizeof err)) == NULL) {
 		rc = cli_fail(EXIT_RUNTIME, "health watch: %s", err);
 		goto out;
 	}
@@ -582,6 +586,7 @@ out:
 	serve_businesses_free(&others);
 	free(turns);
 	free(hosted);
+	free(watched);
 	settings_free(st);
 	for (size_t i = 0; i < conf.nkept; i++)
 		settings_free(conf.kept[i]);

@@ -125,6 +125,14 @@ deliver_direct deliver_direct_send(deliver *d, const char *channel, const char *
 				   const char *subject, const char *body, bool *refused,
 				   char *err, size_t errlen);
 
+/* deliver_direct_send through business_id's own providers (a business the
+ * dispatcher serves besides the install's own: its health notices, its
+ * digest). A business it does not serve: DELIVER_DIRECT_LATER, err set. */
+deliver_direct deliver_direct_send_for(deliver *d, int64_t business_id, const char *channel,
+				       const char *purpose, int64_t ref, const char *person,
+				       const char *to, const char *subject, const char *body,
+				       bool *refused, char *err, size_t errlen);
+
 /* --- inbound ----------------------------------------------------------- */
 
 /* The secret that signs unsubscribe and callback links: $LEADKEEP_LINK_SECRET,

@@ -899,6 +899,18 @@ deliver_cfg_hold(deliver *d)
 	return d->cfg;
 }
 
+const deliver_config *
+deliver_cfg_hold_for(deliver *d, int64_t business_id)
+{
+	const deliver_config *c;
+
+	pthread_mutex_lock(&d->cfg_mu);
+	c = business_id == 0 ? d->cfg : cfg_of(d, business_id, NULL);
+	if (c == NULL)
+		pthread_mutex_unlock(&d->cfg_mu);
+	return c;
+}
+
 void
 deliver_cfg_release(deliver *d)
 {

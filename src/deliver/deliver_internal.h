@@ -246,6 +246,9 @@ void deliver_lead_link(const deliver_config *cfg, int64_t lead_id, char *out, si
  * deliver_cfg_release (deliver_direct.c: a send outside the dispatcher's
  * thread). Hold it briefly: the dispatcher waits for it to take a reload. */
 const deliver_config *deliver_cfg_hold(deliver *d);
+/* The same for business_id's configuration (0: the install's own); NULL,
+ * nothing held, when the dispatcher does not serve it. */
+const deliver_config *deliver_cfg_hold_for(deliver *d, int64_t business_id);
 void deliver_cfg_release(deliver *d);
 
 #endif
