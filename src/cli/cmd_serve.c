@@ -382,6 +382,7 @@ cmd_serve(int argc, char **argv)
 	sched_business *turns = NULL;
 	http_business *hosted = NULL;
 	health_watch_business *watched = NULL;
+	serve_digest_business *digests = NULL;
 	flow_rules_stats moved;
 	serve_conf conf = { 0 };
 	rules_diags d = { 0 };
@@ -487,7 +488,8 @@ cmd_serve(int argc, char **argv)
 	}
 	if ((turns = calloc(others.n + 1, sizeof *turns)) == NULL ||
 	    (hosted = calloc(others.n + 1, sizeof *hosted)) == NULL ||
-	    (watched = calloc(others.n + 1, sizeof *watched)) == NULL) {
+	    (watched = calloc(others.n + 1, sizeof *watched)) == NULL ||
+	    (digests = calloc(others.n + 1, sizeof *digests)) == NULL) {
 		rc = cli_fail(EXIT_RUNTIME, "out of memory");
 		goto out;
 	}
@@ -497,6 +499,8 @@ cmd_serve(int argc, char **argv)
 		hosted[i] = (http_business){ others.items[i].id, others.items[i].live,
 					     others.items[i].sources };
 		watched[i] = (health_watch_business){ others.items[i].id, others.items[i].slug,
+						      others.items[i].live };
+		digests[i] = (serve_digest_business){ others.items[i].id, others.items[i].slug,
 						      others.items[i].live };
 	}
 	if ((sc = sched_start_many(e.data, turns, others.n + 1, wall_clock, bus, err,
@@ -532,9 +536,9 @@ cmd_serve(int argc, char **argv)
 				&others, &dl)) != EXIT_OK)
 		goto out;
 	conf.dl = dl;
-	/* The weekly digest: its own thread, no lead's business (serve_digest.h). */
-	if ((dg = serve_digest_start(e.data, live, e.business_id, wall_clock, dl, st->public_url,
-				     err, sizeof err)) == NULL) {
+	/* The weekly digests: their own thread, no lead's business (serve_digest.h). */
+	if ((dg = serve_digest_start(e.data, live, e.business_id, digests, others.n, wall_clock,
+				     dl, st->public_url, err, sizeof err)) == NULL) {
 		rc = cli_fail(EXIT_RUNTIME, "digest: %s", err);
 		goto out;
 	}
@@ -587,6 +591,7 @@ out:
 	free(turns);
 	free(hosted);
 	free(watched);
+	free(digests);
 	settings_free(st);
 	for (size_t i = 0; i < conf.nkept; i++)
 		settings_free(conf.kept[i]);
