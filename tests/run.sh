@@ -109,7 +109,8 @@ pg_e2e=(api_contract appointments backup calendar cli config deliver_crash deliv
 	flow_errors health http_api http_burst http_hardening http_intake http_kill http_limits
 	http_public http_text import intake_keep metrics people_away report rules_change serve
 	twilio_official web_app web_appointments web_lead web_live web_pages web_reports
-	web_today web_walk tenants_delivery tenants_health tenants_digest)
+	web_today web_walk tenants_delivery tenants_health tenants_digest
+	tenants_sighup)
 if [ "${LK_SKIP_PG:-0}" != 1 ]; then
 	pg_pass e2e $(printf "tests/e2e/test_%s.sh " "${pg_e2e[@]}")
 fi

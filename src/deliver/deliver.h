@@ -76,6 +76,12 @@ deliver *deliver_start(deliver_config *cfg, deliver_clock clock, store_bus *bus,
 deliver *deliver_start_many(deliver_config *cfg, deliver_config **others, size_t nothers,
 			    deliver_clock clock, store_bus *bus, char *err, size_t errlen);
 
+/* A SIGHUP's businesses for deliver_start_many's dispatcher: others[n]
+ * (each taken, freed on failure) replace the other businesses' providers
+ * once the requests in flight are done (logged msg=delivery_businesses); a
+ * business left out keeps its messages queued. 0 / -1 (out of memory). */
+int deliver_set_others(deliver *d, deliver_config **others, size_t n);
+
 /* Puts cfg (taken; from deliver_config_load) in force for what is claimed
  * from now on - a reload's providers: the dispatcher starts nothing new,
  * lets the requests in flight finish with the configuration they began

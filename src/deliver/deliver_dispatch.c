@@ -88,6 +88,9 @@ struct deliver {
 	deliver_config *pending;	/* a reload's, until nothing is in flight */
 	lane *others;		/* deliver_start_many: the other businesses */
 	size_t nothers;
+	lane *pending_others;	/* deliver_set_others', under pending_mu until taken */
+	size_t npending_others;
+	bool others_pending;
 	bool by_business;	/* each business's messages with its own providers only */
 	bool stop;		/* __atomic */
 	bool running;		/* __atomic */
@@ -674,6 +677,41 @@ tend_leases(deliver *d, int64_t now)
 		log_line("warn", "webhooks_taken_over", "queued=%d", n);
 }
 
+/* A reload's businesses take over once no request is in flight (a job
+ * borrows its lane's configuration and names the lane by its index): the
+ * old lanes are freed. Returns true while they wait. */
+static bool
+others_pending(deliver *d)
+{
+	lane *next, *old;
+	size_t n, nold;
+
+	pthread_mutex_lock(&d->pending_mu);
+	if (!d->others_pending || d->inflight > 0) {
+		bool waiting = d->others_pending;
+
+		pthread_mutex_unlock(&d->pending_mu);
+		return waiting;
+	}
+	next = d->pending_others;
+	n = d->npending_others;
+	d->pending_others = NULL;
+	d->npending_others = 0;
+	d->others_pending = false;
+	pthread_mutex_unlock(&d->pending_mu);
+	pthread_mutex_lock(&d->cfg_mu);	/* a notice may be using an old one */
+	old = d->others;
+	nold = d->nothers;
+	d->others = next;
+	d->nothers = n;
+	pthread_mutex_unlock(&d->cfg_mu);
+	for (size_t i = 0; i < nold; i++)
+		deliver_config_free(old[i].cfg);
+	free(old);
+	log_line("info", "delivery_businesses", "businesses=%zu", n + 1);
+	return false;
+}
+
 static void *
 run(void *arg)
 {
@@ -685,7 +723,7 @@ run(void *arg)
 		int started = 0, running;
 
 		tend_leases(d, now);
-		if (!reconfigure_pending(d)) {
+		if (!reconfigure_pending(d) && !others_pending(d)) {
 			started += fill_channel(d, d->cfg, -1, "sms", d->cfg->sms, &d->sms_rate, now);
 			started += fill_channel(d, d->cfg, -1, "email", d->cfg->email,
 						&d->email_rate, now);
@@ -784,10 +822,58 @@ free_deliver(deliver *d)
 	for (size_t i = 0; i < d->nothers; i++)
 		deliver_config_free(d->others[i].cfg);
 	free(d->others);
+	for (size_t i = 0; i < d->npending_others; i++)
+		deliver_config_free(d->pending_others[i].cfg);
+	free(d->pending_others);
 	pthread_mutex_destroy(&d->pending_mu);
 	pthread_mutex_destroy(&d->cfg_mu);
 	free(d->slots);
 	free(d);
+}
+
+/* Lanes for others[n] (taken: freed on failure). NULL when n is 0 or out of
+ * memory (*oom). */
+static lane *
+lanes_new(deliver_config **others, size_t n, bool *oom)
+{
+	lane *l = n > 0 ? calloc(n, sizeof *l) : NULL;
+
+	*oom = n > 0 && l == NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (l == NULL) {
+			deliver_config_free(others[i]);
+			continue;
+		}
+		l[i].cfg = others[i];
+		l[i].sms_rate = (send_rate){ .rate = others[i]->sms_rate };
+		l[i].email_rate = (send_rate){ .rate = others[i]->email_rate };
+		bucket_init(&l[i].sms_rate.tb, 1, mono_ns());
+		bucket_init(&l[i].email_rate.tb, 1, mono_ns());
+	}
+	return l;
+}
+
+int
+deliver_set_others(deliver *d, deliver_config **others, size_t n)
+{
+	bool oom;
+	lane *l = lanes_new(others, n, &oom), *was;
+	size_t nwas;
+
+	if (oom)
+		return -1;
+	pthread_mutex_lock(&d->pending_mu);
+	was = d->pending_others;
+	nwas = d->npending_others;
+	d->pending_others = l;
+	d->npending_others = n;
+	d->others_pending = true;
+	pthread_mutex_unlock(&d->pending_mu);
+	for (size_t i = 0; i < nwas; i++)	/* replaced before they took over */
+		deliver_config_free(was[i].cfg);
+	free(was);
+	curl_multi_wakeup(d->multi);
+	return 0;
 }
 
 static deliver *start(deliver_config *cfg, deliver_config **others, size_t nothers,
