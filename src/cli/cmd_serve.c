@@ -307,6 +307,8 @@ typedef struct {
 	size_t cap;
 	sched *sc;
 	deliver *dl;
+	health_watch *hw;
+	serve_digest *dg;
 	serve_conf *conf;
 } serve_hosting;
 
@@ -316,15 +318,17 @@ static deliver_config **other_configs(cli_env *e, const settings *st, const serv
 /*
  * Puts the hosted set in force: the web server (a business added is
  * appended, one disabled has its rules taken away: its keys and tokens
- * name nobody), the scheduler's turns and the dispatcher's providers.
- * The health watch and the weekly digest take new businesses at the next
- * start.
+ * name nobody), the scheduler's turns, the dispatcher's providers, the
+ * health watch and the weekly digest.
  */
 static void
 rehost(serve_hosting *h)
 {
 	const serve_businesses *o = h->others;
 	sched_business *turns = calloc(o->n + 1, sizeof *turns);
+	health_watch_business *watched = calloc(o->n + 1, sizeof *watched);
+	serve_digest_business *digests = calloc(o->n + 1, sizeof *digests);
+	size_t non = 0;
 	deliver_config **ocfg;
 	size_t nturns = 0, nocfg = 0;
 
@@ -351,6 +355,20 @@ rehost(serve_hosting *h)
 	if (turns == NULL || sched_set_businesses(h->sc, turns, nturns) < 0)
 		log_line("error", "businesses_not_scheduled", "error=\"out of memory\"");
 	free(turns);
+	for (size_t i = 0; watched != NULL && digests != NULL && i < h->nhosted; i++) {
+		if (o->items[i].off)
+			continue;
+		watched[non] = (health_watch_business){ o->items[i].id, o->items[i].slug,
+							o->items[i].live };
+		digests[non++] = (serve_digest_business){ o->items[i].id, o->items[i].slug,
+							  o->items[i].live };
+	}
+	if (watched == NULL || digests == NULL ||
+	    health_watch_set_businesses(h->hw, watched, non) < 0 ||
+	    serve_digest_set_businesses(h->dg, digests, non) < 0)
+		log_line("error", "businesses_not_watched", "error=\"out of memory\"");
+	free(watched);
+	free(digests);
 	if ((ocfg = other_configs(h->e, h->conf->now, h->conf, o, &nocfg)) == NULL ||
 	    deliver_set_others(h->dl, ocfg, nocfg) < 0)
 		log_line("error", "businesses_not_delivering", "error=\"out of memory\"");
@@ -628,7 +646,7 @@ cmd_serve(int argc, char **argv)
 	}
 	http_on_ready(srv, dispatcher_running, dl);
 	hosting = (serve_hosting){ &e, &others, hosted, others.n, others.n + HOSTED_ROOM, sc, dl,
-				   &conf };
+				   hw, dg, &conf };
 	/* The self-watch tells the owner through the dispatcher's providers. */
 	if (health_watch_run(hw, dl, err, sizeof err) < 0) {
 		rc = cli_fail(EXIT_RUNTIME, "health watch: %s", err);

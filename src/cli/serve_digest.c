@@ -38,8 +38,10 @@ struct serve_digest {
 	pthread_cond_t cv;
 	bool stop;
 	store *store;
-	digest_business *biz;	/* [0] the install's own */
+	digest_business *biz;	/* [0] the install's own; the thread's alone */
 	size_t nbiz;
+	digest_business *pending; /* serve_digest_set_businesses', under mu until taken */
+	size_t npending;
 	int64_t (*clock)(void);
 	deliver *dl;		/* borrowed: the dispatcher whose providers send it */
 	char *public_url;
@@ -158,6 +160,12 @@ run(void *arg)
 		int64_t next, wait_ms = DIGEST_CHECK_MS, now;
 		struct timespec until;
 
+		if (d->pending != NULL) {	/* a reload's businesses */
+			free(d->biz);
+			d->biz = d->pending;
+			d->nbiz = d->npending;
+			d->pending = NULL;
+		}
 		pthread_mutex_unlock(&d->mu);
 		/* Each business in turn, on its own rules and zone. */
 		for (size_t i = 0; i < d->nbiz; i++) {
@@ -188,6 +196,7 @@ free_digest(serve_digest *d)
 {
 	store_close(d->store);
 	free(d->biz);
+	free(d->pending);
 	free(d->public_url);
 	pthread_cond_destroy(&d->cv);
 	pthread_mutex_destroy(&d->mu);
@@ -246,6 +255,34 @@ serve_digest_start(const char *dir, const rules_live *live, int64_t business_id,
 		return NULL;
 	}
 	return d;
+}
+
+int
+serve_digest_set_businesses(serve_digest *d, const serve_digest_business *others,
+			    size_t nothers)
+{
+	digest_business *biz = calloc(1 + nothers, sizeof *biz);
+
+	if (biz == NULL)
+		return -1;
+	pthread_mutex_lock(&d->mu);
+	/* The install's own stays first (its id and rules never change). */
+	biz[0] = (digest_business){ .id = d->biz[0].id, .slug = "default",
+				    .live = d->biz[0].live, .scheduled = true };
+	for (size_t i = 0; i < nothers; i++) {
+		biz[i + 1] = (digest_business){ .id = others[i].id, .live = others[i].live };
+		snprintf(biz[i + 1].slug, sizeof biz[i + 1].slug, "%s", others[i].slug);
+		/* one already scheduled keeps quiet about it */
+		for (size_t j = 0; j < d->nbiz; j++)
+			if (d->biz[j].id == others[i].id)
+				biz[i + 1].scheduled = true;
+	}
+	free(d->pending);
+	d->pending = biz;
+	d->npending = 1 + nothers;
+	pthread_cond_signal(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+	return 0;
 }
 
 void

@@ -52,6 +52,13 @@ serve_digest *serve_digest_start(const char *dir, const rules_live *live, int64_
 				 int64_t (*clock)(void), deliver *dl,
 				 const char *public_url, char *err, size_t errlen);
 
+/* A reload's businesses besides the install's own: others[n] (slugs
+ * copied; rules borrowed, must outlive the thread) get their digests from
+ * the thread's next check on; one left out gets none. 0 / -1 (out of
+ * memory: the list in force stays). */
+int serve_digest_set_businesses(serve_digest *d, const serve_digest_business *others,
+				size_t nothers);
+
 /* Stops the thread (after a send in progress) and frees d. NULL is a no-op. */
 void serve_digest_stop(serve_digest *d);
 

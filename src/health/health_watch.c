@@ -56,6 +56,7 @@ typedef struct {
 	int64_t next_ns;	/* monotonic: its next look */
 	char error[256];	/* the last look's failure, "" = none */
 	json_t *sources;	/* the last look's judged sources */
+	bool off;		/* disabled by a reload: not looked at */
 	/* A copy of the open alerts for pages, under the watch's snap_mu: a
 	 * page never waits for a look that is telling someone. */
 	health_alert *snap;
@@ -72,7 +73,8 @@ struct health_watch {
 	pthread_mutex_t mu;	/* everything below but the beats' snap */
 	pthread_cond_t cv;	/* CLOCK_MONOTONIC */
 	bool stop;
-	beat *beats;		/* [0] the install's own business */
+	beat *beats;		/* [0] the install's own business; moved only under
+				 * mu and snap_mu both (health_watch_set_businesses) */
 	size_t nbeats;
 	health_alert judged[MAX_EPISODES]; /* a look's alerts (off the stack: looks also
 					    * run on the server's threads) */
@@ -467,6 +469,8 @@ run(void *arg)
 		for (size_t i = 0; i < w->nbeats && !w->stop; i++) {
 			beat *b = &w->beats[i];
 
+			if (b->off)
+				continue;
 			if (b->next_ns <= mono_ns()) {
 				int64_t every = rules_live_get(b->live)->health.check_every;
 
@@ -596,22 +600,67 @@ health_watch_stop(health_watch *w)
 	watch_free(w);
 }
 
+/* Business business_id's beat, NULL when it is not watched. With mu or
+ * snap_mu held. */
 static beat *
 beat_of(health_watch *w, int64_t business_id)
 {
 	for (size_t i = 0; i < w->nbeats; i++)
-		if (w->beats[i].id == business_id)
+		if (w->beats[i].id == business_id && !w->beats[i].off)
 			return &w->beats[i];
 	return NULL;
 }
 
 int
+health_watch_set_businesses(health_watch *w, const health_watch_business *biz, size_t n)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&w->mu);
+	pthread_mutex_lock(&w->snap_mu);
+	for (size_t i = 1; i < w->nbeats; i++) {	/* [0], the install's own, stays */
+		bool on = false;
+
+		for (size_t j = 0; j < n && !on; j++)
+			on = biz[j].id == w->beats[i].id;
+		w->beats[i].off = !on;
+	}
+	for (size_t j = 0; j < n; j++) {
+		size_t i;
+		beat *grown;
+
+		for (i = 0; i < w->nbeats && w->beats[i].id != biz[j].id; i++)
+			;
+		if (i < w->nbeats) {
+			w->beats[i].live = biz[j].live;
+			continue;
+		}
+		if ((grown = realloc(w->beats, (w->nbeats + 1) * sizeof *grown)) == NULL) {
+			rc = -1;
+			break;
+		}
+		w->beats = grown;
+		memset(&w->beats[w->nbeats], 0, sizeof w->beats[w->nbeats]);
+		if (beat_init(w, w->nbeats, biz[j].id, biz[j].slug, biz[j].live) < 0) {
+			rc = -1;
+			break;
+		}
+		w->nbeats++;
+	}
+	pthread_mutex_unlock(&w->snap_mu);
+	pthread_cond_signal(&w->cv);	/* the new ones are looked at now */
+	pthread_mutex_unlock(&w->mu);
+	return rc;
+}
+
+int
 health_watch_alerts(health_watch *w, int64_t business_id, health_alert *out, int max)
 {
-	beat *b = beat_of(w, business_id);
+	beat *b;
 	int n = 0;
 
 	pthread_mutex_lock(&w->snap_mu);
+	b = beat_of(w, business_id);
 	for (int i = 0; b != NULL && i < b->nsnap && n < max; i++)
 		out[n++] = b->snap[i];
 	pthread_mutex_unlock(&w->snap_mu);
@@ -624,7 +673,9 @@ health_watch_each(health_watch *w, void (*fn)(void *ctx, int64_t business_id, co
 {
 	pthread_mutex_lock(&w->snap_mu);
 	for (size_t i = 0; i < w->nbeats; i++)
-		fn(ctx, w->beats[i].id, w->beats[i].slug, w->beats[i].snap, w->beats[i].nsnap);
+		if (!w->beats[i].off)
+			fn(ctx, w->beats[i].id, w->beats[i].slug, w->beats[i].snap,
+			   w->beats[i].nsnap);
 	pthread_mutex_unlock(&w->snap_mu);
 }
 
@@ -633,14 +684,16 @@ health_watch_report(health_watch *w, int64_t business_id, bool *watched)
 {
 	json_t *alerts = json_array(), *j;
 	char at[32], since[32];
-	beat *b = beat_of(w, business_id);
+	beat *b;
 
+	pthread_mutex_lock(&w->mu);
+	b = beat_of(w, business_id);
 	*watched = b != NULL;
 	if (b == NULL) {
+		pthread_mutex_unlock(&w->mu);
 		json_decref(alerts);
 		return NULL;
 	}
-	pthread_mutex_lock(&w->mu);
 	look(w, b);
 	for (int i = 0; alerts != NULL && i < b->nep; i++) {
 		const episode *e = &b->ep[i];

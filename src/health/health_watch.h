@@ -55,6 +55,12 @@ health_watch *health_watch_new(const health_watch_options *o, char *err, size_t 
  * every health.check_every. 0 / -1 with err set. Once. */
 int health_watch_run(health_watch *w, deliver *dl, char *err, size_t errlen);
 
+/* A reload's businesses besides the install's own: biz[n] (slugs copied)
+ * are watched from now on (a new one looked at at once, its episodes read
+ * from its state file), one left out is not (its alerts gone from reports,
+ * pages and /metrics). 0 / -1 (out of memory: some are not watched). */
+int health_watch_set_businesses(health_watch *w, const health_watch_business *biz, size_t n);
+
 /* Stops the thread and frees w (NULL is a no-op). */
 void health_watch_stop(health_watch *w);
 

@@ -61,12 +61,21 @@ expect_eq "its ack sent by the dispatcher, through bravo's providers" \
 expect_contains "in bravo's name" "$(json_get "$(lk lead show "$ID" --business bravo --json)" \
 	'd["messages"][0]["body"]')" "Bravo Roofing"
 expect_eq "the install's own key still works" "$(form own-site +13125550303)" 200
+TOKEN=$(lk token create --business bravo --name health --role staff 2>/dev/null)
+report() { curl -s -o "$T/report.out" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+	"http://127.0.0.1:$PORT/api/v1/health/report"; }
+expect_eq "its token gets its own health report (watched since the SIGHUP)" "$(report)" 200
+expect_contains "its gauges are on /metrics" "$(curl -s "http://127.0.0.1:$PORT/metrics")" \
+	'leadkeep_health_alerts{business="bravo",kind="source_silent"} 0'
 
 check "business disable bravo" lk business disable bravo
 check "SIGHUP stops hosting it" hup_until "msg=business_disabled business=bravo"
 expect_eq "its key gives 404" "$(form bravo-site +13125550304)" 404
 expect_eq "with the stable code" "$(json_get "$(cat "$T/form.out")" 'd["error"]["code"]')" unknown_source
 expect_eq "nothing kept" "$(in_bravo +13125550304)" 0
+expect_eq "its token is refused" "$(report)" 401
+expect_eq "its gauges are gone from /metrics" \
+	"$(curl -s "http://127.0.0.1:$PORT/metrics" | grep -c 'business="bravo"')" 0
 
 check "business enable bravo" lk business enable bravo
 check "SIGHUP hosts it again" hup_until "msg=business_enabled business=bravo"
