@@ -96,7 +96,6 @@ done
 #   env LK_STORE=pg bash tests/e2e/test_web_browser.sh) but takes a minute;
 #   the server paths it drives run here in test_web_*, and what it adds
 #   (layout, axe-core, screenshots) is the same on either engine;
-# - test_replay: replay reads and rewrites a SQLite data directory by design;
 # - test_deliver_poison: it writes rows PostgreSQL refuses by itself (text
 #   that is not UTF-8, rows whose lead does not exist);
 # - test_scenarios, test_verify: simulate and verify run in a throwaway
@@ -107,7 +106,7 @@ done
 pg_e2e=(api_contract appointments backup calendar cli config deliver_crash deliver_email
 	deliver_lookup deliver_sms deliver_timer deliver_unknown deliver_webhook demo_seed digest
 	flow_errors health http_api http_burst http_hardening http_intake http_kill http_limits
-	http_public http_text import intake_keep metrics people_away report rules_change serve
+	http_public http_text import intake_keep metrics people_away replay report rules_change serve tenants
 	twilio_official web_app web_appointments web_lead web_live web_pages web_reports
 	web_today web_walk tenants_delivery tenants_health tenants_digest
 	tenants_sighup)

@@ -78,8 +78,8 @@ open_business(cli_env *e, char *err, size_t errlen)
 	return EXIT_OK;
 }
 
-int
-cli_open(cli_env *e, bool want_store)
+static int
+open_env(cli_env *e, bool want_store)
 {
 	char err[512] = "", name[4096];
 	rules_diags diags = { 0 };
@@ -114,6 +114,16 @@ cli_open(cli_env *e, bool want_store)
 		return cli_fail(EXIT_RUNTIME, "cannot prepare the database: %s", err);
 	}
 	return EXIT_OK;
+}
+
+int
+cli_open(cli_env *e, bool want_store)
+{
+	int rc = open_env(e, want_store);
+
+	if (rc != EXIT_OK)	/* nothing for the caller to close */
+		cli_close(e);
+	return rc;
 }
 
 void

@@ -81,7 +81,7 @@ bool cli_common_option(cli_env *e, int opt, const char *arg);
 /* Loads the rules (printing every problem) and, when want_store, opens the
  * store, syncs the business and records the rules version in use (see
  * store_rules_activate; by e->rules_by). Returns EXIT_OK or the code to exit
- * with. */
+ * with; on failure nothing is left open. */
 int cli_open(cli_env *e, bool want_store);
 void cli_close(cli_env *e);
 

@@ -9,7 +9,7 @@ start_server() {
 	"$LK_BIN" serve --listen "127.0.0.1:$PORT" "$@" >>"$T/serve.log" 2>&1 &
 	SRV_PID=$!
 	_pids+=("$SRV_PID")
-	wait_http "$BASE/healthz" 100
+	wait_http "$BASE/readyz" 100	# ready: the dispatcher has settled what a crash left
 }
 
 # stop_server: SIGTERM and wait; returns the server's exit status.

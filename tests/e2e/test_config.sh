@@ -206,6 +206,12 @@ files: $T/own-files
 YAML
 start_server --config "$T/files.yaml" || { not_ok "serve starts with files:"; tail -n 5 "$T/serve.log"; exit 1; }
 ok "serve starts with files:"
+# healthz answers before the dispatcher has made its files; the listening
+# line comes after them.
+for i in $(seq 1 50); do
+	grep -q "msg=listening.*files=$T/own-files" "$T/serve.log" && break
+	sleep 0.1
+done
 if [ "${LK_STORE:-}" = pg ]; then	# one dispatcher per node: a database lock, no file
 	check "...the link key is there" test -f "$T/own-files/link.key"
 else
@@ -213,10 +219,6 @@ else
 		test -f "$T/own-files/link.key" -a -f "$T/own-files/dispatcher.lock"
 fi
 expect_eq "...in a directory only its owner reads" "$(stat -c %a "$T/own-files")" 700
-for i in $(seq 1 50); do	# healthz answers before the line is written
-	grep -q "msg=listening.*files=$T/own-files" "$T/serve.log" && break
-	sleep 0.1
-done
 expect_contains "...the log line names it" "$(grep msg=listening "$T/serve.log" | tail -n 1)" \
 	"files=$T/own-files"
 check "...and a database address without its parameters (user=, password=)" \

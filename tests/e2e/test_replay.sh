@@ -5,18 +5,20 @@
 # replayed under rules with three planted changes - web leads go to maria,
 # the first call's window is 15 minutes instead of an hour, and the 3-day
 # check-in is gone. The report shows exactly those effects on exactly those
-# leads, and the data directory is the same afterwards to the byte.
+# leads, and the database is the same afterwards to the byte. On either
+# engine (a SQLite data directory is copied first; a PostgreSQL database is
+# only read); --business replays that business's history only.
 . "$(dirname "$0")/lib.sh"
 
-mkdir -p "$LEADKEEP_DATA"
+mkdir -p "$LK_FILES"
 # The rules the history runs: the demo's, with an hour for the first call and
 # no reassignment on escalation (a round-robin handover would spread a change
 # of owner to every lead after it, which is real but not what is tested here).
 lk rules show-default | sed \
 	-e 's/{ at: 0m,  task: call, within: 5m, business_hours: true }/{ at: 0m,  task: call, within: 1h, business_hours: true }/' \
-	-e '/task_overdue: 2h,  reassign/d' >"$LEADKEEP_DATA/rules.yaml"
+	-e '/task_overdue: 2h,  reassign/d' >"$LK_FILES/rules.yaml"
 printf 'business: [\n' >"$T/bad.yaml"
-python3 - "$LEADKEEP_DATA/rules.yaml" "$T/new.yaml" <<'PY'
+python3 - "$LK_FILES/rules.yaml" "$T/new.yaml" <<'PY'
 import sys
 s = open(sys.argv[1]).read()
 assert "within: 1h, business_hours: true }\n    # [sms" in s and "template: second," in s
@@ -50,24 +52,37 @@ LEADKEEP_NOW=2026-11-09T16:00:00Z lk lead stage "$est4" quoted --amount 1200 >/d
 web5=$(add 2026-11-06T16:00:00Z --name "Web Five" --phone +13125550305 --source web_form)
 call_done "$web5" 2026-11-06T16:04:00Z reached
 LEADKEEP_NOW=2026-11-07T16:00:00Z lk lead log "$web5" stop >/dev/null
-expect_eq "the history holds five leads" "$(sqlite3 "$LEADKEEP_DATA/leadkeep.db" 'SELECT count(*) FROM leads')" 5
+expect_eq "the history holds five leads" "$(db_sql 'SELECT count(*) FROM leads')" 5
+
+# Another business of the install, with a lead of its own in the period.
+sed 's/name: Northside Home Services/name: Bravo Roofing/' "$LK_FILES/rules.yaml" >"$T/bravo.yaml"
+lk business add bravo "$T/bravo.yaml" >/dev/null
+bravo1=$(add 2026-11-04T17:00:00Z --business bravo --name "Bravo One" --phone +13125550306 --source web_form)
 
 counts() {
-	sqlite3 "$LEADKEEP_DATA/leadkeep.db" "SELECT (SELECT count(*) FROM leads), (SELECT count(*) FROM events),
+	db_sql "SELECT (SELECT count(*) FROM leads), (SELECT count(*) FROM events),
 		(SELECT count(*) FROM tasks), (SELECT count(*) FROM timers), (SELECT count(*) FROM outbox),
 		(SELECT count(*) FROM rules_versions), (SELECT count(*) FROM rules_activations)"
 }
+dump() {	# the whole database as text
+	case $LEADKEEP_DATA in
+	postgres://*)	# without the random key pg_dump guards its script with
+		pg_dump --no-owner "$LEADKEEP_DATA" | grep -v '^\\\(un\)\?restrict ' ;;
+	*) sqlite3 "$LEADKEEP_DATA/leadkeep.db" .dump ;;
+	esac
+}
 before_counts=$(counts)
-before_hash=$(sqlite3 "$LEADKEEP_DATA/leadkeep.db" .dump | sha256sum)
-before_files=$(ls "$LEADKEEP_DATA")
+before_hash=$(dump | sha256sum)
+expect_eq "the dump holds the leads table" "$(dump | grep -c 'CREATE TABLE.*leads (')" 1
+before_files=$(ls "$LK_FILES")
 
 export LEADKEEP_NOW=2026-11-25T18:00:00Z
 j=$(lk replay --rules "$T/new.yaml" --json); rc=$?
 expect_eq "replay --json: exit 0" "$rc" 0
 lead() { json_get "$j" "[l for l in d['leads'] if l['id'] == $1][0]$2"; }
 
-expect_eq "every lead of the period is replayed" "$(json_get "$j" "[l['id'] for l in d['leads']]")" \
-	"[$web1, $web2, $phone3, $est4, $web5]"
+expect_eq "every lead of the period is replayed, the business's own only" \
+	"$(json_get "$j" "[l['id'] for l in d['leads']]")" "[$web1, $web2, $phone3, $est4, $web5]"
 expect_eq "the owner changes for the web leads only" \
 	"$(json_get "$j" "[l['id'] for l in d['leads'] if l['changes']['owner_changed']]")" \
 	"[$web1, $web2, $web5]"
@@ -112,11 +127,11 @@ expect_contains "table: totals" "$out" "messages: 0 added, 1 removed, 0 moved"
 expect_contains "table: leads changed" "$out" "4 of 5 leads handled differently, 3 with another owner"
 
 # The same rules: nothing differs.
-same=$(lk replay --rules "$LEADKEEP_DATA/rules.yaml" --json)
+same=$(lk replay --rules "$LK_FILES/rules.yaml" --json)
 expect_eq "the rules in use: nothing changes" "$(json_get "$same" "d['totals']['changed']")" 0
 
 # --was: the rules the history ran, named instead of read from the database.
-was=$(lk replay --rules "$T/new.yaml" --was "$LEADKEEP_DATA/rules.yaml" --json)
+was=$(lk replay --rules "$T/new.yaml" --was "$LK_FILES/rules.yaml" --json)
 expect_eq "--was the same rules: the same four leads change" \
 	"$(json_get "$was" "[d['totals']['changed'], d['rules']]")" \
 	"$(json_get "$j" "[d['totals']['changed'], d['rules']]")"
@@ -128,11 +143,19 @@ since=$(lk replay --rules "$T/new.yaml" --since 21d --json)
 expect_eq "--since 21d: the last two leads" "$(json_get "$since" "[l['id'] for l in d['leads']]")" \
 	"[$est4, $web5]"
 
+# --business: that business's history, under the new rules given.
+b=$(lk replay --business bravo --rules "$T/new.yaml" --json); rc=$?
+expect_eq "replay --business bravo: exit 0" "$rc" 0
+expect_eq "...bravo's lead only" "$(json_get "$b" "[l['id'] for l in d['leads']]")" "[$bravo1]"
+expect_eq "...now owned by maria" "$(json_get "$b" "d['leads'][0]['new']['owner']")" maria
+out=$(lk replay --business nosuch --rules "$T/new.yaml" 2>&1); rc=$?
+expect_eq "replay --business with no such business: usage error" "$rc" 2
+
 # Nothing of the real data changed.
 expect_eq "row counts unchanged" "$(counts)" "$before_counts"
 expect_eq "database unchanged (sha256 of the dump)" \
-	"$(sqlite3 "$LEADKEEP_DATA/leadkeep.db" .dump | sha256sum)" "$before_hash"
-expect_eq "no file added to the data directory" "$(ls "$LEADKEEP_DATA")" "$before_files"
+	"$(dump | sha256sum)" "$before_hash"
+expect_eq "no file added to leadkeep's files" "$(ls "$LK_FILES")" "$before_files"
 expect_eq "no throwaway directory left behind" \
 	"$(find /tmp -maxdepth 1 -name 'leadkeep-replay.*' -newer "$T/new.yaml" | wc -l)" 0
 

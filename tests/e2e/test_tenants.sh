@@ -155,7 +155,7 @@ ack_state() { json_get "$(lk lead show 2 --business bravo --json)" \
 for i in $(seq 1 50); do [ "$(ack_state)" = delivered ] && break; sleep 0.1; done
 expect_eq "Twilio's status callback for bravo's text, signed with bravo's token, is taken" \
 	"$(ack_state)" delivered
-log=$(grep '"channel":"sms"' "$LEADKEEP_DATA/outbox.log")
+log=$(grep '"channel":"sms"' "$LK_FILES/outbox.log")
 expect_contains "the install's own lead's texts went to its provider (the log)" "$log" \
 	'"to":"+13125550201"'
 expect_eq "none of bravo's texts did" "$(grep -c '"to":"+13125550202"' <<<"$log")" 0
@@ -257,7 +257,7 @@ expect_eq "an unknown hook key is refused" "$(curl -s -w '%{http_code}' -o "$T/f
 expect_eq "and nothing of it was kept" "$(lk lead list --json; lk lead list --business bravo --json)" \
 	"$(lk lead list --json; lk lead list --business bravo --json)"
 expect_eq "no lead anywhere has that number" \
-	"$(sqlite3 "$LEADKEEP_DATA/leadkeep.db" "SELECT count(*) FROM leads WHERE phone = '+13125550209'")" 0
+	"$(db_sql "SELECT count(*) FROM leads WHERE phone = '+13125550209'")" 0
 
 # Twilio: a text finds its business by the number it was sent To (checked
 # with that business's auth token); a number no business has is refused.
@@ -282,7 +282,7 @@ expect_eq "a text to a number no business has is refused" \
 	"404 unknown_number"
 expect_contains "and logged" "$(cat "$T/serve.log")" "reject=unknown_number"
 expect_eq "nothing of it kept" \
-	"$(sqlite3 "$LEADKEEP_DATA/leadkeep.db" "SELECT count(*) FROM leads WHERE phone = '+13125550212'")" 0
+	"$(db_sql "SELECT count(*) FROM leads WHERE phone = '+13125550212'")" 0
 
 # The staff web app: an admin of the install's own business signed in tries
 # every page and action of src/web/web_routes.c that names a lead, a task or
@@ -377,12 +377,14 @@ stop_serve
 out=$(lk lead add --business bravo --name "Cy Bravo" --phone "(312) 555-0203" --source web_form)
 expect_contains "lead add --business bravo, again" "$out" "Created lead #"
 CY=${out##*#}
+out=$(lk lead add --name "Di Default" --phone "(312) 555-0213" --source web_form)
+DI=${out##*#}	# the install's own, its check-in due with Cy's
 lk business disable bravo >/dev/null
 check "serve starts without bravo" serve_at 2026-11-26T21:00:00Z
 expect_contains "one business hosted" "$(cat "$T/serve.log")" "businesses=1 not_hosted=0"
-sleep 1.5
-expect_eq "the disabled business's timers wait" "$(checkins "$CY" --business bravo)" ""
+check "the hosted business's check-in, due with it, fired" wait_checkin "$DI"
 stop_serve
+expect_eq "the disabled business's timers wait" "$(checkins "$CY" --business bravo)" ""
 lk business enable bravo >/dev/null
 
 # A form key names one business: a third that takes the install's own

@@ -49,7 +49,7 @@ serve_at() {	# serve_at TIME: serve on a fixed clock, until it has looked
 	LEADKEEP_NOW=$1 "$LK_BIN" serve --listen "127.0.0.1:$PORT" 2>>"$T/serve.log" &
 	SERVE_PID=$!
 	_pids+=("$SERVE_PID")
-	wait_http "$BASE/healthz"
+	wait_http "$BASE/readyz"
 }
 stop_serve() { kill -TERM "$SERVE_PID" 2>/dev/null; wait "$SERVE_PID" 2>/dev/null; }
 wait_notices() {	# wait_notices ADDRESS N

@@ -24,7 +24,7 @@ EOF2
 "$LK_BIN" serve --listen "127.0.0.1:$PORT" 2>>"$T/serve.log" &
 SERVE_PID=$!
 _pids+=("$SERVE_PID")
-check "serve starts with the install's own business only" wait_http "http://127.0.0.1:$PORT/healthz"
+check "serve starts with the install's own business only" wait_http "http://127.0.0.1:$PORT/readyz"
 
 form() {	# form KEY PHONE: a JSON form post; prints the status
 	curl -s -o "$T/form.out" -w '%{http_code}' -H 'Content-Type: application/json' \

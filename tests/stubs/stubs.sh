@@ -52,8 +52,9 @@ start_serve() {
 	"$LK_BIN" serve --listen "127.0.0.1:$PORT" 2>>"$T/serve.log" &
 	SERVE_PID=$!
 	_pids+=("$SERVE_PID")
-	for _i in $(seq 1 100); do	# until it answers, or died (an injected fault)
-		curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0
+	for _i in $(seq 1 100); do	# until it is ready (the dispatcher has settled what a
+				# crash left), or died (an injected fault)
+		curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && return 0
 		kill -0 "$SERVE_PID" 2>/dev/null || return 1
 		sleep 0.1
 	done
