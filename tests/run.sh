@@ -108,8 +108,9 @@ pg_e2e=(api_contract appointments backup calendar cli config deliver_crash deliv
 	deliver_lookup deliver_sms deliver_timer deliver_unknown deliver_webhook demo_seed digest
 	flow_errors health http_api http_burst http_hardening http_intake http_kill http_limits
 	http_public http_text import intake_keep metrics people_away replay report rules_change serve
-	tenants tenants_doors twilio_official web_app web_appointments web_lead web_live web_pages
-	web_reports web_tenants web_today web_walk)
+	tenants tenants_delivery tenants_digest tenants_doors tenants_health tenants_sighup
+	twilio_official web_app web_appointments web_lead web_live web_pages web_reports
+	web_tenants web_today web_walk)
 if [ "${LK_SKIP_PG:-0}" != 1 ]; then
 	pg_pass e2e $(printf "tests/e2e/test_%s.sh " "${pg_e2e[@]}")
 fi

@@ -22,8 +22,9 @@ static const char business_help[] =
 	"                    a known SLUG: its file is FILE from now on\n"
 	"  list              every business: slug, name, time zone, state, file\n"
 	"  show SLUG         one business and the rules version in use\n"
-	"  disable SLUG      serve stops hosting it at its next start; its\n"
-	"                    leads, tokens and people stay (enable SLUG brings it back)\n"
+	"  disable SLUG      serve stops hosting it at its next reload (SIGHUP) or\n"
+	"                    start; its leads, tokens and people stay (enable SLUG\n"
+	"                    brings it back)\n"
 	"  enable SLUG\n"
 	"\n"
 	"SLUG: 1 to 40 of a-z, 0-9 and '-', starting with a letter or digit; \"default\"\n"
@@ -96,8 +97,7 @@ add(cli_env *e, const char *slug, const char *file)
 	} else {
 		printf("Business \"%s\" (#%lld): %s, %s, %zu people, from %s.\n", slug, (long long)id,
 		       r->business.name, r->business.timezone, r->npeople, path);
-		printf("serve hosts it from its next start (a reload, SIGHUP, re-reads the files of "
-		       "those it hosts); "
+		printf("serve hosts it from its next reload (SIGHUP) or start; "
 		       "commands reach it with --business %s.\n", slug);
 	}
 out:
@@ -183,7 +183,7 @@ set_state(cli_env *e, const char *slug, bool disabled)
 	if (rc == 0)
 		return cli_fail(EXIT_USAGE, "no business \"%s\" (see `leadkeep business list`)",
 				slug);
-	printf("Business \"%s\" %s: serve %s it from its next start.\n", slug,
+	printf("Business \"%s\" %s: serve %s it from its next reload (SIGHUP) or start.\n", slug,
 	       disabled ? "disabled" : "enabled", disabled ? "stops hosting" : "hosts");
 	return EXIT_OK;
 }

@@ -45,7 +45,8 @@ static const char serve_help[] =
 	"request limits apply to the next request, providers once the messages in\n"
 	"flight are done. Listen, threads and connection limits apply at the next start.\n"
 	"It hosts every enabled business of `leadkeep business list` too, each on its own\n"
-	"rules and providers (its file), taking turns at the scheduler and the dispatcher.\n"
+	"rules and providers (its file), taking turns at the scheduler and the dispatcher;\n"
+	"SIGHUP also takes the businesses added, enabled or disabled since.\n"
 	"\n"
 	"  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080)\n"
 	"  --threads N          HTTP worker threads (default: 32 per core, 32..256)\n"
@@ -291,10 +292,133 @@ reload(cli_env *e, rules_live *live, serve_conf *sc)
 	}
 }
 
+/* Businesses a SIGHUP can add to the web server's list besides those hosted
+ * at start (http_set_businesses: the list never moves while it runs);
+ * more wait for the next start. */
+#define HOSTED_ROOM 1024
+
+/* What a SIGHUP's change of businesses (serve_businesses_sync) tells the
+ * threads that serve them. */
+typedef struct {
+	cli_env *e;
+	serve_businesses *others;
+	http_business *hosted;	/* others.n + HOSTED_ROOM */
+	size_t nhosted;		/* published to the server */
+	size_t cap;
+	sched *sc;
+	deliver *dl;
+	health_watch *hw;
+	serve_digest *dg;
+	serve_conf *conf;
+} serve_hosting;
+
+static deliver_config **other_configs(cli_env *e, const settings *st, const serve_conf *sc,
+				      const serve_businesses *others, size_t *n);
+
+/*
+ * Puts the hosted set in force: the web server (a business added is
+ * appended, one disabled has its rules taken away: its keys and tokens
+ * name nobody), the scheduler's turns, the dispatcher's providers, the
+ * health watch and the weekly digest.
+ */
+static void
+rehost(serve_hosting *h)
+{
+	const serve_businesses *o = h->others;
+	sched_business *turns = calloc(o->n + 1, sizeof *turns);
+	health_watch_business *watched = calloc(o->n + 1, sizeof *watched);
+	serve_digest_business *digests = calloc(o->n + 1, sizeof *digests);
+	size_t non = 0;
+	deliver_config **ocfg;
+	size_t nturns = 0, nocfg = 0;
+
+	for (size_t i = 0; i < o->n && i < h->cap; i++) {
+		const rules_live *live = o->items[i].off ? NULL : o->items[i].live;
+
+		if (i < h->nhosted) {
+			__atomic_store_n(&h->hosted[i].live, live, __ATOMIC_RELEASE);
+			continue;
+		}
+		h->hosted[i] = (http_business){ o->items[i].id, live, o->items[i].sources,
+						 o->items[i].file };
+	}
+	if (o->n > h->cap)
+		log_line("warn", "businesses_at_restart", "hosted=%zu room=%zu note=\"the others "
+			 "are hosted at the next start\"", h->cap, h->cap);
+	h->nhosted = o->n < h->cap ? o->n : h->cap;
+	http_set_businesses(h->conf->srv, h->nhosted);
+	if (turns != NULL) {
+		turns[nturns++] = (sched_business){ h->e->business_id, h->conf->dopt.live };
+		for (size_t i = 0; i < h->nhosted; i++)
+			if (!o->items[i].off)
+				turns[nturns++] = (sched_business){ o->items[i].id, o->items[i].live };
+	}
+	if (turns == NULL || sched_set_businesses(h->sc, turns, nturns) < 0)
+		log_line("error", "businesses_not_scheduled", "error=\"out of memory\"");
+	free(turns);
+	for (size_t i = 0; watched != NULL && digests != NULL && i < h->nhosted; i++) {
+		if (o->items[i].off)
+			continue;
+		watched[non] = (health_watch_business){ o->items[i].id, o->items[i].slug,
+							o->items[i].live };
+		digests[non++] = (serve_digest_business){ o->items[i].id, o->items[i].slug,
+							  o->items[i].live };
+	}
+	if (watched == NULL || digests == NULL ||
+	    health_watch_set_businesses(h->hw, watched, non) < 0 ||
+	    serve_digest_set_businesses(h->dg, digests, non) < 0)
+		log_line("error", "businesses_not_watched", "error=\"out of memory\"");
+	free(watched);
+	free(digests);
+	if ((ocfg = other_configs(h->e, h->conf->now, h->conf, o, &nocfg)) == NULL ||
+	    deliver_set_others(h->dl, ocfg, nocfg) < 0)
+		log_line("error", "businesses_not_delivering", "error=\"out of memory\"");
+	free(ocfg);
+}
+
 static bool
 dispatcher_running(void *dl)
 {
 	return deliver_running(dl);
+}
+
+/* The providers of every other business hosted (not off), *n of them
+ * (caller takes them and frees the array): each business's messages leave
+ * through its own providers only; one whose providers cannot be read keeps
+ * its messages queued (logged). NULL when out of memory. */
+static deliver_config **
+other_configs(cli_env *e, const settings *st, const serve_conf *sc,
+	      const serve_businesses *others, size_t *n)
+{
+	deliver_config **ocfg = calloc(others->n ? others->n : 1, sizeof *ocfg);
+	char err[512], pub[300];
+	rules_diags d;
+
+	*n = 0;
+	for (size_t i = 0; ocfg != NULL && i < others->n; i++) {
+		const serve_business *sb = &others->items[i];
+		char q[600];
+
+		if (sb->off)
+			continue;
+		err[0] = '\0';
+		ocfg[*n] = deliver_config_load(&(deliver_options){ .data_dir = e->data,
+				.files_dir = cli_files_dir(e), .log_path = sc->dopt.log_path,
+				.public_url = st->public_url ? st->public_url : sc->pub,
+				.business_file = sb->file, .rules = rules_live_get(sb->live),
+				.live = sb->live, .business_id = sb->id }, &d, err, sizeof err);
+		rules_diags_free(&d);
+		if (ocfg[*n] == NULL) {
+			log_line("error", "business_not_delivering", "business=%s error=%s "
+				 "note=\"its messages wait queued\"", sb->slug,
+				 log_quote(err, q, sizeof q));
+			continue;
+		}
+		deliver_config_describe(ocfg[*n], pub, sizeof pub);
+		log_line("info", "delivery", "business=%s %s", sb->slug, pub);
+		(*n)++;
+	}
+	return ocfg;
 }
 
 /* Starts the outbox dispatcher once the port is known (the default base of
@@ -327,32 +451,9 @@ serve_deliver(cli_env *e, const rules_live *live, const settings *st, const char
 		return cli_fail(EXIT_CONFIG, "delivery: %s", err);
 	deliver_config_describe(cfg, pub, sizeof pub);
 	log_line("info", "delivery", "%s", pub);
-	/* Every other business's messages leave through its own providers only;
-	 * one whose providers cannot be read keeps its messages queued. */
-	if (others->n > 0 && (ocfg = calloc(others->n, sizeof *ocfg)) == NULL) {
+	if (others->n > 0 && (ocfg = other_configs(e, st, sc, others, &nocfg)) == NULL) {
 		deliver_config_free(cfg);
 		return cli_fail(EXIT_RUNTIME, "out of memory");
-	}
-	for (size_t i = 0; i < others->n; i++) {
-		const serve_business *sb = &others->items[i];
-		char q[600];
-
-		err[0] = '\0';
-		ocfg[nocfg] = deliver_config_load(&(deliver_options){ .data_dir = e->data,
-				.files_dir = cli_files_dir(e), .log_path = log_path,
-				.public_url = st->public_url ? st->public_url : sc->pub,
-				.business_file = sb->file, .rules = rules_live_get(sb->live),
-				.live = sb->live, .business_id = sb->id }, &d, err, sizeof err);
-		rules_diags_free(&d);
-		if (ocfg[nocfg] == NULL) {
-			log_line("error", "business_not_delivering", "business=%s error=%s "
-				 "note=\"its messages wait queued\"", sb->slug,
-				 log_quote(err, q, sizeof q));
-			continue;
-		}
-		deliver_config_describe(ocfg[nocfg], pub, sizeof pub);
-		log_line("info", "delivery", "business=%s %s", sb->slug, pub);
-		nocfg++;
 	}
 	*out = deliver_start_many(cfg, ocfg, nocfg, wall_clock, bus, err, sizeof err);
 	free(ocfg);
@@ -382,8 +483,11 @@ cmd_serve(int argc, char **argv)
 	serve_businesses others = { 0 };
 	sched_business *turns = NULL;
 	http_business *hosted = NULL;
+	health_watch_business *watched = NULL;
+	serve_digest_business *digests = NULL;
 	flow_rules_stats moved;
 	serve_conf conf = { 0 };
+	serve_hosting hosting = { 0 };
 	rules_diags d = { 0 };
 	bool data_given = false, files_given = false, rules_given = false;
 	char shown[512];
@@ -486,7 +590,9 @@ cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	if ((turns = calloc(others.n + 1, sizeof *turns)) == NULL ||
-	    (hosted = calloc(others.n + 1, sizeof *hosted)) == NULL) {
+	    (hosted = calloc(others.n + HOSTED_ROOM, sizeof *hosted)) == NULL ||
+	    (watched = calloc(others.n + 1, sizeof *watched)) == NULL ||
+	    (digests = calloc(others.n + 1, sizeof *digests)) == NULL) {
 		rc = cli_fail(EXIT_RUNTIME, "out of memory");
 		goto out;
 	}
@@ -495,6 +601,10 @@ cmd_serve(int argc, char **argv)
 		turns[i + 1] = (sched_business){ others.items[i].id, others.items[i].live };
 		hosted[i] = (http_business){ others.items[i].id, others.items[i].live,
 					     others.items[i].sources, others.items[i].file };
+		watched[i] = (health_watch_business){ others.items[i].id, others.items[i].slug,
+						      others.items[i].live };
+		digests[i] = (serve_digest_business){ others.items[i].id, others.items[i].slug,
+						      others.items[i].live };
 	}
 	if ((sc = sched_start_many(e.data, turns, others.n + 1, wall_clock, bus, err,
 				   sizeof err)) == NULL) {
@@ -520,8 +630,8 @@ cmd_serve(int argc, char **argv)
 		rules_text = read_rules_text(e.rules_file);
 	if ((hw = health_watch_new(&(health_watch_options){ .data_dir = e.data,
 			.files_dir = cli_files_dir(&e), .live = live,
-			.business_id = e.business_id, .clock = wall_clock }, err,
-			sizeof err)) == NULL) {
+			.business_id = e.business_id, .clock = wall_clock, .others = watched,
+			.nothers = others.n }, err, sizeof err)) == NULL) {
 		rc = cli_fail(EXIT_RUNTIME, "health watch: %s", err);
 		goto out;
 	}
@@ -544,13 +654,15 @@ cmd_serve(int argc, char **argv)
 				&others, &dl)) != EXIT_OK)
 		goto out;
 	conf.dl = dl;
-	/* The weekly digest: its own thread, no lead's business (serve_digest.h). */
-	if ((dg = serve_digest_start(e.data, live, e.business_id, wall_clock, dl, st->public_url,
-				     err, sizeof err)) == NULL) {
+	/* The weekly digests: their own thread, no lead's business (serve_digest.h). */
+	if ((dg = serve_digest_start(e.data, live, e.business_id, digests, others.n, wall_clock,
+				     dl, st->public_url, err, sizeof err)) == NULL) {
 		rc = cli_fail(EXIT_RUNTIME, "digest: %s", err);
 		goto out;
 	}
 	http_on_ready(srv, dispatcher_running, dl);
+	hosting = (serve_hosting){ &e, &others, hosted, others.n, others.n + HOSTED_ROOM, sc, dl,
+				   hw, dg, &conf };
 	/* The self-watch tells the owner through the dispatcher's providers. */
 	if (health_watch_run(hw, dl, err, sizeof err) < 0) {
 		rc = cli_fail(EXIT_RUNTIME, "health watch: %s", err);
@@ -572,6 +684,9 @@ cmd_serve(int argc, char **argv)
 		if (sig != SIGHUP)
 			break;
 		sd_notify(0, "RELOADING=1");
+		/* Businesses added, enabled or disabled since: in force now. */
+		if (serve_businesses_sync(&e, conf.now, &others) > 0)
+			rehost(&hosting);
 		reload(&e, live, &conf);
 		serve_businesses_reload(&e, &others);
 		sd_notify(0, "READY=1");
@@ -598,6 +713,8 @@ out:
 	serve_businesses_free(&others);
 	free(turns);
 	free(hosted);
+	free(watched);
+	free(digests);
 	settings_free(st);
 	for (size_t i = 0; i < conf.nkept; i++)
 		settings_free(conf.kept[i]);

@@ -101,7 +101,8 @@ key_taken(const settings *st, const settings *own, const serve_businesses *b, si
 		bool taken = own != NULL && settings_source_find(own, s->type, s->key) != NULL;
 
 		for (size_t i = 0; i < n && !taken; i++)
-			taken = settings_source_find(b->items[i].sources, s->type, s->key) != NULL;
+			taken = !b->items[i].off &&
+				settings_source_find(b->items[i].sources, s->type, s->key) != NULL;
 		if (taken) {
 			snprintf(what, len, "the source key %s", s->key);
 			return true;
@@ -111,7 +112,7 @@ key_taken(const settings *st, const settings *own, const serve_businesses *b, si
 	if (settings_claims_clash(st, own, what, len))
 		return true;
 	for (size_t i = 0; i < n; i++)
-		if (settings_claims_clash(st, b->items[i].sources, what, len))
+		if (!b->items[i].off && settings_claims_clash(st, b->items[i].sources, what, len))
 			return true;
 	return false;
 }
@@ -144,6 +145,40 @@ warn_no_pages(const settings *st, const char *slug)
 			 slug);
 }
 
+/* Reads sb's file and sources, checks its keys against own's and b's first
+ * n, keeps its rules version and moves its leads: sb->live and sb->sources
+ * set. false after logging why it is not hosted. */
+static bool
+host(cli_env *e, const settings *own, const serve_businesses *b, size_t n, serve_business *sb)
+{
+	rules *r = read_file(sb);
+	char taken[128];
+
+	if (r != NULL && (sb->sources = read_sources(sb)) == NULL) {
+		rules_free(r);
+		r = NULL;
+	}
+	if (r != NULL && key_taken(sb->sources, own, b, n, taken, sizeof taken)) {
+		log_line("error", "business_problem", "business=%s problem=\"%s is another "
+			 "business's: a key names one business\"", sb->slug, taken);
+		rules_free(r);
+		r = NULL;
+	}
+	if (r != NULL && activate(e, sb, r, NULL) < 0) {
+		rules_free(r);
+		r = NULL;
+	}
+	/* rules_live_new takes r, also when it fails */
+	if (r == NULL || (sb->live = rules_live_new(r)) == NULL) {
+		log_line("error", "business_not_hosted", "business=%s file=%s "
+			 "reason=\"its file has errors\"", sb->slug, sb->file);
+		settings_free(sb->sources);
+		sb->sources = NULL;
+		return false;
+	}
+	return true;
+}
+
 int
 serve_businesses_load(cli_env *e, const settings *own, serve_businesses *out, char *err,
 		      size_t errlen)
@@ -159,29 +194,8 @@ serve_businesses_load(cli_env *e, const settings *own, serve_businesses *out, ch
 	}
 	for (size_t i = 0; i < out->n; i++) {
 		serve_business *sb = &out->items[i];
-		rules *r = read_file(sb);
-		char taken[128];
 
-		if (r != NULL && (sb->sources = read_sources(sb)) == NULL) {
-			rules_free(r);
-			r = NULL;
-		}
-		if (r != NULL && key_taken(sb->sources, own, out, kept, taken, sizeof taken)) {
-			log_line("error", "business_problem", "business=%s problem=\"%s is another "
-				 "business's: a key names one business\"", sb->slug, taken);
-			rules_free(r);
-			r = NULL;
-		}
-		if (r != NULL && activate(e, sb, r, NULL) < 0) {
-			rules_free(r);
-			r = NULL;
-		}
-		/* rules_live_new takes r, also when it fails */
-		if (r == NULL || (sb->live = rules_live_new(r)) == NULL) {
-			log_line("error", "business_not_hosted", "business=%s file=%s "
-				 "reason=\"its file has errors\"", sb->slug, sb->file);
-			settings_free(sb->sources);
-			sb->sources = NULL;
+		if (!host(e, own, out, kept, sb)) {
 			out->skipped++;
 			continue;
 		}
@@ -195,14 +209,75 @@ serve_businesses_load(cli_env *e, const settings *own, serve_businesses *out, ch
 	return 0;
 }
 
+int
+serve_businesses_sync(cli_env *e, const settings *own, serve_businesses *b)
+{
+	serve_businesses now = { 0 };
+	collect_ctx c = { &now, 0 };
+	int changed = 0;
+
+	/* collect() keeps the enabled ones: what is hosted from now on. */
+	if (store_businesses_read(e->store, NULL, collect, &c) < 0 || c.failed) {
+		log_line("error", "businesses_not_synced", "error=\"%s\"",
+			 c.failed ? "out of memory" : store_errmsg(e->store));
+		free(now.items);
+		return -1;
+	}
+	for (size_t i = 0; i < b->n; i++) {	/* disabled (or gone) since */
+		bool enabled = false;
+
+		for (size_t j = 0; j < now.n && !enabled; j++)
+			enabled = now.items[j].id == b->items[i].id;
+		if (!enabled && !b->items[i].off) {
+			b->items[i].off = true;
+			changed = 1;
+			log_line("info", "business_disabled", "business=%s", b->items[i].slug);
+		}
+	}
+	for (size_t j = 0; j < now.n; j++) {
+		serve_business *sb = &now.items[j], *items;
+		size_t i;
+
+		for (i = 0; i < b->n && b->items[i].id != sb->id; i++)
+			;
+		if (i < b->n) {
+			if (b->items[i].off) {	/* enabled again: the reload reads its file */
+				b->items[i].off = false;
+				changed = 1;
+				log_line("info", "business_enabled", "business=%s", sb->slug);
+			}
+			continue;
+		}
+		if (!host(e, own, b, b->n, sb))
+			continue;
+		if ((items = realloc(b->items, (b->n + 1) * sizeof *items)) == NULL) {
+			/* never handed out: freed at once */
+			rules_live_free(sb->live);
+			settings_free(sb->sources);
+			log_line("error", "business_not_hosted", "business=%s error=\"out of "
+				 "memory\"", sb->slug);
+			continue;
+		}
+		b->items = items;
+		b->items[b->n++] = *sb;
+		changed = 1;
+	}
+	free(now.items);
+	return changed;
+}
+
 void
 serve_businesses_reload(cli_env *e, serve_businesses *b)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		serve_business *sb = &b->items[i];
 		const rules *old = rules_live_get(sb->live);
-		rules *r = read_file(sb);
+		rules *r;
 		char v[13];
+
+		if (sb->off)
+			continue;
+		r = read_file(sb);
 
 		if (r == NULL) {
 			log_line("error", "rules_refused", "business=%s file=%s kept=%s", sb->slug,

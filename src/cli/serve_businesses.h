@@ -9,6 +9,7 @@
 #ifndef LK_SERVE_BUSINESSES_H
 #define LK_SERVE_BUSINESSES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,8 @@ typedef struct {
 	char file[4096];
 	rules_live *live;	/* owned */
 	settings *sources;	/* owned: its forms and hooks (its file's sources:) */
+	bool off;		/* disabled since it was hosted (a SIGHUP): kept, as
+				 * threads may still read its rules, until exit */
 } serve_business;
 
 typedef struct {
@@ -42,10 +45,16 @@ typedef struct {
 int serve_businesses_load(cli_env *e, const settings *own, serve_businesses *out, char *err,
 			  size_t errlen);
 
+/* SIGHUP, first: the businesses enabled, disabled or added since (`leadkeep
+ * business`): one added or enabled is loaded as serve_businesses_load does
+ * (appended to b: indexes never move), one disabled is marked off. 1 when
+ * the hosted set changed, 0 not, -1 the database failed (logged; nothing
+ * changed). */
+int serve_businesses_sync(cli_env *e, const settings *own, serve_businesses *b);
+
 /* SIGHUP: each hosted business's file again; a good one whose rules changed
  * is put in force and its leads moved, one with errors is refused (logged)
- * and its rules in force stay. Businesses added or disabled since start
- * wait for the next start. */
+ * and its rules in force stay. One marked off is left alone. */
 void serve_businesses_reload(cli_env *e, serve_businesses *b);
 
 /* After every thread that reads their rules has stopped. */

@@ -24,14 +24,24 @@
 #define DIGEST_CHECK_MS 60000
 #define RECIPIENTS_MAX 64
 
+/* One business whose digest the thread sends. */
+typedef struct {
+	int64_t id;
+	char slug[48];
+	const rules_live *live;
+	bool scheduled;		/* its schedule was logged */
+} digest_business;
+
 struct serve_digest {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool stop;
 	store *store;
-	const rules_live *live;
-	int64_t business_id;
+	digest_business *biz;	/* [0] the install's own; the thread's alone */
+	size_t nbiz;
+	digest_business *pending; /* serve_digest_set_businesses', under mu until taken */
+	size_t npending;
 	int64_t (*clock)(void);
 	deliver *dl;		/* borrowed: the dispatcher whose providers send it */
 	char *public_url;
@@ -66,9 +76,9 @@ recipients(const rules *r, recipient *out, size_t max)
 
 /* Sends this week's digest to whoever has not had it; what happened is logged. */
 static void
-check(serve_digest *d)
+check(serve_digest *d, const digest_business *b)
 {
-	const rules *r = rules_live_get(d->live);
+	const rules *r = rules_live_get(b->live);
 	int64_t now = d->clock(), slot;
 	recipient to[RECIPIENTS_MAX];
 	char week[16], subject[256], err[512];
@@ -80,31 +90,34 @@ check(serve_digest *d)
 		return;
 	n = recipients(r, to, sizeof to / sizeof to[0]);
 	for (size_t i = 0; i < n; i++) {
-		int claimed = store_digest_claim(d->store, d->business_id, week, to[i].email, now);
+		int claimed = store_digest_claim(d->store, b->id, week, to[i].email, now);
 		const char *state = "sent";
 		int64_t retry_at = 0;
 		deliver_direct rc;
 
 		if (claimed < 0) {
-			log_line("error", "digest_failed", "week=%s person=%s error=\"%s\"", week,
+			log_line("error", "digest_failed", "business=%s week=%s person=%s error=\"%s\"", b->slug, week,
 				 to[i].person, store_errmsg(d->store));
 			return;
 		}
 		if (claimed == 0)
 			continue;
 		if (body == NULL &&
-		    (body = report_digest_text(d->store, d->business_id, r, slot, now,
-					       d->public_url, subject, sizeof subject, err,
-					       sizeof err)) == NULL) {
+		    (body = report_digest_text(d->store, b->id, r, slot, now,
+					       /* the web app is the install's own's */
+					       b == &d->biz[0] ? d->public_url : NULL, subject,
+					       sizeof subject, err, sizeof err)) == NULL) {
 			/* not the provider's fault: try again at the next check */
-			store_digest_finish(d->store, d->business_id, week, to[i].email, "retry",
+			store_digest_finish(d->store, b->id, week, to[i].email, "retry",
 					    err, now + 60, now);
-			log_line("error", "digest_failed", "week=%s person=%s error=\"%s\"", week,
+			log_line("error", "digest_failed", "business=%s week=%s person=%s error=\"%s\"", b->slug, week,
 				 to[i].person, err);
 			return;
 		}
-		rc = deliver_direct_send(d->dl, "email", "digest", slot + (int64_t)i, to[i].person,
-					 to[i].email, subject, body, NULL, err, sizeof err);
+		/* Through the business's own email provider. */
+		rc = deliver_direct_send_for(d->dl, b->id, "email", "digest", slot + (int64_t)i,
+					     to[i].person, to[i].email, subject, body, NULL, err,
+					     sizeof err);
 		switch (rc) {
 		case DELIVER_DIRECT_SENT:
 			err[0] = '\0';
@@ -120,13 +133,13 @@ check(serve_digest *d)
 			state = "unknown";
 			break;
 		}
-		if (store_digest_finish(d->store, d->business_id, week, to[i].email, state,
+		if (store_digest_finish(d->store, b->id, week, to[i].email, state,
 					err[0] ? err : NULL, retry_at, now) < 0)
-			log_line("error", "digest_failed", "week=%s person=%s error=\"%s\"", week,
+			log_line("error", "digest_failed", "business=%s week=%s person=%s error=\"%s\"", b->slug, week,
 				 to[i].person, store_errmsg(d->store));
 		log_line(rc == DELIVER_DIRECT_SENT ? "info" : "warn",
 			 rc == DELIVER_DIRECT_SENT ? "digest_sent" : "digest_not_sent",
-			 "week=%s person=%s state=%s%s%s%s", week, to[i].person, state,
+			 "business=%s week=%s person=%s state=%s%s%s%s", b->slug, week, to[i].person, state,
 			 err[0] ? " error=\"" : "", err, err[0] ? "\"" : "");
 	}
 	free(body);
@@ -138,24 +151,37 @@ run(void *arg)
 	serve_digest *d = arg;
 	int n;
 
-	if ((n = store_digest_recover(d->store, d->business_id, d->clock())) > 0)
-		log_line("warn", "digest_unknown", "count=%d reason=\"stopped while sending: "
-			 "not sent again\"", n);
+	for (size_t i = 0; i < d->nbiz; i++)
+		if ((n = store_digest_recover(d->store, d->biz[i].id, d->clock())) > 0)
+			log_line("warn", "digest_unknown", "business=%s count=%d reason=\"stopped "
+				 "while sending: not sent again\"", d->biz[i].slug, n);
 	pthread_mutex_lock(&d->mu);
-	for (bool first = true; !d->stop; first = false) {
+	while (!d->stop) {
 		int64_t next, wait_ms = DIGEST_CHECK_MS, now;
 		struct timespec until;
 
+		if (d->pending != NULL) {	/* a reload's businesses */
+			free(d->biz);
+			d->biz = d->pending;
+			d->nbiz = d->npending;
+			d->pending = NULL;
+		}
 		pthread_mutex_unlock(&d->mu);
-		check(d);
-		now = d->clock();
-		next = report_digest_next(rules_live_get(d->live), now);
-		/* Once, after the first check: whether a digest is on, and when. */
-		if (first)
-			log_line("info", "digest_schedule", "next=%lld%s", (long long)next,
-				 next ? "" : " state=off");
-		if (next > now && (next - now) * 1000 < wait_ms)
-			wait_ms = (next - now) * 1000 + 5;
+		/* Each business in turn, on its own rules and zone. */
+		for (size_t i = 0; i < d->nbiz; i++) {
+			digest_business *b = &d->biz[i];
+
+			check(d, b);
+			now = d->clock();
+			next = report_digest_next(rules_live_get(b->live), now);
+			/* Once, after the first check: whether a digest is on, and when. */
+			if (!b->scheduled)
+				log_line("info", "digest_schedule", "business=%s next=%lld%s",
+					 b->slug, (long long)next, next ? "" : " state=off");
+			b->scheduled = true;
+			if (next > now && (next - now) * 1000 < wait_ms)
+				wait_ms = (next - now) * 1000 + 5;
+		}
 		pthread_mutex_lock(&d->mu);
 		until = mono_deadline_ms(wait_ms);
 		while (!d->stop && pthread_cond_timedwait(&d->cv, &d->mu, &until) != ETIMEDOUT)
@@ -169,6 +195,8 @@ static void
 free_digest(serve_digest *d)
 {
 	store_close(d->store);
+	free(d->biz);
+	free(d->pending);
 	free(d->public_url);
 	pthread_cond_destroy(&d->cv);
 	pthread_mutex_destroy(&d->mu);
@@ -183,6 +211,7 @@ copy(const char *s, char **out)
 
 serve_digest *
 serve_digest_start(const char *dir, const rules_live *live, int64_t business_id,
+		   const serve_digest_business *others, size_t nothers,
 		   int64_t (*clock)(void), deliver *dl, const char *public_url,
 		   char *err, size_t errlen)
 {
@@ -198,14 +227,19 @@ serve_digest_start(const char *dir, const rules_live *live, int64_t business_id,
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&d->cv, &ca);
 	pthread_condattr_destroy(&ca);
-	d->live = live;
-	d->business_id = business_id;
 	d->clock = clock;
 	d->dl = dl;
-	if (!copy(public_url, &d->public_url)) {
+	if ((d->biz = calloc(1 + nothers, sizeof *d->biz)) == NULL ||
+	    !copy(public_url, &d->public_url)) {
 		snprintf(err, errlen, "out of memory");
 		free_digest(d);
 		return NULL;
+	}
+	d->nbiz = 1 + nothers;
+	d->biz[0] = (digest_business){ .id = business_id, .slug = "default", .live = live };
+	for (size_t i = 0; i < nothers; i++) {
+		d->biz[i + 1] = (digest_business){ .id = others[i].id, .live = others[i].live };
+		snprintf(d->biz[i + 1].slug, sizeof d->biz[i + 1].slug, "%s", others[i].slug);
 	}
 	/* "https://crm.example/" -> "https://crm.example": links add "/app/..." */
 	for (size_t n = d->public_url ? strlen(d->public_url) : 0; n > 0 && d->public_url[n - 1] == '/';
@@ -221,6 +255,34 @@ serve_digest_start(const char *dir, const rules_live *live, int64_t business_id,
 		return NULL;
 	}
 	return d;
+}
+
+int
+serve_digest_set_businesses(serve_digest *d, const serve_digest_business *others,
+			    size_t nothers)
+{
+	digest_business *biz = calloc(1 + nothers, sizeof *biz);
+
+	if (biz == NULL)
+		return -1;
+	pthread_mutex_lock(&d->mu);
+	/* The install's own stays first (its id and rules never change). */
+	biz[0] = (digest_business){ .id = d->biz[0].id, .slug = "default",
+				    .live = d->biz[0].live, .scheduled = true };
+	for (size_t i = 0; i < nothers; i++) {
+		biz[i + 1] = (digest_business){ .id = others[i].id, .live = others[i].live };
+		snprintf(biz[i + 1].slug, sizeof biz[i + 1].slug, "%s", others[i].slug);
+		/* one already scheduled keeps quiet about it */
+		for (size_t j = 0; j < d->nbiz; j++)
+			if (d->biz[j].id == others[i].id)
+				biz[i + 1].scheduled = true;
+	}
+	free(d->pending);
+	d->pending = biz;
+	d->npending = 1 + nothers;
+	pthread_cond_signal(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+	return 0;
 }
 
 void

@@ -13,6 +13,11 @@
  * business's email provider (deliver_direct_send), and each send recorded
  * in the store (store_digest.h) before and after the provider is called,
  * so a restart never sends a week's digest twice.
+ *
+ * Serving several businesses, the one thread sends each business's digest
+ * on its own rules (reports.digest, its zone, its people) through its own
+ * email provider; only the install's own business's carries links to the
+ * web app (which serves that business only).
  */
 #ifndef LK_CLI_SERVE_DIGEST_H
 #define LK_CLI_SERVE_DIGEST_H
@@ -24,10 +29,18 @@
 
 typedef struct serve_digest serve_digest;
 
+/* Another business whose digest goes out too. */
+typedef struct {
+	int64_t id;
+	const char *slug;		/* copied */
+	const rules_live *live;		/* borrowed, must outlive the thread */
+} serve_digest_business;
+
 /*
  * Starts the thread on its own connection to dir's database. live (the
  * rules in force, read at each check) and dl (the dispatcher whose email
- * provider sends it) are borrowed and must outlive it;
+ * provider sends it) are borrowed and must outlive it; others[nothers]
+ * (read during the call) are the other businesses whose digests it sends;
  * public_url (may be NULL: no links) is the web app's address for links.
  * It checks at start, then every minute and at each digest time: a week's
  * digest not sent yet goes out up to a day after its time (later than that
@@ -35,8 +48,16 @@ typedef struct serve_digest serve_digest;
  * NULL with err set on failure.
  */
 serve_digest *serve_digest_start(const char *dir, const rules_live *live, int64_t business_id,
+				 const serve_digest_business *others, size_t nothers,
 				 int64_t (*clock)(void), deliver *dl,
 				 const char *public_url, char *err, size_t errlen);
+
+/* A reload's businesses besides the install's own: others[n] (slugs
+ * copied; rules borrowed, must outlive the thread) get their digests from
+ * the thread's next check on; one left out gets none. 0 / -1 (out of
+ * memory: the list in force stays). */
+int serve_digest_set_businesses(serve_digest *d, const serve_digest_business *others,
+				size_t nothers);
 
 /* Stops the thread (after a send in progress) and frees d. NULL is a no-op. */
 void serve_digest_stop(serve_digest *d);

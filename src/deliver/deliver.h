@@ -69,10 +69,18 @@ deliver *deliver_start(deliver_config *cfg, deliver_clock clock, store_bus *bus,
  * its own providers, at its own send rates; they take turns on the shared
  * slots, one claim batch each, so one business's burst does not hold
  * another's acknowledgments back. Messages of a business in none of them
- * (disabled) wait queued. Webhooks: the install's own business's events
- * only. Every config is freed on failure. */
+ * (disabled) wait queued. Webhooks: each business's events go to its own
+ * config's URLs, signed with its secret; rows a crash left `sending` are
+ * recovered under their own business's rules. Every config is freed on
+ * failure. */
 deliver *deliver_start_many(deliver_config *cfg, deliver_config **others, size_t nothers,
 			    deliver_clock clock, store_bus *bus, char *err, size_t errlen);
+
+/* A SIGHUP's businesses for deliver_start_many's dispatcher: others[n]
+ * (each taken, freed on failure) replace the other businesses' providers
+ * once the requests in flight are done (logged msg=delivery_businesses); a
+ * business left out keeps its messages queued. 0 / -1 (out of memory). */
+int deliver_set_others(deliver *d, deliver_config **others, size_t n);
 
 /* Puts cfg (taken; from deliver_config_load) in force for what is claimed
  * from now on - a reload's providers: the dispatcher starts nothing new,
@@ -123,6 +131,14 @@ deliver_direct deliver_direct_send(deliver *d, const char *channel, const char *
 				   const char *subject, const char *body, bool *refused,
 				   char *err, size_t errlen);
 
+/* deliver_direct_send through business_id's own providers (a business the
+ * dispatcher serves besides the install's own: its health notices, its
+ * digest). A business it does not serve: DELIVER_DIRECT_LATER, err set. */
+deliver_direct deliver_direct_send_for(deliver *d, int64_t business_id, const char *channel,
+				       const char *purpose, int64_t ref, const char *person,
+				       const char *to, const char *subject, const char *body,
+				       bool *refused, char *err, size_t errlen);
+
 /* --- inbound ----------------------------------------------------------- */
 
 /* The secret that signs unsubscribe and callback links: $LEADKEEP_LINK_SECRET,
@@ -135,6 +151,19 @@ int deliver_link_key(const char *data_dir, unsigned char key[32], char *err, siz
 void deliver_token_make(const unsigned char key[32], const char *purpose, int64_t id,
 			char *out, size_t outlen);
 int64_t deliver_token_check(const unsigned char key[32], const char *purpose, const char *tok);
+
+/* An email's unsubscribe link for business_id's lead lead_id:
+ * "BASE/unsubscribe?token=LEAD.MAC&b=BUSINESS", the MAC over both (a token
+ * of one business's lead says nothing in another's link). At most 1024
+ * bytes with a base of up to 900. */
+void deliver_unsubscribe_link(const unsigned char key[32], const char *base, int64_t business_id,
+			      int64_t lead_id, char *out, size_t outlen);
+
+/* The lead an unsubscribe link names, its business in *business_id (0 for a
+ * link made before businesses had their own, without b: the install's own
+ * business's), or -1 when the token is malformed or forged. */
+int64_t deliver_unsubscribe_check(const unsigned char key[32], const char *b, const char *tok,
+				  int64_t *business_id);
 
 /* Applies a provider's status callback for outbox row id, in the caller's
  * transaction (idempotent: a repeated or stale status changes nothing).

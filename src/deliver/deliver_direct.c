@@ -32,6 +32,16 @@ deliver_direct_send(deliver *d, const char *channel, const char *purpose, int64_
 		    const char *person, const char *to, const char *subject, const char *body,
 		    bool *refused, char *err, size_t errlen)
 {
+	return deliver_direct_send_for(d, 0, channel, purpose, ref, person, to, subject, body,
+				       refused, err, errlen);
+}
+
+deliver_direct
+deliver_direct_send_for(deliver *d, int64_t business_id, const char *channel,
+			const char *purpose, int64_t ref, const char *person, const char *to,
+			const char *subject, const char *body, bool *refused, char *err,
+			size_t errlen)
+{
 	deliver_job job = { .msg = { .id = -ref, .attempts = 1 } };
 	deliver_result res = { .kind = DELIVER_TEMP };
 	const deliver_config *cfg;
@@ -49,7 +59,11 @@ deliver_direct_send(deliver *d, const char *channel, const char *purpose, int64_
 		snprintf(err, errlen, "out of memory");
 		return DELIVER_DIRECT_LATER;
 	}
-	cfg = deliver_cfg_hold(d);
+	if ((cfg = deliver_cfg_hold_for(d, business_id)) == NULL) {
+		outbox_msg_free(&job.msg);
+		snprintf(err, errlen, "its business's providers are not running");
+		return DELIVER_DIRECT_LATER;
+	}
 	job.cfg = cfg;
 	job.msg.business_id = cfg->business_id;
 	job.prov = strcmp(channel, "sms") == 0 ? cfg->sms : cfg->email;

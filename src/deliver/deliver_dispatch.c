@@ -89,10 +89,42 @@ struct deliver {
 	lane *others;		/* deliver_start_many: the other businesses */
 	size_t nothers;
 	size_t first_lane;	/* the lane that picks first next round (deliver_turns_next) */
+	lane *pending_others;	/* deliver_set_others', under pending_mu until taken */
+	size_t npending_others;
+	bool others_pending;
 	bool by_business;	/* each business's messages with its own providers only */
 	bool stop;		/* __atomic */
 	bool running;		/* __atomic */
 };
+
+/* The configuration of business_id's providers (its rules, its webhooks):
+ * the install's own, another hosted business's lane (*ln its index, -1 the
+ * own), or NULL when the dispatcher does not serve it (disabled). Serving
+ * one business, every row is its. */
+static deliver_config *
+cfg_of(deliver *d, int64_t business_id, int *ln)
+{
+	if (ln != NULL)
+		*ln = -1;
+	if (!d->by_business || d->cfg->business_id == business_id)
+		return d->cfg;
+	for (size_t i = 0; i < d->nothers; i++)
+		if (d->others[i].cfg->business_id == business_id) {
+			if (ln != NULL)
+				*ln = (int)i;
+			return d->others[i].cfg;
+		}
+	return NULL;
+}
+
+/* deliver_rules_of for deliver_recover_by: each row under its business's rules. */
+static const rules *
+rules_of(void *ctx, int64_t business_id)
+{
+	const deliver_config *c = cfg_of(ctx, business_id, NULL);
+
+	return c != NULL ? deliver_rules(c) : NULL;
+}
 
 static double
 rate_burst(const send_rate *r)
@@ -178,7 +210,7 @@ strike_clear(deliver *d, int kind, int64_t id)
 /* Row id's claim failed (why: the database's or the claim's words): it
  * waits behind the others, and at POISON_STRIKES it is buried. */
 static void
-claim_failed(deliver *d, int kind, int64_t id, int64_t now, const char *why)
+claim_failed(deliver *d, const rules *r, int kind, int64_t id, int64_t now, const char *why)
 {
 	char err[300], reason[400];
 	int n = strike_count(d, kind, id, false), rc = -1;
@@ -213,7 +245,7 @@ claim_failed(deliver *d, int kind, int64_t id, int64_t now, const char *why)
 			 log_quote(reason, err, sizeof err));
 		return;
 	}
-	rc = deliver_bury(d->store, deliver_rules(d->cfg), id, reason, now);
+	rc = deliver_bury(d->store, r, id, reason, now);
 	if (rc > 0)
 		log_line("error", "message", "outbox=%lld result=failed error=%s%s", (long long)id,
 			 log_quote(reason, err, sizeof err), rc == 2 ? " reported=false" : "");
@@ -227,7 +259,7 @@ finish_webhook(deliver *d, slot *sl, deliver_result *res)
 	int tries;
 
 	for (tries = 0; tries < 50; tries++) {
-		if (deliver_webhook_record(d->store, d->cfg, &job->wh, res, d->clock()) == 0)
+		if (deliver_webhook_record(d->store, job->cfg, &job->wh, res, d->clock()) == 0)
 			break;
 		usleep(100 * 1000);
 	}
@@ -400,7 +432,7 @@ fill_channel(deliver *d, deliver_config *cfg, int ln, const char *channel,
 		return 0;
 	}
 	for (int i = 0; i < nfailed; i++)
-		claim_failed(d, 0, failed[i], now, why[i]);
+		claim_failed(d, deliver_rules(cfg), 0, failed[i], now, why[i]);
 	/* Durable from here: every row says `sending` before a byte leaves. */
 	for (int i = 0; i < nclaimed; i++) {
 		deliver_fault(d->cfg, "claimed");
@@ -410,25 +442,46 @@ fill_channel(deliver *d, deliver_config *cfg, int ln, const char *channel,
 	return nclaimed;
 }
 
-/* Queues new events for the webhook URLs, then starts what is due. */
+/* Whether any business the dispatcher serves has webhook URLs. */
+static bool
+any_webhooks(const deliver *d)
+{
+	if (d->cfg->nwebhooks > 0)
+		return true;
+	for (size_t i = 0; i < d->nothers; i++)
+		if (d->others[i].cfg->nwebhooks > 0)
+			return true;
+	return false;
+}
+
+/* Queues new events for the webhook URLs - each business's events for its
+ * own URLs only - then starts what is due, each signed with its business's
+ * secret. */
 static int
 fill_webhooks(deliver *d, int64_t now)
 {
 	int64_t ids[CLAIM_BATCH];
-	int want = d->cfg->concurrency - d->inflight, n, started = 0;
+	store_webhook_target *tg;
+	size_t nt = 0;
+	int want = d->cfg->concurrency - d->inflight, n, started = 0, rc;
 
-	if (d->cfg->nwebhooks == 0)
+	if (!any_webhooks(d) || (tg = malloc((1 + d->nothers) * sizeof *tg)) == NULL)
 		return 0;
-	if (store_begin(d->store) < 0)
+	/* Serving one business, every event is its (business 0: all). */
+	for (size_t i = 0; i <= d->nothers; i++) {
+		const deliver_config *c = i == 0 ? d->cfg : d->others[i - 1].cfg;
+
+		if (c->nwebhooks > 0)
+			tg[nt++] = (store_webhook_target){ d->by_business ? c->business_id : 0,
+				(const char *const *)c->webhook_urls, c->nwebhooks };
+	}
+	if (store_begin(d->store) < 0) {
+		free(tg);
 		return 0;
-	/* Serving several businesses, these URLs are the install's own
-	 * business's: only its events go to them. */
-	if ((d->by_business ?
-	     store_webhook_enqueue_for(d->store, d->cfg->business_id,
-				       (const char *const *)d->cfg->webhook_urls, d->cfg->nwebhooks,
-				       now, 256) :
-	     store_webhook_enqueue(d->store, (const char *const *)d->cfg->webhook_urls,
-				   d->cfg->nwebhooks, now, 256)) < 0 || store_commit(d->store) < 0) {
+	}
+	rc = store_webhook_enqueue_each(d->store, tg, nt, now, 256);
+	free(tg);
+	if (rc < 0 || store_commit(d->store) < 0) {
 		store_rollback(d->store);
 		log_line("error", "webhook_enqueue", "error=\"%s\"",
 			 store_errmsg(d->store));
@@ -440,7 +493,8 @@ fill_webhooks(deliver *d, int64_t now)
 		return 0;
 	for (int i = 0; i < n; i++) {
 		slot *sl = free_slot(d);
-		int rc;
+		deliver_config *cfg;
+		int ln;
 
 		if (sl == NULL || store_begin(d->store) < 0)
 			break;
@@ -452,7 +506,7 @@ fill_webhooks(deliver *d, int64_t now)
 			store_rollback(d->store);
 			store_webhook_free(&sl->job.wh);
 			/* this delivery only: the ones behind it go on */
-			claim_failed(d, 1, ids[i], now, why);
+			claim_failed(d, NULL, 1, ids[i], now, why);
 			continue;
 		}
 		strike_clear(d, 1, ids[i]);
@@ -461,7 +515,18 @@ fill_webhooks(deliver *d, int64_t now)
 				 "lead no longer exists\"", (long long)ids[i]);
 		if (rc != 1)
 			continue;
-		start_job(d, sl, d->cfg, -1, &deliver_webhook_provider);
+		if ((cfg = cfg_of(d, sl->job.wh.business_id, &ln)) == NULL ||
+		    cfg->nwebhooks == 0) {
+			/* Its business is not served now (disabled): it waits. */
+			if (store_begin(d->store) < 0 ||
+			    store_webhook_finish(d->store, ids[i], "queued", 0, "its business is "
+						 "not hosted", now + 300, now) < 0 ||
+			    store_commit(d->store) < 0)
+				store_rollback(d->store);
+			store_webhook_free(&sl->job.wh);
+			continue;
+		}
+		start_job(d, sl, cfg, ln, &deliver_webhook_provider);
 		started++;
 	}
 	return started;
@@ -492,7 +557,7 @@ static int
 wait_ms(deliver *d, int64_t now, bool progressed)
 {
 	int64_t next = store_outbox_next_due(d->store);
-	int64_t ms = 1000, wnext = d->cfg->nwebhooks ? store_webhook_next_due(d->store) : 0;
+	int64_t ms = 1000, wnext = any_webhooks(d) ? store_webhook_next_due(d->store) : 0;
 
 	if (wnext > 0 && (next <= 0 || wnext < next))
 		next = wnext;
@@ -534,9 +599,13 @@ drain(deliver *d)
 /* The commits that wake the dispatcher: its own rows, and new events when
  * webhooks are configured (they become webhook deliveries). */
 static unsigned
-bus_kinds(const deliver_config *cfg)
+bus_kinds(const deliver *d, const deliver_config *cfg)
 {
-	return STORE_BUS_OUTBOX | STORE_BUS_WEBHOOKS | (cfg->nwebhooks > 0 ? STORE_BUS_LEADS : 0);
+	bool hooks = cfg->nwebhooks > 0;
+
+	for (size_t i = 0; i < d->nothers; i++)
+		hooks |= d->others[i].cfg->nwebhooks > 0;
+	return STORE_BUS_OUTBOX | STORE_BUS_WEBHOOKS | (hooks ? STORE_BUS_LEADS : 0);
 }
 
 static void on_commit(void *arg, unsigned kinds);
@@ -568,9 +637,9 @@ reconfigure_pending(deliver *d)
 	}
 	free(d->slots);
 	d->slots = slots;
-	if (d->bus != NULL && bus_kinds(next) != bus_kinds(d->cfg)) {
+	if (d->bus != NULL && bus_kinds(d, next) != bus_kinds(d, d->cfg)) {
 		store_bus_unsubscribe(d->bus, d->sub);
-		d->sub = store_bus_subscribe(d->bus, bus_kinds(next), on_commit, d);
+		d->sub = store_bus_subscribe(d->bus, bus_kinds(d, next), on_commit, d);
 	}
 	d->sms_rate.rate = next->sms_rate;
 	d->email_rate.rate = next->email_rate;
@@ -608,7 +677,7 @@ tend_leases(deliver *d, int64_t now)
 	d->next_lease_ns = mono_ns() + (int64_t)d->lease_s * 1000000000 / 3;
 	if (store_lease_renew(d->store) < 0)
 		log_line("error", "lease_renew", "error=\"%s\"", store_errmsg(d->store));
-	if ((n = deliver_recover_orphans(d->store, deliver_rules(d->cfg), now, false)) > 0)
+	if ((n = deliver_recover_by(d->store, rules_of, d, now, false)) > 0)
 		log_line("warn", "delivery_taken_over", "unknown=%d note=\"their node stopped "
 			 "while sending: tasks created\"", n);
 	if (store_begin(d->store) < 0)
@@ -619,6 +688,41 @@ tend_leases(deliver *d, int64_t now)
 	}
 	if (n > 0)
 		log_line("warn", "webhooks_taken_over", "queued=%d", n);
+}
+
+/* A reload's businesses take over once no request is in flight (a job
+ * borrows its lane's configuration and names the lane by its index): the
+ * old lanes are freed. Returns true while they wait. */
+static bool
+others_pending(deliver *d)
+{
+	lane *next, *old;
+	size_t n, nold;
+
+	pthread_mutex_lock(&d->pending_mu);
+	if (!d->others_pending || d->inflight > 0) {
+		bool waiting = d->others_pending;
+
+		pthread_mutex_unlock(&d->pending_mu);
+		return waiting;
+	}
+	next = d->pending_others;
+	n = d->npending_others;
+	d->pending_others = NULL;
+	d->npending_others = 0;
+	d->others_pending = false;
+	pthread_mutex_unlock(&d->pending_mu);
+	pthread_mutex_lock(&d->cfg_mu);	/* a notice may be using an old one */
+	old = d->others;
+	nold = d->nothers;
+	d->others = next;
+	d->nothers = n;
+	pthread_mutex_unlock(&d->cfg_mu);
+	for (size_t i = 0; i < nold; i++)
+		deliver_config_free(old[i].cfg);
+	free(old);
+	log_line("info", "delivery_businesses", "businesses=%zu", n + 1);
+	return false;
 }
 
 static void *
@@ -632,7 +736,7 @@ run(void *arg)
 		int started = 0, running;
 
 		tend_leases(d, now);
-		if (!reconfigure_pending(d)) {
+		if (!reconfigure_pending(d) && !others_pending(d)) {
 			/* Each business in turn, a claim batch each, on the same
 			 * slots: one's burst waits behind a batch of another's, no
 			 * more. The business picking first takes every slot free then,
@@ -746,10 +850,58 @@ free_deliver(deliver *d)
 	for (size_t i = 0; i < d->nothers; i++)
 		deliver_config_free(d->others[i].cfg);
 	free(d->others);
+	for (size_t i = 0; i < d->npending_others; i++)
+		deliver_config_free(d->pending_others[i].cfg);
+	free(d->pending_others);
 	pthread_mutex_destroy(&d->pending_mu);
 	pthread_mutex_destroy(&d->cfg_mu);
 	free(d->slots);
 	free(d);
+}
+
+/* Lanes for others[n] (taken: freed on failure). NULL when n is 0 or out of
+ * memory (*oom). */
+static lane *
+lanes_new(deliver_config **others, size_t n, bool *oom)
+{
+	lane *l = n > 0 ? calloc(n, sizeof *l) : NULL;
+
+	*oom = n > 0 && l == NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (l == NULL) {
+			deliver_config_free(others[i]);
+			continue;
+		}
+		l[i].cfg = others[i];
+		l[i].sms_rate = (send_rate){ .rate = others[i]->sms_rate };
+		l[i].email_rate = (send_rate){ .rate = others[i]->email_rate };
+		bucket_init(&l[i].sms_rate.tb, 1, mono_ns());
+		bucket_init(&l[i].email_rate.tb, 1, mono_ns());
+	}
+	return l;
+}
+
+int
+deliver_set_others(deliver *d, deliver_config **others, size_t n)
+{
+	bool oom;
+	lane *l = lanes_new(others, n, &oom), *was;
+	size_t nwas;
+
+	if (oom)
+		return -1;
+	pthread_mutex_lock(&d->pending_mu);
+	was = d->pending_others;
+	nwas = d->npending_others;
+	d->pending_others = l;
+	d->npending_others = n;
+	d->others_pending = true;
+	pthread_mutex_unlock(&d->pending_mu);
+	for (size_t i = 0; i < nwas; i++)	/* replaced before they took over */
+		deliver_config_free(was[i].cfg);
+	free(was);
+	curl_multi_wakeup(d->multi);
+	return 0;
 }
 
 static deliver *start(deliver_config *cfg, deliver_config **others, size_t nothers,
@@ -817,7 +969,7 @@ start(deliver_config *cfg, deliver_config **others, size_t nothers, bool by_busi
 	d->bus = bus;
 	store_set_bus(d->store, bus);
 	if (bus != NULL) {
-		if ((d->sub = store_bus_subscribe(bus, bus_kinds(cfg), on_commit, d)) < 0) {
+		if ((d->sub = store_bus_subscribe(bus, bus_kinds(d, cfg), on_commit, d)) < 0) {
 			snprintf(err, errlen, "the commit bus has no free subscription for the "
 				 "dispatcher");
 			goto fail;
@@ -829,7 +981,7 @@ start(deliver_config *cfg, deliver_config **others, size_t nothers, bool by_busi
 	bucket_init(&d->email_rate.tb, 1, mono_ns());
 	/* Before anything new is claimed: what a crash left half-done is made
 	 * visible, not resent. */
-	if ((n = deliver_recover(d->store, deliver_rules(cfg), clock())) < 0) {
+	if ((n = deliver_recover_by(d->store, rules_of, d, clock(), true)) < 0) {
 		snprintf(err, errlen, "recovering messages left in flight: %s",
 			 store_errmsg(d->store));
 		goto fail;
@@ -859,6 +1011,18 @@ deliver_cfg_hold(deliver *d)
 {
 	pthread_mutex_lock(&d->cfg_mu);
 	return d->cfg;
+}
+
+const deliver_config *
+deliver_cfg_hold_for(deliver *d, int64_t business_id)
+{
+	const deliver_config *c;
+
+	pthread_mutex_lock(&d->cfg_mu);
+	c = business_id == 0 ? d->cfg : cfg_of(d, business_id, NULL);
+	if (c == NULL)
+		pthread_mutex_unlock(&d->cfg_mu);
+	return c;
 }
 
 void

@@ -201,6 +201,16 @@ int deliver_recover(store *s, const rules *r, int64_t now);
  * expired. Count / -1. */
 int deliver_recover_orphans(store *s, const rules *r, int64_t now, bool at_start);
 
+/* The rules of business_id in force, or NULL when it is not hosted. */
+typedef const rules *(*deliver_rules_of)(void *ctx, int64_t business_id);
+
+/* deliver_recover_orphans with each row's own business's rules (rules_of):
+ * the task for a person goes to that business's people, on its hours. A row
+ * of a business rules_of does not know stays `sending` until one that hosts
+ * it starts. Count of rows made unknown, or -1. */
+int deliver_recover_by(store *s, deliver_rules_of rules_of, void *ctx, int64_t now,
+		       bool at_start);
+
 /* Claims row id (store_outbox_claim) inside the caller's transaction, in a
  * savepoint of its own; a row cancelled because the lead may no longer get
  * it is reported in the same savepoint. Returns the outbox_claim (m filled
@@ -250,6 +260,9 @@ void deliver_lead_link(const deliver_config *cfg, int64_t lead_id, char *out, si
  * deliver_cfg_release (deliver_direct.c: a send outside the dispatcher's
  * thread). Hold it briefly: the dispatcher waits for it to take a reload. */
 const deliver_config *deliver_cfg_hold(deliver *d);
+/* The same for business_id's configuration (0: the install's own); NULL,
+ * nothing held, when the dispatcher does not serve it. */
+const deliver_config *deliver_cfg_hold_for(deliver *d, int64_t business_id);
 void deliver_cfg_release(deliver *d);
 
 #endif

@@ -228,31 +228,54 @@ deliver_record(store *s, const deliver_config *cfg, const outbox_msg *m, const c
 	return 0;
 }
 
+static const rules *
+same_rules(void *ctx, int64_t business_id)
+{
+	(void)business_id;
+	return ctx;
+}
+
 int
 deliver_recover(store *s, const rules *r, int64_t now)
 {
-	return deliver_recover_orphans(s, r, now, true);
+	return deliver_recover_by(s, same_rules, (void *)r, now, true);
 }
 
 int
 deliver_recover_orphans(store *s, const rules *r, int64_t now, bool at_start)
 {
+	return deliver_recover_by(s, same_rules, (void *)r, now, at_start);
+}
+
+int
+deliver_recover_by(store *s, deliver_rules_of rules_of, void *ctx, int64_t now, bool at_start)
+{
 	static const char why[] = "leadkeep stopped while sending";
 	int64_t ids[64];
-	int n, total = 0;
+	int n, done, total = 0;
 
-	/* Batches of 64 until none is left: each batch commits on its own. */
+	/* Batches of 64 until none is left or a batch holds only rows of
+	 * businesses not hosted (they stay `sending`, so the query gives them
+	 * again): each batch commits on its own. */
 	do {
+		done = 0;
 		if (store_begin(s) < 0)
 			return -1;
 		if ((n = store_outbox_orphans(s, at_start, ids, 64)) < 0)
 			goto fail;
 		for (int i = 0; i < n; i++) {
+			const rules *r;
 			outbox_msg m;
 			int64_t task;
 
 			if (store_outbox_load(s, ids[i], &m) != 1)
 				goto fail;
+			/* Its own business's rules decide (whose people, whose hours);
+			 * a business not hosted keeps its row until it is. */
+			if ((r = rules_of(ctx, m.business_id)) == NULL) {
+				outbox_msg_free(&m);
+				continue;
+			}
 			/* One row the engine cannot take must not keep serve from
 			 * starting: it still becomes unknown, without its task. */
 			if (store_savepoint(s) < 0) {
@@ -270,16 +293,17 @@ deliver_recover_orphans(store *s, const rules *r, int64_t now, bool at_start)
 				outbox_msg_free(&m);
 				goto fail;
 			}
-			log_line("warn", "message_unknown", "outbox=%lld lead=%lld channel=%s "
-				 "reason=%s task=%lld", (long long)m.id, (long long)m.lead_id,
-				 m.channel, at_start ? "crash_recovery" : "lease_expired",
-				 (long long)task);
+			log_line("warn", "message_unknown", "outbox=%lld lead=%lld business=%lld "
+				 "channel=%s reason=%s task=%lld", (long long)m.id,
+				 (long long)m.lead_id, (long long)m.business_id, m.channel,
+				 at_start ? "crash_recovery" : "lease_expired", (long long)task);
 			outbox_msg_free(&m);
+			done++;
 		}
 		if (store_commit(s) < 0)
 			goto fail;
-		total += n;
-	} while (n == 64);
+		total += done;
+	} while (n == 64 && done > 0);
 	return total;
 fail:
 	store_rollback(s);

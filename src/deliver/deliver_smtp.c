@@ -102,8 +102,9 @@ smtp_start(deliver_job *job, deliver_result *res)
 		 randombytes_random());
 	unsub[0] = '\0';
 	if (to_lead(m) && c->public_url[0]) {
-		deliver_token_make(c->link_key, "unsubscribe", m->lead_id, tok, sizeof tok);
-		snprintf(unsub, sizeof unsub, "%s/unsubscribe?token=%s", c->public_url, tok);
+		/* Names the lead's business: serve hosts several. */
+		deliver_unsubscribe_link(c->link_key, c->public_url, m->business_id, m->lead_id,
+					 unsub, sizeof unsub);
 	}
 	from_name(c, name, sizeof name);
 	mail = (deliver_mail){

@@ -111,3 +111,40 @@ deliver_token_check(const unsigned char key[32], const char *purpose, const char
 	mac(key, purpose, id, want);
 	return sodium_memcmp(want, got, MAC_LEN) == 0 ? id : -1;
 }
+
+/* The purpose an unsubscribe token of business b is signed for: a token of
+ * one business's lead is no use in another's link. */
+static void
+unsub_purpose(int64_t b, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "unsubscribe.%lld", (long long)b);
+}
+
+void
+deliver_unsubscribe_link(const unsigned char key[32], const char *base, int64_t business_id,
+			 int64_t lead_id, char *out, size_t outlen)
+{
+	char purpose[40], tok[64];
+
+	unsub_purpose(business_id, purpose, sizeof purpose);
+	deliver_token_make(key, purpose, lead_id, tok, sizeof tok);
+	snprintf(out, outlen, "%s/unsubscribe?token=%s&b=%lld", base, tok, (long long)business_id);
+}
+
+int64_t
+deliver_unsubscribe_check(const unsigned char key[32], const char *b, const char *tok,
+			  int64_t *business_id)
+{
+	char purpose[40], *end;
+	long long v;
+
+	*business_id = 0;
+	if (b == NULL)	/* a link from before businesses had their own */
+		return deliver_token_check(key, "unsubscribe", tok);
+	v = strtoll(b, &end, 10);
+	if (*b < '1' || *b > '9' || *end != '\0' || v <= 0)
+		return -1;
+	unsub_purpose(v, purpose, sizeof purpose);
+	*business_id = v;
+	return deliver_token_check(key, purpose, tok);
+}

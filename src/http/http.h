@@ -46,7 +46,8 @@ typedef struct {
 				 * swaps them), and .rules is unused */
 	struct health_watch *health; /* borrowed, may be NULL: serve's self-watch
 				 * (http_set_health) */
-	const http_business *others;	/* borrowed; the install's other businesses */
+	const http_business *others;	/* borrowed; the install's other businesses (a
+				 * business whose live is NULL is disabled) */
 	size_t nothers;
 } http_config;
 
@@ -69,6 +70,13 @@ void http_on_ready(http_server *s, bool (*running)(void *), void *arg);
  * What is fixed at http_start (listen, threads, connection limits, the body
  * memory budget) stays until a restart. */
 void http_set_settings(http_server *s, const settings *st);
+
+/* A SIGHUP's businesses: the first n of the others array given at start
+ * (which has room for them) are hosted from the next request on. The caller
+ * writes a new one in full before publishing it, and disables one by
+ * storing NULL in its live (__atomic_store_n), never moving or freeing one
+ * while the server runs. */
+void http_set_businesses(http_server *s, size_t n);
 
 /* Puts serve's self-watch (borrowed) behind GET /api/v1/health/report, the
  * web app's health banner and /metrics; NULL takes it away and returns once

@@ -9,14 +9,28 @@
 #include "http_internal.h"
 #include "intake/intake_sig.h"
 
+/* The businesses hosted now (a SIGHUP may add some: http_set_businesses). */
+static size_t
+nothers(const http_server *srv)
+{
+	return __atomic_load_n(&srv->cfg.nothers, __ATOMIC_ACQUIRE);
+}
+
+/* b's rules in force, NULL while it is disabled (http_set_businesses). */
+static const rules_live *
+live_of(const http_business *b)
+{
+	return __atomic_load_n(&b->live, __ATOMIC_ACQUIRE);
+}
+
 const rules_live *
 http_business_live(const http_server *srv, int64_t id)
 {
 	if (id == srv->cfg.business_id)
 		return srv->cfg.live;
-	for (size_t i = 0; i < srv->cfg.nothers; i++)
+	for (size_t i = 0; i < nothers(srv); i++)
 		if (srv->cfg.others[i].id == id)
-			return srv->cfg.others[i].live;
+			return live_of(&srv->cfg.others[i]);
 	return NULL;
 }
 
@@ -25,7 +39,7 @@ static void
 act_for(http_req *rq, const http_business *b, bool note)
 {
 	rq->business_id = b->id;
-	rq->biz_live = b->live;
+	rq->biz_live = live_of(b);
 	rq->biz_settings = b->sources;
 	if (note)
 		http_note(rq, "business=%lld", (long long)b->id);
@@ -40,6 +54,12 @@ act_for_own(http_req *rq)
 	rq->biz_settings = NULL;
 }
 
+void
+http_set_businesses(http_server *s, size_t n)
+{
+	__atomic_store_n(&s->cfg.nothers, n, __ATOMIC_RELEASE);
+}
+
 const settings_source *
 http_source_find(http_req *rq, const char *type, const char *key)
 {
@@ -50,10 +70,10 @@ http_source_find(http_req *rq, const char *type, const char *key)
 		return src;
 	/* serve refused to host a business whose key another already has: at
 	 * most one matches. */
-	for (size_t i = 0; i < srv->cfg.nothers; i++) {
+	for (size_t i = 0; i < nothers(srv); i++) {
 		const http_business *b = &srv->cfg.others[i];
 
-		if (b->sources == NULL ||
+		if (b->sources == NULL || live_of(b) == NULL ||
 		    (src = settings_source_find(b->sources, type, key)) == NULL)
 			continue;
 		act_for(rq, b, true);
@@ -74,7 +94,7 @@ http_twilio_business(http_req *rq, const char *to, const char *service)
 	const http_server *srv = rq->srv;
 	const settings *own = http_settings(rq);
 
-	if (srv->cfg.nothers == 0)
+	if (nothers(srv) == 0)
 		return true;	/* one business: every number is its own, as ever */
 	/* A messaging service names its business before the number does: its
 	 * numbers are a pool the business may not list. serve refused to host
@@ -82,10 +102,11 @@ http_twilio_business(http_req *rq, const char *to, const char *service)
 	if (service != NULL && *service != '\0') {
 		if (same(service, own->twilio_service))
 			return true;
-		for (size_t i = 0; i < srv->cfg.nothers; i++) {
+		for (size_t i = 0; i < nothers(srv); i++) {
 			const http_business *b = &srv->cfg.others[i];
 
-			if (b->sources != NULL && same(service, b->sources->twilio_service)) {
+			if (b->sources != NULL && live_of(b) != NULL &&
+			    same(service, b->sources->twilio_service)) {
 				act_for(rq, b, true);
 				return true;
 			}
@@ -93,10 +114,10 @@ http_twilio_business(http_req *rq, const char *to, const char *service)
 	}
 	if (same(to, own->twilio_number))
 		return true;
-	for (size_t i = 0; i < srv->cfg.nothers; i++) {
+	for (size_t i = 0; i < nothers(srv); i++) {
 		const http_business *b = &srv->cfg.others[i];
 
-		if (b->sources != NULL && same(to, b->sources->twilio_number)) {
+		if (b->sources != NULL && live_of(b) != NULL && same(to, b->sources->twilio_number)) {
 			act_for(rq, b, true);
 			return true;
 		}
@@ -112,15 +133,16 @@ http_meta_business(http_req *rq, const char *page_id)
 
 	act_for_own(rq);
 	/* One business that names no page: every page is its own, as ever. */
-	if (srv->cfg.nothers == 0 && own->nmeta_pages == 0)
+	if (nothers(srv) == 0 && own->nmeta_pages == 0)
 		return true;
 	if (settings_meta_page(own, page_id))
 		return true;
 	/* serve refused to host a business whose page another has: at most one */
-	for (size_t i = 0; i < srv->cfg.nothers; i++) {
+	for (size_t i = 0; i < nothers(srv); i++) {
 		const http_business *b = &srv->cfg.others[i];
 
-		if (b->sources != NULL && settings_meta_page(b->sources, page_id)) {
+		if (b->sources != NULL && live_of(b) != NULL &&
+		    settings_meta_page(b->sources, page_id)) {
 			act_for(rq, b, false);
 			return true;
 		}
@@ -134,11 +156,12 @@ http_keyed_business(http_req *rq, const char *(*key_of)(const settings *st), con
 	const http_server *srv = rq->srv;
 	const char *own = key_of(http_settings(rq));
 
-	if (key == NULL || srv->cfg.nothers == 0 || (own != NULL && sig_equal(key, own)))
+	if (key == NULL || nothers(srv) == 0 || (own != NULL && sig_equal(key, own)))
 		return;
-	for (size_t i = 0; i < srv->cfg.nothers; i++) {
+	for (size_t i = 0; i < nothers(srv); i++) {
 		const http_business *b = &srv->cfg.others[i];
-		const char *theirs = b->sources != NULL ? key_of(b->sources) : NULL;
+		const char *theirs = b->sources != NULL && live_of(b) != NULL ?
+				     key_of(b->sources) : NULL;
 
 		if (theirs == NULL || !sig_equal(key, theirs))
 			continue;

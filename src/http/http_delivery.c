@@ -229,22 +229,42 @@ http_unsubscribe(http_req *rq)
 	const char *token = http_arg(rq, "token");
 	unsigned char key[32];
 	char name[300], text[512], err[256];
+	int64_t bid;
 	flow_result rc;
 
 	if (!get_key(rq, key))
 		return html(rq, 500, "Something went wrong", "Please try again later.", NULL);
-	if ((j.id = deliver_token_check(key, "unsubscribe", token)) < 0)
+	if ((j.id = deliver_unsubscribe_check(key, http_arg(rq, "b"), token, &bid)) < 0)
 		return html(rq, 400, "This link does not work", "The unsubscribe link is incomplete "
 			    "or was changed. Please use the link from the email, or reply to the "
 			    "email and ask us to stop.", NULL);
+	/* The lead's business, as the link names it: its name on the page, its
+	 * rules deciding, its lead only. */
+	if (bid != 0 && bid != j.business_id) {
+		const rules_live *live = http_business_live(rq->srv, bid);
+
+		if (live == NULL)
+			return html(rq, 404, "This link does not work", "We could not find your "
+				    "details.", NULL);
+		j.business_id = bid;
+		j.rules = rules_live_get(live);
+	}
 	escape(j.rules->business.name, name, sizeof name);
 	/* Only a POST saying List-Unsubscribe=One-Click changes consent: the
 	 * mailbox provider's RFC 8058 one-click, or our page's button (which
 	 * posts the same). GET and HEAD (link scanners, prefetchers) and any
 	 * other POST get the page with the button. */
 	if (strcmp(rq->method, "POST") != 0 || !one_click(rq)) {
+		char query[128];
+
+		/* The button posts the link as it came: token (checked: URL-safe)
+		 * and business. */
+		snprintf(query, sizeof query, "%s", token);
+		if (bid != 0)
+			snprintf(query + strlen(query), sizeof query - strlen(query), "&amp;b=%lld",
+				 (long long)bid);
 		snprintf(text, sizeof text, "Stop getting emails from %s?", name);
-		return html(rq, 200, "Unsubscribe", text, token);	/* token checked: URL-safe */
+		return html(rq, 200, "Unsubscribe", text, query);
 	}
 	http_note(rq, "lead=%lld", (long long)j.id);
 	rc = http_write(rq, unsubscribe_run, &j, err, sizeof err);

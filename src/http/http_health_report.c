@@ -23,7 +23,7 @@ http_health_alerts(http_req *rq, health_alert *out, int max)
 
 	pthread_rwlock_rdlock(&rq->srv->watch_lock);
 	if (rq->srv->watch != NULL)
-		n = health_watch_alerts(rq->srv->watch, out, max);
+		n = health_watch_alerts(rq->srv->watch, rq->business_id, out, max);
 	pthread_rwlock_unlock(&rq->srv->watch_lock);
 	return n;
 }
@@ -33,23 +33,23 @@ http_health_report(http_req *rq)
 {
 	enum MHD_Result ret;
 	json_t *j = NULL;
-	bool watching;
+	bool watching, watched = false;
 
 	if (!http_auth(rq, HTTP_ROLE_STAFF, &ret))
 		return ret;
-	/* The watch looks at the install's own business: another business's
-	 * token learns nothing of it. */
-	if (rq->business_id != rq->srv->cfg.business_id)
-		return http_error(rq, 404, "not_watched", "the health watch covers the install's "
-				  "own business only", NULL);
+	/* The token's business, and only it: another business's alerts are none
+	 * of its business. */
 	pthread_rwlock_rdlock(&rq->srv->watch_lock);
 	watching = rq->srv->watch != NULL;
 	if (watching)
-		j = health_watch_report(rq->srv->watch);
+		j = health_watch_report(rq->srv->watch, rq->business_id, &watched);
 	pthread_rwlock_unlock(&rq->srv->watch_lock);
 	if (!watching)
 		return http_error(rq, 503, "not_watching", "the health watch is not running (it "
 				  "starts with serve, after delivery)", NULL);
+	if (!watched)
+		return http_error(rq, 404, "not_watched", "the health watch does not watch this "
+				  "token's business (it is not hosted here)", NULL);
 	if (j == NULL)
 		return http_error(rq, 500, "internal", "out of memory", NULL);
 	return http_json(rq, 200, j);

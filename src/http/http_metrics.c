@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "health/health_watch.h"
 #include "http_internal.h"
 #include "store/store_outbox.h"
 #include "util/metrics.h"
@@ -51,25 +52,46 @@ database_gauges(FILE *out, const store_stats *st)
 			    "write-ahead log.", "file", files, sizes, 2);
 }
 
-/* One gauge per kind of alert: how many of that kind the self-watch had
- * open at its last look (0 without a watch). */
-static void
-health_gauges(FILE *out, http_req *rq)
-{
-	enum { MAX = 512 };	/* more than the watch keeps (health_watch.c) */
-	health_alert *al = malloc(MAX * sizeof *al);
-	const char *kinds[HEALTH_NKINDS];
-	double open[HEALTH_NKINDS] = { 0 };
-	int n = al ? http_health_alerts(rq, al, MAX) : 0;
+typedef struct {
+	FILE *out;
+	int64_t only;		/* a token's business, 0: every business watched */
+} gauges_ctx;
 
-	for (int i = 0; i < HEALTH_NKINDS; i++)
-		kinds[i] = health_kind_name((health_kind)i);
+/* One business's samples: every kind, 0 when none is open. */
+static void
+health_business(void *arg, int64_t business_id, const char *slug, const health_alert *al,
+		int n)
+{
+	gauges_ctx *c = arg;
+	double open[HEALTH_NKINDS] = { 0 };
+
+	if (c->only != 0 && business_id != c->only)
+		return;
 	for (int i = 0; i < n; i++)
 		open[al[i].kind]++;
-	free(al);
-	metrics_write_gauge(out, "leadkeep_health_alerts", "Health alerts open at the self-watch's "
-			    "last look, by kind (GET /api/v1/health/report).", "kind", kinds, open,
-			    HEALTH_NKINDS);
+	for (int k = 0; k < HEALTH_NKINDS; k++) {
+		fputs("leadkeep_health_alerts{business=\"", c->out);
+		metrics_write_label(c->out, slug);
+		fprintf(c->out, "\",kind=\"%s\"} %g\n", health_kind_name((health_kind)k), open[k]);
+	}
+}
+
+/* One gauge per business watched and kind of alert: how many of that kind
+ * the self-watch had open at its last look for that business (none without
+ * a watch). A staff token sees its own business's; a scrape from loopback,
+ * every business's. */
+static void
+health_gauges(FILE *out, http_req *rq, bool authed)
+{
+	gauges_ctx c = { out, authed ? rq->business_id : 0 };
+
+	fputs("# HELP leadkeep_health_alerts Health alerts open at the self-watch's last look, "
+	      "by business and kind (GET /api/v1/health/report).\n"
+	      "# TYPE leadkeep_health_alerts gauge\n", out);
+	pthread_rwlock_rdlock(&rq->srv->watch_lock);
+	if (rq->srv->watch != NULL)
+		health_watch_each(rq->srv->watch, health_business, &c);
+	pthread_rwlock_unlock(&rq->srv->watch_lock);
 }
 
 enum MHD_Result
@@ -94,7 +116,7 @@ http_metrics(http_req *rq)
 			    "for this scrape.", NULL, NULL, &up, 1);
 	if (up)
 		database_gauges(out, &st);
-	health_gauges(out, rq);
+	health_gauges(out, rq, !loopback(rq->ip));
 	if (fclose(out) != 0) {
 		free(buf);
 		return http_error(rq, 500, "internal", "out of memory", NULL);

@@ -42,6 +42,8 @@ struct sched {
 	sched_clock clock;
 	sched_turn *turns;	/* sched_start_many: every business hosted, in turn */
 	size_t nturns;
+	sched_turn *pending;	/* sched_set_businesses', under mu until taken */
+	size_t npending;
 	bool stop;
 	bool running;
 	bool poked;
@@ -233,6 +235,12 @@ run(void *arg)
 		struct timespec until;
 		int fired;
 
+		if (sc->pending != NULL) {	/* a reload's businesses */
+			free(sc->turns);
+			sc->turns = sc->pending;
+			sc->nturns = sc->npending;
+			sc->pending = NULL;
+		}
 		pthread_mutex_unlock(&sc->mu);
 		now = sc->clock();
 		if (sc->nturns > 0) {
@@ -348,6 +356,24 @@ fail:
 	return NULL;
 }
 
+int
+sched_set_businesses(sched *sc, const sched_business *biz, size_t n)
+{
+	sched_turn *turns = calloc(n ? n : 1, sizeof *turns);
+
+	if (turns == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		turns[i].b = biz[i];
+	pthread_mutex_lock(&sc->mu);
+	free(sc->pending);
+	sc->pending = turns;
+	sc->npending = n;
+	pthread_cond_signal(&sc->cv);
+	pthread_mutex_unlock(&sc->mu);
+	return 0;
+}
+
 sched *
 sched_start_many(const char *dir, const sched_business *biz, size_t n, sched_clock clock,
 		 store_bus *bus, char *err, size_t errlen)
@@ -416,5 +442,6 @@ sched_stop(sched *sc)
 	pthread_mutex_destroy(&sc->mu);
 	store_close(sc->store);
 	free(sc->turns);
+	free(sc->pending);
 	free(sc);
 }

@@ -85,6 +85,11 @@ typedef struct {
 sched *sched_start_many(const char *dir, const sched_business *biz, size_t n,
 			sched_clock clock, store_bus *bus, char *err, size_t errlen);
 
+/* A SIGHUP's businesses (sched_start_many's): biz (copied) replaces the
+ * list at the thread's next turn; a business left out has its timers wait.
+ * 0 / -1 (out of memory: the list in force stays). */
+int sched_set_businesses(sched *sc, const sched_business *biz, size_t n);
+
 /* True while the thread runs its loop (for /readyz). */
 bool sched_running(sched *s);
 

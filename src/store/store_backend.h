@@ -182,8 +182,8 @@ struct store_backend {
 			      int max);
 	int (*outbox_due_for)(store *s, int64_t business_id, const char *channel, int64_t now,
 			      int64_t *ids, int max);
-	int (*webhook_enqueue_for)(store *s, int64_t business_id, const char *const *urls,
-				   size_t nurls, int64_t now, int max);
+	int (*webhook_enqueue_each)(store *s, const store_webhook_target *t, size_t nt,
+				    int64_t now, int max);
 	/* store_report.h: which businesses' timelines grew */
 	int (*report_changed)(store *s, int64_t *after,
 			      void (*fn)(void *ctx, int64_t business_id, int64_t newest),

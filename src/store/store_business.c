@@ -29,7 +29,16 @@ int
 store_webhook_enqueue_for(store *s, int64_t business_id, const char *const *urls,
 			  size_t nurls, int64_t now, int max)
 {
-	return store_backend_of(s)->webhook_enqueue_for(s, business_id, urls, nurls, now, max);
+	store_webhook_target t = { business_id, urls, nurls };
+
+	return store_backend_of(s)->webhook_enqueue_each(s, &t, 1, now, max);
+}
+
+int
+store_webhook_enqueue_each(store *s, const store_webhook_target *t, size_t nt, int64_t now,
+			   int max)
+{
+	return store_backend_of(s)->webhook_enqueue_each(s, t, nt, now, max);
 }
 
 int

@@ -13,6 +13,7 @@
 
 #include "core/rules.h"
 #include "store.h"
+#include "store_webhook.h"
 
 /* The install's own business: the one every command and serve use when no
  * other is named. */
@@ -59,5 +60,12 @@ int store_outbox_due_for(store *s, int64_t business_id, const char *channel, int
  * cursor moves past them). Count of events read, or -1. */
 int store_webhook_enqueue_for(store *s, int64_t business_id, const char *const *urls,
 			      size_t nurls, int64_t now, int max);
+
+/* store_webhook_enqueue for several businesses at once (one cursor feeds
+ * them all): each new event becomes deliveries to the URLs of the target of
+ * its business (business_id 0: every business's); an event no target takes
+ * is passed over. Count of events read, or -1. */
+int store_webhook_enqueue_each(store *s, const store_webhook_target *t, size_t nt, int64_t now,
+			       int max);
 
 #endif

@@ -30,9 +30,10 @@ typedef struct {
 } store_health;
 
 /*
- * Fills *out for business_id at now. 0 / -1. Cost: the outbox and fired
- * timers are read in full (no index on updated_at / fired_at: about 100 ms
- * per million rows, once per check), the heads through the due indexes.
+ * Fills *out for business_id at now. 0 / -1. Cost: the business's rows of
+ * the window only, by index ranges (outbox by business and updated_at, the
+ * queued ones retried before the window by the due index, fired timers by
+ * business and fired_at), the heads through the due indexes.
  */
 int store_health_read(store *s, int64_t business_id, int64_t now, int64_t since,
 		      int64_t dead_since, int64_t late_after, store_health *out);

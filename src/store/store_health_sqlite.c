@@ -7,7 +7,11 @@
 #include "store_health.h"
 #include "store_internal.h"
 
-/* Error codes that mean "your credentials": Twilio's 20003 (and the bare
+/* Two disjoint sets of rows, each read by an index: the window (updated in
+ * [min(since, dead_since), now]: outbox_by_business_updated) and the queued
+ * rows retried before it (outbox_due_by_business). Then the counts.
+ *
+ * Error codes that mean "your credentials": Twilio's 20003 (and the bare
  * HTTP 401/403 it answers without a code), SMTP's 530/534/535; an SMTP
  * login curl refused before a reply code is recognised by its message
  * (deliver_smtp.c). A queued message whose last attempt was refused counts
@@ -24,8 +28,13 @@ static const char *const outbox_sql =
 	" coalesce(sum((state = 'queued' OR (updated_at >= ?2 AND state IN ('dead', 'failed')))"
 	"  AND channel = 'email' AND (error_code IN (530, 534, 535)"
 	"  OR last_error LIKE 'SMTP authentication failed%')), 0)"
-	" FROM outbox WHERE business_id = ?1 AND updated_at <= ?4"
-	" AND (updated_at >= min(?2, ?3) OR (state = 'queued' AND attempts > 0))";
+	" FROM (SELECT state, updated_at, channel, error_code, last_error, attempts"
+	"  FROM outbox WHERE business_id = ?1 AND updated_at >= min(?2, ?3) AND updated_at <= ?4"
+	"  UNION ALL"
+	"  SELECT state, updated_at, channel, error_code, last_error, attempts"
+	"  FROM outbox INDEXED BY outbox_due_by_business"	/* not all its history */
+	"  WHERE business_id = ?1 AND state = 'queued' AND attempts > 0"
+	"  AND updated_at < min(?2, ?3))";
 
 static const char *const timers_sql =
 	"SELECT count(*), coalesce(max(fired_at - due_at), 0) FROM timers"

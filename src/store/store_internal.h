@@ -102,8 +102,8 @@ int sqlite_timers_due_for(store *s, int64_t business_id, int64_t now, store_time
 			  int max);
 int sqlite_outbox_due_for(store *s, int64_t business_id, const char *channel, int64_t now,
 			  int64_t *ids, int max);
-int sqlite_webhook_enqueue_for(store *s, int64_t business_id, const char *const *urls,
-			       size_t nurls, int64_t now, int max);
+int sqlite_webhook_enqueue_each(store *s, const store_webhook_target *t, size_t nt,
+				int64_t now, int max);
 int sqlite_businesses_read(store *s, const char *slug,
 			   void (*fn)(void *ctx, const store_business_row *r), void *ctx);
 int64_t sqlite_lead_find_open(store *s, int64_t business_id, const char *phone,

@@ -540,6 +540,6 @@ const store_backend store_pg_backend = {
 	.businesses_read = pg_businesses_read,
 	.timers_due_for = pg_timers_due_for,
 	.outbox_due_for = pg_outbox_due_for,
-	.webhook_enqueue_for = pg_webhook_enqueue_for,
+	.webhook_enqueue_each = pg_webhook_enqueue_each,
 	.report_changed = pg_report_changed,
 };

@@ -105,8 +105,8 @@ int pg_business_update(store *s, const char *slug, const char *file, int disable
 int pg_timers_due_for(store *s, int64_t business_id, int64_t now, store_timer *out, int max);
 int pg_outbox_due_for(store *s, int64_t business_id, const char *channel, int64_t now, int64_t *ids,
 		      int max);
-int pg_webhook_enqueue_for(store *s, int64_t business_id, const char *const *urls, size_t nurls,
-			   int64_t now, int max);
+int pg_webhook_enqueue_each(store *s, const store_webhook_target *t, size_t nt, int64_t now,
+			    int max);
 int pg_businesses_read(store *s, const char *slug,
 		       void (*fn)(void *ctx, const store_business_row *r), void *ctx);
 int64_t pg_lead_find_open(store *s, int64_t business_id, const char *phone,

@@ -23,8 +23,13 @@ pg_health_read(store *s, int64_t business_id, int64_t now, int64_t since, int64_
 		" count(*) FILTER (WHERE (state = 'queued' OR (updated_at >= $2 AND state IN"
 		"  ('dead', 'failed'))) AND channel = 'email' AND (error_code IN (530, 534, 535)"
 		"  OR last_error LIKE 'SMTP authentication failed%'))"
-		" FROM outbox WHERE business_id = $1 AND updated_at <= $4"
-		" AND (updated_at >= LEAST($2, $3) OR (state = 'queued' AND attempts > 0))";
+		" FROM (SELECT state, updated_at, channel, error_code, last_error, attempts"
+		"  FROM outbox WHERE business_id = $1 AND updated_at >= LEAST($2::bigint, $3::bigint)"
+		"  AND updated_at <= $4"
+		"  UNION ALL"
+		"  SELECT state, updated_at, channel, error_code, last_error, attempts"
+		"  FROM outbox WHERE business_id = $1 AND state = 'queued' AND attempts > 0"
+		"  AND updated_at < LEAST($2::bigint, $3::bigint)) w";
 	static const char *const timers_sql =
 		"SELECT count(*), coalesce(max(fired_at - due_at), 0) FROM timers"
 		" WHERE business_id = $1 AND state = 'fired' AND fired_at >= $2 AND fired_at <= $3"

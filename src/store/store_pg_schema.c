@@ -213,6 +213,11 @@ const char *const store_pg_migrations[] = {
 	"ALTER TABLE sessions ADD COLUMN shown_business_id BIGINT;"
 	"CREATE INDEX users_by_email ON users(email);"
 	ANNOUNCE("user_grants"),
+
+	/* 17: SQLite's 15, the self-watch's windows read by range. */
+	"CREATE INDEX outbox_by_business_updated ON outbox(business_id, updated_at);"
+	"CREATE INDEX timers_fired_by_business ON timers(business_id, fired_at)"
+	"  WHERE state = 'fired';",
 };
 
 const int store_pg_nmigrations =

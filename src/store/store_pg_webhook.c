@@ -17,12 +17,24 @@
 int
 pg_webhook_enqueue(store *s, const char *const *urls, size_t nurls, int64_t now, int max)
 {
-	return pg_webhook_enqueue_for(s, 0, urls, nurls, now, max);
+	store_webhook_target t = { 0, urls, nurls };
+
+	return pg_webhook_enqueue_each(s, &t, 1, now, max);
+}
+
+/* The target that takes business bid's events, or NULL. */
+static const store_webhook_target *
+target_of(const store_webhook_target *t, size_t nt, int64_t bid)
+{
+	for (size_t i = 0; i < nt; i++)
+		if (t[i].business_id == 0 || t[i].business_id == bid)
+			return &t[i];
+	return NULL;
 }
 
 int
-pg_webhook_enqueue_for(store *s, int64_t business_id, const char *const *urls, size_t nurls,
-		       int64_t now, int max)
+pg_webhook_enqueue_each(store *s, const store_webhook_target *tg, size_t nt, int64_t now,
+			int max)
 {
 	static const char *const place =
 		"INSERT INTO deliver_cursors (name, value) SELECT 'webhooks', coalesce(max(id), 0)"
@@ -53,15 +65,15 @@ pg_webhook_enqueue_for(store *s, int64_t business_id, const char *const *urls, s
 		return -1;
 	n = PQntuples(evs);
 	for (int i = 0; i < n; i++) {
-		/* Another business's event: not for these URLs (the cursor moves on). */
-		if (business_id != 0 && pg_get_int(evs, i, 1) != business_id)
-			continue;
-		for (size_t u = 0; u < nurls; u++) {
+		const store_webhook_target *t = target_of(tg, nt, pg_get_int(evs, i, 1));
+
+		/* A business no target names: its events pass (the cursor moves on). */
+		for (size_t u = 0; t != NULL && u < t->nurls; u++) {
 			pg_params pq = { 0 };
 
 			pg_int(&pq, pg_get_int(evs, i, 1));
 			pg_int(&pq, pg_get_int(evs, i, 0));
-			pg_text(&pq, urls[u]);
+			pg_text(&pq, t->urls[u]);
 			pg_int(&pq, now);
 			if (pg_run_done(p, queue, &pq) < 0) {
 				PQclear(evs);
@@ -114,7 +126,7 @@ pg_webhook_claim(store *s, int64_t id, int64_t now, store_webhook *w)
 	static const char *const sel =
 		"SELECT d.url, d.attempts, e.id, e.type, e.at, e.actor, e.text, l.id, l.name,"
 		" l.phone, l.email, l.source, l.kind, l.service, l.stage, l.status, l.owner,"
-		" d.event_id"
+		" d.event_id, d.business_id"
 		" FROM webhook_deliveries d LEFT JOIN events e ON e.id = d.event_id"
 		" LEFT JOIN leads l ON l.id = e.lead_id WHERE d.id = $1 AND d.state = 'queued'"
 		" FOR UPDATE OF d SKIP LOCKED";
@@ -145,6 +157,7 @@ pg_webhook_claim(store *s, int64_t id, int64_t now, store_webhook *w)
 	w->url = pg_get_strdup(r, 0, 0);
 	w->attempts = (int)pg_get_int(r, 0, 1) + 1;
 	w->event_id = pg_get_int(r, 0, 2);
+	w->business_id = pg_get_int(r, 0, 18);
 	for (int i = 0; i < STORE_WEBHOOK_NTEXTS; i++)
 		t[i] = (store_text){ PQgetisnull(r, 0, text_cols[i]) ? NULL :
 				     PQgetvalue(r, 0, text_cols[i]),

@@ -310,6 +310,13 @@ const char *const store_migrations[] = {
 	"  PRIMARY KEY (user_id, business_id));"
 	"ALTER TABLE sessions ADD COLUMN shown_business_id INTEGER;"
 	"CREATE INDEX users_by_email ON users(email);",
+
+	/* 15: the self-watch reads each business's window of the outbox and of the
+	 * fired timers by range, not the whole tables, once per check and
+	 * business. */
+	"CREATE INDEX outbox_by_business_updated ON outbox(business_id, updated_at);"
+	"CREATE INDEX timers_fired_by_business ON timers(business_id, fired_at)"
+	"  WHERE state = 'fired';",
 };
 
 const int store_nmigrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

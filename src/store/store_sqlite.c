@@ -533,6 +533,6 @@ const store_backend store_sqlite_backend = {
 	.businesses_read = sqlite_businesses_read,
 	.timers_due_for = sqlite_timers_due_for,
 	.outbox_due_for = sqlite_outbox_due_for,
-	.webhook_enqueue_for = sqlite_webhook_enqueue_for,
+	.webhook_enqueue_each = sqlite_webhook_enqueue_each,
 	.report_changed = sqlite_report_changed,
 };

@@ -44,12 +44,24 @@ cursor_set(store *s, int64_t v)
 int
 sqlite_webhook_enqueue(store *s, const char *const *urls, size_t nurls, int64_t now, int max)
 {
-	return sqlite_webhook_enqueue_for(s, 0, urls, nurls, now, max);
+	store_webhook_target t = { 0, urls, nurls };
+
+	return sqlite_webhook_enqueue_each(s, &t, 1, now, max);
+}
+
+/* The target that takes business bid's events, or NULL. */
+static const store_webhook_target *
+target_of(const store_webhook_target *t, size_t nt, int64_t bid)
+{
+	for (size_t i = 0; i < nt; i++)
+		if (t[i].business_id == 0 || t[i].business_id == bid)
+			return &t[i];
+	return NULL;
 }
 
 int
-sqlite_webhook_enqueue_for(store *s, int64_t business_id, const char *const *urls,
-			   size_t nurls, int64_t now, int max)
+sqlite_webhook_enqueue_each(store *s, const store_webhook_target *tg, size_t nt, int64_t now,
+			    int max)
 {
 	sqlite3_stmt *st, *ins;
 	int64_t cur = cursor_get(s), last = 0;
@@ -72,16 +84,17 @@ sqlite_webhook_enqueue_for(store *s, int64_t business_id, const char *const *url
 	sqlite3_bind_int(st, 2, max);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t ev = sqlite3_column_int64(st, 0), bid = sqlite3_column_int64(st, 1);
+		const store_webhook_target *t = target_of(tg, nt, bid);
 
-		/* Another business's event: not for these URLs (its cursor moves on). */
-		for (size_t i = 0; i < nurls && (business_id == 0 || bid == business_id); i++) {
+		/* A business no target names: its events pass (the cursor moves on). */
+		for (size_t i = 0; t != NULL && i < t->nurls; i++) {
 			if ((ins = store_stmt(s, "INSERT OR IGNORE INTO webhook_deliveries"
 					      " (business_id, event_id, url, send_at, created_at,"
 					      " updated_at) VALUES (?1, ?2, ?3, ?4, ?4, ?4)")) == NULL)
 				goto fail;
 			sqlite3_bind_int64(ins, 1, bid);
 			sqlite3_bind_int64(ins, 2, ev);
-			store_bind_text(ins, 3, urls[i]);
+			store_bind_text(ins, 3, t->urls[i]);
 			sqlite3_bind_int64(ins, 4, now);
 			if (store_step_done(ins) < 0)
 				goto fail;
@@ -178,7 +191,7 @@ sqlite_webhook_claim(store *s, int64_t id, int64_t now, store_webhook *w)
 	static const char *const sel =
 		"SELECT d.url, d.attempts, e.id, e.type, e.at, e.actor, e.text, l.id, l.name,"
 		" l.phone, l.email, l.source, l.kind, l.service, l.stage, l.status, l.owner,"
-		" d.event_id"
+		" d.event_id, d.business_id"
 		" FROM webhook_deliveries d LEFT JOIN events e ON e.id = d.event_id"
 		" LEFT JOIN leads l ON l.id = e.lead_id WHERE d.id = ?1 AND d.state = 'queued'";
 	static const int text_cols[STORE_WEBHOOK_NTEXTS] = { 3, 5, 6, 8, 9, 10, 11, 12, 13, 14,
@@ -207,6 +220,7 @@ sqlite_webhook_claim(store *s, int64_t id, int64_t now, store_webhook *w)
 	w->url = store_col_strdup(st, 0);
 	w->attempts = sqlite3_column_int(st, 1) + 1;
 	w->event_id = sqlite3_column_int64(st, 2);
+	w->business_id = sqlite3_column_int64(st, 18);
 	for (int i = 0; i < STORE_WEBHOOK_NTEXTS; i++)
 		t[i] = (store_text){ (const char *)sqlite3_column_text(st, text_cols[i]),
 				     (size_t)sqlite3_column_bytes(st, text_cols[i]) };

@@ -35,7 +35,15 @@ typedef struct {
 	char *type;		/* the event's type, e.g. "task.created" */
 	int attempts;		/* including this one */
 	json_t *payload;	/* {"id","type","at","actor","text","lead":{...}} */
+	int64_t business_id;	/* whose event: its secret signs it */
 } store_webhook;
+
+/* One business's webhook URLs (store_webhook_enqueue_each); borrowed. */
+typedef struct {
+	int64_t business_id;	/* 0: every business's events */
+	const char *const *urls;
+	size_t nurls;
+} store_webhook_target;
 
 #define STORE_WEBHOOK_DEAD 2
 

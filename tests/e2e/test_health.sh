@@ -70,7 +70,7 @@ banner() {	# banner JAR PATH: the health banner's text on the page, empty when n
 m = re.search(r"<div class=\"notice error health\".*?</div>", open(sys.argv[1]).read(), re.S)
 print(re.sub("<[^>]+>", " ", m.group(0)) if m else "")' "$T/page"
 }
-metric() { curl -s "$BASE/metrics" | grep "^leadkeep_health_alerts{kind=\"$1\"}" | cut -d' ' -f2; }
+metric() { curl -s "$BASE/metrics" | grep "^leadkeep_health_alerts{business=\"default\",kind=\"$1\"}" | cut -d' ' -f2; }
 
 # --- an hour after the last lead: nothing is wrong with the form --------------------
 export LEADKEEP_NOW=2026-11-03T00:00:00Z

@@ -214,8 +214,10 @@ for pat in "/api/v1/leads" "/api/v1/tasks" "/api/v1/people" "/api/v1/appointment
 	expect_eq "with nothing of the install's own business" \
 		"$(grep -o -e 'Ann Own' -e 'Alice Moreno' -e '"lead_id": *1[,}]' <<<"$out")" ""
 done
-expect_eq "bravo's token: GET /api/v1/health/report (the install's own watch) is 404" \
-	"$(api "$BRAVO_TOKEN" GET /api/v1/health/report)" 404
+expect_eq "bravo's token: GET /api/v1/health/report is bravo's own report" \
+	"$(api "$BRAVO_TOKEN" GET /api/v1/health/report)" 200
+expect_eq "with nothing of the install's own business" \
+	"$(grep -o -e 'Ann Own' -e 'Northside' <"$T/api.out")" ""
 expect_contains "GET /api/v1/leads lists bravo's own" \
 	"$(api "$BRAVO_TOKEN" GET /api/v1/leads; cat "$T/api.out")" "Bob Bravo"
 expect_eq "POST /api/v1/leads with bravo's token" "$(api "$BRAVO_TOKEN" POST /api/v1/leads \
