@@ -611,20 +611,31 @@ cmd_serve(int argc, char **argv)
 		rc = cli_fail(EXIT_RUNTIME, "%s", err);
 		goto out;
 	}
-	/* The Reports page's default view, computed now and whenever the leads
-	 * change (web_reports_cache.h): of the businesses whose page the web app
-	 * shows - the install's own (its sign-in is to that one). Another hosted
-	 * business joins this list when the web app serves it: warming a page
-	 * nobody can open would cost a report per business at every start. */
+	/* The Reports page's default view of every business hosted at start,
+	 * computed now and whenever its leads change (web_reports_cache.h; one
+	 * a SIGHUP adds is computed when its page is first asked for). */
 	{
-		web_reports_business warm = { e.business_id, live };
+		web_reports_business *warm = calloc(others.n + 1, sizeof *warm);
+		size_t nwarm = 0;
 
-		if (web_reports_warm_start(&(web_reports_warm_config){ .dir = e.data,
-				.businesses = &warm, .n = 1, .clock = wall_clock, .bus = bus },
-				err, sizeof err) < 0) {
+		if (warm == NULL) {
+			rc = cli_fail(EXIT_RUNTIME, "out of memory");
+			goto out;
+		}
+		warm[nwarm++] = (web_reports_business){ e.business_id, live };
+		for (size_t i = 0; i < others.n; i++)
+			if (!others.items[i].off && others.items[i].live != NULL)
+				warm[nwarm++] = (web_reports_business){ others.items[i].id,
+									others.items[i].live };
+		rc = web_reports_warm_start(&(web_reports_warm_config){ .dir = e.data,
+				.businesses = warm, .n = nwarm, .clock = wall_clock, .bus = bus },
+				err, sizeof err);
+		free(warm);
+		if (rc < 0) {
 			rc = cli_fail(EXIT_RUNTIME, "%s", err);
 			goto out;
 		}
+		rc = EXIT_OK;
 	}
 	if (e.rules_file[0] != '\0')
 		rules_text = read_rules_text(e.rules_file);

@@ -104,8 +104,7 @@ check(serve_digest *d, const digest_business *b)
 			continue;
 		if (body == NULL &&
 		    (body = report_digest_text(d->store, b->id, r, slot, now,
-					       /* the web app is the install's own's */
-					       b == &d->biz[0] ? d->public_url : NULL, subject,
+					       d->public_url, subject,
 					       sizeof subject, err, sizeof err)) == NULL) {
 			/* not the provider's fault: try again at the next check */
 			store_digest_finish(d->store, b->id, week, to[i].email, "retry",

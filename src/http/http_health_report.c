@@ -17,13 +17,13 @@ http_set_health(http_server *s, struct health_watch *w)
 }
 
 int
-http_health_alerts(http_req *rq, health_alert *out, int max)
+http_health_alerts(http_req *rq, int64_t business_id, health_alert *out, int max)
 {
 	int n = 0;
 
 	pthread_rwlock_rdlock(&rq->srv->watch_lock);
 	if (rq->srv->watch != NULL)
-		n = health_watch_alerts(rq->srv->watch, rq->business_id, out, max);
+		n = health_watch_alerts(rq->srv->watch, business_id, out, max);
 	pthread_rwlock_unlock(&rq->srv->watch_lock);
 	return n;
 }

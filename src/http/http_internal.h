@@ -244,9 +244,9 @@ enum MHD_Result http_healthz(http_req *rq);
 enum MHD_Result http_readyz(http_req *rq);
 /* http_health_report.c: GET /api/v1/health/report, serve's self-watch. */
 enum MHD_Result http_health_report(http_req *rq);
-/* The alerts open at the self-watch's last look into out[max] (none when
- * serve runs no watch): for the web app's banner and /metrics. */
-int http_health_alerts(http_req *rq, health_alert *out, int max);
+/* The business's alerts open at the self-watch's last look into out[max]
+ * (none when serve runs no watch): for the web app's banner. */
+int http_health_alerts(http_req *rq, int64_t business_id, health_alert *out, int max);
 /* http_metrics.c: GET /metrics, the Prometheus text format. */
 enum MHD_Result http_metrics(http_req *rq);
 /* http_calendar.c: GET /cal/TOKEN.ics, a person's open tasks as iCalendar. */

@@ -16,11 +16,9 @@ web_health_banner(web_ctx *c)
 	html *h = &c->h;
 	int n;
 
-	/* The watch looks at the install's own business (as GET
-	 * /api/v1/health/report): another business's page shows none of it. */
-	if (!web_role_sees_reports(c->user.role) || c->business_id != c->rq->srv->cfg.business_id)
+	if (!web_role_sees_reports(c->user.role))
 		return;
-	if ((n = http_health_alerts(c->rq, al, BANNER_MAX)) == 0)
+	if ((n = http_health_alerts(c->rq, c->business_id, al, BANNER_MAX)) == 0)
 		return;
 	html_open(h, "div");
 	html_attr(h, "class", "notice error health");
