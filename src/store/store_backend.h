@@ -188,6 +188,8 @@ struct store_backend {
 	int (*report_changed)(store *s, int64_t *after,
 			      void (*fn)(void *ctx, int64_t business_id, int64_t newest),
 			      void *ctx);
+	/* store_business.h */
+	int (*outbox_due_businesses)(store *s, int64_t now, int64_t *ids, int max);
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the

@@ -542,4 +542,5 @@ const store_backend store_pg_backend = {
 	.outbox_due_for = pg_outbox_due_for,
 	.webhook_enqueue_each = pg_webhook_enqueue_each,
 	.report_changed = pg_report_changed,
+	.outbox_due_businesses = pg_outbox_due_businesses,
 };

@@ -535,4 +535,5 @@ const store_backend store_sqlite_backend = {
 	.outbox_due_for = sqlite_outbox_due_for,
 	.webhook_enqueue_each = sqlite_webhook_enqueue_each,
 	.report_changed = sqlite_report_changed,
+	.outbox_due_businesses = sqlite_outbox_due_businesses,
 };

@@ -138,6 +138,43 @@ each_business_reads_only_its_own_timers_and_messages(void **state)
 	store_rollback(d->s);
 }
 
+/* The dispatcher's one look: the businesses with a message due, ascending,
+ * on either channel; none queued, or none due yet, is not one. */
+static void
+the_businesses_with_messages_due_in_one_look(void **state)
+{
+	demo_store *d = *state;
+	int64_t ids[8], bravo, charlie, delta;
+	char err[256], sql[200];
+
+	assert_int_equal(store_begin(d->s), 0);
+	assert_true((bravo = store_business_sync_slug(d->s, "bravo", d->r, err, sizeof err)) > 0);
+	assert_true((charlie = store_business_sync_slug(d->s, "charlie", d->r, err,
+							sizeof err)) > 0);
+	assert_true((delta = store_business_sync_slug(d->s, "delta", d->r, err, sizeof err)) > 0);
+	assert_int_equal(store_commit(d->s), 0);
+	assert_int_equal(store_outbox_due_businesses(d->s, d->t0, ids, 8), 0);
+	lead_in(d, bravo, "3125550102");	/* its acknowledgments: due now */
+	lead_in(d, delta, "3125550104");
+	/* delta's are emails only, due an hour on; charlie has none */
+	snprintf(sql, sizeof sql, "UPDATE outbox SET channel = 'email', send_at = %lld "
+		 "WHERE business_id = %lld", (long long)(d->t0 + 3600), (long long)delta);
+	demo_exec(d->s, sql);
+	assert_int_equal(store_outbox_due_businesses(d->s, d->t0, ids, 8), 1);
+	assert_int_equal(ids[0], bravo);
+	assert_int_equal(store_outbox_due_businesses(d->s, d->t0 + 3600, ids, 8), 2);
+	assert_int_equal(ids[0], bravo);
+	assert_int_equal(ids[1], delta);
+	assert_int_equal(store_outbox_due_businesses(d->s, d->t0 + 3600, ids, 1), 1);
+	/* sent is not queued */
+	snprintf(sql, sizeof sql, "UPDATE outbox SET state = 'sent' WHERE business_id = %lld",
+		 (long long)bravo);
+	demo_exec(d->s, sql);
+	assert_int_equal(store_outbox_due_businesses(d->s, d->t0 + 3600, ids, 8), 1);
+	assert_int_equal(ids[0], delta);
+	(void)charlie;
+}
+
 int
 main(void)
 {
@@ -147,6 +184,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(file_and_state_are_kept_and_an_unknown_slug_is_named,
 						demo_setup, demo_teardown),
 		cmocka_unit_test_setup_teardown(each_business_reads_only_its_own_timers_and_messages,
+						demo_setup, demo_teardown),
+		cmocka_unit_test_setup_teardown(the_businesses_with_messages_due_in_one_look,
 						demo_setup, demo_teardown),
 	};
 
