@@ -19,6 +19,7 @@
 #include "util/mono.h"
 
 #define FIRE_BATCH 256
+#define DUE_BUSINESSES 1024	/* more with timers due at once: every turn looks */
 
 /* One business's turn at the scheduler (sched_start_many). */
 typedef struct {
@@ -187,10 +188,20 @@ handoff(sched *sc, const rules *r, int64_t now)
 		log_line("info", "tasks_handed_over", "leads=%d", n);
 }
 
+static int
+by_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /* Every business hosted takes its turn: at most one batch each, round and
  * round while any has more due, so one business's burst (an import, a
  * campaign) delays another's timers by one batch per turn, never by the
- * whole burst. Returns how many fired, -1 when some could not. */
+ * whole burst. Each round asks once which businesses have timers due
+ * (store_timers_due_businesses): the others' turns would find nothing, at a
+ * transaction each. Returns how many fired, -1 when some could not. */
 static int
 fire_turns(sched *sc, int64_t now)
 {
@@ -198,6 +209,13 @@ fire_turns(sched *sc, int64_t now)
 	bool more = true, failed = false;
 
 	while (more) {
+		int64_t due[DUE_BUSINESSES];
+		int ndue = -1;	/* unknown: every business looks */
+
+		if (sc->nturns > 1 &&
+		    (ndue = store_timers_due_businesses(sc->store, now, due, DUE_BUSINESSES)) ==
+		    DUE_BUSINESSES)
+			ndue = -1;
 		more = false;
 		for (size_t i = 0; i < sc->nturns; i++) {
 			sched_turn *t = &sc->turns[i];
@@ -211,6 +229,9 @@ fire_turns(sched *sc, int64_t now)
 					log_line("info", "tasks_handed_over", "leads=%d business=%lld",
 						 n, (long long)t->b.business_id);
 			}
+			if (ndue >= 0 && bsearch(&t->b.business_id, due, (size_t)ndue, sizeof *due,
+						 by_id) == NULL)
+				continue;
 			if ((n = sched_run_due_for(sc->store, r, t->b.business_id, now,
 						   FIRE_BATCH)) < 0) {
 				failed = true;

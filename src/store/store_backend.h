@@ -190,6 +190,7 @@ struct store_backend {
 			      void *ctx);
 	/* store_business.h */
 	int (*outbox_due_businesses)(store *s, int64_t now, int64_t *ids, int max);
+	int (*timers_due_businesses)(store *s, int64_t now, int64_t *ids, int max);
 };
 
 /* Every engine's struct store begins with a pointer to its table, so the

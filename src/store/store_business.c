@@ -32,6 +32,12 @@ store_outbox_due_businesses(store *s, int64_t now, int64_t *ids, int max)
 }
 
 int
+store_timers_due_businesses(store *s, int64_t now, int64_t *ids, int max)
+{
+	return store_backend_of(s)->timers_due_businesses(s, now, ids, max);
+}
+
+int
 store_webhook_enqueue_for(store *s, int64_t business_id, const char *const *urls,
 			  size_t nurls, int64_t now, int max)
 {

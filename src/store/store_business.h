@@ -61,6 +61,9 @@ int store_outbox_due_for(store *s, int64_t business_id, const char *channel, int
  * each. Count, or -1. */
 int store_outbox_due_businesses(store *s, int64_t now, int64_t *ids, int max);
 
+/* The same for pending timers due at or before now: the scheduler's turns. */
+int store_timers_due_businesses(store *s, int64_t now, int64_t *ids, int max);
+
 /* store_webhook_enqueue for one business's URLs: its new events become
  * deliveries to urls; other businesses' events are passed over (the one
  * cursor moves past them). Count of events read, or -1. */

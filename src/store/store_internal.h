@@ -100,6 +100,7 @@ int64_t sqlite_business_sync_slug(store *s, const char *slug, const rules *r, ch
 int sqlite_business_update(store *s, const char *slug, const char *file, int disabled);
 int sqlite_timers_due_for(store *s, int64_t business_id, int64_t now, store_timer *out,
 			  int max);
+int sqlite_timers_due_businesses(store *s, int64_t now, int64_t *ids, int max);
 int sqlite_outbox_due_businesses(store *s, int64_t now, int64_t *ids, int max);
 int sqlite_outbox_due_for(store *s, int64_t business_id, const char *channel, int64_t now,
 			  int64_t *ids, int max);

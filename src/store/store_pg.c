@@ -543,4 +543,5 @@ const store_backend store_pg_backend = {
 	.webhook_enqueue_each = pg_webhook_enqueue_each,
 	.report_changed = pg_report_changed,
 	.outbox_due_businesses = pg_outbox_due_businesses,
+	.timers_due_businesses = pg_timers_due_businesses,
 };

@@ -103,6 +103,7 @@ int64_t pg_business_sync_slug(store *s, const char *slug, const rules *r, char *
 			      size_t errlen);
 int pg_business_update(store *s, const char *slug, const char *file, int disabled);
 int pg_timers_due_for(store *s, int64_t business_id, int64_t now, store_timer *out, int max);
+int pg_timers_due_businesses(store *s, int64_t now, int64_t *ids, int max);
 int pg_outbox_due_businesses(store *s, int64_t now, int64_t *ids, int max);
 int pg_outbox_due_for(store *s, int64_t business_id, const char *channel, int64_t now, int64_t *ids,
 		      int max);

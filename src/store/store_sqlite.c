@@ -536,4 +536,5 @@ const store_backend store_sqlite_backend = {
 	.webhook_enqueue_each = sqlite_webhook_enqueue_each,
 	.report_changed = sqlite_report_changed,
 	.outbox_due_businesses = sqlite_outbox_due_businesses,
+	.timers_due_businesses = sqlite_timers_due_businesses,
 };

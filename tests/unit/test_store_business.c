@@ -138,10 +138,11 @@ each_business_reads_only_its_own_timers_and_messages(void **state)
 	store_rollback(d->s);
 }
 
-/* The dispatcher's one look: the businesses with a message due, ascending,
- * on either channel; none queued, or none due yet, is not one. */
+/* The dispatcher's and the scheduler's one look: the businesses with a
+ * message (on either channel) or a timer due, ascending; none queued, or none
+ * due yet, is not one. */
 static void
-the_businesses_with_messages_due_in_one_look(void **state)
+the_businesses_with_work_due_in_one_look(void **state)
 {
 	demo_store *d = *state;
 	int64_t ids[8], bravo, charlie, delta;
@@ -172,6 +173,11 @@ the_businesses_with_messages_due_in_one_look(void **state)
 	demo_exec(d->s, sql);
 	assert_int_equal(store_outbox_due_businesses(d->s, d->t0 + 3600, ids, 8), 1);
 	assert_int_equal(ids[0], delta);
+	/* The scheduler's: their leads' timers, none due before they arrived. */
+	assert_int_equal(store_timers_due_businesses(d->s, d->t0 - 1, ids, 8), 0);
+	assert_int_equal(store_timers_due_businesses(d->s, d->t0 + 30 * 86400, ids, 8), 2);
+	assert_int_equal(ids[0], bravo);
+	assert_int_equal(ids[1], delta);
 	(void)charlie;
 }
 
@@ -185,7 +191,7 @@ main(void)
 						demo_setup, demo_teardown),
 		cmocka_unit_test_setup_teardown(each_business_reads_only_its_own_timers_and_messages,
 						demo_setup, demo_teardown),
-		cmocka_unit_test_setup_teardown(the_businesses_with_messages_due_in_one_look,
+		cmocka_unit_test_setup_teardown(the_businesses_with_work_due_in_one_look,
 						demo_setup, demo_teardown),
 	};
 
