@@ -75,7 +75,7 @@ expect_eq "follow-ups from today are timers" \
 expect_eq "the skipped first contact is on the timeline" \
 	"$(sql "SELECT count(*) FROM events WHERE type = 'step.skipped' AND lead_id = 1")" 2
 expect_eq "an opt-out in the records is kept" "$(sql "SELECT sms_opt_out FROM leads WHERE name = 'Olga Out'")" 1
-LEADKEEP_NOW=2026-11-25T20:10:00Z lk serve --listen 127.0.0.1:0 >"$T/serve.log" 2>&1 &
+LEADKEEP_NOW=2026-11-25T20:10:00Z "$LK_BIN" serve --listen 127.0.0.1:0 >"$T/serve.log" 2>&1 &	# not lk: $! must be serve
 _pids+=($!); srv=$!
 for i in $(seq 1 50); do
 	[ "$(sql "SELECT count(*) FROM timers WHERE kind = 'step' AND state = 'fired'")" -ge 2 ] && break
