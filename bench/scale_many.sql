@@ -4,7 +4,7 @@
 -- SQLite (the sqlite3 shell's generate_series) and on PostgreSQL; the shell
 -- script puts in the numbers: ${N} leads over ${B} businesses (ids ${B0} to
 -- ${B0} + ${B} - 1, round robin), ${NOW}, the owners ${OWNERS} (a VALUES list
--- of (k, id)), the rules version ${VERSION} every business runs. Per lead, as bench/fixture.sql shapes them (fewer
+-- of (k, id)), each business's rules version in use. Per lead, as bench/fixture.sql shapes them (fewer
 -- timeline entries: storage is not measured here): the lead, its creation
 -- and acknowledgment entries, one call task (1 in 5 open: the Today
 -- queues), a pending step timer over the next 30 days (plus an escalation
@@ -15,6 +15,12 @@
 CREATE TEMP TABLE owners (k INTEGER, id TEXT);
 INSERT INTO owners VALUES ${OWNERS};
 
+-- each business's version in use (its file is its own: its Twilio number)
+CREATE TEMP TABLE bver AS
+SELECT a.business_id AS b, v.hash AS hash FROM rules_activations a
+JOIN rules_versions v ON v.id = a.version_id
+WHERE a.id IN (SELECT max(id) FROM rules_activations GROUP BY business_id);
+
 INSERT INTO leads (business_id, name, phone, email, source, kind, service, message, flags,
                    stage, status, owner, sequence, sequence_started_at, plan, created_at,
                    updated_at, rules_version)
@@ -22,9 +28,10 @@ SELECT ${B0} + value % ${B}, 'Lead ' || value, '+1312' || (2000000 + value % 800
        'lead' || value || '@example.com', 'web_form', 'new_inquiry', 'roof leak',
        'Need a quote for the roof leak, any weekday after 3pm works', 0, 'new', 'open',
        o.id, 'new_inquiry', ${NOW} - value % 604800, 1, ${NOW} - value % 604800,
-       ${NOW} - value % 604800 + 3600, '${VERSION}'
+       ${NOW} - value % 604800 + 3600, bv.hash
 FROM generate_series(1, ${N}) AS value
-JOIN owners o ON o.k = (value / ${B}) % ${NOWNERS};
+JOIN owners o ON o.k = (value / ${B}) % ${NOWNERS}
+JOIN bver bv ON bv.b = ${B0} + value % ${B};
 
 INSERT INTO events (business_id, lead_id, at, type, actor, text)
 SELECT business_id, id, created_at, 'lead.created', NULL,
