@@ -148,14 +148,19 @@ pg_leads_off_version(store *s, int64_t business_id, const char *hash, int64_t af
 	pg_int(&pp, after);
 	pg_text(&pp, hash ? hash : "");
 	pg_int(&pp, max);
-	/* in flight: a sequence running, or an appointment ahead (its reminders
-	 * come from the rules too), as store_rules.c */
+	/* in flight: a sequence running, or an appointment ahead; another
+	 * version as three seeks of leads_in_flight (store_rules.c) */
 	return pg_collect_ids(pg_run(pg_of(s), "SELECT id FROM leads WHERE business_id = $1"
-				     " AND (sequence IS NOT NULL OR EXISTS (SELECT 1 FROM"
-				     "  appointments a WHERE a.lead_id = leads.id"
-				     "  AND a.state IN ('booked', 'confirmed', 'rescheduled')))"
-				     " AND id > $2 AND (rules_version IS NULL OR rules_version <> $3)"
-				     " ORDER BY id LIMIT $4", &pp),
+				     " AND sequence IS NOT NULL AND rules_version IS NULL AND id > $2"
+				     " UNION SELECT id FROM leads WHERE business_id = $1"
+				     " AND sequence IS NOT NULL AND rules_version < $3 AND id > $2"
+				     " UNION SELECT id FROM leads WHERE business_id = $1"
+				     " AND sequence IS NOT NULL AND rules_version > $3 AND id > $2"
+				     " UNION SELECT l.id FROM appointments a"
+				     " JOIN leads l ON l.id = a.lead_id WHERE a.business_id = $1"
+				     " AND a.state IN ('booked', 'confirmed', 'rescheduled')"
+				     " AND l.id > $2 AND (l.rules_version IS NULL"
+				     "  OR l.rules_version <> $3) ORDER BY 1 LIMIT $4", &pp),
 			      ids, max);
 }
 

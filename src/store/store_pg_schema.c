@@ -218,6 +218,13 @@ const char *const store_pg_migrations[] = {
 	"CREATE INDEX outbox_by_business_updated ON outbox(business_id, updated_at);"
 	"CREATE INDEX timers_fired_by_business ON timers(business_id, fired_at)"
 	"  WHERE state = 'fired';",
+
+	/* 18: SQLite's 16, the leads in flight on another version by range. */
+	"DROP INDEX leads_in_flight;"
+	"CREATE INDEX leads_in_flight ON leads(business_id, rules_version, id)"
+	"  WHERE sequence IS NOT NULL;"
+	"CREATE INDEX appointments_ahead ON appointments(business_id, lead_id)"
+	"  WHERE state IN ('booked', 'confirmed', 'rescheduled');",
 };
 
 const int store_pg_nmigrations =

@@ -317,6 +317,16 @@ const char *const store_migrations[] = {
 	"CREATE INDEX outbox_by_business_updated ON outbox(business_id, updated_at);"
 	"CREATE INDEX timers_fired_by_business ON timers(business_id, fired_at)"
 	"  WHERE state = 'fired';",
+
+	/* 16: serve puts each business's rules in force at every start and asks
+	 * for its leads in flight on another version: by version range, so a
+	 * start with nothing to move reads no lead (it read every lead of every
+	 * business), and the appointments ahead by business. */
+	"DROP INDEX leads_in_flight;"
+	"CREATE INDEX leads_in_flight ON leads(business_id, rules_version, id)"
+	"  WHERE sequence IS NOT NULL;"
+	"CREATE INDEX appointments_ahead ON appointments(business_id, lead_id)"
+	"  WHERE state IN ('booked', 'confirmed', 'rescheduled');",
 };
 
 const int store_nmigrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

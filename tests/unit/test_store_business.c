@@ -181,6 +181,62 @@ the_businesses_with_work_due_in_one_look(void **state)
 	(void)charlie;
 }
 
+/* At every start serve asks each business for its leads in flight on
+ * another rules version: a sequence running or an appointment ahead, on no
+ * version or one sorting below or above the one in force; ascending, after
+ * a given id, at most max. Another business's leads are not its. */
+static void
+the_leads_in_flight_on_another_version(void **state)
+{
+	demo_store *d = *state;
+	int64_t ids[8], bravo, first;
+	char err[256], sql[300];
+
+	assert_int_equal(store_begin(d->s), 0);
+	assert_true((bravo = store_business_sync_slug(d->s, "bravo", d->r, err, sizeof err)) > 0);
+	assert_int_equal(store_commit(d->s), 0);
+	for (int i = 0; i < 6; i++) {
+		char phone[24];
+
+		snprintf(phone, sizeof phone, "312555020%d", i);
+		lead_in(d, bravo, phone);
+	}
+	lead_in(d, d->bid, "3125550299");	/* the install's own, on no version */
+	first = demo_one(d->s, "SELECT min(id) FROM leads WHERE business_id = ?1", bravo);
+	/* first: none; +1: below; +2: in force; +3: above; +4: no sequence, an
+	 * appointment ahead, no version; +5: no sequence, nothing ahead */
+	snprintf(sql, sizeof sql, "UPDATE leads SET rules_version = CASE id - %lld WHEN 0 THEN NULL"
+		 " WHEN 1 THEN 'aaa' WHEN 3 THEN 'zzz' WHEN 4 THEN NULL WHEN 5 THEN 'aaa'"
+		 " ELSE 'mmm' END WHERE business_id = %lld", (long long)first, (long long)bravo);
+	demo_exec(d->s, sql);
+	snprintf(sql, sizeof sql, "UPDATE leads SET sequence = NULL WHERE id >= %lld",
+		 (long long)first + 4);
+	demo_exec(d->s, sql);
+	snprintf(sql, sizeof sql, "UPDATE leads SET rules_version = NULL WHERE business_id = %lld",
+		 (long long)d->bid);
+	demo_exec(d->s, sql);
+	snprintf(sql, sizeof sql, "INSERT INTO appointments (business_id, lead_id, kind, starts_at,"
+		 " ends_at, person, state, created_at, updated_at) VALUES (%lld, %lld, 'visit', 0, 0,"
+		 " 'alice', 'booked', 0, 0)", (long long)bravo, (long long)first + 4);
+	demo_exec(d->s, sql);
+
+	assert_int_equal(store_leads_off_version(d->s, bravo, "mmm", 0, ids, 8), 4);
+	assert_int_equal(ids[0], first);
+	assert_int_equal(ids[1], first + 1);
+	assert_int_equal(ids[2], first + 3);
+	assert_int_equal(ids[3], first + 4);
+	/* paged: after an id, at most max */
+	assert_int_equal(store_leads_off_version(d->s, bravo, "mmm", first, ids, 2), 2);
+	assert_int_equal(ids[0], first + 1);
+	assert_int_equal(ids[1], first + 3);
+	/* the appointment over: no longer in flight */
+	snprintf(sql, sizeof sql, "UPDATE appointments SET state = 'done' WHERE lead_id = %lld",
+		 (long long)first + 4);
+	demo_exec(d->s, sql);
+	assert_int_equal(store_leads_off_version(d->s, bravo, "mmm", first + 1, ids, 8), 1);
+	assert_int_equal(ids[0], first + 3);
+}
+
 int
 main(void)
 {
@@ -192,6 +248,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(each_business_reads_only_its_own_timers_and_messages,
 						demo_setup, demo_teardown),
 		cmocka_unit_test_setup_teardown(the_businesses_with_work_due_in_one_look,
+						demo_setup, demo_teardown),
+		cmocka_unit_test_setup_teardown(the_leads_in_flight_on_another_version,
 						demo_setup, demo_teardown),
 	};
 
