@@ -70,7 +70,7 @@ pg_run(pg_store *p, const char *sql, const pg_params *params)
 	ExecStatusType st;
 
 	if (params != NULL)
-		r = PQexecParams(p->conn, sql, params->n, NULL, params->v, NULL, NULL, 0);
+		r = pg_exec_prepared(p, sql, params);
 	else
 		r = PQexec(p->conn, sql);
 	st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
@@ -269,6 +269,7 @@ pg_close(store *s)
 	if (p == NULL)
 		return;
 	PQfinish(p->conn);
+	pg_prepared_forget(p);
 	free(p);
 }
 
@@ -333,6 +334,7 @@ pg_data_version(store *s)
 	if (PQstatus(p->conn) != CONNECTION_OK) {
 		snprintf(p->err, sizeof p->err, "the connection to PostgreSQL was lost");
 		PQreset(p->conn);
+		pg_prepared_forget(p);
 		if (PQstatus(p->conn) == CONNECTION_OK)
 			pg_run_done(p, "LISTEN leadkeep_commit", NULL);
 		return -1;

@@ -7,9 +7,10 @@
  * address; the store's tests open one with store_pg_open() on a throwaway
  * cluster (tests/pg_cluster.sh).
  *
- * SQL is sent with PQexecParams only, values as parameters ($1, $2, ...):
- * never built from values. Statements without parameters (BEGIN, the
- * migrations) go through PQexec.
+ * SQL is sent with values as parameters ($1, $2, ...) only: never built
+ * from values; each text is prepared once per connection and executed by
+ * name after (store_pg_prepared.c). Statements without parameters (BEGIN,
+ * the migrations) go through PQexec.
  */
 #ifndef LK_STORE_PG_H
 #define LK_STORE_PG_H
@@ -19,6 +20,7 @@
 #include "store_backend.h"
 
 #define PG_MAXPARAMS 32
+#define PG_PREPARED_MAX 1024	/* statement texts named per connection */
 
 /* The database's clock in UTC seconds: leases are measured on it, so the
  * nodes' clocks (skewed, or a test's fixed one) do not matter. */
@@ -41,6 +43,7 @@ typedef struct {
 	char sqlstate[6];	/* of the last error, "" when none */
 	char err[512];		/* the last error */
 	int fail_applies;	/* test seam: LEADKEEP_FAULT_APPLY (store.h) */
+	struct pg_prepared *prepared;	/* the texts named on conn, or NULL */
 } pg_store;
 
 /* The values of one statement's parameters, as text (NULL = SQL NULL). */
@@ -77,6 +80,11 @@ void pg_text(pg_params *p, const char *v);
 /* Runs sql with params (NULL = none). The result when it succeeded (the
  * caller PQclear()s it), else NULL with the error kept for store_errmsg(). */
 PGresult *pg_run(pg_store *p, const char *sql, const pg_params *params);
+/* PQexecParams(sql, params), by the name sql was prepared under on p's
+ * connection the first time (store_pg_prepared.c). */
+PGresult *pg_exec_prepared(pg_store *p, const char *sql, const pg_params *params);
+/* Forgets the names: the connection was reset, or is closed. */
+void pg_prepared_forget(pg_store *p);
 /* pg_run() for a statement whose rows are not wanted: 0 / -1. */
 int pg_run_done(pg_store *p, const char *sql, const pg_params *params);
 
