@@ -162,6 +162,15 @@ bench_fairness() {
 	echo "$out"
 }
 step fairness bench_fairness
+# The CPU an intake lead costs PostgreSQL's server and serve (CPU time, so
+# comparable between builds on a busy machine).
+bench_pg_cpu() {
+	local out
+	out=$(bench/pg_cpu.sh $([ $SMOKE = 1 ] && echo --smoke)) || return 1
+	echo "$out" >>"$RESULTS"
+	echo "$out"
+}
+step pg_cpu bench_pg_cpu
 
 echo
 awk -f bench/table.awk "$RESULTS"
