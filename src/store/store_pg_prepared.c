@@ -8,7 +8,6 @@
  * so a reset connection forgets them all. A full table runs the text as
  * before.
  */
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,45 +35,56 @@ fnv1a(const char *s)
 	return h;
 }
 
-/* sql's name on p's connection ("s" and its slot) into name, preparing it
- * the first time; false when it is not (table full, out of memory, or
- * PostgreSQL refused it: the caller runs the text and reports). */
-static bool
-named(pg_store *p, const char *sql, int nparams, char *name, size_t len)
+/* Puts sql's name on p's connection ("s" and its slot) into name,
+ * preparing it the first time: 1. 0 when it has none (the table is full,
+ * out of memory): run the text. -1 when PostgreSQL refused to prepare it:
+ * *refused is its answer, the error the statement would have had (a
+ * refusal in a transaction ends it, so the text must not be tried again). */
+static int
+named(pg_store *p, const char *sql, int nparams, char *name, size_t len, PGresult **refused)
 {
 	uint64_t h = fnv1a(sql);
 	size_t i = h % SLOTS;
+	char *copy;
 	PGresult *r;
-	bool ok;
 
 	if (p->prepared == NULL && (p->prepared = calloc(1, sizeof *p->prepared)) == NULL)
-		return false;
+		return 0;
 	for (; p->prepared->slot[i].sql != NULL; i = (i + 1) % SLOTS)
 		if (p->prepared->slot[i].hash == h && strcmp(p->prepared->slot[i].sql, sql) == 0) {
 			snprintf(name, len, "s%zu", i);
-			return true;
+			return 1;
 		}
-	if (p->prepared->n >= PG_PREPARED_MAX)
-		return false;
+	if (p->prepared->n >= PG_PREPARED_MAX || (copy = strdup(sql)) == NULL)
+		return 0;
 	snprintf(name, len, "s%zu", i);
 	r = PQprepare(p->conn, name, sql, nparams, NULL);
-	ok = r != NULL && PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
+		free(copy);
+		*refused = r;
+		return -1;
+	}
 	PQclear(r);
-	if (!ok || (p->prepared->slot[i].sql = strdup(sql)) == NULL)
-		return false;	/* a name prepared but not kept is prepared again: refused */
+	p->prepared->slot[i].sql = copy;
 	p->prepared->slot[i].hash = h;
 	p->prepared->n++;
-	return true;
+	return 1;
 }
 
 PGresult *
 pg_exec_prepared(pg_store *p, const char *sql, const pg_params *params)
 {
+	PGresult *refused = NULL;
 	char name[16];
 
-	if (!named(p, sql, params->n, name, sizeof name))
+	switch (named(p, sql, params->n, name, sizeof name, &refused)) {
+	case 1:
+		return PQexecPrepared(p->conn, name, params->n, params->v, NULL, NULL, 0);
+	case 0:
 		return PQexecParams(p->conn, sql, params->n, NULL, params->v, NULL, NULL, 0);
-	return PQexecPrepared(p->conn, name, params->n, params->v, NULL, NULL, 0);
+	default:
+		return refused;
+	}
 }
 
 void
