@@ -219,12 +219,14 @@ const char *const store_pg_migrations[] = {
 	"CREATE INDEX timers_fired_by_business ON timers(business_id, fired_at)"
 	"  WHERE state = 'fired';",
 
-	/* 18: SQLite's 16, the leads in flight on another version by range. */
+	/* 18: SQLite's 16, the leads in flight on another version by range, the
+	 * appointments ahead and the arrivals by source by business. */
 	"DROP INDEX leads_in_flight;"
 	"CREATE INDEX leads_in_flight ON leads(business_id, rules_version, id)"
 	"  WHERE sequence IS NOT NULL;"
 	"CREATE INDEX appointments_ahead ON appointments(business_id, lead_id)"
-	"  WHERE state IN ('booked', 'confirmed', 'rescheduled');",
+	"  WHERE state IN ('booked', 'confirmed', 'rescheduled');"
+	"CREATE INDEX leads_by_source ON leads(business_id, source, created_at, id);",
 };
 
 const int store_pg_nmigrations =
