@@ -192,6 +192,25 @@ int64_t deliver_backoff(int attempts, int64_t base, int64_t cap, uint32_t rnd);
 int deliver_record(store *s, const deliver_config *cfg, const outbox_msg *m,
 		   const char *provider, const deliver_result *res, int64_t now);
 
+/* One finished send for deliver_record_many. */
+typedef struct {
+	const deliver_config *cfg;
+	const outbox_msg *m;
+	const char *provider;
+	const deliver_result *res;
+} deliver_outcome;
+
+/*
+ * Records n outcomes in ONE transaction, each in a savepoint of its own (as
+ * deliver_record would alone): one commit - one fsync of the database's log -
+ * for every transfer that finished together, instead of one each, which on
+ * PostgreSQL with fsync held the dispatcher below the intake rate (bench/
+ * scale_many.sh). done[i] says whether outcome i is in; one that failed is
+ * rolled back alone and left to the caller (deliver_record, retried). 0, or
+ * -1 when the commit failed (then no done[i] is true).
+ */
+int deliver_record_many(store *s, const deliver_outcome *o, size_t n, int64_t now, bool *done);
+
 /* Rows a crash left `sending` become `unknown`, each reported (the engine
  * asks a person to check). Count / -1. */
 int deliver_recover(store *s, const rules *r, int64_t now);

@@ -228,6 +228,36 @@ deliver_record(store *s, const deliver_config *cfg, const outbox_msg *m, const c
 	return 0;
 }
 
+int
+deliver_record_many(store *s, const deliver_outcome *o, size_t n, int64_t now, bool *done)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		done[i] = false;
+	if (n == 0)
+		return 0;
+	if (store_begin(s) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (store_savepoint(s) < 0)
+			break;
+		if (record_in_tx(s, o[i].cfg, o[i].m, o[i].provider, o[i].res, now) < 0 ||
+		    store_release(s) < 0) {
+			store_rollback_savepoint(s);
+			continue;
+		}
+		done[i] = true;
+	}
+	if (store_commit(s) < 0) {
+		store_rollback(s);
+		for (i = 0; i < n; i++)
+			done[i] = false;
+		return -1;
+	}
+	return 0;
+}
+
 static const rules *
 same_rules(void *ctx, int64_t business_id)
 {
