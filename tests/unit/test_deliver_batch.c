@@ -139,14 +139,14 @@ static void
 one_that_cannot_be_recorded_leaves_the_others(void **state)
 {
 	fixture *f = *state;
-	deliver_result res = { .kind = DELIVER_OK };
+	deliver_result res = { .kind = DELIVER_OK }, perm = { .kind = DELIVER_PERM };
 	outbox_msg gone = f->m[1];
 	deliver_outcome o[NLEADS];
 	bool done[NLEADS];
 
-	gone.id = f->ack[NLEADS - 1] + 100000;	/* no such row: its record fails */
+	gone.id = f->ack[NLEADS - 1] + 100000;	/* no such row: its failure cannot be recorded */
 	o[0] = (deliver_outcome){ &f->cfg, &f->m[0], "twilio", &res };
-	o[1] = (deliver_outcome){ &f->cfg, &gone, "twilio", &res };
+	o[1] = (deliver_outcome){ &f->cfg, &gone, "twilio", &perm };
 	o[2] = (deliver_outcome){ &f->cfg, &f->m[2], "twilio", &res };
 	assert_int_equal(deliver_record_many(f->d.s, o, NLEADS, f->now, done), 0);
 	assert_true(done[0]);
