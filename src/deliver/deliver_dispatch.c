@@ -82,6 +82,7 @@ struct deliver {
 	CURLM *multi;
 	slot *slots;
 	claimed_row *claimed;	/* the round's claims, as many as slots */
+	bool claims_careful;	/* the last round's bare claims failed */
 	int inflight;
 	send_rate sms_rate, email_rate;
 	strike strikes[2][STRIKE_SLOTS];	/* [0] outbox rows, [1] webhook deliveries */
@@ -457,6 +458,8 @@ struct claimed_row {
 
 typedef struct {
 	bool open;		/* the round's transaction began */
+	bool careful;		/* each claim in a savepoint (deliver_claim) */
+	bool aborted;		/* a bare claim failed: the round rolls back */
 	int n;			/* claimed (slots reserved) */
 	claimed_row *rows;	/* concurrency of them */
 	int nfailed;
@@ -482,7 +485,7 @@ fill_channel(deliver *d, claim_round *cr, deliver_config *cfg, int ln, const cha
 		want = avail;
 	if (want > CLAIM_BATCH)
 		want = CLAIM_BATCH;
-	if (want <= 0 || (n = d->by_business ?
+	if (cr->aborted || want <= 0 || (n = d->by_business ?
 			  store_outbox_due_for(d->store, cfg->business_id, channel, now, ids, want) :
 			  store_outbox_due(d->store, channel, now, ids, want)) <= 0)
 		return 0;
@@ -497,8 +500,16 @@ fill_channel(deliver *d, claim_round *cr, deliver_config *cfg, int ln, const cha
 
 		if (sl == NULL)
 			break;
-		if ((rc = deliver_claim(d->store, deliver_rules(cfg), ids[i], now,
-					&sl->job.msg)) < 0) {
+		rc = cr->careful ? deliver_claim(d->store, deliver_rules(cfg), ids[i], now,
+						 &sl->job.msg) :
+			deliver_claim_bare(d->store, deliver_rules(cfg), ids[i], now, &sl->job.msg);
+		if (rc < 0 && !cr->careful) {
+			/* The whole round rolls back; the next one claims each row
+			 * in a savepoint, and finds which one fails. */
+			cr->aborted = true;
+			break;
+		}
+		if (rc < 0) {
 			/* this row only: the rows behind it go on */
 			if (cr->nfailed < ROUND_FAILED) {
 				snprintf(cr->why[cr->nfailed], sizeof cr->why[cr->nfailed], "%s",
@@ -533,9 +544,13 @@ claim_round_end(deliver *d, claim_round *cr, int64_t now)
 
 	if (!cr->open)
 		return 0;
-	if (store_commit(d->store) < 0) {
-		log_line("error", "claim_failed", "rows=%d error=\"%s\"", cr->n,
-			 store_errmsg(d->store));
+	/* Bare claims first (no savepoint each); after one failed, a round of
+	 * careful ones. */
+	d->claims_careful = cr->aborted;
+	if (cr->aborted || store_commit(d->store) < 0) {
+		if (!cr->aborted)
+			log_line("error", "claim_failed", "rows=%d error=\"%s\"", cr->n,
+				 store_errmsg(d->store));
 		store_rollback(d->store);
 		for (int i = 0; i < cr->n; i++) {
 			slot *sl = cr->rows[i].sl;
@@ -893,7 +908,7 @@ run(void *arg)
 			size_t nlanes = d->nothers + 1, first = d->first_lane % nlanes;
 			int64_t due[DUE_BUSINESSES];
 			int ndue = -1;
-			claim_round cr = { .rows = d->claimed };
+			claim_round cr = { .rows = d->claimed, .careful = d->claims_careful };
 
 			/* The businesses with something due, in one look: the others'
 			 * turns would find nothing, at two queries each. */

@@ -237,6 +237,12 @@ int deliver_recover_by(store *s, deliver_rules_of rules_of, void *ctx, int64_t n
  * back, the caller's transaction intact unless the database aborted it). */
 int deliver_claim(store *s, const rules *r, int64_t id, int64_t now, outbox_msg *m);
 
+/* deliver_claim without the savepoint (two round trips fewer on
+ * PostgreSQL): on -1 the caller's whole transaction must be rolled back, its
+ * other claims with it (the dispatcher then claims them again, each in a
+ * savepoint, so the row that fails is found and only it waits). */
+int deliver_claim_bare(store *s, const rules *r, int64_t id, int64_t now, outbox_msg *m);
+
 /*
  * Buries queued row id that cannot be processed (its claim keeps failing):
  * failed with why as its last_error (store_outbox_bury), reported to the

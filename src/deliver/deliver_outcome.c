@@ -101,13 +101,15 @@ deliver_outcome_of(outbox_state to, const deliver_result *res)
 	return DELIVERY_FAILED;
 }
 
-int
-deliver_claim(store *s, const rules *r, int64_t id, int64_t now, outbox_msg *m)
+/* deliver_claim's work, in a savepoint of its own or not (then a failure
+ * leaves the caller's transaction to roll back whole). */
+static int
+claim(store *s, const rules *r, int64_t id, int64_t now, outbox_msg *m, bool savepoint)
 {
 	int rc;
 
 	memset(m, 0, sizeof *m);
-	if (store_savepoint(s) < 0)
+	if (savepoint && store_savepoint(s) < 0)
 		return -1;
 	rc = store_outbox_claim(s, id, now, m);
 	/* A message the lead may no longer get is cancelled; the timeline says
@@ -115,14 +117,27 @@ deliver_claim(store *s, const rules *r, int64_t id, int64_t now, outbox_msg *m)
 	if (rc == OUTBOX_CANCELED_OPT_OUT &&
 	    deliver_report(s, r, m, DELIVERY_CANCELLED, NULL, 0, now, NULL) != FLOW_OK)
 		rc = -1;
-	if (rc < 0 || store_release(s) < 0) {
-		store_rollback_savepoint(s);
+	if (rc < 0 || (savepoint && store_release(s) < 0)) {
+		if (savepoint)
+			store_rollback_savepoint(s);
 		outbox_msg_free(m);
 		return -1;
 	}
 	if (rc != OUTBOX_CLAIMED)
 		outbox_msg_free(m);
 	return rc;
+}
+
+int
+deliver_claim(store *s, const rules *r, int64_t id, int64_t now, outbox_msg *m)
+{
+	return claim(s, r, id, now, m, true);
+}
+
+int
+deliver_claim_bare(store *s, const rules *r, int64_t id, int64_t now, outbox_msg *m)
+{
+	return claim(s, r, id, now, m, false);
 }
 
 int
