@@ -1135,7 +1135,8 @@ start(deliver_config *cfg, deliver_config **others, size_t nothers, bool by_busi
 		goto fail;
 	d->slots = calloc((size_t)cfg->concurrency, sizeof *d->slots);
 	d->claimed = calloc((size_t)cfg->concurrency, sizeof *d->claimed);
-	if (d->slots == NULL || d->claimed == NULL || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
+	if (d->slots == NULL || d->claimed == NULL ||
+	    curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
 	    (d->multi = curl_multi_init()) == NULL) {
 		snprintf(err, errlen, "cannot initialise libcurl");
 		goto fail;
