@@ -3,9 +3,11 @@
  * recorded in one transaction (deliver_record_many): one commit for them
  * all - the commit bus hears one - each row moved and reported as
  * deliver_record moves and reports it alone, and one outcome that cannot be
- * recorded rolled back alone while the others are kept. A commit each held
- * the dispatcher below the intake rate on PostgreSQL with fsync, and every
- * business's acknowledgments queued behind the backlog (bench/scale_many.sh).
+ * recorded rolled back alone while the others are kept; and a round of
+ * claims without a savepoint each (deliver_claim_bare), one commit. A
+ * commit each held the dispatcher below the intake rate on PostgreSQL with
+ * fsync, and every business's acknowledgments queued behind the backlog
+ * (bench/scale_many.sh).
  * On both engines (tests/run.sh's pg_unit).
  */
 #include <setjmp.h>
@@ -34,8 +36,9 @@ typedef struct {
 	store_bus *bus;
 } fixture;
 
+/* The three leads and their acknowledgments, queued; claimed when claim. */
 static int
-setup(void **state)
+open_fixture(void **state, bool claim)
 {
 	fixture *f = calloc(1, sizeof *f);
 	char err[256];
@@ -60,16 +63,30 @@ setup(void **state)
 	assert_int_equal(store_commit(f->d.s), 0);
 	f->cfg = (deliver_config){ .rules = f->d.r, .max_attempts = 3, .backoff_base = 30,
 				   .backoff_cap = 3600 };
+	assert_non_null(f->bus = store_bus_new());
+	store_set_bus(f->d.s, f->bus);
+	*state = f;
+	if (!claim)
+		return 0;
 	/* Claimed as the dispatcher claims a round: in one transaction. */
 	assert_int_equal(store_begin(f->d.s), 0);
 	for (int i = 0; i < NLEADS; i++)
 		assert_int_equal(deliver_claim(f->d.s, f->d.r, f->ack[i], f->now, &f->m[i]),
 				 OUTBOX_CLAIMED);
 	assert_int_equal(store_commit(f->d.s), 0);
-	assert_non_null(f->bus = store_bus_new());
-	store_set_bus(f->d.s, f->bus);
-	*state = f;
 	return 0;
+}
+
+static int
+setup(void **state)
+{
+	return open_fixture(state, true);
+}
+
+static int
+setup_queued(void **state)
+{
+	return open_fixture(state, false);
 }
 
 static int
@@ -160,6 +177,37 @@ one_that_cannot_be_recorded_leaves_the_others(void **state)
 	assert_int_equal(state_is(f, f->ack[1], "sent"), 1);
 }
 
+/* The dispatcher's round: every row claimed without a savepoint each, one
+ * commit; each row `sending` with its message read, as deliver_claim's. */
+static void
+a_round_of_bare_claims_commits_once(void **state)
+{
+	fixture *f = *state;
+	unsigned long before = store_bus_published(f->bus);
+
+	assert_int_equal(store_begin(f->d.s), 0);
+	for (int i = 0; i < NLEADS; i++)
+		assert_int_equal(deliver_claim_bare(f->d.s, f->d.r, f->ack[i], f->now, &f->m[i]),
+				 OUTBOX_CLAIMED);
+	assert_int_equal(store_commit(f->d.s), 0);
+	assert_int_equal(store_bus_published(f->bus) - before, 1);
+	for (int i = 0; i < NLEADS; i++) {
+		assert_int_equal(state_is(f, f->ack[i], "sending"), 1);
+		assert_int_equal(f->m[i].id, f->ack[i]);
+		assert_non_null(f->m[i].body);
+		assert_string_equal(f->m[i].channel, "sms");
+	}
+	/* Claimed once: a second claim finds none queued. */
+	assert_int_equal(store_begin(f->d.s), 0);
+	{
+		outbox_msg again;
+
+		assert_int_equal(deliver_claim_bare(f->d.s, f->d.r, f->ack[0], f->now, &again),
+				 OUTBOX_SKIPPED);
+	}
+	assert_int_equal(store_commit(f->d.s), 0);
+}
+
 static void
 none_is_nothing(void **state)
 {
@@ -182,6 +230,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(one_that_cannot_be_recorded_leaves_the_others, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(none_is_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_round_of_bare_claims_commits_once, setup_queued,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
