@@ -75,7 +75,7 @@ pg_pass() {
 # Not here: test_store_bus, test_store_writer and
 # test_deliver_outbox (they open a SQLite data directory of their own), and
 # the engine's own tests, which run on PostgreSQL only (test_*_pg above).
-pg_unit=(store_states flow_submit flow_edit engine_pause report sched store web_auth store_web store_business
+pg_unit=(store_states deliver_batch flow_submit flow_edit engine_pause report sched store web_auth store_web store_business
 	web_reports_warm)
 if [ "${LK_SKIP_PG:-0}" != 1 ]; then
 	pg_pass unit "${pg_unit[@]/#/build/asan/tests/test_}"

@@ -1,8 +1,10 @@
 /*
  * deliver_dispatch.c - the dispatcher thread. One loop: claim what is due
- * (each claim committed - queued -> sending - before the provider is called),
- * run the transfers concurrently on one libcurl multi handle, record each
- * outcome in its own transaction, sleep until the next due row, a transfer's
+ * (a round's claims, every business's, committed together - queued -> sending
+ * - before the provider is called),
+ * run the transfers concurrently on one libcurl multi handle, record the
+ * outcomes of the transfers that finished together in one transaction (each
+ * in a savepoint of its own), sleep until the next due row, a transfer's
  * activity, a commit announced on the bus or one second. A crash leaves at most the rows in flight
  * in `sending`; the next start turns them into `unknown` with a task, never
  * into a second send. One dispatcher per data directory (a file lock) - or,
@@ -47,6 +49,9 @@ typedef struct {
 	int lane;		/* whose send rates: -1 the install's own, else others[lane] */
 } slot;
 
+/* A row the round claimed, to start once the round commits. */
+typedef struct claimed_row claimed_row;
+
 /* Another business's providers and send rates (deliver_start_many). */
 typedef struct {
 	deliver_config *cfg;	/* owned */
@@ -76,6 +81,8 @@ struct deliver {
 	int sub;		/* the bus subscription, or -1 */
 	CURLM *multi;
 	slot *slots;
+	claimed_row *claimed;	/* the round's claims, as many as slots */
+	bool claims_careful;	/* the last round's bare claims failed */
 	int inflight;
 	send_rate sms_rate, email_rate;
 	strike strikes[2][STRIKE_SLOTS];	/* [0] outbox rows, [1] webhook deliveries */
@@ -274,23 +281,16 @@ finish_webhook(deliver *d, slot *sl, deliver_result *res)
 	sl->busy = false;
 }
 
-/* Records an outcome; a busy database is retried, since the provider has
- * already spoken and its answer must not be lost while we are up. */
+/* Before a send's outcome is recorded: a provider's "too many requests"
+ * pauses the whole channel, not only this message. */
 static void
-finish_job(deliver *d, slot *sl, deliver_result *res)
+finish_begin(deliver *d, slot *sl, const deliver_result *res)
 {
 	deliver_job *job = &sl->job;
-	char err[300];
-	int tries;
 
-	if (job->wh.id != 0) {
-		finish_webhook(d, sl, res);
-		return;
-	}
 	if (res->kind == DELIVER_OK)
 		deliver_fault(d->cfg, "accepted");
 	if (res->kind == DELIVER_TEMP && (res->code == 429 || res->code == 20429)) {
-		/* Rate-limited: the whole channel waits, not only this message. */
 		bool sms = strcmp(job->msg.channel, "sms") == 0;
 		send_rate *r = sl->lane < 0 ? (sms ? &d->sms_rate : &d->email_rate) :
 			       sms ? &d->others[sl->lane].sms_rate : &d->others[sl->lane].email_rate;
@@ -301,22 +301,90 @@ finish_job(deliver *d, slot *sl, deliver_result *res)
 			wait = job->cfg->backoff_cap;
 		r->paused_until_ns = mono_ns() + wait * 1000000000LL;
 	}
-	for (tries = 0; tries < 50; tries++) {
+}
+
+/* Records an outcome alone; a busy database is retried, since the provider
+ * has already spoken and its answer must not be lost while we are up.
+ * Whether it was recorded. */
+static bool
+record_alone(deliver *d, slot *sl, const deliver_result *res)
+{
+	deliver_job *job = &sl->job;
+
+	for (int tries = 0; tries < 50; tries++) {
 		if (deliver_record(d->store, job->cfg, &job->msg, job->prov->name, res,
 				   d->clock()) == 0)
-			break;
+			return true;
 		usleep(100 * 1000);
 	}
+	return false;
+}
+
+/* After: the log line, and the slot is free. */
+static void
+finish_end(deliver *d, slot *sl, const deliver_result *res, bool recorded)
+{
+	deliver_job *job = &sl->job;
+	char err[300];
+
 	log_line(res->kind == DELIVER_OK ? "info" : "warn", "message", "outbox=%lld lead=%lld "
 		 "channel=%s provider=%s attempt=%d result=%s code=%d%s%s%s",
 		 (long long)job->msg.id, (long long)job->msg.lead_id, job->msg.channel,
 		 job->prov->name, job->msg.attempts, kind_name(res->kind), res->code,
 		 res->error[0] ? " error=" : "",
 		 res->error[0] ? log_quote(res->error, err, sizeof err) : "",
-		 tries == 50 ? " recorded=false" : "");
+		 recorded ? "" : " recorded=false");
 	deliver_job_clear(job);
 	memset(job, 0, sizeof *job);
 	sl->busy = false;
+}
+
+static void
+finish_job(deliver *d, slot *sl, deliver_result *res)
+{
+	if (sl->job.wh.id != 0) {
+		finish_webhook(d, sl, res);
+		return;
+	}
+	finish_begin(d, sl, res);
+	finish_end(d, sl, res, record_alone(d, sl, res));
+}
+
+/*
+ * The sends that finished together (n <= REAP_BATCH): their outcomes in one
+ * transaction (deliver_record_many), so one commit - one fsync - covers
+ * them all; on PostgreSQL with fsync a commit each held the dispatcher below
+ * the intake rate, and every business's messages queued behind the backlog
+ * (bench/scale_many.sh). One that could not be recorded with the others is
+ * retried alone. Webhook deliveries keep their own transactions.
+ */
+#define REAP_BATCH 64
+
+static void
+finish_many(deliver *d, slot **sls, deliver_result *res, int n)
+{
+	deliver_outcome o[REAP_BATCH];
+	bool done[REAP_BATCH];
+	int idx[REAP_BATCH], no = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (sls[i]->job.wh.id != 0) {
+			finish_webhook(d, sls[i], &res[i]);
+			continue;
+		}
+		finish_begin(d, sls[i], &res[i]);
+		o[no] = (deliver_outcome){ sls[i]->job.cfg, &sls[i]->job.msg, sls[i]->job.prov->name,
+					   &res[i] };
+		idx[no++] = i;
+	}
+	if (no == 0)
+		return;
+	deliver_record_many(d->store, o, (size_t)no, d->clock(), done);
+	for (int k = 0; k < no; k++) {
+		slot *sl = sls[idx[k]];
+
+		finish_end(d, sl, &res[idx[k]], done[k] || record_alone(d, sl, &res[idx[k]]));
+	}
 }
 
 /* Staff notifications carry a link to the lead in the web app. */
@@ -372,41 +440,83 @@ free_slot(deliver *d)
 	return NULL;
 }
 
-/* Claims up to what the slots and the channel's rate allow, in one
- * transaction, then starts them with cfg's provider (lane ln's: -1 the
- * install's own). Only cfg's business's messages when the dispatcher serves
- * several. Returns how many were started. */
+/*
+ * One round's claims, every business's, in ONE transaction: committed
+ * (queued -> sending) before any of them is started, as each was when every
+ * business's batch had a commit of its own - which, on PostgreSQL with fsync,
+ * cost the dispatcher a flush of the log per business served each round.
+ */
+#define ROUND_FAILED 32
+
+struct claimed_row {
+	slot *sl;
+	deliver_config *cfg;
+	int ln;
+	const deliver_provider *prov;
+	send_rate *r;
+};
+
+typedef struct {
+	bool open;		/* the round's transaction began */
+	bool careful;		/* each claim in a savepoint (deliver_claim) */
+	bool aborted;		/* a bare claim failed: the round rolls back */
+	int n;			/* claimed (slots reserved) */
+	claimed_row *rows;	/* concurrency of them */
+	int nfailed;
+	int64_t failed[ROUND_FAILED];
+	const rules *failed_rules[ROUND_FAILED];
+	char why[ROUND_FAILED][160];
+} claim_round;
+
+/* Claims up to what the free slots and the channel's rate allow, in the
+ * round's transaction (begun at the first row due), for starting with cfg's
+ * provider (lane ln's: -1 the install's own) once the round commits. Only
+ * cfg's business's messages when the dispatcher serves several. Returns how
+ * many were claimed. */
 static int
-fill_channel(deliver *d, deliver_config *cfg, int ln, const char *channel,
+fill_channel(deliver *d, claim_round *cr, deliver_config *cfg, int ln, const char *channel,
 	     const deliver_provider *prov, send_rate *r, int64_t now)
 {
-	int64_t ids[CLAIM_BATCH], failed[CLAIM_BATCH];
-	char why[CLAIM_BATCH][160];
-	slot *claimed[CLAIM_BATCH];
-	int want = d->cfg->concurrency - d->inflight, avail = rate_avail(r), n, nclaimed = 0;
-	int nfailed = 0;
+	int64_t ids[CLAIM_BATCH];
+	int want = d->cfg->concurrency - d->inflight - cr->n, avail = rate_avail(r), n;
+	int nclaimed = 0;
 
 	if (avail < want)
 		want = avail;
 	if (want > CLAIM_BATCH)
 		want = CLAIM_BATCH;
-	if (want <= 0 || (n = d->by_business ?
+	if (cr->aborted || want <= 0 || (n = d->by_business ?
 			  store_outbox_due_for(d->store, cfg->business_id, channel, now, ids, want) :
 			  store_outbox_due(d->store, channel, now, ids, want)) <= 0)
 		return 0;
-	if (store_begin(d->store) < 0)
-		return 0;
+	if (!cr->open) {
+		if (store_begin(d->store) < 0)
+			return 0;
+		cr->open = true;
+	}
 	for (int i = 0; i < n; i++) {
 		slot *sl = free_slot(d);
 		int rc;
 
 		if (sl == NULL)
 			break;
-		if ((rc = deliver_claim(d->store, deliver_rules(cfg), ids[i], now,
-					&sl->job.msg)) < 0) {
+		rc = cr->careful ? deliver_claim(d->store, deliver_rules(cfg), ids[i], now,
+						 &sl->job.msg) :
+			deliver_claim_bare(d->store, deliver_rules(cfg), ids[i], now, &sl->job.msg);
+		if (rc < 0 && !cr->careful) {
+			/* The whole round rolls back; the next one claims each row
+			 * in a savepoint, and finds which one fails. */
+			cr->aborted = true;
+			break;
+		}
+		if (rc < 0) {
 			/* this row only: the rows behind it go on */
-			snprintf(why[nfailed], sizeof why[nfailed], "%s", store_errmsg(d->store));
-			failed[nfailed++] = ids[i];
+			if (cr->nfailed < ROUND_FAILED) {
+				snprintf(cr->why[cr->nfailed], sizeof cr->why[cr->nfailed], "%s",
+					 store_errmsg(d->store));
+				cr->failed_rules[cr->nfailed] = deliver_rules(cfg);
+				cr->failed[cr->nfailed++] = ids[i];
+			}
 			continue;
 		}
 		strike_clear(d, 0, ids[i]);
@@ -419,28 +529,50 @@ fill_channel(deliver *d, deliver_config *cfg, int ln, const char *channel,
 		if (rc != OUTBOX_CLAIMED)
 			continue;
 		sl->busy = true;	/* reserved: free_slot() must not hand it out again */
-		claimed[nclaimed++] = sl;
+		cr->rows[cr->n++] = (claimed_row){ sl, cfg, ln, prov, r };
+		nclaimed++;
 	}
-	if (store_commit(d->store) < 0) {
-		log_line("error", "claim_failed", "rows=%d error=\"%s\"", nclaimed,
-			 store_errmsg(d->store));
+	return nclaimed;
+}
+
+/* Commits the round's claims, then starts them; a failed commit frees
+ * their slots (the rows stay queued). Returns how many were started. */
+static int
+claim_round_end(deliver *d, claim_round *cr, int64_t now)
+{
+	int n = cr->n;
+
+	if (!cr->open)
+		return 0;
+	/* Bare claims first (no savepoint each); after one failed, a round of
+	 * careful ones. */
+	d->claims_careful = cr->aborted;
+	if (cr->aborted || store_commit(d->store) < 0) {
+		if (!cr->aborted)
+			log_line("error", "claim_failed", "rows=%d error=\"%s\"", cr->n,
+				 store_errmsg(d->store));
 		store_rollback(d->store);
-		for (int i = 0; i < nclaimed; i++) {
-			outbox_msg_free(&claimed[i]->job.msg);
-			memset(&claimed[i]->job, 0, sizeof claimed[i]->job);
-			claimed[i]->busy = false;
+		for (int i = 0; i < cr->n; i++) {
+			slot *sl = cr->rows[i].sl;
+
+			outbox_msg_free(&sl->job.msg);
+			memset(&sl->job, 0, sizeof sl->job);
+			sl->busy = false;
 		}
 		return 0;
 	}
-	for (int i = 0; i < nfailed; i++)
-		claim_failed(d, deliver_rules(cfg), 0, failed[i], now, why[i]);
+	for (int i = 0; i < cr->nfailed; i++)
+		claim_failed(d, cr->failed_rules[i], 0, cr->failed[i], now, cr->why[i]);
 	/* Durable from here: every row says `sending` before a byte leaves. */
-	for (int i = 0; i < nclaimed; i++) {
+	for (int i = 0; i < n; i++) {
+		claimed_row *c = &cr->rows[i];
+
 		deliver_fault(d->cfg, "claimed");
-		rate_take(r);
-		start_job(d, claimed[i], cfg, ln, prov);
+		rate_take(c->r);
+		c->sl->busy = false;	/* start_job takes it */
+		start_job(d, c->sl, c->cfg, c->ln, c->prov);
 	}
-	return nclaimed;
+	return n;
 }
 
 /* Whether any business the dispatcher serves has webhook URLs. */
@@ -536,21 +668,28 @@ fill_webhooks(deliver *d, int64_t now)
 static void
 reap(deliver *d)
 {
+	slot *sls[REAP_BATCH];
+	deliver_result res[REAP_BATCH];
 	CURLMsg *msg;
-	int left;
+	int left, n = 0;
 
 	while ((msg = curl_multi_info_read(d->multi, &left)) != NULL) {
 		deliver_job *job = NULL;
-		deliver_result res = { 0 };
 
 		if (msg->msg != CURLMSG_DONE)
 			continue;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&job);
 		curl_multi_remove_handle(d->multi, msg->easy_handle);
 		d->inflight--;
-		job->prov->finish(job, msg->data.result, &res);
-		finish_job(d, (slot *)(void *)job, &res);	/* job is a slot's first member */
+		memset(&res[n], 0, sizeof res[n]);
+		job->prov->finish(job, msg->data.result, &res[n]);
+		sls[n++] = (slot *)(void *)job;	/* job is a slot's first member */
+		if (n == REAP_BATCH) {
+			finish_many(d, sls, res, n);
+			n = 0;
+		}
 	}
+	finish_many(d, sls, res, n);
 }
 
 /* Milliseconds to sleep: until the next due row, at most one second. */
@@ -620,6 +759,7 @@ reconfigure_pending(deliver *d)
 {
 	deliver_config *next;
 	slot *slots;
+	claimed_row *claimed = NULL;
 	char what[512];
 
 	pthread_mutex_lock(&d->pending_mu);
@@ -631,13 +771,17 @@ reconfigure_pending(deliver *d)
 		return false;
 	if (d->inflight > 0)
 		return true;
-	if ((slots = calloc((size_t)next->concurrency, sizeof *slots)) == NULL) {
+	if ((slots = calloc((size_t)next->concurrency, sizeof *slots)) == NULL ||
+	    (claimed = calloc((size_t)next->concurrency, sizeof *claimed)) == NULL) {
+		free(slots);
 		log_line("error", "delivery_not_reloaded", "error=\"out of memory\"");
 		deliver_config_free(next);
 		return false;
 	}
 	free(d->slots);
 	d->slots = slots;
+	free(d->claimed);
+	d->claimed = claimed;
 	if (d->bus != NULL && bus_kinds(d, next) != bus_kinds(d, d->cfg)) {
 		store_bus_unsubscribe(d->bus, d->sub);
 		d->sub = store_bus_subscribe(d->bus, bus_kinds(d, next), on_commit, d);
@@ -764,6 +908,7 @@ run(void *arg)
 			size_t nlanes = d->nothers + 1, first = d->first_lane % nlanes;
 			int64_t due[DUE_BUSINESSES];
 			int ndue = -1;
+			claim_round cr = { .rows = d->claimed, .careful = d->claims_careful };
 
 			/* The businesses with something due, in one look: the others'
 			 * turns would find nothing, at two queries each. */
@@ -779,21 +924,21 @@ run(void *arg)
 					     d->others[j - 1].cfg->business_id))
 					continue;
 				if (j == 0) {
-					n = fill_channel(d, d->cfg, -1, "sms", d->cfg->sms,
+					n = fill_channel(d, &cr, d->cfg, -1, "sms", d->cfg->sms,
 							 &d->sms_rate, now);
-					n += fill_channel(d, d->cfg, -1, "email", d->cfg->email,
+					n += fill_channel(d, &cr, d->cfg, -1, "email", d->cfg->email,
 							  &d->email_rate, now);
 				} else {
 					lane *l = &d->others[j - 1];
 
-					n = fill_channel(d, l->cfg, (int)(j - 1), "sms", l->cfg->sms,
-							 &l->sms_rate, now);
-					n += fill_channel(d, l->cfg, (int)(j - 1), "email",
+					n = fill_channel(d, &cr, l->cfg, (int)(j - 1), "sms",
+							 l->cfg->sms, &l->sms_rate, now);
+					n += fill_channel(d, &cr, l->cfg, (int)(j - 1), "email",
 							  l->cfg->email, &l->email_rate, now);
 				}
 				d->first_lane = deliver_turns_next(d->first_lane, j, n, nlanes);
-				started += n;
 			}
+			started += claim_round_end(d, &cr, now);
 			started += fill_webhooks(d, now);
 		}
 		curl_multi_perform(d->multi, &running);
@@ -885,6 +1030,7 @@ free_deliver(deliver *d)
 	pthread_mutex_destroy(&d->pending_mu);
 	pthread_mutex_destroy(&d->cfg_mu);
 	free(d->slots);
+	free(d->claimed);
 	free(d);
 }
 
@@ -988,7 +1134,9 @@ start(deliver_config *cfg, deliver_config **others, size_t nothers, bool by_busi
 	if (n == 0 && (d->lockfd = take_lock(cfg->files_dir, err, errlen)) < 0)
 		goto fail;
 	d->slots = calloc((size_t)cfg->concurrency, sizeof *d->slots);
-	if (d->slots == NULL || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
+	d->claimed = calloc((size_t)cfg->concurrency, sizeof *d->claimed);
+	if (d->slots == NULL || d->claimed == NULL ||
+	    curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
 	    (d->multi = curl_multi_init()) == NULL) {
 		snprintf(err, errlen, "cannot initialise libcurl");
 		goto fail;

@@ -192,6 +192,25 @@ int64_t deliver_backoff(int attempts, int64_t base, int64_t cap, uint32_t rnd);
 int deliver_record(store *s, const deliver_config *cfg, const outbox_msg *m,
 		   const char *provider, const deliver_result *res, int64_t now);
 
+/* One finished send for deliver_record_many. */
+typedef struct {
+	const deliver_config *cfg;
+	const outbox_msg *m;
+	const char *provider;
+	const deliver_result *res;
+} deliver_outcome;
+
+/*
+ * Records n outcomes in ONE transaction, each in a savepoint of its own (as
+ * deliver_record would alone): one commit - one fsync of the database's log -
+ * for every transfer that finished together, instead of one each, which on
+ * PostgreSQL with fsync held the dispatcher below the intake rate (bench/
+ * scale_many.sh). done[i] says whether outcome i is in; one that failed is
+ * rolled back alone and left to the caller (deliver_record, retried). 0, or
+ * -1 when the commit failed (then no done[i] is true).
+ */
+int deliver_record_many(store *s, const deliver_outcome *o, size_t n, int64_t now, bool *done);
+
 /* Rows a crash left `sending` become `unknown`, each reported (the engine
  * asks a person to check). Count / -1. */
 int deliver_recover(store *s, const rules *r, int64_t now);
@@ -217,6 +236,12 @@ int deliver_recover_by(store *s, deliver_rules_of rules_of, void *ctx, int64_t n
  * only for OUTBOX_CLAIMED; the caller frees it) or -1 (savepoint rolled
  * back, the caller's transaction intact unless the database aborted it). */
 int deliver_claim(store *s, const rules *r, int64_t id, int64_t now, outbox_msg *m);
+
+/* deliver_claim without the savepoint (two round trips fewer on
+ * PostgreSQL): on -1 the caller's whole transaction must be rolled back, its
+ * other claims with it (the dispatcher then claims them again, each in a
+ * savepoint, so the row that fails is found and only it waits). */
+int deliver_claim_bare(store *s, const rules *r, int64_t id, int64_t now, outbox_msg *m);
 
 /*
  * Buries queued row id that cannot be processed (its claim keeps failing):
