@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -53,7 +54,7 @@ name_ok(const char *name)
 /* Reads the whole regular file at path into a new buffer of at most
  * TZFILE_MAX_BYTES. Returns 0, or -1 with errno set (EFBIG when too large). */
 static int
-read_file(const char *path, unsigned char **out, size_t *outlen)
+read_file(const char *path, unsigned char **out, size_t *outlen, struct stat *stp)
 {
 	struct stat st;
 	unsigned char *buf = NULL;
@@ -92,6 +93,7 @@ read_file(const char *path, unsigned char **out, size_t *outlen)
 	close(fd);
 	*out = buf;
 	*outlen = len;
+	*stp = st;
 	return 0;
 
 fail:
@@ -102,11 +104,96 @@ fail:
 	return -1;
 }
 
+/*
+ * The zone files read so far, by path. Every rules load reads the same few
+ * dozen zones (rl_lead_zones: every zone a lead may be in), so serve with
+ * thousands of businesses opened and read them thousands of times: most of
+ * its start. A file is read again when what stat() says of it changed (a
+ * tzdata upgrade), so a SIGHUP still sees a new zone; one that cannot be
+ * stat'ed is read as before. At most CACHE_MAX files are kept (there are
+ * about 600 zones); the bytes are copied out, so callers own what they get.
+ */
+#define CACHE_MAX 256
+
+typedef struct {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	unsigned char *data;
+	size_t len;
+} cached_file;
+
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static cached_file cache[CACHE_MAX];
+static size_t ncache;
+
+static bool
+same_file(const cached_file *c, const struct stat *st)
+{
+	return c->dev == st->st_dev && c->ino == st->st_ino && c->size == st->st_size &&
+	       c->mtime.tv_sec == st->st_mtim.tv_sec && c->mtime.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+/* A copy of path's bytes from the cache when the file is unchanged; NULL
+ * when not cached (or out of memory: read it then). */
+static unsigned char *
+cache_get(const char *path, size_t *len)
+{
+	struct stat st;
+	unsigned char *copy = NULL;
+
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return NULL;
+	pthread_mutex_lock(&cache_mu);
+	for (size_t i = 0; i < ncache; i++)
+		if (strcmp(cache[i].path, path) == 0) {
+			if (same_file(&cache[i], &st) && (copy = malloc(cache[i].len + 1)) != NULL) {
+				memcpy(copy, cache[i].data, cache[i].len);
+				*len = cache[i].len;
+			}
+			break;
+		}
+	pthread_mutex_unlock(&cache_mu);
+	return copy;
+}
+
+/* Keeps a copy of path's bytes, as read with st; nothing when full or out
+ * of memory (the next load reads the file). */
+static void
+cache_put(const char *path, const unsigned char *data, size_t len, const struct stat *st)
+{
+	cached_file c = { .dev = st->st_dev, .ino = st->st_ino, .size = st->st_size,
+			  .mtime = st->st_mtim, .len = len };
+	size_t i;
+
+	pthread_mutex_lock(&cache_mu);
+	for (i = 0; i < ncache && strcmp(cache[i].path, path) != 0; i++)
+		;
+	if (i == CACHE_MAX || (c.path = strdup(path)) == NULL ||
+	    (c.data = malloc(len + 1)) == NULL) {
+		free(c.path);
+		pthread_mutex_unlock(&cache_mu);
+		return;
+	}
+	memcpy(c.data, data, len);
+	if (i < ncache) {	/* changed since: the new bytes replace the old */
+		free(cache[i].path);
+		free(cache[i].data);
+	} else {
+		ncache++;
+	}
+	cache[i] = c;
+	pthread_mutex_unlock(&cache_mu);
+}
+
 tz_zone *
 tzfile_load_dir(const char *dir, const char *name, char *err, size_t errlen)
 {
 	char path[4096], perr[160];
 	unsigned char *data;
+	struct stat st;
 	size_t len;
 	tz_zone *z;
 	int n;
@@ -121,7 +208,9 @@ tzfile_load_dir(const char *dir, const char *name, char *err, size_t errlen)
 		set_err(err, errlen, "time zone \"%s\": path too long", name);
 		return NULL;
 	}
-	if (read_file(path, &data, &len) != 0) {
+	if ((data = cache_get(path, &len)) != NULL)
+		goto parse;
+	if (read_file(path, &data, &len, &st) != 0) {
 		if (errno == ENOENT || errno == ENOTDIR) {
 			if (strcmp(name, "UTC") == 0 || strcmp(name, "Etc/UTC") == 0) {
 				z = tz_utc();
@@ -139,6 +228,8 @@ tzfile_load_dir(const char *dir, const char *name, char *err, size_t errlen)
 		}
 		return NULL;
 	}
+	cache_put(path, data, len, &st);
+parse:
 	z = tz_parse(data, len, perr, sizeof perr);
 	free(data);
 	if (z == NULL)

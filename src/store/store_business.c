@@ -2,8 +2,28 @@
  * store_business.c - the businesses' store operations (store_business.h),
  * forwarded to the engine behind the store. Nothing here knows an engine.
  */
+#include <string.h>
+
 #include "store_backend.h"
 #include "store_business.h"
+#include "store_common.h"
+
+const char *const store_notify_names[3] = { "none", "sms", "email" };
+
+static bool
+same_text(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+bool
+store_person_same(const rules_person *p, const char *id, const char *name, const char *role,
+		  const char *phone, const char *email, const char *notify)
+{
+	return same_text(p->id, id) && same_text(p->name, name) && same_text(p->role, role) &&
+	       same_text(p->phone, phone) && same_text(p->email, email) &&
+	       (unsigned)p->notify < 3 && same_text(store_notify_names[p->notify], notify);
+}
 
 int64_t
 store_business_sync_slug(store *s, const char *slug, const rules *r, char *err,

@@ -15,6 +15,17 @@
 #include "store_outbox.h"
 #include "store_webhook.h"
 
+/* What people.notify holds for each rules_notify value. */
+extern const char *const store_notify_names[3];
+
+/* Whether a people row read back (its columns as text, NULL for NULL) is
+ * rules person p already: business_sync_slug then writes nothing for it, so
+ * a restart with nothing changed commits no write (one per business was
+ * most of serve's start with many businesses). */
+bool store_person_same(const rules_person *p, const char *id, const char *name,
+		       const char *role, const char *phone, const char *email,
+		       const char *notify);
+
 #define STORE_TOKEN_PREFIX_HEX 12	/* the lookup prefix, in hex */
 #define STORE_TOKEN_HASH_HEX 64	/* BLAKE2b-256 of the token, in hex */
 

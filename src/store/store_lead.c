@@ -14,6 +14,55 @@ sqlite_business_sync(store *s, const rules *r, char *err, size_t errlen)
 	return sqlite_business_sync_slug(s, STORE_BUSINESS_DEFAULT, r, err, errlen);
 }
 
+/* slug's id when its row and its active people are r's already (a sync
+ * would change nothing), 0 when something differs or it is new, -1 on an
+ * error. Reads only. */
+static int64_t
+already(store *s, const char *slug, const rules *r)
+{
+	static const char *const biz =
+		"SELECT id, name IS ?1 AND timezone IS ?2 FROM businesses WHERE slug = ?3";
+	static const char *const people =
+		"SELECT id, name, role, phone, email, notify FROM people"
+		" WHERE business_id = ?1 AND active = 1";
+	sqlite3_stmt *st = store_stmt(s, biz);
+	int64_t id = 0;
+	size_t n = 0;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, r->business.name);
+	store_bind_text(st, 2, r->business.timezone);
+	store_bind_text(st, 3, slug);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_int(st, 1) == 1)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	if (id == 0 || (st = store_stmt(s, people)) == NULL)
+		return id == 0 ? 0 : -1;
+	sqlite3_bind_int64(st, 1, id);
+#define COL(i) ((const char *)sqlite3_column_text(st, (i)))
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && COL(0) != NULL) {
+		const char *who = COL(0);
+		size_t i;
+
+		for (i = 0; i < r->npeople && strcmp(r->people[i].id, who) != 0; i++)
+			;
+		if (i == r->npeople || !store_person_same(&r->people[i], who, COL(1), COL(2),
+							  COL(3), COL(4), COL(5)))
+			break;
+		n++;
+	}
+#undef COL
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	/* ids are unique per business: n matches and no other row means the same set */
+	return rc == SQLITE_DONE && n == r->npeople ? id : 0;
+}
+
 int64_t
 sqlite_business_sync_slug(store *s, const char *slug, const rules *r, char *err,
 			  size_t errlen)
@@ -31,11 +80,13 @@ sqlite_business_sync_slug(store *s, const char *slug, const rules *r, char *err,
 		" ON CONFLICT(business_id, id) DO UPDATE SET name = excluded.name,"
 		" role = excluded.role, phone = excluded.phone, email = excluded.email,"
 		" notify = excluded.notify, active = 1";
-	static const char *const notify_names[] = { "none", "sms", "email" };
-	sqlite3_stmt *st = store_stmt(s, upsert_biz);
+	sqlite3_stmt *st;
 	int64_t id;
 
-	if (st == NULL)
+	/* Nothing changed (a restart): no write, so no commit to wait for. */
+	if ((id = already(s, slug, r)) != 0)
+		return id < 0 ? store_fail(s, err, errlen, "reading the business") : id;
+	if ((st = store_stmt(s, upsert_biz)) == NULL)
 		return store_fail(s, err, errlen, "business");
 	store_bind_text(st, 1, r->business.name);
 	store_bind_text(st, 2, r->business.timezone);
@@ -61,7 +112,7 @@ sqlite_business_sync_slug(store *s, const char *slug, const rules *r, char *err,
 		store_bind_text(st, 4, p->role);
 		store_bind_text(st, 5, p->phone);
 		store_bind_text(st, 6, p->email);
-		store_bind_text(st, 7, notify_names[p->notify]);
+		store_bind_text(st, 7, store_notify_names[p->notify]);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			return store_fail(s, err, errlen, "saving people");
 	}

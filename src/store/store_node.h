@@ -40,9 +40,12 @@
 /*
  * Makes s the connection of node `node` (borrowed, copied) whose claims hold
  * lease_seconds: until the connection closes no other connection can join
- * as the same node. 1 when joined; 0 when the engine has no nodes (the
- * caller keeps the database to itself another way); -1 with err set (the
- * node's name is taken by a running process, or the database failed).
+ * as the same node. A name still held (its last holder's session not ended
+ * yet: a restart right after a stop or a crash) is waited for, up to
+ * lease_seconds. 1 when joined; 0 when the engine has no nodes (the caller
+ * keeps the database to itself another way); -1 with err set (the node's
+ * name stayed taken for a lease: a running process's; or the database
+ * failed).
  */
 int store_node_join(store *s, const char *node, int lease_seconds, char *err, size_t errlen);
 

@@ -17,6 +17,49 @@ pg_business_sync(store *s, const rules *r, char *err, size_t errlen)
 	return pg_business_sync_slug(s, STORE_BUSINESS_DEFAULT, r, err, errlen);
 }
 
+/* slug's id when its row and its active people are r's already (a sync
+ * would change nothing), 0 when something differs or it is new, -1 on an
+ * error. One read. */
+static int64_t
+already(pg_store *p, const char *slug, const rules *r)
+{
+	static const char *const sql =
+		"SELECT b.id, b.name IS NOT DISTINCT FROM $1 AND b.timezone IS NOT DISTINCT"
+		" FROM $2, pe.id, pe.name, pe.role, pe.phone, pe.email, pe.notify"
+		" FROM businesses b LEFT JOIN people pe ON pe.business_id = b.id"
+		" AND pe.active = 1 WHERE b.slug = $3";
+	pg_params pp = { 0 };
+	PGresult *res;
+	int64_t id = 0;
+	size_t n = 0;
+	int rows;
+
+	pg_text(&pp, r->business.name);
+	pg_text(&pp, r->business.timezone);
+	pg_text(&pp, slug);
+	if ((res = pg_run(p, sql, &pp)) == NULL)
+		return -1;
+	rows = PQntuples(res);
+	if (rows > 0 && strcmp(PQgetvalue(res, 0, 1), "t") == 0)
+		id = pg_get_int(res, 0, 0);
+#define COL(i) (PQgetisnull(res, k, (i)) ? NULL : PQgetvalue(res, k, (i)))
+	for (int k = 0; id != 0 && k < rows && !PQgetisnull(res, k, 2); k++) {
+		const char *who = PQgetvalue(res, k, 2);
+		size_t i;
+
+		for (i = 0; i < r->npeople && strcmp(r->people[i].id, who) != 0; i++)
+			;
+		if (i == r->npeople || !store_person_same(&r->people[i], who, COL(3), COL(4),
+							  COL(5), COL(6), COL(7)))
+			id = 0;
+		n++;
+	}
+#undef COL
+	PQclear(res);
+	/* ids are unique per business: n matches and no other row means the same set */
+	return n == r->npeople ? id : 0;
+}
+
 int64_t
 pg_business_sync_slug(store *s, const char *slug, const rules *r, char *err, size_t errlen)
 {
@@ -33,12 +76,14 @@ pg_business_sync_slug(store *s, const char *slug, const rules *r, char *err, siz
 		" ON CONFLICT (business_id, id) DO UPDATE SET name = excluded.name,"
 		" role = excluded.role, phone = excluded.phone, email = excluded.email,"
 		" notify = excluded.notify, active = 1";
-	static const char *const notify_names[] = { "none", "sms", "email" };
 	pg_store *p = pg_of(s);
 	pg_params pb = { 0 }, pd = { 0 };
 	PGresult *res;
 	int64_t id;
 
+	/* Nothing changed (a restart): no write, so no commit to wait for. */
+	if ((id = already(p, slug, r)) != 0)
+		return id < 0 ? pg_fail(p, err, errlen, "reading the business") : id;
 	pg_text(&pb, r->business.name);
 	pg_text(&pb, r->business.timezone);
 	pg_text(&pb, slug);
@@ -60,7 +105,7 @@ pg_business_sync_slug(store *s, const char *slug, const rules *r, char *err, siz
 		pg_text(&pp, rp->role);
 		pg_text(&pp, rp->phone);
 		pg_text(&pp, rp->email);
-		pg_text(&pp, notify_names[rp->notify]);
+		pg_text(&pp, store_notify_names[rp->notify]);
 		if (pg_run_done(p, upsert_person, &pp) < 0)
 			return pg_fail(p, err, errlen, "saving people");
 	}

@@ -12,33 +12,59 @@
 
 #include "store_node.h"
 #include "store_pg.h"
+#include "util/log.h"
+#include "util/mono.h"
 
 /* The advisory lock class of node names; the leads' locks are class 1
  * (store_pg_lead.c), the migrations' a one-key lock (store_pg.c). */
 #define NODE_LOCK_CLASS "2"
 #define DUTY_LOCK_CLASS "3"
 
+#define JOIN_RETRY_MS 100
+
 int
 pg_node_join(store *s, const char *node, int lease_seconds, char *err, size_t errlen)
 {
 	pg_store *p = pg_of(s);
-	pg_params pp = { 0 };
-	PGresult *r;
-	bool got;
+	int lease = lease_seconds < STORE_LEASE_MIN ? STORE_LEASE_MIN : lease_seconds;
+	int64_t until = mono_ns() + (int64_t)lease * 1000000000LL;
+	bool got = false, said = false;
 
-	pg_text(&pp, node);
-	r = pg_run(p, "SELECT pg_try_advisory_lock(" NODE_LOCK_CLASS ", hashtext($1))", &pp);
-	if (r == NULL)
-		return pg_fail(p, err, errlen, "joining as a node");
-	got = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
-	PQclear(r);
+	/* The name is free once the session of its last holder has ended. A
+	 * restart under the same name right after a stop or a crash can find
+	 * that session still there for a moment (its backend has not seen the
+	 * socket close yet; after a host crash, until TCP gives up): wait up to
+	 * a lease for it, as other nodes wait a lease for its rows, before
+	 * calling the name another living process's. */
+	for (;;) {
+		pg_params pp = { 0 };
+		PGresult *r;
+
+		pg_text(&pp, node);
+		r = pg_run(p, "SELECT pg_try_advisory_lock(" NODE_LOCK_CLASS ", hashtext($1))",
+			   &pp);
+		if (r == NULL)
+			return pg_fail(p, err, errlen, "joining as a node");
+		got = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+		PQclear(r);
+		if (got || mono_ns() >= until)
+			break;
+		if (!said) {
+			log_line("warn", "node_waiting", "name=\"%s\" note=\"the name is held by "
+				 "another session: waiting up to a lease (%d s) for it to end\"",
+				 node, lease);
+			said = true;
+		}
+		poll(NULL, 0, JOIN_RETRY_MS);
+	}
 	if (!got) {
 		snprintf(err, errlen, "another leadkeep is already delivering as node \"%s\" on "
-			 "this database: stop it, or give this one its own LEADKEEP_NODE", node);
+			 "this database (waited %d s): stop it, or give this one its own "
+			 "LEADKEEP_NODE", node, lease);
 		return -1;
 	}
 	snprintf(p->node, sizeof p->node, "%s", node);
-	p->lease_s = lease_seconds < STORE_LEASE_MIN ? STORE_LEASE_MIN : lease_seconds;
+	p->lease_s = lease;
 	return 1;
 }
 

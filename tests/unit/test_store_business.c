@@ -181,6 +181,74 @@ the_businesses_with_work_due_in_one_look(void **state)
 	(void)charlie;
 }
 
+/* Whether the transaction open on s has written anything so far: SQLite
+ * counts rows changed on the connection (since was its count before),
+ * PostgreSQL gives a transaction an id at its first write only. */
+static bool
+wrote(store *s, int since)
+{
+	if (demo_on_pg())
+		return demo_count(s, "SELECT CASE WHEN pg_current_xact_id_if_assigned() IS NULL"
+				  " THEN 0 ELSE 1 END") == 1;
+	return sqlite3_total_changes(store_sqlite_db(s)) != since;
+}
+
+static int
+changes(store *s)
+{
+	return demo_on_pg() ? 0 : sqlite3_total_changes(store_sqlite_db(s));
+}
+
+/* A restart syncs every business hosted: with nothing changed in its file
+ * that must write nothing (one commit per business was most of serve's
+ * start with thousands), and with a person changed it must write it. */
+static void
+a_sync_with_nothing_changed_writes_nothing(void **state)
+{
+	demo_store *d = *state;
+	char err[256], *was;
+	int64_t bravo;
+	int since;
+
+	assert_int_equal(store_begin(d->s), 0);
+	assert_true((bravo = store_business_sync_slug(d->s, "bravo", d->r, err, sizeof err)) > 0);
+	assert_int_equal(store_commit(d->s), 0);
+
+	assert_int_equal(store_begin(d->s), 0);
+	since = changes(d->s);
+	assert_false(wrote(d->s, since));
+	assert_int_equal(store_business_sync_slug(d->s, "bravo", d->r, err, sizeof err), bravo);
+	assert_int_equal(store_business_sync(d->s, d->r, err, sizeof err), d->bid);
+	assert_false(wrote(d->s, since));
+	assert_int_equal(store_commit(d->s), 0);
+
+	/* One person's phone changed: written, the others kept. */
+	assert_true(d->r->npeople > 1);
+	was = d->r->people[0].phone;
+	d->r->people[0].phone = "+13125550199";
+	assert_int_equal(store_begin(d->s), 0);
+	since = changes(d->s);
+	assert_int_equal(store_business_sync_slug(d->s, "bravo", d->r, err, sizeof err), bravo);
+	assert_true(wrote(d->s, since));
+	assert_int_equal(store_commit(d->s), 0);
+	d->r->people[0].phone = was;
+	assert_int_equal(demo_one(d->s, "SELECT count(*) FROM people WHERE business_id = ?1"
+				  " AND phone = '+13125550199' AND active = 1", bravo), 1);
+	assert_int_equal(demo_one(d->s, "SELECT count(*) FROM people WHERE business_id = ?1"
+				  " AND active = 1", bravo), (int64_t)d->r->npeople);
+
+	/* A person gone from the file: the sync writes (deactivates them). */
+	d->r->npeople--;
+	assert_int_equal(store_begin(d->s), 0);
+	since = changes(d->s);
+	assert_int_equal(store_business_sync_slug(d->s, "bravo", d->r, err, sizeof err), bravo);
+	assert_true(wrote(d->s, since));
+	assert_int_equal(store_commit(d->s), 0);
+	d->r->npeople++;
+	assert_int_equal(demo_one(d->s, "SELECT count(*) FROM people WHERE business_id = ?1"
+				  " AND active = 1", bravo), (int64_t)d->r->npeople - 1);
+}
+
 /* At every start serve asks each business for its leads in flight on
  * another rules version: a sequence running or an appointment ahead, on no
  * version or one sorting below or above the one in force; ascending, after
@@ -248,6 +316,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(each_business_reads_only_its_own_timers_and_messages,
 						demo_setup, demo_teardown),
 		cmocka_unit_test_setup_teardown(the_businesses_with_work_due_in_one_look,
+						demo_setup, demo_teardown),
+		cmocka_unit_test_setup_teardown(a_sync_with_nothing_changed_writes_nothing,
 						demo_setup, demo_teardown),
 		cmocka_unit_test_setup_teardown(the_leads_in_flight_on_another_version,
 						demo_setup, demo_teardown),
