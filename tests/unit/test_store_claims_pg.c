@@ -6,7 +6,6 @@
  * cluster is tests/pg_cluster.sh's (LK_PG_URL; tests/run.sh starts it).
  * Helpers: store_pg_test.h.
  */
-#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,18 +16,10 @@
 
 #include <cmocka.h>
 
-#include "core/engine.h"
-#include "core/tz.h"
-#include "flow/flow.h"
 #include "rules/rules_load.h"
-#include "sched/sched.h"
 #include "store/store.h"
-#include "store/store_api.h"
-#include "store/store_bus.h"
-#include "store/store_health.h"
 #include "store/store_outbox.h"
 #include "store/store_pg.h"
-#include "store/store_webhook.h"
 
 #include "pg_test.h"
 #include "store_pg_test.h"

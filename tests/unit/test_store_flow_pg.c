@@ -6,7 +6,6 @@
  * tests/pg_cluster.sh's (LK_PG_URL; tests/run.sh starts it). Helpers:
  * store_pg_test.h.
  */
-#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,7 +22,6 @@
 #include "rules/rules_load.h"
 #include "sched/sched.h"
 #include "store/store.h"
-#include "store/store_api.h"
 #include "store/store_bus.h"
 #include "store/store_health.h"
 #include "store/store_outbox.h"

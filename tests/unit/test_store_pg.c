@@ -18,18 +18,10 @@
 
 #include <cmocka.h>
 
-#include "core/engine.h"
-#include "core/tz.h"
-#include "flow/flow.h"
 #include "rules/rules_load.h"
-#include "sched/sched.h"
 #include "store/store.h"
-#include "store/store_api.h"
 #include "store/store_bus.h"
-#include "store/store_health.h"
-#include "store/store_outbox.h"
 #include "store/store_pg.h"
-#include "store/store_webhook.h"
 
 #include "pg_test.h"
 #include "store_pg_test.h"
