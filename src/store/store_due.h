@@ -2,10 +2,10 @@
  * store_due.h - the SQL of "which businesses have work due", written once
  * for both engines: a loose index scan that probes a partial index of the
  * waiting rows, led by business_id, once per business that has any, then
- * asks of each whether one is due. Text only: every argument is a string literal, so
- * each statement stays fixed, prepared SQL (never built from input) and
- * store_stmt() can key it by its address. The engines run it with
- * store_due_businesses() (SQLite) and pg_due_businesses() (PostgreSQL).
+ * asks of each whether one is due. Text only: every argument is a string
+ * literal, so each statement stays fixed, prepared SQL (never built from
+ * input) and store_stmt() can key it by its address. The engines run it
+ * with store_due_businesses() (SQLite) and pg_due_businesses() (PostgreSQL).
  */
 #ifndef LK_STORE_DUE_H
 #define LK_STORE_DUE_H
@@ -33,8 +33,8 @@
 #define STORE_TIMER_PENDING "x.state = 'pending'"
 
 /* The outbox's, over outbox_due_by_business: one probe per channel, since
- * the index is (business_id, channel, send_at) WHERE queued. NOW and LIMIT are
- * the engine's placeholders for the two parameters. */
+ * the index is (business_id, channel, send_at) WHERE queued. NOW and LIMIT
+ * are the engine's placeholders for the two parameters. */
 #define STORE_OUTBOX_DUE_BUSINESSES_SQL(now, limit)                          \
 	STORE_DUE_BUSINESSES_SQL("outbox", STORE_OUTBOX_QUEUED,              \
 		STORE_DUE_EXISTS("outbox", STORE_OUTBOX_QUEUED,              \
