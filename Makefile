@@ -118,7 +118,7 @@ build/asan/%.o: %.c
 # Unit tests link only the layers they test, so a module can be tested on its own.
 UTIL_TESTS  := util utf8
 CORE_TESTS  := tz bizclock contact template lead states
-RULES_TESTS := rules engine engine_edit engine_delivery engine_followup engine_rules
+RULES_TESTS := rules rules_steps rules_routing rules_time rules_diags engine engine_edit engine_delivery engine_followup engine_rules
 ASAN_UTIL   := $(patsubst %.c,build/asan/%.o,$(wildcard src/util/*.c))
 ASAN_CORE   := $(patsubst %.c,build/asan/%.o,$(CORE_SRC))
 ASAN_RULES  := $(ASAN_CORE) $(patsubst %.c,build/asan/%.o,$(wildcard src/rules/*.c) $(GEN_SRC))

@@ -53,20 +53,8 @@ SERVE_PID= SERVE_ENV=() SERVE_CONF=bench/server.yaml STUB_PID=
 . bench/lib.sh
 . bench/speed_to_lead.sh
 
-cleanup() {
-	serve_stop
-	[ -n "$STUB_PID" ] && stub_stop
-	jobs -p | xargs -r kill 2>/dev/null
-	[ "${LK_BENCH_KEEP:-0}" = 1 ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-rm -rf "$WORK"
-mkdir -p "$BIN" "$WORK"
-: >"$RESULTS"
-[ -x "$BIN/loadgen" ] || cc -O2 -std=c17 -D_GNU_SOURCE -Wall -Wextra $(pkg-config --cflags libcurl) \
-	-o "$BIN/loadgen" bench/loadgen.c $(pkg-config --libs libcurl) || exit 1
 command -v python3 >/dev/null || { echo "fairness: python3 is needed (the stand-in)" >&2; exit 1; }
+bench_begin fair
 
 if [ $PG = 1 ]; then
 	DATA=$LK_PG_URL
@@ -79,20 +67,10 @@ else
 fi
 export LEADKEEP_LINK_SECRET=fairness-bench-secret
 
-# A business file: the demo's rules, open every minute of every day with no
-# quiet hours (as tests/e2e/lib.sh's open_around_the_clock), texting through
-# the stand-in from FROM with no send-rate cap (the stand-in has none).
-business_file() { # OUT NAME FROM [SOURCES...]
-	"$LK" rules show-default | sed -e "s/name: Northside Home Services/name: $2/" \
-		-e 's/^    mon-fri: "08:00-17:00"$/    mon-sun: "00:00-24:00"/' \
-		-e '/^    sat: "09:00-12:00"$/d' -e 's/^  holidays: .*/  holidays: []/' \
-		-e '/^  quiet_hours:/d' >"$1"
-	cat >>"$1" <<YAML
-providers:
-  twilio: { account_sid: AC00000000000000000000000000000000, auth_token: env:BENCH_TW_TOKEN,
-            from: "$3", base_url: "$STUB_URL" }
-  delivery: { sms_rate: 0 }
-YAML
+# A business file (lib.sh's open_business_file), with a web form SOURCE
+# that takes any rate, when given.
+business_file() { # OUT NAME FROM [SOURCE]
+	open_business_file "$1" "$3" "$2"
 	[ -n "${4:-}" ] && printf 'sources:\n  forms:\n    %s: { rate_limit: 1000000/1s }\n' "$4" >>"$1"
 	return 0
 }
@@ -122,9 +100,6 @@ ack_latency() { # TRACE
 		END { for (p in t) if (!(p in seen)) print "inf" }' "$1" "$WORK/fair.sms" | pctl
 }
 
-load() { awk '{ print $1 }' /proc/loadavg; }
-
-stub_start fair
 business_file "$WORK/a.yaml" "Alpha Imports" "+13125550100"
 business_file "$WORK/b.yaml" "Bravo Roofing" "+13035550100" bravo-site
 "$LK" business add bravo "$WORK/b.yaml" --data "$DATA" >/dev/null 2>"$WORK/business.err" ||

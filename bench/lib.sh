@@ -1,6 +1,8 @@
 # lib.sh - what the benchmark pieces share: starting and stopping the real
 # `leadkeep serve`, reading its memory, judging a figure against its target
-# and printing it as one JSON line. Sourced by bench/run.sh; needs $LK (the
+# and printing it as one JSON line, and the start and the end of a load
+# bench script. Sourced by bench/run.sh, fairness.sh and scale_many.sh;
+# needs $LK (the
 # binary), $WORK (scratch dir) and $RESULTS (the JSON lines file).
 
 now_ns() { date +%s%N; }
@@ -105,4 +107,56 @@ has_route() { # URL METHOD PATH
 	local code
 	code=$(curl -s -o /dev/null -w '%{http_code}' -X "$2" "$1$3")
 	[ "$code" != 404 ] && [ "$code" != 000 ]
+}
+
+# --- what a load bench script starts with (fairness.sh, scale_many.sh) ------
+
+# bench_begin STUB: the EXIT trap (bench_cleanup), a fresh $WORK with an
+# empty $RESULTS, bench/loadgen.c built into $BIN (once), and the stand-in SMS
+# API started as STUB (speed_to_lead.sh's stub_start: the script sources it).
+# Needs LK, BIN, WORK, RESULTS; SERVE_PID and STUB_PID set (empty) first.
+bench_begin() {
+	trap bench_cleanup EXIT
+	trap 'exit 130' INT TERM
+	rm -rf "$WORK"
+	mkdir -p "$BIN" "$WORK"
+	: >"$RESULTS"
+	[ -x "$BIN/loadgen" ] || cc -O2 -std=c17 -D_GNU_SOURCE -Wall -Wextra $(pkg-config --cflags libcurl) \
+		-o "$BIN/loadgen" bench/loadgen.c $(pkg-config --libs libcurl) || exit 1
+	stub_start "$1"
+}
+
+# The EXIT trap: BENCH_STOP first when set (a function stopping what the
+# script started itself, as scale_many's nodes), then serve, the stand-in and
+# any background job; $WORK is removed unless LK_BENCH_KEEP=1.
+bench_cleanup() {
+	[ -n "${BENCH_STOP:-}" ] && "$BENCH_STOP"
+	serve_stop
+	[ -n "${STUB_PID:-}" ] && stub_stop
+	jobs -p | xargs -r kill 2>/dev/null
+	[ "${LK_BENCH_KEEP:-0}" = 1 ] || rm -rf "$WORK"
+}
+
+# The 1-minute load average, beside each figure.
+load() { awk '{ print $1 }' /proc/loadavg; }
+
+# open_business_file OUT FROM [NAME]: a business file OUT - the demo's rules
+# (named NAME, when given), open every minute of every day with no holidays
+# or quiet hours (as tests/e2e/lib.sh's open_around_the_clock: a figure must
+# not depend on the hour it runs), texting through the stand-in at $STUB_URL
+# from FROM with no send-rate cap (the stand-in has none); the token is read
+# from $BENCH_TW_TOKEN, which SERVE_ENV sets.
+open_business_file() {
+	local rename=()
+	[ -n "${3:-}" ] && rename=(-e "s/name: Northside Home Services/name: $3/")
+	"$LK" rules show-default | sed ${rename[@]+"${rename[@]}"} \
+		-e 's/^    mon-fri: "08:00-17:00"$/    mon-sun: "00:00-24:00"/' \
+		-e '/^    sat: "09:00-12:00"$/d' -e 's/^  holidays: .*/  holidays: []/' \
+		-e '/^  quiet_hours:/d' >"$1"
+	cat >>"$1" <<YAML
+providers:
+  twilio: { account_sid: AC00000000000000000000000000000000, auth_token: env:BENCH_TW_TOKEN,
+            from: "$2", base_url: "$STUB_URL" }
+  delivery: { sms_rate: 0 }
+YAML
 }

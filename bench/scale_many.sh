@@ -65,35 +65,12 @@ stop_nodes() {
 	for p in ${NODE_PIDS[@]+"${NODE_PIDS[@]}"}; do wait "$p" 2>/dev/null; done
 	NODE_PIDS=() NODE_URLS=()
 }
-cleanup() {
-	stop_nodes
-	serve_stop
-	[ -n "$STUB_PID" ] && stub_stop
-	jobs -p | xargs -r kill 2>/dev/null
-	[ "${LK_BENCH_KEEP:-0}" = 1 ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-rm -rf "$WORK"
-mkdir -p "$BIN" "$WORK"
-: >"$RESULTS"
-[ -x "$BIN/loadgen" ] || cc -O2 -std=c17 -D_GNU_SOURCE -Wall -Wextra $(pkg-config --cflags libcurl) \
-	-o "$BIN/loadgen" bench/loadgen.c $(pkg-config --libs libcurl) || exit 1
+BENCH_STOP=stop_nodes
+bench_begin scale
 export LEADKEEP_LINK_SECRET=scale-bench-secret LEADKEEP_LEASE=5
 
-load() { awk '{ print $1 }' /proc/loadavg; }
-
-stub_start scale
 RULES=$WORK/business.yaml
-"$LK" rules show-default | sed -e 's/^    mon-fri: "08:00-17:00"$/    mon-sun: "00:00-24:00"/' \
-	-e '/^    sat: "09:00-12:00"$/d' -e 's/^  holidays: .*/  holidays: []/' \
-	-e '/^  quiet_hours:/d' >"$RULES"
-cat >>"$RULES" <<YAML
-providers:
-  twilio: { account_sid: AC00000000000000000000000000000000, auth_token: env:BENCH_TW_TOKEN,
-            from: "+13125550100", base_url: "$STUB_URL" }
-  delivery: { sms_rate: 0 }
-YAML
+open_business_file "$RULES" "+13125550100"
 
 # node_start K ENGINE DATA: serve node K; appends its pid and URL.
 node_start() {

@@ -206,6 +206,10 @@ const settings *http_settings(http_req *rq);
 int64_t http_now(http_req *rq);
 /* The media type of Content-Type, lower-cased, without parameters. */
 void http_content_type(http_req *rq, char *buf, size_t len);
+/* Sets rq->ip: the peer's address, or - when the peer is a trusted proxy -
+ * the right-most address in X-Forwarded-For that is not itself a trusted
+ * proxy ("unknown" when there is none). */
+void http_client_ip(http_req *rq);
 
 /* This thread's connection to the store, opened on first use. NULL on error. */
 store *http_store(http_req *rq);

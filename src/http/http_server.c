@@ -6,9 +6,10 @@
  * one logfmt line per request. Handlers never see MHD's incremental upload
  * callbacks: they get the whole body or a 413/503. Owns the group-commit
  * writer, the rate limiter, the body budget and the slow-client reaper.
+ * What a handler asks of its request is in http_request.c; the answers it
+ * queues, in http_reply.c.
  */
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,7 +17,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "http_internal.h"
@@ -24,330 +24,6 @@
 #include "util/metrics.h"
 #include "web/web_live.h"
 #include "util/mono.h"
-#include "util/utf8.h"
-
-static pthread_key_t store_key;
-static pthread_once_t store_key_once = PTHREAD_ONCE_INIT;
-
-static void
-close_thread_store(void *p)
-{
-	store_close(p);
-}
-
-static void
-make_store_key(void)
-{
-	pthread_key_create(&store_key, close_thread_store);
-}
-
-store *
-http_store(http_req *rq)
-{
-	store *s = pthread_getspecific(store_key);
-	char err[256];
-
-	if (s != NULL)
-		return s;
-	if ((s = store_open(rq->srv->cfg.data_dir, err, sizeof err)) == NULL) {
-		log_line("error", "store_open", "error=\"%s\"", err);
-		return NULL;
-	}
-	pthread_setspecific(store_key, s);
-	return s;
-}
-
-flow_result
-http_write(http_req *rq, store_writer_fn fn, void *arg, char *err, size_t errlen)
-{
-	int rc = store_writer_submit(rq->srv->writer, fn, arg, err, errlen);
-
-	return rc < 0 ? FLOW_STORAGE : (flow_result)rc;	/* -1: the batch did not commit */
-}
-
-const settings *
-http_settings(http_req *rq)
-{
-	return atomic_load_explicit(&rq->srv->settings_now, memory_order_acquire);
-}
-
-int64_t
-http_now(http_req *rq)
-{
-	return rq->srv->cfg.clock ? rq->srv->cfg.clock() : (int64_t)time(NULL);
-}
-
-const char *
-http_header(http_req *rq, const char *name)
-{
-	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
-}
-
-const char *
-http_arg(http_req *rq, const char *name)
-{
-	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
-}
-
-void
-http_content_type(http_req *rq, char *buf, size_t len)
-{
-	const char *ct = http_header(rq, "Content-Type");
-	size_t n = 0;
-
-	if (ct != NULL)
-		for (; ct[n] && ct[n] != ';' && !isspace((unsigned char)ct[n]) && n + 1 < len; n++)
-			buf[n] = (char)tolower((unsigned char)ct[n]);
-	if (len > 0)
-		buf[n] = '\0';
-}
-
-static bool
-peer_trusted(http_req *rq)
-{
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const struct sockaddr_in *sin;
-
-	if (ci == NULL || ci->client_addr == NULL || ci->client_addr->sa_family != AF_INET)
-		return false;
-	sin = (const struct sockaddr_in *)(const void *)ci->client_addr;
-	return settings_trusted(http_settings(rq), ntohl(sin->sin_addr.s_addr));
-}
-
-/* The client's address: the peer, or - when the peer is a trusted proxy - the
- * right-most address in X-Forwarded-For that is not itself a trusted proxy. */
-static void
-client_ip(http_req *rq)
-{
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const char *xff;
-	char buf[512];
-
-	snprintf(rq->ip, sizeof rq->ip, "unknown");
-	if (ci == NULL || ci->client_addr == NULL)
-		return;
-	if (ci->client_addr->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
-			  rq->ip, sizeof rq->ip);
-	else if (ci->client_addr->sa_family == AF_INET6)
-		inet_ntop(AF_INET6,
-			  &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr,
-			  rq->ip, sizeof rq->ip);
-	if (!peer_trusted(rq) || (xff = http_header(rq, "X-Forwarded-For")) == NULL)
-		return;
-	snprintf(buf, sizeof buf, "%s", xff);
-	for (;;) {
-		char *comma = strrchr(buf, ',');
-		char *ip = comma ? comma + 1 : buf;
-		struct in_addr a;
-
-		while (*ip == ' ')
-			ip++;
-		ip[strcspn(ip, " ")] = '\0';
-		if (inet_pton(AF_INET, ip, &a) != 1) {
-			struct in6_addr a6;
-
-			if (inet_pton(AF_INET6, ip, &a6) == 1)
-				inet_ntop(AF_INET6, &a6, rq->ip, sizeof rq->ip);
-			return;	/* garbage: keep what we have */
-		}
-		inet_ntop(AF_INET, &a, rq->ip, sizeof rq->ip);
-		if (comma == NULL || !settings_trusted(http_settings(rq), ntohl(a.s_addr)))
-			return;
-		*comma = '\0';
-	}
-}
-
-void
-http_public_url(http_req *rq, char *buf, size_t len)
-{
-	const settings *st = http_settings(rq);
-	const char *proto = NULL, *host = NULL;
-
-	if (st->public_url != NULL) {
-		snprintf(buf, len, "%s%s", st->public_url, rq->raw_uri);
-		return;
-	}
-	if (peer_trusted(rq)) {
-		proto = http_header(rq, "X-Forwarded-Proto");
-		host = http_header(rq, "X-Forwarded-Host");
-	}
-	if (host == NULL)
-		host = http_header(rq, "Host");
-	snprintf(buf, len, "%s://%s%s", proto && strcmp(proto, "https") == 0 ? "https" : "http",
-		 host ? host : "localhost", rq->raw_uri);
-}
-
-enum MHD_Result
-http_reply_hdr(http_req *rq, int status, const char *content_type, const char *body,
-	       size_t len, const char *name, const char *value)
-{
-	struct MHD_Response *r;
-	enum MHD_Result ret;
-
-	r = MHD_create_response_from_buffer(len, (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY);
-	if (r == NULL)
-		return MHD_NO;
-	if (content_type != NULL)
-		MHD_add_response_header(r, "Content-Type", content_type);
-	MHD_add_response_header(r, "X-Request-Id", rq->id);
-	MHD_add_response_header(r, "Cache-Control", "no-store");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	if (name != NULL && value != NULL)
-		MHD_add_response_header(r, name, value);
-	ret = MHD_queue_response(rq->conn, (unsigned)status, r);
-	MHD_destroy_response(r);
-	rq->status = status;
-	return ret;
-}
-
-enum MHD_Result
-http_reply(http_req *rq, int status, const char *content_type, const char *body, size_t len)
-{
-	return http_reply_hdr(rq, status, content_type, body, len, NULL, NULL);
-}
-
-enum MHD_Result
-http_json(http_req *rq, int status, json_t *j)
-{
-	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	enum MHD_Result ret;
-
-	json_decref(j);
-	if (s == NULL)
-		return http_reply(rq, 500, "application/json",
-				  "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}", 56);
-	ret = http_reply(rq, status, "application/json", s, strlen(s));
-	free(s);
-	return ret;
-}
-
-/* A JSON string of text that may quote input: bytes that are not UTF-8 (a
- * name cut by "%.64s", a stored row) become U+FFFD instead of failing the
- * whole answer with a false "out of memory". */
-static json_t *
-utf8_json(const char *v)
-{
-	json_t *j = json_string(v ? v : "");
-	char *clean;
-	size_t n;
-
-	if (j != NULL || (clean = utf8_sanitize(v, strlen(v), &n, NULL)) == NULL)
-		return j;
-	j = json_stringn(clean, n);
-	free(clean);
-	return j;
-}
-
-enum MHD_Result
-http_error(http_req *rq, int status, const char *code, const char *message, const char *field)
-{
-	json_t *e = json_pack("{s:s,s:o}", "code", code, "message", utf8_json(message));
-
-	if (field != NULL)
-		json_object_set_new(e, "field", utf8_json(field));
-	if (status >= 400)
-		http_note(rq, "error=%s", code);
-	return http_json(rq, status, json_pack("{s:o}", "error", e));
-}
-
-/* "amount: moving to ..." -> "amount"; NULL when err has no field prefix. */
-static const char *
-err_field(const char *err, char *buf, size_t len)
-{
-	size_t n = strspn(err, "abcdefghijklmnopqrstuvwxyz_");
-
-	if (n == 0 || n >= len || err[n] != ':')
-		return NULL;
-	memcpy(buf, err, n);
-	buf[n] = '\0';
-	if (strcmp(buf, "amount") == 0)
-		snprintf(buf, len, "amount_cents");	/* the API's name for it */
-	return buf;
-}
-
-int
-http_flow_status(flow_result res)
-{
-	switch (res) {
-	case FLOW_NOT_FOUND:	return 404;
-	case FLOW_INVALID:	return 422;
-	case FLOW_CONFLICT:	return 409;
-	case FLOW_BUSY:
-	case FLOW_STORAGE:
-	case FLOW_OK:
-	default:		return 503;	/* as http_flow_error: nothing was stored */
-	}
-}
-
-enum MHD_Result
-http_flow_error(http_req *rq, flow_result res, const char *code, const char *err)
-{
-	char field[32];
-	const char *msg = err && *err ? err : NULL;
-
-	switch (res) {
-	case FLOW_NOT_FOUND:
-		return http_error(rq, 404, code ? code : "not_found", msg ? msg : "not found", NULL);
-	case FLOW_INVALID:
-		return http_error(rq, 422, code ? code : "invalid_field",
-				  msg ? msg : "invalid request", msg ? err_field(msg, field,
-										 sizeof field) :
-				  NULL);
-	case FLOW_CONFLICT:
-		return http_error(rq, 409, code ? code : "conflict", msg ? msg : "conflict", NULL);
-	case FLOW_BUSY:
-	case FLOW_STORAGE:
-	case FLOW_OK:
-	default:
-		/* 5xx: senders retry, and nothing was acknowledged or stored. */
-		log_line("error", "write_failed", "req_id=%s result=%s error=\"%s\"", rq->id,
-			 flow_result_name(res), msg ? msg : "");
-		return http_error(rq, 503, res == FLOW_BUSY ? "busy" : "storage_error",
-				  "the change could not be saved; nothing was stored, try again",
-				  NULL);
-	}
-}
-
-enum MHD_Result
-http_too_many(http_req *rq, int retry_after)
-{
-	static const char body[] = "{\"error\":{\"code\":\"rate_limited\",\"message\":\"too many "
-				   "requests: wait Retry-After seconds and try again\"}}";
-	char ra[16];
-
-	snprintf(ra, sizeof ra, "%d", retry_after > 0 ? retry_after : 1);
-	http_note(rq, "error=rate_limited");
-	return http_reply_hdr(rq, 429, "application/json", body, sizeof body - 1, "Retry-After", ra);
-}
-
-enum MHD_Result
-http_busy(http_req *rq, int retry_after, const char *message)
-{
-	char body[256], ra[16];
-
-	snprintf(body, sizeof body, "{\"error\":{\"code\":\"busy\",\"message\":\"%s\"}}",
-		 message);
-	snprintf(ra, sizeof ra, "%d", retry_after > 0 ? retry_after : 1);
-	http_note(rq, "error=busy");
-	return http_reply_hdr(rq, 503, "application/json", body, strlen(body), "Retry-After", ra);
-}
-
-void
-http_note(http_req *rq, const char *fmt, ...)
-{
-	size_t n = strlen(rq->note);
-	va_list ap;
-
-	if (n + 2 >= sizeof rq->note)
-		return;
-	rq->note[n++] = ' ';
-	va_start(ap, fmt);
-	vsnprintf(rq->note + n, sizeof rq->note - n, fmt, ap);
-	va_end(ap);
-}
 
 /* Matches path against pattern; '*' captures one non-empty segment. */
 static bool
@@ -468,7 +144,7 @@ start(conn_state *cs)
 	bool path_known = false;
 	const char *cl;
 
-	client_ip(rq);
+	http_client_ip(rq);
 	if (framing_ambiguous(rq)) {
 		static const char body[] = "{\"error\":{\"code\":\"bad_request\",\"message\":"
 					   "\"the body's length is given twice (two Content-Length "
@@ -788,7 +464,6 @@ http_start(const http_config *cfg, char *err, size_t errlen)
 
 	if (parse_listen(cfg->listen, &sa, err, errlen) < 0)
 		return NULL;
-	pthread_once(&store_key_once, make_store_key);
 	if ((s = calloc(1, sizeof *s)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;

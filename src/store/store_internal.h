@@ -54,6 +54,9 @@ void store_bind_text(sqlite3_stmt *st, int i, const char *v);
 /* Steps a bound statement whose first column is an id, filling ids (at most
  * max), and resets it. Returns how many, or -1 on an error. */
 int store_collect_ids(sqlite3_stmt *st, int64_t *ids, int max);
+/* Runs sql, a store_due.h statement with ?1 = now and ?2 = max, filling ids
+ * with the businesses it names (at most max). Returns how many, or -1. */
+int store_due_businesses(store *s, const char *sql, int64_t now, int64_t *ids, int max);
 
 /* Copies column i as a malloc'd string or NULL. */
 char *store_col_strdup(sqlite3_stmt *st, int i);

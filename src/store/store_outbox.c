@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store_due.h"
 #include "store_internal.h"
 #include "store_outbox.h"
 
@@ -86,29 +87,13 @@ sqlite_outbox_due(store *s, const char *channel, int64_t now, int64_t *ids, int 
 	return store_collect_ids(st, ids, max);
 }
 
-/* A loose index scan of outbox_due_by_business: one probe per business
- * with anything queued, and one per channel for whether it is due. */
+/* A loose index scan of outbox_due_by_business (store_due.h). */
 int
 sqlite_outbox_due_businesses(store *s, int64_t now, int64_t *ids, int max)
 {
-	sqlite3_stmt *st = store_stmt(s, "WITH RECURSIVE b(id) AS ("
-		" SELECT min(business_id) FROM outbox WHERE state = 'queued'"
-		" UNION ALL"
-		" SELECT (SELECT min(o.business_id) FROM outbox o"
-		"  WHERE o.state = 'queued' AND o.business_id > b.id)"
-		" FROM b WHERE b.id IS NOT NULL)"
-		" SELECT id FROM b WHERE id IS NOT NULL AND ("
-		"  EXISTS (SELECT 1 FROM outbox o WHERE o.business_id = b.id"
-		"   AND o.state = 'queued' AND o.channel = 'sms' AND o.send_at <= ?1) OR"
-		"  EXISTS (SELECT 1 FROM outbox o WHERE o.business_id = b.id"
-		"   AND o.state = 'queued' AND o.channel = 'email' AND o.send_at <= ?1))"
-		" ORDER BY id LIMIT ?2");
+	static const char *const sql = STORE_OUTBOX_DUE_BUSINESSES_SQL("?1", "?2");
 
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int(st, 2, max);
-	return store_collect_ids(st, ids, max);
+	return store_due_businesses(s, sql, now, ids, max);
 }
 
 int

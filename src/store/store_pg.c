@@ -131,6 +131,16 @@ pg_collect_ids(PGresult *r, int64_t *ids, int max)
 	return n;
 }
 
+int
+pg_due_businesses(pg_store *p, const char *sql, int64_t now, int64_t *ids, int max)
+{
+	pg_params pp = { 0 };
+
+	pg_int(&pp, now);
+	pg_int(&pp, max);
+	return pg_collect_ids(pg_run(p, sql, &pp), ids, max);
+}
+
 int64_t
 pg_get_int(const PGresult *r, int row, int col)
 {

@@ -95,6 +95,9 @@ int pg_changed_count(pg_store *p, const char *sql, const pg_params *params);
 /* The ids in the first column of r (from pg_run(), may be NULL: -1), at
  * most max; clears r. Returns the count. */
 int pg_collect_ids(PGresult *r, int64_t *ids, int max);
+/* Runs sql, a store_due.h statement with $1 = now and $2 = max, filling ids
+ * with the businesses it names (at most max). Returns how many, or -1. */
+int pg_due_businesses(pg_store *p, const char *sql, int64_t now, int64_t *ids, int max);
 
 /* Column col of row as an integer (0 when NULL), or as a malloc'd string
  * (NULL when NULL). */

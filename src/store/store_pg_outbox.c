@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "store_common.h"
+#include "store_due.h"
 #include "store_node.h"
 #include "store_pg.h"
 #include "util/mono.h"
@@ -67,26 +68,12 @@ pg_outbox_due(store *s, const char *channel, int64_t now, int64_t *ids, int max)
 	return n;
 }
 
-/* A loose index scan of outbox_due_by_business (store_outbox.c's). */
+/* A loose index scan of outbox_due_by_business (store_due.h). */
 int
 pg_outbox_due_businesses(store *s, int64_t now, int64_t *ids, int max)
 {
-	pg_params pp = { 0 };
-
-	pg_int(&pp, now);
-	pg_int(&pp, max);
-	return pg_collect_ids(pg_run(pg_of(s), "WITH RECURSIVE b(id) AS ("
-		" SELECT min(business_id) FROM outbox WHERE state = 'queued'"
-		" UNION ALL"
-		" SELECT (SELECT min(o.business_id) FROM outbox o"
-		"  WHERE o.state = 'queued' AND o.business_id > b.id)"
-		" FROM b WHERE b.id IS NOT NULL)"
-		" SELECT id FROM b WHERE id IS NOT NULL AND ("
-		"  EXISTS (SELECT 1 FROM outbox o WHERE o.business_id = b.id"
-		"   AND o.state = 'queued' AND o.channel = 'sms' AND o.send_at <= $1) OR"
-		"  EXISTS (SELECT 1 FROM outbox o WHERE o.business_id = b.id"
-		"   AND o.state = 'queued' AND o.channel = 'email' AND o.send_at <= $1))"
-		" ORDER BY id LIMIT $2", &pp), ids, max);
+	return pg_due_businesses(pg_of(s), STORE_OUTBOX_DUE_BUSINESSES_SQL("$1", "$2"), now,
+				 ids, max);
 }
 
 int

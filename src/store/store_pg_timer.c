@@ -16,6 +16,7 @@
 
 #include "core/states.h"
 #include "store_common.h"
+#include "store_due.h"
 #include "store_pg.h"
 
 #define TIMER_COLUMNS "t.id, t.business_id, t.lead_id, t.due_at, t.kind, t.sequence," \
@@ -64,23 +65,12 @@ pg_timers_due(store *s, int64_t now, store_timer *out, int max)
 	return n;
 }
 
-/* A loose index scan of timers_pending_by_business (store_timer.c's). */
+/* A loose index scan of timers_pending_by_business (store_due.h). */
 int
 pg_timers_due_businesses(store *s, int64_t now, int64_t *ids, int max)
 {
-	pg_params pp = { 0 };
-
-	pg_int(&pp, now);
-	pg_int(&pp, max);
-	return pg_collect_ids(pg_run(pg_of(s), "WITH RECURSIVE b(id) AS ("
-		" SELECT min(business_id) FROM timers WHERE state = 'pending'"
-		" UNION ALL"
-		" SELECT (SELECT min(t.business_id) FROM timers t"
-		"  WHERE t.state = 'pending' AND t.business_id > b.id)"
-		" FROM b WHERE b.id IS NOT NULL)"
-		" SELECT id FROM b WHERE id IS NOT NULL AND EXISTS (SELECT 1 FROM timers t"
-		"  WHERE t.business_id = b.id AND t.state = 'pending' AND t.due_at <= $1)"
-		" ORDER BY id LIMIT $2", &pp), ids, max);
+	return pg_due_businesses(pg_of(s), STORE_TIMERS_DUE_BUSINESSES_SQL("$1", "$2"), now,
+				 ids, max);
 }
 
 int

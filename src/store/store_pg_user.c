@@ -132,19 +132,40 @@ pg_user_get(store *s, int64_t business_id, int64_t id, store_user *out)
 			" AND u.business_id = $2 AND u.disabled_at IS NULL", &pp, out);
 }
 
+/* The sign-in lookup: the enabled users with this email (any case), in
+ * business order, at most max - of one business, or of every business when
+ * business_id is 0. Returns how many, or -1. */
 static int
-pg_user_find(store *s, int64_t business_id, const char *email, store_user *out)
+users_by_email(store *s, int64_t business_id, const char *email, store_user *out, int max)
 {
+	static const char *const one = "SELECT " USER_COLS " FROM users u"
+		" WHERE u.business_id = $3 AND u.email = $1 AND u.disabled_at IS NULL LIMIT $2";
+	static const char *const all = "SELECT " USER_COLS " FROM users u WHERE u.email = $1"
+		" AND u.disabled_at IS NULL ORDER BY u.business_id LIMIT $2";
 	pg_params pp = { 0 };
 	char lower[sizeof out->email];
+	PGresult *r;
+	int n;
 
 	if (email == NULL || !lower_email(email, lower, sizeof lower))
 		return 0;
-	pg_int(&pp, business_id);
 	pg_text(&pp, lower);
-	return one_user(pg_of(s), "SELECT " USER_COLS " FROM users u"
-			" WHERE u.business_id = $1 AND u.email = $2 AND u.disabled_at IS NULL",
-			&pp, out);
+	pg_int(&pp, max);
+	if (business_id != 0)
+		pg_int(&pp, business_id);
+	if ((r = pg_run(pg_of(s), business_id != 0 ? one : all, &pp)) == NULL)
+		return -1;
+	n = PQntuples(r);
+	for (int i = 0; i < n && i < max; i++)
+		user_row(r, i, 0, &out[i]);
+	PQclear(r);
+	return n < max ? n : max;
+}
+
+static int
+pg_user_find(store *s, int64_t business_id, const char *email, store_user *out)
+{
+	return users_by_email(s, business_id, email, out, 1);
 }
 
 static int
@@ -428,23 +449,7 @@ pg_pwtoken_use(store *s, int64_t business_id, const char *token, int64_t now, in
 static int
 pg_user_find_all(store *s, const char *email, store_user *out, int max)
 {
-	pg_params pp = { 0 };
-	char lower[sizeof out->email];
-	PGresult *r;
-	int n;
-
-	if (email == NULL || !lower_email(email, lower, sizeof lower))
-		return 0;
-	pg_text(&pp, lower);
-	pg_int(&pp, max);
-	if ((r = pg_run(pg_of(s), "SELECT " USER_COLS " FROM users u WHERE u.email = $1"
-			" AND u.disabled_at IS NULL ORDER BY u.business_id LIMIT $2", &pp)) == NULL)
-		return -1;
-	n = PQntuples(r);
-	for (int i = 0; i < n && i < max; i++)
-		user_row(r, i, 0, &out[i]);
-	PQclear(r);
-	return n < max ? n : max;
+	return users_by_email(s, 0, email, out, max);
 }
 
 static int

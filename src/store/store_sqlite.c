@@ -77,6 +77,18 @@ store_collect_ids(sqlite3_stmt *st, int64_t *ids, int max)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : -1;
 }
 
+int
+store_due_businesses(store *s, const char *sql, int64_t now, int64_t *ids, int max)
+{
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, max);
+	return store_collect_ids(st, ids, max);
+}
+
 char *
 store_col_strdup(sqlite3_stmt *st, int i)
 {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store_due.h"
 #include "store_internal.h"
 
 int
@@ -55,26 +56,13 @@ sqlite_timers_due(store *s, int64_t now, store_timer *out, int max)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : -1;
 }
 
-/* A loose index scan of timers_pending_by_business: one probe per business
- * with a timer pending, and one for whether one is due. */
+/* A loose index scan of timers_pending_by_business (store_due.h). */
 int
 sqlite_timers_due_businesses(store *s, int64_t now, int64_t *ids, int max)
 {
-	sqlite3_stmt *st = store_stmt(s, "WITH RECURSIVE b(id) AS ("
-		" SELECT min(business_id) FROM timers WHERE state = 'pending'"
-		" UNION ALL"
-		" SELECT (SELECT min(t.business_id) FROM timers t"
-		"  WHERE t.state = 'pending' AND t.business_id > b.id)"
-		" FROM b WHERE b.id IS NOT NULL)"
-		" SELECT id FROM b WHERE id IS NOT NULL AND EXISTS (SELECT 1 FROM timers t"
-		"  WHERE t.business_id = b.id AND t.state = 'pending' AND t.due_at <= ?1)"
-		" ORDER BY id LIMIT ?2");
+	static const char *const sql = STORE_TIMERS_DUE_BUSINESSES_SQL("?1", "?2");
 
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int(st, 2, max);
-	return store_collect_ids(st, ids, max);
+	return store_due_businesses(s, sql, now, ids, max);
 }
 
 int

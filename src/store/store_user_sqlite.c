@@ -109,18 +109,37 @@ sqlite_user_get(store *s, int64_t business_id, int64_t id, store_user *out)
 	return one_user(st, out);
 }
 
+/* The sign-in lookup: the enabled users with this email (any case), in
+ * business order, at most max - of one business, or of every business when
+ * business_id is 0. Returns how many, or -1. */
 static int
-sqlite_user_find(store *s, int64_t business_id, const char *email, store_user *out)
+users_by_email(store *s, int64_t business_id, const char *email, store_user *out, int max)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT " USER_COLS " FROM users u"
-				      " WHERE u.business_id = ?1 AND u.email = lower(?2)"
-				      " AND u.disabled_at IS NULL");
+	static const char *const one = "SELECT " USER_COLS " FROM users u"
+		" WHERE u.business_id = ?3 AND u.email = lower(?1)"
+		" AND u.disabled_at IS NULL LIMIT ?2";
+	static const char *const all = "SELECT " USER_COLS " FROM users u"
+		" WHERE u.email = lower(?1) AND u.disabled_at IS NULL"
+		" ORDER BY u.business_id LIMIT ?2";
+	sqlite3_stmt *st = store_stmt(s, business_id != 0 ? one : all);
+	int n = 0, rc;
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, business_id);
-	store_bind_text(st, 2, email);
-	return one_user(st, out);
+	store_bind_text(st, 1, email);
+	sqlite3_bind_int(st, 2, max);
+	if (business_id != 0)
+		sqlite3_bind_int64(st, 3, business_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max)
+		user_row(st, 0, &out[n++]);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? n : -1;
+}
+
+static int
+sqlite_user_find(store *s, int64_t business_id, const char *email, store_user *out)
+{
+	return users_by_email(s, business_id, email, out, 1);
 }
 
 static int
@@ -429,19 +448,7 @@ sqlite_pwtoken_use(store *s, int64_t business_id, const char *token, int64_t now
 static int
 sqlite_user_find_all(store *s, const char *email, store_user *out, int max)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT " USER_COLS " FROM users u"
-				      " WHERE u.email = lower(?1) AND u.disabled_at IS NULL"
-				      " ORDER BY u.business_id LIMIT ?2");
-	int n = 0, rc;
-
-	if (st == NULL)
-		return -1;
-	store_bind_text(st, 1, email);
-	sqlite3_bind_int(st, 2, max);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max)
-		user_row(st, 0, &out[n++]);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? n : -1;
+	return users_by_email(s, 0, email, out, max);
 }
 
 static int
