@@ -28,6 +28,7 @@
 #include "store/store_business.h"
 #include "store/store_node.h"
 #include "util/bucket.h"
+#include "util/ids.h"
 #include "util/log.h"
 #include "util/mono.h"
 
@@ -870,21 +871,13 @@ others_pending(deliver *d)
 	return false;
 }
 
-static int
-by_id(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Whether business id has messages due: due[n] as store_outbox_due_businesses
  * gave them (ascending); n < 0 means unknown (a failed look, or more than it
  * holds), and then every business has. */
 static bool
 has_due(const int64_t *due, int n, int64_t id)
 {
-	return n < 0 || bsearch(&id, due, (size_t)n, sizeof *due, by_id) != NULL;
+	return n < 0 || bsearch(&id, due, (size_t)n, sizeof *due, ids_cmp) != NULL;
 }
 
 static void *

@@ -16,6 +16,7 @@
 #include "sched.h"
 #include "store/store_business.h"
 #include "util/log.h"
+#include "util/ids.h"
 #include "util/mono.h"
 
 #define FIRE_BATCH 256
@@ -188,14 +189,6 @@ handoff(sched *sc, const rules *r, int64_t now)
 		log_line("info", "tasks_handed_over", "leads=%d", n);
 }
 
-static int
-by_id(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Every business hosted takes its turn: at most one batch each, round and
  * round while any has more due, so one business's burst (an import, a
  * campaign) delays another's timers by one batch per turn, never by the
@@ -230,7 +223,7 @@ fire_turns(sched *sc, int64_t now)
 						 n, (long long)t->b.business_id);
 			}
 			if (ndue >= 0 && bsearch(&t->b.business_id, due, (size_t)ndue, sizeof *due,
-						 by_id) == NULL)
+						 ids_cmp) == NULL)
 				continue;
 			if ((n = sched_run_due_for(sc->store, r, t->b.business_id, now,
 						   FIRE_BATCH)) < 0) {

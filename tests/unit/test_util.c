@@ -2,7 +2,7 @@
  * test_util.c - the shared helpers in src/util/: form-urlencoded decoding
  * (malformed and truncated escapes, '+', NULs, a short buffer), the token
  * bucket on an injected clock (refill, cap, a clock read that lost a race),
- * the monotonic clock, and the small string helpers.
+ * the monotonic clock, the small string helpers, and the id comparator.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "util/bucket.h"
+#include "util/ids.h"
 #include "util/mono.h"
 #include "util/str.h"
 #include "util/urlenc.h"
@@ -274,6 +275,23 @@ trim_dup_reads_only_n_bytes_and_copies(void **state)
 	free(s);
 }
 
+/* --- ids ---------------------------------------------------------------- */
+
+static void
+ids_sort_ascending_even_at_the_ends_of_the_range(void **state)
+{
+	/* x - y would overflow here: the comparator must not subtract. */
+	int64_t ids[] = { INT64_MAX, 3, INT64_MIN, -1, 3, 0 };
+	int64_t want[] = { INT64_MIN, -1, 0, 3, 3, INT64_MAX }, key = -1, absent = 2;
+
+	(void)state;
+	qsort(ids, 6, sizeof *ids, ids_cmp);
+	assert_memory_equal(ids, want, sizeof want);
+	assert_ptr_equal(bsearch(&key, ids, 6, sizeof *ids, ids_cmp), &ids[1]);
+	assert_null(bsearch(&absent, ids, 6, sizeof *ids, ids_cmp));
+	assert_int_equal(ids_cmp(&ids[3], &ids[4]), 0);
+}
+
 int
 main(void)
 {
@@ -295,6 +313,7 @@ main(void)
 		cmocka_unit_test(blank_means_null_empty_or_only_white_space),
 		cmocka_unit_test(trim_in_place_cuts_both_ends),
 		cmocka_unit_test(trim_dup_reads_only_n_bytes_and_copies),
+		cmocka_unit_test(ids_sort_ascending_even_at_the_ends_of_the_range),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
