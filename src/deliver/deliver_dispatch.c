@@ -12,6 +12,9 @@
  * each claim then holds the node's lease, renewed here every third of it,
  * and a row whose lease expired (its node died) is taken over by whichever
  * node looks first, as a start after a crash would (store_node.h).
+ * Beside it: the businesses it serves and their turns (deliver_lanes.c),
+ * rows whose claim keeps failing (deliver_strikes.c), send rates
+ * (deliver_rate.c); their shared state is deliver_dispatch_internal.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,10 +27,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "deliver_internal.h"
+#include "deliver_dispatch_internal.h"
 #include "store/store_business.h"
 #include "store/store_node.h"
-#include "util/bucket.h"
 #include "util/ids.h"
 #include "util/log.h"
 #include "util/mono.h"
@@ -35,132 +37,6 @@
 #define CLAIM_BATCH 64
 #define DUE_BUSINESSES 1024	/* more with messages due at once: every lane looks */
 #define DRAIN_SECONDS 10
-
-/* A channel's send rate: a token bucket with a burst of one second's sends
- * (at least one), and a pause a provider's "too many requests" sets. */
-typedef struct {
-	bucket tb;
-	double rate;		/* per second; 0 = unlimited */
-	int64_t paused_until_ns; /* the provider said "too many requests" */
-} send_rate;
-
-typedef struct {
-	deliver_job job;
-	bool busy;
-	int lane;		/* whose send rates: -1 the install's own, else others[lane] */
-} slot;
-
-/* A row the round claimed, to start once the round commits. */
-typedef struct claimed_row claimed_row;
-
-/* Another business's providers and send rates (deliver_start_many). */
-typedef struct {
-	deliver_config *cfg;	/* owned */
-	send_rate sms_rate, email_rate;
-} lane;
-
-/* A queued row whose claim failed. It waits 1, 2, 4, 8 s behind the rows
- * after it (so they go on); only a wait the database recorded counts, so a
- * database that is down makes no strikes. At POISON_STRIKES the row is
- * poison: it goes to its dead end (outbox: failed, webhook: dead) with the
- * reason. Kept in memory: after a restart a poison row takes its strikes
- * again, while the rows behind it are sent. */
-#define POISON_STRIKES 5
-#define STRIKE_SLOTS 32
-
-typedef struct {
-	int64_t id;
-	int n;
-} strike;
-
-struct deliver {
-	pthread_t thread;
-	deliver_config *cfg;
-	store *store;
-	deliver_clock clock;
-	store_bus *bus;
-	int sub;		/* the bus subscription, or -1 */
-	CURLM *multi;
-	slot *slots;
-	claimed_row *claimed;	/* the round's claims, as many as slots */
-	bool claims_careful;	/* the last round's bare claims failed */
-	int inflight;
-	send_rate sms_rate, email_rate;
-	strike strikes[2][STRIKE_SLOTS];	/* [0] outbox rows, [1] webhook deliveries */
-	unsigned strike_next;
-	int lockfd;
-	bool node;		/* joined as a node: leases to renew, orphans to take */
-	int lease_s;		/* the node's lease, seconds */
-	int64_t next_lease_ns;	/* monotonic: when to renew and look for orphans */
-	pthread_mutex_t pending_mu;	/* guards pending */
-	pthread_mutex_t cfg_mu;		/* held to replace cfg, and by a notice using it */
-	deliver_config *pending;	/* a reload's, until nothing is in flight */
-	lane *others;		/* deliver_start_many: the other businesses */
-	size_t nothers;
-	size_t first_lane;	/* the lane that picks first next round (deliver_turns_next) */
-	lane *pending_others;	/* deliver_set_others', under pending_mu until taken */
-	size_t npending_others;
-	bool others_pending;
-	bool by_business;	/* each business's messages with its own providers only */
-	bool stop;		/* __atomic */
-	bool running;		/* __atomic */
-};
-
-/* The configuration of business_id's providers (its rules, its webhooks):
- * the install's own, another hosted business's lane (*ln its index, -1 the
- * own), or NULL when the dispatcher does not serve it (disabled). Serving
- * one business, every row is its. */
-static deliver_config *
-cfg_of(deliver *d, int64_t business_id, int *ln)
-{
-	if (ln != NULL)
-		*ln = -1;
-	if (!d->by_business || d->cfg->business_id == business_id)
-		return d->cfg;
-	for (size_t i = 0; i < d->nothers; i++)
-		if (d->others[i].cfg->business_id == business_id) {
-			if (ln != NULL)
-				*ln = (int)i;
-			return d->others[i].cfg;
-		}
-	return NULL;
-}
-
-/* deliver_rules_of for deliver_recover_by: each row under its business's rules. */
-static const rules *
-rules_of(void *ctx, int64_t business_id)
-{
-	const deliver_config *c = cfg_of(ctx, business_id, NULL);
-
-	return c != NULL ? deliver_rules(c) : NULL;
-}
-
-static double
-rate_burst(const send_rate *r)
-{
-	return r->rate > 1 ? r->rate : 1;
-}
-
-/* Whole sends the rate allows now (a large number when unlimited). */
-static int
-rate_avail(send_rate *r)
-{
-	int64_t now = mono_ns();
-
-	if (now < r->paused_until_ns)
-		return 0;
-	if (r->rate <= 0)
-		return 1 << 20;
-	return (int)bucket_refill(&r->tb, rate_burst(r), r->rate, now);
-}
-
-/* One send started; rate_avail said there was room for it. */
-static void
-rate_take(send_rate *r)
-{
-	if (r->rate > 0)
-		bucket_take(&r->tb, rate_burst(r), r->rate, mono_ns());
-}
 
 void
 deliver_fault(const deliver_config *cfg, const char *point)
@@ -185,79 +61,6 @@ kind_name(deliver_kind k)
 	case DELIVER_UNKNOWN:	return "unknown";
 	}
 	return "?";
-}
-
-/* The strikes row id has (kind 1: a webhook delivery), and its slot; with
- * add, one more (a slot is taken, or the oldest reused, when it had none). */
-static int
-strike_count(deliver *d, int kind, int64_t id, bool add)
-{
-	strike *t = d->strikes[kind], *free_one = NULL;
-
-	for (int i = 0; i < STRIKE_SLOTS; i++) {
-		if (t[i].id == id)
-			return add ? ++t[i].n : t[i].n;
-		if (t[i].id == 0 && free_one == NULL)
-			free_one = &t[i];
-	}
-	if (!add)
-		return 0;
-	if (free_one == NULL)	/* full: one row's count starts over */
-		free_one = &t[d->strike_next++ % STRIKE_SLOTS];
-	free_one->id = id;
-	return free_one->n = 1;
-}
-
-static void
-strike_clear(deliver *d, int kind, int64_t id)
-{
-	for (int i = 0; i < STRIKE_SLOTS; i++)
-		if (d->strikes[kind][i].id == id)
-			d->strikes[kind][i] = (strike){ 0 };
-}
-
-/* Row id's claim failed (why: the database's or the claim's words): it
- * waits behind the others, and at POISON_STRIKES it is buried. */
-static void
-claim_failed(deliver *d, const rules *r, int kind, int64_t id, int64_t now, const char *why)
-{
-	char err[300], reason[400];
-	int n = strike_count(d, kind, id, false), rc = -1;
-	int64_t until = now + ((int64_t)1 << (n < 4 ? n : 4));
-
-	if (why == NULL || *why == '\0' || strcmp(why, "not an error") == 0)
-		why = "the row could not be read, serialised or reported";
-	snprintf(reason, sizeof reason, "could not be processed: %.300s", why);
-	if (store_begin(d->store) == 0) {
-		rc = kind ? store_webhook_defer(d->store, id, until, reason, now) :
-			    store_outbox_defer(d->store, id, until, reason, now);
-		if (rc < 0 || store_commit(d->store) < 0) {
-			store_rollback(d->store);
-			rc = -1;
-		}
-	}
-	if (rc >= 0)	/* the database works: the row is to blame */
-		n = strike_count(d, kind, id, true);
-	log_line("error", "claim_failed", "%s=%lld strikes=%d error=%s", kind ? "delivery" : "outbox",
-		 (long long)id, n, log_quote(why, err, sizeof err));
-	if (rc < 0 || n < POISON_STRIKES)
-		return;
-	strike_clear(d, kind, id);
-	if (kind) {
-		if (store_begin(d->store) < 0)
-			return;
-		if (store_webhook_bury(d->store, id, reason, now) < 0 || store_commit(d->store) < 0) {
-			store_rollback(d->store);
-			return;
-		}
-		log_line("error", "webhook", "delivery=%lld result=dead error=%s", (long long)id,
-			 log_quote(reason, err, sizeof err));
-		return;
-	}
-	rc = deliver_bury(d->store, r, id, reason, now);
-	if (rc > 0)
-		log_line("error", "message", "outbox=%lld result=failed error=%s%s", (long long)id,
-			 log_quote(reason, err, sizeof err), rc == 2 ? " reported=false" : "");
 }
 
 static void
@@ -479,7 +282,7 @@ fill_channel(deliver *d, claim_round *cr, deliver_config *cfg, int ln, const cha
 	     const deliver_provider *prov, send_rate *r, int64_t now)
 {
 	int64_t ids[CLAIM_BATCH];
-	int want = d->cfg->concurrency - d->inflight - cr->n, avail = rate_avail(r), n;
+	int want = d->cfg->concurrency - d->inflight - cr->n, avail = deliver_rate_avail(r), n;
 	int nclaimed = 0;
 
 	if (avail < want)
@@ -520,7 +323,7 @@ fill_channel(deliver *d, claim_round *cr, deliver_config *cfg, int ln, const cha
 			}
 			continue;
 		}
-		strike_clear(d, 0, ids[i]);
+		deliver_strike_clear(d, 0, ids[i]);
 		if (rc == OUTBOX_CANCELED_OPT_OUT)
 			log_line("info", "message", "outbox=%lld channel=%s result=cancelled "
 				 "reason=opted_out_or_unreachable", (long long)ids[i], channel);
@@ -563,29 +366,17 @@ claim_round_end(deliver *d, claim_round *cr, int64_t now)
 		return 0;
 	}
 	for (int i = 0; i < cr->nfailed; i++)
-		claim_failed(d, cr->failed_rules[i], 0, cr->failed[i], now, cr->why[i]);
+		deliver_claim_failed(d, cr->failed_rules[i], 0, cr->failed[i], now, cr->why[i]);
 	/* Durable from here: every row says `sending` before a byte leaves. */
 	for (int i = 0; i < n; i++) {
 		claimed_row *c = &cr->rows[i];
 
 		deliver_fault(d->cfg, "claimed");
-		rate_take(c->r);
+		deliver_rate_take(c->r);
 		c->sl->busy = false;	/* start_job takes it */
 		start_job(d, c->sl, c->cfg, c->ln, c->prov);
 	}
 	return n;
-}
-
-/* Whether any business the dispatcher serves has webhook URLs. */
-static bool
-any_webhooks(const deliver *d)
-{
-	if (d->cfg->nwebhooks > 0)
-		return true;
-	for (size_t i = 0; i < d->nothers; i++)
-		if (d->others[i].cfg->nwebhooks > 0)
-			return true;
-	return false;
 }
 
 /* Queues new events for the webhook URLs - each business's events for its
@@ -599,7 +390,7 @@ fill_webhooks(deliver *d, int64_t now)
 	size_t nt = 0;
 	int want = d->cfg->concurrency - d->inflight, n, started = 0, rc;
 
-	if (!any_webhooks(d) || (tg = malloc((1 + d->nothers) * sizeof *tg)) == NULL)
+	if (!deliver_any_webhooks(d) || (tg = malloc((1 + d->nothers) * sizeof *tg)) == NULL)
 		return 0;
 	/* Serving one business, every event is its (business 0: all). */
 	for (size_t i = 0; i <= d->nothers; i++) {
@@ -640,16 +431,16 @@ fill_webhooks(deliver *d, int64_t now)
 			store_rollback(d->store);
 			store_webhook_free(&sl->job.wh);
 			/* this delivery only: the ones behind it go on */
-			claim_failed(d, NULL, 1, ids[i], now, why);
+			deliver_claim_failed(d, NULL, 1, ids[i], now, why);
 			continue;
 		}
-		strike_clear(d, 1, ids[i]);
+		deliver_strike_clear(d, 1, ids[i]);
 		if (rc == STORE_WEBHOOK_DEAD)
 			log_line("error", "webhook", "delivery=%lld result=dead error=\"its event or "
 				 "lead no longer exists\"", (long long)ids[i]);
 		if (rc != 1)
 			continue;
-		if ((cfg = cfg_of(d, sl->job.wh.business_id, &ln)) == NULL ||
+		if ((cfg = deliver_cfg_of(d, sl->job.wh.business_id, &ln)) == NULL ||
 		    cfg->nwebhooks == 0) {
 			/* Its business is not served now (disabled): it waits. */
 			if (store_begin(d->store) < 0 ||
@@ -698,7 +489,7 @@ static int
 wait_ms(deliver *d, int64_t now, bool progressed)
 {
 	int64_t next = store_outbox_next_due(d->store);
-	int64_t ms = 1000, wnext = any_webhooks(d) ? store_webhook_next_due(d->store) : 0;
+	int64_t ms = 1000, wnext = deliver_any_webhooks(d) ? store_webhook_next_due(d->store) : 0;
 
 	if (wnext > 0 && (next <= 0 || wnext < next))
 		next = wnext;
@@ -798,18 +589,6 @@ reconfigure_pending(deliver *d)
 	return false;
 }
 
-size_t
-deliver_turn_lane(size_t first, size_t k, size_t nlanes)
-{
-	return nlanes == 0 ? 0 : (first + k) % nlanes;
-}
-
-size_t
-deliver_turns_next(size_t next, size_t ln, int started, size_t nlanes)
-{
-	return started > 0 && nlanes > 0 ? (ln + 1) % nlanes : next;
-}
-
 /* Every third of a lease: this node's rows in flight keep theirs, and the
  * rows of nodes whose lease expired are taken over (outbox: unknown with a
  * task, as after a crash; webhooks: queued again). */
@@ -823,7 +602,7 @@ tend_leases(deliver *d, int64_t now)
 	d->next_lease_ns = mono_ns() + (int64_t)d->lease_s * 1000000000 / 3;
 	if (store_lease_renew(d->store) < 0)
 		log_line("error", "lease_renew", "error=\"%s\"", store_errmsg(d->store));
-	if ((n = deliver_recover_by(d->store, rules_of, d, now, false)) > 0)
+	if ((n = deliver_recover_by(d->store, deliver_lane_rules, d, now, false)) > 0)
 		log_line("warn", "delivery_taken_over", "unknown=%d note=\"their node stopped "
 			 "while sending: tasks created\"", n);
 	if (store_begin(d->store) < 0)
@@ -834,41 +613,6 @@ tend_leases(deliver *d, int64_t now)
 	}
 	if (n > 0)
 		log_line("warn", "webhooks_taken_over", "queued=%d", n);
-}
-
-/* A reload's businesses take over once no request is in flight (a job
- * borrows its lane's configuration and names the lane by its index): the
- * old lanes are freed. Returns true while they wait. */
-static bool
-others_pending(deliver *d)
-{
-	lane *next, *old;
-	size_t n, nold;
-
-	pthread_mutex_lock(&d->pending_mu);
-	if (!d->others_pending || d->inflight > 0) {
-		bool waiting = d->others_pending;
-
-		pthread_mutex_unlock(&d->pending_mu);
-		return waiting;
-	}
-	next = d->pending_others;
-	n = d->npending_others;
-	d->pending_others = NULL;
-	d->npending_others = 0;
-	d->others_pending = false;
-	pthread_mutex_unlock(&d->pending_mu);
-	pthread_mutex_lock(&d->cfg_mu);	/* a notice may be using an old one */
-	old = d->others;
-	nold = d->nothers;
-	d->others = next;
-	d->nothers = n;
-	pthread_mutex_unlock(&d->cfg_mu);
-	for (size_t i = 0; i < nold; i++)
-		deliver_config_free(old[i].cfg);
-	free(old);
-	log_line("info", "delivery_businesses", "businesses=%zu", n + 1);
-	return false;
 }
 
 /* Whether business id has messages due: due[n] as store_outbox_due_businesses
@@ -891,7 +635,7 @@ run(void *arg)
 		int started = 0, running;
 
 		tend_leases(d, now);
-		if (!reconfigure_pending(d) && !others_pending(d)) {
+		if (!reconfigure_pending(d) && !deliver_others_pending(d)) {
 			/* Each business in turn, a claim batch each, on the same
 			 * slots: one's burst waits behind a batch of another's, no
 			 * more. The business picking first takes every slot free then,
@@ -1014,62 +758,13 @@ free_deliver(deliver *d)
 		close(d->lockfd);
 	deliver_config_free(d->cfg);
 	deliver_config_free(d->pending);
-	for (size_t i = 0; i < d->nothers; i++)
-		deliver_config_free(d->others[i].cfg);
-	free(d->others);
-	for (size_t i = 0; i < d->npending_others; i++)
-		deliver_config_free(d->pending_others[i].cfg);
-	free(d->pending_others);
+	deliver_lanes_free(d->others, d->nothers);
+	deliver_lanes_free(d->pending_others, d->npending_others);
 	pthread_mutex_destroy(&d->pending_mu);
 	pthread_mutex_destroy(&d->cfg_mu);
 	free(d->slots);
 	free(d->claimed);
 	free(d);
-}
-
-/* Lanes for others[n] (taken: freed on failure). NULL when n is 0 or out of
- * memory (*oom). */
-static lane *
-lanes_new(deliver_config **others, size_t n, bool *oom)
-{
-	lane *l = n > 0 ? calloc(n, sizeof *l) : NULL;
-
-	*oom = n > 0 && l == NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (l == NULL) {
-			deliver_config_free(others[i]);
-			continue;
-		}
-		l[i].cfg = others[i];
-		l[i].sms_rate = (send_rate){ .rate = others[i]->sms_rate };
-		l[i].email_rate = (send_rate){ .rate = others[i]->email_rate };
-		bucket_init(&l[i].sms_rate.tb, 1, mono_ns());
-		bucket_init(&l[i].email_rate.tb, 1, mono_ns());
-	}
-	return l;
-}
-
-int
-deliver_set_others(deliver *d, deliver_config **others, size_t n)
-{
-	bool oom;
-	lane *l = lanes_new(others, n, &oom), *was;
-	size_t nwas;
-
-	if (oom)
-		return -1;
-	pthread_mutex_lock(&d->pending_mu);
-	was = d->pending_others;
-	nwas = d->npending_others;
-	d->pending_others = l;
-	d->npending_others = n;
-	d->others_pending = true;
-	pthread_mutex_unlock(&d->pending_mu);
-	for (size_t i = 0; i < nwas; i++)	/* replaced before they took over */
-		deliver_config_free(was[i].cfg);
-	free(was);
-	curl_multi_wakeup(d->multi);
-	return 0;
 }
 
 static deliver *start(deliver_config *cfg, deliver_config **others, size_t nothers,
@@ -1095,23 +790,18 @@ start(deliver_config *cfg, deliver_config **others, size_t nothers, bool by_busi
       deliver_clock clock, store_bus *bus, char *err, size_t errlen)
 {
 	deliver *d = calloc(1, sizeof *d);
+	bool oom;
+	lane *l = deliver_lanes_new(others, nothers, &oom);	/* takes others */
 	int n;
 
-	if (d == NULL || (nothers > 0 && (d->others = calloc(nothers, sizeof *d->others)) == NULL)) {
+	if (d == NULL || oom) {
 		free(d);
+		deliver_lanes_free(l, nothers);
 		deliver_config_free(cfg);
-		for (size_t i = 0; i < nothers; i++)
-			deliver_config_free(others[i]);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	for (size_t i = 0; i < nothers; i++) {
-		d->others[i].cfg = others[i];
-		d->others[i].sms_rate = (send_rate){ .rate = others[i]->sms_rate };
-		d->others[i].email_rate = (send_rate){ .rate = others[i]->email_rate };
-		bucket_init(&d->others[i].sms_rate.tb, 1, mono_ns());
-		bucket_init(&d->others[i].email_rate.tb, 1, mono_ns());
-	}
+	d->others = l;
 	d->nothers = nothers;
 	d->by_business = by_business;
 	d->cfg = cfg;
@@ -1145,13 +835,11 @@ start(deliver_config *cfg, deliver_config **others, size_t nothers, bool by_busi
 			goto fail;
 		}
 	}
-	d->sms_rate = (send_rate){ .rate = cfg->sms_rate };
-	d->email_rate = (send_rate){ .rate = cfg->email_rate };
-	bucket_init(&d->sms_rate.tb, 1, mono_ns());
-	bucket_init(&d->email_rate.tb, 1, mono_ns());
+	deliver_rate_init(&d->sms_rate, cfg->sms_rate);
+	deliver_rate_init(&d->email_rate, cfg->email_rate);
 	/* Before anything new is claimed: what a crash left half-done is made
 	 * visible, not resent. */
-	if ((n = deliver_recover_by(d->store, rules_of, d, clock(), true)) < 0) {
+	if ((n = deliver_recover_by(d->store, deliver_lane_rules, d, clock(), true)) < 0) {
 		snprintf(err, errlen, "recovering messages left in flight: %s",
 			 store_errmsg(d->store));
 		goto fail;
@@ -1189,7 +877,7 @@ deliver_cfg_hold_for(deliver *d, int64_t business_id)
 	const deliver_config *c;
 
 	pthread_mutex_lock(&d->cfg_mu);
-	c = business_id == 0 ? d->cfg : cfg_of(d, business_id, NULL);
+	c = business_id == 0 ? d->cfg : deliver_cfg_of(d, business_id, NULL);
 	if (c == NULL)
 		pthread_mutex_unlock(&d->cfg_mu);
 	return c;
