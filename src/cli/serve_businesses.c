@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "deliver/deliver.h"
+#include "rules/rules_reader.h"
 #include "rules/tzfile.h"
 #include "serve_businesses.h"
 #include "store/store_business.h"
@@ -268,13 +269,16 @@ claims(claim_set *cs, const settings *st, bool add)
 static rules *
 read_business(serve_business *sb)
 {
-	/* read_sources checks the other sections */
-	rules *r = read_file(sb, false);
+	rules *r;
 
-	if (r != NULL && (sb->sources = read_sources(sb)) == NULL) {
+	/* its rules, sources and providers: one parse of its file, not three */
+	rl_keep_document(true);
+	/* read_sources checks the other sections */
+	if ((r = read_file(sb, false)) != NULL && (sb->sources = read_sources(sb)) == NULL) {
 		rules_free(r);
 		r = NULL;
 	}
+	rl_keep_document(false);
 	return r;
 }
 
