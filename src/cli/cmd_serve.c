@@ -313,7 +313,7 @@ typedef struct {
 } serve_hosting;
 
 static deliver_config **other_configs(cli_env *e, const settings *st, const serve_conf *sc,
-				      const serve_businesses *others, size_t *n);
+				      serve_businesses *others, size_t *n);
 
 /*
  * Puts the hosted set in force: the web server (a business added is
@@ -324,7 +324,7 @@ static deliver_config **other_configs(cli_env *e, const settings *st, const serv
 static void
 rehost(serve_hosting *h)
 {
-	const serve_businesses *o = h->others;
+	serve_businesses *o = h->others;
 	sched_business *turns = calloc(o->n + 1, sizeof *turns);
 	health_watch_business *watched = calloc(o->n + 1, sizeof *watched);
 	serve_digest_business *digests = calloc(o->n + 1, sizeof *digests);
@@ -385,28 +385,36 @@ dispatcher_running(void *dl)
 /* The providers of every other business hosted (not off), *n of them
  * (caller takes them and frees the array): each business's messages leave
  * through its own providers only; one whose providers cannot be read keeps
- * its messages queued (logged). NULL when out of memory. */
+ * its messages queued (logged). Those read with its file at start or when
+ * it was added (sb->providers) are bound and taken, not read again: with
+ * thousands of businesses every parse of a file counts at start. NULL when
+ * out of memory. */
 static deliver_config **
 other_configs(cli_env *e, const settings *st, const serve_conf *sc,
-	      const serve_businesses *others, size_t *n)
+	      serve_businesses *others, size_t *n)
 {
 	deliver_config **ocfg = calloc(others->n ? others->n : 1, sizeof *ocfg);
 	char err[512], pub[300];
-	rules_diags d;
+	rules_diags d = { 0 };
 
 	*n = 0;
 	for (size_t i = 0; ocfg != NULL && i < others->n; i++) {
-		const serve_business *sb = &others->items[i];
+		serve_business *sb = &others->items[i];
+		deliver_options o = { .data_dir = e->data, .files_dir = cli_files_dir(e),
+			.log_path = sc->dopt.log_path,
+			.public_url = st->public_url ? st->public_url : sc->pub,
+			.business_file = sb->file, .rules = rules_live_get(sb->live),
+			.live = sb->live, .business_id = sb->id };
 		char q[600];
 
 		if (sb->off)
 			continue;
 		err[0] = '\0';
-		ocfg[*n] = deliver_config_load(&(deliver_options){ .data_dir = e->data,
-				.files_dir = cli_files_dir(e), .log_path = sc->dopt.log_path,
-				.public_url = st->public_url ? st->public_url : sc->pub,
-				.business_file = sb->file, .rules = rules_live_get(sb->live),
-				.live = sb->live, .business_id = sb->id }, &d, err, sizeof err);
+		if (sb->providers != NULL) {
+			ocfg[*n] = deliver_config_bind(sb->providers, &o, err, sizeof err);
+			sb->providers = NULL;
+		} else
+			ocfg[*n] = deliver_config_load(&o, &d, err, sizeof err);
 		rules_diags_free(&d);
 		if (ocfg[*n] == NULL) {
 			log_line("error", "business_not_delivering", "business=%s error=%s "
@@ -426,7 +434,7 @@ other_configs(cli_env *e, const settings *st, const serve_conf *sc,
 static int
 serve_deliver(cli_env *e, const rules_live *live, const settings *st, const char *listen,
 	      unsigned port, const char *log_path, store_bus *bus, serve_conf *sc,
-	      const serve_businesses *others, deliver **out)
+	      serve_businesses *others, deliver **out)
 {
 	char err[512], pub[300];
 	deliver_config *cfg, **ocfg = NULL;

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "deliver/deliver.h"
+#include "rules/rules_reader.h"
+#include "rules/tzfile.h"
 #include "serve_businesses.h"
 #include "store/store_business.h"
 #include "util/log.h"
@@ -123,9 +125,14 @@ key_taken(const settings *st, const settings *own, const serve_businesses *b, si
 /* Its file's sources: section, on the defaults, and its providers:
  * section checked: what cli_sections_check checks, each section read once
  * (with thousands of businesses every parse of a file counts at start).
- * NULL after logging every problem; warnings are logged too. */
+ * The providers are read as the dispatcher reads them (secrets too) and
+ * kept in sb->providers; only when that fails are they checked as `rules
+ * check` does (secrets by form only), which decides: a business whose
+ * secrets cannot be read is hosted and its messages wait (cmd_serve.c
+ * reads them again and says why). NULL after logging every problem;
+ * warnings are logged too. */
 static settings *
-read_sources(const serve_business *sb)
+read_sources(serve_business *sb)
 {
 	rules_diags d = { 0 };
 	settings *st = settings_load(NULL, &d);
@@ -140,7 +147,10 @@ read_sources(const serve_business *sb)
 	}
 	log_problems(&d, sb->slug);
 	rules_diags_free(&d);
-	deliver_config_check(sb->file, &d);
+	if ((sb->providers = deliver_config_read(sb->file, &d)) == NULL) {
+		rules_diags_free(&d);
+		deliver_config_check(sb->file, &d);
+	}
 	errors = d.nerrors;
 	log_problems(&d, sb->slug);
 	rules_diags_free(&d);
@@ -259,13 +269,16 @@ claims(claim_set *cs, const settings *st, bool add)
 static rules *
 read_business(serve_business *sb)
 {
-	/* read_sources checks the other sections */
-	rules *r = read_file(sb, false);
+	rules *r;
 
-	if (r != NULL && (sb->sources = read_sources(sb)) == NULL) {
+	/* its rules, sources and providers: one parse of its file, not three */
+	rl_keep_document(true);
+	/* read_sources checks the other sections */
+	if ((r = read_file(sb, false)) != NULL && (sb->sources = read_sources(sb)) == NULL) {
 		rules_free(r);
 		r = NULL;
 	}
+	rl_keep_document(false);
 	return r;
 }
 
@@ -336,6 +349,8 @@ host(cli_env *e, const settings *own, const serve_businesses *b, size_t n, serve
 			 "reason=\"its file has errors\"", sb->slug, sb->file);
 		settings_free(sb->sources);
 		sb->sources = NULL;
+		deliver_config_free(sb->providers);
+		sb->providers = NULL;
 		return false;
 	}
 	if (cs != NULL)
@@ -362,7 +377,10 @@ serve_businesses_load(cli_env *e, const settings *own, serve_businesses *out, ch
 		snprintf(err, errlen, "reading the businesses: out of memory");
 		return -1;
 	}
+	/* every business's rules read the same zones: stat'ed once, not each time */
+	tzfile_batch_begin();
 	read_all(out->items, read, out->n);
+	tzfile_batch_end();
 	claims(&cs, own, true);
 	for (size_t i = 0; i < out->n; i++) {
 		serve_business *sb = &out->items[i];
@@ -428,6 +446,7 @@ serve_businesses_sync(cli_env *e, const settings *own, serve_businesses *b)
 			/* never handed out: freed at once */
 			rules_live_free(sb->live);
 			settings_free(sb->sources);
+			deliver_config_free(sb->providers);
 			log_line("error", "business_not_hosted", "business=%s error=\"out of "
 				 "memory\"", sb->slug);
 			continue;
@@ -477,6 +496,7 @@ serve_businesses_free(serve_businesses *b)
 	for (size_t i = 0; i < b->n; i++) {
 		rules_live_free(b->items[i].live);
 		settings_free(b->items[i].sources);
+		deliver_config_free(b->items[i].providers);
 	}
 	free(b->items);
 	memset(b, 0, sizeof *b);

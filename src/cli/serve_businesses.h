@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "cli.h"
+#include "deliver/deliver.h"
 #include "http/http_settings.h"
 #include "rules/rules_live.h"
 
@@ -23,6 +24,9 @@ typedef struct {
 	char file[4096];
 	rules_live *live;	/* owned */
 	settings *sources;	/* owned: its forms and hooks (its file's sources:) */
+	deliver_config *providers; /* owned, may be NULL: its providers as read with
+				 * its file, for cmd_serve.c to bind and take (not
+				 * read again); NULL: read them again */
 	bool off;		/* disabled since it was hosted (a SIGHUP): kept, as
 				 * threads may still read its rules, until exit */
 } serve_business;

@@ -56,6 +56,7 @@ struct tz_zone {
 	size_t ntypes;
 	bool has_rule;		/* footer governs instants after the last transition */
 	tz_rule rule;
+	int owners;		/* besides the first (tz_share); atomic */
 };
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -433,10 +434,19 @@ zone_at(const tz_zone *z, int64_t t, int32_t *off, bool *dst, int64_t *next)
 	*dst = ty->isdst;
 }
 
+tz_zone *
+tz_share(tz_zone *z)
+{
+	if (z != NULL)
+		__atomic_fetch_add(&z->owners, 1, __ATOMIC_RELAXED);
+	return z;
+}
+
 void
 tz_free(tz_zone *z)
 {
-	if (z == NULL)
+	/* another owner still has it */
+	if (z == NULL || __atomic_fetch_sub(&z->owners, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	free(z->trans);
 	free(z->trans_type);

@@ -41,6 +41,11 @@ tz_zone *tz_utc(void);
 /* tz_free(NULL) is a no-op. */
 void tz_free(tz_zone *z);
 
+/* z again, for one more owner: a zone is never changed once made, so
+ * owners on any threads share it (tzfile.c's cache hands the same parsed
+ * zone to every business's rules); each calls tz_free, the last one frees. */
+tz_zone *tz_share(tz_zone *z);
+
 /* In the functions below a NULL zone means UTC. Instants are clamped to about
  * +-63 million years, far beyond any date leadkeep handles. */
 

@@ -45,6 +45,14 @@ deliver_config *deliver_config_load(const deliver_options *o, rules_diags *diags
 /* Checks the providers section of path (`rules check`): every key and value,
  * secrets' references by form only (nothing read). 0, or -1 with diags. */
 int deliver_config_check(const char *path, rules_diags *diags);
+/* deliver_config_load in two steps, for serve's start with many businesses
+ * (each file is read on a reader thread; the port, and so the public URL, is
+ * known later): the providers section of business_file read and checked as
+ * deliver_config_load does (NULL with diags), then bound to o (o's
+ * business_file unused): c taken, NULL with err set (c freed). */
+deliver_config *deliver_config_read(const char *business_file, rules_diags *diags);
+deliver_config *deliver_config_bind(deliver_config *c, const deliver_options *o, char *err,
+				    size_t errlen);
 void deliver_config_free(deliver_config *c);
 /* "sms=twilio email=smtp webhooks=2": for the start-up log line (no secrets). */
 void deliver_config_describe(const deliver_config *c, char *buf, size_t len);

@@ -320,12 +320,29 @@ deliver_config_check(const char *path, rules_diags *diags)
 }
 
 deliver_config *
-deliver_config_load(const deliver_options *o, rules_diags *diags, char *err, size_t errlen)
+deliver_config_read(const char *business_file, rules_diags *diags)
 {
 	deliver_config *c = calloc(1, sizeof *c);
-	char path[4096];
 
 	memset(diags, 0, sizeof *diags);
+	if (c == NULL)
+		return NULL;
+	/* the defaults a twilio: section's base_url and lookup_url replace */
+	c->tw_base = strdup("https://api.twilio.com");
+	c->tw_lookup_base = strdup("https://lookups.twilio.com");
+	if (c->tw_base == NULL || c->tw_lookup_base == NULL ||
+	    read_file(c, business_file, false, diags) < 0) {
+		deliver_config_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+deliver_config *
+deliver_config_bind(deliver_config *c, const deliver_options *o, char *err, size_t errlen)
+{
+	char path[4096];
+
 	snprintf(err, errlen, "out of memory");
 	if (c == NULL)
 		return NULL;
@@ -337,16 +354,9 @@ deliver_config_load(const deliver_options *o, rules_diags *diags, char *err, siz
 	snprintf(path, sizeof path, "%s/outbox.log", c->files_dir ? c->files_dir : "");
 	c->log_path = strdup(o->log_path ? o->log_path : path);
 	c->public_url = strip_slash(strdup(o->public_url ? o->public_url : ""));
-	c->tw_base = strdup("https://api.twilio.com");
-	c->tw_lookup_base = strdup("https://lookups.twilio.com");
 	if (c->data_dir == NULL || c->files_dir == NULL || c->log_path == NULL ||
-	    c->public_url == NULL ||
-	    c->tw_base == NULL || c->tw_lookup_base == NULL)
+	    c->public_url == NULL)
 		goto fail;
-	if (read_file(c, o->business_file, false, diags) < 0) {
-		snprintf(err, errlen, "%s: the providers section has errors", o->business_file);
-		goto fail;
-	}
 	if (load_fault(c, err, errlen) < 0 ||
 	    deliver_link_key(c->files_dir, c->link_key, err, errlen) < 0)
 		goto fail;
@@ -354,6 +364,22 @@ deliver_config_load(const deliver_options *o, rules_diags *diags, char *err, siz
 fail:
 	deliver_config_free(c);
 	return NULL;
+}
+
+deliver_config *
+deliver_config_load(const deliver_options *o, rules_diags *diags, char *err, size_t errlen)
+{
+	deliver_config *c = deliver_config_read(o->business_file, diags);
+
+	if (c == NULL) {
+		if (diags->nerrors > 0)
+			snprintf(err, errlen, "%s: the providers section has errors",
+				 o->business_file);
+		else
+			snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	return deliver_config_bind(c, o, err, errlen);
 }
 
 void

@@ -72,15 +72,72 @@ check_single_document(rl_ctx *c, yaml_parser_t *parser)
 	yaml_document_delete(&next);
 }
 
+/* rl_keep_document's document, this thread's. */
+static _Thread_local struct {
+	bool on, have;
+	char *text;		/* the bytes it was parsed from */
+	size_t len;
+	yaml_document_t doc;
+} kept;
+
+static void
+kept_drop(void)
+{
+	if (kept.have)
+		yaml_document_delete(&kept.doc);
+	free(kept.text);
+	kept.text = NULL;
+	kept.have = false;
+}
+
+void
+rl_keep_document(bool on)
+{
+	kept_drop();
+	kept.on = on;
+}
+
+static void
+walk_doc(rl_ctx *c, yaml_document_t *doc, yaml_node_t *root, rl_walk_fn walk)
+{
+	c->doc = doc;
+	c->budget = 2 * (size_t)(doc->nodes.top - doc->nodes.start) + 1000;
+	walk(c, root);
+	c->doc = NULL;
+}
+
+/* Keeps doc (taken) as parsed from c's text; false when it cannot. */
+static bool
+keep(const rl_ctx *c, yaml_document_t *doc)
+{
+	char *text = malloc(c->len ? c->len : 1);
+
+	if (text == NULL)
+		return false;
+	kept_drop();
+	memcpy(text, c->text, c->len);
+	kept.text = text;
+	kept.len = c->len;
+	kept.doc = *doc;
+	kept.have = true;
+	return true;
+}
+
 void
 rl_parse(rl_ctx *c, rl_walk_fn walk)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	yaml_node_t *root;
+	size_t problems;
 
 	if (c->kind == NULL)
 		c->kind = "rules file";
+	if (kept.have && c->text != NULL && c->len == kept.len &&
+	    memcmp(c->text, kept.text, c->len) == 0) {
+		walk_doc(c, &kept.doc, yaml_document_get_root_node(&kept.doc), walk);
+		return;
+	}
 	if (!yaml_parser_initialize(&parser)) {
 		c->oom = true;
 		return;
@@ -94,17 +151,22 @@ rl_parse(rl_ctx *c, rl_walk_fn walk)
 	/* Columns inside scalars are found by reading the source: UTF-8 only. */
 	if (parser.encoding != YAML_UTF8_ENCODING)
 		c->text = NULL;
-	c->doc = &doc;
 	root = yaml_document_get_root_node(&doc);
+	problems = c->diags->n;
 	if (root == NULL) {
 		if (!c->empty_ok)
 			rl_diag_at(c, 1, 1, false, "the %s is empty", c->kind);
 	} else {
 		check_single_document(c, &parser);
-		c->budget = 2 * (size_t)(doc.nodes.top - doc.nodes.start) + 1000;
-		walk(c, root);
+		/* kept before the walk: its problems are its own, not the file's */
+		if (kept.on && c->text != NULL && !c->oom && c->diags->n == problems &&
+		    keep(c, &doc)) {
+			yaml_parser_delete(&parser);
+			walk_doc(c, &kept.doc, yaml_document_get_root_node(&kept.doc), walk);
+			return;
+		}
+		walk_doc(c, &doc, root, walk);
 	}
-	c->doc = NULL;
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
 }

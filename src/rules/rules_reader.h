@@ -126,6 +126,16 @@ typedef void (*rl_walk_fn)(rl_ctx *c, yaml_node_t *root);
  */
 void rl_parse(rl_ctx *c, rl_walk_fn walk);
 
+/*
+ * On this thread, from rl_keep_document(true) to rl_keep_document(false):
+ * the last document rl_parse parsed without a problem of its own (syntax,
+ * empty, a second document) is kept, and a parse of the same bytes walks it
+ * instead of parsing again. serve's start reads each business's file for
+ * its rules, its sources and its providers: one parse, not three. The walks
+ * only read the document; each reports its own problems as before.
+ */
+void rl_keep_document(bool on);
+
 /* The file's bytes (at most RL_MAX_INPUT; caller frees) and their count in
  * *len, or NULL after reporting (c->file, c->kind and c->diags set). */
 char *rl_slurp(rl_ctx *c, const char *path, size_t *len);

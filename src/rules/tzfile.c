@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,7 +112,9 @@ fail:
  * its start. A file is read again when what stat() says of it changed (a
  * tzdata upgrade), so a SIGHUP still sees a new zone; one that cannot be
  * stat'ed is read as before. At most CACHE_MAX files are kept (there are
- * about 600 zones); the bytes are copied out, so callers own what they get.
+ * about 600 zones), parsed: every caller gets the same zone (tz_share), as
+ * parsing a hundred zones for each of thousands of businesses was most of
+ * what remained of it.
  */
 #define CACHE_MAX 256
 
@@ -121,13 +124,56 @@ typedef struct {
 	ino_t ino;
 	off_t size;
 	struct timespec mtime;
-	unsigned char *data;
-	size_t len;
+	tz_zone *zone;		/* parsed from the file: shared */
+	uint64_t hash;		/* of path: compared before path */
+	unsigned long checked;	/* the batch its stat() was last found the same in */
 } cached_file;
 
 static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
 static cached_file cache[CACHE_MAX];
 static size_t ncache;
+static unsigned batch_depth;	/* > 0: in a batch (tzfile_batch_begin) */
+static unsigned long batch;	/* the batch's number, from 1; 0 none */
+
+void
+tzfile_batch_begin(void)
+{
+	pthread_mutex_lock(&cache_mu);
+	if (batch_depth++ == 0)
+		batch++;
+	pthread_mutex_unlock(&cache_mu);
+}
+
+void
+tzfile_batch_end(void)
+{
+	pthread_mutex_lock(&cache_mu);
+	if (batch_depth > 0)
+		batch_depth--;
+	pthread_mutex_unlock(&cache_mu);
+}
+
+static uint64_t
+path_hash(const char *path)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+
+	for (const char *c = path; *c; c++)
+		h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+	return h;
+}
+
+/* path's entry, or ncache; under cache_mu. */
+static size_t
+cache_find(const char *path, uint64_t h)
+{
+	size_t i;
+
+	for (i = 0; i < ncache; i++)
+		if (cache[i].hash == h && strcmp(cache[i].path, path) == 0)
+			break;
+	return i;
+}
 
 static bool
 same_file(const cached_file *c, const struct stat *st)
@@ -136,51 +182,56 @@ same_file(const cached_file *c, const struct stat *st)
 	       c->mtime.tv_sec == st->st_mtim.tv_sec && c->mtime.tv_nsec == st->st_mtim.tv_nsec;
 }
 
-/* A copy of path's bytes from the cache when the file is unchanged; NULL
- * when not cached (or out of memory: read it then). */
-static unsigned char *
-cache_get(const char *path, size_t *len)
+/* path's zone from the cache when the file is unchanged (shared: the
+ * caller frees its share); NULL when not cached. In a batch, a file found
+ * unchanged in it already is not stat'ed again. */
+static tz_zone *
+cache_get(const char *path)
 {
 	struct stat st;
-	unsigned char *copy = NULL;
-
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-		return NULL;
-	pthread_mutex_lock(&cache_mu);
-	for (size_t i = 0; i < ncache; i++)
-		if (strcmp(cache[i].path, path) == 0) {
-			if (same_file(&cache[i], &st) && (copy = malloc(cache[i].len + 1)) != NULL) {
-				memcpy(copy, cache[i].data, cache[i].len);
-				*len = cache[i].len;
-			}
-			break;
-		}
-	pthread_mutex_unlock(&cache_mu);
-	return copy;
-}
-
-/* Keeps a copy of path's bytes, as read with st; nothing when full or out
- * of memory (the next load reads the file). */
-static void
-cache_put(const char *path, const unsigned char *data, size_t len, const struct stat *st)
-{
-	cached_file c = { .dev = st->st_dev, .ino = st->st_ino, .size = st->st_size,
-			  .mtime = st->st_mtim, .len = len };
+	tz_zone *z = NULL;
+	uint64_t h = path_hash(path);
 	size_t i;
 
 	pthread_mutex_lock(&cache_mu);
-	for (i = 0; i < ncache && strcmp(cache[i].path, path) != 0; i++)
-		;
-	if (i == CACHE_MAX || (c.path = strdup(path)) == NULL ||
-	    (c.data = malloc(len + 1)) == NULL) {
-		free(c.path);
+	if (batch_depth > 0 && (i = cache_find(path, h)) < ncache && cache[i].checked == batch) {
+		z = tz_share(cache[i].zone);
+		pthread_mutex_unlock(&cache_mu);
+		return z;
+	}
+	pthread_mutex_unlock(&cache_mu);
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return NULL;
+	pthread_mutex_lock(&cache_mu);
+	if ((i = cache_find(path, h)) < ncache && same_file(&cache[i], &st)) {
+		z = tz_share(cache[i].zone);
+		cache[i].checked = batch_depth > 0 ? batch : 0;
+	}
+	pthread_mutex_unlock(&cache_mu);
+	return z;
+}
+
+/* Keeps a share of z, parsed from path as read with st; nothing when full
+ * or out of memory (the next load reads the file). */
+static void
+cache_put(const char *path, tz_zone *z, const struct stat *st)
+{
+	cached_file c = { .dev = st->st_dev, .ino = st->st_ino, .size = st->st_size,
+			  .mtime = st->st_mtim, .hash = path_hash(path) };
+	size_t i;
+
+	pthread_mutex_lock(&cache_mu);
+	/* read (and stat'ed) in this batch: its first use in it */
+	c.checked = batch_depth > 0 ? batch : 0;
+	i = cache_find(path, c.hash);
+	if (i == CACHE_MAX || (c.path = strdup(path)) == NULL) {
 		pthread_mutex_unlock(&cache_mu);
 		return;
 	}
-	memcpy(c.data, data, len);
-	if (i < ncache) {	/* changed since: the new bytes replace the old */
+	c.zone = tz_share(z);
+	if (i < ncache) {	/* changed since: the new zone replaces the old */
 		free(cache[i].path);
-		free(cache[i].data);
+		tz_free(cache[i].zone);	/* its other owners keep theirs */
 	} else {
 		ncache++;
 	}
@@ -208,8 +259,8 @@ tzfile_load_dir(const char *dir, const char *name, char *err, size_t errlen)
 		set_err(err, errlen, "time zone \"%s\": path too long", name);
 		return NULL;
 	}
-	if ((data = cache_get(path, &len)) != NULL)
-		goto parse;
+	if ((z = cache_get(path)) != NULL)
+		return z;
 	if (read_file(path, &data, &len, &st) != 0) {
 		if (errno == ENOENT || errno == ENOTDIR) {
 			if (strcmp(name, "UTC") == 0 || strcmp(name, "Etc/UTC") == 0) {
@@ -228,10 +279,10 @@ tzfile_load_dir(const char *dir, const char *name, char *err, size_t errlen)
 		}
 		return NULL;
 	}
-	cache_put(path, data, len, &st);
-parse:
 	z = tz_parse(data, len, perr, sizeof perr);
 	free(data);
+	if (z != NULL)
+		cache_put(path, z, &st);
 	if (z == NULL)
 		set_err(err, errlen, "time zone \"%s\": %s: %s", name, path, perr);
 	return z;

@@ -28,4 +28,15 @@ tz_zone *tzfile_load(const char *name, char *err, size_t errlen);
  * lets tests use a directory of their own without touching the environment. */
 tz_zone *tzfile_load_dir(const char *dir, const char *name, char *err, size_t errlen);
 
+/*
+ * Zone files are kept once read and read again when stat() says one
+ * changed. Between tzfile_batch_begin and tzfile_batch_end (serve's start:
+ * thousands of businesses' rules loaded one after another, every one with
+ * the same few dozen zones) a file kept is stat'ed once, its first use in
+ * the batch, not at every load: a tzdata upgrade in the middle of one
+ * start reaches the next load (a SIGHUP) as before. Calls nest; any thread.
+ */
+void tzfile_batch_begin(void);
+void tzfile_batch_end(void);
+
 #endif

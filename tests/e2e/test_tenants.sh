@@ -418,5 +418,16 @@ expect_contains "counted as not hosted" "$(cat "$T/serve.log")" "businesses=1 no
 stop_serve
 cp "$T/bravo.good" "$T/bravo.yaml"
 
+# Its providers section wrong, the rest good (the file is parsed once for
+# all its sections): still named with FILE:LINE:COL and left out.
+sed -i 's/  twilio: { account_sid:/  twilio: { colour: red, account_sid:/' "$T/bravo.yaml"
+check "serve starts with a broken providers section" serve_at 2026-11-26T21:00:00Z
+expect_eq "the providers problem named with its place" "$(grep -c \
+	"business_problem business=bravo problem=\"$T/bravo.yaml:[0-9]*:[0-9]*: .*colour" \
+	"$T/serve.log")" 1
+expect_contains "and not hosted" "$(cat "$T/serve.log")" "businesses=1 not_hosted=1"
+stop_serve
+cp "$T/bravo.good" "$T/bravo.yaml"
+
 echo "1..$_n"
 [ -z "${LK_SHOW_T:-}" ] || echo "# T=$T"

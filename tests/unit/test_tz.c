@@ -244,6 +244,24 @@ utc_zone_has_zero_offset(void **state)
 	tz_free(z);
 }
 
+/* Shared by three owners: usable until the last tz_free (ASan says
+ * whether it was freed early, twice or never). */
+static void
+shared_zone_lives_until_its_last_owner_frees_it(void **state)
+{
+	tz_zone *z = tz_utc();
+
+	(void)state;
+	assert_non_null(z);
+	assert_ptr_equal(tz_share(z), z);
+	assert_ptr_equal(tz_share(z), z);
+	assert_null(tz_share(NULL));
+	tz_free(z);
+	tz_free(z);
+	assert_offset(z, 1781636520, 0, false);
+	tz_free(z);
+}
+
 static void
 null_zone_means_utc(void **state)
 {
@@ -756,6 +774,7 @@ main(void)
 		cmocka_unit_test(days_from_civil_normalises_month_and_day),
 		cmocka_unit_test(civil_from_days_round_trips),
 		cmocka_unit_test(utc_zone_has_zero_offset),
+		cmocka_unit_test(shared_zone_lives_until_its_last_owner_frees_it),
 		cmocka_unit_test(null_zone_means_utc),
 		cmocka_unit_test(to_local_fills_every_field),
 		cmocka_unit_test(new_york_is_est_just_before_spring_forward),

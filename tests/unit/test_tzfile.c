@@ -198,6 +198,79 @@ oversized_file_is_refused(void **state)
 	assert_non_null(strstr(err, "larger than"));
 }
 
+/* The bytes of the system's zone name, malloc'd, into *len. */
+static unsigned char *
+system_zone(const char *name, size_t *len)
+{
+	char path[256];
+	unsigned char *buf = malloc(TZFILE_MAX_BYTES);
+	FILE *f;
+
+	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", name);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_non_null(buf);
+	*len = fread(buf, 1, TZFILE_MAX_BYTES, f);
+	fclose(f);
+	assert_true(*len > 0);
+	return buf;
+}
+
+/* Rewrites dir/Test/Zone (made by scratch_file) with data. */
+static void
+rewrite(const scratch *s, const void *data, size_t len)
+{
+	FILE *f = fopen(s->files[0], "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Zone dir/Test/Zone's UTC offset at one instant (June 2026). */
+static int
+offset_of(const scratch *s)
+{
+	char err[200] = "";
+	tz_zone *z = tzfile_load_dir(s->dir, "Test/Zone", err, sizeof err);
+	tz_local lt;
+
+	assert_non_null(z);
+	tz_to_local(z, 1781636520, &lt);
+	tz_free(z);
+	return lt.utc_offset;
+}
+
+static void
+changed_file_is_read_again_but_once_a_batch(void **state)
+{
+	scratch *s = *state;
+	size_t nchi, ntok;
+	unsigned char *chi = system_zone("America/Chicago", &nchi);
+	unsigned char *tok = system_zone("Asia/Tokyo", &ntok);
+
+	assert_int_not_equal(nchi, ntok);	/* stat() tells them apart by size */
+	scratch_file(s, "Test", "Zone", chi, nchi);
+	assert_int_equal(offset_of(s), -5 * 3600);
+	rewrite(s, tok, ntok);			/* no batch: stat'ed at every load */
+	assert_int_equal(offset_of(s), 9 * 3600);
+	tzfile_batch_begin();
+	assert_int_equal(offset_of(s), 9 * 3600);	/* stat'ed: its first use in the batch */
+	rewrite(s, chi, nchi);
+	tzfile_batch_begin();			/* nested: the same batch */
+	assert_int_equal(offset_of(s), 9 * 3600);
+	tzfile_batch_end();
+	assert_int_equal(offset_of(s), 9 * 3600);	/* not stat'ed again in the batch */
+	tzfile_batch_end();
+	assert_int_equal(offset_of(s), -5 * 3600);	/* after it: the change is seen */
+	rewrite(s, tok, ntok);
+	tzfile_batch_begin();			/* a new batch stats it again */
+	assert_int_equal(offset_of(s), 9 * 3600);
+	tzfile_batch_end();
+	free(chi);
+	free(tok);
+}
+
 int
 main(void)
 {
@@ -213,6 +286,8 @@ main(void)
 						scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(oversized_file_is_refused, scratch_setup,
 						scratch_teardown),
+		cmocka_unit_test_setup_teardown(changed_file_is_read_again_but_once_a_batch,
+						scratch_setup, scratch_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
