@@ -18,21 +18,10 @@ LK=${LK_BIN:-$PWD/build/leadkeep}
 WORK=${LK_BENCH_DIR:-$PWD/build/bench}/work-restart-$ENGINE-$BIZ
 rm -rf "$WORK"; mkdir -p "$WORK/biz"
 export LEADKEEP_LINK_SECRET=x LEADKEEP_LEASE=${LEADKEEP_LEASE:-5} BENCH_TW_TOKEN=t
-now_ns() { date +%s%N; }
+. bench/lib.sh
 RULES=$WORK/business.yaml
-"$LK" rules show-default | sed -e 's/^    mon-fri: "08:00-17:00"$/    mon-sun: "00:00-24:00"/' \
-	-e '/^    sat: "09:00-12:00"$/d' -e 's/^  holidays: .*/  holidays: []/' -e '/^  quiet_hours:/d' >"$RULES"
-cat >>"$RULES" <<YAML
-providers:
-  twilio: { account_sid: AC00000000000000000000000000000000, auth_token: env:BENCH_TW_TOKEN,
-            from: "+13125550100", base_url: "http://127.0.0.1:9" }
-  delivery: { sms_rate: 0 }
-YAML
-awk -v biz="$BIZ" -v dir="$WORK/biz" '{ line[NR] = $0 } END {
-	for (b = 1; b <= biz; b++) { f = dir "/b" b ".yaml"
-		for (i = 1; i <= NR; i++) { l = line[i]
-			sub(/from: "\+13125550100"/, sprintf("from: \"+1%.0f\"", 3125600000 + b), l); print l > f }
-		close(f) } }' "$RULES"
+STUB_URL=http://127.0.0.1:9 open_business_file "$RULES" "+13125550100"	# nothing is sent
+business_files "$WORK/biz" "$BIZ" "$RULES"
 if [ "$ENGINE" = pg ]; then data=$LK_PG_URL; dbq() { psql -XAtq -v ON_ERROR_STOP=1 "$LK_PG_URL" -c "$1"; }
 else data=$WORK/sqlite; mkdir -p $data; dbq() { sqlite3 -bail -cmd ".timeout 10000" "$data/leadkeep.db" "$1"; }; fi
 "$LK" business add b1 "$WORK/biz/b1.yaml" --data "$data" >/dev/null || exit 1

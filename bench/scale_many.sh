@@ -83,20 +83,7 @@ node_start() {
 	SERVE_PID=	# stop_nodes stops it
 }
 
-# Each business's file: the install's own rules with a Twilio number of its
-# own (a number names one business: serve hosts no second business with it).
-mkdir -p "$WORK/biz"
-awk -v biz="$BIZ" -v dir="$WORK/biz" '{ line[NR] = $0 } END {
-	for (b = 1; b <= biz; b++) {
-		f = dir "/b" b ".yaml"
-		for (i = 1; i <= NR; i++) {
-			l = line[i]
-			sub(/from: "\+13125550100"/, sprintf("from: \"+1%.0f\"", 3125600000 + b), l)
-			print l > f
-		}
-		close(f)
-	}
-}' "$RULES"
+business_files "$WORK/biz" "$BIZ" "$RULES"
 
 # setup ENGINE DATA DB_CMD: businesses, people and versions by serve, then the leads.
 setup() {
